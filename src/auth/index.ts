@@ -1,0 +1,2 @@
+/** Authentication: bearer tokens bound to this instance. */
+export * from './token.service.ts';

@@ -1,0 +1,141 @@
+/**
+ * The `vigil` command: serve, migrate, token, ingest, demo (and the model's train/evaluate/simulate).
+ * Each subcommand parses its own flags with node:util parseArgs and reports errors on stderr with a
+ * non-zero exit code; `token` prints only the token on stdout so scripts can capture it.
+ */
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '../config/index.ts';
+import type { VigilConfig } from '../config/index.ts';
+import { TokenService } from '../auth/index.ts';
+import { composeApp, secretStoreFor } from '../app/compose.ts';
+import { buildServer } from '../api/server.ts';
+import { ROLES } from '../intake/index.ts';
+import type { Role } from '../intake/index.ts';
+import { openDatabase } from '../store/database.ts';
+import { migrate } from '../store/migrate.ts';
+import { VigilError } from '../errors/index.ts';
+import { runIngest } from './ingest.command.ts';
+
+export interface CliIo {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream;
+  readonly stdin: NodeJS.ReadableStream;
+}
+
+const USAGE = `usage: vigil <command> [options]
+
+commands:
+  serve                         run the API and workbench (PORT, VIGIL_DATA_DIR or DATABASE_URL)
+  migrate                       apply database migrations
+  token --authority NL --role filer --subject acme [--ttl SECONDS]
+                                print a bearer token for this instance
+  ingest FILE [--authority NL] [--filer NAME]
+                                register filings from an NDJSON file (- for stdin)
+  demo --count N [--seed S] [--invalid-share F] [--out FILE | --post URL --token TOKEN]
+                                generate realistic demo filings
+`;
+
+class UsageError extends Error {}
+
+function fail(message: string): never {
+  throw new UsageError(message);
+}
+
+async function serve(config: VigilConfig, io: CliIo): Promise<number | undefined> {
+  const deps = await composeApp(config);
+  const server = await buildServer(config, deps);
+  const address = await server.start();
+  io.stderr.write(`Vigil is serving on ${address.replace('0.0.0.0', 'localhost')} (API docs at /docs)\n`);
+  io.stderr.write(`  storage: ${config.databaseUrl !== undefined ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`}\n`);
+  io.stderr.write(`  a token for the demo authority: npx vigil token --authority ${config.demoAuthority} --role filer --subject demo\n`);
+  const shutdown = (signal: string): void => {
+    io.stderr.write(`${signal}: stopping\n`);
+    void server
+      .stop()
+      .then(() => deps.db.close())
+      .then(() => process.exit(0));
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+  return undefined;
+}
+
+async function token(config: VigilConfig, args: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      authority: { type: 'string' },
+      role: { type: 'string' },
+      subject: { type: 'string' },
+      ttl: { type: 'string' },
+    },
+  });
+  const authority = values.authority ?? fail('token needs --authority (e.g. NL)');
+  const role = values.role ?? fail(`token needs --role (${ROLES.join(', ')})`);
+  if (!ROLES.includes(role as Role)) {
+    fail(`unknown role '${role}'; roles: ${ROLES.join(', ')}`);
+  }
+  const subject = values.subject ?? fail('token needs --subject (who the token is for)');
+  const ttl = values.ttl !== undefined ? Number(values.ttl) : config.tokenTtlSeconds;
+  if (!Number.isInteger(ttl) || ttl < 60) {
+    fail('--ttl is a whole number of seconds, at least 60');
+  }
+  // The embedded instance keeps its secret in a file so this works while the server runs.
+  const db = config.databaseUrl !== undefined ? await openDatabase({ url: config.databaseUrl }) : undefined;
+  try {
+    if (db !== undefined) {
+      await migrate(db);
+    }
+    const tokens = new TokenService(secretStoreFor(config, db));
+    io.stdout.write(`${await tokens.issue({ authority, role: role as Role, subject, ttlSeconds: ttl })}\n`);
+    return 0;
+  } finally {
+    await db?.close();
+  }
+}
+
+export async function runCli(argv: string[], io: CliIo): Promise<number | undefined> {
+  const [command, ...rest] = argv;
+  try {
+    const config = loadConfig(io.env);
+    switch (command) {
+      case 'serve':
+        return await serve(config, io);
+      case 'migrate': {
+        const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+        const applied = await migrate(db);
+        await db.close();
+        io.stderr.write(applied.length > 0 ? `applied: ${applied.join(', ')}\n` : 'the database is up to date\n');
+        return 0;
+      }
+      case 'token':
+        return await token(config, rest, io);
+      case 'ingest':
+        return await runIngest(config, rest, io);
+      case 'demo': {
+        const { demoCommand } = await import('./demo.command.ts');
+        return await demoCommand(rest, io);
+      }
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.stdout.write(USAGE);
+        return command === undefined ? 1 : 0;
+      default:
+        io.stderr.write(`vigil: unknown command '${command}'\n\n${USAGE}`);
+        return 2;
+    }
+  } catch (err) {
+    if (err instanceof UsageError || err instanceof ConfigError || err instanceof VigilError) {
+      io.stderr.write(`vigil ${command ?? ''}: ${err.message}\n`);
+      return 2;
+    }
+    if (err instanceof TypeError && (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') === true) {
+      io.stderr.write(`vigil ${command ?? ''}: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,2 @@
+/** Configuration: read once, validate, freeze, pass in. */
+export * from './config.ts';

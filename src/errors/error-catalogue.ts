@@ -1,0 +1,99 @@
+/**
+ * The one catalogue of Vigil's error codes (CONVENTIONS: errors). Every expected failure has a stable
+ * code, an HTTP status and a title; `docs/errors.md` lists them and a test keeps the two in sync.
+ * Codes inside a validation `errors` array (per field) have the status of the request-level error
+ * that carries them (422), shown here as the status they would have on their own.
+ */
+
+export interface ErrorDefinition {
+  readonly status: number;
+  readonly title: string;
+}
+
+export const ERROR_CATALOGUE = {
+  // Request-level errors (the `code` of a problem+json response).
+  VIGIL_BAD_REQUEST: { status: 400, title: 'The request is malformed' },
+  VIGIL_BODY_NOT_JSON: { status: 400, title: 'The request body is not valid JSON' },
+  VIGIL_QUERY_INVALID: { status: 400, title: 'A query parameter is invalid' },
+  VIGIL_UNAUTHENTICATED: { status: 401, title: 'A valid bearer token is required' },
+  VIGIL_FORBIDDEN: { status: 403, title: 'Your role may not do this' },
+  VIGIL_NOT_FOUND: { status: 404, title: 'No such resource' },
+  VIGIL_FILING_NOT_FOUND: { status: 404, title: 'No filing with this MRN is visible to you' },
+  VIGIL_METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
+  VIGIL_FILING_INVALIDATED: { status: 409, title: 'The filing was invalidated and can no longer change' },
+  VIGIL_BODY_TOO_LARGE: { status: 413, title: 'The request body is too large' },
+  VIGIL_UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Send application/json' },
+  VIGIL_FILING_INVALID: { status: 422, title: 'The filing is invalid' },
+  VIGIL_AMENDMENT_INVALID: { status: 422, title: 'The amendment is invalid' },
+  VIGIL_RATE_LIMITED: { status: 429, title: 'Too many requests' },
+  VIGIL_INTERNAL: { status: 500, title: 'Internal error' },
+  VIGIL_UNAVAILABLE: { status: 503, title: 'A dependency is not reachable' },
+
+  // Per-field codes inside `errors: [{ code, path, message }]`.
+  VIGIL_SCHEMA_REQUIRED: { status: 422, title: 'A required field is missing' },
+  VIGIL_SCHEMA_TYPE: { status: 422, title: 'A field has the wrong type' },
+  VIGIL_SCHEMA_FORMAT: { status: 422, title: 'A field is not in the expected format' },
+  VIGIL_SCHEMA_VALUE: { status: 422, title: 'A field has a value outside those allowed' },
+  VIGIL_SCHEMA_TOO_SMALL: { status: 422, title: 'A value, text or list is too small' },
+  VIGIL_SCHEMA_TOO_BIG: { status: 422, title: 'A value, text or list is too big' },
+  VIGIL_SCHEMA_UNKNOWN_FIELD: { status: 422, title: 'A field is not part of the filing' },
+  VIGIL_FILING_TYPE_UNKNOWN: { status: 422, title: 'The filing type is not in the catalogue' },
+  VIGIL_FILING_TYPE_MODE: { status: 422, title: 'The filing type does not fit the mode of transport' },
+  VIGIL_EORI_INVALID: { status: 422, title: 'Invalid EORI number' },
+  VIGIL_MRN_INVALID: { status: 422, title: 'Invalid MRN' },
+  VIGIL_HS_CODE_INVALID: { status: 422, title: 'Invalid HS/CN/TARIC code' },
+  VIGIL_UNLOCODE_INVALID: { status: 422, title: 'Invalid UN/LOCODE' },
+  VIGIL_COUNTRY_INVALID: { status: 422, title: 'Invalid country code' },
+  VIGIL_CONTAINER_INVALID: { status: 422, title: 'Invalid container number (ISO 6346)' },
+  VIGIL_AWB_INVALID: { status: 422, title: 'Invalid air waybill number' },
+  VIGIL_OFFICE_INVALID: { status: 422, title: 'Invalid customs office reference' },
+  VIGIL_DATE_INVALID: { status: 422, title: 'Invalid date-time' },
+  R3013: { status: 422, title: 'Routing must start at the country of loading' },
+  R3014: { status: 422, title: 'Routing must end at the country of unloading' },
+  R3018: { status: 422, title: 'The first EU country on the routing must be the office of first entry’s' },
+  R3053: { status: 422, title: 'Estimated arrival must not be before estimated departure' },
+  C3001: { status: 422, title: 'A split consignment must name the previous MRN' },
+  VIGIL_ROUTING_CONSIGNMENT: {
+    status: 422,
+    title: 'A consignment’s routing must contain its loading and unloading countries',
+  },
+  VIGIL_DOCUMENT_DUPLICATE: { status: 422, title: 'Transport documents must be unique within a filing' },
+  VIGIL_MASTER_DOCUMENT_REQUIRED: {
+    status: 422,
+    title: 'A house filing must name its master transport document and carrier',
+  },
+  VIGIL_DESCRIPTION_VAGUE: { status: 422, title: 'The goods description is too vague' },
+  VIGIL_DESCRIPTION_VAGUE_TERM: { status: 422, title: 'Warning: the goods description contains a vague term' },
+  VIGIL_LODGED_LATE: { status: 422, title: 'Lodged after the deadline for its mode of transport' },
+  VIGIL_LODGED_TOO_EARLY: { status: 422, title: 'Lodged more than 200 days ahead' },
+  VIGIL_AMENDMENT_FIELD_LOCKED: { status: 422, title: 'This field may not change in an amendment' },
+} as const satisfies Record<string, ErrorDefinition>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+/** One problem found in a request body: stable code, JSON path, plain-language message. */
+export interface FieldError {
+  readonly code: ErrorCode;
+  readonly path: string;
+  readonly message: string;
+}
+
+/** Expected failures are values (CONVENTIONS); only bugs throw. */
+export type Result<T, E = FieldError> =
+  | { readonly ok: true; readonly value: T; readonly warnings?: readonly E[] }
+  | { readonly ok: false; readonly errors: readonly E[] };
+
+/** A typed, expected error thrown across layers and rendered as problem+json at the HTTP edge. */
+export class VigilError extends Error {
+  readonly code: ErrorCode;
+  readonly errors: readonly FieldError[] | undefined;
+  constructor(code: ErrorCode, detail?: string, errors?: readonly FieldError[]) {
+    super(detail ?? ERROR_CATALOGUE[code].title);
+    this.name = 'VigilError';
+    this.code = code;
+    this.errors = errors;
+  }
+  get status(): number {
+    return ERROR_CATALOGUE[this.code].status;
+  }
+}

@@ -1,0 +1,2 @@
+/** Error catalogue and the typed error used across layers. */
+export * from './error-catalogue.ts';

@@ -1,0 +1,313 @@
+/**
+ * SQL for filings, their consignments and versions, and the outbox (intake's storage adapter).
+ * Every query is scoped by authority; the caller passes the transaction to run in.
+ */
+import type { Queryable } from '../store/database.ts';
+
+export type FilingStatus = 'registered' | 'incomplete' | 'invalidated';
+
+export interface FilingRow {
+  readonly mrn: string;
+  readonly authority: string;
+  readonly filer: string;
+  readonly lrn: string;
+  readonly filing_type: string;
+  readonly part: 'complete' | 'master' | 'house';
+  readonly mode: string;
+  readonly declarant_eori: string;
+  readonly carrier_eori: string | null;
+  readonly office_of_first_entry: string;
+  readonly status: FilingStatus;
+  readonly version: number;
+  readonly body: unknown;
+  readonly warnings: unknown;
+  readonly lodged_at: Date;
+  readonly updated_at: Date;
+  readonly invalidated_at: Date | null;
+  readonly invalidation_reason: string | null;
+}
+
+export interface ConsignmentRow {
+  readonly mrn: string;
+  readonly seq: number;
+  readonly doc_type: string;
+  readonly doc_ref: string;
+  readonly master_doc_ref: string | null;
+  readonly master_mrn: string | null;
+  readonly master_seq: number | null;
+  readonly complete: boolean;
+}
+
+export interface NewFiling {
+  readonly mrn: string;
+  readonly authority: string;
+  readonly filer: string;
+  readonly lrn: string;
+  readonly filingType: string;
+  readonly part: 'complete' | 'master' | 'house';
+  readonly mode: string;
+  readonly declarantEori: string;
+  readonly carrierEori: string | undefined;
+  readonly office: string;
+  readonly status: FilingStatus;
+  readonly body: unknown;
+  readonly warnings: unknown;
+  readonly at: Date;
+}
+
+export interface NewConsignment {
+  readonly seq: number;
+  readonly docType: string;
+  readonly docRef: string;
+  readonly masterDocRef: string | undefined;
+  readonly complete: boolean;
+}
+
+export interface FilingQuery {
+  readonly authority: string;
+  readonly filer?: string | undefined;
+  readonly lrn?: string | undefined;
+  readonly status?: FilingStatus | undefined;
+  readonly from?: Date | undefined;
+  readonly to?: Date | undefined;
+  readonly after?: { readonly lodgedAt: Date; readonly mrn: string } | undefined;
+  readonly limit: number;
+}
+
+const FILING_COLUMNS = `mrn, authority, filer, lrn, filing_type, part, mode, declarant_eori, carrier_eori,
+  office_of_first_entry, status, version, body, warnings, lodged_at, updated_at, invalidated_at, invalidation_reason`;
+
+export class FilingRepository {
+  /** Inserts unless (authority, filer, lrn) exists; returns false when it did. */
+  async insertFiling(tx: Queryable, f: NewFiling): Promise<boolean> {
+    const r = await tx.query(
+      `INSERT INTO filing (mrn, authority, filer, lrn, filing_type, part, mode, declarant_eori, carrier_eori,
+         office_of_first_entry, status, version, body, warnings, lodged_at, updated_at)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,1,$12,$13,$14,$14)
+       ON CONFLICT (authority, filer, lrn) DO NOTHING`,
+      [
+        f.mrn,
+        f.authority,
+        f.filer,
+        f.lrn,
+        f.filingType,
+        f.part,
+        f.mode,
+        f.declarantEori,
+        f.carrierEori ?? null,
+        f.office,
+        f.status,
+        JSON.stringify(f.body),
+        JSON.stringify(f.warnings),
+        f.at,
+      ],
+    );
+    if (r.rowCount === 0) {
+      return false;
+    }
+    await tx.query(
+      `INSERT INTO filing_version (mrn, version, authority, body, recorded_at) VALUES ($1, 1, $2, $3, $4)`,
+      [f.mrn, f.authority, JSON.stringify(f.body), f.at],
+    );
+    return true;
+  }
+
+  async insertConsignments(
+    tx: Queryable,
+    mrn: string,
+    authority: string,
+    carrierEori: string | undefined,
+    rows: readonly NewConsignment[],
+  ): Promise<void> {
+    if (rows.length === 0) {
+      return;
+    }
+    // One statement for all consignments: unnest keeps it to one round trip whatever the count.
+    await tx.query(
+      `INSERT INTO consignment (mrn, seq, authority, carrier_eori, doc_type, doc_ref, master_doc_ref, complete)
+       SELECT $1, s, $2, $3, t, r, m, c
+       FROM unnest($4::int[], $5::text[], $6::text[], $7::text[], $8::boolean[]) AS u(s, t, r, m, c)`,
+      [
+        mrn,
+        authority,
+        carrierEori ?? null,
+        rows.map((r) => r.seq),
+        rows.map((r) => r.docType),
+        rows.map((r) => r.docRef),
+        rows.map((r) => r.masterDocRef ?? null),
+        rows.map((r) => r.complete),
+      ],
+    );
+  }
+
+  async findByLrn(tx: Queryable, authority: string, filer: string, lrn: string): Promise<FilingRow | undefined> {
+    const r = await tx.query<FilingRow>(
+      `SELECT ${FILING_COLUMNS} FROM filing WHERE authority = $1 AND filer = $2 AND lrn = $3`,
+      [authority, filer, lrn],
+    );
+    return r.rows[0];
+  }
+
+  async findByMrn(tx: Queryable, authority: string, mrn: string, forUpdate = false): Promise<FilingRow | undefined> {
+    const r = await tx.query<FilingRow>(
+      `SELECT ${FILING_COLUMNS} FROM filing WHERE authority = $1 AND mrn = $2${forUpdate ? ' FOR UPDATE' : ''}`,
+      [authority, mrn],
+    );
+    return r.rows[0];
+  }
+
+  async consignmentsOf(tx: Queryable, mrns: readonly string[]): Promise<ConsignmentRow[]> {
+    const r = await tx.query<ConsignmentRow>(
+      `SELECT mrn, seq, doc_type, doc_ref, master_doc_ref, master_mrn, master_seq, complete
+       FROM consignment WHERE mrn = ANY($1::text[]) ORDER BY mrn, seq`,
+      [mrns],
+    );
+    return r.rows;
+  }
+
+  /** Serialises linkage for one carrier so a master and its houses arriving together always meet. */
+  async lockCarrier(tx: Queryable, authority: string, carrierEori: string): Promise<void> {
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`${authority}/${carrierEori}`]);
+  }
+
+  /** House consignments still waiting for a master document of this carrier. */
+  async waitingHouses(
+    tx: Queryable,
+    authority: string,
+    carrierEori: string,
+    masterDocRefs: readonly string[],
+  ): Promise<ConsignmentRow[]> {
+    const r = await tx.query<ConsignmentRow>(
+      `SELECT c.mrn, c.seq, c.doc_type, c.doc_ref, c.master_doc_ref, c.master_mrn, c.master_seq, c.complete
+       FROM consignment c JOIN filing f ON f.mrn = c.mrn
+       WHERE c.authority = $1 AND c.carrier_eori = $2 AND c.master_doc_ref = ANY($3::text[])
+         AND c.master_mrn IS NULL AND f.status <> 'invalidated'`,
+      [authority, carrierEori, masterDocRefs],
+    );
+    return r.rows;
+  }
+
+  /** Master consignments of this carrier with these documents. */
+  async findMasters(
+    tx: Queryable,
+    authority: string,
+    carrierEori: string,
+    docRefs: readonly string[],
+  ): Promise<ConsignmentRow[]> {
+    const r = await tx.query<ConsignmentRow>(
+      `SELECT c.mrn, c.seq, c.doc_type, c.doc_ref, c.master_doc_ref, c.master_mrn, c.master_seq, c.complete
+       FROM consignment c JOIN filing f ON f.mrn = c.mrn
+       WHERE c.authority = $1 AND c.carrier_eori = $2 AND c.doc_ref = ANY($3::text[])
+         AND f.part = 'master' AND f.status <> 'invalidated'`,
+      [authority, carrierEori, docRefs],
+    );
+    return r.rows;
+  }
+
+  async linkHouse(tx: Queryable, house: { mrn: string; seq: number }, master: { mrn: string; seq: number }): Promise<void> {
+    await tx.query(
+      `UPDATE consignment SET master_mrn = $3, master_seq = $4, complete = true WHERE mrn = $1 AND seq = $2`,
+      [house.mrn, house.seq, master.mrn, master.seq],
+    );
+    await tx.query(`UPDATE consignment SET complete = true WHERE mrn = $1 AND seq = $2`, [master.mrn, master.seq]);
+  }
+
+  /**
+   * Marks filings registered whose consignments are now all complete; returns those that changed.
+   */
+  async promoteComplete(tx: Queryable, mrns: readonly string[], at: Date): Promise<{ mrn: string; authority: string; version: number }[]> {
+    const r = await tx.query<{ mrn: string; authority: string; version: number }>(
+      `UPDATE filing f SET status = 'registered', updated_at = $2
+       WHERE f.mrn = ANY($1::text[]) AND f.status = 'incomplete'
+         AND NOT EXISTS (SELECT 1 FROM consignment c WHERE c.mrn = f.mrn AND NOT c.complete)
+       RETURNING f.mrn, f.authority, f.version`,
+      [mrns, at],
+    );
+    return r.rows;
+  }
+
+  async amend(
+    tx: Queryable,
+    mrn: string,
+    authority: string,
+    version: number,
+    body: unknown,
+    warnings: unknown,
+    at: Date,
+  ): Promise<void> {
+    await tx.query(`UPDATE filing SET body = $3, warnings = $4, version = $5, updated_at = $6 WHERE mrn = $1 AND authority = $2`, [
+      mrn,
+      authority,
+      JSON.stringify(body),
+      JSON.stringify(warnings),
+      version,
+      at,
+    ]);
+    await tx.query(
+      `INSERT INTO filing_version (mrn, version, authority, body, recorded_at) VALUES ($1, $2, $3, $4, $5)`,
+      [mrn, version, authority, JSON.stringify(body), at],
+    );
+  }
+
+  async invalidate(tx: Queryable, mrn: string, authority: string, reason: string | undefined, at: Date): Promise<void> {
+    await tx.query(
+      `UPDATE filing SET status = 'invalidated', invalidated_at = $3, invalidation_reason = $4, updated_at = $3
+       WHERE mrn = $1 AND authority = $2`,
+      [mrn, authority, at, reason ?? null],
+    );
+  }
+
+  async list(tx: Queryable, q: FilingQuery): Promise<FilingRow[]> {
+    const where: string[] = ['authority = $1'];
+    const params: unknown[] = [q.authority];
+    const add = (clause: (n: string) => string, value: unknown): void => {
+      params.push(value);
+      where.push(clause(`$${params.length}`));
+    };
+    if (q.filer !== undefined) {
+      add((p) => `filer = ${p}`, q.filer);
+    }
+    if (q.lrn !== undefined) {
+      add((p) => `lrn = ${p}`, q.lrn);
+    }
+    if (q.status !== undefined) {
+      add((p) => `status = ${p}`, q.status);
+    }
+    if (q.from !== undefined) {
+      add((p) => `lodged_at >= ${p}`, q.from);
+    }
+    if (q.to !== undefined) {
+      add((p) => `lodged_at < ${p}`, q.to);
+    }
+    if (q.after !== undefined) {
+      params.push(q.after.lodgedAt, q.after.mrn);
+      where.push(`(lodged_at, mrn) < ($${params.length - 1}, $${params.length})`);
+    }
+    params.push(q.limit);
+    const r = await tx.query<FilingRow>(
+      `SELECT ${FILING_COLUMNS} FROM filing WHERE ${where.join(' AND ')}
+       ORDER BY lodged_at DESC, mrn DESC LIMIT $${params.length}`,
+      params,
+    );
+    return r.rows;
+  }
+
+  async appendOutbox(
+    tx: Queryable,
+    events: readonly { authority: string; topic: string; key: string; payload: unknown }[],
+  ): Promise<void> {
+    if (events.length === 0) {
+      return;
+    }
+    await tx.query(
+      `INSERT INTO outbox (authority, topic, key, payload)
+       SELECT a, t, k, p::jsonb FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS u(a, t, k, p)`,
+      [
+        events.map((e) => e.authority),
+        events.map((e) => e.topic),
+        events.map((e) => e.key),
+        events.map((e) => JSON.stringify(e.payload)),
+      ],
+    );
+  }
+}

@@ -1,0 +1,148 @@
+/**
+ * HTTP adapter of intake: /v1/filings. Parses paths and queries, calls the filing service and maps
+ * its results onto status codes; every error goes to the problem+json handler.
+ */
+import type { FastifyPluginCallback } from 'fastify';
+import { z } from 'zod';
+import { actorOf } from '../api/server.ts';
+import { VigilError } from '../errors/index.ts';
+import { filingSchema } from './filing.schema.ts';
+import type { FilingService } from './filing.service.ts';
+import { fromZodIssues } from './validate-filing.ts';
+
+const filingBodySchema = z.toJSONSchema(filingSchema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' });
+delete (filingBodySchema as { $schema?: string }).$schema;
+
+const problemRef = { description: 'application/problem+json', type: 'object' } as const;
+const summarySchema = {
+  type: 'object',
+  properties: {
+    mrn: { type: 'string', example: '26NL0A1B2C3D4E5F6Z7' },
+    lrn: { type: 'string' },
+    filingType: { type: 'string' },
+    status: { type: 'string', enum: ['registered', 'incomplete', 'invalidated'] },
+    version: { type: 'integer' },
+    lodgedAt: { type: 'string', format: 'date-time' },
+    updatedAt: { type: 'string', format: 'date-time' },
+    consignments: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          index: { type: 'integer' },
+          transportDocument: { type: 'object', properties: { type: { type: 'string' }, ref: { type: 'string' } } },
+          status: { type: 'string', enum: ['complete', 'incomplete'] },
+          masterMrn: { type: 'string' },
+        },
+      },
+    },
+    warnings: { type: 'array', items: { type: 'object' } },
+  },
+} as const;
+const mrnParams = { type: 'object', properties: { mrn: { type: 'string' } }, required: ['mrn'] } as const;
+
+const listQuerySchema = z.strictObject({
+  lrn: z.string().min(1).max(35).optional(),
+  status: z.enum(['registered', 'incomplete', 'invalidated']).optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  next: z.string().max(200).optional(),
+});
+
+const invalidationSchema = z.strictObject({ reason: z.string().trim().min(1).max(512).optional() });
+
+function requireBody(body: unknown): unknown {
+  if (body === undefined) {
+    throw new VigilError('VIGIL_UNSUPPORTED_MEDIA_TYPE', 'send the filing as a JSON body with Content-Type: application/json');
+  }
+  return body;
+}
+
+export const filingRoutes: FastifyPluginCallback<{ filings: FilingService }> = (app, { filings }, done) => {
+  app.post(
+    '/filings',
+    {
+      schema: {
+        tags: ['filings'],
+        summary: 'Lodge an entry summary declaration',
+        description:
+          'Validates and registers a filing. 201 with the new MRN; 200 with the existing MRN when the same filer already lodged this LRN; 422 with every error at once.',
+        body: filingBodySchema,
+        response: { 200: summarySchema, 201: summarySchema, 422: problemRef },
+      },
+    },
+    async (request, reply) => {
+      const { created, filing } = await filings.register(actorOf(request), requireBody(request.body));
+      return reply.status(created ? 201 : 200).header('location', `/v1/filings/${filing.mrn}`).send(filing);
+    },
+  );
+
+  app.get(
+    '/filings',
+    {
+      schema: {
+        tags: ['filings'],
+        summary: 'List filings, newest first, paged with the `next` cursor',
+        querystring: z.toJSONSchema(listQuerySchema, { io: 'input' }),
+        response: { 200: { type: 'object', properties: { items: { type: 'array', items: summarySchema }, next: { type: ['string', 'null'] } } } },
+      },
+    },
+    async (request) => {
+      const q = listQuerySchema.safeParse(request.query, { reportInput: true });
+      if (!q.success) {
+        throw new VigilError('VIGIL_QUERY_INVALID', 'a query parameter is invalid', fromZodIssues(q.error.issues));
+      }
+      return filings.list(actorOf(request), {
+        lrn: q.data.lrn,
+        status: q.data.status,
+        from: q.data.from !== undefined ? new Date(q.data.from) : undefined,
+        to: q.data.to !== undefined ? new Date(q.data.to) : undefined,
+        limit: q.data.limit,
+        cursor: q.data.next,
+      });
+    },
+  );
+
+  app.get<{ Params: { mrn: string } }>(
+    '/filings/:mrn',
+    { schema: { tags: ['filings'], summary: 'A filing with its current data', params: mrnParams, response: { 404: problemRef } } },
+    async (request) => filings.get(actorOf(request), request.params.mrn),
+  );
+
+  app.post<{ Params: { mrn: string } }>(
+    '/filings/:mrn/amendments',
+    {
+      schema: {
+        tags: ['filings'],
+        summary: 'Amend a filing with its complete new data',
+        description: 'Identifying fields (filing type, LRN, declarant and carrier EORI, office of first entry, mode, transport documents) may not change.',
+        params: mrnParams,
+        body: filingBodySchema,
+        response: { 200: summarySchema, 409: problemRef, 422: problemRef },
+      },
+    },
+    async (request) => filings.amend(actorOf(request), request.params.mrn, requireBody(request.body)),
+  );
+
+  app.post<{ Params: { mrn: string } }>(
+    '/filings/:mrn/invalidation',
+    {
+      schema: {
+        tags: ['filings'],
+        summary: 'Invalidate a filing',
+        params: mrnParams,
+        body: z.toJSONSchema(invalidationSchema, { io: 'input' }),
+        response: { 200: summarySchema, 409: problemRef },
+      },
+    },
+    async (request) => {
+      const parsed = invalidationSchema.safeParse(request.body ?? {}, { reportInput: true });
+      if (!parsed.success) {
+        throw new VigilError('VIGIL_BAD_REQUEST', 'the invalidation body is invalid', fromZodIssues(parsed.error.issues));
+      }
+      return filings.invalidate(actorOf(request), request.params.mrn, parsed.data.reason);
+    },
+  );
+  done();
+};

@@ -1,0 +1,383 @@
+/**
+ * Intake's logic: validate, register (MRN, idempotency on filer + LRN, multiple-filing linkage, outbox
+ * event in the same transaction), read, list, amend and invalidate filings. No HTTP, no driver:
+ * it gets a database, a repository, a clock and a random source passed in.
+ */
+import { randomInt } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
+import { FILING_TYPES, makeMrn, normaliseAirWaybill } from '../domain/index.ts';
+import type { Filing } from '../domain/index.ts';
+import { VigilError } from '../errors/index.ts';
+import type { FieldError } from '../errors/index.ts';
+import type { Database, Queryable } from '../store/database.ts';
+import type { ConsignmentRow, FilingRepository, FilingRow, FilingStatus, NewConsignment } from './filing.repository.ts';
+import { validateFiling } from './validate-filing.ts';
+
+export type Role = 'filer' | 'analyst' | 'officer' | 'coordinator' | 'auditor' | 'admin';
+export const ROLES: readonly Role[] = ['filer', 'analyst', 'officer', 'coordinator', 'auditor', 'admin'];
+
+/** Who is asking: from the bearer token. */
+export interface Actor {
+  readonly subject: string;
+  readonly authority: string;
+  readonly role: Role;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+/** MRN serials: 12 letters or digits, random so MRNs reveal nothing about volumes. */
+export type SerialSource = () => string;
+
+const SERIAL_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+export const randomSerial: SerialSource = () => {
+  let s = '';
+  for (let i = 0; i < 12; i++) {
+    s += SERIAL_ALPHABET[randomInt(36)]!;
+  }
+  return s;
+};
+
+/** Procedure category of an MRN allocated to an entry summary declaration. */
+const ENS_PROCEDURE = 'Z';
+
+export interface ConsignmentView {
+  readonly index: number;
+  readonly transportDocument: { readonly type: string; readonly ref: string };
+  readonly status: 'complete' | 'incomplete';
+  readonly masterMrn?: string | undefined;
+}
+
+export interface FilingSummary {
+  readonly mrn: string;
+  readonly lrn: string;
+  readonly filingType: string;
+  readonly status: FilingStatus;
+  readonly version: number;
+  readonly lodgedAt: string;
+  readonly updatedAt: string;
+  readonly consignments: readonly ConsignmentView[];
+  readonly warnings: readonly FieldError[];
+}
+
+export interface FilingDetail extends FilingSummary {
+  readonly authority: string;
+  readonly filer: string;
+  readonly filing: unknown;
+  readonly invalidation?: { readonly at: string; readonly reason: string | null } | undefined;
+}
+
+export interface ListResult {
+  readonly items: readonly FilingSummary[];
+  readonly next: string | null;
+}
+
+export interface ListQuery {
+  readonly lrn?: string | undefined;
+  readonly status?: FilingStatus | undefined;
+  readonly from?: Date | undefined;
+  readonly to?: Date | undefined;
+  readonly limit: number;
+  readonly cursor?: string | undefined;
+}
+
+export interface FilingServiceDeps {
+  readonly db: Database;
+  readonly repo: FilingRepository;
+  readonly clock: Clock;
+  readonly serial?: SerialSource;
+}
+
+const OFFICIAL_ROLES: ReadonlySet<Role> = new Set(['analyst', 'officer', 'coordinator', 'auditor', 'admin']);
+
+function docKey(ref: string): string {
+  return normaliseAirWaybill(ref).toUpperCase();
+}
+
+function consignmentViews(rows: readonly ConsignmentRow[], filing: Filing): ConsignmentView[] {
+  return rows.map((r) => ({
+    index: r.seq,
+    transportDocument: {
+      type: r.doc_type,
+      ref: filing.consignments[r.seq]?.transportDocument.ref ?? r.doc_ref,
+    },
+    status: r.complete ? 'complete' : 'incomplete',
+    ...(r.master_mrn !== null ? { masterMrn: r.master_mrn } : {}),
+  }));
+}
+
+function encodeCursor(row: FilingRow): string {
+  return Buffer.from(JSON.stringify([new Date(row.lodged_at).toISOString(), row.mrn])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { lodgedAt: Date; mrn: string } {
+  try {
+    const [at, mrn] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
+    const lodgedAt = new Date(at);
+    if (typeof mrn !== 'string' || Number.isNaN(lodgedAt.getTime())) {
+      throw new Error('bad cursor');
+    }
+    return { lodgedAt, mrn };
+  } catch {
+    throw new VigilError('VIGIL_QUERY_INVALID', `'next' cursor '${cursor}' is not one this server issued`);
+  }
+}
+
+/** Fields an amendment may not change: they identify the filing or its documents. */
+function lockedFieldChanges(before: Filing, after: Filing): FieldError[] {
+  const out: FieldError[] = [];
+  const lock = (path: string, a: unknown, b: unknown): void => {
+    // Compared as values: jsonb does not keep key order.
+    if (!isDeepStrictEqual(a, b)) {
+      out.push({ code: 'VIGIL_AMENDMENT_FIELD_LOCKED', path, message: `${path} may not change in an amendment (was ${JSON.stringify(a)})` });
+    }
+  };
+  lock('$.filingType', before.filingType, after.filingType);
+  lock('$.lrn', before.lrn, after.lrn);
+  lock('$.declarant.eori', before.declarant.eori, after.declarant.eori);
+  lock('$.carrier.eori', before.carrier?.eori, after.carrier?.eori);
+  lock('$.officeOfFirstEntry', before.officeOfFirstEntry, after.officeOfFirstEntry);
+  lock('$.transport.mode', before.transport.mode, after.transport.mode);
+  if (before.consignments.length !== after.consignments.length) {
+    lock('$.consignments.length', before.consignments.length, after.consignments.length);
+  } else {
+    before.consignments.forEach((c, i) => {
+      lock(`$.consignments[${i}].transportDocument`, c.transportDocument, after.consignments[i]!.transportDocument);
+      lock(`$.consignments[${i}].masterTransportDocument`, c.masterTransportDocument, after.consignments[i]!.masterTransportDocument);
+    });
+  }
+  return out;
+}
+
+export class FilingService {
+  readonly #deps: FilingServiceDeps;
+  readonly #serial: SerialSource;
+
+  constructor(deps: FilingServiceDeps) {
+    this.#deps = deps;
+    this.#serial = deps.serial ?? randomSerial;
+  }
+
+  /** Registers a filing; `created` is false when the same filer already lodged this LRN. */
+  async register(actor: Actor, body: unknown): Promise<{ created: boolean; filing: FilingSummary }> {
+    this.#mustBe(actor, ['filer', 'admin']);
+    const now = this.#deps.clock.now();
+    const result = validateFiling(body, { now, checkDeadlines: true });
+    if (!result.ok) {
+      // An LRN already registered by this filer answers with its MRN even if the retry differs
+      // in a way that would now fail (a late retry of an accepted filing must not look rejected).
+      const lrn = (body as { lrn?: unknown } | null)?.lrn;
+      if (typeof lrn === 'string') {
+        const existing = await this.#deps.repo.findByLrn(this.#deps.db, actor.authority, actor.subject, lrn.trim());
+        if (existing !== undefined) {
+          return { created: false, filing: await this.#summary(this.#deps.db, existing) };
+        }
+      }
+      throw new VigilError('VIGIL_FILING_INVALID', `the filing has ${result.errors.length} error(s)`, result.errors);
+    }
+    const filing = result.value;
+    const warnings = result.warnings ?? [];
+    const type = FILING_TYPES.get(filing.filingType)!;
+    const carrierEori = filing.carrier?.eori;
+
+    return this.#deps.db.transaction(async (tx) => {
+      const existing = await this.#deps.repo.findByLrn(tx, actor.authority, actor.subject, filing.lrn);
+      if (existing !== undefined) {
+        return { created: false, filing: await this.#summary(tx, existing) };
+      }
+      if (carrierEori !== undefined && type.part !== 'complete') {
+        await this.#deps.repo.lockCarrier(tx, actor.authority, carrierEori);
+      }
+      const mrn = makeMrn({
+        year: now.getUTCFullYear(),
+        country: filing.officeOfFirstEntry.slice(0, 2),
+        serial: this.#serial(),
+        procedure: ENS_PROCEDURE,
+      });
+      const consignments: NewConsignment[] = filing.consignments.map((c, seq) => ({
+        seq,
+        docType: c.transportDocument.type,
+        docRef: docKey(c.transportDocument.ref),
+        masterDocRef: c.masterTransportDocument !== undefined ? docKey(c.masterTransportDocument.ref) : undefined,
+        complete: type.part === 'complete',
+      }));
+      const inserted = await this.#deps.repo.insertFiling(tx, {
+        mrn,
+        authority: actor.authority,
+        filer: actor.subject,
+        lrn: filing.lrn,
+        filingType: filing.filingType,
+        part: type.part,
+        mode: filing.transport.mode,
+        declarantEori: filing.declarant.eori,
+        carrierEori,
+        office: filing.officeOfFirstEntry,
+        status: type.part === 'complete' ? 'registered' : 'incomplete',
+        body: filing,
+        warnings,
+        at: now,
+      });
+      if (!inserted) {
+        // A concurrent request with the same LRN won the race: answer with its MRN.
+        const winner = await this.#deps.repo.findByLrn(tx, actor.authority, actor.subject, filing.lrn);
+        return { created: false, filing: await this.#summary(tx, winner!) };
+      }
+      await this.#deps.repo.insertConsignments(tx, mrn, actor.authority, carrierEori, consignments);
+      const ready: { mrn: string; authority: string; version: number }[] = [];
+      if (type.part === 'complete') {
+        ready.push({ mrn, authority: actor.authority, version: 1 });
+      } else if (carrierEori !== undefined) {
+        ready.push(...(await this.#link(tx, actor.authority, carrierEori, mrn, type.part, consignments, now)));
+      }
+      await this.#deps.repo.appendOutbox(
+        tx,
+        ready.map((r) => ({ authority: r.authority, topic: 'filing.ready', key: r.mrn, payload: r })),
+      );
+      const row = await this.#deps.repo.findByMrn(tx, actor.authority, mrn);
+      return { created: true, filing: await this.#summary(tx, row!) };
+    });
+  }
+
+  /** Links a new master or house part with its counterparts; returns filings that became complete. */
+  async #link(
+    tx: Queryable,
+    authority: string,
+    carrierEori: string,
+    mrn: string,
+    part: 'master' | 'house',
+    consignments: readonly NewConsignment[],
+    now: Date,
+  ): Promise<{ mrn: string; authority: string; version: number }[]> {
+    const touched = new Set<string>([mrn]);
+    if (part === 'master') {
+      const houses = await this.#deps.repo.waitingHouses(tx, authority, carrierEori, consignments.map((c) => c.docRef));
+      for (const h of houses) {
+        const master = consignments.find((c) => c.docRef === h.master_doc_ref)!;
+        await this.#deps.repo.linkHouse(tx, h, { mrn, seq: master.seq });
+        touched.add(h.mrn);
+      }
+    } else {
+      const refs = consignments.flatMap((c) => (c.masterDocRef !== undefined ? [c.masterDocRef] : []));
+      const masters = await this.#deps.repo.findMasters(tx, authority, carrierEori, refs);
+      for (const c of consignments) {
+        const m = masters.find((x) => x.doc_ref === c.masterDocRef);
+        if (m !== undefined) {
+          await this.#deps.repo.linkHouse(tx, { mrn, seq: c.seq }, m);
+          touched.add(m.mrn);
+        }
+      }
+    }
+    return this.#deps.repo.promoteComplete(tx, [...touched], now);
+  }
+
+  async get(actor: Actor, mrn: string): Promise<FilingDetail> {
+    const row = await this.#visible(this.#deps.db, actor, mrn);
+    const summary = await this.#summary(this.#deps.db, row);
+    return {
+      ...summary,
+      authority: row.authority,
+      filer: row.filer,
+      filing: row.body,
+      ...(row.invalidated_at !== null
+        ? { invalidation: { at: new Date(row.invalidated_at).toISOString(), reason: row.invalidation_reason } }
+        : {}),
+    };
+  }
+
+  async list(actor: Actor, q: ListQuery): Promise<ListResult> {
+    this.#mustBe(actor, ['filer', ...OFFICIAL_ROLES]);
+    const rows = await this.#deps.repo.list(this.#deps.db, {
+      authority: actor.authority,
+      filer: actor.role === 'filer' ? actor.subject : undefined,
+      lrn: q.lrn,
+      status: q.status,
+      from: q.from,
+      to: q.to,
+      after: q.cursor !== undefined ? decodeCursor(q.cursor) : undefined,
+      limit: q.limit + 1,
+    });
+    const page = rows.slice(0, q.limit);
+    const cons = await this.#deps.repo.consignmentsOf(this.#deps.db, page.map((r) => r.mrn));
+    const items = page.map((r) => this.#toSummary(r, cons.filter((c) => c.mrn === r.mrn)));
+    return { items, next: rows.length > q.limit ? encodeCursor(page[page.length - 1]!) : null };
+  }
+
+  async amend(actor: Actor, mrn: string, body: unknown): Promise<FilingSummary> {
+    this.#mustBe(actor, ['filer', 'admin']);
+    const now = this.#deps.clock.now();
+    return this.#deps.db.transaction(async (tx) => {
+      const row = await this.#visible(tx, actor, mrn, true);
+      if (row.status === 'invalidated') {
+        throw new VigilError('VIGIL_FILING_INVALIDATED', `filing ${mrn} was invalidated and cannot be amended`);
+      }
+      const result = validateFiling(body, { now, checkDeadlines: false });
+      if (!result.ok) {
+        throw new VigilError('VIGIL_AMENDMENT_INVALID', `the amendment has ${result.errors.length} error(s)`, result.errors);
+      }
+      const locked = lockedFieldChanges(row.body as Filing, result.value);
+      if (locked.length > 0) {
+        throw new VigilError('VIGIL_AMENDMENT_INVALID', `the amendment changes ${locked.length} field(s) that may not change`, locked);
+      }
+      const version = row.version + 1;
+      await this.#deps.repo.amend(tx, mrn, row.authority, version, result.value, result.warnings ?? [], now);
+      if (row.status === 'registered') {
+        await this.#deps.repo.appendOutbox(tx, [
+          { authority: row.authority, topic: 'filing.ready', key: mrn, payload: { mrn, authority: row.authority, version } },
+        ]);
+      }
+      const updated = await this.#deps.repo.findByMrn(tx, row.authority, mrn);
+      return this.#summary(tx, updated!);
+    });
+  }
+
+  async invalidate(actor: Actor, mrn: string, reason: string | undefined): Promise<FilingSummary> {
+    this.#mustBe(actor, ['filer', 'admin']);
+    const now = this.#deps.clock.now();
+    return this.#deps.db.transaction(async (tx) => {
+      const row = await this.#visible(tx, actor, mrn, true);
+      if (row.status === 'invalidated') {
+        throw new VigilError('VIGIL_FILING_INVALIDATED', `filing ${mrn} is already invalidated`);
+      }
+      await this.#deps.repo.invalidate(tx, mrn, row.authority, reason, now);
+      await this.#deps.repo.appendOutbox(tx, [
+        { authority: row.authority, topic: 'filing.invalidated', key: mrn, payload: { mrn, authority: row.authority, version: row.version } },
+      ]);
+      const updated = await this.#deps.repo.findByMrn(tx, row.authority, mrn);
+      return this.#summary(tx, updated!);
+    });
+  }
+
+  /** A filer sees its own filings, officials their authority's; anything else is "not found". */
+  async #visible(tx: Queryable, actor: Actor, mrn: string, forUpdate = false): Promise<FilingRow> {
+    const row = await this.#deps.repo.findByMrn(tx, actor.authority, mrn, forUpdate);
+    if (row === undefined || (actor.role === 'filer' && row.filer !== actor.subject)) {
+      throw new VigilError('VIGIL_FILING_NOT_FOUND', `no filing ${mrn} is visible to you`);
+    }
+    return row;
+  }
+
+  #mustBe(actor: Actor, roles: readonly Role[]): void {
+    if (!roles.includes(actor.role)) {
+      throw new VigilError('VIGIL_FORBIDDEN', `role '${actor.role}' may not do this; needs one of ${roles.join(', ')}`);
+    }
+  }
+
+  async #summary(tx: Queryable, row: FilingRow): Promise<FilingSummary> {
+    return this.#toSummary(row, await this.#deps.repo.consignmentsOf(tx, [row.mrn]));
+  }
+
+  #toSummary(row: FilingRow, cons: readonly ConsignmentRow[]): FilingSummary {
+    return {
+      mrn: row.mrn,
+      lrn: row.lrn,
+      filingType: row.filing_type,
+      status: row.status,
+      version: row.version,
+      lodgedAt: new Date(row.lodged_at).toISOString(),
+      updatedAt: new Date(row.updated_at).toISOString(),
+      consignments: consignmentViews(cons, row.body as Filing),
+      warnings: row.warnings as FieldError[],
+    };
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * Validates a filing body as the EU's systems do: structure and identifiers first (all problems in one
+ * pass), then the business rules. Returns every error at once, each with a stable code, a JSON path
+ * and a message; on success, the normalised filing and any warnings.
+ */
+import type { z } from 'zod';
+import type { Filing } from '../domain/index.ts';
+import type { ErrorCode, FieldError, Result } from '../errors/index.ts';
+import { filingSchema } from './filing.schema.ts';
+import { checkFilingRules } from './filing.rules.ts';
+import type { RuleContext } from './filing.rules.ts';
+
+export function jsonPath(path: readonly PropertyKey[]): string {
+  let out = '$';
+  for (const part of path) {
+    if (typeof part === 'number') {
+      out += `[${part}]`;
+    } else if (typeof part === 'string' && /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(part)) {
+      out += `.${part}`;
+    } else {
+      out += `[${JSON.stringify(String(part))}]`;
+    }
+  }
+  return out;
+}
+
+function typeName(v: unknown): string {
+  if (v === null) {
+    return 'null';
+  }
+  if (Array.isArray(v)) {
+    return 'array';
+  }
+  return typeof v;
+}
+
+/** Maps zod's issues onto Vigil's codes and plain-language messages. */
+export function fromZodIssues(issues: readonly z.core.$ZodIssue[]): FieldError[] {
+  const out: FieldError[] = [];
+  for (const issue of issues) {
+    const path = jsonPath(issue.path);
+    const field = issue.path.length > 0 ? String(issue.path[issue.path.length - 1]) : 'body';
+    switch (issue.code) {
+      case 'invalid_type':
+        if (issue.input === undefined) {
+          out.push({ code: 'VIGIL_SCHEMA_REQUIRED', path, message: `${field} is required (${issue.expected})` });
+        } else {
+          out.push({
+            code: 'VIGIL_SCHEMA_TYPE',
+            path,
+            message: `${field} must be ${issue.expected === 'object' ? 'an object' : `a ${issue.expected}`}, not ${typeName(issue.input)}`,
+          });
+        }
+        break;
+      case 'unrecognized_keys':
+        for (const key of issue.keys) {
+          out.push({
+            code: 'VIGIL_SCHEMA_UNKNOWN_FIELD',
+            path: jsonPath([...issue.path, key]),
+            message: `'${key}' is not a field of ${field === 'body' ? 'the filing' : field}`,
+          });
+        }
+        break;
+      case 'invalid_value':
+        out.push({
+          code: 'VIGIL_SCHEMA_VALUE',
+          path,
+          message: `${field} must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`,
+        });
+        break;
+      case 'too_small':
+        out.push({
+          code: issue.input === '' || (typeof issue.input === 'string' && issue.minimum === 1) ? 'VIGIL_SCHEMA_REQUIRED' : 'VIGIL_SCHEMA_TOO_SMALL',
+          path,
+          message: `${field} ${issue.origin === 'array' ? `needs at least ${String(issue.minimum)} item(s)` : issue.origin === 'string' ? 'must not be empty' : `must be ${issue.inclusive ? 'at least' : 'more than'} ${String(issue.minimum)}`}`,
+        });
+        break;
+      case 'too_big':
+        out.push({
+          code: 'VIGIL_SCHEMA_TOO_BIG',
+          path,
+          message: `${field} ${issue.origin === 'array' ? `may have at most ${String(issue.maximum)} items` : issue.origin === 'string' ? `may have at most ${String(issue.maximum)} characters` : `must be at most ${String(issue.maximum)}`}`,
+        });
+        break;
+      case 'invalid_format':
+        out.push({
+          code: issue.format === 'datetime' ? 'VIGIL_DATE_INVALID' : 'VIGIL_SCHEMA_FORMAT',
+          path,
+          message:
+            issue.format === 'datetime'
+              ? `${field} must be an ISO 8601 date-time with a time zone, such as 2027-03-01T10:00:00Z`
+              : `${field} must be ${issue.message}`,
+        });
+        break;
+      case 'custom':
+        out.push({ code: (issue.params?.['code'] as ErrorCode | undefined) ?? 'VIGIL_SCHEMA_FORMAT', path, message: issue.message });
+        break;
+      case 'invalid_union':
+      case 'invalid_key':
+      case 'invalid_element':
+      case 'not_multiple_of':
+        out.push({ code: 'VIGIL_SCHEMA_FORMAT', path, message: `${field}: ${issue.message}` });
+    }
+  }
+  return out;
+}
+
+export function validateFiling(body: unknown, ctx: RuleContext): Result<Filing> {
+  const parsed = filingSchema.safeParse(body, { reportInput: true });
+  if (!parsed.success) {
+    return { ok: false, errors: fromZodIssues(parsed.error.issues) };
+  }
+  const filing = parsed.data as Filing;
+  const { errors, warnings } = checkFilingRules(filing, ctx);
+  if (errors.length > 0) {
+    return { ok: false, errors };
+  }
+  return { ok: true, value: filing, warnings };
+}

@@ -1,0 +1,116 @@
+/**
+ * One query interface over two engines (CONVENTIONS: Kysely's rule): PGlite, PostgreSQL compiled to
+ * WebAssembly running in process (the zero-setup default), and a PostgreSQL server through a `pg` pool.
+ * SQL lives only in the store; services get repositories built on this interface.
+ */
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { mkdirSync } from 'node:fs';
+
+export interface QueryResult<R> {
+  readonly rows: R[];
+  readonly rowCount: number;
+}
+
+export interface Queryable {
+  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+}
+
+export type Engine = 'pglite' | 'postgres';
+
+export interface Database extends Queryable {
+  readonly engine: Engine;
+  /** Runs fn in one transaction: committed when it resolves, rolled back when it throws. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Runs a script of several statements (migrations). */
+  exec(sql: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** postgres://… for a server; otherwise PGlite. */
+  readonly url?: string | undefined;
+  /** PGlite data folder; omitted means in memory. */
+  readonly dataDir?: string | undefined;
+  /** PostgreSQL schema to work in (tests isolate themselves this way). */
+  readonly schema?: string | undefined;
+  readonly poolSize?: number | undefined;
+}
+
+// Engine difference, named: pg returns int8 as text, PGlite as a number. Vigil's int8 values
+// (ids, counts) stay far below 2^53, so both engines return numbers.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v: string) => Number(v));
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  if (options.url !== undefined) {
+    return openPostgres(options.url, options.schema, options.poolSize ?? 10);
+  }
+  return openPglite(options.dataDir);
+}
+
+async function openPglite(dataDir: string | undefined): Promise<Database> {
+  if (dataDir !== undefined) {
+    mkdirSync(dataDir, { recursive: true });
+  }
+  const db = await PGlite.create(dataDir);
+  const wrap = (q: { query: PGlite['query'] }): Queryable => ({
+    async query<R>(sql: string, params?: readonly unknown[]) {
+      const r = await q.query<R>(sql, params as unknown[] | undefined);
+      return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
+    },
+  });
+  const base = wrap(db);
+  return {
+    engine: 'pglite',
+    query: (sql, params) => base.query(sql, params),
+    transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
+    exec: async (sql) => {
+      await db.exec(sql);
+    },
+    close: () => db.close(),
+  };
+}
+
+async function openPostgres(url: string, schema: string | undefined, max: number): Promise<Database> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    ...(schema !== undefined ? { options: `-c search_path=${schema}` } : {}),
+  });
+  // A pool error on an idle client (server restart) must not crash the process; the next query reconnects.
+  pool.on('error', () => undefined);
+  if (schema !== undefined) {
+    await pool.query(`CREATE SCHEMA IF NOT EXISTS "${schema.replaceAll('"', '')}"`);
+  }
+  const query = async <R>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> => {
+    const r = await pool.query(sql, params as unknown[] | undefined);
+    return { rows: r.rows as R[], rowCount: r.rowCount ?? r.rows.length };
+  };
+  return {
+    engine: 'postgres',
+    query,
+    async transaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await fn({
+          async query<R>(sql: string, params?: readonly unknown[]) {
+            const r = await client.query(sql, params as unknown[] | undefined);
+            return { rows: r.rows as R[], rowCount: r.rowCount ?? r.rows.length };
+          },
+        });
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+    exec: async (sql) => {
+      await pool.query(sql);
+    },
+    close: () => pool.end(),
+  };
+}

@@ -1,0 +1,113 @@
+/**
+ * Test harness: a Vigil server on a real database, driven through Fastify's in-memory injection.
+ * `forEachDatabase` runs a suite on PGlite always and on PostgreSQL when VIGIL_TEST_DATABASE_URL is
+ * set, each run in its own schema so suites can run side by side.
+ */
+import { describe, after } from 'node:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { loadConfig } from '../../src/config/index.ts';
+import { composeApp } from '../../src/app/compose.ts';
+import type { AppDeps } from '../../src/app/compose.ts';
+import { buildServer } from '../../src/api/server.ts';
+import type { VigilServer } from '../../src/api/server.ts';
+import { openDatabase } from '../../src/store/database.ts';
+import type { Database, Engine } from '../../src/store/database.ts';
+import type { Role } from '../../src/intake/index.ts';
+
+export interface DatabaseTarget {
+  readonly engine: Engine;
+  open(): Promise<Database>;
+}
+
+export function databaseTargets(): DatabaseTarget[] {
+  const targets: DatabaseTarget[] = [{ engine: 'pglite', open: () => openDatabase({}) }];
+  const url = process.env['VIGIL_TEST_DATABASE_URL'];
+  if (url !== undefined && url !== '') {
+    targets.push({
+      engine: 'postgres',
+      async open() {
+        const schema = `vigil_test_${randomBytes(6).toString('hex')}`;
+        const db = await openDatabase({ url, schema, poolSize: 4 });
+        const close = db.close.bind(db);
+        return {
+          ...db,
+          async close() {
+            await db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+            await close();
+          },
+        };
+      },
+    });
+  }
+  return targets;
+}
+
+/** Runs `suite` once per database engine available to this test run. */
+export function forEachDatabase(name: string, suite: (target: DatabaseTarget) => void): void {
+  for (const target of databaseTargets()) {
+    void describe(`${name} [${target.engine}]`, () => suite(target));
+  }
+}
+
+export interface TestClock {
+  now(): Date;
+  set(d: Date): void;
+  advance(ms: number): void;
+}
+
+export function testClock(start = new Date('2027-02-20T08:00:00Z')): TestClock {
+  let t = start.getTime();
+  return {
+    now: () => new Date(t),
+    set: (d) => {
+      t = d.getTime();
+    },
+    advance: (ms) => {
+      t += ms;
+    },
+  };
+}
+
+export interface TestApp {
+  readonly server: VigilServer;
+  readonly deps: AppDeps;
+  readonly clock: TestClock;
+  token(authority: string, role: Role, subject: string): Promise<string>;
+  /** Rows in a table: to prove that nothing was stored. */
+  count(table: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+export async function startTestApp(target: DatabaseTarget, clock = testClock()): Promise<TestApp> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'vigil-test-'));
+  const config = loadConfig({ VIGIL_DATA_DIR: dataDir, VIGIL_LOG_LEVEL: 'silent', VIGIL_BODY_LIMIT_BYTES: String(1024 * 1024) });
+  const db = await target.open();
+  const deps = await composeApp(config, { db, clock });
+  const server = await buildServer(config, deps);
+  await server.app.ready();
+  return {
+    server,
+    deps,
+    clock,
+    token: (authority, role, subject) => deps.tokens.issue({ authority, role, subject, ttlSeconds: 3600 }),
+    async count(table) {
+      const r = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`);
+      return r.rows[0]!.n;
+    },
+    async close() {
+      await server.stop();
+      await db.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Registers cleanup for a suite-wide app. */
+export function closeAfter(app: () => TestApp | undefined): void {
+  after(async () => {
+    await app()?.close();
+  });
+}
