@@ -14,12 +14,21 @@ import type { FilingService } from '../intake/filing.service.ts';
 import { filingRoutes } from '../intake/filing.routes.ts';
 import type { TokenService } from '../auth/index.ts';
 import type { Database } from '../store/database.ts';
+import type { Clock } from '../intake/index.ts';
+import { riskRoutes } from '../assessment/risk.routes.ts';
+import type { AssessmentService } from '../assessment/assessment.service.ts';
+import type { RuleService } from '../assessment/rule.service.ts';
+import type { RiskRepository } from '../assessment/risk.repository.ts';
 import { sendProblem } from './problem.ts';
 
 export interface ServerDeps {
   readonly db: Database;
+  readonly clock: Clock;
   readonly tokens: TokenService;
   readonly filings: FilingService;
+  readonly rules: RuleService;
+  readonly assessments: AssessmentService;
+  readonly risk: RiskRepository;
 }
 
 export interface VigilServer {
@@ -102,6 +111,7 @@ export async function buildServer(config: VigilConfig, deps: ServerDeps): Promis
         request.actor = await deps.tokens.verify(match[1]!);
       });
       await v1.register(filingRoutes, { filings: deps.filings });
+      await v1.register(riskRoutes, { rules: deps.rules, assessments: deps.assessments, risk: deps.risk, db: deps.db, clock: deps.clock });
     },
     { prefix: '/v1' },
   );

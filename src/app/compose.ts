@@ -4,20 +4,37 @@
  */
 import type { VigilConfig } from '../config/index.ts';
 import { TokenService, databaseSecretStore, fileSecretStore } from '../auth/index.ts';
+import type { SecretStore } from '../auth/index.ts';
 import { FilingRepository, FilingService } from '../intake/index.ts';
 import type { Clock } from '../intake/index.ts';
 import { openDatabase } from '../store/database.ts';
 import type { Database } from '../store/database.ts';
 import { migrate } from '../store/migrate.ts';
+import { AssessmentService } from '../assessment/assessment.service.ts';
+import type { ReadyEvent } from '../assessment/assessment.service.ts';
+import { RiskContextCache } from '../assessment/risk-context.ts';
+import { RiskRepository } from '../assessment/risk.repository.ts';
+import { RuleService } from '../assessment/rule.service.ts';
+import { startOutboxDispatcher } from '../bus/index.ts';
+import type { EventHandler, OutboxDispatcher } from '../bus/index.ts';
 
 export interface AppDeps {
   readonly db: Database;
   readonly clock: Clock;
   readonly tokens: TokenService;
   readonly filings: FilingService;
+  readonly filingRepo: FilingRepository;
+  readonly risk: RiskRepository;
+  readonly contexts: RiskContextCache;
+  readonly assessments: AssessmentService;
+  readonly rules: RuleService;
+  /** What the bus runs for each outbox event. */
+  readonly handleEvent: EventHandler;
+  /** Set by `startEmbeddedBus`; registration pokes it so assessment starts at once. */
+  bus: OutboxDispatcher | undefined;
 }
 
-export function secretStoreFor(config: VigilConfig, db: Database | undefined) {
+export function secretStoreFor(config: VigilConfig, db: Database | undefined): SecretStore {
   if (config.databaseUrl !== undefined) {
     if (db === undefined) {
       throw new Error('a database is needed for the secret of a PostgreSQL instance');
@@ -36,10 +53,33 @@ export async function composeApp(
   const db = overrides.db ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir }));
   await migrate(db);
   const clock = overrides.clock ?? systemClock;
-  return {
+  const filingRepo = new FilingRepository();
+  const risk = new RiskRepository();
+  const contexts = new RiskContextCache(db, risk, clock);
+  const assessments = new AssessmentService({ db, risk, filings: filingRepo, contexts, clock });
+  const deps: AppDeps = {
     db,
     clock,
     tokens: new TokenService(secretStoreFor(config, db)),
-    filings: new FilingService({ db, repo: new FilingRepository(), clock }),
+    filingRepo,
+    filings: new FilingService({ db, repo: filingRepo, clock, afterCommit: () => deps.bus?.wake() }),
+    risk,
+    contexts,
+    assessments,
+    rules: new RuleService({ db, risk, filings: filingRepo, contexts, clock }),
+    handleEvent: async (event) => {
+      if (event.topic === 'filing.ready') {
+        await assessments.handleReady(event.payload as ReadyEvent);
+      }
+    },
+    bus: undefined,
   };
+  return deps;
+}
+
+/** The embedded bus: an in-process consumer of the outbox (the default when there is no NATS). */
+export function startEmbeddedBus(deps: AppDeps): OutboxDispatcher {
+  const bus = startOutboxDispatcher(deps.db, deps.handleEvent, { batchSize: 64, pollMs: 200, concurrency: 4 });
+  deps.bus = bus;
+  return bus;
 }

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/index.ts';
 import type { VigilConfig } from '../config/index.ts';
 import { TokenService } from '../auth/index.ts';
-import { composeApp, secretStoreFor } from '../app/compose.ts';
+import { composeApp, secretStoreFor, startEmbeddedBus } from '../app/compose.ts';
 import { buildServer } from '../api/server.ts';
 import { ROLES } from '../intake/index.ts';
 import type { Role } from '../intake/index.ts';
@@ -44,6 +44,7 @@ function fail(message: string): never {
 
 async function serve(config: VigilConfig, io: CliIo): Promise<number | undefined> {
   const deps = await composeApp(config);
+  const bus = startEmbeddedBus(deps);
   const server = await buildServer(config, deps);
   const address = await server.start();
   io.stderr.write(`Vigil is serving on ${address.replace('0.0.0.0', 'localhost')} (API docs at /docs)\n`);
@@ -53,6 +54,7 @@ async function serve(config: VigilConfig, io: CliIo): Promise<number | undefined
     io.stderr.write(`${signal}: stopping\n`);
     void server
       .stop()
+      .then(() => bus.stop())
       .then(() => deps.db.close())
       .then(() => process.exit(0));
   };

@@ -21,6 +21,11 @@ export const ERROR_CATALOGUE = {
   VIGIL_FILING_NOT_FOUND: { status: 404, title: 'No filing with this MRN is visible to you' },
   VIGIL_METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
   VIGIL_FILING_INVALIDATED: { status: 409, title: 'The filing was invalidated and can no longer change' },
+  VIGIL_CONFLICT: { status: 409, title: 'The request conflicts with the current state' },
+  VIGIL_RULE_NOT_FOUND: { status: 404, title: 'No such rule' },
+  VIGIL_WATCHLIST_NOT_FOUND: { status: 404, title: 'No such watchlist' },
+  VIGIL_RULE_INVALID: { status: 422, title: 'The rule is invalid' },
+  VIGIL_WATCHLIST_INVALID: { status: 422, title: 'The watchlist upload is invalid' },
   VIGIL_BODY_TOO_LARGE: { status: 413, title: 'The request body is too large' },
   VIGIL_UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Send application/json' },
   VIGIL_FILING_INVALID: { status: 422, title: 'The filing is invalid' },
@@ -67,6 +72,13 @@ export const ERROR_CATALOGUE = {
   VIGIL_LODGED_LATE: { status: 422, title: 'Lodged after the deadline for its mode of transport' },
   VIGIL_LODGED_TOO_EARLY: { status: 422, title: 'Lodged more than 200 days ahead' },
   VIGIL_AMENDMENT_FIELD_LOCKED: { status: 422, title: 'This field may not change in an amendment' },
+  VIGIL_RULE_SYNTAX: { status: 422, title: 'The rule’s CEL condition does not parse' },
+  VIGIL_RULE_TYPE_ERROR: { status: 422, title: 'The rule’s CEL condition has a type error' },
+  VIGIL_RULE_UNKNOWN_FIELD: { status: 422, title: 'The rule names a field that does not exist' },
+  VIGIL_RULE_NOT_BOOLEAN: { status: 422, title: 'The rule’s condition is not a boolean' },
+  VIGIL_RULE_UNKNOWN_REFERENCE: { status: 422, title: 'The rule names an unknown watchlist or country group' },
+  VIGIL_RULE_INVALID_ARGUMENT: { status: 422, title: 'A helper function gets an argument it cannot use' },
+  VIGIL_WATCHLIST_PARSE: { status: 422, title: 'A line of the watchlist upload cannot be read' },
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
@@ -76,6 +88,8 @@ export interface FieldError {
   readonly code: ErrorCode;
   readonly path: string;
   readonly message: string;
+  /** Where in a source text (a rule's CEL condition) the problem is. */
+  readonly position?: { readonly line: number; readonly column: number; readonly offset: number } | undefined;
 }
 
 /** Expected failures are values (CONVENTIONS); only bugs throw. */

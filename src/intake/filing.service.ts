@@ -87,6 +87,8 @@ export interface FilingServiceDeps {
   readonly repo: FilingRepository;
   readonly clock: Clock;
   readonly serial?: SerialSource;
+  /** Called after a transaction that wrote outbox events committed (pokes the embedded bus). */
+  readonly afterCommit?: () => void;
 }
 
 const OFFICIAL_ROLES: ReadonlySet<Role> = new Set(['analyst', 'officer', 'coordinator', 'auditor', 'admin']);
@@ -181,7 +183,7 @@ export class FilingService {
     const type = FILING_TYPES.get(filing.filingType)!;
     const carrierEori = filing.carrier?.eori;
 
-    return this.#deps.db.transaction(async (tx) => {
+    const registered = await this.#deps.db.transaction(async (tx) => {
       const existing = await this.#deps.repo.findByLrn(tx, actor.authority, actor.subject, filing.lrn);
       if (existing !== undefined) {
         return { created: false, filing: await this.#summary(tx, existing) };
@@ -237,6 +239,10 @@ export class FilingService {
       const row = await this.#deps.repo.findByMrn(tx, actor.authority, mrn);
       return { created: true, filing: await this.#summary(tx, row!) };
     });
+    if (registered.created) {
+      this.#deps.afterCommit?.();
+    }
+    return registered;
   }
 
   /** Links a new master or house part with its counterparts; returns filings that became complete. */
@@ -306,7 +312,7 @@ export class FilingService {
   async amend(actor: Actor, mrn: string, body: unknown): Promise<FilingSummary> {
     this.#mustBe(actor, ['filer', 'admin']);
     const now = this.#deps.clock.now();
-    return this.#deps.db.transaction(async (tx) => {
+    const amended = await this.#deps.db.transaction(async (tx) => {
       const row = await this.#visible(tx, actor, mrn, true);
       if (row.status === 'invalidated') {
         throw new VigilError('VIGIL_FILING_INVALIDATED', `filing ${mrn} was invalidated and cannot be amended`);
@@ -329,6 +335,8 @@ export class FilingService {
       const updated = await this.#deps.repo.findByMrn(tx, row.authority, mrn);
       return this.#summary(tx, updated!);
     });
+    this.#deps.afterCommit?.();
+    return amended;
   }
 
   async invalidate(actor: Actor, mrn: string, reason: string | undefined): Promise<FilingSummary> {

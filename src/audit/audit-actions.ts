@@ -1,0 +1,25 @@
+/**
+ * The actions the audit trail records, as one list so that a typo is a type error and a reader
+ * sees every kind of entry in one place. Extend by adding a name here: `<thing>.<past-tense verb>`.
+ */
+export const AUDIT_ACTIONS = [
+  'filing.registered',
+  'filing.amended',
+  'filing.invalidated',
+  'filing.parties-read',
+  'outcome.decided',
+  'outcome.overridden',
+  'rule.created',
+  'rule.changed',
+  'rule.retired',
+  'control.result-recorded',
+  'token.issued',
+  'rif.shared',
+  'rif.received',
+] as const;
+
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export function isAuditAction(value: string): value is AuditAction {
+  return (AUDIT_ACTIONS as readonly string[]).includes(value);
+}

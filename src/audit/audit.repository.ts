@@ -1,0 +1,109 @@
+/**
+ * SQL for the audit log (the audit trail's storage adapter): serialising appends per authority,
+ * reading a chain's head, inserting rows and reading chains in seq order, a page at a time.
+ */
+import type { Queryable } from '../store/database.ts';
+
+export interface AuditRow {
+  readonly authority: string;
+  readonly seq: number;
+  readonly at: Date;
+  readonly actor: string;
+  readonly action: string;
+  readonly subject: string;
+  readonly details: unknown;
+  readonly prev_hash: string;
+  readonly hash: string;
+}
+
+export interface NewAuditRow {
+  readonly authority: string;
+  readonly seq: number;
+  readonly at: Date;
+  readonly actor: string;
+  readonly action: string;
+  readonly subject: string;
+  /** Canonical JSON text of the details (exactly what was hashed). */
+  readonly detailsJson: string;
+  readonly prevHash: string;
+  readonly hash: string;
+}
+
+// First key of the two-key advisory lock form, so audit locks cannot collide with the single-key
+// (bigint) locks other modules take, such as the migration lock.
+const AUDIT_LOCK_CLASS = 0x41554454; // 'AUDT'
+
+const COLUMNS = 'authority, seq, at, actor, action, subject, details, prev_hash, hash';
+
+/**
+ * Waits for, and holds until the transaction ends, the right to append to one authority's chain.
+ * Must run in its own statement before `head`, so that head's snapshot (READ COMMITTED) sees the
+ * row the previous holder committed.
+ */
+export async function lockChain(tx: Queryable, authority: string): Promise<void> {
+  await tx.query('SELECT pg_advisory_xact_lock($1::int, hashtext($2::text))', [AUDIT_LOCK_CLASS, authority]);
+}
+
+export async function head(
+  tx: Queryable,
+  authority: string,
+): Promise<{ readonly seq: number; readonly hash: string } | undefined> {
+  const r = await tx.query<{ seq: number; hash: string }>(
+    'SELECT seq, hash FROM audit_log WHERE authority = $1 ORDER BY seq DESC LIMIT 1',
+    [authority],
+  );
+  return r.rows[0];
+}
+
+export async function insertRows(tx: Queryable, rows: readonly NewAuditRow[]): Promise<void> {
+  if (rows.length === 0) {
+    return;
+  }
+  await tx.query(
+    `INSERT INTO audit_log (${COLUMNS})
+     SELECT a, s, t, ac, act, sub, d::jsonb, p, h
+     FROM unnest($1::text[], $2::bigint[], $3::timestamptz[], $4::text[], $5::text[], $6::text[],
+                 $7::text[], $8::text[], $9::text[]) AS u(a, s, t, ac, act, sub, d, p, h)`,
+    [
+      rows.map((r) => r.authority),
+      rows.map((r) => r.seq),
+      rows.map((r) => r.at.toISOString()),
+      rows.map((r) => r.actor),
+      rows.map((r) => r.action),
+      rows.map((r) => r.subject),
+      rows.map((r) => r.detailsJson),
+      rows.map((r) => r.prevHash),
+      rows.map((r) => r.hash),
+    ],
+  );
+}
+
+export async function chainAuthorities(db: Queryable): Promise<string[]> {
+  const r = await db.query<{ authority: string }>(
+    'SELECT DISTINCT authority FROM audit_log ORDER BY authority',
+  );
+  return r.rows.map((row) => row.authority);
+}
+
+export interface PageOptions {
+  readonly authority: string;
+  /** First seq to return (inclusive). */
+  readonly fromSeq: number;
+  readonly limit: number;
+  readonly subject?: string | undefined;
+}
+
+export async function page(db: Queryable, o: PageOptions): Promise<AuditRow[]> {
+  const r =
+    o.subject === undefined
+      ? await db.query<AuditRow>(
+          `SELECT ${COLUMNS} FROM audit_log WHERE authority = $1 AND seq >= $2 ORDER BY seq LIMIT $3`,
+          [o.authority, o.fromSeq, o.limit],
+        )
+      : await db.query<AuditRow>(
+          `SELECT ${COLUMNS} FROM audit_log WHERE authority = $1 AND subject = $4 AND seq >= $2
+           ORDER BY seq LIMIT $3`,
+          [o.authority, o.fromSeq, o.limit, o.subject],
+        );
+  return r.rows;
+}

@@ -1,0 +1,46 @@
+/**
+ * `vigil demo`: realistic synthetic filings from the demo generator, to a file, stdout or a server.
+ */
+import { parseArgs } from 'node:util';
+import { VigilError } from '../errors/index.ts';
+import { runDemo } from '../demo/index.ts';
+import type { CliIo } from './cli.ts';
+
+export async function demoCommand(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      count: { type: 'string', default: '100' },
+      seed: { type: 'string' },
+      out: { type: 'string' },
+      post: { type: 'string' },
+      token: { type: 'string' },
+      'invalid-share': { type: 'string' },
+      now: { type: 'string' },
+    },
+  });
+  const count = Number(values.count);
+  if (!Number.isInteger(count) || count < 0) {
+    throw new VigilError('VIGIL_BAD_REQUEST', '--count is a whole number');
+  }
+  if (values.post !== undefined && values.token === undefined) {
+    throw new VigilError('VIGIL_BAD_REQUEST', '--post needs --token (npx vigil token --authority NL --role filer --subject demo)');
+  }
+  const now = values.now !== undefined ? new Date(values.now) : undefined;
+  if (now !== undefined && Number.isNaN(now.getTime())) {
+    throw new VigilError('VIGIL_BAD_REQUEST', '--now is an ISO 8601 date-time');
+  }
+  await runDemo(
+    {
+      count,
+      ...(values.seed !== undefined ? { seed: Number(values.seed) } : {}),
+      ...(values.out !== undefined ? { out: values.out } : {}),
+      ...(values.post !== undefined ? { post: values.post } : {}),
+      ...(values.token !== undefined ? { token: values.token } : {}),
+      ...(values['invalid-share'] !== undefined ? { invalidShare: Number(values['invalid-share']) } : {}),
+      ...(now !== undefined ? { now } : {}),
+    },
+    { stdout: io.stdout, stderr: io.stderr },
+  );
+  return 0;
+}
