@@ -41,7 +41,12 @@ export function toProblem(err: unknown, instance: string): Problem {
   const e = err as { code?: string; statusCode?: number; message?: string };
   let code: ErrorCode | undefined = e.code !== undefined ? FASTIFY_CODES[e.code] : undefined;
   if (code === undefined && typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
-    code = e.statusCode === 413 ? 'VIGIL_BODY_TOO_LARGE' : e.statusCode === 415 ? 'VIGIL_UNSUPPORTED_MEDIA_TYPE' : 'VIGIL_BAD_REQUEST';
+    code =
+      e.statusCode === 413
+        ? 'VIGIL_BODY_TOO_LARGE'
+        : e.statusCode === 415
+          ? 'VIGIL_UNSUPPORTED_MEDIA_TYPE'
+          : 'VIGIL_BAD_REQUEST';
   }
   const final = code ?? 'VIGIL_INTERNAL';
   const def = ERROR_CATALOGUE[final];
@@ -50,7 +55,10 @@ export function toProblem(err: unknown, instance: string): Problem {
     title: def.title,
     status: def.status,
     code: final,
-    detail: final === 'VIGIL_INTERNAL' ? 'an unexpected error occurred; it has been logged' : (e.message ?? def.title),
+    detail:
+      final === 'VIGIL_INTERNAL'
+        ? 'an unexpected error occurred; it has been logged'
+        : (e.message ?? def.title),
     instance,
   };
 }

@@ -78,7 +78,11 @@ export async function buildServer(config: VigilConfig, deps: ServerDeps): Promis
 
   app.setErrorHandler((err, request, reply) => sendProblem(reply, request, err));
   app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, request, new VigilError('VIGIL_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]!}`)),
+    sendProblem(
+      reply,
+      request,
+      new VigilError('VIGIL_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]!}`),
+    ),
   );
 
   await app.register(swagger, {
@@ -96,9 +100,13 @@ export async function buildServer(config: VigilConfig, deps: ServerDeps): Promis
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  app.get('/health', { schema: { hide: false, security: [], tags: ['operations'], summary: 'Liveness' } }, () => ({
-    status: 'ok',
-  }));
+  app.get(
+    '/health',
+    { schema: { hide: false, security: [], tags: ['operations'], summary: 'Liveness' } },
+    () => ({
+      status: 'ok',
+    }),
+  );
 
   await app.register(
     async (v1) => {
@@ -111,7 +119,13 @@ export async function buildServer(config: VigilConfig, deps: ServerDeps): Promis
         request.actor = await deps.tokens.verify(match[1]!);
       });
       await v1.register(filingRoutes, { filings: deps.filings });
-      await v1.register(riskRoutes, { rules: deps.rules, assessments: deps.assessments, risk: deps.risk, db: deps.db, clock: deps.clock });
+      await v1.register(riskRoutes, {
+        rules: deps.rules,
+        assessments: deps.assessments,
+        risk: deps.risk,
+        db: deps.db,
+        clock: deps.clock,
+      });
     },
     { prefix: '/v1' },
   );

@@ -10,7 +10,7 @@ import { VigilError } from '../errors/index.ts';
 import type { Actor, Clock, FilingRepository, FilingRow } from '../intake/index.ts';
 import { assess } from '../risk/index.ts';
 import type { OperatorProfileInput, RuleHit } from '../risk/index.ts';
-import type { Database } from '../store/database.ts';
+import type { Database, Queryable } from '../store/database.ts';
 import type { RiskContextCache } from './risk-context.ts';
 import type { AssessmentRecord, OperatorRow, RiskRepository } from './risk.repository.ts';
 import { drawFor } from './random-source.ts';
@@ -38,7 +38,15 @@ export interface ExplainedHit {
 /** The model's part in an assessment (issue: learning). */
 export interface ModelScorer {
   readonly version: string;
-  score(filing: Filing, seq: number): { probability: number; contributions: readonly { feature: string; value: unknown; contribution: number }[] } | undefined;
+  score(
+    filing: Filing,
+    seq: number,
+  ):
+    | {
+        probability: number;
+        contributions: readonly { feature: string; value: unknown; contribution: number }[];
+      }
+    | undefined;
 }
 
 export interface AssessmentServiceDeps {
@@ -50,7 +58,7 @@ export interface AssessmentServiceDeps {
   readonly selectivity?: SelectivityConfig;
   readonly model?: () => ModelScorer | undefined;
   /** Called after an assessment is stored (audit, metrics, control tasks). */
-  readonly onAssessed?: (tx: import('../store/database.ts').Queryable, a: AssessmentRecord, filing: FilingRow) => Promise<void>;
+  readonly onAssessed?: (tx: Queryable, a: AssessmentRecord, filing: FilingRow) => Promise<void>;
 }
 
 export interface ReadyEvent {
@@ -75,7 +83,8 @@ function aeoFactor(aeoType: string | null, riskArea: string): number {
     return 1;
   }
   const security = riskArea === 'security-safety';
-  const covered = aeoType === 'AEOF' || (aeoType === 'AEOC' && FINANCIAL.has(riskArea)) || (aeoType === 'AEOS' && security);
+  const covered =
+    aeoType === 'AEOF' || (aeoType === 'AEOC' && FINANCIAL.has(riskArea)) || (aeoType === 'AEOS' && security);
   return covered ? 0.5 : 1;
 }
 
@@ -95,9 +104,16 @@ export function filerView(outcome: EntryOutcome): { kind: string; message?: stri
     case 'control-recommended':
       return { kind: 'assessment-complete' };
     case 'request-for-information':
-      return { kind: 'request-for-information', message: 'customs need more information about this consignment; answer with POST /v1/filings/{mrn}/rfi-response' };
+      return {
+        kind: 'request-for-information',
+        message:
+          'customs need more information about this consignment; answer with POST /v1/filings/{mrn}/rfi-response',
+      };
     case 'high-risk-screening':
-      return { kind: 'high-risk-screening', message: 'screen this consignment as high-risk cargo and mail before loading' };
+      return {
+        kind: 'high-risk-screening',
+        message: 'screen this consignment as high-risk cargo and mail before loading',
+      };
     case 'do-not-load':
       return { kind: 'do-not-load', message: 'do not load this consignment' };
   }
@@ -137,7 +153,12 @@ export class AssessmentService {
             filer: row.filer,
             mrn: row.mrn,
             kind: 'outcome',
-            payload: { mrn: row.mrn, consignment: a.seq, version: a.version, outcome: filerView(a.outcome as EntryOutcome) },
+            payload: {
+              mrn: row.mrn,
+              consignment: a.seq,
+              version: a.version,
+              outcome: filerView(a.outcome as EntryOutcome),
+            },
             at: now,
           });
           await this.#d.onAssessed?.(tx, a, row);
@@ -145,7 +166,9 @@ export class AssessmentService {
       }
       if (stored > 0 && event.version === 1) {
         const ops = filing.consignments.flatMap((c) => [c.consignor, c.consignee]);
-        const unique = new Map(ops.map((p) => [operatorKey(p), { key: operatorKey(p), eori: p.eori, name: p.name }]));
+        const unique = new Map(
+          ops.map((p) => [operatorKey(p), { key: operatorKey(p), eori: p.eori, name: p.name }]),
+        );
         await risk.touchOperators(tx, row.authority, [...unique.values()], now);
       }
       return stored;
@@ -155,10 +178,18 @@ export class AssessmentService {
   /** Assesses without storing: for `rules test`, backtests and determinism checks. */
   async #assessFiling(row: FilingRow, filing: Filing, now: Date): Promise<AssessmentRecord[]> {
     const ctx = await this.#d.contexts.get(row.authority);
-    const parties = filing.consignments.flatMap((c) => [c.consignor, c.consignee, ...(c.notifyParty ? [c.notifyParty] : [])]);
-    const ops = await this.#d.risk.operators(this.#d.db, row.authority, [...new Set([...parties, filing.declarant].map(operatorKey))]);
+    const parties = filing.consignments.flatMap((c) => [
+      c.consignor,
+      c.consignee,
+      ...(c.notifyParty ? [c.notifyParty] : []),
+    ]);
+    const ops = await this.#d.risk.operators(this.#d.db, row.authority, [
+      ...new Set([...parties, filing.declarant].map(operatorKey)),
+    ]);
     const model = this.#d.model?.();
-    return filing.consignments.map((c, seq) => this.#assessConsignment(row, filing, c, seq, now, ctx, ops, model));
+    return filing.consignments.map((c, seq) =>
+      this.#assessConsignment(row, filing, c, seq, now, ctx, ops, model),
+    );
   }
 
   #assessConsignment(
@@ -172,7 +203,11 @@ export class AssessmentService {
     model: ModelScorer | undefined,
   ): AssessmentRecord {
     const at = now.toISOString();
-    const profile = (p: { name: string; eori?: string | undefined; address?: { country: string } | undefined }): OperatorProfileInput | undefined => {
+    const profile = (p: {
+      name: string;
+      eori?: string | undefined;
+      address?: { country: string } | undefined;
+    }): OperatorProfileInput | undefined => {
       const o = ops.get(operatorKey(p));
       if (o === undefined) {
         return undefined;
@@ -186,13 +221,19 @@ export class AssessmentService {
         firstSeen: new Date(o.first_seen).toISOString(),
       };
     };
-    const ruled = assess({ filing, consignmentIndex: seq, at, authority: row.authority, profiles: profile }, ctx.ruleSet, ctx.watchlists);
+    const ruled = assess(
+      { filing, consignmentIndex: seq, at, authority: row.authority, profiles: profile },
+      ctx.ruleSet,
+      ctx.watchlists,
+    );
     const signals = consignmentSignals(filing, c, {
       now,
       unitValueStats: (hs6, origin) => ctx.stats.get(`${hs6}/${origin}`),
       operator: (key) => {
         const o = ops.get(key);
-        return o === undefined ? undefined : { firstSeen: new Date(o.first_seen), lastSeen: new Date(o.last_seen), filings: o.filings };
+        return o === undefined
+          ? undefined
+          : { firstSeen: new Date(o.first_seen), lastSeen: new Date(o.last_seen), filings: o.filings };
       },
     });
     const consignee = ops.get(operatorKey(c.consignee));
@@ -238,7 +279,11 @@ export class AssessmentService {
           severity: rate >= 0.5 ? 'high' : 'medium',
           recommendedAction: 'documentary-check',
           reason: `${consignee.irregularities + consignee.seizures} of ${consignee.controls} controls of this consignee found an irregularity`,
-          values: { controls: consignee.controls, irregularities: consignee.irregularities, seizures: consignee.seizures },
+          values: {
+            controls: consignee.controls,
+            irregularities: consignee.irregularities,
+            seizures: consignee.seizures,
+          },
         });
       }
     }
@@ -317,7 +362,12 @@ export class AssessmentService {
   async review(
     actor: Actor,
     mrn: string,
-    input: { consignment: number; hitId: string; decision: 'confirmed' | 'dismissed'; reason?: string | undefined },
+    input: {
+      consignment: number;
+      hitId: string;
+      decision: 'confirmed' | 'dismissed';
+      reason?: string | undefined;
+    },
   ): Promise<AssessmentRecord> {
     if (!['analyst', 'admin'].includes(actor.role)) {
       throw new VigilError('VIGIL_FORBIDDEN', 'only analysts review hits');
@@ -328,13 +378,21 @@ export class AssessmentService {
       if (row === undefined) {
         throw new VigilError('VIGIL_FILING_NOT_FOUND', `no filing ${mrn} is visible to you`);
       }
-      const current = (await this.#d.risk.currentAssessments(tx, actor.authority, mrn)).find((a) => a.seq === input.consignment);
+      const current = (await this.#d.risk.currentAssessments(tx, actor.authority, mrn)).find(
+        (a) => a.seq === input.consignment,
+      );
       if (current === undefined) {
-        throw new VigilError('VIGIL_NOT_FOUND', `consignment ${input.consignment} of ${mrn} has no assessment yet`);
+        throw new VigilError(
+          'VIGIL_NOT_FOUND',
+          `consignment ${input.consignment} of ${mrn} has no assessment yet`,
+        );
       }
       const hits = current.hits as ExplainedHit[];
       if (!hits.some((h) => h.id === input.hitId)) {
-        throw new VigilError('VIGIL_NOT_FOUND', `hit '${input.hitId}' is not in the current assessment of consignment ${input.consignment}`);
+        throw new VigilError(
+          'VIGIL_NOT_FOUND',
+          `hit '${input.hitId}' is not in the current assessment of consignment ${input.consignment}`,
+        );
       }
       if (input.decision === 'dismissed' && (input.reason === undefined || input.reason.trim() === '')) {
         throw new VigilError('VIGIL_BAD_REQUEST', 'a dismissal needs a reason');
@@ -354,7 +412,11 @@ export class AssessmentService {
         throw new VigilError('VIGIL_CONFLICT', `hit '${input.hitId}' was already reviewed`);
       }
       const reviews = await this.#d.risk.reviewsOf(tx, actor.authority, mrn);
-      const dismissed = new Set(reviews.filter((r) => r.version === current.version && r.seq === current.seq && r.decision === 'dismissed').map((r) => r.hit_id));
+      const dismissed = new Set(
+        reviews
+          .filter((r) => r.version === current.version && r.seq === current.seq && r.decision === 'dismissed')
+          .map((r) => r.hit_id),
+      );
       const remaining = hits.filter((h) => !dismissed.has(h.id));
       const filing = row.body as Filing;
       const previous = current.outcome as EntryOutcome;
@@ -368,7 +430,11 @@ export class AssessmentService {
   }
 
   /** The filer answers a request for information: the outcome is decided again without the RFI hits. */
-  async answerRfi(actor: Actor, mrn: string, input: { consignment: number; answer: string }): Promise<AssessmentRecord> {
+  async answerRfi(
+    actor: Actor,
+    mrn: string,
+    input: { consignment: number; answer: string },
+  ): Promise<AssessmentRecord> {
     if (actor.role !== 'filer' && actor.role !== 'admin') {
       throw new VigilError('VIGIL_FORBIDDEN', 'only the filer answers a request for information');
     }
@@ -378,21 +444,43 @@ export class AssessmentService {
       if (row === undefined || (actor.role === 'filer' && row.filer !== actor.subject)) {
         throw new VigilError('VIGIL_FILING_NOT_FOUND', `no filing ${mrn} is visible to you`);
       }
-      const current = (await this.#d.risk.currentAssessments(tx, actor.authority, mrn)).find((a) => a.seq === input.consignment);
+      const current = (await this.#d.risk.currentAssessments(tx, actor.authority, mrn)).find(
+        (a) => a.seq === input.consignment,
+      );
       if (current === undefined || current.outcomeKind !== 'request-for-information') {
-        throw new VigilError('VIGIL_CONFLICT', `consignment ${input.consignment} of ${mrn} has no open request for information`);
+        throw new VigilError(
+          'VIGIL_CONFLICT',
+          `consignment ${input.consignment} of ${mrn} has no open request for information`,
+        );
       }
-      await this.#d.risk.insertRfiResponse(tx, { authority: actor.authority, mrn, seq: input.consignment, responder: actor.subject, response: { answer: input.answer }, at: now });
-      const remaining = (current.hits as ExplainedHit[]).filter((h) => h.recommendedAction !== 'request-for-information');
+      await this.#d.risk.insertRfiResponse(tx, {
+        authority: actor.authority,
+        mrn,
+        seq: input.consignment,
+        responder: actor.subject,
+        response: { answer: input.answer },
+        at: now,
+      });
+      const remaining = (current.hits as ExplainedHit[]).filter(
+        (h) => h.recommendedAction !== 'request-for-information',
+      );
       const previous = current.outcome as EntryOutcome;
       const revised = this.#revise(row.body as Filing, current, remaining, previous);
-      await this.#d.risk.updateOutcome(tx, mrn, current.version, current.seq, revised.kind, { ...revised, rfiAnsweredAt: now.toISOString() });
+      await this.#d.risk.updateOutcome(tx, mrn, current.version, current.seq, revised.kind, {
+        ...revised,
+        rfiAnsweredAt: now.toISOString(),
+      });
       await this.#notifyIfVisible(tx, row, current.seq, current.version, previous, revised, now);
       return { ...current, outcomeKind: revised.kind, outcome: revised };
     });
   }
 
-  #revise(filing: Filing, current: AssessmentRecord, remaining: readonly ExplainedHit[], previous: EntryOutcome): EntryOutcome {
+  #revise(
+    filing: Filing,
+    current: AssessmentRecord,
+    remaining: readonly ExplainedHit[],
+    previous: EntryOutcome,
+  ): EntryOutcome {
     const random = current.random as { draw: number };
     // A random selection stays selected: it is what measures the traffic the rules do not see.
     if (previous.kind === 'control-recommended' && previous.random) {
@@ -419,7 +507,7 @@ export class AssessmentService {
   }
 
   async #notifyIfVisible(
-    tx: import('../store/database.ts').Queryable,
+    tx: Queryable,
     row: FilingRow,
     seq: number,
     version: number,
@@ -430,7 +518,14 @@ export class AssessmentService {
     const before = filerView(previous);
     const after = filerView(revised);
     if (before.kind !== after.kind) {
-      await this.#d.risk.notify(tx, { authority: row.authority, filer: row.filer, mrn: row.mrn, kind: 'outcome', payload: { mrn: row.mrn, consignment: seq, version, outcome: after }, at });
+      await this.#d.risk.notify(tx, {
+        authority: row.authority,
+        filer: row.filer,
+        mrn: row.mrn,
+        kind: 'outcome',
+        payload: { mrn: row.mrn, consignment: seq, version, outcome: after },
+        at,
+      });
     }
   }
 }

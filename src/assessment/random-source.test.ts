@@ -5,7 +5,10 @@ import { drawFor, newSeed } from './random-source.ts';
 test('draws are reproducible from the recorded seed and spread uniformly', () => {
   const seed = newSeed(new Date('2027-01-01T00:00:00Z'));
   assert.deepEqual(drawFor(seed, '27NL0000000000001Z5', 1, 0), drawFor(seed, '27NL0000000000001Z5', 1, 0));
-  assert.notEqual(drawFor(seed, '27NL0000000000001Z5', 1, 0).draw, drawFor(seed, '27NL0000000000001Z5', 2, 0).draw);
+  assert.notEqual(
+    drawFor(seed, '27NL0000000000001Z5', 1, 0).draw,
+    drawFor(seed, '27NL0000000000001Z5', 2, 0).draw,
+  );
   const other = newSeed(new Date('2027-01-01T00:00:00Z'));
   assert.notEqual(drawFor(seed, 'X', 1, 0).draw, drawFor(other, 'X', 1, 0).draw);
   let below = 0;
@@ -18,5 +21,8 @@ test('draws are reproducible from the recorded seed and spread uniformly', () =>
     }
   }
   // 5% ± 4.5 standard deviations.
-  assert.ok(Math.abs(below / n - 0.05) < 4.5 * Math.sqrt((0.05 * 0.95) / n), `share below 0.05 was ${below / n}`);
+  assert.ok(
+    Math.abs(below / n - 0.05) < 4.5 * Math.sqrt((0.05 * 0.95) / n),
+    `share below 0.05 was ${below / n}`,
+  );
 });

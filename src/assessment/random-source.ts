@@ -17,7 +17,10 @@ export interface RandomDraw {
 }
 
 export function newSeed(at: Date): RandomSeed {
-  return { seedId: `seed-${at.toISOString().slice(0, 10)}-${randomBytes(3).toString('hex')}`, secret: randomBytes(32).toString('hex') };
+  return {
+    seedId: `seed-${at.toISOString().slice(0, 10)}-${randomBytes(3).toString('hex')}`,
+    secret: randomBytes(32).toString('hex'),
+  };
 }
 
 export function drawFor(seed: RandomSeed, mrn: string, version: number, seq: number): RandomDraw {

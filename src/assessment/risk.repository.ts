@@ -4,7 +4,13 @@
  * scoped by authority.
  */
 import type { Queryable } from '../store/database.ts';
-import type { RiskRule, RuleStatus, WatchlistDefinition, WatchlistEntry, WatchlistSubject } from '../risk/index.ts';
+import type {
+  RiskRule,
+  RuleStatus,
+  WatchlistDefinition,
+  WatchlistEntry,
+  WatchlistSubject,
+} from '../risk/index.ts';
 import type { OperatorHistory, UnitValueStats } from './signals.ts';
 import type { RandomSeed } from './random-source.ts';
 
@@ -151,13 +157,24 @@ export class RiskRepository {
     return r.rows.map(toRule);
   }
 
-  async ruleVersion(tx: Queryable, authority: string, id: string, version: number): Promise<StoredRule | undefined> {
-    const r = await tx.query<RuleRow>(`SELECT * FROM rule WHERE authority = $1 AND id = $2 AND version = $3`, [authority, id, version]);
+  async ruleVersion(
+    tx: Queryable,
+    authority: string,
+    id: string,
+    version: number,
+  ): Promise<StoredRule | undefined> {
+    const r = await tx.query<RuleRow>(
+      `SELECT * FROM rule WHERE authority = $1 AND id = $2 AND version = $3`,
+      [authority, id, version],
+    );
     return r.rows[0] !== undefined ? toRule(r.rows[0]) : undefined;
   }
 
   async ruleVersions(tx: Queryable, authority: string, id: string): Promise<StoredRule[]> {
-    const r = await tx.query<RuleRow>(`SELECT * FROM rule WHERE authority = $1 AND id = $2 ORDER BY version`, [authority, id]);
+    const r = await tx.query<RuleRow>(
+      `SELECT * FROM rule WHERE authority = $1 AND id = $2 ORDER BY version`,
+      [authority, id],
+    );
     return r.rows.map(toRule);
   }
 
@@ -178,7 +195,12 @@ export class RiskRepository {
   async upsertWatchlist(
     tx: Queryable,
     authority: string,
-    list: { name: string; subject: WatchlistSubject; threshold?: number | undefined; description?: string | undefined },
+    list: {
+      name: string;
+      subject: WatchlistSubject;
+      threshold?: number | undefined;
+      description?: string | undefined;
+    },
     at: Date,
   ): Promise<void> {
     await tx.query(
@@ -190,15 +212,29 @@ export class RiskRepository {
   }
 
   async touchWatchlist(tx: Queryable, authority: string, name: string, at: Date): Promise<void> {
-    await tx.query(`UPDATE watchlist SET updated_at = $3 WHERE authority = $1 AND name = $2`, [authority, name, at]);
+    await tx.query(`UPDATE watchlist SET updated_at = $3 WHERE authority = $1 AND name = $2`, [
+      authority,
+      name,
+      at,
+    ]);
   }
 
-  async replaceEntries(tx: Queryable, authority: string, name: string, entries: readonly WatchlistEntry[]): Promise<void> {
+  async replaceEntries(
+    tx: Queryable,
+    authority: string,
+    name: string,
+    entries: readonly WatchlistEntry[],
+  ): Promise<void> {
     await tx.query(`DELETE FROM watchlist_entry WHERE authority = $1 AND list = $2`, [authority, name]);
     await this.addEntries(tx, authority, name, entries);
   }
 
-  async addEntries(tx: Queryable, authority: string, name: string, entries: readonly WatchlistEntry[]): Promise<number> {
+  async addEntries(
+    tx: Queryable,
+    authority: string,
+    name: string,
+    entries: readonly WatchlistEntry[],
+  ): Promise<number> {
     let added = 0;
     // Chunks keep each statement's parameter arrays moderate on both engines.
     for (let i = 0; i < entries.length; i += 5000) {
@@ -214,8 +250,27 @@ export class RiskRepository {
     return added;
   }
 
-  async watchlists(tx: Queryable, authority: string): Promise<{ name: string; subject: WatchlistSubject; threshold: number | null; description: string; size: number; updatedAt: string }[]> {
-    const r = await tx.query<{ name: string; subject: WatchlistSubject; threshold: number | null; description: string; size: number; updated_at: Date }>(
+  async watchlists(
+    tx: Queryable,
+    authority: string,
+  ): Promise<
+    {
+      name: string;
+      subject: WatchlistSubject;
+      threshold: number | null;
+      description: string;
+      size: number;
+      updatedAt: string;
+    }[]
+  > {
+    const r = await tx.query<{
+      name: string;
+      subject: WatchlistSubject;
+      threshold: number | null;
+      description: string;
+      size: number;
+      updated_at: Date;
+    }>(
       `SELECT w.name, w.subject, w.threshold, w.description, w.updated_at,
          (SELECT count(*)::int FROM watchlist_entry e WHERE e.authority = w.authority AND e.list = w.name) AS size
        FROM watchlist w WHERE w.authority = $1 ORDER BY w.name`,
@@ -287,23 +342,40 @@ export class RiskRepository {
   }
 
   async assessmentsOf(tx: Queryable, authority: string, mrn: string): Promise<AssessmentRecord[]> {
-    const r = await tx.query<AssessmentRow>(`SELECT * FROM assessment WHERE authority = $1 AND mrn = $2 ORDER BY version, seq`, [authority, mrn]);
+    const r = await tx.query<AssessmentRow>(
+      `SELECT * FROM assessment WHERE authority = $1 AND mrn = $2 ORDER BY version, seq`,
+      [authority, mrn],
+    );
     return r.rows.map(toAssessment);
   }
 
-  async updateOutcome(tx: Queryable, mrn: string, version: number, seq: number, outcomeKind: string, outcome: unknown): Promise<void> {
-    await tx.query(`UPDATE assessment SET outcome_kind = $4, outcome = $5 WHERE mrn = $1 AND version = $2 AND seq = $3`, [
-      mrn,
-      version,
-      seq,
-      outcomeKind,
-      JSON.stringify(outcome),
-    ]);
+  async updateOutcome(
+    tx: Queryable,
+    mrn: string,
+    version: number,
+    seq: number,
+    outcomeKind: string,
+    outcome: unknown,
+  ): Promise<void> {
+    await tx.query(
+      `UPDATE assessment SET outcome_kind = $4, outcome = $5 WHERE mrn = $1 AND version = $2 AND seq = $3`,
+      [mrn, version, seq, outcomeKind, JSON.stringify(outcome)],
+    );
   }
 
   async insertReview(
     tx: Queryable,
-    r: { authority: string; mrn: string; version: number; seq: number; hitId: string; decision: 'confirmed' | 'dismissed'; reason: string | undefined; reviewer: string; at: Date },
+    r: {
+      authority: string;
+      mrn: string;
+      version: number;
+      seq: number;
+      hitId: string;
+      decision: 'confirmed' | 'dismissed';
+      reason: string | undefined;
+      reviewer: string;
+      at: Date;
+    },
   ): Promise<boolean> {
     const res = await tx.query(
       `INSERT INTO hit_review (authority, mrn, version, seq, hit_id, decision, reason, reviewer, reviewed_at)
@@ -313,8 +385,30 @@ export class RiskRepository {
     return res.rowCount > 0;
   }
 
-  async reviewsOf(tx: Queryable, authority: string, mrn: string): Promise<{ version: number; seq: number; hit_id: string; decision: string; reason: string | null; reviewer: string; reviewed_at: Date }[]> {
-    const r = await tx.query<{ version: number; seq: number; hit_id: string; decision: string; reason: string | null; reviewer: string; reviewed_at: Date }>(
+  async reviewsOf(
+    tx: Queryable,
+    authority: string,
+    mrn: string,
+  ): Promise<
+    {
+      version: number;
+      seq: number;
+      hit_id: string;
+      decision: string;
+      reason: string | null;
+      reviewer: string;
+      reviewed_at: Date;
+    }[]
+  > {
+    const r = await tx.query<{
+      version: number;
+      seq: number;
+      hit_id: string;
+      decision: string;
+      reason: string | null;
+      reviewer: string;
+      reviewed_at: Date;
+    }>(
       `SELECT version, seq, hit_id, decision, reason, reviewer, reviewed_at FROM hit_review WHERE authority = $1 AND mrn = $2 ORDER BY reviewed_at`,
       [authority, mrn],
     );
@@ -323,18 +417,23 @@ export class RiskRepository {
 
   // ---- notifications and RFI ----------------------------------------------------------------
 
-  async notify(tx: Queryable, n: { authority: string; filer: string; mrn: string; kind: string; payload: unknown; at: Date }): Promise<void> {
-    await tx.query(`INSERT INTO notification (authority, filer, mrn, kind, payload, created_at) VALUES ($1,$2,$3,$4,$5,$6)`, [
-      n.authority,
-      n.filer,
-      n.mrn,
-      n.kind,
-      JSON.stringify(n.payload),
-      n.at,
-    ]);
+  async notify(
+    tx: Queryable,
+    n: { authority: string; filer: string; mrn: string; kind: string; payload: unknown; at: Date },
+  ): Promise<void> {
+    await tx.query(
+      `INSERT INTO notification (authority, filer, mrn, kind, payload, created_at) VALUES ($1,$2,$3,$4,$5,$6)`,
+      [n.authority, n.filer, n.mrn, n.kind, JSON.stringify(n.payload), n.at],
+    );
   }
 
-  async notifications(tx: Queryable, authority: string, filer: string | undefined, since: number, limit: number): Promise<{ id: number; mrn: string; kind: string; payload: unknown; created_at: Date }[]> {
+  async notifications(
+    tx: Queryable,
+    authority: string,
+    filer: string | undefined,
+    since: number,
+    limit: number,
+  ): Promise<{ id: number; mrn: string; kind: string; payload: unknown; created_at: Date }[]> {
     const r = await tx.query<{ id: number; mrn: string; kind: string; payload: unknown; created_at: Date }>(
       `SELECT id, mrn, kind, payload, created_at FROM notification
        WHERE authority = $1 AND ($2::text IS NULL OR filer = $2) AND id > $3 ORDER BY id LIMIT $4`,
@@ -343,20 +442,23 @@ export class RiskRepository {
     return r.rows;
   }
 
-  async insertRfiResponse(tx: Queryable, r: { authority: string; mrn: string; seq: number; responder: string; response: unknown; at: Date }): Promise<void> {
-    await tx.query(`INSERT INTO rfi_response (authority, mrn, seq, responder, response, responded_at) VALUES ($1,$2,$3,$4,$5,$6)`, [
-      r.authority,
-      r.mrn,
-      r.seq,
-      r.responder,
-      JSON.stringify(r.response),
-      r.at,
-    ]);
+  async insertRfiResponse(
+    tx: Queryable,
+    r: { authority: string; mrn: string; seq: number; responder: string; response: unknown; at: Date },
+  ): Promise<void> {
+    await tx.query(
+      `INSERT INTO rfi_response (authority, mrn, seq, responder, response, responded_at) VALUES ($1,$2,$3,$4,$5,$6)`,
+      [r.authority, r.mrn, r.seq, r.responder, JSON.stringify(r.response), r.at],
+    );
   }
 
   // ---- operators, statistics, random seed ---------------------------------------------------
 
-  async operators(tx: Queryable, authority: string, keys: readonly string[]): Promise<Map<string, OperatorRow>> {
+  async operators(
+    tx: Queryable,
+    authority: string,
+    keys: readonly string[],
+  ): Promise<Map<string, OperatorRow>> {
     const r = await tx.query<OperatorRow>(
       `SELECT key, aeo_type, first_seen, last_seen, filings, controls, irregularities, seizures
        FROM operator WHERE authority = $1 AND key = ANY($2::text[])`,
@@ -366,7 +468,12 @@ export class RiskRepository {
   }
 
   /** Records that these operators were seen (once per assessed filing version 1). */
-  async touchOperators(tx: Queryable, authority: string, ops: readonly { key: string; eori: string | undefined; name: string }[], at: Date): Promise<void> {
+  async touchOperators(
+    tx: Queryable,
+    authority: string,
+    ops: readonly { key: string; eori: string | undefined; name: string }[],
+    at: Date,
+  ): Promise<void> {
     if (ops.length === 0) {
       return;
     }
@@ -379,7 +486,14 @@ export class RiskRepository {
     );
   }
 
-  async setAeo(tx: Queryable, authority: string, key: string, name: string, aeoType: string | null, at: Date): Promise<void> {
+  async setAeo(
+    tx: Queryable,
+    authority: string,
+    key: string,
+    name: string,
+    aeoType: string | null,
+    at: Date,
+  ): Promise<void> {
     await tx.query(
       `INSERT INTO operator (authority, key, eori, name, aeo_type, first_seen, last_seen, filings)
        VALUES ($1, $2, CASE WHEN $2 LIKE 'eori:%' THEN substr($2, 6) END, $3, $4, $5, $5, 0)
@@ -396,7 +510,12 @@ export class RiskRepository {
     return new Map(r.rows.map((s) => [`${s.hs6}/${s.origin}`, { n: s.n, median: s.median, mad: s.mad }]));
   }
 
-  async replaceUnitValueStats(tx: Queryable, authority: string, rows: readonly { hs6: string; origin: string; n: number; median: number; mad: number }[], at: Date): Promise<void> {
+  async replaceUnitValueStats(
+    tx: Queryable,
+    authority: string,
+    rows: readonly { hs6: string; origin: string; n: number; median: number; mad: number }[],
+    at: Date,
+  ): Promise<void> {
     await tx.query(`DELETE FROM unit_value_stats WHERE authority = $1`, [authority]);
     if (rows.length === 0) {
       return;
@@ -404,12 +523,25 @@ export class RiskRepository {
     await tx.query(
       `INSERT INTO unit_value_stats (authority, hs6, origin, n, median, mad, refreshed_at)
        SELECT $1, h, o, n, m, d, $7 FROM unnest($2::text[], $3::text[], $4::int[], $5::float8[], $6::float8[]) AS u(h, o, n, m, d)`,
-      [authority, rows.map((r) => r.hs6), rows.map((r) => r.origin), rows.map((r) => r.n), rows.map((r) => r.median), rows.map((r) => r.mad), at],
+      [
+        authority,
+        rows.map((r) => r.hs6),
+        rows.map((r) => r.origin),
+        rows.map((r) => r.n),
+        rows.map((r) => r.median),
+        rows.map((r) => r.mad),
+        at,
+      ],
     );
   }
 
   /** Goods lines of registered filings lodged in a period: the history statistics are learned from. */
-  async goodsHistory(tx: Queryable, authority: string, from: Date, to: Date): Promise<{ hs6: string; origin: string; amount: number; currency: string; mass: number }[]> {
+  async goodsHistory(
+    tx: Queryable,
+    authority: string,
+    from: Date,
+    to: Date,
+  ): Promise<{ hs6: string; origin: string; amount: number; currency: string; mass: number }[]> {
     const r = await tx.query<{ hs6: string; origin: string; amount: number; currency: string; mass: number }>(
       `SELECT substr(g->>'hsCode', 1, 6) AS hs6, g->>'origin' AS origin, (g->'value'->>'amount')::float8 AS amount,
               g->'value'->>'currency' AS currency, (g->>'grossMassKg')::float8 AS mass
@@ -422,13 +554,14 @@ export class RiskRepository {
   }
 
   async randomSeed(tx: Queryable, authority: string, fresh: RandomSeed, at: Date): Promise<RandomSeed> {
-    await tx.query(`INSERT INTO random_seed (authority, seed_id, secret, created_at) VALUES ($1,$2,$3,$4) ON CONFLICT (authority) DO NOTHING`, [
-      authority,
-      fresh.seedId,
-      fresh.secret,
-      at,
-    ]);
-    const r = await tx.query<{ seed_id: string; secret: string }>(`SELECT seed_id, secret FROM random_seed WHERE authority = $1`, [authority]);
+    await tx.query(
+      `INSERT INTO random_seed (authority, seed_id, secret, created_at) VALUES ($1,$2,$3,$4) ON CONFLICT (authority) DO NOTHING`,
+      [authority, fresh.seedId, fresh.secret, at],
+    );
+    const r = await tx.query<{ seed_id: string; secret: string }>(
+      `SELECT seed_id, secret FROM random_seed WHERE authority = $1`,
+      [authority],
+    );
     return { seedId: r.rows[0]!.seed_id, secret: r.rows[0]!.secret };
   }
 }

@@ -40,7 +40,10 @@ export const ruleInputSchema = z.strictObject({
   validUntil: z.iso.datetime({ offset: true }).optional(),
   scope: z
     .strictObject({
-      offices: z.array(z.string().regex(/^[A-Z]{2}[A-Z0-9]{6}$/)).max(500).optional(),
+      offices: z
+        .array(z.string().regex(/^[A-Z]{2}[A-Z0-9]{6}$/))
+        .max(500)
+        .optional(),
       modes: z.array(z.enum(TRANSPORT_MODES)).max(7).optional(),
     })
     .default({}),
@@ -108,13 +111,22 @@ export class RuleService {
 
   /** Parses and type-checks a rule; every problem at once. */
   async #validate(authority: string, body: unknown, id?: string): Promise<Omit<RiskRule, 'version'>> {
-    const parsed = ruleInputSchema.safeParse(id !== undefined && body !== null && typeof body === 'object' ? { id, ...body } : body, { reportInput: true });
+    const parsed = ruleInputSchema.safeParse(
+      id !== undefined && body !== null && typeof body === 'object' ? { id, ...body } : body,
+      { reportInput: true },
+    );
     if (!parsed.success) {
       throw new VigilError('VIGIL_RULE_INVALID', 'the rule is invalid', fromZodIssues(parsed.error.issues));
     }
     const r = parsed.data;
     if (id !== undefined && r.id !== id) {
-      throw new VigilError('VIGIL_RULE_INVALID', 'the rule is invalid', [{ code: 'VIGIL_SCHEMA_VALUE', path: '$.id', message: `id '${r.id}' differs from the rule addressed ('${id}')` }]);
+      throw new VigilError('VIGIL_RULE_INVALID', 'the rule is invalid', [
+        {
+          code: 'VIGIL_SCHEMA_VALUE',
+          path: '$.id',
+          message: `id '${r.id}' differs from the rule addressed ('${id}')`,
+        },
+      ]);
     }
     const lists = await this.#d.risk.watchlists(this.#d.db, authority);
     const compiled = compileRule(r.condition, { watchlistNames: new Set(lists.map((l) => l.name)) });
@@ -127,8 +139,14 @@ export class RuleService {
       }));
       throw new VigilError('VIGIL_RULE_INVALID', `the condition has ${errors.length} error(s)`, errors);
     }
-    if (r.validFrom !== undefined && r.validUntil !== undefined && Date.parse(r.validUntil) <= Date.parse(r.validFrom)) {
-      throw new VigilError('VIGIL_RULE_INVALID', 'the rule is invalid', [{ code: 'VIGIL_SCHEMA_VALUE', path: '$.validUntil', message: 'validUntil must be after validFrom' }]);
+    if (
+      r.validFrom !== undefined &&
+      r.validUntil !== undefined &&
+      Date.parse(r.validUntil) <= Date.parse(r.validFrom)
+    ) {
+      throw new VigilError('VIGIL_RULE_INVALID', 'the rule is invalid', [
+        { code: 'VIGIL_SCHEMA_VALUE', path: '$.validUntil', message: 'validUntil must be after validFrom' },
+      ]);
     }
     return {
       id: r.id,
@@ -139,7 +157,11 @@ export class RuleService {
       recommendedAction: r.recommendedAction,
       ...(r.validFrom !== undefined ? { validFrom: new Date(r.validFrom).toISOString() } : {}),
       ...(r.validUntil !== undefined ? { validUntil: new Date(r.validUntil).toISOString() } : {}),
-      scope: { authority, ...(r.scope.offices !== undefined ? { offices: r.scope.offices } : {}), ...(r.scope.modes !== undefined ? { modes: r.scope.modes } : {}) },
+      scope: {
+        authority,
+        ...(r.scope.offices !== undefined ? { offices: r.scope.offices } : {}),
+        ...(r.scope.modes !== undefined ? { modes: r.scope.modes } : {}),
+      },
       status: r.status,
       reason: r.reason,
       condition: r.condition,
@@ -153,7 +175,10 @@ export class RuleService {
     const saved = await this.#d.db.transaction(async (tx) => {
       await this.#d.risk.lockRule(tx, actor.authority, rule.id);
       if ((await this.#d.risk.currentRules(tx, actor.authority, rule.id)).length > 0) {
-        throw new VigilError('VIGIL_CONFLICT', `rule '${rule.id}' exists; PUT /v1/rules/${rule.id} makes a new version`);
+        throw new VigilError(
+          'VIGIL_CONFLICT',
+          `rule '${rule.id}' exists; PUT /v1/rules/${rule.id} makes a new version`,
+        );
       }
       const v1 = { ...rule, version: 1 };
       await this.#d.risk.insertRule(tx, actor.authority, v1, actor.subject, now);
@@ -191,17 +216,28 @@ export class RuleService {
   async get(actor: Actor, id: string, version?: number): Promise<{ rule: StoredRule; versions: number[] }> {
     mustRead(actor);
     const versions = await this.#d.risk.ruleVersions(this.#d.db, actor.authority, id);
-    const rule = version === undefined ? versions[versions.length - 1] : versions.find((v) => v.version === version);
+    const rule =
+      version === undefined ? versions[versions.length - 1] : versions.find((v) => v.version === version);
     if (rule === undefined) {
-      throw new VigilError('VIGIL_RULE_NOT_FOUND', version === undefined ? `no rule '${id}'` : `rule '${id}' has no version ${version}`);
+      throw new VigilError(
+        'VIGIL_RULE_NOT_FOUND',
+        version === undefined ? `no rule '${id}'` : `rule '${id}' has no version ${version}`,
+      );
     }
     return { rule, versions: versions.map((v) => v.version) };
   }
 
   /** Evaluates a rule (saved or proposed) on one filing body; nothing is stored. */
-  async test(actor: Actor, input: { rule: unknown; filing: Filing; consignment?: number | undefined }): Promise<{ hit: boolean; hits: RuleHit[]; errors: unknown[] }> {
+  async test(
+    actor: Actor,
+    input: { rule: unknown; filing: Filing; consignment?: number | undefined },
+  ): Promise<{ hit: boolean; hits: RuleHit[]; errors: unknown[] }> {
     mustRead(actor);
-    const rule = { ...(await this.#validate(actor.authority, input.rule)), version: 0, status: 'active' as const };
+    const rule = {
+      ...(await this.#validate(actor.authority, input.rule)),
+      version: 0,
+      status: 'active' as const,
+    };
     const ctx = await this.#d.contexts.get(actor.authority);
     const set = compileRuleSet([rule], { watchlistNames: new Set(ctx.watchlists.names()) });
     if (!set.ok) {
@@ -211,12 +247,25 @@ export class RuleService {
     if (seq < 0 || seq >= input.filing.consignments.length) {
       throw new VigilError('VIGIL_BAD_REQUEST', `the filing has no consignment ${seq}`);
     }
-    const a = assess({ filing: input.filing, consignmentIndex: seq, at: this.#d.clock.now().toISOString(), authority: actor.authority }, set.value, ctx.watchlists);
+    const a = assess(
+      {
+        filing: input.filing,
+        consignmentIndex: seq,
+        at: this.#d.clock.now().toISOString(),
+        authority: actor.authority,
+      },
+      set.value,
+      ctx.watchlists,
+    );
     return { hit: a.hits.length > 0, hits: [...a.hits], errors: [...a.errors] };
   }
 
   /** How the rule would have done on filings lodged in [from, to). */
-  async backtest(actor: Actor, id: string, input: { from: Date; to: Date; version?: number | undefined }): Promise<BacktestResult> {
+  async backtest(
+    actor: Actor,
+    id: string,
+    input: { from: Date; to: Date; version?: number | undefined },
+  ): Promise<BacktestResult> {
     mustRead(actor);
     const { rule } = await this.get(actor, id, input.version);
     const ctx = await this.#d.contexts.get(actor.authority);
@@ -234,7 +283,13 @@ export class RuleService {
     let added = 0;
     let after: { lodgedAt: Date; mrn: string } | undefined;
     for (;;) {
-      const page = await this.#d.filings.list(this.#d.db, { authority: actor.authority, from: input.from, to: input.to, after, limit: 500 });
+      const page = await this.#d.filings.list(this.#d.db, {
+        authority: actor.authority,
+        from: input.from,
+        to: input.to,
+        after,
+        limit: 500,
+      });
       for (const row of page) {
         if (row.status === 'invalidated') {
           continue;
@@ -243,7 +298,11 @@ export class RuleService {
         const at = new Date(row.lodged_at).toISOString();
         for (let seq = 0; seq < filing.consignments.length; seq++) {
           assessed++;
-          const a = assess({ filing, consignmentIndex: seq, at, authority: actor.authority }, set.value, ctx.watchlists);
+          const a = assess(
+            { filing, consignmentIndex: seq, at, authority: actor.authority },
+            set.value,
+            ctx.watchlists,
+          );
           if (a.hits.length === 0) {
             continue;
           }
@@ -281,7 +340,11 @@ export class RuleService {
   }
 
   /** Per consignment in the period: was it controlled, and what did the current result find. */
-  async #controlOutcomes(authority: string, from: Date, to: Date): Promise<Map<string, { controlled: boolean; result?: string }>> {
+  async #controlOutcomes(
+    authority: string,
+    from: Date,
+    to: Date,
+  ): Promise<Map<string, { controlled: boolean; result?: string }>> {
     const r = await this.#d.db.query<{ mrn: string; seq: number; result: string | null }>(
       `SELECT t.mrn, t.seq, cr.result FROM control_task t
          JOIN filing f ON f.mrn = t.mrn AND f.authority = t.authority
@@ -291,7 +354,10 @@ export class RuleService {
     );
     const m = new Map<string, { controlled: boolean; result?: string }>();
     for (const row of r.rows) {
-      m.set(`${row.mrn}/${row.seq}`, row.result !== null ? { controlled: true, result: row.result } : { controlled: true });
+      m.set(
+        `${row.mrn}/${row.seq}`,
+        row.result !== null ? { controlled: true, result: row.result } : { controlled: true },
+      );
     }
     return m;
   }
@@ -302,7 +368,11 @@ export class RuleService {
     mustAnalyse(actor);
     const parsed = watchlistInputSchema.safeParse(body, { reportInput: true });
     if (!parsed.success) {
-      throw new VigilError('VIGIL_WATCHLIST_INVALID', 'the watchlist is invalid', fromZodIssues(parsed.error.issues));
+      throw new VigilError(
+        'VIGIL_WATCHLIST_INVALID',
+        'the watchlist is invalid',
+        fromZodIssues(parsed.error.issues),
+      );
     }
     const w = parsed.data;
     const now = this.#d.clock.now();
@@ -311,11 +381,20 @@ export class RuleService {
       await this.#d.risk.replaceEntries(tx, actor.authority, w.name, w.entries);
     });
     this.#d.contexts.invalidate(actor.authority);
-    return { name: w.name, size: new Watchlist({ name: w.name, subject: w.subject, entries: w.entries }).size };
+    return {
+      name: w.name,
+      size: new Watchlist({ name: w.name, subject: w.subject, entries: w.entries }).size,
+    };
   }
 
   /** Bulk upload of entries as CSV or NDJSON text; `replace` swaps the whole list. */
-  async uploadEntries(actor: Actor, name: string, text: string, format: 'csv' | 'ndjson', replace: boolean): Promise<{ name: string; received: number }> {
+  async uploadEntries(
+    actor: Actor,
+    name: string,
+    text: string,
+    format: 'csv' | 'ndjson',
+    replace: boolean,
+  ): Promise<{ name: string; received: number }> {
     mustAnalyse(actor);
     const lists = await this.#d.risk.watchlists(this.#d.db, actor.authority);
     if (!lists.some((l) => l.name === name)) {
@@ -326,7 +405,13 @@ export class RuleService {
       throw new VigilError(
         'VIGIL_WATCHLIST_INVALID',
         `${parsed.errors.length} line(s) of the upload cannot be read; nothing was stored`,
-        parsed.errors.slice(0, 100).map((e) => ({ code: 'VIGIL_WATCHLIST_PARSE' as const, path: `line ${e.line}`, message: e.message })),
+        parsed.errors
+          .slice(0, 100)
+          .map((e) => ({
+            code: 'VIGIL_WATCHLIST_PARSE' as const,
+            path: `line ${e.line}`,
+            message: e.message,
+          })),
       );
     }
     const now = this.#d.clock.now();
@@ -348,7 +433,11 @@ export class RuleService {
   }
 
   /** Lookup of a value against a list, with the score: for analysts checking a name. */
-  async matchWatchlist(actor: Actor, name: string, value: string): Promise<{ listed: boolean; score: number }> {
+  async matchWatchlist(
+    actor: Actor,
+    name: string,
+    value: string,
+  ): Promise<{ listed: boolean; score: number }> {
     mustRead(actor);
     const ctx = await this.#d.contexts.get(actor.authority);
     const list = ctx.watchlists.get(name);

@@ -24,13 +24,38 @@ const facts = (over: Partial<EntryFacts> = {}): EntryFacts => ({
 test('entry outcomes, one row per path through selectivity', () => {
   const table: [string, EntryFacts, SelectivityHit[], string][] = [
     ['no hits', facts(), [], 'assessment-complete'],
-    ['low score, action none', facts({ score: 20 }), [hit({ recommendedAction: 'none' })], 'assessment-complete'],
+    [
+      'low score, action none',
+      facts({ score: 20 }),
+      [hit({ recommendedAction: 'none' })],
+      'assessment-complete',
+    ],
     ['documentary check asked', facts({ score: 30 }), [hit()], 'control-recommended:documentary'],
-    ['physical beats documentary', facts(), [hit(), hit({ id: 'R-2', recommendedAction: 'physical-check' })], 'control-recommended:physical'],
+    [
+      'physical beats documentary',
+      facts(),
+      [hit(), hit({ id: 'R-2', recommendedAction: 'physical-check' })],
+      'control-recommended:physical',
+    ],
     ['scan', facts(), [hit({ recommendedAction: 'scan' })], 'control-recommended:scan'],
-    ['score over the threshold', facts({ score: 75 }), [hit({ recommendedAction: 'none' })], 'control-recommended:documentary'],
-    ['request for information', facts(), [hit({ recommendedAction: 'request-for-information' })], 'request-for-information'],
-    ['control wins over RFI', facts(), [hit({ recommendedAction: 'request-for-information' }), hit({ id: 'R-2' })], 'control-recommended:documentary'],
+    [
+      'score over the threshold',
+      facts({ score: 75 }),
+      [hit({ recommendedAction: 'none' })],
+      'control-recommended:documentary',
+    ],
+    [
+      'request for information',
+      facts(),
+      [hit({ recommendedAction: 'request-for-information' })],
+      'request-for-information',
+    ],
+    [
+      'control wins over RFI',
+      facts(),
+      [hit({ recommendedAction: 'request-for-information' }), hit({ id: 'R-2' })],
+      'control-recommended:documentary',
+    ],
     [
       'do not load before loading',
       facts({ mode: 'air', preLoading: true }),
@@ -69,8 +94,18 @@ test('entry outcomes, one row per path through selectivity', () => {
     ],
     ['random selection', facts({ randomDraw: 0.004 }), [], 'control-recommended:documentary'],
     ['random physical', facts({ randomDraw: 0.001 }), [], 'control-recommended:physical'],
-    ['a noisy rule alone does not select', facts(), [hit({ noisy: true, recommendedAction: 'physical-check' })], 'assessment-complete'],
-    ['a noisy rule counts next to another hit', facts(), [hit({ noisy: true, recommendedAction: 'physical-check' }), hit({ id: 'R-2' })], 'control-recommended:physical'],
+    [
+      'a noisy rule alone does not select',
+      facts(),
+      [hit({ noisy: true, recommendedAction: 'physical-check' })],
+      'assessment-complete',
+    ],
+    [
+      'a noisy rule counts next to another hit',
+      facts(),
+      [hit({ noisy: true, recommendedAction: 'physical-check' }), hit({ id: 'R-2' })],
+      'control-recommended:physical',
+    ],
   ];
   for (const [name, f, hits, expected] of table) {
     const o = entryOutcome(f, hits);
@@ -91,14 +126,28 @@ test('lanes within office capacity', () => {
     ['red by score', 70, [], 0.5, full, 'red'],
     ['yellow by documentary hit', 10, [hit()], 0.5, full, 'yellow'],
     ['red by physical hit', 10, [hit({ recommendedAction: 'physical-check' })], 0.5, full, 'red'],
-    ['blue by post-clearance audit hit', 10, [hit({ recommendedAction: 'post-clearance-audit' })], 0.5, full, 'blue'],
+    [
+      'blue by post-clearance audit hit',
+      10,
+      [hit({ recommendedAction: 'post-clearance-audit' })],
+      0.5,
+      full,
+      'blue',
+    ],
     ['red without physical capacity becomes yellow', 70, [], 0.5, { red: 0, yellow: 3 }, 'yellow'],
     ['red without any capacity becomes blue', 70, [], 0.5, { red: 0, yellow: 0 }, 'blue'],
     ['yellow without capacity becomes blue', 35, [], 0.5, { red: 5, yellow: 0 }, 'blue'],
     ['minimum random rate', 0, [], 0.004, full, 'red'],
     ['random yellow', 0, [], 0.008, full, 'yellow'],
     ['random is kept without capacity', 0, [], 0.004, { red: 0, yellow: 0 }, 'red'],
-    ['noisy rule alone stays green', 10, [hit({ noisy: true, recommendedAction: 'physical-check' })], 0.5, full, 'green'],
+    [
+      'noisy rule alone stays green',
+      10,
+      [hit({ noisy: true, recommendedAction: 'physical-check' })],
+      0.5,
+      full,
+      'green',
+    ],
   ];
   for (const [name, score, hits, draw, cap, lane] of table) {
     const d = laneFor(score, hits, draw, cap);

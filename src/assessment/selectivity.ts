@@ -123,7 +123,9 @@ export function entryOutcome(
 
   if (AIR_CARGO_AND_MAIL.has(facts.mode) && facts.preLoading) {
     const hrcm = selecting.filter(
-      (h) => h.recommendedAction === 'high-risk-screening' || (h.riskArea === 'security-safety' && facts.score >= config.screeningThreshold),
+      (h) =>
+        h.recommendedAction === 'high-risk-screening' ||
+        (h.riskArea === 'security-safety' && facts.score >= config.screeningThreshold),
     );
     if (hrcm.length > 0) {
       return { kind: 'high-risk-screening', reason: `screen as high-risk cargo and mail: ${describe(hrcm)}` };
@@ -143,7 +145,10 @@ export function entryOutcome(
       controlType: type,
       office: facts.officeOfFirstEntry,
       random: false,
-      reason: why.length > 0 ? `control asked for by ${describe(why)}` : `risk score ${facts.score.toFixed(0)} ≥ ${config.controlThreshold}`,
+      reason:
+        why.length > 0
+          ? `control asked for by ${describe(why)}`
+          : `risk score ${facts.score.toFixed(0)} ≥ ${config.controlThreshold}`,
     };
   }
   if (rfi.length > 0) {
@@ -187,11 +192,20 @@ export function laneFor(
   const actions = new Set(selecting.map((h) => h.recommendedAction));
   let wanted: Lane = 'green';
   let reason = 'no risk above the thresholds';
-  let random = false;
-  if (actions.has('physical-check') || actions.has('scan') || actions.has('do-not-load') || score >= config.redThreshold) {
+  const random = false;
+  if (
+    actions.has('physical-check') ||
+    actions.has('scan') ||
+    actions.has('do-not-load') ||
+    score >= config.redThreshold
+  ) {
     wanted = 'red';
     reason = `physical control: score ${score.toFixed(0)}${selecting.length > 0 ? `, ${describe(selecting)}` : ''}`;
-  } else if (actions.has('documentary-check') || actions.has('request-for-information') || score >= config.redThreshold / 2) {
+  } else if (
+    actions.has('documentary-check') ||
+    actions.has('request-for-information') ||
+    score >= config.redThreshold / 2
+  ) {
     wanted = 'yellow';
     reason = `documentary control: score ${score.toFixed(0)}${selecting.length > 0 ? `, ${describe(selecting)}` : ''}`;
   } else if (actions.has('post-clearance-audit')) {
@@ -199,15 +213,35 @@ export function laneFor(
     reason = `post-clearance audit: ${describe(selecting)}`;
   } else if (randomDraw < config.minRandomRate) {
     // The random share is kept whatever the capacity: it is what measures the unselected traffic.
-    return { lane: randomDraw < config.minRandomRate / 2 ? 'red' : 'yellow', wanted: 'red', random: true, reason: 'selected at random' };
+    return {
+      lane: randomDraw < config.minRandomRate / 2 ? 'red' : 'yellow',
+      wanted: 'red',
+      random: true,
+      reason: 'selected at random',
+    };
   }
   if (wanted === 'red' && capacity.red <= 0) {
     return capacity.yellow > 0
-      ? { lane: 'yellow', wanted, random, reason: `${reason}; physical capacity of the office used up, documents checked instead` }
-      : { lane: 'blue', wanted, random, reason: `${reason}; office capacity used up, referred to post-clearance audit` };
+      ? {
+          lane: 'yellow',
+          wanted,
+          random,
+          reason: `${reason}; physical capacity of the office used up, documents checked instead`,
+        }
+      : {
+          lane: 'blue',
+          wanted,
+          random,
+          reason: `${reason}; office capacity used up, referred to post-clearance audit`,
+        };
   }
   if (wanted === 'yellow' && capacity.yellow <= 0) {
-    return { lane: 'blue', wanted, random, reason: `${reason}; documentary capacity used up, referred to post-clearance audit` };
+    return {
+      lane: 'blue',
+      wanted,
+      random,
+      reason: `${reason}; documentary capacity used up, referred to post-clearance audit`,
+    };
   }
   return { lane: wanted, wanted, random, reason };
 }

@@ -60,11 +60,18 @@ export function toEur(amount: number, currency: string): number | undefined {
 }
 
 /** The key an operator is known by: EORI when there is one, else the normalised name and country. */
-export function operatorKey(party: { readonly name: string; readonly eori?: string | undefined; readonly address?: { readonly country: string } | undefined }): string {
+export function operatorKey(party: {
+  readonly name: string;
+  readonly eori?: string | undefined;
+  readonly address?: { readonly country: string } | undefined;
+}): string {
   if (party.eori !== undefined) {
     return `eori:${party.eori}`;
   }
-  return `name:${party.address?.country ?? ''}:${party.name.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim()}`;
+  return `name:${party.address?.country ?? ''}:${party.name
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim()}`;
 }
 
 const round = (x: number, digits = 2): number => Number(x.toFixed(digits));
@@ -77,7 +84,13 @@ export function consignmentSignals(filing: Filing, c: Consignment, ctx: SignalCo
       const eur = toEur(g.value.amount, g.value.currency);
       const hs6 = g.hsCode.slice(0, 6);
       const stats = ctx.unitValueStats(hs6, origin);
-      if (eur !== undefined && eur > 0 && stats !== undefined && stats.n >= SIGNAL_SETTINGS.minHistory && stats.mad > 0) {
+      if (
+        eur !== undefined &&
+        eur > 0 &&
+        stats !== undefined &&
+        stats.n >= SIGNAL_SETTINGS.minHistory &&
+        stats.mad > 0
+      ) {
         const perKg = eur / g.grossMassKg;
         const z = (Math.log(perKg) - stats.median) / (1.4826 * stats.mad);
         if (z <= SIGNAL_SETTINGS.undervaluedZ) {
@@ -91,7 +104,15 @@ export function consignmentSignals(filing: Filing, c: Consignment, ctx: SignalCo
             severity: z <= -5 ? 'high' : 'medium',
             recommendedAction: 'documentary-check',
             reason: `goods item ${i + 1}: declared ${round(perKg)} EUR/kg for ${hs6} from ${origin}; the usual is ${round(usual)} EUR/kg (median of ${stats.n} declarations), ${Math.round(below * 100)}% below (robust z = ${round(z, 1)})`,
-            values: { goodsItem: i + 1, hs6, origin, valuePerKgEur: round(perKg), usualValuePerKgEur: round(usual), history: stats.n, robustZ: round(z, 1) },
+            values: {
+              goodsItem: i + 1,
+              hs6,
+              origin,
+              valuePerKgEur: round(perKg),
+              usualValuePerKgEur: round(usual),
+              history: stats.n,
+              robustZ: round(z, 1),
+            },
           });
         }
       }
@@ -173,7 +194,9 @@ export function consignmentSignals(filing: Filing, c: Consignment, ctx: SignalCo
       values: { loadingCountry: loading, origins: [...origins].join(',') },
     });
   }
-  const sanctioned = [...new Set([...filing.transport.routing, ...c.routing])].filter((ctry) => countryGroups.has('sanctioned', ctry));
+  const sanctioned = [...new Set([...filing.transport.routing, ...c.routing])].filter((ctry) =>
+    countryGroups.has('sanctioned', ctry),
+  );
   if (sanctioned.length > 0) {
     out.push({
       id: 'SIG-ROUTE-SANCTIONED',

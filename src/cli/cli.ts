@@ -48,8 +48,12 @@ async function serve(config: VigilConfig, io: CliIo): Promise<number | undefined
   const server = await buildServer(config, deps);
   const address = await server.start();
   io.stderr.write(`Vigil is serving on ${address.replace('0.0.0.0', 'localhost')} (API docs at /docs)\n`);
-  io.stderr.write(`  storage: ${config.databaseUrl !== undefined ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`}\n`);
-  io.stderr.write(`  a token for the demo authority: npx vigil token --authority ${config.demoAuthority} --role filer --subject demo\n`);
+  io.stderr.write(
+    `  storage: ${config.databaseUrl !== undefined ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`}\n`,
+  );
+  io.stderr.write(
+    `  a token for the demo authority: npx vigil token --authority ${config.demoAuthority} --role filer --subject demo\n`,
+  );
   const shutdown = (signal: string): void => {
     io.stderr.write(`${signal}: stopping\n`);
     void server
@@ -108,7 +112,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number | undefi
         const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
         const applied = await migrate(db);
         await db.close();
-        io.stderr.write(applied.length > 0 ? `applied: ${applied.join(', ')}\n` : 'the database is up to date\n');
+        io.stderr.write(
+          applied.length > 0 ? `applied: ${applied.join(', ')}\n` : 'the database is up to date\n',
+        );
         return 0;
       }
       case 'token':

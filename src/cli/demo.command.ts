@@ -24,7 +24,10 @@ export async function demoCommand(args: string[], io: CliIo): Promise<number> {
     throw new VigilError('VIGIL_BAD_REQUEST', '--count is a whole number');
   }
   if (values.post !== undefined && values.token === undefined) {
-    throw new VigilError('VIGIL_BAD_REQUEST', '--post needs --token (npx vigil token --authority NL --role filer --subject demo)');
+    throw new VigilError(
+      'VIGIL_BAD_REQUEST',
+      '--post needs --token (npx vigil token --authority NL --role filer --subject demo)',
+    );
   }
   const now = values.now !== undefined ? new Date(values.now) : undefined;
   if (now !== undefined && Number.isNaN(now.getTime())) {

@@ -34,7 +34,10 @@ export async function runIngest(config: VigilConfig, args: string[], io: CliIo):
   });
   const file = positionals[0];
   if (file === undefined) {
-    throw new VigilError('VIGIL_BAD_REQUEST', 'ingest needs a FILE (NDJSON, one filing per line; - for stdin)');
+    throw new VigilError(
+      'VIGIL_BAD_REQUEST',
+      'ingest needs a FILE (NDJSON, one filing per line; - for stdin)',
+    );
   }
   if (values.format !== 'ndjson') {
     throw new VigilError('VIGIL_BAD_REQUEST', `unknown --format '${values.format}'`);
@@ -94,7 +97,10 @@ export async function runIngest(config: VigilConfig, args: string[], io: CliIo):
       if (inFlight.size >= concurrency) {
         await Promise.race(inFlight);
       }
-      progress.update(bytes, `${summary.lines} filings, ${summary.accepted} accepted, ${summary.rejected} rejected`);
+      progress.update(
+        bytes,
+        `${summary.lines} filings, ${summary.accepted} accepted, ${summary.rejected} rejected`,
+      );
     }
     await Promise.all(inFlight);
   } finally {

@@ -14,7 +14,9 @@ export function progressBar(stream: NodeJS.WritableStream, total: number | undef
     const width = 30;
     const share = total !== undefined && total > 0 ? Math.min(1, done / total) : undefined;
     const bar =
-      share !== undefined ? `[${'#'.repeat(Math.round(share * width)).padEnd(width, '.')}] ${(share * 100).toFixed(0).padStart(3)}%` : '';
+      share !== undefined
+        ? `[${'#'.repeat(Math.round(share * width)).padEnd(width, '.')}] ${(share * 100).toFixed(0).padStart(3)}%`
+        : '';
     stream.write(`\r${bar} ${note}\x1b[K`);
   };
   return {

@@ -98,7 +98,7 @@ export interface MrnParts {
 export function makeMrn(parts: MrnParts): string {
   const yy = String(parts.year % 100).padStart(2, '0');
   const body = `${yy}${parts.country}${parts.serial}${parts.procedure}`;
-  if (!/^\d{2}[A-Z]{2}[A-Z0-9]{12}[A-Z]$/.test(body)) {
+  if (!/^\d{2}[A-Z]{2}[A-Z0-9]{12}[A-Z]$/.test(body) || !isCountryCode(parts.country)) {
     throw new Error(`cannot make an MRN from ${JSON.stringify(parts)}`);
   }
   return body + mrnCheckCharacter(body)!;

@@ -140,7 +140,12 @@ export class FilingRepository {
     );
   }
 
-  async findByLrn(tx: Queryable, authority: string, filer: string, lrn: string): Promise<FilingRow | undefined> {
+  async findByLrn(
+    tx: Queryable,
+    authority: string,
+    filer: string,
+    lrn: string,
+  ): Promise<FilingRow | undefined> {
     const r = await tx.query<FilingRow>(
       `SELECT ${FILING_COLUMNS} FROM filing WHERE authority = $1 AND filer = $2 AND lrn = $3`,
       [authority, filer, lrn],
@@ -148,7 +153,12 @@ export class FilingRepository {
     return r.rows[0];
   }
 
-  async findByMrn(tx: Queryable, authority: string, mrn: string, forUpdate = false): Promise<FilingRow | undefined> {
+  async findByMrn(
+    tx: Queryable,
+    authority: string,
+    mrn: string,
+    forUpdate = false,
+  ): Promise<FilingRow | undefined> {
     const r = await tx.query<FilingRow>(
       `SELECT ${FILING_COLUMNS} FROM filing WHERE authority = $1 AND mrn = $2${forUpdate ? ' FOR UPDATE' : ''}`,
       [authority, mrn],
@@ -204,18 +214,29 @@ export class FilingRepository {
     return r.rows;
   }
 
-  async linkHouse(tx: Queryable, house: { mrn: string; seq: number }, master: { mrn: string; seq: number }): Promise<void> {
+  async linkHouse(
+    tx: Queryable,
+    house: { mrn: string; seq: number },
+    master: { mrn: string; seq: number },
+  ): Promise<void> {
     await tx.query(
       `UPDATE consignment SET master_mrn = $3, master_seq = $4, complete = true WHERE mrn = $1 AND seq = $2`,
       [house.mrn, house.seq, master.mrn, master.seq],
     );
-    await tx.query(`UPDATE consignment SET complete = true WHERE mrn = $1 AND seq = $2`, [master.mrn, master.seq]);
+    await tx.query(`UPDATE consignment SET complete = true WHERE mrn = $1 AND seq = $2`, [
+      master.mrn,
+      master.seq,
+    ]);
   }
 
   /**
    * Marks filings registered whose consignments are now all complete; returns those that changed.
    */
-  async promoteComplete(tx: Queryable, mrns: readonly string[], at: Date): Promise<{ mrn: string; authority: string; version: number }[]> {
+  async promoteComplete(
+    tx: Queryable,
+    mrns: readonly string[],
+    at: Date,
+  ): Promise<{ mrn: string; authority: string; version: number }[]> {
     const r = await tx.query<{ mrn: string; authority: string; version: number }>(
       `UPDATE filing f SET status = 'registered', updated_at = $2
        WHERE f.mrn = ANY($1::text[]) AND f.status = 'incomplete'
@@ -235,21 +256,23 @@ export class FilingRepository {
     warnings: unknown,
     at: Date,
   ): Promise<void> {
-    await tx.query(`UPDATE filing SET body = $3, warnings = $4, version = $5, updated_at = $6 WHERE mrn = $1 AND authority = $2`, [
-      mrn,
-      authority,
-      JSON.stringify(body),
-      JSON.stringify(warnings),
-      version,
-      at,
-    ]);
+    await tx.query(
+      `UPDATE filing SET body = $3, warnings = $4, version = $5, updated_at = $6 WHERE mrn = $1 AND authority = $2`,
+      [mrn, authority, JSON.stringify(body), JSON.stringify(warnings), version, at],
+    );
     await tx.query(
       `INSERT INTO filing_version (mrn, version, authority, body, recorded_at) VALUES ($1, $2, $3, $4, $5)`,
       [mrn, version, authority, JSON.stringify(body), at],
     );
   }
 
-  async invalidate(tx: Queryable, mrn: string, authority: string, reason: string | undefined, at: Date): Promise<void> {
+  async invalidate(
+    tx: Queryable,
+    mrn: string,
+    authority: string,
+    reason: string | undefined,
+    at: Date,
+  ): Promise<void> {
     await tx.query(
       `UPDATE filing SET status = 'invalidated', invalidated_at = $3, invalidation_reason = $4, updated_at = $3
        WHERE mrn = $1 AND authority = $2`,

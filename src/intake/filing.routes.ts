@@ -10,7 +10,11 @@ import { filingSchema } from './filing.schema.ts';
 import type { FilingService } from './filing.service.ts';
 import { fromZodIssues } from './validate-filing.ts';
 
-const filingBodySchema = z.toJSONSchema(filingSchema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' });
+const filingBodySchema = z.toJSONSchema(filingSchema, {
+  io: 'input',
+  unrepresentable: 'any',
+  target: 'draft-2020-12',
+});
 delete (filingBodySchema as { $schema?: string }).$schema;
 
 const problemRef = { description: 'application/problem+json', type: 'object' } as const;
@@ -30,7 +34,10 @@ const summarySchema = {
         type: 'object',
         properties: {
           index: { type: 'integer' },
-          transportDocument: { type: 'object', properties: { type: { type: 'string' }, ref: { type: 'string' } } },
+          transportDocument: {
+            type: 'object',
+            properties: { type: { type: 'string' }, ref: { type: 'string' } },
+          },
           status: { type: 'string', enum: ['complete', 'incomplete'] },
           masterMrn: { type: 'string' },
         },
@@ -52,9 +59,13 @@ const listQuerySchema = z.strictObject({
 
 const invalidationSchema = z.strictObject({ reason: z.string().trim().min(1).max(512).optional() });
 
-function requireBody(body: unknown): unknown {
-  if (body === undefined) {
-    throw new VigilError('VIGIL_UNSUPPORTED_MEDIA_TYPE', 'send the filing as a JSON body with Content-Type: application/json');
+function requireBody(body: unknown, contentType: string | undefined): unknown {
+  // No content type means no JSON was sent (Fastify then hands the route a null body).
+  if (body === undefined || contentType === undefined) {
+    throw new VigilError(
+      'VIGIL_UNSUPPORTED_MEDIA_TYPE',
+      'send the filing as a JSON body with Content-Type: application/json',
+    );
   }
   return body;
 }
@@ -73,8 +84,14 @@ export const filingRoutes: FastifyPluginCallback<{ filings: FilingService }> = (
       },
     },
     async (request, reply) => {
-      const { created, filing } = await filings.register(actorOf(request), requireBody(request.body));
-      return reply.status(created ? 201 : 200).header('location', `/v1/filings/${filing.mrn}`).send(filing);
+      const { created, filing } = await filings.register(
+        actorOf(request),
+        requireBody(request.body, request.headers['content-type']),
+      );
+      return reply
+        .status(created ? 201 : 200)
+        .header('location', `/v1/filings/${filing.mrn}`)
+        .send(filing);
     },
   );
 
@@ -85,13 +102,25 @@ export const filingRoutes: FastifyPluginCallback<{ filings: FilingService }> = (
         tags: ['filings'],
         summary: 'List filings, newest first, paged with the `next` cursor',
         querystring: z.toJSONSchema(listQuerySchema, { io: 'input' }),
-        response: { 200: { type: 'object', properties: { items: { type: 'array', items: summarySchema }, next: { type: ['string', 'null'] } } } },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              items: { type: 'array', items: summarySchema },
+              next: { type: ['string', 'null'] },
+            },
+          },
+        },
       },
     },
     async (request) => {
       const q = listQuerySchema.safeParse(request.query, { reportInput: true });
       if (!q.success) {
-        throw new VigilError('VIGIL_QUERY_INVALID', 'a query parameter is invalid', fromZodIssues(q.error.issues));
+        throw new VigilError(
+          'VIGIL_QUERY_INVALID',
+          'a query parameter is invalid',
+          fromZodIssues(q.error.issues),
+        );
       }
       return filings.list(actorOf(request), {
         lrn: q.data.lrn,
@@ -106,7 +135,14 @@ export const filingRoutes: FastifyPluginCallback<{ filings: FilingService }> = (
 
   app.get<{ Params: { mrn: string } }>(
     '/filings/:mrn',
-    { schema: { tags: ['filings'], summary: 'A filing with its current data', params: mrnParams, response: { 404: problemRef } } },
+    {
+      schema: {
+        tags: ['filings'],
+        summary: 'A filing with its current data',
+        params: mrnParams,
+        response: { 404: problemRef },
+      },
+    },
     async (request) => filings.get(actorOf(request), request.params.mrn),
   );
 
@@ -116,13 +152,19 @@ export const filingRoutes: FastifyPluginCallback<{ filings: FilingService }> = (
       schema: {
         tags: ['filings'],
         summary: 'Amend a filing with its complete new data',
-        description: 'Identifying fields (filing type, LRN, declarant and carrier EORI, office of first entry, mode, transport documents) may not change.',
+        description:
+          'Identifying fields (filing type, LRN, declarant and carrier EORI, office of first entry, mode, transport documents) may not change.',
         params: mrnParams,
         body: filingBodySchema,
         response: { 200: summarySchema, 409: problemRef, 422: problemRef },
       },
     },
-    async (request) => filings.amend(actorOf(request), request.params.mrn, requireBody(request.body)),
+    async (request) =>
+      filings.amend(
+        actorOf(request),
+        request.params.mrn,
+        requireBody(request.body, request.headers['content-type']),
+      ),
   );
 
   app.post<{ Params: { mrn: string } }>(
@@ -139,7 +181,11 @@ export const filingRoutes: FastifyPluginCallback<{ filings: FilingService }> = (
     async (request) => {
       const parsed = invalidationSchema.safeParse(request.body ?? {}, { reportInput: true });
       if (!parsed.success) {
-        throw new VigilError('VIGIL_BAD_REQUEST', 'the invalidation body is invalid', fromZodIssues(parsed.error.issues));
+        throw new VigilError(
+          'VIGIL_BAD_REQUEST',
+          'the invalidation body is invalid',
+          fromZodIssues(parsed.error.issues),
+        );
       }
       return filings.invalidate(actorOf(request), request.params.mrn, parsed.data.reason);
     },

@@ -21,7 +21,14 @@ test('the reference filing is valid', () => {
 });
 
 test('lodging deadlines by mode', () => {
-  type Case = [name: string, mode: string, extra: Record<string, unknown>, depInH: number, arrInH: number, late: boolean];
+  type Case = [
+    name: string,
+    mode: string,
+    extra: Record<string, unknown>,
+    depInH: number,
+    arrInH: number,
+    late: boolean,
+  ];
   const cases: Case[] = [
     ['container ship 25 h before loading', 'maritime', {}, 25, 300, false],
     ['container ship 23 h before loading', 'maritime', {}, 23, 300, true],
@@ -39,7 +46,13 @@ test('lodging deadlines by mode', () => {
     ['road 30 min before arrival', 'road', {}, -5, 0.5, true],
     ['barge 1 h before arrival', 'inland-waterway', {}, -5, 1, true],
   ];
-  const typeFor: Record<string, string> = { maritime: 'F10', air: 'F20', rail: 'F51', road: 'F50', 'inland-waterway': 'F10' };
+  const typeFor: Record<string, string> = {
+    maritime: 'F10',
+    air: 'F20',
+    rail: 'F51',
+    road: 'F50',
+    'inland-waterway': 'F10',
+  };
   for (const [name, mode, extra, depInH, arrInH, late] of cases) {
     const f = validFiling(NOW);
     f['filingType'] = typeFor[mode];
@@ -71,8 +84,16 @@ test('routing rules', () => {
     ['ends elsewhere', (f) => (f['transport'].routing = ['CN', 'SG', 'NL', 'BE']), ['R3014']],
     ['first EU country not the office’s', (f) => (f['transport'].routing = ['CN', 'BE', 'NL']), ['R3018']],
     ['office of first entry in another EU country', (f) => (f['officeOfFirstEntry'] = 'DE004701'), ['R3018']],
-    ['consignment routing misses the unloading country', (f) => (f['consignments'][0].routing = ['CN', 'SG']), ['VIGIL_ROUTING_CONSIGNMENT']],
-    ['arrival before departure', (f) => (f['transport'].estimatedArrival = '2027-02-21T00:00:00Z'), ['R3053']],
+    [
+      'consignment routing misses the unloading country',
+      (f) => (f['consignments'][0].routing = ['CN', 'SG']),
+      ['VIGIL_ROUTING_CONSIGNMENT'],
+    ],
+    [
+      'arrival before departure',
+      (f) => (f['transport'].estimatedArrival = '2027-02-21T00:00:00Z'),
+      ['R3053'],
+    ],
     ['split without previous MRN', (f) => (f['consignments'][0].split = true), ['C3001']],
     [
       'split with previous MRN',
@@ -101,6 +122,9 @@ test('vague descriptions: a whole match rejects, an embedded term warns', () => 
   assert.equal(vagueness('gifts').whole, true);
   assert.equal(vagueness('Parts').whole, true);
   assert.equal(vagueness('12 parts').whole, true);
+  assert.equal(vagueness('F.A.K.').whole, true);
+  assert.equal(vagueness('various / misc').whole, true);
+  assert.equal(vagueness('S.T.C. consolidated').whole, true);
   assert.deepEqual(vagueness('Brake parts for passenger cars'), { whole: false, terms: ['parts'] });
   assert.deepEqual(vagueness('Smartphones, 128GB, boxed'), { whole: false, terms: [] });
   const f = validFiling(NOW);
@@ -109,7 +133,8 @@ test('vague descriptions: a whole match rejects, an embedded term warns', () => 
   f['consignments'][0].goods[0].description = 'Christmas gifts: ceramic mugs';
   const r = validateFiling(f, { now: NOW, checkDeadlines: true });
   assert.ok(r.ok);
-  assert.deepEqual(r.warnings?.map((w) => `${w.code} ${w.path}`), [
-    'VIGIL_DESCRIPTION_VAGUE_TERM $.consignments[0].goods[0].description',
-  ]);
+  assert.deepEqual(
+    r.warnings?.map((w) => `${w.code} ${w.path}`),
+    ['VIGIL_DESCRIPTION_VAGUE_TERM $.consignments[0].goods[0].description'],
+  );
 });

@@ -38,11 +38,16 @@ const VAGUE = new Set(VAGUE_DESCRIPTION_TERMS.map((t) => t.toLowerCase()));
 const VAGUE_PHRASES = VAGUE_DESCRIPTION_TERMS.filter((t) => t.includes(' ')).map((t) => t.toLowerCase());
 
 function normaliseDescription(d: string): string {
-  return d
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}/ ]+/gu, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+  return (
+    d
+      .toLowerCase()
+      // Abbreviations with dots (F.A.K., S.T.C.) read as the word they stand for.
+      .replace(/\b(?:\p{L}\.){2,}/gu, (m) => m.replaceAll('.', ''))
+      .replace(/[^\p{L}\p{N}/ ]+/gu, ' ')
+      .replace(/(^| )\/+(?= |$)/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim()
+  );
 }
 
 export function vagueness(description: string): { whole: boolean; terms: string[] } {
@@ -125,7 +130,12 @@ export function checkFilingRules(filing: Filing, ctx: RuleContext): RuleFindings
 
   const type = FILING_TYPES.get(filing.filingType);
   if (type === undefined) {
-    add(errors, 'VIGIL_FILING_TYPE_UNKNOWN', '$.filingType', `filing type '${filing.filingType}' is not in the catalogue`);
+    add(
+      errors,
+      'VIGIL_FILING_TYPE_UNKNOWN',
+      '$.filingType',
+      `filing type '${filing.filingType}' is not in the catalogue`,
+    );
   } else if (!type.modes.includes(t.mode)) {
     add(
       errors,
@@ -149,7 +159,12 @@ export function checkFilingRules(filing: Filing, ctx: RuleContext): RuleFindings
   const first = t.routing[0]!;
   const last = t.routing[t.routing.length - 1]!;
   if (!loading.has(first)) {
-    add(errors, 'R3013', '$.transport.routing[0]', `routing starts in ${first} but no consignment is loaded there (loading in ${[...loading].join(', ')})`);
+    add(
+      errors,
+      'R3013',
+      '$.transport.routing[0]',
+      `routing starts in ${first} but no consignment is loaded there (loading in ${[...loading].join(', ')})`,
+    );
   }
   if (!unloading.has(last)) {
     add(
@@ -161,10 +176,20 @@ export function checkFilingRules(filing: Filing, ctx: RuleContext): RuleFindings
   }
   filing.consignments.forEach((c, i) => {
     if (!t.routing.includes(countryOf(c.placeOfLoading))) {
-      add(errors, 'R3013', `$.consignments[${i}].placeOfLoading`, `place of loading ${c.placeOfLoading} is in a country not on the transport routing`);
+      add(
+        errors,
+        'R3013',
+        `$.consignments[${i}].placeOfLoading`,
+        `place of loading ${c.placeOfLoading} is in a country not on the transport routing`,
+      );
     }
     if (!t.routing.includes(countryOf(c.placeOfUnloading))) {
-      add(errors, 'R3014', `$.consignments[${i}].placeOfUnloading`, `place of unloading ${c.placeOfUnloading} is in a country not on the transport routing`);
+      add(
+        errors,
+        'R3014',
+        `$.consignments[${i}].placeOfUnloading`,
+        `place of unloading ${c.placeOfUnloading} is in a country not on the transport routing`,
+      );
     }
   });
 
@@ -186,7 +211,12 @@ export function checkFilingRules(filing: Filing, ctx: RuleContext): RuleFindings
   const dep = Date.parse(t.estimatedDeparture);
   const arr = Date.parse(t.estimatedArrival);
   if (arr < dep) {
-    add(errors, 'R3053', '$.transport.estimatedArrival', `estimated arrival ${t.estimatedArrival} is before estimated departure ${t.estimatedDeparture}`);
+    add(
+      errors,
+      'R3053',
+      '$.transport.estimatedArrival',
+      `estimated arrival ${t.estimatedArrival} is before estimated departure ${t.estimatedDeparture}`,
+    );
   }
 
   const seenDocs = new Map<string, string>();
@@ -195,13 +225,19 @@ export function checkFilingRules(filing: Filing, ctx: RuleContext): RuleFindings
     checkConsignmentRouting(c, path, errors);
     // C3001: a split consignment names the consignment it was split from.
     if (c.split === true && c.previousMrn === undefined) {
-      add(errors, 'C3001', `${path}.previousMrn`, 'a split consignment must name the MRN of the consignment it was split from');
+      add(
+        errors,
+        'C3001',
+        `${path}.previousMrn`,
+        'a split consignment must name the MRN of the consignment it was split from',
+      );
     }
     checkDocumentRef(c.transportDocument, `${path}.transportDocument`, errors);
     if (c.masterTransportDocument !== undefined) {
       checkDocumentRef(c.masterTransportDocument, `${path}.masterTransportDocument`, errors);
     }
-    const key = `${c.transportDocument.type}:${normaliseAirWaybill(c.transportDocument.ref)}`;
+    // Documents are the same whatever their case or spacing (as the consignment store keys them).
+    const key = `${c.transportDocument.type}:${normaliseAirWaybill(c.transportDocument.ref).toUpperCase()}`;
     const before = seenDocs.get(key);
     if (before !== undefined) {
       add(
@@ -225,9 +261,19 @@ export function checkFilingRules(filing: Filing, ctx: RuleContext): RuleFindings
       const v = vagueness(g.description);
       const gpath = `${path}.goods[${j}].description`;
       if (v.whole) {
-        add(errors, 'VIGIL_DESCRIPTION_VAGUE', gpath, `'${g.description}' does not say what the goods are; describe them precisely enough to identify them`);
+        add(
+          errors,
+          'VIGIL_DESCRIPTION_VAGUE',
+          gpath,
+          `'${g.description}' does not say what the goods are; describe them precisely enough to identify them`,
+        );
       } else if (v.terms.length > 0) {
-        add(warnings, 'VIGIL_DESCRIPTION_VAGUE_TERM', gpath, `'${g.description}' contains the vague term(s) ${v.terms.map((x) => `'${x}'`).join(', ')}`);
+        add(
+          warnings,
+          'VIGIL_DESCRIPTION_VAGUE_TERM',
+          gpath,
+          `'${g.description}' contains the vague term(s) ${v.terms.map((x) => `'${x}'`).join(', ')}`,
+        );
       }
     });
   });
@@ -244,7 +290,12 @@ export function checkFilingRules(filing: Filing, ctx: RuleContext): RuleFindings
       );
     }
     if (dep - now > MAX_DAYS_AHEAD * 24 * HOUR_MS) {
-      add(errors, 'VIGIL_LODGED_TOO_EARLY', '$.transport.estimatedDeparture', `departure ${t.estimatedDeparture} is more than ${MAX_DAYS_AHEAD} days ahead`);
+      add(
+        errors,
+        'VIGIL_LODGED_TOO_EARLY',
+        '$.transport.estimatedDeparture',
+        `departure ${t.estimatedDeparture} is more than ${MAX_DAYS_AHEAD} days ahead`,
+      );
     }
   }
   return { errors, warnings };

@@ -10,7 +10,13 @@ import type { Filing } from '../domain/index.ts';
 import { VigilError } from '../errors/index.ts';
 import type { FieldError } from '../errors/index.ts';
 import type { Database, Queryable } from '../store/database.ts';
-import type { ConsignmentRow, FilingRepository, FilingRow, FilingStatus, NewConsignment } from './filing.repository.ts';
+import type {
+  ConsignmentRow,
+  FilingRepository,
+  FilingRow,
+  FilingStatus,
+  NewConsignment,
+} from './filing.repository.ts';
 import { validateFiling } from './validate-filing.ts';
 
 export type Role = 'filer' | 'analyst' | 'officer' | 'coordinator' | 'auditor' | 'admin';
@@ -132,7 +138,11 @@ function lockedFieldChanges(before: Filing, after: Filing): FieldError[] {
   const lock = (path: string, a: unknown, b: unknown): void => {
     // Compared as values: jsonb does not keep key order.
     if (!isDeepStrictEqual(a, b)) {
-      out.push({ code: 'VIGIL_AMENDMENT_FIELD_LOCKED', path, message: `${path} may not change in an amendment (was ${JSON.stringify(a)})` });
+      out.push({
+        code: 'VIGIL_AMENDMENT_FIELD_LOCKED',
+        path,
+        message: `${path} may not change in an amendment (was ${JSON.stringify(a)})`,
+      });
     }
   };
   lock('$.filingType', before.filingType, after.filingType);
@@ -145,8 +155,16 @@ function lockedFieldChanges(before: Filing, after: Filing): FieldError[] {
     lock('$.consignments.length', before.consignments.length, after.consignments.length);
   } else {
     before.consignments.forEach((c, i) => {
-      lock(`$.consignments[${i}].transportDocument`, c.transportDocument, after.consignments[i]!.transportDocument);
-      lock(`$.consignments[${i}].masterTransportDocument`, c.masterTransportDocument, after.consignments[i]!.masterTransportDocument);
+      lock(
+        `$.consignments[${i}].transportDocument`,
+        c.transportDocument,
+        after.consignments[i]!.transportDocument,
+      );
+      lock(
+        `$.consignments[${i}].masterTransportDocument`,
+        c.masterTransportDocument,
+        after.consignments[i]!.masterTransportDocument,
+      );
     });
   }
   return out;
@@ -170,13 +188,22 @@ export class FilingService {
       // An LRN already registered by this filer answers with its MRN even if the retry differs
       // in a way that would now fail (a late retry of an accepted filing must not look rejected).
       const lrn = (body as { lrn?: unknown } | null)?.lrn;
-      if (typeof lrn === 'string') {
-        const existing = await this.#deps.repo.findByLrn(this.#deps.db, actor.authority, actor.subject, lrn.trim());
+      if (typeof lrn === 'string' && /^\s*[A-Za-z0-9._/-]{1,35}\s*$/.test(lrn)) {
+        const existing = await this.#deps.repo.findByLrn(
+          this.#deps.db,
+          actor.authority,
+          actor.subject,
+          lrn.trim(),
+        );
         if (existing !== undefined) {
           return { created: false, filing: await this.#summary(this.#deps.db, existing) };
         }
       }
-      throw new VigilError('VIGIL_FILING_INVALID', `the filing has ${result.errors.length} error(s)`, result.errors);
+      throw new VigilError(
+        'VIGIL_FILING_INVALID',
+        `the filing has ${result.errors.length} error(s)`,
+        result.errors,
+      );
     }
     const filing = result.value;
     const warnings = result.warnings ?? [];
@@ -201,7 +228,8 @@ export class FilingService {
         seq,
         docType: c.transportDocument.type,
         docRef: docKey(c.transportDocument.ref),
-        masterDocRef: c.masterTransportDocument !== undefined ? docKey(c.masterTransportDocument.ref) : undefined,
+        masterDocRef:
+          c.masterTransportDocument !== undefined ? docKey(c.masterTransportDocument.ref) : undefined,
         complete: type.part === 'complete',
       }));
       const inserted = await this.#deps.repo.insertFiling(tx, {
@@ -230,7 +258,9 @@ export class FilingService {
       if (type.part === 'complete') {
         ready.push({ mrn, authority: actor.authority, version: 1 });
       } else if (carrierEori !== undefined) {
-        ready.push(...(await this.#link(tx, actor.authority, carrierEori, mrn, type.part, consignments, now)));
+        ready.push(
+          ...(await this.#link(tx, actor.authority, carrierEori, mrn, type.part, consignments, now)),
+        );
       }
       await this.#deps.repo.appendOutbox(
         tx,
@@ -257,7 +287,12 @@ export class FilingService {
   ): Promise<{ mrn: string; authority: string; version: number }[]> {
     const touched = new Set<string>([mrn]);
     if (part === 'master') {
-      const houses = await this.#deps.repo.waitingHouses(tx, authority, carrierEori, consignments.map((c) => c.docRef));
+      const houses = await this.#deps.repo.waitingHouses(
+        tx,
+        authority,
+        carrierEori,
+        consignments.map((c) => c.docRef),
+      );
       for (const h of houses) {
         const master = consignments.find((c) => c.docRef === h.master_doc_ref)!;
         await this.#deps.repo.linkHouse(tx, h, { mrn, seq: master.seq });
@@ -286,7 +321,9 @@ export class FilingService {
       filer: row.filer,
       filing: row.body,
       ...(row.invalidated_at !== null
-        ? { invalidation: { at: new Date(row.invalidated_at).toISOString(), reason: row.invalidation_reason } }
+        ? {
+            invalidation: { at: new Date(row.invalidated_at).toISOString(), reason: row.invalidation_reason },
+          }
         : {}),
     };
   }
@@ -304,8 +341,16 @@ export class FilingService {
       limit: q.limit + 1,
     });
     const page = rows.slice(0, q.limit);
-    const cons = await this.#deps.repo.consignmentsOf(this.#deps.db, page.map((r) => r.mrn));
-    const items = page.map((r) => this.#toSummary(r, cons.filter((c) => c.mrn === r.mrn)));
+    const cons = await this.#deps.repo.consignmentsOf(
+      this.#deps.db,
+      page.map((r) => r.mrn),
+    );
+    const items = page.map((r) =>
+      this.#toSummary(
+        r,
+        cons.filter((c) => c.mrn === r.mrn),
+      ),
+    );
     return { items, next: rows.length > q.limit ? encodeCursor(page[page.length - 1]!) : null };
   }
 
@@ -315,21 +360,37 @@ export class FilingService {
     const amended = await this.#deps.db.transaction(async (tx) => {
       const row = await this.#visible(tx, actor, mrn, true);
       if (row.status === 'invalidated') {
-        throw new VigilError('VIGIL_FILING_INVALIDATED', `filing ${mrn} was invalidated and cannot be amended`);
+        throw new VigilError(
+          'VIGIL_FILING_INVALIDATED',
+          `filing ${mrn} was invalidated and cannot be amended`,
+        );
       }
       const result = validateFiling(body, { now, checkDeadlines: false });
       if (!result.ok) {
-        throw new VigilError('VIGIL_AMENDMENT_INVALID', `the amendment has ${result.errors.length} error(s)`, result.errors);
+        throw new VigilError(
+          'VIGIL_AMENDMENT_INVALID',
+          `the amendment has ${result.errors.length} error(s)`,
+          result.errors,
+        );
       }
       const locked = lockedFieldChanges(row.body as Filing, result.value);
       if (locked.length > 0) {
-        throw new VigilError('VIGIL_AMENDMENT_INVALID', `the amendment changes ${locked.length} field(s) that may not change`, locked);
+        throw new VigilError(
+          'VIGIL_AMENDMENT_INVALID',
+          `the amendment changes ${locked.length} field(s) that may not change`,
+          locked,
+        );
       }
       const version = row.version + 1;
       await this.#deps.repo.amend(tx, mrn, row.authority, version, result.value, result.warnings ?? [], now);
       if (row.status === 'registered') {
         await this.#deps.repo.appendOutbox(tx, [
-          { authority: row.authority, topic: 'filing.ready', key: mrn, payload: { mrn, authority: row.authority, version } },
+          {
+            authority: row.authority,
+            topic: 'filing.ready',
+            key: mrn,
+            payload: { mrn, authority: row.authority, version },
+          },
         ]);
       }
       const updated = await this.#deps.repo.findByMrn(tx, row.authority, mrn);
@@ -349,7 +410,12 @@ export class FilingService {
       }
       await this.#deps.repo.invalidate(tx, mrn, row.authority, reason, now);
       await this.#deps.repo.appendOutbox(tx, [
-        { authority: row.authority, topic: 'filing.invalidated', key: mrn, payload: { mrn, authority: row.authority, version: row.version } },
+        {
+          authority: row.authority,
+          topic: 'filing.invalidated',
+          key: mrn,
+          payload: { mrn, authority: row.authority, version: row.version },
+        },
       ]);
       const updated = await this.#deps.repo.findByMrn(tx, row.authority, mrn);
       return this.#summary(tx, updated!);
@@ -367,7 +433,10 @@ export class FilingService {
 
   #mustBe(actor: Actor, roles: readonly Role[]): void {
     if (!roles.includes(actor.role)) {
-      throw new VigilError('VIGIL_FORBIDDEN', `role '${actor.role}' may not do this; needs one of ${roles.join(', ')}`);
+      throw new VigilError(
+        'VIGIL_FORBIDDEN',
+        `role '${actor.role}' may not do this; needs one of ${roles.join(', ')}`,
+      );
     }
   }
 

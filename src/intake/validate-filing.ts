@@ -29,9 +29,57 @@ function typeName(v: unknown): string {
     return 'null';
   }
   if (Array.isArray(v)) {
-    return 'array';
+    return 'an array';
   }
-  return typeof v;
+  if (typeof v === 'number' && !Number.isFinite(v)) {
+    return 'a number out of range';
+  }
+  return /^[aeiou]/.test(typeof v) ? `an ${typeof v}` : `a ${typeof v}`;
+}
+
+function expectedName(expected: string): string {
+  const name = expected === 'int' ? 'integer' : expected;
+  return /^[aeiou]/.test(name) ? `an ${name}` : `a ${name}`;
+}
+
+/**
+ * Strings PostgreSQL cannot store (NUL) or that are not Unicode (lone surrogates) are refused with
+ * their path before anything else looks at them. Iterative, so a hostile nesting depth costs nothing.
+ */
+export function unstorableStrings(body: unknown): FieldError[] {
+  const out: FieldError[] = [];
+  const bad = (s: string): boolean => s.includes('\u0000') || !s.isWellFormed();
+  const stack: [unknown, PropertyKey[]][] = [[body, []]];
+  let budget = 200_000;
+  while (stack.length > 0 && out.length < 100 && budget-- > 0) {
+    const [value, path] = stack.pop()!;
+    if (typeof value === 'string') {
+      if (bad(value)) {
+        out.push({
+          code: 'VIGIL_SCHEMA_FORMAT',
+          path: jsonPath(path),
+          message: 'text must be valid Unicode without NUL characters',
+        });
+      }
+    } else if (Array.isArray(value)) {
+      // Paths are built only for strings we report; deep arrays keep a short path.
+      for (let i = value.length - 1; i >= 0; i--) {
+        stack.push([value[i], path.length < 32 ? [...path, i] : path]);
+      }
+    } else if (value !== null && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) {
+        if (bad(k)) {
+          out.push({
+            code: 'VIGIL_SCHEMA_FORMAT',
+            path: jsonPath(path),
+            message: 'field names must be valid Unicode without NUL characters',
+          });
+        }
+        stack.push([v, path.length < 32 ? [...path, k] : path]);
+      }
+    }
+  }
+  return out.reverse();
 }
 
 /** Maps zod's issues onto Vigil's codes and plain-language messages. */
@@ -43,12 +91,19 @@ export function fromZodIssues(issues: readonly z.core.$ZodIssue[]): FieldError[]
     switch (issue.code) {
       case 'invalid_type':
         if (issue.input === undefined) {
-          out.push({ code: 'VIGIL_SCHEMA_REQUIRED', path, message: `${field} is required (${issue.expected})` });
+          out.push({
+            code: 'VIGIL_SCHEMA_REQUIRED',
+            path,
+            message: `${field} is required (${expectedName(issue.expected)})`,
+          });
         } else {
           out.push({
             code: 'VIGIL_SCHEMA_TYPE',
             path,
-            message: `${field} must be ${issue.expected === 'object' ? 'an object' : `a ${issue.expected}`}, not ${typeName(issue.input)}`,
+            message:
+              typeof issue.input === 'number' && !Number.isFinite(issue.input)
+                ? `${field} must be a finite number`
+                : `${field} must be ${expectedName(issue.expected)}, not ${typeName(issue.input)}`,
           });
         }
         break;
@@ -61,16 +116,31 @@ export function fromZodIssues(issues: readonly z.core.$ZodIssue[]): FieldError[]
           });
         }
         break;
-      case 'invalid_value':
-        out.push({
-          code: 'VIGIL_SCHEMA_VALUE',
-          path,
-          message: `${field} must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`,
-        });
+      case 'invalid_value': {
+        const allowed = issue.values.map((v) => JSON.stringify(v)).join(', ');
+        if (issue.input === undefined) {
+          out.push({
+            code: 'VIGIL_SCHEMA_REQUIRED',
+            path,
+            message: `${field} is required: one of ${allowed}`,
+          });
+        } else if (issue.values.every((v) => typeof v === 'string') && typeof issue.input !== 'string') {
+          out.push({
+            code: 'VIGIL_SCHEMA_TYPE',
+            path,
+            message: `${field} must be a string, one of ${allowed}, not ${typeName(issue.input)}`,
+          });
+        } else {
+          out.push({ code: 'VIGIL_SCHEMA_VALUE', path, message: `${field} must be one of ${allowed}` });
+        }
         break;
+      }
       case 'too_small':
         out.push({
-          code: issue.input === '' || (typeof issue.input === 'string' && issue.minimum === 1) ? 'VIGIL_SCHEMA_REQUIRED' : 'VIGIL_SCHEMA_TOO_SMALL',
+          code:
+            issue.input === '' || (typeof issue.input === 'string' && issue.minimum === 1)
+              ? 'VIGIL_SCHEMA_REQUIRED'
+              : 'VIGIL_SCHEMA_TOO_SMALL',
           path,
           message: `${field} ${issue.origin === 'array' ? `needs at least ${String(issue.minimum)} item(s)` : issue.origin === 'string' ? 'must not be empty' : `must be ${issue.inclusive ? 'at least' : 'more than'} ${String(issue.minimum)}`}`,
         });
@@ -93,7 +163,11 @@ export function fromZodIssues(issues: readonly z.core.$ZodIssue[]): FieldError[]
         });
         break;
       case 'custom':
-        out.push({ code: (issue.params?.['code'] as ErrorCode | undefined) ?? 'VIGIL_SCHEMA_FORMAT', path, message: issue.message });
+        out.push({
+          code: (issue.params?.['code'] as ErrorCode | undefined) ?? 'VIGIL_SCHEMA_FORMAT',
+          path,
+          message: issue.message,
+        });
         break;
       case 'invalid_union':
       case 'invalid_key':
@@ -106,6 +180,10 @@ export function fromZodIssues(issues: readonly z.core.$ZodIssue[]): FieldError[]
 }
 
 export function validateFiling(body: unknown, ctx: RuleContext): Result<Filing> {
+  const unstorable = unstorableStrings(body);
+  if (unstorable.length > 0) {
+    return { ok: false, errors: unstorable };
+  }
   const parsed = filingSchema.safeParse(body, { reportInput: true });
   if (!parsed.success) {
     return { ok: false, errors: fromZodIssues(parsed.error.issues) };

@@ -156,7 +156,10 @@ forEachDatabase('filings API', (target) => {
     const lister = await app().token('NL', 'filer', 'lister');
     for (let i = 0; i < 5; i++) {
       app().clock.advance(1000);
-      assert.equal((await post('/v1/filings', validFiling(app().clock.now(), { lrn: `PAGE-${i}` }), lister)).statusCode, 201);
+      assert.equal(
+        (await post('/v1/filings', validFiling(app().clock.now(), { lrn: `PAGE-${i}` }), lister)).statusCode,
+        201,
+      );
     }
     const seen: string[] = [];
     let url = '/v1/filings?limit=2';
@@ -170,11 +173,20 @@ forEachDatabase('filings API', (target) => {
     }
     assert.deepEqual(seen, ['PAGE-4', 'PAGE-3', 'PAGE-2', 'PAGE-1', 'PAGE-0']);
     const one = (await get('/v1/filings?lrn=PAGE-2', lister)).json();
-    assert.deepEqual(one.items.map((f: { lrn: string }) => f.lrn), ['PAGE-2']);
+    assert.deepEqual(
+      one.items.map((f: { lrn: string }) => f.lrn),
+      ['PAGE-2'],
+    );
     assert.equal((await get('/v1/filings?status=incomplete', lister)).json().items.length, 0);
     const bad = await get('/v1/filings?limit=0&status=lost', lister);
     assert.equal(bad.statusCode, 400);
-    assert.deepEqual(bad.json().errors.map((e: { path: string }) => e.path).sort(), ['$.limit', '$.status']);
+    assert.deepEqual(
+      bad
+        .json()
+        .errors.map((e: { path: string }) => e.path)
+        .sort(),
+      ['$.limit', '$.status'],
+    );
     assert.equal((await get('/v1/filings?next=garbage', lister)).statusCode, 400);
   });
 
@@ -195,8 +207,14 @@ forEachDatabase('filings API', (target) => {
     const refused = await post(`/v1/filings/${mrn}/amendments`, locked);
     assert.equal(refused.statusCode, 422);
     assert.deepEqual(
-      refused.json().errors.map((e: { code: string; path: string }) => `${e.code} ${e.path}`).sort(),
-      ['VIGIL_AMENDMENT_FIELD_LOCKED $.consignments[0].transportDocument', 'VIGIL_AMENDMENT_FIELD_LOCKED $.lrn'],
+      refused
+        .json()
+        .errors.map((e: { code: string; path: string }) => `${e.code} ${e.path}`)
+        .sort(),
+      [
+        'VIGIL_AMENDMENT_FIELD_LOCKED $.consignments[0].transportDocument',
+        'VIGIL_AMENDMENT_FIELD_LOCKED $.lrn',
+      ],
     );
     const invalid = structuredClone(f);
     invalid['transport'].routing = ['SG', 'NL'];

@@ -10,7 +10,12 @@ test('docs/openapi.json is what the server serves (run `npm run docs` after an A
   const checkedIn = readFileSync(join(import.meta.dirname, '../../docs/openapi.json'), 'utf8');
   assert.equal(checkedIn, served);
   const doc = JSON.parse(served);
-  for (const path of ['/v1/filings', '/v1/filings/{mrn}', '/v1/filings/{mrn}/amendments', '/v1/filings/{mrn}/invalidation']) {
+  for (const path of [
+    '/v1/filings',
+    '/v1/filings/{mrn}',
+    '/v1/filings/{mrn}/amendments',
+    '/v1/filings/{mrn}/invalidation',
+  ]) {
     assert.ok(doc.paths[path], `${path} is documented`);
   }
 });

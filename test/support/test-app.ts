@@ -83,7 +83,11 @@ export interface TestApp {
 
 export async function startTestApp(target: DatabaseTarget, clock = testClock()): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'vigil-test-'));
-  const config = loadConfig({ VIGIL_DATA_DIR: dataDir, VIGIL_LOG_LEVEL: 'silent', VIGIL_BODY_LIMIT_BYTES: String(1024 * 1024) });
+  const config = loadConfig({
+    VIGIL_DATA_DIR: dataDir,
+    VIGIL_LOG_LEVEL: 'silent',
+    VIGIL_BODY_LIMIT_BYTES: String(1024 * 1024),
+  });
   const db = await target.open();
   const deps = await composeApp(config, { db, clock });
   const server = await buildServer(config, deps);
