@@ -78,13 +78,33 @@ const FILING_COLUMNS = `mrn, authority, filer, lrn, filing_type, part, mode, dec
   office_of_first_entry, status, version, body, warnings, lodged_at, updated_at, invalidated_at, invalidation_reason`;
 
 export class FilingRepository {
-  /** Inserts unless (authority, filer, lrn) exists; returns false when it did. */
-  async insertFiling(tx: Queryable, f: NewFiling): Promise<boolean> {
-    const r = await tx.query(
-      `INSERT INTO filing (mrn, authority, filer, lrn, filing_type, part, mode, declarant_eori, carrier_eori,
-         office_of_first_entry, status, version, body, warnings, lodged_at, updated_at)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,1,$12,$13,$14,$14)
-       ON CONFLICT (authority, filer, lrn) DO NOTHING`,
+  /**
+   * Inserts the filing, its consignments and (when `readyEvent`) its outbox event in one statement,
+   * unless (authority, filer, lrn) exists; returns false when it did. One round trip and one write of
+   * the body: registration's cost is mostly here.
+   */
+  async insertFiling(
+    tx: Queryable,
+    f: NewFiling,
+    consignments: readonly NewConsignment[],
+    readyEvent: unknown,
+  ): Promise<boolean> {
+    const r = await tx.query<{ mrn: string }>(
+      `WITH f AS (
+         INSERT INTO filing (mrn, authority, filer, lrn, filing_type, part, mode, declarant_eori, carrier_eori,
+           office_of_first_entry, status, version, body, warnings, lodged_at, updated_at)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,1,$12,$13,$14,$14)
+         ON CONFLICT (authority, filer, lrn) DO NOTHING
+         RETURNING mrn
+       ), c AS (
+         INSERT INTO consignment (mrn, seq, authority, carrier_eori, doc_type, doc_ref, master_doc_ref, complete)
+         SELECT f.mrn, u.s, $2, $9, u.t, u.r, u.m, u.c
+         FROM f, unnest($15::int[], $16::text[], $17::text[], $18::text[], $19::boolean[]) AS u(s, t, r, m, c)
+       ), o AS (
+         INSERT INTO outbox (authority, topic, key, payload)
+         SELECT $2, 'filing.ready', f.mrn, $20::jsonb FROM f WHERE $20::jsonb IS NOT NULL
+       )
+       SELECT mrn FROM f`,
       [
         f.mrn,
         f.authority,
@@ -100,44 +120,23 @@ export class FilingRepository {
         JSON.stringify(f.body),
         JSON.stringify(f.warnings),
         f.at,
+        consignments.map((c) => c.seq),
+        consignments.map((c) => c.docType),
+        consignments.map((c) => c.docRef),
+        consignments.map((c) => c.masterDocRef ?? null),
+        consignments.map((c) => c.complete),
+        readyEvent === undefined ? null : JSON.stringify(readyEvent),
       ],
     );
-    if (r.rowCount === 0) {
-      return false;
-    }
-    await tx.query(
-      `INSERT INTO filing_version (mrn, version, authority, body, recorded_at) VALUES ($1, 1, $2, $3, $4)`,
-      [f.mrn, f.authority, JSON.stringify(f.body), f.at],
-    );
-    return true;
+    return r.rows.length > 0;
   }
 
-  async insertConsignments(
-    tx: Queryable,
-    mrn: string,
-    authority: string,
-    carrierEori: string | undefined,
-    rows: readonly NewConsignment[],
-  ): Promise<void> {
-    if (rows.length === 0) {
-      return;
-    }
-    // One statement for all consignments: unnest keeps it to one round trip whatever the count.
-    await tx.query(
-      `INSERT INTO consignment (mrn, seq, authority, carrier_eori, doc_type, doc_ref, master_doc_ref, complete)
-       SELECT $1, s, $2, $3, t, r, m, c
-       FROM unnest($4::int[], $5::text[], $6::text[], $7::text[], $8::boolean[]) AS u(s, t, r, m, c)`,
-      [
-        mrn,
-        authority,
-        carrierEori ?? null,
-        rows.map((r) => r.seq),
-        rows.map((r) => r.docType),
-        rows.map((r) => r.docRef),
-        rows.map((r) => r.masterDocRef ?? null),
-        rows.map((r) => r.complete),
-      ],
+  async mrnByLrn(tx: Queryable, authority: string, filer: string, lrn: string): Promise<string | undefined> {
+    const r = await tx.query<{ mrn: string }>(
+      `SELECT mrn FROM filing WHERE authority = $1 AND filer = $2 AND lrn = $3`,
+      [authority, filer, lrn],
     );
+    return r.rows[0]?.mrn;
   }
 
   async findByLrn(
@@ -247,6 +246,7 @@ export class FilingRepository {
     return r.rows;
   }
 
+  /** Replaces the current data; the superseded version is kept in filing_version. */
   async amend(
     tx: Queryable,
     mrn: string,
@@ -257,12 +257,13 @@ export class FilingRepository {
     at: Date,
   ): Promise<void> {
     await tx.query(
-      `UPDATE filing SET body = $3, warnings = $4, version = $5, updated_at = $6 WHERE mrn = $1 AND authority = $2`,
-      [mrn, authority, JSON.stringify(body), JSON.stringify(warnings), version, at],
+      `INSERT INTO filing_version (mrn, version, authority, body, recorded_at)
+       SELECT mrn, version, authority, body, updated_at FROM filing WHERE mrn = $1 AND authority = $2`,
+      [mrn, authority],
     );
     await tx.query(
-      `INSERT INTO filing_version (mrn, version, authority, body, recorded_at) VALUES ($1, $2, $3, $4, $5)`,
-      [mrn, version, authority, JSON.stringify(body), at],
+      `UPDATE filing SET body = $3, warnings = $4, version = $5, updated_at = $6 WHERE mrn = $1 AND authority = $2`,
+      [mrn, authority, JSON.stringify(body), JSON.stringify(warnings), version, at],
     );
   }
 

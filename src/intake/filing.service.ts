@@ -209,73 +209,116 @@ export class FilingService {
     const warnings = result.warnings ?? [];
     const type = FILING_TYPES.get(filing.filingType)!;
     const carrierEori = filing.carrier?.eori;
-
-    const registered = await this.#deps.db.transaction(async (tx) => {
-      const existing = await this.#deps.repo.findByLrn(tx, actor.authority, actor.subject, filing.lrn);
-      if (existing !== undefined) {
-        return { created: false, filing: await this.#summary(tx, existing) };
-      }
-      if (carrierEori !== undefined && type.part !== 'complete') {
-        await this.#deps.repo.lockCarrier(tx, actor.authority, carrierEori);
-      }
-      const mrn = makeMrn({
-        year: now.getUTCFullYear(),
-        country: filing.officeOfFirstEntry.slice(0, 2),
-        serial: this.#serial(),
-        procedure: ENS_PROCEDURE,
-      });
-      const consignments: NewConsignment[] = filing.consignments.map((c, seq) => ({
-        seq,
-        docType: c.transportDocument.type,
-        docRef: docKey(c.transportDocument.ref),
-        masterDocRef:
-          c.masterTransportDocument !== undefined ? docKey(c.masterTransportDocument.ref) : undefined,
-        complete: type.part === 'complete',
-      }));
-      const inserted = await this.#deps.repo.insertFiling(tx, {
-        mrn,
-        authority: actor.authority,
-        filer: actor.subject,
-        lrn: filing.lrn,
-        filingType: filing.filingType,
-        part: type.part,
-        mode: filing.transport.mode,
-        declarantEori: filing.declarant.eori,
-        carrierEori,
-        office: filing.officeOfFirstEntry,
-        status: type.part === 'complete' ? 'registered' : 'incomplete',
-        body: filing,
-        warnings,
-        at: now,
-      });
-      if (!inserted) {
-        // A concurrent request with the same LRN won the race: answer with its MRN.
-        const winner = await this.#deps.repo.findByLrn(tx, actor.authority, actor.subject, filing.lrn);
-        return { created: false, filing: await this.#summary(tx, winner!) };
-      }
-      await this.#deps.repo.insertConsignments(tx, mrn, actor.authority, carrierEori, consignments);
-      const ready: { mrn: string; authority: string; version: number }[] = [];
-      if (type.part === 'complete') {
-        ready.push({ mrn, authority: actor.authority, version: 1 });
-      } else if (carrierEori !== undefined) {
-        ready.push(
-          ...(await this.#link(tx, actor.authority, carrierEori, mrn, type.part, consignments, now)),
-        );
-      }
-      await this.#deps.repo.appendOutbox(
-        tx,
-        ready.map((r) => ({ authority: r.authority, topic: 'filing.ready', key: r.mrn, payload: r })),
-      );
-      const row = await this.#deps.repo.findByMrn(tx, actor.authority, mrn);
-      return { created: true, filing: await this.#summary(tx, row!) };
+    const mrn = makeMrn({
+      year: now.getUTCFullYear(),
+      country: filing.officeOfFirstEntry.slice(0, 2),
+      serial: this.#serial(),
+      procedure: ENS_PROCEDURE,
     });
-    if (registered.created) {
+    const complete = type.part === 'complete';
+    const consignments: NewConsignment[] = filing.consignments.map((c, seq) => ({
+      seq,
+      docType: c.transportDocument.type,
+      docRef: docKey(c.transportDocument.ref),
+      masterDocRef:
+        c.masterTransportDocument !== undefined ? docKey(c.masterTransportDocument.ref) : undefined,
+      complete,
+    }));
+    const newFiling = {
+      mrn,
+      authority: actor.authority,
+      filer: actor.subject,
+      lrn: filing.lrn,
+      filingType: filing.filingType,
+      part: type.part,
+      mode: filing.transport.mode,
+      declarantEori: filing.declarant.eori,
+      carrierEori,
+      office: filing.officeOfFirstEntry,
+      status: complete ? ('registered' as const) : ('incomplete' as const),
+      body: filing,
+      warnings,
+      at: now,
+    };
+    const summary = (status: FilingStatus, links: ReadonlyMap<number, string | null>): FilingSummary => ({
+      mrn,
+      lrn: filing.lrn,
+      filingType: filing.filingType,
+      status,
+      version: 1,
+      lodgedAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+      consignments: filing.consignments.map((c, seq) => {
+        const link = links.get(seq);
+        return {
+          index: seq,
+          transportDocument: { type: c.transportDocument.type, ref: c.transportDocument.ref },
+          status: complete || link !== undefined ? 'complete' : 'incomplete',
+          ...(typeof link === 'string' ? { masterMrn: link } : {}),
+        };
+      }),
+      warnings,
+    });
+
+    let outcome: { created: boolean; filing: FilingSummary };
+    if (complete || carrierEori === undefined) {
+      // The common case in one statement: filing, consignments and its outbox event.
+      const inserted = await this.#deps.repo.insertFiling(
+        this.#deps.db,
+        newFiling,
+        consignments,
+        complete ? { mrn, authority: actor.authority, version: 1 } : undefined,
+      );
+      outcome = inserted
+        ? { created: true, filing: summary(newFiling.status, new Map()) }
+        : await this.#existing(actor, filing.lrn);
+    } else {
+      outcome = await this.#deps.db.transaction(async (tx) => {
+        await this.#deps.repo.lockCarrier(tx, actor.authority, carrierEori);
+        if (!(await this.#deps.repo.insertFiling(tx, newFiling, consignments, undefined))) {
+          return { created: false, filing: undefined as unknown as FilingSummary };
+        }
+        const { ready, links } = await this.#link(
+          tx,
+          actor.authority,
+          carrierEori,
+          mrn,
+          type.part as 'master' | 'house',
+          consignments,
+          now,
+        );
+        await this.#deps.repo.appendOutbox(
+          tx,
+          ready.map((r) => ({ authority: r.authority, topic: 'filing.ready', key: r.mrn, payload: r })),
+        );
+        return {
+          created: true,
+          filing: summary(ready.some((r) => r.mrn === mrn) ? 'registered' : 'incomplete', links),
+        };
+      });
+      if (!outcome.created) {
+        outcome = await this.#existing(actor, filing.lrn);
+      }
+    }
+    if (outcome.created) {
       this.#deps.afterCommit?.();
     }
-    return registered;
+    return outcome;
   }
 
-  /** Links a new master or house part with its counterparts; returns filings that became complete. */
+  /** The answer to a resubmitted LRN: the filing registered the first time. */
+  async #existing(actor: Actor, lrn: string): Promise<{ created: false; filing: FilingSummary }> {
+    const row = await this.#deps.repo.findByLrn(this.#deps.db, actor.authority, actor.subject, lrn);
+    if (row === undefined) {
+      throw new Error(`filing with LRN ${lrn} vanished after a conflict`);
+    }
+    return { created: false, filing: await this.#summary(this.#deps.db, row) };
+  }
+
+  /**
+   * Links a new master or house part with its counterparts; returns the filings that became complete
+   * and, per consignment of the new part, the MRN it linked to (house) or null (master with a house).
+   */
   async #link(
     tx: Queryable,
     authority: string,
@@ -284,8 +327,12 @@ export class FilingService {
     part: 'master' | 'house',
     consignments: readonly NewConsignment[],
     now: Date,
-  ): Promise<{ mrn: string; authority: string; version: number }[]> {
+  ): Promise<{
+    ready: { mrn: string; authority: string; version: number }[];
+    links: Map<number, string | null>;
+  }> {
     const touched = new Set<string>([mrn]);
+    const links = new Map<number, string | null>();
     if (part === 'master') {
       const houses = await this.#deps.repo.waitingHouses(
         tx,
@@ -296,6 +343,7 @@ export class FilingService {
       for (const h of houses) {
         const master = consignments.find((c) => c.docRef === h.master_doc_ref)!;
         await this.#deps.repo.linkHouse(tx, h, { mrn, seq: master.seq });
+        links.set(master.seq, null);
         touched.add(h.mrn);
       }
     } else {
@@ -305,11 +353,13 @@ export class FilingService {
         const m = masters.find((x) => x.doc_ref === c.masterDocRef);
         if (m !== undefined) {
           await this.#deps.repo.linkHouse(tx, { mrn, seq: c.seq }, m);
+          links.set(c.seq, m.mrn);
           touched.add(m.mrn);
         }
       }
     }
-    return this.#deps.repo.promoteComplete(tx, [...touched], now);
+    const ready = links.size > 0 ? await this.#deps.repo.promoteComplete(tx, [...touched], now) : [];
+    return { ready, links };
   }
 
   async get(actor: Actor, mrn: string): Promise<FilingDetail> {

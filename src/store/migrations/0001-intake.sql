@@ -37,6 +37,7 @@ CREATE TABLE filing (
 CREATE INDEX filing_by_authority ON filing (authority, lodged_at DESC, mrn DESC);
 CREATE INDEX filing_by_filer ON filing (authority, filer, lodged_at DESC, mrn DESC);
 
+-- Superseded versions of a filing's data (the current one is in filing.body).
 CREATE TABLE filing_version (
   mrn          text NOT NULL REFERENCES filing (mrn),
   version      int NOT NULL,
