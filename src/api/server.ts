@@ -19,6 +19,8 @@ import { riskRoutes } from '../assessment/risk.routes.ts';
 import type { AssessmentService } from '../assessment/assessment.service.ts';
 import type { RuleService } from '../assessment/rule.service.ts';
 import type { RiskRepository } from '../assessment/risk.repository.ts';
+import { controlRoutes } from '../controls/index.ts';
+import type { ControlService } from '../controls/index.ts';
 import { sendProblem } from './problem.ts';
 
 export interface ServerDeps {
@@ -29,6 +31,7 @@ export interface ServerDeps {
   readonly rules: RuleService;
   readonly assessments: AssessmentService;
   readonly risk: RiskRepository;
+  readonly controls: ControlService;
 }
 
 export interface VigilServer {
@@ -119,6 +122,7 @@ export async function buildServer(config: VigilConfig, deps: ServerDeps): Promis
         request.actor = await deps.tokens.verify(match[1]!);
       });
       await v1.register(filingRoutes, { filings: deps.filings });
+      await v1.register(controlRoutes, { controls: deps.controls });
       await v1.register(riskRoutes, {
         rules: deps.rules,
         assessments: deps.assessments,

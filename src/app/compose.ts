@@ -16,7 +16,9 @@ import { RiskContextCache } from '../assessment/risk-context.ts';
 import { RiskRepository } from '../assessment/risk.repository.ts';
 import { RuleService } from '../assessment/rule.service.ts';
 import { startOutboxDispatcher } from '../bus/index.ts';
-import type { EventHandler, OutboxDispatcher } from '../bus/index.ts';
+import { ControlRepository, ControlService } from '../controls/index.ts';
+import { AuditLog } from '../audit/index.ts';
+import type { BusErrorListener, EventHandler, OutboxDispatcher } from '../bus/index.ts';
 
 export interface AppDeps {
   readonly db: Database;
@@ -28,10 +30,12 @@ export interface AppDeps {
   readonly contexts: RiskContextCache;
   readonly assessments: AssessmentService;
   readonly rules: RuleService;
+  readonly controls: ControlService;
+  readonly audit: AuditLog;
   /** What the bus runs for each outbox event. */
   readonly handleEvent: EventHandler;
-  /** Set by `startEmbeddedBus`; registration pokes it so assessment starts at once. */
-  bus: OutboxDispatcher | undefined;
+  /** The running outbox consumer (dispatcher or relay); registration pokes it so work starts at once. */
+  bus: { wake(): void } | undefined;
 }
 
 export function secretStoreFor(config: VigilConfig, db: Database | undefined): SecretStore {
@@ -56,7 +60,18 @@ export async function composeApp(
   const filingRepo = new FilingRepository();
   const risk = new RiskRepository();
   const contexts = new RiskContextCache(db, risk, clock);
-  const assessments = new AssessmentService({ db, risk, filings: filingRepo, contexts, clock });
+  const audit = new AuditLog({ clock });
+  const controls = new ControlService({ db, repo: new ControlRepository(), clock, audit });
+  const hooks = controls.assessmentHooks();
+  const assessments = new AssessmentService({
+    db,
+    risk,
+    filings: filingRepo,
+    contexts,
+    clock,
+    onAssessed: hooks.onAssessed,
+    onReviewed: hooks.onReviewed,
+  });
   const deps: AppDeps = {
     db,
     clock,
@@ -67,6 +82,8 @@ export async function composeApp(
     contexts,
     assessments,
     rules: new RuleService({ db, risk, filings: filingRepo, contexts, clock }),
+    controls,
+    audit,
     handleEvent: async (event) => {
       if (event.topic === 'filing.ready') {
         await assessments.handleReady(event.payload as ReadyEvent);
@@ -78,8 +95,13 @@ export async function composeApp(
 }
 
 /** The embedded bus: an in-process consumer of the outbox (the default when there is no NATS). */
-export function startEmbeddedBus(deps: AppDeps): OutboxDispatcher {
-  const bus = startOutboxDispatcher(deps.db, deps.handleEvent, { batchSize: 64, pollMs: 200, concurrency: 4 });
+export function startEmbeddedBus(deps: AppDeps, onError?: BusErrorListener): OutboxDispatcher {
+  const bus = startOutboxDispatcher(deps.db, deps.handleEvent, {
+    batchSize: 64,
+    pollMs: 200,
+    concurrency: 4,
+    onError,
+  });
   deps.bus = bus;
   return bus;
 }

@@ -59,6 +59,13 @@ export interface AssessmentServiceDeps {
   readonly model?: () => ModelScorer | undefined;
   /** Called after an assessment is stored (audit, metrics, control tasks). */
   readonly onAssessed?: (tx: Queryable, a: AssessmentRecord, filing: FilingRow) => Promise<void>;
+  /** Called after an analyst's review, with the (possibly revised) assessment: confirmed hits become controls. */
+  readonly onReviewed?: (
+    tx: Queryable,
+    revised: AssessmentRecord,
+    review: { hitId: string; decision: 'confirmed' | 'dismissed'; reviewer: string },
+    filing: FilingRow,
+  ) => Promise<void>;
 }
 
 export interface ReadyEvent {
@@ -425,7 +432,14 @@ export class AssessmentService {
         await this.#d.risk.updateOutcome(tx, mrn, current.version, current.seq, revised.kind, revised);
         await this.#notifyIfVisible(tx, row, current.seq, current.version, previous, revised, now);
       }
-      return { ...current, outcomeKind: revised.kind, outcome: revised };
+      const record = { ...current, outcomeKind: revised.kind, outcome: revised };
+      await this.#d.onReviewed?.(
+        tx,
+        record,
+        { hitId: input.hitId, decision: input.decision, reviewer: actor.subject },
+        row,
+      );
+      return record;
     });
   }
 

@@ -405,13 +405,11 @@ export class RuleService {
       throw new VigilError(
         'VIGIL_WATCHLIST_INVALID',
         `${parsed.errors.length} line(s) of the upload cannot be read; nothing was stored`,
-        parsed.errors
-          .slice(0, 100)
-          .map((e) => ({
-            code: 'VIGIL_WATCHLIST_PARSE' as const,
-            path: `line ${e.line}`,
-            message: e.message,
-          })),
+        parsed.errors.slice(0, 100).map((e) => ({
+          code: 'VIGIL_WATCHLIST_PARSE' as const,
+          path: `line ${e.line}`,
+          message: e.message,
+        })),
       );
     }
     const now = this.#d.clock.now();

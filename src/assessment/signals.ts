@@ -204,7 +204,9 @@ export function consignmentSignals(filing: Filing, c: Consignment, ctx: SignalCo
       riskArea: 'sanctions',
       weight: 35,
       severity: 'high',
-      recommendedAction: 'documentary-check',
+      // Whole corridors (China–Europe rail) pass these countries: a signal that adds to other evidence,
+      // not a reason to control on its own.
+      recommendedAction: 'none',
       reason: `the routing passes ${sanctioned.join(', ')}`,
       values: { countries: sanctioned.join(',') },
     });

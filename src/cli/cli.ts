@@ -7,7 +7,9 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/index.ts';
 import type { VigilConfig } from '../config/index.ts';
 import { TokenService } from '../auth/index.ts';
-import { composeApp, secretStoreFor, startEmbeddedBus } from '../app/compose.ts';
+import { composeApp, secretStoreFor } from '../app/compose.ts';
+import { startServeBus, startWorkerBus } from '../app/bus-mode.ts';
+import { installDemoPack } from '../assessment/demo-pack.ts';
 import { buildServer } from '../api/server.ts';
 import { ROLES } from '../intake/index.ts';
 import type { Role } from '../intake/index.ts';
@@ -26,7 +28,8 @@ export interface CliIo {
 const USAGE = `usage: vigil <command> [options]
 
 commands:
-  serve                         run the API and workbench (PORT, VIGIL_DATA_DIR or DATABASE_URL)
+  serve                         run the API and workbench (PORT, VIGIL_DATA_DIR or DATABASE_URL, NATS_URL)
+  worker                        assess events from JetStream (needs DATABASE_URL and NATS_URL)
   migrate                       apply database migrations
   token --authority NL --role filer --subject acme [--ttl SECONDS]
                                 print a bearer token for this instance
@@ -34,6 +37,14 @@ commands:
                                 register filings from an NDJSON file (- for stdin)
   demo --count N [--seed S] [--invalid-share F] [--out FILE | --post URL --token TOKEN]
                                 generate realistic demo filings
+  train --format kcs --data PATH --out MODEL_FILE [--seed N]
+                                train the fraud-ranking model on KCS declarations
+  evaluate --format kcs --model MODEL_FILE --data PATH --json
+                                precision@1/2/5/10%, recall and AUC as one JSON line
+  simulate --format kcs --data PATH [--seed N] [--control-rate F] [--exploration-share F]
+                                week-by-week replay where only controlled declarations reveal labels
+  audit verify [--authority X] [--anchor X=SEQ:HASH]
+                                check the hash-chained audit log; prints the first broken link
 `;
 
 class UsageError extends Error {}
@@ -44,7 +55,17 @@ function fail(message: string): never {
 
 async function serve(config: VigilConfig, io: CliIo): Promise<number | undefined> {
   const deps = await composeApp(config);
-  const bus = startEmbeddedBus(deps);
+  if (
+    config.demoPack &&
+    (await installDemoPack(deps.db, deps.risk, config.demoAuthority, deps.clock.now()))
+  ) {
+    io.stderr.write(
+      `installed the demo rule pack, watchlists and reference prices for ${config.demoAuthority}\n`,
+    );
+  }
+  const bus = await startServeBus(config, deps, (err, source) =>
+    io.stderr.write(`bus ${source}: ${String(err)}\n`),
+  );
   const server = await buildServer(config, deps);
   const address = await server.start();
   io.stderr.write(`Vigil is serving on ${address.replace('0.0.0.0', 'localhost')} (API docs at /docs)\n`);
@@ -59,6 +80,33 @@ async function serve(config: VigilConfig, io: CliIo): Promise<number | undefined
     void server
       .stop()
       .then(() => bus.stop())
+      .then(() => deps.db.close())
+      .then(() => process.exit(0));
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+  return undefined;
+}
+
+async function worker(config: VigilConfig, io: CliIo): Promise<number | undefined> {
+  const deps = await composeApp(config);
+  const bus = await startWorkerBus(
+    config,
+    deps,
+    (err, source) => io.stderr.write(`bus ${source}: ${String(err)}\n`),
+    (event, err) => {
+      io.stderr.write(
+        `event ${event.id} (${event.topic} ${event.key}) parked after repeated failures: ${String(err)}\n`,
+      );
+    },
+  );
+  io.stderr.write(
+    `vigil worker: consuming ${config.natsStream} with ${config.workerConcurrency} in flight\n`,
+  );
+  const shutdown = (signal: string): void => {
+    io.stderr.write(`${signal}: draining\n`);
+    void bus
+      .stop()
       .then(() => deps.db.close())
       .then(() => process.exit(0));
   };
@@ -108,6 +156,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number | undefi
     switch (command) {
       case 'serve':
         return await serve(config, io);
+      case 'worker':
+        return await worker(config, io);
       case 'migrate': {
         const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
         const applied = await migrate(db);
@@ -121,6 +171,32 @@ export async function runCli(argv: string[], io: CliIo): Promise<number | undefi
         return await token(config, rest, io);
       case 'ingest':
         return await runIngest(config, rest, io);
+      case 'train':
+      case 'evaluate':
+      case 'simulate': {
+        const { modelCommand } = await import('./model.command.ts');
+        return await modelCommand(command, rest, io);
+      }
+      case 'audit': {
+        if (rest[0] !== 'verify') {
+          throw new UsageError('usage: vigil audit verify [--authority X] [--anchor X=SEQ:HASH]');
+        }
+        const { values } = parseArgs({
+          args: rest.slice(1),
+          options: { authority: { type: 'string' }, anchor: { type: 'string', multiple: true } },
+        });
+        const { runAuditVerify } = await import('../audit/index.ts');
+        const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+        try {
+          await migrate(db);
+          return await runAuditVerify(db, io, {
+            ...(values.authority !== undefined ? { authority: values.authority } : {}),
+            ...(values.anchor !== undefined ? { anchors: values.anchor } : {}),
+          });
+        } finally {
+          await db.close();
+        }
+      }
       case 'demo': {
         const { demoCommand } = await import('./demo.command.ts');
         return await demoCommand(rest, io);

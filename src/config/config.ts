@@ -10,10 +10,29 @@ const configSchema = z.object({
   HOST: z.string().default('0.0.0.0'),
   VIGIL_DATA_DIR: z.string().default('./.vigil'),
   DATABASE_URL: z.string().url().optional(),
-  VIGIL_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(5 * 1024 * 1024),
-  VIGIL_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).default(12 * 3600),
+  NATS_URL: z.string().min(1).optional(),
+  VIGIL_NATS_STREAM: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .default('VIGIL'),
+  VIGIL_NATS_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
+  VIGIL_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  VIGIL_BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(5 * 1024 * 1024),
+  VIGIL_TOKEN_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .default(12 * 3600),
   VIGIL_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
-  VIGIL_DEMO_AUTHORITY: z.string().regex(/^[A-Z]{2,4}$/).default('NL'),
+  VIGIL_DEMO_AUTHORITY: z
+    .string()
+    .regex(/^[A-Z]{2,4}$/)
+    .default('NL'),
+  VIGIL_DEMO_PACK: z.enum(['true', 'false']).default('true'),
 });
 
 export interface VigilConfig {
@@ -22,10 +41,17 @@ export interface VigilConfig {
   /** PGlite data folder when no DATABASE_URL is set. */
   readonly dataDir: string;
   readonly databaseUrl: string | undefined;
+  /** NATS with JetStream: when set, the outbox is relayed to a stream and `vigil worker` processes consume it. */
+  readonly natsUrl: string | undefined;
+  readonly natsStream: string;
+  readonly natsReplicas: number;
+  readonly workerConcurrency: number;
   readonly bodyLimitBytes: number;
   readonly tokenTtlSeconds: number;
   readonly logLevel: string;
   readonly demoAuthority: string;
+  /** Install the demo rules, watchlists and reference prices for the demo authority on first start. */
+  readonly demoPack: boolean;
 }
 
 export class ConfigError extends Error {
@@ -48,9 +74,14 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): V
     host: c.HOST,
     dataDir: resolve(c.VIGIL_DATA_DIR),
     databaseUrl: c.DATABASE_URL,
+    natsUrl: c.NATS_URL,
+    natsStream: c.VIGIL_NATS_STREAM,
+    natsReplicas: c.VIGIL_NATS_REPLICAS,
+    workerConcurrency: c.VIGIL_WORKER_CONCURRENCY,
     bodyLimitBytes: c.VIGIL_BODY_LIMIT_BYTES,
     tokenTtlSeconds: c.VIGIL_TOKEN_TTL_SECONDS,
     logLevel: c.VIGIL_LOG_LEVEL,
     demoAuthority: c.VIGIL_DEMO_AUTHORITY,
+    demoPack: c.VIGIL_DEMO_PACK === 'true',
   });
 }

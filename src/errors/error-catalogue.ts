@@ -23,6 +23,7 @@ export const ERROR_CATALOGUE = {
   VIGIL_FILING_INVALIDATED: { status: 409, title: 'The filing was invalidated and can no longer change' },
   VIGIL_CONFLICT: { status: 409, title: 'The request conflicts with the current state' },
   VIGIL_RULE_NOT_FOUND: { status: 404, title: 'No such rule' },
+  VIGIL_MODEL_INVALID: { status: 422, title: 'The model file is not a Vigil model or is damaged' },
   VIGIL_WATCHLIST_NOT_FOUND: { status: 404, title: 'No such watchlist' },
   VIGIL_RULE_INVALID: { status: 422, title: 'The rule is invalid' },
   VIGIL_WATCHLIST_INVALID: { status: 422, title: 'The watchlist upload is invalid' },
@@ -68,7 +69,10 @@ export const ERROR_CATALOGUE = {
     title: 'A house filing must name its master transport document and carrier',
   },
   VIGIL_DESCRIPTION_VAGUE: { status: 422, title: 'The goods description is too vague' },
-  VIGIL_DESCRIPTION_VAGUE_TERM: { status: 422, title: 'Warning: the goods description contains a vague term' },
+  VIGIL_DESCRIPTION_VAGUE_TERM: {
+    status: 422,
+    title: 'Warning: the goods description contains a vague term',
+  },
   VIGIL_LODGED_LATE: { status: 422, title: 'Lodged after the deadline for its mode of transport' },
   VIGIL_LODGED_TOO_EARLY: { status: 422, title: 'Lodged more than 200 days ahead' },
   VIGIL_AMENDMENT_FIELD_LOCKED: { status: 422, title: 'This field may not change in an amendment' },
@@ -76,7 +80,10 @@ export const ERROR_CATALOGUE = {
   VIGIL_RULE_TYPE_ERROR: { status: 422, title: 'The rule’s CEL condition has a type error' },
   VIGIL_RULE_UNKNOWN_FIELD: { status: 422, title: 'The rule names a field that does not exist' },
   VIGIL_RULE_NOT_BOOLEAN: { status: 422, title: 'The rule’s condition is not a boolean' },
-  VIGIL_RULE_UNKNOWN_REFERENCE: { status: 422, title: 'The rule names an unknown watchlist or country group' },
+  VIGIL_RULE_UNKNOWN_REFERENCE: {
+    status: 422,
+    title: 'The rule names an unknown watchlist or country group',
+  },
   VIGIL_RULE_INVALID_ARGUMENT: { status: 422, title: 'A helper function gets an argument it cannot use' },
   VIGIL_WATCHLIST_PARSE: { status: 422, title: 'A line of the watchlist upload cannot be read' },
 } as const satisfies Record<string, ErrorDefinition>;

@@ -5,7 +5,9 @@
 import { ERROR_CATALOGUE } from './error-catalogue.ts';
 
 export function renderErrorsDoc(): string {
-  const rows = Object.entries(ERROR_CATALOGUE).map(([code, def]) => `| \`${code}\` | ${def.status} | ${def.title} |`);
+  const rows = Object.entries(ERROR_CATALOGUE).map(
+    ([code, def]) => `| \`${code}\` | ${def.status} | ${def.title} |`,
+  );
   return `# Error codes
 
 Every error Vigil returns has a stable \`code\`. HTTP responses are RFC 9457

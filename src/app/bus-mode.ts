@@ -1,0 +1,96 @@
+/**
+ * Which event bus a process runs. Embedded (no NATS_URL): an in-process dispatcher of the outbox.
+ * JetStream (NATS_URL): `serve` relays the outbox to a stream with publish de-duplication, and
+ * `vigil worker` processes consume it through a durable pull consumer with explicit acks. One of the
+ * two runs against a database, never both (see docs/adr/0003-event-bus.md).
+ */
+import type { VigilConfig } from '../config/index.ts';
+import {
+  connectNats,
+  ensureStream,
+  jetstream,
+  jetstreamManager,
+  startJetStreamWorker,
+  startOutboxRelay,
+} from '../bus/index.ts';
+import type { BusErrorListener, DeadLetterListener } from '../bus/index.ts';
+import type { AppDeps } from './compose.ts';
+import { startEmbeddedBus } from './compose.ts';
+
+export interface RunningBus {
+  readonly mode: 'embedded' | 'jetstream';
+  /** Is the bus reachable (for /ready)? */
+  healthy(): boolean;
+  stop(): Promise<void>;
+}
+
+const SUBJECT_PREFIX = 'vigil';
+
+async function jetStreamFor(config: VigilConfig, name: string) {
+  const nc = await connectNats(config.natsUrl!, { name });
+  const jsm = await jetstreamManager(nc);
+  await ensureStream(jsm, {
+    name: config.natsStream,
+    subjects: [`${SUBJECT_PREFIX}.>`],
+    replicas: config.natsReplicas,
+  });
+  return { nc, js: jetstream(nc) };
+}
+
+/** What `serve` runs: the embedded dispatcher, or the relay to JetStream. */
+export async function startServeBus(
+  config: VigilConfig,
+  deps: AppDeps,
+  onError: BusErrorListener,
+): Promise<RunningBus> {
+  if (config.natsUrl === undefined) {
+    const bus = startEmbeddedBus(deps, onError);
+    return { mode: 'embedded', healthy: () => true, stop: () => bus.stop() };
+  }
+  const { nc, js } = await jetStreamFor(config, 'vigil-relay');
+  const relay = startOutboxRelay(deps.db, js, {
+    stream: config.natsStream,
+    subjectPrefix: SUBJECT_PREFIX,
+    onError,
+  });
+  deps.bus = relay;
+  return {
+    mode: 'jetstream',
+    healthy: () => !nc.isClosed(),
+    async stop() {
+      await relay.stop();
+      await nc.drain();
+    },
+  };
+}
+
+/** What `vigil worker` runs: JetStream consumers that assess. */
+export async function startWorkerBus(
+  config: VigilConfig,
+  deps: AppDeps,
+  onError: BusErrorListener,
+  onDeadLetter: DeadLetterListener,
+): Promise<RunningBus> {
+  if (config.natsUrl === undefined) {
+    throw new Error('vigil worker needs NATS_URL (without it, vigil serve assesses in process)');
+  }
+  const { nc, js } = await jetStreamFor(config, 'vigil-worker');
+  const worker = startJetStreamWorker(js, deps.handleEvent, {
+    stream: config.natsStream,
+    durable: 'vigil-assessment',
+    maxDeliver: 10,
+    ackWaitMs: 30_000,
+    concurrency: config.workerConcurrency,
+    onError,
+    onDeadLetter,
+  });
+  await worker.ready;
+  return {
+    mode: 'jetstream',
+    healthy: () => !nc.isClosed(),
+    async stop() {
+      await worker.stop();
+      await nc.drain();
+    },
+  };
+}

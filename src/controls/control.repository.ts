@@ -1,0 +1,548 @@
+/**
+ * SQL of the controls feature: control tasks and the officers' queue, results with their supersession
+ * chain, the operators' compliance counters recomputed from current results, the outbox event that
+ * tells others about a result, and the per-version statistics of a rule. Every query is scoped by
+ * authority; the caller passes the transaction to run in.
+ */
+import type { Queryable } from '../store/database.ts';
+import type {
+  ControlResult,
+  ControlTask,
+  ControlTaskType,
+  DetectionMethod,
+  ResultKind,
+  RuleRef,
+  TaskParty,
+  TaskSource,
+  TaskStatus,
+} from './control.schema.ts';
+
+interface TaskRow {
+  id: string;
+  authority: string;
+  mrn: string;
+  version: number;
+  seq: number;
+  office: string;
+  control_type: ControlTaskType;
+  source: TaskSource;
+  reason: string;
+  rule_refs: RuleRef[];
+  status: TaskStatus;
+  assignee: string | null;
+  due_at: Date;
+  created_at: Date;
+  updated_at: Date;
+  parties: TaskParty[];
+}
+
+/** A task as stored, with the parties whose history its result feeds. */
+export interface StoredTask extends ControlTask {
+  readonly parties: readonly TaskParty[];
+}
+
+const iso = (d: Date | string): string => new Date(d).toISOString();
+
+const toTask = (r: TaskRow): StoredTask => ({
+  id: r.id,
+  authority: r.authority,
+  mrn: r.mrn,
+  version: r.version,
+  seq: r.seq,
+  office: r.office,
+  controlType: r.control_type,
+  source: r.source,
+  reason: r.reason,
+  ruleRefs: r.rule_refs,
+  status: r.status,
+  assignee: r.assignee,
+  dueAt: iso(r.due_at),
+  createdAt: iso(r.created_at),
+  updatedAt: iso(r.updated_at),
+  parties: r.parties,
+});
+
+interface ResultRow {
+  id: string;
+  task_id: string;
+  mrn: string;
+  seq: number;
+  result: ResultKind;
+  details: Record<string, unknown>;
+  method: DetectionMethod;
+  remarks: string | null;
+  recorded_by: string;
+  recorded_at: Date;
+  supersedes: string | null;
+  superseded_by: string | null;
+}
+
+const toResult = (r: ResultRow): ControlResult => ({
+  id: r.id,
+  taskId: r.task_id,
+  mrn: r.mrn,
+  seq: r.seq,
+  result: r.result,
+  details: r.details,
+  method: r.method,
+  remarks: r.remarks,
+  recordedBy: r.recorded_by,
+  recordedAt: iso(r.recorded_at),
+  supersedes: r.supersedes,
+  supersededBy: r.superseded_by,
+  current: r.superseded_by === null,
+});
+
+/**
+ * Results in the order they were made: each original, then the corrections that followed it (the
+ * chain of `supersedes`), whatever the clock said; recording time only orders separate chains.
+ */
+function inChainOrder(results: readonly ControlResult[]): ControlResult[] {
+  const byId = new Map(results.map((r) => [r.id, r]));
+  const out: ControlResult[] = [];
+  for (const start of results.filter((r) => r.supersedes === null || !byId.has(r.supersedes))) {
+    for (
+      let r: ControlResult | undefined = start;
+      r !== undefined;
+      r = r.supersededBy !== null ? byId.get(r.supersededBy) : undefined
+    ) {
+      out.push(r);
+    }
+  }
+  return out;
+}
+
+export interface NewTask {
+  readonly id: string;
+  readonly authority: string;
+  readonly mrn: string;
+  readonly version: number;
+  readonly seq: number;
+  readonly office: string;
+  readonly controlType: ControlTaskType;
+  readonly source: TaskSource;
+  readonly reason: string;
+  readonly ruleRefs: readonly RuleRef[];
+  readonly parties: readonly TaskParty[];
+  readonly dueAt: Date;
+  readonly at: Date;
+}
+
+export interface NewResult {
+  readonly id: string;
+  readonly authority: string;
+  readonly taskId: string;
+  readonly mrn: string;
+  readonly seq: number;
+  readonly result: ResultKind;
+  readonly details: Readonly<Record<string, unknown>>;
+  readonly method: DetectionMethod;
+  readonly remarks: string | undefined;
+  readonly recordedBy: string;
+  readonly at: Date;
+  readonly supersedes: string | undefined;
+}
+
+export interface QueueFilter {
+  readonly office?: string | undefined;
+  readonly statuses: readonly TaskStatus[];
+  readonly assignee?: string | undefined;
+  /** Keyset cursor: tasks strictly after (dueAt, id). */
+  readonly after?: { readonly dueAt: string; readonly id: string } | undefined;
+  readonly limit: number;
+}
+
+/** Counts of one rule version over a period (see `ControlRepository.ruleStats`). */
+export interface RuleVersionCounts {
+  readonly version: number;
+  readonly status: string;
+  readonly createdAt: string;
+  readonly assessed: number;
+  readonly hits: number;
+  readonly finalHits: number;
+  readonly dismissed: number;
+  readonly tasks: number;
+  readonly controls: number;
+  readonly irregularities: number;
+  readonly seizures: number;
+  readonly noIrregularity: number;
+  readonly dutyAtStake: number;
+  readonly taxAtStake: number;
+}
+
+const TASK_COLUMNS = `id, authority, mrn, version, seq, office, control_type, source, reason, rule_refs, status,
+  assignee, due_at, created_at, updated_at, parties`;
+
+export class ControlRepository {
+  // ---- tasks ----------------------------------------------------------------------------------
+
+  /** Stores a task unless (mrn, version, seq) has one already; returns whether it was stored. */
+  async insertTask(tx: Queryable, t: NewTask): Promise<boolean> {
+    const r = await tx.query(
+      `INSERT INTO control_task (id, authority, mrn, version, seq, office, control_type, source, reason, rule_refs,
+         status, due_at, created_at, updated_at, parties, operator_keys)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,'open',$11,$12,$12,$13,$14)
+       ON CONFLICT (mrn, version, seq) DO NOTHING`,
+      [
+        t.id,
+        t.authority,
+        t.mrn,
+        t.version,
+        t.seq,
+        t.office,
+        t.controlType,
+        t.source,
+        t.reason,
+        JSON.stringify(t.ruleRefs),
+        t.dueAt,
+        t.at,
+        JSON.stringify(t.parties),
+        [...new Set(t.parties.map((p) => p.key))],
+      ],
+    );
+    return r.rowCount > 0;
+  }
+
+  async task(
+    tx: Queryable,
+    authority: string,
+    id: string,
+    forUpdate = false,
+  ): Promise<StoredTask | undefined> {
+    const r = await tx.query<TaskRow>(
+      `SELECT ${TASK_COLUMNS} FROM control_task WHERE authority = $1 AND id = $2${forUpdate ? ' FOR UPDATE' : ''}`,
+      [authority, id],
+    );
+    return r.rows[0] !== undefined ? toTask(r.rows[0]) : undefined;
+  }
+
+  async taskFor(
+    tx: Queryable,
+    authority: string,
+    mrn: string,
+    version: number,
+    seq: number,
+    forUpdate = false,
+  ): Promise<StoredTask | undefined> {
+    const r = await tx.query<TaskRow>(
+      `SELECT ${TASK_COLUMNS} FROM control_task WHERE authority = $1 AND mrn = $2 AND version = $3 AND seq = $4
+       ${forUpdate ? 'FOR UPDATE' : ''}`,
+      [authority, mrn, version, seq],
+    );
+    return r.rows[0] !== undefined ? toTask(r.rows[0]) : undefined;
+  }
+
+  /** Cancels the open tasks of earlier versions of a consignment (a new assessment replaces them). */
+  async cancelEarlierVersions(
+    tx: Queryable,
+    authority: string,
+    mrn: string,
+    seq: number,
+    version: number,
+    at: Date,
+  ): Promise<number> {
+    const r = await tx.query(
+      `UPDATE control_task SET status = 'cancelled', updated_at = $5
+       WHERE authority = $1 AND mrn = $2 AND seq = $3 AND version < $4 AND status IN ('open', 'assigned')`,
+      [authority, mrn, seq, version, at],
+    );
+    return r.rowCount;
+  }
+
+  async setStatus(tx: Queryable, id: string, status: TaskStatus, at: Date): Promise<void> {
+    await tx.query(`UPDATE control_task SET status = $2, updated_at = $3 WHERE id = $1`, [id, status, at]);
+  }
+
+  async assign(tx: Queryable, id: string, assignee: string, at: Date): Promise<void> {
+    await tx.query(
+      `UPDATE control_task SET status = 'assigned', assignee = $2, updated_at = $3 WHERE id = $1`,
+      [id, assignee, at],
+    );
+  }
+
+  async addRuleRef(tx: Queryable, id: string, ref: RuleRef, at: Date): Promise<void> {
+    await tx.query(
+      `UPDATE control_task SET rule_refs = rule_refs || $2::jsonb, updated_at = $3 WHERE id = $1`,
+      [id, JSON.stringify([ref]), at],
+    );
+  }
+
+  /** Opens a cancelled task again for a new reason (an analyst confirmed a hit after all). */
+  async reopen(
+    tx: Queryable,
+    id: string,
+    t: Pick<NewTask, 'office' | 'controlType' | 'source' | 'reason' | 'ruleRefs' | 'dueAt' | 'at'>,
+  ): Promise<void> {
+    await tx.query(
+      `UPDATE control_task SET status = 'open', assignee = NULL, office = $2, control_type = $3, source = $4,
+         reason = $5, rule_refs = $6, due_at = $7, updated_at = $8
+       WHERE id = $1 AND status = 'cancelled'`,
+      [id, t.office, t.controlType, t.source, t.reason, JSON.stringify(t.ruleRefs), t.dueAt, t.at],
+    );
+  }
+
+  /** The queue: tasks by due time, then id; one more than `limit` tells there is a next page. */
+  async queue(tx: Queryable, authority: string, f: QueueFilter): Promise<StoredTask[]> {
+    const r = await tx.query<TaskRow>(
+      `SELECT ${TASK_COLUMNS} FROM control_task
+       WHERE authority = $1 AND status = ANY($2::text[])
+         AND ($3::text IS NULL OR office = $3) AND ($4::text IS NULL OR assignee = $4)
+         AND ($5::timestamptz IS NULL OR (due_at, id) > ($5::timestamptz, $6::text))
+       ORDER BY due_at, id LIMIT $7`,
+      [
+        authority,
+        f.statuses,
+        f.office ?? null,
+        f.assignee ?? null,
+        f.after?.dueAt ?? null,
+        f.after?.id ?? null,
+        f.limit,
+      ],
+    );
+    return r.rows.map(toTask);
+  }
+
+  /** The earliest-due open task of an office, locked so two callers never take the same one. */
+  async nextOpen(tx: Queryable, authority: string, office: string): Promise<StoredTask | undefined> {
+    const r = await tx.query<TaskRow>(
+      `SELECT ${TASK_COLUMNS} FROM control_task WHERE authority = $1 AND office = $2 AND status = 'open'
+       ORDER BY due_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`,
+      [authority, office],
+    );
+    return r.rows[0] !== undefined ? toTask(r.rows[0]) : undefined;
+  }
+
+  /** Open assigned tasks per officer (officers with none are listed with 0). */
+  async workload(
+    tx: Queryable,
+    authority: string,
+    officers: readonly string[],
+  ): Promise<Map<string, number>> {
+    const r = await tx.query<{ officer: string; n: number }>(
+      `SELECT o.officer, count(t.id)::int AS n FROM unnest($2::text[]) AS o(officer)
+       LEFT JOIN control_task t ON t.authority = $1 AND t.assignee = o.officer AND t.status = 'assigned'
+       GROUP BY o.officer`,
+      [authority, officers],
+    );
+    return new Map(r.rows.map((w) => [w.officer, w.n]));
+  }
+
+  /** Officers who have been assigned a task of this office or recorded one of its results. */
+  async officersOf(tx: Queryable, authority: string, office: string): Promise<string[]> {
+    const r = await tx.query<{ officer: string }>(
+      `SELECT assignee AS officer FROM control_task WHERE authority = $1 AND office = $2 AND assignee IS NOT NULL
+       UNION
+       SELECT r.recorded_by FROM control_result r JOIN control_task t ON t.id = r.task_id
+       WHERE t.authority = $1 AND t.office = $2
+       ORDER BY 1`,
+      [authority, office],
+    );
+    return r.rows.map((o) => o.officer);
+  }
+
+  // ---- results --------------------------------------------------------------------------------
+
+  async results(tx: Queryable, authority: string, taskId: string): Promise<ControlResult[]> {
+    const r = await tx.query<ResultRow>(
+      `SELECT * FROM control_result WHERE authority = $1 AND task_id = $2 ORDER BY recorded_at, id`,
+      [authority, taskId],
+    );
+    return inChainOrder(r.rows.map(toResult));
+  }
+
+  async result(tx: Queryable, authority: string, id: string): Promise<ControlResult | undefined> {
+    const r = await tx.query<ResultRow>(`SELECT * FROM control_result WHERE authority = $1 AND id = $2`, [
+      authority,
+      id,
+    ]);
+    return r.rows[0] !== undefined ? toResult(r.rows[0]) : undefined;
+  }
+
+  /** Marks a current result as superseded; false when it was superseded already. */
+  async markSuperseded(tx: Queryable, id: string, by: string): Promise<boolean> {
+    const r = await tx.query(
+      `UPDATE control_result SET superseded_by = $2 WHERE id = $1 AND superseded_by IS NULL`,
+      [id, by],
+    );
+    return r.rowCount > 0;
+  }
+
+  async insertResult(tx: Queryable, r: NewResult): Promise<void> {
+    await tx.query(
+      `INSERT INTO control_result (id, authority, task_id, mrn, seq, result, details, method, remarks, recorded_by,
+         recorded_at, supersedes)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)`,
+      [
+        r.id,
+        r.authority,
+        r.taskId,
+        r.mrn,
+        r.seq,
+        r.result,
+        JSON.stringify(r.details),
+        r.method,
+        r.remarks ?? null,
+        r.recordedBy,
+        r.at,
+        r.supersedes ?? null,
+      ],
+    );
+  }
+
+  // ---- feedback -------------------------------------------------------------------------------
+
+  /**
+   * Recomputes the compliance counters of these operators from the current results of every task
+   * that names them, creating the operator when it was never seen. Each operator is locked first, so
+   * two results recorded at once for one operator cannot overwrite each other's count.
+   */
+  async recomputeOperators(
+    tx: Queryable,
+    authority: string,
+    parties: readonly TaskParty[],
+    at: Date,
+  ): Promise<void> {
+    const unique = [...new Map(parties.map((p) => [p.key, p])).values()].sort((a, b) =>
+      a.key < b.key ? -1 : a.key > b.key ? 1 : 0,
+    );
+    if (unique.length === 0) {
+      return;
+    }
+    for (const p of unique) {
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`operator/${authority}/${p.key}`]);
+    }
+    await tx.query(
+      `WITH k AS (SELECT * FROM unnest($2::text[], $3::text[], $4::text[]) AS u(key, name, eori)),
+       c AS (
+         SELECT k.key, count(r.id)::int AS controls,
+           count(r.id) FILTER (WHERE r.result = 'irregularity')::int AS irregularities,
+           count(r.id) FILTER (WHERE r.result = 'seizure')::int AS seizures
+         FROM k
+         LEFT JOIN control_task t ON t.authority = $1 AND t.operator_keys @> ARRAY[k.key]
+         LEFT JOIN control_result r ON r.task_id = t.id AND r.superseded_by IS NULL
+         GROUP BY k.key
+       )
+       INSERT INTO operator (authority, key, eori, name, first_seen, last_seen, filings, controls, irregularities, seizures)
+       SELECT $1, k.key, k.eori, k.name, $5, $5, 0, c.controls, c.irregularities, c.seizures FROM k JOIN c USING (key)
+       ON CONFLICT (authority, key) DO UPDATE SET controls = EXCLUDED.controls,
+         irregularities = EXCLUDED.irregularities, seizures = EXCLUDED.seizures`,
+      [authority, unique.map((p) => p.key), unique.map((p) => p.name), unique.map((p) => p.eori ?? null), at],
+    );
+  }
+
+  async appendOutbox(
+    tx: Queryable,
+    event: { authority: string; topic: string; key: string; payload: unknown },
+  ): Promise<void> {
+    await tx.query(`INSERT INTO outbox (authority, topic, key, payload) VALUES ($1, $2, $3, $4)`, [
+      event.authority,
+      event.topic,
+      event.key,
+      JSON.stringify(event.payload),
+    ]);
+  }
+
+  // ---- rule statistics ------------------------------------------------------------------------
+
+  /**
+   * Per version of a rule, over consignments assessed in [from, to): assessments in the version's
+   * window (from its creation to the next version's), automated hits, analysts' confirmations and
+   * dismissals, control tasks it asked for and their current results. Empty when the rule is unknown.
+   */
+  async ruleStats(
+    tx: Queryable,
+    authority: string,
+    ruleId: string,
+    from: Date,
+    to: Date,
+  ): Promise<RuleVersionCounts[]> {
+    const versions = await tx.query<{ version: number; status: string; created_at: Date }>(
+      `SELECT version, status, created_at FROM rule WHERE authority = $1 AND id = $2 ORDER BY version`,
+      [authority, ruleId],
+    );
+    if (versions.rows.length === 0) {
+      return [];
+    }
+    const vs = versions.rows;
+    const los = vs.map((v) => new Date(Math.max(from.getTime(), new Date(v.created_at).getTime())));
+    const his = vs.map((_v, i) =>
+      i + 1 < vs.length ? new Date(Math.min(to.getTime(), new Date(vs[i + 1]!.created_at).getTime())) : to,
+    );
+    const assessed = await tx.query<{ version: number; n: number }>(
+      `SELECT w.version, (SELECT count(*)::int FROM assessment a
+         WHERE a.authority = $1 AND a.assessed_at >= w.lo AND a.assessed_at < w.hi) AS n
+       FROM unnest($2::int[], $3::timestamptz[], $4::timestamptz[]) AS w(version, lo, hi)`,
+      [authority, vs.map((v) => v.version), los, his],
+    );
+    const hits = await tx.query<{ version: number; hits: number; final_hits: number; dismissed: number }>(
+      `SELECT (h->>'version')::int AS version, count(*)::int AS hits,
+         count(*) FILTER (WHERE r.decision = 'confirmed')::int AS final_hits,
+         count(*) FILTER (WHERE r.decision = 'dismissed')::int AS dismissed
+       FROM assessment a
+       CROSS JOIN LATERAL jsonb_array_elements(a.hits) AS h
+       LEFT JOIN hit_review r ON r.authority = a.authority AND r.mrn = a.mrn AND r.version = a.version
+         AND r.seq = a.seq AND r.hit_id = $2
+       WHERE a.authority = $1 AND a.assessed_at >= $3 AND a.assessed_at < $4
+         AND a.hits @> jsonb_build_array(jsonb_build_object('source', 'rule', 'id', $2::text))
+         AND h->>'source' = 'rule' AND h->>'id' = $2
+       GROUP BY 1`,
+      [authority, ruleId, from, to],
+    );
+    const controls = await tx.query<{
+      version: number;
+      tasks: number;
+      controls: number;
+      irregularities: number;
+      seizures: number;
+      no_irregularity: number;
+      duty: number;
+      tax: number;
+    }>(
+      `SELECT (ref->>'version')::int AS version, count(*)::int AS tasks, count(res.id)::int AS controls,
+         count(*) FILTER (WHERE res.result = 'irregularity')::int AS irregularities,
+         count(*) FILTER (WHERE res.result = 'seizure')::int AS seizures,
+         count(*) FILTER (WHERE res.result = 'no-irregularity')::int AS no_irregularity,
+         coalesce(sum((res.details->>'dutyAtStake')::numeric), 0)::float8 AS duty,
+         coalesce(sum((res.details->>'taxAtStake')::numeric), 0)::float8 AS tax
+       FROM control_task t
+       JOIN assessment a ON a.mrn = t.mrn AND a.version = t.version AND a.seq = t.seq
+       CROSS JOIN LATERAL jsonb_array_elements(t.rule_refs) AS ref
+       LEFT JOIN control_result res ON res.task_id = t.id AND res.superseded_by IS NULL
+       WHERE t.authority = $1 AND t.status <> 'cancelled'
+         AND t.rule_refs @> jsonb_build_array(jsonb_build_object('id', $2::text))
+         AND ref->>'id' = $2 AND a.assessed_at >= $3 AND a.assessed_at < $4
+       GROUP BY 1`,
+      [authority, ruleId, from, to],
+    );
+    return vs.map((v) => {
+      const a = assessed.rows.find((x) => x.version === v.version);
+      const h = hits.rows.find((x) => x.version === v.version);
+      const c = controls.rows.find((x) => x.version === v.version);
+      return {
+        version: v.version,
+        status: v.status,
+        createdAt: iso(v.created_at),
+        assessed: a?.n ?? 0,
+        hits: h?.hits ?? 0,
+        finalHits: h?.final_hits ?? 0,
+        dismissed: h?.dismissed ?? 0,
+        tasks: c?.tasks ?? 0,
+        controls: c?.controls ?? 0,
+        irregularities: c?.irregularities ?? 0,
+        seizures: c?.seizures ?? 0,
+        noIrregularity: c?.no_irregularity ?? 0,
+        dutyAtStake: c?.duty ?? 0,
+        taxAtStake: c?.tax ?? 0,
+      };
+    });
+  }
+
+  /** Consignments assessed in [from, to). */
+  async assessedCount(tx: Queryable, authority: string, from: Date, to: Date): Promise<number> {
+    const r = await tx.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM assessment WHERE authority = $1 AND assessed_at >= $2 AND assessed_at < $3`,
+      [authority, from, to],
+    );
+    return r.rows[0]!.n;
+  }
+}

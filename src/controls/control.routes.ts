@@ -1,0 +1,157 @@
+/**
+ * HTTP adapter of the controls feature, mounted under /v1: the officers' queue of control tasks, one
+ * task with its results, assignment (by hand or by workload), recording and correcting results, and
+ * the statistics of a rule fed by those results (GET /rules/{id}/stats).
+ */
+import type { FastifyPluginCallback } from 'fastify';
+import { z } from 'zod';
+import { actorOf } from '../api/server.ts';
+import { VigilError } from '../errors/index.ts';
+import { fromZodIssues } from '../intake/validate-filing.ts';
+import type { ControlService } from './control.service.ts';
+import {
+  assignInputSchema,
+  assignNextInputSchema,
+  assignNextQuerySchema,
+  queueQuerySchema,
+  resultInputSchema,
+  statsQuerySchema,
+} from './control.schema.ts';
+
+export interface ControlRoutesOptions {
+  readonly controls: ControlService;
+}
+
+function parse<T>(
+  schema: z.ZodType<T>,
+  value: unknown,
+  code: 'VIGIL_BAD_REQUEST' | 'VIGIL_QUERY_INVALID' = 'VIGIL_BAD_REQUEST',
+): T {
+  const r = schema.safeParse(value, { reportInput: true });
+  if (!r.success) {
+    throw new VigilError(
+      code,
+      code === 'VIGIL_QUERY_INVALID' ? 'a query parameter is invalid' : 'the request body is invalid',
+      fromZodIssues(r.error.issues),
+    );
+  }
+  return r.data;
+}
+
+const idParams = { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] } as const;
+const queueQueryDoc = {
+  type: 'object',
+  properties: {
+    office: { type: 'string', description: 'customs office reference' },
+    status: {
+      type: 'string',
+      description: 'open, assigned, done, cancelled; comma-separated; default open,assigned',
+    },
+    assignee: { type: 'string' },
+    limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
+    next: { type: 'string', description: 'the `next` cursor of the previous page' },
+  },
+} as const;
+
+export const controlRoutes: FastifyPluginCallback<ControlRoutesOptions> = (app, opts, done) => {
+  const { controls } = opts;
+
+  app.get(
+    '/controls',
+    {
+      schema: {
+        tags: ['controls'],
+        summary: 'The queue of control tasks, by due time',
+        querystring: queueQueryDoc,
+      },
+    },
+    async (request) =>
+      controls.list(actorOf(request), parse(queueQuerySchema, request.query, 'VIGIL_QUERY_INVALID')),
+  );
+  app.post(
+    '/controls/assign-next',
+    {
+      schema: {
+        tags: ['controls'],
+        summary:
+          'Assign the office’s earliest-due open task: to the calling officer, or to the least-loaded of the candidate officers; 204 when none is open',
+        querystring: { type: 'object', properties: { office: { type: 'string' } }, required: ['office'] },
+        body: z.toJSONSchema(assignNextInputSchema),
+      },
+    },
+    async (request, reply) => {
+      const q = parse(assignNextQuerySchema, request.query, 'VIGIL_QUERY_INVALID');
+      const task = await controls.assignNext(
+        actorOf(request),
+        q.office,
+        parse(assignNextInputSchema, request.body ?? {}),
+      );
+      return task === undefined ? reply.status(204).send() : task;
+    },
+  );
+  app.get<{ Params: { id: string } }>(
+    '/controls/:id',
+    {
+      schema: {
+        tags: ['controls'],
+        summary: 'A control task with its results, oldest first',
+        params: idParams,
+      },
+    },
+    async (request) => controls.get(actorOf(request), request.params.id),
+  );
+  app.post<{ Params: { id: string } }>(
+    '/controls/:id/assign',
+    {
+      schema: {
+        tags: ['controls'],
+        summary: 'Assign a task (officers take it for themselves; coordinators name the assignee)',
+        params: idParams,
+        body: z.toJSONSchema(assignInputSchema),
+      },
+    },
+    async (request) =>
+      controls.assign(actorOf(request), request.params.id, parse(assignInputSchema, request.body ?? {})),
+  );
+  app.post<{ Params: { id: string } }>(
+    '/controls/:id/result',
+    {
+      schema: {
+        tags: ['controls'],
+        summary: 'Record the result of a control; a correction names the result it supersedes',
+        params: idParams,
+        body: z.toJSONSchema(resultInputSchema, { io: 'input' }),
+      },
+    },
+    async (request, reply) => {
+      const input = parse(resultInputSchema, request.body ?? {});
+      return reply.status(201).send(await controls.recordResult(actorOf(request), request.params.id, input));
+    },
+  );
+  app.get<{ Params: { id: string } }>(
+    '/rules/:id/stats',
+    {
+      schema: {
+        tags: ['rules'],
+        summary:
+          'Per version: hits, final hits, controls, positives, false positives, hit rate, yield and amounts found, over consignments assessed in [from, to)',
+        params: idParams,
+        querystring: {
+          type: 'object',
+          properties: {
+            from: { type: 'string', format: 'date-time' },
+            to: { type: 'string', format: 'date-time' },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const q = parse(statsQuerySchema, request.query, 'VIGIL_QUERY_INVALID');
+      return controls.ruleStats(actorOf(request), request.params.id, {
+        from: q.from !== undefined ? new Date(q.from) : undefined,
+        to: q.to !== undefined ? new Date(q.to) : undefined,
+      });
+    },
+  );
+  done();
+};
