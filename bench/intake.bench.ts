@@ -45,14 +45,28 @@ function demoBodies(count: number, seed: number, prefix: string): { body: string
   return out;
 }
 
-async function runEngine(name: string, open: () => Promise<Database>, cleanup: (db: Database) => Promise<void>): Promise<EngineResult> {
+async function runEngine(
+  name: string,
+  open: () => Promise<Database>,
+  cleanup: (db: Database) => Promise<void>,
+): Promise<EngineResult> {
   const dataDir = mkdtempSync(join(tmpdir(), 'vigil-bench-'));
-  const config = loadConfig({ VIGIL_DATA_DIR: dataDir, VIGIL_LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1' });
+  const config = loadConfig({
+    VIGIL_DATA_DIR: dataDir,
+    VIGIL_LOG_LEVEL: 'silent',
+    PORT: '0',
+    HOST: '127.0.0.1',
+  });
   const db = await open();
   const deps = await composeApp(config, { db });
   const server = await buildServer(config, deps);
   const address = await server.start();
-  const token = await deps.tokens.issue({ authority: 'NL', role: 'filer', subject: 'bench', ttlSeconds: 3600 });
+  const token = await deps.tokens.issue({
+    authority: 'NL',
+    role: 'filer',
+    subject: 'bench',
+    ttlSeconds: 3600,
+  });
 
   // Warm up the JIT and the pool on filings that are not measured.
   const warm = demoBodies(200, 99, `W${name[0]!}`);
@@ -93,7 +107,9 @@ async function runEngine(name: string, open: () => Promise<Database>, cleanup: (
   await server.stop();
 
   // The service alone (no HTTP, no JSON parsing), same database, fresh LRNs.
-  const svcBodies = demoBodies(Math.min(FILINGS, 2000), 11, `S${name[0]!}`).map((b) => JSON.parse(b.body) as unknown);
+  const svcBodies = demoBodies(Math.min(FILINGS, 2000), 11, `S${name[0]!}`).map(
+    (b) => JSON.parse(b.body) as unknown,
+  );
   const actor = { subject: 'bench-svc', authority: 'NL', role: 'filer' as const };
   let i = 0;
   const t1 = performance.now();
@@ -134,7 +150,11 @@ const validatePerSec = Math.round((3 * sample.length) / ((performance.now() - tv
 process.stderr.write(`validation only: ${validatePerSec} filings/s on one core\n`);
 
 const out: Record<string, unknown> = {};
-out['pglite'] = await runEngine('pglite', () => openDatabase({}), (db) => db.close());
+out['pglite'] = await runEngine(
+  'pglite',
+  () => openDatabase({}),
+  (db) => db.close(),
+);
 const url = process.env['VIGIL_BENCH_DATABASE_URL'];
 if (url !== undefined && url !== '') {
   const schema = `vigil_bench_${randomBytes(4).toString('hex')}`;

@@ -9,5 +9,8 @@ import { renderOpenApi } from '../src/api/openapi.ts';
 
 const root = join(import.meta.dirname, '..');
 writeFileSync(join(root, 'docs/errors.md'), renderErrorsDoc());
-writeFileSync(join(root, 'docs/openapi.json'), await renderOpenApi(mkdtempSync(join(tmpdir(), 'vigil-docs-'))));
+writeFileSync(
+  join(root, 'docs/openapi.json'),
+  await renderOpenApi(mkdtempSync(join(tmpdir(), 'vigil-docs-'))),
+);
 process.stderr.write('wrote docs/errors.md and docs/openapi.json\n');

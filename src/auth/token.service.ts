@@ -32,9 +32,10 @@ export interface SecretStore {
 export function databaseSecretStore(db: Queryable): SecretStore {
   return {
     async get() {
-      await db.query(`INSERT INTO instance_secret (id, jwt_secret) VALUES (1, $1) ON CONFLICT (id) DO NOTHING`, [
-        randomBytes(32).toString('hex'),
-      ]);
+      await db.query(
+        `INSERT INTO instance_secret (id, jwt_secret) VALUES (1, $1) ON CONFLICT (id) DO NOTHING`,
+        [randomBytes(32).toString('hex')],
+      );
       const r = await db.query<{ jwt_secret: string }>(`SELECT jwt_secret FROM instance_secret WHERE id = 1`);
       return Buffer.from(r.rows[0]!.jwt_secret, 'hex');
     },
@@ -77,10 +78,16 @@ export class TokenService {
 
   async issue(req: TokenRequest): Promise<string> {
     if (!ROLES.includes(req.role)) {
-      throw new VigilError('VIGIL_BAD_REQUEST', `unknown role '${String(req.role)}'; roles: ${ROLES.join(', ')}`);
+      throw new VigilError(
+        'VIGIL_BAD_REQUEST',
+        `unknown role '${String(req.role)}'; roles: ${ROLES.join(', ')}`,
+      );
     }
     if (!/^[A-Z]{2,4}$/.test(req.authority)) {
-      throw new VigilError('VIGIL_BAD_REQUEST', `authority '${req.authority}' must be 2–4 capital letters (NL, BE, EU)`);
+      throw new VigilError(
+        'VIGIL_BAD_REQUEST',
+        `authority '${req.authority}' must be 2–4 capital letters (NL, BE, EU)`,
+      );
     }
     return new SignJWT({ authority: req.authority, role: req.role })
       .setProtectedHeader({ alg: 'HS256' })
@@ -93,7 +100,10 @@ export class TokenService {
 
   async verify(token: string): Promise<Actor> {
     try {
-      const { payload } = await jwtVerify(token, await this.#secret(), { issuer: ISSUER, algorithms: ['HS256'] });
+      const { payload } = await jwtVerify(token, await this.#secret(), {
+        issuer: ISSUER,
+        algorithms: ['HS256'],
+      });
       const role = payload['role'];
       const authority = payload['authority'];
       if (typeof payload.sub !== 'string' || typeof authority !== 'string' || !ROLES.includes(role as Role)) {
@@ -104,7 +114,10 @@ export class TokenService {
       if (err instanceof VigilError) {
         throw err;
       }
-      const why = err instanceof joseErrors.JWTExpired ? 'the token has expired' : 'the token is not valid for this instance';
+      const why =
+        err instanceof joseErrors.JWTExpired
+          ? 'the token has expired'
+          : 'the token is not valid for this instance';
       throw new VigilError('VIGIL_UNAUTHENTICATED', why);
     }
   }
