@@ -1,0 +1,749 @@
+/**
+ * Compiles a type-checked CEL AST (from @marcbachmann/cel-js) into a tree of JavaScript closures over
+ * the plain activation (activation.ts): numbers instead of BigInt, property reads instead of typed
+ * wrappers, literal lists turned into Sets, fuzzy queries normalised once. This is what makes Vigil's
+ * engine fast; the library stays the reference for parsing, type-checking and semantics, and any
+ * construct this compiler does not know makes `compileCel` return undefined so the rule falls back to
+ * the library's own evaluator, never to a guess.
+ *
+ * CEL's error rules are kept: an error (index out of range, division by zero) is thrown, `&&` and `||`
+ * absorb an error when the other side decides the result, and `exists` is true if any element is.
+ */
+import type { RuleActivation } from './activation.ts';
+import { fuzzyScoreNormalized, normalizeName, type NormalizedName } from './fuzzy.ts';
+import { hsIn, RULE_VARIABLES, WatchlistRef, type RuleRuntime } from './rule-environment.ts';
+
+/** Minimal view of the library's AST node. */
+export interface CelNode {
+  readonly op: string;
+  readonly args: unknown;
+  readonly start: number;
+  readonly end: number;
+  readonly input: string;
+  readonly checkedType?: { readonly name: string } | undefined;
+}
+
+/** Per-consignment evaluation state shared by all rules: activation, runtime and memo tables. */
+export interface EvalFrame {
+  readonly act: RuleActivation;
+  readonly rt: RuleRuntime;
+  readonly locals: unknown[];
+  /** Normalised names by raw text, so a name is normalised once per consignment, not once per rule. */
+  readonly names: Map<string, NormalizedName>;
+  /** Watchlist lookups by list, threshold and value. */
+  readonly lookups: Map<string, number>;
+}
+
+export function createFrame(act: RuleActivation, rt: RuleRuntime): EvalFrame {
+  return { act, rt, locals: [], names: new Map(), lookups: new Map() };
+}
+
+/** A CEL evaluation error (the expression has no value for this activation). */
+export class CelRuntimeError extends Error {
+  override readonly name = 'CelRuntimeError';
+}
+
+type Fn = (fr: EvalFrame) => unknown;
+
+/** A value the officer sees on a hit: a field path or helper call and what it was. */
+export interface TriggerValue {
+  readonly label: string;
+  readonly value: string | number | boolean | readonly string[];
+}
+
+type Probe = (fr: EvalFrame, out: TriggerValue[]) => void;
+
+export interface CompiledCel {
+  readonly evaluate: (fr: EvalFrame) => boolean;
+  /** The values that made a hit: referenced fields, the first matching list element, helper scores. */
+  readonly explain: (fr: EvalFrame) => readonly TriggerValue[];
+}
+
+class Unsupported extends Error {}
+
+interface Scope {
+  readonly slots: ReadonlyMap<string, number>;
+  readonly depth: number;
+}
+
+const typeName = (n: CelNode): string => n.checkedType?.name ?? 'dyn';
+const isPrimitive = (t: string): boolean =>
+  t === 'string' || t === 'int' || t === 'double' || t === 'bool' || t === 'null_type';
+
+function fail(message: string): never {
+  throw new CelRuntimeError(message);
+}
+
+function nameOf(fr: EvalFrame, text: string): NormalizedName {
+  let n = fr.names.get(text);
+  if (n === undefined) {
+    n = normalizeName(text);
+    fr.names.set(text, n);
+  }
+  return n;
+}
+
+function codePoints(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0xd800 || c > 0xdbff) {
+      n++;
+    }
+  }
+  return n;
+}
+
+function checkInt(v: number): number {
+  if (!Number.isSafeInteger(v)) {
+    fail('integer overflow');
+  }
+  return v;
+}
+
+/**
+ * Best score of `value` on list `list` at `threshold` (the list's own when undefined), or -1 when it is
+ * not listed; memoised per consignment because several rules often ask the same question.
+ */
+function lookup(fr: EvalFrame, list: string, value: string, threshold: number | undefined): number {
+  const key = `${list}\u0000${threshold ?? ''}\u0000${value}`;
+  let s = fr.lookups.get(key);
+  if (s === undefined) {
+    const wl = fr.rt.watchlists.get(list);
+    if (wl === undefined) {
+      s = -1;
+    } else if (wl.kind === 'fuzzy') {
+      s = wl.bestMatch(value, threshold)?.score ?? -1;
+    } else {
+      s = wl.has(value) ? 1 : -1;
+    }
+    fr.lookups.set(key, s);
+  }
+  return s;
+}
+
+class Compiler {
+  readonly probes: Probe[] = [];
+  readonly #probeLabels = new Set<string>();
+  #slots = 0;
+
+  compile(n: CelNode, sc: Scope): Fn {
+    switch (n.op) {
+      case 'value': {
+        const a = n.args;
+        if (typeof a === 'bigint') {
+          const v = Number(a);
+          return () => v;
+        }
+        if (typeof a === 'string' || typeof a === 'number' || typeof a === 'boolean' || a === null) {
+          return () => a;
+        }
+        throw new Unsupported('literal');
+      }
+      case 'id':
+        return this.#id(n, sc);
+      case '.':
+        return this.#select(n, sc);
+      case '[]':
+        return this.#index(n, sc);
+      case 'list': {
+        const items = (n.args as CelNode[]).map((x) => this.compile(x, sc));
+        return (fr) => items.map((f) => f(fr));
+      }
+      case '&&':
+      case '||':
+        return this.#logic(n, sc);
+      case '!_': {
+        const x = this.compile(n.args as CelNode, sc);
+        return (fr) => !(x(fr) as boolean);
+      }
+      case '-_': {
+        const x = this.compile(n.args as CelNode, sc);
+        return (fr) => -(x(fr) as number);
+      }
+      case '?:': {
+        const [c, t, e] = (n.args as CelNode[]).map((x) => this.compile(x, sc)) as [Fn, Fn, Fn];
+        return (fr) => ((c(fr) as boolean) ? t(fr) : e(fr));
+      }
+      case '==':
+      case '!=':
+      case '<':
+      case '<=':
+      case '>':
+      case '>=':
+      case '+':
+      case '-':
+      case '*':
+      case '/':
+      case '%':
+        return this.#binary(n, sc);
+      case 'in':
+        return this.#in(n, sc);
+      case 'call':
+        return this.#call(n, sc);
+      case 'rcall':
+        return this.#rcall(n, sc);
+      default:
+        throw new Unsupported(n.op);
+    }
+  }
+
+  #probe(label: string, probe: Probe): void {
+    if (!this.#probeLabels.has(label)) {
+      this.#probeLabels.add(label);
+      this.probes.push(probe);
+    }
+  }
+
+  /** A field path of top-level variables (`consignment.origin`), for explanations; else undefined. */
+  #pathOf(n: CelNode, sc: Scope): string | undefined {
+    if (n.op === 'id') {
+      const name = n.args as string;
+      return sc.slots.has(name) ? undefined : name;
+    }
+    if (n.op === '.') {
+      const [obj, field] = n.args as [CelNode, string];
+      const p = this.#pathOf(obj, sc);
+      return p === undefined ? undefined : `${p}.${field}`;
+    }
+    return undefined;
+  }
+
+  #recordPath(n: CelNode, sc: Scope, f: Fn): void {
+    if (sc.depth > 0) {
+      return;
+    }
+    const label = this.#pathOf(n, sc);
+    const t = typeName(n);
+    if (label !== undefined && (isPrimitive(t) || t === 'list<string>')) {
+      this.#probe(label, (fr, out) => out.push({ label, value: f(fr) as TriggerValue['value'] }));
+    }
+  }
+
+  #id(n: CelNode, sc: Scope): Fn {
+    const name = n.args as string;
+    const slot = sc.slots.get(name);
+    if (slot !== undefined) {
+      return (fr) => fr.locals[slot];
+    }
+    if (!Object.hasOwn(RULE_VARIABLES, name)) {
+      throw new Unsupported(`variable ${name}`);
+    }
+    const key = name as keyof RuleActivation;
+    const f: Fn = (fr) => fr.act[key];
+    this.#recordPath(n, sc, f);
+    return f;
+  }
+
+  #select(n: CelNode, sc: Scope): Fn {
+    const [objNode, field] = n.args as [CelNode, string];
+    const t = typeName(objNode);
+    if (t === 'dyn' || t.startsWith('map<') || t.startsWith('list<') || isPrimitive(t)) {
+      throw new Unsupported(`select on ${t}`);
+    }
+    let f: Fn;
+    // Paths from a variable are the common case: read them without intermediate closures.
+    if (objNode.op === 'id' && !sc.slots.has(objNode.args as string)) {
+      const v = objNode.args as keyof RuleActivation;
+      f = (fr) => (fr.act[v] as unknown as Record<string, unknown>)[field];
+    } else {
+      const obj = this.compile(objNode, { slots: sc.slots, depth: sc.depth + 1 });
+      f = (fr) => (obj(fr) as Record<string, unknown>)[field];
+    }
+    this.#recordPath(n, sc, f);
+    return f;
+  }
+
+  #index(n: CelNode, sc: Scope): Fn {
+    const [objNode, idxNode] = n.args as [CelNode, CelNode];
+    const t = typeName(objNode);
+    if (!t.startsWith('list<') || typeName(idxNode) !== 'int') {
+      throw new Unsupported(`index on ${t}`);
+    }
+    const obj = this.compile(objNode, sc);
+    const idx = this.compile(idxNode, sc);
+    return (fr) => {
+      const l = obj(fr) as readonly unknown[];
+      const i = idx(fr) as number;
+      if (i < 0 || i >= l.length) {
+        fail(`index ${i} out of range`);
+      }
+      return l[i];
+    };
+  }
+
+  #logic(n: CelNode, sc: Scope): Fn {
+    const [l, r] = (n.args as CelNode[]).map((x) => this.compile(x, sc)) as [Fn, Fn];
+    const decisive = n.op === '||';
+    // CEL is commutative on errors: false && error is false, true || error is true, either order.
+    return (fr) => {
+      let lv: unknown;
+      try {
+        lv = l(fr);
+      } catch (e) {
+        if (r(fr) === decisive) {
+          return decisive;
+        }
+        throw e;
+      }
+      if (lv === decisive) {
+        return decisive;
+      }
+      return r(fr);
+    };
+  }
+
+  #binary(n: CelNode, sc: Scope): Fn {
+    const [ln, rn] = n.args as [CelNode, CelNode];
+    const lt = typeName(ln);
+    const rt = typeName(rn);
+    const l = this.compile(ln, sc);
+    const r = this.compile(rn, sc);
+    const numeric = (lt === 'int' || lt === 'double') && (rt === 'int' || rt === 'double');
+    const bothInt = lt === 'int' && rt === 'int';
+    switch (n.op) {
+      case '==':
+      case '!=': {
+        if (!isPrimitive(lt) || !isPrimitive(rt)) {
+          throw new Unsupported('equality on aggregates');
+        }
+        const eq = n.op === '==';
+        return (fr) => (l(fr) === r(fr)) === eq;
+      }
+      case '<':
+      case '<=':
+      case '>':
+      case '>=': {
+        if (!(numeric || (lt === 'string' && rt === 'string'))) {
+          throw new Unsupported('ordering');
+        }
+        switch (n.op) {
+          case '<':
+            return (fr) => (l(fr) as number) < (r(fr) as number);
+          case '<=':
+            return (fr) => (l(fr) as number) <= (r(fr) as number);
+          case '>':
+            return (fr) => (l(fr) as number) > (r(fr) as number);
+          case '>=':
+            return (fr) => (l(fr) as number) >= (r(fr) as number);
+        }
+        break;
+      }
+      case '+':
+        if (bothInt) {
+          return (fr) => checkInt((l(fr) as number) + (r(fr) as number));
+        }
+        if (lt === 'double' && rt === 'double') {
+          return (fr) => (l(fr) as number) + (r(fr) as number);
+        }
+        if (lt === 'string' && rt === 'string') {
+          return (fr) => (l(fr) as string) + (r(fr) as string);
+        }
+        if (lt.startsWith('list<') && rt.startsWith('list<')) {
+          return (fr) => [...(l(fr) as unknown[]), ...(r(fr) as unknown[])];
+        }
+        break;
+      case '-':
+      case '*':
+        if (bothInt) {
+          return n.op === '-'
+            ? (fr) => checkInt((l(fr) as number) - (r(fr) as number))
+            : (fr) => checkInt((l(fr) as number) * (r(fr) as number));
+        }
+        if (lt === 'double' && rt === 'double') {
+          return n.op === '-'
+            ? (fr) => (l(fr) as number) - (r(fr) as number)
+            : (fr) => (l(fr) as number) * (r(fr) as number);
+        }
+        break;
+      case '/':
+        if (bothInt) {
+          return (fr) => {
+            const b = r(fr) as number;
+            if (b === 0) {
+              fail('division by zero');
+            }
+            return checkInt(Math.trunc((l(fr) as number) / b));
+          };
+        }
+        if (lt === 'double' && rt === 'double') {
+          return (fr) => (l(fr) as number) / (r(fr) as number);
+        }
+        break;
+      case '%':
+        if (bothInt) {
+          return (fr) => {
+            const b = r(fr) as number;
+            if (b === 0) {
+              fail('modulus by zero');
+            }
+            return (l(fr) as number) % b;
+          };
+        }
+        break;
+    }
+    throw new Unsupported(`${n.op} on ${lt}, ${rt}`);
+  }
+
+  #in(n: CelNode, sc: Scope): Fn {
+    const [ln, rn] = n.args as [CelNode, CelNode];
+    const l = this.compile(ln, sc);
+    const rt = typeName(rn);
+    if (rt === 'Watchlist') {
+      const r = this.compile(rn, sc);
+      return (fr) => (r(fr) as WatchlistRef).list?.has(l(fr) as string) ?? false;
+    }
+    if (!rt.startsWith('list<') || !isPrimitive(typeName(ln))) {
+      throw new Unsupported(`in ${rt}`);
+    }
+    if (rn.op === 'list' && (rn.args as CelNode[]).every((x) => x.op === 'value')) {
+      const set = new Set(
+        (rn.args as CelNode[]).map((x) => (typeof x.args === 'bigint' ? Number(x.args) : x.args)),
+      );
+      return (fr) => set.has(l(fr));
+    }
+    const r = this.compile(rn, sc);
+    return (fr) => (r(fr) as readonly unknown[]).includes(l(fr));
+  }
+
+  #literal(n: CelNode | undefined): string | number | undefined {
+    if (n?.op !== 'value') {
+      return undefined;
+    }
+    const a = n.args;
+    return typeof a === 'string' || typeof a === 'number' ? a : undefined;
+  }
+
+  #call(n: CelNode, sc: Scope): Fn {
+    const [name, argNodes] = n.args as [string, CelNode[]];
+    const args = argNodes.map((x) => this.compile(x, sc));
+    const [a, b, c] = args;
+    const label = n.input.slice(n.start, n.end);
+    switch (name) {
+      case 'size': {
+        const t = typeName(argNodes[0]!);
+        if (t === 'string') {
+          return (fr) => codePoints(a!(fr) as string);
+        }
+        if (t.startsWith('list<')) {
+          return (fr) => (a!(fr) as readonly unknown[]).length;
+        }
+        break;
+      }
+      case 'hsIn': {
+        const lits =
+          argNodes[1]!.op === 'list' ? (argNodes[1]!.args as CelNode[]).map((x) => this.#literal(x)) : [];
+        if (lits.length > 0 && lits.every((x) => typeof x === 'string')) {
+          const prefixes = lits;
+          return (fr) => hsIn(a!(fr) as string, prefixes);
+        }
+        return (fr) => hsIn(a!(fr) as string, b!(fr) as string[]);
+      }
+      case 'hsChapter':
+        return (fr) => (a!(fr) as string).slice(0, 2);
+      case 'hsHeading':
+        return (fr) => (a!(fr) as string).slice(0, 4);
+      case 'fuzzy':
+        return this.#fuzzy(argNodes[0]!, a!, argNodes[1]!, b!, c!, label, sc);
+      case 'fuzzyScore':
+        return this.#fuzzyScore(a!, argNodes[1]!, b!);
+      case 'inWatchlist':
+      case 'watchlistScore': {
+        if (name === 'watchlistScore') {
+          return (fr) => Math.max(0, lookup(fr, a!(fr) as string, b!(fr) as string, Number.MIN_VALUE));
+        }
+        const score: Fn =
+          args.length === 3
+            ? (fr) => lookup(fr, a!(fr) as string, b!(fr) as string, c!(fr) as number)
+            : (fr) => lookup(fr, a!(fr) as string, b!(fr) as string, undefined);
+        if (sc.depth === 0) {
+          this.#probe(label, (fr, out) => {
+            const s = score(fr) as number;
+            if (s >= 0) {
+              out.push({ label, value: Math.round(s * 1000) / 1000 });
+            }
+          });
+        }
+        return (fr) => (score(fr) as number) >= 0;
+      }
+      case 'watchlist':
+        return (fr) => new WatchlistRef(fr.rt.watchlists.get(a!(fr) as string));
+      case 'inGroup':
+        return (fr) => fr.rt.groups.has(b!(fr) as string, a!(fr) as string);
+      default:
+        break;
+    }
+    throw new Unsupported(`function ${name}`);
+  }
+
+  #fuzzyScore(value: Fn, queryNode: CelNode, query: Fn): Fn {
+    const lit = this.#literal(queryNode);
+    if (typeof lit === 'string') {
+      const q = normalizeName(lit);
+      return (fr) => fuzzyScoreNormalized(nameOf(fr, value(fr) as string), q);
+    }
+    return (fr) => fuzzyScoreNormalized(nameOf(fr, value(fr) as string), nameOf(fr, query(fr) as string));
+  }
+
+  #fuzzy(
+    _valueNode: CelNode,
+    value: Fn,
+    queryNode: CelNode,
+    query: Fn,
+    threshold: Fn,
+    label: string,
+    sc: Scope,
+  ): Fn {
+    const score = this.#fuzzyScore(value, queryNode, query);
+    if (sc.depth === 0) {
+      this.#probe(label, (fr, out) =>
+        out.push({ label, value: Math.round((score(fr) as number) * 1000) / 1000 }),
+      );
+    }
+    return (fr) => (score(fr) as number) >= (threshold(fr) as number);
+  }
+
+  #rcall(n: CelNode, sc: Scope): Fn {
+    const [name, recvNode, argNodes] = n.args as [string, CelNode, CelNode[]];
+    const rt = typeName(recvNode);
+    if (rt.startsWith('list<') && ['exists', 'all', 'exists_one', 'filter', 'map'].includes(name)) {
+      return this.#macro(n, name, recvNode, argNodes, sc);
+    }
+    const recv = this.compile(recvNode, sc);
+    const args = argNodes.map((x) => this.compile(x, sc));
+    const [a, b] = args;
+    if (rt === 'string') {
+      const lit = this.#literal(argNodes[0]);
+      switch (name) {
+        case 'startsWith':
+          if (typeof lit === 'string') {
+            return (fr) => (recv(fr) as string).startsWith(lit);
+          }
+          return (fr) => (recv(fr) as string).startsWith(a!(fr) as string);
+        case 'endsWith':
+          return (fr) => (recv(fr) as string).endsWith(a!(fr) as string);
+        case 'contains':
+          return (fr) => (recv(fr) as string).includes(a!(fr) as string);
+        case 'matches': {
+          if (typeof lit !== 'string') {
+            break;
+          }
+          let re: RegExp;
+          try {
+            re = new RegExp(lit);
+          } catch {
+            break;
+          }
+          return (fr) => re.test(recv(fr) as string);
+        }
+        case 'size':
+          return (fr) => codePoints(recv(fr) as string);
+        case 'lowerAscii':
+          return (fr) => (recv(fr) as string).toLowerCase();
+        case 'upperAscii':
+          return (fr) => (recv(fr) as string).toUpperCase();
+        case 'trim':
+          return (fr) => (recv(fr) as string).trim();
+        case 'fuzzy':
+          return this.#fuzzy(recvNode, recv, argNodes[0]!, a!, b!, n.input.slice(n.start, n.end), sc);
+        default:
+          break;
+      }
+    }
+    if (rt.startsWith('list<') && name === 'size') {
+      return (fr) => (recv(fr) as readonly unknown[]).length;
+    }
+    throw new Unsupported(`method ${name} on ${rt}`);
+  }
+
+  #macro(n: CelNode, name: string, recvNode: CelNode, argNodes: CelNode[], sc: Scope): Fn {
+    const iterNode = argNodes[0];
+    if (iterNode?.op !== 'id' || (name === 'map' ? argNodes.length !== 2 : argNodes.length !== 2)) {
+      throw new Unsupported(`macro ${name}`);
+    }
+    const list = this.compile(recvNode, sc);
+    const slot = this.#slots++;
+    const inner: Scope = {
+      slots: new Map([...sc.slots, [iterNode.args as string, slot]]),
+      depth: sc.depth + 1,
+    };
+    const body = this.compile(argNodes[1]!, inner);
+    switch (name) {
+      case 'exists': {
+        const f: Fn = (fr) => {
+          const l = list(fr) as readonly unknown[];
+          const loc = fr.locals;
+          let err: Error | undefined;
+          for (let i = 0; i < l.length; i++) {
+            loc[slot] = l[i];
+            try {
+              if (body(fr) === true) {
+                return true;
+              }
+            } catch (e) {
+              err ??= e as Error;
+            }
+          }
+          if (err !== undefined) {
+            throw err;
+          }
+          return false;
+        };
+        if (sc.depth === 0) {
+          this.#explainExists(n, recvNode, iterNode.args as string, list, slot, body, sc);
+        }
+        return f;
+      }
+      case 'all':
+        return (fr) => {
+          const l = list(fr) as readonly unknown[];
+          let err: Error | undefined;
+          for (let i = 0; i < l.length; i++) {
+            fr.locals[slot] = l[i];
+            try {
+              if (body(fr) === false) {
+                return false;
+              }
+            } catch (e) {
+              err ??= e as Error;
+            }
+          }
+          if (err !== undefined) {
+            throw err;
+          }
+          return true;
+        };
+      case 'exists_one':
+        return (fr) => {
+          const l = list(fr) as readonly unknown[];
+          let count = 0;
+          for (let i = 0; i < l.length; i++) {
+            fr.locals[slot] = l[i];
+            if (body(fr) === true) {
+              count++;
+            }
+          }
+          return count === 1;
+        };
+      case 'filter':
+        return (fr) => {
+          const l = list(fr) as readonly unknown[];
+          const out: unknown[] = [];
+          for (let i = 0; i < l.length; i++) {
+            fr.locals[slot] = l[i];
+            if (body(fr) === true) {
+              out.push(l[i]);
+            }
+          }
+          return out;
+        };
+      case 'map':
+        return (fr) => {
+          const l = list(fr) as readonly unknown[];
+          const out: unknown[] = [];
+          for (let i = 0; i < l.length; i++) {
+            fr.locals[slot] = l[i];
+            out.push(body(fr));
+          }
+          return out;
+        };
+      default:
+        throw new Unsupported(`macro ${name}`);
+    }
+  }
+
+  /** On a hit, name the first element that satisfied `exists` and the fields the predicate read. */
+  #explainExists(
+    n: CelNode,
+    recvNode: CelNode,
+    iterVar: string,
+    list: Fn,
+    slot: number,
+    body: Fn,
+    sc: Scope,
+  ): void {
+    const listPath = this.#pathOf(recvNode, sc) ?? recvNode.input.slice(recvNode.start, recvNode.end);
+    const fields = new Set<string>();
+    collectFields(n, iterVar, fields);
+    const label = `${listPath}.exists(${iterVar}, …)`;
+    this.#probe(label, (fr, out) => {
+      const l = list(fr) as readonly unknown[];
+      for (let i = 0; i < l.length; i++) {
+        fr.locals[slot] = l[i];
+        let ok = false;
+        try {
+          ok = body(fr) === true;
+        } catch {
+          ok = false;
+        }
+        if (ok) {
+          const el = l[i];
+          if (fields.size === 0 || typeof el !== 'object' || el === null) {
+            out.push({ label: `${listPath}[${i}]`, value: el as TriggerValue['value'] });
+          } else {
+            for (const f of [...fields].sort()) {
+              out.push({
+                label: `${listPath}[${i}].${f}`,
+                value: (el as Record<string, unknown>)[f] as TriggerValue['value'],
+              });
+            }
+          }
+          return;
+        }
+      }
+    });
+  }
+}
+
+/** Fields read directly on the iteration variable (`g.hsCode`) inside a macro body. */
+function collectFields(n: unknown, iterVar: string, out: Set<string>): void {
+  if (typeof n !== 'object' || n === null) {
+    return;
+  }
+  if (Array.isArray(n)) {
+    for (const x of n) {
+      collectFields(x, iterVar, out);
+    }
+    return;
+  }
+  const node = n as CelNode;
+  if (node.op === '.') {
+    const [obj, field] = node.args as [CelNode, string];
+    if (obj.op === 'id' && obj.args === iterVar) {
+      out.add(field);
+      return;
+    }
+  }
+  if ('args' in node) {
+    collectFields(node.args, iterVar, out);
+  }
+}
+
+/** Compiles a checked boolean expression, or returns undefined when it uses a construct not compiled. */
+export function compileCel(ast: CelNode): CompiledCel | undefined {
+  const c = new Compiler();
+  let root: Fn;
+  try {
+    root = c.compile(ast, { slots: new Map(), depth: 0 });
+  } catch (e) {
+    if (e instanceof Unsupported) {
+      return undefined;
+    }
+    throw e;
+  }
+  const probes = c.probes;
+  return {
+    evaluate: (fr) => root(fr) === true,
+    explain: (fr) => {
+      const out: TriggerValue[] = [];
+      for (const p of probes) {
+        try {
+          p(fr, out);
+        } catch {
+          // A probe whose value is an error (index out of range) simply explains nothing.
+        }
+      }
+      return out;
+    },
+  };
+}

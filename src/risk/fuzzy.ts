@@ -1,0 +1,383 @@
+/**
+ * Fuzzy matching of operator names and addresses for watchlists and rules. A name is normalised once
+ * (transliterated to ASCII, lower case, punctuation and legal-form words dropped) into tokens; two names
+ * are compared token by token, order-insensitively, tolerating one typo per word, into a score in [0, 1].
+ *
+ * The score is defined so that a name can only score above zero when at least one of its words is
+ * within one edit of a word of the other name (or the names run together without spaces are equal): that "anchor"
+ * condition is what lets `watchlist.ts` find every candidate through a deletion-neighbourhood index
+ * instead of scanning a list of 100,000 names.
+ */
+import anyAscii from 'any-ascii';
+
+/**
+ * Words that say what kind of company it is, not which one (legal forms in the main trading languages,
+ * after transliteration: "ООО" becomes "ooo"). Dropping them stops "Acme Ltd" and "Acme GmbH" differing.
+ */
+export const LEGAL_FORM_WORDS: ReadonlySet<string> = new Set([
+  'ab',
+  'ag',
+  'as',
+  'asa',
+  'bhd',
+  'bv',
+  'bvba',
+  'cia',
+  'co',
+  'company',
+  'corp',
+  'corporation',
+  'cv',
+  'eirl',
+  'eood',
+  'ek',
+  'gmbh',
+  'gbr',
+  'inc',
+  'incorporated',
+  'jsc',
+  'kft',
+  'kg',
+  'kk',
+  'llc',
+  'llp',
+  'lp',
+  'ltd',
+  'ltda',
+  'limited',
+  'mbh',
+  'nv',
+  'oao',
+  'ojsc',
+  'ooo',
+  'oy',
+  'oyj',
+  'pao',
+  'pjsc',
+  'plc',
+  'pte',
+  'pty',
+  'pvt',
+  'sa',
+  'sae',
+  'sal',
+  'sarl',
+  'sas',
+  'sdn',
+  'se',
+  'spa',
+  'sp',
+  'sro',
+  'srl',
+  'tov',
+  'ug',
+  'zao',
+  'zrt',
+  'the',
+  'and',
+  'of',
+]);
+
+/** A name after normalisation: its words and the words run together (for "BrightElectronics"). */
+export interface NormalizedName {
+  /** Words as written (in ASCII, lower case). */
+  readonly tokens: readonly string[];
+  /** The spelling skeleton of each word, same order. */
+  readonly skeletons: readonly string[];
+  readonly joined: string;
+  readonly joinedSkeleton: string;
+  /** Sum of token lengths: the weight of the whole name in coverage scores. */
+  readonly weight: number;
+}
+
+const EMPTY_NAME: NormalizedName = Object.freeze({
+  tokens: Object.freeze([]),
+  skeletons: Object.freeze([]),
+  joined: '',
+  joinedSkeleton: '',
+  weight: 0,
+});
+
+/**
+ * A spelling skeleton of a word, so that the usual ways one name is written in Latin letters after
+ * transliteration compare equal or one edit apart: "Брайт Электроникс" gives "brayt elektroniks",
+ * which must meet "Bright Electronics". Hard c/k/q, ph/f, w/v, y/i, z/s, silent gh and doubled
+ * letters are folded. Both sides of every comparison go through it, so nothing is lost by folding.
+ */
+export function spellingSkeleton(word: string): string {
+  const s = word
+    .replace(/sch/g, 'sh')
+    .replace(/tch/g, 'ch')
+    .replace(/gh/g, '')
+    .replace(/ph/g, 'f')
+    .replace(/kh/g, 'h')
+    .replace(/ck/g, 'k')
+    .replace(/c(?!h)/g, 'k')
+    .replace(/q/g, 'k')
+    .replace(/x/g, 'ks')
+    .replace(/[yj]/g, 'i')
+    .replace(/w/g, 'v')
+    .replace(/z/g, 's');
+  return s.replace(/(.)\1+/g, '$1');
+}
+
+/**
+ * Recently normalised names: one consignment's names are looked up by many rules and lists, and
+ * normalising (transliteration, skeletons) costs more than the lookups themselves. Bounded, and the
+ * values are pure functions of the key, so the cache never changes a result.
+ */
+const recent = new Map<string, NormalizedName>();
+const RECENT_MAX = 4096;
+
+/** Normalises a name or address: transliteration, case, punctuation, legal forms, duplicate words. */
+export function normalizeName(text: string): NormalizedName {
+  let n = recent.get(text);
+  if (n === undefined) {
+    n = normalizeUncached(text);
+    if (recent.size >= RECENT_MAX) {
+      recent.clear();
+    }
+    recent.set(text, n);
+  }
+  return n;
+}
+
+function normalizeUncached(text: string): NormalizedName {
+  if (text.length === 0) {
+    return EMPTY_NAME;
+  }
+  // anyAscii covers diacritics, Cyrillic, Greek and most other scripts; apostrophes it emits for soft
+  // signs ("Shen'chzhen'") are dropped so the word stays one word.
+  // Plain ASCII (most names) skips the transliteration table.
+  const ascii = (/^[\x00-\x7f]*$/.test(text) ? text : anyAscii(text)).toLowerCase().replace(/['`]/g, '');
+  const raw = ascii.split(/[^a-z0-9]+/);
+  const tokens: string[] = [];
+  const skeletons: string[] = [];
+  let weight = 0;
+  for (const t of raw) {
+    if (t.length === 0 || LEGAL_FORM_WORDS.has(t) || tokens.includes(t)) {
+      continue;
+    }
+    tokens.push(t);
+    skeletons.push(/^[0-9]+$/.test(t) ? t : spellingSkeleton(t));
+    weight += t.length;
+  }
+  if (tokens.length === 0) {
+    return EMPTY_NAME;
+  }
+  return { tokens, skeletons, joined: tokens.join(''), joinedSkeleton: skeletons.join(''), weight };
+}
+
+/** Optimal string alignment distance (Levenshtein plus adjacent transpositions), stopping above `max`. */
+export function osaDistance(a: string, b: string, max = Infinity): number {
+  if (a === b) {
+    return 0;
+  }
+  const n = a.length;
+  const m = b.length;
+  if (Math.abs(n - m) > max) {
+    return max + 1;
+  }
+  let prev2 = new Array<number>(m + 1).fill(0);
+  let prev = Array.from({ length: m + 1 }, (_, j) => j);
+  let cur = new Array<number>(m + 1).fill(0);
+  for (let i = 1; i <= n; i++) {
+    cur[0] = i;
+    let rowMin = i;
+    for (let j = 1; j <= m; j++) {
+      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
+      let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+      if (
+        i > 1 &&
+        j > 1 &&
+        a.charCodeAt(i - 1) === b.charCodeAt(j - 2) &&
+        a.charCodeAt(i - 2) === b.charCodeAt(j - 1)
+      ) {
+        v = Math.min(v, prev2[j - 2]! + 1);
+      }
+      cur[j] = v;
+      if (v < rowMin) {
+        rowMin = v;
+      }
+    }
+    if (rowMin > max) {
+      return max + 1;
+    }
+    const t = prev2;
+    prev2 = prev;
+    prev = cur;
+    cur = t;
+  }
+  return prev[m]!;
+}
+
+/** Jaro-Winkler similarity: the usual measure for short names, rewarding a shared beginning. */
+export function jaroWinkler(a: string, b: string): number {
+  if (a === b) {
+    return 1;
+  }
+  const la = a.length;
+  const lb = b.length;
+  if (la === 0 || lb === 0) {
+    return 0;
+  }
+  const window = Math.max(0, Math.floor(Math.max(la, lb) / 2) - 1);
+  const matchedB = new Uint8Array(lb);
+  const matchA: number[] = [];
+  for (let i = 0; i < la; i++) {
+    const lo = Math.max(0, i - window);
+    const hi = Math.min(lb - 1, i + window);
+    const c = a.charCodeAt(i);
+    for (let j = lo; j <= hi; j++) {
+      if (matchedB[j] === 0 && b.charCodeAt(j) === c) {
+        matchedB[j] = 1;
+        matchA.push(c);
+        break;
+      }
+    }
+  }
+  const m = matchA.length;
+  if (m === 0) {
+    return 0;
+  }
+  let k = 0;
+  let transpositions = 0;
+  for (let j = 0; j < lb; j++) {
+    if (matchedB[j] === 1) {
+      if (b.charCodeAt(j) !== matchA[k]) {
+        transpositions++;
+      }
+      k++;
+    }
+  }
+  const jaro = (m / la + m / lb + (m - transpositions / 2) / m) / 3;
+  let prefix = 0;
+  const maxPrefix = Math.min(4, la, lb);
+  while (prefix < maxPrefix && a.charCodeAt(prefix) === b.charCodeAt(prefix)) {
+    prefix++;
+  }
+  return jaro + prefix * 0.1 * (1 - jaro);
+}
+
+/**
+ * Similarity of two words: 1 when equal; for a single typo (one insertion, deletion, substitution or
+ * swap of neighbours) in words of four letters or more, their Jaro-Winkler similarity; otherwise 0.
+ * Short words must match exactly: one edit in "abc" makes a different word.
+ */
+export function tokenSimilarity(a: string, b: string): number {
+  if (a === b) {
+    return 1;
+  }
+  if (a.length < 4 || b.length < 4) {
+    return 0;
+  }
+  return withinOneEdit(a, b) ? jaroWinkler(a, b) : 0;
+}
+
+/** `osaDistance(a, b) <= 1` in one pass without allocating: this runs for every pair of words compared. */
+export function withinOneEdit(a: string, b: string): boolean {
+  const la = a.length;
+  const lb = b.length;
+  if (la === lb) {
+    let i = 0;
+    while (i < la && a.charCodeAt(i) === b.charCodeAt(i)) {
+      i++;
+    }
+    if (i >= la - 1) {
+      return true;
+    }
+    // Substitution at i, or the neighbours at i and i + 1 swapped.
+    if (a.slice(i + 1) === b.slice(i + 1)) {
+      return true;
+    }
+    return (
+      a.charCodeAt(i) === b.charCodeAt(i + 1) &&
+      a.charCodeAt(i + 1) === b.charCodeAt(i) &&
+      a.slice(i + 2) === b.slice(i + 2)
+    );
+  }
+  if (Math.abs(la - lb) !== 1) {
+    return false;
+  }
+  const [long, short] = la > lb ? [a, b] : [b, a];
+  let i = 0;
+  while (i < short.length && long.charCodeAt(i) === short.charCodeAt(i)) {
+    i++;
+  }
+  return long.slice(i + 1) === short.slice(i);
+}
+
+/** Share of `of`'s weight covered by its best-matching words in `by` (each word length-weighted). */
+function coverage(of: NormalizedName, by: NormalizedName): number {
+  let covered = 0;
+  for (let i = 0; i < of.tokens.length; i++) {
+    const t = of.tokens[i]!;
+    const ts = of.skeletons[i]!;
+    let best = 0;
+    for (let j = 0; j < by.tokens.length; j++) {
+      const s = Math.max(tokenSimilarity(t, by.tokens[j]!), tokenSimilarity(ts, by.skeletons[j]!));
+      if (s > best) {
+        best = s;
+        if (s === 1) {
+          break;
+        }
+      }
+    }
+    covered += t.length * best;
+  }
+  return covered / of.weight;
+}
+
+/**
+ * How well `value` (a name from a filing) matches `query` (a listed name or the name in a rule), in
+ * [0, 1]. Mostly how much of the query is found in the value (so "Shenzhen Bright Electronics Co"
+ * matches "Bright Electronics" well), a little how much of the value is explained by the query (so
+ * the value with fewer extra words ranks first), or the two run together without spaces.
+ */
+export function fuzzyScoreNormalized(value: NormalizedName, query: NormalizedName): number {
+  if (value.weight === 0 || query.weight === 0) {
+    return 0;
+  }
+  const tokenScore = 0.85 * coverage(query, value) + 0.15 * coverage(value, query);
+  // Run-together names ("BrightElectronics") must match exactly: indexing every one-edit variant of
+  // whole names would cost more than the rare typo inside a run-together name is worth.
+  const joinedScore = value.joined === query.joined || value.joinedSkeleton === query.joinedSkeleton ? 1 : 0;
+  return Math.min(1, Math.max(tokenScore, joinedScore));
+}
+
+/** `fuzzyScoreNormalized` on raw text. */
+export function fuzzyScore(value: string, query: string): number {
+  return fuzzyScoreNormalized(normalizeName(value), normalizeName(query));
+}
+
+/**
+ * The words a name is looked up or indexed under: its words and their skeletons. Two names whose
+ * token score is above zero share a deletion key of these; run-together names are matched exactly.
+ */
+export function anchorWords(n: NormalizedName): string[] {
+  const out: string[] = [];
+  const add = (w: string): void => {
+    if (!out.includes(w)) {
+      out.push(w);
+    }
+  };
+  n.tokens.forEach(add);
+  n.skeletons.forEach(add);
+  return out;
+}
+
+/** The word itself and every string one deletion away: two words within one edit share one of these. */
+export function deletionKeys(token: string): string[] {
+  const keys = [token];
+  if (token.length < 4) {
+    // Short words only match exactly (see tokenSimilarity), so they need no neighbourhood.
+    return keys;
+  }
+  for (let i = 0; i < token.length; i++) {
+    const k = token.slice(0, i) + token.slice(i + 1);
+    if (!keys.includes(k)) {
+      keys.push(k);
+    }
+  }
+  return keys;
+}

@@ -1,0 +1,25 @@
+/**
+ * The risk engine's public surface: rule model, compiler and typed environment, watchlists and fuzzy
+ * matching, the rule index and `assess`. Pure and I/O-free; storage, events and HTTP wire onto these.
+ */
+export * from './activation.ts';
+export { CelRuntimeError, type EvalFrame, type TriggerValue } from './cel-compiler.ts';
+export * from './country-groups.ts';
+export * from './engine.ts';
+export * from './fuzzy.ts';
+export * from './rule.ts';
+export { chooseDiscriminator, estimatedPassRate, type Discriminator, type KeyTest } from './rule-analysis.ts';
+export * from './rule-compiler.ts';
+export {
+  createCelEnvironment,
+  createRuleRuntime,
+  hsIn,
+  RULE_FUNCTIONS,
+  RULE_TYPES,
+  RULE_VARIABLES,
+  ruleCheckingEnvironment,
+  toCelActivation,
+  type RuleRuntime,
+} from './rule-environment.ts';
+export { RuleIndex } from './rule-index.ts';
+export * from './watchlist.ts';

@@ -1,0 +1,238 @@
+/**
+ * The typed environment rules are written against: the CEL types of the activation (activation.ts),
+ * the variables, and the trade helper functions, declared once for @marcbachmann/cel-js so a rule is
+ * type-checked when saved. The same declarations drive the library's own evaluator (used as the
+ * reference and fallback evaluator) and the conversion of an activation into the library's value
+ * representation (class instances, BigInt for int).
+ */
+import { Environment } from '@marcbachmann/cel-js';
+import { countryGroups, type CountryGroups } from './country-groups.ts';
+import { fuzzyScore } from './fuzzy.ts';
+import type { RuleActivation } from './activation.ts';
+import { DEFAULT_FUZZY_THRESHOLD, WatchlistRegistry, type Watchlist } from './watchlist.ts';
+
+/** Fields of each object type a rule can see, as CEL type names. */
+export const RULE_TYPES = {
+  OperatorProfile: {
+    known: 'bool',
+    aeo: 'bool',
+    aeoType: 'string',
+    controls: 'int',
+    irregularities: 'int',
+    seizures: 'int',
+    irregularityRate: 'double',
+    firstSeen: 'string',
+    daysKnown: 'int',
+  },
+  Address: { street: 'string', city: 'string', postcode: 'string', country: 'string', text: 'string' },
+  Party: {
+    name: 'string',
+    eori: 'string',
+    country: 'string',
+    address: 'Address',
+    profile: 'OperatorProfile',
+  },
+  TransportDocument: { type: 'string', ref: 'string' },
+  Transport: {
+    mode: 'string',
+    meansId: 'string',
+    conveyanceRef: 'string',
+    nationality: 'string',
+    routing: 'list<string>',
+    estimatedDeparture: 'string',
+    estimatedArrival: 'string',
+    transitHours: 'double',
+    shortHaul: 'bool',
+    containerised: 'bool',
+  },
+  Consignment: {
+    transportDocument: 'TransportDocument',
+    masterTransportDocument: 'TransportDocument',
+    previousMrn: 'string',
+    split: 'bool',
+    placeOfLoading: 'string',
+    placeOfUnloading: 'string',
+    loadingCountry: 'string',
+    unloadingCountry: 'string',
+    routing: 'list<string>',
+    origin: 'string',
+    origins: 'list<string>',
+    goodsCount: 'int',
+    containerCount: 'int',
+  },
+  GoodsItem: {
+    hsCode: 'string',
+    chapter: 'string',
+    heading: 'string',
+    description: 'string',
+    grossMassKg: 'double',
+    packageType: 'string',
+    packageCount: 'int',
+    value: 'double',
+    currency: 'string',
+    origin: 'string',
+    valuePerKg: 'double',
+  },
+  Container: { id: 'string', seals: 'list<string>' },
+  Filing: {
+    filingType: 'string',
+    lrn: 'string',
+    officeOfFirstEntry: 'string',
+    declarant: 'Party',
+    carrier: 'Party',
+    consignmentCount: 'int',
+  },
+} as const satisfies Record<string, Record<string, string>>;
+
+/** The variables, by name, with their CEL types. */
+export const RULE_VARIABLES = {
+  filing: 'Filing',
+  transport: 'Transport',
+  consignment: 'Consignment',
+  goods: 'list<GoodsItem>',
+  consignor: 'Party',
+  consignee: 'Party',
+  declarant: 'Party',
+  carrier: 'Party',
+  notifyParty: 'Party',
+  containers: 'list<Container>',
+  container: 'Container',
+  valuePerKg: 'double',
+  totalValue: 'double',
+  totalMassKg: 'double',
+  totalPackages: 'int',
+  routing: 'list<string>',
+  hsCodes: 'list<string>',
+  operator: 'OperatorProfile',
+} as const satisfies Record<keyof RuleActivation, string>;
+
+export type RuleTypeName = keyof typeof RULE_TYPES;
+
+/** What helper functions need at evaluation time. */
+export interface RuleRuntime {
+  readonly watchlists: WatchlistRegistry;
+  readonly groups: CountryGroups;
+}
+
+export function createRuleRuntime(watchlists: WatchlistRegistry = new WatchlistRegistry()): RuleRuntime {
+  return { watchlists, groups: countryGroups };
+}
+
+/** Does the HS code start with any of the prefixes (chapters, headings, subheadings)? */
+export function hsIn(code: string, prefixes: readonly string[]): boolean {
+  for (const p of prefixes) {
+    if (code.startsWith(p)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** The CEL value `watchlist("name")`: a list handle that `in` looks up without scanning. */
+export class WatchlistRef {
+  readonly list: Watchlist | undefined;
+  constructor(list: Watchlist | undefined) {
+    this.list = list;
+  }
+}
+
+/** The helper functions: name, CEL signature, and the documentation line (docs/rules-language.md). */
+export const RULE_FUNCTIONS = [
+  ['hsIn(string, list<string>): bool', 'the HS code starts with one of the prefixes'],
+  ['hsChapter(string): string', 'the first two digits of an HS code'],
+  ['hsHeading(string): string', 'the first four digits of an HS code'],
+  ['fuzzy(string, string, double): bool', 'fuzzy name match score ≥ threshold'],
+  ['string.fuzzy(string, double): bool', 'method form of fuzzy'],
+  ['fuzzyScore(string, string): double', 'the fuzzy name match score in [0, 1]'],
+  ['inWatchlist(string, string): bool', 'value is on the named list (fuzzy lists: at the list threshold)'],
+  ['inWatchlist(string, string, double): bool', 'value is on the named fuzzy list at this threshold'],
+  ['watchlistScore(string, string): double', 'best score of the value against the named list'],
+  ['watchlist(string): Watchlist', 'the named list, for `value in watchlist("name")`'],
+  ['inGroup(string, string): bool', 'the country is in the named country group'],
+] as const;
+
+/** Library classes for each object type, so the library's evaluator can check values at run time. */
+const CEL_CLASSES: ReadonlyMap<string, new () => Record<string, unknown>> = new Map(
+  Object.keys(RULE_TYPES).map((name) => {
+    const holder = { [name]: class {} };
+    return [name, holder[name] as new () => Record<string, unknown>];
+  }),
+);
+
+function defineEnvironment(runtime: RuleRuntime | undefined): Environment {
+  let env = new Environment({ homogeneousAggregateLiterals: true });
+  for (const [name, fields] of Object.entries(RULE_TYPES)) {
+    env = env.registerType(name, { ctor: CEL_CLASSES.get(name)!, fields });
+  }
+  env = env.registerType('Watchlist', WatchlistRef);
+  for (const [name, type] of Object.entries(RULE_VARIABLES)) {
+    env = env.registerVariable(name, type);
+  }
+  // Type-checking needs the signatures only; evaluation without a runtime treats lists as empty.
+  const lists = runtime?.watchlists ?? new WatchlistRegistry();
+  const groups = runtime?.groups ?? countryGroups;
+  const fuzzyHandler = (v: string, q: string, t: number): boolean => fuzzyScore(v, q) >= t;
+  return env
+    .registerFunction('hsIn(string, list<string>): bool', hsIn)
+    .registerFunction('hsChapter(string): string', (c: string) => c.slice(0, 2))
+    .registerFunction('hsHeading(string): string', (c: string) => c.slice(0, 4))
+    .registerFunction('fuzzy(string, string, double): bool', fuzzyHandler)
+    .registerFunction('string.fuzzy(string, double): bool', fuzzyHandler)
+    .registerFunction('fuzzyScore(string, string): double', fuzzyScore)
+    .registerFunction('inWatchlist(string, string): bool', (l: string, v: string) => lists.has(l, v))
+    .registerFunction('inWatchlist(string, string, double): bool', (l: string, v: string, t: number) =>
+      lists.has(l, v, t),
+    )
+    .registerFunction(
+      'watchlistScore(string, string): double',
+      (l: string, v: string) => lists.get(l)?.score(v) ?? 0,
+    )
+    .registerFunction('watchlist(string): Watchlist', (l: string) => new WatchlistRef(lists.get(l)))
+    .registerOperator('string in Watchlist', (v: string, w: WatchlistRef) => w.list?.has(v) ?? false)
+    .registerFunction('inGroup(string, string): bool', (c: string, g: string) => groups.has(g, c));
+}
+
+let checkingEnvironment: Environment | undefined;
+
+/** The environment rules are type-checked against (helpers declared, no lists loaded). */
+export function ruleCheckingEnvironment(): Environment {
+  checkingEnvironment ??= defineEnvironment(undefined);
+  return checkingEnvironment;
+}
+
+/** An environment whose helpers consult `runtime`: the library's own evaluator, rule by rule. */
+export function createCelEnvironment(runtime: RuleRuntime): Environment {
+  return defineEnvironment(runtime);
+}
+
+/** The default fuzzy threshold, for the docs and method forms that omit it. */
+export const FUZZY_THRESHOLD_DEFAULT = DEFAULT_FUZZY_THRESHOLD;
+
+function toCelValue(value: unknown, type: string): unknown {
+  if (type === 'int') {
+    return BigInt(value as number);
+  }
+  if (type.startsWith('list<')) {
+    const inner = type.slice(5, -1);
+    return (value as readonly unknown[]).map((v) => toCelValue(v, inner));
+  }
+  const fields = (RULE_TYPES as Record<string, Record<string, string>>)[type];
+  if (fields === undefined) {
+    return value;
+  }
+  const obj = new (CEL_CLASSES.get(type)!)();
+  const src = value as Record<string, unknown>;
+  for (const [f, t] of Object.entries(fields)) {
+    obj[f] = toCelValue(src[f], t);
+  }
+  return obj;
+}
+
+/** The activation in the library's representation (typed objects, BigInt ints). */
+export function toCelActivation(act: RuleActivation): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, type] of Object.entries(RULE_VARIABLES)) {
+    out[name] = toCelValue(act[name as keyof RuleActivation], type);
+  }
+  return out;
+}

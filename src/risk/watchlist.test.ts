@@ -1,0 +1,77 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fuzzyScore } from './fuzzy.ts';
+import { parseWatchlistCsv, parseWatchlistNdjson, Watchlist } from './watchlist.ts';
+
+test('exact lists ignore case and spaces; HS lists match by prefix', () => {
+  const c = new Watchlist({ name: 'c', subject: 'container', entries: [{ value: 'MSCU 1234566' }] });
+  assert.equal(c.has('mscu1234566'), true);
+  assert.equal(c.has('MSCU1234567'), false);
+  const hs = new Watchlist({
+    name: 'h',
+    subject: 'hs-code',
+    entries: [{ value: '8517' }, { value: '930190' }],
+  });
+  assert.equal(hs.has('851713'), true);
+  assert.equal(hs.has('930100'), false);
+});
+
+test('fuzzy lists find typos, word order and transliterations, and report the entry', () => {
+  const l = new Watchlist({
+    name: 'n',
+    subject: 'operator-name',
+    entries: [
+      { value: 'Bright Electronics Ltd' },
+      { value: 'Acme Trading BV' },
+      { value: 'Nordic Timber AS' },
+    ],
+  });
+  assert.equal(l.bestMatch('Brigth Electronics Co')?.entry, 'Bright Electronics Ltd');
+  assert.equal(l.bestMatch('Timber Nordic')?.entry, 'Nordic Timber AS');
+  assert.equal(l.bestMatch('Брайт Электроникс')?.entry, 'Bright Electronics Ltd');
+  assert.equal(l.bestMatch('Completely Different'), undefined);
+});
+
+test('the indexed fuzzy lookup finds the same best match as scoring every entry', () => {
+  const words = [
+    'alpha',
+    'bravo',
+    'charlie',
+    'delta',
+    'echo',
+    'foxtrot',
+    'golf',
+    'hotel',
+    'india',
+    'juliet',
+    'kilo',
+  ];
+  let seed = 7;
+  const rnd = (): number => (seed = (seed * 48271) % 2147483647) / 2147483647;
+  const pick = (): string => words[Math.floor(rnd() * words.length)]!;
+  const names = Array.from({ length: 400 }, () => `${pick()} ${pick()}${rnd() < 0.5 ? ' trading' : ''}`);
+  const l = new Watchlist({
+    name: 'n',
+    subject: 'operator-name',
+    entries: names.map((value) => ({ value })),
+  });
+  for (let i = 0; i < 200; i++) {
+    const q = `${pick()} ${pick().slice(1)} ${rnd() < 0.3 ? 'trading' : ''}`;
+    let best = 0;
+    for (const n of names) {
+      best = Math.max(best, fuzzyScore(q, n));
+    }
+    const m = l.bestMatch(q, 0.7);
+    assert.equal(m?.score ?? 0, best >= 0.7 ? best : 0, q);
+  }
+});
+
+test('NDJSON and CSV bulk loading parse entries and report bad lines', () => {
+  const nd = parseWatchlistNdjson('{"value":"MSCU1234566","note":"seized"}\n"TGHU7654321"\n\n{"nope":1}\n');
+  assert.equal(nd.ok, false);
+  assert.deepEqual(nd.ok ? [] : nd.errors.map((e) => e.line), [4]);
+  const csv = parseWatchlistCsv('value,note\n"Bright Electronics, Ltd",watch\nAcme BV,\n');
+  assert.ok(csv.ok);
+  assert.deepEqual(csv.value, [{ value: 'Bright Electronics, Ltd', note: 'watch' }, { value: 'Acme BV' }]);
+  assert.equal(parseWatchlistCsv('name\nx').ok, false);
+});
