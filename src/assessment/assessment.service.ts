@@ -137,7 +137,8 @@ export class AssessmentService {
 
   /** Handles a `filing.ready` event; returns how many consignment assessments it stored (0 if done before). */
   async handleReady(event: ReadyEvent): Promise<number> {
-    const { db, risk } = this.#d;
+    const { risk } = this.#d;
+    const db = this.#d.db.forAuthority(event.authority);
     const row = await this.#d.filings.findByMrn(db, event.authority, event.mrn);
     if (row === undefined || row.status !== 'registered' || row.version !== event.version) {
       // Invalidated, or superseded by an amendment whose own event will be assessed.
@@ -190,7 +191,7 @@ export class AssessmentService {
       c.consignee,
       ...(c.notifyParty ? [c.notifyParty] : []),
     ]);
-    const ops = await this.#d.risk.operators(this.#d.db, row.authority, [
+    const ops = await this.#d.risk.operators(this.#d.db.forAuthority(row.authority), row.authority, [
       ...new Set([...parties, filing.declarant].map(operatorKey)),
     ]);
     const model = this.#d.model?.();
@@ -358,11 +359,22 @@ export class AssessmentService {
 
   /** The current assessment of each consignment, for the filer who lodged it or the authority's officials. */
   async current(actor: Actor, mrn: string): Promise<{ row: FilingRow; assessments: AssessmentRecord[] }> {
-    const row = await this.#d.filings.findByMrn(this.#d.db, actor.authority, mrn);
+    const row = await this.#d.filings.findByMrn(
+      this.#d.db.forAuthority(actor.authority),
+      actor.authority,
+      mrn,
+    );
     if (row === undefined || (actor.role === 'filer' && row.filer !== actor.subject)) {
       throw new VigilError('VIGIL_FILING_NOT_FOUND', `no filing ${mrn} is visible to you`);
     }
-    return { row, assessments: await this.#d.risk.currentAssessments(this.#d.db, actor.authority, mrn) };
+    return {
+      row,
+      assessments: await this.#d.risk.currentAssessments(
+        this.#d.db.forAuthority(actor.authority),
+        actor.authority,
+        mrn,
+      ),
+    };
   }
 
   /** An analyst confirms or dismisses a hit; dismissing every selecting hit revises the outcome. */
@@ -380,7 +392,7 @@ export class AssessmentService {
       throw new VigilError('VIGIL_FORBIDDEN', 'only analysts review hits');
     }
     const now = this.#d.clock.now();
-    return this.#d.db.transaction(async (tx) => {
+    return this.#d.db.forAuthority(actor.authority).transaction(async (tx) => {
       const row = await this.#d.filings.findByMrn(tx, actor.authority, mrn, true);
       if (row === undefined) {
         throw new VigilError('VIGIL_FILING_NOT_FOUND', `no filing ${mrn} is visible to you`);
@@ -453,7 +465,7 @@ export class AssessmentService {
       throw new VigilError('VIGIL_FORBIDDEN', 'only the filer answers a request for information');
     }
     const now = this.#d.clock.now();
-    return this.#d.db.transaction(async (tx) => {
+    return this.#d.db.forAuthority(actor.authority).transaction(async (tx) => {
       const row = await this.#d.filings.findByMrn(tx, actor.authority, mrn, true);
       if (row === undefined || (actor.role === 'filer' && row.filer !== actor.subject)) {
         throw new VigilError('VIGIL_FILING_NOT_FOUND', `no filing ${mrn} is visible to you`);

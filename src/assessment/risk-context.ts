@@ -63,16 +63,17 @@ export class RiskContextCache {
   }
 
   async #refresh(authority: string, entry: Entry | undefined): Promise<RiskContext> {
-    const stamp = await this.#repo.riskStamp(this.#db, authority);
+    const db = this.#db.forAuthority(authority);
+    const stamp = await this.#repo.riskStamp(db, authority);
     if (entry !== undefined && entry.stamp === stamp) {
       entry.checkedAt = Date.now();
       return entry.context;
     }
     const [rules, lists, stats, seed] = await Promise.all([
-      this.#repo.currentRules(this.#db, authority),
-      this.#repo.watchlistDefinitions(this.#db, authority),
-      this.#repo.unitValueStats(this.#db, authority),
-      this.#repo.randomSeed(this.#db, authority, newSeed(this.#clock.now()), this.#clock.now()),
+      this.#repo.currentRules(db, authority),
+      this.#repo.watchlistDefinitions(db, authority),
+      this.#repo.unitValueStats(db, authority),
+      this.#repo.randomSeed(db, authority, newSeed(this.#clock.now()), this.#clock.now()),
     ]);
     const watchlists = new WatchlistRegistry(lists.map((d) => new Watchlist(d)));
     const live = rules.filter((r) => r.status !== 'retired');

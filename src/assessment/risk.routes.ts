@@ -261,7 +261,11 @@ export const riskRoutes: FastifyPluginCallback<RiskRoutesOptions> = (app, opts, 
         );
       }
       const { row, assessments: list } = await assessments.current(actor, request.params.mrn);
-      const reviews = await opts.risk.reviewsOf(opts.db, actor.authority, row.mrn);
+      const reviews = await opts.risk.reviewsOf(
+        opts.db.forAuthority(actor.authority),
+        actor.authority,
+        row.mrn,
+      );
       return {
         mrn: row.mrn,
         filingVersion: row.version,
@@ -348,7 +352,7 @@ export const riskRoutes: FastifyPluginCallback<RiskRoutesOptions> = (app, opts, 
       const actor = actorOf(request);
       const q = parse(notificationsQuery, request.query, 'VIGIL_QUERY_INVALID');
       const items = await opts.risk.notifications(
-        opts.db,
+        opts.db.forAuthority(actor.authority),
         actor.authority,
         actor.role === 'filer' ? actor.subject : undefined,
         q.since,

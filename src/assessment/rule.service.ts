@@ -128,7 +128,7 @@ export class RuleService {
         },
       ]);
     }
-    const lists = await this.#d.risk.watchlists(this.#d.db, authority);
+    const lists = await this.#d.risk.watchlists(this.#d.db.forAuthority(authority), authority);
     const compiled = compileRule(r.condition, { watchlistNames: new Set(lists.map((l) => l.name)) });
     if (!compiled.ok) {
       const errors: FieldError[] = compiled.errors.map((e) => ({
@@ -172,7 +172,7 @@ export class RuleService {
     mustAnalyse(actor);
     const rule = await this.#validate(actor.authority, body);
     const now = this.#d.clock.now();
-    const saved = await this.#d.db.transaction(async (tx) => {
+    const saved = await this.#d.db.forAuthority(actor.authority).transaction(async (tx) => {
       await this.#d.risk.lockRule(tx, actor.authority, rule.id);
       if ((await this.#d.risk.currentRules(tx, actor.authority, rule.id)).length > 0) {
         throw new VigilError(
@@ -193,7 +193,7 @@ export class RuleService {
     mustAnalyse(actor);
     const rule = await this.#validate(actor.authority, body, id);
     const now = this.#d.clock.now();
-    const saved = await this.#d.db.transaction(async (tx) => {
+    const saved = await this.#d.db.forAuthority(actor.authority).transaction(async (tx) => {
       await this.#d.risk.lockRule(tx, actor.authority, id);
       const [current] = await this.#d.risk.currentRules(tx, actor.authority, id);
       if (current === undefined) {
@@ -209,13 +209,17 @@ export class RuleService {
 
   async list(actor: Actor, status?: string): Promise<StoredRule[]> {
     mustRead(actor);
-    const rules = await this.#d.risk.currentRules(this.#d.db, actor.authority);
+    const rules = await this.#d.risk.currentRules(this.#d.db.forAuthority(actor.authority), actor.authority);
     return status === undefined ? rules : rules.filter((r) => r.status === status);
   }
 
   async get(actor: Actor, id: string, version?: number): Promise<{ rule: StoredRule; versions: number[] }> {
     mustRead(actor);
-    const versions = await this.#d.risk.ruleVersions(this.#d.db, actor.authority, id);
+    const versions = await this.#d.risk.ruleVersions(
+      this.#d.db.forAuthority(actor.authority),
+      actor.authority,
+      id,
+    );
     const rule =
       version === undefined ? versions[versions.length - 1] : versions.find((v) => v.version === version);
     if (rule === undefined) {
@@ -283,7 +287,7 @@ export class RuleService {
     let added = 0;
     let after: { lodgedAt: Date; mrn: string } | undefined;
     for (;;) {
-      const page = await this.#d.filings.list(this.#d.db, {
+      const page = await this.#d.filings.list(this.#d.db.forAuthority(actor.authority), {
         authority: actor.authority,
         from: input.from,
         to: input.to,
@@ -345,13 +349,15 @@ export class RuleService {
     from: Date,
     to: Date,
   ): Promise<Map<string, { controlled: boolean; result?: string }>> {
-    const r = await this.#d.db.query<{ mrn: string; seq: number; result: string | null }>(
-      `SELECT t.mrn, t.seq, cr.result FROM control_task t
+    const r = await this.#d.db
+      .forAuthority(authority)
+      .query<{ mrn: string; seq: number; result: string | null }>(
+        `SELECT t.mrn, t.seq, cr.result FROM control_task t
          JOIN filing f ON f.mrn = t.mrn AND f.authority = t.authority
          LEFT JOIN control_result cr ON cr.task_id = t.id AND cr.superseded_by IS NULL
        WHERE t.authority = $1 AND f.lodged_at >= $2 AND f.lodged_at < $3 AND t.status <> 'cancelled'`,
-      [authority, from, to],
-    );
+        [authority, from, to],
+      );
     const m = new Map<string, { controlled: boolean; result?: string }>();
     for (const row of r.rows) {
       m.set(
@@ -376,7 +382,7 @@ export class RuleService {
     }
     const w = parsed.data;
     const now = this.#d.clock.now();
-    await this.#d.db.transaction(async (tx) => {
+    await this.#d.db.forAuthority(actor.authority).transaction(async (tx) => {
       await this.#d.risk.upsertWatchlist(tx, actor.authority, w, now);
       await this.#d.risk.replaceEntries(tx, actor.authority, w.name, w.entries);
     });
@@ -396,7 +402,7 @@ export class RuleService {
     replace: boolean,
   ): Promise<{ name: string; received: number }> {
     mustAnalyse(actor);
-    const lists = await this.#d.risk.watchlists(this.#d.db, actor.authority);
+    const lists = await this.#d.risk.watchlists(this.#d.db.forAuthority(actor.authority), actor.authority);
     if (!lists.some((l) => l.name === name)) {
       throw new VigilError('VIGIL_WATCHLIST_NOT_FOUND', `no watchlist '${name}'`);
     }
@@ -413,7 +419,7 @@ export class RuleService {
       );
     }
     const now = this.#d.clock.now();
-    await this.#d.db.transaction(async (tx) => {
+    await this.#d.db.forAuthority(actor.authority).transaction(async (tx) => {
       if (replace) {
         await this.#d.risk.replaceEntries(tx, actor.authority, name, parsed.value);
       } else {
@@ -427,7 +433,7 @@ export class RuleService {
 
   async watchlists(actor: Actor): Promise<unknown[]> {
     mustRead(actor);
-    return this.#d.risk.watchlists(this.#d.db, actor.authority);
+    return this.#d.risk.watchlists(this.#d.db.forAuthority(actor.authority), actor.authority);
   }
 
   /** Lookup of a value against a list, with the score: for analysts checking a name. */

@@ -363,7 +363,7 @@ export class ControlService {
 
   async list(actor: Actor, q: QueueQuery): Promise<QueuePage> {
     this.#mayRead(actor);
-    const rows = await this.#d.repo.queue(this.#d.db, actor.authority, {
+    const rows = await this.#d.repo.queue(this.#d.db.forAuthority(actor.authority), actor.authority, {
       office: q.office,
       statuses: q.status ?? ACTIVE,
       assignee: q.assignee,
@@ -376,14 +376,17 @@ export class ControlService {
 
   async get(actor: Actor, id: string): Promise<{ task: ControlTask; results: ControlResult[] }> {
     this.#mayRead(actor);
-    const task = await this.#task(this.#d.db, actor, id);
-    return { task: publicTask(task), results: await this.#d.repo.results(this.#d.db, actor.authority, id) };
+    const task = await this.#task(this.#d.db.forAuthority(actor.authority), actor, id);
+    return {
+      task: publicTask(task),
+      results: await this.#d.repo.results(this.#d.db.forAuthority(actor.authority), actor.authority, id),
+    };
   }
 
   /** Officers take a task for themselves; coordinators and admins give it to anyone. */
   async assign(actor: Actor, id: string, input: AssignInput): Promise<ControlTask> {
     const assignee = this.#assigneeFor(actor, input.assignee);
-    return this.#d.db.transaction(async (tx) => {
+    return this.#d.db.forAuthority(actor.authority).transaction(async (tx) => {
       const task = await this.#task(tx, actor, id, true);
       if (task.status === 'done' || task.status === 'cancelled') {
         throw new VigilError('VIGIL_CONFLICT', `control task ${id} is ${task.status}`);
@@ -410,7 +413,7 @@ export class ControlService {
     if (actor.role !== 'officer' && !ASSIGNERS.has(actor.role)) {
       throw new VigilError('VIGIL_FORBIDDEN', 'only officers, coordinators and admins assign control tasks');
     }
-    return this.#d.db.transaction(async (tx) => {
+    return this.#d.db.forAuthority(actor.authority).transaction(async (tx) => {
       const repo = this.#d.repo;
       const task = await repo.nextOpen(tx, actor.authority, office);
       if (task === undefined) {
@@ -451,7 +454,7 @@ export class ControlService {
       throw new VigilError('VIGIL_FORBIDDEN', 'only officers record control results');
     }
     const repo = this.#d.repo;
-    return this.#d.db.transaction(async (tx) => {
+    return this.#d.db.forAuthority(actor.authority).transaction(async (tx) => {
       const task = await this.#task(tx, actor, id, true);
       if (task.status === 'cancelled') {
         throw new VigilError('VIGIL_CONFLICT', `control task ${id} was cancelled`);
@@ -567,7 +570,8 @@ export class ControlService {
     if (from.getTime() >= to.getTime()) {
       throw new VigilError('VIGIL_QUERY_INVALID', '`from` must be before `to`');
     }
-    const { db, repo } = this.#d;
+    const { repo } = this.#d;
+    const db = this.#d.db.forAuthority(actor.authority);
     const counts = await repo.ruleStats(db, actor.authority, ruleId, from, to);
     if (counts.length === 0) {
       throw new VigilError('VIGIL_RULE_NOT_FOUND', `no rule ${ruleId}`);

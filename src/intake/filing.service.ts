@@ -190,13 +190,13 @@ export class FilingService {
       const lrn = (body as { lrn?: unknown } | null)?.lrn;
       if (typeof lrn === 'string' && /^\s*[A-Za-z0-9._/-]{1,35}\s*$/.test(lrn)) {
         const existing = await this.#deps.repo.findByLrn(
-          this.#deps.db,
+          this.#db(actor),
           actor.authority,
           actor.subject,
           lrn.trim(),
         );
         if (existing !== undefined) {
-          return { created: false, filing: await this.#summary(this.#deps.db, existing) };
+          return { created: false, filing: await this.#summary(this.#db(actor), existing) };
         }
       }
       throw new VigilError(
@@ -264,7 +264,7 @@ export class FilingService {
     if (complete || carrierEori === undefined) {
       // The common case in one statement: filing, consignments and its outbox event.
       const inserted = await this.#deps.repo.insertFiling(
-        this.#deps.db,
+        this.#db(actor),
         newFiling,
         consignments,
         complete ? { mrn, authority: actor.authority, version: 1 } : undefined,
@@ -273,7 +273,7 @@ export class FilingService {
         ? { created: true, filing: summary(newFiling.status, new Map()) }
         : await this.#existing(actor, filing.lrn);
     } else {
-      outcome = await this.#deps.db.transaction(async (tx) => {
+      outcome = await this.#db(actor).transaction(async (tx) => {
         await this.#deps.repo.lockCarrier(tx, actor.authority, carrierEori);
         if (!(await this.#deps.repo.insertFiling(tx, newFiling, consignments, undefined))) {
           return { created: false, filing: undefined as unknown as FilingSummary };
@@ -308,11 +308,11 @@ export class FilingService {
 
   /** The answer to a resubmitted LRN: the filing registered the first time. */
   async #existing(actor: Actor, lrn: string): Promise<{ created: false; filing: FilingSummary }> {
-    const row = await this.#deps.repo.findByLrn(this.#deps.db, actor.authority, actor.subject, lrn);
+    const row = await this.#deps.repo.findByLrn(this.#db(actor), actor.authority, actor.subject, lrn);
     if (row === undefined) {
       throw new Error(`filing with LRN ${lrn} vanished after a conflict`);
     }
-    return { created: false, filing: await this.#summary(this.#deps.db, row) };
+    return { created: false, filing: await this.#summary(this.#db(actor), row) };
   }
 
   /**
@@ -363,8 +363,8 @@ export class FilingService {
   }
 
   async get(actor: Actor, mrn: string): Promise<FilingDetail> {
-    const row = await this.#visible(this.#deps.db, actor, mrn);
-    const summary = await this.#summary(this.#deps.db, row);
+    const row = await this.#visible(this.#db(actor), actor, mrn);
+    const summary = await this.#summary(this.#db(actor), row);
     return {
       ...summary,
       authority: row.authority,
@@ -380,7 +380,7 @@ export class FilingService {
 
   async list(actor: Actor, q: ListQuery): Promise<ListResult> {
     this.#mustBe(actor, ['filer', ...OFFICIAL_ROLES]);
-    const rows = await this.#deps.repo.list(this.#deps.db, {
+    const rows = await this.#deps.repo.list(this.#db(actor), {
       authority: actor.authority,
       filer: actor.role === 'filer' ? actor.subject : undefined,
       lrn: q.lrn,
@@ -392,7 +392,7 @@ export class FilingService {
     });
     const page = rows.slice(0, q.limit);
     const cons = await this.#deps.repo.consignmentsOf(
-      this.#deps.db,
+      this.#db(actor),
       page.map((r) => r.mrn),
     );
     const items = page.map((r) =>
@@ -407,7 +407,7 @@ export class FilingService {
   async amend(actor: Actor, mrn: string, body: unknown): Promise<FilingSummary> {
     this.#mustBe(actor, ['filer', 'admin']);
     const now = this.#deps.clock.now();
-    const amended = await this.#deps.db.transaction(async (tx) => {
+    const amended = await this.#db(actor).transaction(async (tx) => {
       const row = await this.#visible(tx, actor, mrn, true);
       if (row.status === 'invalidated') {
         throw new VigilError(
@@ -453,7 +453,7 @@ export class FilingService {
   async invalidate(actor: Actor, mrn: string, reason: string | undefined): Promise<FilingSummary> {
     this.#mustBe(actor, ['filer', 'admin']);
     const now = this.#deps.clock.now();
-    return this.#deps.db.transaction(async (tx) => {
+    return this.#db(actor).transaction(async (tx) => {
       const row = await this.#visible(tx, actor, mrn, true);
       if (row.status === 'invalidated') {
         throw new VigilError('VIGIL_FILING_INVALIDATED', `filing ${mrn} is already invalidated`);
@@ -479,6 +479,11 @@ export class FilingService {
       throw new VigilError('VIGIL_FILING_NOT_FOUND', `no filing ${mrn} is visible to you`);
     }
     return row;
+  }
+
+  /** The database as the caller's authority sees it (row-level security). */
+  #db(actor: Actor): Database {
+    return this.#deps.db.forAuthority(actor.authority);
   }
 
   #mustBe(actor: Actor, roles: readonly Role[]): void {

@@ -26,6 +26,40 @@ export interface Database extends Queryable {
   /** Runs a script of several statements (migrations). */
   exec(sql: string): Promise<void>;
   close(): Promise<void>;
+  /**
+   * The same database seen as one authority: every query and transaction runs as the role vigil_app
+   * with `vigil.authority` set, so row-level security admits that authority's rows only.
+   */
+  forAuthority(authority: string): Database;
+}
+
+/** The role requests run as; created by migration 0008 (it cannot bypass row-level security). */
+export const APPLICATION_ROLE = 'vigil_app';
+
+function scoped(base: Pick<Database, 'engine' | 'transaction'>, authority: string): Database {
+  const enter = (tx: Queryable) =>
+    tx.query(
+      `SELECT set_config('role', '${APPLICATION_ROLE}', true), set_config('vigil.authority', $1, true)`,
+      [authority],
+    );
+  const view: Database = {
+    engine: base.engine,
+    query: (sql, params) =>
+      base.transaction(async (tx) => {
+        await enter(tx);
+        return tx.query(sql, params);
+      }),
+    transaction: (fn) =>
+      base.transaction(async (tx) => {
+        await enter(tx);
+        return fn(tx);
+      }),
+    exec: () => Promise.reject(new Error('scripts run on the unscoped database (migrations)')),
+    // The connection belongs to the base database.
+    close: () => Promise.resolve(),
+    forAuthority: (other) => scoped(base, other),
+  };
+  return view;
 }
 
 export interface DatabaseOptions {
@@ -104,7 +138,7 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
     },
   });
   const base = wrap(db);
-  return {
+  const self: Database = {
     engine: 'pglite',
     query: (sql, params) => base.query(sql, params),
     transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
@@ -115,7 +149,9 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
       await db.close();
       unlock();
     },
+    forAuthority: (authority) => scoped(self, authority),
   };
+  return self;
 }
 
 async function openPostgres(url: string, schema: string | undefined, max: number): Promise<Database> {
@@ -133,7 +169,7 @@ async function openPostgres(url: string, schema: string | undefined, max: number
     const r = await pool.query(sql, params as unknown[] | undefined);
     return { rows: r.rows as R[], rowCount: r.rowCount ?? r.rows.length };
   };
-  return {
+  const self: Database = {
     engine: 'postgres',
     query,
     async transaction(fn) {
@@ -159,5 +195,7 @@ async function openPostgres(url: string, schema: string | undefined, max: number
       await pool.query(sql);
     },
     close: () => pool.end(),
+    forAuthority: (authority) => scoped(self, authority),
   };
+  return self;
 }

@@ -45,10 +45,30 @@ export async function migrate(db: Database): Promise<string[]> {
   return applied;
 }
 
-/** Splits a migration script on semicolons at line ends (our migrations keep one statement per `;`). */
-function splitStatements(sql: string): string[] {
-  return sql
-    .split(/;\s*(?:\n|$)/)
-    .map((s) => s.replace(/^\s*--.*$/gm, '').trim())
-    .filter((s) => s.length > 0);
+/**
+ * Splits a migration script into statements at semicolons that end a line, except inside
+ * dollar-quoted bodies ($$ … $$ of functions and DO blocks). Full-line `--` comments are dropped.
+ */
+export function splitStatements(sql: string): string[] {
+  const statements: string[] = [];
+  let current: string[] = [];
+  let inDollar = false;
+  for (const line of sql.split('\n')) {
+    if (!inDollar && /^\s*--/.test(line)) {
+      continue;
+    }
+    current.push(line);
+    if ((line.match(/\$\$/g)?.length ?? 0) % 2 === 1) {
+      inDollar = !inDollar;
+    }
+    if (!inDollar && /;\s*$/.test(line)) {
+      statements.push(current.join('\n').trim().replace(/;$/, ''));
+      current = [];
+    }
+  }
+  const rest = current.join('\n').trim();
+  if (rest.length > 0) {
+    statements.push(rest);
+  }
+  return statements.filter((x) => x.length > 0);
 }
