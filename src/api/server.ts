@@ -22,6 +22,9 @@ import type { RiskRepository } from '../assessment/risk.repository.ts';
 import { controlRoutes } from '../controls/index.ts';
 import type { ControlService } from '../controls/index.ts';
 import { sendProblem } from './problem.ts';
+import type { Logger } from 'pino';
+import type { VigilMetrics } from '../observability/metrics.ts';
+import type { RunningBus } from '../app/bus-mode.ts';
 
 export interface ServerDeps {
   readonly db: Database;
@@ -32,6 +35,10 @@ export interface ServerDeps {
   readonly assessments: AssessmentService;
   readonly risk: RiskRepository;
   readonly controls: ControlService;
+  readonly log: Logger;
+  readonly metrics: VigilMetrics;
+  /** The running bus, when there is one: /ready reports it and /metrics its backlog. */
+  readonly runningBus?: RunningBus | undefined;
 }
 
 export interface VigilServer {
@@ -56,7 +63,8 @@ export function actorOf(request: FastifyRequest): Actor {
 
 export async function buildServer(config: VigilConfig, deps: ServerDeps): Promise<VigilServer> {
   const app = Fastify({
-    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    // One JSON logger for the process; every line of a request carries its reqId.
+    loggerInstance: deps.log,
     bodyLimit: config.bodyLimitBytes,
     genReqId: () => crypto.randomUUID(),
     requestIdHeader: 'x-request-id',
@@ -109,6 +117,48 @@ export async function buildServer(config: VigilConfig, deps: ServerDeps): Promis
     () => ({
       status: 'ok',
     }),
+  );
+
+  app.get(
+    '/ready',
+    {
+      schema: {
+        security: [],
+        tags: ['operations'],
+        summary: 'Readiness: the database and the bus are reachable',
+      },
+    },
+    async (_request, reply) => {
+      const database = await deps.db
+        .query('SELECT 1')
+        .then(() => true)
+        .catch(() => false);
+      const bus = deps.runningBus === undefined ? 'none' : deps.runningBus.healthy() ? 'ok' : 'down';
+      const ready = database && bus !== 'down';
+      return reply
+        .status(ready ? 200 : 503)
+        .send({ status: ready ? 'ready' : 'not-ready', database: database ? 'ok' : 'down', bus });
+    },
+  );
+
+  app.get(
+    '/metrics',
+    { schema: { security: [], tags: ['operations'], summary: 'Prometheus metrics' } },
+    async (_request, reply) => {
+      const backlog = await deps.db
+        .query<{ n: number; oldest: number | null }>(
+          `SELECT count(*)::int AS n, extract(epoch FROM now() - min(created_at))::float8 AS oldest
+           FROM outbox WHERE processed_at IS NULL AND parked_at IS NULL`,
+        )
+        .catch(() => undefined);
+      if (backlog !== undefined) {
+        deps.metrics.setBacklog(backlog.rows[0]!.n, backlog.rows[0]!.oldest ?? 0);
+      }
+      if (deps.runningBus?.consumerPending !== undefined) {
+        deps.metrics.setConsumerLag(await deps.runningBus.consumerPending());
+      }
+      return reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+    },
   );
 
   await app.register(

@@ -21,10 +21,13 @@ export interface RunningBus {
   readonly mode: 'embedded' | 'jetstream';
   /** Is the bus reachable (for /ready)? */
   healthy(): boolean;
+  /** Messages the assessment consumer has not finished (JetStream mode). */
+  consumerPending?(): Promise<number>;
   stop(): Promise<void>;
 }
 
 const SUBJECT_PREFIX = 'vigil';
+const ASSESSMENT_CONSUMER = 'vigil-assessment';
 
 async function jetStreamFor(config: VigilConfig, name: string) {
   const nc = await connectNats(config.natsUrl!, { name });
@@ -34,7 +37,7 @@ async function jetStreamFor(config: VigilConfig, name: string) {
     subjects: [`${SUBJECT_PREFIX}.>`],
     replicas: config.natsReplicas,
   });
-  return { nc, js: jetstream(nc) };
+  return { nc, js: jetstream(nc), jsm };
 }
 
 /** What `serve` runs: the embedded dispatcher, or the relay to JetStream. */
@@ -77,7 +80,7 @@ export async function startWorkerBus(
   const { nc, js } = await jetStreamFor(config, 'vigil-worker');
   const worker = startJetStreamWorker(js, deps.handleEvent, {
     stream: config.natsStream,
-    durable: 'vigil-assessment',
+    durable: ASSESSMENT_CONSUMER,
     maxDeliver: 10,
     ackWaitMs: 30_000,
     concurrency: config.workerConcurrency,

@@ -18,6 +18,10 @@ import { RuleService } from '../assessment/rule.service.ts';
 import { startOutboxDispatcher } from '../bus/index.ts';
 import { ControlRepository, ControlService } from '../controls/index.ts';
 import { AuditLog } from '../audit/index.ts';
+import { pino } from 'pino';
+import type { Logger } from 'pino';
+import { createMetrics } from '../observability/metrics.ts';
+import type { VigilMetrics } from '../observability/metrics.ts';
 import type { BusErrorListener, EventHandler, OutboxDispatcher } from '../bus/index.ts';
 
 export interface AppDeps {
@@ -32,6 +36,8 @@ export interface AppDeps {
   readonly rules: RuleService;
   readonly controls: ControlService;
   readonly audit: AuditLog;
+  readonly log: Logger;
+  readonly metrics: VigilMetrics;
   /** What the bus runs for each outbox event. */
   readonly handleEvent: EventHandler;
   /** The running outbox consumer (dispatcher or relay); registration pokes it so work starts at once. */
@@ -60,6 +66,8 @@ export async function composeApp(
   const filingRepo = new FilingRepository();
   const risk = new RiskRepository();
   const contexts = new RiskContextCache(db, risk, clock);
+  const log = pino({ level: config.logLevel, base: { service: 'vigil', pid: process.pid } });
+  const metrics = createMetrics();
   const audit = new AuditLog({ clock });
   const controls = new ControlService({ db, repo: new ControlRepository(), clock, audit });
   const hooks = controls.assessmentHooks();
@@ -71,19 +79,31 @@ export async function composeApp(
     clock,
     onAssessed: hooks.onAssessed,
     onReviewed: hooks.onReviewed,
+    metrics,
+    log,
+    audit,
   });
   const deps: AppDeps = {
     db,
     clock,
     tokens: new TokenService(secretStoreFor(config, db)),
     filingRepo,
-    filings: new FilingService({ db, repo: filingRepo, clock, afterCommit: () => deps.bus?.wake() }),
+    filings: new FilingService({
+      db,
+      repo: filingRepo,
+      clock,
+      metrics,
+      audit,
+      afterCommit: () => deps.bus?.wake(),
+    }),
     risk,
     contexts,
     assessments,
-    rules: new RuleService({ db, risk, filings: filingRepo, contexts, clock }),
+    rules: new RuleService({ db, risk, filings: filingRepo, contexts, clock, audit }),
     controls,
     audit,
+    log,
+    metrics,
     handleEvent: async (event) => {
       if (event.topic === 'filing.ready') {
         await assessments.handleReady(event.payload as ReadyEvent);

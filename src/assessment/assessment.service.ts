@@ -11,6 +11,13 @@ import type { Actor, Clock, FilingRepository, FilingRow } from '../intake/index.
 import { assess } from '../risk/index.ts';
 import type { OperatorProfileInput, RuleHit } from '../risk/index.ts';
 import type { Database, Queryable } from '../store/database.ts';
+import type { AssessmentMetrics } from '../observability/metrics.ts';
+import type { AuditEvent } from '../audit/index.ts';
+
+/** What assessment needs of the audit trail. */
+export interface AuditStager {
+  stage(tx: Queryable, events: readonly AuditEvent[]): Promise<void>;
+}
 import type { RiskContextCache } from './risk-context.ts';
 import type { AssessmentRecord, OperatorRow, RiskRepository } from './risk.repository.ts';
 import { drawFor } from './random-source.ts';
@@ -59,6 +66,10 @@ export interface AssessmentServiceDeps {
   readonly model?: () => ModelScorer | undefined;
   /** Called after an assessment is stored (audit, metrics, control tasks). */
   readonly onAssessed?: (tx: Queryable, a: AssessmentRecord, filing: FilingRow) => Promise<void>;
+  readonly metrics?: AssessmentMetrics | undefined;
+  /** The audit trail: every outcome is recorded (staged, chained in the background). */
+  readonly audit?: AuditStager | undefined;
+  readonly log?: { info(obj: object, msg: string): void } | undefined;
   /** Called after an analyst's review, with the (possibly revised) assessment: confirmed hits become controls. */
   readonly onReviewed?: (
     tx: Queryable,
@@ -72,6 +83,8 @@ export interface ReadyEvent {
   readonly mrn: string;
   readonly authority: string;
   readonly version: number;
+  /** The request that lodged the filing, for logs that follow it from the API to the worker. */
+  readonly requestId?: string | undefined;
 }
 
 const FINANCIAL: ReadonlySet<string> = new Set([
@@ -150,12 +163,31 @@ export class AssessmentService {
     }
     const filing = row.body as Filing;
     const now = this.#d.clock.now();
+    const started = performance.now();
     const records = await this.#assessFiling(row, filing, now);
-    return db.transaction(async (tx) => {
+    const stored = await db.transaction(async (tx) => {
       let stored = 0;
+      const audited: AuditEvent[] = [];
       for (const a of records) {
         if (await risk.insertAssessment(tx, a)) {
           stored++;
+          audited.push({
+            authority: row.authority,
+            actor: 'system:assessment',
+            action: 'outcome.decided',
+            subject: row.mrn,
+            at: now,
+            details: {
+              version: a.version,
+              consignment: a.seq,
+              outcome: a.outcomeKind,
+              score: a.score,
+              hits: (a.hits as ExplainedHit[]).map((h) =>
+                h.version !== undefined ? `${h.id}@${h.version}` : h.id,
+              ),
+              random: a.random,
+            },
+          });
           await risk.notify(tx, {
             authority: row.authority,
             filer: row.filer,
@@ -172,6 +204,7 @@ export class AssessmentService {
           await this.#d.onAssessed?.(tx, a, row);
         }
       }
+      await this.#d.audit?.stage(tx, audited);
       if (stored > 0 && event.version === 1) {
         const ops = filing.consignments.flatMap((c) => [c.consignor, c.consignee]);
         const unique = new Map(
@@ -181,6 +214,26 @@ export class AssessmentService {
       }
       return stored;
     });
+    if (stored > 0) {
+      const seconds = (performance.now() - started) / 1000;
+      const sinceLodged = (Date.now() - new Date(row.lodged_at).getTime()) / 1000;
+      this.#d.metrics?.assessed(
+        records.map((r) => r.outcomeKind),
+        seconds,
+        sinceLodged,
+      );
+      this.#d.log?.info(
+        {
+          requestId: event.requestId,
+          mrn: row.mrn,
+          version: row.version,
+          outcomes: records.map((r) => r.outcomeKind),
+          ms: Math.round(seconds * 1000),
+        },
+        'filing assessed',
+      );
+    }
+    return stored;
   }
 
   /** Assesses without storing: for `rules test`, backtests and determinism checks. */
@@ -444,6 +497,24 @@ export class AssessmentService {
         await this.#d.risk.updateOutcome(tx, mrn, current.version, current.seq, revised.kind, revised);
         await this.#notifyIfVisible(tx, row, current.seq, current.version, previous, revised, now);
       }
+      await this.#d.audit?.stage(tx, [
+        {
+          authority: actor.authority,
+          actor: `${actor.role}:${actor.subject}`,
+          action: revised.kind !== previous.kind ? 'outcome.overridden' : 'outcome.decided',
+          subject: mrn,
+          at: now,
+          details: {
+            version: current.version,
+            consignment: current.seq,
+            hit: input.hitId,
+            decision: input.decision,
+            reason: input.reason ?? null,
+            from: previous.kind,
+            to: revised.kind,
+          },
+        },
+      ]);
       const record = { ...current, outcomeKind: revised.kind, outcome: revised };
       await this.#d.onReviewed?.(
         tx,

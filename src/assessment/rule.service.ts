@@ -24,7 +24,8 @@ import {
 } from '../risk/index.ts';
 import type { RiskRule, RuleHit } from '../risk/index.ts';
 import { TRANSPORT_MODES } from '../domain/index.ts';
-import type { Database } from '../store/database.ts';
+import type { Database, Queryable } from '../store/database.ts';
+import type { AuditEvent } from '../audit/index.ts';
 import { fromZodIssues } from '../intake/validate-filing.ts';
 import type { RiskContextCache } from './risk-context.ts';
 import type { RiskRepository, StoredRule } from './risk.repository.ts';
@@ -86,6 +87,8 @@ export interface RuleServiceDeps {
   readonly filings: FilingRepository;
   readonly contexts: RiskContextCache;
   readonly clock: Clock;
+  /** Rule changes are decisions: each version is appended to the audit chain in its transaction. */
+  readonly audit?: { append(tx: Queryable, event: AuditEvent): Promise<unknown> } | undefined;
 }
 
 const ANALYSTS = ['analyst', 'coordinator', 'admin'];
@@ -182,6 +185,20 @@ export class RuleService {
       }
       const v1 = { ...rule, version: 1 };
       await this.#d.risk.insertRule(tx, actor.authority, v1, actor.subject, now);
+      await this.#d.audit?.append(tx, {
+        authority: actor.authority,
+        actor: `${actor.role}:${actor.subject}`,
+        action: 'rule.created',
+        subject: `rule:${rule.id}`,
+        at: now,
+        details: {
+          version: 1,
+          status: rule.status,
+          condition: rule.condition,
+          weight: rule.weight,
+          recommendedAction: rule.recommendedAction,
+        },
+      });
       return { ...v1, createdBy: actor.subject, createdAt: now.toISOString() };
     });
     this.#d.contexts.invalidate(actor.authority);
@@ -201,6 +218,21 @@ export class RuleService {
       }
       const next = { ...rule, version: current.version + 1 };
       await this.#d.risk.insertRule(tx, actor.authority, next, actor.subject, now);
+      await this.#d.audit?.append(tx, {
+        authority: actor.authority,
+        actor: `${actor.role}:${actor.subject}`,
+        action: rule.status === 'retired' ? 'rule.retired' : 'rule.changed',
+        subject: `rule:${id}`,
+        at: now,
+        details: {
+          version: next.version,
+          previous: current.version,
+          status: rule.status,
+          condition: rule.condition,
+          weight: rule.weight,
+          recommendedAction: rule.recommendedAction,
+        },
+      });
       return { ...next, createdBy: actor.subject, createdAt: now.toISOString() };
     });
     this.#d.contexts.invalidate(actor.authority);

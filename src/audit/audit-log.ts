@@ -6,7 +6,7 @@
  * with the decision it records.
  */
 import { createHash } from 'node:crypto';
-import type { Queryable } from '../store/database.ts';
+import type { Database, Queryable } from '../store/database.ts';
 import { canonicalJson } from './canonical-json.ts';
 import { isAuditAction } from './audit-actions.ts';
 import type { AuditAction } from './audit-actions.ts';
@@ -191,6 +191,82 @@ export class AuditLog {
     }
     await insertRows(tx, rows);
     return entries;
+  }
+
+  /**
+   * Stages entries in the caller's transaction without taking the chain lock: for decisions made at
+   * volume (outcomes) and reads of personal data. `chainPending` moves them into the chain.
+   */
+  async stage(tx: Queryable, events: readonly AuditEvent[]): Promise<void> {
+    if (events.length === 0) {
+      return;
+    }
+    const prepared = events.map((e) => this.#prepare(e));
+    await tx.query(
+      `INSERT INTO audit_pending (authority, at, actor, action, subject, details)
+       SELECT a, t, ac, act, s, d::jsonb FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[])
+         AS u(a, t, ac, act, s, d)`,
+      [
+        prepared.map((e) => e.authority),
+        prepared.map((e) => e.at),
+        prepared.map((e) => e.actor),
+        prepared.map((e) => e.action),
+        prepared.map((e) => e.subject),
+        prepared.map((e) => e.detailsJson),
+      ],
+    );
+  }
+
+  /**
+   * Moves staged entries into their chains, oldest first, up to `batch` per authority per call, each
+   * authority in one transaction (chain rows in, staged rows out). Returns how many it chained.
+   */
+  async chainPending(db: Database, batch = 2000): Promise<number> {
+    const authorities = await db.query<{ authority: string }>(`SELECT DISTINCT authority FROM audit_pending`);
+    let chained = 0;
+    for (const { authority } of authorities.rows) {
+      chained += await db.transaction(async (tx) => {
+        await lockChain(tx, authority);
+        const rows = await tx.query<{
+          id: number;
+          at: Date;
+          actor: string;
+          action: string;
+          subject: string;
+          details: Record<string, unknown>;
+        }>(
+          `SELECT id, at, actor, action, subject, details FROM audit_pending WHERE authority = $1 ORDER BY id LIMIT $2`,
+          [authority, batch],
+        );
+        if (rows.rows.length === 0) {
+          return 0;
+        }
+        await this.appendMany(
+          tx,
+          rows.rows.map((r) => ({
+            authority,
+            at: new Date(r.at),
+            actor: r.actor,
+            action: r.action as AuditAction,
+            subject: r.subject,
+            details: r.details,
+          })),
+        );
+        await tx.query(`DELETE FROM audit_pending WHERE id = ANY($1::bigint[])`, [
+          rows.rows.map((r) => r.id),
+        ]);
+        return rows.rows.length;
+      });
+    }
+    return chained;
+  }
+
+  /** How many staged entries wait to be chained, per authority. */
+  async pendingCounts(db: Queryable): Promise<Map<string, number>> {
+    const r = await db.query<{ authority: string; n: number }>(
+      `SELECT authority, count(*)::int AS n FROM audit_pending GROUP BY authority`,
+    );
+    return new Map(r.rows.map((x) => [x.authority, x.n]));
   }
 
   #prepare(e: AuditEvent): Omit<AuditEntry, 'seq' | 'prevHash' | 'hash'> & { readonly detailsJson: string } {

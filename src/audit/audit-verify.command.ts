@@ -37,6 +37,7 @@ export async function runAuditVerify(
   }
   const log = opts.log ?? new AuditLog();
   const result = await log.verify(db, { authority: opts.authority, anchors });
+  const pending = await log.pendingCounts(db);
   if (result.chains.length === 0) {
     io.stdout.write(
       opts.authority !== undefined ? `audit ${opts.authority}: no entries\n` : 'audit: no entries\n',
@@ -45,8 +46,9 @@ export async function runAuditVerify(
   for (const c of result.chains) {
     if (c.ok) {
       const headText = c.head === undefined ? '' : `, head ${c.authority}=${c.head.seq}:${c.head.hash}`;
+      const waiting = pending.get(c.authority) ?? 0;
       io.stdout.write(
-        `audit ${c.authority}: ok, ${c.rows} ${c.rows === 1 ? 'entry' : 'entries'}${headText}\n`,
+        `audit ${c.authority}: ok, ${c.rows} ${c.rows === 1 ? 'entry' : 'entries'}${headText}${waiting > 0 ? ` (${waiting} staged, not yet chained)` : ''}\n`,
       );
     } else {
       io.stdout.write(`audit ${c.authority}: BROKEN at seq ${c.seq} (${c.problem}): ${c.message}\n`);

@@ -10,6 +10,8 @@ import { TokenService } from '../auth/index.ts';
 import { composeApp, secretStoreFor } from '../app/compose.ts';
 import { startServeBus, startWorkerBus } from '../app/bus-mode.ts';
 import { installDemoPack } from '../assessment/demo-pack.ts';
+import { leaveInInbox, startAuditChainer } from '../app/audit-chainer.ts';
+import { AuditLog } from '../audit/index.ts';
 import { buildServer } from '../api/server.ts';
 import { ROLES } from '../intake/index.ts';
 import type { Role } from '../intake/index.ts';
@@ -66,7 +68,11 @@ async function serve(config: VigilConfig, io: CliIo): Promise<number | undefined
   const bus = await startServeBus(config, deps, (err, source) =>
     io.stderr.write(`bus ${source}: ${String(err)}\n`),
   );
-  const server = await buildServer(config, deps);
+  const chainer = startAuditChainer(deps.db, deps.audit, {
+    dataDir: config.databaseUrl === undefined ? config.dataDir : undefined,
+    onError: (err) => deps.log.error({ err }, 'audit chainer'),
+  });
+  const server = await buildServer(config, { ...deps, runningBus: bus });
   const address = await server.start();
   io.stderr.write(`Vigil is serving on ${address.replace('0.0.0.0', 'localhost')} (API docs at /docs)\n`);
   io.stderr.write(
@@ -80,6 +86,7 @@ async function serve(config: VigilConfig, io: CliIo): Promise<number | undefined
     void server
       .stop()
       .then(() => bus.stop())
+      .then(() => chainer.stop())
       .then(() => deps.db.close())
       .then(() => process.exit(0));
   };
@@ -142,7 +149,22 @@ async function token(config: VigilConfig, args: string[], io: CliIo): Promise<nu
       await migrate(db);
     }
     const tokens = new TokenService(secretStoreFor(config, db));
-    io.stdout.write(`${await tokens.issue({ authority, role: role as Role, subject, ttlSeconds: ttl })}\n`);
+    const issued = await tokens.issue({ authority, role: role as Role, subject, ttlSeconds: ttl });
+    // Issuing a token is audited; the embedded instance's server takes the entry in from its inbox.
+    const event = {
+      authority,
+      actor: `cli:${io.env['USER'] ?? 'unknown'}`,
+      action: 'token.issued' as const,
+      subject: `${role}:${subject}`,
+      at: new Date(),
+      details: { role, subject, ttlSeconds: ttl },
+    };
+    if (db !== undefined) {
+      await new AuditLog().stage(db, [event]);
+    } else {
+      leaveInInbox(config.dataDir, event);
+    }
+    io.stdout.write(`${issued}\n`);
     return 0;
   } finally {
     await db?.close();

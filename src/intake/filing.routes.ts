@@ -87,6 +87,7 @@ export const filingRoutes: FastifyPluginCallback<{ filings: FilingService }> = (
       const { created, filing } = await filings.register(
         actorOf(request),
         requireBody(request.body, request.headers['content-type']),
+        { requestId: request.id },
       );
       return reply
         .status(created ? 201 : 200)

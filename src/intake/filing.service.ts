@@ -10,6 +10,8 @@ import type { Filing } from '../domain/index.ts';
 import { VigilError } from '../errors/index.ts';
 import type { FieldError } from '../errors/index.ts';
 import type { Database, Queryable } from '../store/database.ts';
+import type { IntakeMetrics } from '../observability/metrics.ts';
+import type { AuditEvent } from '../audit/index.ts';
 import type {
   ConsignmentRow,
   FilingRepository,
@@ -95,6 +97,14 @@ export interface FilingServiceDeps {
   readonly serial?: SerialSource;
   /** Called after a transaction that wrote outbox events committed (pokes the embedded bus). */
   readonly afterCommit?: () => void;
+  readonly metrics?: IntakeMetrics | undefined;
+  /** Reads of a filing's parties (personal data) are recorded in the audit trail. */
+  readonly audit?: { stage(tx: Queryable, events: readonly AuditEvent[]): Promise<void> } | undefined;
+}
+
+/** Where a request came from, carried on the events it causes so logs can follow it. */
+export interface RequestContext {
+  readonly requestId?: string | undefined;
 }
 
 const OFFICIAL_ROLES: ReadonlySet<Role> = new Set(['analyst', 'officer', 'coordinator', 'auditor', 'admin']);
@@ -180,7 +190,11 @@ export class FilingService {
   }
 
   /** Registers a filing; `created` is false when the same filer already lodged this LRN. */
-  async register(actor: Actor, body: unknown): Promise<{ created: boolean; filing: FilingSummary }> {
+  async register(
+    actor: Actor,
+    body: unknown,
+    context: RequestContext = {},
+  ): Promise<{ created: boolean; filing: FilingSummary }> {
     this.#mustBe(actor, ['filer', 'admin']);
     const now = this.#deps.clock.now();
     const result = validateFiling(body, { now, checkDeadlines: true });
@@ -199,6 +213,7 @@ export class FilingService {
           return { created: false, filing: await this.#summary(this.#db(actor), existing) };
         }
       }
+      this.#deps.metrics?.rejected(result.errors.map((e) => e.code));
       throw new VigilError(
         'VIGIL_FILING_INVALID',
         `the filing has ${result.errors.length} error(s)`,
@@ -267,7 +282,14 @@ export class FilingService {
         this.#db(actor),
         newFiling,
         consignments,
-        complete ? { mrn, authority: actor.authority, version: 1 } : undefined,
+        complete
+          ? {
+              mrn,
+              authority: actor.authority,
+              version: 1,
+              ...(context.requestId !== undefined ? { requestId: context.requestId } : {}),
+            }
+          : undefined,
       );
       outcome = inserted
         ? { created: true, filing: summary(newFiling.status, new Map()) }
@@ -301,6 +323,7 @@ export class FilingService {
       }
     }
     if (outcome.created) {
+      this.#deps.metrics?.registered(filing.consignments.length);
       this.#deps.afterCommit?.();
     }
     return outcome;
@@ -364,6 +387,21 @@ export class FilingService {
 
   async get(actor: Actor, mrn: string): Promise<FilingDetail> {
     const row = await this.#visible(this.#db(actor), actor, mrn);
+    if (this.#deps.audit !== undefined) {
+      const audit = this.#deps.audit;
+      await this.#db(actor).transaction((tx) =>
+        audit.stage(tx, [
+          {
+            authority: actor.authority,
+            actor: `${actor.role}:${actor.subject}`,
+            action: 'filing.parties-read',
+            subject: mrn,
+            at: this.#deps.clock.now(),
+            details: { version: row.version },
+          },
+        ]),
+      );
+    }
     const summary = await this.#summary(this.#db(actor), row);
     return {
       ...summary,

@@ -187,13 +187,14 @@ forEachDatabase('tenant isolation', (target) => {
   });
 
   test('no /v1 route lets authority A read or change authority B’s data', async () => {
-    const before = await snapshotOfB();
     const secrets = [b['mrn']!, b['control']!, 'BE-SECRET-1', 'Secret Belgian Target'];
     const params: Record<string, string> = { mrn: b['mrn']!, name: b['watchlist']! };
     const idFor = (path: string): string => (path.startsWith('/v1/controls') ? b['control']! : b['rule']!);
     const filingBody = (
       await call('GET', `/v1/filings/${b['mrn']!}`, await app().token('BE', 'analyst', 'bea'))
     ).json().filing;
+    // B's own read of its filing is audited, so B's state is taken after it.
+    const before = await snapshotOfB();
     const bodies: Record<string, unknown> = {
       '/v1/filings/{mrn}/amendments': filingBody,
       '/v1/filings/{mrn}/invalidation': { reason: 'x' },
