@@ -4,7 +4,7 @@
  * effects until `start()`.
  */
 import Fastify from 'fastify';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { VigilConfig } from '../config/index.ts';
@@ -62,9 +62,11 @@ export function actorOf(request: FastifyRequest): Actor {
 }
 
 export async function buildServer(config: VigilConfig, deps: ServerDeps): Promise<VigilServer> {
+  // Fastify's own logger type, so the instance keeps the default type parameters.
+  const logger: FastifyBaseLogger = deps.log;
   const app = Fastify({
     // One JSON logger for the process; every line of a request carries its reqId.
-    loggerInstance: deps.log,
+    loggerInstance: logger,
     bodyLimit: config.bodyLimitBytes,
     genReqId: () => crypto.randomUUID(),
     requestIdHeader: 'x-request-id',

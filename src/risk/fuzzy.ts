@@ -105,20 +105,45 @@ const EMPTY_NAME: NormalizedName = Object.freeze({
  * letters are folded. Both sides of every comparison go through it, so nothing is lost by folding.
  */
 export function spellingSkeleton(word: string): string {
-  const s = word
-    .replace(/sch/g, 'sh')
-    .replace(/tch/g, 'ch')
-    .replace(/gh/g, '')
-    .replace(/ph/g, 'f')
-    .replace(/kh/g, 'h')
-    .replace(/ck/g, 'k')
-    .replace(/c(?!h)/g, 'k')
-    .replace(/q/g, 'k')
-    .replace(/x/g, 'ks')
-    .replace(/[yj]/g, 'i')
-    .replace(/w/g, 'v')
-    .replace(/z/g, 's');
-  return s.replace(/(.)\1+/g, '$1');
+  // The folds apply in this order; each is skipped when its letter is absent from the current text
+  // (a fold that cannot match), which spares most of the replacements on most words.
+  let s = word;
+  if (s.includes('c')) {
+    s = s.replaceAll('sch', 'sh').replaceAll('tch', 'ch');
+  }
+  if (s.includes('g')) {
+    s = s.replaceAll('gh', '');
+  }
+  if (s.includes('p')) {
+    s = s.replaceAll('ph', 'f');
+  }
+  if (s.includes('k')) {
+    s = s.replaceAll('kh', 'h');
+  }
+  if (s.includes('c')) {
+    s = s.replaceAll('ck', 'k').replace(/c(?!h)/g, 'k');
+  }
+  if (s.includes('q')) {
+    s = s.replaceAll('q', 'k');
+  }
+  if (s.includes('x')) {
+    s = s.replaceAll('x', 'ks');
+  }
+  if (s.includes('y') || s.includes('j')) {
+    s = s.replace(/[yj]/g, 'i');
+  }
+  if (s.includes('w')) {
+    s = s.replaceAll('w', 'v');
+  }
+  if (s.includes('z')) {
+    s = s.replaceAll('z', 's');
+  }
+  for (let i = 1; i < s.length; i++) {
+    if (s.charCodeAt(i) === s.charCodeAt(i - 1)) {
+      return s.replace(/(.)\1+/g, '$1');
+    }
+  }
+  return s;
 }
 
 /**
@@ -221,6 +246,9 @@ export function jaroWinkler(a: string, b: string): number {
   if (la === 0 || lb === 0) {
     return 0;
   }
+  if (la <= 31 && lb <= 31) {
+    return jaroWinklerShort(a, b, la, lb);
+  }
   const window = Math.max(0, Math.floor(Math.max(la, lb) / 2) - 1);
   const matchedB = new Uint8Array(lb);
   const matchA: number[] = [];
@@ -248,6 +276,50 @@ export function jaroWinkler(a: string, b: string): number {
         transpositions++;
       }
       k++;
+    }
+  }
+  const jaro = (m / la + m / lb + (m - transpositions / 2) / m) / 3;
+  let prefix = 0;
+  const maxPrefix = Math.min(4, la, lb);
+  while (prefix < maxPrefix && a.charCodeAt(prefix) === b.charCodeAt(prefix)) {
+    prefix++;
+  }
+  return jaro + prefix * 0.1 * (1 - jaro);
+}
+
+/** `jaroWinkler` for words up to 31 letters, with bit masks instead of arrays (same arithmetic). */
+function jaroWinklerShort(a: string, b: string, la: number, lb: number): number {
+  const window = Math.max(0, Math.floor(Math.max(la, lb) / 2) - 1);
+  let matchedA = 0;
+  let matchedB = 0;
+  let m = 0;
+  for (let i = 0; i < la; i++) {
+    const lo = Math.max(0, i - window);
+    const hi = Math.min(lb - 1, i + window);
+    const c = a.charCodeAt(i);
+    for (let j = lo; j <= hi; j++) {
+      if ((matchedB & (1 << j)) === 0 && b.charCodeAt(j) === c) {
+        matchedB |= 1 << j;
+        matchedA |= 1 << i;
+        m++;
+        break;
+      }
+    }
+  }
+  if (m === 0) {
+    return 0;
+  }
+  let i = 0;
+  let transpositions = 0;
+  for (let j = 0; j < lb; j++) {
+    if ((matchedB & (1 << j)) !== 0) {
+      while ((matchedA & (1 << i)) === 0) {
+        i++;
+      }
+      if (b.charCodeAt(j) !== a.charCodeAt(i)) {
+        transpositions++;
+      }
+      i++;
     }
   }
   const jaro = (m / la + m / lb + (m - transpositions / 2) / m) / 3;
@@ -287,24 +359,38 @@ export function withinOneEdit(a: string, b: string): boolean {
       return true;
     }
     // Substitution at i, or the neighbours at i and i + 1 swapped.
-    if (a.slice(i + 1) === b.slice(i + 1)) {
+    if (sameFrom(a, i + 1, b, i + 1)) {
       return true;
     }
     return (
       a.charCodeAt(i) === b.charCodeAt(i + 1) &&
       a.charCodeAt(i + 1) === b.charCodeAt(i) &&
-      a.slice(i + 2) === b.slice(i + 2)
+      sameFrom(a, i + 2, b, i + 2)
     );
   }
-  if (Math.abs(la - lb) !== 1) {
+  if (la - lb !== 1 && lb - la !== 1) {
     return false;
   }
-  const [long, short] = la > lb ? [a, b] : [b, a];
+  const long = la > lb ? a : b;
+  const short = la > lb ? b : a;
   let i = 0;
   while (i < short.length && long.charCodeAt(i) === short.charCodeAt(i)) {
     i++;
   }
-  return long.slice(i + 1) === short.slice(i);
+  return sameFrom(long, i + 1, short, i);
+}
+
+/** `a.slice(i) === b.slice(j)` without making the slices. */
+function sameFrom(a: string, i: number, b: string, j: number): boolean {
+  if (a.length - i !== b.length - j) {
+    return false;
+  }
+  for (; i < a.length; i++, j++) {
+    if (a.charCodeAt(i) !== b.charCodeAt(j)) {
+      return false;
+    }
+  }
+  return true;
 }
 
 /** Share of `of`'s weight covered by its best-matching words in `by` (each word length-weighted). */
@@ -345,6 +431,25 @@ export function fuzzyScoreNormalized(value: NormalizedName, query: NormalizedNam
   return Math.min(1, Math.max(tokenScore, joinedScore));
 }
 
+/**
+ * `fuzzyScoreNormalized(value, query)` when it reaches `threshold`, else some number below it: the
+ * share of `query` covered is computed first, and the other way round only if it can still matter.
+ */
+export function fuzzyScoreAtLeast(value: NormalizedName, query: NormalizedName, threshold: number): number {
+  if (value.weight === 0 || query.weight === 0) {
+    return 0;
+  }
+  if (value.joined === query.joined || value.joinedSkeleton === query.joinedSkeleton) {
+    return 1;
+  }
+  const part = 0.85 * coverage(query, value);
+  // coverage ≤ 1, so the score is at most part + 0.15 (and rounding is monotone).
+  if (part + 0.15 < threshold) {
+    return -1;
+  }
+  return Math.min(1, Math.max(part + 0.15 * coverage(value, query), 0));
+}
+
 /** `fuzzyScoreNormalized` on raw text. */
 export function fuzzyScore(value: string, query: string): number {
   return fuzzyScoreNormalized(normalizeName(value), normalizeName(query));
@@ -364,6 +469,85 @@ export function anchorWords(n: NormalizedName): string[] {
   n.tokens.forEach(add);
   n.skeletons.forEach(add);
   return out;
+}
+
+const KEY_BASE = 0x01000193;
+const KEY_POW = new Int32Array(65);
+KEY_POW[0] = 1;
+for (let i = 1; i < KEY_POW.length; i++) {
+  KEY_POW[i] = Math.imul(KEY_POW[i - 1]!, KEY_BASE);
+}
+const keySuffix = new Int32Array(65);
+
+function finishKey(h: number, length: number): number {
+  let x = (h ^ Math.imul(length, 0x9e3779b1)) | 0;
+  x ^= x >>> 16;
+  x = Math.imul(x, 0x85ebca6b);
+  x ^= x >>> 13;
+  x = Math.imul(x, 0xc2b2ae35);
+  x ^= x >>> 16;
+  return x | 0;
+}
+
+/** A 32-bit hash of a key string (the same as `deletionKeyHashes` gives for that string). */
+export function keyHash(key: string): number {
+  let h = 0;
+  for (let i = 0; i < key.length; i++) {
+    h = (Math.imul(h, KEY_BASE) + key.charCodeAt(i)) | 0;
+  }
+  return finishKey(h, key.length);
+}
+
+/**
+ * Pushes `keyHash` of each of `deletionKeys(word)` onto `out` (possibly with repeats), without
+ * making the strings: a polynomial hash with the deleted letter taken out of prefix and suffix sums.
+ * Equal keys hash equally; different keys rarely collide, and callers verify what a hash finds.
+ */
+export function deletionKeyHashes(word: string, out: number[]): void {
+  const n = word.length;
+  if (n > 64) {
+    for (const k of deletionKeys(word)) {
+      out.push(keyHash(k));
+    }
+    return;
+  }
+  const suf = keySuffix;
+  suf[n] = 0;
+  for (let k = n - 1; k >= 0; k--) {
+    suf[k] = (suf[k + 1]! + Math.imul(word.charCodeAt(k), KEY_POW[n - 1 - k]!)) | 0;
+  }
+  out.push(finishKey(suf[0]!, n));
+  if (n < 4) {
+    return;
+  }
+  let pre = 0;
+  for (let i = 0; i < n; i++) {
+    out.push(finishKey((Math.imul(pre, KEY_POW[n - 1 - i]!) + suf[i + 1]!) | 0, n - 1));
+    pre = (Math.imul(pre, KEY_BASE) + word.charCodeAt(i)) | 0;
+  }
+}
+
+/** What a name is looked up by in a fuzzy index: its anchor words and their deletion-key hashes. */
+export interface AnchorKeys {
+  readonly words: readonly string[];
+  readonly hashes: Int32Array;
+}
+
+const anchorKeyCache = new WeakMap<NormalizedName, AnchorKeys>();
+
+/** `anchorWords` of a name with the hashes of their deletion keys, made once per normalised name. */
+export function anchorKeys(n: NormalizedName): AnchorKeys {
+  let k = anchorKeyCache.get(n);
+  if (k === undefined) {
+    const words = anchorWords(n);
+    const hashes: number[] = [];
+    for (const w of words) {
+      deletionKeyHashes(w, hashes);
+    }
+    k = { words, hashes: Int32Array.from(new Set(hashes)) };
+    anchorKeyCache.set(n, k);
+  }
+  return k;
 }
 
 /** The word itself and every string one deletion away: two words within one edit share one of these. */
