@@ -20,6 +20,8 @@ import type { AssessmentService } from '../assessment/assessment.service.ts';
 import type { RuleService } from '../assessment/rule.service.ts';
 import type { RiskRepository } from '../assessment/risk.repository.ts';
 import { controlRoutes } from '../controls/index.ts';
+import { importRoutes } from '../imports/index.ts';
+import type { ImportService } from '../imports/index.ts';
 import type { ControlService } from '../controls/index.ts';
 import { sendProblem } from './problem.ts';
 import type { Logger } from 'pino';
@@ -35,6 +37,7 @@ export interface ServerDeps {
   readonly assessments: AssessmentService;
   readonly risk: RiskRepository;
   readonly controls: ControlService;
+  readonly imports: ImportService;
   readonly log: Logger;
   readonly metrics: VigilMetrics;
   /** The running bus, when there is one: /ready reports it and /metrics its backlog. */
@@ -175,6 +178,7 @@ export async function buildServer(config: VigilConfig, deps: ServerDeps): Promis
       });
       await v1.register(filingRoutes, { filings: deps.filings });
       await v1.register(controlRoutes, { controls: deps.controls });
+      await v1.register(importRoutes, { imports: deps.imports });
       await v1.register(riskRoutes, {
         rules: deps.rules,
         assessments: deps.assessments,

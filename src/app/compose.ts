@@ -21,6 +21,7 @@ import { AuditLog } from '../audit/index.ts';
 import { pino } from 'pino';
 import type { Logger } from 'pino';
 import { createMetrics } from '../observability/metrics.ts';
+import { ImportService, ModelStore } from '../imports/index.ts';
 import type { VigilMetrics } from '../observability/metrics.ts';
 import type { BusErrorListener, EventHandler, OutboxDispatcher } from '../bus/index.ts';
 
@@ -38,6 +39,8 @@ export interface AppDeps {
   readonly audit: AuditLog;
   readonly log: Logger;
   readonly metrics: VigilMetrics;
+  readonly models: ModelStore;
+  readonly imports: ImportService;
   /** What the bus runs for each outbox event. */
   readonly handleEvent: EventHandler;
   /** The running outbox consumer (dispatcher or relay); registration pokes it so work starts at once. */
@@ -83,6 +86,7 @@ export async function composeApp(
     log,
     audit,
   });
+  const models = new ModelStore({ db, clock });
   const deps: AppDeps = {
     db,
     clock,
@@ -104,6 +108,8 @@ export async function composeApp(
     audit,
     log,
     metrics,
+    models,
+    imports: new ImportService({ db, clock, models, seeds: risk, audit }),
     handleEvent: async (event) => {
       if (event.topic === 'filing.ready') {
         await assessments.handleReady(event.payload as ReadyEvent);

@@ -37,6 +37,10 @@ commands:
                                 print a bearer token for this instance
   ingest FILE [--authority NL] [--filer NAME]
                                 register filings from an NDJSON file (- for stdin)
+  ingest --format kcs FILE [--no-labels] [--score]
+                                KCS import declarations, their labels as control results
+  models import MODEL_FILE [--activate] | models list
+                                versioned models in the database; the active one scores imports
   demo --count N [--seed S] [--invalid-share F] [--out FILE | --post URL --token TOKEN]
                                 generate realistic demo filings
   train --format kcs --data PATH --out MODEL_FILE [--seed N]
@@ -45,6 +49,8 @@ commands:
                                 precision@1/2/5/10%, recall and AUC as one JSON line
   simulate --format kcs --data PATH [--seed N] [--control-rate F] [--exploration-share F]
                                 week-by-week replay where only controlled declarations reveal labels
+  rules list|add RULE.json|test RULE.json --filing F.json|backtest ID --from T --to T [--url U --token T]
+                                manage and try risk rules through the API
   audit verify [--authority X] [--anchor X=SEQ:HASH]
                                 check the hash-chained audit log; prints the first broken link
 `;
@@ -193,6 +199,41 @@ export async function runCli(argv: string[], io: CliIo): Promise<number | undefi
         return await token(config, rest, io);
       case 'ingest':
         return await runIngest(config, rest, io);
+      case 'models': {
+        const { values, positionals } = parseArgs({
+          args: rest,
+          allowPositionals: true,
+          options: {
+            authority: { type: 'string', default: config.demoAuthority },
+            activate: { type: 'boolean', default: false },
+            json: { type: 'boolean', default: false },
+          },
+        });
+        const { runModelImport, runModelList } = await import('../imports/index.ts');
+        const deps = await composeApp(config);
+        try {
+          if (positionals[0] === 'import' && positionals[1] !== undefined) {
+            await runModelImport(
+              deps,
+              { file: positionals[1], authority: values.authority, activate: values.activate },
+              io,
+            );
+          } else if (positionals[0] === 'list') {
+            await runModelList(deps, { authority: values.authority, json: values.json }, io);
+          } else {
+            throw new UsageError(
+              'usage: vigil models import MODEL_FILE [--activate] [--authority X] | vigil models list [--json]',
+            );
+          }
+        } finally {
+          await deps.db.close();
+        }
+        return 0;
+      }
+      case 'rules': {
+        const { rulesCommand } = await import('./rules.command.ts');
+        return await rulesCommand(config, rest, io);
+      }
       case 'train':
       case 'evaluate':
       case 'simulate': {

@@ -11,6 +11,7 @@ import { composeApp } from '../app/compose.ts';
 import { VigilError } from '../errors/index.ts';
 import type { Actor } from '../intake/index.ts';
 import { progressBar } from './progress.ts';
+import { runKcsIngest } from '../imports/index.ts';
 import type { CliIo } from './cli.ts';
 
 export interface IngestSummary {
@@ -30,6 +31,9 @@ export async function runIngest(config: VigilConfig, args: string[], io: CliIo):
       filer: { type: 'string', default: 'ingest' },
       format: { type: 'string', default: 'ndjson' },
       concurrency: { type: 'string', default: '8' },
+      labels: { type: 'boolean', default: true },
+      'no-labels': { type: 'boolean', default: false },
+      score: { type: 'boolean', default: false },
     },
   });
   const file = positionals[0];
@@ -39,8 +43,27 @@ export async function runIngest(config: VigilConfig, args: string[], io: CliIo):
       'ingest needs a FILE (NDJSON, one filing per line; - for stdin)',
     );
   }
+  if (values.format === 'kcs') {
+    // Korea Customs Service import declarations: stored as H1 declarations, their labels as control results.
+    const deps = await composeApp(config);
+    try {
+      await runKcsIngest(
+        deps,
+        {
+          file,
+          authority: values.authority,
+          labels: values.labels && !values['no-labels'],
+          score: values.score,
+        },
+        io,
+      );
+    } finally {
+      await deps.db.close();
+    }
+    return 0;
+  }
   if (values.format !== 'ndjson') {
-    throw new VigilError('VIGIL_BAD_REQUEST', `unknown --format '${values.format}'`);
+    throw new VigilError('VIGIL_BAD_REQUEST', `unknown --format '${values.format}' (ndjson or kcs)`);
   }
   const concurrency = Math.max(1, Math.min(64, Number(values.concurrency) || 8));
   const deps = await composeApp(config);

@@ -24,6 +24,9 @@ export const ERROR_CATALOGUE = {
   VIGIL_CONFLICT: { status: 409, title: 'The request conflicts with the current state' },
   VIGIL_RULE_NOT_FOUND: { status: 404, title: 'No such rule' },
   VIGIL_MODEL_INVALID: { status: 422, title: 'The model file is not a Vigil model or is damaged' },
+  VIGIL_MODEL_NOT_FOUND: { status: 404, title: 'No such model version' },
+  VIGIL_IMPORT_NOT_FOUND: { status: 404, title: 'No import declaration with this id is visible to you' },
+  VIGIL_IMPORT_INVALID: { status: 422, title: 'The import declaration is invalid' },
   VIGIL_WATCHLIST_NOT_FOUND: { status: 404, title: 'No such watchlist' },
   VIGIL_RULE_INVALID: { status: 422, title: 'The rule is invalid' },
   VIGIL_WATCHLIST_INVALID: { status: 422, title: 'The watchlist upload is invalid' },
@@ -86,6 +89,8 @@ export const ERROR_CATALOGUE = {
   },
   VIGIL_RULE_INVALID_ARGUMENT: { status: 422, title: 'A helper function gets an argument it cannot use' },
   VIGIL_WATCHLIST_PARSE: { status: 422, title: 'A line of the watchlist upload cannot be read' },
+  VIGIL_H7_VALUE_TOO_HIGH: { status: 422, title: 'An H7 low-value declaration may total at most 150 EUR' },
+  VIGIL_CURRENCY_UNKNOWN: { status: 422, title: 'No reference rate for this currency' },
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -15,6 +15,7 @@ import { ROLES } from '../../src/intake/index.ts';
 import { closeAfter, forEachDatabase, startTestApp } from '../support/test-app.ts';
 import type { TestApp } from '../support/test-app.ts';
 import { validFiling } from '../support/filings.ts';
+import { h1Body } from '../imports/imports-harness.ts';
 
 /** Tables that hold no authority's data. */
 const NOT_TENANT_DATA = new Set(['instance_secret', 'authority', 'schema_migration']);
@@ -125,6 +126,14 @@ forEachDatabase('tenant isolation', (target) => {
     const queue = (await call('GET', '/v1/controls?office=BE101000', officerB)).json();
     assert.equal(queue.items.length, 1, 'B has a control task');
     b['control'] = queue.items[0].id;
+    const imported = await call(
+      'POST',
+      '/v1/import-declarations',
+      filerB,
+      h1Body((d) => (d['office'] = 'BE101000')),
+    );
+    assert.equal(imported.statusCode, 201, imported.body);
+    b['import'] = imported.json().id;
   });
 
   test('every table with authority data has row-level security and a policy', async () => {
@@ -187,9 +196,15 @@ forEachDatabase('tenant isolation', (target) => {
   });
 
   test('no /v1 route lets authority A read or change authority B’s data', async () => {
-    const secrets = [b['mrn']!, b['control']!, 'BE-SECRET-1', 'Secret Belgian Target'];
-    const params: Record<string, string> = { mrn: b['mrn']!, name: b['watchlist']! };
-    const idFor = (path: string): string => (path.startsWith('/v1/controls') ? b['control']! : b['rule']!);
+    const secrets = [b['mrn']!, b['control']!, b['import']!, 'BE-SECRET-1', 'Secret Belgian Target'];
+    // An office code is not B's data: each authority keeps its own capacity for any office.
+    const params: Record<string, string> = { mrn: b['mrn']!, name: b['watchlist']!, office: 'BE101000' };
+    const idFor = (path: string): string =>
+      path.startsWith('/v1/controls')
+        ? b['control']!
+        : path.startsWith('/v1/import-declarations')
+          ? b['import']!
+          : b['rule']!;
     const filingBody = (
       await call('GET', `/v1/filings/${b['mrn']!}`, await app().token('BE', 'analyst', 'bea'))
     ).json().filing;
@@ -219,6 +234,7 @@ forEachDatabase('tenant isolation', (target) => {
       },
       '/v1/filings/{mrn}/rfi-response': { consignment: 0, answer: 'x' },
       '/v1/watchlists/{name}/entries': 'value\nAnother Target Ltd\n',
+      '/v1/offices/{office}/capacity': { redPerDay: 1, yellowPerDay: 1 },
     };
     let checked = 0;
     for (const role of ROLES) {
@@ -229,7 +245,7 @@ forEachDatabase('tenant isolation', (target) => {
         }
         for (const method of Object.keys(methods)) {
           const url = path.replace(/\{(\w+)\}/g, (_m, p: string) => (p === 'id' ? idFor(path) : params[p]!));
-          const targetsB = url !== path;
+          const targetsB = url !== path && !path.includes('{office}');
           const body = method === 'get' ? undefined : (bodies[path] ?? {});
           const res = await call(method.toUpperCase(), url, token, body);
           checked++;
