@@ -6,7 +6,7 @@
  *   npm run bench:intake                     # PGlite only
  *   VIGIL_BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run bench:intake
  *
- * Options (env): BENCH_FILINGS (default 4000), BENCH_CONCURRENCY (default 32).
+ * Options (env): BENCH_FILINGS (default 4000), BENCH_CONCURRENCY (default 32), BENCH_SKIP_PGLITE=1.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -150,11 +150,13 @@ const validatePerSec = Math.round((3 * sample.length) / ((performance.now() - tv
 process.stderr.write(`validation only: ${validatePerSec} filings/s on one core\n`);
 
 const out: Record<string, unknown> = {};
-out['pglite'] = await runEngine(
-  'pglite',
-  () => openDatabase({}),
-  (db) => db.close(),
-);
+if (process.env['BENCH_SKIP_PGLITE'] !== '1') {
+  out['pglite'] = await runEngine(
+    'pglite',
+    () => openDatabase({}),
+    (db) => db.close(),
+  );
+}
 const url = process.env['VIGIL_BENCH_DATABASE_URL'];
 if (url !== undefined && url !== '') {
   const schema = `vigil_bench_${randomBytes(4).toString('hex')}`;

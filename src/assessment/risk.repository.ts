@@ -480,6 +480,9 @@ export class RiskRepository {
     await tx.query(
       `INSERT INTO operator (authority, key, eori, name, first_seen, last_seen, filings)
        SELECT $1, k, e, n, $5, $5, 1 FROM unnest($2::text[], $3::text[], $4::text[]) AS u(k, e, n)
+       -- One order for every transaction: concurrent assessments touching the same operators would
+       -- otherwise lock their rows in different orders and deadlock.
+       ORDER BY k
        ON CONFLICT (authority, key) DO UPDATE SET last_seen = GREATEST(operator.last_seen, EXCLUDED.last_seen),
          filings = operator.filings + 1`,
       [authority, ops.map((o) => o.key), ops.map((o) => o.eori ?? null), ops.map((o) => o.name), at],

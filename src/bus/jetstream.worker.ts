@@ -82,6 +82,8 @@ export function startJetStreamWorker(
         // No reason text: `+TERM <reason>` needs NATS 2.10; the listener above has the error.
         m.term();
       } else {
+        // Reported, so a failing handler (a database error, a deadlock) is visible in the worker's log.
+        onError(err, 'worker');
         m.nak(backoffMs(attempt, retry));
       }
       return;

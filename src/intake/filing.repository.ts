@@ -131,6 +131,79 @@ export class FilingRepository {
     return r.rows.length > 0;
   }
 
+  /**
+   * Group commit: many complete filings in one statement (filings, their consignments and outbox
+   * events from arrays). Returns the MRNs inserted; a filing whose (authority, filer, lrn) exists is
+   * left out, as in `insertFiling`.
+   */
+  async insertFilings(
+    tx: Queryable,
+    items: readonly { filing: NewFiling; consignments: readonly NewConsignment[]; readyEvent: unknown }[],
+  ): Promise<Set<string>> {
+    const cons = items.flatMap((i) =>
+      i.consignments.map((c) => ({
+        mrn: i.filing.mrn,
+        authority: i.filing.authority,
+        carrier: i.filing.carrierEori ?? null,
+        c,
+      })),
+    );
+    const events = items.filter((i) => i.readyEvent !== undefined);
+    const r = await tx.query<{ mrn: string }>(
+      `WITH f AS (
+         INSERT INTO filing (mrn, authority, filer, lrn, filing_type, part, mode, declarant_eori, carrier_eori,
+           office_of_first_entry, status, version, body, warnings, lodged_at, updated_at)
+         SELECT u.mrn, u.authority, u.filer, u.lrn, u.filing_type, u.part, u.mode, u.declarant, u.carrier, u.office,
+           u.status, 1, u.body::jsonb, u.warnings::jsonb, u.at, u.at
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+                     $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::timestamptz[])
+           AS u(mrn, authority, filer, lrn, filing_type, part, mode, declarant, carrier, office, status, body, warnings, at)
+         ON CONFLICT (authority, filer, lrn) DO NOTHING
+         RETURNING mrn
+       ), c AS (
+         INSERT INTO consignment (mrn, seq, authority, carrier_eori, doc_type, doc_ref, master_doc_ref, complete)
+         SELECT u.mrn, u.s, u.a, u.ce, u.t, u.r, u.m, u.c
+         FROM unnest($15::text[], $16::int[], $17::text[], $18::text[], $19::text[], $20::text[], $21::text[], $22::boolean[])
+           AS u(mrn, s, a, ce, t, r, m, c)
+         JOIN f ON f.mrn = u.mrn
+       ), o AS (
+         INSERT INTO outbox (authority, topic, key, payload)
+         SELECT u.a, 'filing.ready', u.mrn, u.p::jsonb
+         FROM unnest($23::text[], $24::text[], $25::text[]) AS u(mrn, a, p)
+         JOIN f ON f.mrn = u.mrn
+       )
+       SELECT mrn FROM f`,
+      [
+        items.map((i) => i.filing.mrn),
+        items.map((i) => i.filing.authority),
+        items.map((i) => i.filing.filer),
+        items.map((i) => i.filing.lrn),
+        items.map((i) => i.filing.filingType),
+        items.map((i) => i.filing.part),
+        items.map((i) => i.filing.mode),
+        items.map((i) => i.filing.declarantEori),
+        items.map((i) => i.filing.carrierEori ?? null),
+        items.map((i) => i.filing.office),
+        items.map((i) => i.filing.status),
+        items.map((i) => JSON.stringify(i.filing.body)),
+        items.map((i) => JSON.stringify(i.filing.warnings)),
+        items.map((i) => i.filing.at),
+        cons.map((x) => x.mrn),
+        cons.map((x) => x.c.seq),
+        cons.map((x) => x.authority),
+        cons.map((x) => x.carrier),
+        cons.map((x) => x.c.docType),
+        cons.map((x) => x.c.docRef),
+        cons.map((x) => x.c.masterDocRef ?? null),
+        cons.map((x) => x.c.complete),
+        events.map((i) => i.filing.mrn),
+        events.map((i) => i.filing.authority),
+        events.map((i) => JSON.stringify(i.readyEvent)),
+      ],
+    );
+    return new Set(r.rows.map((x) => x.mrn));
+  }
+
   async mrnByLrn(tx: Queryable, authority: string, filer: string, lrn: string): Promise<string | undefined> {
     const r = await tx.query<{ mrn: string }>(
       `SELECT mrn FROM filing WHERE authority = $1 AND filer = $2 AND lrn = $3`,
@@ -174,9 +247,21 @@ export class FilingRepository {
     return r.rows;
   }
 
-  /** Serialises linkage for one carrier so a master and its houses arriving together always meet. */
-  async lockCarrier(tx: Queryable, authority: string, carrierEori: string): Promise<void> {
-    await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`${authority}/${carrierEori}`]);
+  /**
+   * Serialises linkage per master document of a carrier, so a master and its houses arriving together
+   * always meet, while unrelated filings of the same carrier go side by side. Locks are taken in one
+   * order (sorted) so two filings never wait for each other.
+   */
+  async lockDocuments(
+    tx: Queryable,
+    authority: string,
+    carrierEori: string,
+    refs: readonly string[],
+  ): Promise<void> {
+    await tx.query(
+      `SELECT pg_advisory_xact_lock(hashtext(k)) FROM (SELECT DISTINCT k FROM unnest($1::text[]) AS u(k) ORDER BY k) s`,
+      [refs.map((r) => `${authority}/${carrierEori}/${r}`)],
+    );
   }
 
   /** House consignments still waiting for a master document of this carrier. */
@@ -222,7 +307,7 @@ export class FilingRepository {
       `UPDATE consignment SET master_mrn = $3, master_seq = $4, complete = true WHERE mrn = $1 AND seq = $2`,
       [house.mrn, house.seq, master.mrn, master.seq],
     );
-    await tx.query(`UPDATE consignment SET complete = true WHERE mrn = $1 AND seq = $2`, [
+    await tx.query(`UPDATE consignment SET complete = true WHERE mrn = $1 AND seq = $2 AND NOT complete`, [
       master.mrn,
       master.seq,
     ]);

@@ -18,8 +18,10 @@ import type {
   FilingRow,
   FilingStatus,
   NewConsignment,
+  NewFiling,
 } from './filing.repository.ts';
 import { validateFiling } from './validate-filing.ts';
+import { GroupCommit } from '../store/group-commit.ts';
 
 export type Role = 'filer' | 'analyst' | 'officer' | 'coordinator' | 'auditor' | 'admin';
 export const ROLES: readonly Role[] = ['filer', 'analyst', 'officer', 'coordinator', 'auditor', 'admin'];
@@ -180,13 +182,32 @@ function lockedFieldChanges(before: Filing, after: Filing): FieldError[] {
   return out;
 }
 
+interface PendingInsert {
+  readonly filing: NewFiling;
+  readonly consignments: readonly NewConsignment[];
+  readonly readyEvent: unknown;
+}
+
 export class FilingService {
   readonly #deps: FilingServiceDeps;
   readonly #serial: SerialSource;
+  /** Complete filings arriving together are committed together (one statement per authority). */
+  readonly #inserts: GroupCommit<PendingInsert, boolean>;
 
   constructor(deps: FilingServiceDeps) {
     this.#deps = deps;
     this.#serial = deps.serial ?? randomSerial;
+    this.#inserts = new GroupCommit(async (items) => {
+      const inserted = new Set<string>();
+      for (const authority of new Set(items.map((i) => i.filing.authority))) {
+        const mine = items.filter((i) => i.filing.authority === authority);
+        const db = this.#deps.db.forAuthority(authority);
+        for (const mrn of await db.transaction((tx) => this.#deps.repo.insertFilings(tx, mine))) {
+          inserted.add(mrn);
+        }
+      }
+      return items.map((i) => inserted.has(i.filing.mrn));
+    });
   }
 
   /** Registers a filing; `created` is false when the same filer already lodged this LRN. */
@@ -278,11 +299,10 @@ export class FilingService {
     let outcome: { created: boolean; filing: FilingSummary };
     if (complete || carrierEori === undefined) {
       // The common case in one statement: filing, consignments and its outbox event.
-      const inserted = await this.#deps.repo.insertFiling(
-        this.#db(actor),
-        newFiling,
+      const inserted = await this.#inserts.submit({
+        filing: newFiling,
         consignments,
-        complete
+        readyEvent: complete
           ? {
               mrn,
               authority: actor.authority,
@@ -290,13 +310,18 @@ export class FilingService {
               ...(context.requestId !== undefined ? { requestId: context.requestId } : {}),
             }
           : undefined,
-      );
+      });
       outcome = inserted
         ? { created: true, filing: summary(newFiling.status, new Map()) }
         : await this.#existing(actor, filing.lrn);
     } else {
       outcome = await this.#db(actor).transaction(async (tx) => {
-        await this.#deps.repo.lockCarrier(tx, actor.authority, carrierEori);
+        await this.#deps.repo.lockDocuments(
+          tx,
+          actor.authority,
+          carrierEori,
+          consignments.map((c) => (type.part === 'house' ? (c.masterDocRef ?? c.docRef) : c.docRef)),
+        );
         if (!(await this.#deps.repo.insertFiling(tx, newFiling, consignments, undefined))) {
           return { created: false, filing: undefined as unknown as FilingSummary };
         }
