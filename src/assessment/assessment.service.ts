@@ -152,68 +152,76 @@ export class AssessmentService {
   async handleReady(event: ReadyEvent): Promise<number> {
     const { risk } = this.#d;
     const db = this.#d.db.forAuthority(event.authority);
-    const row = await this.#d.filings.findByMrn(db, event.authority, event.mrn);
-    if (row === undefined || row.status !== 'registered' || row.version !== event.version) {
-      // Invalidated, or superseded by an amendment whose own event will be assessed.
-      return 0;
-    }
-    const done = await risk.assessmentsOf(db, event.authority, event.mrn);
-    if (done.some((a) => a.version === event.version)) {
-      return 0;
-    }
-    const filing = row.body as Filing;
-    const now = this.#d.clock.now();
+    const ctx = await this.#d.contexts.get(event.authority);
     const started = performance.now();
-    const records = await this.#assessFiling(row, filing, now);
-    const stored = await db.transaction(async (tx) => {
-      let stored = 0;
-      const audited: AuditEvent[] = [];
-      for (const a of records) {
-        if (await risk.insertAssessment(tx, a)) {
-          stored++;
-          audited.push({
-            authority: row.authority,
-            actor: 'system:assessment',
-            action: 'outcome.decided',
-            subject: row.mrn,
-            at: now,
-            details: {
-              version: a.version,
-              consignment: a.seq,
-              outcome: a.outcomeKind,
-              score: a.score,
-              hits: (a.hits as ExplainedHit[]).map((h) =>
-                h.version !== undefined ? `${h.id}@${h.version}` : h.id,
-              ),
-              random: a.random,
-            },
-          });
-          await risk.notify(tx, {
-            authority: row.authority,
-            filer: row.filer,
-            mrn: row.mrn,
-            kind: 'outcome',
-            payload: {
-              mrn: row.mrn,
-              consignment: a.seq,
-              version: a.version,
-              outcome: filerView(a.outcome as EntryOutcome),
-            },
-            at: now,
-          });
-          await this.#d.onAssessed?.(tx, a, row);
-        }
+    // One transaction: read, decide, store. A redelivered event finds the version assessed and stops.
+    const result = await db.transaction(async (tx) => {
+      const row = await this.#d.filings.findByMrn(tx, event.authority, event.mrn);
+      if (row === undefined || row.status !== 'registered' || row.version !== event.version) {
+        // Invalidated, or superseded by an amendment whose own event will be assessed.
+        return undefined;
       }
-      await this.#d.audit?.stage(tx, audited);
-      if (stored > 0 && event.version === 1) {
+      if (await risk.assessed(tx, event.authority, event.mrn, event.version)) {
+        return undefined;
+      }
+      const filing = row.body as Filing;
+      const now = this.#d.clock.now();
+      const records = await this.#assessFiling(tx, ctx, row, filing, now);
+      const inserted = await risk.insertAssessments(tx, records);
+      const stored = records.filter((a) => inserted.has(a.seq));
+      await risk.notifyMany(
+        tx,
+        stored.map((a) => ({
+          authority: row.authority,
+          filer: row.filer,
+          mrn: row.mrn,
+          kind: 'outcome',
+          payload: {
+            mrn: row.mrn,
+            consignment: a.seq,
+            version: a.version,
+            outcome: filerView(a.outcome as EntryOutcome),
+          },
+          at: now,
+        })),
+      );
+      for (const a of stored) {
+        await this.#d.onAssessed?.(tx, a, row);
+      }
+      await this.#d.audit?.stage(
+        tx,
+        stored.map((a) => ({
+          authority: row.authority,
+          actor: 'system:assessment',
+          action: 'outcome.decided' as const,
+          subject: row.mrn,
+          at: now,
+          details: {
+            version: a.version,
+            consignment: a.seq,
+            outcome: a.outcomeKind,
+            score: a.score,
+            hits: (a.hits as ExplainedHit[]).map((h) =>
+              h.version !== undefined ? `${h.id}@${h.version}` : h.id,
+            ),
+            random: a.random,
+          },
+        })),
+      );
+      if (stored.length > 0 && event.version === 1) {
         const ops = filing.consignments.flatMap((c) => [c.consignor, c.consignee]);
         const unique = new Map(
           ops.map((p) => [operatorKey(p), { key: operatorKey(p), eori: p.eori, name: p.name }]),
         );
         await risk.touchOperators(tx, row.authority, [...unique.values()], now);
       }
-      return stored;
+      return { row, records: stored };
     });
+    if (result === undefined) {
+      return 0;
+    }
+    const { row, records } = result;
+    const stored = records.length;
     if (stored > 0) {
       const seconds = (performance.now() - started) / 1000;
       const sinceLodged = (Date.now() - new Date(row.lodged_at).getTime()) / 1000;
@@ -237,14 +245,19 @@ export class AssessmentService {
   }
 
   /** Assesses without storing: for `rules test`, backtests and determinism checks. */
-  async #assessFiling(row: FilingRow, filing: Filing, now: Date): Promise<AssessmentRecord[]> {
-    const ctx = await this.#d.contexts.get(row.authority);
+  async #assessFiling(
+    tx: Queryable,
+    ctx: Awaited<ReturnType<RiskContextCache['get']>>,
+    row: FilingRow,
+    filing: Filing,
+    now: Date,
+  ): Promise<AssessmentRecord[]> {
     const parties = filing.consignments.flatMap((c) => [
       c.consignor,
       c.consignee,
       ...(c.notifyParty ? [c.notifyParty] : []),
     ]);
-    const ops = await this.#d.risk.operators(this.#d.db.forAuthority(row.authority), row.authority, [
+    const ops = await this.#d.risk.operators(tx, row.authority, [
       ...new Set([...parties, filing.declarant].map(operatorKey)),
     ]);
     const model = this.#d.model?.();

@@ -330,6 +330,73 @@ export class RiskRepository {
     return r.rowCount > 0;
   }
 
+  /** Stores a filing's consignment assessments in one statement; returns the consignments stored now. */
+  async insertAssessments(tx: Queryable, list: readonly AssessmentRecord[]): Promise<Set<number>> {
+    if (list.length === 0) {
+      return new Set();
+    }
+    const r = await tx.query<{ seq: number }>(
+      `INSERT INTO assessment (authority, mrn, version, seq, score, outcome_kind, outcome, hits, errors, random, model, assessed_at)
+       SELECT u.a, u.m, u.v, u.s, u.sc, u.k, u.o::jsonb, u.h::jsonb, u.e::jsonb, u.r::jsonb, u.md::jsonb, u.at
+       FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::float8[], $6::text[], $7::text[], $8::text[], $9::text[],
+                   $10::text[], $11::text[], $12::timestamptz[]) AS u(a, m, v, s, sc, k, o, h, e, r, md, at)
+       ON CONFLICT (mrn, version, seq) DO NOTHING
+       RETURNING seq`,
+      [
+        list.map((a) => a.authority),
+        list.map((a) => a.mrn),
+        list.map((a) => a.version),
+        list.map((a) => a.seq),
+        list.map((a) => a.score),
+        list.map((a) => a.outcomeKind),
+        list.map((a) => JSON.stringify(a.outcome)),
+        list.map((a) => JSON.stringify(a.hits)),
+        list.map((a) => JSON.stringify(a.errors)),
+        list.map((a) => JSON.stringify(a.random)),
+        list.map((a) => (a.model === undefined ? null : JSON.stringify(a.model))),
+        list.map((a) => a.assessedAt),
+      ],
+    );
+    return new Set(r.rows.map((x) => x.seq));
+  }
+
+  async notifyMany(
+    tx: Queryable,
+    list: readonly {
+      authority: string;
+      filer: string;
+      mrn: string;
+      kind: string;
+      payload: unknown;
+      at: Date;
+    }[],
+  ): Promise<void> {
+    if (list.length === 0) {
+      return;
+    }
+    await tx.query(
+      `INSERT INTO notification (authority, filer, mrn, kind, payload, created_at)
+       SELECT a, f, m, k, p::jsonb, t FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[]) AS u(a, f, m, k, p, t)`,
+      [
+        list.map((n) => n.authority),
+        list.map((n) => n.filer),
+        list.map((n) => n.mrn),
+        list.map((n) => n.kind),
+        list.map((n) => JSON.stringify(n.payload)),
+        list.map((n) => n.at),
+      ],
+    );
+  }
+
+  /** Has this version of the filing been assessed already? */
+  async assessed(tx: Queryable, authority: string, mrn: string, version: number): Promise<boolean> {
+    const r = await tx.query(
+      `SELECT 1 FROM assessment WHERE mrn = $1 AND version = $2 AND authority = $3 LIMIT 1`,
+      [mrn, version, authority],
+    );
+    return r.rows.length > 0;
+  }
+
   /** The current assessment of each consignment: the latest version assessed. */
   async currentAssessments(tx: Queryable, authority: string, mrn: string): Promise<AssessmentRecord[]> {
     const r = await tx.query<AssessmentRow>(
