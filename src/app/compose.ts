@@ -125,7 +125,8 @@ export function startEmbeddedBus(deps: AppDeps, onError?: BusErrorListener): Out
   const bus = startOutboxDispatcher(deps.db, deps.handleEvent, {
     batchSize: 64,
     pollMs: 200,
-    concurrency: 4,
+    // Different filings are assessed side by side; the pool has connections to spare.
+    concurrency: 8,
     onError,
   });
   deps.bus = bus;
