@@ -2,7 +2,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.vigil/**', 'dist/**', 'bin/**'] },
+  { ignores: ['node_modules/**', '.vigil/**', 'dist/**', 'bin/**', 'scratch/**'] },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
