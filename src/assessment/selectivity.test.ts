@@ -155,3 +155,22 @@ test('lanes within office capacity', () => {
     assert.equal(d.random, name.startsWith('random') || name.startsWith('minimum'), name);
   }
 });
+
+test('exploration: a share of declarations the model is unsure about goes to a documentary check', () => {
+  const full = { red: 10, yellow: 10 };
+  const unsure = laneFor(20, [], 0.5, full, undefined, { probability: 0.5, draw: 0.01 });
+  assert.equal(unsure.lane, 'yellow');
+  assert.equal(unsure.exploration, true);
+  assert.match(unsure.reason, /unsure/);
+  // Outside the share, or when the model is sure, nothing changes.
+  assert.equal(laneFor(20, [], 0.5, full, undefined, { probability: 0.5, draw: 0.9 }).lane, 'green');
+  assert.equal(laneFor(20, [], 0.5, full, undefined, { probability: 0.05, draw: 0.01 }).lane, 'green');
+  assert.equal(laneFor(20, [], 0.5, full, undefined, { probability: 0.95, draw: 0.01 }).lane, 'green');
+  // Learning does not take capacity that is used up.
+  assert.equal(
+    laneFor(20, [], 0.5, { red: 10, yellow: 0 }, undefined, { probability: 0.5, draw: 0.01 }).lane,
+    'green',
+  );
+  // No model: no exploration.
+  assert.equal(laneFor(20, [], 0.5, full).lane, 'green');
+});

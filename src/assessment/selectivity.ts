@@ -48,6 +48,13 @@ export interface SelectivityConfig {
   readonly minRandomRate: number;
   /** Lanes: score from which a declaration goes red (yellow from half of it). */
   readonly redThreshold: number;
+  /**
+   * Lanes: share of declarations the model is unsure about (probability inside `explorationBand`)
+   * sent to a documentary check to learn from, not because they look risky: a system that only
+   * controls what it already suspects stops learning (docs/model.md, vigil simulate).
+   */
+  readonly explorationShare: number;
+  readonly explorationBand: readonly [number, number];
 }
 
 export const DEFAULT_SELECTIVITY: SelectivityConfig = Object.freeze({
@@ -56,6 +63,8 @@ export const DEFAULT_SELECTIVITY: SelectivityConfig = Object.freeze({
   randomRate: 0.005,
   minRandomRate: 0.01,
   redThreshold: 60,
+  explorationShare: 0.05,
+  explorationBand: [0.3, 0.7] as const,
 });
 
 export interface EntryFacts {
@@ -175,9 +184,17 @@ export interface OfficeCapacity {
 export interface LaneDecision {
   readonly lane: Lane;
   readonly random: boolean;
+  /** Chosen to learn from (the model was unsure), not for its risk. */
+  readonly exploration?: boolean | undefined;
   readonly reason: string;
   /** The lane the risk asked for before capacity was applied. */
   readonly wanted: Lane;
+}
+
+/** What the model said, for exploration: its probability and a second recorded draw. */
+export interface ExplorationInput {
+  readonly probability: number;
+  readonly draw: number;
 }
 
 /** The lane for one import declaration, given the office's remaining capacity. */
@@ -187,6 +204,7 @@ export function laneFor(
   randomDraw: number,
   capacity: OfficeCapacity,
   config: SelectivityConfig = DEFAULT_SELECTIVITY,
+  exploration?: ExplorationInput,
 ): LaneDecision {
   const selecting = hits.some((h) => h.noisy !== true) ? hits : [];
   const actions = new Set(selecting.map((h) => h.recommendedAction));
@@ -218,6 +236,20 @@ export function laneFor(
       wanted: 'red',
       random: true,
       reason: 'selected at random',
+    };
+  } else if (
+    exploration !== undefined &&
+    exploration.probability >= config.explorationBand[0] &&
+    exploration.probability <= config.explorationBand[1] &&
+    exploration.draw < config.explorationShare &&
+    capacity.yellow > 0
+  ) {
+    return {
+      lane: 'yellow',
+      wanted: 'yellow',
+      random: false,
+      exploration: true,
+      reason: `selected to learn from: the model is unsure (probability ${exploration.probability.toFixed(2)})`,
     };
   }
   if (wanted === 'red' && capacity.red <= 0) {

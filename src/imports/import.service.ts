@@ -227,7 +227,16 @@ export class ImportService {
         from,
         new Date(from.getTime() + DAY_MS),
       );
-      const decision = laneFor(score ?? 0, [], draw.draw, remaining(cap, used), this.#selectivity);
+      // A second recorded draw decides exploration, independent of the random selection's.
+      const learnDraw = drawFor(seed, id, 1, 1);
+      const decision = laneFor(
+        score ?? 0,
+        [],
+        draw.draw,
+        remaining(cap, used),
+        this.#selectivity,
+        verdict === undefined ? undefined : { probability: verdict.probability, draw: learnDraw.draw },
+      );
       const reason = `${decision.reason}; ${
         verdict === undefined || active === undefined
           ? 'no active model: not scored'
@@ -253,25 +262,28 @@ export class ImportService {
           assessedAt: now,
         },
       ]);
-      await this.#audit?.append(tx, {
-        authority: actor.authority,
-        actor: auditActor(actor),
-        action: 'outcome.decided',
-        subject: id,
-        details: {
-          kind: 'import-lane',
-          type: decl.type,
-          office: decl.office,
-          lane: decision.lane,
-          wanted: decision.wanted,
-          random: decision.random,
-          score,
-          modelVersion: active?.version ?? null,
-          seedId: draw.seedId,
-          draw: draw.draw,
+      await this.#audit?.stage(tx, [
+        {
+          authority: actor.authority,
+          actor: auditActor(actor),
+          action: 'outcome.decided',
+          subject: id,
+          details: {
+            kind: 'import-lane',
+            type: decl.type,
+            office: decl.office,
+            lane: decision.lane,
+            wanted: decision.wanted,
+            random: decision.random,
+            exploration: decision.exploration === true,
+            score,
+            modelVersion: active?.version ?? null,
+            seedId: draw.seedId,
+            draw: draw.draw,
+          },
+          at: now,
         },
-        at: now,
-      });
+      ]);
       return {
         id,
         lane: decision.lane,
