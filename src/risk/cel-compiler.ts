@@ -32,10 +32,28 @@ export interface EvalFrame {
   readonly names: Map<string, NormalizedName>;
   /** Watchlist lookups by list, threshold and value. */
   readonly lookups: Map<string, number>;
+  /**
+   * Watchlist lookups of call sites whose list and threshold are literals and whose value is a path
+   * from a rule variable, by the site's interned signature (`lookupSignature`): many rules ask the
+   * same question of one consignment, and an array slot is cheaper than a string key.
+   */
+  readonly memo: (number | undefined)[];
 }
 
 export function createFrame(act: RuleActivation, rt: RuleRuntime): EvalFrame {
-  return { act, rt, locals: [], names: new Map(), lookups: new Map() };
+  return { act, rt, locals: [], names: new Map(), lookups: new Map(), memo: [] };
+}
+
+const signatures = new Map<string, number>();
+
+/** A small integer per distinct (function, list, threshold, value path), shared by all rule sets. */
+function lookupSignature(signature: string): number {
+  let id = signatures.get(signature);
+  if (id === undefined) {
+    id = signatures.size;
+    signatures.set(signature, id);
+  }
+  return id;
 }
 
 /** A CEL evaluation error (the expression has no value for this activation). */
@@ -109,17 +127,21 @@ function lookup(fr: EvalFrame, list: string, value: string, threshold: number | 
   const key = `${list}\u0000${threshold ?? ''}\u0000${value}`;
   let s = fr.lookups.get(key);
   if (s === undefined) {
-    const wl = fr.rt.watchlists.get(list);
-    if (wl === undefined) {
-      s = -1;
-    } else if (wl.kind === 'fuzzy') {
-      s = wl.bestMatch(value, threshold)?.score ?? -1;
-    } else {
-      s = wl.has(value) ? 1 : -1;
-    }
+    s = lookupUncached(fr, list, value, threshold);
     fr.lookups.set(key, s);
   }
   return s;
+}
+
+function lookupUncached(fr: EvalFrame, list: string, value: string, threshold: number | undefined): number {
+  const wl = fr.rt.watchlists.get(list);
+  if (wl === undefined) {
+    return -1;
+  }
+  if (wl.kind === 'fuzzy') {
+    return wl.bestMatch(value, threshold)?.score ?? -1;
+  }
+  return wl.has(value) ? 1 : -1;
 }
 
 class Compiler {
@@ -449,13 +471,36 @@ class Compiler {
         return this.#fuzzyScore(a!, argNodes[1]!, b!);
       case 'inWatchlist':
       case 'watchlistScore': {
-        if (name === 'watchlistScore') {
-          return (fr) => Math.max(0, lookup(fr, a!(fr) as string, b!(fr) as string, Number.MIN_VALUE));
+        let score: Fn =
+          name === 'watchlistScore'
+            ? (fr) => lookup(fr, a!(fr) as string, b!(fr) as string, Number.MIN_VALUE)
+            : args.length === 3
+              ? (fr) => lookup(fr, a!(fr) as string, b!(fr) as string, c!(fr) as number)
+              : (fr) => lookup(fr, a!(fr) as string, b!(fr) as string, undefined);
+        const list = this.#literal(argNodes[0]);
+        const t = name === 'watchlistScore' ? Number.MIN_VALUE : this.#literal(argNodes[2]);
+        const path = this.#pathOf(argNodes[1]!, sc);
+        if (
+          typeof list === 'string' &&
+          path !== undefined &&
+          (argNodes.length === 2 || typeof t === 'number')
+        ) {
+          // The value is read from the activation only: one answer per consignment for this question.
+          const id = lookupSignature(`${name}\u0000${list}\u0000${t ?? ''}\u0000${path}`);
+          const threshold = typeof t === 'number' ? t : undefined;
+          score = (fr) => {
+            let s = fr.memo[id];
+            if (s === undefined) {
+              s = lookupUncached(fr, list, b!(fr) as string, threshold);
+              fr.memo[id] = s;
+            }
+            return s;
+          };
         }
-        const score: Fn =
-          args.length === 3
-            ? (fr) => lookup(fr, a!(fr) as string, b!(fr) as string, c!(fr) as number)
-            : (fr) => lookup(fr, a!(fr) as string, b!(fr) as string, undefined);
+        if (name === 'watchlistScore') {
+          const raw = score;
+          return (fr) => Math.max(0, raw(fr) as number);
+        }
         if (sc.depth === 0) {
           this.#probe(label, (fr, out) => {
             const s = score(fr) as number;
@@ -466,8 +511,22 @@ class Compiler {
         }
         return (fr) => (score(fr) as number) >= 0;
       }
-      case 'watchlist':
+      case 'watchlist': {
+        const list = this.#literal(argNodes[0]);
+        if (typeof list === 'string') {
+          // The handle of a named list depends only on the runtime: made once, not once per consignment.
+          const refs = new WeakMap<RuleRuntime, WatchlistRef>();
+          return (fr) => {
+            let ref = refs.get(fr.rt);
+            if (ref === undefined) {
+              ref = new WatchlistRef(fr.rt.watchlists.get(list));
+              refs.set(fr.rt, ref);
+            }
+            return ref;
+          };
+        }
         return (fr) => new WatchlistRef(fr.rt.watchlists.get(a!(fr) as string));
+      }
       case 'inGroup':
         return (fr) => fr.rt.groups.has(b!(fr) as string, a!(fr) as string);
       default:

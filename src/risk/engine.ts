@@ -124,7 +124,10 @@ export function compileRuleSet(
     return { ok: false, errors };
   }
   const indexed = options.indexed ?? true;
-  const index = new RuleIndex(compiled.map((c) => (indexed ? c.condition.discriminator : undefined)));
+  const index = new RuleIndex(
+    compiled.map((c) => (indexed ? c.condition.discriminator : undefined)),
+    compiled.map((c) => (indexed ? c.condition.secondDiscriminator : undefined)),
+  );
   return { ok: true, value: { rules: compiled, index } };
 }
 
@@ -161,8 +164,9 @@ export function assessActivation(
   const hits: RuleHit[] = [];
   const errors: RuleEvaluationError[] = [];
   let evaluated = 0;
-  for (const pos of ruleSet.index.candidates(act)) {
-    const c = ruleSet.rules[pos]!;
+  const candidates = ruleSet.index.candidates(act);
+  for (let k = 0; k < candidates.length; k++) {
+    const c = ruleSet.rules[candidates[k]!]!;
     const r = c.rule;
     if (
       r.scope.authority !== ctx.authority ||

@@ -1,6 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fuzzyScore, normalizeName, osaDistance, withinOneEdit } from './fuzzy.ts';
+import {
+  deletionKeyHashes,
+  deletionKeys,
+  fuzzyScore,
+  keyHash,
+  normalizeName,
+  osaDistance,
+  spellingSkeleton,
+  spellingSkeletonByRules,
+  withinOneEdit,
+} from './fuzzy.ts';
 
 test('normalisation drops case, punctuation, legal forms and diacritics', () => {
   assert.deepEqual(normalizeName('Shenzhen Bright Electronics Co., Ltd.').tokens, [
@@ -41,5 +51,28 @@ test('withinOneEdit agrees with the edit distance', () => {
     for (const b of words) {
       assert.equal(withinOneEdit(a, b), osaDistance(a, b) <= 1, `${a} ${b}`);
     }
+  }
+});
+
+test('the spelling skeleton passes fold exactly as the written rules do', () => {
+  let seed = 11;
+  const rnd = (): number => (seed = (seed * 48271) % 2147483647) / 2147483647;
+  const alphabets = ['schtgpkqxyjwzaeiofvb', 'abcdefghijklmnopqrstuvwxyz0123456789'];
+  for (const alphabet of alphabets) {
+    for (let k = 0; k < 20_000; k++) {
+      let w = '';
+      for (let i = 1 + Math.floor(rnd() * 12); i > 0; i--) {
+        w += alphabet[Math.floor(rnd() * alphabet.length)];
+      }
+      assert.equal(spellingSkeleton(w), spellingSkeletonByRules(w), w);
+    }
+  }
+});
+
+test('deletion-key hashes are the hashes of the deletion keys', () => {
+  for (const w of ['bright', 'abc', 'aabbcc', 'elektroniks', 'x'.repeat(70)]) {
+    const hashes: number[] = [];
+    deletionKeyHashes(w, hashes);
+    assert.deepEqual(new Set(hashes), new Set(deletionKeys(w).map(keyHash)), w);
   }
 });

@@ -105,45 +105,120 @@ const EMPTY_NAME: NormalizedName = Object.freeze({
  * letters are folded. Both sides of every comparison go through it, so nothing is lost by folding.
  */
 export function spellingSkeleton(word: string): string {
-  // The folds apply in this order; each is skipped when its letter is absent from the current text
-  // (a fold that cannot match), which spares most of the replacements on most words.
-  let s = word;
-  if (s.includes('c')) {
-    s = s.replaceAll('sch', 'sh').replaceAll('tch', 'ch');
+  const n = word.length;
+  if (n > 64) {
+    return spellingSkeletonByRules(word);
   }
-  if (s.includes('g')) {
-    s = s.replaceAll('gh', '');
+  // The folds as passes over char codes, in the rules' order, each with the semantics of one global
+  // non-overlapping left-to-right replacement (fuzzy.test.ts checks this against the regexes).
+  const a = skelA;
+  const b = skelB;
+  for (let i = 0; i < n; i++) {
+    a[i] = word.charCodeAt(i);
   }
-  if (s.includes('p')) {
-    s = s.replaceAll('ph', 'f');
-  }
-  if (s.includes('k')) {
-    s = s.replaceAll('kh', 'h');
-  }
-  if (s.includes('c')) {
-    s = s.replaceAll('ck', 'k').replace(/c(?!h)/g, 'k');
-  }
-  if (s.includes('q')) {
-    s = s.replaceAll('q', 'k');
-  }
-  if (s.includes('x')) {
-    s = s.replaceAll('x', 'ks');
-  }
-  if (s.includes('y') || s.includes('j')) {
-    s = s.replace(/[yj]/g, 'i');
-  }
-  if (s.includes('w')) {
-    s = s.replaceAll('w', 'v');
-  }
-  if (s.includes('z')) {
-    s = s.replaceAll('z', 's');
-  }
-  for (let i = 1; i < s.length; i++) {
-    if (s.charCodeAt(i) === s.charCodeAt(i - 1)) {
-      return s.replace(/(.)\1+/g, '$1');
+  let len = n;
+  len = foldTriple(a, b, len, S, C, H, S); // sch → sh
+  len = foldTriple(b, a, len, T, C, H, C); // tch → ch
+  len = foldPair(a, b, len, G, H, -1); // gh → (nothing)
+  len = foldPair(b, a, len, P, H, F); // ph → f
+  len = foldPair(a, b, len, K, H, H); // kh → h
+  len = foldPair(b, a, len, C, K, K); // ck → k
+  const out = skelOut;
+  out.length = 0;
+  for (let i = 0; i < len; i++) {
+    let c = a[i]!;
+    if (c === C) {
+      c = i + 1 < len && a[i + 1] === H ? C : K; // c(?!h) → k
+    } else if (c === Q) {
+      c = K;
+    } else if (c === X) {
+      if (out.length === 0 || out[out.length - 1] !== K) {
+        out.push(K); // x → ks
+      }
+      c = S;
+    } else if (c === Y || c === J) {
+      c = I;
+    } else if (c === W) {
+      c = V;
+    } else if (c === Z) {
+      c = S;
+    }
+    // Runs of one letter collapse to one.
+    if (out.length === 0 || out[out.length - 1] !== c) {
+      out.push(c);
     }
   }
-  return s;
+  return String.fromCharCode.apply(null, out);
+}
+
+// Letters the folds read or write, as char codes.
+const S = 115; // s
+const C = 99; // c
+const H = 104; // h
+const T = 116; // t
+const G = 103; // g
+const P = 112; // p
+const F = 102; // f
+const K = 107; // k
+const Q = 113; // q
+const X = 120; // x
+const Y = 121; // y
+const J = 106; // j
+const I = 105; // i
+const W = 119; // w
+const V = 118; // v
+const Z = 122; // z
+const skelA = new Uint16Array(130);
+const skelB = new Uint16Array(130);
+const skelOut: number[] = [];
+
+/** `from[0..len)` with every x y z replaced by `first` z, into `to`; returns the new length. */
+function foldTriple(from: Uint16Array, to: Uint16Array, len: number, x = 0, y = 0, z = 0, first = 0): number {
+  let out = 0;
+  for (let i = 0; i < len;) {
+    if (from[i] === x && i + 2 < len && from[i + 1] === y && from[i + 2] === z) {
+      to[out++] = first;
+      to[out++] = z;
+      i += 3;
+    } else {
+      to[out++] = from[i++]!;
+    }
+  }
+  return out;
+}
+
+/** `from[0..len)` with every x y replaced by `by` (nothing when -1), into `to`; returns the new length. */
+function foldPair(from: Uint16Array, to: Uint16Array, len: number, x = 0, y = 0, by = 0): number {
+  let out = 0;
+  for (let i = 0; i < len;) {
+    if (from[i] === x && i + 1 < len && from[i + 1] === y) {
+      if (by >= 0) {
+        to[out++] = by;
+      }
+      i += 2;
+    } else {
+      to[out++] = from[i++]!;
+    }
+  }
+  return out;
+}
+
+/** The folds as written rules: the definition `spellingSkeleton` implements (and long words use). */
+export function spellingSkeletonByRules(word: string): string {
+  const s = word
+    .replace(/sch/g, 'sh')
+    .replace(/tch/g, 'ch')
+    .replace(/gh/g, '')
+    .replace(/ph/g, 'f')
+    .replace(/kh/g, 'h')
+    .replace(/ck/g, 'k')
+    .replace(/c(?!h)/g, 'k')
+    .replace(/q/g, 'k')
+    .replace(/x/g, 'ks')
+    .replace(/[yj]/g, 'i')
+    .replace(/w/g, 'v')
+    .replace(/z/g, 's');
+  return s.replace(/(.)\1+/g, '$1');
 }
 
 /**
@@ -167,6 +242,38 @@ export function normalizeName(text: string): NormalizedName {
   return n;
 }
 
+/** A normalised name, with room for its lookup keys (made on first lookup, see `anchorKeys`). */
+class Name implements NormalizedName {
+  readonly tokens: readonly string[];
+  readonly skeletons: readonly string[];
+  readonly joined: string;
+  readonly joinedSkeleton: string;
+  readonly weight: number;
+  /** A memo, not state: a pure function of the fields above. */
+  anchors: AnchorKeys | undefined = undefined;
+
+  constructor(tokens: readonly string[], skeletons: readonly string[], weight: number) {
+    this.tokens = tokens;
+    this.skeletons = skeletons;
+    this.joined = tokens.join('');
+    this.joinedSkeleton = skeletons.join('');
+    this.weight = weight;
+  }
+}
+
+const isWordChar = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
+const isApostrophe = (c: number): boolean => c === 39 || c === 96;
+
+function isDigits(t: string): boolean {
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c < 48 || c > 57) {
+      return false;
+    }
+  }
+  return true;
+}
+
 function normalizeUncached(text: string): NormalizedName {
   if (text.length === 0) {
     return EMPTY_NAME;
@@ -174,23 +281,43 @@ function normalizeUncached(text: string): NormalizedName {
   // anyAscii covers diacritics, Cyrillic, Greek and most other scripts; apostrophes it emits for soft
   // signs ("Shen'chzhen'") are dropped so the word stays one word.
   // Plain ASCII (most names) skips the transliteration table.
-  const ascii = (/^[\x00-\x7f]*$/.test(text) ? text : anyAscii(text)).toLowerCase().replace(/['`]/g, '');
-  const raw = ascii.split(/[^a-z0-9]+/);
+  const ascii = (/^[\x00-\x7f]*$/.test(text) ? text : anyAscii(text)).toLowerCase();
   const tokens: string[] = [];
   const skeletons: string[] = [];
   let weight = 0;
-  for (const t of raw) {
+  // Words are runs of [a-z0-9] (apostrophes inside are dropped); anything else separates them.
+  const n = ascii.length;
+  let i = 0;
+  while (i < n) {
+    const start = i;
+    let apostrophes = false;
+    for (; i < n; i++) {
+      const c = ascii.charCodeAt(i);
+      if (isApostrophe(c)) {
+        apostrophes = true;
+      } else if (!isWordChar(c)) {
+        break;
+      }
+    }
+    if (i === start) {
+      i++;
+      continue;
+    }
+    let t = ascii.slice(start, i);
+    if (apostrophes) {
+      t = t.replace(/['`]/g, '');
+    }
     if (t.length === 0 || LEGAL_FORM_WORDS.has(t) || tokens.includes(t)) {
       continue;
     }
     tokens.push(t);
-    skeletons.push(/^[0-9]+$/.test(t) ? t : spellingSkeleton(t));
+    skeletons.push(isDigits(t) ? t : spellingSkeleton(t));
     weight += t.length;
   }
   if (tokens.length === 0) {
     return EMPTY_NAME;
   }
-  return { tokens, skeletons, joined: tokens.join(''), joinedSkeleton: skeletons.join(''), weight };
+  return new Name(tokens, skeletons, weight);
 }
 
 /** Optimal string alignment distance (Levenshtein plus adjacent transpositions), stopping above `max`. */
@@ -531,23 +658,47 @@ export function deletionKeyHashes(word: string, out: number[]): void {
 export interface AnchorKeys {
   readonly words: readonly string[];
   readonly hashes: Int32Array;
+  /** The hashes of `words[i]` are `hashes[offsets[i]]` to `hashes[offsets[i + 1]]` (exclusive). */
+  readonly offsets: Int32Array;
+  /** `keyHash` of its run-together forms marked with U+0001 (as the rule index files them). */
+  readonly joined: Int32Array;
 }
 
-const anchorKeyCache = new WeakMap<NormalizedName, AnchorKeys>();
-
-/** `anchorWords` of a name with the hashes of their deletion keys, made once per normalised name. */
+/**
+ * `anchorWords` of a name with the hashes of their deletion keys (repeats possible), made once per
+ * normalised name: a consignment's name is looked up in several lists and by the rule index.
+ */
 export function anchorKeys(n: NormalizedName): AnchorKeys {
-  let k = anchorKeyCache.get(n);
-  if (k === undefined) {
-    const words = anchorWords(n);
-    const hashes: number[] = [];
-    for (const w of words) {
-      deletionKeyHashes(w, hashes);
-    }
-    k = { words, hashes: Int32Array.from(new Set(hashes)) };
-    anchorKeyCache.set(n, k);
+  if (n instanceof Name) {
+    n.anchors ??= makeAnchorKeys(n);
+    return n.anchors;
   }
-  return k;
+  return makeAnchorKeys(n);
+}
+
+function makeAnchorKeys(n: NormalizedName): AnchorKeys {
+  const words = anchorWords(n);
+  const hashes: number[] = [];
+  const offsets = new Int32Array(words.length + 1);
+  words.forEach((w, i) => {
+    offsets[i] = hashes.length;
+    deletionKeyHashes(w, hashes);
+  });
+  offsets[words.length] = hashes.length;
+  return {
+    words,
+    hashes: new Int32Array(hashes),
+    offsets,
+    joined: joinedKeyHashes(n),
+  };
+}
+
+/** `keyHash` of a name's run-together forms, marked with U+0001 so they only meet their own kind. */
+export function joinedKeyHashes(n: NormalizedName): Int32Array {
+  const plain = keyHash(`\u0001${n.joined}`);
+  return n.joinedSkeleton === n.joined
+    ? Int32Array.of(plain)
+    : Int32Array.of(plain, keyHash(`\u0001${n.joinedSkeleton}`));
 }
 
 /** The word itself and every string one deletion away: two words within one edit share one of these. */

@@ -230,3 +230,19 @@ export function chooseDiscriminator(
   const d = best([...necessary(ast, new Map()), ...extra]);
   return d !== undefined && cost(d) < 0.75 ? d : undefined;
 }
+
+/**
+ * A second necessary condition, on paths the first does not test (so the two narrow independently),
+ * for the index to intersect with `first`: `consignment.origin == "CN" && transport.mode == "air"`
+ * is offered only to Chinese air consignments, not to every Chinese one. Undefined when none narrows.
+ */
+export function chooseSecondDiscriminator(
+  ast: CelNode,
+  first: Discriminator,
+  extra: readonly Discriminator[] = [],
+): Discriminator | undefined {
+  const used = new Set(first.map((t) => t.path));
+  const rest = [...necessary(ast, new Map()), ...extra].filter((d) => d.every((t) => !used.has(t.path)));
+  const d = best(rest);
+  return d !== undefined && cost(d) < 0.75 ? d : undefined;
+}

@@ -79,3 +79,13 @@ test('discriminators come from necessary conditions only', () => {
 test('positionAt counts lines and columns from 1', () => {
   assert.deepEqual(positionAt('ab\ncd', 4), { line: 2, column: 2, offset: 4 });
 });
+
+test('a second necessary condition on other fields is kept for the index to intersect', () => {
+  const r = compileRule('consignment.origin == "CN" && transport.mode == "air" && totalValue > 1.0');
+  assert.ok(r.ok);
+  assert.deepEqual(r.value.discriminator, [{ path: 'consignment.origin', kind: 'eq', values: ['CN'] }]);
+  assert.deepEqual(r.value.secondDiscriminator, [{ path: 'transport.mode', kind: 'eq', values: ['air'] }]);
+  const one = compileRule('transport.mode == "air" || transport.mode == "road"');
+  assert.ok(one.ok);
+  assert.equal(one.value.secondDiscriminator, undefined);
+});

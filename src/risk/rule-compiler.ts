@@ -7,7 +7,7 @@
 import type { Environment } from '@marcbachmann/cel-js';
 import { compileCel, type CelNode, type EvalFrame, type TriggerValue } from './cel-compiler.ts';
 import { countryGroups } from './country-groups.ts';
-import { chooseDiscriminator, type Discriminator } from './rule-analysis.ts';
+import { chooseDiscriminator, chooseSecondDiscriminator, type Discriminator } from './rule-analysis.ts';
 import {
   createCelEnvironment,
   ruleCheckingEnvironment,
@@ -49,6 +49,8 @@ export interface CompiledCondition {
   readonly compiled: boolean;
   /** The most selective necessary condition, for the rule index; undefined: evaluate for every consignment. */
   readonly discriminator: Discriminator | undefined;
+  /** A second necessary condition on other fields, which the index intersects with the first. */
+  readonly secondDiscriminator: Discriminator | undefined;
   /** Evaluates on a frame; throws CelRuntimeError (or the library's error) when CEL gives an error. */
   readonly evaluate: (fr: EvalFrame) => boolean;
   readonly explain: (fr: EvalFrame) => readonly TriggerValue[];
@@ -199,11 +201,23 @@ export function compileRule(
     return { ok: false, errors: refErrors };
   }
   const discriminator = chooseDiscriminator(ast, options.scopeDiscriminators);
+  const secondDiscriminator =
+    discriminator === undefined
+      ? undefined
+      : chooseSecondDiscriminator(ast, discriminator, options.scopeDiscriminators);
   const fast = compileCel(ast);
   if (fast !== undefined) {
     return {
       ok: true,
-      value: { source, ast, compiled: true, discriminator, evaluate: fast.evaluate, explain: fast.explain },
+      value: {
+        source,
+        ast,
+        compiled: true,
+        discriminator,
+        secondDiscriminator,
+        evaluate: fast.evaluate,
+        explain: fast.explain,
+      },
     };
   }
   // The library's evaluator with an environment bound to the frame's runtime (built once per runtime).
@@ -216,6 +230,7 @@ export function compileRule(
       ast,
       compiled: false,
       discriminator,
+      secondDiscriminator,
       evaluate: (fr) => {
         let p = byRuntime.get(fr.rt);
         if (p === undefined) {

@@ -1,42 +1,67 @@
 /**
  * The rule index: rules filed under their discriminator (rule-analysis.ts) so that, per consignment,
- * only the rules whose necessary condition can hold are evaluated. Keys are read from the activation
- * once per consignment per indexed path; equality tests are Map lookups, prefix tests one lookup per
- * prefix length in use. Candidates come back in rule order, so evaluation order is deterministic.
+ * only the rules whose necessary condition can hold are evaluated. Per consignment, each indexed path
+ * is walked once by a reader made for it when the index is built (no intermediate arrays), equality
+ * tests are Map lookups, prefix tests one lookup per prefix length in use, and fuzzy tests integer
+ * lookups of the name's anchor-key hashes (made once per name, shared with the watchlists). Candidates
+ * come back in rule order, so evaluation order is deterministic.
  */
 import type { RuleActivation } from './activation.ts';
-import { fuzzyKeys, type Discriminator } from './rule-analysis.ts';
+import { anchorKeys, keyHash, normalizeName } from './fuzzy.ts';
+import type { Discriminator } from './rule-analysis.ts';
 
-type KeyGetter = (act: RuleActivation) => readonly string[];
+type Visit = (key: string) => void;
+type PathReader = (value: unknown, visit: Visit) => void;
 
-/** Reads every value at a path like `goods[].hsCode` or `transport.mode` (non-strings ignored). */
-export function keyGetter(path: string): KeyGetter {
-  const segments = path.split('.').map((s) => ({ name: s.replace(/\[\]$/, ''), many: s.endsWith('[]') }));
-  return (act) => {
-    let values: unknown[] = [act];
-    for (const seg of segments) {
-      const next: unknown[] = [];
-      for (const v of values) {
-        const x = (v as Record<string, unknown> | undefined)?.[seg.name];
-        if (seg.many) {
-          if (Array.isArray(x)) {
-            next.push(...(x as unknown[]));
-          }
-        } else {
-          next.push(x);
+/** A reader of every string at a path like `goods[].hsCode` or `transport.mode` (non-strings ignored). */
+function pathReader(segments: readonly { name: string; many: boolean }[], i = 0): PathReader {
+  if (i === segments.length) {
+    return (v, visit) => {
+      if (typeof v === 'string') {
+        visit(v);
+      }
+    };
+  }
+  const next = pathReader(segments, i + 1);
+  const { name, many } = segments[i]!;
+  if (many) {
+    return (v, visit) => {
+      const x = (v as Record<string, unknown> | undefined)?.[name];
+      if (Array.isArray(x)) {
+        for (let k = 0; k < x.length; k++) {
+          next(x[k], visit);
         }
       }
-      values = next;
-    }
-    return values.filter((v): v is string => typeof v === 'string');
-  };
+    };
+  }
+  return (v, visit) => next((v as Record<string, unknown> | undefined)?.[name], visit);
 }
 
+function readerFor(path: string): PathReader {
+  return pathReader(path.split('.').map((s) => ({ name: s.replace(/\[\]$/, ''), many: s.endsWith('[]') })));
+}
+
+/** Fuzzy keys are hashed like the watchlists' deletion keys, folded to small integers for the Map. */
+const fuzzyKey = (hash: number): number => hash & 0x3fffffff;
+
 interface PathIndex {
-  readonly get: KeyGetter;
+  readonly read: PathReader;
+  readonly fuzzy: boolean;
   readonly eq: Map<string, number[]>;
   readonly prefix: Map<string, number[]>;
+  readonly hashed: Map<number, number[]>;
   prefixLengths: number[];
+  /** Set once the index is built: what to do with each value the reader finds. */
+  visit: Visit;
+}
+
+function addPosting<K>(m: Map<K, number[]>, key: K, pos: number): void {
+  const list = m.get(key);
+  if (list === undefined) {
+    m.set(key, [pos]);
+  } else if (list[list.length - 1] !== pos) {
+    list.push(pos);
+  }
 }
 
 export class RuleIndex {
@@ -44,49 +69,150 @@ export class RuleIndex {
   readonly #paths: PathIndex[] = [];
   readonly #always: readonly number[];
   readonly #stamp: Uint32Array;
+  /** Per rule: which of its conditions (bit 1: the first, bit 2: the second) this consignment meets. */
+  readonly #met: Uint8Array;
+  readonly #needed: Uint8Array;
+  /** Rules meeting a condition for this consignment, in the order met. */
+  readonly #reached: Int32Array;
+  #count = 0;
   #generation = 0;
 
-  /** `discriminators[i]` belongs to rule position i; undefined files the rule as an always-candidate. */
-  constructor(discriminators: readonly (Discriminator | undefined)[]) {
+  /**
+   * `discriminators[i]` belongs to rule position i; undefined files the rule as an always-candidate.
+   * `second[i]`, when given, is another necessary condition of rule i: the rule is a candidate only
+   * when both hold.
+   */
+  constructor(
+    discriminators: readonly (Discriminator | undefined)[],
+    second: readonly (Discriminator | undefined)[] = [],
+  ) {
     this.size = discriminators.length;
     this.#stamp = new Uint32Array(discriminators.length);
+    this.#met = new Uint8Array(discriminators.length);
+    this.#needed = new Uint8Array(discriminators.length);
+    this.#reached = new Int32Array(discriminators.length);
     const always: number[] = [];
     const byPath = new Map<string, PathIndex>();
+    const conditions: [Discriminator, number, number][] = [];
     discriminators.forEach((d, pos) => {
+      this.#needed[pos] = 1;
       if (d === undefined || d.length === 0) {
         always.push(pos);
         return;
       }
+      conditions.push([d, pos, 0]);
+      const d2 = second[pos];
+      if (d2 !== undefined && d2.length > 0) {
+        conditions.push([d2, pos, 1]);
+        this.#needed[pos] = 3;
+      }
+    });
+    for (const [d, pos, which] of conditions) {
+      // Postings hold position × 2 + which condition.
+      const posting = pos * 2 + which;
       for (const test of d) {
         // Fuzzy tests compare anchor keys of the value, a different key space from the value itself.
-        const indexKey = test.kind === 'fuzzy' ? `${test.path}~fuzzy` : test.path;
+        const fuzzy = test.kind === 'fuzzy';
+        const indexKey = fuzzy ? `${test.path}~fuzzy` : test.path;
         let pi = byPath.get(indexKey);
         if (pi === undefined) {
-          const get = keyGetter(test.path);
           pi = {
-            get: test.kind === 'fuzzy' ? (act) => get(act).flatMap(fuzzyKeys) : get,
+            read: readerFor(test.path),
+            fuzzy,
             eq: new Map(),
             prefix: new Map(),
+            hashed: new Map(),
             prefixLengths: [],
+            visit: () => undefined,
           };
           byPath.set(indexKey, pi);
           this.#paths.push(pi);
         }
-        const m = test.kind === 'prefix' ? pi.prefix : pi.eq;
         for (const v of test.values) {
-          const list = m.get(v);
-          if (list === undefined) {
-            m.set(v, [pos]);
-          } else if (list[list.length - 1] !== pos) {
-            list.push(pos);
+          if (fuzzy) {
+            addPosting(pi.hashed, fuzzyKey(keyHash(v)), posting);
+          } else {
+            addPosting(test.kind === 'prefix' ? pi.prefix : pi.eq, v, posting);
           }
         }
       }
-    });
+    }
     for (const pi of this.#paths) {
       pi.prefixLengths = [...new Set([...pi.prefix.keys()].map((k) => k.length))].sort((a, b) => a - b);
+      pi.visit = pi.fuzzy ? this.#fuzzyVisitor(pi) : this.#keyVisitor(pi);
     }
-    this.#always = always;
+    this.#always = always.map((pos) => pos * 2);
+  }
+
+  #add(list: readonly number[] | undefined): void {
+    if (list === undefined) {
+      return;
+    }
+    const stamp = this.#stamp;
+    const met = this.#met;
+    const g = this.#generation;
+    for (let i = 0; i < list.length; i++) {
+      const posting = list[i]!;
+      const pos = posting >> 1;
+      if (stamp[pos] !== g) {
+        stamp[pos] = g;
+        met[pos] = 1 << (posting & 1);
+        this.#reached[this.#count++] = pos;
+      } else {
+        met[pos]! |= 1 << (posting & 1);
+      }
+    }
+  }
+
+  #keyVisitor(pi: PathIndex): Visit {
+    const { eq, prefix, prefixLengths } = pi;
+    const hasEq = eq.size > 0;
+    return (k) => {
+      if (hasEq) {
+        this.#add(eq.get(k));
+      }
+      for (let i = 0; i < prefixLengths.length; i++) {
+        const len = prefixLengths[i]!;
+        if (len > k.length) {
+          break;
+        }
+        this.#add(prefix.get(len === k.length ? k : k.slice(0, len)));
+      }
+    };
+  }
+
+  #fuzzyVisitor(pi: PathIndex): Visit {
+    const { hashed } = pi;
+    // A name has some fifty keys and few are any rule's: a bit set small enough to stay in cache
+    // answers most of them before the Map is asked.
+    let bits = 1024;
+    while (bits < hashed.size * 16) {
+      bits *= 2;
+    }
+    const mask = bits - 1;
+    const filter = new Int32Array(bits >>> 5);
+    for (const k of hashed.keys()) {
+      filter[(k & mask) >>> 5]! |= 1 << (k & 31);
+    }
+    const probe = (h: number): void => {
+      const k = fuzzyKey(h);
+      if ((filter[(k & mask) >>> 5]! & (1 << (k & 31))) !== 0) {
+        this.#add(hashed.get(k));
+      }
+    };
+    return (text) => {
+      const n = normalizeName(text);
+      if (n.weight === 0) {
+        return;
+      }
+      const { hashes, joined } = anchorKeys(n);
+      for (let i = 0; i < hashes.length; i++) {
+        probe(hashes[i]!);
+      }
+      for (let i = 0; i < joined.length; i++) {
+        probe(joined[i]!);
+      }
+    };
   }
 
   /** Rules that are always evaluated (no discriminator found). */
@@ -95,41 +221,24 @@ export class RuleIndex {
   }
 
   /** Positions of the rules to evaluate for this activation, ascending. */
-  candidates(act: RuleActivation): number[] {
-    const gen = ++this.#generation;
-    if (gen === 0xffffffff) {
+  candidates(act: RuleActivation): Int32Array {
+    if (++this.#generation === 0xffffffff) {
       this.#stamp.fill(0);
       this.#generation = 1;
     }
-    const stamp = this.#stamp;
-    const g = this.#generation;
-    const out: number[] = [];
-    const add = (list: readonly number[] | undefined): void => {
-      if (list === undefined) {
-        return;
-      }
-      for (const pos of list) {
-        if (stamp[pos] !== g) {
-          stamp[pos] = g;
-          out.push(pos);
-        }
-      }
-    };
+    this.#count = 0;
     for (const pi of this.#paths) {
-      const keys = pi.get(act);
-      for (const k of keys) {
-        if (pi.eq.size > 0) {
-          add(pi.eq.get(k));
-        }
-        for (const len of pi.prefixLengths) {
-          if (len > k.length) {
-            break;
-          }
-          add(pi.prefix.get(k.slice(0, len)));
-        }
+      pi.read(act, pi.visit);
+    }
+    this.#add(this.#always);
+    const out = new Int32Array(this.#count);
+    let n = 0;
+    for (let i = 0; i < this.#count; i++) {
+      const pos = this.#reached[i]!;
+      if (this.#met[pos] === this.#needed[pos]) {
+        out[n++] = pos;
       }
     }
-    add(this.#always);
-    return out.sort((a, b) => a - b);
+    return out.subarray(0, n).sort();
   }
 }

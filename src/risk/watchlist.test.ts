@@ -75,3 +75,53 @@ test('NDJSON and CSV bulk loading parse entries and report bad lines', () => {
   assert.deepEqual(csv.value, [{ value: 'Bright Electronics, Ltd', note: 'watch' }, { value: 'Acme BV' }]);
   assert.equal(parseWatchlistCsv('name\nx').ok, false);
 });
+
+test('at every threshold, the fuzzy index gives the entry and score a scan of the whole list gives', () => {
+  let seed = 99;
+  const rnd = (): number => (seed = (seed * 48271) % 2147483647) / 2147483647;
+  const syllables = ['ka', 'ko', 'ca', 'phi', 'fi', 'zu', 'su', 'ri', 'ry', 'tch', 'gh', 'wen', 'ven', 'lo'];
+  const word = (): string =>
+    Array.from(
+      { length: 2 + Math.floor(rnd() * 3) },
+      () => syllables[Math.floor(rnd() * syllables.length)],
+    ).join('');
+  const vocab = Array.from({ length: 60 }, word);
+  const pick = (): string => vocab[Math.floor(rnd() * vocab.length)]!;
+  const typo = (w: string): string => {
+    const i = Math.floor(rnd() * w.length);
+    const r = rnd();
+    return r < 0.33 ? w.slice(0, i) + w.slice(i + 1) : r < 0.66 ? w.slice(0, i) + 'e' + w.slice(i) : w;
+  };
+  const names = Array.from(
+    { length: 500 },
+    () =>
+      Array.from({ length: 1 + Math.floor(rnd() * 3) }, pick).join(' ') + (rnd() < 0.3 ? ' trading ltd' : ''),
+  );
+  const l = new Watchlist({
+    name: 'n',
+    subject: 'operator-name',
+    entries: names.map((value) => ({ value })),
+  });
+  for (let i = 0; i < 300; i++) {
+    const base = names[Math.floor(rnd() * names.length)]!.split(' ');
+    const q =
+      rnd() < 0.2
+        ? base.join('') // run together
+        : rnd() < 0.5
+          ? base.map((w) => (rnd() < 0.4 ? typo(w) : w)).join(' ')
+          : `${typo(word())} ${pick()}`;
+    for (const t of [0.6, 0.75, 0.85, 0.95, 1]) {
+      let best = -1;
+      let bestScore = 0;
+      names.forEach((n, id) => {
+        const s = fuzzyScore(q, n);
+        if (s >= t && s > bestScore) {
+          best = id;
+          bestScore = s;
+        }
+      });
+      const m = l.bestMatch(q, t);
+      assert.deepEqual(m, best < 0 ? undefined : { entry: names[best], score: bestScore }, `${q} at ${t}`);
+    }
+  }
+});

@@ -8,6 +8,8 @@
 import {
   anchorKeys,
   deletionKeyHashes,
+  joinedKeyHashes,
+  keyHash,
   fuzzyScoreAtLeast,
   normalizeName,
   withinOneEdit,
@@ -68,7 +70,14 @@ export const DEFAULT_FUZZY_THRESHOLD = 0.85;
 
 /** Stored form of exact values: identifiers are compared without case or spaces. */
 export function normalizeExact(value: string): string {
-  return value.replace(/\s+/g, '').toUpperCase();
+  // Most identifiers arrive upper-case without spaces: keep those as they are, without copying.
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if ((c >= 97 && c <= 122) || c <= 32 || c >= 127) {
+      return value.replace(/\s+/g, '').toUpperCase();
+    }
+  }
+  return value;
 }
 
 /** One named list, immutable once built. */
@@ -78,7 +87,9 @@ export class Watchlist {
   readonly kind: WatchlistMatchKind;
   readonly threshold: number;
   readonly size: number;
-  readonly #exact: ReadonlySet<string>;
+  /** Exact and prefix lists: the normalised values, and their `keyHash`es → positions in it. */
+  readonly #exact: readonly string[];
+  readonly #exactHashes: IntMultiMap | undefined;
   readonly #prefixLengths: readonly number[];
   readonly #fuzzy: FuzzyIndex | undefined;
   readonly #values: readonly string[];
@@ -91,15 +102,40 @@ export class Watchlist {
     this.#values = Object.freeze(definition.entries.map((e) => e.value));
     this.size = this.#values.length;
     if (this.kind === 'fuzzy') {
-      this.#exact = new Set();
+      this.#exact = [];
+      this.#exactHashes = undefined;
       this.#prefixLengths = [];
       this.#fuzzy = new FuzzyIndex(this.#values);
     } else {
-      const set = new Set(this.#values.map(normalizeExact));
-      this.#exact = set;
-      this.#prefixLengths = [...new Set([...set].map((v) => v.length))].sort((a, b) => a - b);
+      // A hash table of typed arrays rather than a Set of strings: a value that is not listed (nearly
+      // every value) is told apart by one probe, without reading any listed string.
+      const exact = [...new Set(this.#values.map(normalizeExact))];
+      this.#exact = exact;
+      this.#exactHashes = new IntMultiMap(
+        exact.map((v) => keyHash(v)),
+        exact.map((_, i) => i),
+      );
+      this.#prefixLengths = [...new Set(exact.map((v) => v.length))].sort((a, b) => a - b);
       this.#fuzzy = undefined;
     }
+  }
+
+  /** Is the normalised value one of the exact list's values? (Equal strings hash equally.) */
+  #listed(v: string): boolean {
+    const found = this.#exactHashes!.find(keyHash(v));
+    if (found === 0) {
+      return false;
+    }
+    if (found > 0) {
+      return this.#exact[found - 1] === v;
+    }
+    const m = this.#exactHashes!.multi;
+    for (let x = -found; x < -found + m[-found - 1]!; x++) {
+      if (this.#exact[m[x]!] === v) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The listed values, in load order (the `watchlist("name")` list in CEL). */
@@ -111,14 +147,14 @@ export class Watchlist {
   has(value: string, threshold?: number): boolean {
     switch (this.kind) {
       case 'exact':
-        return this.#exact.has(normalizeExact(value));
+        return this.#listed(normalizeExact(value));
       case 'prefix': {
         const v = normalizeExact(value);
         for (const len of this.#prefixLengths) {
           if (len > v.length) {
             break;
           }
-          if (this.#exact.has(v.slice(0, len))) {
+          if (this.#listed(len === v.length ? v : v.slice(0, len))) {
             return true;
           }
         }
@@ -152,21 +188,90 @@ export class Watchlist {
   }
 }
 
+/** Numbers per posting of a fuzzy index (see `FuzzyIndex`). */
+const POSTING = 6;
+
+/**
+ * A hash table from 32-bit hashes to lists of non-negative integers, in typed arrays: two numbers a
+ * slot (the hash, then 0 for empty, value + 1 for a single value — the usual case — or -(offset + 1)
+ * into `multi`, where a count precedes the values). A probe touches one cache line and makes nothing.
+ */
+class IntMultiMap {
+  readonly #slots: Int32Array;
+  readonly #mask: number;
+  /** For a `find` result v < 0: `multi[-v - 1]` values from `multi[-v]`. */
+  readonly multi: Int32Array;
+
+  constructor(hashes: readonly number[], values: readonly number[]) {
+    const order = Int32Array.from({ length: hashes.length }, (_, k) => k);
+    order.sort((x, y) => hashes[x]! - hashes[y]! || x - y);
+    let distinct = 0;
+    for (let k = 0; k < order.length; k++) {
+      if (k === 0 || hashes[order[k]!] !== hashes[order[k - 1]!]) {
+        distinct++;
+      }
+    }
+    let size = 16;
+    while (size < distinct * 1.6) {
+      size *= 2;
+    }
+    this.#mask = size - 1;
+    this.#slots = new Int32Array(2 * size);
+    const multi: number[] = [];
+    for (let k = 0; k < order.length;) {
+      const h = hashes[order[k]!]!;
+      let end = k + 1;
+      while (end < order.length && hashes[order[end]!] === h) {
+        end++;
+      }
+      let slot = h & this.#mask;
+      while (this.#slots[2 * slot + 1] !== 0) {
+        slot = (slot + 1) & this.#mask;
+      }
+      this.#slots[2 * slot] = h;
+      if (end - k === 1) {
+        this.#slots[2 * slot + 1] = values[order[k]!]! + 1;
+      } else {
+        this.#slots[2 * slot + 1] = -(multi.length + 1);
+        multi.push(end - k);
+        for (let x = k; x < end; x++) {
+          multi.push(values[order[x]!]!);
+        }
+      }
+      k = end;
+    }
+    this.multi = Int32Array.from(multi);
+  }
+
+  /** 0: nothing filed under `h`; v > 0: the single value v - 1; v < 0: see `multi`. */
+  find(h: number): number {
+    const slots = this.#slots;
+    let slot = h & this.#mask;
+    let v = slots[2 * slot + 1]!;
+    while (v !== 0 && slots[2 * slot] !== h) {
+      slot = (slot + 1) & this.#mask;
+      v = slots[2 * slot + 1]!;
+    }
+    return v;
+  }
+}
+
 /**
  * Inverted index over the words of a fuzzy list. Every entry is indexed under its rarest words (enough
  * of them that its other words alone cannot reach MIN_INDEXED_THRESHOLD) and their spelling skeletons,
  * and under its words run together (exactly), so common words like "trading" do not drag thousands of
- * candidates in. Words are found through their deletion keys, hashed to 32 bits in an open-addressing
- * table of typed arrays, two numbers a slot: a lookup makes no strings and visits no Map, and touches
- * few cache lines (memory latency, not arithmetic, is what a lookup in 100,000 names costs). A hash
- * collision only brings a word that is then checked against the value's words.
+ * candidates in. A lookup makes no strings and visits no Map: every table is an `IntMultiMap` of
+ * 32-bit hashes (memory latency, not arithmetic, is what a lookup in 100,000 names costs). A value's
+ * word that is itself in the list (as company words usually are) finds the list's words within one
+ * edit of it, precomputed, with one probe; any other word probes with each of its deletion keys. Hash
+ * collisions can only bring extra candidates, and every candidate is scored exactly.
  *
  * Pruning is exact. An entry scoring at least t covers at least (t − 0.15) / 0.85 of its weight with
  * words within one edit of the value's, so it must match one of its rarest words: those before the
  * rank from which its remaining words weigh too little. Postings record that remaining share, sorted
  * by it, so a lookup at t reads only the postings through which an entry can first be reached. Every
- * word of every entry is in the table, so the lookup knows which words of a reached entry the value
- * matches at all, and scores the entry only if their weight can reach t.
+ * word of every entry has an id, so the lookup knows which words of a reached entry the value matches
+ * at all, and scores the entry only if their weight can reach t.
  */
 class FuzzyIndex {
   readonly #entries: readonly NormalizedName[];
@@ -174,32 +279,37 @@ class FuzzyIndex {
   /** Entry id's words, from `#entryWordStart[id]`: token word id, skeleton word id, length (weight). */
   readonly #entryWordStart: Int32Array;
   readonly #entryWords: Int32Array;
-  readonly #entryWeight: Float64Array;
   /** Every token and skeleton of the list, by word id. */
   readonly #words: readonly string[];
   /**
-   * Postings of word w, from `#postStart[w]` to `#postStart[w + 1]`, three numbers each: entry, the
-   * weight of its word, and the share of the entry's weight from that word's rarity rank on (sorted
-   * descending, so a lookup stops at the first posting that cannot reach its threshold).
+   * `keyHash` of a word → offset in `#near` of: the word's id (to confirm the hash), a count, then
+   * per word of the list within one edit of it (itself included) its id and the start and end of its
+   * postings, so a lookup goes from a value's word to the postings it needs without other tables.
+   */
+  readonly #wordNear: IntMultiMap;
+  readonly #near: Int32Array;
+  /** Deletion-key hash → ids of the words having that key. */
+  readonly #keys: IntMultiMap;
+  /**
+   * Postings of word w, from `#postStart[w]` to `#postStart[w + 1]`, POSTING numbers each: entry; the
+   * share of the entry's weight from that word's rarity rank on (sorted descending, so a lookup stops
+   * at the first posting that cannot reach its threshold); the entry's weight; and its heaviest other
+   * word (token id, skeleton id, length; -1 when none), so most entries reached by one shared word
+   * are ruled out from the posting alone.
    */
   readonly #postStart: Int32Array;
   readonly #postings: Float64Array;
-  /**
-   * Deletion-key hash table, two numbers a slot: the key hash, then 0 (empty), word id + 1 (the key of
-   * one word, the usual case) or -(offset + 1) into `#keyWords`, which holds the ids after a count.
-   */
-  readonly #slots: Int32Array;
-  readonly #keyWords: Int32Array;
-  readonly #mask: number;
-  /** names run together (plain and skeleton) → entry ids: those match exactly or not at all. */
-  readonly #joined = new Map<string, number[]>();
-  /** Scratch for one lookup (lookups never nest): generation stamps of entries and words. */
-  readonly #entryStamp: Uint32Array;
-  readonly #joinedStamp: Uint32Array;
-  readonly #wordSeen: Uint32Array;
-  readonly #wordMatched: Uint32Array;
+  /** `keyHash` of names run together (plain and skeleton, marked as in `anchorKeys`) → entry ids. */
+  readonly #joined: IntMultiMap;
+  /** Scratch for one lookup (lookups never nest): the words it has met. */
+  readonly #seen: number[] = [];
+  /** The words of the list within one edit of the value's words (few: searched linearly). */
+  readonly #matched: number[] = [];
   readonly #touched: number[] = [];
-  #generation = 0;
+  /** For each entry touched through a posting (after the joined ones): that posting's offset. */
+  readonly #touchedBy: number[] = [];
+  /** `#touched[0..#joinedCount)` were reached by their run-together form. */
+  #joinedCount = 0;
 
   constructor(values: readonly string[]) {
     this.#raw = values;
@@ -225,41 +335,56 @@ class FuzzyIndex {
       return id;
     };
     this.#entryWordStart = new Int32Array(n + 1);
-    this.#entryWeight = new Float64Array(n);
     const entryWords: number[] = [];
+    const joinedHashes: number[] = [];
+    const joinedIds: number[] = [];
     this.#entries.forEach((e, id) => {
       this.#entryWordStart[id] = entryWords.length;
-      this.#entryWeight[id] = e.weight;
       const order = rarestFirst(e, df);
       const chosen = indexedCount(e, order);
+      const start = entryWords.length;
+      for (const i of order) {
+        entryWords.push(wordOf(e.tokens[i]!), wordOf(e.skeletons[i]!), e.tokens[i]!.length);
+      }
       let rest = e.weight;
-      for (let r = 0; r < order.length; r++) {
-        const i = order[r]!;
-        const len = e.tokens[i]!.length;
-        const token = wordOf(e.tokens[i]!);
-        const skeleton = wordOf(e.skeletons[i]!);
-        entryWords.push(token, skeleton, len);
-        if (r < chosen) {
-          const reach = rest / e.weight;
-          postings[token]!.push(id, len, reach);
-          if (skeleton !== token) {
-            postings[skeleton]!.push(id, len, reach);
+      for (let r = 0; r < chosen; r++) {
+        const [token, skeleton, len] = entryWords.slice(start + 3 * r, start + 3 * r + 3) as [
+          number,
+          number,
+          number,
+        ];
+        // The entry's heaviest other word: without it, can the entry still reach the threshold?
+        let big = -1;
+        for (let j = 0; j < order.length; j++) {
+          if (j !== r && (big < 0 || entryWords[start + 3 * j + 2]! > entryWords[start + 3 * big + 2]!)) {
+            big = j;
           }
+        }
+        const posting = [
+          id,
+          rest / e.weight,
+          e.weight,
+          big < 0 ? -1 : entryWords[start + 3 * big]!,
+          big < 0 ? -1 : entryWords[start + 3 * big + 1]!,
+          big < 0 ? 0 : entryWords[start + 3 * big + 2]!,
+        ];
+        postings[token]!.push(...posting);
+        if (skeleton !== token) {
+          postings[skeleton]!.push(...posting);
         }
         rest -= len;
       }
-      for (const j of new Set([e.joined, e.joinedSkeleton])) {
-        const list = this.#joined.get(j);
-        if (list === undefined) {
-          this.#joined.set(j, [id]);
-        } else {
-          list.push(id);
+      if (e.weight > 0) {
+        for (const h of joinedKeyHashes(e)) {
+          joinedHashes.push(h);
+          joinedIds.push(id);
         }
       }
     });
     this.#entryWordStart[n] = entryWords.length;
     this.#entryWords = Int32Array.from(entryWords);
     this.#words = words;
+    this.#joined = new IntMultiMap(joinedHashes, joinedIds);
 
     // Postings, flat, each word's sorted by reach (descending).
     let total = 0;
@@ -271,18 +396,18 @@ class FuzzyIndex {
     let at = 0;
     postings.forEach((p, w) => {
       this.#postStart[w] = at;
-      const order = Array.from({ length: p.length / 3 }, (_, k) => k);
-      order.sort((x, y) => p[3 * y + 2]! - p[3 * x + 2]! || p[3 * x]! - p[3 * y]!);
+      const order = Array.from({ length: p.length / POSTING }, (_, k) => k);
+      order.sort((x, y) => p[POSTING * y + 1]! - p[POSTING * x + 1]! || p[POSTING * x]! - p[POSTING * y]!);
       for (const k of order) {
-        this.#postings[at] = p[3 * k]!;
-        this.#postings[at + 1] = p[3 * k + 1]!;
-        this.#postings[at + 2] = p[3 * k + 2]!;
-        at += 3;
+        for (let f = 0; f < POSTING; f++) {
+          this.#postings[at + f] = p[POSTING * k + f]!;
+        }
+        at += POSTING;
       }
     });
     this.#postStart[words.length] = at;
 
-    // Deletion keys of every word, grouped by hash (sorting the pairs), then placed in the table.
+    // Deletion keys of every word, then each word's neighbours found as a lookup would find them.
     const keyHashes: number[] = [];
     const keyWordIds: number[] = [];
     const scratch: number[] = [];
@@ -294,48 +419,45 @@ class FuzzyIndex {
         keyWordIds.push(id);
       }
     });
-    const pairOrder = Int32Array.from({ length: keyHashes.length }, (_, k) => k);
-    pairOrder.sort((x, y) => keyHashes[x]! - keyHashes[y]! || x - y);
-    let distinct = 0;
-    for (let k = 0; k < pairOrder.length; k++) {
-      if (k === 0 || keyHashes[pairOrder[k]!] !== keyHashes[pairOrder[k - 1]!]) {
-        distinct++;
+    this.#keys = new IntMultiMap(keyHashes, keyWordIds);
+    const near: number[] = [];
+    const nearAt: number[] = [];
+    const found = new Set<number>();
+    words.forEach((w, id) => {
+      nearAt.push(near.length);
+      scratch.length = 0;
+      deletionKeyHashes(w, scratch);
+      found.clear();
+      for (const h of scratch) {
+        this.#forEach(this.#keys, h, (x) => {
+          if (!found.has(x) && isAnchor([w], words[x]!)) {
+            found.add(x);
+          }
+        });
+      }
+      near.push(id, found.size);
+      for (const x of found) {
+        near.push(x, this.#postStart[x]!, this.#postStart[x + 1]!);
+      }
+    });
+    this.#near = Int32Array.from(near);
+    this.#wordNear = new IntMultiMap(
+      words.map((w) => keyHash(w)),
+      nearAt,
+    );
+  }
+
+  #forEach(table: IntMultiMap, h: number, f: (value: number) => void): void {
+    const v = table.find(h);
+    if (v > 0) {
+      f(v - 1);
+    } else if (v < 0) {
+      const m = table.multi;
+      const to = -v + m[-v - 1]!;
+      for (let x = -v; x < to; x++) {
+        f(m[x]!);
       }
     }
-    let size = 1024;
-    while (size < distinct * 1.6) {
-      size *= 2;
-    }
-    this.#mask = size - 1;
-    this.#slots = new Int32Array(2 * size);
-    const multi: number[] = [];
-    for (let k = 0; k < pairOrder.length;) {
-      const h = keyHashes[pairOrder[k]!]!;
-      let end = k + 1;
-      while (end < pairOrder.length && keyHashes[pairOrder[end]!] === h) {
-        end++;
-      }
-      let slot = h & this.#mask;
-      while (this.#slots[2 * slot + 1] !== 0) {
-        slot = (slot + 1) & this.#mask;
-      }
-      this.#slots[2 * slot] = h;
-      if (end - k === 1) {
-        this.#slots[2 * slot + 1] = keyWordIds[pairOrder[k]!]! + 1;
-      } else {
-        this.#slots[2 * slot + 1] = -(multi.length + 1);
-        multi.push(end - k);
-        for (let x = k; x < end; x++) {
-          multi.push(keyWordIds[pairOrder[x]!]!);
-        }
-      }
-      k = end;
-    }
-    this.#keyWords = Int32Array.from(multi);
-    this.#entryStamp = new Uint32Array(n);
-    this.#joinedStamp = new Uint32Array(n);
-    this.#wordSeen = new Uint32Array(words.length);
-    this.#wordMatched = new Uint32Array(words.length);
   }
 
   best(value: NormalizedName, threshold: number): WatchlistMatch | undefined {
@@ -359,25 +481,37 @@ class FuzzyIndex {
     } else {
       // Score bound: 0.85 × coverage of the entry + 0.15; coverage ≤ (matched weight) / weight.
       const needed = (threshold - 0.15) / 0.85;
-      const gen = this.#collect(value, needed - 1e-9);
+      this.#collect(value, needed - 1e-9);
       const touched = this.#touched;
-      const joinedStamp = this.#joinedStamp;
-      const matched = this.#wordMatched;
+      const matched = this.#matched;
       const ew = this.#entryWords;
+      const postings = this.#postings;
       for (let k = 0; k < touched.length; k++) {
         const id = touched[k]!;
-        if (joinedStamp[id] === gen) {
+        if (k < this.#joinedCount) {
           consider(id);
+          continue;
+        }
+        // From the posting just read: without its heaviest other word the entry cannot reach t.
+        const p = this.#touchedBy[k - this.#joinedCount]!;
+        const big = postings[p + 3]!;
+        const total = postings[p + 2]!;
+        if (
+          big >= 0 &&
+          total - postings[p + 5]! < needed * total - 1e-9 &&
+          !matched.includes(big) &&
+          !matched.includes(postings[p + 4]!)
+        ) {
           continue;
         }
         let weight = 0;
         const end = this.#entryWordStart[id + 1]!;
         for (let x = this.#entryWordStart[id]!; x < end; x += 3) {
-          if (matched[ew[x]!] === gen || matched[ew[x + 1]!] === gen) {
+          if (matched.includes(ew[x]!) || matched.includes(ew[x + 1]!)) {
             weight += ew[x + 2]!;
           }
         }
-        if (weight >= needed * this.#entryWeight[id]! - 1e-9) {
+        if (weight >= needed * total - 1e-9) {
           consider(id);
         }
       }
@@ -386,80 +520,90 @@ class FuzzyIndex {
   }
 
   /**
-   * Marks the words within one edit of the value's words (`#wordMatched`), and lists in `#touched`
-   * the entries reached through a posting of reach at least `minReach` or a run-together form
-   * (`#joinedStamp`). Returns the lookup's generation; valid until the next lookup.
+   * Lists in `#matched` the words within one edit of the value's words, and in `#touched` (possibly
+   * twice) the entries reached through a posting of reach at least `minReach` or (first, `#joinedCount` of them) a
+   * run-together form. Valid until the next lookup.
    */
-  #collect(value: NormalizedName, minReach: number): number {
-    let gen = ++this.#generation;
-    if (gen === 0xffffffff) {
-      this.#entryStamp.fill(0);
-      this.#joinedStamp.fill(0);
-      this.#wordSeen.fill(0);
-      this.#wordMatched.fill(0);
-      this.#generation = gen = 1;
-    }
-    const entryStamp = this.#entryStamp;
+  #collect(value: NormalizedName, minReach: number): void {
     const touched = this.#touched;
     touched.length = 0;
-    for (const j of value.joined === value.joinedSkeleton
-      ? [value.joined]
-      : [value.joined, value.joinedSkeleton]) {
-      for (const id of this.#joined.get(j) ?? []) {
-        if (entryStamp[id] !== gen) {
-          entryStamp[id] = gen;
-          touched.push(id);
-        }
-        this.#joinedStamp[id] = gen;
+    this.#touchedBy.length = 0;
+    this.#seen.length = 0;
+    this.#matched.length = 0;
+    const { words: probes, hashes, offsets, joined } = anchorKeys(value);
+    for (let i = 0; i < joined.length; i++) {
+      const v = this.#joined.find(joined[i]!);
+      const m = this.#joined.multi;
+      const from = v > 0 ? 0 : -v;
+      const to = v > 0 ? 1 : v < 0 ? from + m[from - 1]! : 0;
+      for (let x = from; x < to; x++) {
+        touched.push(v > 0 ? v - 1 : m[x]!);
       }
     }
-    const { words: probes, hashes } = anchorKeys(value);
-    const slots = this.#slots;
-    const mask = this.#mask;
-    for (let k = 0; k < hashes.length; k++) {
-      const h = hashes[k]!;
-      let slot = h & mask;
-      let v = slots[2 * slot + 1]!;
-      while (v !== 0 && slots[2 * slot] !== h) {
-        slot = (slot + 1) & mask;
-        v = slots[2 * slot + 1]!;
+    this.#joinedCount = touched.length;
+    const keys = this.#keys;
+    for (let i = 0; i < probes.length; i++) {
+      // The first hash of a word is its own (see `deletionKeyHashes`).
+      const known = this.#wordNear.find(hashes[offsets[i]!]!);
+      const near = this.#near;
+      // A word whose hash is shared (by another word, however unlikely) takes the long way below.
+      if (known > 0 && this.#words[near[known - 1]!] === probes[i]) {
+        const at = known;
+        const end = at + 1 + 3 * near[at]!;
+        for (let x = at + 1; x < end; x += 3) {
+          this.#visitWord(near[x]!, near[x + 1]!, near[x + 2]!, probes, minReach, true);
+        }
+        continue;
       }
-      if (v > 0) {
-        this.#visitWord(v - 1, gen, probes, minReach);
-      } else if (v < 0) {
-        const from = -v;
-        const to = from + this.#keyWords[from - 1]!;
-        for (let x = from; x < to; x++) {
-          this.#visitWord(this.#keyWords[x]!, gen, probes, minReach);
+      for (let k = offsets[i]!; k < offsets[i + 1]!; k++) {
+        const v = keys.find(hashes[k]!);
+        if (v > 0) {
+          this.#visitWord(v - 1, this.#postStart[v - 1]!, this.#postStart[v]!, probes, minReach, false);
+        } else if (v < 0) {
+          const m = keys.multi;
+          const to = -v + m[-v - 1]!;
+          for (let x = -v; x < to; x++) {
+            this.#visitWord(
+              m[x]!,
+              this.#postStart[m[x]!]!,
+              this.#postStart[m[x]! + 1]!,
+              probes,
+              minReach,
+              false,
+            );
+          }
         }
       }
     }
-    return gen;
   }
 
-  /** Marks word `w` (once per lookup) if it is a true anchor of the value, and adds its postings. */
-  #visitWord(w: number, gen: number, probes: readonly string[], minReach: number): void {
-    if (this.#wordSeen[w] === gen) {
+  /** Notes word `w` (once per lookup) if it is a true anchor of the value, and adds its postings. */
+  #visitWord(
+    w: number,
+    from: number,
+    to: number,
+    probes: readonly string[],
+    minReach: number,
+    verified: boolean,
+  ): void {
+    // A lookup meets a few dozen words: a short list is cheaper to search than a big array to touch.
+    if (this.#seen.includes(w)) {
       return;
     }
-    this.#wordSeen[w] = gen;
-    // Hashes and keys can collide for words two edits apart; only true anchors count.
-    if (!isAnchor(probes, this.#words[w]!)) {
+    this.#seen.push(w);
+    // Deletion keys (and their hashes) can collide for words two edits apart: check those.
+    if (!verified && !isAnchor(probes, this.#words[w]!)) {
       return;
     }
-    this.#wordMatched[w] = gen;
-    const entryStamp = this.#entryStamp;
+    this.#matched.push(w);
     const postings = this.#postings;
-    const end = this.#postStart[w + 1]!;
-    for (let p = this.#postStart[w]!; p < end; p += 3) {
-      if (postings[p + 2]! < minReach) {
+    for (let p = from; p < to; p += POSTING) {
+      if (postings[p + 1]! < minReach) {
         break;
       }
-      const id = postings[p]!;
-      if (entryStamp[id] !== gen) {
-        entryStamp[id] = gen;
-        this.#touched.push(id);
-      }
+      // An entry reached twice (by a word and its skeleton) is checked twice: cheaper than a stamp.
+      this.#touched.push(postings[p]!);
+      this.#touchedBy.push(p);
     }
   }
 }
