@@ -307,29 +307,6 @@ export class RiskRepository {
 
   // ---- assessments ----------------------------------------------------------------------------
 
-  /** Stores an assessment unless this (mrn, version, consignment) was assessed already. */
-  async insertAssessment(tx: Queryable, a: AssessmentRecord): Promise<boolean> {
-    const r = await tx.query(
-      `INSERT INTO assessment (authority, mrn, version, seq, score, outcome_kind, outcome, hits, errors, random, model, assessed_at)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) ON CONFLICT (mrn, version, seq) DO NOTHING`,
-      [
-        a.authority,
-        a.mrn,
-        a.version,
-        a.seq,
-        a.score,
-        a.outcomeKind,
-        JSON.stringify(a.outcome),
-        JSON.stringify(a.hits),
-        JSON.stringify(a.errors),
-        JSON.stringify(a.random),
-        a.model === undefined ? null : JSON.stringify(a.model),
-        a.assessedAt,
-      ],
-    );
-    return r.rowCount > 0;
-  }
-
   /** Stores a filing's consignment assessments in one statement; returns the consignments stored now. */
   async insertAssessments(tx: Queryable, list: readonly AssessmentRecord[]): Promise<Set<number>> {
     if (list.length === 0) {

@@ -6,8 +6,8 @@
 import type { FastifyPluginCallback } from 'fastify';
 import { z } from 'zod';
 import { actorOf } from '../api/server.ts';
+import { parseInput } from '../api/parse-input.ts';
 import { VigilError } from '../errors/index.ts';
-import { fromZodIssues } from '../intake/validate-filing.ts';
 import { validateFiling } from '../intake/index.ts';
 import type { Clock } from '../intake/index.ts';
 import type { AssessmentService, ExplainedHit } from './assessment.service.ts';
@@ -24,22 +24,6 @@ export interface RiskRoutesOptions {
   readonly risk: RiskRepository;
   readonly db: Database;
   readonly clock: Clock;
-}
-
-function parse<T>(
-  schema: z.ZodType<T>,
-  value: unknown,
-  code: 'VIGIL_BAD_REQUEST' | 'VIGIL_QUERY_INVALID' = 'VIGIL_BAD_REQUEST',
-): T {
-  const r = schema.safeParse(value, { reportInput: true });
-  if (!r.success) {
-    throw new VigilError(
-      code,
-      code === 'VIGIL_QUERY_INVALID' ? 'a query parameter is invalid' : 'the request body is invalid',
-      fromZodIssues(r.error.issues),
-    );
-  }
-  return r.data;
 }
 
 const ruleJsonSchema = z.toJSONSchema(ruleInputSchema, { io: 'input' });
@@ -96,7 +80,7 @@ export const riskRoutes: FastifyPluginCallback<RiskRoutesOptions> = (app, opts, 
       },
     },
     async (request) => {
-      const q = parse(
+      const q = parseInput(
         z.strictObject({ status: z.enum(['draft', 'active', 'retired']).optional() }),
         request.query,
         'VIGIL_QUERY_INVALID',
@@ -115,7 +99,7 @@ export const riskRoutes: FastifyPluginCallback<RiskRoutesOptions> = (app, opts, 
       },
     },
     async (request) => {
-      const q = parse(
+      const q = parseInput(
         z.strictObject({ version: z.coerce.number().int().min(1).optional() }),
         request.query,
         'VIGIL_QUERY_INVALID',
@@ -146,7 +130,7 @@ export const riskRoutes: FastifyPluginCallback<RiskRoutesOptions> = (app, opts, 
       },
     },
     async (request) => {
-      const b = parse(backtestSchema, request.body ?? {});
+      const b = parseInput(backtestSchema, request.body ?? {});
       return rules.backtest(actorOf(request), request.params.id, {
         from: new Date(b.from),
         to: new Date(b.to),
@@ -158,7 +142,7 @@ export const riskRoutes: FastifyPluginCallback<RiskRoutesOptions> = (app, opts, 
     '/rules/test',
     { schema: { tags: ['rules'], summary: 'Evaluate a proposed rule on one filing; nothing is stored' } },
     async (request) => {
-      const b = parse(
+      const b = parseInput(
         z.strictObject({
           rule: z.unknown(),
           filing: z.unknown(),
@@ -206,7 +190,7 @@ export const riskRoutes: FastifyPluginCallback<RiskRoutesOptions> = (app, opts, 
       },
     },
     async (request) => {
-      const q = parse(uploadQuery, request.query, 'VIGIL_QUERY_INVALID');
+      const q = parseInput(uploadQuery, request.query, 'VIGIL_QUERY_INVALID');
       const type = String(request.headers['content-type'] ?? '');
       if (typeof request.body !== 'string') {
         throw new VigilError(
@@ -234,7 +218,7 @@ export const riskRoutes: FastifyPluginCallback<RiskRoutesOptions> = (app, opts, 
       },
     },
     async (request) => {
-      const q = parse(
+      const q = parseInput(
         z.strictObject({ value: z.string().min(1).max(500) }),
         request.query,
         'VIGIL_QUERY_INVALID',
@@ -322,7 +306,7 @@ export const riskRoutes: FastifyPluginCallback<RiskRoutesOptions> = (app, opts, 
       },
     },
     async (request) => {
-      const b = parse(reviewSchema, request.body ?? {});
+      const b = parseInput(reviewSchema, request.body ?? {});
       const a = await assessments.review(actorOf(request), request.params.mrn, b);
       return { index: a.seq, version: a.version, outcome: a.outcome };
     },
@@ -338,7 +322,7 @@ export const riskRoutes: FastifyPluginCallback<RiskRoutesOptions> = (app, opts, 
       },
     },
     async (request) => {
-      const b = parse(rfiSchema, request.body ?? {});
+      const b = parseInput(rfiSchema, request.body ?? {});
       const a = await assessments.answerRfi(actorOf(request), request.params.mrn, b);
       return { index: a.seq, outcome: filerView(a.outcome as EntryOutcome) };
     },
@@ -350,7 +334,7 @@ export const riskRoutes: FastifyPluginCallback<RiskRoutesOptions> = (app, opts, 
     },
     async (request) => {
       const actor = actorOf(request);
-      const q = parse(notificationsQuery, request.query, 'VIGIL_QUERY_INVALID');
+      const q = parseInput(notificationsQuery, request.query, 'VIGIL_QUERY_INVALID');
       const items = await opts.risk.notifications(
         opts.db.forAuthority(actor.authority),
         actor.authority,

@@ -6,8 +6,7 @@
 import type { FastifyPluginCallback } from 'fastify';
 import { z } from 'zod';
 import { actorOf } from '../api/server.ts';
-import { VigilError } from '../errors/index.ts';
-import { fromZodIssues } from '../intake/validate-filing.ts';
+import { parseInput } from '../api/parse-input.ts';
 import type { ControlService } from './control.service.ts';
 import {
   assignInputSchema,
@@ -20,22 +19,6 @@ import {
 
 export interface ControlRoutesOptions {
   readonly controls: ControlService;
-}
-
-function parse<T>(
-  schema: z.ZodType<T>,
-  value: unknown,
-  code: 'VIGIL_BAD_REQUEST' | 'VIGIL_QUERY_INVALID' = 'VIGIL_BAD_REQUEST',
-): T {
-  const r = schema.safeParse(value, { reportInput: true });
-  if (!r.success) {
-    throw new VigilError(
-      code,
-      code === 'VIGIL_QUERY_INVALID' ? 'a query parameter is invalid' : 'the request body is invalid',
-      fromZodIssues(r.error.issues),
-    );
-  }
-  return r.data;
 }
 
 const idParams = { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] } as const;
@@ -66,7 +49,7 @@ export const controlRoutes: FastifyPluginCallback<ControlRoutesOptions> = (app, 
       },
     },
     async (request) =>
-      controls.list(actorOf(request), parse(queueQuerySchema, request.query, 'VIGIL_QUERY_INVALID')),
+      controls.list(actorOf(request), parseInput(queueQuerySchema, request.query, 'VIGIL_QUERY_INVALID')),
   );
   app.post(
     '/controls/assign-next',
@@ -80,11 +63,11 @@ export const controlRoutes: FastifyPluginCallback<ControlRoutesOptions> = (app, 
       },
     },
     async (request, reply) => {
-      const q = parse(assignNextQuerySchema, request.query, 'VIGIL_QUERY_INVALID');
+      const q = parseInput(assignNextQuerySchema, request.query, 'VIGIL_QUERY_INVALID');
       const task = await controls.assignNext(
         actorOf(request),
         q.office,
-        parse(assignNextInputSchema, request.body ?? {}),
+        parseInput(assignNextInputSchema, request.body ?? {}),
       );
       return task === undefined ? reply.status(204).send() : task;
     },
@@ -111,7 +94,7 @@ export const controlRoutes: FastifyPluginCallback<ControlRoutesOptions> = (app, 
       },
     },
     async (request) =>
-      controls.assign(actorOf(request), request.params.id, parse(assignInputSchema, request.body ?? {})),
+      controls.assign(actorOf(request), request.params.id, parseInput(assignInputSchema, request.body ?? {})),
   );
   app.post<{ Params: { id: string } }>(
     '/controls/:id/result',
@@ -124,7 +107,7 @@ export const controlRoutes: FastifyPluginCallback<ControlRoutesOptions> = (app, 
       },
     },
     async (request, reply) => {
-      const input = parse(resultInputSchema, request.body ?? {});
+      const input = parseInput(resultInputSchema, request.body ?? {});
       return reply.status(201).send(await controls.recordResult(actorOf(request), request.params.id, input));
     },
   );
@@ -146,7 +129,7 @@ export const controlRoutes: FastifyPluginCallback<ControlRoutesOptions> = (app, 
       },
     },
     async (request) => {
-      const q = parse(statsQuerySchema, request.query, 'VIGIL_QUERY_INVALID');
+      const q = parseInput(statsQuerySchema, request.query, 'VIGIL_QUERY_INVALID');
       return controls.ruleStats(actorOf(request), request.params.id, {
         from: q.from !== undefined ? new Date(q.from) : undefined,
         to: q.to !== undefined ? new Date(q.to) : undefined,
