@@ -121,3 +121,63 @@ test('cross keys at scoring: seen, unseen combination of seen values, and unseen
   assert.equal(x.data[names.length + count], 0);
   assert.equal(x.data[2 * names.length + count], 0);
 });
+
+test('scored encodings equal a plain lookup of the statistics by joined key, for every table kind', () => {
+  const rows = syntheticRows(2000, 7);
+  // The wide cross has more possible codes than a direct table holds, so it takes the hash table.
+  const wide = 'importer*declarant*seller*hs6*origin*office*hs4*hs2';
+  const train = rows.slice(0, 1500);
+  const field: Record<string, (r: KcsRow) => string> = {
+    importer: (r) => r.importer,
+    declarant: (r) => r.declarant,
+    seller: (r) => r.seller,
+    hs6: (r) => r.hs6,
+    origin: (r) => r.originCountry,
+    office: (r) => r.office,
+    hs4: (r) => r.hs6.slice(0, 4),
+    hs2: (r) => r.hs6.slice(0, 2),
+  };
+  const codes = wide.split('*').reduce((p, f) => p * (new Set(train.map(field[f]!)).size + 1), 1);
+  assert.ok(codes > 1 << 20, `${codes} possible codes`);
+  const config: Partial<FeatureConfig> = {
+    targetKeys: ['importer', 'hs6', 'importer*hs6', wide],
+    countKeys: ['importer', wide],
+    historyKeys: ['seller', wide],
+    smoothing: 4,
+  };
+  const fit = fitFeatures(train, config);
+  const enc = fit.encoding;
+  const scored = [
+    ...rows.slice(1400),
+    { ...rows[3]!, importer: 'NEW' },
+    { ...rows[4]!, seller: 'NEW' },
+    { ...rows[5]!, hs6: rows[6]!.hs6, office: rows[7]!.office },
+  ];
+  const x = transformFeatures(enc, scored);
+  const stat = (key: string, r: KcsRow): readonly [number, number, number] | undefined =>
+    enc.stats[key]![
+      key
+        .split('*')
+        .map((f) => field[f]!(r))
+        .join('|')
+    ];
+  const rate = (s: readonly [number, number, number] | undefined): number =>
+    s === undefined || s[0] === 0 ? enc.prior : (s[1] + 4 * enc.prior) / (s[0] + 4);
+  let unseen = 0;
+  scored.forEach((r, i) => {
+    const at = (name: string): number => x.data[i * x.cols + enc.names.indexOf(name)]!;
+    for (const key of config.targetKeys!) {
+      assert.equal(at(`te:${key}`), rate(stat(key, r)), `te:${key} row ${i}`);
+    }
+    for (const key of config.countKeys!) {
+      assert.equal(at(`count:${key}`), stat(key, r)?.[2] ?? 0, `count:${key} row ${i}`);
+    }
+    for (const key of config.historyKeys!) {
+      assert.equal(at(`hist_n:${key}`), stat(key, r)?.[0] ?? 0, `hist_n:${key} row ${i}`);
+      assert.equal(at(`hist_rate:${key}`), rate(stat(key, r)), `hist_rate:${key} row ${i}`);
+    }
+    unseen += stat(wide, r) === undefined ? 1 : 0;
+  });
+  // Both seen and unseen values of the wide cross were looked up.
+  assert.ok(unseen > 0 && unseen < scored.length);
+});

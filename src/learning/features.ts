@@ -363,20 +363,84 @@ export function fitFeatures(rows: readonly KcsRow[], config: Partial<FeatureConf
   return { encoding, matrix: { data, rows: n, cols: nf }, labels };
 }
 
-type KeyStats = readonly [number, number, number];
+/**
+ * Numeric codes of a key's values mapped to dense slots: a plain array when the codes are few,
+ * otherwise an open-addressing hash table (linear probing, at most half full).
+ */
+interface CodeIndex {
+  /** Slot per code, -1 for a code never seen; set when the codes fit a direct table. */
+  readonly direct: Int32Array | undefined;
+  readonly codes: Float64Array;
+  readonly slots: Int32Array;
+  readonly mask: number;
+}
+
+/** Largest code range given a direct table (4 MiB of Int32). */
+const DIRECT_CODES = 1 << 20;
+
+function hashCode(code: number): number {
+  // Codes are exact integers below 2^53: mix their low and high 32 bits.
+  const h = Math.imul((code >>> 0) ^ Math.imul(Math.floor(code / 4294967296), 0x85ebca6b), 0x9e3779b1);
+  return h ^ (h >>> 16);
+}
+
+function buildCodeIndex(codes: readonly number[], range: number): CodeIndex {
+  if (range <= DIRECT_CODES) {
+    const direct = new Int32Array(range).fill(-1);
+    codes.forEach((code, slot) => {
+      direct[code] = slot;
+    });
+    return { direct, codes: new Float64Array(0), slots: new Int32Array(0), mask: 0 };
+  }
+  let size = 16;
+  while (size < codes.length * 2) {
+    size *= 2;
+  }
+  const table = new Float64Array(size);
+  const slots = new Int32Array(size).fill(-1);
+  const mask = size - 1;
+  codes.forEach((code, slot) => {
+    let h = hashCode(code) & mask;
+    while (slots[h]! >= 0) {
+      h = (h + 1) & mask;
+    }
+    table[h] = code;
+    slots[h] = slot;
+  });
+  return { direct: undefined, codes: table, slots, mask };
+}
+
+function findSlot(index: CodeIndex, code: number): number {
+  if (index.direct !== undefined) {
+    return index.direct[code]!;
+  }
+  const { codes, slots, mask } = index;
+  let h = hashCode(code) & mask;
+  for (;;) {
+    const slot = slots[h]!;
+    if (slot < 0 || codes[h] === code) {
+      return slot;
+    }
+    h = (h + 1) & mask;
+  }
+}
 
 /**
  * A key's statistics indexed for scoring. Building '|'-joined strings for a dozen crosses per row
  * dominated scoring time, so each field value is mapped to a small integer once per row and a
  * cross becomes a mixed-radix number (exact while the radix product stays below 2^53; otherwise
- * the string form is kept).
+ * the string form is kept). A value's features are computed once here, per slot: its smoothed
+ * target encoding, its row count and its labelled row count.
  */
 interface CompiledKey {
   readonly fields: number[];
   readonly radix: number[];
-  readonly numeric: Map<number, KeyStats> | undefined;
-  readonly strings: Map<string, KeyStats>;
+  readonly numeric: CodeIndex | undefined;
+  readonly strings: Map<string, number>;
   readonly fn: KeyFn;
+  readonly rate: Float64Array;
+  readonly count: Float64Array;
+  readonly labelled: Float64Array;
 }
 
 interface CompiledEncoding {
@@ -385,9 +449,9 @@ interface CompiledEncoding {
   readonly fieldIds: Map<string, number>[];
   readonly keys: CompiledKey[];
   /** Indices into keys, per family, in feature order. */
-  readonly te: number[];
-  readonly counts: number[];
-  readonly hist: number[];
+  readonly te: Int32Array;
+  readonly counts: Int32Array;
+  readonly hist: Int32Array;
 }
 
 // Scoring is hot (see bench/model.bench.ts): the JSON records are indexed once per encoding.
@@ -399,6 +463,8 @@ function compileEncoding(encoding: FeatureEncoding): CompiledEncoding {
     return known;
   }
   const cfg = encoding.config;
+  const m = cfg.smoothing;
+  const prior = encoding.prior;
   const names = [...new Set([...cfg.targetKeys, ...cfg.countKeys, ...cfg.historyKeys])];
   const fieldNames: string[] = [];
   const fieldIds: Map<string, number>[] = [];
@@ -430,25 +496,29 @@ function compileEncoding(encoding: FeatureEncoding): CompiledEncoding {
     const fields = split[k]!;
     const radix = fields.map((f) => fieldIds[f]!.size + 1);
     const entries = Object.entries(encoding.stats[name] ?? {});
-    const exact = radix.reduce((p, r) => p * r, 1) < Number.MAX_SAFE_INTEGER;
-    let numeric: Map<number, KeyStats> | undefined;
+    const range = radix.reduce((p, r) => p * r, 1);
+    const exact = range < Number.MAX_SAFE_INTEGER;
+    let numeric: CodeIndex | undefined;
     if (exact) {
-      numeric = new Map();
-      for (const [value, st] of entries) {
+      const codes = entries.map(([value]) => {
         const parts = fields.length === 1 ? [value] : value.split('|');
         let code = 0;
         parts.forEach((part, j) => {
           code = code * radix[j]! + fieldIds[fields[j]!]!.get(part)!;
         });
-        numeric.set(code, st);
-      }
+        return code;
+      });
+      numeric = buildCodeIndex(codes, range);
     }
     return {
       fields,
       radix,
       numeric,
-      strings: new Map<string, KeyStats>(exact ? [] : entries),
+      strings: new Map<string, number>(exact ? [] : entries.map(([value], slot) => [value, slot])),
       fn: keyFn(name),
+      rate: Float64Array.from(entries, ([, st]) => rate(st[1], st[0], prior, m)),
+      count: Float64Array.from(entries, ([, st]) => st[2]),
+      labelled: Float64Array.from(entries, ([, st]) => st[0]),
     };
   });
   const compiled: CompiledEncoding = {
@@ -456,9 +526,9 @@ function compileEncoding(encoding: FeatureEncoding): CompiledEncoding {
     fieldFns: fieldNames.map((f) => KEY_FIELDS[f]!),
     fieldIds,
     keys,
-    te: cfg.targetKeys.map((k) => names.indexOf(k)),
-    counts: cfg.countKeys.map((k) => names.indexOf(k)),
-    hist: cfg.historyKeys.map((k) => names.indexOf(k)),
+    te: Int32Array.from(cfg.targetKeys, (k) => names.indexOf(k)),
+    counts: Int32Array.from(cfg.countKeys, (k) => names.indexOf(k)),
+    hist: Int32Array.from(cfg.historyKeys, (k) => names.indexOf(k)),
   };
   compiledEncodings.set(encoding, compiled);
   return compiled;
@@ -473,9 +543,9 @@ export function transformFeatures(encoding: FeatureEncoding, rows: readonly KcsR
   const n = rows.length;
   const data = new Float64Array(n * nf);
   const c = compileEncoding(encoding);
-  const m = encoding.config.smoothing;
+  // A value never seen in training: no rows, so the prior (rate(0, 0, prior, m) is the prior).
   const prior = encoding.prior;
-  const found: (KeyStats | undefined)[] = new Array<KeyStats | undefined>(c.keys.length);
+  const slots = new Int32Array(c.keys.length);
   const ids = new Int32Array(c.fieldFns.length);
   for (let i = 0; i < n; i++) {
     const r = rows[i]!;
@@ -486,7 +556,7 @@ export function transformFeatures(encoding: FeatureEncoding, rows: readonly KcsR
     for (let k = 0; k < c.keys.length; k++) {
       const key = c.keys[k]!;
       if (key.numeric === undefined) {
-        found[k] = key.strings.get(key.fn(r));
+        slots[k] = key.strings.get(key.fn(r)) ?? -1;
         continue;
       }
       let code = 0;
@@ -499,19 +569,23 @@ export function transformFeatures(encoding: FeatureEncoding, rows: readonly KcsR
         }
         code = code * key.radix[j]! + id;
       }
-      found[k] = seen ? key.numeric.get(code) : undefined;
+      slots[k] = seen ? findSlot(key.numeric, code) : -1;
     }
-    for (const k of c.te) {
-      const e = found[k];
-      data[at++] = rate(e?.[1] ?? 0, e?.[0] ?? 0, prior, m);
+    for (let j = 0; j < c.te.length; j++) {
+      const k = c.te[j]!;
+      const slot = slots[k]!;
+      data[at++] = slot < 0 ? prior : c.keys[k]!.rate[slot]!;
     }
-    for (const k of c.counts) {
-      data[at++] = found[k]?.[2] ?? 0;
+    for (let j = 0; j < c.counts.length; j++) {
+      const k = c.counts[j]!;
+      const slot = slots[k]!;
+      data[at++] = slot < 0 ? 0 : c.keys[k]!.count[slot]!;
     }
-    for (const k of c.hist) {
-      const e = found[k];
-      data[at++] = e?.[0] ?? 0;
-      data[at++] = rate(e?.[1] ?? 0, e?.[0] ?? 0, prior, m);
+    for (let j = 0; j < c.hist.length; j++) {
+      const k = c.hist[j]!;
+      const slot = slots[k]!;
+      data[at++] = slot < 0 ? 0 : c.keys[k]!.labelled[slot]!;
+      data[at++] = slot < 0 ? prior : c.keys[k]!.rate[slot]!;
     }
   }
   return { data, rows: n, cols: nf };
