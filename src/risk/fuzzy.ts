@@ -251,6 +251,8 @@ class Name implements NormalizedName {
   readonly weight: number;
   /** A memo, not state: a pure function of the fields above. */
   anchors: AnchorKeys | undefined = undefined;
+  /** Likewise: the words joined by spaces (see `nameKey`). */
+  key: string | undefined = undefined;
 
   constructor(tokens: readonly string[], skeletons: readonly string[], weight: number) {
     this.tokens = tokens;
@@ -674,6 +676,19 @@ export function anchorKeys(n: NormalizedName): AnchorKeys {
     return n.anchors;
   }
   return makeAnchorKeys(n);
+}
+
+/**
+ * A string naming a normalised name exactly: its words, in order, joined by spaces (words never hold
+ * a space). Everything else in a `NormalizedName` is a function of its words, so equal keys mean equal
+ * names. Made once per normalised name.
+ */
+export function nameKey(n: NormalizedName): string {
+  if (n instanceof Name) {
+    n.key ??= n.tokens.join(' ');
+    return n.key;
+  }
+  return n.tokens.join(' ');
 }
 
 function makeAnchorKeys(n: NormalizedName): AnchorKeys {

@@ -125,3 +125,77 @@ test('at every threshold, the fuzzy index gives the entry and score a scan of th
     }
   }
 });
+
+test('a fuzzy list that remembers its screening answers gives the answers of one that does not', () => {
+  let seed = 4242;
+  const rnd = (): number => (seed = (seed * 48271) % 2147483647) / 2147483647;
+  const syllables = ['ka', 'ko', 'ca', 'phi', 'fi', 'zu', 'su', 'ri', 'ry', 'tch', 'gh', 'wen', 'ven', 'lo'];
+  const word = (): string =>
+    Array.from(
+      { length: 2 + Math.floor(rnd() * 3) },
+      () => syllables[Math.floor(rnd() * syllables.length)],
+    ).join('');
+  const vocab = Array.from({ length: 80 }, word);
+  const pick = (): string => vocab[Math.floor(rnd() * vocab.length)]!;
+  const names = Array.from(
+    { length: 600 },
+    () => Array.from({ length: 1 + Math.floor(rnd() * 3) }, pick).join(' ') + (rnd() < 0.3 ? ' trading' : ''),
+  );
+  const entries = names.map((value) => ({ value }));
+  const uncached = new Watchlist({ name: 'n', subject: 'operator-name', entries }, { screeningCacheSize: 0 });
+  const cached = new Watchlist({ name: 'n', subject: 'operator-name', entries });
+  // Small enough that names are forgotten and screened again.
+  const small = new Watchlist({ name: 'n', subject: 'operator-name', entries }, { screeningCacheSize: 40 });
+  // Queries that repeat, some spelled differently but normalised alike ("KA ZU Ltd" and "ka zu").
+  const queries = Array.from({ length: 400 }, () => {
+    const r = rnd();
+    return r < 0.4 ? names[Math.floor(rnd() * names.length)]! : r < 0.7 ? `${pick()} ${word()}` : word();
+  });
+  for (let i = 0; i < 3000; i++) {
+    const q0 = queries[Math.floor(rnd() ** 2 * queries.length)]!;
+    const q = rnd() < 0.3 ? `${q0.toUpperCase()} Ltd` : q0;
+    const t = [undefined, 0.6, 0.85, 1, 0.3][Math.floor(rnd() * 5)];
+    const expected = uncached.bestMatch(q, t);
+    assert.deepEqual(cached.bestMatch(q, t), expected, `${q} at ${t}`);
+    assert.deepEqual(small.bestMatch(q, t), expected, `${q} at ${t}`);
+    assert.equal(cached.has(q, t), expected !== undefined);
+    if (i % 10 === 0) {
+      assert.equal(cached.score(q), uncached.score(q), q);
+    }
+  }
+  assert.equal(uncached.screeningCacheStats().hits, 0);
+  assert.ok(cached.screeningCacheStats().hits > cached.screeningCacheStats().misses);
+  assert.ok(small.screeningCacheStats().misses > cached.screeningCacheStats().misses);
+});
+
+test('the screening cache is bounded, admits a name the second time and forgets the least recently used', () => {
+  const l = new Watchlist(
+    {
+      name: 'n',
+      subject: 'operator-name',
+      entries: [{ value: 'Bright Electronics Ltd' }, { value: 'Acme Trading BV' }],
+    },
+    { screeningCacheSize: 3 },
+  );
+  l.bestMatch('alpha');
+  assert.deepEqual(l.screeningCacheStats(), { hits: 0, misses: 1, size: 0, capacity: 3 });
+  for (const q of ['alpha', 'bravo', 'bravo', 'charlie', 'charlie', 'ALPHA Ltd']) {
+    l.bestMatch(q);
+  }
+  // "ALPHA Ltd" is "alpha" once normalised: a hit, which makes "alpha" the most recently used.
+  assert.deepEqual(l.screeningCacheStats(), { hits: 1, misses: 6, size: 3, capacity: 3 });
+  l.bestMatch('delta');
+  l.bestMatch('delta'); // admitted; the cache is full, so it forgets "bravo", the least recently used
+  assert.equal(l.screeningCacheStats().size, 3);
+  l.bestMatch('alpha');
+  assert.equal(l.screeningCacheStats().hits, 2);
+  l.bestMatch('bravo');
+  assert.deepEqual(l.screeningCacheStats(), { hits: 2, misses: 9, size: 3, capacity: 3 });
+  for (let i = 0; i < 1000; i++) {
+    assert.equal(l.bestMatch(`bright electronics ${i}`)?.entry, 'Bright Electronics Ltd');
+    assert.equal(l.bestMatch(`bright electronics ${i}`)?.entry, 'Bright Electronics Ltd');
+  }
+  assert.equal(l.screeningCacheStats().size, 3);
+  l.clearScreeningCache();
+  assert.deepEqual(l.screeningCacheStats(), { hits: 0, misses: 0, size: 0, capacity: 3 });
+});

@@ -11,6 +11,7 @@ import {
   joinedKeyHashes,
   keyHash,
   fuzzyScoreAtLeast,
+  nameKey,
   normalizeName,
   withinOneEdit,
   type NormalizedName,
@@ -64,6 +65,26 @@ export interface WatchlistMatch {
   readonly score: number;
 }
 
+export interface WatchlistOptions {
+  /**
+   * Fuzzy lists: how many screening answers (normalised name and threshold → best match) the list
+   * remembers, of names screened at least twice, least recently used first out; 0 remembers none.
+   * Default `DEFAULT_SCREENING_CACHE_SIZE`.
+   */
+  readonly screeningCacheSize?: number | undefined;
+}
+
+/** A border sees the same operators again and again: remember this many names' answers per list. */
+export const DEFAULT_SCREENING_CACHE_SIZE = 50_000;
+
+/** How a fuzzy list's screening cache has done since it was built or last cleared. */
+export interface ScreeningCacheStats {
+  readonly hits: number;
+  readonly misses: number;
+  readonly size: number;
+  readonly capacity: number;
+}
+
 /** Lowest threshold the fuzzy index answers without a full scan (see `indexTokensOf`). */
 export const MIN_INDEXED_THRESHOLD = 0.6;
 export const DEFAULT_FUZZY_THRESHOLD = 0.85;
@@ -93,8 +114,34 @@ export class Watchlist {
   readonly #prefixLengths: readonly number[];
   readonly #fuzzy: FuzzyIndex | undefined;
   readonly #values: readonly string[];
+  /**
+   * Fuzzy lists: screening answers by normalised name (prefixed by the threshold when it is not the
+   * list's own), oldest use first. A memo, not state: an answer is a pure function of the key and of
+   * this immutable list, so a rebuilt list starts empty and the cache never changes a result.
+   */
+  readonly #screened = new Map<string, WatchlistMatch | null>();
+  readonly #screenCapacity: number;
+  /**
+   * Admission: a name's answer is remembered the second time it is screened, not the first. The
+   * `keyHash` of each name screened once, in a slot of its own (a collision only admits a name early
+   * or late). Traffic of names that never come back then leaves nothing behind: a cache that kept
+   * every name seen once would churn, and on the bench's all-distinct traffic that cost a quarter of
+   * the throughput (garbage outliving the young generation, and tables pushed out of the CPU cache).
+   */
+  readonly #seenOnce: Int32Array;
+  #screenHits = 0;
+  #screenMisses = 0;
 
-  constructor(definition: WatchlistDefinition) {
+  constructor(definition: WatchlistDefinition, options: WatchlistOptions = {}) {
+    this.#screenCapacity = Math.max(
+      0,
+      Math.floor(options.screeningCacheSize ?? DEFAULT_SCREENING_CACHE_SIZE),
+    );
+    let slots = this.#screenCapacity > 0 ? 16 : 0;
+    while (slots < this.#screenCapacity) {
+      slots *= 2;
+    }
+    this.#seenOnce = new Int32Array(matchKindOf(definition.subject) === 'fuzzy' ? slots : 0);
     this.name = definition.name;
     this.subject = definition.subject;
     this.kind = matchKindOf(definition.subject);
@@ -176,7 +223,7 @@ export class Watchlist {
       }
       return { entry: normalizeExact(value), score: 1 };
     }
-    return this.#fuzzy.best(normalizeName(value), threshold ?? this.threshold);
+    return this.#screen(this.#fuzzy, normalizeName(value), threshold ?? this.threshold);
   }
 
   /** Best fuzzy score of `value` against the list (0 when nothing comes close); 1 or 0 for exact lists. */
@@ -184,7 +231,57 @@ export class Watchlist {
     if (this.#fuzzy === undefined) {
       return this.has(value) ? 1 : 0;
     }
-    return this.#fuzzy.best(normalizeName(value), Number.MIN_VALUE)?.score ?? 0;
+    return this.#screen(this.#fuzzy, normalizeName(value), Number.MIN_VALUE)?.score ?? 0;
+  }
+
+  /** Hits, misses and size of the screening cache (fuzzy lists; zeros for the others). */
+  screeningCacheStats(): ScreeningCacheStats {
+    return {
+      hits: this.#screenHits,
+      misses: this.#screenMisses,
+      size: this.#screened.size,
+      capacity: this.#fuzzy === undefined ? 0 : this.#screenCapacity,
+    };
+  }
+
+  /** Forgets every remembered screening answer and resets the counts (answers stay the same). */
+  clearScreeningCache(): void {
+    this.#screened.clear();
+    this.#seenOnce.fill(0);
+    this.#screenHits = 0;
+    this.#screenMisses = 0;
+  }
+
+  /**
+   * `index.best`, remembered from a name's second screening on (see `#seenOnce`): a Map keeps insertion
+   * order, so re-inserting on a hit makes it least-recently-used first out.
+   */
+  #screen(index: FuzzyIndex, name: NormalizedName, threshold: number): WatchlistMatch | undefined {
+    if (name.weight === 0 || this.#screenCapacity === 0) {
+      return index.best(name, threshold);
+    }
+    const key = threshold === this.threshold ? nameKey(name) : `${threshold}\u0000${nameKey(name)}`;
+    const cache = this.#screened;
+    const known = cache.get(key);
+    if (known !== undefined) {
+      this.#screenHits++;
+      cache.delete(key);
+      cache.set(key, known);
+      return known ?? undefined;
+    }
+    this.#screenMisses++;
+    const found = index.best(name, threshold);
+    const h = keyHash(key);
+    const slot = h & (this.#seenOnce.length - 1);
+    if (this.#seenOnce[slot] !== h) {
+      this.#seenOnce[slot] = h;
+      return found;
+    }
+    if (cache.size >= this.#screenCapacity) {
+      cache.delete(cache.keys().next().value!);
+    }
+    cache.set(key, found === undefined ? null : Object.freeze(found));
+    return found;
   }
 }
 
