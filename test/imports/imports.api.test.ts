@@ -8,14 +8,12 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
-import { sendProblem } from '../../src/api/problem.ts';
 import { TokenService, databaseSecretStore } from '../../src/auth/index.ts';
-import { VigilError } from '../../src/errors/index.ts';
 import { importRoutes } from '../../src/imports/index.ts';
 import type { Role } from '../../src/intake/index.ts';
 import { forEachDatabase } from '../support/test-app.ts';
+import { startPluginServer } from '../support/plugin-server.ts';
 import type { DatabaseTarget } from '../support/test-app.ts';
 import { h1Body, h7Body, startImports } from './imports-harness.ts';
 import type { ImportsHarness } from './imports-harness.ts';
@@ -30,25 +28,9 @@ interface ImportsApi {
 async function startImportsApi(target: DatabaseTarget): Promise<ImportsApi> {
   const h = await startImports(target);
   const tokens = new TokenService(databaseSecretStore(h.db));
-  const app = Fastify({ logger: false });
-  app.decorateRequest('actor', null);
-  app.setValidatorCompiler(() => (data: unknown) => ({ value: data }));
-  app.setSerializerCompiler(() => (data: unknown) => JSON.stringify(data));
-  app.setErrorHandler((err, request, reply) => sendProblem(reply, request, err));
-  await app.register(
-    async (v1) => {
-      v1.addHook('onRequest', async (request) => {
-        const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
-        if (match === null) {
-          throw new VigilError('VIGIL_UNAUTHENTICATED');
-        }
-        request.actor = await tokens.verify(match[1]!);
-      });
-      await v1.register(importRoutes, { imports: h.imports });
-    },
-    { prefix: '/v1' },
-  );
-  await app.ready();
+  const app = await startPluginServer(tokens, async (v1) => {
+    await v1.register(importRoutes, { imports: h.imports });
+  });
   return {
     h,
     app,

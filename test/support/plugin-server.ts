@@ -1,0 +1,35 @@
+/**
+ * A small server around one feature's route plugin, set up like the real one (bearer tokens,
+ * problem+json, Vigil's own validation), for API tests whose harness builds its services by hand.
+ */
+import Fastify from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import { sendProblem } from '../../src/api/problem.ts';
+import type { TokenService } from '../../src/auth/index.ts';
+import { VigilError } from '../../src/errors/index.ts';
+
+export async function startPluginServer(
+  tokens: TokenService,
+  register: (v1: FastifyInstance) => Promise<void>,
+): Promise<FastifyInstance> {
+  const app = Fastify({ logger: false });
+  app.decorateRequest('actor', null);
+  app.setValidatorCompiler(() => (data: unknown) => ({ value: data }));
+  app.setSerializerCompiler(() => (data: unknown) => JSON.stringify(data));
+  app.setErrorHandler((err, request, reply) => sendProblem(reply, request, err));
+  await app.register(
+    async (v1) => {
+      v1.addHook('onRequest', async (request) => {
+        const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
+        if (match === null) {
+          throw new VigilError('VIGIL_UNAUTHENTICATED');
+        }
+        request.actor = await tokens.verify(match[1]!);
+      });
+      await register(v1);
+    },
+    { prefix: '/v1' },
+  );
+  await app.ready();
+  return app;
+}
