@@ -628,14 +628,16 @@ export class AssessmentService {
     const before = filerView(previous);
     const after = filerView(revised);
     if (before.kind !== after.kind) {
-      await this.#d.risk.notify(tx, {
-        authority: row.authority,
-        filer: row.filer,
-        mrn: row.mrn,
-        kind: 'outcome',
-        payload: { mrn: row.mrn, consignment: seq, version, outcome: after },
-        at,
-      });
+      await this.#d.risk.notifyMany(tx, [
+        {
+          authority: row.authority,
+          filer: row.filer,
+          mrn: row.mrn,
+          kind: 'outcome',
+          payload: { mrn: row.mrn, consignment: seq, version, outcome: after },
+          at,
+        },
+      ]);
     }
   }
 }

@@ -157,19 +157,6 @@ export class RiskRepository {
     return r.rows.map(toRule);
   }
 
-  async ruleVersion(
-    tx: Queryable,
-    authority: string,
-    id: string,
-    version: number,
-  ): Promise<StoredRule | undefined> {
-    const r = await tx.query<RuleRow>(
-      `SELECT * FROM rule WHERE authority = $1 AND id = $2 AND version = $3`,
-      [authority, id, version],
-    );
-    return r.rows[0] !== undefined ? toRule(r.rows[0]) : undefined;
-  }
-
   async ruleVersions(tx: Queryable, authority: string, id: string): Promise<StoredRule[]> {
     const r = await tx.query<RuleRow>(
       `SELECT * FROM rule WHERE authority = $1 AND id = $2 ORDER BY version`,
@@ -461,16 +448,6 @@ export class RiskRepository {
 
   // ---- notifications and RFI ----------------------------------------------------------------
 
-  async notify(
-    tx: Queryable,
-    n: { authority: string; filer: string; mrn: string; kind: string; payload: unknown; at: Date },
-  ): Promise<void> {
-    await tx.query(
-      `INSERT INTO notification (authority, filer, mrn, kind, payload, created_at) VALUES ($1,$2,$3,$4,$5,$6)`,
-      [n.authority, n.filer, n.mrn, n.kind, JSON.stringify(n.payload), n.at],
-    );
-  }
-
   async notifications(
     tx: Queryable,
     authority: string,
@@ -530,22 +507,6 @@ export class RiskRepository {
        ON CONFLICT (authority, key) DO UPDATE SET last_seen = GREATEST(operator.last_seen, EXCLUDED.last_seen),
          filings = operator.filings + 1`,
       [authority, ops.map((o) => o.key), ops.map((o) => o.eori ?? null), ops.map((o) => o.name), at],
-    );
-  }
-
-  async setAeo(
-    tx: Queryable,
-    authority: string,
-    key: string,
-    name: string,
-    aeoType: string | null,
-    at: Date,
-  ): Promise<void> {
-    await tx.query(
-      `INSERT INTO operator (authority, key, eori, name, aeo_type, first_seen, last_seen, filings)
-       VALUES ($1, $2, CASE WHEN $2 LIKE 'eori:%' THEN substr($2, 6) END, $3, $4, $5, $5, 0)
-       ON CONFLICT (authority, key) DO UPDATE SET aeo_type = EXCLUDED.aeo_type`,
-      [authority, key, name, aeoType, at],
     );
   }
 

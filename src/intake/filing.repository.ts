@@ -204,14 +204,6 @@ export class FilingRepository {
     return new Set(r.rows.map((x) => x.mrn));
   }
 
-  async mrnByLrn(tx: Queryable, authority: string, filer: string, lrn: string): Promise<string | undefined> {
-    const r = await tx.query<{ mrn: string }>(
-      `SELECT mrn FROM filing WHERE authority = $1 AND filer = $2 AND lrn = $3`,
-      [authority, filer, lrn],
-    );
-    return r.rows[0]?.mrn;
-  }
-
   async findByLrn(
     tx: Queryable,
     authority: string,

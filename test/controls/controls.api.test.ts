@@ -7,42 +7,25 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { FastifyInstance } from 'fastify';
-import { TokenService, databaseSecretStore } from '../../src/auth/index.ts';
 import { controlRoutes } from '../../src/controls/index.ts';
-import type { Role } from '../../src/intake/index.ts';
 import { forEachDatabase } from '../support/test-app.ts';
-import { startPluginServer } from '../support/plugin-server.ts';
+import { startPluginApi } from '../support/plugin-server.ts';
+import type { PluginApi } from '../support/plugin-server.ts';
 import type { DatabaseTarget } from '../support/test-app.ts';
 import { PHONES_RULE, actor, startControls } from './controls-harness.ts';
 import type { ControlsHarness } from './controls-harness.ts';
 
-interface ControlsApi {
-  readonly h: ControlsHarness;
-  readonly app: FastifyInstance;
-  token(authority: string, role: Role, subject: string): Promise<string>;
-  close(): Promise<void>;
-}
+type Api = PluginApi<ControlsHarness>;
 
-async function startControlsApi(target: DatabaseTarget): Promise<ControlsApi> {
+async function startControlsApi(target: DatabaseTarget): Promise<Api> {
   const h = await startControls(target);
-  const tokens = new TokenService(databaseSecretStore(h.db));
-  const app = await startPluginServer(tokens, async (v1) => {
+  return startPluginApi(h, async (v1) => {
     await v1.register(controlRoutes, { controls: h.controls });
   });
-  return {
-    h,
-    app,
-    token: (authority, role, subject) => tokens.issue({ authority, role, subject, ttlSeconds: 3600 }),
-    async close() {
-      await app.close();
-      await h.close();
-    },
-  };
 }
 
 forEachDatabase('controls API', (target) => {
-  let api: ControlsApi | undefined;
+  let api: Api | undefined;
   const a = () => api!;
   const tokens: Record<string, string> = {};
   before(async () => {

@@ -8,42 +8,25 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { FastifyInstance } from 'fastify';
-import { TokenService, databaseSecretStore } from '../../src/auth/index.ts';
 import { importRoutes } from '../../src/imports/index.ts';
-import type { Role } from '../../src/intake/index.ts';
 import { forEachDatabase } from '../support/test-app.ts';
-import { startPluginServer } from '../support/plugin-server.ts';
+import { startPluginApi } from '../support/plugin-server.ts';
+import type { PluginApi } from '../support/plugin-server.ts';
 import type { DatabaseTarget } from '../support/test-app.ts';
 import { h1Body, h7Body, startImports } from './imports-harness.ts';
 import type { ImportsHarness } from './imports-harness.ts';
 
-interface ImportsApi {
-  readonly h: ImportsHarness;
-  readonly app: FastifyInstance;
-  token(authority: string, role: Role, subject: string): Promise<string>;
-  close(): Promise<void>;
-}
+type Api = PluginApi<ImportsHarness>;
 
-async function startImportsApi(target: DatabaseTarget): Promise<ImportsApi> {
+async function startImportsApi(target: DatabaseTarget): Promise<Api> {
   const h = await startImports(target);
-  const tokens = new TokenService(databaseSecretStore(h.db));
-  const app = await startPluginServer(tokens, async (v1) => {
+  return startPluginApi(h, async (v1) => {
     await v1.register(importRoutes, { imports: h.imports });
   });
-  return {
-    h,
-    app,
-    token: (authority, role, subject) => tokens.issue({ authority, role, subject, ttlSeconds: 3600 }),
-    async close() {
-      await app.close();
-      await h.close();
-    },
-  };
 }
 
 forEachDatabase('import declarations API', (target) => {
-  let api: ImportsApi | undefined;
+  let api: Api | undefined;
   const a = () => api!;
   const tokens: Record<string, string> = {};
   before(async () => {

@@ -5,13 +5,24 @@
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import { sendProblem } from '../../src/api/problem.ts';
-import type { TokenService } from '../../src/auth/index.ts';
+import { TokenService, databaseSecretStore } from '../../src/auth/index.ts';
 import { VigilError } from '../../src/errors/index.ts';
+import type { Role } from '../../src/intake/index.ts';
+import type { Database } from '../../src/store/database.ts';
 
-export async function startPluginServer(
-  tokens: TokenService,
+export interface PluginApi<H> {
+  readonly h: H;
+  readonly app: FastifyInstance;
+  token(authority: string, role: Role, subject: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** Mounts `register` under /v1 around a harness, with tokens signed by the harness's database. */
+export async function startPluginApi<H extends { readonly db: Database; close(): Promise<void> }>(
+  h: H,
   register: (v1: FastifyInstance) => Promise<void>,
-): Promise<FastifyInstance> {
+): Promise<PluginApi<H>> {
+  const tokens = new TokenService(databaseSecretStore(h.db));
   const app = Fastify({ logger: false });
   app.decorateRequest('actor', null);
   app.setValidatorCompiler(() => (data: unknown) => ({ value: data }));
@@ -31,5 +42,13 @@ export async function startPluginServer(
     { prefix: '/v1' },
   );
   await app.ready();
-  return app;
+  return {
+    h,
+    app,
+    token: (authority, role, subject) => tokens.issue({ authority, role, subject, ttlSeconds: 3600 }),
+    async close() {
+      await app.close();
+      await h.close();
+    },
+  };
 }
