@@ -543,6 +543,41 @@ export class RiskRepository {
     );
   }
 
+  /** Learned statistics replace the cells they cover; cells with too little history keep what they had. */
+  async upsertUnitValueStats(
+    tx: Queryable,
+    authority: string,
+    rows: readonly { hs6: string; origin: string; n: number; median: number; mad: number }[],
+    at: Date,
+  ): Promise<void> {
+    if (rows.length === 0) {
+      return;
+    }
+    await tx.query(
+      `INSERT INTO unit_value_stats (authority, hs6, origin, n, median, mad, refreshed_at)
+       SELECT $1, h, o, n, m, d, $7 FROM unnest($2::text[], $3::text[], $4::int[], $5::float8[], $6::float8[]) AS u(h, o, n, m, d)
+       ON CONFLICT (authority, hs6, origin) DO UPDATE SET n = EXCLUDED.n, median = EXCLUDED.median, mad = EXCLUDED.mad,
+         refreshed_at = EXCLUDED.refreshed_at`,
+      [
+        authority,
+        rows.map((r) => r.hs6),
+        rows.map((r) => r.origin),
+        rows.map((r) => r.n),
+        rows.map((r) => r.median),
+        rows.map((r) => r.mad),
+        at,
+      ],
+    );
+  }
+
+  /** Authorities that have lodged filings (for jobs that run per authority). */
+  async authoritiesWithFilings(tx: Queryable): Promise<string[]> {
+    const r = await tx.query<{ authority: string }>(
+      `SELECT DISTINCT authority FROM filing ORDER BY authority`,
+    );
+    return r.rows.map((x) => x.authority);
+  }
+
   /** Goods lines of registered filings lodged in a period: the history statistics are learned from. */
   async goodsHistory(
     tx: Queryable,

@@ -11,6 +11,7 @@ import { composeApp, secretStoreFor } from '../app/compose.ts';
 import { startServeBus, startWorkerBus } from '../app/bus-mode.ts';
 import { installDemoPack } from '../assessment/demo-pack.ts';
 import { leaveInInbox, startAuditChainer } from '../app/audit-chainer.ts';
+import { startStatsRefresher } from '../app/stats-refresher.ts';
 import { AuditLog } from '../audit/index.ts';
 import { buildServer } from '../api/server.ts';
 import { ROLES } from '../intake/index.ts';
@@ -78,6 +79,9 @@ async function serve(config: VigilConfig, io: CliIo): Promise<number | undefined
     dataDir: config.databaseUrl === undefined ? config.dataDir : undefined,
     onError: (err) => deps.log.error({ err }, 'audit chainer'),
   });
+  const stats = startStatsRefresher(deps, {
+    onError: (err) => deps.log.error({ err }, 'unit-value statistics'),
+  });
   const server = await buildServer(config, { ...deps, runningBus: bus });
   const address = await server.start();
   io.stderr.write(`Vigil is serving on ${address.replace('0.0.0.0', 'localhost')} (API docs at /docs)\n`);
@@ -93,6 +97,7 @@ async function serve(config: VigilConfig, io: CliIo): Promise<number | undefined
       .stop()
       .then(() => bus.stop())
       .then(() => chainer.stop())
+      .then(() => stats.stop())
       .then(() => deps.db.close())
       .then(() => process.exit(0));
   };
