@@ -26,6 +26,7 @@ import { writeFileSync } from 'node:fs';
 import { ZenEngine } from '@gorules/zen-engine';
 import { Engine as JsonRulesEngine } from 'json-rules-engine';
 import type { Filing, TransportMode } from '../src/domain/filing.ts';
+import { mulberry32 } from '../src/domain/index.ts';
 import {
   assessActivation,
   buildActivation,
@@ -56,16 +57,6 @@ const log = (s: string): void => void process.stderr.write(`${s}\n`);
 
 // ---------------------------------------------------------------- seeded generator
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rnd = mulberry32(20270301);
 const int = (n: number): number => Math.floor(rnd() * n);
 const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)]!;

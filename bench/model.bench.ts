@@ -2,7 +2,8 @@
 // ranks valid.csv, then scores valid.csv repeatedly (features + trees, as `scoreRows` does) to
 // measure declarations per second. Prints a JSON line last. Data path: KCS_DATA or shared/data.
 import { join } from 'node:path';
-import { rankingMetrics, readKcsFile, scoreRows, trainKcsModel } from '../src/learning/index.ts';
+import { rankingMetrics } from '../src/learning/index.ts';
+import { readKcsFile, scoreRows, trainKcsModel } from '../src/kcs/index.ts';
 
 const dir =
   process.env.KCS_DATA ?? join(import.meta.dirname, '..', '..', 'shared', 'data', 'kcs-import-declarations');

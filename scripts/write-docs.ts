@@ -5,7 +5,7 @@ import { writeFileSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { renderErrorsDoc } from '../src/errors/errors-doc.ts';
-import { renderOpenApi } from '../src/api/openapi.ts';
+import { renderOpenApi } from '../src/app/openapi.ts';
 
 const root = join(import.meta.dirname, '..');
 writeFileSync(join(root, 'docs/errors.md'), renderErrorsDoc());

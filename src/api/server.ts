@@ -4,29 +4,40 @@
  * effects until `start()`.
  */
 import Fastify from 'fastify';
-import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import type { VigilConfig } from '../config/index.ts';
-import { VigilError } from '../errors/index.ts';
-import type { Actor } from '../intake/filing.service.ts';
-import type { FilingService } from '../intake/filing.service.ts';
-import { filingRoutes } from '../intake/filing.routes.ts';
-import type { TokenService } from '../auth/index.ts';
-import type { Database } from '../store/database.ts';
-import type { Clock } from '../intake/index.ts';
-import { riskRoutes } from '../assessment/risk.routes.ts';
-import type { AssessmentService } from '../assessment/assessment.service.ts';
-import type { RuleService } from '../assessment/rule.service.ts';
-import type { RiskRepository } from '../assessment/risk.repository.ts';
-import { controlRoutes } from '../controls/index.ts';
-import { importRoutes } from '../imports/index.ts';
-import type { ImportService } from '../imports/index.ts';
-import type { ControlService } from '../controls/index.ts';
-import { sendProblem } from './problem.ts';
 import type { Logger } from 'pino';
+import { assessmentRoutes } from '../assessment/assessment.routes.ts';
+import type { AssessmentService } from '../assessment/index.ts';
+import type { TokenService } from '../auth/index.ts';
+import { OutboxRepository } from '../bus/index.ts';
+import type { VigilConfig } from '../config/index.ts';
+import { controlRoutes } from '../controls/control.routes.ts';
+import type { ControlService } from '../controls/index.ts';
+import type { Clock } from '../domain/index.ts';
+import { VigilError } from '../errors/index.ts';
+import { importRoutes } from '../import-declarations/import.routes.ts';
+import type { ImportService } from '../import-declarations/index.ts';
+import { filingRoutes } from '../intake/filing.routes.ts';
+import type { FilingService } from '../intake/index.ts';
+import { notificationRoutes } from '../notifications/notification.routes.ts';
+import type { NotificationService } from '../notifications/index.ts';
 import type { VigilMetrics } from '../observability/metrics.ts';
-import type { RunningBus } from '../app/bus-mode.ts';
+import { ruleRoutes } from '../rules/rule.routes.ts';
+import type { RuleService } from '../rules/index.ts';
+import { isReachable } from '../store/database.ts';
+import type { Database } from '../store/database.ts';
+import { decorateActor, requireBearer } from './auth.plugin.ts';
+import { sendProblem } from './problem.ts';
+
+/** The running bus, as /ready and /metrics see it. */
+export interface BusStatus {
+  /** Is the bus reachable (for /ready)? */
+  healthy(): boolean;
+  /** Messages the assessment consumer has not finished (JetStream mode). */
+  consumerPending?(): Promise<number>;
+}
 
 export interface ServerDeps {
   readonly db: Database;
@@ -35,33 +46,19 @@ export interface ServerDeps {
   readonly filings: FilingService;
   readonly rules: RuleService;
   readonly assessments: AssessmentService;
-  readonly risk: RiskRepository;
+  readonly notifications: NotificationService;
   readonly controls: ControlService;
   readonly imports: ImportService;
   readonly log: Logger;
   readonly metrics: VigilMetrics;
   /** The running bus, when there is one: /ready reports it and /metrics its backlog. */
-  readonly runningBus?: RunningBus | undefined;
+  readonly runningBus?: BusStatus | undefined;
 }
 
 export interface VigilServer {
   readonly app: FastifyInstance;
   start(): Promise<string>;
   stop(): Promise<void>;
-}
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    actor: Actor | null;
-  }
-}
-
-/** The authenticated caller; routes under /v1 always have one. */
-export function actorOf(request: FastifyRequest): Actor {
-  if (request.actor === null) {
-    throw new VigilError('VIGIL_UNAUTHENTICATED');
-  }
-  return request.actor;
 }
 
 export async function buildServer(config: VigilConfig, deps: ServerDeps): Promise<VigilServer> {
@@ -75,7 +72,8 @@ export async function buildServer(config: VigilConfig, deps: ServerDeps): Promis
     requestIdHeader: 'x-request-id',
   });
 
-  app.decorateRequest('actor', null);
+  decorateActor(app);
+  const outbox = new OutboxRepository(deps.db);
   // Schemas document the API (OpenAPI); Vigil validates bodies itself, with its own error codes,
   // and serialises with JSON.stringify so no field is ever silently dropped.
   app.setValidatorCompiler(() => (data: unknown) => ({ value: data }));
@@ -134,10 +132,7 @@ export async function buildServer(config: VigilConfig, deps: ServerDeps): Promis
       },
     },
     async (_request, reply) => {
-      const database = await deps.db
-        .query('SELECT 1')
-        .then(() => true)
-        .catch(() => false);
+      const database = await isReachable(deps.db);
       const bus = deps.runningBus === undefined ? 'none' : deps.runningBus.healthy() ? 'ok' : 'down';
       const ready = database && bus !== 'down';
       return reply
@@ -150,14 +145,9 @@ export async function buildServer(config: VigilConfig, deps: ServerDeps): Promis
     '/metrics',
     { schema: { security: [], tags: ['operations'], summary: 'Prometheus metrics' } },
     async (_request, reply) => {
-      const backlog = await deps.db
-        .query<{ n: number; oldest: number | null }>(
-          `SELECT count(*)::int AS n, extract(epoch FROM now() - min(created_at))::float8 AS oldest
-           FROM outbox WHERE processed_at IS NULL AND parked_at IS NULL`,
-        )
-        .catch(() => undefined);
+      const backlog = await outbox.backlog().catch(() => undefined);
       if (backlog !== undefined) {
-        deps.metrics.setBacklog(backlog.rows[0]!.n, backlog.rows[0]!.oldest ?? 0);
+        deps.metrics.setBacklog(backlog.pending, backlog.oldestSeconds);
       }
       if (deps.runningBus?.consumerPending !== undefined) {
         deps.metrics.setConsumerLag(await deps.runningBus.consumerPending());
@@ -168,24 +158,13 @@ export async function buildServer(config: VigilConfig, deps: ServerDeps): Promis
 
   await app.register(
     async (v1) => {
-      v1.addHook('onRequest', async (request) => {
-        const header = request.headers.authorization;
-        const match = header !== undefined ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-        if (match === null) {
-          throw new VigilError('VIGIL_UNAUTHENTICATED', 'send Authorization: Bearer <token>');
-        }
-        request.actor = await deps.tokens.verify(match[1]!);
-      });
+      requireBearer(v1, deps.tokens);
       await v1.register(filingRoutes, { filings: deps.filings });
       await v1.register(controlRoutes, { controls: deps.controls });
       await v1.register(importRoutes, { imports: deps.imports });
-      await v1.register(riskRoutes, {
-        rules: deps.rules,
-        assessments: deps.assessments,
-        risk: deps.risk,
-        db: deps.db,
-        clock: deps.clock,
-      });
+      await v1.register(ruleRoutes, { rules: deps.rules, clock: deps.clock });
+      await v1.register(assessmentRoutes, { assessments: deps.assessments });
+      await v1.register(notificationRoutes, { notifications: deps.notifications });
     },
     { prefix: '/v1' },
   );

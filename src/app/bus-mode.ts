@@ -11,11 +11,11 @@ import {
   jetstream,
   jetstreamManager,
   startJetStreamWorker,
+  startOutboxDispatcher,
   startOutboxRelay,
 } from '../bus/index.ts';
 import type { BusErrorListener, DeadLetterListener } from '../bus/index.ts';
 import type { AppDeps } from './compose.ts';
-import { startEmbeddedBus } from './compose.ts';
 
 export interface RunningBus {
   readonly mode: 'embedded' | 'jetstream';
@@ -47,8 +47,22 @@ export async function startServeBus(
   onError: BusErrorListener,
 ): Promise<RunningBus> {
   if (config.natsUrl === undefined) {
-    const bus = startEmbeddedBus(deps, onError);
-    return { mode: 'embedded', healthy: () => true, stop: () => bus.stop() };
+    const bus = startOutboxDispatcher(deps.db, deps.handleEvent, {
+      batchSize: 64,
+      pollMs: 200,
+      // Different filings are assessed side by side; the pool has connections to spare.
+      concurrency: 8,
+      onError,
+    });
+    const unsubscribe = deps.outbox.subscribe(() => bus.wake());
+    return {
+      mode: 'embedded',
+      healthy: () => true,
+      async stop() {
+        unsubscribe();
+        await bus.stop();
+      },
+    };
   }
   const { nc, js } = await jetStreamFor(config, 'vigil-relay');
   const relay = startOutboxRelay(deps.db, js, {
@@ -56,11 +70,12 @@ export async function startServeBus(
     subjectPrefix: SUBJECT_PREFIX,
     onError,
   });
-  deps.bus = relay;
+  const unsubscribe = deps.outbox.subscribe(() => relay.wake());
   return {
     mode: 'jetstream',
     healthy: () => !nc.isClosed(),
     async stop() {
+      unsubscribe();
       await relay.stop();
       await nc.drain();
     },

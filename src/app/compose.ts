@@ -1,29 +1,32 @@
 /**
  * The composition root shared by the server, the worker and the CLI: opens the database, migrates,
- * and builds the plain `deps` object every entry point passes down. No DI framework.
+ * and builds the plain `deps` object every entry point passes down. No DI framework, no HTTP: the
+ * worker and the CLI compose the same features without loading Fastify.
  */
+import { pino } from 'pino';
+import type { Logger } from 'pino';
 import type { VigilConfig } from '../config/index.ts';
 import { TokenService, databaseSecretStore, fileSecretStore } from '../auth/index.ts';
 import type { SecretStore } from '../auth/index.ts';
+import { systemClock } from '../domain/index.ts';
+import type { Clock } from '../domain/index.ts';
+import { AssessmentRepository, AssessmentService, RiskContextCache } from '../assessment/index.ts';
+import type { ReadyEvent } from '../assessment/index.ts';
+import { AuditLog } from '../audit/index.ts';
+import { OutboxSignal } from '../bus/index.ts';
+import type { EventHandler, OutboxEvent } from '../bus/index.ts';
+import { ControlRepository, ControlService } from '../controls/index.ts';
+import { ImportService } from '../import-declarations/index.ts';
 import { FilingRepository, FilingService } from '../intake/index.ts';
-import type { Clock } from '../intake/index.ts';
+import { ModelStore, modelScorer } from '../models/index.ts';
+import { NotificationRepository, NotificationService } from '../notifications/index.ts';
+import { createMetrics } from '../observability/metrics.ts';
+import type { VigilMetrics } from '../observability/metrics.ts';
+import { OperatorRepository } from '../operators/index.ts';
+import { RuleRepository, RuleService, RuleSetCache } from '../rules/index.ts';
 import { openDatabase } from '../store/database.ts';
 import type { Database } from '../store/database.ts';
 import { migrate } from '../store/migrate.ts';
-import { AssessmentService } from '../assessment/assessment.service.ts';
-import type { ReadyEvent } from '../assessment/assessment.service.ts';
-import { RiskContextCache } from '../assessment/risk-context.ts';
-import { RiskRepository } from '../assessment/risk.repository.ts';
-import { RuleService } from '../assessment/rule.service.ts';
-import { startOutboxDispatcher } from '../bus/index.ts';
-import { ControlRepository, ControlService } from '../controls/index.ts';
-import { AuditLog } from '../audit/index.ts';
-import { pino } from 'pino';
-import type { Logger } from 'pino';
-import { createMetrics } from '../observability/metrics.ts';
-import { ImportService, ModelStore } from '../imports/index.ts';
-import type { VigilMetrics } from '../observability/metrics.ts';
-import type { BusErrorListener, EventHandler, OutboxDispatcher } from '../bus/index.ts';
 
 export interface AppDeps {
   readonly db: Database;
@@ -31,10 +34,13 @@ export interface AppDeps {
   readonly tokens: TokenService;
   readonly filings: FilingService;
   readonly filingRepo: FilingRepository;
-  readonly risk: RiskRepository;
+  readonly ruleRepo: RuleRepository;
+  readonly ruleSets: RuleSetCache;
+  readonly rules: RuleService;
+  readonly assessmentRepo: AssessmentRepository;
   readonly contexts: RiskContextCache;
   readonly assessments: AssessmentService;
-  readonly rules: RuleService;
+  readonly notifications: NotificationService;
   readonly controls: ControlService;
   readonly audit: AuditLog;
   readonly log: Logger;
@@ -43,8 +49,8 @@ export interface AppDeps {
   readonly imports: ImportService;
   /** What the bus runs for each outbox event. */
   readonly handleEvent: EventHandler;
-  /** The running outbox consumer (dispatcher or relay); registration pokes it so work starts at once. */
-  bus: { wake(): void } | undefined;
+  /** Writers of the outbox notify it after commit; the running consumer subscribes. */
+  readonly outbox: OutboxSignal;
 }
 
 export function secretStoreFor(config: VigilConfig, db: Database | undefined): SecretStore {
@@ -57,8 +63,6 @@ export function secretStoreFor(config: VigilConfig, db: Database | undefined): S
   return fileSecretStore(config.dataDir);
 }
 
-export const systemClock: Clock = { now: () => new Date() };
-
 export async function composeApp(
   config: VigilConfig,
   overrides: { readonly db?: Database; readonly clock?: Clock } = {},
@@ -66,18 +70,26 @@ export async function composeApp(
   const db = overrides.db ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir }));
   await migrate(db);
   const clock = overrides.clock ?? systemClock;
-  const filingRepo = new FilingRepository();
-  const risk = new RiskRepository();
-  const contexts = new RiskContextCache(db, risk, clock);
   const log = pino({ level: config.logLevel, base: { service: 'vigil', pid: process.pid } });
   const metrics = createMetrics();
   const audit = new AuditLog({ clock });
-  const controls = new ControlService({ db, repo: new ControlRepository(), clock, audit });
+  const outbox = new OutboxSignal();
+  const filingRepo = new FilingRepository();
+  const ruleRepo = new RuleRepository();
+  const ruleSets = new RuleSetCache(db, ruleRepo);
+  const assessmentRepo = new AssessmentRepository();
+  const contexts = new RiskContextCache(db, ruleSets, assessmentRepo, clock);
+  const operators = new OperatorRepository();
+  const notificationRepo = new NotificationRepository();
+  const controlRepo = new ControlRepository();
+  const controls = new ControlService({ db, repo: controlRepo, operators, clock, audit });
   const hooks = controls.assessmentHooks();
   const assessments = new AssessmentService({
     db,
-    risk,
+    repo: assessmentRepo,
     filings: filingRepo,
+    operators,
+    notifications: notificationRepo,
     contexts,
     clock,
     onAssessed: hooks.onAssessed,
@@ -87,7 +99,7 @@ export async function composeApp(
     audit,
   });
   const models = new ModelStore({ db, clock });
-  const deps: AppDeps = {
+  return Object.freeze({
     db,
     clock,
     tokens: new TokenService(secretStoreFor(config, db)),
@@ -98,37 +110,34 @@ export async function composeApp(
       clock,
       metrics,
       audit,
-      afterCommit: () => deps.bus?.wake(),
+      afterCommit: () => outbox.notify(),
     }),
-    risk,
+    ruleRepo,
+    ruleSets,
+    rules: new RuleService({
+      db,
+      repo: ruleRepo,
+      filings: filingRepo,
+      ruleSets,
+      controlOutcomes: (q, authority, from, to) => controlRepo.outcomesOfLodged(q, authority, from, to),
+      clock,
+      audit,
+    }),
+    assessmentRepo,
     contexts,
     assessments,
-    rules: new RuleService({ db, risk, filings: filingRepo, contexts, clock, audit }),
+    notifications: new NotificationService({ db, repo: notificationRepo }),
     controls,
     audit,
     log,
     metrics,
     models,
-    imports: new ImportService({ db, clock, models, seeds: risk, audit }),
-    handleEvent: async (event) => {
+    imports: new ImportService({ db, clock, scorer: modelScorer(models), seeds: assessmentRepo, audit }),
+    handleEvent: async (event: OutboxEvent) => {
       if (event.topic === 'filing.ready') {
         await assessments.handleReady(event.payload as ReadyEvent);
       }
     },
-    bus: undefined,
-  };
-  return deps;
-}
-
-/** The embedded bus: an in-process consumer of the outbox (the default when there is no NATS). */
-export function startEmbeddedBus(deps: AppDeps, onError?: BusErrorListener): OutboxDispatcher {
-  const bus = startOutboxDispatcher(deps.db, deps.handleEvent, {
-    batchSize: 64,
-    pollMs: 200,
-    // Different filings are assessed side by side; the pool has connections to spare.
-    concurrency: 8,
-    onError,
+    outbox,
   });
-  deps.bus = bus;
-  return bus;
 }

@@ -2,7 +2,7 @@
  * Keeps the unit-value statistics learned from history current: a refresh per authority shortly after
  * start and then every interval. Idempotent, so several `serve` processes may each run it.
  */
-import { refreshUnitValueStats } from '../assessment/unit-value-stats.ts';
+import { refreshUnitValueStats } from '../assessment/index.ts';
 import type { AppDeps } from './compose.ts';
 
 export interface StatsRefresher {
@@ -10,14 +10,15 @@ export interface StatsRefresher {
 }
 
 export function startStatsRefresher(
-  deps: Pick<AppDeps, 'db' | 'risk' | 'clock' | 'contexts'>,
+  deps: Pick<AppDeps, 'db' | 'filingRepo' | 'assessmentRepo' | 'clock' | 'contexts'>,
   options: { readonly intervalMs?: number; readonly onError?: (err: unknown) => void } = {},
 ): StatsRefresher {
   const intervalMs = options.intervalMs ?? 10 * 60_000;
   let running: Promise<void> = Promise.resolve();
   const round = async (): Promise<void> => {
-    for (const authority of await deps.risk.authoritiesWithFilings(deps.db)) {
-      if ((await refreshUnitValueStats(deps.db, deps.risk, authority, deps.clock.now())) > 0) {
+    const repos = { filings: deps.filingRepo, stats: deps.assessmentRepo };
+    for (const authority of await deps.filingRepo.authoritiesWithFilings(deps.db)) {
+      if ((await refreshUnitValueStats(deps.db, repos, authority, deps.clock.now())) > 0) {
         deps.contexts.invalidate(authority);
       }
     }

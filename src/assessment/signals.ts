@@ -4,7 +4,7 @@
  * operators, and unusual routes. Each signal carries the numbers behind it so an officer can see why.
  * Pure: statistics and operator profiles are looked up through functions passed in.
  */
-import rates from '../../data/exchange-rates.json' with { type: 'json' };
+import { operatorKey, toEur } from '../domain/index.ts';
 import type { Consignment, Filing } from '../domain/index.ts';
 import type { RecommendedAction, RiskArea, RuleSeverity } from '../risk/index.ts';
 import { countryGroups } from '../risk/index.ts';
@@ -50,29 +50,8 @@ export const SIGNAL_SETTINGS = Object.freeze({
   dormantDays: 365,
 });
 
-const PER_EUR: Readonly<Record<string, number>> = rates.perEur;
 const SMALL_PACKAGES: ReadonlySet<string> = new Set(['CT', 'BX', 'PK', 'BG', 'PA', 'CS', 'EN', 'PC']);
 const DAY_MS = 86_400_000;
-
-export function toEur(amount: number, currency: string): number | undefined {
-  const rate = PER_EUR[currency];
-  return rate === undefined ? undefined : amount / rate;
-}
-
-/** The key an operator is known by: EORI when there is one, else the normalised name and country. */
-export function operatorKey(party: {
-  readonly name: string;
-  readonly eori?: string | undefined;
-  readonly address?: { readonly country: string } | undefined;
-}): string {
-  if (party.eori !== undefined) {
-    return `eori:${party.eori}`;
-  }
-  return `name:${party.address?.country ?? ''}:${party.name
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim()}`;
-}
 
 const round = (x: number, digits = 2): number => Number(x.toFixed(digits));
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { robustLogStats, refreshUnitValueStats } from './unit-value-stats.ts';
-import { RiskRepository } from './risk.repository.ts';
+import { AssessmentRepository } from './assessment.repository.ts';
 import { FilingRepository, FilingService } from '../intake/index.ts';
 import { openDatabase } from '../store/database.ts';
 import { migrate } from '../store/migrate.ts';
@@ -21,7 +21,7 @@ test('statistics are learned from lodged history; thin cells keep their earlier 
   await migrate(db);
   const now = new Date('2027-02-20T08:00:00Z');
   const filings = new FilingService({ db, repo: new FilingRepository(), clock: { now: () => now } });
-  const repo = new RiskRepository();
+  const repo = new AssessmentRepository();
   await db.transaction((tx) =>
     repo.replaceUnitValueStats(tx, 'NL', [{ hs6: '940360', origin: 'CN', n: 50, median: 1, mad: 0.2 }], now),
   );
@@ -39,7 +39,10 @@ test('statistics are learned from lodged history; thin cells keep their earlier 
         : { amount: eurPerKg * 100, currency: 'EUR' };
     await filings.register({ subject: 'f', authority: 'NL', role: 'filer' }, f);
   }
-  assert.equal(await refreshUnitValueStats(db, repo, 'NL', now), 1);
+  assert.equal(
+    await refreshUnitValueStats(db, { filings: new FilingRepository(), stats: repo }, 'NL', now),
+    1,
+  );
   const stats = await repo.unitValueStats(db, 'NL');
   const phones = stats.get('851713/CN')!;
   const expected = robustLogStats(perKg);

@@ -5,9 +5,11 @@
  * down. Cells with too little history keep their earlier (or reference) values.
  */
 import type { Database } from '../store/database.ts';
-import type { RiskRepository } from './risk.repository.ts';
-import { SIGNAL_SETTINGS, toEur } from './signals.ts';
+import type { FilingRepository } from '../intake/index.ts';
+import type { AssessmentRepository } from './assessment.repository.ts';
+import { SIGNAL_SETTINGS } from './signals.ts';
 import type { UnitValueStats } from './signals.ts';
+import { toEur } from '../domain/index.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -27,14 +29,18 @@ export function robustLogStats(values: readonly number[]): UnitValueStats {
 /** Recomputes the authority's statistics from its history; returns how many cells were learned. */
 export async function refreshUnitValueStats(
   db: Database,
-  repo: RiskRepository,
+  repos: {
+    /** Where the lodged goods lines come from. */
+    readonly filings: Pick<FilingRepository, 'goodsHistory'>;
+    readonly stats: Pick<AssessmentRepository, 'upsertUnitValueStats'>;
+  },
   authority: string,
   now: Date,
   options: { readonly windowDays?: number; readonly minHistory?: number } = {},
 ): Promise<number> {
   const scoped = db.forAuthority(authority);
   const from = new Date(now.getTime() - (options.windowDays ?? 365) * DAY_MS);
-  const lines = await repo.goodsHistory(scoped, authority, from, new Date(now.getTime() + 1));
+  const lines = await repos.filings.goodsHistory(scoped, authority, from, new Date(now.getTime() + 1));
   const cells = new Map<string, number[]>();
   for (const l of lines) {
     const eur = toEur(l.amount, l.currency);
@@ -56,6 +62,6 @@ export async function refreshUnitValueStats(
       const [hs6, origin] = key.split('/') as [string, string];
       return { hs6, origin, ...robustLogStats(values) };
     });
-  await scoped.transaction((tx) => repo.upsertUnitValueStats(tx, authority, learned, now));
+  await scoped.transaction((tx) => repos.stats.upsertUnitValueStats(tx, authority, learned, now));
   return learned.length;
 }

@@ -10,7 +10,18 @@ import type { Database, Queryable } from '../store/database.ts';
 import { canonicalJson } from './canonical-json.ts';
 import { isAuditAction } from './audit-actions.ts';
 import type { AuditAction } from './audit-actions.ts';
-import { chainAuthorities, head, insertRows, lockChain, page } from './audit.repository.ts';
+import {
+  chainAuthorities,
+  deletePending,
+  head,
+  insertRows,
+  lockChain,
+  page,
+  pendingAuthorities,
+  pendingCounts,
+  pendingPage,
+  stagePending,
+} from './audit.repository.ts';
 import type { AuditRow, NewAuditRow } from './audit.repository.ts';
 
 /** prev_hash of each chain's first entry. */
@@ -202,19 +213,7 @@ export class AuditLog {
       return;
     }
     const prepared = events.map((e) => this.#prepare(e));
-    await tx.query(
-      `INSERT INTO audit_pending (authority, at, actor, action, subject, details)
-       SELECT a, t, ac, act, s, d::jsonb FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[])
-         AS u(a, t, ac, act, s, d)`,
-      [
-        prepared.map((e) => e.authority),
-        prepared.map((e) => e.at),
-        prepared.map((e) => e.actor),
-        prepared.map((e) => e.action),
-        prepared.map((e) => e.subject),
-        prepared.map((e) => e.detailsJson),
-      ],
-    );
+    await stagePending(tx, prepared);
   }
 
   /**
@@ -222,28 +221,17 @@ export class AuditLog {
    * authority in one transaction (chain rows in, staged rows out). Returns how many it chained.
    */
   async chainPending(db: Database, batch = 2000): Promise<number> {
-    const authorities = await db.query<{ authority: string }>(`SELECT DISTINCT authority FROM audit_pending`);
     let chained = 0;
-    for (const { authority } of authorities.rows) {
+    for (const authority of await pendingAuthorities(db)) {
       chained += await db.transaction(async (tx) => {
         await lockChain(tx, authority);
-        const rows = await tx.query<{
-          id: number;
-          at: Date;
-          actor: string;
-          action: string;
-          subject: string;
-          details: Record<string, unknown>;
-        }>(
-          `SELECT id, at, actor, action, subject, details FROM audit_pending WHERE authority = $1 ORDER BY id LIMIT $2`,
-          [authority, batch],
-        );
-        if (rows.rows.length === 0) {
+        const rows = await pendingPage(tx, authority, batch);
+        if (rows.length === 0) {
           return 0;
         }
         await this.appendMany(
           tx,
-          rows.rows.map((r) => ({
+          rows.map((r) => ({
             authority,
             at: new Date(r.at),
             actor: r.actor,
@@ -252,10 +240,11 @@ export class AuditLog {
             details: r.details,
           })),
         );
-        await tx.query(`DELETE FROM audit_pending WHERE id = ANY($1::bigint[])`, [
-          rows.rows.map((r) => r.id),
-        ]);
-        return rows.rows.length;
+        await deletePending(
+          tx,
+          rows.map((r) => r.id),
+        );
+        return rows.length;
       });
     }
     return chained;
@@ -263,10 +252,7 @@ export class AuditLog {
 
   /** How many staged entries wait to be chained, per authority. */
   async pendingCounts(db: Queryable): Promise<Map<string, number>> {
-    const r = await db.query<{ authority: string; n: number }>(
-      `SELECT authority, count(*)::int AS n FROM audit_pending GROUP BY authority`,
-    );
-    return new Map(r.rows.map((x) => [x.authority, x.n]));
+    return pendingCounts(db);
   }
 
   #prepare(e: AuditEvent): Omit<AuditEntry, 'seq' | 'prevHash' | 'hash'> & { readonly detailsJson: string } {

@@ -107,3 +107,65 @@ export async function page(db: Queryable, o: PageOptions): Promise<AuditRow[]> {
         );
   return r.rows;
 }
+
+// ---- staged entries (audit_pending), chained in the background ----------------------------------
+
+export interface PendingRow {
+  readonly id: number;
+  readonly at: Date;
+  readonly actor: string;
+  readonly action: string;
+  readonly subject: string;
+  readonly details: Record<string, unknown>;
+}
+
+export async function stagePending(
+  tx: Queryable,
+  rows: readonly {
+    readonly authority: string;
+    readonly at: Date;
+    readonly actor: string;
+    readonly action: string;
+    readonly subject: string;
+    readonly detailsJson: string;
+  }[],
+): Promise<void> {
+  await tx.query(
+    `INSERT INTO audit_pending (authority, at, actor, action, subject, details)
+     SELECT a, t, ac, act, s, d::jsonb FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[])
+       AS u(a, t, ac, act, s, d)`,
+    [
+      rows.map((e) => e.authority),
+      rows.map((e) => e.at),
+      rows.map((e) => e.actor),
+      rows.map((e) => e.action),
+      rows.map((e) => e.subject),
+      rows.map((e) => e.detailsJson),
+    ],
+  );
+}
+
+export async function pendingAuthorities(db: Queryable): Promise<string[]> {
+  const r = await db.query<{ authority: string }>(`SELECT DISTINCT authority FROM audit_pending`);
+  return r.rows.map((x) => x.authority);
+}
+
+/** The oldest staged entries of an authority, in the order they were staged. */
+export async function pendingPage(tx: Queryable, authority: string, limit: number): Promise<PendingRow[]> {
+  const r = await tx.query<PendingRow>(
+    `SELECT id, at, actor, action, subject, details FROM audit_pending WHERE authority = $1 ORDER BY id LIMIT $2`,
+    [authority, limit],
+  );
+  return r.rows;
+}
+
+export async function deletePending(tx: Queryable, ids: readonly number[]): Promise<void> {
+  await tx.query(`DELETE FROM audit_pending WHERE id = ANY($1::bigint[])`, [ids]);
+}
+
+export async function pendingCounts(db: Queryable): Promise<Map<string, number>> {
+  const r = await db.query<{ authority: string; n: number }>(
+    `SELECT authority, count(*)::int AS n FROM audit_pending GROUP BY authority`,
+  );
+  return new Map(r.rows.map((x) => [x.authority, x.n]));
+}

@@ -1,5 +1,4 @@
 /** Audit trail: the hash-chained, append-only log of decisions and reads of personal data. */
 export * from './audit-actions.ts';
 export * from './audit-log.ts';
-export * from './audit-verify.command.ts';
 export { canonicalJson } from './canonical-json.ts';

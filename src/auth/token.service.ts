@@ -1,15 +1,12 @@
 /**
  * Bearer tokens for people and systems: HS256 JWTs signed with the instance's own secret, which is
- * kept in the database so `vigil token` and the server agree whenever they share a database.
+ * kept where `vigil token` and the server both find it (see secret-store.ts).
  */
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
-import { ROLES } from '../intake/filing.service.ts';
-import type { Actor, Role } from '../intake/filing.service.ts';
+import { ROLES } from './actor.ts';
+import type { Actor, Role } from './actor.ts';
+import type { SecretStore } from './secret-store.ts';
 import { VigilError } from '../errors/index.ts';
-import type { Queryable } from '../store/database.ts';
 
 const ISSUER = 'vigil';
 
@@ -18,49 +15,6 @@ export interface TokenRequest {
   readonly authority: string;
   readonly role: Role;
   readonly ttlSeconds: number;
-}
-
-/** Where the instance's signing secret lives. */
-export interface SecretStore {
-  /** Returns the secret, creating it on first use; every caller of one instance gets the same. */
-  get(): Promise<Uint8Array>;
-}
-
-/**
- * The secret in the database (PostgreSQL): every process pointed at the database shares it.
- */
-export function databaseSecretStore(db: Queryable): SecretStore {
-  return {
-    async get() {
-      await db.query(
-        `INSERT INTO instance_secret (id, jwt_secret) VALUES (1, $1) ON CONFLICT (id) DO NOTHING`,
-        [randomBytes(32).toString('hex')],
-      );
-      const r = await db.query<{ jwt_secret: string }>(`SELECT jwt_secret FROM instance_secret WHERE id = 1`);
-      return Buffer.from(r.rows[0]!.jwt_secret, 'hex');
-    },
-  };
-}
-
-/**
- * The secret in a file of the data folder (embedded PGlite): `vigil token` can mint a token while the
- * server holds the embedded database open, which a second process must never open too.
- */
-export function fileSecretStore(dataDir: string): SecretStore {
-  const path = join(dataDir, 'instance.key');
-  return {
-    get() {
-      mkdirSync(dataDir, { recursive: true });
-      try {
-        writeFileSync(path, randomBytes(32).toString('hex'), { flag: 'wx', mode: 0o600 });
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
-          throw err;
-        }
-      }
-      return Promise.resolve(Buffer.from(readFileSync(path, 'utf8').trim(), 'hex'));
-    },
-  };
 }
 
 export class TokenService {

@@ -14,9 +14,11 @@ export type {
 } from './event.ts';
 export { errorText, fromWire, toWire } from './event.ts';
 export { startOutboxDispatcher } from './outbox.dispatcher.ts';
+export { OutboxSignal } from './outbox-signal.ts';
 export type { OutboxDispatcher, OutboxDispatcherOptions } from './outbox.dispatcher.ts';
 export { OutboxRepository } from './outbox.repository.ts';
-export type { ClaimedEvent } from './outbox.repository.ts';
+export { appendOutbox } from './outbox.repository.ts';
+export type { ClaimedEvent, NewOutboxEvent } from './outbox.repository.ts';
 export { outboxMessageId, outboxSubject, startOutboxRelay } from './outbox.relay.ts';
 export type { OutboxRelay, OutboxRelayOptions } from './outbox.relay.ts';
 export { connectNats } from './nats.connection.ts';

@@ -14,6 +14,34 @@
 import type { Queryable } from '../store/database.ts';
 import type { OutboxEvent } from './event.ts';
 
+/** An event to append to the outbox in the caller's transaction (it commits or rolls back with it). */
+export interface NewOutboxEvent {
+  readonly authority: string;
+  readonly topic: string;
+  readonly key: string;
+  readonly payload: unknown;
+}
+
+/**
+ * Appends events to the outbox inside the caller's transaction: the one way features emit events.
+ * (Registration's one-statement insert writes its event in the same statement: FilingRepository.)
+ */
+export async function appendOutbox(tx: Queryable, events: readonly NewOutboxEvent[]): Promise<void> {
+  if (events.length === 0) {
+    return;
+  }
+  await tx.query(
+    `INSERT INTO outbox (authority, topic, key, payload)
+     SELECT a, t, k, p::jsonb FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS u(a, t, k, p)`,
+    [
+      events.map((e) => e.authority),
+      events.map((e) => e.topic),
+      events.map((e) => e.key),
+      events.map((e) => JSON.stringify(e.payload)),
+    ],
+  );
+}
+
 export interface ClaimedEvent {
   readonly event: OutboxEvent;
   /** Attempts including this one (the dispatcher counts a claim as an attempt). */
@@ -167,6 +195,15 @@ export class OutboxRepository {
   }
 
   /** Rows not yet done and not parked (including rows waiting for a retry or leased elsewhere). */
+  /** Rows not yet processed nor parked, and the age of the oldest (for /metrics). */
+  async backlog(): Promise<{ pending: number; oldestSeconds: number }> {
+    const r = await this.#db.query<{ n: number; oldest: number | null }>(
+      `SELECT count(*)::int AS n, extract(epoch FROM now() - min(created_at))::float8 AS oldest
+       FROM outbox WHERE processed_at IS NULL AND parked_at IS NULL`,
+    );
+    return { pending: r.rows[0]!.n, oldestSeconds: r.rows[0]!.oldest ?? 0 };
+  }
+
   async countPending(): Promise<number> {
     const r = await this.#db.query<{ n: number }>(`SELECT count(*)::int AS n FROM outbox WHERE ${PENDING}`);
     return r.rows[0]?.n ?? 0;

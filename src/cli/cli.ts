@@ -6,27 +6,19 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/index.ts';
 import type { VigilConfig } from '../config/index.ts';
-import { TokenService } from '../auth/index.ts';
+import { ROLES, TokenService } from '../auth/index.ts';
+import type { Role } from '../auth/index.ts';
 import { composeApp, secretStoreFor } from '../app/compose.ts';
-import { startServeBus, startWorkerBus } from '../app/bus-mode.ts';
-import { installDemoPack } from '../assessment/demo-pack.ts';
-import { leaveInInbox, startAuditChainer } from '../app/audit-chainer.ts';
-import { startStatsRefresher } from '../app/stats-refresher.ts';
+import { leaveInInbox } from '../app/audit-chainer.ts';
+import type { Running } from '../app/running.ts';
 import { AuditLog } from '../audit/index.ts';
-import { buildServer } from '../api/server.ts';
-import { ROLES } from '../intake/index.ts';
-import type { Role } from '../intake/index.ts';
 import { openDatabase } from '../store/database.ts';
 import { migrate } from '../store/migrate.ts';
 import { VigilError } from '../errors/index.ts';
 import { runIngest } from './ingest.command.ts';
+import type { CliIo } from './cli-io.ts';
 
-export interface CliIo {
-  readonly env: Readonly<Record<string, string | undefined>>;
-  readonly stdout: NodeJS.WritableStream;
-  readonly stderr: NodeJS.WritableStream;
-  readonly stdin: NodeJS.ReadableStream;
-}
+export type { CliIo } from './cli-io.ts';
 
 const USAGE = `usage: vigil <command> [options]
 
@@ -60,77 +52,6 @@ class UsageError extends Error {}
 
 function fail(message: string): never {
   throw new UsageError(message);
-}
-
-async function serve(config: VigilConfig, io: CliIo): Promise<number | undefined> {
-  const deps = await composeApp(config);
-  if (
-    config.demoPack &&
-    (await installDemoPack(deps.db, deps.risk, config.demoAuthority, deps.clock.now()))
-  ) {
-    io.stderr.write(
-      `installed the demo rule pack, watchlists and reference prices for ${config.demoAuthority}\n`,
-    );
-  }
-  const bus = await startServeBus(config, deps, (err, source) =>
-    io.stderr.write(`bus ${source}: ${String(err)}\n`),
-  );
-  const chainer = startAuditChainer(deps.db, deps.audit, {
-    dataDir: config.databaseUrl === undefined ? config.dataDir : undefined,
-    onError: (err) => deps.log.error({ err }, 'audit chainer'),
-  });
-  const stats = startStatsRefresher(deps, {
-    onError: (err) => deps.log.error({ err }, 'unit-value statistics'),
-  });
-  const server = await buildServer(config, { ...deps, runningBus: bus });
-  const address = await server.start();
-  io.stderr.write(`Vigil is serving on ${address.replace('0.0.0.0', 'localhost')} (API docs at /docs)\n`);
-  io.stderr.write(
-    `  storage: ${config.databaseUrl !== undefined ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`}\n`,
-  );
-  io.stderr.write(
-    `  a token for the demo authority: npx vigil token --authority ${config.demoAuthority} --role filer --subject demo\n`,
-  );
-  const shutdown = (signal: string): void => {
-    io.stderr.write(`${signal}: stopping\n`);
-    void server
-      .stop()
-      .then(() => bus.stop())
-      .then(() => chainer.stop())
-      .then(() => stats.stop())
-      .then(() => deps.db.close())
-      .then(() => process.exit(0));
-  };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
-  return undefined;
-}
-
-async function worker(config: VigilConfig, io: CliIo): Promise<number | undefined> {
-  const deps = await composeApp(config);
-  const bus = await startWorkerBus(
-    config,
-    deps,
-    (err, source) => io.stderr.write(`bus ${source}: ${String(err)}\n`),
-    (event, err) => {
-      io.stderr.write(
-        `event ${event.id} (${event.topic} ${event.key}) parked after repeated failures: ${String(err)}\n`,
-      );
-    },
-  );
-  io.stderr.write(
-    `vigil worker: consuming ${config.natsStream} with ${config.workerConcurrency} in flight\n`,
-  );
-  const shutdown = (signal: string): void => {
-    io.stderr.write(`${signal}: draining\n`);
-    void bus
-      .stop()
-      .then(() => deps.db.close())
-      .then(() => process.exit(0));
-  };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
-  return undefined;
 }
 
 async function token(config: VigilConfig, args: string[], io: CliIo): Promise<number> {
@@ -182,15 +103,35 @@ async function token(config: VigilConfig, args: string[], io: CliIo): Promise<nu
   }
 }
 
-export async function runCli(argv: string[], io: CliIo): Promise<number | undefined> {
+/**
+ * Runs one command: a finished command returns its exit code; `serve` and `worker` return what runs,
+ * for main.ts to stop on a signal.
+ */
+export async function runCli(argv: string[], io: CliIo): Promise<number | Running> {
   const [command, ...rest] = argv;
+  const say = (line: string): void => void io.stderr.write(`${line}\n`);
   try {
     const config = loadConfig(io.env);
     switch (command) {
-      case 'serve':
-        return await serve(config, io);
-      case 'worker':
-        return await worker(config, io);
+      case 'serve': {
+        // Loaded on demand: only `serve` needs the HTTP server (and Fastify).
+        const { startServe } = await import('../app/serve.ts');
+        const serving = await startServe(config, say);
+        say(`Vigil is serving on ${serving.address} (API docs at /docs)`);
+        say(
+          `  storage: ${config.databaseUrl !== undefined ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`}`,
+        );
+        say(
+          `  a token for the demo authority: npx vigil token --authority ${config.demoAuthority} --role filer --subject demo`,
+        );
+        return serving;
+      }
+      case 'worker': {
+        const { startWorker } = await import('../app/worker.ts');
+        const running = await startWorker(config, say);
+        say(`vigil worker: consuming ${config.natsStream} with ${config.workerConcurrency} in flight`);
+        return running;
+      }
       case 'migrate': {
         const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
         const applied = await migrate(db);
@@ -214,7 +155,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number | undefi
             json: { type: 'boolean', default: false },
           },
         });
-        const { runModelImport, runModelList } = await import('../imports/index.ts');
+        const { runModelImport, runModelList } = await import('./models.command.ts');
         const deps = await composeApp(config);
         try {
           if (positionals[0] === 'import' && positionals[1] !== undefined) {
@@ -253,7 +194,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number | undefi
           args: rest.slice(1),
           options: { authority: { type: 'string' }, anchor: { type: 'string', multiple: true } },
         });
-        const { runAuditVerify } = await import('../audit/index.ts');
+        const { runAuditVerify } = await import('./audit-verify.command.ts');
         const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
         try {
           await migrate(db);

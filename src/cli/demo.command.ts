@@ -4,7 +4,7 @@
 import { parseArgs } from 'node:util';
 import { VigilError } from '../errors/index.ts';
 import { runDemo } from '../demo/index.ts';
-import type { CliIo } from './cli.ts';
+import type { CliIo } from './cli-io.ts';
 
 export async function demoCommand(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({

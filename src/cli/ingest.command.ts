@@ -9,10 +9,10 @@ import { parseArgs } from 'node:util';
 import type { VigilConfig } from '../config/index.ts';
 import { composeApp } from '../app/compose.ts';
 import { VigilError } from '../errors/index.ts';
-import type { Actor } from '../intake/index.ts';
 import { progressBar } from './progress.ts';
-import { runKcsIngest } from '../imports/index.ts';
-import type { CliIo } from './cli.ts';
+import type { CliIo } from './cli-io.ts';
+import type { Actor } from '../auth/index.ts';
+import { runKcsIngest } from '../kcs/index.ts';
 
 export interface IngestSummary {
   lines: number;
@@ -55,7 +55,7 @@ export async function runIngest(config: VigilConfig, args: string[], io: CliIo):
           labels: values.labels && !values['no-labels'],
           score: values.score,
         },
-        io,
+        { ...io, progress: (total) => progressBar(io.stderr, total) },
       );
     } finally {
       await deps.db.close();

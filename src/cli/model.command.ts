@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { VigilError } from '../errors/index.ts';
+import type { CliIo } from './cli-io.ts';
 import {
   KcsModelError,
   evaluateKcs,
@@ -11,8 +12,7 @@ import {
   formatSimulation,
   simulateKcs,
   trainKcs,
-} from '../learning/index.ts';
-import type { CliIo } from './cli.ts';
+} from '../kcs/index.ts';
 
 const num = (s: string | undefined, name: string): number | undefined => {
   if (s === undefined) {

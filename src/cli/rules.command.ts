@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { VigilConfig } from '../config/index.ts';
 import { VigilError } from '../errors/index.ts';
-import type { CliIo } from './cli.ts';
+import type { CliIo } from './cli-io.ts';
 
 function readJson(path: string): unknown {
   try {

@@ -173,6 +173,21 @@ export interface RuleVersionCounts {
 const TASK_COLUMNS = `id, authority, mrn, version, seq, office, control_type, source, reason, rule_refs, status,
   assignee, due_at, created_at, updated_at, parties`;
 
+/** A control that an imported label records: one task and its result. */
+export interface ImportedControl {
+  readonly authority: string;
+  /** The declaration's id (the task's `mrn`). */
+  readonly id: string;
+  readonly office: string;
+  /** When the control happened (the declaration's date). */
+  readonly at: Date;
+  readonly reason: string;
+  readonly parties: readonly { role: 'consignee' | 'consignor'; key: string; name: string }[];
+  readonly result: 'no-irregularity' | 'irregularity' | 'seizure';
+  readonly details: Readonly<Record<string, unknown>>;
+  readonly recordedBy: string;
+}
+
 export class ControlRepository {
   // ---- tasks ----------------------------------------------------------------------------------
 
@@ -392,54 +407,52 @@ export class ControlRepository {
   // ---- feedback -------------------------------------------------------------------------------
 
   /**
-   * Recomputes the compliance counters of these operators from the current results of every task
-   * that names them, creating the operator when it was never seen. Each operator is locked first, so
-   * two results recorded at once for one operator cannot overwrite each other's count.
+   * The compliance counters of these operators from the current results of every task that names
+   * them: controls, irregularities and seizures (zero for an operator never controlled).
    */
-  async recomputeOperators(
+  async complianceOf(
     tx: Queryable,
     authority: string,
-    parties: readonly TaskParty[],
-    at: Date,
-  ): Promise<void> {
-    const unique = [...new Map(parties.map((p) => [p.key, p])).values()].sort((a, b) =>
-      a.key < b.key ? -1 : a.key > b.key ? 1 : 0,
+    keys: readonly string[],
+  ): Promise<{ key: string; controls: number; irregularities: number; seizures: number }[]> {
+    const r = await tx.query<{ key: string; controls: number; irregularities: number; seizures: number }>(
+      `SELECT k.key, count(r.id)::int AS controls,
+         count(r.id) FILTER (WHERE r.result = 'irregularity')::int AS irregularities,
+         count(r.id) FILTER (WHERE r.result = 'seizure')::int AS seizures
+       FROM unnest($2::text[]) AS k(key)
+       LEFT JOIN control_task t ON t.authority = $1 AND t.operator_keys @> ARRAY[k.key]
+       LEFT JOIN control_result r ON r.task_id = t.id AND r.superseded_by IS NULL
+       GROUP BY k.key`,
+      [authority, keys],
     );
-    if (unique.length === 0) {
-      return;
-    }
-    for (const p of unique) {
-      await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`operator/${authority}/${p.key}`]);
-    }
-    await tx.query(
-      `WITH k AS (SELECT * FROM unnest($2::text[], $3::text[], $4::text[]) AS u(key, name, eori)),
-       c AS (
-         SELECT k.key, count(r.id)::int AS controls,
-           count(r.id) FILTER (WHERE r.result = 'irregularity')::int AS irregularities,
-           count(r.id) FILTER (WHERE r.result = 'seizure')::int AS seizures
-         FROM k
-         LEFT JOIN control_task t ON t.authority = $1 AND t.operator_keys @> ARRAY[k.key]
-         LEFT JOIN control_result r ON r.task_id = t.id AND r.superseded_by IS NULL
-         GROUP BY k.key
-       )
-       INSERT INTO operator (authority, key, eori, name, first_seen, last_seen, filings, controls, irregularities, seizures)
-       SELECT $1, k.key, k.eori, k.name, $5, $5, 0, c.controls, c.irregularities, c.seizures FROM k JOIN c USING (key)
-       ON CONFLICT (authority, key) DO UPDATE SET controls = EXCLUDED.controls,
-         irregularities = EXCLUDED.irregularities, seizures = EXCLUDED.seizures`,
-      [authority, unique.map((p) => p.key), unique.map((p) => p.name), unique.map((p) => p.eori ?? null), at],
-    );
+    return r.rows;
   }
 
-  async appendOutbox(
-    tx: Queryable,
-    event: { authority: string; topic: string; key: string; payload: unknown },
-  ): Promise<void> {
-    await tx.query(`INSERT INTO outbox (authority, topic, key, payload) VALUES ($1, $2, $3, $4)`, [
-      event.authority,
-      event.topic,
-      event.key,
-      JSON.stringify(event.payload),
-    ]);
+  /**
+   * Per consignment (`mrn/seq`) of the filings lodged in [from, to): it was controlled, and what the
+   * current result found (a published query: backtests of rules read it).
+   */
+  async outcomesOfLodged(
+    q: Queryable,
+    authority: string,
+    from: Date,
+    to: Date,
+  ): Promise<Map<string, { controlled: boolean; result?: string }>> {
+    const r = await q.query<{ mrn: string; seq: number; result: string | null }>(
+      `SELECT t.mrn, t.seq, cr.result FROM control_task t
+         JOIN filing f ON f.mrn = t.mrn AND f.authority = t.authority
+         LEFT JOIN control_result cr ON cr.task_id = t.id AND cr.superseded_by IS NULL
+       WHERE t.authority = $1 AND f.lodged_at >= $2 AND f.lodged_at < $3 AND t.status <> 'cancelled'`,
+      [authority, from, to],
+    );
+    const m = new Map<string, { controlled: boolean; result?: string }>();
+    for (const row of r.rows) {
+      m.set(
+        `${row.mrn}/${row.seq}`,
+        row.result !== null ? { controlled: true, result: row.result } : { controlled: true },
+      );
+    }
+    return m;
   }
 
   // ---- rule statistics ------------------------------------------------------------------------
@@ -544,5 +557,60 @@ export class ControlRepository {
       [authority, from, to],
     );
     return r.rows[0]!.n;
+  }
+
+  /**
+   * Records controls that already happened: a done task and its result per declaration. A
+   * declaration that already has a task keeps it (the (mrn, version, seq) key), so a re-run adds
+   * nothing. Returns how many tasks were created.
+   */
+  async insertImportedControls(
+    tx: Queryable,
+    controls: readonly ImportedControl[],
+    now: Date,
+  ): Promise<number> {
+    if (controls.length === 0) {
+      return 0;
+    }
+    const json = JSON.stringify(
+      controls.map((c) => ({
+        task_id: `${c.id}/control`,
+        result_id: `${c.id}/control/result`,
+        authority: c.authority,
+        mrn: c.id,
+        office: c.office,
+        reason: c.reason,
+        at: c.at.toISOString(),
+        parties: c.parties,
+        operator_keys: c.parties.map((p) => p.key),
+        result: c.result,
+        details: c.details,
+        recorded_by: c.recordedBy,
+      })),
+    );
+    const tasks = await tx.query<{ id: string }>(
+      `INSERT INTO control_task (id, authority, mrn, version, seq, office, control_type, source, reason, rule_refs,
+         status, assignee, due_at, created_at, updated_at, parties, operator_keys)
+       SELECT x.task_id, x.authority, x.mrn, 1, 0, x.office, 'documentary', 'manual', x.reason, '[]'::jsonb,
+         'done', x.recorded_by, x.at, x.at, $2, x.parties,
+         ARRAY(SELECT jsonb_array_elements_text(x.operator_keys))
+       FROM jsonb_to_recordset($1::jsonb) AS x(task_id text, authority text, mrn text, office text, reason text,
+         at timestamptz, parties jsonb, operator_keys jsonb, recorded_by text)
+       ON CONFLICT (mrn, version, seq) DO NOTHING
+       RETURNING id`,
+      [json, now],
+    );
+    if (tasks.rows.length === 0) {
+      return 0;
+    }
+    await tx.query(
+      `INSERT INTO control_result (id, authority, task_id, mrn, seq, result, details, method, remarks, recorded_by, recorded_at)
+       SELECT x.result_id, x.authority, x.task_id, x.mrn, 0, x.result, x.details, 'documentary', NULL, x.recorded_by, x.at
+       FROM jsonb_to_recordset($1::jsonb) AS x(result_id text, task_id text, authority text, mrn text, result text,
+         details jsonb, recorded_by text, at timestamptz)
+       WHERE x.task_id = ANY($2::text[])`,
+      [json, tasks.rows.map((t) => t.id)],
+    );
+    return tasks.rows.length;
   }
 }

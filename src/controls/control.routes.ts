@@ -5,8 +5,6 @@
  */
 import type { FastifyPluginCallback } from 'fastify';
 import { z } from 'zod';
-import { actorOf } from '../api/server.ts';
-import { parseInput } from '../api/parse-input.ts';
 import type { ControlService } from './control.service.ts';
 import {
   assignInputSchema,
@@ -16,6 +14,8 @@ import {
   resultInputSchema,
   statsQuerySchema,
 } from './control.schema.ts';
+import { actorOf } from '../auth/index.ts';
+import { parseInput } from '../errors/index.ts';
 
 export interface ControlRoutesOptions {
   readonly controls: ControlService;
@@ -43,6 +43,7 @@ export const controlRoutes: FastifyPluginCallback<ControlRoutesOptions> = (app, 
     '/controls',
     {
       schema: {
+        'x-vigil-permission': 'control.read',
         tags: ['controls'],
         summary: 'The queue of control tasks, by due time',
         querystring: queueQueryDoc,
@@ -55,6 +56,7 @@ export const controlRoutes: FastifyPluginCallback<ControlRoutesOptions> = (app, 
     '/controls/assign-next',
     {
       schema: {
+        'x-vigil-permission': 'control.assign',
         tags: ['controls'],
         summary:
           'Assign the office’s earliest-due open task: to the calling officer, or to the least-loaded of the candidate officers; 204 when none is open',
@@ -76,6 +78,7 @@ export const controlRoutes: FastifyPluginCallback<ControlRoutesOptions> = (app, 
     '/controls/:id',
     {
       schema: {
+        'x-vigil-permission': 'control.read',
         tags: ['controls'],
         summary: 'A control task with its results, oldest first',
         params: idParams,
@@ -87,6 +90,7 @@ export const controlRoutes: FastifyPluginCallback<ControlRoutesOptions> = (app, 
     '/controls/:id/assign',
     {
       schema: {
+        'x-vigil-permission': 'control.assign',
         tags: ['controls'],
         summary: 'Assign a task (officers take it for themselves; coordinators name the assignee)',
         params: idParams,
@@ -100,6 +104,7 @@ export const controlRoutes: FastifyPluginCallback<ControlRoutesOptions> = (app, 
     '/controls/:id/result',
     {
       schema: {
+        'x-vigil-permission': 'control.record',
         tags: ['controls'],
         summary: 'Record the result of a control; a correction names the result it supersedes',
         params: idParams,
@@ -115,6 +120,7 @@ export const controlRoutes: FastifyPluginCallback<ControlRoutesOptions> = (app, 
     '/rules/:id/stats',
     {
       schema: {
+        'x-vigil-permission': 'control.read',
         tags: ['rules'],
         summary:
           'Per version: hits, final hits, controls, positives, false positives, hit rate, yield and amounts found, over consignments assessed in [from, to)',

@@ -4,6 +4,7 @@
  * type and the duty and tax at stake, or a seizure by EU seizure-statistics category with quantity
  * and unit) and of the queue and statistics queries.
  */
+import type { ControlType } from '../domain/index.ts';
 import { z } from 'zod';
 
 export const TASK_STATUSES = ['open', 'assigned', 'done', 'cancelled'] as const;
@@ -12,8 +13,8 @@ export type TaskStatus = (typeof TASK_STATUSES)[number];
 export const TASK_SOURCES = ['risk', 'random', 'exploration', 'manual'] as const;
 export type TaskSource = (typeof TASK_SOURCES)[number];
 
-export const CONTROL_TYPES = ['documentary', 'physical', 'scan'] as const;
-export type ControlTaskType = (typeof CONTROL_TYPES)[number];
+export const CONTROL_TYPES = ['documentary', 'physical', 'scan'] as const satisfies readonly ControlType[];
+export type ControlTaskType = ControlType;
 
 export const RESULT_KINDS = ['no-irregularity', 'irregularity', 'seizure'] as const;
 export type ResultKind = (typeof RESULT_KINDS)[number];

@@ -6,16 +6,18 @@
  * into the operators' compliance history (recomputed from current results), an outbox event for the
  * learning and sharing sides, and the audit trail; rule statistics are read from the same records.
  */
+import { controlTypeOf } from '../domain/index.ts';
+import type { RecommendedAction } from '../domain/index.ts';
 import { randomUUID } from 'node:crypto';
-import type { ExplainedHit } from '../assessment/assessment.service.ts';
-import type { AssessmentRecord } from '../assessment/risk.repository.ts';
-import type { EntryOutcome } from '../assessment/selectivity.ts';
-import { operatorKey } from '../assessment/signals.ts';
+import type { AssessmentRecord } from '../assessment/index.ts';
+import { appendOutbox } from '../bus/index.ts';
+import type { OperatorRepository } from '../operators/index.ts';
+import { hasPermission, requirePermission } from '../auth/index.ts';
 import { auditActor } from '../audit/index.ts';
 import type { AuditEvent } from '../audit/index.ts';
-import type { Filing } from '../domain/index.ts';
+import type { Filing, Clock } from '../domain/index.ts';
 import { VigilError } from '../errors/index.ts';
-import type { Actor, Clock, FilingRow } from '../intake/index.ts';
+import type { FilingRow } from '../intake/index.ts';
 import type { Database, Queryable } from '../store/database.ts';
 import { controlDueAt } from './control-due.ts';
 import type { DueOptions } from './control-due.ts';
@@ -25,13 +27,15 @@ import type {
   AssignNextInput,
   ControlResult,
   ControlTask,
-  ControlTaskType,
   QueueQuery,
   ResultInput,
   RuleRef,
   TaskParty,
   TaskStatus,
 } from './control.schema.ts';
+import type { Actor } from '../auth/index.ts';
+import { operatorKey } from '../domain/index.ts';
+import type { EntryOutcome, ExplainedHit } from '../assessment/index.ts';
 
 /** The topic of the event each recorded (or correcting) result appends to the outbox. */
 export const RESULT_RECORDED_TOPIC = 'control.result-recorded';
@@ -39,6 +43,8 @@ export const RESULT_RECORDED_TOPIC = 'control.result-recorded';
 export interface ControlServiceDeps {
   readonly db: Database;
   readonly repo: ControlRepository;
+  /** Operators' compliance counters follow every result. */
+  readonly operators: OperatorRepository;
   readonly clock: Clock;
   /** New task and result ids; random UUIDs by default. */
   readonly ids?: (() => string) | undefined;
@@ -107,29 +113,13 @@ export interface RuleStats {
   readonly total: RuleStatsRow;
 }
 
-const READERS: ReadonlySet<string> = new Set(['officer', 'analyst', 'coordinator', 'auditor', 'admin']);
-const ASSIGNERS: ReadonlySet<string> = new Set(['coordinator', 'admin']);
-const RECORDERS: ReadonlySet<string> = new Set(['officer', 'admin']);
 const ACTIVE: readonly TaskStatus[] = ['open', 'assigned'];
 const DAY_MS = 86_400_000;
-
-function controlTypeOf(action: string): ControlTaskType | undefined {
-  switch (action) {
-    case 'documentary-check':
-      return 'documentary';
-    case 'physical-check':
-      return 'physical';
-    case 'scan':
-      return 'scan';
-    default:
-      return undefined;
-  }
-}
 
 /** The rules that asked for the control: those recommending one, else every rule that added to the score. */
 export function ruleRefsOf(hits: readonly ExplainedHit[]): RuleRef[] {
   const rules = hits.filter((h) => h.source === 'rule' && h.version !== undefined);
-  const asking = rules.filter((h) => controlTypeOf(h.recommendedAction) !== undefined);
+  const asking = rules.filter((h) => controlTypeOf(h.recommendedAction as RecommendedAction) !== undefined);
   const chosen = asking.length > 0 ? asking : rules;
   const refs = new Map<string, RuleRef>();
   for (const h of chosen) {
@@ -280,7 +270,7 @@ export class ControlService {
     const filing = filingRow.body as Filing;
     const fresh = {
       office: filing.officeOfFirstEntry,
-      controlType: controlTypeOf(hit.recommendedAction) ?? 'documentary',
+      controlType: controlTypeOf(hit.recommendedAction as RecommendedAction) ?? 'documentary',
       source: 'manual' as const,
       reason: `hit ${hit.id} confirmed by ${review.reviewer}: ${hit.reason}`.slice(0, 1000),
       ruleRefs: ref !== undefined ? [ref] : [],
@@ -392,7 +382,11 @@ export class ControlService {
         throw new VigilError('VIGIL_CONFLICT', `control task ${id} is ${task.status}`);
       }
       // Officers do not take each other's tasks; a coordinator may move one.
-      if (task.status === 'assigned' && task.assignee !== assignee && !ASSIGNERS.has(actor.role)) {
+      if (
+        task.status === 'assigned' &&
+        task.assignee !== assignee &&
+        !hasPermission(actor, 'control.assign-others')
+      ) {
         throw new VigilError(
           'VIGIL_CONFLICT',
           `control task ${id} is assigned to ${task.assignee ?? 'someone'}`,
@@ -410,9 +404,7 @@ export class ControlService {
    * tasks. Undefined when the office has no open task.
    */
   async assignNext(actor: Actor, office: string, input: AssignNextInput): Promise<ControlTask | undefined> {
-    if (actor.role !== 'officer' && !ASSIGNERS.has(actor.role)) {
-      throw new VigilError('VIGIL_FORBIDDEN', 'only officers, coordinators and admins assign control tasks');
-    }
+    requirePermission(actor, 'control.assign');
     return this.#d.db.forAuthority(actor.authority).transaction(async (tx) => {
       const repo = this.#d.repo;
       const task = await repo.nextOpen(tx, actor.authority, office);
@@ -420,7 +412,7 @@ export class ControlService {
         return undefined;
       }
       let assignee = actor.subject;
-      if (actor.role !== 'officer') {
+      if (hasPermission(actor, 'control.assign-others')) {
         const candidates = [
           ...new Set(input.officers ?? (await repo.officersOf(tx, actor.authority, office))),
         ].sort();
@@ -450,9 +442,7 @@ export class ControlService {
     id: string,
     input: ResultInput,
   ): Promise<{ task: ControlTask; result: ControlResult }> {
-    if (!RECORDERS.has(actor.role)) {
-      throw new VigilError('VIGIL_FORBIDDEN', 'only officers record control results');
-    }
+    requirePermission(actor, 'control.record');
     const repo = this.#d.repo;
     return this.#d.db.forAuthority(actor.authority).transaction(async (tx) => {
       const task = await this.#task(tx, actor, id, true);
@@ -501,7 +491,7 @@ export class ControlService {
       if (task.status !== 'done') {
         await repo.setStatus(tx, id, 'done', now);
       }
-      await repo.recomputeOperators(tx, actor.authority, task.parties, now);
+      await this.#recomputeOperators(tx, actor.authority, task.parties, now);
       const stored: ControlResult = {
         id: resultId,
         taskId: id,
@@ -518,29 +508,31 @@ export class ControlService {
         current: true,
       };
       // Remarks stay home: free text may hold what must not leave the office.
-      await repo.appendOutbox(tx, {
-        authority: actor.authority,
-        topic: RESULT_RECORDED_TOPIC,
-        key: id,
-        payload: {
+      await appendOutbox(tx, [
+        {
           authority: actor.authority,
-          mrn: task.mrn,
-          version: task.version,
-          seq: task.seq,
-          taskId: id,
-          resultId,
-          result: {
-            kind: result,
-            ...details,
-            method,
-            supersedes: supersedes ?? null,
-            recordedAt: stored.recordedAt,
+          topic: RESULT_RECORDED_TOPIC,
+          key: id,
+          payload: {
+            authority: actor.authority,
+            mrn: task.mrn,
+            version: task.version,
+            seq: task.seq,
+            taskId: id,
+            resultId,
+            result: {
+              kind: result,
+              ...details,
+              method,
+              supersedes: supersedes ?? null,
+              recordedAt: stored.recordedAt,
+            },
+            ruleRefs: task.ruleRefs,
+            source: task.source,
+            controlType: task.controlType,
           },
-          ruleRefs: task.ruleRefs,
-          source: task.source,
-          controlType: task.controlType,
         },
-      });
+      ]);
       await this.#d.audit?.append(tx, {
         authority: actor.authority,
         actor: auditActor(actor),
@@ -603,26 +595,41 @@ export class ControlService {
 
   // ---- helpers ------------------------------------------------------------------------------------
 
-  #mayRead(actor: Actor): void {
-    if (!READERS.has(actor.role)) {
-      throw new VigilError('VIGIL_FORBIDDEN', 'control tasks are for customs officials');
+  /** The compliance counters of the task's operators, recomputed from the current results. */
+  async #recomputeOperators(
+    tx: Queryable,
+    authority: string,
+    parties: readonly TaskParty[],
+    at: Date,
+  ): Promise<void> {
+    const unique = [...new Map(parties.map((p) => [p.key, p])).values()];
+    if (unique.length === 0) {
+      return;
     }
+    const keys = unique.map((p) => p.key);
+    await this.#d.operators.lock(tx, authority, keys);
+    const counts = new Map((await this.#d.repo.complianceOf(tx, authority, keys)).map((c) => [c.key, c]));
+    await this.#d.operators.setCompliance(
+      tx,
+      authority,
+      unique.map((p) => ({ ...counts.get(p.key)!, key: p.key, name: p.name, eori: p.eori })),
+      at,
+    );
+  }
+
+  #mayRead(actor: Actor): void {
+    requirePermission(actor, 'control.read');
   }
 
   #assigneeFor(actor: Actor, wanted: string | undefined): string {
-    if (ASSIGNERS.has(actor.role)) {
+    requirePermission(actor, 'control.assign');
+    if (hasPermission(actor, 'control.assign-others')) {
       return wanted ?? actor.subject;
     }
-    if (actor.role === 'officer') {
-      if (wanted !== undefined && wanted !== actor.subject) {
-        throw new VigilError(
-          'VIGIL_FORBIDDEN',
-          'officers take tasks for themselves; a coordinator assigns others',
-        );
-      }
-      return actor.subject;
+    if (wanted !== undefined && wanted !== actor.subject) {
+      requirePermission(actor, 'control.assign-others');
     }
-    throw new VigilError('VIGIL_FORBIDDEN', 'only officers, coordinators and admins assign control tasks');
+    return actor.subject;
   }
 
   async #task(tx: Queryable, actor: Actor, id: string, forUpdate = false): Promise<StoredTask> {

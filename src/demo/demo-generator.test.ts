@@ -18,13 +18,13 @@ import {
   normaliseAirWaybill,
   normaliseEori,
 } from '../domain/identifiers.ts';
+import { toEur } from '../domain/money.ts';
 import { EU_COUNTRIES, FILING_TYPES, VAGUE_DESCRIPTION_TERMS } from '../domain/reference-data.ts';
 import {
   DEMO_ANTI_DUMPING_HS6,
   DEMO_BAD_OPERATORS,
   DEMO_ERROR_CODES,
   DEMO_GOODS,
-  DEMO_FX_TO_EUR,
   DEMO_TRANSSHIPMENT_HUBS,
   DEMO_TYPICAL_UNIT_VALUES,
   DEMO_WATCHLIST_CONTAINERS,
@@ -594,7 +594,7 @@ describe('generateDemoFilings', () => {
           if (typical === undefined || g.value === undefined) {
             continue;
           }
-          const perKg = (g.value.amount * DEMO_FX_TO_EUR[g.value.currency]!) / g.grossMassKg;
+          const perKg = toEur(g.value.amount, g.value.currency)! / g.grossMassKg;
           assert.ok(
             perKg > 0.45 * typical && perKg < 2.2 * typical,
             `${g.hsCode} ${g.origin}: ${perKg} vs ${typical}`,
@@ -621,7 +621,7 @@ describe('generateDemoFilings', () => {
           case 'undervaluation': {
             const gi = Number(/goods\[(\d+)\]/.exec(p.path)![1]);
             const g = c.goods[gi]!;
-            const perKg = (g.value!.amount * DEMO_FX_TO_EUR[g.value!.currency]!) / g.grossMassKg;
+            const perKg = toEur(g.value!.amount, g.value!.currency)! / g.grossMassKg;
             assert.ok(perKg < 0.25 * typicalUnitValue(g.hsCode, g.origin!)!, p.detail);
             break;
           }

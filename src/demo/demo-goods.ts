@@ -1402,9 +1402,6 @@ export const DEMO_GOODS: readonly DemoGoods[] = [
   },
 ];
 
-/** Fixed demo exchange rates into EUR, so undervaluation can be judged across currencies. */
-export const DEMO_FX_TO_EUR: Readonly<Record<string, number>> = Object.freeze({ EUR: 1, USD: 0.92 });
-
 export interface TypicalUnitValue {
   readonly hs6: string;
   readonly origin: string;

@@ -6,8 +6,9 @@
  * office of first entry in the first EU country, and dates that meet the mode's lodging deadline.
  */
 import { airWaybillCheckDigit, containerCheckDigit, makeMrn } from '../domain/identifiers.ts';
+import { fromEur } from '../domain/money.ts';
 import { EU_COUNTRIES } from '../domain/reference-data.ts';
-import { DEMO_FX_TO_EUR, DEMO_GOODS, typicalUnitValue } from './demo-goods.ts';
+import { DEMO_GOODS, typicalUnitValue } from './demo-goods.ts';
 import type { Channel, DemoGoods } from './demo-goods.ts';
 import {
   AIRLINES,
@@ -240,7 +241,8 @@ function hsCodeFor(rng: Rng, g: DemoGoods): string {
 export function valueOf(rng: Rng, massKg: number, eurPerKg: number): { amount: number; currency: string } {
   const eur = massKg * eurPerKg;
   if (rng.chance(0.2)) {
-    return { amount: round2(eur / DEMO_FX_TO_EUR['USD']!), currency: 'USD' };
+    // The product's own rate (data/exchange-rates.json), so the signals read back what was meant.
+    return { amount: round2(fromEur(eur, 'USD')!), currency: 'USD' };
   }
   return { amount: round2(eur), currency: 'EUR' };
 }

@@ -11,7 +11,6 @@ export type {
 export { DEMO_ERROR_CODES } from './demo-faults.ts';
 export type { DemoErrorCode } from './demo-faults.ts';
 export {
-  DEMO_FX_TO_EUR,
   DEMO_GOODS,
   DEMO_MISDECLARATIONS,
   DEMO_TYPICAL_UNIT_VALUES,

@@ -1,8 +1,8 @@
 /**
  * A small seeded random source for the demo generator. The demo must be reproducible from a seed on any
- * machine and Node version, so it never touches Math.random: mulberry32 is a few lines, fast, and its
- * 2^32 period is plenty for synthetic traffic (it is not for cryptography).
+ * machine and Node version, so it never touches Math.random: it draws from the kernel's mulberry32.
  */
+import { mulberry32 } from '../domain/index.ts';
 
 export interface Rng {
   /** Uniform in [0, 1). */
@@ -23,16 +23,9 @@ export interface Rng {
 
 const DIGITS = '0123456789';
 
-/** mulberry32 (Tommy Ettinger's public-domain generator), wrapped with the helpers the demo needs. */
+/** The kernel's mulberry32 stream (src/domain/random.ts), wrapped with the helpers the demo needs. */
 export function createRng(seed: number): Rng {
-  let a = seed >>> 0;
-  const next = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   const rng: Rng = {
     next,
     int: (min, max) => min + Math.floor(next() * (max - min + 1)),

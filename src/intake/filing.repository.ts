@@ -393,22 +393,29 @@ export class FilingRepository {
     return r.rows;
   }
 
-  async appendOutbox(
-    tx: Queryable,
-    events: readonly { authority: string; topic: string; key: string; payload: unknown }[],
-  ): Promise<void> {
-    if (events.length === 0) {
-      return;
-    }
-    await tx.query(
-      `INSERT INTO outbox (authority, topic, key, payload)
-       SELECT a, t, k, p::jsonb FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS u(a, t, k, p)`,
-      [
-        events.map((e) => e.authority),
-        events.map((e) => e.topic),
-        events.map((e) => e.key),
-        events.map((e) => JSON.stringify(e.payload)),
-      ],
+  /** Authorities that have lodged filings (for jobs that run per authority). */
+  async authoritiesWithFilings(tx: Queryable): Promise<string[]> {
+    const r = await tx.query<{ authority: string }>(
+      `SELECT DISTINCT authority FROM filing ORDER BY authority`,
     );
+    return r.rows.map((x) => x.authority);
+  }
+
+  /** Goods lines of registered filings lodged in a period: the history statistics are learned from. */
+  async goodsHistory(
+    tx: Queryable,
+    authority: string,
+    from: Date,
+    to: Date,
+  ): Promise<{ hs6: string; origin: string; amount: number; currency: string; mass: number }[]> {
+    const r = await tx.query<{ hs6: string; origin: string; amount: number; currency: string; mass: number }>(
+      `SELECT substr(g->>'hsCode', 1, 6) AS hs6, g->>'origin' AS origin, (g->'value'->>'amount')::float8 AS amount,
+              g->'value'->>'currency' AS currency, (g->>'grossMassKg')::float8 AS mass
+       FROM filing f, jsonb_array_elements(f.body->'consignments') c, jsonb_array_elements(c->'goods') g
+       WHERE f.authority = $1 AND f.lodged_at >= $2 AND f.lodged_at < $3 AND f.status <> 'invalidated'
+         AND g ? 'value' AND g ? 'origin'`,
+      [authority, from, to],
+    );
+    return r.rows;
   }
 }

@@ -4,11 +4,11 @@
  */
 import type { FastifyPluginCallback } from 'fastify';
 import { z } from 'zod';
-import { actorOf } from '../api/server.ts';
 import { VigilError } from '../errors/index.ts';
 import { filingSchema } from './filing.schema.ts';
 import type { FilingService } from './filing.service.ts';
-import { fromZodIssues } from './validate-filing.ts';
+import { fromZodIssues } from '../errors/index.ts';
+import { actorOf } from '../auth/index.ts';
 
 const filingBodySchema = z.toJSONSchema(filingSchema, {
   io: 'input',
@@ -75,6 +75,7 @@ export const filingRoutes: FastifyPluginCallback<{ filings: FilingService }> = (
     '/filings',
     {
       schema: {
+        'x-vigil-permission': 'filing.lodge',
         tags: ['filings'],
         summary: 'Lodge an entry summary declaration',
         description:
@@ -100,6 +101,7 @@ export const filingRoutes: FastifyPluginCallback<{ filings: FilingService }> = (
     '/filings',
     {
       schema: {
+        'x-vigil-permission': 'filing.read',
         tags: ['filings'],
         summary: 'List filings, newest first, paged with the `next` cursor',
         querystring: z.toJSONSchema(listQuerySchema, { io: 'input' }),
@@ -138,6 +140,7 @@ export const filingRoutes: FastifyPluginCallback<{ filings: FilingService }> = (
     '/filings/:mrn',
     {
       schema: {
+        'x-vigil-permission': 'filing.read',
         tags: ['filings'],
         summary: 'A filing with its current data',
         params: mrnParams,
@@ -151,6 +154,7 @@ export const filingRoutes: FastifyPluginCallback<{ filings: FilingService }> = (
     '/filings/:mrn/amendments',
     {
       schema: {
+        'x-vigil-permission': 'filing.lodge',
         tags: ['filings'],
         summary: 'Amend a filing with its complete new data',
         description:
@@ -172,6 +176,7 @@ export const filingRoutes: FastifyPluginCallback<{ filings: FilingService }> = (
     '/filings/:mrn/invalidation',
     {
       schema: {
+        'x-vigil-permission': 'filing.lodge',
         tags: ['filings'],
         summary: 'Invalidate a filing',
         params: mrnParams,

@@ -3,10 +3,11 @@
  * event in the same transaction), read, list, amend and invalidate filings. No HTTP, no driver:
  * it gets a database, a repository, a clock and a random source passed in.
  */
-import { randomInt } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
-import { FILING_TYPES, makeMrn, normaliseAirWaybill } from '../domain/index.ts';
-import type { Filing } from '../domain/index.ts';
+import { FILING_TYPES, makeMrn, normaliseAirWaybill, randomSerial } from '../domain/index.ts';
+import type { Clock, Filing, SerialSource } from '../domain/index.ts';
+import type { Actor } from '../auth/index.ts';
+import { ownFilerOf, requirePermission, visibleTo } from '../auth/index.ts';
 import { VigilError } from '../errors/index.ts';
 import type { FieldError } from '../errors/index.ts';
 import type { Database, Queryable } from '../store/database.ts';
@@ -21,33 +22,8 @@ import type {
   NewFiling,
 } from './filing.repository.ts';
 import { validateFiling } from './validate-filing.ts';
+import { appendOutbox } from '../bus/index.ts';
 import { GroupCommit } from '../store/group-commit.ts';
-
-export type Role = 'filer' | 'analyst' | 'officer' | 'coordinator' | 'auditor' | 'admin';
-export const ROLES: readonly Role[] = ['filer', 'analyst', 'officer', 'coordinator', 'auditor', 'admin'];
-
-/** Who is asking: from the bearer token. */
-export interface Actor {
-  readonly subject: string;
-  readonly authority: string;
-  readonly role: Role;
-}
-
-export interface Clock {
-  now(): Date;
-}
-
-/** MRN serials: 12 letters or digits, random so MRNs reveal nothing about volumes. */
-export type SerialSource = () => string;
-
-const SERIAL_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
-export const randomSerial: SerialSource = () => {
-  let s = '';
-  for (let i = 0; i < 12; i++) {
-    s += SERIAL_ALPHABET[randomInt(36)]!;
-  }
-  return s;
-};
 
 /** Procedure category of an MRN allocated to an entry summary declaration. */
 const ENS_PROCEDURE = 'Z';
@@ -108,8 +84,6 @@ export interface FilingServiceDeps {
 export interface RequestContext {
   readonly requestId?: string | undefined;
 }
-
-const OFFICIAL_ROLES: ReadonlySet<Role> = new Set(['analyst', 'officer', 'coordinator', 'auditor', 'admin']);
 
 function docKey(ref: string): string {
   return normaliseAirWaybill(ref).toUpperCase();
@@ -216,7 +190,7 @@ export class FilingService {
     body: unknown,
     context: RequestContext = {},
   ): Promise<{ created: boolean; filing: FilingSummary }> {
-    this.#mustBe(actor, ['filer', 'admin']);
+    requirePermission(actor, 'filing.lodge');
     const now = this.#deps.clock.now();
     const result = validateFiling(body, { now, checkDeadlines: true });
     if (!result.ok) {
@@ -334,7 +308,7 @@ export class FilingService {
           consignments,
           now,
         );
-        await this.#deps.repo.appendOutbox(
+        await appendOutbox(
           tx,
           ready.map((r) => ({ authority: r.authority, topic: 'filing.ready', key: r.mrn, payload: r })),
         );
@@ -411,6 +385,7 @@ export class FilingService {
   }
 
   async get(actor: Actor, mrn: string): Promise<FilingDetail> {
+    requirePermission(actor, 'filing.read');
     const row = await this.#visible(this.#db(actor), actor, mrn);
     if (this.#deps.audit !== undefined) {
       const audit = this.#deps.audit;
@@ -442,10 +417,10 @@ export class FilingService {
   }
 
   async list(actor: Actor, q: ListQuery): Promise<ListResult> {
-    this.#mustBe(actor, ['filer', ...OFFICIAL_ROLES]);
+    requirePermission(actor, 'filing.read');
     const rows = await this.#deps.repo.list(this.#db(actor), {
       authority: actor.authority,
-      filer: actor.role === 'filer' ? actor.subject : undefined,
+      filer: ownFilerOf(actor),
       lrn: q.lrn,
       status: q.status,
       from: q.from,
@@ -468,7 +443,7 @@ export class FilingService {
   }
 
   async amend(actor: Actor, mrn: string, body: unknown): Promise<FilingSummary> {
-    this.#mustBe(actor, ['filer', 'admin']);
+    requirePermission(actor, 'filing.lodge');
     const now = this.#deps.clock.now();
     const amended = await this.#db(actor).transaction(async (tx) => {
       const row = await this.#visible(tx, actor, mrn, true);
@@ -497,7 +472,7 @@ export class FilingService {
       const version = row.version + 1;
       await this.#deps.repo.amend(tx, mrn, row.authority, version, result.value, result.warnings ?? [], now);
       if (row.status === 'registered') {
-        await this.#deps.repo.appendOutbox(tx, [
+        await appendOutbox(tx, [
           {
             authority: row.authority,
             topic: 'filing.ready',
@@ -514,7 +489,7 @@ export class FilingService {
   }
 
   async invalidate(actor: Actor, mrn: string, reason: string | undefined): Promise<FilingSummary> {
-    this.#mustBe(actor, ['filer', 'admin']);
+    requirePermission(actor, 'filing.lodge');
     const now = this.#deps.clock.now();
     return this.#db(actor).transaction(async (tx) => {
       const row = await this.#visible(tx, actor, mrn, true);
@@ -522,7 +497,7 @@ export class FilingService {
         throw new VigilError('VIGIL_FILING_INVALIDATED', `filing ${mrn} is already invalidated`);
       }
       await this.#deps.repo.invalidate(tx, mrn, row.authority, reason, now);
-      await this.#deps.repo.appendOutbox(tx, [
+      await appendOutbox(tx, [
         {
           authority: row.authority,
           topic: 'filing.invalidated',
@@ -538,7 +513,7 @@ export class FilingService {
   /** A filer sees its own filings, officials their authority's; anything else is "not found". */
   async #visible(tx: Queryable, actor: Actor, mrn: string, forUpdate = false): Promise<FilingRow> {
     const row = await this.#deps.repo.findByMrn(tx, actor.authority, mrn, forUpdate);
-    if (row === undefined || (actor.role === 'filer' && row.filer !== actor.subject)) {
+    if (row === undefined || !visibleTo(actor, row.filer)) {
       throw new VigilError('VIGIL_FILING_NOT_FOUND', `no filing ${mrn} is visible to you`);
     }
     return row;
@@ -547,15 +522,6 @@ export class FilingService {
   /** The database as the caller's authority sees it (row-level security). */
   #db(actor: Actor): Database {
     return this.#deps.db.forAuthority(actor.authority);
-  }
-
-  #mustBe(actor: Actor, roles: readonly Role[]): void {
-    if (!roles.includes(actor.role)) {
-      throw new VigilError(
-        'VIGIL_FORBIDDEN',
-        `role '${actor.role}' may not do this; needs one of ${roles.join(', ')}`,
-      );
-    }
   }
 
   async #summary(tx: Queryable, row: FilingRow): Promise<FilingSummary> {

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compileForest, createRng, predictRaw, predictProba, trainGbdt } from './gbdt.ts';
+import { mulberry32 } from '../domain/index.ts';
+import { compileForest, predictRaw, predictProba, trainGbdt } from './gbdt.ts';
 import type { Matrix } from './gbdt.ts';
 
 function column(values: number[]): Matrix {
@@ -68,7 +69,7 @@ test('the second tree fits the gradients left by the first', () => {
 });
 
 test('a seed reproduces a model exactly; another seed gives another subsample', () => {
-  const rng = createRng(7);
+  const rng = mulberry32(7);
   const n = 400;
   const data = new Float64Array(n * 3);
   const y: number[] = [];
@@ -89,7 +90,7 @@ test('a seed reproduces a model exactly; another seed gives another subsample', 
 
 test('learns an interaction no single split can: XOR of two features', () => {
   const n = 800;
-  const rng = createRng(11);
+  const rng = mulberry32(11);
   const data = new Float64Array(n * 2);
   const y: number[] = [];
   for (let i = 0; i < n; i++) {
@@ -117,7 +118,7 @@ test('learns an interaction no single split can: XOR of two features', () => {
 
 test('leaf budget and depth limit are honoured', () => {
   const n = 300;
-  const rng = createRng(5);
+  const rng = mulberry32(5);
   const data = Float64Array.from({ length: n }, () => rng());
   const y = Array.from(data, (v) => (Math.sin(v * 20) > 0 ? 1 : 0));
   const leaves = (t: { feature: number[] }): number => t.feature.filter((f) => f < 0).length;
@@ -141,7 +142,7 @@ test('the compiled scorer gives exactly the scores of a plain walk down each tre
   // Deep trees, missing values in training and at scoring, and row counts that are not a multiple
   // of the four rows walked together nor of the block size.
   const nf = 5;
-  const rng = createRng(11);
+  const rng = mulberry32(11);
   const draw = (rows: number, missing: number): Float64Array =>
     Float64Array.from({ length: rows * nf }, () => (rng() < missing ? Number.NaN : rng() * 10 - 5));
   const n = 1500;

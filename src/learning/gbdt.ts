@@ -4,6 +4,7 @@
 // missing values go to, and a child's histogram is the parent's minus its sibling's. Rows and
 // features are subsampled per tree from a seeded PRNG, so a seed reproduces a model exactly.
 // See docs/adr/0002-gradient-boosting.md for why this is our own code rather than a library.
+import { mulberry32 } from '../domain/index.ts';
 
 export interface GbdtConfig {
   readonly numTrees: number;
@@ -72,18 +73,6 @@ export interface Matrix {
   readonly data: Float64Array;
   readonly rows: number;
   readonly cols: number;
-}
-
-/** mulberry32: small, fast, good enough for sampling; the same seed gives the same stream. */
-export function createRng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export function sigmoid(x: number): number {
@@ -215,7 +204,7 @@ export function trainGbdt(x: Matrix, y: ArrayLike<number>, config: Partial<GbdtC
     }
   }
 
-  const rng = createRng(cfg.seed);
+  const rng = mulberry32(cfg.seed);
   const score = new Float64Array(n).fill(baseScore);
   const grad = new Float64Array(n);
   const hess = new Float64Array(n);

@@ -4,45 +4,19 @@
  * storing and versioning them is the repository's job.
  */
 import type { TransportMode } from '../domain/filing.ts';
+import type { RecommendedAction, RiskArea, RuleSeverity } from '../domain/risk-vocabulary.ts';
 
-export const RISK_AREAS = [
-  'security-safety',
-  'undervaluation',
-  'misclassification',
-  'origin',
-  'anti-dumping',
-  'quota',
-  'suspension',
-  'procedure-42',
-  'ipr',
-  'product-safety',
-  'health',
-  'environment',
-  'drug-precursors',
-  'cultural-goods',
-  'cash',
-  'sanctions',
-] as const;
-export type RiskArea = (typeof RISK_AREAS)[number];
-
-export const RULE_SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
-export type RuleSeverity = (typeof RULE_SEVERITIES)[number];
+export {
+  RECOMMENDED_ACTIONS,
+  RISK_AREAS,
+  RULE_SEVERITIES,
+  type RecommendedAction,
+  type RiskArea,
+  type RuleSeverity,
+} from '../domain/risk-vocabulary.ts';
 
 export const RULE_STATUSES = ['draft', 'active', 'retired'] as const;
 export type RuleStatus = (typeof RULE_STATUSES)[number];
-
-/** What the analyst recommends on a hit; selectivity turns it into an outcome. */
-export const RECOMMENDED_ACTIONS = [
-  'none',
-  'documentary-check',
-  'physical-check',
-  'scan',
-  'request-for-information',
-  'high-risk-screening',
-  'do-not-load',
-  'post-clearance-audit',
-] as const;
-export type RecommendedAction = (typeof RECOMMENDED_ACTIONS)[number];
 
 /** Where a rule applies; an absent or empty list means everywhere. */
 export interface RuleScope {

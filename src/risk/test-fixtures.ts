@@ -1,5 +1,6 @@
 /**
- * Shared fixtures for the risk engine's tests: the DESIGN §3 example filing and a rule builder.
+ * Shared fixtures for the risk engine's tests: the DESIGN §3 example filing and a rule builder. The
+ * example is written once: test/support/filings.ts builds its clock-relative valid filing from it.
  */
 import type { Filing } from '../domain/filing.ts';
 import type { RiskRule } from './rule.ts';

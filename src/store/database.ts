@@ -72,9 +72,27 @@ export interface DatabaseOptions {
   readonly poolSize?: number | undefined;
 }
 
-// Engine difference, named: pg returns int8 as text, PGlite as a number. Vigil's int8 values
-// (ids, counts) stay far below 2^53, so both engines return numbers.
-pg.types.setTypeParser(pg.types.builtins.INT8, (v: string) => Number(v));
+/**
+ * Engine difference, named: pg returns int8 as text, PGlite as a number. Vigil's int8 values (ids,
+ * counts) stay far below 2^53, so both engines return numbers. Set on Vigil's own pools only, never
+ * on pg's global parsers, so importing this module changes nothing for anyone else.
+ */
+const INT8_OID: number = pg.types.builtins.INT8;
+const parseInt8 = (v: string): number => Number(v);
+export const PG_TYPES: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary'): unknown =>
+    oid === INT8_OID && format !== 'binary'
+      ? parseInt8
+      : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+/** Does the database answer? (for /ready) */
+export async function isReachable(db: Queryable): Promise<boolean> {
+  return db
+    .query('SELECT 1')
+    .then(() => true)
+    .catch(() => false);
+}
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.url !== undefined) {
@@ -158,6 +176,7 @@ async function openPostgres(url: string, schema: string | undefined, max: number
   const pool = new pg.Pool({
     connectionString: url,
     max,
+    types: PG_TYPES,
     ...(schema !== undefined ? { options: `-c search_path=${schema}` } : {}),
   });
   // A pool error on an idle client (server restart) must not crash the process; the next query reconnects.

@@ -7,8 +7,8 @@
  */
 import { createHmac } from 'node:crypto';
 import vagueData from '../../data/vague-descriptions.json' with { type: 'json' };
-import type { Role } from '../../src/intake/index.ts';
 import { validAirFiling, validFiling } from '../support/filings.ts';
+import type { Role } from '../../src/auth/index.ts';
 
 type Json = any;
 type PathPart = string | number;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { renderOpenApi } from '../../src/api/openapi.ts';
+import { renderOpenApi } from '../../src/app/openapi.ts';
 
 test('docs/openapi.json is what the server serves (run `npm run docs` after an API change)', async () => {
   const served = await renderOpenApi(mkdtempSync(join(tmpdir(), 'vigil-openapi-')));

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { closeAfter, forEachDatabase, startTestApp } from '../support/test-app.ts';
 import type { TestApp } from '../support/test-app.ts';
 import { validFiling } from '../support/filings.ts';
-import { installDemoPack } from '../../src/assessment/demo-pack.ts';
+import { installDemoPack } from '../../src/demo/demo-pack.ts';
 import { generateDemoFilings } from '../../src/demo/index.ts';
 
 const DAY = 86_400_000;
@@ -119,7 +119,7 @@ forEachDatabase('risk API', (target) => {
     assert.equal(current.consignments[0].version, 2);
     assert.equal(current.consignments[0].hits.find((h: { id: string }) => h.id === 'PHONES-CN').version, 2);
     assert.equal(current.consignments[0].outcome.controlType, 'documentary');
-    const history = await app().deps.risk.assessmentsOf(app().deps.db, 'NL', mrn);
+    const history = await app().deps.assessmentRepo.assessmentsOf(app().deps.db, 'NL', mrn);
     const old = history.find((a) => a.version === 1)!;
     assert.equal(
       (old.hits as { id: string; version: number }[]).find((h) => h.id === 'PHONES-CN')!.version,
@@ -134,13 +134,13 @@ forEachDatabase('risk API', (target) => {
     // Operator history is an input (an assessment records that the operators were seen): keep it as it was.
     await app().deps.db.query(`CREATE TABLE operator_before AS SELECT * FROM operator`);
     await assessPending();
-    const first = await app().deps.risk.assessmentsOf(app().deps.db, 'NL', mrn);
+    const first = await app().deps.assessmentRepo.assessmentsOf(app().deps.db, 'NL', mrn);
     await app().deps.db.query(`DELETE FROM control_task WHERE mrn = $1`, [mrn]);
     await app().deps.db.query(`DELETE FROM assessment WHERE mrn = $1`, [mrn]);
     await app().deps.db.query(`DELETE FROM operator`);
     await app().deps.db.query(`INSERT INTO operator SELECT * FROM operator_before`);
     await app().deps.assessments.handleReady({ mrn, authority: 'NL', version: 1 });
-    const again = await app().deps.risk.assessmentsOf(app().deps.db, 'NL', mrn);
+    const again = await app().deps.assessmentRepo.assessmentsOf(app().deps.db, 'NL', mrn);
     assert.deepEqual(again, first);
     // A redelivered event changes nothing.
     assert.equal(await app().deps.assessments.handleReady({ mrn, authority: 'NL', version: 1 }), 0);
@@ -220,7 +220,7 @@ forEachDatabase('demo traffic through the risk engine', (target) => {
   test('a believable mix of outcomes, and every planted risk found with its explanation', async () => {
     t = await startTestApp(target);
     const now = t.clock.now();
-    assert.equal(await installDemoPack(t.deps.db, t.deps.risk, 'NL', now), true);
+    assert.equal(await installDemoPack(t.deps, 'NL', now), true);
     const filer = { subject: 'demo', authority: 'NL', role: 'filer' as const };
     const planted = new Map<string, { kind: string; consignment: number }[]>();
     for (const d of generateDemoFilings({ count: 700, seed: 11, now, invalidShare: 0, riskyShare: 0.1 })) {

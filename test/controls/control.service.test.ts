@@ -72,7 +72,7 @@ forEachDatabase('controls', (target) => {
 
   test('a control recommendation becomes one task for its office, due at arrival, once', async () => {
     const mrn = await c().fileAndAssess('CT-1');
-    const [a] = await c().risk.currentAssessments(c().db, 'NL', mrn);
+    const [a] = await c().assessmentRepo.currentAssessments(c().db, 'NL', mrn);
     assert.equal(a!.outcomeKind, 'control-recommended');
     const task = await taskOf(mrn);
     assert.equal(task.office, 'NL000396');
@@ -317,7 +317,7 @@ forEachDatabase('controls', (target) => {
   test('a confirmed hit without a control becomes a task; rule statistics count hits, reviews and versions', async () => {
     const before = (await c().controls.ruleStats(officer, 'R-TEXTILES', {})).total;
     const mrn = await c().fileAndAssess('CT-REVIEW', textiles);
-    const [a] = await c().risk.currentAssessments(c().db, 'NL', mrn);
+    const [a] = await c().assessmentRepo.currentAssessments(c().db, 'NL', mrn);
     assert.equal(a!.outcomeKind, 'assessment-complete');
     await c().review(mrn, 'R-TEXTILES', 'confirmed');
     const task = await taskOf(mrn);
@@ -387,7 +387,7 @@ forEachDatabase('controls', (target) => {
     const mrn = await c().fileAndAssess('CT-AMEND');
     const first = await taskOf(mrn);
     // Simulate version 2 being assessed with the same outcome: the hook creates its task.
-    const [a] = await c().risk.currentAssessments(c().db, 'NL', mrn);
+    const [a] = await c().assessmentRepo.currentAssessments(c().db, 'NL', mrn);
     await c().db.transaction(async (tx) => {
       const row = (await c().filingRepo.findByMrn(tx, 'NL', mrn))!;
       await tx.query(
@@ -443,7 +443,7 @@ forEachDatabase('controls', (target) => {
       textiles(f);
       importer(f);
     });
-    const [a] = await c().risk.currentAssessments(c().db, 'NL', mrn);
+    const [a] = await c().assessmentRepo.currentAssessments(c().db, 'NL', mrn);
     const hit = (a!.hits as { id: string; values: Record<string, number> }[]).find(
       (x) => x.id === 'SIG-COMPLIANCE',
     );

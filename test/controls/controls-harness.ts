@@ -4,21 +4,25 @@
  * `onReviewed` hook the assessment service does not call yet (see the report of the controls work).
  * Filings go through the real intake and assessment; no SQL is mocked.
  */
-import { AssessmentService } from '../../src/assessment/assessment.service.ts';
-import type { ReadyEvent } from '../../src/assessment/assessment.service.ts';
-import { RiskContextCache } from '../../src/assessment/risk-context.ts';
-import { RiskRepository } from '../../src/assessment/risk.repository.ts';
-import { RuleService } from '../../src/assessment/rule.service.ts';
-import { DEFAULT_SELECTIVITY } from '../../src/assessment/selectivity.ts';
+import {
+  AssessmentRepository,
+  AssessmentService,
+  DEFAULT_ENTRY_OUTCOME,
+  RiskContextCache,
+} from '../../src/assessment/index.ts';
+import type { ReadyEvent } from '../../src/assessment/index.ts';
+import { NotificationRepository } from '../../src/notifications/index.ts';
+import { OperatorRepository } from '../../src/operators/index.ts';
+import { RuleRepository, RuleService, RuleSetCache } from '../../src/rules/index.ts';
 import { AuditLog } from '../../src/audit/index.ts';
 import { ControlRepository, ControlService } from '../../src/controls/index.ts';
 import { FilingRepository, FilingService } from '../../src/intake/index.ts';
-import type { Actor, Role } from '../../src/intake/index.ts';
 import type { Database } from '../../src/store/database.ts';
 import { migrate } from '../../src/store/migrate.ts';
 import { testClock } from '../support/test-app.ts';
 import type { DatabaseTarget, TestClock } from '../support/test-app.ts';
 import { validFiling } from '../support/filings.ts';
+import type { Actor, Role } from '../../src/auth/index.ts';
 
 export interface ControlsHarness {
   readonly db: Database;
@@ -27,7 +31,7 @@ export interface ControlsHarness {
   readonly assessments: AssessmentService;
   readonly rules: RuleService;
   readonly filings: FilingService;
-  readonly risk: RiskRepository;
+  readonly assessmentRepo: AssessmentRepository;
   readonly filingRepo: FilingRepository;
   /** Registers a filing (changed by `edit`) as filer NL/acme and assesses it; returns its MRN. */
   fileAndAssess(lrn: string, edit?: (f: Record<string, any>) => void): Promise<string>;
@@ -58,27 +62,41 @@ export const PHONES_RULE = {
 export async function startControls(target: DatabaseTarget, clock = testClock()): Promise<ControlsHarness> {
   const db = await target.open();
   await migrate(db);
-  const risk = new RiskRepository();
+  const assessmentRepo = new AssessmentRepository();
   const filingRepo = new FilingRepository();
-  const contexts = new RiskContextCache(db, risk, clock, 0);
+  const ruleRepo = new RuleRepository();
+  const ruleSets = new RuleSetCache(db, ruleRepo, 0);
+  const contexts = new RiskContextCache(db, ruleSets, assessmentRepo, clock, 0);
+  const controlRepo = new ControlRepository();
+  const operators = new OperatorRepository();
   const controls = new ControlService({
     db,
-    repo: new ControlRepository(),
+    repo: controlRepo,
+    operators,
     clock,
     audit: new AuditLog({ clock }),
   });
   const assessments = new AssessmentService({
     db,
-    risk,
+    repo: assessmentRepo,
     filings: filingRepo,
+    operators,
+    notifications: new NotificationRepository(),
     contexts,
     clock,
     // No random selections: tests decide which consignments are controlled.
-    selectivity: { ...DEFAULT_SELECTIVITY, randomRate: 0 },
+    outcomes: { ...DEFAULT_ENTRY_OUTCOME, randomRate: 0 },
     onAssessed: controls.assessmentHooks().onAssessed,
   });
   const filings = new FilingService({ db, repo: filingRepo, clock });
-  const rules = new RuleService({ db, risk, filings: filingRepo, contexts, clock });
+  const rules = new RuleService({
+    db,
+    repo: ruleRepo,
+    filings: filingRepo,
+    ruleSets,
+    controlOutcomes: (q, authority, from, to) => controlRepo.outcomesOfLodged(q, authority, from, to),
+    clock,
+  });
   return {
     db,
     clock,
@@ -86,7 +104,7 @@ export async function startControls(target: DatabaseTarget, clock = testClock())
     assessments,
     rules,
     filings,
-    risk,
+    assessmentRepo,
     filingRepo,
     async fileAndAssess(lrn, edit) {
       const body = validFiling(clock.now(), { lrn });

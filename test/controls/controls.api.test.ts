@@ -7,7 +7,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { controlRoutes } from '../../src/controls/index.ts';
+import { controlRoutes } from '../../src/controls/control.routes.ts';
 import { forEachDatabase } from '../support/test-app.ts';
 import { startPluginApi } from '../support/plugin-server.ts';
 import type { PluginApi } from '../support/plugin-server.ts';

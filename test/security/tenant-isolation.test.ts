@@ -11,11 +11,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { APPLICATION_ROLE } from '../../src/store/database.ts';
-import { ROLES } from '../../src/intake/index.ts';
 import { closeAfter, forEachDatabase, startTestApp } from '../support/test-app.ts';
 import type { TestApp } from '../support/test-app.ts';
 import { validFiling } from '../support/filings.ts';
-import { h1Body } from '../imports/imports-harness.ts';
+import { h1Body } from '../import-declarations/imports-harness.ts';
+import { ROLES } from '../../src/auth/index.ts';
 
 /** Tables that hold no authority's data. */
 const NOT_TENANT_DATA = new Set(['instance_secret', 'authority', 'schema_migration']);

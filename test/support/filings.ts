@@ -1,54 +1,20 @@
 /**
- * A valid ENS filing relative to a clock, for tests to start from and break one thing at a time.
+ * A valid ENS filing relative to a clock, for tests to start from and break one thing at a time: the
+ * DESIGN §3 example (src/risk/test-fixtures.ts), which the risk engine's tests use as it is, with dates
+ * that meet the lodging deadlines from `now` and a customs value in line with the goods (the example's
+ * 4,000 EUR for 1,250 kg of phones is the undervalued case the engine's tests look for).
  */
+import { exampleFiling } from '../../src/risk/test-fixtures.ts';
+
 const DAY = 86_400_000;
 
 export function validFiling(now: Date, overrides: { lrn?: string } = {}): Record<string, any> {
-  const dep = new Date(now.getTime() + 3 * DAY).toISOString();
-  const arr = new Date(now.getTime() + 14 * DAY).toISOString();
-  return {
-    filingType: 'F10',
-    lrn: overrides.lrn ?? 'ACME-2026-000123',
-    declarant: { eori: 'NL123456789', name: 'Acme Shipping BV' },
-    officeOfFirstEntry: 'NL000396',
-    transport: {
-      mode: 'maritime',
-      meansId: 'IMO9321483',
-      conveyanceRef: 'VOY2611',
-      nationality: 'PA',
-      estimatedDeparture: dep,
-      estimatedArrival: arr,
-      routing: ['CN', 'SG', 'NL'],
-    },
-    consignments: [
-      {
-        transportDocument: { type: 'N705', ref: 'MAEU123456789' },
-        placeOfLoading: 'CNSHA',
-        placeOfUnloading: 'NLRTM',
-        routing: ['CN', 'SG', 'NL', 'DE'],
-        consignor: {
-          name: 'Shenzhen Bright Electronics Co',
-          address: { street: '12 Keji Rd', city: 'Shenzhen', postcode: '518000', country: 'CN' },
-        },
-        consignee: {
-          name: 'Elektro Handel GmbH',
-          eori: 'DE123456789012345',
-          address: { street: 'Hafenstr. 5', city: 'Hamburg', postcode: '20457', country: 'DE' },
-        },
-        containers: [{ id: 'MSCU1234566', seals: ['SL778899'] }],
-        goods: [
-          {
-            hsCode: '851713',
-            description: 'Smartphones, 128GB, boxed',
-            grossMassKg: 1250.5,
-            packages: { type: 'CT', count: 250 },
-            value: { amount: 180000, currency: 'EUR' },
-            origin: 'CN',
-          },
-        ],
-      },
-    ],
-  };
+  const f: Record<string, any> = structuredClone(exampleFiling);
+  f['lrn'] = overrides.lrn ?? exampleFiling.lrn;
+  f['transport'].estimatedDeparture = new Date(now.getTime() + 3 * DAY).toISOString();
+  f['transport'].estimatedArrival = new Date(now.getTime() + 14 * DAY).toISOString();
+  f['consignments'][0].goods[0].value.amount = 180000;
+  return f;
 }
 
 /** An air filing (long-haul) with an air waybill. */

@@ -7,8 +7,8 @@ import type { FastifyInstance } from 'fastify';
 import { sendProblem } from '../../src/api/problem.ts';
 import { TokenService, databaseSecretStore } from '../../src/auth/index.ts';
 import { VigilError } from '../../src/errors/index.ts';
-import type { Role } from '../../src/intake/index.ts';
 import type { Database } from '../../src/store/database.ts';
+import type { Role } from '../../src/auth/index.ts';
 
 export interface PluginApi<H> {
   readonly h: H;

@@ -15,7 +15,7 @@ import { buildServer } from '../../src/api/server.ts';
 import type { VigilServer } from '../../src/api/server.ts';
 import { openDatabase } from '../../src/store/database.ts';
 import type { Database, Engine } from '../../src/store/database.ts';
-import type { Role } from '../../src/intake/index.ts';
+import type { Role } from '../../src/auth/index.ts';
 
 export interface DatabaseTarget {
   readonly engine: Engine;

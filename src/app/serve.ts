@@ -1,0 +1,50 @@
+/**
+ * What `vigil serve` runs: the composed application, the demo pack on first start, the bus (the
+ * embedded dispatcher, or the relay to JetStream), the audit chainer, the statistics refresher and
+ * the HTTP server. `startServe` returns once the server listens; `stop()` closes everything in order.
+ * Signals and exit codes are main.ts's.
+ */
+import type { VigilConfig } from '../config/index.ts';
+import { buildServer } from '../api/server.ts';
+import { installDemoPack } from '../demo/demo-pack.ts';
+import { startAuditChainer } from './audit-chainer.ts';
+import { startServeBus } from './bus-mode.ts';
+import { composeApp } from './compose.ts';
+import type { Running } from './running.ts';
+import { startStatsRefresher } from './stats-refresher.ts';
+
+export interface Serving extends Running {
+  /** Where the server listens, e.g. http://localhost:8080. */
+  readonly address: string;
+}
+
+export async function startServe(
+  config: VigilConfig,
+  say: (line: string) => void = () => undefined,
+): Promise<Serving> {
+  const deps = await composeApp(config);
+  if (config.demoPack && (await installDemoPack(deps, config.demoAuthority, deps.clock.now()))) {
+    say(`installed the demo rule pack, watchlists and reference prices for ${config.demoAuthority}`);
+  }
+  const bus = await startServeBus(config, deps, (err, source) => say(`bus ${source}: ${String(err)}`));
+  const chainer = startAuditChainer(deps.db, deps.audit, {
+    dataDir: config.databaseUrl === undefined ? config.dataDir : undefined,
+    onError: (err) => deps.log.error({ err }, 'audit chainer'),
+  });
+  const stats = startStatsRefresher(deps, {
+    onError: (err) => deps.log.error({ err }, 'unit-value statistics'),
+  });
+  const server = await buildServer(config, { ...deps, runningBus: bus });
+  const address = (await server.start()).replace('0.0.0.0', 'localhost');
+  return {
+    address,
+    stopping: 'stopping',
+    async stop() {
+      await server.stop();
+      await bus.stop();
+      await chainer.stop();
+      await stats.stop();
+      await deps.db.close();
+    },
+  };
+}

@@ -1,0 +1,38 @@
+/**
+ * What `vigil worker` runs: the composed application consuming the assessment stream from JetStream.
+ * No HTTP: nothing here loads Fastify (the import rules in .dependency-cruiser.runtime.json keep it so).
+ */
+import type { VigilConfig } from '../config/index.ts';
+import { startWorkerBus } from './bus-mode.ts';
+import { composeApp } from './compose.ts';
+import type { Running } from './running.ts';
+
+export async function startWorker(
+  config: VigilConfig,
+  say: (line: string) => void = () => undefined,
+): Promise<Running> {
+  if (config.natsUrl === undefined) {
+    throw new Error('vigil worker needs NATS_URL (without it, vigil serve assesses in process)');
+  }
+  const deps = await composeApp(config);
+  try {
+    const bus = await startWorkerBus(
+      config,
+      deps,
+      (err, source) => say(`bus ${source}: ${String(err)}`),
+      (event, err) => {
+        say(`event ${event.id} (${event.topic} ${event.key}) parked after repeated failures: ${String(err)}`);
+      },
+    );
+    return {
+      stopping: 'draining',
+      async stop() {
+        await bus.stop();
+        await deps.db.close();
+      },
+    };
+  } catch (err) {
+    await deps.db.close();
+    throw err;
+  }
+}

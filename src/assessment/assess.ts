@@ -1,0 +1,202 @@
+/**
+ * The decision of an assessment, pure: one consignment of a filing, the authority's risk context
+ * (compiled rules, watchlists, unit-value statistics, random seed) and the profiles of the operators
+ * it names give the score, every hit with its explanation and the ICS2 outcome. No I/O: the service
+ * reads the inputs and stores the result, so the same inputs and rule versions give the same record.
+ */
+import type { Filing } from '../domain/index.ts';
+import { drawFor, operatorKey } from '../domain/index.ts';
+import { assess } from '../risk/index.ts';
+import type { OperatorProfileInput, RuleHit } from '../risk/index.ts';
+import type { OperatorRow } from '../operators/index.ts';
+import type { AssessmentRecord } from './assessment.repository.ts';
+import { entryOutcome } from './entry-outcome.ts';
+import type { EntryOutcomeConfig, SelectivityHit } from './entry-outcome.ts';
+import type { RiskContext } from './risk-context.ts';
+import { consignmentSignals } from './signals.ts';
+import type { SignalHit } from './signals.ts';
+
+/** One line of the explanation: a rule, a signal or the model, with what triggered it. */
+export interface ExplainedHit {
+  readonly source: 'rule' | 'signal' | 'model';
+  readonly id: string;
+  readonly version?: number | undefined;
+  readonly title: string;
+  readonly riskArea: string;
+  readonly weight: number;
+  /** Weight after the operator's profile (AEO, compliance) was applied. */
+  readonly effectiveWeight: number;
+  readonly severity: string;
+  readonly recommendedAction: string;
+  readonly reason: string;
+  readonly values: Readonly<Record<string, unknown>>;
+}
+
+const FINANCIAL: ReadonlySet<string> = new Set([
+  'undervaluation',
+  'misclassification',
+  'origin',
+  'anti-dumping',
+  'quota',
+  'suspension',
+  'procedure-42',
+]);
+
+/** AEO status lowers the weight of hits in the areas the authorisation covers. */
+function aeoFactor(aeoType: string | null, riskArea: string): number {
+  if (aeoType === null) {
+    return 1;
+  }
+  const security = riskArea === 'security-safety';
+  const covered =
+    aeoType === 'AEOF' || (aeoType === 'AEOC' && FINANCIAL.has(riskArea)) || (aeoType === 'AEOS' && security);
+  return covered ? 0.5 : 1;
+}
+
+/** Independent evidence combines like probabilities: 1 − Π(1 − w/100), on 0–100. */
+export function combineScore(weights: readonly number[]): number {
+  let miss = 1;
+  for (const w of weights) {
+    miss *= 1 - Math.min(100, Math.max(0, w)) / 100;
+  }
+  return Number((100 * (1 - miss)).toFixed(2));
+}
+
+/** What one consignment's assessment is decided from. */
+export interface ConsignmentInput {
+  /** The registered filing: its authority, MRN and version identify the assessment. */
+  readonly row: { readonly authority: string; readonly mrn: string; readonly version: number };
+  readonly filing: Filing;
+  readonly seq: number;
+  readonly now: Date;
+  readonly ctx: RiskContext;
+  /** Profiles of the operators the filing names, by operator key. */
+  readonly ops: ReadonlyMap<string, OperatorRow>;
+  readonly outcomes: EntryOutcomeConfig;
+}
+
+/** Assesses one consignment: rules, signals, operator profile and the recorded random draw. */
+export function assessConsignment(input: ConsignmentInput): AssessmentRecord {
+  const { row, filing, seq, now, ctx, ops, outcomes } = input;
+  const c = filing.consignments[seq]!;
+  const at = now.toISOString();
+  const profile = (p: {
+    name: string;
+    eori?: string | undefined;
+    address?: { country: string } | undefined;
+  }): OperatorProfileInput | undefined => {
+    const o = ops.get(operatorKey(p));
+    if (o === undefined) {
+      return undefined;
+    }
+    return {
+      aeo: o.aeo_type !== null,
+      ...(o.aeo_type !== null ? { aeoType: o.aeo_type as 'AEOC' | 'AEOS' | 'AEOF' } : {}),
+      controls: o.controls,
+      irregularities: o.irregularities,
+      seizures: o.seizures,
+      firstSeen: new Date(o.first_seen).toISOString(),
+    };
+  };
+  const ruled = assess(
+    { filing, consignmentIndex: seq, at, authority: row.authority, profiles: profile },
+    ctx.ruleSet,
+    ctx.watchlists,
+  );
+  const signals = consignmentSignals(filing, c, {
+    now,
+    unitValueStats: (hs6, origin) => ctx.stats.get(`${hs6}/${origin}`),
+    operator: (key) => {
+      const o = ops.get(key);
+      return o === undefined
+        ? undefined
+        : { firstSeen: new Date(o.first_seen), lastSeen: new Date(o.last_seen), filings: o.filings };
+    },
+  });
+  const consignee = ops.get(operatorKey(c.consignee));
+  const aeoType = consignee?.aeo_type ?? null;
+  const hits: ExplainedHit[] = [
+    ...ruled.hits.map((h: RuleHit) => ({
+      source: 'rule' as const,
+      id: h.ruleId,
+      version: h.version,
+      title: h.title,
+      riskArea: h.riskArea,
+      weight: h.weight,
+      effectiveWeight: h.weight * aeoFactor(aeoType, h.riskArea),
+      severity: h.severity,
+      recommendedAction: h.recommendedAction,
+      reason: h.reason,
+      values: Object.fromEntries(h.triggers.map((t) => [t.label, t.value])),
+    })),
+    ...signals.map((s: SignalHit) => ({
+      source: 'signal' as const,
+      id: s.id,
+      title: s.title,
+      riskArea: s.riskArea,
+      weight: s.weight,
+      effectiveWeight: s.weight * aeoFactor(aeoType, s.riskArea),
+      severity: s.severity,
+      recommendedAction: s.recommendedAction,
+      reason: s.reason,
+      values: s.values,
+    })),
+  ];
+  // Compliance history: an operator often found irregular weighs more; a clean record, less.
+  if (consignee !== undefined && consignee.controls >= 3) {
+    const rate = (consignee.irregularities + consignee.seizures) / consignee.controls;
+    if (rate >= 0.25) {
+      hits.push({
+        source: 'signal',
+        id: 'SIG-COMPLIANCE',
+        title: 'Consignee often found irregular',
+        riskArea: 'undervaluation',
+        weight: Math.round(50 * rate),
+        effectiveWeight: Math.round(50 * rate),
+        severity: rate >= 0.5 ? 'high' : 'medium',
+        recommendedAction: 'documentary-check',
+        reason: `${consignee.irregularities + consignee.seizures} of ${consignee.controls} controls of this consignee found an irregularity`,
+        values: {
+          controls: consignee.controls,
+          irregularities: consignee.irregularities,
+          seizures: consignee.seizures,
+        },
+      });
+    }
+  }
+  const score = combineScore(hits.map((h) => h.effectiveWeight));
+  const random = drawFor(ctx.seed, row.mrn, row.version, seq);
+  const selecting: SelectivityHit[] = hits.map((h) => ({
+    source: h.source,
+    id: h.id,
+    riskArea: h.riskArea as SelectivityHit['riskArea'],
+    weight: h.effectiveWeight,
+    severity: h.severity as SelectivityHit['severity'],
+    recommendedAction: h.recommendedAction as SelectivityHit['recommendedAction'],
+  }));
+  const outcome = entryOutcome(
+    {
+      mode: filing.transport.mode,
+      officeOfFirstEntry: filing.officeOfFirstEntry,
+      preLoading: now.getTime() < Date.parse(filing.transport.estimatedDeparture),
+      score,
+      randomDraw: random.draw,
+    },
+    selecting,
+    outcomes,
+  );
+  return {
+    authority: row.authority,
+    mrn: row.mrn,
+    version: row.version,
+    seq,
+    score,
+    outcomeKind: outcome.kind,
+    outcome,
+    hits,
+    errors: ruled.errors,
+    random,
+    model: undefined,
+    assessedAt: now,
+  };
+}

@@ -1,0 +1,274 @@
+/**
+ * SQL of assessments: the stored assessment of each consignment version, analysts' hit reviews, RFI
+ * responses, the unit-value statistics signals compare against, and the authority's recorded random
+ * seed. Every query is scoped by authority.
+ */
+import type { Queryable } from '../store/database.ts';
+import type { RandomSeed } from '../domain/index.ts';
+import type { UnitValueStats } from './signals.ts';
+
+export interface AssessmentRecord {
+  readonly authority: string;
+  readonly mrn: string;
+  readonly version: number;
+  readonly seq: number;
+  readonly score: number;
+  readonly outcomeKind: string;
+  readonly outcome: unknown;
+  readonly hits: unknown;
+  readonly errors: unknown;
+  readonly random: unknown;
+  readonly model: unknown;
+  readonly assessedAt: Date;
+}
+
+interface AssessmentRow {
+  authority: string;
+  mrn: string;
+  version: number;
+  seq: number;
+  score: number;
+  outcome_kind: string;
+  outcome: unknown;
+  hits: unknown;
+  errors: unknown;
+  random: unknown;
+  model: unknown;
+  assessed_at: Date;
+}
+
+const toAssessment = (r: AssessmentRow): AssessmentRecord => ({
+  authority: r.authority,
+  mrn: r.mrn,
+  version: r.version,
+  seq: r.seq,
+  score: r.score,
+  outcomeKind: r.outcome_kind,
+  outcome: r.outcome,
+  hits: r.hits,
+  errors: r.errors,
+  random: r.random,
+  model: r.model,
+  assessedAt: new Date(r.assessed_at),
+});
+
+export class AssessmentRepository {
+  /** Stores a filing's consignment assessments in one statement; returns the consignments stored now. */
+  async insertAssessments(tx: Queryable, list: readonly AssessmentRecord[]): Promise<Set<number>> {
+    if (list.length === 0) {
+      return new Set();
+    }
+    const r = await tx.query<{ seq: number }>(
+      `INSERT INTO assessment (authority, mrn, version, seq, score, outcome_kind, outcome, hits, errors, random, model, assessed_at)
+       SELECT u.a, u.m, u.v, u.s, u.sc, u.k, u.o::jsonb, u.h::jsonb, u.e::jsonb, u.r::jsonb, u.md::jsonb, u.at
+       FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::float8[], $6::text[], $7::text[], $8::text[], $9::text[],
+                   $10::text[], $11::text[], $12::timestamptz[]) AS u(a, m, v, s, sc, k, o, h, e, r, md, at)
+       ON CONFLICT (mrn, version, seq) DO NOTHING
+       RETURNING seq`,
+      [
+        list.map((a) => a.authority),
+        list.map((a) => a.mrn),
+        list.map((a) => a.version),
+        list.map((a) => a.seq),
+        list.map((a) => a.score),
+        list.map((a) => a.outcomeKind),
+        list.map((a) => JSON.stringify(a.outcome)),
+        list.map((a) => JSON.stringify(a.hits)),
+        list.map((a) => JSON.stringify(a.errors)),
+        list.map((a) => JSON.stringify(a.random)),
+        list.map((a) => (a.model === undefined ? null : JSON.stringify(a.model))),
+        list.map((a) => a.assessedAt),
+      ],
+    );
+    return new Set(r.rows.map((x) => x.seq));
+  }
+
+  /** Has this version of the filing been assessed already? */
+  async assessed(tx: Queryable, authority: string, mrn: string, version: number): Promise<boolean> {
+    const r = await tx.query(
+      `SELECT 1 FROM assessment WHERE mrn = $1 AND version = $2 AND authority = $3 LIMIT 1`,
+      [mrn, version, authority],
+    );
+    return r.rows.length > 0;
+  }
+
+  /** The current assessment of each consignment: the latest version assessed. */
+  async currentAssessments(tx: Queryable, authority: string, mrn: string): Promise<AssessmentRecord[]> {
+    const r = await tx.query<AssessmentRow>(
+      `SELECT * FROM assessment WHERE authority = $1 AND mrn = $2
+         AND version = (SELECT max(version) FROM assessment WHERE authority = $1 AND mrn = $2)
+       ORDER BY seq`,
+      [authority, mrn],
+    );
+    return r.rows.map(toAssessment);
+  }
+
+  async assessmentsOf(tx: Queryable, authority: string, mrn: string): Promise<AssessmentRecord[]> {
+    const r = await tx.query<AssessmentRow>(
+      `SELECT * FROM assessment WHERE authority = $1 AND mrn = $2 ORDER BY version, seq`,
+      [authority, mrn],
+    );
+    return r.rows.map(toAssessment);
+  }
+
+  async updateOutcome(
+    tx: Queryable,
+    mrn: string,
+    version: number,
+    seq: number,
+    outcomeKind: string,
+    outcome: unknown,
+  ): Promise<void> {
+    await tx.query(
+      `UPDATE assessment SET outcome_kind = $4, outcome = $5 WHERE mrn = $1 AND version = $2 AND seq = $3`,
+      [mrn, version, seq, outcomeKind, JSON.stringify(outcome)],
+    );
+  }
+
+  async insertReview(
+    tx: Queryable,
+    r: {
+      authority: string;
+      mrn: string;
+      version: number;
+      seq: number;
+      hitId: string;
+      decision: 'confirmed' | 'dismissed';
+      reason: string | undefined;
+      reviewer: string;
+      at: Date;
+    },
+  ): Promise<boolean> {
+    const res = await tx.query(
+      `INSERT INTO hit_review (authority, mrn, version, seq, hit_id, decision, reason, reviewer, reviewed_at)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) ON CONFLICT DO NOTHING`,
+      [r.authority, r.mrn, r.version, r.seq, r.hitId, r.decision, r.reason ?? null, r.reviewer, r.at],
+    );
+    return res.rowCount > 0;
+  }
+
+  async reviewsOf(
+    tx: Queryable,
+    authority: string,
+    mrn: string,
+  ): Promise<
+    {
+      version: number;
+      seq: number;
+      hit_id: string;
+      decision: string;
+      reason: string | null;
+      reviewer: string;
+      reviewed_at: Date;
+    }[]
+  > {
+    const r = await tx.query<{
+      version: number;
+      seq: number;
+      hit_id: string;
+      decision: string;
+      reason: string | null;
+      reviewer: string;
+      reviewed_at: Date;
+    }>(
+      `SELECT version, seq, hit_id, decision, reason, reviewer, reviewed_at FROM hit_review WHERE authority = $1 AND mrn = $2 ORDER BY reviewed_at`,
+      [authority, mrn],
+    );
+    return r.rows;
+  }
+
+  // ---- notifications and RFI ----------------------------------------------------------------
+
+  async insertRfiResponse(
+    tx: Queryable,
+    r: { authority: string; mrn: string; seq: number; responder: string; response: unknown; at: Date },
+  ): Promise<void> {
+    await tx.query(
+      `INSERT INTO rfi_response (authority, mrn, seq, responder, response, responded_at) VALUES ($1,$2,$3,$4,$5,$6)`,
+      [r.authority, r.mrn, r.seq, r.responder, JSON.stringify(r.response), r.at],
+    );
+  }
+
+  // ---- operators, statistics, random seed ---------------------------------------------------
+
+  /** A stamp that changes whenever the authority's unit-value statistics are refreshed. */
+  async statsStamp(tx: Queryable, authority: string): Promise<string> {
+    const r = await tx.query<{ stamp: string }>(
+      `SELECT concat((SELECT max(refreshed_at) FROM unit_value_stats WHERE authority = $1)) AS stamp`,
+      [authority],
+    );
+    return r.rows[0]!.stamp;
+  }
+
+  async unitValueStats(tx: Queryable, authority: string): Promise<Map<string, UnitValueStats>> {
+    const r = await tx.query<{ hs6: string; origin: string; n: number; median: number; mad: number }>(
+      `SELECT hs6, origin, n, median, mad FROM unit_value_stats WHERE authority = $1`,
+      [authority],
+    );
+    return new Map(r.rows.map((s) => [`${s.hs6}/${s.origin}`, { n: s.n, median: s.median, mad: s.mad }]));
+  }
+
+  async replaceUnitValueStats(
+    tx: Queryable,
+    authority: string,
+    rows: readonly { hs6: string; origin: string; n: number; median: number; mad: number }[],
+    at: Date,
+  ): Promise<void> {
+    await tx.query(`DELETE FROM unit_value_stats WHERE authority = $1`, [authority]);
+    if (rows.length === 0) {
+      return;
+    }
+    await tx.query(
+      `INSERT INTO unit_value_stats (authority, hs6, origin, n, median, mad, refreshed_at)
+       SELECT $1, h, o, n, m, d, $7 FROM unnest($2::text[], $3::text[], $4::int[], $5::float8[], $6::float8[]) AS u(h, o, n, m, d)`,
+      [
+        authority,
+        rows.map((r) => r.hs6),
+        rows.map((r) => r.origin),
+        rows.map((r) => r.n),
+        rows.map((r) => r.median),
+        rows.map((r) => r.mad),
+        at,
+      ],
+    );
+  }
+
+  /** Learned statistics replace the cells they cover; cells with too little history keep what they had. */
+  async upsertUnitValueStats(
+    tx: Queryable,
+    authority: string,
+    rows: readonly { hs6: string; origin: string; n: number; median: number; mad: number }[],
+    at: Date,
+  ): Promise<void> {
+    if (rows.length === 0) {
+      return;
+    }
+    await tx.query(
+      `INSERT INTO unit_value_stats (authority, hs6, origin, n, median, mad, refreshed_at)
+       SELECT $1, h, o, n, m, d, $7 FROM unnest($2::text[], $3::text[], $4::int[], $5::float8[], $6::float8[]) AS u(h, o, n, m, d)
+       ON CONFLICT (authority, hs6, origin) DO UPDATE SET n = EXCLUDED.n, median = EXCLUDED.median, mad = EXCLUDED.mad,
+         refreshed_at = EXCLUDED.refreshed_at`,
+      [
+        authority,
+        rows.map((r) => r.hs6),
+        rows.map((r) => r.origin),
+        rows.map((r) => r.n),
+        rows.map((r) => r.median),
+        rows.map((r) => r.mad),
+        at,
+      ],
+    );
+  }
+
+  async randomSeed(tx: Queryable, authority: string, fresh: RandomSeed, at: Date): Promise<RandomSeed> {
+    await tx.query(
+      `INSERT INTO random_seed (authority, seed_id, secret, created_at) VALUES ($1,$2,$3,$4) ON CONFLICT (authority) DO NOTHING`,
+      [authority, fresh.seedId, fresh.secret, at],
+    );
+    const r = await tx.query<{ seed_id: string; secret: string }>(
+      `SELECT seed_id, secret FROM random_seed WHERE authority = $1`,
+      [authority],
+    );
+    return { seedId: r.rows[0]!.seed_id, secret: r.rows[0]!.secret };
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * HTTP adapter of assessments: a filing's assessment with its explanation for officials, its outcome
+ * for the filer, analysts' reviews of hits and the filer's answers to requests for information.
+ */
+import type { FastifyPluginCallback } from 'fastify';
+import { z } from 'zod';
+import { actorOf } from '../auth/index.ts';
+import { parseInput } from '../errors/index.ts';
+import type { ExplainedHit } from './assess.ts';
+import type { AssessmentService } from './assessment.service.ts';
+import { filerView } from './entry-outcome.ts';
+import type { EntryOutcome } from './entry-outcome.ts';
+
+export interface AssessmentRoutesOptions {
+  readonly assessments: AssessmentService;
+}
+
+const mrnParams = { type: 'object', properties: { mrn: { type: 'string' } }, required: ['mrn'] } as const;
+
+const reviewSchema = z.strictObject({
+  consignment: z.number().int().min(0),
+  hitId: z.string().min(1).max(100),
+  decision: z.enum(['confirmed', 'dismissed']),
+  reason: z.string().trim().min(1).max(1000).optional(),
+});
+const rfiSchema = z.strictObject({
+  consignment: z.number().int().min(0).default(0),
+  answer: z.string().trim().min(1).max(10_000),
+});
+
+export const assessmentRoutes: FastifyPluginCallback<AssessmentRoutesOptions> = (app, opts, done) => {
+  const { assessments } = opts;
+  app.get<{ Params: { mrn: string } }>(
+    '/filings/:mrn/assessment',
+    {
+      schema: {
+        'x-vigil-permission': 'assessment.read',
+        tags: ['assessment'],
+        summary: 'The current assessment with its explanation (officials)',
+        params: mrnParams,
+      },
+    },
+    async (request) => {
+      const {
+        row,
+        assessments: list,
+        reviews,
+      } = await assessments.explained(actorOf(request), request.params.mrn);
+      return {
+        mrn: row.mrn,
+        filingVersion: row.version,
+        status: list.length === 0 ? 'pending' : 'assessed',
+        consignments: list.map((a) => ({
+          index: a.seq,
+          version: a.version,
+          score: a.score,
+          outcome: a.outcome,
+          hits: a.hits as ExplainedHit[],
+          errors: a.errors,
+          random: a.random,
+          model: a.model,
+          assessedAt: a.assessedAt.toISOString(),
+          reviews: reviews.filter((r) => r.version === a.version && r.seq === a.seq),
+        })),
+      };
+    },
+  );
+  app.get<{ Params: { mrn: string } }>(
+    '/filings/:mrn/outcome',
+    {
+      schema: {
+        'x-vigil-permission': 'outcome.read',
+        tags: ['assessment'],
+        summary: 'What the carrier must do, per consignment',
+        params: mrnParams,
+      },
+    },
+    async (request) => {
+      const { row, assessments: list } = await assessments.current(actorOf(request), request.params.mrn);
+      return {
+        mrn: row.mrn,
+        status: row.status,
+        consignments:
+          row.body &&
+          (row.body as { consignments: unknown[] }).consignments.map((_c, seq) => {
+            const a = list.find((x) => x.seq === seq);
+            return {
+              index: seq,
+              outcome: a === undefined ? { kind: 'pending' } : filerView(a.outcome as EntryOutcome),
+            };
+          }),
+      };
+    },
+  );
+  app.post<{ Params: { mrn: string } }>(
+    '/filings/:mrn/assessment/reviews',
+    {
+      schema: {
+        'x-vigil-permission': 'hit.review',
+        tags: ['assessment'],
+        summary: 'An analyst confirms or dismisses a hit',
+        params: mrnParams,
+        body: z.toJSONSchema(reviewSchema),
+      },
+    },
+    async (request) => {
+      const b = parseInput(reviewSchema, request.body ?? {});
+      const a = await assessments.review(actorOf(request), request.params.mrn, b);
+      return { index: a.seq, version: a.version, outcome: a.outcome };
+    },
+  );
+  app.post<{ Params: { mrn: string } }>(
+    '/filings/:mrn/rfi-response',
+    {
+      schema: {
+        'x-vigil-permission': 'rfi.answer',
+        tags: ['assessment'],
+        summary: 'The filer answers a request for information',
+        params: mrnParams,
+        body: z.toJSONSchema(rfiSchema, { io: 'input' }),
+      },
+    },
+    async (request) => {
+      const b = parseInput(rfiSchema, request.body ?? {});
+      const a = await assessments.answerRfi(actorOf(request), request.params.mrn, b);
+      return { index: a.seq, outcome: filerView(a.outcome as EntryOutcome) };
+    },
+  );
+  done();
+};

@@ -1,0 +1,90 @@
+/**
+ * The one table of who may do what. Every service action starts with `requirePermission(actor, p)`;
+ * what a filer may see of an authority's records is `visibleTo`. The security tests derive their
+ * role × route matrix from this table, so a change here is a change to what the tests expect.
+ */
+import { VigilError } from '../errors/index.ts';
+import type { Actor, Role } from './actor.ts';
+import { ROLES } from './actor.ts';
+
+/** The roles of the customs authority itself: everyone but the trade's filers. */
+export const OFFICIAL_ROLES: readonly Role[] = ROLES.filter((r) => r !== 'filer');
+
+interface PermissionSpec {
+  readonly roles: readonly Role[];
+  /** What a refused caller is told (no role names where listing them would help nobody). */
+  readonly denied: string;
+}
+
+const permission = (roles: readonly Role[], denied: string): PermissionSpec => ({ roles, denied });
+
+export const PERMISSIONS = {
+  // Entry summary declarations.
+  'filing.lodge': permission(['filer', 'admin'], 'only filers lodge, amend or invalidate filings'),
+  'filing.read': permission(ROLES, 'filings are for their filer and the authority'),
+  // Assessments, outcomes and what follows from them.
+  'assessment.read': permission(
+    OFFICIAL_ROLES,
+    'filers see the outcome (GET /v1/filings/{mrn}/outcome), not the assessment',
+  ),
+  'outcome.read': permission(ROLES, 'outcomes are for the filer and the authority'),
+  'hit.review': permission(['analyst', 'admin'], 'only analysts review hits'),
+  'rfi.answer': permission(['filer', 'admin'], 'only the filer answers a request for information'),
+  'notification.read': permission(ROLES, 'notifications are for their filer and the authority'),
+  // Analysts' rules and watchlists.
+  'rule.read': permission(OFFICIAL_ROLES, 'filers do not see risk rules'),
+  'rule.write': permission(['analyst', 'coordinator', 'admin'], 'only analysts manage rules and watchlists'),
+  // Controls.
+  'control.read': permission(
+    ['officer', 'analyst', 'coordinator', 'auditor', 'admin'],
+    'control tasks are for customs officials',
+  ),
+  'control.assign': permission(
+    ['officer', 'coordinator', 'admin'],
+    'only officers, coordinators and admins assign control tasks',
+  ),
+  /** Giving a task to someone else, or taking one another officer holds. */
+  'control.assign-others': permission(
+    ['coordinator', 'admin'],
+    'officers take tasks for themselves; a coordinator assigns others',
+  ),
+  'control.record': permission(['officer', 'admin'], 'only officers record control results'),
+  // Import declarations (H1/H7) and office capacity.
+  'import.lodge': permission(['filer', 'admin'], 'your role may not lodge import declarations'),
+  'import.read': permission(OFFICIAL_ROLES, 'your role may not list import declarations'),
+  /** One declaration: a filer sees its own (the lane only), officials every one. */
+  'import.view': permission(ROLES, 'import declarations are for their filer and the authority'),
+  'capacity.read': permission(OFFICIAL_ROLES, 'your role may not read office capacity'),
+  'capacity.write': permission(['analyst', 'coordinator', 'admin'], 'your role may not set office capacity'),
+} as const satisfies Record<string, PermissionSpec>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export function hasPermission(actor: Pick<Actor, 'role'>, p: Permission): boolean {
+  return rolesWith(p).includes(actor.role);
+}
+
+/** Throws VIGIL_FORBIDDEN unless the actor's role holds the permission. */
+export function requirePermission(actor: Pick<Actor, 'role'>, p: Permission): void {
+  if (!hasPermission(actor, p)) {
+    throw new VigilError('VIGIL_FORBIDDEN', PERMISSIONS[p].denied);
+  }
+}
+
+/** The roles that hold a permission (for the security tests and the API documentation). */
+export function rolesWith(p: Permission): readonly Role[] {
+  return PERMISSIONS[p].roles;
+}
+
+/**
+ * A filer sees only what it lodged itself; officials see their authority's (row-level security keeps
+ * other authorities out). `owner` is the subject that lodged the record.
+ */
+export function visibleTo(actor: Actor, owner: string): boolean {
+  return actor.role !== 'filer' || owner === actor.subject;
+}
+
+/** The filer to restrict a listing to: the filer itself, or nobody for officials. */
+export function ownFilerOf(actor: Actor): string | undefined {
+  return actor.role === 'filer' ? actor.subject : undefined;
+}

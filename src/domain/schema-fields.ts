@@ -1,0 +1,62 @@
+/**
+ * Zod field schemas shared by the external contracts (the ENS filing, the import declaration): texts,
+ * references, identifiers checked inside the schema so a body gets every field error in one pass, and
+ * the shapes of an address and an amount. An identifier's error carries its Vigil code in the issue's
+ * params, where fromZodIssues finds it.
+ */
+import { z } from 'zod';
+import type { ErrorCode } from '../errors/index.ts';
+import { checkCountry, checkCustomsOffice, checkEori, checkHsCode, normaliseEori } from './identifiers.ts';
+
+/** A refinement reporting `check`'s problem with a value under `code`, naming the value as `what`. */
+export function refineIdentifier(check: (v: string) => string | undefined, code: ErrorCode, what: string) {
+  return (value: string, ctx: z.RefinementCtx): void => {
+    const problem = check(value);
+    if (problem !== undefined) {
+      ctx.addIssue({ code: 'custom', message: `${what} '${value}': ${problem}`, params: { code } });
+    }
+  };
+}
+
+/** Free text, trimmed, of 1 to `max` characters. */
+export const textSchema = (max: number) => z.string().trim().min(1).max(max);
+
+/** A sender's own reference (an LRN, a trader id): 1 to 35 letters, digits and . _ / - */
+export const referenceSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(35)
+  .regex(/^[A-Za-z0-9._/-]+$/, 'letters, digits and . _ / - only');
+
+export const countrySchema = z
+  .string()
+  .superRefine(refineIdentifier(checkCountry, 'VIGIL_COUNTRY_INVALID', 'country'));
+
+/** An EORI, normalised (spacing and case) before it is checked. */
+export const eoriSchema = z
+  .string()
+  .max(40)
+  .transform(normaliseEori)
+  .superRefine(refineIdentifier(checkEori, 'VIGIL_EORI_INVALID', 'EORI'));
+
+export const hsCodeSchema = z
+  .string()
+  .superRefine(refineIdentifier(checkHsCode, 'VIGIL_HS_CODE_INVALID', 'goods code'));
+
+export const customsOfficeSchema = z
+  .string()
+  .superRefine(refineIdentifier(checkCustomsOffice, 'VIGIL_OFFICE_INVALID', 'customs office'));
+
+export const addressSchema = z.strictObject({
+  street: textSchema(70),
+  city: textSchema(35),
+  postcode: textSchema(17).optional(),
+  country: countrySchema,
+});
+
+/** An amount in an ISO 4217 currency (a customs value, a price). */
+export const moneySchema = z.strictObject({
+  amount: z.number().min(0).max(1e13),
+  currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 currency code of 3 letters'),
+});

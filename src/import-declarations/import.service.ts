@@ -1,0 +1,383 @@
+/**
+ * Import declarations' logic: validate an H1/H7 declaration, score it with the authority's active
+ * model, draw its recorded random number and choose its lane (green, yellow, red, blue) within the
+ * office's capacity for the day, then store it with the reason. Reading is role-aware: officials see
+ * everything of their authority, a filer only its own declarations and only the lane. No HTTP, no
+ * driver: a database, repositories, the model store, a clock and a seed source are passed in. Every
+ * query runs on the database scoped to the caller's authority (row-level security, migration 0008).
+ */
+import type { Actor } from '../auth/index.ts';
+import { hasPermission, requirePermission, visibleTo } from '../auth/index.ts';
+import type { AuditLog } from '../audit/index.ts';
+import { auditActor } from '../audit/index.ts';
+import { drawFor, makeMrn, newSeed, randomSerial } from '../domain/index.ts';
+import type { Clock, RandomSeed, SerialSource } from '../domain/index.ts';
+import { VigilError, fromZodIssues } from '../errors/index.ts';
+import type { Database, Queryable } from '../store/database.ts';
+import { IMPORT_CODES } from './import-codes.ts';
+import { ImportRepository } from './import.repository.ts';
+import type { ImportRow, OfficeCapacityRow } from './import.repository.ts';
+import { capacityInputSchema, importDeclarationSchema, listQuerySchema } from './import.schema.ts';
+import type { DeclarationType, ImportDeclaration } from './import.schema.ts';
+import { DEFAULT_LANES, laneFor } from './lanes.ts';
+import type { Lane, LaneConfig, OfficeCapacity } from './lanes.ts';
+
+/** The active model's opinion of a declaration: its fraud probability and a sentence for officers. */
+export interface DeclarationVerdict {
+  readonly modelVersion: number;
+  readonly probability: number;
+  readonly explanation: string;
+}
+
+/** Scores a declaration with the authority's active model, if it has one (models/ supplies it). */
+export interface DeclarationScorer {
+  score(
+    authority: string,
+    id: string,
+    declaration: ImportDeclaration,
+  ): Promise<DeclarationVerdict | undefined>;
+}
+
+/** Where the authority's random seed comes from (AssessmentRepository.randomSeed fits). */
+export interface SeedSource {
+  randomSeed(tx: Queryable, authority: string, fresh: RandomSeed, at: Date): Promise<RandomSeed>;
+}
+
+export interface ImportServiceDeps {
+  readonly db: Database;
+  readonly clock: Clock;
+  readonly scorer: DeclarationScorer;
+  readonly seeds: SeedSource;
+  readonly repo?: ImportRepository | undefined;
+  readonly lanes?: LaneConfig | undefined;
+  /** When given, every lane decision is written to the audit trail. */
+  readonly audit?: AuditLog | undefined;
+  readonly serial?: SerialSource | undefined;
+}
+
+export interface LodgeResult {
+  readonly id: string;
+  readonly lane: Lane;
+  readonly reason: string;
+  /** 0–100: the active model's fraud probability × 100; null when no model is active. */
+  readonly score: number | null;
+  readonly random: boolean;
+  readonly modelVersion: number | null;
+}
+
+/** What officials see of a declaration. */
+export interface ImportView {
+  readonly id: string;
+  readonly type: DeclarationType;
+  readonly office: string;
+  readonly source: 'api' | 'kcs';
+  readonly lodgedBy: string;
+  readonly lodgedAt: string;
+  readonly date: string;
+  readonly lane: Lane | null;
+  readonly reason: string | null;
+  readonly random: boolean;
+  readonly score: number | null;
+  readonly modelVersion: number | null;
+  readonly draw: { readonly seedId: string; readonly draw: number } | null;
+  readonly assessedAt: string | null;
+  readonly declaration: unknown;
+}
+
+/** What the declarant sees: the lane and what it means, never the risk reasoning. */
+export interface ImportFilerView {
+  readonly id: string;
+  readonly type: DeclarationType;
+  readonly lodgedAt: string;
+  readonly lane: Lane | null;
+  readonly meaning: string | null;
+  readonly declaration: unknown;
+}
+
+export interface OfficeCapacityView {
+  readonly office: string;
+  /** Null: no target set, the office takes every control the risk asks for. */
+  readonly redPerDay: number | null;
+  readonly yellowPerDay: number | null;
+  readonly today: { readonly red: number; readonly yellow: number };
+}
+
+export const LANE_MEANING: Readonly<Record<Lane, string>> = Object.freeze({
+  green: 'released without control',
+  yellow: 'documentary check: present the documents',
+  red: 'physical inspection',
+  blue: 'released; subject to post-clearance audit',
+});
+
+const DAY_MS = 86_400_000;
+
+/** MRN procedure category for import declarations (EU MRN position 17: 'J', import only). */
+const IMPORT_PROCEDURE = 'J';
+
+function startOfUtcDay(d: Date): Date {
+  return new Date(Math.floor(d.getTime() / DAY_MS) * DAY_MS);
+}
+
+function remaining(
+  cap: OfficeCapacityRow | undefined,
+  used: { red: number; yellow: number },
+): OfficeCapacity {
+  return cap === undefined
+    ? { red: Number.POSITIVE_INFINITY, yellow: Number.POSITIVE_INFINITY }
+    : { red: cap.redPerDay - used.red, yellow: cap.yellowPerDay - used.yellow };
+}
+
+function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
+export function officialView(r: ImportRow): ImportView {
+  return {
+    id: r.id,
+    type: r.type,
+    office: r.office,
+    source: r.source,
+    lodgedBy: r.lodgedBy,
+    lodgedAt: r.lodgedAt,
+    date: r.declaredOn,
+    lane: r.lane,
+    reason: r.laneReason,
+    random: r.laneRandom,
+    score: r.score,
+    modelVersion: r.modelVersion,
+    draw: r.random,
+    assessedAt: r.assessedAt,
+    declaration: r.body,
+  };
+}
+
+export function filerView(r: ImportRow): ImportFilerView {
+  return {
+    id: r.id,
+    type: r.type,
+    lodgedAt: r.lodgedAt,
+    lane: r.lane,
+    meaning: r.lane === null ? null : LANE_MEANING[r.lane],
+    declaration: r.body,
+  };
+}
+
+export function isOfficial(actor: Actor): boolean {
+  return hasPermission(actor, 'import.read');
+}
+
+export class ImportService {
+  readonly #db: Database;
+  readonly #clock: Clock;
+  readonly #scorer: DeclarationScorer;
+  readonly #seeds: SeedSource;
+  readonly #repo: ImportRepository;
+  readonly #lanes: LaneConfig;
+  readonly #audit: AuditLog | undefined;
+  readonly #serial: SerialSource;
+
+  constructor(deps: ImportServiceDeps) {
+    this.#db = deps.db;
+    this.#clock = deps.clock;
+    this.#scorer = deps.scorer;
+    this.#seeds = deps.seeds;
+    this.#repo = deps.repo ?? new ImportRepository();
+    this.#lanes = deps.lanes ?? DEFAULT_LANES;
+    this.#audit = deps.audit;
+    this.#serial = deps.serial ?? randomSerial;
+  }
+
+  /** Validates, scores, chooses the lane and stores one import declaration. */
+  async lodge(actor: Actor, body: unknown): Promise<LodgeResult> {
+    requirePermission(actor, 'import.lodge');
+    const parsed = importDeclarationSchema.safeParse(body, { reportInput: true });
+    if (!parsed.success) {
+      throw new VigilError(
+        IMPORT_CODES.invalid,
+        'the import declaration is invalid',
+        fromZodIssues(parsed.error.issues),
+      );
+    }
+    const decl = parsed.data;
+    const now = this.#clock.now();
+    const id = makeMrn({
+      year: now.getUTCFullYear(),
+      country: decl.office.slice(0, 2),
+      serial: this.#serial(),
+      procedure: IMPORT_PROCEDURE,
+    });
+
+    const verdict = await this.#scorer.score(actor.authority, id, decl);
+    const score = verdict === undefined ? null : round(verdict.probability * 100, 2);
+
+    return this.#db.forAuthority(actor.authority).transaction(async (tx) => {
+      const seed = await this.#seeds.randomSeed(tx, actor.authority, newSeed(now), now);
+      const draw = drawFor(seed, id, 1, 0);
+      await this.#repo.lockOffice(tx, actor.authority, decl.office);
+      const cap = await this.#repo.capacity(tx, actor.authority, decl.office);
+      const from = startOfUtcDay(now);
+      const used = await this.#repo.lanesUsed(
+        tx,
+        actor.authority,
+        decl.office,
+        from,
+        new Date(from.getTime() + DAY_MS),
+      );
+      // A second recorded draw decides exploration, independent of the random selection's.
+      const learnDraw = drawFor(seed, id, 1, 1);
+      const decision = laneFor(
+        score ?? 0,
+        [],
+        draw.draw,
+        remaining(cap, used),
+        this.#lanes,
+        verdict === undefined ? undefined : { probability: verdict.probability, draw: learnDraw.draw },
+      );
+      const reason = `${decision.reason}; ${
+        verdict === undefined ? 'no active model: not scored' : verdict.explanation
+      }`;
+      await this.#repo.insertMany(tx, [
+        {
+          authority: actor.authority,
+          id,
+          type: decl.type,
+          office: decl.office,
+          source: 'api',
+          lodgedBy: actor.subject,
+          lodgedAt: now,
+          declaredOn: decl.date,
+          body: decl,
+          score,
+          lane: decision.lane,
+          laneReason: reason,
+          laneRandom: decision.random,
+          modelVersion: verdict?.modelVersion ?? null,
+          random: draw,
+          assessedAt: now,
+        },
+      ]);
+      await this.#audit?.stage(tx, [
+        {
+          authority: actor.authority,
+          actor: auditActor(actor),
+          action: 'outcome.decided',
+          subject: id,
+          details: {
+            kind: 'import-lane',
+            type: decl.type,
+            office: decl.office,
+            lane: decision.lane,
+            wanted: decision.wanted,
+            random: decision.random,
+            exploration: decision.exploration === true,
+            score,
+            modelVersion: verdict?.modelVersion ?? null,
+            seedId: draw.seedId,
+            draw: draw.draw,
+          },
+          at: now,
+        },
+      ]);
+      return {
+        id,
+        lane: decision.lane,
+        reason,
+        score,
+        random: decision.random,
+        modelVersion: verdict?.modelVersion ?? null,
+      };
+    });
+  }
+
+  async get(actor: Actor, id: string): Promise<ImportView | ImportFilerView> {
+    requirePermission(actor, 'import.view');
+    const row = await this.#repo.find(this.#db.forAuthority(actor.authority), actor.authority, id);
+    if (row !== undefined && isOfficial(actor)) {
+      return officialView(row);
+    }
+    if (row !== undefined && actor.role === 'filer' && visibleTo(actor, row.lodgedBy)) {
+      return filerView(row);
+    }
+    // Someone else's declaration is as invisible as a missing one.
+    throw new VigilError(IMPORT_CODES.notFound, `no import declaration ${id} is visible to you`);
+  }
+
+  async list(actor: Actor, query: unknown): Promise<{ items: ImportView[]; next: string | null }> {
+    requirePermission(actor, 'import.read');
+    const q = listQuerySchema.safeParse(query, { reportInput: true });
+    if (!q.success) {
+      throw new VigilError(
+        'VIGIL_QUERY_INVALID',
+        'a query parameter is invalid',
+        fromZodIssues(q.error.issues),
+      );
+    }
+    let after: { lodgedAt: string; id: string } | undefined;
+    if (q.data.next !== undefined) {
+      const [lodgedAt, cursorId] = Buffer.from(q.data.next, 'base64url').toString('utf8').split('|');
+      if (lodgedAt === undefined || cursorId === undefined || Number.isNaN(Date.parse(lodgedAt))) {
+        throw new VigilError('VIGIL_QUERY_INVALID', 'next is not a cursor this list gave out');
+      }
+      after = { lodgedAt, id: cursorId };
+    }
+    const rows = await this.#repo.list(this.#db.forAuthority(actor.authority), actor.authority, {
+      lane: q.data.lane,
+      office: q.data.office,
+      limit: q.data.limit + 1,
+      after,
+    });
+    const page = rows.slice(0, q.data.limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map(officialView),
+      next:
+        rows.length > q.data.limit && last !== undefined
+          ? Buffer.from(`${last.lodgedAt}|${last.id}`, 'utf8').toString('base64url')
+          : null,
+    };
+  }
+
+  /** Today's capacity targets of an office and what was used of them. */
+  async capacity(actor: Actor, office: string): Promise<OfficeCapacityView> {
+    requirePermission(actor, 'capacity.read');
+    const now = this.#clock.now();
+    const from = startOfUtcDay(now);
+    const db = this.#db.forAuthority(actor.authority);
+    const [cap, used] = await Promise.all([
+      this.#repo.capacity(db, actor.authority, office),
+      this.#repo.lanesUsed(db, actor.authority, office, from, new Date(from.getTime() + DAY_MS)),
+    ]);
+    return {
+      office,
+      redPerDay: cap?.redPerDay ?? null,
+      yellowPerDay: cap?.yellowPerDay ?? null,
+      today: used,
+    };
+  }
+
+  async setCapacity(actor: Actor, office: string, body: unknown): Promise<OfficeCapacityView> {
+    requirePermission(actor, 'capacity.write');
+    if (!/^[A-Z]{2}[A-Z0-9]{6}$/.test(office)) {
+      throw new VigilError('VIGIL_BAD_REQUEST', `'${office}' is not a customs office reference (an8)`);
+    }
+    const b = capacityInputSchema.safeParse(body ?? {}, { reportInput: true });
+    if (!b.success) {
+      throw new VigilError('VIGIL_BAD_REQUEST', 'the request body is invalid', fromZodIssues(b.error.issues));
+    }
+    await this.#db
+      .forAuthority(actor.authority)
+      .transaction((tx) =>
+        this.#repo.setCapacity(
+          tx,
+          actor.authority,
+          office,
+          b.data.redPerDay,
+          b.data.yellowPerDay,
+          auditActor(actor),
+          this.#clock.now(),
+        ),
+      );
+    return this.capacity(actor, office);
+  }
+}

@@ -1,0 +1,43 @@
+/** HTTP adapter of the notification feed (/v1/notifications): outcomes after an id, oldest first. */
+import type { FastifyPluginCallback } from 'fastify';
+import { z } from 'zod';
+import { actorOf } from '../auth/index.ts';
+import { parseInput } from '../errors/index.ts';
+import type { NotificationService } from './notification.service.ts';
+
+export interface NotificationRoutesOptions {
+  readonly notifications: NotificationService;
+}
+
+const notificationsQuery = z.strictObject({
+  since: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+export const notificationRoutes: FastifyPluginCallback<NotificationRoutesOptions> = (app, opts, done) => {
+  app.get(
+    '/notifications',
+    {
+      schema: {
+        'x-vigil-permission': 'notification.read',
+        tags: ['assessment'],
+        summary: 'Outcome notifications after `since` (an id), oldest first',
+      },
+    },
+    async (request) => {
+      const q = parseInput(notificationsQuery, request.query, 'VIGIL_QUERY_INVALID');
+      const items = await opts.notifications.list(actorOf(request), q.since, q.limit);
+      return {
+        items: items.map((n) => ({
+          id: n.id,
+          mrn: n.mrn,
+          kind: n.kind,
+          payload: n.payload,
+          createdAt: new Date(n.created_at).toISOString(),
+        })),
+        next: items.length > 0 ? items[items.length - 1]!.id : q.since,
+      };
+    },
+  );
+  done();
+};

@@ -1,0 +1,99 @@
+/**
+ * SQL of economic operators' profiles (table operator): when they were first and last seen, how many
+ * filings, controls, irregularities and seizures, and their AEO status. Every query is scoped by authority.
+ */
+import type { Queryable } from '../store/database.ts';
+
+export interface OperatorRow {
+  key: string;
+  aeo_type: string | null;
+  first_seen: Date;
+  last_seen: Date;
+  filings: number;
+  controls: number;
+  irregularities: number;
+  seizures: number;
+}
+
+export class OperatorRepository {
+  async operators(
+    tx: Queryable,
+    authority: string,
+    keys: readonly string[],
+  ): Promise<Map<string, OperatorRow>> {
+    const r = await tx.query<OperatorRow>(
+      `SELECT key, aeo_type, first_seen, last_seen, filings, controls, irregularities, seizures
+       FROM operator WHERE authority = $1 AND key = ANY($2::text[])`,
+      [authority, keys],
+    );
+    return new Map(r.rows.map((o) => [o.key, o]));
+  }
+
+  /** Records that these operators were seen (once per assessed filing version 1). */
+  async touchOperators(
+    tx: Queryable,
+    authority: string,
+    ops: readonly { key: string; eori: string | undefined; name: string }[],
+    at: Date,
+  ): Promise<void> {
+    if (ops.length === 0) {
+      return;
+    }
+    await tx.query(
+      `INSERT INTO operator (authority, key, eori, name, first_seen, last_seen, filings)
+       SELECT $1, k, e, n, $5, $5, 1 FROM unnest($2::text[], $3::text[], $4::text[]) AS u(k, e, n)
+       -- One order for every transaction: concurrent assessments touching the same operators would
+       -- otherwise lock their rows in different orders and deadlock.
+       ORDER BY k
+       ON CONFLICT (authority, key) DO UPDATE SET last_seen = GREATEST(operator.last_seen, EXCLUDED.last_seen),
+         filings = operator.filings + 1`,
+      [authority, ops.map((o) => o.key), ops.map((o) => o.eori ?? null), ops.map((o) => o.name), at],
+    );
+  }
+
+  /**
+   * Takes each operator's lock for the rest of the transaction (in key order, so two transactions
+   * cannot deadlock): two results recorded at once for one operator cannot overwrite each other's count.
+   */
+  async lock(tx: Queryable, authority: string, keys: readonly string[]): Promise<void> {
+    for (const key of [...new Set(keys)].sort()) {
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`operator/${authority}/${key}`]);
+    }
+  }
+
+  /** Sets the compliance counters, creating an operator never seen before. */
+  async setCompliance(
+    tx: Queryable,
+    authority: string,
+    rows: readonly {
+      key: string;
+      name: string;
+      eori?: string | undefined;
+      controls: number;
+      irregularities: number;
+      seizures: number;
+    }[],
+    at: Date,
+  ): Promise<void> {
+    if (rows.length === 0) {
+      return;
+    }
+    await tx.query(
+      `INSERT INTO operator (authority, key, eori, name, first_seen, last_seen, filings, controls, irregularities, seizures)
+       SELECT $1, k, e, n, $2, $2, 0, c, i, s
+       FROM unnest($3::text[], $4::text[], $5::text[], $6::int[], $7::int[], $8::int[]) AS u(k, n, e, c, i, s)
+       ON CONFLICT (authority, key) DO UPDATE SET controls = EXCLUDED.controls,
+         irregularities = EXCLUDED.irregularities, seizures = EXCLUDED.seizures`,
+      [
+        authority,
+        at,
+        rows.map((r) => r.key),
+        rows.map((r) => r.name),
+        rows.map((r) => r.eori ?? null),
+        rows.map((r) => r.controls),
+        rows.map((r) => r.irregularities),
+        rows.map((r) => r.seizures),
+      ],
+    );
+  }
+}

@@ -1,0 +1,8 @@
+/**
+ * Analysts' rules and watchlists: saving (type-checked CEL, versioned), testing on a filing,
+ * backtesting on history, and the compiled rule set each authority's assessments use. Routes are
+ * mounted by api/.
+ */
+export * from './rule.repository.ts';
+export * from './rule.service.ts';
+export * from './rule-set.cache.ts';
