@@ -296,7 +296,7 @@ export class ImportService {
     if (row !== undefined && isOfficial(actor)) {
       return officialView(row);
     }
-    if (row !== undefined && actor.role === 'filer' && visibleTo(actor, row.lodgedBy)) {
+    if (row !== undefined && visibleTo(actor, row.lodgedBy)) {
       return filerView(row);
     }
     // Someone else's declaration is as invisible as a missing one.
