@@ -110,6 +110,7 @@ export async function composeApp(
       clock,
       metrics,
       audit,
+      onInvalidated: (tx, f) => controls.cancelTasksOf(tx, f.authority, f.mrn).then(() => undefined),
       afterCommit: () => outbox.notify(),
     }),
     ruleRepo,

@@ -55,6 +55,16 @@ const DAY_MS = 86_400_000;
 
 const round = (x: number, digits = 2): number => Number(x.toFixed(digits));
 
+/**
+ * Operator signals, one id per role so each can be reviewed alone. An unknown consignee (who imports
+ * and pays the duties) is a financial risk; an unknown consignor (who loads the goods) is a security
+ * one, the risk ICS2's pre-loading analysis is about.
+ */
+const SIGNAL_OF_ROLE = {
+  consignee: { new: 'SIG-NEW-CONSIGNEE', dormant: 'SIG-DORMANT-CONSIGNEE', riskArea: 'undervaluation' },
+  consignor: { new: 'SIG-NEW-CONSIGNOR', dormant: 'SIG-DORMANT-CONSIGNOR', riskArea: 'security-safety' },
+} as const satisfies Record<string, { new: string; dormant: string; riskArea: RiskArea }>;
+
 export function consignmentSignals(filing: Filing, c: Consignment, ctx: SignalContext): SignalHit[] {
   const out: SignalHit[] = [];
   c.goods.forEach((g, i) => {
@@ -120,9 +130,9 @@ export function consignmentSignals(filing: Filing, c: Consignment, ctx: SignalCo
     const history = ctx.operator(operatorKey(party));
     if (history === undefined || history.filings === 0) {
       out.push({
-        id: 'SIG-NEW-OPERATOR',
+        id: SIGNAL_OF_ROLE[role].new,
         title: `First-time ${role}`,
-        riskArea: role === 'consignee' ? 'undervaluation' : 'security-safety',
+        riskArea: SIGNAL_OF_ROLE[role].riskArea,
         weight: 10,
         severity: 'low',
         recommendedAction: 'none',
@@ -135,9 +145,9 @@ export function consignmentSignals(filing: Filing, c: Consignment, ctx: SignalCo
     const sinceLast = (ctx.now.getTime() - history.lastSeen.getTime()) / DAY_MS;
     if (sinceLast >= SIGNAL_SETTINGS.dormantDays) {
       out.push({
-        id: 'SIG-DORMANT-OPERATOR',
+        id: SIGNAL_OF_ROLE[role].dormant,
         title: `Dormant ${role} reappears`,
-        riskArea: 'undervaluation',
+        riskArea: SIGNAL_OF_ROLE[role].riskArea,
         weight: 15,
         severity: 'low',
         recommendedAction: 'none',
@@ -146,9 +156,9 @@ export function consignmentSignals(filing: Filing, c: Consignment, ctx: SignalCo
       });
     } else if (sinceFirst < SIGNAL_SETTINGS.newOperatorDays && history.filings < 3) {
       out.push({
-        id: 'SIG-NEW-OPERATOR',
+        id: SIGNAL_OF_ROLE[role].new,
         title: `New ${role}`,
-        riskArea: role === 'consignee' ? 'undervaluation' : 'security-safety',
+        riskArea: SIGNAL_OF_ROLE[role].riskArea,
         weight: 8,
         severity: 'low',
         recommendedAction: 'none',
@@ -190,5 +200,33 @@ export function consignmentSignals(filing: Filing, c: Consignment, ctx: SignalCo
       values: { countries: sanctioned.join(',') },
     });
   }
-  return out;
+  return onePerSignal(out);
+}
+
+/**
+ * A consignment's explanation has one hit per signal: hit ids are what analysts review, so they must
+ * not repeat. Where a signal fires for several goods items, the strongest item's hit stands for it,
+ * its reason names every item, and `goodsItems` lists them.
+ */
+function onePerSignal(hits: readonly SignalHit[]): SignalHit[] {
+  const byId = new Map<string, SignalHit[]>();
+  for (const h of hits) {
+    const same = byId.get(h.id);
+    if (same === undefined) {
+      byId.set(h.id, [h]);
+    } else {
+      same.push(h);
+    }
+  }
+  return [...byId.values()].map((same) => {
+    if (same.length === 1) {
+      return same[0]!;
+    }
+    const strongest = same.reduce((a, b) => (b.weight > a.weight ? b : a));
+    return {
+      ...strongest,
+      reason: same.map((h) => h.reason).join('; '),
+      values: { ...strongest.values, goodsItems: same.map((h) => h.values['goodsItem']).join(', ') },
+    };
+  });
 }

@@ -247,6 +247,16 @@ export class ControlRepository {
     return r.rows[0] !== undefined ? toTask(r.rows[0]) : undefined;
   }
 
+  /** Cancels every open or assigned task of a filing (it was invalidated). */
+  async cancelOpenOf(tx: Queryable, authority: string, mrn: string, at: Date): Promise<number> {
+    const r = await tx.query(
+      `UPDATE control_task SET status = 'cancelled', updated_at = $3
+       WHERE authority = $1 AND mrn = $2 AND status IN ('open', 'assigned')`,
+      [authority, mrn, at],
+    );
+    return r.rowCount;
+  }
+
   /** Cancels the open tasks of earlier versions of a consignment (a new assessment replaces them). */
   async cancelEarlierVersions(
     tx: Queryable,

@@ -30,7 +30,11 @@ export const IRREGULARITY_TYPES = [
 ] as const;
 export type IrregularityType = (typeof IRREGULARITY_TYPES)[number];
 
-/** The categories of the EU's customs seizure statistics (DESIGN §2.4). */
+/**
+ * The categories of the EU's customs seizure statistics (DESIGN §2.4), and the prohibitions and
+ * restrictions that are rule risk areas too (cash, sanctions and dual-use goods, cultural goods, drug
+ * precursors), so a control a rule of that area asked for can record what it found.
+ */
 export const SEIZURE_CATEGORIES = [
   'drugs',
   'cigarettes-tobacco',
@@ -38,10 +42,15 @@ export const SEIZURE_CATEGORIES = [
   'counterfeit',
   'sanitary-phytosanitary-product-safety',
   'cites',
+  'cash',
+  'sanctions-dual-use',
+  'cultural-goods',
+  'drug-precursors',
 ] as const;
 export type SeizureCategory = (typeof SEIZURE_CATEGORIES)[number];
 
-export const SEIZURE_UNITS = ['kg', 'g', 'l', 'items', 'sticks'] as const;
+/** Quantities seized: mass, volume, pieces, cigarette sticks, or an amount of cash in euro. */
+export const SEIZURE_UNITS = ['kg', 'g', 'l', 'items', 'sticks', 'eur'] as const;
 export type SeizureUnit = (typeof SEIZURE_UNITS)[number];
 
 export const DETECTION_METHODS = ['documentary', 'physical', 'scan', 'sampling', 'dog'] as const;

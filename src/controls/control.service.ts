@@ -349,6 +349,14 @@ export class ControlService {
     };
   }
 
+  /**
+   * A filing was invalidated: its open and assigned tasks are cancelled in the same transaction, so
+   * no officer controls, or takes, a consignment that no longer exists.
+   */
+  async cancelTasksOf(tx: Queryable, authority: string, mrn: string): Promise<number> {
+    return this.#d.repo.cancelOpenOf(tx, authority, mrn, this.#d.clock.now());
+  }
+
   // ---- the queue ----------------------------------------------------------------------------------
 
   async list(actor: Actor, q: QueueQuery): Promise<QueuePage> {

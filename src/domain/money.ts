@@ -13,3 +13,8 @@ export function fromEur(eur: number, currency: string): number | undefined {
   const rate = PER_EUR[currency];
   return rate === undefined ? undefined : eur * rate;
 }
+
+/** Does the reference table have a rate for this currency (ISO 4217 code)? */
+export function hasReferenceRate(currency: string): boolean {
+  return PER_EUR[currency] !== undefined;
+}

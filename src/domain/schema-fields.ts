@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { ErrorCode } from '../errors/index.ts';
+import { hasReferenceRate } from './money.ts';
 import { checkCountry, checkCustomsOffice, checkEori, checkHsCode, normaliseEori } from './identifiers.ts';
 
 /** A refinement reporting `check`'s problem with a value under `code`, naming the value as `what`. */
@@ -55,8 +56,23 @@ export const addressSchema = z.strictObject({
   country: countrySchema,
 });
 
-/** An amount in an ISO 4217 currency (a customs value, a price). */
+/**
+ * An amount in an ISO 4217 currency (a customs value, a price). The currency must be one the
+ * reference table converts (data/exchange-rates.json): an amount that cannot be compared in euro is
+ * refused, the same way in every contract, rather than left out of every value check.
+ */
 export const moneySchema = z.strictObject({
   amount: z.number().min(0).max(1e13),
-  currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 currency code of 3 letters'),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/, 'an ISO 4217 currency code of 3 letters')
+    .superRefine((currency, ctx) => {
+      if (/^[A-Z]{3}$/.test(currency) && !hasReferenceRate(currency)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `no reference rate for currency '${currency}'`,
+          params: { code: 'VIGIL_CURRENCY_UNKNOWN' satisfies ErrorCode },
+        });
+      }
+    }),
 });

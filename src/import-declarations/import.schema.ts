@@ -104,20 +104,15 @@ export const importDeclarationSchema = z
   .superRefine((d, ctx) => {
     let eur = 0;
     let unknown = false;
-    d.goods.forEach((g, i) => {
+    // A currency without a reference rate was refused with the price (moneySchema).
+    for (const g of d.goods) {
       const v = toEur(g.price.amount, g.price.currency);
       if (v === undefined) {
         unknown = true;
-        ctx.addIssue({
-          code: 'custom',
-          path: ['goods', i, 'price', 'currency'],
-          message: `no reference rate for currency '${g.price.currency}'`,
-          params: { code: IMPORT_CODES.currencyUnknown },
-        });
       } else {
         eur += v;
       }
-    });
+    }
     if (d.type === 'H7' && !unknown && eur > H7_MAX_VALUE_EUR) {
       ctx.addIssue({
         code: 'custom',

@@ -73,6 +73,8 @@ export interface FilingServiceDeps {
   readonly repo: FilingRepository;
   readonly clock: Clock;
   readonly serial?: SerialSource;
+  /** Called inside the invalidation's transaction (controls cancel the filing's open tasks). */
+  readonly onInvalidated?: (tx: Queryable, filing: { authority: string; mrn: string }) => Promise<void>;
   /** Called after a transaction that wrote outbox events committed (pokes the embedded bus). */
   readonly afterCommit?: () => void;
   readonly metrics?: IntakeMetrics | undefined;
@@ -497,6 +499,7 @@ export class FilingService {
         throw new VigilError('VIGIL_FILING_INVALIDATED', `filing ${mrn} is already invalidated`);
       }
       await this.#deps.repo.invalidate(tx, mrn, row.authority, reason, now);
+      await this.#deps.onInvalidated?.(tx, { authority: row.authority, mrn });
       await appendOutbox(tx, [
         {
           authority: row.authority,

@@ -224,18 +224,25 @@ export class RuleService {
       if (current === undefined) {
         throw new VigilError('VIGIL_RULE_NOT_FOUND', `no rule '${id}'`);
       }
-      const next = { ...rule, version: current.version + 1 };
+      // An edit that does not name a status keeps the current one: changing a weight must not
+      // switch an active rule off (the contract's default, draft, is for new rules only).
+      const statusGiven = typeof body === 'object' && body !== null && 'status' in body;
+      const next = {
+        ...rule,
+        status: statusGiven ? rule.status : current.status,
+        version: current.version + 1,
+      };
       await this.#d.repo.insertRule(tx, actor.authority, next, actor.subject, now);
       await this.#d.audit?.append(tx, {
         authority: actor.authority,
         actor: `${actor.role}:${actor.subject}`,
-        action: rule.status === 'retired' ? 'rule.retired' : 'rule.changed',
+        action: next.status === 'retired' ? 'rule.retired' : 'rule.changed',
         subject: `rule:${id}`,
         at: now,
         details: {
           version: next.version,
           previous: current.version,
-          status: rule.status,
+          status: next.status,
           condition: rule.condition,
           weight: rule.weight,
           recommendedAction: rule.recommendedAction,

@@ -1,0 +1,181 @@
+/**
+ * Defects a newcomer found in the core loop (issue "What a newcomer hit"), each reproduced through the
+ * API on a real database: every test here failed before its fix.
+ * - #2 an ENS value in a currency without a reference rate is refused, as import declarations refuse it;
+ * - #3 editing an active rule without naming a status keeps it active;
+ * - #5 invalidating a filing cancels its open control task, which no officer can then take;
+ * - #8 hit ids do not repeat within a consignment (operator signals per role, goods-item signals once);
+ * - #9 cash and the other prohibitions that are rule risk areas are seizure categories.
+ */
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { closeAfter, forEachDatabase, startTestApp } from '../support/test-app.ts';
+import type { TestApp } from '../support/test-app.ts';
+import { validFiling } from '../support/filings.ts';
+
+const phonesRule = {
+  id: 'PHONES-PHYSICAL',
+  title: 'Phones: physical check',
+  riskArea: 'ipr',
+  weight: 40,
+  severity: 'high',
+  recommendedAction: 'physical-check',
+  status: 'active',
+  reason: 'counterfeit phones seen on this lane',
+  condition: 'goods.exists(g, g.hsCode.startsWith("8517"))',
+};
+
+forEachDatabase('newcomer: core-loop defects', (target) => {
+  let t: TestApp | undefined;
+  const app = () => t!;
+  closeAfter(() => t);
+  const tok: Record<string, string> = {};
+
+  before(async () => {
+    t = await startTestApp(target);
+    for (const [role, subject] of [
+      ['analyst', 'ana'],
+      ['filer', 'acme'],
+      ['officer', 'olga'],
+    ] as const) {
+      tok[role] = await app().token('NL', role, subject);
+    }
+  });
+
+  const send = (method: 'GET' | 'POST' | 'PUT', url: string, who: string, body?: unknown) =>
+    app().server.app.inject({
+      method,
+      url,
+      headers: {
+        authorization: `Bearer ${tok[who]!}`,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(body !== undefined ? { payload: JSON.stringify(body) } : {}),
+    });
+
+  const lodgeAndAssess = async (body: Record<string, any>): Promise<string> => {
+    const r = await send('POST', '/v1/filings', 'filer', body);
+    assert.equal(r.statusCode, 201, r.body);
+    const mrn = r.json().mrn as string;
+    await app().deps.assessments.handleReady({ mrn, authority: 'NL', version: 1 });
+    return mrn;
+  };
+
+  test('#2 an ENS goods value in a currency without a reference rate is refused with its path', async () => {
+    const body = validFiling(app().clock.now(), { lrn: 'CUR-XYZ' });
+    body['consignments'][0].goods[0].value = { amount: 1000, currency: 'XYZ' };
+    const r = await send('POST', '/v1/filings', 'filer', body);
+    assert.equal(r.statusCode, 422, r.body);
+    assert.deepEqual(
+      r.json().errors.map((e: { code: string; path: string }) => [e.code, e.path]),
+      [['VIGIL_CURRENCY_UNKNOWN', '$.consignments[0].goods[0].value.currency']],
+    );
+    assert.equal(await app().count('filing'), 0);
+  });
+
+  test('#3 an edit that does not name a status keeps the rule active', async () => {
+    const created = await send('POST', '/v1/rules', 'analyst', { ...phonesRule, id: 'KEEP-ACTIVE' });
+    assert.equal(created.statusCode, 201, created.body);
+    const { status: _omitted, ...withoutStatus } = { ...phonesRule, id: 'KEEP-ACTIVE', weight: 55 };
+    const edited = await send('PUT', '/v1/rules/KEEP-ACTIVE', 'analyst', withoutStatus);
+    assert.equal(edited.statusCode, 200, edited.body);
+    assert.equal(edited.json().version, 2);
+    assert.equal(edited.json().status, 'active');
+    assert.equal(edited.json().weight, 55);
+    // Naming a status still changes it.
+    const retired = await send('PUT', '/v1/rules/KEEP-ACTIVE', 'analyst', {
+      ...withoutStatus,
+      status: 'retired',
+    });
+    assert.equal(retired.json().status, 'retired');
+  });
+
+  test('#5 invalidating a filing cancels its open control task; no officer can take it', async () => {
+    assert.equal((await send('POST', '/v1/rules', 'analyst', phonesRule)).statusCode, 201);
+    const mrn = await lodgeAndAssess(validFiling(app().clock.now(), { lrn: 'INVALIDATED-1' }));
+    const queue = await send('GET', '/v1/controls?limit=100', 'officer');
+    const task = queue.json().items.find((x: { mrn: string }) => x.mrn === mrn);
+    assert.ok(task, `no control task for ${mrn}: ${queue.body}`);
+    assert.equal(task.status, 'open');
+
+    const inv = await send('POST', `/v1/filings/${mrn}/invalidation`, 'filer', { reason: 'not shipped' });
+    assert.equal(inv.statusCode, 200, inv.body);
+
+    const after = await send('GET', `/v1/controls/${task.id as string}`, 'officer');
+    assert.equal(after.json().task.status, 'cancelled');
+    const take = await send('POST', `/v1/controls/${task.id as string}/assign`, 'officer', {});
+    assert.equal(take.statusCode, 409, take.body);
+    const open = await send('GET', '/v1/controls?limit=100', 'officer');
+    assert.ok(!open.json().items.some((x: { mrn: string }) => x.mrn === mrn));
+  });
+
+  test('#8 hit ids do not repeat: operators by role, goods items once per signal', async () => {
+    // Reference unit values so that two cheap goods items both trip the unit-value signal.
+    await app().deps.db.transaction((tx) =>
+      app().deps.assessmentRepo.replaceUnitValueStats(
+        tx,
+        'NL',
+        [{ hs6: '851713', origin: 'CN', n: 50, median: Math.log(150), mad: 0.2 }],
+        app().clock.now(),
+      ),
+    );
+    app().deps.contexts.invalidate('NL');
+    const body = validFiling(app().clock.now(), { lrn: 'HIT-IDS' });
+    const phones = body['consignments'][0].goods[0];
+    phones.value = { amount: 2000, currency: 'EUR' };
+    body['consignments'][0].goods.push({ ...structuredClone(phones), description: 'Smartphones, 64GB' });
+    body['consignments'][0].consignee.name = 'Never Seen Before GmbH';
+    body['consignments'][0].consignee.eori = 'DE999999999999999';
+    body['consignments'][0].consignor.name = 'Brand New Shipper Co';
+    const mrn = await lodgeAndAssess(body);
+    const a = await send('GET', `/v1/filings/${mrn}/assessment`, 'analyst');
+    const hits = a.json().consignments[0].hits as { id: string; riskArea: string; values: any }[];
+    const ids = hits.map((h) => h.id);
+    assert.equal(new Set(ids).size, ids.length, `repeated hit ids: ${ids.join(', ')}`);
+    const byId = new Map(hits.map((h) => [h.id, h]));
+    assert.equal(byId.get('SIG-NEW-CONSIGNEE')?.riskArea, 'undervaluation');
+    assert.equal(byId.get('SIG-NEW-CONSIGNOR')?.riskArea, 'security-safety');
+    assert.equal(byId.get('SIG-UNIT-VALUE')?.values.goodsItems, '1, 2');
+
+    // Each hit can now be reviewed alone.
+    for (const id of ['SIG-NEW-CONSIGNEE', 'SIG-NEW-CONSIGNOR']) {
+      const r = await send('POST', `/v1/filings/${mrn}/assessment/reviews`, 'analyst', {
+        consignment: 0,
+        hitId: id,
+        decision: 'dismissed',
+        reason: 'known trader, new name',
+      });
+      assert.equal(r.statusCode, 200, r.body);
+    }
+  });
+
+  test('#9 a control can record a seizure of cash (in euro) and of the other restricted goods', async () => {
+    const mrn = await lodgeAndAssess(validFiling(app().clock.now(), { lrn: 'CASH-1' }));
+    const task = (await send('GET', '/v1/controls?limit=100', 'officer'))
+      .json()
+      .items.find((x: { mrn: string }) => x.mrn === mrn);
+    assert.ok(task);
+    const r = await send('POST', `/v1/controls/${task.id as string}/result`, 'officer', {
+      result: 'seizure',
+      category: 'cash',
+      quantity: 25_000,
+      unit: 'eur',
+      method: 'physical',
+    });
+    assert.equal(r.statusCode, 201, r.body);
+    let latest = r.json().result.id as string;
+    for (const category of ['sanctions-dual-use', 'cultural-goods', 'drug-precursors']) {
+      const corrected = await send('POST', `/v1/controls/${task.id as string}/result`, 'officer', {
+        result: 'seizure',
+        category,
+        quantity: 1,
+        unit: 'items',
+        method: 'physical',
+        supersedes: latest,
+      });
+      assert.equal(corrected.statusCode, 201, corrected.body);
+      assert.equal(corrected.json().result.details.category, category);
+      latest = corrected.json().result.id as string;
+    }
+  });
+});
