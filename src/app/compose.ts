@@ -120,6 +120,7 @@ export async function composeApp(
       repo: ruleRepo,
       filings: filingRepo,
       ruleSets,
+      operators,
       controlOutcomes: (q, authority, from, to) => controlRepo.outcomesOfLodged(q, authority, from, to),
       clock,
       audit,

@@ -7,7 +7,8 @@
 import type { Filing } from '../domain/index.ts';
 import { drawFor, operatorKey } from '../domain/index.ts';
 import { assess } from '../risk/index.ts';
-import type { OperatorProfileInput, RuleHit } from '../risk/index.ts';
+import type { RuleHit } from '../risk/index.ts';
+import { profileLookup } from '../operators/index.ts';
 import type { OperatorRow } from '../operators/index.ts';
 import type { AssessmentRecord } from './assessment.repository.ts';
 import { entryOutcome } from './entry-outcome.ts';
@@ -80,24 +81,7 @@ export function assessConsignment(input: ConsignmentInput): AssessmentRecord {
   const { row, filing, seq, now, ctx, ops, outcomes } = input;
   const c = filing.consignments[seq]!;
   const at = now.toISOString();
-  const profile = (p: {
-    name: string;
-    eori?: string | undefined;
-    address?: { country: string } | undefined;
-  }): OperatorProfileInput | undefined => {
-    const o = ops.get(operatorKey(p));
-    if (o === undefined) {
-      return undefined;
-    }
-    return {
-      aeo: o.aeo_type !== null,
-      ...(o.aeo_type !== null ? { aeoType: o.aeo_type as 'AEOC' | 'AEOS' | 'AEOF' } : {}),
-      controls: o.controls,
-      irregularities: o.irregularities,
-      seizures: o.seizures,
-      firstSeen: new Date(o.first_seen).toISOString(),
-    };
-  };
+  const profile = profileLookup(ops);
   const ruled = assess(
     { filing, consignmentIndex: seq, at, authority: row.authority, profiles: profile },
     ctx.ruleSet,

@@ -13,6 +13,7 @@ import { VigilError } from '../errors/index.ts';
 import type { FilingRepository, FilingRow } from '../intake/index.ts';
 import type { NotificationRepository } from '../notifications/index.ts';
 import type { AssessmentMetrics } from '../observability/metrics.ts';
+import { operatorsOf } from '../operators/index.ts';
 import type { OperatorRepository } from '../operators/index.ts';
 import type { AuditEvent } from '../audit/index.ts';
 import type { Database, Queryable } from '../store/database.ts';
@@ -173,14 +174,7 @@ export class AssessmentService {
     filing: Filing,
     now: Date,
   ): Promise<AssessmentRecord[]> {
-    const parties = filing.consignments.flatMap((c) => [
-      c.consignor,
-      c.consignee,
-      ...(c.notifyParty ? [c.notifyParty] : []),
-    ]);
-    const ops = await this.#d.operators.operators(tx, row.authority, [
-      ...new Set([...parties, filing.declarant].map(operatorKey)),
-    ]);
+    const ops = await operatorsOf(this.#d.operators, tx, row.authority, [filing]);
     return filing.consignments.map((_c, seq) =>
       assessConsignment({ row, filing, seq, now, ctx, ops, outcomes: this.#outcomes }),
     );

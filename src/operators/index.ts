@@ -3,3 +3,4 @@
  * compliance history that controls record. (The registry of operators and AEO is to come.)
  */
 export * from './operator.repository.ts';
+export * from './operator-profile.ts';

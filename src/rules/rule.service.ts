@@ -30,6 +30,8 @@ import { fromZodIssues } from '../errors/index.ts';
 import { requirePermission } from '../auth/index.ts';
 import type { RuleRepository, StoredRule } from './rule.repository.ts';
 import type { RuleSetCache } from './rule-set.cache.ts';
+import { operatorsOf, profileLookup } from '../operators/index.ts';
+import type { OperatorRepository } from '../operators/index.ts';
 import type { Actor } from '../auth/index.ts';
 
 export const ruleInputSchema = z.strictObject({
@@ -123,6 +125,8 @@ export interface RuleServiceDeps {
   readonly repo: RuleRepository;
   readonly filings: FilingRepository;
   readonly ruleSets: RuleSetCache;
+  /** Operators' profiles: tests and backtests read them as live assessment does. */
+  readonly operators: OperatorRepository;
   /** What controls found on the consignments of filings lodged in a period (controls/ supplies it). */
   readonly controlOutcomes: ControlOutcomes;
   readonly clock: Clock;
@@ -298,12 +302,19 @@ export class RuleService {
     if (seq < 0 || seq >= input.filing.consignments.length) {
       throw new VigilError('VIGIL_BAD_REQUEST', `the filing has no consignment ${seq}`);
     }
+    const ops = await operatorsOf(
+      this.#d.operators,
+      this.#d.db.forAuthority(actor.authority),
+      actor.authority,
+      [input.filing],
+    );
     const a = assess(
       {
         filing: input.filing,
         consignmentIndex: seq,
         at: this.#d.clock.now().toISOString(),
         authority: actor.authority,
+        profiles: profileLookup(ops),
       },
       set.value,
       ctx.watchlists,
@@ -346,16 +357,22 @@ export class RuleService {
         after,
         limit: 500,
       });
-      for (const row of page) {
-        if (row.status === 'invalidated') {
-          continue;
-        }
+      const live = page.filter((row) => row.status !== 'invalidated');
+      const profiles = profileLookup(
+        await operatorsOf(
+          this.#d.operators,
+          this.#d.db.forAuthority(actor.authority),
+          actor.authority,
+          live.map((row) => row.body as Filing),
+        ),
+      );
+      for (const row of live) {
         const filing = row.body as Filing;
         const at = new Date(row.lodged_at).toISOString();
         for (let seq = 0; seq < filing.consignments.length; seq++) {
           assessed++;
           const a = assess(
-            { filing, consignmentIndex: seq, at, authority: actor.authority },
+            { filing, consignmentIndex: seq, at, authority: actor.authority, profiles },
             set.value,
             ctx.watchlists,
           );

@@ -94,6 +94,7 @@ export async function startControls(target: DatabaseTarget, clock = testClock())
     repo: ruleRepo,
     filings: filingRepo,
     ruleSets,
+    operators,
     controlOutcomes: (q, authority, from, to) => controlRepo.outcomesOfLodged(q, authority, from, to),
     clock,
   });

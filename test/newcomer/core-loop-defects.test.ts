@@ -3,6 +3,7 @@
  * API on a real database: every test here failed before its fix.
  * - #2 an ENS value in a currency without a reference rate is refused, as import declarations refuse it;
  * - #3 editing an active rule without naming a status keeps it active;
+ * - #4 a rule on an operator's profile hits alike in a rule test, a backtest and live assessment;
  * - #5 invalidating a filing cancels its open control task, which no officer can then take;
  * - #8 hit ids do not repeat within a consignment (operator signals per role, goods-item signals once);
  * - #9 cash and the other prohibitions that are rule risk areas are seizure categories.
@@ -12,6 +13,7 @@ import assert from 'node:assert/strict';
 import { closeAfter, forEachDatabase, startTestApp } from '../support/test-app.ts';
 import type { TestApp } from '../support/test-app.ts';
 import { validFiling } from '../support/filings.ts';
+import { OperatorRepository } from '../../src/operators/index.ts';
 
 const phonesRule = {
   id: 'PHONES-PHYSICAL',
@@ -88,6 +90,47 @@ forEachDatabase('newcomer: core-loop defects', (target) => {
       status: 'retired',
     });
     assert.equal(retired.json().status, 'retired');
+  });
+
+  test('#4 a rule on the operator profile hits in a test and a backtest as it hits live', async () => {
+    const now = app().clock.now();
+    const body = validFiling(now, { lrn: 'PROFILE-1' });
+    body['consignments'][0].consignee = {
+      name: 'Seized Before BV',
+      eori: 'NL777777777',
+      address: { street: 'Kade 1', city: 'Rotterdam', postcode: '3011AA', country: 'NL' },
+    };
+    await app().deps.db.transaction((tx) =>
+      new OperatorRepository().setCompliance(
+        tx,
+        'NL',
+        [{ key: 'eori:NL777777777', name: 'Seized Before BV', controls: 2, irregularities: 0, seizures: 1 }],
+        now,
+      ),
+    );
+    const rule = {
+      ...phonesRule,
+      id: 'SEIZED-BEFORE',
+      recommendedAction: 'documentary-check',
+      condition: 'operator.seizures > 0',
+    };
+    const tried = await send('POST', '/v1/rules/test', 'analyst', { rule, filing: body });
+    assert.equal(tried.statusCode, 200, tried.body);
+    assert.equal(tried.json().hit, true, tried.body);
+
+    assert.equal((await send('POST', '/v1/rules', 'analyst', rule)).statusCode, 201);
+    const mrn = await lodgeAndAssess(body);
+    const live = await send('GET', `/v1/filings/${mrn}/assessment`, 'analyst');
+    assert.ok(
+      live.json().consignments[0].hits.some((h: { id: string }) => h.id === 'SEIZED-BEFORE'),
+      live.body,
+    );
+    const back = await send('POST', '/v1/rules/SEIZED-BEFORE/backtest', 'analyst', {
+      from: new Date(now.getTime() - 86_400_000).toISOString(),
+      to: new Date(now.getTime() + 86_400_000).toISOString(),
+    });
+    assert.equal(back.statusCode, 200, back.body);
+    assert.equal(back.json().consignmentsHit, 1, back.body);
   });
 
   test('#5 invalidating a filing cancels its open control task; no officer can take it', async () => {
