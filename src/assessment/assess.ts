@@ -157,6 +157,7 @@ export function assessConsignment(input: ConsignmentInput): AssessmentRecord {
     weight: h.effectiveWeight,
     severity: h.severity as SelectivityHit['severity'],
     recommendedAction: h.recommendedAction as SelectivityHit['recommendedAction'],
+    reason: h.reason,
   }));
   const outcome = entryOutcome(
     {

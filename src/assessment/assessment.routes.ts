@@ -86,7 +86,8 @@ export const assessmentRoutes: FastifyPluginCallback<AssessmentRoutesOptions> = 
             const a = list.find((x) => x.seq === seq);
             return {
               index: seq,
-              outcome: a === undefined ? { kind: 'pending' } : filerView(a.outcome as EntryOutcome),
+              outcome:
+                a === undefined ? { kind: 'pending' } : filerView(a.outcome as EntryOutcome, row.mrn, seq),
             };
           }),
       };
@@ -123,7 +124,7 @@ export const assessmentRoutes: FastifyPluginCallback<AssessmentRoutesOptions> = 
     async (request) => {
       const b = parseInput(rfiSchema, request.body ?? {});
       const a = await assessments.answerRfi(actorOf(request), request.params.mrn, b);
-      return { index: a.seq, outcome: filerView(a.outcome as EntryOutcome) };
+      return { index: a.seq, outcome: filerView(a.outcome as EntryOutcome, a.mrn, a.seq) };
     },
   );
   done();

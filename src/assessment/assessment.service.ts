@@ -102,7 +102,7 @@ export class AssessmentService {
             mrn: row.mrn,
             consignment: a.seq,
             version: a.version,
-            outcome: filerView(a.outcome as EntryOutcome),
+            outcome: filerView(a.outcome as EntryOutcome, row.mrn, a.seq),
           },
           at: now,
         })),
@@ -284,7 +284,14 @@ export class AssessmentService {
       const remaining = hits.filter((h) => !dismissed.has(h.id));
       const filing = row.body as Filing;
       const previous = current.outcome as EntryOutcome;
-      const revised = this.#revise(filing, current, remaining, previous);
+      const decided = this.#revise(filing, current, remaining, previous);
+      // A request that stays open keeps the answer the filer gave to it.
+      const revised: EntryOutcome =
+        decided.kind === 'request-for-information' &&
+        previous.kind === 'request-for-information' &&
+        previous.answer !== undefined
+          ? { ...decided, answer: previous.answer }
+          : decided;
       if (revised.kind !== previous.kind) {
         await this.#d.repo.updateOutcome(tx, mrn, current.version, current.seq, revised.kind, revised);
         await this.#notifyIfVisible(tx, row, current.seq, current.version, previous, revised, now);
@@ -348,17 +355,25 @@ export class AssessmentService {
         response: { answer: input.answer },
         at: now,
       });
-      const remaining = (current.hits as ExplainedHit[]).filter(
-        (h) => h.recommendedAction !== 'request-for-information',
-      );
-      const previous = current.outcome as EntryOutcome;
-      const revised = this.#revise(row.body as Filing, current, remaining, previous);
-      await this.#d.repo.updateOutcome(tx, mrn, current.version, current.seq, revised.kind, {
-        ...revised,
-        rfiAnsweredAt: now.toISOString(),
-      });
-      await this.#notifyIfVisible(tx, row, current.seq, current.version, previous, revised, now);
-      return { ...current, outcomeKind: revised.kind, outcome: revised };
+      // The answer is kept with the request; an analyst decides what follows (dismissing the hits
+      // that asked for information closes the request, confirming one makes it a control).
+      const previous = current.outcome as EntryOutcome & { kind: 'request-for-information' };
+      const answered: EntryOutcome = {
+        ...previous,
+        answer: { text: input.answer, at: now.toISOString(), by: actor.subject },
+      };
+      await this.#d.repo.updateOutcome(tx, mrn, current.version, current.seq, answered.kind, answered);
+      await this.#d.audit?.stage(tx, [
+        {
+          authority: actor.authority,
+          actor: `${actor.role}:${actor.subject}`,
+          action: 'outcome.decided',
+          subject: mrn,
+          at: now,
+          details: { version: current.version, consignment: current.seq, rfiAnswered: true },
+        },
+      ]);
+      return { ...current, outcome: answered };
     });
   }
 
@@ -388,6 +403,7 @@ export class AssessmentService {
         weight: h.effectiveWeight,
         severity: h.severity as SelectivityHit['severity'],
         recommendedAction: h.recommendedAction as SelectivityHit['recommendedAction'],
+        reason: h.reason,
       })),
       this.#outcomes,
     );
@@ -402,8 +418,8 @@ export class AssessmentService {
     revised: EntryOutcome,
     at: Date,
   ): Promise<void> {
-    const before = filerView(previous);
-    const after = filerView(revised);
+    const before = filerView(previous, row.mrn, seq);
+    const after = filerView(revised, row.mrn, seq);
     if (before.kind !== after.kind) {
       await this.#d.notifications.notifyMany(tx, [
         {

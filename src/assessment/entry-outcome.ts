@@ -12,7 +12,14 @@ export type { ControlType, SelectivityHit } from '../domain/index.ts';
 
 export type EntryOutcome =
   | { readonly kind: 'assessment-complete' }
-  | { readonly kind: 'request-for-information'; readonly reason: string }
+  | {
+      readonly kind: 'request-for-information';
+      readonly reason: string;
+      /** What customs ask the filer, from the reasons of the rules that asked for information. */
+      readonly questions?: readonly string[] | undefined;
+      /** The filer's latest answer; customs (an analyst) decide what follows. */
+      readonly answer?: RfiAnswer | undefined;
+    }
   | { readonly kind: 'high-risk-screening'; readonly reason: string }
   | { readonly kind: 'do-not-load'; readonly reason: string }
   | {
@@ -22,6 +29,13 @@ export type EntryOutcome =
       readonly random: boolean;
       readonly reason: string;
     };
+
+/** A filer's answer to a request for information, kept on the outcome until customs decide. */
+export interface RfiAnswer {
+  readonly text: string;
+  readonly at: string;
+  readonly by: string;
+}
 
 export interface EntryOutcomeConfig {
   /** Score (0–100) from which a control is recommended without a rule asking for one. */
@@ -115,7 +129,11 @@ export function entryOutcome(
     };
   }
   if (rfi.length > 0) {
-    return { kind: 'request-for-information', reason: `more information needed: ${describe(rfi)}` };
+    return {
+      kind: 'request-for-information',
+      reason: `more information needed: ${describe(rfi)}`,
+      questions: [...new Set(rfi.flatMap((h) => (h.reason !== undefined ? [h.reason] : [])))],
+    };
   }
   if (facts.randomDraw < config.randomRate) {
     return {
@@ -129,18 +147,43 @@ export function entryOutcome(
   return { kind: 'assessment-complete' };
 }
 
-/** What the filer sees: a control recommendation is for the office and is not disclosed (no tipping-off). */
-export function filerView(outcome: EntryOutcome): { kind: string; message?: string } {
+/** What the filer is told of an outcome. */
+export interface FilerOutcomeView {
+  readonly kind: string;
+  readonly message?: string;
+  /** For a request for information: what customs ask. */
+  readonly questions?: readonly string[];
+  /** For a request for information already answered: the answer customs have. */
+  readonly answer?: RfiAnswer;
+}
+
+/**
+ * What the filer sees of consignment `seq` of filing `mrn`: a control recommendation is for the office
+ * and is not disclosed (no tipping-off); a request for information says what is asked and where to
+ * answer, and once answered, that customs are deciding.
+ */
+export function filerView(outcome: EntryOutcome, mrn: string, seq: number): FilerOutcomeView {
   switch (outcome.kind) {
     case 'assessment-complete':
     case 'control-recommended':
       return { kind: 'assessment-complete' };
-    case 'request-for-information':
-      return {
-        kind: 'request-for-information',
-        message:
-          'customs need more information about this consignment; answer with POST /v1/filings/{mrn}/rfi-response',
-      };
+    case 'request-for-information': {
+      const questions = outcome.questions ?? [];
+      const asked = questions.length > 0 ? `: ${questions.join(' ')}` : '.';
+      const where = `POST /v1/filings/${mrn}/rfi-response with {"consignment": ${seq}, "answer": "…"}`;
+      return outcome.answer === undefined
+        ? {
+            kind: 'request-for-information',
+            message: `customs need more information about consignment ${seq}${asked} Answer with ${where}.`,
+            questions,
+          }
+        : {
+            kind: 'request-for-information',
+            message: `your answer of ${outcome.answer.at} was received; customs are deciding. You may add to it with ${where}.`,
+            questions,
+            answer: outcome.answer,
+          };
+    }
     case 'high-risk-screening':
       return {
         kind: 'high-risk-screening',

@@ -69,4 +69,6 @@ export interface SelectivityHit {
   readonly recommendedAction: RecommendedAction;
   /** This rule hits so often that it may not select on its own (see `noisyRuleHitRate`). */
   readonly noisy?: boolean | undefined;
+  /** The hit's reason, as the rule states it for the trade: an RFI asks what its rules' reasons say. */
+  readonly reason?: string | undefined;
 }

@@ -5,6 +5,7 @@
  * - #3 editing an active rule without naming a status keeps it active;
  * - #4 a rule on an operator's profile hits alike in a rule test, a backtest and live assessment;
  * - #5 invalidating a filing cancels its open control task, which no officer can then take;
+ * - #6 a request for information says what is asked; the answer is stored and shown; an analyst decides;
  * - #8 hit ids do not repeat within a consignment (operator signals per role, goods-item signals once);
  * - #9 cash and the other prohibitions that are rule risk areas are seizure categories.
  */
@@ -150,6 +151,52 @@ forEachDatabase('newcomer: core-loop defects', (target) => {
     assert.equal(take.statusCode, 409, take.body);
     const open = await send('GET', '/v1/controls?limit=100', 'officer');
     assert.ok(!open.json().items.some((x: { mrn: string }) => x.mrn === mrn));
+  });
+
+  test('#6 an RFI says what is asked, keeps the answer, and stays open until an analyst decides', async () => {
+    const asks = {
+      ...phonesRule,
+      id: 'ASK-MAKER',
+      recommendedAction: 'request-for-information',
+      reason: 'State the maker and model of the laptops.',
+      condition: 'goods.exists(g, g.hsCode.startsWith("847130"))',
+    };
+    assert.equal((await send('POST', '/v1/rules', 'analyst', asks)).statusCode, 201);
+    // Laptops, which no other rule of this suite asks a control for.
+    const body = validFiling(app().clock.now(), { lrn: 'RFI-1' });
+    Object.assign(body['consignments'][0].goods[0], { hsCode: '847130', description: 'Laptops, 14 inch' });
+    const mrn = await lodgeAndAssess(body);
+    const asked = (await send('GET', `/v1/filings/${mrn}/outcome`, 'filer')).json().consignments[0].outcome;
+    assert.equal(asked.kind, 'request-for-information');
+    assert.deepEqual(asked.questions, ['State the maker and model of the laptops.']);
+    assert.ok(asked.message.includes('State the maker and model of the laptops.'), asked.message);
+    assert.ok(asked.message.includes(`/v1/filings/${mrn}/rfi-response`), asked.message);
+    assert.ok(!asked.message.includes('{mrn}'), asked.message);
+
+    const answered = await send('POST', `/v1/filings/${mrn}/rfi-response`, 'filer', {
+      consignment: 0,
+      answer: 'x',
+    });
+    assert.equal(answered.statusCode, 200, answered.body);
+    // Any answer is not an all-clear: the request stays open, with the answer, for customs to judge.
+    const after = (await send('GET', `/v1/filings/${mrn}/outcome`, 'filer')).json().consignments[0].outcome;
+    assert.equal(after.kind, 'request-for-information');
+    assert.equal(after.answer.text, 'x');
+    const official = (await send('GET', `/v1/filings/${mrn}/assessment`, 'analyst')).json();
+    assert.equal(official.consignments[0].outcome.kind, 'request-for-information');
+    assert.equal(official.consignments[0].outcome.answer.text, 'x');
+    assert.equal(official.consignments[0].outcome.answer.by, 'acme');
+
+    // The analyst judges the answer: dismissing the request closes it.
+    const decided = await send('POST', `/v1/filings/${mrn}/assessment/reviews`, 'analyst', {
+      consignment: 0,
+      hitId: 'ASK-MAKER',
+      decision: 'dismissed',
+      reason: 'answer names maker and model',
+    });
+    assert.equal(decided.statusCode, 200, decided.body);
+    const closed = (await send('GET', `/v1/filings/${mrn}/outcome`, 'filer')).json().consignments[0].outcome;
+    assert.notEqual(closed.kind, 'request-for-information');
   });
 
   test('#8 hit ids do not repeat: operators by role, goods items once per signal', async () => {
