@@ -215,7 +215,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number | Runnin
       case '--help':
       case '-h':
         io.stdout.write(USAGE);
-        return command === undefined ? 1 : 0;
+        return command === undefined ? 2 : 0;
       default:
         io.stderr.write(`vigil: unknown command '${command}'\n\n${USAGE}`);
         return 2;
@@ -229,6 +229,25 @@ export async function runCli(argv: string[], io: CliIo): Promise<number | Runnin
       io.stderr.write(`vigil ${command ?? ''}: ${err.message}\n`);
       return 2;
     }
-    throw err;
+    // Anything else ends the command with one line saying what went wrong, not a stack trace;
+    // VIGIL_DEBUG=1 shows the stack for a bug report.
+    if (io.env['VIGIL_DEBUG'] === '1') {
+      throw err;
+    }
+    io.stderr.write(`vigil ${command ?? ''}: ${oneLine(err)}\n`);
+    return 1;
   }
+}
+
+/** An error in one line: its message, and the cause a network error hides behind "fetch failed". */
+export function oneLine(err: unknown): string {
+  if (!(err instanceof Error)) {
+    return String(err);
+  }
+  const cause = err.cause instanceof Error ? `: ${err.cause.message}` : '';
+  const hint =
+    (err.cause as { code?: string } | undefined)?.code === 'ECONNREFUSED'
+      ? ' (is the server running? pass --url)'
+      : '';
+  return `${err.message}${cause}${hint}`.replace(/\s*\n\s*/g, ' ');
 }

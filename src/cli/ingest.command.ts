@@ -43,6 +43,16 @@ export async function runIngest(config: VigilConfig, args: string[], io: CliIo):
       'ingest needs a FILE (NDJSON, one filing per line; - for stdin)',
     );
   }
+  // Checked before the database is opened: a wrong path is told at once.
+  if (file !== '-') {
+    const st = statSync(file, { throwIfNoEntry: false });
+    if (st === undefined || !st.isFile()) {
+      throw new VigilError(
+        'VIGIL_BAD_REQUEST',
+        `'${file}' is ${st === undefined ? 'not there' : 'not a file'}`,
+      );
+    }
+  }
   if (values.format === 'kcs') {
     // Korea Customs Service import declarations: stored as H1 declarations, their labels as control results.
     const deps = await composeApp(config);

@@ -20,5 +20,5 @@ export type { DemoGoods, Misdeclaration, TypicalUnitValue } from './demo-goods.t
 export { DEMO_BAD_OPERATORS, DEMO_WATCHLIST_CONTAINERS } from './demo-parties.ts';
 export type { DemoParty } from './demo-parties.ts';
 export { DEMO_ANTI_DUMPING_HS6, DEMO_TRANSSHIPMENT_HUBS, operatorNameVariant } from './demo-plant.ts';
-export { runDemo } from './run-demo.ts';
+export { DemoPostError, acceptedCount, runDemo } from './run-demo.ts';
 export type { RunDemoIo, RunDemoOptions, RunDemoResult } from './run-demo.ts';

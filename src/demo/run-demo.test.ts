@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, test } from 'node:test';
-import { generateDemoFilings, runDemo } from './index.ts';
+import { DemoPostError, acceptedCount, generateDemoFilings, runDemo } from './index.ts';
 
 const NOW = new Date('2026-05-04T09:17:43Z');
 
@@ -74,6 +74,11 @@ describe('runDemo', () => {
     let inFlight = 0;
     let maxInFlight = 0;
     const server = createServer((req, res) => {
+      if (req.url === '/ready') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"status":"ready"}');
+        return;
+      }
       inFlight++;
       maxInFlight = Math.max(maxInFlight, inFlight);
       const chunks: Buffer[] = [];
@@ -123,11 +128,46 @@ describe('runDemo', () => {
     }
   });
 
-  test('counts an unreachable server as errors instead of failing', async () => {
-    const result = await runDemo(
-      { count: 3, seed: 7, now: NOW, post: 'http://127.0.0.1:9', token: 't' },
-      { stdout: sink().stream, stderr: sink().stream },
+  test('waits a bounded time for an unreachable server, then fails with a clear error', async () => {
+    const err = sink();
+    await assert.rejects(
+      runDemo(
+        { count: 3, seed: 7, now: NOW, post: 'http://127.0.0.1:9', token: 't', readyTimeoutMs: 300 },
+        { stdout: sink().stream, stderr: err.stream },
+      ),
+      (e: Error) =>
+        e instanceof DemoPostError && /http:\/\/127\.0\.0\.1:9 was not ready within/.test(e.message),
     );
-    assert.deepEqual(result.posted, { status: { error: 3 } });
+    assert.match(err.text(), /waiting for the server at http:\/\/127\.0\.0\.1:9 to be ready/);
+  });
+
+  test('waits for a server that becomes ready, and counts what it accepted', async () => {
+    let ready = false;
+    let posted = 0;
+    const server = createServer((req, res) => {
+      if (req.url === '/ready') {
+        res.writeHead(ready ? 200 : 503).end();
+        return;
+      }
+      posted++;
+      req.resume();
+      req.on('end', () => res.writeHead(401, { 'content-type': 'application/json' }).end('{}'));
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    setTimeout(() => (ready = true), 400);
+    try {
+      const { port } = server.address() as AddressInfo;
+      const result = await runDemo(
+        { count: 4, seed: 7, now: NOW, post: `http://127.0.0.1:${port}`, token: 'garbage' },
+        { stdout: sink().stream, stderr: sink().stream },
+      );
+      assert.equal(posted, 4, 'nothing was posted before the server was ready');
+      assert.deepEqual(result.posted, { status: { '401': 4 } });
+      assert.equal(acceptedCount(result.posted.status), 0);
+      assert.equal(acceptedCount({ '201': 3, '202': 1, '422': 2 }), 4);
+    } finally {
+      server.close();
+    }
   });
 });

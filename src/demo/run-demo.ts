@@ -1,7 +1,8 @@
 /**
  * What `vigil demo` runs: generates demo filings and either writes them as NDJSON (one filing body per
  * line) to a file or stdout, or POSTs each to a Vigil server's /v1/filings with a bearer token, a few
- * requests in flight at a time, and summarises the response statuses on stderr.
+ * requests in flight at a time, and summarises the response statuses on stderr. Before posting it waits
+ * (a bounded time) for the server's /ready: a server on its first start needs a few seconds.
  */
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
@@ -21,6 +22,51 @@ export interface RunDemoOptions {
   readonly now?: Date | undefined;
   /** Requests in flight at once when posting. Default 8. */
   readonly concurrency?: number | undefined;
+  /** How long to wait for the server's /ready before giving up. Default 60 s. */
+  readonly readyTimeoutMs?: number | undefined;
+}
+
+/** Posting could not start or achieved nothing: the message says why, for one line on the terminal. */
+export class DemoPostError extends Error {
+  override readonly name = 'DemoPostError';
+}
+
+/** Statuses that mean the server took the filing (registered, or an incomplete part kept). */
+export function acceptedCount(status: Readonly<Record<string, number>>): number {
+  return Object.entries(status)
+    .filter(([code]) => /^2\d\d$/.test(code))
+    .reduce((sum, [, n]) => sum + n, 0);
+}
+
+async function waitUntilReady(base: string, timeoutMs: number, io: RunDemoIo): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let said = false;
+  let last = 'no answer';
+  for (;;) {
+    try {
+      const res = await fetch(`${base}/ready`, { signal: AbortSignal.timeout(2_000) });
+      await res.arrayBuffer();
+      if (res.ok) {
+        return;
+      }
+      last = `/ready answered ${res.status}`;
+    } catch (err) {
+      last =
+        (err as Error).cause instanceof Error
+          ? ((err as Error).cause as Error).message
+          : (err as Error).message;
+    }
+    if (Date.now() >= deadline) {
+      throw new DemoPostError(
+        `the server at ${base} was not ready within ${Math.round(timeoutMs / 1000)} s (${last}); is it running?`,
+      );
+    }
+    if (!said) {
+      await write(io.stderr, `waiting for the server at ${base} to be ready …\n`);
+      said = true;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
 
 export interface RunDemoIo {
@@ -104,7 +150,9 @@ export async function runDemo(opts: RunDemoOptions, io: RunDemoIo): Promise<RunD
     riskyShare: opts.riskyShare,
   });
   if (opts.post !== undefined) {
-    const url = `${opts.post.replace(/\/+$/, '')}/v1/filings`;
+    const base = opts.post.replace(/\/+$/, '');
+    await waitUntilReady(base, opts.readyTimeoutMs ?? 60_000, io);
+    const url = `${base}/v1/filings`;
     const { generated, status } = await postAll(filings, url, opts.token, opts.concurrency ?? 8);
     const summary = Object.entries(status)
       .sort(([a], [b]) => a.localeCompare(b))
