@@ -54,7 +54,7 @@ interface DbRow {
 }
 
 const COLUMNS = `authority, id, type, office, source, lodged_by, lodged_at, declared_on, body, score, lane,
-  lane_reason, lane_random, model_version, random, assessed_at`;
+  lane_reason, lane_random, model_version, random, assessed_at, lrn`;
 
 // `date` read as text: the drivers would otherwise build Dates at different midnights.
 const SELECT_COLUMNS = COLUMNS.replace('declared_on', 'declared_on::text AS declared_on');
@@ -81,6 +81,8 @@ const toRow = (r: DbRow): ImportRow => ({
 });
 
 const record = (r: NewImport): Record<string, unknown> => ({
+  // The LRN the filer gave, the key of idempotency (with authority and filer).
+  lrn: (r.body as { lrn?: string }).lrn ?? null,
   authority: r.authority,
   id: r.id,
   type: r.type,
@@ -189,12 +191,26 @@ export class ImportRepository {
        SELECT ${COLUMNS} FROM jsonb_to_recordset($1::jsonb) AS x(
          authority text, id text, type text, office text, source text, lodged_by text, lodged_at timestamptz,
          declared_on date, body jsonb, score float8, lane text, lane_reason text, lane_random boolean,
-         model_version int, random jsonb, assessed_at timestamptz)
-       ON CONFLICT (authority, id) DO NOTHING
+         model_version int, random jsonb, assessed_at timestamptz, lrn text)
+       ON CONFLICT DO NOTHING
        RETURNING id`,
       [JSON.stringify(rows.map(record))],
     );
     return r.rows.map((x) => x.id);
+  }
+
+  /** The declaration a filer lodged under this LRN, if any. */
+  async findByLrn(
+    q: Queryable,
+    authority: string,
+    lodgedBy: string,
+    lrn: string,
+  ): Promise<ImportRow | undefined> {
+    const r = await q.query<DbRow>(
+      `SELECT ${SELECT_COLUMNS} FROM import_declaration WHERE authority = $1 AND lodged_by = $2 AND lrn = $3`,
+      [authority, lodgedBy, lrn],
+    );
+    return r.rows[0] === undefined ? undefined : toRow(r.rows[0]);
   }
 
   async find(q: Queryable, authority: string, id: string): Promise<ImportRow | undefined> {

@@ -47,8 +47,9 @@ export const importRoutes: FastifyPluginCallback<ImportRoutesOptions> = (app, op
       const actor = actorOf(request);
       const r = await imports.lodge(actor, request.body);
       // The declarant learns the lane and what it means, not the risk reasoning behind it.
+      // 201 for a new declaration; 200 with the first answer for a retried LRN.
       return reply
-        .status(201)
+        .status(r.created ? 201 : 200)
         .send(isOfficial(actor) ? r : { id: r.id, lane: r.lane, meaning: LANE_MEANING[r.lane] });
     },
   );

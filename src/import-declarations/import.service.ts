@@ -56,6 +56,8 @@ export interface ImportServiceDeps {
 }
 
 export interface LodgeResult {
+  /** False when this filer had lodged the same LRN before: the answer is that declaration's. */
+  readonly created: boolean;
   readonly id: string;
   readonly lane: Lane;
   readonly reason: string;
@@ -163,6 +165,19 @@ export function filerView(r: ImportRow): ImportFilerView {
   };
 }
 
+/** The answer to a retried LRN: the declaration lodged the first time. */
+function lodgedBefore(row: ImportRow): LodgeResult {
+  return {
+    created: false,
+    id: row.id,
+    lane: row.lane ?? 'green',
+    reason: row.laneReason ?? '',
+    score: row.score,
+    random: row.laneRandom,
+    modelVersion: row.modelVersion,
+  };
+}
+
 export function isOfficial(actor: Actor): boolean {
   return hasPermission(actor, 'import.read');
 }
@@ -201,6 +216,23 @@ export class ImportService {
     }
     const decl = parsed.data;
     const now = this.#clock.now();
+    // Idempotent on the filer's LRN: a retry gets the declaration lodged the first time.
+    const replay = async (): Promise<LodgeResult | undefined> => {
+      if (decl.lrn === undefined) {
+        return undefined;
+      }
+      const row = await this.#repo.findByLrn(
+        this.#db.forAuthority(actor.authority),
+        actor.authority,
+        actor.subject,
+        decl.lrn,
+      );
+      return row === undefined ? undefined : lodgedBefore(row);
+    };
+    const earlier = await replay();
+    if (earlier !== undefined) {
+      return earlier;
+    }
     const id = makeMrn({
       year: now.getUTCFullYear(),
       country: decl.office.slice(0, 2),
@@ -211,7 +243,7 @@ export class ImportService {
     const verdict = await this.#scorer.score(actor.authority, id, decl);
     const score = verdict === undefined ? null : round(verdict.probability * 100, 2);
 
-    return this.#db.forAuthority(actor.authority).transaction(async (tx) => {
+    const lodged = await this.#db.forAuthority(actor.authority).transaction(async (tx) => {
       const seed = await this.#seeds.randomSeed(tx, actor.authority, newSeed(now), now);
       const draw = drawFor(seed, id, 1, 0);
       await this.#repo.lockOffice(tx, actor.authority, decl.office);
@@ -237,7 +269,7 @@ export class ImportService {
       const reason = `${decision.reason}; ${
         verdict === undefined ? 'no active model: not scored' : verdict.explanation
       }`;
-      await this.#repo.insertMany(tx, [
+      const inserted = await this.#repo.insertMany(tx, [
         {
           authority: actor.authority,
           id,
@@ -257,6 +289,10 @@ export class ImportService {
           assessedAt: now,
         },
       ]);
+      if (inserted.length === 0) {
+        // The same LRN was lodged at the same moment by another request of this filer.
+        return undefined;
+      }
       await this.#audit?.stage(tx, [
         {
           authority: actor.authority,
@@ -280,6 +316,7 @@ export class ImportService {
         },
       ]);
       return {
+        created: true,
         id,
         lane: decision.lane,
         reason,
@@ -288,6 +325,14 @@ export class ImportService {
         modelVersion: verdict?.modelVersion ?? null,
       };
     });
+    if (lodged !== undefined) {
+      return lodged;
+    }
+    const raced = await replay();
+    if (raced === undefined) {
+      throw new Error(`import declaration with LRN ${String(decl.lrn)} vanished after a conflict`);
+    }
+    return raced;
   }
 
   async get(actor: Actor, id: string): Promise<ImportView | ImportFilerView> {

@@ -74,11 +74,16 @@ export async function startImports(target: DatabaseTarget, clock = testClock()):
   };
 }
 
-/** A valid H1 declaration; `edit` changes a copy. */
+let lrns = 0;
+
+/**
+ * A valid H1 declaration with an LRN of its own (declarations are idempotent on the filer's LRN, so
+ * a test that lodges several declarations needs several LRNs); `edit` changes a copy.
+ */
 export function h1Body(edit?: (b: Record<string, any>) => void): Record<string, any> {
   const body: Record<string, any> = {
     type: 'H1',
-    lrn: 'ACME-IMP-0001',
+    lrn: `ACME-IMP-${String(++lrns).padStart(4, '0')}`,
     date: '2027-02-20',
     office: 'NL000396',
     mode: 'maritime',

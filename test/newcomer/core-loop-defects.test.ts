@@ -5,6 +5,7 @@
  * - #3 editing an active rule without naming a status keeps it active;
  * - #4 a rule on an operator's profile hits alike in a rule test, a backtest and live assessment;
  * - #5 invalidating a filing cancels its open control task, which no officer can then take;
+ * - #7 an import declaration retried with the same LRN is the same declaration, even at the same moment;
  * - #6 a request for information says what is asked; the answer is stored and shown; an analyst decides;
  * - #8 hit ids do not repeat within a consignment (operator signals per role, goods-item signals once);
  * - #9 cash and the other prohibitions that are rule risk areas are seizure categories.
@@ -15,6 +16,7 @@ import { closeAfter, forEachDatabase, startTestApp } from '../support/test-app.t
 import type { TestApp } from '../support/test-app.ts';
 import { validFiling } from '../support/filings.ts';
 import { OperatorRepository } from '../../src/operators/index.ts';
+import { h7Body } from '../import-declarations/imports-harness.ts';
 
 const phonesRule = {
   id: 'PHONES-PHYSICAL',
@@ -197,6 +199,36 @@ forEachDatabase('newcomer: core-loop defects', (target) => {
     assert.equal(decided.statusCode, 200, decided.body);
     const closed = (await send('GET', `/v1/filings/${mrn}/outcome`, 'filer')).json().consignments[0].outcome;
     assert.notEqual(closed.kind, 'request-for-information');
+  });
+
+  test('#7 import declarations are idempotent on the filer and LRN', async () => {
+    const body = h7Body((b) => {
+      b['lrn'] = 'SHOP-RETRY-1';
+    });
+    const first = await send('POST', '/v1/import-declarations', 'filer', body);
+    assert.equal(first.statusCode, 201, first.body);
+    const retry = await send('POST', '/v1/import-declarations', 'filer', body);
+    assert.equal(retry.statusCode, 200, retry.body);
+    assert.deepEqual(retry.json(), first.json());
+    // Two retries at the same moment still make one declaration.
+    const twin = h7Body((b) => {
+      b['lrn'] = 'SHOP-RETRY-2';
+    });
+    const both = await Promise.all([
+      send('POST', '/v1/import-declarations', 'filer', twin),
+      send('POST', '/v1/import-declarations', 'filer', twin),
+    ]);
+    assert.deepEqual(both.map((r) => r.statusCode).sort(), [200, 201]);
+    assert.equal(both[0].json().id, both[1].json().id);
+    const count = await app().deps.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM import_declaration WHERE body->>'lrn' LIKE 'SHOP-RETRY-%'`,
+    );
+    assert.equal(count.rows[0]!.n, 2);
+    // Another filer's LRN is its own.
+    tok['other-filer'] = await app().token('NL', 'filer', 'other-shop');
+    const other = await send('POST', '/v1/import-declarations', 'other-filer', body);
+    assert.equal(other.statusCode, 201, other.body);
+    assert.notEqual(other.json().id, first.json().id);
   });
 
   test('#8 hit ids do not repeat: operators by role, goods items once per signal', async () => {
