@@ -5,12 +5,12 @@
  * reads the inputs and stores the result, so the same inputs and rule versions give the same record.
  */
 import type { Filing } from '../domain/index.ts';
-import { drawFor, operatorKey } from '../domain/index.ts';
+import { drawFor, operatorKey, ratesOn } from '../domain/index.ts';
 import { assess } from '../risk/index.ts';
 import type { RuleHit } from '../risk/index.ts';
 import { profileLookup } from '../operators/index.ts';
 import type { OperatorRow } from '../operators/index.ts';
-import type { AssessmentRecord } from './assessment.repository.ts';
+import type { AssessmentRecord, Conversion } from './assessment.repository.ts';
 import { entryOutcome } from './entry-outcome.ts';
 import type { EntryOutcomeConfig, SelectivityHit } from './entry-outcome.ts';
 import type { RiskContext } from './risk-context.ts';
@@ -61,6 +61,26 @@ export function combineScore(weights: readonly number[]): number {
     miss *= 1 - Math.min(100, Math.max(0, w)) / 100;
   }
   return Number((100 * (1 - miss)).toFixed(2));
+}
+
+/** The reference rates the consignment's declared values were converted with, for its explanation. */
+function conversionOf(
+  goods: Filing['consignments'][number]['goods'],
+  now: Date,
+): { conversion?: Conversion } {
+  const currencies = [...new Set(goods.flatMap((g) => (g.value !== undefined ? [g.value.currency] : [])))];
+  if (currencies.length === 0) {
+    return {};
+  }
+  const rates = ratesOn(now);
+  return {
+    conversion: {
+      ratesFrom: rates.from,
+      perEur: Object.fromEntries(
+        currencies.flatMap((c) => (c in rates.perEur ? [[c, rates.perEur[c]!]] : [])),
+      ),
+    },
+  };
 }
 
 /** What one consignment's assessment is decided from. */
@@ -182,6 +202,7 @@ export function assessConsignment(input: ConsignmentInput): AssessmentRecord {
     errors: ruled.errors,
     random,
     model: undefined,
+    ...conversionOf(c.goods, now),
     assessedAt: now,
   };
 }

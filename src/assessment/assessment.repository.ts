@@ -20,6 +20,14 @@ export interface AssessmentRecord {
   readonly random: unknown;
   readonly model: unknown;
   readonly assessedAt: Date;
+  /** The reference rates declared values were converted to EUR with (absent when none was needed). */
+  readonly conversion?: Conversion | undefined;
+}
+
+/** Which dated set of reference rates an assessment used, and the rates of the currencies it met. */
+export interface Conversion {
+  readonly ratesFrom: string;
+  readonly perEur: Readonly<Record<string, number>>;
 }
 
 interface AssessmentRow {
@@ -35,6 +43,7 @@ interface AssessmentRow {
   random: unknown;
   model: unknown;
   assessed_at: Date;
+  conversion?: Conversion | null;
 }
 
 const toAssessment = (r: AssessmentRow): AssessmentRecord => ({
@@ -49,6 +58,7 @@ const toAssessment = (r: AssessmentRow): AssessmentRecord => ({
   errors: r.errors,
   random: r.random,
   model: r.model,
+  ...(r.conversion !== null && r.conversion !== undefined ? { conversion: r.conversion } : {}),
   assessedAt: new Date(r.assessed_at),
 });
 
@@ -59,10 +69,10 @@ export class AssessmentRepository {
       return new Set();
     }
     const r = await tx.query<{ seq: number }>(
-      `INSERT INTO assessment (authority, mrn, version, seq, score, outcome_kind, outcome, hits, errors, random, model, assessed_at)
-       SELECT u.a, u.m, u.v, u.s, u.sc, u.k, u.o::jsonb, u.h::jsonb, u.e::jsonb, u.r::jsonb, u.md::jsonb, u.at
+      `INSERT INTO assessment (authority, mrn, version, seq, score, outcome_kind, outcome, hits, errors, random, model, assessed_at, conversion)
+       SELECT u.a, u.m, u.v, u.s, u.sc, u.k, u.o::jsonb, u.h::jsonb, u.e::jsonb, u.r::jsonb, u.md::jsonb, u.at, u.cv::jsonb
        FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::float8[], $6::text[], $7::text[], $8::text[], $9::text[],
-                   $10::text[], $11::text[], $12::timestamptz[]) AS u(a, m, v, s, sc, k, o, h, e, r, md, at)
+                   $10::text[], $11::text[], $12::timestamptz[], $13::text[]) AS u(a, m, v, s, sc, k, o, h, e, r, md, at, cv)
        ON CONFLICT (mrn, version, seq) DO NOTHING
        RETURNING seq`,
       [
@@ -78,6 +88,7 @@ export class AssessmentRepository {
         list.map((a) => JSON.stringify(a.random)),
         list.map((a) => (a.model === undefined ? null : JSON.stringify(a.model))),
         list.map((a) => a.assessedAt),
+        list.map((a) => (a.conversion === undefined ? null : JSON.stringify(a.conversion))),
       ],
     );
     return new Set(r.rows.map((x) => x.seq));

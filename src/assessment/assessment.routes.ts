@@ -59,6 +59,7 @@ export const assessmentRoutes: FastifyPluginCallback<AssessmentRoutesOptions> = 
           errors: a.errors,
           random: a.random,
           model: a.model,
+          conversion: a.conversion ?? null,
           assessedAt: a.assessedAt.toISOString(),
           reviews: reviews.filter((r) => r.version === a.version && r.seq === a.seq),
         })),

@@ -70,7 +70,7 @@ export function consignmentSignals(filing: Filing, c: Consignment, ctx: SignalCo
   c.goods.forEach((g, i) => {
     const origin = g.origin ?? c.consignor.address?.country;
     if (g.value !== undefined && origin !== undefined && g.grossMassKg > 0) {
-      const eur = toEur(g.value.amount, g.value.currency);
+      const eur = toEur(g.value.amount, g.value.currency, ctx.now);
       const hs6 = g.hsCode.slice(0, 6);
       const stats = ctx.unitValueStats(hs6, origin);
       if (

@@ -43,7 +43,7 @@ export async function refreshUnitValueStats(
   const lines = await repos.filings.goodsHistory(scoped, authority, from, new Date(now.getTime() + 1));
   const cells = new Map<string, number[]>();
   for (const l of lines) {
-    const eur = toEur(l.amount, l.currency);
+    const eur = toEur(l.amount, l.currency, new Date(l.lodgedAt));
     if (eur === undefined || !(eur > 0) || !(l.mass > 0)) {
       continue;
     }

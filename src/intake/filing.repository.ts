@@ -407,10 +407,19 @@ export class FilingRepository {
     authority: string,
     from: Date,
     to: Date,
-  ): Promise<{ hs6: string; origin: string; amount: number; currency: string; mass: number }[]> {
-    const r = await tx.query<{ hs6: string; origin: string; amount: number; currency: string; mass: number }>(
+  ): Promise<
+    { hs6: string; origin: string; amount: number; currency: string; mass: number; lodgedAt: Date }[]
+  > {
+    const r = await tx.query<{
+      hs6: string;
+      origin: string;
+      amount: number;
+      currency: string;
+      mass: number;
+      lodgedAt: Date;
+    }>(
       `SELECT substr(g->>'hsCode', 1, 6) AS hs6, g->>'origin' AS origin, (g->'value'->>'amount')::float8 AS amount,
-              g->'value'->>'currency' AS currency, (g->>'grossMassKg')::float8 AS mass
+              g->'value'->>'currency' AS currency, (g->>'grossMassKg')::float8 AS mass, f.lodged_at AS "lodgedAt"
        FROM filing f, jsonb_array_elements(f.body->'consignments') c, jsonb_array_elements(c->'goods') g
        WHERE f.authority = $1 AND f.lodged_at >= $2 AND f.lodged_at < $3 AND f.status <> 'invalidated'
          AND g ? 'value' AND g ? 'origin'`,

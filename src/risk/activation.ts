@@ -4,6 +4,8 @@
  * ("" and 0) so a rule never meets a missing field, and the derived values analysts ask for (value per
  * kg, totals, the main origin, operator profiles) are computed here once rather than in every rule.
  */
+import { ratesOn } from '../domain/money.ts';
+import type { RateSet } from '../domain/money.ts';
 import type { Consignment, Filing, GoodsItem, Party } from '../domain/filing.ts';
 
 export interface OperatorProfileInput {
@@ -90,9 +92,13 @@ export interface ActGoodsItem {
   readonly grossMassKg: number;
   readonly packageType: string;
   readonly packageCount: number;
+  /** The declared value in EUR, converted with the reference rates in force at the assessment. */
   readonly value: number;
+  /** The value as declared, in `currency`. */
+  readonly declaredValue: number;
   readonly currency: string;
   readonly origin: string;
+  /** EUR per kg gross. */
   readonly valuePerKg: number;
 }
 
@@ -222,8 +228,11 @@ function partyOf(p: Party | undefined, lookup: OperatorProfileLookup | undefined
   };
 }
 
-function goodsOf(g: GoodsItem): ActGoodsItem {
-  const value = g.value?.amount ?? 0;
+function goodsOf(g: GoodsItem, rates: RateSet): ActGoodsItem {
+  const declaredValue = g.value?.amount ?? 0;
+  // Intake refuses a currency without a rate; a value stored before that rule counts as 0.
+  const rate = g.value !== undefined ? rates.perEur[g.value.currency] : undefined;
+  const value = rate !== undefined ? declaredValue / rate : 0;
   return {
     hsCode: g.hsCode,
     chapter: g.hsCode.slice(0, 2),
@@ -233,6 +242,7 @@ function goodsOf(g: GoodsItem): ActGoodsItem {
     packageType: g.packages?.type ?? '',
     packageCount: g.packages?.count ?? 0,
     value,
+    declaredValue,
     currency: g.value?.currency ?? '',
     origin: g.origin ?? '',
     valuePerKg: g.grossMassKg > 0 ? value / g.grossMassKg : 0,
@@ -287,7 +297,8 @@ export function buildActivation(input: ActivationInput): RuleActivation {
     throw new RangeError(`filing has no consignment ${input.consignmentIndex}`);
   }
   const atMs = Date.parse(input.at);
-  const goods = c.goods.map(goodsOf);
+  const rates = ratesOn(input.at);
+  const goods = c.goods.map((g) => goodsOf(g, rates));
   let totalValue = 0;
   let totalMassKg = 0;
   let totalPackages = 0;

@@ -69,6 +69,7 @@ export const RULE_TYPES = {
     packageType: 'string',
     packageCount: 'int',
     value: 'double',
+    declaredValue: 'double',
     currency: 'string',
     origin: 'string',
     valuePerKg: 'double',

@@ -1,6 +1,7 @@
 /**
  * Defects a newcomer found in the core loop (issue "What a newcomer hit"), each reproduced through the
  * API on a real database: every test here failed before its fix.
+ * - #1 rule values are in euros, converted with the dated reference rates the assessment names;
  * - #2 an ENS value in a currency without a reference rate is refused, as import declarations refuse it;
  * - #3 editing an active rule without naming a status keeps it active;
  * - #4 a rule on an operator's profile hits alike in a rule test, a backtest and live assessment;
@@ -66,6 +67,35 @@ forEachDatabase('newcomer: core-loop defects', (target) => {
     return mrn;
   };
 
+  test('#1 rules compare values in EUR; the declared amount is kept and the rate used is named', async () => {
+    const body = validFiling(app().clock.now(), { lrn: 'TWO-CURRENCIES' });
+    const first = body['consignments'][0].goods[0];
+    first.value = { amount: 36_783.42, currency: 'EUR' };
+    body['consignments'][0].goods.push({
+      ...structuredClone(first),
+      description: 'Tablet computers, 10 inch',
+      value: { amount: 445_747.4, currency: 'USD' },
+    });
+    // 36,783.42 EUR + 445,747.40 USD at 1.08 USD per EUR = 449,512.49 EUR (not 482,530.82).
+    const rule = {
+      ...phonesRule,
+      id: 'VALUE-IN-EUR',
+      recommendedAction: 'none',
+      condition:
+        'totalValue > 449512.0 && totalValue < 449513.0 && goods.exists(g, g.currency == "USD" && g.declaredValue == 445747.4 && g.value > 412729.0 && g.value < 412730.0)',
+    };
+    const tried = await send('POST', '/v1/rules/test', 'analyst', { rule, filing: body });
+    assert.equal(tried.statusCode, 200, tried.body);
+    assert.equal(tried.json().hit, true, tried.body);
+
+    const mrn = await lodgeAndAssess(body);
+    const a = (await send('GET', `/v1/filings/${mrn}/assessment`, 'analyst')).json();
+    assert.deepEqual(a.consignments[0].conversion, {
+      ratesFrom: '2026-11-02',
+      perEur: { EUR: 1, USD: 1.08 },
+    });
+  });
+
   test('#2 an ENS goods value in a currency without a reference rate is refused with its path', async () => {
     const body = validFiling(app().clock.now(), { lrn: 'CUR-XYZ' });
     body['consignments'][0].goods[0].value = { amount: 1000, currency: 'XYZ' };
@@ -75,7 +105,10 @@ forEachDatabase('newcomer: core-loop defects', (target) => {
       r.json().errors.map((e: { code: string; path: string }) => [e.code, e.path]),
       [['VIGIL_CURRENCY_UNKNOWN', '$.consignments[0].goods[0].value.currency']],
     );
-    assert.equal(await app().count('filing'), 0);
+    const stored = await app().deps.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM filing WHERE lrn = 'CUR-XYZ'`,
+    );
+    assert.equal(stored.rows[0]!.n, 0, 'nothing is stored');
   });
 
   test('#3 an edit that does not name a status keeps the rule active', async () => {
