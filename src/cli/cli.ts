@@ -23,7 +23,7 @@ export type { CliIo } from './cli-io.ts';
 const USAGE = `usage: vigil <command> [options]
 
 commands:
-  serve                         run the API and workbench (PORT, VIGIL_DATA_DIR or DATABASE_URL, NATS_URL)
+  serve                         run the HTTP API, docs at /docs (PORT, VIGIL_DATA_DIR or DATABASE_URL, NATS_URL)
   worker                        assess events from JetStream (needs DATABASE_URL and NATS_URL)
   migrate                       apply database migrations
   token --authority NL --role filer --subject acme [--ttl SECONDS]

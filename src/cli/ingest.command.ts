@@ -92,7 +92,7 @@ export async function runIngest(config: VigilConfig, args: string[], io: CliIo):
     } catch {
       summary.rejected++;
       summary.byCode['VIGIL_BODY_NOT_JSON'] = (summary.byCode['VIGIL_BODY_NOT_JSON'] ?? 0) + 1;
-      io.stderr.write(`\rline ${lineNo}: VIGIL_BODY_NOT_JSON the line is not valid JSON\x1b[K\n`);
+      progress.note(`line ${lineNo}: VIGIL_BODY_NOT_JSON the line is not valid JSON`);
       return;
     }
     try {

@@ -4,6 +4,8 @@
  */
 export interface Progress {
   update(done: number, note: string): void;
+  /** A line above the bar (a rejected record): the bar is redrawn after it on a terminal. */
+  note(line: string): void;
   finish(): void;
 }
 
@@ -26,6 +28,9 @@ export function progressBar(stream: NodeJS.WritableStream, total: number | undef
         last = now;
         draw(done, note);
       }
+    },
+    note(line) {
+      stream.write(tty ? `\r${line}\x1b[K\n` : `${line}\n`);
     },
     finish() {
       if (tty) {

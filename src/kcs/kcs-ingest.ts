@@ -44,6 +44,8 @@ export interface KcsIngestOptions {
 /** How far the ingest has come: a terminal's progress bar, for instance (the CLI passes one). */
 export interface IngestProgress {
   update(done: number, note: string): void;
+  /** A line above the progress (a rejected row). */
+  note(line: string): void;
   finish(): void;
 }
 
@@ -54,7 +56,11 @@ export interface KcsIngestIo {
   readonly progress?: ((total: number) => IngestProgress) | undefined;
 }
 
-const NO_PROGRESS: IngestProgress = { update: () => undefined, finish: () => undefined };
+const noProgress = (io: KcsIngestIo): IngestProgress => ({
+  update: () => undefined,
+  note: (line) => void io.stderr.write(`${line}\n`),
+  finish: () => undefined,
+});
 
 export interface KcsIngestSummary {
   /** Data rows read (the header not counted). */
@@ -161,7 +167,7 @@ export async function runKcsIngest(
     if (shown < SHOWN_REJECTIONS) {
       shown++;
       const first = codes[0]!;
-      io.stderr.write(`\rline ${line}: ${first.code} ${first.path} ${first.message}\x1b[K\n`);
+      progress.note(`line ${line}: ${first.code} ${first.path} ${first.message}`);
     }
   };
 
@@ -249,7 +255,7 @@ export async function runKcsIngest(
     });
   };
 
-  const progress = io.progress?.(statSync(options.file).size) ?? NO_PROGRESS;
+  const progress = io.progress?.(statSync(options.file).size) ?? noProgress(io);
   const lines = createInterface({ input: createReadStream(options.file, 'utf8'), crlfDelay: Infinity });
   let parse: KcsLineParser | undefined;
   let lineNo = 0;

@@ -199,7 +199,7 @@ export class RuleRepository {
        FROM watchlist w WHERE w.authority = $1 ORDER BY w.name`,
       [authority],
     );
-    return r.rows.map((w) => ({ ...w, updatedAt: new Date(w.updated_at).toISOString() }));
+    return r.rows.map(({ updated_at, ...w }) => ({ ...w, updatedAt: new Date(updated_at).toISOString() }));
   }
 
   async watchlistDefinitions(tx: Queryable, authority: string): Promise<WatchlistDefinition[]> {

@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -55,6 +55,8 @@ describe('vigil on the command line', () => {
     const r = await vigil([]);
     assert.equal(r.code, 2);
     assert.match(r.stdout, /^usage: vigil <command>/);
+    // It promises only what exists.
+    assert.doesNotMatch(r.stdout, /workbench/);
   });
 
   test('rules list without a server: one line naming the cause, exit 1', async () => {
@@ -80,6 +82,14 @@ describe('vigil on the command line', () => {
     const r = await vigil(['ingest', join(dataDir, 'missing.ndjson')], { VIGIL_DATA_DIR: dataDir });
     assert.notEqual(r.code, 0);
     assertOneLine(r, /^vigil ingest: .*missing\.ndjson/);
+  });
+
+  test('ingest into a pipe: rejected lines are plain text, no terminal control characters', async () => {
+    const file = join(dataDir, 'two.ndjson');
+    writeFileSync(file, 'not json\n{"lrn": "X"}\n');
+    const r = await vigil(['ingest', file], { VIGIL_DATA_DIR: join(dataDir, 'db') });
+    assert.match(r.stderr, /^line 1: VIGIL_BODY_NOT_JSON the line is not valid JSON$/m);
+    assert.doesNotMatch(r.stderr, /[\r\x1b]/);
   });
 
   test('demo --post with a token the server refuses: waits for /ready, then fails', async () => {

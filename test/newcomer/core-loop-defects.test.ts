@@ -9,6 +9,7 @@
  * - #7 an import declaration retried with the same LRN is the same declaration, even at the same moment;
  * - #6 a request for information says what is asked; the answer is stored and shown; an analyst decides;
  * - #8 hit ids do not repeat within a consignment (operator signals per role, goods-item signals once);
+ * - #15 GET /v1/watchlists names each field once, in camelCase;
  * - #9 cash and the other prohibitions that are rule risk areas are seizure categories.
  */
 import { before, test } from 'node:test';
@@ -332,5 +333,24 @@ forEachDatabase('newcomer: core-loop defects', (target) => {
       assert.equal(corrected.json().result.details.category, category);
       latest = corrected.json().result.id as string;
     }
+  });
+
+  test('#15 GET /v1/watchlists names each field once, in camelCase', async () => {
+    const made = await send('POST', '/v1/watchlists', 'analyst', {
+      name: 'shell-companies',
+      subject: 'operator-name',
+      entries: [{ value: 'Shell Co One Ltd' }],
+    });
+    assert.equal(made.statusCode, 201, made.body);
+    const list = (await send('GET', '/v1/watchlists', 'analyst')).json().items as Record<string, unknown>[];
+    const item = list.find((w) => w['name'] === 'shell-companies')!;
+    assert.deepEqual(Object.keys(item).sort(), [
+      'description',
+      'name',
+      'size',
+      'subject',
+      'threshold',
+      'updatedAt',
+    ]);
   });
 });
