@@ -64,7 +64,16 @@ export function toProblem(err: unknown, instance: string): Problem {
 }
 
 export function sendProblem(reply: FastifyReply, request: FastifyRequest, err: unknown): FastifyReply {
-  const problem = toProblem(err, request.url);
+  let problem = toProblem(err, request.url);
+  if (problem.code === 'VIGIL_UNSUPPORTED_MEDIA_TYPE' && !(err instanceof VigilError)) {
+    // Say what this route takes (its `consumes`, JSON by default) and what came.
+    const accepted = request.routeOptions.schema?.consumes ?? ['application/json'];
+    const sent = request.headers['content-type'];
+    problem = {
+      ...problem,
+      detail: `send the body as ${accepted.join(' or ')} (the request ${sent === undefined ? 'named no content type' : `was ${sent}`})`,
+    };
+  }
   if (problem.status >= 500) {
     request.log.error({ err }, 'request failed');
   }

@@ -31,7 +31,7 @@ export const ERROR_CATALOGUE = {
   VIGIL_RULE_INVALID: { status: 422, title: 'The rule is invalid' },
   VIGIL_WATCHLIST_INVALID: { status: 422, title: 'The watchlist upload is invalid' },
   VIGIL_BODY_TOO_LARGE: { status: 413, title: 'The request body is too large' },
-  VIGIL_UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Send application/json' },
+  VIGIL_UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported content type' },
   VIGIL_FILING_INVALID: { status: 422, title: 'The filing is invalid' },
   VIGIL_AMENDMENT_INVALID: { status: 422, title: 'The amendment is invalid' },
   VIGIL_RATE_LIMITED: { status: 429, title: 'Too many requests' },

@@ -16,7 +16,7 @@ export function parseInput<T>(
     throw new VigilError(
       code,
       code === 'VIGIL_QUERY_INVALID' ? 'a query parameter is invalid' : 'the request body is invalid',
-      fromZodIssues(r.error.issues),
+      fromZodIssues(r.error.issues, code === 'VIGIL_QUERY_INVALID' ? 'the query' : 'the request body'),
     );
   }
   return r.data;

@@ -33,6 +33,10 @@ function typeName(v: unknown): string {
 }
 
 function expectedName(expected: string): string {
+  // zod's internal names are not words a filer should read.
+  if (expected === 'nonoptional') {
+    return 'a value';
+  }
   const name = expected === 'int' ? 'integer' : expected;
   return /^[aeiou]/.test(name) ? `an ${name}` : `a ${name}`;
 }
@@ -77,12 +81,31 @@ export function unstorableStrings(body: unknown): FieldError[] {
   return out.reverse();
 }
 
-/** Maps zod's issues onto Vigil's codes and plain-language messages. */
-export function fromZodIssues(issues: readonly z.core.$ZodIssue[]): FieldError[] {
+/**
+ * How a message names the element at `path`: its field name, or for an element of a list the list's
+ * name with the index (`consignments[0]`); `whole` for the document itself.
+ */
+function elementName(path: readonly PropertyKey[], whole: string): string {
+  const last = path[path.length - 1];
+  if (last === undefined) {
+    return whole;
+  }
+  if (typeof last === 'number') {
+    const list = path[path.length - 2];
+    return list === undefined ? `item ${last}` : `${String(list)}[${last}]`;
+  }
+  return String(last);
+}
+
+/**
+ * Maps zod's issues onto Vigil's codes and plain-language messages. `whole` names the document the
+ * paths are in ("the filing", "the query"), for problems with the document itself.
+ */
+export function fromZodIssues(issues: readonly z.core.$ZodIssue[], whole = 'the request body'): FieldError[] {
   const out: FieldError[] = [];
   for (const issue of issues) {
     const path = jsonPath(issue.path);
-    const field = issue.path.length > 0 ? String(issue.path[issue.path.length - 1]) : 'body';
+    const field = elementName(issue.path, whole);
     switch (issue.code) {
       case 'invalid_type':
         if (issue.input === undefined) {
@@ -107,7 +130,7 @@ export function fromZodIssues(issues: readonly z.core.$ZodIssue[]): FieldError[]
           out.push({
             code: 'VIGIL_SCHEMA_UNKNOWN_FIELD',
             path: jsonPath([...issue.path, key]),
-            message: `'${key}' is not a field of ${field === 'body' ? 'the filing' : field}`,
+            message: `'${key}' is not ${whole === 'the query' && issue.path.length === 0 ? 'a query parameter of this route' : `a field of ${field}`}`,
           });
         }
         break;

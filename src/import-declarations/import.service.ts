@@ -211,7 +211,7 @@ export class ImportService {
       throw new VigilError(
         IMPORT_CODES.invalid,
         'the import declaration is invalid',
-        fromZodIssues(parsed.error.issues),
+        fromZodIssues(parsed.error.issues, 'the import declaration'),
       );
     }
     const decl = parsed.data;
@@ -355,7 +355,7 @@ export class ImportService {
       throw new VigilError(
         'VIGIL_QUERY_INVALID',
         'a query parameter is invalid',
-        fromZodIssues(q.error.issues),
+        fromZodIssues(q.error.issues, 'the query'),
       );
     }
     let after: { lodgedAt: string; id: string } | undefined;

@@ -122,7 +122,7 @@ export const filingRoutes: FastifyPluginCallback<{ filings: FilingService }> = (
         throw new VigilError(
           'VIGIL_QUERY_INVALID',
           'a query parameter is invalid',
-          fromZodIssues(q.error.issues),
+          fromZodIssues(q.error.issues, 'the query'),
         );
       }
       return filings.list(actorOf(request), {

@@ -22,6 +22,7 @@ import type {
   NewFiling,
 } from './filing.repository.ts';
 import { validateFiling } from './validate-filing.ts';
+import { filingSchema } from './filing.schema.ts';
 import { appendOutbox } from '../bus/index.ts';
 import { GroupCommit } from '../store/group-commit.ts';
 
@@ -457,10 +458,15 @@ export class FilingService {
       }
       const result = validateFiling(body, { now, checkDeadlines: false });
       if (!result.ok) {
+        // Every error at once: fields that may not change are named even when the amendment breaks
+        // a business rule too (changing the office of first entry breaks R3018, for one).
+        const structure = filingSchema.safeParse(body);
+        const locked = structure.success ? lockedFieldChanges(row.body as Filing, structure.data) : [];
+        const errors = [...locked, ...result.errors];
         throw new VigilError(
           'VIGIL_AMENDMENT_INVALID',
-          `the amendment has ${result.errors.length} error(s)`,
-          result.errors,
+          `the amendment has ${errors.length} error(s)`,
+          errors,
         );
       }
       const locked = lockedFieldChanges(row.body as Filing, result.value);

@@ -17,7 +17,7 @@ export function validateFiling(body: unknown, ctx: RuleContext): Result<Filing> 
   }
   const parsed = filingSchema.safeParse(body, { reportInput: true });
   if (!parsed.success) {
-    return { ok: false, errors: fromZodIssues(parsed.error.issues) };
+    return { ok: false, errors: fromZodIssues(parsed.error.issues, 'the filing') };
   }
   const filing = parsed.data as Filing;
   const { errors, warnings } = checkFilingRules(filing, ctx);

@@ -182,7 +182,7 @@ export async function runKcsIngest(
       }
       const parsed = importDeclarationSchema.safeParse(kcsRowToDeclaration(row), { reportInput: true });
       if (!parsed.success) {
-        reject(line, fromZodIssues(parsed.error.issues));
+        reject(line, fromZodIssues(parsed.error.issues, 'the import declaration'));
         continue;
       }
       valid.push({ row, decl: parsed.data, id: kcsDeclarationId(options.authority, row.id) });

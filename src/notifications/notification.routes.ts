@@ -9,8 +9,10 @@ export interface NotificationRoutesOptions {
   readonly notifications: NotificationService;
 }
 
+// Paged like every list: `next` is what the previous page returned (`since` is its older name).
 const notificationsQuery = z.strictObject({
-  since: z.coerce.number().int().min(0).default(0),
+  next: z.coerce.number().int().min(0).optional(),
+  since: z.coerce.number().int().min(0).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 
@@ -21,12 +23,13 @@ export const notificationRoutes: FastifyPluginCallback<NotificationRoutesOptions
       schema: {
         'x-vigil-permission': 'notification.read',
         tags: ['assessment'],
-        summary: 'Outcome notifications after `since` (an id), oldest first',
+        summary: 'Outcome notifications after `next` (the id the previous page returned), oldest first',
       },
     },
     async (request) => {
       const q = parseInput(notificationsQuery, request.query, 'VIGIL_QUERY_INVALID');
-      const items = await opts.notifications.list(actorOf(request), q.since, q.limit);
+      const after = q.next ?? q.since ?? 0;
+      const items = await opts.notifications.list(actorOf(request), after, q.limit);
       return {
         items: items.map((n) => ({
           id: n.id,
@@ -35,7 +38,7 @@ export const notificationRoutes: FastifyPluginCallback<NotificationRoutesOptions
           payload: n.payload,
           createdAt: new Date(n.created_at).toISOString(),
         })),
-        next: items.length > 0 ? items[items.length - 1]!.id : q.since,
+        next: items.length > 0 ? items[items.length - 1]!.id : after,
       };
     },
   );

@@ -181,6 +181,7 @@ export const ruleRoutes: FastifyPluginCallback<RuleRoutesOptions> = (app, opts, 
         tags: ['watchlists'],
         summary:
           'Bulk upload entries (text/csv with a value column, or application/x-ndjson); ?replace=true swaps the list',
+        consumes: ['text/csv', 'application/x-ndjson'],
         params: nameParams,
       },
     },

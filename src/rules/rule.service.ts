@@ -148,7 +148,11 @@ export class RuleService {
       { reportInput: true },
     );
     if (!parsed.success) {
-      throw new VigilError('VIGIL_RULE_INVALID', 'the rule is invalid', fromZodIssues(parsed.error.issues));
+      throw new VigilError(
+        'VIGIL_RULE_INVALID',
+        'the rule is invalid',
+        fromZodIssues(parsed.error.issues, 'the rule'),
+      );
     }
     const r = parsed.data;
     if (id !== undefined && r.id !== id) {
@@ -421,7 +425,7 @@ export class RuleService {
       throw new VigilError(
         'VIGIL_WATCHLIST_INVALID',
         'the watchlist is invalid',
-        fromZodIssues(parsed.error.issues),
+        fromZodIssues(parsed.error.issues, 'the watchlist'),
       );
     }
     const w = parsed.data;
