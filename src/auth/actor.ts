@@ -8,4 +8,14 @@ export interface Actor {
   readonly subject: string;
   readonly authority: string;
   readonly role: Role;
+  /** The customs office an officer works at, when the token names one (an8: country + 6). */
+  readonly office?: string | undefined;
+}
+
+/**
+ * Is `office` one of `authority`'s offices? A national authority (a country code) has the offices of
+ * its country; an authority that is not a country (EU, a hub) may hold any office.
+ */
+export function officeOfAuthority(office: string, authority: string): boolean {
+  return authority.length !== 2 || office.slice(0, 2) === authority;
 }

@@ -3,7 +3,7 @@
  * kept where `vigil token` and the server both find it (see secret-store.ts).
  */
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
-import { ROLES } from './actor.ts';
+import { ROLES, officeOfAuthority } from './actor.ts';
 import type { Actor, Role } from './actor.ts';
 import type { SecretStore } from './secret-store.ts';
 import { VigilError } from '../errors/index.ts';
@@ -15,6 +15,8 @@ export interface TokenRequest {
   readonly authority: string;
   readonly role: Role;
   readonly ttlSeconds: number;
+  /** Binds the token to a customs office (an officer's): the office's queue is theirs by default. */
+  readonly office?: string | undefined;
 }
 
 export class TokenService {
@@ -43,7 +45,25 @@ export class TokenService {
         `authority '${req.authority}' must be 2–4 capital letters (NL, BE, EU)`,
       );
     }
-    return new SignJWT({ authority: req.authority, role: req.role })
+    if (req.office !== undefined) {
+      if (!/^[A-Z]{2}[A-Z0-9]{6}$/.test(req.office)) {
+        throw new VigilError(
+          'VIGIL_OFFICE_INVALID',
+          `office '${req.office}' is not a customs office reference (an8)`,
+        );
+      }
+      if (!officeOfAuthority(req.office, req.authority)) {
+        throw new VigilError(
+          'VIGIL_OFFICE_INVALID',
+          `office ${req.office} is not an office of ${req.authority}`,
+        );
+      }
+    }
+    return new SignJWT({
+      authority: req.authority,
+      role: req.role,
+      ...(req.office !== undefined ? { office: req.office } : {}),
+    })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(req.subject)
       .setIssuer(ISSUER)
@@ -63,7 +83,13 @@ export class TokenService {
       if (typeof payload.sub !== 'string' || typeof authority !== 'string' || !ROLES.includes(role as Role)) {
         throw new VigilError('VIGIL_UNAUTHENTICATED', 'the token lacks subject, authority or a known role');
       }
-      return { subject: payload.sub, authority, role: role as Role };
+      const office = payload['office'];
+      return {
+        subject: payload.sub,
+        authority,
+        role: role as Role,
+        ...(typeof office === 'string' ? { office } : {}),
+      };
     } catch (err) {
       if (err instanceof VigilError) {
         throw err;

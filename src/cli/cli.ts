@@ -26,7 +26,7 @@ commands:
   serve                         run the HTTP API, docs at /docs (PORT, VIGIL_DATA_DIR or DATABASE_URL, NATS_URL)
   worker                        assess events from JetStream (needs DATABASE_URL and NATS_URL)
   migrate                       apply database migrations
-  token --authority NL --role filer --subject acme [--ttl SECONDS]
+  token --authority NL --role filer --subject acme [--ttl SECONDS] [--office NL000396]
                                 print a bearer token for this instance
   ingest FILE [--authority NL] [--filer NAME]
                                 register filings from an NDJSON file (- for stdin)
@@ -42,7 +42,8 @@ commands:
                                 precision@1/2/5/10%, recall and AUC as one JSON line
   simulate --format kcs --data PATH [--seed N] [--control-rate F] [--exploration-share F]
                                 week-by-week replay where only controlled declarations reveal labels
-  rules list|add RULE.json|test RULE.json --filing F.json|backtest ID --from T --to T [--url U --token T]
+  rules list|add RULE.json|test RULE.json --filing F.json|backtest ID --from D --to D
+        |activate ID|retire ID|stats ID [--url U --token T]
                                 manage and try risk rules through the API
   audit verify [--authority X] [--anchor X=SEQ:HASH]
                                 check the hash-chained audit log; prints the first broken link
@@ -62,6 +63,7 @@ async function token(config: VigilConfig, args: string[], io: CliIo): Promise<nu
       role: { type: 'string' },
       subject: { type: 'string' },
       ttl: { type: 'string' },
+      office: { type: 'string' },
     },
   });
   const authority = values.authority ?? fail('token needs --authority (e.g. NL)');
@@ -81,7 +83,13 @@ async function token(config: VigilConfig, args: string[], io: CliIo): Promise<nu
       await migrate(db);
     }
     const tokens = new TokenService(secretStoreFor(config, db));
-    const issued = await tokens.issue({ authority, role: role as Role, subject, ttlSeconds: ttl });
+    const issued = await tokens.issue({
+      authority,
+      role: role as Role,
+      subject,
+      ttlSeconds: ttl,
+      ...(values.office !== undefined ? { office: values.office.toUpperCase() } : {}),
+    });
     // Issuing a token is audited; the embedded instance's server takes the entry in from its inbox.
     const event = {
       authority,

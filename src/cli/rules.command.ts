@@ -115,7 +115,10 @@ export async function rulesCommand(config: VigilConfig, args: string[], io: CliI
     }
     case 'backtest': {
       if (arg === undefined || values.from === undefined || values.to === undefined) {
-        throw new VigilError('VIGIL_BAD_REQUEST', 'rules backtest needs ID, --from and --to (ISO 8601)');
+        throw new VigilError(
+          'VIGIL_BAD_REQUEST',
+          'rules backtest needs ID, --from and --to (dates, 2027-01-31, or ISO 8601 date-times)',
+        );
       }
       return print(
         await api('POST', `/rules/${encodeURIComponent(arg)}/backtest`, {
@@ -125,8 +128,36 @@ export async function rulesCommand(config: VigilConfig, args: string[], io: CliI
         }),
       );
     }
+    case 'activate':
+    case 'retire': {
+      if (arg === undefined) {
+        throw new VigilError('VIGIL_BAD_REQUEST', `rules ${sub} needs the rule's ID`);
+      }
+      return print(
+        await api('POST', `/rules/${encodeURIComponent(arg)}/status`, {
+          status: sub === 'activate' ? 'active' : 'retired',
+        }),
+      );
+    }
+    case 'stats': {
+      if (arg === undefined) {
+        throw new VigilError('VIGIL_BAD_REQUEST', "rules stats needs the rule's ID [--from DATE --to DATE]");
+      }
+      const q = new URLSearchParams();
+      if (values.from !== undefined) {
+        q.set('from', values.from);
+      }
+      if (values.to !== undefined) {
+        q.set('to', values.to);
+      }
+      const query = q.size > 0 ? `?${q.toString()}` : '';
+      return print(await api('GET', `/rules/${encodeURIComponent(arg)}/stats${query}`));
+    }
     case undefined:
     default:
-      throw new VigilError('VIGIL_BAD_REQUEST', 'usage: vigil rules list|add|test|backtest');
+      throw new VigilError(
+        'VIGIL_BAD_REQUEST',
+        'usage: vigil rules list|add|test|backtest|activate|retire|stats',
+      );
   }
 }

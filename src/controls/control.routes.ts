@@ -15,6 +15,7 @@ import {
   statsQuerySchema,
 } from './control.schema.ts';
 import { actorOf } from '../auth/index.ts';
+import { periodEnd, periodStart } from '../domain/index.ts';
 import { parseInput } from '../errors/index.ts';
 
 export interface ControlRoutesOptions {
@@ -59,8 +60,8 @@ export const controlRoutes: FastifyPluginCallback<ControlRoutesOptions> = (app, 
         'x-vigil-permission': 'control.assign',
         tags: ['controls'],
         summary:
-          'Assign the office’s earliest-due open task: to the calling officer, or to the least-loaded of the candidate officers; 204 when none is open',
-        querystring: { type: 'object', properties: { office: { type: 'string' } }, required: ['office'] },
+          'Assign the office’s earliest-due open task (the office of the caller’s token unless ?office= names one): to the calling officer, or to the least-loaded of the candidate officers; 204 when none is open',
+        querystring: { type: 'object', properties: { office: { type: 'string' } } },
         body: z.toJSONSchema(assignNextInputSchema),
       },
     },
@@ -137,8 +138,8 @@ export const controlRoutes: FastifyPluginCallback<ControlRoutesOptions> = (app, 
     async (request) => {
       const q = parseInput(statsQuerySchema, request.query, 'VIGIL_QUERY_INVALID');
       return controls.ruleStats(actorOf(request), request.params.id, {
-        from: q.from !== undefined ? new Date(q.from) : undefined,
-        to: q.to !== undefined ? new Date(q.to) : undefined,
+        from: q.from !== undefined ? periodStart(q.from) : undefined,
+        to: q.to !== undefined ? periodEnd(q.to) : undefined,
       });
     },
   );

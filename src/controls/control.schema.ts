@@ -4,6 +4,7 @@
  * type and the duty and tax at stake, or a seizure by EU seizure-statistics category with quantity
  * and unit) and of the queue and statistics queries.
  */
+import { instantSchema, periodEnd, periodStart } from '../domain/index.ts';
 import type { ControlType } from '../domain/index.ts';
 import { z } from 'zod';
 
@@ -177,14 +178,15 @@ export const queueQuerySchema = z.strictObject({
 });
 export type QueueQuery = z.infer<typeof queueQuerySchema>;
 
-export const assignNextQuerySchema = z.strictObject({ office: z.string().trim().min(1).max(20) });
+/** The office whose queue to take from; an officer whose token names an office may leave it out. */
+export const assignNextQuerySchema = z.strictObject({ office: z.string().trim().min(1).max(20).optional() });
 
 export const statsQuerySchema = z
   .strictObject({
-    from: z.iso.datetime({ offset: true }).optional(),
-    to: z.iso.datetime({ offset: true }).optional(),
+    from: instantSchema.optional(),
+    to: instantSchema.optional(),
   })
-  .refine((q) => q.from === undefined || q.to === undefined || Date.parse(q.from) < Date.parse(q.to), {
+  .refine((q) => q.from === undefined || q.to === undefined || periodStart(q.from) < periodEnd(q.to), {
     message: '`from` must be before `to`',
     path: ['from'],
   });

@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import type { AssessmentRecord } from '../assessment/index.ts';
 import { appendOutbox } from '../bus/index.ts';
 import type { OperatorRepository } from '../operators/index.ts';
-import { hasPermission, requirePermission } from '../auth/index.ts';
+import { hasPermission, officeOfAuthority, requirePermission } from '../auth/index.ts';
 import { auditActor } from '../audit/index.ts';
 import type { AuditEvent } from '../audit/index.ts';
 import type { Filing, Clock } from '../domain/index.ts';
@@ -411,8 +411,22 @@ export class ControlService {
    * candidate officer (given, or those who worked the office before) with the fewest open assigned
    * tasks. Undefined when the office has no open task.
    */
-  async assignNext(actor: Actor, office: string, input: AssignNextInput): Promise<ControlTask | undefined> {
+  async assignNext(
+    actor: Actor,
+    requested: string | undefined,
+    input: AssignNextInput,
+  ): Promise<ControlTask | undefined> {
     requirePermission(actor, 'control.assign');
+    const office = requested ?? actor.office;
+    if (office === undefined) {
+      throw new VigilError(
+        'VIGIL_QUERY_INVALID',
+        'name the office (?office=NL000396), or use a token bound to one (vigil token --office)',
+      );
+    }
+    if (!officeOfAuthority(office, actor.authority)) {
+      throw new VigilError('VIGIL_OFFICE_INVALID', `office ${office} is not an office of ${actor.authority}`);
+    }
     return this.#d.db.forAuthority(actor.authority).transaction(async (tx) => {
       const repo = this.#d.repo;
       const task = await repo.nextOpen(tx, actor.authority, office);

@@ -76,3 +76,18 @@ export const moneySchema = z.strictObject({
       }
     }),
 });
+
+/** A date-time with its zone, or a plain date (YYYY-MM-DD, the whole day in UTC): what an analyst types. */
+export const instantSchema = z.union([z.iso.datetime({ offset: true }), z.iso.date()]);
+
+const PLAIN_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Where a period given as `from` starts: a plain date at its first instant (UTC). */
+export function periodStart(from: string): Date {
+  return new Date(from);
+}
+
+/** Where a period given as `to` ends (exclusive): after a plain date's whole day (UTC). */
+export function periodEnd(to: string): Date {
+  return PLAIN_DATE.test(to) ? new Date(Date.parse(to) + 86_400_000) : new Date(to);
+}

@@ -820,7 +820,7 @@ export function parseWatchlistNdjson(text: string): WatchlistParseResult {
 }
 
 /** Splits one CSV record (RFC 4180 quoting); returns undefined for an unterminated quote. */
-function splitCsvLine(line: string): string[] | undefined {
+function splitCsvLine(line: string, separator = ','): string[] | undefined {
   const out: string[] = [];
   let field = '';
   let quoted = false;
@@ -839,7 +839,7 @@ function splitCsvLine(line: string): string[] | undefined {
       }
     } else if (c === '"' && field === '') {
       quoted = true;
-    } else if (c === ',') {
+    } else if (c === separator) {
       out.push(field);
       field = '';
     } else {
@@ -854,12 +854,24 @@ function splitCsvLine(line: string): string[] | undefined {
 }
 
 /**
+ * The field separator a CSV file uses: a semicolon where its header row has one outside quotes and
+ * no comma (what spreadsheet software writes in locales with a decimal comma), else a comma.
+ */
+function csvSeparator(headerLine: string): ',' | ';' {
+  const bare = headerLine.replace(/"[^"]*"/g, '');
+  return bare.includes(';') && !bare.includes(',') ? ';' : ',';
+}
+
+/**
  * Entries from CSV with a header row naming a `value` column (and optionally `note`); other columns
- * are ignored. Quoted fields may hold commas; a record may not span lines.
+ * are ignored. Fields are separated by commas, or by semicolons when the header row is (spreadsheet
+ * exports in many EU locales). Quoted fields may hold the separator; a record may not span lines.
  */
 export function parseWatchlistCsv(text: string): WatchlistParseResult {
   const lines = text.split(/\r?\n/);
-  const header = splitCsvLine(lines[0]?.replace(/^\uFEFF/, '') ?? '');
+  const headerLine = lines[0]?.replace(/^\uFEFF/, '') ?? '';
+  const separator = csvSeparator(headerLine);
+  const header = splitCsvLine(headerLine, separator);
   const valueCol = header?.findIndex((h) => h.trim().toLowerCase() === 'value') ?? -1;
   if (header === undefined || valueCol < 0) {
     return {
@@ -875,7 +887,7 @@ export function parseWatchlistCsv(text: string): WatchlistParseResult {
     if (line.trim() === '') {
       continue;
     }
-    const fields = splitCsvLine(line);
+    const fields = splitCsvLine(line, separator);
     const value = fields?.[valueCol]?.trim();
     if (fields === undefined || value === undefined || value === '') {
       errors.push({

@@ -5,10 +5,12 @@
 import type { FastifyPluginCallback } from 'fastify';
 import { z } from 'zod';
 import { actorOf } from '../auth/index.ts';
+import { instantSchema, periodEnd, periodStart } from '../domain/index.ts';
 import type { Clock } from '../domain/index.ts';
 import { VigilError } from '../errors/index.ts';
 import { parseInput } from '../errors/index.ts';
 import { validateFiling } from '../intake/index.ts';
+import { RULE_STATUSES } from '../risk/index.ts';
 import { ruleInputSchema, watchlistInputSchema } from './rule.service.ts';
 import type { RuleService } from './rule.service.ts';
 
@@ -22,10 +24,11 @@ const idParams = { type: 'object', properties: { id: { type: 'string' } }, requi
 const nameParams = { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] } as const;
 
 const backtestSchema = z.strictObject({
-  from: z.iso.datetime({ offset: true }),
-  to: z.iso.datetime({ offset: true }),
+  from: instantSchema,
+  to: instantSchema,
   version: z.number().int().min(1).optional(),
 });
+const statusSchema = z.strictObject({ status: z.enum(RULE_STATUSES) });
 const uploadQuery = z.strictObject({ replace: z.enum(['true', 'false']).default('false') });
 
 export const ruleRoutes: FastifyPluginCallback<RuleRoutesOptions> = (app, opts, done) => {
@@ -112,11 +115,28 @@ export const ruleRoutes: FastifyPluginCallback<RuleRoutesOptions> = (app, opts, 
     },
     async (request) => {
       const b = parseInput(backtestSchema, request.body ?? {});
+      // A plain `to` date includes that whole day.
       return rules.backtest(actorOf(request), request.params.id, {
-        from: new Date(b.from),
-        to: new Date(b.to),
+        from: periodStart(b.from),
+        to: periodEnd(b.to),
         version: b.version,
       });
+    },
+  );
+  app.post<{ Params: { id: string } }>(
+    '/rules/:id/status',
+    {
+      schema: {
+        'x-vigil-permission': 'rule.write',
+        tags: ['rules'],
+        summary: 'Activate, retire or draft a rule without sending it whole (a new version)',
+        params: idParams,
+        body: z.toJSONSchema(statusSchema),
+      },
+    },
+    async (request) => {
+      const b = parseInput(statusSchema, request.body ?? {});
+      return rules.setStatus(actorOf(request), request.params.id, b.status);
     },
   );
   app.post(

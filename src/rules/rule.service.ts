@@ -22,7 +22,7 @@ import {
   parseWatchlistCsv,
   parseWatchlistNdjson,
 } from '../risk/index.ts';
-import type { RiskRule, RuleHit } from '../risk/index.ts';
+import type { RiskRule, RuleHit, RuleStatus } from '../risk/index.ts';
 import { TRANSPORT_MODES } from '../domain/index.ts';
 import type { Database, Queryable } from '../store/database.ts';
 import type { AuditEvent } from '../audit/index.ts';
@@ -219,6 +219,21 @@ export class RuleService {
     });
     this.#d.ruleSets.invalidate(actor.authority);
     return saved;
+  }
+
+  /** Activates, retires or drafts a rule: a new version that differs from the current only in status. */
+  async setStatus(actor: Actor, id: string, status: RuleStatus): Promise<StoredRule> {
+    requirePermission(actor, 'rule.write');
+    const { rule } = await this.get(actor, id);
+    const { version: _v, createdBy: _by, createdAt: _at, ...current } = rule;
+    return this.update(actor, id, {
+      ...current,
+      scope: {
+        ...(current.scope.offices !== undefined ? { offices: current.scope.offices } : {}),
+        ...(current.scope.modes !== undefined ? { modes: current.scope.modes } : {}),
+      },
+      status,
+    });
   }
 
   /** A change is a new version; older assessments keep naming the version they used. */

@@ -1,0 +1,145 @@
+/**
+ * Everyday commands a newcomer missed (issue "What a newcomer hit", #16), through the API: a rule is
+ * activated or retired without sending it whole, backtests and statistics take plain dates, watchlist
+ * uploads take semicolon-separated CSV, and an officer's token names their office, so `assign-next`
+ * needs no `?office=`, and an office of another authority is refused.
+ */
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { closeAfter, forEachDatabase, startTestApp } from '../support/test-app.ts';
+import type { TestApp } from '../support/test-app.ts';
+import { validFiling } from '../support/filings.ts';
+
+const rule = {
+  id: 'EVERYDAY-PHONES',
+  title: 'Phones: documentary check',
+  riskArea: 'ipr',
+  weight: 40,
+  severity: 'high',
+  recommendedAction: 'documentary-check',
+  status: 'active',
+  reason: 'counterfeit phones seen on this lane',
+  condition: 'goods.exists(g, g.hsCode.startsWith("8517"))',
+};
+
+forEachDatabase('newcomer: everyday commands', (target) => {
+  let t: TestApp | undefined;
+  const app = () => t!;
+  closeAfter(() => t);
+  const tok: Record<string, string> = {};
+
+  before(async () => {
+    t = await startTestApp(target);
+    tok['analyst'] = await app().token('NL', 'analyst', 'ana');
+    tok['filer'] = await app().token('NL', 'filer', 'acme');
+    tok['officer'] = await app().token('NL', 'officer', 'olga');
+    tok['officer-at-office'] = await app().deps.tokens.issue({
+      authority: 'NL',
+      role: 'officer',
+      subject: 'otto',
+      ttlSeconds: 3600,
+      office: 'NL000396',
+    });
+  });
+
+  const send = (
+    method: 'GET' | 'POST',
+    url: string,
+    who: string,
+    body?: unknown,
+    type = 'application/json',
+  ) =>
+    app().server.app.inject({
+      method,
+      url,
+      headers: {
+        authorization: `Bearer ${tok[who]!}`,
+        ...(body !== undefined ? { 'content-type': type } : {}),
+      },
+      ...(body !== undefined ? { payload: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+    });
+
+  test('a rule is retired and activated again without sending it whole', async () => {
+    assert.equal((await send('POST', '/v1/rules', 'analyst', rule)).statusCode, 201);
+    const retired = await send('POST', `/v1/rules/${rule.id}/status`, 'analyst', { status: 'retired' });
+    assert.equal(retired.statusCode, 200, retired.body);
+    assert.equal(retired.json().version, 2);
+    assert.equal(retired.json().status, 'retired');
+    assert.equal(retired.json().condition, rule.condition);
+    const active = await send('POST', `/v1/rules/${rule.id}/status`, 'analyst', { status: 'active' });
+    assert.equal(active.json().version, 3);
+    assert.equal(active.json().status, 'active');
+    const bad = await send('POST', `/v1/rules/${rule.id}/status`, 'analyst', { status: 'asleep' });
+    assert.equal(bad.statusCode, 400);
+  });
+
+  test('backtests and rule statistics take plain dates, the `to` day included', async () => {
+    const today = app().clock.now().toISOString().slice(0, 10);
+    const r = await send(
+      'POST',
+      '/v1/filings',
+      'filer',
+      validFiling(app().clock.now(), { lrn: 'EVERYDAY-1' }),
+    );
+    assert.equal(r.statusCode, 201, r.body);
+    const back = await send('POST', `/v1/rules/${rule.id}/backtest`, 'analyst', { from: today, to: today });
+    assert.equal(back.statusCode, 200, back.body);
+    assert.equal(back.json().consignmentsHit, 1);
+    const stats = await send('GET', `/v1/rules/${rule.id}/stats?from=${today}&to=${today}`, 'analyst');
+    assert.equal(stats.statusCode, 200, stats.body);
+  });
+
+  test('a watchlist upload may be semicolon-separated, as spreadsheets write it in many EU locales', async () => {
+    const made = await send('POST', '/v1/watchlists', 'analyst', {
+      name: 'suppliers',
+      subject: 'operator-name',
+    });
+    assert.equal(made.statusCode, 201, made.body);
+    const up = await send(
+      'POST',
+      '/v1/watchlists/suppliers/entries',
+      'analyst',
+      'value;note\n"Müller; Söhne GmbH";seen 2026\nAcme BV;\n',
+      'text/csv',
+    );
+    assert.equal(up.statusCode, 200, up.body);
+    const match = await send(
+      'GET',
+      `/v1/watchlists/suppliers/match?value=${encodeURIComponent('Müller; Söhne GmbH')}`,
+      'analyst',
+    );
+    assert.equal(match.json().listed, true, match.body);
+  });
+
+  test("an officer's token names their office: assign-next needs no ?office=; another authority's office is refused", async () => {
+    const lodged = await send(
+      'POST',
+      '/v1/filings',
+      'filer',
+      validFiling(app().clock.now(), { lrn: 'EVERYDAY-2' }),
+    );
+    assert.equal(lodged.statusCode, 201);
+    await app().deps.assessments.handleReady({ mrn: lodged.json().mrn, authority: 'NL', version: 1 });
+    const next = await send('POST', '/v1/controls/assign-next', 'officer-at-office', {});
+    assert.equal(next.statusCode, 200, next.body);
+    assert.equal(next.json().office, 'NL000396');
+    assert.equal(next.json().assignee, 'otto');
+
+    const unbound = await send('POST', '/v1/controls/assign-next', 'officer', {});
+    assert.equal(unbound.statusCode, 400, unbound.body);
+    assert.match(unbound.json().detail, /--office/);
+    const foreign = await send('POST', '/v1/controls/assign-next?office=BE101000', 'officer', {});
+    assert.equal(foreign.statusCode, 422, foreign.body);
+    assert.equal(foreign.json().code, 'VIGIL_OFFICE_INVALID');
+    await assert.rejects(
+      app().deps.tokens.issue({
+        authority: 'NL',
+        role: 'officer',
+        subject: 'x',
+        ttlSeconds: 60,
+        office: 'BE101000',
+      }),
+      /not an office of NL/,
+    );
+  });
+});
