@@ -9,6 +9,10 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Logger } from 'pino';
 import { assessmentRoutes } from '../assessment/assessment.routes.ts';
+import { auditRoutes } from '../audit/audit.routes.ts';
+import type { AuditLog } from '../audit/index.ts';
+import { modelRoutes } from '../models/model.routes.ts';
+import type { ModelStore } from '../models/index.ts';
 import type { AssessmentService } from '../assessment/index.ts';
 import type { TokenService } from '../auth/index.ts';
 import { OutboxRepository } from '../bus/index.ts';
@@ -49,6 +53,8 @@ export interface ServerDeps {
   readonly notifications: NotificationService;
   readonly controls: ControlService;
   readonly imports: ImportService;
+  readonly models: ModelStore;
+  readonly audit: AuditLog;
   readonly log: Logger;
   readonly metrics: VigilMetrics;
   /** The running bus, when there is one: /ready reports it and /metrics its backlog. */
@@ -165,6 +171,8 @@ export async function buildServer(config: VigilConfig, deps: ServerDeps): Promis
       await v1.register(ruleRoutes, { rules: deps.rules, clock: deps.clock });
       await v1.register(assessmentRoutes, { assessments: deps.assessments });
       await v1.register(notificationRoutes, { notifications: deps.notifications });
+      await v1.register(modelRoutes, { db: deps.db, models: deps.models });
+      await v1.register(auditRoutes, { db: deps.db, audit: deps.audit });
     },
     { prefix: '/v1' },
   );

@@ -56,6 +56,10 @@ export const PERMISSIONS = {
   'import.view': permission(ROLES, 'import declarations are for their filer and the authority'),
   'capacity.read': permission(OFFICIAL_ROLES, 'your role may not read office capacity'),
   'capacity.write': permission(['analyst', 'coordinator', 'admin'], 'your role may not set office capacity'),
+  // Models and the audit trail, also through the API so the embedded default works while serving.
+  'model.read': permission(OFFICIAL_ROLES, 'models are for customs officials'),
+  'model.write': permission(['analyst', 'admin'], 'only analysts import and activate models'),
+  'audit.verify': permission(['auditor', 'admin'], 'only auditors verify the audit trail'),
 } as const satisfies Record<string, PermissionSpec>;
 
 export type Permission = keyof typeof PERMISSIONS;

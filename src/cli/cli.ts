@@ -16,6 +16,8 @@ import { openDatabase } from '../store/database.ts';
 import { migrate } from '../store/migrate.ts';
 import { VigilError } from '../errors/index.ts';
 import { runIngest } from './ingest.command.ts';
+import { apiClient } from './api-client.ts';
+import { readFileSync } from 'node:fs';
 import type { CliIo } from './cli-io.ts';
 
 export type { CliIo } from './cli-io.ts';
@@ -28,11 +30,11 @@ commands:
   migrate                       apply database migrations
   token --authority NL --role filer --subject acme [--ttl SECONDS] [--office NL000396]
                                 print a bearer token for this instance
-  ingest FILE [--authority NL] [--filer NAME]
+  ingest FILE [--authority NL] [--filer NAME] [--url U --token T]
                                 register filings from an NDJSON file (- for stdin)
   ingest --format kcs FILE [--no-labels] [--score]
                                 KCS import declarations, their labels as control results
-  models import MODEL_FILE [--activate] | models list
+  models import MODEL_FILE [--activate] | models list [--url U --token T]
                                 versioned models in the database; the active one scores imports
   demo --count N [--seed S] [--invalid-share F] [--out FILE | --post URL --token TOKEN]
                                 generate realistic demo filings
@@ -45,7 +47,7 @@ commands:
   rules list|add RULE.json|test RULE.json --filing F.json|backtest ID --from D --to D
         |activate ID|retire ID|stats ID [--url U --token T]
                                 manage and try risk rules through the API
-  audit verify [--authority X] [--anchor X=SEQ:HASH]
+  audit verify [--authority X] [--anchor X=SEQ:HASH] [--url U --token T]
                                 check the hash-chained audit log; prints the first broken link
 `;
 
@@ -161,23 +163,37 @@ export async function runCli(argv: string[], io: CliIo): Promise<number | Runnin
             authority: { type: 'string', default: config.demoAuthority },
             activate: { type: 'boolean', default: false },
             json: { type: 'boolean', default: false },
+            url: { type: 'string' },
+            token: { type: 'string' },
           },
         });
+        const [sub, file] = positionals;
+        if (!((sub === 'import' && file !== undefined) || sub === 'list')) {
+          throw new UsageError(
+            'usage: vigil models import MODEL_FILE [--activate] [--authority X] | vigil models list [--json] [--url U --token T]',
+          );
+        }
+        if (values.url !== undefined) {
+          // Through a running server (the embedded database admits one process).
+          const api = apiClient(values.url, values.token ?? io.env['VIGIL_TOKEN']);
+          const r =
+            sub === 'import'
+              ? await api('POST', `/models?activate=${String(values.activate)}`, readFileSync(file!, 'utf8'))
+              : await api('GET', '/models');
+          io.stdout.write(`${JSON.stringify(r.json)}\n`);
+          return r.status < 400 ? 0 : 1;
+        }
         const { runModelImport, runModelList } = await import('./models.command.ts');
         const deps = await composeApp(config);
         try {
-          if (positionals[0] === 'import' && positionals[1] !== undefined) {
+          if (sub === 'import') {
             await runModelImport(
               deps,
-              { file: positionals[1], authority: values.authority, activate: values.activate },
+              { file: file!, authority: values.authority, activate: values.activate },
               io,
             );
-          } else if (positionals[0] === 'list') {
-            await runModelList(deps, { authority: values.authority, json: values.json }, io);
           } else {
-            throw new UsageError(
-              'usage: vigil models import MODEL_FILE [--activate] [--authority X] | vigil models list [--json]',
-            );
+            await runModelList(deps, { authority: values.authority, json: values.json }, io);
           }
         } finally {
           await deps.db.close();
@@ -196,12 +212,28 @@ export async function runCli(argv: string[], io: CliIo): Promise<number | Runnin
       }
       case 'audit': {
         if (rest[0] !== 'verify') {
-          throw new UsageError('usage: vigil audit verify [--authority X] [--anchor X=SEQ:HASH]');
+          throw new UsageError(
+            'usage: vigil audit verify [--authority X] [--anchor X=SEQ:HASH] [--url U --token T]',
+          );
         }
         const { values } = parseArgs({
           args: rest.slice(1),
-          options: { authority: { type: 'string' }, anchor: { type: 'string', multiple: true } },
+          options: {
+            authority: { type: 'string' },
+            anchor: { type: 'string', multiple: true },
+            url: { type: 'string' },
+            token: { type: 'string' },
+          },
         });
+        if (values.url !== undefined) {
+          // Through a running server: the chain of the token's authority.
+          const r = await apiClient(values.url, values.token ?? io.env['VIGIL_TOKEN'])(
+            'GET',
+            '/audit/verify',
+          );
+          io.stdout.write(`${JSON.stringify(r.json)}\n`);
+          return r.status >= 400 ? 2 : (r.json as { ok?: boolean }).ok === true ? 0 : 1;
+        }
         const { runAuditVerify } = await import('./audit-verify.command.ts');
         const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
         try {

@@ -9,6 +9,8 @@ import { parseArgs } from 'node:util';
 import type { VigilConfig } from '../config/index.ts';
 import { composeApp } from '../app/compose.ts';
 import { VigilError } from '../errors/index.ts';
+import type { ErrorCode, FieldError } from '../errors/index.ts';
+import { apiClient } from './api-client.ts';
 import { progressBar } from './progress.ts';
 import type { CliIo } from './cli-io.ts';
 import type { Actor } from '../auth/index.ts';
@@ -34,6 +36,8 @@ export async function runIngest(config: VigilConfig, args: string[], io: CliIo):
       labels: { type: 'boolean', default: true },
       'no-labels': { type: 'boolean', default: false },
       score: { type: 'boolean', default: false },
+      url: { type: 'string' },
+      token: { type: 'string' },
     },
   });
   const file = positionals[0];
@@ -76,8 +80,26 @@ export async function runIngest(config: VigilConfig, args: string[], io: CliIo):
     throw new VigilError('VIGIL_BAD_REQUEST', `unknown --format '${values.format}' (ndjson or kcs)`);
   }
   const concurrency = Math.max(1, Math.min(64, Number(values.concurrency) || 8));
-  const deps = await composeApp(config);
-  const actor: Actor = { subject: values.filer, authority: values.authority, role: 'filer' };
+  // Into the database, or through a running server (--url; the embedded database admits one process).
+  let register: (body: unknown) => Promise<{ created: boolean }>;
+  let close: () => Promise<void>;
+  if (values.url !== undefined) {
+    const api = apiClient(values.url, values.token ?? io.env['VIGIL_TOKEN']);
+    register = async (body) => {
+      const r = await api('POST', '/filings', body);
+      if (r.status === 201 || r.status === 200) {
+        return { created: r.status === 201 };
+      }
+      const problem = r.json as { code?: ErrorCode; detail?: string; errors?: FieldError[] } | null;
+      throw new VigilError(problem?.code ?? 'VIGIL_BAD_REQUEST', problem?.detail, problem?.errors);
+    };
+    close = () => Promise.resolve();
+  } else {
+    const deps = await composeApp(config);
+    const actor: Actor = { subject: values.filer, authority: values.authority, role: 'filer' };
+    register = (body) => deps.filings.register(actor, body);
+    close = () => deps.db.close();
+  }
   const total = file === '-' ? undefined : statSync(file).size;
   const input = file === '-' ? io.stdin : createReadStream(file);
   const progress = progressBar(io.stderr, total);
@@ -96,7 +118,7 @@ export async function runIngest(config: VigilConfig, args: string[], io: CliIo):
       return;
     }
     try {
-      const r = await deps.filings.register(actor, body);
+      const r = await register(body);
       if (r.created) {
         summary.accepted++;
       } else {
@@ -138,7 +160,7 @@ export async function runIngest(config: VigilConfig, args: string[], io: CliIo):
     await Promise.all(inFlight);
   } finally {
     progress.finish();
-    await deps.db.close();
+    await close();
   }
   io.stderr.write(
     `ingested ${summary.lines} filings: ${summary.accepted} accepted, ${summary.duplicates} already registered, ${summary.rejected} rejected\n`,

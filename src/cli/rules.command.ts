@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import type { VigilConfig } from '../config/index.ts';
 import { VigilError } from '../errors/index.ts';
 import type { CliIo } from './cli-io.ts';
+import { apiClient } from './api-client.ts';
 
 function readJson(path: string): unknown {
   try {
@@ -36,29 +37,8 @@ export async function rulesCommand(config: VigilConfig, args: string[], io: CliI
       version: { type: 'string' },
     },
   });
-  const token = values.token ?? io.env['VIGIL_TOKEN'];
-  if (token === undefined) {
-    throw new VigilError(
-      'VIGIL_BAD_REQUEST',
-      'rules needs --token or VIGIL_TOKEN (npx vigil token --authority NL --role analyst --subject you)',
-    );
-  }
   const [sub, arg] = positionals;
-  const api = async (
-    method: string,
-    path: string,
-    body?: unknown,
-  ): Promise<{ status: number; json: unknown }> => {
-    const res = await fetch(`${values.url}/v1${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    return { status: res.status, json: await res.json() };
-  };
+  const api = apiClient(values.url, values.token ?? io.env['VIGIL_TOKEN']);
   const print = (r: { status: number; json: unknown }): number => {
     io.stdout.write(`${JSON.stringify(r.json, null, 2)}\n`);
     return r.status < 400 ? 0 : 1;

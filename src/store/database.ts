@@ -105,7 +105,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 export class DatabaseInUseError extends Error {
   constructor(dataDir: string, pid: number) {
     super(
-      `the embedded database in ${dataDir} is in use by process ${pid}; stop it first, or send filings to it over HTTP (vigil demo --post)`,
+      `the embedded database in ${dataDir} is in use by process ${pid} (a running vigil serve?); go through it with --url http://localhost:8080 --token … (vigil models, audit verify, ingest, rules), or stop it first`,
     );
     this.name = 'DatabaseInUseError';
   }
