@@ -76,7 +76,7 @@ export async function composeApp(
   const outbox = new OutboxSignal();
   const filingRepo = new FilingRepository();
   const ruleRepo = new RuleRepository();
-  const ruleSets = new RuleSetCache(db, ruleRepo);
+  const ruleSets = new RuleSetCache(db, ruleRepo, { clock });
   const assessmentRepo = new AssessmentRepository();
   const contexts = new RiskContextCache(db, ruleSets, assessmentRepo, clock);
   const operators = new OperatorRepository();

@@ -127,7 +127,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number | Runnin
         // Loaded on demand: only `serve` needs the HTTP server (and Fastify).
         const { startServe } = await import('../app/serve.ts');
         const serving = await startServe(config, say);
-        say(`Vigil is serving on ${serving.address} (API docs at /docs)`);
+        // Where to reach it, and what it listens on (every interface unless HOST says otherwise).
+        const listening = config.host === '0.0.0.0' || config.host === '::' ? 'every interface' : config.host;
+        say(
+          `Vigil is serving on ${serving.address} (API docs at /docs; listening on ${listening}, port ${new URL(serving.address).port})`,
+        );
         say(
           `  storage: ${config.databaseUrl !== undefined ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`}`,
         );

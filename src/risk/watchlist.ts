@@ -50,6 +50,37 @@ export interface WatchlistEntry {
   readonly value: string;
   /** Why it is listed, for the analyst (never shown to filers). */
   readonly note?: string | undefined;
+  /** Where the entry comes from (a sanctions list, a seizure report, an analyst). */
+  readonly source?: string | undefined;
+  /** When it stops matching: an ISO 8601 date (the end of that day, UTC) or date-time. */
+  readonly expires?: string | undefined;
+}
+
+const EXPIRES = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/;
+
+/** The entry with its optional fields, or why one of them cannot be read. */
+function entryOf(value: string, note: unknown, source: unknown, expires: unknown): WatchlistEntry | string {
+  for (const [name, v] of [
+    ['note', note],
+    ['source', source],
+    ['expires', expires],
+  ] as const) {
+    if (v !== undefined && typeof v !== 'string') {
+      return `${name} must be text`;
+    }
+  }
+  const e = typeof expires === 'string' ? expires.trim() : '';
+  if (e !== '' && (!EXPIRES.test(e) || Number.isNaN(Date.parse(e)))) {
+    return `expires '${e}' is not an ISO 8601 date or date-time`;
+  }
+  const n = typeof note === 'string' ? note.trim() : '';
+  const src = typeof source === 'string' ? source.trim() : '';
+  return {
+    value,
+    ...(n !== '' ? { note: n } : {}),
+    ...(src !== '' ? { source: src } : {}),
+    ...(e !== '' ? { expires: e } : {}),
+  };
 }
 
 export interface WatchlistDefinition {
@@ -800,13 +831,14 @@ export function parseWatchlistNdjson(text: string): WatchlistParseResult {
       return;
     }
     if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
-      const { value, note } = parsed as Record<string, unknown>;
-      if (
-        typeof value === 'string' &&
-        value.trim() !== '' &&
-        (note === undefined || typeof note === 'string')
-      ) {
-        entries.push(note === undefined ? { value: value.trim() } : { value: value.trim(), note });
+      const { value, note, source, expires } = parsed as Record<string, unknown>;
+      if (typeof value === 'string' && value.trim() !== '') {
+        const entry = entryOf(value.trim(), note, source, expires);
+        if (typeof entry === 'string') {
+          errors.push({ code: 'VIGIL_WATCHLIST_PARSE', line: i + 1, message: entry });
+        } else {
+          entries.push(entry);
+        }
         return;
       }
     }
@@ -863,7 +895,8 @@ function csvSeparator(headerLine: string): ',' | ';' {
 }
 
 /**
- * Entries from CSV with a header row naming a `value` column (and optionally `note`); other columns
+ * Entries from CSV with a header row naming a `value` column (and optionally `note`, `source` and
+ * `expires`); other columns
  * are ignored. Fields are separated by commas, or by semicolons when the header row is (spreadsheet
  * exports in many EU locales). Quoted fields may hold the separator; a record may not span lines.
  */
@@ -879,7 +912,10 @@ export function parseWatchlistCsv(text: string): WatchlistParseResult {
       errors: [{ code: 'VIGIL_WATCHLIST_PARSE', line: 1, message: 'the header row needs a "value" column' }],
     };
   }
-  const noteCol = header.findIndex((h) => h.trim().toLowerCase() === 'note');
+  const column = (name: string): number => header.findIndex((h) => h.trim().toLowerCase() === name);
+  const noteCol = column('note');
+  const sourceCol = column('source');
+  const expiresCol = column('expires');
   const entries: WatchlistEntry[] = [];
   const errors: WatchlistParseError[] = [];
   for (let i = 1; i < lines.length; i++) {
@@ -897,8 +933,17 @@ export function parseWatchlistCsv(text: string): WatchlistParseResult {
       });
       continue;
     }
-    const note = noteCol >= 0 ? fields[noteCol]?.trim() : undefined;
-    entries.push(note ? { value, note } : { value });
+    const entry = entryOf(
+      value,
+      noteCol >= 0 ? (fields[noteCol] ?? '') : undefined,
+      sourceCol >= 0 ? (fields[sourceCol] ?? '') : undefined,
+      expiresCol >= 0 ? (fields[expiresCol] ?? '') : undefined,
+    );
+    if (typeof entry === 'string') {
+      errors.push({ code: 'VIGIL_WATCHLIST_PARSE', line: i + 1, message: entry });
+      continue;
+    }
+    entries.push(entry);
   }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, value: entries };
 }

@@ -6,6 +6,8 @@
  */
 import { Watchlist, WatchlistRegistry, compileRuleSet } from '../risk/index.ts';
 import type { RuleSet } from '../risk/index.ts';
+import { systemClock } from '../domain/index.ts';
+import type { Clock } from '../domain/index.ts';
 import type { Database } from '../store/database.ts';
 import type { RuleRepository } from './rule.repository.ts';
 
@@ -28,11 +30,17 @@ export class RuleSetCache {
   readonly #entries = new Map<string, Entry>();
   readonly #loading = new Map<string, Promise<CompiledRules>>();
   readonly #checkEveryMs: number;
+  readonly #clock: Clock;
 
-  constructor(db: Database, repo: RuleRepository, checkEveryMs = 1000) {
+  constructor(
+    db: Database,
+    repo: RuleRepository,
+    options: { readonly clock?: Clock; readonly checkEveryMs?: number } = {},
+  ) {
     this.#db = db;
     this.#repo = repo;
-    this.#checkEveryMs = checkEveryMs;
+    this.#clock = options.clock ?? systemClock;
+    this.#checkEveryMs = options.checkEveryMs ?? 1000;
   }
 
   /** Forget an authority's rules (after a change made by this process). */
@@ -56,14 +64,16 @@ export class RuleSetCache {
 
   async #refresh(authority: string, entry: Entry | undefined): Promise<CompiledRules> {
     const db = this.#db.forAuthority(authority);
-    const stamp = await this.#repo.stamp(db, authority);
+    // Entries expire by the authority's clock: a stamp and a load at the same instant.
+    const now = this.#clock.now();
+    const stamp = await this.#repo.stamp(db, authority, now);
     if (entry !== undefined && entry.stamp === stamp) {
       entry.checkedAt = Date.now();
       return entry.rules;
     }
     const [rules, lists] = await Promise.all([
       this.#repo.currentRules(db, authority),
-      this.#repo.watchlistDefinitions(db, authority),
+      this.#repo.watchlistDefinitions(db, authority, now),
     ]);
     const watchlists = new WatchlistRegistry(lists.map((d) => new Watchlist(d)));
     const live = rules.filter((r) => r.status !== 'retired');

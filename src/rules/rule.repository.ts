@@ -2,6 +2,7 @@
  * SQL of analysts' rules and watchlists: versioned rules (table rule), watchlists and their entries.
  * Every query is scoped by authority.
  */
+import { periodEnd } from '../domain/index.ts';
 import type { Queryable } from '../store/database.ts';
 import type {
   RiskRule,
@@ -104,13 +105,17 @@ export class RuleRepository {
     return r.rows.map(toRule);
   }
 
-  /** A stamp that changes whenever rules or watchlists of the authority change (cache invalidation). */
-  async stamp(tx: Queryable, authority: string): Promise<string> {
+  /**
+   * A stamp that changes whenever rules or watchlists of the authority change, or an entry expires
+   * (cache invalidation).
+   */
+  async stamp(tx: Queryable, authority: string, at: Date = new Date()): Promise<string> {
     const r = await tx.query<{ stamp: string }>(
       `SELECT concat((SELECT count(*) FROM rule WHERE authority = $1), '/',
                      (SELECT max(created_at) FROM rule WHERE authority = $1), '/',
-                     (SELECT max(updated_at) FROM watchlist WHERE authority = $1)) AS stamp`,
-      [authority],
+                     (SELECT max(updated_at) FROM watchlist WHERE authority = $1), '/',
+                     (SELECT count(*) FROM watchlist_entry WHERE authority = $1 AND expires_at <= $2)) AS stamp`,
+      [authority, at],
     );
     return r.rows[0]!.stamp;
   }
@@ -147,9 +152,10 @@ export class RuleRepository {
     authority: string,
     name: string,
     entries: readonly WatchlistEntry[],
+    at: Date = new Date(),
   ): Promise<void> {
     await tx.query(`DELETE FROM watchlist_entry WHERE authority = $1 AND list = $2`, [authority, name]);
-    await this.addEntries(tx, authority, name, entries);
+    await this.addEntries(tx, authority, name, entries, at);
   }
 
   async addEntries(
@@ -157,16 +163,26 @@ export class RuleRepository {
     authority: string,
     name: string,
     entries: readonly WatchlistEntry[],
+    at: Date = new Date(),
   ): Promise<number> {
     let added = 0;
     // Chunks keep each statement's parameter arrays moderate on both engines.
     for (let i = 0; i < entries.length; i += 5000) {
       const chunk = entries.slice(i, i + 5000);
       const r = await tx.query(
-        `INSERT INTO watchlist_entry (authority, list, value, note)
-         SELECT $1, $2, v, n FROM unnest($3::text[], $4::text[]) AS u(v, n)
-         ON CONFLICT (authority, list, value) DO UPDATE SET note = EXCLUDED.note`,
-        [authority, name, chunk.map((e) => e.value), chunk.map((e) => e.note ?? null)],
+        `INSERT INTO watchlist_entry (authority, list, value, note, source, expires_at, added_at)
+         SELECT $1, $2, v, n, s, x, $7 FROM unnest($3::text[], $4::text[], $5::text[], $6::timestamptz[]) AS u(v, n, s, x)
+         ON CONFLICT (authority, list, value) DO UPDATE SET note = EXCLUDED.note, source = EXCLUDED.source,
+           expires_at = EXCLUDED.expires_at, added_at = EXCLUDED.added_at`,
+        [
+          authority,
+          name,
+          chunk.map((e) => e.value),
+          chunk.map((e) => e.note ?? null),
+          chunk.map((e) => e.source ?? null),
+          chunk.map((e) => (e.expires !== undefined ? periodEnd(e.expires) : null)),
+          at,
+        ],
       );
       added += r.rowCount;
     }
@@ -202,14 +218,21 @@ export class RuleRepository {
     return r.rows.map(({ updated_at, ...w }) => ({ ...w, updatedAt: new Date(updated_at).toISOString() }));
   }
 
-  async watchlistDefinitions(tx: Queryable, authority: string): Promise<WatchlistDefinition[]> {
+  /** The authority's watchlists with the entries in force at `at`. */
+  async watchlistDefinitions(
+    tx: Queryable,
+    authority: string,
+    at: Date = new Date(),
+  ): Promise<WatchlistDefinition[]> {
     const lists = await tx.query<{ name: string; subject: WatchlistSubject; threshold: number | null }>(
       `SELECT name, subject, threshold FROM watchlist WHERE authority = $1 ORDER BY name`,
       [authority],
     );
+    // Expired entries stay listed for the analyst but no longer match.
     const entries = await tx.query<{ list: string; value: string; note: string | null }>(
-      `SELECT list, value, note FROM watchlist_entry WHERE authority = $1 ORDER BY list, value`,
-      [authority],
+      `SELECT list, value, note FROM watchlist_entry
+       WHERE authority = $1 AND (expires_at IS NULL OR expires_at > $2) ORDER BY list, value`,
+      [authority, at],
     );
     const byList = new Map<string, WatchlistEntry[]>();
     for (const e of entries.rows) {
@@ -229,4 +252,48 @@ export class RuleRepository {
   }
 
   // ---- assessments ----------------------------------------------------------------------------
+
+  /** A page of a list's entries, expired ones included, by value. */
+  async entries(
+    q: Queryable,
+    authority: string,
+    name: string,
+    page: { readonly after?: string | undefined; readonly limit: number },
+  ): Promise<
+    {
+      value: string;
+      note: string | null;
+      source: string | null;
+      addedAt: string;
+      expiresAt: string | null;
+    }[]
+  > {
+    const r = await q.query<{
+      value: string;
+      note: string | null;
+      source: string | null;
+      added_at: Date;
+      expires_at: Date | null;
+    }>(
+      `SELECT value, note, source, added_at, expires_at FROM watchlist_entry
+       WHERE authority = $1 AND list = $2 AND ($3::text IS NULL OR value > $3) ORDER BY value LIMIT $4`,
+      [authority, name, page.after ?? null, page.limit],
+    );
+    return r.rows.map((e) => ({
+      value: e.value,
+      note: e.note,
+      source: e.source,
+      addedAt: new Date(e.added_at).toISOString(),
+      expiresAt: e.expires_at === null ? null : new Date(e.expires_at).toISOString(),
+    }));
+  }
+
+  /** Removes one entry; false when the list has no such value. */
+  async deleteEntry(tx: Queryable, authority: string, name: string, value: string): Promise<boolean> {
+    const r = await tx.query(
+      `DELETE FROM watchlist_entry WHERE authority = $1 AND list = $2 AND value = $3`,
+      [authority, name, value],
+    );
+    return r.rowCount > 0;
+  }
 }

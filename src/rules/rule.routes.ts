@@ -29,6 +29,11 @@ const backtestSchema = z.strictObject({
   version: z.number().int().min(1).optional(),
 });
 const statusSchema = z.strictObject({ status: z.enum(RULE_STATUSES) });
+const entriesQuery = z.strictObject({
+  next: z.string().min(1).max(500).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+const deleteEntryQuery = z.strictObject({ value: z.string().trim().min(1).max(500) });
 const uploadQuery = z.strictObject({ replace: z.enum(['true', 'false']).default('false') });
 
 export const ruleRoutes: FastifyPluginCallback<RuleRoutesOptions> = (app, opts, done) => {
@@ -221,6 +226,37 @@ export const ruleRoutes: FastifyPluginCallback<RuleRoutesOptions> = (app, opts, 
         type.startsWith('text/csv') ? 'csv' : 'ndjson',
         q.replace === 'true',
       );
+    },
+  );
+  app.get<{ Params: { name: string } }>(
+    '/watchlists/:name/entries',
+    {
+      schema: {
+        'x-vigil-permission': 'rule.read',
+        tags: ['watchlists'],
+        summary:
+          'The entries of a list (expired ones too) with their source and dates, by value; paged with `next`',
+        params: nameParams,
+      },
+    },
+    async (request) => {
+      const q = parseInput(entriesQuery, request.query, 'VIGIL_QUERY_INVALID');
+      return rules.listEntries(actorOf(request), request.params.name, q);
+    },
+  );
+  app.delete<{ Params: { name: string } }>(
+    '/watchlists/:name/entries',
+    {
+      schema: {
+        'x-vigil-permission': 'rule.write',
+        tags: ['watchlists'],
+        summary: 'Take one value off a list (?value=…); it stops matching at once',
+        params: nameParams,
+      },
+    },
+    async (request) => {
+      const q = parseInput(deleteEntryQuery, request.query, 'VIGIL_QUERY_INVALID');
+      return rules.deleteEntry(actorOf(request), request.params.name, q.value);
     },
   );
   app.get<{ Params: { name: string } }>(

@@ -23,7 +23,7 @@ import {
   parseWatchlistNdjson,
 } from '../risk/index.ts';
 import type { RiskRule, RuleHit, RuleStatus } from '../risk/index.ts';
-import { TRANSPORT_MODES } from '../domain/index.ts';
+import { TRANSPORT_MODES, instantSchema } from '../domain/index.ts';
 import type { Database, Queryable } from '../store/database.ts';
 import type { AuditEvent } from '../audit/index.ts';
 import { fromZodIssues } from '../errors/index.ts';
@@ -88,7 +88,14 @@ export const watchlistInputSchema = z.strictObject({
   threshold: z.number().min(0.6).max(1).optional(),
   description: z.string().max(500).optional(),
   entries: z
-    .array(z.strictObject({ value: z.string().trim().min(1).max(500), note: z.string().max(500).optional() }))
+    .array(
+      z.strictObject({
+        value: z.string().trim().min(1).max(500),
+        note: z.string().max(500).optional(),
+        source: z.string().trim().min(1).max(200).optional(),
+        expires: instantSchema.optional(),
+      }),
+    )
     .max(200_000)
     .default([]),
 });
@@ -447,7 +454,15 @@ export class RuleService {
     const now = this.#d.clock.now();
     await this.#d.db.forAuthority(actor.authority).transaction(async (tx) => {
       await this.#d.repo.upsertWatchlist(tx, actor.authority, w, now);
-      await this.#d.repo.replaceEntries(tx, actor.authority, w.name, w.entries);
+      await this.#d.repo.replaceEntries(
+        tx,
+        actor.authority,
+        w.name,
+        w.entries.map((e) =>
+          e.source !== undefined ? e : { ...e, source: `entered by ${actor.role}:${actor.subject}` },
+        ),
+        now,
+      );
     });
     this.#d.ruleSets.invalidate(actor.authority);
     return {
@@ -482,16 +497,63 @@ export class RuleService {
       );
     }
     const now = this.#d.clock.now();
+    // An entry without a source is the uploader's.
+    const entries = parsed.value.map((e) =>
+      e.source !== undefined ? e : { ...e, source: `upload by ${actor.role}:${actor.subject}` },
+    );
     await this.#d.db.forAuthority(actor.authority).transaction(async (tx) => {
       if (replace) {
-        await this.#d.repo.replaceEntries(tx, actor.authority, name, parsed.value);
+        await this.#d.repo.replaceEntries(tx, actor.authority, name, entries, now);
       } else {
-        await this.#d.repo.addEntries(tx, actor.authority, name, parsed.value);
+        await this.#d.repo.addEntries(tx, actor.authority, name, entries, now);
       }
       await this.#d.repo.touchWatchlist(tx, actor.authority, name, now);
     });
     this.#d.ruleSets.invalidate(actor.authority);
     return { name, received: parsed.value.length };
+  }
+
+  /** A page of a list's entries (expired ones too), with their source and dates. */
+  async listEntries(
+    actor: Actor,
+    name: string,
+    page: { readonly next?: string | undefined; readonly limit: number },
+  ): Promise<{ items: Awaited<ReturnType<RuleRepository['entries']>>; next: string | null }> {
+    requirePermission(actor, 'rule.read');
+    const db = this.#d.db.forAuthority(actor.authority);
+    await this.#listOf(actor, name);
+    const rows = await this.#d.repo.entries(db, actor.authority, name, {
+      after: page.next,
+      limit: page.limit + 1,
+    });
+    const items = rows.slice(0, page.limit);
+    return { items, next: rows.length > page.limit ? items[items.length - 1]!.value : null };
+  }
+
+  /** Takes one value off a list; it stops matching at once. */
+  async deleteEntry(actor: Actor, name: string, value: string): Promise<{ name: string; deleted: string }> {
+    requirePermission(actor, 'rule.write');
+    await this.#listOf(actor, name);
+    const now = this.#d.clock.now();
+    const deleted = await this.#d.db.forAuthority(actor.authority).transaction(async (tx) => {
+      const gone = await this.#d.repo.deleteEntry(tx, actor.authority, name, value);
+      if (gone) {
+        await this.#d.repo.touchWatchlist(tx, actor.authority, name, now);
+      }
+      return gone;
+    });
+    if (!deleted) {
+      throw new VigilError('VIGIL_NOT_FOUND', `'${value}' is not on the watchlist '${name}'`);
+    }
+    this.#d.ruleSets.invalidate(actor.authority);
+    return { name, deleted: value };
+  }
+
+  async #listOf(actor: Actor, name: string): Promise<void> {
+    const lists = await this.#d.repo.watchlists(this.#d.db.forAuthority(actor.authority), actor.authority);
+    if (!lists.some((l) => l.name === name)) {
+      throw new VigilError('VIGIL_WATCHLIST_NOT_FOUND', `no watchlist '${name}'`);
+    }
   }
 
   async watchlists(actor: Actor): Promise<unknown[]> {

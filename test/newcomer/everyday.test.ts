@@ -1,7 +1,8 @@
 /**
  * Everyday commands a newcomer missed (issue "What a newcomer hit", #16), through the API: a rule is
  * activated or retired without sending it whole, backtests and statistics take plain dates, watchlist
- * uploads take semicolon-separated CSV, and an officer's token names their office, so `assign-next`
+ * uploads take semicolon-separated CSV, watchlist entries are listed, deleted and expire with their
+ * source, and an officer's token names their office, so `assign-next`
  * needs no `?office=`, and an office of another authority is refused.
  */
 import { before, test } from 'node:test';
@@ -141,5 +142,69 @@ forEachDatabase('newcomer: everyday commands', (target) => {
       }),
       /not an office of NL/,
     );
+  });
+
+  test('watchlist entries are listed with their source, expire, and can be taken off one by one', async () => {
+    const now = app().clock.now();
+    const yesterday = new Date(now.getTime() - 86_400_000).toISOString().slice(0, 10);
+    const nextYear = new Date(now.getTime() + 365 * 86_400_000).toISOString().slice(0, 10);
+    const made = await send('POST', '/v1/watchlists', 'analyst', {
+      name: 'sanctioned-parties',
+      subject: 'operator-name',
+      threshold: 0.95,
+      entries: [
+        { value: 'Old Listing Trading LLC', source: 'EU consolidated list 2025-11', expires: yesterday },
+        { value: 'Current Listing Trading LLC', source: 'EU consolidated list 2026-11', expires: nextYear },
+        { value: 'Analyst Pick GmbH' },
+      ],
+    });
+    assert.equal(made.statusCode, 201, made.body);
+    const page = await send('GET', '/v1/watchlists/sanctioned-parties/entries?limit=2', 'analyst');
+    assert.equal(page.statusCode, 200, page.body);
+    assert.deepEqual(
+      page.json().items.map((e: { value: string; source: string }) => [e.value, e.source]),
+      [
+        ['Analyst Pick GmbH', 'entered by analyst:ana'],
+        ['Current Listing Trading LLC', 'EU consolidated list 2026-11'],
+      ],
+    );
+    assert.equal(page.json().next, 'Current Listing Trading LLC');
+    const rest = await send(
+      'GET',
+      `/v1/watchlists/sanctioned-parties/entries?next=${encodeURIComponent(page.json().next)}`,
+      'analyst',
+    );
+    const old = rest.json().items[0];
+    assert.equal(old.value, 'Old Listing Trading LLC');
+    assert.ok(Date.parse(old.expiresAt) <= now.getTime(), 'it expired at the end of yesterday');
+
+    const listed = async (value: string): Promise<boolean> =>
+      (
+        await send(
+          'GET',
+          `/v1/watchlists/sanctioned-parties/match?value=${encodeURIComponent(value)}`,
+          'analyst',
+        )
+      ).json().listed as boolean;
+    assert.equal(await listed('Old Listing Trading LLC'), false, 'an expired entry no longer matches');
+    assert.equal(await listed('Current Listing Trading LLC'), true);
+
+    const del = await app().server.app.inject({
+      method: 'DELETE',
+      url: `/v1/watchlists/sanctioned-parties/entries?value=${encodeURIComponent('Current Listing Trading LLC')}`,
+      headers: { authorization: `Bearer ${tok['analyst']!}` },
+    });
+    assert.equal(del.statusCode, 200, del.body);
+    assert.equal(
+      await listed('Current Listing Trading LLC'),
+      false,
+      'a deleted entry stops matching at once',
+    );
+    const again = await app().server.app.inject({
+      method: 'DELETE',
+      url: `/v1/watchlists/sanctioned-parties/entries?value=${encodeURIComponent('Current Listing Trading LLC')}`,
+      headers: { authorization: `Bearer ${tok['analyst']!}` },
+    });
+    assert.equal(again.statusCode, 404);
   });
 });
