@@ -134,7 +134,14 @@ export async function composeApp(
     log,
     metrics,
     models,
-    imports: new ImportService({ db, clock, scorer: modelScorer(models), seeds: assessmentRepo, audit }),
+    imports: new ImportService({
+      db,
+      clock,
+      scorer: modelScorer(models),
+      seeds: assessmentRepo,
+      audit,
+      onInvalidated: (tx, d) => controls.cancelTasksOf(tx, d.authority, d.id).then(() => undefined),
+    }),
     handleEvent: async (event: OutboxEvent) => {
       if (event.topic === 'filing.ready') {
         await assessments.handleReady(event.payload as ReadyEvent);

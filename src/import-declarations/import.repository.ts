@@ -32,6 +32,22 @@ export interface NewImport {
 export interface ImportRow extends Omit<NewImport, 'lodgedAt' | 'assessedAt'> {
   readonly lodgedAt: string;
   readonly assessedAt: string | null;
+  /** 1 as lodged; each amendment adds one. */
+  readonly version: number;
+  readonly amendedAt: string | null;
+  readonly invalidatedAt: string | null;
+  readonly invalidationReason: string | null;
+}
+
+/** What an amendment changes. */
+export interface ImportAmendment {
+  readonly body: unknown;
+  readonly score: number | null;
+  readonly lane: Lane;
+  readonly laneReason: string;
+  readonly modelVersion: number | null;
+  readonly version: number;
+  readonly at: Date;
 }
 
 interface DbRow {
@@ -51,13 +67,18 @@ interface DbRow {
   model_version: number | null;
   random: { seedId: string; draw: number } | null;
   assessed_at: Date | string | null;
+  version: number;
+  amended_at: Date | string | null;
+  invalidated_at: Date | string | null;
+  invalidation_reason: string | null;
 }
 
 const COLUMNS = `authority, id, type, office, source, lodged_by, lodged_at, declared_on, body, score, lane,
   lane_reason, lane_random, model_version, random, assessed_at, lrn`;
 
 // `date` read as text: the drivers would otherwise build Dates at different midnights.
-const SELECT_COLUMNS = COLUMNS.replace('declared_on', 'declared_on::text AS declared_on');
+const SELECT_COLUMNS = `${COLUMNS.replace('declared_on', 'declared_on::text AS declared_on')},
+  version, amended_at, invalidated_at, invalidation_reason`;
 
 const iso = (d: Date | string): string => new Date(d).toISOString();
 
@@ -78,6 +99,10 @@ const toRow = (r: DbRow): ImportRow => ({
   modelVersion: r.model_version,
   random: r.random,
   assessedAt: r.assessed_at === null ? null : iso(r.assessed_at),
+  version: r.version,
+  amendedAt: r.amended_at === null ? null : iso(r.amended_at),
+  invalidatedAt: r.invalidated_at === null ? null : iso(r.invalidated_at),
+  invalidationReason: r.invalidation_reason,
 });
 
 const record = (r: NewImport): Record<string, unknown> => ({
@@ -175,7 +200,8 @@ export class ImportRepository {
     const r = await q.query<{ red: number; yellow: number }>(
       `SELECT count(*) FILTER (WHERE lane = 'red')::int AS red, count(*) FILTER (WHERE lane = 'yellow')::int AS yellow
        FROM import_declaration
-       WHERE authority = $1 AND office = $2 AND assessed_at >= $3 AND assessed_at < $4 AND lane IN ('red', 'yellow')`,
+       WHERE authority = $1 AND office = $2 AND assessed_at >= $3 AND assessed_at < $4 AND lane IN ('red', 'yellow')
+         AND invalidated_at IS NULL`,
       [authority, office, from, to],
     );
     return r.rows[0] ?? { red: 0, yellow: 0 };
@@ -244,5 +270,36 @@ export class ImportRepository {
       params,
     );
     return r.rows.map(toRow);
+  }
+
+  async amend(tx: Queryable, authority: string, id: string, a: ImportAmendment): Promise<void> {
+    await tx.query(
+      `UPDATE import_declaration SET body = $3, score = $4, lane = $5, lane_reason = $6, model_version = $7,
+         version = $8, amended_at = $9
+       WHERE authority = $1 AND id = $2`,
+      [authority, id, JSON.stringify(a.body), a.score, a.lane, a.laneReason, a.modelVersion, a.version, a.at],
+    );
+  }
+
+  async invalidate(
+    tx: Queryable,
+    authority: string,
+    id: string,
+    reason: string | null,
+    at: Date,
+  ): Promise<void> {
+    await tx.query(
+      `UPDATE import_declaration SET invalidated_at = $3, invalidation_reason = $4 WHERE authority = $1 AND id = $2`,
+      [authority, id, at, reason],
+    );
+  }
+
+  /** The declaration, locked for a change. */
+  async findForUpdate(tx: Queryable, authority: string, id: string): Promise<ImportRow | undefined> {
+    const r = await tx.query<DbRow>(
+      `SELECT ${SELECT_COLUMNS} FROM import_declaration WHERE authority = $1 AND id = $2 FOR UPDATE`,
+      [authority, id],
+    );
+    return r.rows[0] === undefined ? undefined : toRow(r.rows[0]);
   }
 }

@@ -9,6 +9,7 @@ import { capacityInputSchema, importDeclarationSchema } from './import.schema.ts
 import type { ImportService } from './import.service.ts';
 import { LANE_MEANING, isOfficial } from './import.service.ts';
 import { actorOf } from '../auth/index.ts';
+import { parseInput } from '../errors/index.ts';
 
 export interface ImportRoutesOptions {
   readonly imports: ImportService;
@@ -29,6 +30,8 @@ const listQueryDoc = {
     next: { type: 'string', description: 'the `next` cursor of the previous page' },
   },
 } as const;
+
+const invalidationSchema = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() });
 
 export const importRoutes: FastifyPluginCallback<ImportRoutesOptions> = (app, opts, done) => {
   const { imports } = opts;
@@ -54,6 +57,36 @@ export const importRoutes: FastifyPluginCallback<ImportRoutesOptions> = (app, op
     },
   );
 
+  app.post<{ Params: { id: string } }>(
+    '/import-declarations/:id/amendments',
+    {
+      schema: {
+        'x-vigil-permission': 'import.lodge',
+        tags: ['imports'],
+        summary:
+          'Amend a declaration you lodged (the whole body; type, LRN, office and declarant unchanged): scored again, its lane raised if need be, never lowered',
+        params: idParams,
+        body: z.toJSONSchema(importDeclarationSchema, { io: 'input', unrepresentable: 'any' }),
+      },
+    },
+    async (request) => imports.amend(actorOf(request), request.params.id, request.body),
+  );
+  app.post<{ Params: { id: string } }>(
+    '/import-declarations/:id/invalidation',
+    {
+      schema: {
+        'x-vigil-permission': 'import.lodge',
+        tags: ['imports'],
+        summary: 'Withdraw a declaration you lodged; its open control tasks are cancelled',
+        params: idParams,
+        body: z.toJSONSchema(invalidationSchema),
+      },
+    },
+    async (request) => {
+      const b = parseInput(invalidationSchema, request.body ?? {});
+      return imports.invalidate(actorOf(request), request.params.id, b.reason);
+    },
+  );
   app.get<{ Params: { id: string } }>(
     '/import-declarations/:id',
     {

@@ -13,6 +13,7 @@ import { auditActor } from '../audit/index.ts';
 import { drawFor, makeMrn, newSeed, randomSerial } from '../domain/index.ts';
 import type { Clock, RandomSeed, SerialSource } from '../domain/index.ts';
 import { VigilError, fromZodIssues } from '../errors/index.ts';
+import type { FieldError } from '../errors/index.ts';
 import type { Database, Queryable } from '../store/database.ts';
 import { IMPORT_CODES } from './import-codes.ts';
 import { ImportRepository } from './import.repository.ts';
@@ -53,6 +54,9 @@ export interface ImportServiceDeps {
   /** When given, every lane decision is written to the audit trail. */
   readonly audit?: AuditLog | undefined;
   readonly serial?: SerialSource | undefined;
+  /** Called inside an invalidation's transaction (controls cancel the declaration's open tasks). */
+  readonly onInvalidated?:
+    ((tx: Queryable, declaration: { authority: string; id: string }) => Promise<void>) | undefined;
 }
 
 export interface LodgeResult {
@@ -84,6 +88,9 @@ export interface ImportView {
   readonly draw: { readonly seedId: string; readonly draw: number } | null;
   readonly assessedAt: string | null;
   readonly declaration: unknown;
+  readonly version: number;
+  readonly status: 'lodged' | 'amended' | 'invalidated';
+  readonly invalidation?: { readonly at: string; readonly reason: string | null } | undefined;
 }
 
 /** What the declarant sees: the lane and what it means, never the risk reasoning. */
@@ -94,6 +101,8 @@ export interface ImportFilerView {
   readonly lane: Lane | null;
   readonly meaning: string | null;
   readonly declaration: unknown;
+  readonly version: number;
+  readonly status: 'lodged' | 'amended' | 'invalidated';
 }
 
 export interface OfficeCapacityView {
@@ -151,7 +160,39 @@ export function officialView(r: ImportRow): ImportView {
     draw: r.random,
     assessedAt: r.assessedAt,
     declaration: r.body,
+    version: r.version,
+    status: statusOf(r),
+    ...(r.invalidatedAt !== null
+      ? { invalidation: { at: r.invalidatedAt, reason: r.invalidationReason } }
+      : {}),
   };
+}
+
+function statusOf(r: ImportRow): 'lodged' | 'amended' | 'invalidated' {
+  return r.invalidatedAt !== null ? 'invalidated' : r.version > 1 ? 'amended' : 'lodged';
+}
+
+/** Lanes from the least to the most demanding: an amendment may move a declaration up, never down. */
+const LANE_ORDER: readonly Lane[] = ['green', 'blue', 'yellow', 'red'];
+
+/** Fields an amendment may not change: they identify the declaration, its office and its declarant. */
+function lockedImportFields(before: ImportDeclaration, after: ImportDeclaration): FieldError[] {
+  const locked: FieldError[] = [];
+  for (const [path, a, b] of [
+    ['$.type', before.type, after.type],
+    ['$.lrn', before.lrn, after.lrn],
+    ['$.office', before.office, after.office],
+    ['$.declarant', JSON.stringify(before.declarant), JSON.stringify(after.declarant)],
+  ] as const) {
+    if (a !== b) {
+      locked.push({
+        code: 'VIGIL_AMENDMENT_FIELD_LOCKED',
+        path,
+        message: `${path} may not change in an amendment (was ${typeof a === 'string' ? a : String(a)})`,
+      });
+    }
+  }
+  return locked;
 }
 
 export function filerView(r: ImportRow): ImportFilerView {
@@ -162,6 +203,8 @@ export function filerView(r: ImportRow): ImportFilerView {
     lane: r.lane,
     meaning: r.lane === null ? null : LANE_MEANING[r.lane],
     declaration: r.body,
+    version: r.version,
+    status: statusOf(r),
   };
 }
 
@@ -191,6 +234,7 @@ export class ImportService {
   readonly #lanes: LaneConfig;
   readonly #audit: AuditLog | undefined;
   readonly #serial: SerialSource;
+  readonly #onInvalidated: ImportServiceDeps['onInvalidated'];
 
   constructor(deps: ImportServiceDeps) {
     this.#db = deps.db;
@@ -201,6 +245,7 @@ export class ImportService {
     this.#lanes = deps.lanes ?? DEFAULT_LANES;
     this.#audit = deps.audit;
     this.#serial = deps.serial ?? randomSerial;
+    this.#onInvalidated = deps.onInvalidated;
   }
 
   /** Validates, scores, chooses the lane and stores one import declaration. */
@@ -333,6 +378,132 @@ export class ImportService {
       throw new Error(`import declaration with LRN ${String(decl.lrn)} vanished after a conflict`);
     }
     return raced;
+  }
+
+  /**
+   * The filer amends a declaration it lodged: the whole body again, the identifying fields unchanged.
+   * It is scored again; the lane may be raised by the new data but never lowered or drawn again (an
+   * amendment must not shed a control), and the version goes up.
+   */
+  async amend(actor: Actor, id: string, body: unknown): Promise<ImportView | ImportFilerView> {
+    requirePermission(actor, 'import.lodge');
+    const parsed = importDeclarationSchema.safeParse(body, { reportInput: true });
+    if (!parsed.success) {
+      throw new VigilError(
+        IMPORT_CODES.invalid,
+        'the amendment is invalid',
+        fromZodIssues(parsed.error.issues, 'the import declaration'),
+      );
+    }
+    const decl = parsed.data;
+    const now = this.#clock.now();
+    const db = this.#db.forAuthority(actor.authority);
+    const before = await this.#repo.find(db, actor.authority, id);
+    if (before === undefined || !visibleTo(actor, before.lodgedBy) || before.source !== 'api') {
+      throw new VigilError(IMPORT_CODES.notFound, `no import declaration ${id} is visible to you`);
+    }
+    const verdict = await this.#scorer.score(actor.authority, id, decl);
+    const score = verdict === undefined ? null : round(verdict.probability * 100, 2);
+    const row = await db.transaction(async (tx) => {
+      const current = (await this.#repo.findForUpdate(tx, actor.authority, id))!;
+      if (current.invalidatedAt !== null) {
+        throw new VigilError(
+          'VIGIL_CONFLICT',
+          `import declaration ${id} was invalidated and cannot be amended`,
+        );
+      }
+      const locked = lockedImportFields(current.body as ImportDeclaration, decl);
+      if (locked.length > 0) {
+        throw new VigilError(
+          IMPORT_CODES.invalid,
+          `the amendment changes ${locked.length} field(s) that may not change`,
+          locked,
+        );
+      }
+      // The recorded draws of the lodging, not new ones.
+      const seed = await this.#seeds.randomSeed(tx, actor.authority, newSeed(now), now);
+      await this.#repo.lockOffice(tx, actor.authority, decl.office);
+      const cap = await this.#repo.capacity(tx, actor.authority, decl.office);
+      const from = startOfUtcDay(now);
+      const used = await this.#repo.lanesUsed(
+        tx,
+        actor.authority,
+        decl.office,
+        from,
+        new Date(from.getTime() + DAY_MS),
+      );
+      const decision = laneFor(
+        score ?? 0,
+        [],
+        drawFor(seed, id, 1, 0).draw,
+        remaining(cap, used),
+        this.#lanes,
+        verdict === undefined
+          ? undefined
+          : { probability: verdict.probability, draw: drawFor(seed, id, 1, 1).draw },
+      );
+      const previous = current.lane ?? 'green';
+      const raised = LANE_ORDER.indexOf(decision.lane) > LANE_ORDER.indexOf(previous);
+      const lane = raised ? decision.lane : previous;
+      const version = current.version + 1;
+      const laneReason = raised
+        ? `raised by amendment v${version}: ${decision.reason}; ${verdict === undefined ? 'no active model: not scored' : verdict.explanation}`
+        : `${current.laneReason ?? ''}; amendment v${version} kept the lane`;
+      await this.#repo.amend(tx, actor.authority, id, {
+        body: decl,
+        score,
+        lane,
+        laneReason,
+        modelVersion: verdict?.modelVersion ?? null,
+        version,
+        at: now,
+      });
+      await this.#audit?.stage(tx, [
+        {
+          authority: actor.authority,
+          actor: auditActor(actor),
+          action: 'outcome.decided',
+          subject: id,
+          details: { kind: 'import-lane', amendment: version, from: previous, lane, score },
+          at: now,
+        },
+      ]);
+      return (await this.#repo.find(tx, actor.authority, id))!;
+    });
+    return isOfficial(actor) ? officialView(row) : filerView(row);
+  }
+
+  /** The filer withdraws a declaration it lodged; its open control tasks are cancelled with it. */
+  async invalidate(
+    actor: Actor,
+    id: string,
+    reason: string | undefined,
+  ): Promise<ImportView | ImportFilerView> {
+    requirePermission(actor, 'import.lodge');
+    const now = this.#clock.now();
+    const row = await this.#db.forAuthority(actor.authority).transaction(async (tx) => {
+      const current = await this.#repo.findForUpdate(tx, actor.authority, id);
+      if (current === undefined || !visibleTo(actor, current.lodgedBy)) {
+        throw new VigilError(IMPORT_CODES.notFound, `no import declaration ${id} is visible to you`);
+      }
+      if (current.invalidatedAt !== null) {
+        throw new VigilError('VIGIL_CONFLICT', `import declaration ${id} is already invalidated`);
+      }
+      await this.#repo.invalidate(tx, actor.authority, id, reason ?? null, now);
+      await this.#onInvalidated?.(tx, { authority: actor.authority, id });
+      await this.#audit?.stage(tx, [
+        {
+          authority: actor.authority,
+          actor: auditActor(actor),
+          action: 'outcome.decided',
+          subject: id,
+          details: { kind: 'import-invalidated', reason: reason ?? null },
+          at: now,
+        },
+      ]);
+      return (await this.#repo.find(tx, actor.authority, id))!;
+    });
+    return isOfficial(actor) ? officialView(row) : filerView(row);
   }
 
   async get(actor: Actor, id: string): Promise<ImportView | ImportFilerView> {

@@ -265,6 +265,55 @@ forEachDatabase('newcomer: core-loop defects', (target) => {
     assert.notEqual(other.json().id, first.json().id);
   });
 
+  test('#7 an import declaration can be amended (lane never lowered) and invalidated by its filer', async () => {
+    const body = h7Body((b) => {
+      b['lrn'] = 'SHOP-AMEND-1';
+    });
+    const lodged = await send('POST', '/v1/import-declarations', 'filer', body);
+    assert.equal(lodged.statusCode, 201, lodged.body);
+    const id = lodged.json().id as string;
+    const lane = lodged.json().lane as string;
+
+    const amended = structuredClone(body);
+    amended['goods'][0].description = 'Leather shoes, size 42';
+    const a = await send('POST', `/v1/import-declarations/${id}/amendments`, 'filer', amended);
+    assert.equal(a.statusCode, 200, a.body);
+    assert.deepEqual([a.json().version, a.json().status], [2, 'amended']);
+    assert.equal(a.json().declaration.goods[0].description, 'Leather shoes, size 42');
+    const order = ['green', 'blue', 'yellow', 'red'];
+    assert.ok(order.indexOf(a.json().lane) >= order.indexOf(lane), `${lane} → ${String(a.json().lane)}`);
+
+    const moved = structuredClone(body);
+    moved['office'] = 'NL000399';
+    const locked = await send('POST', `/v1/import-declarations/${id}/amendments`, 'filer', moved);
+    assert.equal(locked.statusCode, 422, locked.body);
+    assert.deepEqual(
+      locked.json().errors.map((e: { code: string; path: string }) => `${e.code} ${e.path}`),
+      ['VIGIL_AMENDMENT_FIELD_LOCKED $.office'],
+    );
+    tok['stranger'] = await app().token('NL', 'filer', 'stranger');
+    assert.equal(
+      (await send('POST', `/v1/import-declarations/${id}/amendments`, 'stranger', amended)).statusCode,
+      404,
+    );
+
+    const inv = await send('POST', `/v1/import-declarations/${id}/invalidation`, 'filer', {
+      reason: 'order cancelled',
+    });
+    assert.equal(inv.statusCode, 200, inv.body);
+    assert.equal(inv.json().status, 'invalidated');
+    assert.equal(
+      (await send('POST', `/v1/import-declarations/${id}/amendments`, 'filer', amended)).statusCode,
+      409,
+    );
+    assert.equal(
+      (await send('POST', `/v1/import-declarations/${id}/invalidation`, 'filer', {})).statusCode,
+      409,
+    );
+    const seen = await send('GET', `/v1/import-declarations/${id}`, 'officer');
+    assert.deepEqual(seen.json().invalidation.reason, 'order cancelled');
+  });
+
   test('#8 hit ids do not repeat: operators by role, goods items once per signal', async () => {
     // Reference unit values so that two cheap goods items both trip the unit-value signal.
     await app().deps.db.transaction((tx) =>
