@@ -59,6 +59,19 @@ describe('vigil on the command line', () => {
     assert.doesNotMatch(r.stdout, /workbench/);
   });
 
+  test("bin/vigil.js runs the project's command from any folder (what npx vigil does in the repository)", async () => {
+    const r = await new Promise<Run>((resolve) => {
+      execFile(
+        process.execPath,
+        [join(import.meta.dirname, '../../bin/vigil.js'), 'help'],
+        { cwd: tmpdir(), env: { PATH: process.env['PATH'] ?? '' }, timeout: 60_000 },
+        (err, stdout, stderr) => resolve({ code: err === null ? 0 : Number(err.code ?? -1), stdout, stderr }),
+      );
+    });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^usage: vigil <command>/);
+  });
+
   test('rules list without a server: one line naming the cause, exit 1', async () => {
     // A port nothing listens on: opened, noted, closed.
     const probe = createServer();
