@@ -83,6 +83,19 @@ function conversionOf(
   };
 }
 
+/** A hit of the explanation as selectivity weighs it: with the weight after the operator's profile. */
+export function toSelectivityHit(h: ExplainedHit): SelectivityHit {
+  return {
+    source: h.source,
+    id: h.id,
+    riskArea: h.riskArea as SelectivityHit['riskArea'],
+    weight: h.effectiveWeight,
+    severity: h.severity as SelectivityHit['severity'],
+    recommendedAction: h.recommendedAction as SelectivityHit['recommendedAction'],
+    reason: h.reason,
+  };
+}
+
 /** What one consignment's assessment is decided from. */
 export interface ConsignmentInput {
   /** The registered filing: its authority, MRN and version identify the assessment. */
@@ -170,15 +183,7 @@ export function assessConsignment(input: ConsignmentInput): AssessmentRecord {
   }
   const score = combineScore(hits.map((h) => h.effectiveWeight));
   const random = drawFor(ctx.seed, row.mrn, row.version, seq);
-  const selecting: SelectivityHit[] = hits.map((h) => ({
-    source: h.source,
-    id: h.id,
-    riskArea: h.riskArea as SelectivityHit['riskArea'],
-    weight: h.effectiveWeight,
-    severity: h.severity as SelectivityHit['severity'],
-    recommendedAction: h.recommendedAction as SelectivityHit['recommendedAction'],
-    reason: h.reason,
-  }));
+  const selecting = hits.map(toSelectivityHit);
   const outcome = entryOutcome(
     {
       mode: filing.transport.mode,

@@ -17,11 +17,11 @@ import { operatorsOf } from '../operators/index.ts';
 import type { OperatorRepository } from '../operators/index.ts';
 import type { AuditEvent } from '../audit/index.ts';
 import type { Database, Queryable } from '../store/database.ts';
-import { assessConsignment, combineScore } from './assess.ts';
+import { assessConsignment, combineScore, toSelectivityHit } from './assess.ts';
 import type { ExplainedHit } from './assess.ts';
 import type { AssessmentRecord, AssessmentRepository } from './assessment.repository.ts';
 import { DEFAULT_ENTRY_OUTCOME, entryOutcome, filerView } from './entry-outcome.ts';
-import type { EntryOutcome, EntryOutcomeConfig, SelectivityHit } from './entry-outcome.ts';
+import type { EntryOutcome, EntryOutcomeConfig } from './entry-outcome.ts';
 import type { RiskContextCache } from './risk-context.ts';
 
 /** What assessment needs of the audit trail. */
@@ -396,15 +396,7 @@ export class AssessmentService {
         score: combineScore(remaining.map((h) => h.effectiveWeight)),
         randomDraw: random.draw,
       },
-      remaining.map((h) => ({
-        source: h.source,
-        id: h.id,
-        riskArea: h.riskArea as SelectivityHit['riskArea'],
-        weight: h.effectiveWeight,
-        severity: h.severity as SelectivityHit['severity'],
-        recommendedAction: h.recommendedAction as SelectivityHit['recommendedAction'],
-        reason: h.reason,
-      })),
+      remaining.map(toSelectivityHit),
       this.#outcomes,
     );
   }

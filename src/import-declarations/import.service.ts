@@ -11,7 +11,7 @@ import { hasPermission, requirePermission, visibleTo } from '../auth/index.ts';
 import type { AuditLog } from '../audit/index.ts';
 import { auditActor } from '../audit/index.ts';
 import { drawFor, makeMrn, newSeed, randomSerial } from '../domain/index.ts';
-import type { Clock, RandomSeed, SerialSource } from '../domain/index.ts';
+import type { Clock, RandomDraw, RandomSeed, SerialSource } from '../domain/index.ts';
 import { VigilError, fromZodIssues } from '../errors/index.ts';
 import type { FieldError } from '../errors/index.ts';
 import type { Database, Queryable } from '../store/database.ts';
@@ -21,7 +21,7 @@ import type { ImportRow, OfficeCapacityRow } from './import.repository.ts';
 import { capacityInputSchema, importDeclarationSchema, listQuerySchema } from './import.schema.ts';
 import type { DeclarationType, ImportDeclaration } from './import.schema.ts';
 import { DEFAULT_LANES, laneFor } from './lanes.ts';
-import type { Lane, LaneConfig, OfficeCapacity } from './lanes.ts';
+import type { Lane, LaneConfig, LaneDecision, OfficeCapacity } from './lanes.ts';
 
 /** The active model's opinion of a declaration: its fraud probability and a sentence for officers. */
 export interface DeclarationVerdict {
@@ -289,27 +289,14 @@ export class ImportService {
     const score = verdict === undefined ? null : round(verdict.probability * 100, 2);
 
     const lodged = await this.#db.forAuthority(actor.authority).transaction(async (tx) => {
-      const seed = await this.#seeds.randomSeed(tx, actor.authority, newSeed(now), now);
-      const draw = drawFor(seed, id, 1, 0);
-      await this.#repo.lockOffice(tx, actor.authority, decl.office);
-      const cap = await this.#repo.capacity(tx, actor.authority, decl.office);
-      const from = startOfUtcDay(now);
-      const used = await this.#repo.lanesUsed(
+      const { decision, draw } = await this.#decideLane(
         tx,
         actor.authority,
+        id,
         decl.office,
-        from,
-        new Date(from.getTime() + DAY_MS),
-      );
-      // A second recorded draw decides exploration, independent of the random selection's.
-      const learnDraw = drawFor(seed, id, 1, 1);
-      const decision = laneFor(
-        score ?? 0,
-        [],
-        draw.draw,
-        remaining(cap, used),
-        this.#lanes,
-        verdict === undefined ? undefined : { probability: verdict.probability, draw: learnDraw.draw },
+        score,
+        verdict,
+        now,
       );
       const reason = `${decision.reason}; ${
         verdict === undefined ? 'no active model: not scored' : verdict.explanation
@@ -381,6 +368,38 @@ export class ImportService {
   }
 
   /**
+   * The lane for declaration `id` at `office`, under the office's lock: its recorded draws (the
+   * random selection's and, independent of it, exploration's), the model's verdict, and what the
+   * office can still take today.
+   */
+  async #decideLane(
+    tx: Queryable,
+    authority: string,
+    id: string,
+    office: string,
+    score: number | null,
+    verdict: DeclarationVerdict | undefined,
+    now: Date,
+  ): Promise<{ decision: LaneDecision; draw: RandomDraw }> {
+    const seed = await this.#seeds.randomSeed(tx, authority, newSeed(now), now);
+    const draw = drawFor(seed, id, 1, 0);
+    await this.#repo.lockOffice(tx, authority, office);
+    const cap = await this.#repo.capacity(tx, authority, office);
+    const from = startOfUtcDay(now);
+    const used = await this.#repo.lanesUsed(tx, authority, office, from, new Date(from.getTime() + DAY_MS));
+    const learnDraw = drawFor(seed, id, 1, 1);
+    const decision = laneFor(
+      score ?? 0,
+      [],
+      draw.draw,
+      remaining(cap, used),
+      this.#lanes,
+      verdict === undefined ? undefined : { probability: verdict.probability, draw: learnDraw.draw },
+    );
+    return { decision, draw };
+  }
+
+  /**
    * The filer amends a declaration it lodged: the whole body again, the identifying fields unchanged.
    * It is scored again; the lane may be raised by the new data but never lowered or drawn again (an
    * amendment must not shed a control), and the version goes up.
@@ -421,27 +440,7 @@ export class ImportService {
         );
       }
       // The recorded draws of the lodging, not new ones.
-      const seed = await this.#seeds.randomSeed(tx, actor.authority, newSeed(now), now);
-      await this.#repo.lockOffice(tx, actor.authority, decl.office);
-      const cap = await this.#repo.capacity(tx, actor.authority, decl.office);
-      const from = startOfUtcDay(now);
-      const used = await this.#repo.lanesUsed(
-        tx,
-        actor.authority,
-        decl.office,
-        from,
-        new Date(from.getTime() + DAY_MS),
-      );
-      const decision = laneFor(
-        score ?? 0,
-        [],
-        drawFor(seed, id, 1, 0).draw,
-        remaining(cap, used),
-        this.#lanes,
-        verdict === undefined
-          ? undefined
-          : { probability: verdict.probability, draw: drawFor(seed, id, 1, 1).draw },
-      );
+      const { decision } = await this.#decideLane(tx, actor.authority, id, decl.office, score, verdict, now);
       const previous = current.lane ?? 'green';
       const raised = LANE_ORDER.indexOf(decision.lane) > LANE_ORDER.indexOf(previous);
       const lane = raised ? decision.lane : previous;
