@@ -14,7 +14,7 @@
  */
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { closeAfter, forEachDatabase, startTestApp } from '../support/test-app.ts';
+import { closeAfter, forEachDatabase, sender, startTestApp } from '../support/test-app.ts';
 import type { TestApp } from '../support/test-app.ts';
 import { validFiling } from '../support/filings.ts';
 import { OperatorRepository } from '../../src/operators/index.ts';
@@ -49,16 +49,7 @@ forEachDatabase('newcomer: core-loop defects', (target) => {
     }
   });
 
-  const send = (method: 'GET' | 'POST' | 'PUT', url: string, who: string, body?: unknown) =>
-    app().server.app.inject({
-      method,
-      url,
-      headers: {
-        authorization: `Bearer ${tok[who]!}`,
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      },
-      ...(body !== undefined ? { payload: JSON.stringify(body) } : {}),
-    });
+  const send = sender(app, tok);
 
   const lodgeAndAssess = async (body: Record<string, any>): Promise<string> => {
     const r = await send('POST', '/v1/filings', 'filer', body);

@@ -7,7 +7,7 @@
  */
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { closeAfter, forEachDatabase, startTestApp } from '../support/test-app.ts';
+import { closeAfter, forEachDatabase, sender, startTestApp } from '../support/test-app.ts';
 import type { TestApp } from '../support/test-app.ts';
 import { validFiling } from '../support/filings.ts';
 
@@ -43,22 +43,7 @@ forEachDatabase('newcomer: everyday commands', (target) => {
     });
   });
 
-  const send = (
-    method: 'GET' | 'POST',
-    url: string,
-    who: string,
-    body?: unknown,
-    type = 'application/json',
-  ) =>
-    app().server.app.inject({
-      method,
-      url,
-      headers: {
-        authorization: `Bearer ${tok[who]!}`,
-        ...(body !== undefined ? { 'content-type': type } : {}),
-      },
-      ...(body !== undefined ? { payload: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
-    });
+  const send = sender(app, tok);
 
   test('a rule is retired and activated again without sending it whole', async () => {
     assert.equal((await send('POST', '/v1/rules', 'analyst', rule)).statusCode, 201);

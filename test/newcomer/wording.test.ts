@@ -5,7 +5,7 @@
  */
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { closeAfter, forEachDatabase, startTestApp } from '../support/test-app.ts';
+import { closeAfter, forEachDatabase, sender, startTestApp } from '../support/test-app.ts';
 import type { TestApp } from '../support/test-app.ts';
 import { validFiling } from '../support/filings.ts';
 
@@ -21,22 +21,7 @@ forEachDatabase('newcomer: error wording', (target) => {
     tok['analyst'] = await app().token('NL', 'analyst', 'ana');
   });
 
-  const send = (
-    method: 'GET' | 'POST',
-    url: string,
-    who: string,
-    body?: unknown,
-    type = 'application/json',
-  ) =>
-    app().server.app.inject({
-      method,
-      url,
-      headers: {
-        authorization: `Bearer ${tok[who]!}`,
-        ...(body !== undefined && type !== '' ? { 'content-type': type } : {}),
-      },
-      ...(body !== undefined ? { payload: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
-    });
+  const send = sender(app, tok);
 
   test('an unknown query parameter is called a query parameter; paging is `next` everywhere', async () => {
     const bad = await send('GET', '/v1/notifications?page=421', 'filer');

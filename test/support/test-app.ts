@@ -115,3 +115,26 @@ export function closeAfter(app: () => TestApp | undefined): void {
     await app()?.close();
   });
 }
+
+/**
+ * A request to a test app as one of its users: `who` names a token in `tokens`; a body is sent as
+ * JSON, or as it is with `type` when it is text (CSV, NDJSON); `type: ''` sends no content type.
+ */
+export function sender(app: () => TestApp, tokens: Readonly<Record<string, string>>) {
+  return (
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    url: string,
+    who: string,
+    body?: unknown,
+    type = 'application/json',
+  ) =>
+    app().server.app.inject({
+      method,
+      url,
+      headers: {
+        authorization: `Bearer ${tokens[who]!}`,
+        ...(body !== undefined && type !== '' ? { 'content-type': type } : {}),
+      },
+      ...(body !== undefined ? { payload: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+    });
+}
