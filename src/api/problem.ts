@@ -14,6 +14,8 @@ export interface Problem {
   readonly detail: string;
   readonly instance: string;
   readonly errors?: readonly FieldError[];
+  /** All the field errors found, when more than the answer lists. */
+  readonly errorCount?: number;
 }
 
 const FASTIFY_CODES: Readonly<Record<string, ErrorCode>> = {
@@ -26,6 +28,15 @@ const FASTIFY_CODES: Readonly<Record<string, ErrorCode>> = {
   FST_ERR_BAD_URL: 'VIGIL_BAD_REQUEST',
 };
 
+/** At most this many field errors in one answer: a hostile body cannot make a huge response. */
+export const MAX_FIELD_ERRORS = 100;
+
+function capped(errors: readonly FieldError[]): { errors: readonly FieldError[]; errorCount?: number } {
+  return errors.length > MAX_FIELD_ERRORS
+    ? { errors: errors.slice(0, MAX_FIELD_ERRORS), errorCount: errors.length }
+    : { errors };
+}
+
 export function toProblem(err: unknown, instance: string): Problem {
   if (err instanceof VigilError) {
     return {
@@ -35,7 +46,7 @@ export function toProblem(err: unknown, instance: string): Problem {
       code: err.code,
       detail: err.message,
       instance,
-      ...(err.errors !== undefined ? { errors: err.errors } : {}),
+      ...(err.errors !== undefined ? capped(err.errors) : {}),
     };
   }
   const e = err as { code?: string; statusCode?: number; message?: string };

@@ -48,7 +48,10 @@ export const PERMISSIONS = {
     ['coordinator', 'admin'],
     'officers take tasks for themselves; a coordinator assigns others',
   ),
-  'control.record': permission(['officer', 'admin'], 'only officers record control results'),
+  'control.record': permission(
+    ['officer', 'coordinator', 'admin'],
+    'only officers (on their own tasks), coordinators and admins record control results',
+  ),
   // Import declarations (H1/H7) and office capacity.
   'import.lodge': permission(['filer', 'admin'], 'your role may not lodge import declarations'),
   'import.read': permission(OFFICIAL_ROLES, 'your role may not list import declarations'),

@@ -10,6 +10,9 @@ import { VigilError } from '../errors/index.ts';
 
 const ISSUER = 'vigil';
 
+/** The longest a token may live: a stolen token is useful for a week at most. */
+export const MAX_TTL_SECONDS = 7 * 86_400;
+
 export interface TokenRequest {
   readonly subject: string;
   readonly authority: string;
@@ -37,6 +40,12 @@ export class TokenService {
       throw new VigilError(
         'VIGIL_BAD_REQUEST',
         `unknown role '${String(req.role)}'; roles: ${ROLES.join(', ')}`,
+      );
+    }
+    if (!Number.isInteger(req.ttlSeconds) || req.ttlSeconds < 60 || req.ttlSeconds > MAX_TTL_SECONDS) {
+      throw new VigilError(
+        'VIGIL_BAD_REQUEST',
+        `a token lives from 60 seconds to ${MAX_TTL_SECONDS / 86_400} days, not ${String(req.ttlSeconds)} seconds`,
       );
     }
     if (!/^[A-Z]{2,4}$/.test(req.authority)) {
@@ -77,6 +86,8 @@ export class TokenService {
       const { payload } = await jwtVerify(token, await this.#secret(), {
         issuer: ISSUER,
         algorithms: ['HS256'],
+        // A token without an expiry would never expire.
+        requiredClaims: ['exp'],
       });
       const role = payload['role'];
       const authority = payload['authority'];

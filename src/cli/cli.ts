@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/index.ts';
 import type { VigilConfig } from '../config/index.ts';
-import { ROLES, TokenService } from '../auth/index.ts';
+import { MAX_TTL_SECONDS, ROLES, TokenService } from '../auth/index.ts';
 import type { Role } from '../auth/index.ts';
 import { composeApp, secretStoreFor } from '../app/compose.ts';
 import { leaveInInbox } from '../app/audit-chainer.ts';
@@ -75,8 +75,8 @@ async function token(config: VigilConfig, args: string[], io: CliIo): Promise<nu
   }
   const subject = values.subject ?? fail('token needs --subject (who the token is for)');
   const ttl = values.ttl !== undefined ? Number(values.ttl) : config.tokenTtlSeconds;
-  if (!Number.isInteger(ttl) || ttl < 60) {
-    fail('--ttl is a whole number of seconds, at least 60');
+  if (!Number.isInteger(ttl) || ttl < 60 || ttl > MAX_TTL_SECONDS) {
+    fail(`--ttl is a whole number of seconds, from 60 to ${MAX_TTL_SECONDS} (7 days)`);
   }
   // The embedded instance keeps its secret in a file so this works while the server runs.
   const db = config.databaseUrl !== undefined ? await openDatabase({ url: config.databaseUrl }) : undefined;

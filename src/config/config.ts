@@ -26,6 +26,7 @@ const configSchema = z.object({
     .number()
     .int()
     .min(60)
+    .max(7 * 86_400)
     .default(12 * 3600),
   VIGIL_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
   VIGIL_DEMO_AUTHORITY: z

@@ -471,6 +471,15 @@ export class ControlService {
       if (task.status === 'cancelled') {
         throw new VigilError('VIGIL_CONFLICT', `control task ${id} was cancelled`);
       }
+      // An officer records on an open task or one assigned to them, and corrects only their own
+      // result; a coordinator or an admin may do either for anyone.
+      const mayActForOthers = hasPermission(actor, 'control.assign-others');
+      if (!mayActForOthers && task.status === 'assigned' && task.assignee !== actor.subject) {
+        throw new VigilError(
+          'VIGIL_FORBIDDEN',
+          `control task ${id} is assigned to ${task.assignee ?? 'another officer'}; only they, a coordinator or an admin record its result`,
+        );
+      }
       const history = await repo.results(tx, actor.authority, id);
       const current = history.find((r) => r.current);
       const resultId = this.#ids();
@@ -485,6 +494,12 @@ export class ControlService {
         const old = history.find((r) => r.id === input.supersedes);
         if (old === undefined) {
           throw new VigilError('VIGIL_NOT_FOUND', `control task ${id} has no result ${input.supersedes}`);
+        }
+        if (!mayActForOthers && old.recordedBy !== actor.subject) {
+          throw new VigilError(
+            'VIGIL_FORBIDDEN',
+            `result ${old.id} was recorded by ${old.recordedBy}; only they, a coordinator or an admin correct it`,
+          );
         }
         if (!old.current || !(await repo.markSuperseded(tx, old.id, resultId))) {
           throw new VigilError(

@@ -185,11 +185,19 @@ export function assessActivation(
     try {
       hit = c.condition.evaluate(frame);
     } catch (e) {
-      // A CEL error means the rule has no answer for this consignment; a defect must still surface.
-      if (!(e instanceof CelRuntimeError) && !(e instanceof Error && e.name === 'EvaluationError')) {
-        throw e;
-      }
-      errors.push({ ruleId: r.id, version: r.version, message: e.message.split('\n')[0] ?? e.message });
+      // A rule that fails on this consignment (a CEL error, or the library throwing on an argument it
+      // cannot use, such as a bad time zone) has no answer here: the failure is recorded with the
+      // assessment for the analyst, and never stops the other rules or the consignment's assessment.
+      const message = e instanceof Error ? e.message : String(e);
+      const kind =
+        e instanceof CelRuntimeError || (e instanceof Error && e.name === 'EvaluationError')
+          ? ''
+          : `${(e as Error).name ?? 'error'}: `;
+      errors.push({
+        ruleId: r.id,
+        version: r.version,
+        message: `${kind}${message.split('\n')[0] ?? message}`,
+      });
       continue;
     }
     if (hit) {

@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ERROR_CATALOGUE } from '../../src/errors/index.ts';
 import { validateFiling } from '../../src/intake/validate-filing.ts';
-import { forEachDatabase, startTestApp } from '../support/test-app.ts';
+import { forEachDatabase, handMadeToken, startTestApp } from '../support/test-app.ts';
 import type { TestApp } from '../support/test-app.ts';
 import { validFiling } from '../support/filings.ts';
 import { BASES, MALFORMED_CASES } from './malformed-cases.ts';
@@ -59,15 +59,23 @@ async function send(app: TestApp, filerToken: string, c: MalformedCase) {
   const req = c.build(app.clock.now());
   const headers: Record<string, string> = {};
   if (req.authorization === undefined) {
+    const ttl = req.token?.ttlSeconds ?? 3600;
     const token =
       req.token === undefined
         ? filerToken
-        : await app.deps.tokens.issue({
-            authority: req.token.authority ?? 'NL',
-            role: req.token.role,
-            subject: 'acme',
-            ttlSeconds: req.token.ttlSeconds ?? 3600,
-          });
+        : ttl < 60
+          ? // An expired token, which the token service never issues: made by hand with the instance's key.
+            await handMadeToken(
+              app,
+              { authority: req.token.authority ?? 'NL', role: req.token.role, subject: 'acme' },
+              ttl,
+            )
+          : await app.deps.tokens.issue({
+              authority: req.token.authority ?? 'NL',
+              role: req.token.role,
+              subject: 'acme',
+              ttlSeconds: ttl,
+            });
     headers['authorization'] = `Bearer ${token}`;
   } else if (req.authorization !== null) {
     headers['authorization'] = req.authorization;

@@ -4,10 +4,11 @@
  * set, each run in its own schema so suites can run side by side.
  */
 import { describe, after } from 'node:test';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { SignJWT } from 'jose';
 import { loadConfig } from '../../src/config/index.ts';
 import { composeApp } from '../../src/app/compose.ts';
 import type { AppDeps } from '../../src/app/compose.ts';
@@ -78,6 +79,8 @@ export interface TestApp {
   token(authority: string, role: Role, subject: string): Promise<string>;
   /** Rows in a table: to prove that nothing was stored. */
   count(table: string): Promise<number>;
+  /** The instance's data folder (its token-signing key is there). */
+  readonly dataDir: string;
   close(): Promise<void>;
 }
 
@@ -96,6 +99,7 @@ export async function startTestApp(target: DatabaseTarget, clock = testClock()):
     server,
     deps,
     clock,
+    dataDir,
     token: (authority, role, subject) => deps.tokens.issue({ authority, role, subject, ttlSeconds: 3600 }),
     async count(table) {
       const r = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`);
@@ -137,4 +141,26 @@ export function sender(app: () => TestApp, tokens: Readonly<Record<string, strin
       },
       ...(body !== undefined ? { payload: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
     });
+}
+
+/**
+ * A token signed with the test instance's own key but made by hand: with the claims given, and an
+ * expiry `expiresIn` seconds from now (negative: already expired; undefined: none at all). For tests
+ * of what the token service must refuse, which its `issue` never makes.
+ */
+export async function handMadeToken(
+  app: TestApp,
+  claims: { readonly authority: string; readonly role: string; readonly subject: string },
+  expiresIn: number | undefined,
+): Promise<string> {
+  const key = Buffer.from(readFileSync(join(app.dataDir, 'instance.key'), 'utf8').trim(), 'hex');
+  let jwt = new SignJWT({ authority: claims.authority, role: claims.role })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(claims.subject)
+    .setIssuer('vigil')
+    .setIssuedAt();
+  if (expiresIn !== undefined) {
+    jwt = jwt.setExpirationTime(Math.floor(Date.now() / 1000) + expiresIn);
+  }
+  return jwt.sign(key);
 }
