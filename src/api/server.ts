@@ -7,6 +7,7 @@ import Fastify from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import helmet from '@fastify/helmet';
 import type { Logger } from 'pino';
 import { assessmentRoutes } from '../assessment/assessment.routes.ts';
 import { auditRoutes } from '../audit/audit.routes.ts';
@@ -74,8 +75,13 @@ export async function buildServer(config: VigilConfig, deps: ServerDeps): Promis
     // One JSON logger for the process; every line of a request carries its reqId.
     loggerInstance: logger,
     bodyLimit: config.bodyLimitBytes,
-    genReqId: () => crypto.randomUUID(),
-    requestIdHeader: 'x-request-id',
+    // A caller's request id is kept only when it is a plain token; anything else (a log injection,
+    // a megabyte of text) gets a fresh one.
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[A-Za-z0-9._:-]{1,64}$/.test(given) ? given : crypto.randomUUID();
+    },
   });
 
   decorateActor(app);
@@ -104,6 +110,10 @@ export async function buildServer(config: VigilConfig, deps: ServerDeps): Promis
       new VigilError('VIGIL_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]!}`),
     ),
   );
+
+  // Security headers on every answer; the API docs page (swagger-ui) needs its inline scripts and
+  // styles, so the content security policy is left to that page.
+  await app.register(helmet, { contentSecurityPolicy: false });
 
   await app.register(swagger, {
     openapi: {

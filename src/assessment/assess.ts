@@ -182,7 +182,9 @@ export function assessConsignment(input: ConsignmentInput): AssessmentRecord {
     }
   }
   const score = combineScore(hits.map((h) => h.effectiveWeight));
-  const random = drawFor(ctx.seed, row.mrn, row.version, seq);
+  // Keyed on the consignment, not the version: an amendment must not draw again (a filer could
+  // amend until a random selection goes away).
+  const random = drawFor(ctx.seed, row.mrn, 1, seq);
   const selecting = hits.map(toSelectivityHit);
   const outcome = entryOutcome(
     {

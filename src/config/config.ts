@@ -7,7 +7,8 @@ import { resolve } from 'node:path';
 
 const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
-  HOST: z.string().default('0.0.0.0'),
+  // Unset: 127.0.0.1 for the embedded default (a laptop), 0.0.0.0 with DATABASE_URL (a deployment).
+  HOST: z.string().min(1).optional(),
   VIGIL_DATA_DIR: z.string().default('./.vigil'),
   DATABASE_URL: z.string().url().optional(),
   NATS_URL: z.string().min(1).optional(),
@@ -72,7 +73,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): V
   const c = parsed.data;
   return Object.freeze({
     port: c.PORT,
-    host: c.HOST,
+    host: c.HOST ?? (c.DATABASE_URL === undefined ? '127.0.0.1' : '0.0.0.0'),
     dataDir: resolve(c.VIGIL_DATA_DIR),
     databaseUrl: c.DATABASE_URL,
     natsUrl: c.NATS_URL,

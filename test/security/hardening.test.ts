@@ -5,13 +5,17 @@
  *   other rules hit, and the failure is explained in the assessment;
  * - officer B neither records on officer A's task nor corrects A's result; a coordinator may;
  * - a body with 100,000 unknown keys gets an answer under 100 KB;
- * - a token without an expiry is refused, and no token lives longer than 7 days.
+ * - a token without an expiry is refused, and no token lives longer than 7 days;
+ * - an amendment does not draw the random selection again;
+ * - a caller's request id reaches the logs and events only when it is a plain token;
+ * - answers carry security headers; the embedded default listens on 127.0.0.1 only.
  */
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { closeAfter, forEachDatabase, handMadeToken, sender, startTestApp } from '../support/test-app.ts';
 import type { TestApp } from '../support/test-app.ts';
 import { validFiling } from '../support/filings.ts';
+import { loadConfig } from '../../src/config/index.ts';
 
 const rule = (over: Record<string, unknown>) => ({
   title: 'test rule',
@@ -155,5 +159,58 @@ forEachDatabase('hardening', (target) => {
       app().deps.tokens.issue({ authority: 'NL', role: 'filer', subject: 'x', ttlSeconds: 8 * 86_400 }),
       /from 60 seconds to 7 days/,
     );
+  });
+
+  test('an amendment does not draw the random selection again', async () => {
+    const body = validFiling(app().clock.now(), { lrn: 'REDRAW-1' });
+    const lodged = await send('POST', '/v1/filings', 'filer', body);
+    const mrn = lodged.json().mrn as string;
+    await app().deps.assessments.handleReady({ mrn, authority: 'NL', version: 1 });
+    body['consignments'][0].goods[0].description = 'Smartphones, 128GB, boxed, black';
+    const amended = await send('POST', `/v1/filings/${mrn}/amendments`, 'filer', body);
+    assert.equal(amended.statusCode, 200, amended.body);
+    await app().deps.assessments.handleReady({ mrn, authority: 'NL', version: 2 });
+    const versions = await app().deps.assessmentRepo.assessmentsOf(app().deps.db, 'NL', mrn);
+    assert.deepEqual(
+      versions.map((a) => a.version),
+      [1, 2],
+    );
+    assert.deepEqual(versions[1]!.random, versions[0]!.random);
+  });
+
+  test("a caller's request id is kept only when it is a plain token", async () => {
+    const post = (lrn: string, requestId: string) =>
+      app().server.app.inject({
+        method: 'POST',
+        url: '/v1/filings',
+        headers: {
+          authorization: `Bearer ${tok['filer']!}`,
+          'content-type': 'application/json',
+          'x-request-id': requestId,
+        },
+        payload: JSON.stringify(validFiling(app().clock.now(), { lrn })),
+      });
+    const requestIdOf = async (mrn: string): Promise<unknown> =>
+      (
+        await app().deps.db.query<{ payload: { requestId?: string } }>(
+          `SELECT payload FROM outbox WHERE key = $1 AND topic = 'filing.ready'`,
+          [mrn],
+        )
+      ).rows[0]?.payload.requestId;
+    const plain = await post('RID-1', 'trace-4f2a.9');
+    assert.equal(await requestIdOf(plain.json().mrn), 'trace-4f2a.9');
+    const hostile = await post('RID-2', 'x\u2028{"level":60,"msg":"forged"}'.repeat(20));
+    const kept = await requestIdOf(hostile.json().mrn);
+    assert.match(String(kept), /^[0-9a-f-]{36}$/, 'a fresh id instead of the one sent');
+  });
+
+  test('answers carry security headers; the embedded default listens on 127.0.0.1 only', async () => {
+    const r = await app().server.app.inject({ method: 'GET', url: '/health' });
+    assert.equal(r.headers['x-content-type-options'], 'nosniff');
+    assert.equal(r.headers['x-frame-options'], 'SAMEORIGIN');
+    assert.ok(r.headers['strict-transport-security'] !== undefined);
+    assert.equal(loadConfig({}).host, '127.0.0.1');
+    assert.equal(loadConfig({ DATABASE_URL: 'postgres://db/vigil' }).host, '0.0.0.0');
+    assert.equal(loadConfig({ HOST: '0.0.0.0' }).host, '0.0.0.0');
   });
 });
