@@ -24,6 +24,17 @@ export interface AssessmentRecord {
   readonly conversion?: Conversion | undefined;
 }
 
+/** An analyst's review of one hit, as stored. */
+export interface HitReviewRow {
+  version: number;
+  seq: number;
+  hit_id: string;
+  decision: string;
+  reason: string | null;
+  reviewer: string;
+  reviewed_at: Date;
+}
+
 /** Which dated set of reference rates an assessment used, and the rates of the currencies it met. */
 export interface Conversion {
   readonly ratesFrom: string;
@@ -158,30 +169,8 @@ export class AssessmentRepository {
     return res.rowCount > 0;
   }
 
-  async reviewsOf(
-    tx: Queryable,
-    authority: string,
-    mrn: string,
-  ): Promise<
-    {
-      version: number;
-      seq: number;
-      hit_id: string;
-      decision: string;
-      reason: string | null;
-      reviewer: string;
-      reviewed_at: Date;
-    }[]
-  > {
-    const r = await tx.query<{
-      version: number;
-      seq: number;
-      hit_id: string;
-      decision: string;
-      reason: string | null;
-      reviewer: string;
-      reviewed_at: Date;
-    }>(
+  async reviewsOf(tx: Queryable, authority: string, mrn: string): Promise<HitReviewRow[]> {
+    const r = await tx.query<HitReviewRow>(
       `SELECT version, seq, hit_id, decision, reason, reviewer, reviewed_at FROM hit_review WHERE authority = $1 AND mrn = $2 ORDER BY reviewed_at`,
       [authority, mrn],
     );

@@ -19,7 +19,7 @@ import type { AuditEvent } from '../audit/index.ts';
 import type { Database, Queryable } from '../store/database.ts';
 import { assessConsignment, combineScore, toSelectivityHit } from './assess.ts';
 import type { ExplainedHit } from './assess.ts';
-import type { AssessmentRecord, AssessmentRepository } from './assessment.repository.ts';
+import type { AssessmentRecord, AssessmentRepository, HitReviewRow } from './assessment.repository.ts';
 import { DEFAULT_ENTRY_OUTCOME, entryOutcome, filerView } from './entry-outcome.ts';
 import type { EntryOutcome, EntryOutcomeConfig } from './entry-outcome.ts';
 import type { RiskContextCache } from './risk-context.ts';
@@ -193,7 +193,7 @@ export class AssessmentService {
   ): Promise<{
     row: FilingRow;
     assessments: AssessmentRecord[];
-    reviews: Awaited<ReturnType<AssessmentRepository['reviewsOf']>>;
+    reviews: HitReviewRow[];
   }> {
     requirePermission(actor, 'assessment.read');
     const { row, assessments } = await this.#current(actor, mrn);

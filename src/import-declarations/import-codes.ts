@@ -8,8 +8,6 @@ export const IMPORT_CODES = Object.freeze({
   invalid: 'VIGIL_IMPORT_INVALID',
   /** An H7 consignment worth more than 150 EUR. Wanted: VIGIL_H7_VALUE_TOO_HIGH. */
   h7ValueTooHigh: 'VIGIL_H7_VALUE_TOO_HIGH',
-  /** A price in a currency without a reference rate. Wanted: VIGIL_CURRENCY_UNKNOWN. */
-  currencyUnknown: 'VIGIL_CURRENCY_UNKNOWN',
   /** No such import declaration visible to the caller. Wanted: VIGIL_IMPORT_NOT_FOUND. */
   notFound: 'VIGIL_IMPORT_NOT_FOUND',
   /** No such model version. Wanted: VIGIL_MODEL_NOT_FOUND. */
