@@ -27,7 +27,9 @@
 import { randomBytes } from 'node:crypto';
 import { openDatabase } from '../src/store/database.ts';
 import type { Database } from '../src/store/database.ts';
-import { databaseSecretStore, TokenService } from '../src/auth/index.ts';
+import { FileKeyring, TokenService } from '../src/auth/index.ts';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { natsServerBinary, startNatsServer } from '../test/bus/nats-server.ts';
 import type { NatsServer } from '../test/bus/nats-server.ts';
 import {
@@ -132,7 +134,9 @@ async function runDeployment(mode: 'jetstream' | 'embedded'): Promise<PhaseResul
   const clients: FilingClient[] = [];
   try {
     scratch = await createScratchDatabase(DATABASE_URL, 'vigil_bench');
-    const env: Record<string, string> = { DATABASE_URL: scratch.url };
+    // Every process of the deployment shares one keyring file (ADR 0008).
+    const keyring = join(tmpdir(), `vigil-bench-keyring-${randomBytes(4).toString('hex')}.json`);
+    const env: Record<string, string> = { DATABASE_URL: scratch.url, VIGIL_KEYRING: keyring };
     if (mode === 'jetstream') {
       nats = await startNatsServer();
       env['NATS_URL'] = nats.url;
@@ -151,7 +155,7 @@ async function runDeployment(mode: 'jetstream' | 'embedded'): Promise<PhaseResul
         ? await Promise.all(Array.from({ length: WORKERS }, () => spawnVigil('worker', { env })))
         : [];
     db = await openDatabase({ url: scratch.url, poolSize: 2 });
-    const token = await new TokenService(databaseSecretStore(db)).issue({
+    const token = await new TokenService(new FileKeyring(keyring)).issue({
       authority: 'NL',
       role: 'filer',
       subject: 'e2e-bench',

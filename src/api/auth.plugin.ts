@@ -3,7 +3,8 @@
  * the verified caller is set on `request.actor` (declared in auth/request-actor.ts), which feature
  * routes read with `actorOf`, and the permission the route names (`x-vigil-permission`) is required.
  */
-import type { FastifyInstance } from 'fastify';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { requirePermission } from '../auth/index.ts';
 import type { TokenService } from '../auth/index.ts';
 import { VigilError } from '../errors/index.ts';
@@ -13,15 +14,33 @@ export function decorateActor(app: FastifyInstance): void {
   app.decorateRequest('actor', null);
 }
 
-/** Requires a valid bearer token on every request of this scope. */
+/** Why a request of a bearer scope was not authenticated, until it is answered (see requireBearer). */
+const refused = new WeakMap<FastifyRequest, unknown>();
+
+/**
+ * Requires a valid bearer token on every request of this scope. The refusal is held until
+ * preParsing, so that the rate limit (a route-level onRequest hook, keyed by IP when there is no
+ * actor) counts a flood of bad tokens too; either way the body is never read.
+ */
 export function requireBearer(scope: FastifyInstance, tokens: TokenService): void {
   scope.addHook('onRequest', async (request) => {
     const header = request.headers.authorization;
     const match = header !== undefined ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-    if (match === null) {
-      throw new VigilError('VIGIL_UNAUTHENTICATED', 'send Authorization: Bearer <token>');
+    try {
+      if (match === null) {
+        throw new VigilError('VIGIL_UNAUTHENTICATED', 'send Authorization: Bearer <token>');
+      }
+      request.actor = await tokens.verify(match[1]!);
+    } catch (err) {
+      refused.set(request, err);
     }
-    request.actor = await tokens.verify(match[1]!);
+  });
+  scope.addHook('preParsing', (request, _reply, payload, done) => {
+    if (refused.has(request)) {
+      done(refused.get(request) as Error);
+      return;
+    }
+    done(null, payload);
   });
   // Who may call a route is answered before what is wrong with its body; services check again
   // (the same table) for callers that do not come through HTTP.
@@ -37,4 +56,40 @@ export function requireBearer(scope: FastifyInstance, tokens: TokenService): voi
     }
     done();
   });
+}
+
+/** The roles that may read /metrics with their own token (the scrape token needs no role). */
+const METRICS_ROLES: readonly string[] = ['admin', 'auditor'];
+
+function sameSecret(a: string, b: string): boolean {
+  // Digests have equal length, so the comparison takes the same time whatever was sent.
+  return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
+}
+
+/**
+ * An onRequest hook for /metrics: the metrics name tables, backlogs and rates an outsider should not
+ * see, and each scrape queries the database. It takes the configured scrape token, or the token of
+ * an admin or auditor of this instance.
+ */
+export function requireMetricsAccess(
+  tokens: TokenService,
+  scrapeToken: string | undefined,
+): (request: FastifyRequest) => Promise<void> {
+  return async (request) => {
+    const header = request.headers.authorization;
+    const match = header !== undefined ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+    if (match === null) {
+      throw new VigilError(
+        'VIGIL_UNAUTHENTICATED',
+        'send Authorization: Bearer <the metrics scrape token, or an admin or auditor token>',
+      );
+    }
+    if (scrapeToken !== undefined && sameSecret(match[1]!, scrapeToken)) {
+      return;
+    }
+    const actor = await tokens.verify(match[1]!);
+    if (!METRICS_ROLES.includes(actor.role)) {
+      throw new VigilError('VIGIL_FORBIDDEN', 'metrics are for the scrape token, admins and auditors');
+    }
+  };
 }

@@ -8,6 +8,7 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
 import type { Logger } from 'pino';
 import { assessmentRoutes } from '../assessment/assessment.routes.ts';
 import { auditRoutes } from '../audit/audit.routes.ts';
@@ -33,7 +34,9 @@ import { ruleRoutes } from '../rules/rule.routes.ts';
 import type { RuleService } from '../rules/index.ts';
 import { isReachable } from '../store/database.ts';
 import type { Database } from '../store/database.ts';
-import { decorateActor, requireBearer } from './auth.plugin.ts';
+import { decorateActor, requireBearer, requireMetricsAccess } from './auth.plugin.ts';
+import { checkJsonLimits } from './json-limits.ts';
+import type { JsonLimits } from './json-limits.ts';
 import { sendProblem } from './problem.ts';
 
 /** The running bus, as /ready and /metrics see it. */
@@ -92,8 +95,20 @@ export async function buildServer(config: VigilConfig, deps: ServerDeps): Promis
   app.setSerializerCompiler(() => (data: unknown) => JSON.stringify(data));
 
   // JSON only: Fastify's default text/plain parser would let a wrong content type through.
+  // Depth and keys are checked before parsing. A route that declares its own, larger body limit
+  // takes a document other than a filing (a model file, whose maps hold tens of thousands of keys):
+  // only the depth limit applies there.
+  const jsonLimits: JsonLimits = { maxDepth: config.bodyMaxDepth, maxKeys: config.bodyMaxKeys };
+  const documentLimits: JsonLimits = { maxDepth: config.bodyMaxDepth, maxKeys: Number.MAX_SAFE_INTEGER };
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    try {
+      const largeDocument = request.routeOptions.bodyLimit > config.bodyLimitBytes;
+      checkJsonLimits(body as string, largeDocument ? documentLimits : jsonLimits);
+    } catch (err) {
+      done(err as Error, undefined);
+      return;
+    }
     try {
       done(null, JSON.parse(body as string));
     } catch (err) {
@@ -103,6 +118,15 @@ export async function buildServer(config: VigilConfig, deps: ServerDeps): Promis
   });
 
   app.setErrorHandler((err, request, reply) => sendProblem(reply, request, err));
+  // A request for no route is answered before its body is read: Fastify would otherwise parse it
+  // for the not-found handler (a 4 MB nested array cost a second of CPU for a 404).
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (request.is404) {
+      done(new VigilError('VIGIL_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]!}`));
+      return;
+    }
+    done();
+  });
   app.setNotFoundHandler((request, reply) =>
     sendProblem(
       reply,
@@ -114,6 +138,24 @@ export async function buildServer(config: VigilConfig, deps: ServerDeps): Promis
   // Security headers on every answer; the API docs page (swagger-ui) needs its inline scripts and
   // styles, so the content security policy is left to that page.
   await app.register(helmet, { contentSecurityPolicy: false });
+
+  // Per-client throttle on every route. The limiter is a route-level onRequest hook, so it runs
+  // after the /v1 bearer check (which sets request.actor) and before the body is read: a client is
+  // its token's subject in its authority, or its IP address when it sent none.
+  await app.register(rateLimit, {
+    max: config.rateLimit.max,
+    timeWindow: config.rateLimit.windowSeconds * 1000,
+    enableDraftSpec: true,
+    keyGenerator: (request) =>
+      request.actor !== null
+        ? `actor:${request.actor.authority}:${request.actor.subject}`
+        : `ip:${request.ip}`,
+    errorResponseBuilder: (_request, context) =>
+      new VigilError(
+        'VIGIL_RATE_LIMITED',
+        `more than ${context.max} requests in ${config.rateLimit.windowSeconds} s from this client; retry in ${context.after}`,
+      ),
+  });
 
   await app.register(swagger, {
     openapi: {
@@ -159,7 +201,13 @@ export async function buildServer(config: VigilConfig, deps: ServerDeps): Promis
 
   app.get(
     '/metrics',
-    { schema: { security: [], tags: ['operations'], summary: 'Prometheus metrics' } },
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'Prometheus metrics (the scrape token, or an admin or auditor token)',
+      },
+      onRequest: requireMetricsAccess(deps.tokens, config.metricsToken),
+    },
     async (_request, reply) => {
       const backlog = await outbox.backlog().catch(() => undefined);
       if (backlog !== undefined) {

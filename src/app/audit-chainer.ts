@@ -1,75 +1,92 @@
 /**
- * The background half of the audit trail: moves staged entries into their hash chains in order and
- * takes in entries left in the data folder's inbox by processes that could not open the embedded
- * database (`vigil token` while the server runs). Runs in `serve` and `worker`; stops cleanly.
+ * The background half of the audit trail: takes in the entries left in the data folder's inbox by
+ * processes that could not open the embedded database (`vigil token` while the server runs), moves
+ * staged entries into their hash chains in order, and on a schedule signs the chain heads into the
+ * checkpoint file (docs/adr/0009-signed-audit-checkpoints.md). Runs in `serve`; stops cleanly, with a
+ * last round and a last checkpoint.
  */
-import { appendFileSync, existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import type { AuditEvent, AuditLog } from '../audit/index.ts';
+import { AuditInbox } from '../audit/index.ts';
+import type { AuditEvent, AuditLog, CheckpointRound } from '../audit/index.ts';
 import type { Database } from '../store/database.ts';
 
-export const AUDIT_INBOX = 'audit-inbox.ndjson';
+export { AUDIT_INBOX } from '../audit/index.ts';
 
 export interface AuditChainer {
   /** One round: inbox in, staged entries chained; returns how many were chained. */
   runOnce(): Promise<number>;
+  /** Signs the heads that moved since their last checkpoint (also done on the schedule). */
+  checkpoint(): Promise<CheckpointRound>;
   stop(): Promise<void>;
 }
 
-/** For a process without the database: leaves an audit entry for the server to take in. */
-export function leaveInInbox(dataDir: string, event: AuditEvent): void {
-  appendFileSync(
-    join(dataDir, AUDIT_INBOX),
-    `${JSON.stringify({ ...event, at: (event.at ?? new Date()).toISOString() })}\n`,
-  );
+export interface AuditChainerOptions {
+  readonly intervalMs?: number;
+  /** The embedded instance's data folder: its inbox is taken in. Leave out for PostgreSQL. */
+  readonly dataDir?: string | undefined;
+  /** How often chain heads are signed into the checkpoint file (default 5 minutes; 0: only at stop). */
+  readonly checkpointIntervalMs?: number | undefined;
+  readonly onError?: (err: unknown) => void;
+  /** Told about dead-lettered inbox lines and chains a checkpoint refused to sign. */
+  readonly onWarning?: (message: string) => void;
 }
 
-export function startAuditChainer(
-  db: Database,
-  audit: AuditLog,
-  options: {
-    readonly intervalMs?: number;
-    readonly dataDir?: string | undefined;
-    readonly onError?: (err: unknown) => void;
-  },
-): AuditChainer {
+/**
+ * For a process without the database: leaves an authenticated audit entry for the server to take in
+ * (one line with an HMAC made with the data folder's inbox key, appended and flushed, mode 0600).
+ */
+export function leaveInInbox(dataDir: string, event: AuditEvent): void {
+  new AuditInbox(dataDir).leave(event);
+}
+
+export function startAuditChainer(db: Database, audit: AuditLog, options: AuditChainerOptions): AuditChainer {
   const intervalMs = options.intervalMs ?? 250;
+  const checkpointEveryMs = options.checkpointIntervalMs ?? 5 * 60_000;
+  const inbox =
+    options.dataDir === undefined
+      ? undefined
+      : audit.inbox?.dir === options.dataDir
+        ? audit.inbox
+        : new AuditInbox(options.dataDir);
   let stopping = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | undefined;
+  // The first round signs the heads found at start (after checking them against the last checkpoint).
+  let lastCheckpoint = 0;
 
-  const takeInbox = async (): Promise<void> => {
-    if (options.dataDir === undefined) {
-      return;
+  const checkpoint = async (): Promise<CheckpointRound> => {
+    lastCheckpoint = Date.now();
+    const round = await audit.checkpoint(db);
+    for (const c of round.refused) {
+      if (!c.ok) {
+        options.onWarning?.(
+          `audit ${c.authority}: head not signed, the chain no longer extends its last checkpoint (${c.problem} at seq ${c.seq}): ${c.message}`,
+        );
+      }
     }
-    const inbox = join(options.dataDir, AUDIT_INBOX);
-    if (!existsSync(inbox)) {
-      return;
-    }
-    // Renamed first, so lines appended meanwhile go to a fresh inbox and none is read twice.
-    const taken = `${inbox}.${process.pid}.taking`;
-    renameSync(inbox, taken);
-    const events = readFileSync(taken, 'utf8')
-      .split('\n')
-      .filter((l) => l.trim() !== '')
-      .map((l) => {
-        const e = JSON.parse(l) as AuditEvent & { at: string };
-        return { ...e, at: new Date(e.at) };
-      });
-    await db.transaction((tx) => audit.stage(tx, events));
-    rmSync(taken);
+    return round;
   };
 
   const round = async (): Promise<number> => {
-    await takeInbox();
+    if (inbox !== undefined) {
+      const intake = await audit.takeInbox(db, inbox);
+      if (intake.deadLettered > 0) {
+        options.onWarning?.(
+          `audit inbox: ${intake.deadLettered} line(s) refused and dead-lettered in ${inbox.deadLetterFile}`,
+        );
+      }
+    }
     let total = 0;
     for (;;) {
       const n = await audit.chainPending(db);
       total += n;
       if (n < 2000 || stopping) {
-        return total;
+        break;
       }
     }
+    if (checkpointEveryMs > 0 && Date.now() - lastCheckpoint >= checkpointEveryMs && !stopping) {
+      await checkpoint();
+    }
+    return total;
   };
 
   const loop = (): void => {
@@ -91,12 +108,14 @@ export function startAuditChainer(
 
   return {
     runOnce: () => round(),
+    checkpoint,
     async stop() {
       stopping = true;
       clearTimeout(timer);
       await running;
-      // A last round, so what was staged before the stop is chained.
+      // A last round, so what was staged before the stop is chained, and its head signed.
       await round().catch((err: unknown) => options.onError?.(err));
+      await checkpoint().catch((err: unknown) => options.onError?.(err));
     },
   };
 }

@@ -3,16 +3,14 @@
  * and builds the plain `deps` object every entry point passes down. No DI framework, no HTTP: the
  * worker and the CLI compose the same features without loading Fastify.
  */
-import { pino } from 'pino';
 import type { Logger } from 'pino';
 import type { VigilConfig } from '../config/index.ts';
-import { TokenService, databaseSecretStore, fileSecretStore } from '../auth/index.ts';
-import type { SecretStore } from '../auth/index.ts';
+import { FileKeyring, TokenService, databaseRevocationList } from '../auth/index.ts';
 import { systemClock } from '../domain/index.ts';
 import type { Clock } from '../domain/index.ts';
 import { AssessmentRepository, AssessmentService, RiskContextCache } from '../assessment/index.ts';
 import type { ReadyEvent } from '../assessment/index.ts';
-import { AuditLog } from '../audit/index.ts';
+import { AuditCheckpoints, AuditInbox, AuditLog } from '../audit/index.ts';
 import { OutboxSignal } from '../bus/index.ts';
 import type { EventHandler, OutboxEvent } from '../bus/index.ts';
 import { ControlRepository, ControlService } from '../controls/index.ts';
@@ -21,12 +19,12 @@ import { FilingRepository, FilingService } from '../intake/index.ts';
 import { ModelStore, modelScorer } from '../models/index.ts';
 import { NotificationRepository, NotificationService } from '../notifications/index.ts';
 import { createMetrics } from '../observability/metrics.ts';
+import { createLogger } from '../observability/logger.ts';
 import type { VigilMetrics } from '../observability/metrics.ts';
 import { OperatorRepository } from '../operators/index.ts';
 import { RuleRepository, RuleService, RuleSetCache } from '../rules/index.ts';
-import { openDatabase } from '../store/database.ts';
 import type { Database } from '../store/database.ts';
-import { migrate } from '../store/migrate.ts';
+import { migrate, openServiceDatabase } from '../store/migrate.ts';
 
 export interface AppDeps {
   readonly db: Database;
@@ -53,26 +51,39 @@ export interface AppDeps {
   readonly outbox: OutboxSignal;
 }
 
-export function secretStoreFor(config: VigilConfig, db: Database | undefined): SecretStore {
-  if (config.databaseUrl !== undefined) {
-    if (db === undefined) {
-      throw new Error('a database is needed for the secret of a PostgreSQL instance');
-    }
-    return databaseSecretStore(db);
-  }
-  return fileSecretStore(config.dataDir);
+/** The instance's token-signing keys: a file outside the database (ADR 0008). */
+export function keyringFor(config: VigilConfig): FileKeyring {
+  return new FileKeyring(config.keyringFile);
 }
 
 export async function composeApp(
   config: VigilConfig,
   overrides: { readonly db?: Database; readonly clock?: Clock } = {},
 ): Promise<AppDeps> {
-  const db = overrides.db ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir }));
-  await migrate(db);
+  // Migrated as the owner; serve, worker and the CLI then run as vigil_service, never as the owner.
+  let db: Database;
+  if (overrides.db !== undefined) {
+    db = overrides.db;
+    await migrate(db);
+  } else {
+    db = await openServiceDatabase({
+      url: config.databaseUrl,
+      ownerUrl: config.migrationDatabaseUrl,
+      dataDir: config.dataDir,
+    });
+  }
   const clock = overrides.clock ?? systemClock;
-  const log = pino({ level: config.logLevel, base: { service: 'vigil', pid: process.pid } });
+  const log = createLogger(config.logLevel);
   const metrics = createMetrics();
-  const audit = new AuditLog({ clock });
+  // Checkpoint key and file, and the embedded inbox, live outside the database (docs/adr/0009).
+  const audit = new AuditLog({
+    clock,
+    checkpoints: new AuditCheckpoints({
+      file: config.audit.checkpointFile,
+      keyFile: config.audit.signingKeyFile,
+    }),
+    inbox: config.databaseUrl === undefined ? new AuditInbox(config.dataDir) : undefined,
+  });
   const outbox = new OutboxSignal();
   const filingRepo = new FilingRepository();
   const ruleRepo = new RuleRepository();
@@ -102,7 +113,7 @@ export async function composeApp(
   return Object.freeze({
     db,
     clock,
-    tokens: new TokenService(secretStoreFor(config, db)),
+    tokens: new TokenService(keyringFor(config), { revocations: databaseRevocationList(db) }),
     filingRepo,
     filings: new FilingService({
       db,
@@ -110,7 +121,9 @@ export async function composeApp(
       clock,
       metrics,
       audit,
-      onInvalidated: (tx, f) => controls.cancelTasksOf(tx, f.authority, f.mrn).then(() => undefined),
+      onInvalidated: (tx, f) => controls.cancelTasksOf(tx, f.authority, f.mrn, f.by).then(() => undefined),
+      controlDecided: (tx, authority, mrn) => controls.controlDecided(tx, authority, mrn),
+      amendmentCloseMinutes: config.amendmentCloseMinutes,
       afterCommit: () => outbox.notify(),
     }),
     ruleRepo,

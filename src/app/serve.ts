@@ -12,6 +12,7 @@ import { startServeBus } from './bus-mode.ts';
 import { composeApp } from './compose.ts';
 import type { Running } from './running.ts';
 import { startStatsRefresher } from './stats-refresher.ts';
+import { RetentionService, startRetentionSchedule } from '../retention/index.ts';
 
 export interface Serving extends Running {
   /** Where the server listens, e.g. http://localhost:8080. */
@@ -29,11 +30,20 @@ export async function startServe(
   const bus = await startServeBus(config, deps, (err, source) => say(`bus ${source}: ${String(err)}`));
   const chainer = startAuditChainer(deps.db, deps.audit, {
     dataDir: config.databaseUrl === undefined ? config.dataDir : undefined,
+    checkpointIntervalMs: config.audit.checkpointIntervalSeconds * 1000,
     onError: (err) => deps.log.error({ err }, 'audit chainer'),
+    onWarning: (message) => deps.log.warn(message),
   });
   const stats = startStatsRefresher(deps, {
     onError: (err) => deps.log.error({ err }, 'unit-value statistics'),
   });
+  const retention = startRetentionSchedule(
+    new RetentionService({ db: deps.db, audit: deps.audit, clock: deps.clock, config: config.retention }),
+    {
+      intervalMinutes: config.retention.intervalMinutes,
+      onError: (err) => deps.log.error({ err }, 'retention purge'),
+    },
+  );
   const server = await buildServer(config, { ...deps, runningBus: bus });
   const address = (await server.start()).replace('0.0.0.0', 'localhost');
   return {
@@ -44,6 +54,7 @@ export async function startServe(
       await bus.stop();
       await chainer.stop();
       await stats.stop();
+      await retention.stop();
       await deps.db.close();
     },
   };

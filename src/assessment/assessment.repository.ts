@@ -260,14 +260,14 @@ export class AssessmentRepository {
     );
   }
 
+  /**
+   * The authority's seed, recorded on first use. Through vigil_random_seed (migration 0014): the
+   * application role has no rights on the table itself, and gets its own authority's seed only.
+   */
   async randomSeed(tx: Queryable, authority: string, fresh: RandomSeed, at: Date): Promise<RandomSeed> {
-    await tx.query(
-      `INSERT INTO random_seed (authority, seed_id, secret, created_at) VALUES ($1,$2,$3,$4) ON CONFLICT (authority) DO NOTHING`,
-      [authority, fresh.seedId, fresh.secret, at],
-    );
     const r = await tx.query<{ seed_id: string; secret: string }>(
-      `SELECT seed_id, secret FROM random_seed WHERE authority = $1`,
-      [authority],
+      `SELECT seed_id, secret FROM vigil_random_seed($1, $2, $3, $4)`,
+      [authority, fresh.seedId, fresh.secret, at],
     );
     return { seedId: r.rows[0]!.seed_id, secret: r.rows[0]!.secret };
   }

@@ -5,6 +5,7 @@
  * filer. The same inputs and rule versions give the same assessment; a redelivered event changes
  * nothing. Analysts' reviews and RFI answers revise the outcome.
  */
+import { setImmediate } from 'node:timers/promises';
 import type { Actor } from '../auth/index.ts';
 import { requirePermission, visibleTo } from '../auth/index.ts';
 import type { Clock, Filing } from '../domain/index.ts';
@@ -23,6 +24,9 @@ import type { AssessmentRecord, AssessmentRepository, HitReviewRow } from './ass
 import { DEFAULT_ENTRY_OUTCOME, entryOutcome, filerView } from './entry-outcome.ts';
 import type { EntryOutcome, EntryOutcomeConfig } from './entry-outcome.ts';
 import type { RiskContextCache } from './risk-context.ts';
+
+/** How long assessing one filing's consignments may hold the event loop before it yields. */
+const YIELD_EVERY_MS = 20;
 
 /** What assessment needs of the audit trail. */
 export interface AuditStager {
@@ -175,9 +179,18 @@ export class AssessmentService {
     now: Date,
   ): Promise<AssessmentRecord[]> {
     const ops = await operatorsOf(this.#d.operators, tx, row.authority, [filing]);
-    return filing.consignments.map((_c, seq) =>
-      assessConsignment({ row, filing, seq, now, ctx, ops, outcomes: this.#outcomes }),
-    );
+    const records: AssessmentRecord[] = [];
+    let slice = performance.now();
+    for (let seq = 0; seq < filing.consignments.length; seq++) {
+      records.push(assessConsignment({ row, filing, seq, now, ctx, ops, outcomes: this.#outcomes }));
+      // Each rule is bounded by its budget, but a filing of many consignments is not: give the
+      // event loop back every 20 ms so that one large filing never stalls other requests.
+      if (performance.now() - slice > YIELD_EVERY_MS) {
+        await setImmediate();
+        slice = performance.now();
+      }
+    }
+    return records;
   }
 
   /** The current outcome of each consignment, for the filer who lodged it or the authority's officials. */
@@ -367,10 +380,17 @@ export class AssessmentService {
         {
           authority: actor.authority,
           actor: `${actor.role}:${actor.subject}`,
-          action: 'outcome.decided',
+          // The answer changes the outcome on record (it is kept on the request for the analyst).
+          action: 'rfi.answered',
           subject: mrn,
           at: now,
-          details: { version: current.version, consignment: current.seq, rfiAnswered: true },
+          details: {
+            version: current.version,
+            consignment: current.seq,
+            outcome: answered.kind,
+            answerChars: input.answer.length,
+            replacedAnswer: previous.answer !== undefined,
+          },
         },
       ]);
       return { ...current, outcome: answered };

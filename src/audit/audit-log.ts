@@ -12,7 +12,10 @@ import { isAuditAction } from './audit-actions.ts';
 import type { AuditAction } from './audit-actions.ts';
 import {
   chainAuthorities,
+  chainHeads,
+  claimInboxLines,
   deletePending,
+  entryAt,
   head,
   insertRows,
   lockChain,
@@ -21,8 +24,11 @@ import {
   pendingCounts,
   pendingPage,
   stagePending,
+  trail,
 } from './audit.repository.ts';
 import type { AuditRow, NewAuditRow } from './audit.repository.ts';
+import type { AuditCheckpoint, AuditCheckpoints, CheckpointProblem } from './audit-checkpoints.ts';
+import type { AuditInbox, InboxLine, InboxReport } from './audit-inbox.ts';
 
 /** prev_hash of each chain's first entry. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -67,7 +73,11 @@ export type AuditProblem =
   /** The chain ends before an externally recorded head (rows deleted from the end). */
   | 'truncated'
   /** The entry at an externally recorded head has another hash (chain rewritten). */
-  | 'anchor-mismatch';
+  | 'anchor-mismatch'
+  /** The entry at a signed checkpoint has another hash: the chain was rewritten after it was signed. */
+  | 'checkpoint-mismatch'
+  /** A line of the checkpoint file does not carry a valid signature of a trusted key (file tampered with). */
+  | 'checkpoint-invalid';
 
 export type ChainVerification =
   | {
@@ -88,9 +98,30 @@ export type ChainVerification =
       readonly rows: number;
     };
 
+/** What verification found in the signed checkpoint file (absent when none is configured). */
+export interface CheckpointReport {
+  readonly file: string;
+  /** Checkpoints with a valid signature that were checked against the chains. */
+  readonly checked: number;
+  /** The newest checkpoint per authority verified. */
+  readonly latest: readonly AuditCheckpoint[];
+  /** Lines that are not valid signed checkpoints. */
+  readonly problems: readonly CheckpointProblem[];
+}
+
+/** Reported with every verification: the checkpoint file and, embedded, the inbox. */
+interface VerificationExtras {
+  readonly checkpoints?: CheckpointReport | undefined;
+  readonly inbox?: InboxReport | undefined;
+}
+
 export type AuditVerification =
-  | { readonly ok: true; readonly rows: number; readonly chains: readonly ChainVerification[] }
-  | {
+  | ({
+      readonly ok: true;
+      readonly rows: number;
+      readonly chains: readonly ChainVerification[];
+    } & VerificationExtras)
+  | ({
       readonly ok: false;
       /** The first broken chain (by authority code) and its first broken entry. */
       readonly authority: string;
@@ -98,7 +129,7 @@ export type AuditVerification =
       readonly problem: AuditProblem;
       readonly message: string;
       readonly chains: readonly ChainVerification[];
-    };
+    } & VerificationExtras);
 
 /** A chain head recorded outside the database, e.g. from an earlier `vigil audit verify`. */
 export interface AuditAnchor {
@@ -111,6 +142,51 @@ export interface AuditVerifyOptions {
   readonly authority?: string | undefined;
   /** Per authority: a head recorded earlier; the chain must still contain it unchanged. */
   readonly anchors?: Readonly<Record<string, AuditAnchor>> | undefined;
+}
+
+/** An entry the chain must still hold unchanged, and where that claim comes from. */
+interface Expectation {
+  readonly seq: number;
+  readonly hash: string;
+  readonly kind: 'anchor' | 'checkpoint';
+  readonly label: string;
+}
+
+/** A page of the trail for auditors (GET /v1/audit). */
+export interface AuditTrailQuery {
+  readonly authority: string;
+  /** `nextCursor` of the previous page. */
+  readonly cursor?: string | undefined;
+  /** Chain order (default) or newest first. */
+  readonly order?: 'asc' | 'desc' | undefined;
+  /** Default 100, at most 500. */
+  readonly limit?: number | undefined;
+  readonly action?: string | undefined;
+  readonly actor?: string | undefined;
+  readonly subject?: string | undefined;
+  /** From this time (inclusive) … */
+  readonly from?: Date | undefined;
+  /** … to this time (exclusive). */
+  readonly to?: Date | undefined;
+}
+
+export interface AuditTrailPage {
+  readonly entries: readonly AuditEntry[];
+  /** Pass it back as `cursor` for the next page; null on the last. */
+  readonly nextCursor: string | null;
+}
+
+/** What one round of taking in the embedded inbox did. */
+export interface InboxIntake {
+  readonly staged: number;
+  readonly deadLettered: number;
+}
+
+/** What one checkpoint round did. */
+export interface CheckpointRound {
+  readonly written: readonly AuditCheckpoint[];
+  /** Chains not signed because they no longer extend their last checkpoint (or are broken). */
+  readonly refused: readonly ChainVerification[];
 }
 
 export interface AuditListOptions {
@@ -127,6 +203,10 @@ export interface AuditLogOptions {
   readonly clock?: { now(): Date } | undefined;
   /** Rows read per query while verifying. */
   readonly pageSize?: number | undefined;
+  /** Signed checkpoints of the chain heads: written by `checkpoint`, checked by `verify`. */
+  readonly checkpoints?: AuditCheckpoints | undefined;
+  /** The embedded instance's inbox: taken in by `takeInbox`, reported by `verify`. */
+  readonly inbox?: AuditInbox | undefined;
 }
 
 /** The hashed content of an entry: RFC 8785 JSON of exactly these fields. */
@@ -163,10 +243,23 @@ export function auditActor(who: { readonly role: string; readonly subject: strin
 export class AuditLog {
   readonly #clock: { now(): Date };
   readonly #pageSize: number;
+  readonly #checkpoints: AuditCheckpoints | undefined;
+  readonly #inbox: AuditInbox | undefined;
 
   constructor(options: AuditLogOptions = {}) {
     this.#clock = options.clock ?? { now: () => new Date() };
     this.#pageSize = options.pageSize ?? 1000;
+    this.#checkpoints = options.checkpoints;
+    this.#inbox = options.inbox;
+  }
+
+  /** The checkpoint file and key, when configured (for `vigil audit public-key`). */
+  get checkpoints(): AuditCheckpoints | undefined {
+    return this.#checkpoints;
+  }
+
+  get inbox(): AuditInbox | undefined {
+    return this.#inbox;
   }
 
   /**
@@ -297,25 +390,113 @@ export class AuditLog {
     return rows.map(toEntry);
   }
 
-  /** Checks every chain (or one) from its first entry and reports the first broken entry of each. */
+  /**
+   * Checks every chain (or one) from its first entry and reports the first broken entry of each. The
+   * chains must also still hold every signed checkpoint and every anchor given; the embedded inbox's
+   * waiting and refused lines are reported with the result.
+   */
   async verify(db: Queryable, options: AuditVerifyOptions = {}): Promise<AuditVerification> {
-    const authorities = options.authority !== undefined ? [options.authority] : await chainAuthorities(db);
+    const read = this.#checkpoints?.read();
+    const onlyThis = (a: string | undefined): boolean =>
+      options.authority === undefined || a === options.authority;
+    const signed = (read?.checkpoints ?? []).filter((c) => onlyThis(c.authority));
+    const fileProblems = (read?.problems ?? []).filter((p) => onlyThis(p.authority));
+    const authorities =
+      options.authority !== undefined
+        ? [options.authority]
+        : [
+            ...new Set([
+              ...(await chainAuthorities(db)),
+              ...signed.map((c) => c.authority),
+              ...fileProblems.flatMap((p) => (p.authority !== undefined ? [p.authority] : [])),
+            ]),
+          ].sort();
     const chains: ChainVerification[] = [];
     for (const authority of authorities) {
-      chains.push(await this.verifyChain(db, authority, options.anchors?.[authority]));
+      const expected: Expectation[] = signed
+        .filter((c) => c.authority === authority)
+        .map((c) => ({
+          seq: c.seq,
+          hash: c.hash,
+          kind: 'checkpoint',
+          label: `the checkpoint signed at ${c.at}`,
+        }));
+      const anchor = options.anchors?.[authority];
+      if (anchor !== undefined) {
+        expected.push({ ...anchor, kind: 'anchor', label: 'the head recorded earlier' });
+      }
+      let chain = await this.#walk(db, authority, expected);
+      const forged = fileProblems.find((p) => p.authority === authority);
+      if (chain.ok && forged !== undefined) {
+        chain = broken(
+          authority,
+          forged.seq ?? 0,
+          'checkpoint-invalid',
+          chain.rows,
+          `line ${forged.line} of ${read!.path}: ${forged.message}`,
+        );
+      }
+      chains.push(chain);
     }
-    const broken = chains.find((c) => !c.ok);
-    if (broken !== undefined && !broken.ok) {
-      const { authority, seq, problem, message } = broken;
-      return { ok: false, authority, seq, problem, message, chains };
+    const extras: VerificationExtras = {
+      ...(read !== undefined
+        ? {
+            checkpoints: {
+              file: read.path,
+              checked: signed.length,
+              latest: [...latestOf(signed).values()],
+              problems: fileProblems,
+            },
+          }
+        : {}),
+      ...(this.#inbox !== undefined ? { inbox: this.#inbox.report(options.authority) } : {}),
+    };
+    const broke = chains.find((c) => !c.ok);
+    if (broke !== undefined && !broke.ok) {
+      const { authority, seq, problem, message } = broke;
+      return { ok: false, authority, seq, problem, message, chains, ...extras };
     }
-    return { ok: true, rows: chains.reduce((n, c) => n + c.rows, 0), chains };
+    const unattributed = fileProblems.find((p) => p.authority === undefined);
+    if (unattributed !== undefined) {
+      return {
+        ok: false,
+        authority: '',
+        seq: 0,
+        problem: 'checkpoint-invalid',
+        message: `line ${unattributed.line} of ${read!.path}: ${unattributed.message}`,
+        chains,
+        ...extras,
+      };
+    }
+    return { ok: true, rows: chains.reduce((n, c) => n + c.rows, 0), chains, ...extras };
   }
 
-  async verifyChain(db: Queryable, authority: string, anchor?: AuditAnchor): Promise<ChainVerification> {
-    let expectedSeq = 1;
-    let prevHash = GENESIS_HASH;
-    let anchorHash: string | undefined;
+  /** One chain from its first entry; `anchor` (or several) must still be in it unchanged. */
+  async verifyChain(
+    db: Queryable,
+    authority: string,
+    anchor?: AuditAnchor | readonly AuditAnchor[],
+  ): Promise<ChainVerification> {
+    const anchors = anchor === undefined ? [] : 'seq' in anchor ? [anchor] : anchor;
+    return this.#walk(
+      db,
+      authority,
+      anchors.map((a) => ({ ...a, kind: 'anchor' as const, label: 'the head recorded earlier' })),
+    );
+  }
+
+  async #walk(
+    db: Queryable,
+    authority: string,
+    expectations: readonly Expectation[],
+    start: { readonly seq: number; readonly hash: string } = { seq: 0, hash: GENESIS_HASH },
+  ): Promise<ChainVerification> {
+    const expected = new Map<number, Expectation[]>();
+    for (const e of expectations) {
+      expected.set(e.seq, [...(expected.get(e.seq) ?? []), e]);
+    }
+    let expectedSeq = start.seq + 1;
+    let prevHash = start.hash;
     for (;;) {
       const rows = await page(db, { authority, fromSeq: expectedSeq, limit: this.#pageSize });
       for (const row of rows) {
@@ -361,8 +542,15 @@ export class AuditLog {
                 `entry ${row.seq} does not match its hash (its content or hash was changed after it was written)`,
               );
         }
-        if (anchor?.seq === row.seq) {
-          anchorHash = row.hash;
+        const wrong = expected.get(row.seq)?.find((e) => e.hash !== row.hash);
+        if (wrong !== undefined) {
+          return broken(
+            authority,
+            row.seq,
+            wrong.kind === 'checkpoint' ? 'checkpoint-mismatch' : 'anchor-mismatch',
+            rowsOk,
+            `entry ${row.seq} has hash ${row.hash}, not the ${wrong.hash} of ${wrong.label} (chain rewritten${wrong.kind === 'checkpoint' ? ' after it was checkpointed' : ''})`,
+          );
         }
         prevHash = row.hash;
         expectedSeq += 1;
@@ -372,31 +560,157 @@ export class AuditLog {
       }
     }
     const count = expectedSeq - 1;
-    if (anchor !== undefined) {
-      if (anchorHash === undefined) {
-        return broken(
-          authority,
-          count + 1,
-          'truncated',
-          count,
-          `the chain ends at ${count} but entry ${anchor.seq} was recorded earlier (entries deleted from the end?)`,
-        );
-      }
-      if (anchorHash !== anchor.hash) {
-        return broken(
-          authority,
-          anchor.seq,
-          'anchor-mismatch',
-          count,
-          `entry ${anchor.seq} has hash ${anchorHash}, not the ${anchor.hash} recorded earlier (chain rewritten)`,
-        );
-      }
+    const beyond = [...expected.values()]
+      .flat()
+      .filter((e) => e.seq > count)
+      .sort((a, b) => b.seq - a.seq)[0];
+    if (beyond !== undefined) {
+      return broken(
+        authority,
+        count + 1,
+        'truncated',
+        count,
+        `the chain ends at ${count} but entry ${beyond.seq} is in ${beyond.label} (entries deleted from the end?)`,
+      );
     }
     return {
       ok: true,
       authority,
       rows: count,
       head: count === 0 ? undefined : { seq: count, hash: prevHash },
+    };
+  }
+
+  /**
+   * Signs every chain head that moved since its last checkpoint and appends it to the checkpoint
+   * file. A head is signed only if the chain still extends its last checkpoint (checked from that
+   * checkpoint on, or from the first entry the first time): a chain rewritten in the database is
+   * never blessed by a later checkpoint.
+   */
+  async checkpoint(db: Queryable): Promise<CheckpointRound> {
+    const store = this.#checkpoints;
+    if (store === undefined || !store.canSign) {
+      return { written: [], refused: [] };
+    }
+    const latest = store.latest();
+    const heads: { authority: string; seq: number; hash: string }[] = [];
+    const refused: ChainVerification[] = [];
+    for (const h of await chainHeads(db)) {
+      const last = latest.get(h.authority);
+      if (last !== undefined && last.seq === h.seq && last.hash === h.hash) {
+        continue;
+      }
+      let checked: ChainVerification;
+      if (last === undefined) {
+        checked = await this.#walk(db, h.authority, []);
+      } else {
+        const at = await entryAt(db, h.authority, last.seq);
+        checked =
+          at === undefined || at.hash !== last.hash || auditHash(hashInput(at)) !== at.hash
+            ? broken(
+                h.authority,
+                last.seq,
+                at === undefined ? 'truncated' : 'checkpoint-mismatch',
+                last.seq - 1,
+                `entry ${last.seq} no longer matches the checkpoint signed at ${last.at}`,
+              )
+            : await this.#walk(db, h.authority, [], { seq: last.seq, hash: last.hash });
+      }
+      if (!checked.ok) {
+        refused.push(checked);
+        continue;
+      }
+      if (checked.head !== undefined) {
+        heads.push({ authority: h.authority, ...checked.head });
+      }
+    }
+    return { written: store.write(heads, this.#clock.now()), refused };
+  }
+
+  /**
+   * Takes in the embedded inbox: leftovers first, each line checked (schema and HMAC) and staged at
+   * most once; refused lines go to the dead-letter file with the reason. A batch file is removed only
+   * when all of it was handled, so a failure (or a crash) leaves it for the next round.
+   */
+  async takeInbox(db: Database, inbox: AuditInbox | undefined = this.#inbox): Promise<InboxIntake> {
+    if (inbox === undefined) {
+      return { staged: 0, deadLettered: 0 };
+    }
+    let staged = 0;
+    let deadLettered = 0;
+    for (const file of inbox.claim()) {
+      const now = this.#clock.now();
+      const batch = inbox.read(file);
+      const refuse = (source: string, reason: string, raw: string): void => {
+        inbox.deadLetter(source, reason, raw, now);
+        deadLettered += 1;
+      };
+      for (const r of batch.refused) {
+        refuse(r.source, r.reason, r.raw);
+      }
+      const first = new Map<string, InboxLine>();
+      const replays: { line: InboxLine; reason: string }[] = [];
+      for (const line of batch.lines) {
+        const earlier = first.get(line.id);
+        if (earlier !== undefined) {
+          replays.push({ line, reason: `replayed: the same line (id ${line.id}) is at ${earlier.source}` });
+          continue;
+        }
+        try {
+          this.#prepare(line.event);
+          first.set(line.id, line);
+        } catch (err) {
+          refuse(line.source, `invalid event: ${(err as Error).message}`, line.raw);
+        }
+      }
+      const fresh = [...first.values()];
+      staged += await db.transaction(async (tx) => {
+        const claimed = await claimInboxLines(
+          tx,
+          fresh.map((l) => ({ id: l.id, source: l.source, authority: l.event.authority })),
+        );
+        const toStage = fresh.filter((l) => {
+          const source = claimed.get(l.id);
+          if (source !== undefined && source !== l.source) {
+            replays.push({ line: l, reason: `replayed: line id ${l.id} was taken in before from ${source}` });
+          }
+          return source === undefined;
+        });
+        await this.stage(
+          tx,
+          toStage.map((l) => l.event),
+        );
+        return toStage.length;
+      });
+      for (const r of replays) {
+        refuse(r.line.source, r.reason, r.line.raw);
+      }
+      inbox.finish(batch);
+    }
+    return { staged, deadLettered };
+  }
+
+  /** A page of one authority's trail for auditors, filtered, with a cursor for the next page. */
+  async trail(db: Queryable, q: AuditTrailQuery): Promise<AuditTrailPage> {
+    const limit = Math.min(Math.max(1, Math.trunc(q.limit ?? 100)), 500);
+    const order = q.order ?? 'asc';
+    const rows = await trail(db, {
+      authority: q.authority,
+      cursor: q.cursor !== undefined ? decodeCursor(q.cursor) : undefined,
+      order,
+      limit: limit + 1,
+      action: q.action,
+      actor: q.actor,
+      subject: q.subject,
+      from: q.from,
+      to: q.to,
+    });
+    const entries = rows.slice(0, limit).map(toEntry);
+    const last = entries.at(-1);
+    return {
+      entries,
+      nextCursor:
+        rows.length > limit && last !== undefined ? Buffer.from(`s${last.seq}`).toString('base64url') : null,
     };
   }
 
@@ -441,6 +755,33 @@ function hashInput(row: AuditRow): AuditHashInput {
     details: row.details,
     prevHash: row.prev_hash,
   };
+}
+
+/** Thrown for a cursor this API did not give out. */
+export class AuditCursorError extends Error {
+  constructor() {
+    super('cursor is not one this list gave out');
+    this.name = 'AuditCursorError';
+  }
+}
+
+function decodeCursor(cursor: string): number {
+  const m = /^s(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (m === null) {
+    throw new AuditCursorError();
+  }
+  return Number(m[1]);
+}
+
+function latestOf(checkpoints: readonly AuditCheckpoint[]): Map<string, AuditCheckpoint> {
+  const latest = new Map<string, AuditCheckpoint>();
+  for (const c of checkpoints) {
+    const known = latest.get(c.authority);
+    if (known === undefined || c.seq >= known.seq) {
+      latest.set(c.authority, c);
+    }
+  }
+  return latest;
 }
 
 function toEntry(row: AuditRow): AuditEntry {

@@ -169,3 +169,113 @@ export async function pendingCounts(db: Queryable): Promise<Map<string, number>>
   );
   return new Map(r.rows.map((x) => [x.authority, x.n]));
 }
+
+// ---- heads of every chain (checkpoints) -----------------------------------------------------------
+
+/**
+ * The last entry of every chain. The authorities are found by a loose index scan over the primary
+ * key (one index probe per authority), not by reading the whole log.
+ */
+export async function chainHeads(
+  db: Queryable,
+): Promise<{ readonly authority: string; readonly seq: number; readonly hash: string }[]> {
+  const r = await db.query<{ authority: string; seq: number; hash: string }>(
+    `WITH RECURSIVE a(authority) AS (
+       (SELECT authority FROM audit_log ORDER BY authority LIMIT 1)
+       UNION ALL
+       SELECT (SELECT l.authority FROM audit_log l WHERE l.authority > a.authority ORDER BY l.authority LIMIT 1)
+       FROM a WHERE a.authority IS NOT NULL
+     )
+     SELECT h.authority, h.seq, h.hash FROM a
+     CROSS JOIN LATERAL (
+       SELECT authority, seq, hash FROM audit_log l WHERE l.authority = a.authority ORDER BY seq DESC LIMIT 1
+     ) h
+     WHERE a.authority IS NOT NULL
+     ORDER BY h.authority`,
+  );
+  return r.rows.map((x) => ({ authority: x.authority, seq: Number(x.seq), hash: x.hash }));
+}
+
+/** One entry of a chain, or undefined. */
+export async function entryAt(db: Queryable, authority: string, seq: number): Promise<AuditRow | undefined> {
+  const r = await db.query<AuditRow>(`SELECT ${COLUMNS} FROM audit_log WHERE authority = $1 AND seq = $2`, [
+    authority,
+    seq,
+  ]);
+  return r.rows[0];
+}
+
+// ---- the auditors' reading of the trail (GET /v1/audit) -------------------------------------------
+
+export interface TrailQuery {
+  readonly authority: string;
+  /** Exclusive: entries after this seq (ascending) or before it (descending). */
+  readonly cursor?: number | undefined;
+  readonly order: 'asc' | 'desc';
+  readonly limit: number;
+  readonly action?: string | undefined;
+  readonly actor?: string | undefined;
+  readonly subject?: string | undefined;
+  readonly from?: Date | undefined;
+  readonly to?: Date | undefined;
+}
+
+export async function trail(db: Queryable, q: TrailQuery): Promise<AuditRow[]> {
+  const where = ['authority = $1'];
+  const params: unknown[] = [q.authority];
+  const add = (sql: string, value: unknown): void => {
+    params.push(value);
+    where.push(sql.replace('?', `$${params.length}`));
+  };
+  if (q.cursor !== undefined) {
+    add(q.order === 'asc' ? 'seq > ?' : 'seq < ?', q.cursor);
+  }
+  if (q.action !== undefined) {
+    add('action = ?', q.action);
+  }
+  if (q.actor !== undefined) {
+    add('actor = ?', q.actor);
+  }
+  if (q.subject !== undefined) {
+    add('subject = ?', q.subject);
+  }
+  if (q.from !== undefined) {
+    add('at >= ?', q.from);
+  }
+  if (q.to !== undefined) {
+    add('at < ?', q.to);
+  }
+  params.push(q.limit);
+  const r = await db.query<AuditRow>(
+    `SELECT ${COLUMNS} FROM audit_log WHERE ${where.join(' AND ')}
+     ORDER BY seq ${q.order === 'asc' ? 'ASC' : 'DESC'} LIMIT $${params.length}`,
+    params,
+  );
+  return r.rows;
+}
+
+// ---- lines taken in from the embedded inbox --------------------------------------------------------
+
+/**
+ * Claims inbox lines by id in the staging transaction. Returns, for each id already claimed before,
+ * the source it was claimed from (the same source: a re-read after a crash; another: a replay).
+ */
+export async function claimInboxLines(
+  tx: Queryable,
+  lines: readonly { readonly id: string; readonly source: string; readonly authority: string }[],
+): Promise<Map<string, string>> {
+  if (lines.length === 0) {
+    return new Map();
+  }
+  const ids = lines.map((l) => l.id);
+  const before = await tx.query<{ id: string; source: string }>(
+    `SELECT id, source FROM audit_inbox_line WHERE id = ANY($1::text[])`,
+    [ids],
+  );
+  await tx.query(
+    `INSERT INTO audit_inbox_line (id, source, authority)
+     SELECT i, s, a FROM unnest($1::text[], $2::text[], $3::text[]) AS u(i, s, a) ON CONFLICT (id) DO NOTHING`,
+    [ids, lines.map((l) => l.source), lines.map((l) => l.authority)],
+  );
+  return new Map(before.rows.map((r) => [r.id, r.source]));
+}

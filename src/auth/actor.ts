@@ -10,6 +10,11 @@ export interface Actor {
   readonly role: Role;
   /** The customs office an officer works at, when the token names one (an8: country + 6). */
   readonly office?: string | undefined;
+  /**
+   * The EORIs a filer's token is bound to: it lodges, amends and invalidates only filings whose
+   * declarant is one of them. Absent on officials' tokens and on unbound filer tokens.
+   */
+  readonly eoris?: readonly string[] | undefined;
 }
 
 /**

@@ -1,6 +1,7 @@
 /** Who may do what: actors and roles, the one permission table, and bearer tokens bound to this instance. */
 export * from './actor.ts';
 export * from './token.service.ts';
-export * from './secret-store.ts';
+export * from './keyring.ts';
+export * from './revocation.ts';
 export * from './permissions.ts';
 export * from './request-actor.ts';

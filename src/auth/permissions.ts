@@ -63,6 +63,7 @@ export const PERMISSIONS = {
   'model.read': permission(OFFICIAL_ROLES, 'models are for customs officials'),
   'model.write': permission(['analyst', 'admin'], 'only analysts import and activate models'),
   'audit.verify': permission(['auditor', 'admin'], 'only auditors verify the audit trail'),
+  'audit.read': permission(['auditor', 'admin'], 'only auditors read the audit trail'),
 } as const satisfies Record<string, PermissionSpec>;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -94,4 +95,18 @@ export function visibleTo(actor: Actor, owner: string): boolean {
 /** The filer to restrict a listing to: the filer itself, or nobody for officials. */
 export function ownFilerOf(actor: Actor): string | undefined {
   return actor.role === 'filer' ? actor.subject : undefined;
+}
+
+/**
+ * A filer whose token is bound to EORIs lodges, amends and invalidates only filings whose declarant
+ * is one of them (`path` locates the EORI in the body); officials and unbound tokens pass.
+ */
+export function requireBoundEori(actor: Actor, eori: string, path: string): void {
+  if (actor.role === 'filer' && actor.eoris !== undefined && !actor.eoris.includes(eori)) {
+    throw new VigilError(
+      'VIGIL_EORI_NOT_BOUND',
+      `the declarant ${eori} is not one of the EORIs your token files for (${actor.eoris.join(', ')})`,
+      [{ code: 'VIGIL_EORI_NOT_BOUND', path, message: `${eori} is not bound to your token` }],
+    );
+  }
 }

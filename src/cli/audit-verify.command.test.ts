@@ -4,11 +4,15 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../config/index.ts';
 import { forEachDatabase } from '../../test/support/test-app.ts';
 import type { Database } from '../store/database.ts';
 import { migrate } from '../store/migrate.ts';
 import { AuditLog } from '../audit/audit-log.ts';
-import { runAuditVerify } from './audit-verify.command.ts';
+import { auditLogFor, runAuditCommand, runAuditVerify } from './audit-verify.command.ts';
 import type { AuditVerifyCommandOptions } from './audit-verify.command.ts';
 
 forEachDatabase('vigil audit verify', (target) => {
@@ -97,5 +101,59 @@ forEachDatabase('vigil audit verify', (target) => {
     const bad = await run({ anchors: ['BE:1'] });
     assert.equal(bad.code, 2);
     assert.match(bad.err, /expected AUTHORITY=SEQ:HASH/);
+  });
+
+  test('checkpoints are signed and held: a rewrite after one exits 1, also where only the public key is', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-audit-cli-'));
+    try {
+      const config = loadConfig({ VIGIL_DATA_DIR: dir });
+      let pem = '';
+      const io = {
+        env: {},
+        stdout: { write: (s: string) => (pem += s) },
+        stderr: { write: () => undefined },
+      };
+      assert.equal(await runAuditCommand(config, ['public-key'], io), 0);
+      assert.match(pem, /^-----BEGIN PUBLIC KEY-----\n[\s\S]+-----END PUBLIC KEY-----\n$/);
+      const signing = auditLogFor(config);
+      const round = await signing.checkpoint(db);
+      assert.deepEqual(
+        round.written.map((c) => `${c.authority}=${c.seq}`),
+        ['BE=1'],
+      );
+      // NL's chain was tampered with above: its head is not signed.
+      assert.deepEqual(
+        round.refused.map((c) => [c.authority, c.ok ? 'ok' : c.problem]),
+        [['NL', 'hash-mismatch']],
+      );
+      assert.equal((await run({ authority: 'BE', log: signing })).code, 0);
+      // An auditor's copy: the checkpoint file and the public key, no private key.
+      writeFileSync(join(dir, 'signing.pub'), pem);
+      const auditors = auditLogFor(config, { publicKeys: [join(dir, 'signing.pub')] });
+      assert.equal((await run({ authority: 'BE', log: auditors })).code, 0);
+      // The owner replaces BE's only entry by a well-formed one: its own hash is right, the checkpoint's is not.
+      await db.transaction(async (tx) => {
+        await tx.query('ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only');
+        await tx.query("DELETE FROM audit_log WHERE authority = 'BE'");
+        await tx.query('ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only');
+      });
+      await db.transaction((tx) =>
+        log.append(tx, {
+          authority: 'BE',
+          actor: 'admin:root',
+          action: 'token.issued',
+          subject: 'x',
+          details: {},
+        }),
+      );
+      assert.equal((await run({ authority: 'BE' })).code, 0, 'the plain chain does not notice');
+      for (const l of [signing, auditors]) {
+        const r = await run({ authority: 'BE', log: l });
+        assert.equal(r.code, 1);
+        assert.match(r.out, /^audit BE: BROKEN at seq 1 \(checkpoint-mismatch\)/);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

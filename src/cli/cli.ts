@@ -6,14 +6,14 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/index.ts';
 import type { VigilConfig } from '../config/index.ts';
-import { MAX_TTL_SECONDS, ROLES, TokenService } from '../auth/index.ts';
+import { MAX_TTL_SECONDS, ROLES, TokenService, tokenId } from '../auth/index.ts';
 import type { Role } from '../auth/index.ts';
-import { composeApp, secretStoreFor } from '../app/compose.ts';
+import { composeApp, keyringFor } from '../app/compose.ts';
 import { leaveInInbox } from '../app/audit-chainer.ts';
 import type { Running } from '../app/running.ts';
 import { AuditLog } from '../audit/index.ts';
 import { openDatabase } from '../store/database.ts';
-import { migrate } from '../store/migrate.ts';
+import { migrate, openServiceDatabase } from '../store/migrate.ts';
 import { VigilError } from '../errors/index.ts';
 import { runIngest } from './ingest.command.ts';
 import { apiClient } from './api-client.ts';
@@ -28,8 +28,12 @@ commands:
   serve                         run the HTTP API, docs at /docs (PORT, VIGIL_DATA_DIR or DATABASE_URL, NATS_URL)
   worker                        assess events from JetStream (needs DATABASE_URL and NATS_URL)
   migrate                       apply database migrations
-  token --authority NL --role filer --subject acme [--ttl SECONDS] [--office NL000396]
+  token --authority NL --role filer --subject acme [--eori NL123456789 …] [--ttl SECONDS] [--office NL000396]
                                 print a bearer token for this instance
+  token revoke TOKEN | token revoke --jti ID [--reason TEXT]
+                                refuse a token from now on (an admin's deny list)
+  keys list | keys rotate | keys remove KID
+                                the token-signing keyring (VIGIL_KEYRING); rotate, then remove old keys
   ingest FILE [--authority NL] [--filer NAME] [--url U --token T]
                                 register filings from an NDJSON file (- for stdin)
   ingest --format kcs FILE [--no-labels] [--score]
@@ -47,8 +51,12 @@ commands:
   rules list|add RULE.json|test RULE.json --filing F.json|backtest ID --from D --to D
         |activate ID|retire ID|stats ID [--url U --token T]
                                 manage and try risk rules through the API
-  audit verify [--authority X] [--anchor X=SEQ:HASH] [--url U --token T]
-                                check the hash-chained audit log; prints the first broken link
+  audit verify [--authority X] [--anchor X=SEQ:HASH] [--checkpoints F] [--public-key F] [--url U --token T]
+                                check the audit chains and their signed checkpoints; report the inbox
+  audit public-key | audit checkpoint
+                                print the checkpoint-signing public key | sign the chain heads now
+  retention purge [--dry-run] [--authority X] [--json]
+                                pseudonymise, reduce or delete what outlived its retention period
 `;
 
 class UsageError extends Error {}
@@ -58,6 +66,10 @@ function fail(message: string): never {
 }
 
 async function token(config: VigilConfig, args: string[], io: CliIo): Promise<number> {
+  if (args[0] === 'revoke') {
+    const { runTokenRevoke } = await import('./keys.command.ts');
+    return runTokenRevoke(config, args.slice(1), io);
+  }
   const { values } = parseArgs({
     args,
     options: {
@@ -66,6 +78,7 @@ async function token(config: VigilConfig, args: string[], io: CliIo): Promise<nu
       subject: { type: 'string' },
       ttl: { type: 'string' },
       office: { type: 'string' },
+      eori: { type: 'string', multiple: true },
     },
   });
   const authority = values.authority ?? fail('token needs --authority (e.g. NL)');
@@ -78,19 +91,24 @@ async function token(config: VigilConfig, args: string[], io: CliIo): Promise<nu
   if (!Number.isInteger(ttl) || ttl < 60 || ttl > MAX_TTL_SECONDS) {
     fail(`--ttl is a whole number of seconds, from 60 to ${MAX_TTL_SECONDS} (7 days)`);
   }
-  // The embedded instance keeps its secret in a file so this works while the server runs.
-  const db = config.databaseUrl !== undefined ? await openDatabase({ url: config.databaseUrl }) : undefined;
+  // The keys are in the keyring file, so this works while the embedded server holds the database.
+  const db =
+    config.databaseUrl !== undefined
+      ? await openServiceDatabase({
+          url: config.databaseUrl,
+          ownerUrl: config.migrationDatabaseUrl,
+          poolSize: 1,
+        })
+      : undefined;
   try {
-    if (db !== undefined) {
-      await migrate(db);
-    }
-    const tokens = new TokenService(secretStoreFor(config, db));
+    const tokens = new TokenService(keyringFor(config));
     const issued = await tokens.issue({
       authority,
       role: role as Role,
       subject,
       ttlSeconds: ttl,
       ...(values.office !== undefined ? { office: values.office.toUpperCase() } : {}),
+      ...(values.eori !== undefined ? { eoris: values.eori.map((e) => e.toUpperCase()) } : {}),
     });
     // Issuing a token is audited; the embedded instance's server takes the entry in from its inbox.
     const event = {
@@ -99,7 +117,8 @@ async function token(config: VigilConfig, args: string[], io: CliIo): Promise<nu
       action: 'token.issued' as const,
       subject: `${role}:${subject}`,
       at: new Date(),
-      details: { role, subject, ttlSeconds: ttl },
+      // The token's id is what an admin revokes it by (vigil token revoke --jti).
+      details: { role, subject, ttlSeconds: ttl, jti: tokenId(issued), eoris: values.eori ?? null },
     };
     if (db !== undefined) {
       await new AuditLog().stage(db, [event]);
@@ -147,7 +166,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number | Runnin
         return running;
       }
       case 'migrate': {
-        const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+        // As the schema's owner (VIGIL_MIGRATION_DATABASE_URL when serve runs as another login).
+        const db = await openDatabase({
+          url: config.migrationDatabaseUrl ?? config.databaseUrl,
+          dataDir: config.dataDir,
+        });
         const applied = await migrate(db);
         await db.close();
         io.stderr.write(
@@ -157,6 +180,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number | Runnin
       }
       case 'token':
         return await token(config, rest, io);
+      case 'keys': {
+        const { runKeys } = await import('./keys.command.ts');
+        return await runKeys(config, rest, io);
+      }
       case 'ingest':
         return await runIngest(config, rest, io);
       case 'models': {
@@ -215,41 +242,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number | Runnin
         return await modelCommand(command, rest, io);
       }
       case 'audit': {
-        if (rest[0] !== 'verify') {
-          throw new UsageError(
-            'usage: vigil audit verify [--authority X] [--anchor X=SEQ:HASH] [--url U --token T]',
-          );
-        }
-        const { values } = parseArgs({
-          args: rest.slice(1),
-          options: {
-            authority: { type: 'string' },
-            anchor: { type: 'string', multiple: true },
-            url: { type: 'string' },
-            token: { type: 'string' },
-          },
-        });
-        if (values.url !== undefined) {
-          // Through a running server: the chain of the token's authority.
-          const r = await apiClient(values.url, values.token ?? io.env['VIGIL_TOKEN'])(
-            'GET',
-            '/audit/verify',
-          );
-          io.stdout.write(`${JSON.stringify(r.json)}\n`);
-          return r.status >= 400 ? 2 : (r.json as { ok?: boolean }).ok === true ? 0 : 1;
-        }
-        const { runAuditVerify } = await import('./audit-verify.command.ts');
-        const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
-        try {
-          await migrate(db);
-          return await runAuditVerify(db, io, {
-            ...(values.authority !== undefined ? { authority: values.authority } : {}),
-            ...(values.anchor !== undefined ? { anchors: values.anchor } : {}),
-          });
-        } finally {
-          await db.close();
-        }
+        // verify (chain, signed checkpoints, inbox), public-key, checkpoint: src/cli/audit-verify.command.ts.
+        const { runAuditCommand } = await import('./audit-verify.command.ts');
+        return await runAuditCommand(config, rest, io);
       }
+      case 'retention':
+        return await (await import('./retention.command.ts')).retentionCommand(config, rest, io);
       case 'demo': {
         const { demoCommand } = await import('./demo.command.ts');
         return await demoCommand(rest, io);

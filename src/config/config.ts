@@ -3,7 +3,7 @@
  * This is the only module that reads process.env; defaults give a zero-setup run on PGlite.
  */
 import { z } from 'zod';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 
 const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -11,6 +11,10 @@ const configSchema = z.object({
   HOST: z.string().min(1).optional(),
   VIGIL_DATA_DIR: z.string().default('./.vigil'),
   DATABASE_URL: z.string().url().optional(),
+  // The schema owner's connection, for migrations only; serve and worker run as vigil_service (ADR 0008).
+  VIGIL_MIGRATION_DATABASE_URL: z.string().url().optional(),
+  // The token-signing keyring (several keys with ids; mode 0600): default in the data folder.
+  VIGIL_KEYRING: z.string().min(1).optional(),
   NATS_URL: z.string().min(1).optional(),
   VIGIL_NATS_STREAM: z
     .string()
@@ -30,6 +34,32 @@ const configSchema = z.object({
     .max(7 * 86_400)
     .default(12 * 3600),
   VIGIL_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
+  // Signed audit checkpoints (docs/adr/0009): files outside the database; default in the data folder.
+  VIGIL_AUDIT_CHECKPOINT_FILE: z.string().min(1).optional(),
+  VIGIL_AUDIT_SIGNING_KEY: z.string().min(1).optional(),
+  VIGIL_AUDIT_CHECKPOINT_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+  // Input limits and throttling (issue 15, finding 10).
+  VIGIL_BODY_MAX_DEPTH: z.coerce.number().int().min(4).max(1000).default(32),
+  VIGIL_BODY_MAX_KEYS: z.coerce.number().int().min(16).max(1_000_000).default(1000),
+  VIGIL_RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(120_000),
+  VIGIL_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  VIGIL_METRICS_TOKEN: z.string().min(32, 'at least 32 characters').optional(),
+  // Retention of data per category, in days (issue 15, finding 11); 0 keeps it forever.
+  VIGIL_RETENTION_PARTIES_DAYS: z.coerce.number().int().min(0).default(1095),
+  VIGIL_RETENTION_FILING_BODY_DAYS: z.coerce.number().int().min(0).default(1825),
+  VIGIL_RETENTION_ASSESSMENT_DAYS: z.coerce.number().int().min(0).default(3650),
+  VIGIL_RETENTION_WATCHLIST_DAYS: z.coerce.number().int().min(0).default(0),
+  VIGIL_RETENTION_AUDIT_DAYS: z.coerce.number().int().min(0).default(0),
+  VIGIL_RETENTION_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(10_080).default(1440),
+  // When amendments close, per transport mode: minutes before the estimated arrival (issue 15, finding 6),
+  // e.g. "maritime=120,air=60"; modes not named keep their default (src/intake/amendment-deadline.ts).
+  VIGIL_AMENDMENT_CLOSE_MINUTES: z
+    .string()
+    .regex(
+      /^\s*[a-z-]+\s*=\s*\d{1,6}\s*(,\s*[a-z-]+\s*=\s*\d{1,6}\s*)*$/,
+      'mode=minutes pairs separated by commas, e.g. maritime=120,air=60',
+    )
+    .optional(),
   VIGIL_DEMO_AUTHORITY: z
     .string()
     .regex(/^[A-Z]{2,4}$/)
@@ -43,6 +73,10 @@ export interface VigilConfig {
   /** PGlite data folder when no DATABASE_URL is set. */
   readonly dataDir: string;
   readonly databaseUrl: string | undefined;
+  /** The owner's connection for migrations (defaults to databaseUrl). */
+  readonly migrationDatabaseUrl: string | undefined;
+  /** The file of token-signing keys (src/auth/keyring.ts). */
+  readonly keyringFile: string;
   /** NATS with JetStream: when set, the outbox is relayed to a stream and `vigil worker` processes consume it. */
   readonly natsUrl: string | undefined;
   readonly natsStream: string;
@@ -51,9 +85,40 @@ export interface VigilConfig {
   readonly bodyLimitBytes: number;
   readonly tokenTtlSeconds: number;
   readonly logLevel: string;
+  /** Where chain heads are signed and checkpointed (files outside the database; docs/adr/0009). */
+  readonly audit: {
+    readonly checkpointFile: string;
+    readonly signingKeyFile: string;
+    /** 0: only when the server stops. */
+    readonly checkpointIntervalSeconds: number;
+  };
+  /** Deepest nesting of a JSON body, and most keys in one of its objects. */
+  readonly bodyMaxDepth: number;
+  readonly bodyMaxKeys: number;
+  /** Per-client throttle: at most `max` requests per window, per token (subject+authority) or IP. */
+  readonly rateLimit: { readonly max: number; readonly windowSeconds: number };
+  /** Bearer token a Prometheus scraper sends to /metrics (admins and auditors may use their own). */
+  readonly metricsToken: string | undefined;
+  readonly retention: RetentionConfig;
+  /** Minutes before the estimated arrival at which amendments close, per transport mode named. */
+  readonly amendmentCloseMinutes: Readonly<Record<string, number>>;
   readonly demoAuthority: string;
   /** Install the demo rules, watchlists and reference prices for the demo authority on first start. */
   readonly demoPack: boolean;
+}
+
+/** Days each category of data is kept (0: forever), and how often the purge runs (0: never by itself). */
+export interface RetentionConfig {
+  /** Names and addresses of parties (filings, import declarations, control tasks, operators). */
+  readonly partiesDays: number;
+  /** Whole filing bodies (the structured facts indicators use stay). */
+  readonly filingBodyDays: number;
+  readonly assessmentDays: number;
+  /** Watchlist entries, from when they were last uploaded; an entry past its own expiry always goes. */
+  readonly watchlistDays: number;
+  /** The audit trail (reported only: the chain is never cut; see docs/operations.md). */
+  readonly auditDays: number;
+  readonly intervalMinutes: number;
 }
 
 export class ConfigError extends Error {
@@ -76,6 +141,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): V
     host: c.HOST ?? (c.DATABASE_URL === undefined ? '127.0.0.1' : '0.0.0.0'),
     dataDir: resolve(c.VIGIL_DATA_DIR),
     databaseUrl: c.DATABASE_URL,
+    migrationDatabaseUrl: c.VIGIL_MIGRATION_DATABASE_URL,
+    keyringFile: resolve(c.VIGIL_KEYRING ?? join(c.VIGIL_DATA_DIR, 'keyring.json')),
     natsUrl: c.NATS_URL,
     natsStream: c.VIGIL_NATS_STREAM,
     natsReplicas: c.VIGIL_NATS_REPLICAS,
@@ -83,6 +150,37 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): V
     bodyLimitBytes: c.VIGIL_BODY_LIMIT_BYTES,
     tokenTtlSeconds: c.VIGIL_TOKEN_TTL_SECONDS,
     logLevel: c.VIGIL_LOG_LEVEL,
+    audit: Object.freeze({
+      checkpointFile: resolve(
+        c.VIGIL_AUDIT_CHECKPOINT_FILE ?? join(c.VIGIL_DATA_DIR, 'audit-checkpoints.ndjson'),
+      ),
+      signingKeyFile: resolve(c.VIGIL_AUDIT_SIGNING_KEY ?? join(c.VIGIL_DATA_DIR, 'audit-signing.key')),
+      checkpointIntervalSeconds: c.VIGIL_AUDIT_CHECKPOINT_SECONDS,
+    }),
+    bodyMaxDepth: c.VIGIL_BODY_MAX_DEPTH,
+    bodyMaxKeys: c.VIGIL_BODY_MAX_KEYS,
+    rateLimit: Object.freeze({
+      max: c.VIGIL_RATE_LIMIT_MAX,
+      windowSeconds: c.VIGIL_RATE_LIMIT_WINDOW_SECONDS,
+    }),
+    metricsToken: c.VIGIL_METRICS_TOKEN,
+    retention: Object.freeze({
+      partiesDays: c.VIGIL_RETENTION_PARTIES_DAYS,
+      filingBodyDays: c.VIGIL_RETENTION_FILING_BODY_DAYS,
+      assessmentDays: c.VIGIL_RETENTION_ASSESSMENT_DAYS,
+      watchlistDays: c.VIGIL_RETENTION_WATCHLIST_DAYS,
+      auditDays: c.VIGIL_RETENTION_AUDIT_DAYS,
+      intervalMinutes: c.VIGIL_RETENTION_INTERVAL_MINUTES,
+    }),
+    amendmentCloseMinutes: Object.freeze(
+      Object.fromEntries(
+        (c.VIGIL_AMENDMENT_CLOSE_MINUTES ?? '')
+          .split(',')
+          .filter((pair) => pair.trim() !== '')
+          .map((pair) => pair.split('=').map((x) => x.trim()))
+          .map(([mode, minutes]) => [mode!, Number(minutes)]),
+      ),
+    ),
     demoAuthority: c.VIGIL_DEMO_AUTHORITY,
     demoPack: c.VIGIL_DEMO_PACK === 'true',
   });

@@ -6,6 +6,7 @@
  */
 import type { Queryable } from '../store/database.ts';
 import type {
+  PendingResult,
   ControlResult,
   ControlTask,
   ControlTaskType,
@@ -75,7 +76,41 @@ interface ResultRow {
   recorded_at: Date;
   supersedes: string | null;
   superseded_by: string | null;
+  reason: string | null;
+  approved_by: string | null;
 }
+
+interface PendingRow {
+  id: string;
+  task_id: string;
+  supersedes: string;
+  result: ResultKind;
+  details: Record<string, unknown>;
+  method: DetectionMethod;
+  remarks: string | null;
+  reason: string;
+  proposed_by: string;
+  proposed_at: Date;
+  status: 'pending' | 'approved' | 'rejected';
+  decided_by: string | null;
+  decided_at: Date | null;
+}
+
+const toPending = (r: PendingRow): PendingResult => ({
+  id: r.id,
+  taskId: r.task_id,
+  supersedes: r.supersedes,
+  result: r.result,
+  details: r.details,
+  method: r.method,
+  remarks: r.remarks,
+  reason: r.reason,
+  proposedBy: r.proposed_by,
+  proposedAt: iso(r.proposed_at),
+  status: r.status,
+  decidedBy: r.decided_by,
+  decidedAt: r.decided_at !== null ? iso(r.decided_at) : null,
+});
 
 const toResult = (r: ResultRow): ControlResult => ({
   id: r.id,
@@ -91,6 +126,8 @@ const toResult = (r: ResultRow): ControlResult => ({
   supersedes: r.supersedes,
   supersededBy: r.superseded_by,
   current: r.superseded_by === null,
+  reason: r.reason ?? null,
+  approvedBy: r.approved_by ?? null,
 });
 
 /**
@@ -141,6 +178,22 @@ export interface NewResult {
   readonly recordedBy: string;
   readonly at: Date;
   readonly supersedes: string | undefined;
+  readonly reason?: string | undefined;
+  readonly approvedBy?: string | undefined;
+}
+
+export interface NewPendingResult {
+  readonly id: string;
+  readonly authority: string;
+  readonly taskId: string;
+  readonly supersedes: string;
+  readonly result: ResultKind;
+  readonly details: Readonly<Record<string, unknown>>;
+  readonly method: DetectionMethod;
+  readonly remarks: string | undefined;
+  readonly reason: string;
+  readonly proposedBy: string;
+  readonly at: Date;
 }
 
 export interface QueueFilter {
@@ -274,6 +327,60 @@ export class ControlRepository {
     return r.rowCount;
   }
 
+  /**
+   * The open or assigned task of an earlier version of a consignment (locked): an amendment carries
+   * it to the new version instead of cancelling it.
+   */
+  async activeEarlierTask(
+    tx: Queryable,
+    authority: string,
+    mrn: string,
+    seq: number,
+    version: number,
+  ): Promise<StoredTask | undefined> {
+    const r = await tx.query<TaskRow>(
+      `SELECT ${TASK_COLUMNS} FROM control_task
+       WHERE authority = $1 AND mrn = $2 AND seq = $3 AND version < $4 AND status IN ('open', 'assigned')
+       ORDER BY version DESC LIMIT 1 FOR UPDATE`,
+      [authority, mrn, seq, version],
+    );
+    return r.rows[0] !== undefined ? toTask(r.rows[0]) : undefined;
+  }
+
+  /** Moves a task to a newer version of its consignment; status and assignee stay as they are. */
+  async carryToVersion(
+    tx: Queryable,
+    id: string,
+    version: number,
+    t: Pick<NewTask, 'controlType' | 'reason' | 'ruleRefs' | 'dueAt' | 'at'>,
+  ): Promise<void> {
+    await tx.query(
+      `UPDATE control_task SET version = $2, control_type = $3, reason = $4, rule_refs = $5, due_at = $6,
+         updated_at = $7
+       WHERE id = $1`,
+      [id, version, t.controlType, t.reason, JSON.stringify(t.ruleRefs), t.dueAt, t.at],
+    );
+  }
+
+  /** The open and assigned tasks of a filing (locked), before they are cancelled. */
+  async activeOf(tx: Queryable, authority: string, mrn: string): Promise<StoredTask[]> {
+    const r = await tx.query<TaskRow>(
+      `SELECT ${TASK_COLUMNS} FROM control_task
+       WHERE authority = $1 AND mrn = $2 AND status IN ('open', 'assigned') ORDER BY id FOR UPDATE`,
+      [authority, mrn],
+    );
+    return r.rows.map(toTask);
+  }
+
+  /** Whether any control of the filing has a result: the goods were presented and controlled. */
+  async hasResult(tx: Queryable, authority: string, mrn: string): Promise<boolean> {
+    const r = await tx.query(`SELECT 1 FROM control_result WHERE authority = $1 AND mrn = $2 LIMIT 1`, [
+      authority,
+      mrn,
+    ]);
+    return r.rows.length > 0;
+  }
+
   async setStatus(tx: Queryable, id: string, status: TaskStatus, at: Date): Promise<void> {
     await tx.query(`UPDATE control_task SET status = $2, updated_at = $3 WHERE id = $1`, [id, status, at]);
   }
@@ -395,8 +502,8 @@ export class ControlRepository {
   async insertResult(tx: Queryable, r: NewResult): Promise<void> {
     await tx.query(
       `INSERT INTO control_result (id, authority, task_id, mrn, seq, result, details, method, remarks, recorded_by,
-         recorded_at, supersedes)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)`,
+         recorded_at, supersedes, reason, approved_by)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)`,
       [
         r.id,
         r.authority,
@@ -410,7 +517,70 @@ export class ControlRepository {
         r.recordedBy,
         r.at,
         r.supersedes ?? null,
+        r.reason ?? null,
+        r.approvedBy ?? null,
       ],
+    );
+  }
+
+  // ---- downgrades awaiting a second official --------------------------------------------------
+
+  /** Stores a pending downgrade; false when one for the same result already awaits a decision. */
+  async insertPending(tx: Queryable, p: NewPendingResult): Promise<boolean> {
+    const r = await tx.query(
+      `INSERT INTO control_pending_result (id, authority, task_id, supersedes, result, details, method, remarks,
+         reason, proposed_by, proposed_at)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)
+       ON CONFLICT (supersedes) WHERE status = 'pending' DO NOTHING`,
+      [
+        p.id,
+        p.authority,
+        p.taskId,
+        p.supersedes,
+        p.result,
+        JSON.stringify(p.details),
+        p.method,
+        p.remarks ?? null,
+        p.reason,
+        p.proposedBy,
+        p.at,
+      ],
+    );
+    return r.rowCount > 0;
+  }
+
+  async pendingOf(tx: Queryable, authority: string, taskId: string): Promise<PendingResult[]> {
+    const r = await tx.query<PendingRow>(
+      `SELECT * FROM control_pending_result WHERE authority = $1 AND task_id = $2 ORDER BY proposed_at, id`,
+      [authority, taskId],
+    );
+    return r.rows.map(toPending);
+  }
+
+  async pending(
+    tx: Queryable,
+    authority: string,
+    id: string,
+    forUpdate = false,
+  ): Promise<PendingResult | undefined> {
+    const r = await tx.query<PendingRow>(
+      `SELECT * FROM control_pending_result WHERE authority = $1 AND id = $2${forUpdate ? ' FOR UPDATE' : ''}`,
+      [authority, id],
+    );
+    return r.rows[0] !== undefined ? toPending(r.rows[0]) : undefined;
+  }
+
+  async decidePending(
+    tx: Queryable,
+    id: string,
+    status: 'approved' | 'rejected',
+    by: string,
+    at: Date,
+  ): Promise<void> {
+    await tx.query(
+      `UPDATE control_pending_result SET status = $2, decided_by = $3, decided_at = $4
+       WHERE id = $1 AND status = 'pending'`,
+      [id, status, by, at],
     );
   }
 

@@ -10,6 +10,7 @@ import {
   assignInputSchema,
   assignNextInputSchema,
   assignNextQuerySchema,
+  pendingDecisionSchema,
   queueQuerySchema,
   resultInputSchema,
   statsQuerySchema,
@@ -107,15 +108,41 @@ export const controlRoutes: FastifyPluginCallback<ControlRoutesOptions> = (app, 
       schema: {
         'x-vigil-permission': 'control.record',
         tags: ['controls'],
-        summary: 'Record the result of a control; a correction names the result it supersedes',
+        summary:
+          'Record the result of a control; a correction names the result it supersedes and a reason. A correction that downgrades a seizure is answered 202: it is pending until a second official approves it',
         params: idParams,
         body: z.toJSONSchema(resultInputSchema, { io: 'input' }),
       },
     },
     async (request, reply) => {
       const input = parseInput(resultInputSchema, request.body ?? {});
-      return reply.status(201).send(await controls.recordResult(actorOf(request), request.params.id, input));
+      const out = await controls.recordResult(actorOf(request), request.params.id, input);
+      return reply.status(out.pending !== undefined ? 202 : 201).send(out);
     },
+  );
+  app.post<{ Params: { id: string; pendingId: string } }>(
+    '/controls/:id/pending/:pendingId/decision',
+    {
+      schema: {
+        'x-vigil-permission': 'control.record',
+        tags: ['controls'],
+        summary:
+          'A second official (not the one who proposed it) approves or rejects a pending downgrade of a seizure; approved, it becomes the current result',
+        params: {
+          type: 'object',
+          properties: { id: { type: 'string' }, pendingId: { type: 'string' } },
+          required: ['id', 'pendingId'],
+        },
+        body: z.toJSONSchema(pendingDecisionSchema),
+      },
+    },
+    async (request) =>
+      controls.decidePending(
+        actorOf(request),
+        request.params.id,
+        request.params.pendingId,
+        parseInput(pendingDecisionSchema, request.body ?? {}),
+      ),
   );
   app.get<{ Params: { id: string } }>(
     '/rules/:id/stats',

@@ -123,7 +123,44 @@ export interface ControlResult {
   readonly supersededBy: string | null;
   /** Only the current result (not superseded) counts. */
   readonly current: boolean;
+  /** Why this result corrected the one it supersedes. */
+  readonly reason: string | null;
+  /** The second official who approved it (a seizure downgraded: four eyes). */
+  readonly approvedBy: string | null;
 }
+
+/**
+ * A correction that downgrades a seizure (to an irregularity or to nothing found): it takes effect
+ * only when another official of the authority approves it; until then the seizure stays current.
+ */
+export interface PendingResult {
+  readonly id: string;
+  readonly taskId: string;
+  readonly supersedes: string;
+  readonly result: ResultKind;
+  readonly details: Readonly<Record<string, unknown>>;
+  readonly method: DetectionMethod;
+  readonly remarks: string | null;
+  readonly reason: string;
+  readonly proposedBy: string;
+  readonly proposedAt: string;
+  readonly status: 'pending' | 'approved' | 'rejected';
+  readonly decidedBy: string | null;
+  readonly decidedAt: string | null;
+}
+
+/** How serious a result is: a correction to a lower rank of a seizure is a downgrade. */
+export const RESULT_RANK: Readonly<Record<ResultKind, number>> = Object.freeze({
+  'no-irregularity': 0,
+  irregularity: 1,
+  seizure: 2,
+});
+
+export const pendingDecisionSchema = z.strictObject({
+  decision: z.enum(['approve', 'reject']),
+  remarks: z.string().trim().min(1).max(1000).optional(),
+});
+export type PendingDecision = z.infer<typeof pendingDecisionSchema>;
 
 const eur = z.number().min(0).max(1e12);
 const common = {
@@ -131,6 +168,8 @@ const common = {
   remarks: z.string().trim().min(1).max(4000).optional(),
   /** The id of the result this one corrects. */
   supersedes: z.string().min(1).max(100).optional(),
+  /** Why a correction supersedes the current result: required with `supersedes`. */
+  reason: z.string().trim().min(1).max(1000).optional(),
 };
 
 export const resultInputSchema = z.discriminatedUnion('result', [

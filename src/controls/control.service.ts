@@ -27,12 +27,15 @@ import type {
   AssignNextInput,
   ControlResult,
   ControlTask,
+  PendingDecision,
+  PendingResult,
   QueueQuery,
   ResultInput,
   RuleRef,
   TaskParty,
   TaskStatus,
 } from './control.schema.ts';
+import { RESULT_RANK } from './control.schema.ts';
 import type { Actor } from '../auth/index.ts';
 import { operatorKey } from '../domain/index.ts';
 import type { EntryOutcome, ExplainedHit } from '../assessment/index.ts';
@@ -115,6 +118,15 @@ export interface RuleStats {
 
 const ACTIVE: readonly TaskStatus[] = ['open', 'assigned'];
 const DAY_MS = 86_400_000;
+
+/** Rule references of both lists, each once. */
+function mergeRefs(a: readonly RuleRef[], b: readonly RuleRef[]): RuleRef[] {
+  const refs = new Map<string, RuleRef>();
+  for (const r of [...a, ...b]) {
+    refs.set(`${r.id}@${r.version}`, r);
+  }
+  return [...refs.values()];
+}
 
 /** The rules that asked for the control: those recommending one, else every rule that added to the score. */
 export function ruleRefsOf(hits: readonly ExplainedHit[]): RuleRef[] {
@@ -206,41 +218,82 @@ export class ControlService {
 
   /**
    * The `onAssessed` hook: a control recommendation becomes a task for its office, once per
-   * (mrn, version, consignment). A task for an earlier version of the consignment that is still open
-   * is replaced. Returns the task (new or existing), or undefined when no control was recommended.
+   * (mrn, version, consignment). An amendment never sheds a control: the open or assigned task of an
+   * earlier version is carried to the new version with its status and assignee (never cancelled and
+   * opened again unassigned), even when the new version no longer recommends a control. Only an
+   * invalidation, or an analyst's dismissal of the engine's hits, cancels a task. Returns the task of
+   * this version, or undefined when there is none.
    */
   async createTasksFor(
     tx: Queryable,
     a: AssessmentRecord,
     filingRow: FilingRow,
   ): Promise<ControlTask | undefined> {
-    if (a.outcomeKind !== 'control-recommended') {
+    const recommended = a.outcomeKind === 'control-recommended';
+    const repo = this.#d.repo;
+    const earlier =
+      a.version > 1 ? await repo.activeEarlierTask(tx, a.authority, a.mrn, a.seq, a.version) : undefined;
+    if (!recommended && earlier === undefined) {
       return undefined;
     }
-    const outcome = a.outcome as Extract<EntryOutcome, { kind: 'control-recommended' }>;
     const filing = filingRow.body as Filing;
     const now = this.#d.clock.now();
-    const id = this.#ids();
-    const inserted = await this.#d.repo.insertTask(tx, {
-      id,
-      authority: a.authority,
-      mrn: a.mrn,
-      version: a.version,
-      seq: a.seq,
-      office: outcome.office,
-      controlType: outcome.controlType,
-      source: outcome.random ? 'random' : 'risk',
-      reason: outcome.reason,
-      // A random selection measures the traffic the rules do not see: no rule takes credit for it.
-      ruleRefs: outcome.random ? [] : ruleRefsOf(a.hits as ExplainedHit[]),
-      parties: partiesOf(filing, a.seq),
-      dueAt: controlDueAt(filing.transport.mode, filing.transport.estimatedArrival, now, this.#d.due),
-      at: now,
-    });
-    if (inserted) {
-      await this.#d.repo.cancelEarlierVersions(tx, a.authority, a.mrn, a.seq, a.version, now);
+    const dueAt = controlDueAt(filing.transport.mode, filing.transport.estimatedArrival, now, this.#d.due);
+    if ((await repo.taskFor(tx, a.authority, a.mrn, a.version, a.seq)) === undefined) {
+      if (earlier !== undefined) {
+        const outcome = recommended
+          ? (a.outcome as Extract<EntryOutcome, { kind: 'control-recommended' }>)
+          : undefined;
+        await repo.carryToVersion(tx, earlier.id, a.version, {
+          controlType: outcome?.controlType ?? earlier.controlType,
+          reason: (outcome !== undefined
+            ? `${outcome.reason} (amendment v${a.version})`
+            : `${earlier.reason}; kept after amendment v${a.version}, which no longer recommends a control`
+          ).slice(0, 1000),
+          ruleRefs:
+            outcome !== undefined && !outcome.random
+              ? mergeRefs(earlier.ruleRefs, ruleRefsOf(a.hits as ExplainedHit[]))
+              : earlier.ruleRefs,
+          dueAt,
+          at: now,
+        });
+        await this.#d.audit?.append(tx, {
+          authority: a.authority,
+          actor: 'system:controls',
+          action: 'control.task-carried',
+          subject: a.mrn,
+          details: {
+            taskId: earlier.id,
+            seq: a.seq,
+            fromVersion: earlier.version,
+            toVersion: a.version,
+            status: earlier.status,
+            assignee: earlier.assignee,
+            recommended,
+          },
+          at: now,
+        });
+      } else {
+        const outcome = a.outcome as Extract<EntryOutcome, { kind: 'control-recommended' }>;
+        await repo.insertTask(tx, {
+          id: this.#ids(),
+          authority: a.authority,
+          mrn: a.mrn,
+          version: a.version,
+          seq: a.seq,
+          office: outcome.office,
+          controlType: outcome.controlType,
+          source: outcome.random ? 'random' : 'risk',
+          reason: outcome.reason,
+          // A random selection measures the traffic the rules do not see: no rule takes credit for it.
+          ruleRefs: outcome.random ? [] : ruleRefsOf(a.hits as ExplainedHit[]),
+          parties: partiesOf(filing, a.seq),
+          dueAt,
+          at: now,
+        });
+      }
     }
-    const task = await this.#d.repo.taskFor(tx, a.authority, a.mrn, a.version, a.seq);
+    const task = await repo.taskFor(tx, a.authority, a.mrn, a.version, a.seq);
     return task !== undefined ? publicTask(task) : undefined;
   }
 
@@ -287,7 +340,6 @@ export class ControlService {
         seq: a.seq,
         parties: partiesOf(filing, a.seq),
       });
-      await repo.cancelEarlierVersions(tx, a.authority, a.mrn, a.seq, a.version, now);
     } else if (existing.status === 'cancelled') {
       await repo.reopen(tx, existing.id, fresh);
     } else if (
@@ -328,7 +380,11 @@ export class ControlService {
       ACTIVE.includes(task.status) &&
       revised.outcomeKind !== 'control-recommended'
     ) {
-      await this.#d.repo.setStatus(tx, task.id, 'cancelled', this.#d.clock.now());
+      const now = this.#d.clock.now();
+      await this.#d.repo.setStatus(tx, task.id, 'cancelled', now);
+      await this.#auditTask(tx, 'control.task-cancelled', 'system:controls', task, now, {
+        why: `hit ${review.hitId} dismissed by ${review.reviewer}; no control recommended any more`,
+      });
       return publicTask({ ...task, status: 'cancelled' });
     }
     return task !== undefined ? publicTask(task) : undefined;
@@ -353,8 +409,27 @@ export class ControlService {
    * A filing was invalidated: its open and assigned tasks are cancelled in the same transaction, so
    * no officer controls, or takes, a consignment that no longer exists.
    */
-  async cancelTasksOf(tx: Queryable, authority: string, mrn: string): Promise<number> {
-    return this.#d.repo.cancelOpenOf(tx, authority, mrn, this.#d.clock.now());
+  async cancelTasksOf(
+    tx: Queryable,
+    authority: string,
+    mrn: string,
+    by = 'system:invalidation',
+  ): Promise<number> {
+    const now = this.#d.clock.now();
+    const active = await this.#d.repo.activeOf(tx, authority, mrn);
+    const n = await this.#d.repo.cancelOpenOf(tx, authority, mrn, now);
+    for (const task of active) {
+      await this.#auditTask(tx, 'control.task-cancelled', by, task, now, { why: 'declaration invalidated' });
+    }
+    return n;
+  }
+
+  /**
+   * Whether a control of the filing has a recorded result: the goods were presented and a control
+   * decision was notified at the office, after which an ICS2 filing takes no amendment.
+   */
+  async controlDecided(tx: Queryable, authority: string, mrn: string): Promise<boolean> {
+    return this.#d.repo.hasResult(tx, authority, mrn);
   }
 
   // ---- the queue ----------------------------------------------------------------------------------
@@ -372,12 +447,17 @@ export class ControlService {
     return rows.length > q.limit ? { items, next: encodeCursor(items[items.length - 1]!) } : { items };
   }
 
-  async get(actor: Actor, id: string): Promise<{ task: ControlTask; results: ControlResult[] }> {
+  async get(
+    actor: Actor,
+    id: string,
+  ): Promise<{ task: ControlTask; results: ControlResult[]; pending: PendingResult[] }> {
     this.#mayRead(actor);
-    const task = await this.#task(this.#d.db.forAuthority(actor.authority), actor, id);
+    const db = this.#d.db.forAuthority(actor.authority);
+    const task = await this.#task(db, actor, id);
     return {
       task: publicTask(task),
-      results: await this.#d.repo.results(this.#d.db.forAuthority(actor.authority), actor.authority, id),
+      results: await this.#d.repo.results(db, actor.authority, id),
+      pending: await this.#d.repo.pendingOf(db, actor.authority, id),
     };
   }
 
@@ -402,6 +482,10 @@ export class ControlService {
       }
       const now = this.#d.clock.now();
       await this.#d.repo.assign(tx, id, assignee, now);
+      await this.#auditTask(tx, 'control.task-assigned', auditActor(actor), task, now, {
+        assignee,
+        previous: task.assignee,
+      });
       return publicTask({ ...task, status: 'assigned', assignee, updatedAt: now.toISOString() });
     });
   }
@@ -449,6 +533,11 @@ export class ControlService {
       }
       const now = this.#d.clock.now();
       await repo.assign(tx, task.id, assignee, now);
+      await this.#auditTask(tx, 'control.task-assigned', auditActor(actor), task, now, {
+        assignee,
+        previous: task.assignee,
+        next: true,
+      });
       return publicTask({ ...task, status: 'assigned', assignee, updatedAt: now.toISOString() });
     });
   }
@@ -456,14 +545,17 @@ export class ControlService {
   // ---- results ------------------------------------------------------------------------------------
 
   /**
-   * Records the result of a control, or (with `supersedes`) corrects the current one. The task
-   * becomes done; the operators' counters, the outbox event and the audit entry commit with it.
+   * Records the result of a control, or (with `supersedes` and a `reason`) corrects the current one.
+   * The task becomes done; the operators' counters, the outbox event and the audit entry commit with
+   * it. A correction that downgrades a seizure is not applied: it is stored as pending (`pending` in
+   * the answer, with the seizure as `result`, still in effect) until another official approves it
+   * (`decidePending`).
    */
   async recordResult(
     actor: Actor,
     id: string,
     input: ResultInput,
-  ): Promise<{ task: ControlTask; result: ControlResult }> {
+  ): Promise<{ task: ControlTask; result: ControlResult; pending?: PendingResult | undefined }> {
     requirePermission(actor, 'control.record');
     const repo = this.#d.repo;
     return this.#d.db.forAuthority(actor.authority).transaction(async (tx) => {
@@ -482,103 +574,314 @@ export class ControlService {
       }
       const history = await repo.results(tx, actor.authority, id);
       const current = history.find((r) => r.current);
-      const resultId = this.#ids();
-      if (input.supersedes === undefined) {
+      const now = this.#d.clock.now();
+      const { result, method, remarks, supersedes, reason, ...rest } = input;
+      const details: Record<string, unknown> = rest;
+      if (supersedes === undefined) {
         if (current !== undefined) {
           throw new VigilError(
             'VIGIL_CONFLICT',
-            `control task ${id} has a result (${current.id}); results are immutable: to correct it, send a new result with "supersedes": "${current.id}"`,
+            `control task ${id} has a result (${current.id}); results are immutable: to correct it, send a new result with "supersedes": "${current.id}" and a "reason"`,
           );
         }
-      } else {
-        const old = history.find((r) => r.id === input.supersedes);
-        if (old === undefined) {
-          throw new VigilError('VIGIL_NOT_FOUND', `control task ${id} has no result ${input.supersedes}`);
-        }
-        if (!mayActForOthers && old.recordedBy !== actor.subject) {
-          throw new VigilError(
-            'VIGIL_FORBIDDEN',
-            `result ${old.id} was recorded by ${old.recordedBy}; only they, a coordinator or an admin correct it`,
-          );
-        }
-        if (!old.current || !(await repo.markSuperseded(tx, old.id, resultId))) {
+        const stored = await this.#storeResult(tx, task, {
+          id: this.#ids(),
+          authority: actor.authority,
+          result,
+          details,
+          method,
+          remarks,
+          recordedBy: actor.subject,
+          actor: auditActor(actor),
+          at: now,
+          supersedes: undefined,
+          reason: undefined,
+          approvedBy: undefined,
+        });
+        return {
+          task: publicTask({ ...task, status: 'done', updatedAt: now.toISOString() }),
+          result: stored,
+        };
+      }
+      const old = history.find((r) => r.id === supersedes);
+      if (old === undefined) {
+        throw new VigilError('VIGIL_NOT_FOUND', `control task ${id} has no result ${supersedes}`);
+      }
+      if (!mayActForOthers && old.recordedBy !== actor.subject) {
+        throw new VigilError(
+          'VIGIL_FORBIDDEN',
+          `result ${old.id} was recorded by ${old.recordedBy}; only they, a coordinator or an admin correct it`,
+        );
+      }
+      if (!old.current) {
+        throw new VigilError(
+          'VIGIL_CONFLICT',
+          `result ${old.id} was already corrected by ${old.supersededBy ?? 'another result'}; supersede the current one`,
+        );
+      }
+      if (reason === undefined) {
+        throw new VigilError(
+          'VIGIL_RESULT_REASON_REQUIRED',
+          `a correction of result ${old.id} must say why: send "reason" with "supersedes"`,
+          [{ code: 'VIGIL_SCHEMA_REQUIRED', path: '$.reason', message: 'required with supersedes' }],
+        );
+      }
+      if (old.result === 'seizure' && RESULT_RANK[result] < RESULT_RANK.seizure) {
+        // Four eyes: a seizure is undone only when a second official agrees.
+        const pendingId = this.#ids();
+        const stored = await repo.insertPending(tx, {
+          id: pendingId,
+          authority: actor.authority,
+          taskId: id,
+          supersedes: old.id,
+          result,
+          details,
+          method,
+          remarks,
+          reason,
+          proposedBy: actor.subject,
+          at: now,
+        });
+        if (!stored) {
           throw new VigilError(
             'VIGIL_CONFLICT',
-            `result ${old.id} was already corrected by ${old.supersededBy ?? 'another result'}; supersede the current one`,
+            `a downgrade of result ${old.id} already awaits a second official's decision`,
           );
         }
+        await this.#d.audit?.append(tx, {
+          authority: actor.authority,
+          actor: auditActor(actor),
+          action: 'control.result-proposed',
+          subject: task.mrn,
+          details: { taskId: id, pendingId, seq: task.seq, from: old.result, to: result, supersedes: old.id },
+          at: now,
+        });
+        // The seizure stays the result in effect; the downgrade waits.
+        return {
+          task: publicTask(task),
+          result: old,
+          pending: (await repo.pending(tx, actor.authority, pendingId))!,
+        };
       }
-      const now = this.#d.clock.now();
-      const { result, method, remarks, supersedes, ...rest } = input;
-      const details: Record<string, unknown> = rest;
-      await repo.insertResult(tx, {
+      const resultId = this.#ids();
+      if (!(await repo.markSuperseded(tx, old.id, resultId))) {
+        throw new VigilError(
+          'VIGIL_CONFLICT',
+          `result ${old.id} was already corrected; supersede the current one`,
+        );
+      }
+      const stored = await this.#storeResult(tx, task, {
         id: resultId,
         authority: actor.authority,
-        taskId: id,
-        mrn: task.mrn,
-        seq: task.seq,
         result,
         details,
         method,
         remarks,
         recordedBy: actor.subject,
+        actor: auditActor(actor),
         at: now,
         supersedes,
-      });
-      if (task.status !== 'done') {
-        await repo.setStatus(tx, id, 'done', now);
-      }
-      await this.#recomputeOperators(tx, actor.authority, task.parties, now);
-      const stored: ControlResult = {
-        id: resultId,
-        taskId: id,
-        mrn: task.mrn,
-        seq: task.seq,
-        result,
-        details,
-        method,
-        remarks: remarks ?? null,
-        recordedBy: actor.subject,
-        recordedAt: now.toISOString(),
-        supersedes: supersedes ?? null,
-        supersededBy: null,
-        current: true,
-      };
-      // Remarks stay home: free text may hold what must not leave the office.
-      await appendOutbox(tx, [
-        {
-          authority: actor.authority,
-          topic: RESULT_RECORDED_TOPIC,
-          key: id,
-          payload: {
-            authority: actor.authority,
-            mrn: task.mrn,
-            version: task.version,
-            seq: task.seq,
-            taskId: id,
-            resultId,
-            result: {
-              kind: result,
-              ...details,
-              method,
-              supersedes: supersedes ?? null,
-              recordedAt: stored.recordedAt,
-            },
-            ruleRefs: task.ruleRefs,
-            source: task.source,
-            controlType: task.controlType,
-          },
-        },
-      ]);
-      await this.#d.audit?.append(tx, {
-        authority: actor.authority,
-        actor: auditActor(actor),
-        action: 'control.result-recorded',
-        subject: task.mrn,
-        details: { taskId: id, resultId, seq: task.seq, result, supersedes: supersedes ?? null },
-        at: now,
+        reason,
+        approvedBy: undefined,
       });
       return { task: publicTask({ ...task, status: 'done', updatedAt: now.toISOString() }), result: stored };
+    });
+  }
+
+  /**
+   * A second official approves or rejects a pending downgrade of a seizure. The one who proposed it
+   * cannot decide it. Approved, it takes effect as a correction (recorded by the proposer, approved by
+   * the decider) and only then do the operators' history and the rule statistics follow it.
+   */
+  async decidePending(
+    actor: Actor,
+    taskId: string,
+    pendingId: string,
+    input: PendingDecision,
+  ): Promise<{ task: ControlTask; pending: PendingResult; result?: ControlResult | undefined }> {
+    requirePermission(actor, 'control.record');
+    const repo = this.#d.repo;
+    return this.#d.db.forAuthority(actor.authority).transaction(async (tx) => {
+      const task = await this.#task(tx, actor, taskId, true);
+      const p = await repo.pending(tx, actor.authority, pendingId, true);
+      if (p === undefined || p.taskId !== taskId) {
+        throw new VigilError('VIGIL_NOT_FOUND', `control task ${taskId} has no pending result ${pendingId}`);
+      }
+      if (p.status !== 'pending') {
+        throw new VigilError('VIGIL_CONFLICT', `pending result ${pendingId} was already ${p.status}`);
+      }
+      if (p.proposedBy === actor.subject) {
+        throw new VigilError(
+          'VIGIL_FOUR_EYES',
+          `you proposed this downgrade of a seizure; another officer or coordinator of ${actor.authority} must decide it`,
+        );
+      }
+      const now = this.#d.clock.now();
+      const decided = (status: 'approved' | 'rejected'): PendingResult => ({
+        ...p,
+        status,
+        decidedBy: actor.subject,
+        decidedAt: now.toISOString(),
+      });
+      if (input.decision === 'reject') {
+        await repo.decidePending(tx, pendingId, 'rejected', actor.subject, now);
+        await this.#d.audit?.append(tx, {
+          authority: actor.authority,
+          actor: auditActor(actor),
+          action: 'control.result-rejected',
+          subject: task.mrn,
+          details: { taskId, pendingId, seq: task.seq, to: p.result, supersedes: p.supersedes },
+          at: now,
+        });
+        return { task: publicTask(task), pending: decided('rejected') };
+      }
+      const resultId = this.#ids();
+      if (!(await repo.markSuperseded(tx, p.supersedes, resultId))) {
+        throw new VigilError(
+          'VIGIL_CONFLICT',
+          `result ${p.supersedes} is no longer current; the pending downgrade cannot take effect`,
+        );
+      }
+      await repo.decidePending(tx, pendingId, 'approved', actor.subject, now);
+      const stored = await this.#storeResult(tx, task, {
+        id: resultId,
+        authority: actor.authority,
+        result: p.result,
+        details: p.details,
+        method: p.method,
+        remarks: p.remarks ?? undefined,
+        recordedBy: p.proposedBy,
+        actor: auditActor(actor),
+        at: now,
+        supersedes: p.supersedes,
+        reason: p.reason,
+        approvedBy: actor.subject,
+      });
+      return {
+        task: publicTask({ ...task, status: 'done', updatedAt: now.toISOString() }),
+        pending: decided('approved'),
+        result: stored,
+      };
+    });
+  }
+
+  /** Stores an effective result: task done, operators' counters, outbox event and audit entry. */
+  async #storeResult(
+    tx: Queryable,
+    task: StoredTask,
+    r: {
+      id: string;
+      authority: string;
+      result: ControlResult['result'];
+      details: Readonly<Record<string, unknown>>;
+      method: ControlResult['method'];
+      remarks: string | undefined;
+      recordedBy: string;
+      actor: string;
+      at: Date;
+      supersedes: string | undefined;
+      reason: string | undefined;
+      approvedBy: string | undefined;
+    },
+  ): Promise<ControlResult> {
+    const repo = this.#d.repo;
+    await repo.insertResult(tx, {
+      id: r.id,
+      authority: r.authority,
+      taskId: task.id,
+      mrn: task.mrn,
+      seq: task.seq,
+      result: r.result,
+      details: r.details,
+      method: r.method,
+      remarks: r.remarks,
+      recordedBy: r.recordedBy,
+      at: r.at,
+      supersedes: r.supersedes,
+      reason: r.reason,
+      approvedBy: r.approvedBy,
+    });
+    if (task.status !== 'done') {
+      await repo.setStatus(tx, task.id, 'done', r.at);
+    }
+    await this.#recomputeOperators(tx, r.authority, task.parties, r.at);
+    const stored: ControlResult = {
+      id: r.id,
+      taskId: task.id,
+      mrn: task.mrn,
+      seq: task.seq,
+      result: r.result,
+      details: r.details,
+      method: r.method,
+      remarks: r.remarks ?? null,
+      recordedBy: r.recordedBy,
+      recordedAt: r.at.toISOString(),
+      supersedes: r.supersedes ?? null,
+      supersededBy: null,
+      current: true,
+      reason: r.reason ?? null,
+      approvedBy: r.approvedBy ?? null,
+    };
+    // Remarks and reasons stay home: free text may hold what must not leave the office.
+    await appendOutbox(tx, [
+      {
+        authority: r.authority,
+        topic: RESULT_RECORDED_TOPIC,
+        key: task.id,
+        payload: {
+          authority: r.authority,
+          mrn: task.mrn,
+          version: task.version,
+          seq: task.seq,
+          taskId: task.id,
+          resultId: r.id,
+          result: {
+            kind: r.result,
+            ...r.details,
+            method: r.method,
+            supersedes: r.supersedes ?? null,
+            recordedAt: stored.recordedAt,
+          },
+          ruleRefs: task.ruleRefs,
+          source: task.source,
+          controlType: task.controlType,
+        },
+      },
+    ]);
+    await this.#d.audit?.append(tx, {
+      authority: r.authority,
+      actor: r.actor,
+      action: 'control.result-recorded',
+      subject: task.mrn,
+      details: {
+        taskId: task.id,
+        resultId: r.id,
+        seq: task.seq,
+        result: r.result,
+        supersedes: r.supersedes ?? null,
+        recordedBy: r.recordedBy,
+        ...(r.approvedBy !== undefined ? { approvedBy: r.approvedBy } : {}),
+      },
+      at: r.at,
+    });
+    return stored;
+  }
+
+  async #auditTask(
+    tx: Queryable,
+    action: 'control.task-assigned' | 'control.task-cancelled',
+    actor: string,
+    task: StoredTask,
+    at: Date,
+    details: Record<string, unknown>,
+  ): Promise<void> {
+    await this.#d.audit?.append(tx, {
+      authority: task.authority,
+      actor,
+      action,
+      subject: task.mrn,
+      details: { taskId: task.id, version: task.version, seq: task.seq, office: task.office, ...details },
+      at,
     });
   }
 

@@ -6,6 +6,7 @@
  * driver: a database, repositories, the model store, a clock and a seed source are passed in. Every
  * query runs on the database scoped to the caller's authority (row-level security, migration 0008).
  */
+import { isDeepStrictEqual } from 'node:util';
 import type { Actor } from '../auth/index.ts';
 import { hasPermission, requirePermission, visibleTo } from '../auth/index.ts';
 import type { AuditLog } from '../audit/index.ts';
@@ -439,6 +440,21 @@ export class ImportService {
           locked,
         );
       }
+      // The same declaration again changes nothing: no new version, no new lane decision (as for an
+      // ENS, src/intake/risk-relevance.ts). Compared as stored (jsonb drops undefined members).
+      if (isDeepStrictEqual(current.body, JSON.parse(JSON.stringify(decl)))) {
+        await this.#audit?.stage(tx, [
+          {
+            authority: actor.authority,
+            actor: auditActor(actor),
+            action: 'outcome.decided',
+            subject: id,
+            details: { kind: 'import-lane', amendment: current.version, unchanged: true, lane: current.lane },
+            at: now,
+          },
+        ]);
+        return current;
+      }
       // The recorded draws of the lodging, not new ones.
       const { decision } = await this.#decideLane(tx, actor.authority, id, decl.office, score, verdict, now);
       const previous = current.lane ?? 'green';
@@ -508,11 +524,10 @@ export class ImportService {
   async get(actor: Actor, id: string): Promise<ImportView | ImportFilerView> {
     requirePermission(actor, 'import.view');
     const row = await this.#repo.find(this.#db.forAuthority(actor.authority), actor.authority, id);
-    if (row !== undefined && isOfficial(actor)) {
-      return officialView(row);
-    }
-    if (row !== undefined && visibleTo(actor, row.lodgedBy)) {
-      return filerView(row);
+    if (row !== undefined && (isOfficial(actor) || visibleTo(actor, row.lodgedBy))) {
+      // The declaration names its parties (personal data): every read is in the audit trail.
+      await this.#auditPartiesRead(actor, [row]);
+      return isOfficial(actor) ? officialView(row) : filerView(row);
     }
     // Someone else's declaration is as invisible as a missing one.
     throw new VigilError(IMPORT_CODES.notFound, `no import declaration ${id} is visible to you`);
@@ -544,6 +559,8 @@ export class ImportService {
     });
     const page = rows.slice(0, q.data.limit);
     const last = page[page.length - 1];
+    // Each listed declaration carries its parties: one audit entry per declaration read.
+    await this.#auditPartiesRead(actor, page);
     return {
       items: page.map(officialView),
       next:
@@ -551,6 +568,30 @@ export class ImportService {
           ? Buffer.from(`${last.lodgedAt}|${last.id}`, 'utf8').toString('base64url')
           : null,
     };
+  }
+
+  async #auditPartiesRead(
+    actor: Actor,
+    rows: readonly { readonly id: string; readonly version: number }[],
+  ): Promise<void> {
+    const audit = this.#audit;
+    if (audit === undefined || rows.length === 0) {
+      return;
+    }
+    const at = this.#clock.now();
+    await this.#db.forAuthority(actor.authority).transaction((tx) =>
+      audit.stage(
+        tx,
+        rows.map((r) => ({
+          authority: actor.authority,
+          actor: auditActor(actor),
+          action: 'import.parties-read' as const,
+          subject: r.id,
+          at,
+          details: { version: r.version },
+        })),
+      ),
+    );
   }
 
   /** Today's capacity targets of an office and what was used of them. */
@@ -580,19 +621,36 @@ export class ImportService {
     if (!b.success) {
       throw new VigilError('VIGIL_BAD_REQUEST', 'the request body is invalid', fromZodIssues(b.error.issues));
     }
-    await this.#db
-      .forAuthority(actor.authority)
-      .transaction((tx) =>
-        this.#repo.setCapacity(
-          tx,
-          actor.authority,
-          office,
-          b.data.redPerDay,
-          b.data.yellowPerDay,
-          auditActor(actor),
-          this.#clock.now(),
-        ),
+    await this.#db.forAuthority(actor.authority).transaction(async (tx) => {
+      const now = this.#clock.now();
+      const before = await this.#repo.capacity(tx, actor.authority, office);
+      await this.#repo.setCapacity(
+        tx,
+        actor.authority,
+        office,
+        b.data.redPerDay,
+        b.data.yellowPerDay,
+        auditActor(actor),
+        now,
       );
+      // Capacity decides how many declarations get a physical or documentary check: audited.
+      await this.#audit?.stage(tx, [
+        {
+          authority: actor.authority,
+          actor: auditActor(actor),
+          action: 'capacity.changed',
+          subject: office,
+          at: now,
+          details: {
+            from:
+              before === undefined
+                ? null
+                : { redPerDay: before.redPerDay, yellowPerDay: before.yellowPerDay },
+            to: { redPerDay: b.data.redPerDay, yellowPerDay: b.data.yellowPerDay },
+          },
+        },
+      ]);
+    });
     return this.capacity(actor, office);
   }
 }

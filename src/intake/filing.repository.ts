@@ -36,6 +36,8 @@ export interface ConsignmentRow {
   readonly master_mrn: string | null;
   readonly master_seq: number | null;
   readonly complete: boolean;
+  /** The filer of the master filing this house consignment is linked to (consignmentsOf only). */
+  readonly master_filer?: string | null;
 }
 
 export interface NewFiling {
@@ -232,8 +234,10 @@ export class FilingRepository {
 
   async consignmentsOf(tx: Queryable, mrns: readonly string[]): Promise<ConsignmentRow[]> {
     const r = await tx.query<ConsignmentRow>(
-      `SELECT mrn, seq, doc_type, doc_ref, master_doc_ref, master_mrn, master_seq, complete
-       FROM consignment WHERE mrn = ANY($1::text[]) ORDER BY mrn, seq`,
+      `SELECT c.mrn, c.seq, c.doc_type, c.doc_ref, c.master_doc_ref, c.master_mrn, c.master_seq, c.complete,
+         m.filer AS master_filer
+       FROM consignment c LEFT JOIN filing m ON m.mrn = c.master_mrn
+       WHERE c.mrn = ANY($1::text[]) ORDER BY c.mrn, c.seq`,
       [mrns],
     );
     return r.rows;
@@ -256,38 +260,78 @@ export class FilingRepository {
     );
   }
 
-  /** House consignments still waiting for a master document of this carrier. */
+  /**
+   * House consignments still waiting for a master document of this carrier, lodged by the master's
+   * own filer or by a filer the master's filer consented to (`filing_link_consent`).
+   */
   async waitingHouses(
     tx: Queryable,
     authority: string,
     carrierEori: string,
     masterDocRefs: readonly string[],
-  ): Promise<ConsignmentRow[]> {
-    const r = await tx.query<ConsignmentRow>(
-      `SELECT c.mrn, c.seq, c.doc_type, c.doc_ref, c.master_doc_ref, c.master_mrn, c.master_seq, c.complete
+    master: { readonly mrn: string; readonly filer: string },
+  ): Promise<(ConsignmentRow & { filer: string })[]> {
+    const r = await tx.query<ConsignmentRow & { filer: string }>(
+      `SELECT c.mrn, c.seq, c.doc_type, c.doc_ref, c.master_doc_ref, c.master_mrn, c.master_seq, c.complete, f.filer
        FROM consignment c JOIN filing f ON f.mrn = c.mrn
        WHERE c.authority = $1 AND c.carrier_eori = $2 AND c.master_doc_ref = ANY($3::text[])
-         AND c.master_mrn IS NULL AND f.status <> 'invalidated'`,
-      [authority, carrierEori, masterDocRefs],
+         AND c.master_mrn IS NULL AND f.status <> 'invalidated'
+         AND (f.filer = $5 OR EXISTS (SELECT 1 FROM filing_link_consent k
+                                      WHERE k.master_mrn = $4 AND k.house_filer = f.filer))`,
+      [authority, carrierEori, masterDocRefs, master.mrn, master.filer],
     );
     return r.rows;
   }
 
-  /** Master consignments of this carrier with these documents. */
+  /**
+   * Master consignments of this carrier with these documents that a house of `houseFiler` may link
+   * to: lodged by that same filer, or by one that consented to it. Another filer's master is never
+   * found otherwise, so naming its carrier EORI and document reference learns nothing.
+   */
   async findMasters(
     tx: Queryable,
     authority: string,
     carrierEori: string,
     docRefs: readonly string[],
-  ): Promise<ConsignmentRow[]> {
-    const r = await tx.query<ConsignmentRow>(
-      `SELECT c.mrn, c.seq, c.doc_type, c.doc_ref, c.master_doc_ref, c.master_mrn, c.master_seq, c.complete
+    houseFiler: string,
+  ): Promise<(ConsignmentRow & { filer: string })[]> {
+    const r = await tx.query<ConsignmentRow & { filer: string }>(
+      `SELECT c.mrn, c.seq, c.doc_type, c.doc_ref, c.master_doc_ref, c.master_mrn, c.master_seq, c.complete, f.filer
        FROM consignment c JOIN filing f ON f.mrn = c.mrn
        WHERE c.authority = $1 AND c.carrier_eori = $2 AND c.doc_ref = ANY($3::text[])
-         AND f.part = 'master' AND f.status <> 'invalidated'`,
-      [authority, carrierEori, docRefs],
+         AND f.part = 'master' AND f.status <> 'invalidated'
+         AND (f.filer = $4 OR EXISTS (SELECT 1 FROM filing_link_consent k
+                                      WHERE k.master_mrn = c.mrn AND k.house_filer = $4))`,
+      [authority, carrierEori, docRefs, houseFiler],
     );
     return r.rows;
+  }
+
+  /** Records that a master's filer accepts house filings of these filers; returns those newly added. */
+  async insertLinkConsents(
+    tx: Queryable,
+    authority: string,
+    masterMrn: string,
+    houseFilers: readonly string[],
+    by: string,
+    at: Date,
+  ): Promise<string[]> {
+    const r = await tx.query<{ house_filer: string }>(
+      `INSERT INTO filing_link_consent (authority, master_mrn, house_filer, granted_by, granted_at)
+       SELECT $1, $2, u.f, $4, $5 FROM unnest($3::text[]) AS u(f)
+       ON CONFLICT (master_mrn, house_filer) DO NOTHING
+       RETURNING house_filer`,
+      [authority, masterMrn, houseFilers, by, at],
+    );
+    return r.rows.map((x) => x.house_filer);
+  }
+
+  async linkConsentsOf(tx: Queryable, authority: string, masterMrn: string): Promise<string[]> {
+    const r = await tx.query<{ house_filer: string }>(
+      `SELECT house_filer FROM filing_link_consent WHERE authority = $1 AND master_mrn = $2 ORDER BY house_filer`,
+      [authority, masterMrn],
+    );
+    return r.rows.map((x) => x.house_filer);
   }
 
   async linkHouse(

@@ -59,6 +59,11 @@ const listQuerySchema = z.strictObject({
 
 const invalidationSchema = z.strictObject({ reason: z.string().trim().min(1).max(512).optional() });
 
+const houseFilersSchema = z.strictObject({
+  /** Subjects of the filers whose house filings may link to this master (their tokens' subject). */
+  filers: z.array(z.string().trim().min(1).max(200)).min(1).max(100),
+});
+
 function requireBody(body: unknown, contentType: string | undefined): unknown {
   // No content type means no JSON was sent (Fastify then hands the route a null body).
   if (body === undefined || contentType === undefined) {
@@ -158,7 +163,7 @@ export const filingRoutes: FastifyPluginCallback<{ filings: FilingService }> = (
         tags: ['filings'],
         summary: 'Amend a filing with its complete new data',
         description:
-          'Identifying fields (filing type, LRN, declarant and carrier EORI, office of first entry, mode, transport documents) may not change.',
+          'Identifying fields (filing type, LRN, declarant and carrier EORI, office of first entry, mode, transport documents) may not change. An amendment equal to the filing on file changes nothing; only one that changes what the assessment reads is assessed again, and control tasks keep their assignee. 409 VIGIL_AMENDMENT_TOO_LATE once amendments closed for the mode (before the estimated arrival) or a control of the goods was decided.',
         params: mrnParams,
         body: filingBodySchema,
         response: { 200: summarySchema, 409: problemRef, 422: problemRef },
@@ -170,6 +175,29 @@ export const filingRoutes: FastifyPluginCallback<{ filings: FilingService }> = (
         request.params.mrn,
         requireBody(request.body, request.headers['content-type']),
       ),
+  );
+
+  app.post<{ Params: { mrn: string } }>(
+    '/filings/:mrn/house-filers',
+    {
+      schema: {
+        'x-vigil-permission': 'filing.lodge',
+        tags: ['filings'],
+        summary: 'Accept house filings of other filers under this master filing',
+        description:
+          'The filer of a master filing names the filers (token subjects) whose house consignments may link to it. Without this, a house links only to a master of its own filer; a linked house filer never sees the master’s MRN.',
+        params: mrnParams,
+        body: z.toJSONSchema(houseFilersSchema, { io: 'input' }),
+        response: { 409: problemRef },
+      },
+    },
+    async (request) => {
+      const parsed = houseFilersSchema.safeParse(request.body ?? {}, { reportInput: true });
+      if (!parsed.success) {
+        throw new VigilError('VIGIL_BAD_REQUEST', 'the body is invalid', fromZodIssues(parsed.error.issues));
+      }
+      return filings.acceptHouseFilers(actorOf(request), request.params.mrn, parsed.data.filers);
+    },
   );
 
   app.post<{ Params: { mrn: string } }>(

@@ -7,12 +7,13 @@ import { isDeepStrictEqual } from 'node:util';
 import { FILING_TYPES, makeMrn, normaliseAirWaybill, randomSerial } from '../domain/index.ts';
 import type { Clock, Filing, SerialSource } from '../domain/index.ts';
 import type { Actor } from '../auth/index.ts';
-import { ownFilerOf, requirePermission, visibleTo } from '../auth/index.ts';
+import { ownFilerOf, requireBoundEori, requirePermission, visibleTo } from '../auth/index.ts';
 import { VigilError } from '../errors/index.ts';
 import type { FieldError } from '../errors/index.ts';
 import type { Database, Queryable } from '../store/database.ts';
 import type { IntakeMetrics } from '../observability/metrics.ts';
 import type { AuditEvent } from '../audit/index.ts';
+import { auditActor } from '../audit/index.ts';
 import type {
   ConsignmentRow,
   FilingRepository,
@@ -22,6 +23,8 @@ import type {
   NewFiling,
 } from './filing.repository.ts';
 import { validateFiling } from './validate-filing.ts';
+import { amendmentDeadline } from './amendment-deadline.ts';
+import { riskRelevantChanges } from './risk-relevance.ts';
 import { filingSchema } from './filing.schema.ts';
 import { appendOutbox } from '../bus/index.ts';
 import { GroupCommit } from '../store/group-commit.ts';
@@ -75,7 +78,17 @@ export interface FilingServiceDeps {
   readonly clock: Clock;
   readonly serial?: SerialSource;
   /** Called inside the invalidation's transaction (controls cancel the filing's open tasks). */
-  readonly onInvalidated?: (tx: Queryable, filing: { authority: string; mrn: string }) => Promise<void>;
+  readonly onInvalidated?: (
+    tx: Queryable,
+    filing: { authority: string; mrn: string; by: string },
+  ) => Promise<void>;
+  /**
+   * Whether a control of the filing has a recorded result (controls' published query): the goods
+   * were presented and a control decided, after which the filing takes no amendment.
+   */
+  readonly controlDecided?: ((tx: Queryable, authority: string, mrn: string) => Promise<boolean>) | undefined;
+  /** Minutes before the estimated arrival at which amendments close, per mode (overrides the defaults). */
+  readonly amendmentCloseMinutes?: Readonly<Record<string, number>> | undefined;
   /** Called after a transaction that wrote outbox events committed (pokes the embedded bus). */
   readonly afterCommit?: () => void;
   readonly metrics?: IntakeMetrics | undefined;
@@ -92,7 +105,16 @@ function docKey(ref: string): string {
   return normaliseAirWaybill(ref).toUpperCase();
 }
 
-function consignmentViews(rows: readonly ConsignmentRow[], filing: Filing): ConsignmentView[] {
+/**
+ * The consignments as `viewer` may see them: a filer sees the MRN of the master its house is linked
+ * to only when it lodged that master itself (a master linked by another filer's consent stays
+ * anonymous); officials see every link.
+ */
+function consignmentViews(
+  rows: readonly ConsignmentRow[],
+  filing: Filing,
+  viewer: Actor | undefined,
+): ConsignmentView[] {
   return rows.map((r) => ({
     index: r.seq,
     transportDocument: {
@@ -100,8 +122,16 @@ function consignmentViews(rows: readonly ConsignmentRow[], filing: Filing): Cons
       ref: filing.consignments[r.seq]?.transportDocument.ref ?? r.doc_ref,
     },
     status: r.complete ? 'complete' : 'incomplete',
-    ...(r.master_mrn !== null ? { masterMrn: r.master_mrn } : {}),
+    ...(r.master_mrn !== null &&
+    (viewer === undefined || viewer.role !== 'filer' || r.master_filer === viewer.subject)
+      ? { masterMrn: r.master_mrn }
+      : {}),
   }));
+}
+
+/** A value as the database gives it back (jsonb): undefined members gone, so equal data compares equal. */
+function asStored<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
 }
 
 function encodeCursor(row: FilingRow): string {
@@ -163,6 +193,19 @@ interface PendingInsert {
   readonly filing: NewFiling;
   readonly consignments: readonly NewConsignment[];
   readonly readyEvent: unknown;
+  /** Who lodged it, for the audit trail (`auditActor`). */
+  readonly actor: string;
+}
+
+function registeredEvent(f: NewFiling, actor: string, status: FilingStatus): AuditEvent {
+  return {
+    authority: f.authority,
+    actor,
+    action: 'filing.registered',
+    subject: f.mrn,
+    at: f.at,
+    details: { lrn: f.lrn, filingType: f.filingType, part: f.part, mode: f.mode, status, version: 1 },
+  };
 }
 
 export class FilingService {
@@ -179,7 +222,17 @@ export class FilingService {
       for (const authority of new Set(items.map((i) => i.filing.authority))) {
         const mine = items.filter((i) => i.filing.authority === authority);
         const db = this.#deps.db.forAuthority(authority);
-        for (const mrn of await db.transaction((tx) => this.#deps.repo.insertFilings(tx, mine))) {
+        const mrns = await db.transaction(async (tx) => {
+          const stored = await this.#deps.repo.insertFilings(tx, mine);
+          await this.#deps.audit?.stage(
+            tx,
+            mine
+              .filter((i) => stored.has(i.filing.mrn))
+              .map((i) => registeredEvent(i.filing, i.actor, i.filing.status)),
+          );
+          return stored;
+        });
+        for (const mrn of mrns) {
           inserted.add(mrn);
         }
       }
@@ -208,7 +261,7 @@ export class FilingService {
           lrn.trim(),
         );
         if (existing !== undefined) {
-          return { created: false, filing: await this.#summary(this.#db(actor), existing) };
+          return { created: false, filing: await this.#summary(this.#db(actor), existing, actor) };
         }
       }
       this.#deps.metrics?.rejected(result.errors.map((e) => e.code));
@@ -219,6 +272,7 @@ export class FilingService {
       );
     }
     const filing = result.value;
+    requireBoundEori(actor, filing.declarant.eori, '$.declarant.eori');
     const warnings = result.warnings ?? [];
     const type = FILING_TYPES.get(filing.filingType)!;
     const carrierEori = filing.carrier?.eori;
@@ -277,6 +331,7 @@ export class FilingService {
     if (complete || carrierEori === undefined) {
       // The common case in one statement: filing, consignments and its outbox event.
       const inserted = await this.#inserts.submit({
+        actor: auditActor(actor),
         filing: newFiling,
         consignments,
         readyEvent: complete
@@ -306,7 +361,7 @@ export class FilingService {
           tx,
           actor.authority,
           carrierEori,
-          mrn,
+          { mrn, filer: actor.subject },
           type.part as 'master' | 'house',
           consignments,
           now,
@@ -315,10 +370,9 @@ export class FilingService {
           tx,
           ready.map((r) => ({ authority: r.authority, topic: 'filing.ready', key: r.mrn, payload: r })),
         );
-        return {
-          created: true,
-          filing: summary(ready.some((r) => r.mrn === mrn) ? 'registered' : 'incomplete', links),
-        };
+        const status = ready.some((r) => r.mrn === mrn) ? 'registered' : 'incomplete';
+        await this.#deps.audit?.stage(tx, [registeredEvent(newFiling, auditActor(actor), status)]);
+        return { created: true, filing: summary(status, links) };
       });
       if (!outcome.created) {
         outcome = await this.#existing(actor, filing.lrn);
@@ -337,7 +391,7 @@ export class FilingService {
     if (row === undefined) {
       throw new Error(`filing with LRN ${lrn} vanished after a conflict`);
     }
-    return { created: false, filing: await this.#summary(this.#db(actor), row) };
+    return { created: false, filing: await this.#summary(this.#db(actor), row, actor) };
   }
 
   /**
@@ -348,7 +402,7 @@ export class FilingService {
     tx: Queryable,
     authority: string,
     carrierEori: string,
-    mrn: string,
+    filing: { mrn: string; filer: string },
     part: 'master' | 'house',
     consignments: readonly NewConsignment[],
     now: Date,
@@ -356,6 +410,7 @@ export class FilingService {
     ready: { mrn: string; authority: string; version: number }[];
     links: Map<number, string | null>;
   }> {
+    const mrn = filing.mrn;
     const touched = new Set<string>([mrn]);
     const links = new Map<number, string | null>();
     if (part === 'master') {
@@ -364,6 +419,7 @@ export class FilingService {
         authority,
         carrierEori,
         consignments.map((c) => c.docRef),
+        filing,
       );
       for (const h of houses) {
         const master = consignments.find((c) => c.docRef === h.master_doc_ref)!;
@@ -373,12 +429,15 @@ export class FilingService {
       }
     } else {
       const refs = consignments.flatMap((c) => (c.masterDocRef !== undefined ? [c.masterDocRef] : []));
-      const masters = await this.#deps.repo.findMasters(tx, authority, carrierEori, refs);
+      const masters = await this.#deps.repo.findMasters(tx, authority, carrierEori, refs, filing.filer);
       for (const c of consignments) {
-        const m = masters.find((x) => x.doc_ref === c.masterDocRef);
+        // The filer's own master first; another filer's only by its consent, and never named.
+        const m =
+          masters.find((x) => x.doc_ref === c.masterDocRef && x.filer === filing.filer) ??
+          masters.find((x) => x.doc_ref === c.masterDocRef);
         if (m !== undefined) {
           await this.#deps.repo.linkHouse(tx, { mrn, seq: c.seq }, m);
-          links.set(c.seq, m.mrn);
+          links.set(c.seq, m.filer === filing.filer ? m.mrn : null);
           touched.add(m.mrn);
         }
       }
@@ -405,7 +464,7 @@ export class FilingService {
         ]),
       );
     }
-    const summary = await this.#summary(this.#db(actor), row);
+    const summary = await this.#summary(this.#db(actor), row, actor);
     return {
       ...summary,
       authority: row.authority,
@@ -440,15 +499,24 @@ export class FilingService {
       this.#toSummary(
         r,
         cons.filter((c) => c.mrn === r.mrn),
+        actor,
       ),
     );
     return { items, next: rows.length > q.limit ? encodeCursor(page[page.length - 1]!) : null };
   }
 
+  /**
+   * Amends a filing with its complete new data. Refused after the deadline for the mode (the goods
+   * arrive) or once a control of it has a result (VIGIL_AMENDMENT_TOO_LATE). An amendment equal to the
+   * version on file changes nothing; one that changes nothing the assessment reads (risk-relevance.ts)
+   * is kept as a new version without being assessed again; only a risk-relevant one is assessed again
+   * (and controls carry their tasks, with their assignees, to the new version). Every amendment,
+   * refused for lateness or accepted, is in the audit trail.
+   */
   async amend(actor: Actor, mrn: string, body: unknown): Promise<FilingSummary> {
     requirePermission(actor, 'filing.lodge');
     const now = this.#deps.clock.now();
-    const amended = await this.#db(actor).transaction(async (tx) => {
+    const outcome = await this.#db(actor).transaction(async (tx) => {
       const row = await this.#visible(tx, actor, mrn, true);
       if (row.status === 'invalidated') {
         throw new VigilError(
@@ -456,12 +524,17 @@ export class FilingService {
           `filing ${mrn} was invalidated and cannot be amended`,
         );
       }
+      const onFile = row.body as Filing;
+      const late = await this.#tooLate(tx, row, onFile, now);
+      if (late !== undefined) {
+        return { late, row } as const;
+      }
       const result = validateFiling(body, { now, checkDeadlines: false });
       if (!result.ok) {
         // Every error at once: fields that may not change are named even when the amendment breaks
         // a business rule too (changing the office of first entry breaks R3018, for one).
         const structure = filingSchema.safeParse(body);
-        const locked = structure.success ? lockedFieldChanges(row.body as Filing, structure.data) : [];
+        const locked = structure.success ? lockedFieldChanges(onFile, structure.data) : [];
         const errors = [...locked, ...result.errors];
         throw new VigilError(
           'VIGIL_AMENDMENT_INVALID',
@@ -469,7 +542,8 @@ export class FilingService {
           errors,
         );
       }
-      const locked = lockedFieldChanges(row.body as Filing, result.value);
+      requireBoundEori(actor, result.value.declarant.eori, '$.declarant.eori');
+      const locked = lockedFieldChanges(onFile, result.value);
       if (locked.length > 0) {
         throw new VigilError(
           'VIGIL_AMENDMENT_INVALID',
@@ -477,9 +551,15 @@ export class FilingService {
           locked,
         );
       }
-      const version = row.version + 1;
-      await this.#deps.repo.amend(tx, mrn, row.authority, version, result.value, result.warnings ?? [], now);
-      if (row.status === 'registered') {
+      const amended = asStored(result.value);
+      const identical = isDeepStrictEqual(asStored(onFile), amended);
+      const relevant = identical ? [] : riskRelevantChanges(onFile, amended, now);
+      const reassessed = relevant.length > 0 && row.status === 'registered';
+      const version = identical ? row.version : row.version + 1;
+      if (!identical) {
+        await this.#deps.repo.amend(tx, mrn, row.authority, version, amended, result.warnings ?? [], now);
+      }
+      if (reassessed) {
         await appendOutbox(tx, [
           {
             authority: row.authority,
@@ -489,11 +569,60 @@ export class FilingService {
           },
         ]);
       }
-      const updated = await this.#deps.repo.findByMrn(tx, row.authority, mrn);
-      return this.#summary(tx, updated!);
+      await this.#deps.audit?.stage(tx, [
+        {
+          authority: row.authority,
+          actor: auditActor(actor),
+          action: 'filing.amended',
+          subject: mrn,
+          at: now,
+          details: {
+            fromVersion: row.version,
+            version,
+            changed: !identical,
+            riskRelevant: relevant,
+            reassessed,
+          },
+        },
+      ]);
+      const updated = identical ? row : (await this.#deps.repo.findByMrn(tx, row.authority, mrn))!;
+      return { summary: await this.#summary(tx, updated, actor), reassessed } as const;
     });
-    this.#deps.afterCommit?.();
-    return amended;
+    if (outcome.late !== undefined) {
+      // The refusal is recorded on its own: the amendment's transaction stored nothing.
+      await this.#db(actor).transaction(async (tx) => {
+        await this.#deps.audit?.stage(tx, [
+          {
+            authority: outcome.row.authority,
+            actor: auditActor(actor),
+            action: 'filing.amendment-refused',
+            subject: mrn,
+            at: now,
+            details: { version: outcome.row.version, code: 'VIGIL_AMENDMENT_TOO_LATE', why: outcome.late },
+          },
+        ]);
+      });
+      throw new VigilError(
+        'VIGIL_AMENDMENT_TOO_LATE',
+        `filing ${mrn} can no longer be amended: ${outcome.late}`,
+      );
+    }
+    if (outcome.reassessed) {
+      this.#deps.afterCommit?.();
+    }
+    return outcome.summary;
+  }
+
+  /** Why an amendment of the filing on file comes too late, or undefined while it may still change. */
+  async #tooLate(tx: Queryable, row: FilingRow, onFile: Filing, now: Date): Promise<string | undefined> {
+    const deadline = amendmentDeadline(onFile, this.#deps.amendmentCloseMinutes);
+    if (deadline !== undefined && now.getTime() >= deadline.at.getTime()) {
+      return `changes closed at ${deadline.at.toISOString()}, ${deadline.minutesBeforeArrival} minutes before the estimated arrival (${onFile.transport.estimatedArrival}, ${onFile.transport.mode}) of version ${row.version}`;
+    }
+    if ((await this.#deps.controlDecided?.(tx, row.authority, row.mrn)) === true) {
+      return 'the goods were presented and a control of them was decided';
+    }
+    return undefined;
   }
 
   async invalidate(actor: Actor, mrn: string, reason: string | undefined): Promise<FilingSummary> {
@@ -504,8 +633,16 @@ export class FilingService {
       if (row.status === 'invalidated') {
         throw new VigilError('VIGIL_FILING_INVALIDATED', `filing ${mrn} is already invalidated`);
       }
+      // Invalidating is no way around the amendment deadline: it would cancel the filing's controls.
+      const late = await this.#tooLate(tx, row, row.body as Filing, now);
+      if (late !== undefined) {
+        throw new VigilError(
+          'VIGIL_INVALIDATION_TOO_LATE',
+          `filing ${mrn} can no longer be invalidated: ${late}`,
+        );
+      }
       await this.#deps.repo.invalidate(tx, mrn, row.authority, reason, now);
-      await this.#deps.onInvalidated?.(tx, { authority: row.authority, mrn });
+      await this.#deps.onInvalidated?.(tx, { authority: row.authority, mrn, by: auditActor(actor) });
       await appendOutbox(tx, [
         {
           authority: row.authority,
@@ -514,9 +651,106 @@ export class FilingService {
           payload: { mrn, authority: row.authority, version: row.version },
         },
       ]);
+      await this.#deps.audit?.stage(tx, [
+        {
+          authority: row.authority,
+          actor: auditActor(actor),
+          action: 'filing.invalidated',
+          subject: mrn,
+          at: now,
+          details: { version: row.version, reason: reason ?? null },
+        },
+      ]);
       const updated = await this.#deps.repo.findByMrn(tx, row.authority, mrn);
-      return this.#summary(tx, updated!);
+      return this.#summary(tx, updated!, actor);
     });
+  }
+
+  /**
+   * The filer of a master filing accepts house filings of other filers under its transport documents
+   * (a forwarder's houses under a carrier's master). House consignments of those filers already
+   * waiting are linked at once; the house filers never see the master's MRN. Without this consent a
+   * house links only to a master its own filer lodged.
+   */
+  async acceptHouseFilers(
+    actor: Actor,
+    mrn: string,
+    filers: readonly string[],
+  ): Promise<{ mrn: string; houseFilers: string[]; linkedConsignments: number }> {
+    requirePermission(actor, 'filing.lodge');
+    const now = this.#deps.clock.now();
+    const result = await this.#db(actor).transaction(async (tx) => {
+      const row = await this.#visible(tx, actor, mrn, true);
+      if (row.status === 'invalidated') {
+        throw new VigilError('VIGIL_FILING_INVALIDATED', `filing ${mrn} was invalidated`);
+      }
+      if (row.part !== 'master' || row.carrier_eori === null) {
+        throw new VigilError(
+          'VIGIL_CONFLICT',
+          `filing ${mrn} is not a master filing: only a master's filer accepts house filers`,
+        );
+      }
+      const others = [...new Set(filers)].filter((f) => f !== row.filer);
+      const added = await this.#deps.repo.insertLinkConsents(
+        tx,
+        row.authority,
+        mrn,
+        others,
+        actor.subject,
+        now,
+      );
+      const cons = await this.#deps.repo.consignmentsOf(tx, [mrn]);
+      await this.#deps.repo.lockDocuments(
+        tx,
+        row.authority,
+        row.carrier_eori,
+        cons.map((c) => c.doc_ref),
+      );
+      const houses = (
+        await this.#deps.repo.waitingHouses(
+          tx,
+          row.authority,
+          row.carrier_eori,
+          cons.map((c) => c.doc_ref),
+          { mrn, filer: row.filer },
+        )
+      ).filter((h) => others.includes(h.filer));
+      const touched = new Set<string>();
+      for (const h of houses) {
+        const master = cons.find((c) => c.doc_ref === h.master_doc_ref)!;
+        await this.#deps.repo.linkHouse(tx, h, { mrn, seq: master.seq });
+        touched.add(h.mrn);
+      }
+      const ready = touched.size > 0 ? await this.#deps.repo.promoteComplete(tx, [...touched, mrn], now) : [];
+      await appendOutbox(
+        tx,
+        ready.map((r) => ({ authority: r.authority, topic: 'filing.ready', key: r.mrn, payload: r })),
+      );
+      await this.#deps.audit?.stage(tx, [
+        {
+          authority: row.authority,
+          actor: auditActor(actor),
+          action: 'filing.link-consented',
+          subject: mrn,
+          at: now,
+          details: { houseFilers: added, linked: houses.map((h) => `${h.mrn}/${h.seq}`) },
+        },
+      ]);
+      return {
+        mrn,
+        houseFilers: await this.#deps.repo.linkConsentsOf(tx, row.authority, mrn),
+        linkedConsignments: houses.length,
+        ready: ready.length,
+      };
+    });
+    if (result.ready > 0) {
+      this.#deps.afterCommit?.();
+    }
+    return {
+      mrn: result.mrn,
+      houseFilers: result.houseFilers,
+      linkedConsignments: result.linkedConsignments,
+    };
   }
 
   /** A filer sees its own filings, officials their authority's; anything else is "not found". */
@@ -524,6 +758,10 @@ export class FilingService {
     const row = await this.#deps.repo.findByMrn(tx, actor.authority, mrn, forUpdate);
     if (row === undefined || !visibleTo(actor, row.filer)) {
       throw new VigilError('VIGIL_FILING_NOT_FOUND', `no filing ${mrn} is visible to you`);
+    }
+    if (forUpdate) {
+      // Changing a filing is for a token bound to its declarant (or an unbound one).
+      requireBoundEori(actor, (row.body as Filing).declarant.eori, '$.declarant.eori');
     }
     return row;
   }
@@ -533,11 +771,11 @@ export class FilingService {
     return this.#deps.db.forAuthority(actor.authority);
   }
 
-  async #summary(tx: Queryable, row: FilingRow): Promise<FilingSummary> {
-    return this.#toSummary(row, await this.#deps.repo.consignmentsOf(tx, [row.mrn]));
+  async #summary(tx: Queryable, row: FilingRow, viewer: Actor): Promise<FilingSummary> {
+    return this.#toSummary(row, await this.#deps.repo.consignmentsOf(tx, [row.mrn]), viewer);
   }
 
-  #toSummary(row: FilingRow, cons: readonly ConsignmentRow[]): FilingSummary {
+  #toSummary(row: FilingRow, cons: readonly ConsignmentRow[], viewer: Actor): FilingSummary {
     return {
       mrn: row.mrn,
       lrn: row.lrn,
@@ -546,7 +784,7 @@ export class FilingService {
       version: row.version,
       lodgedAt: new Date(row.lodged_at).toISOString(),
       updatedAt: new Date(row.updated_at).toISOString(),
-      consignments: consignmentViews(cons, row.body as Filing),
+      consignments: consignmentViews(cons, row.body as Filing, viewer),
       warnings: row.warnings as FieldError[],
     };
   }

@@ -12,6 +12,8 @@
 import type { RuleActivation } from './activation.ts';
 import { fuzzyScoreNormalized, normalizeName, type NormalizedName } from './fuzzy.ts';
 import { hsIn, RULE_VARIABLES, WatchlistRef, type RuleRuntime } from './rule-environment.ts';
+import { compileRe2, Re2Cache } from './re2.ts';
+import { compareCodePoints, lowerAscii, trimCel, upperAscii } from './cel-strings.ts';
 
 /** Minimal view of the library's AST node. */
 export interface CelNode {
@@ -38,16 +40,44 @@ export interface EvalFrame {
    * same question of one consignment, and an array slot is cheaper than a string key.
    */
   readonly memo: (number | undefined)[];
+  /** The evaluation budget of the rule being evaluated: reset before each rule (engine.ts). */
+  readonly budget: EvalBudget;
 }
 
-export function createFrame(act: RuleActivation, rt: RuleRuntime): EvalFrame {
-  return { act, rt, locals: [], names: new Map(), lookups: new Map(), memo: [] };
+/**
+ * Steps spent by one rule on one consignment, and how many it may spend: a step is one macro
+ * iteration, one element of a list scanned or joined, one character a regular expression reads. The
+ * closures count them and stop the rule with a RuleBudgetError past the limit, so no rule can hold
+ * the event loop whatever the filing it meets (docs/adr/0007).
+ */
+export interface EvalBudget {
+  steps: number;
+  limit: number;
 }
 
-const signatures = new Map<string, number>();
+/** Steps a rule may spend on one consignment: well under 100 ms of work on a slow machine. */
+export const DEFAULT_STEP_LIMIT = 200_000;
 
-/** A small integer per distinct (function, list, threshold, value path), shared by all rule sets. */
-function lookupSignature(signature: string): number {
+export function createFrame(act: RuleActivation, rt: RuleRuntime, stepLimit = DEFAULT_STEP_LIMIT): EvalFrame {
+  return {
+    act,
+    rt,
+    locals: [],
+    names: new Map(),
+    lookups: new Map(),
+    memo: [],
+    budget: { steps: 0, limit: stepLimit },
+  };
+}
+
+/**
+ * Interned signatures of memoised lookups (function, list, threshold, value path) → a small integer,
+ * the slot in a frame's `memo`. Scoped to one rule set (compileRuleSet makes one), so it is freed with
+ * the rule set and never grows with the rules compiled over the life of the process.
+ */
+export type SignatureTable = Map<string, number>;
+
+function lookupSignature(signatures: SignatureTable, signature: string): number {
   let id = signatures.get(signature);
   if (id === undefined) {
     id = signatures.size;
@@ -59,6 +89,29 @@ function lookupSignature(signature: string): number {
 /** A CEL evaluation error (the expression has no value for this activation). */
 export class CelRuntimeError extends Error {
   override readonly name = 'CelRuntimeError';
+}
+
+/**
+ * The rule spent its evaluation budget on this consignment. Unlike other CEL errors it is never
+ * absorbed by `||`, `&&` or a macro: the rule is stopped, and the engine records why.
+ */
+export class RuleBudgetError extends CelRuntimeError {
+  constructor(limit: number) {
+    super(
+      `the rule was stopped after ${limit.toLocaleString('en')} evaluation steps on this consignment ` +
+        '(its evaluation budget): nested macros over the lists of this filing, or long texts, cost too ' +
+        'much; un-nest the macros, test membership with `in`, or use a watchlist',
+    );
+  }
+}
+
+/** Spends `n` steps of the frame's budget; throws RuleBudgetError when it is spent. */
+function spend(fr: EvalFrame, n: number): void {
+  const b = fr.budget;
+  b.steps += n;
+  if (b.steps > b.limit) {
+    throw new RuleBudgetError(b.limit);
+  }
 }
 
 type Fn = (fr: EvalFrame) => unknown;
@@ -73,6 +126,11 @@ type Probe = (fr: EvalFrame, out: TriggerValue[]) => void;
 
 export interface CompiledCel {
   readonly evaluate: (fr: EvalFrame) => boolean;
+  /**
+   * The expression's value in the compiler's representation (an int is a number, or a BigInt beyond
+   * 2^53), for expressions of any type: the CEL conformance suite runs through it.
+   */
+  readonly value: (fr: EvalFrame) => unknown;
   /** The values that made a hit: referenced fields, the first matching list element, helper scores. */
   readonly explain: (fr: EvalFrame) => readonly TriggerValue[];
 }
@@ -112,11 +170,90 @@ function codePoints(s: string): number {
   return n;
 }
 
-function checkInt(v: number): number {
-  if (!Number.isSafeInteger(v)) {
+/*
+ * CEL's int is a 64-bit integer, where overflow is an error. The closures hold an int as a JavaScript
+ * number while it is a safe integer (|v| < 2^53: every count a filing gives) and as a BigInt beyond,
+ * always in that normal form so `===`, Sets and ordering stay exact; arithmetic takes the BigInt road
+ * only when a result leaves the safe range.
+ */
+type CelInt = number | bigint;
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** The normal form of an int (a number when safe), or an overflow error outside int64. */
+function intValue(v: bigint): CelInt {
+  if (v < INT64_MIN || v > INT64_MAX) {
     fail('integer overflow');
   }
-  return v;
+  const n = Number(v);
+  return Number.isSafeInteger(n) ? n : v;
+}
+
+function addInt(a: CelInt, b: CelInt): CelInt {
+  if (typeof a === 'number' && typeof b === 'number') {
+    const s = a + b;
+    if (Number.isSafeInteger(s)) {
+      return s + 0; // never -0
+    }
+  }
+  return intValue(BigInt(a) + BigInt(b));
+}
+
+function subInt(a: CelInt, b: CelInt): CelInt {
+  if (typeof a === 'number' && typeof b === 'number') {
+    const s = a - b;
+    if (Number.isSafeInteger(s)) {
+      return s + 0;
+    }
+  }
+  return intValue(BigInt(a) - BigInt(b));
+}
+
+function mulInt(a: CelInt, b: CelInt): CelInt {
+  if (typeof a === 'number' && typeof b === 'number') {
+    // A rounded product is safe only when the exact one is: rounding keeps 2^53 where it is.
+    const p = a * b;
+    if (Number.isSafeInteger(p)) {
+      return p + 0;
+    }
+  }
+  return intValue(BigInt(a) * BigInt(b));
+}
+
+function divInt(a: CelInt, b: CelInt): CelInt {
+  if (b === 0) {
+    fail('division by zero');
+  }
+  if (typeof a === 'number' && typeof b === 'number') {
+    // Exact: a - a % b is a multiple of b, so the quotient is an integer the division cannot round.
+    return (a - (a % b)) / b + 0;
+  }
+  return intValue(BigInt(a) / BigInt(b)); // BigInt division truncates toward zero, as CEL's
+}
+
+function modInt(a: CelInt, b: CelInt): CelInt {
+  if (b === 0) {
+    fail('modulus by zero');
+  }
+  if (typeof a === 'number' && typeof b === 'number') {
+    return (a % b) + 0;
+  }
+  return intValue(BigInt(a) % BigInt(b));
+}
+
+function negInt(a: CelInt): CelInt {
+  return typeof a === 'number' ? 0 - a : intValue(-a);
+}
+
+/** `==` between an int and a double: CEL compares the numbers exactly (JavaScript `===` would not). */
+function numericEquals(a: unknown, b: unknown): boolean {
+  if (typeof a === typeof b) {
+    return a === b;
+  }
+  const x = a as number;
+  const y = b as number;
+  return x === x && y === y && !(x < y) && !(x > y);
 }
 
 /**
@@ -133,12 +270,16 @@ function lookup(fr: EvalFrame, list: string, value: string, threshold: number | 
   return s;
 }
 
+/** Steps a fuzzy comparison costs (it takes about as long as a hundred macro iterations). */
+const FUZZY_STEPS = 100;
+
 function lookupUncached(fr: EvalFrame, list: string, value: string, threshold: number | undefined): number {
   const wl = fr.rt.watchlists.get(list);
   if (wl === undefined) {
     return -1;
   }
   if (wl.kind === 'fuzzy') {
+    spend(fr, FUZZY_STEPS);
     return wl.bestMatch(value, threshold)?.score ?? -1;
   }
   return wl.has(value) ? 1 : -1;
@@ -147,14 +288,22 @@ function lookupUncached(fr: EvalFrame, list: string, value: string, threshold: n
 class Compiler {
   readonly probes: Probe[] = [];
   readonly #probeLabels = new Set<string>();
+  readonly #signatures: SignatureTable;
   #slots = 0;
+
+  constructor(signatures: SignatureTable) {
+    this.#signatures = signatures;
+  }
 
   compile(n: CelNode, sc: Scope): Fn {
     switch (n.op) {
       case 'value': {
         const a = n.args;
         if (typeof a === 'bigint') {
-          const v = Number(a);
+          if (a < INT64_MIN || a > INT64_MAX) {
+            throw new Unsupported('int literal out of range'); // the library's parser decides
+          }
+          const v = intValue(a);
           return () => v;
         }
         if (typeof a === 'string' || typeof a === 'number' || typeof a === 'boolean' || a === null) {
@@ -180,7 +329,19 @@ class Compiler {
         return (fr) => !(x(fr) as boolean);
       }
       case '-_': {
-        const x = this.compile(n.args as CelNode, sc);
+        const operand = n.args as CelNode;
+        if (operand.op === 'value' && typeof operand.args === 'bigint') {
+          // -9223372036854775808: the literal 2^63 exists only negated.
+          if (-operand.args < INT64_MIN || -operand.args > INT64_MAX) {
+            throw new Unsupported('int literal out of range');
+          }
+          const v = intValue(-operand.args);
+          return () => v;
+        }
+        const x = this.compile(operand, sc);
+        if (typeName(operand) === 'int') {
+          return (fr) => negInt(x(fr) as CelInt);
+        }
         return (fr) => -(x(fr) as number);
       }
       case '?:': {
@@ -303,6 +464,9 @@ class Compiler {
       try {
         lv = l(fr);
       } catch (e) {
+        if (e instanceof RuleBudgetError) {
+          throw e;
+        }
         if (r(fr) === decisive) {
           return decisive;
         }
@@ -330,6 +494,9 @@ class Compiler {
           throw new Unsupported('equality on aggregates');
         }
         const eq = n.op === '==';
+        if (numeric && lt !== rt) {
+          return (fr) => numericEquals(l(fr), r(fr)) === eq;
+        }
         return (fr) => (l(fr) === r(fr)) === eq;
       }
       case '<':
@@ -338,6 +505,18 @@ class Compiler {
       case '>=': {
         if (!(numeric || (lt === 'string' && rt === 'string'))) {
           throw new Unsupported('ordering');
+        }
+        if (lt === 'string') {
+          switch (n.op) {
+            case '<':
+              return (fr) => compareCodePoints(l(fr) as string, r(fr) as string) < 0;
+            case '<=':
+              return (fr) => compareCodePoints(l(fr) as string, r(fr) as string) <= 0;
+            case '>':
+              return (fr) => compareCodePoints(l(fr) as string, r(fr) as string) > 0;
+            case '>=':
+              return (fr) => compareCodePoints(l(fr) as string, r(fr) as string) >= 0;
+          }
         }
         switch (n.op) {
           case '<':
@@ -353,7 +532,7 @@ class Compiler {
       }
       case '+':
         if (bothInt) {
-          return (fr) => checkInt((l(fr) as number) + (r(fr) as number));
+          return (fr) => addInt(l(fr) as CelInt, r(fr) as CelInt);
         }
         if (lt === 'double' && rt === 'double') {
           return (fr) => (l(fr) as number) + (r(fr) as number);
@@ -362,15 +541,20 @@ class Compiler {
           return (fr) => (l(fr) as string) + (r(fr) as string);
         }
         if (lt.startsWith('list<') && rt.startsWith('list<')) {
-          return (fr) => [...(l(fr) as unknown[]), ...(r(fr) as unknown[])];
+          return (fr) => {
+            const a = l(fr) as unknown[];
+            const b = r(fr) as unknown[];
+            spend(fr, a.length + b.length);
+            return [...a, ...b];
+          };
         }
         break;
       case '-':
       case '*':
         if (bothInt) {
           return n.op === '-'
-            ? (fr) => checkInt((l(fr) as number) - (r(fr) as number))
-            : (fr) => checkInt((l(fr) as number) * (r(fr) as number));
+            ? (fr) => subInt(l(fr) as CelInt, r(fr) as CelInt)
+            : (fr) => mulInt(l(fr) as CelInt, r(fr) as CelInt);
         }
         if (lt === 'double' && rt === 'double') {
           return n.op === '-'
@@ -380,13 +564,7 @@ class Compiler {
         break;
       case '/':
         if (bothInt) {
-          return (fr) => {
-            const b = r(fr) as number;
-            if (b === 0) {
-              fail('division by zero');
-            }
-            return checkInt(Math.trunc((l(fr) as number) / b));
-          };
+          return (fr) => divInt(l(fr) as CelInt, r(fr) as CelInt);
         }
         if (lt === 'double' && rt === 'double') {
           return (fr) => (l(fr) as number) / (r(fr) as number);
@@ -394,13 +572,7 @@ class Compiler {
         break;
       case '%':
         if (bothInt) {
-          return (fr) => {
-            const b = r(fr) as number;
-            if (b === 0) {
-              fail('modulus by zero');
-            }
-            return (l(fr) as number) % b;
-          };
+          return (fr) => modInt(l(fr) as CelInt, r(fr) as CelInt);
         }
         break;
     }
@@ -420,12 +592,21 @@ class Compiler {
     }
     if (rn.op === 'list' && (rn.args as CelNode[]).every((x) => x.op === 'value')) {
       const set = new Set(
-        (rn.args as CelNode[]).map((x) => (typeof x.args === 'bigint' ? Number(x.args) : x.args)),
+        (rn.args as CelNode[]).map((x) => (typeof x.args === 'bigint' ? intValue(x.args) : x.args)),
       );
-      return (fr) => set.has(l(fr));
+      // `v === v` is false for NaN only: NaN equals nothing in CEL, Set.has and includes find it.
+      return (fr) => {
+        const v = l(fr);
+        return v === v && set.has(v);
+      };
     }
     const r = this.compile(rn, sc);
-    return (fr) => (r(fr) as readonly unknown[]).includes(l(fr));
+    return (fr) => {
+      const list = r(fr) as readonly unknown[];
+      spend(fr, list.length);
+      const v = l(fr);
+      return v === v && list.includes(v);
+    };
   }
 
   #literal(n: CelNode | undefined): string | number | undefined {
@@ -457,9 +638,16 @@ class Compiler {
           argNodes[1]!.op === 'list' ? (argNodes[1]!.args as CelNode[]).map((x) => this.#literal(x)) : [];
         if (lits.length > 0 && lits.every((x) => typeof x === 'string')) {
           const prefixes = lits;
-          return (fr) => hsIn(a!(fr) as string, prefixes);
+          return (fr) => {
+            spend(fr, prefixes.length);
+            return hsIn(a!(fr) as string, prefixes);
+          };
         }
-        return (fr) => hsIn(a!(fr) as string, b!(fr) as string[]);
+        return (fr) => {
+          const prefixes = b!(fr) as string[];
+          spend(fr, prefixes.length);
+          return hsIn(a!(fr) as string, prefixes);
+        };
       }
       case 'hsChapter':
         return (fr) => (a!(fr) as string).slice(0, 2);
@@ -486,7 +674,7 @@ class Compiler {
           (argNodes.length === 2 || typeof t === 'number')
         ) {
           // The value is read from the activation only: one answer per consignment for this question.
-          const id = lookupSignature(`${name}\u0000${list}\u0000${t ?? ''}\u0000${path}`);
+          const id = lookupSignature(this.#signatures, `${name}\u0000${list}\u0000${t ?? ''}\u0000${path}`);
           const threshold = typeof t === 'number' ? t : undefined;
           score = (fr) => {
             let s = fr.memo[id];
@@ -539,9 +727,15 @@ class Compiler {
     const lit = this.#literal(queryNode);
     if (typeof lit === 'string') {
       const q = normalizeName(lit);
-      return (fr) => fuzzyScoreNormalized(nameOf(fr, value(fr) as string), q);
+      return (fr) => {
+        spend(fr, FUZZY_STEPS);
+        return fuzzyScoreNormalized(nameOf(fr, value(fr) as string), q);
+      };
     }
-    return (fr) => fuzzyScoreNormalized(nameOf(fr, value(fr) as string), nameOf(fr, query(fr) as string));
+    return (fr) => {
+      spend(fr, FUZZY_STEPS);
+      return fuzzyScoreNormalized(nameOf(fr, value(fr) as string), nameOf(fr, query(fr) as string));
+    };
   }
 
   #fuzzy(
@@ -584,25 +778,41 @@ class Compiler {
         case 'contains':
           return (fr) => (recv(fr) as string).includes(a!(fr) as string);
         case 'matches': {
-          if (typeof lit !== 'string') {
-            break;
+          // RE2, linear in the text (re2.ts); a literal pattern is compiled once, here, with the rule.
+          if (typeof lit === 'string') {
+            const c = compileRe2(lit);
+            if (!c.ok) {
+              // compileRule refuses it when the rule is saved; a rule stored before still gets an error.
+              const message = c.message;
+              return () => fail(message);
+            }
+            const re = c.re;
+            return (fr) => {
+              const s = recv(fr) as string;
+              spend(fr, s.length);
+              return re.test(s);
+            };
           }
-          let re: RegExp;
-          try {
-            re = new RegExp(lit);
-          } catch {
-            break;
-          }
-          return (fr) => re.test(recv(fr) as string);
+          const cache = new Re2Cache(16);
+          return (fr) => {
+            const s = recv(fr) as string;
+            const p = a!(fr) as string;
+            spend(fr, s.length + p.length);
+            const c = cache.get(p);
+            if (!c.ok) {
+              fail(c.message);
+            }
+            return c.re.test(s);
+          };
         }
         case 'size':
           return (fr) => codePoints(recv(fr) as string);
         case 'lowerAscii':
-          return (fr) => (recv(fr) as string).toLowerCase();
+          return (fr) => lowerAscii(recv(fr) as string);
         case 'upperAscii':
-          return (fr) => (recv(fr) as string).toUpperCase();
+          return (fr) => upperAscii(recv(fr) as string);
         case 'trim':
-          return (fr) => (recv(fr) as string).trim();
+          return (fr) => trimCel(recv(fr) as string);
         case 'fuzzy':
           return this.#fuzzy(recvNode, recv, argNodes[0]!, a!, b!, n.input.slice(n.start, n.end), sc);
         default:
@@ -634,12 +844,16 @@ class Compiler {
           const loc = fr.locals;
           let err: Error | undefined;
           for (let i = 0; i < l.length; i++) {
+            spend(fr, 1);
             loc[slot] = l[i];
             try {
               if (body(fr) === true) {
                 return true;
               }
             } catch (e) {
+              if (e instanceof RuleBudgetError) {
+                throw e;
+              }
               err ??= e as Error;
             }
           }
@@ -658,12 +872,16 @@ class Compiler {
           const l = list(fr) as readonly unknown[];
           let err: Error | undefined;
           for (let i = 0; i < l.length; i++) {
+            spend(fr, 1);
             fr.locals[slot] = l[i];
             try {
               if (body(fr) === false) {
                 return false;
               }
             } catch (e) {
+              if (e instanceof RuleBudgetError) {
+                throw e;
+              }
               err ??= e as Error;
             }
           }
@@ -677,6 +895,7 @@ class Compiler {
           const l = list(fr) as readonly unknown[];
           let count = 0;
           for (let i = 0; i < l.length; i++) {
+            spend(fr, 1);
             fr.locals[slot] = l[i];
             if (body(fr) === true) {
               count++;
@@ -689,6 +908,7 @@ class Compiler {
           const l = list(fr) as readonly unknown[];
           const out: unknown[] = [];
           for (let i = 0; i < l.length; i++) {
+            spend(fr, 1);
             fr.locals[slot] = l[i];
             if (body(fr) === true) {
               out.push(l[i]);
@@ -701,6 +921,7 @@ class Compiler {
           const l = list(fr) as readonly unknown[];
           const out: unknown[] = [];
           for (let i = 0; i < l.length; i++) {
+            spend(fr, 1);
             fr.locals[slot] = l[i];
             out.push(body(fr));
           }
@@ -728,6 +949,7 @@ class Compiler {
     this.#probe(label, (fr, out) => {
       const l = list(fr) as readonly unknown[];
       for (let i = 0; i < l.length; i++) {
+        spend(fr, 1);
         fr.locals[slot] = l[i];
         let ok = false;
         try {
@@ -778,9 +1000,12 @@ function collectFields(n: unknown, iterVar: string, out: Set<string>): void {
   }
 }
 
-/** Compiles a checked boolean expression, or returns undefined when it uses a construct not compiled. */
-export function compileCel(ast: CelNode): CompiledCel | undefined {
-  const c = new Compiler();
+/**
+ * Compiles a checked boolean expression, or returns undefined when it uses a construct not compiled.
+ * Rules compiled for one rule set share `signatures`, so they share memoised lookups in a frame.
+ */
+export function compileCel(ast: CelNode, signatures: SignatureTable = new Map()): CompiledCel | undefined {
+  const c = new Compiler(signatures);
   let root: Fn;
   try {
     root = c.compile(ast, { slots: new Map(), depth: 0 });
@@ -793,6 +1018,7 @@ export function compileCel(ast: CelNode): CompiledCel | undefined {
   const probes = c.probes;
   return {
     evaluate: (fr) => root(fr) === true,
+    value: root,
     explain: (fr) => {
       const out: TriggerValue[] = [];
       for (const p of probes) {

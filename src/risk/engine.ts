@@ -7,7 +7,7 @@
  */
 import type { TransportMode } from '../domain/filing.ts';
 import { buildActivation, type ActivationInput, type RuleActivation } from './activation.ts';
-import { CelRuntimeError, createFrame, type TriggerValue } from './cel-compiler.ts';
+import { CelRuntimeError, createFrame, type SignatureTable, type TriggerValue } from './cel-compiler.ts';
 import type { RecommendedAction, RiskArea, RiskRule, RuleSeverity, RuleStatus } from './rule.ts';
 import type { Discriminator } from './rule-analysis.ts';
 import {
@@ -101,12 +101,15 @@ export function compileRuleSet(
   options: RuleSetOptions = {},
 ): Result<RuleSet, RuleSetError> {
   const sorted = [...rules].sort(compareRules);
+  // Memo slots of watchlist lookups, shared by this set's rules and freed with it.
+  const signatures: SignatureTable = new Map();
   const compiled: CompiledRule[] = [];
   const errors: RuleSetError[] = [];
   for (const rule of sorted) {
     const opts: CompileRuleOptions = {
       watchlistNames: options.watchlistNames,
       scopeDiscriminators: scopeDiscriminators(rule),
+      signatures,
     };
     const r = compileRule(rule.condition, opts);
     if (!r.ok) {
@@ -182,6 +185,8 @@ export function assessActivation(
     }
     evaluated++;
     let hit: boolean;
+    // Each rule has its own evaluation budget (cel-compiler.ts): one costly rule never eats the others'.
+    frame.budget.steps = 0;
     try {
       hit = c.condition.evaluate(frame);
     } catch (e) {
@@ -201,6 +206,7 @@ export function assessActivation(
       continue;
     }
     if (hit) {
+      frame.budget.steps = 0;
       hits.push({
         ruleId: r.id,
         version: r.version,

@@ -3,7 +3,15 @@
  * matching, the rule index and `assess`. Pure and I/O-free; storage, events and HTTP wire onto these.
  */
 export * from './activation.ts';
-export { CelRuntimeError, type EvalFrame, type TriggerValue } from './cel-compiler.ts';
+export {
+  CelRuntimeError,
+  DEFAULT_STEP_LIMIT,
+  RuleBudgetError,
+  type EvalFrame,
+  type TriggerValue,
+} from './cel-compiler.ts';
+export { MAX_REGEX_LENGTH } from './re2.ts';
+export { MAX_RULE_NODES, MAX_RULE_STEPS, MAX_TEXT_LITERAL } from './rule-cost.ts';
 export * from './country-groups.ts';
 export * from './engine.ts';
 export * from './fuzzy.ts';

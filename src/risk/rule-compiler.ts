@@ -5,13 +5,22 @@
  * expected failure is a value with a stable code and the position in the source.
  */
 import type { Environment } from '@marcbachmann/cel-js';
-import { compileCel, type CelNode, type EvalFrame, type TriggerValue } from './cel-compiler.ts';
+import {
+  compileCel,
+  type CelNode,
+  type EvalFrame,
+  type SignatureTable,
+  type TriggerValue,
+} from './cel-compiler.ts';
 import { countryGroups } from './country-groups.ts';
+import { compileRe2 } from './re2.ts';
+import { ruleCostProblems } from './rule-cost.ts';
 import { chooseDiscriminator, chooseSecondDiscriminator, type Discriminator } from './rule-analysis.ts';
 import {
   createCelEnvironment,
   ruleCheckingEnvironment,
   toCelActivation,
+  toCelValue,
   type RuleRuntime,
 } from './rule-environment.ts';
 
@@ -22,6 +31,8 @@ export const RULE_ERROR_CODES = [
   'VIGIL_RULE_NOT_BOOLEAN',
   'VIGIL_RULE_UNKNOWN_REFERENCE',
   'VIGIL_RULE_INVALID_ARGUMENT',
+  'VIGIL_RULE_INVALID_REGEX',
+  'VIGIL_RULE_TOO_COSTLY',
 ] as const;
 export type RuleErrorCode = (typeof RULE_ERROR_CODES)[number];
 
@@ -61,6 +72,8 @@ export interface CompileRuleOptions {
   readonly watchlistNames?: ReadonlySet<string> | undefined;
   /** Extra necessary conditions from the rule's metadata (scope modes, offices). */
   readonly scopeDiscriminators?: readonly Discriminator[] | undefined;
+  /** Memo slots shared by the rules of one rule set (compileRuleSet); a fresh table when absent. */
+  readonly signatures?: SignatureTable | undefined;
 }
 
 export function positionAt(source: string, offset: number): SourcePosition {
@@ -119,6 +132,20 @@ function checkReferences(
   const n = node as CelNode;
   if (!('op' in n)) {
     return;
+  }
+  if (n.op === 'rcall' && (n.args as unknown[])[0] === 'matches') {
+    const pattern = ((n.args as unknown[])[2] as CelNode[])[0];
+    if (pattern?.op === 'value' && typeof pattern.args === 'string') {
+      const c = compileRe2(pattern.args);
+      // A pattern that is too long is reported by the cost check (rule-cost.ts).
+      if (!c.ok && !c.tooLong) {
+        out.push({
+          code: 'VIGIL_RULE_INVALID_REGEX',
+          message: c.message,
+          position: positionAt(source, pattern.start),
+        });
+      }
+    }
   }
   if (n.op === 'call' || n.op === 'rcall') {
     const name = (n.args as unknown[])[0] as string;
@@ -205,7 +232,18 @@ export function compileRule(
     discriminator === undefined
       ? undefined
       : chooseSecondDiscriminator(ast, discriminator, options.scopeDiscriminators);
-  const fast = compileCel(ast);
+  const fast = compileCel(ast, options.signatures);
+  const costly = ruleCostProblems(ast, fast !== undefined);
+  if (costly.length > 0) {
+    return {
+      ok: false,
+      errors: costly.map((p) => ({
+        code: 'VIGIL_RULE_TOO_COSTLY',
+        message: p.message,
+        position: positionAt(source, p.offset),
+      })),
+    };
+  }
   if (fast !== undefined) {
     return {
       ok: true,
@@ -220,7 +258,9 @@ export function compileRule(
       },
     };
   }
-  // The library's evaluator with an environment bound to the frame's runtime (built once per runtime).
+  // The library's evaluator with an environment bound to the frame's runtime (built once per runtime),
+  // on the source with `matches` renamed to the RE2 function only that environment declares.
+  const evalSource = librarySource(ast, source);
   const byRuntime = new WeakMap<object, ReturnType<Environment['parse']>>();
   const celActs = new WeakMap<object, Record<string, unknown>>();
   return {
@@ -234,7 +274,7 @@ export function compileRule(
       evaluate: (fr) => {
         let p = byRuntime.get(fr.rt);
         if (p === undefined) {
-          p = celEnvironmentFor(fr.rt).parse(source);
+          p = celEnvironmentFor(fr.rt).parse(evalSource);
           byRuntime.set(fr.rt, p);
         }
         let a = celActs.get(fr.act);
@@ -245,6 +285,256 @@ export function compileRule(
         return p(a) === true;
       },
       explain: () => [],
+    },
+  };
+}
+
+/**
+ * The source the library's evaluator runs for a checked rule: CEL semantics where the library's own
+ * differ and cannot be replaced (its standard declarations refuse an overlapping one), by calling
+ * functions only the evaluation environment declares (rule-environment.ts): string ordering by code
+ * point, int division and negation with overflow (withCelOperators); ASCII-only case mapping,
+ * CEL's trim and RE2 `matches` (withCelMethods). A user cannot name these
+ * functions: the checking environment does not declare them.
+ */
+export function librarySource(ast: CelNode, source: string): string {
+  let withOps = withCelOperators(ast, source);
+  let ast2: CelNode = ast;
+  if (withOps !== source) {
+    // Calls were inserted: positions are taken again from the new text (parsing needs no types).
+    try {
+      ast2 = ruleCheckingEnvironment().parse(withOps).ast;
+    } catch {
+      // Not expected (a comment between operands could do it): keep the library's operators.
+      withOps = source;
+    }
+  }
+  return withCelMethods(ast2, withOps);
+}
+
+const ORDERING = new Set(['<', '<=', '>', '>=']);
+
+/** A node whose library operator differs from CEL: strings ordered, int divided or negated. */
+function celOperatorTarget(n: CelNode): boolean {
+  if (ORDERING.has(n.op) || n.op === '/') {
+    const [l, r] = n.args as [CelNode, CelNode];
+    const t = n.op === '/' ? 'int' : 'string';
+    return l.checkedType?.name === t && r.checkedType?.name === t;
+  }
+  if (n.op === '-_') {
+    // A negated literal is folded by the library's parser (-9223372036854775808 exists only so).
+    const x = n.args as CelNode;
+    return x.checkedType?.name === 'int' && x.op !== 'value';
+  }
+  return false;
+}
+
+function childNodes(n: CelNode): CelNode[] {
+  const out: CelNode[] = [];
+  const visit = (x: unknown): void => {
+    if (Array.isArray(x)) {
+      x.forEach(visit);
+    } else if (typeof x === 'object' && x !== null && 'op' in x) {
+      out.push(x as CelNode);
+    }
+  };
+  visit(n.args);
+  return out;
+}
+
+/**
+ * Rewrites `a < b` on strings to `celCompare(a, b) < 0`, `a / b` on ints to `celIntDiv(a, b)` and
+ * `-x` on ints to `celIntNeg(x)`: the library compares UTF-16 units and lets -(-2^63) and
+ * (-2^63) / -1 pass without an overflow error.
+ */
+export function withCelOperators(ast: CelNode, source: string): string {
+  const topTargets = (n: CelNode, out: CelNode[]): void => {
+    if (celOperatorTarget(n)) {
+      out.push(n);
+      return;
+    }
+    for (const c of childNodes(n)) {
+      topTargets(c, out);
+    }
+  };
+  // A node's range leaves out its parentheses: `-(x)` spans `-(x`, `(a) < b` spans `a) < b`. The
+  // region rewritten takes in the parentheses that group an operand, counted between the tokens.
+  const back = (pos: number, parens: number): number => {
+    let p = pos;
+    let k = parens;
+    while (p > 0) {
+      const c = source[p - 1]!;
+      if (c === '(' && k > 0) {
+        k--;
+      } else if (!/\s/.test(c)) {
+        break;
+      }
+      p--;
+    }
+    return p;
+  };
+  const forward = (pos: number, parens: number): number => {
+    let p = pos;
+    let k = parens;
+    while (k > 0 && p < source.length) {
+      if (source[p] === ')') {
+        k--;
+      }
+      p++;
+    }
+    return p;
+  };
+  const count = (text: string, ch: string): number => text.split(ch).length - 1;
+  const splice = (n: CelNode, start: number, end: number): string => {
+    const targets: CelNode[] = [];
+    topTargets(n, targets);
+    let out = '';
+    let at = start;
+    for (const r of targets.map(render).sort((a, b) => a.start - b.start)) {
+      out += source.slice(at, r.start) + r.text;
+      at = r.end;
+    }
+    return out + source.slice(at, end);
+  };
+  const render = (t: CelNode): { start: number; end: number; text: string } => {
+    if (t.op === '-_') {
+      const x = t.args as CelNode;
+      const open = count(source.slice(t.start + 1, x.start), '(');
+      const end = forward(x.end, open);
+      return { start: t.start, end, text: `celIntNeg(${splice(x, t.start + 1, end)})` };
+    }
+    const [l, r] = t.args as [CelNode, CelNode];
+    const between = source.slice(l.end, r.start);
+    const opAt = l.end + between.indexOf(t.op, count(between, ')') > 0 ? between.lastIndexOf(')') : 0);
+    const start = back(l.start, count(source.slice(l.end, opAt), ')'));
+    const end = forward(r.end, count(source.slice(opAt + t.op.length, r.start), '('));
+    const ls = splice(l, start, opAt);
+    const rs = splice(r, opAt + t.op.length, end);
+    const text = t.op === '/' ? `celIntDiv(${ls}, ${rs})` : `celCompare(${ls}, ${rs}) ${t.op} 0`;
+    return { start, end, text };
+  };
+  return splice(ast, 0, source.length);
+}
+
+/**
+ * The library's methods whose semantics differ from CEL's and which it does not let Vigil replace
+ * (its standard declarations refuse an overlapping one), with the name of the CEL version the
+ * evaluation environment declares (rule-environment.ts) and their number of arguments: `matches`
+ * runs JavaScript's backtracking RegExp (Vigil's runs RE2); `lowerAscii`, `upperAscii` and `trim`
+ * follow JavaScript's Unicode rules.
+ */
+const LIBRARY_METHOD_RENAMES: ReadonlyMap<string, { readonly to: string; readonly args: number }> = new Map([
+  ['matches', { to: 're2Matches', args: 1 }],
+  ['lowerAscii', { to: 'asciiLower', args: 0 }],
+  ['upperAscii', { to: 'asciiUpper', args: 0 }],
+  ['trim', { to: 'Trim', args: 0 }],
+]);
+
+/**
+ * For the library's evaluator: each call of a method in LIBRARY_METHOD_RENAMES in the checked source
+ * is renamed to Vigil's version. Positions come from the checked AST, so a method name inside a text
+ * literal is never touched; renames are applied from the end so earlier positions stay valid.
+ */
+export function withCelMethods(ast: CelNode, source: string): string {
+  const at: [number, string, string][] = [];
+  const visit = (n: unknown): void => {
+    if (typeof n !== 'object' || n === null) {
+      return;
+    }
+    if (Array.isArray(n)) {
+      n.forEach(visit);
+      return;
+    }
+    if (!('op' in n)) {
+      return;
+    }
+    const node = n as CelNode;
+    if (node.op === 'rcall') {
+      const [name, recv, args] = node.args as [string, CelNode, CelNode[]];
+      const rename = LIBRARY_METHOD_RENAMES.get(name);
+      if (rename !== undefined && args.length === rename.args) {
+        // The name sits between the receiver and the first argument (or the call's end).
+        const i = source.lastIndexOf(name, args[0]?.start ?? node.end);
+        if (i >= recv.end) {
+          at.push([i, name, rename.to]);
+        }
+      }
+    }
+    visit(node.args);
+  };
+  visit(ast);
+  let out = source;
+  for (const [i, name, renamed] of at.sort((x, y) => y[0] - x[0])) {
+    out = `${out.slice(0, i)}${renamed}${out.slice(i + name.length)}`;
+  }
+  return out;
+}
+
+/** A CEL expression of any type, compiled the way a rule condition is (the conformance suite). */
+export interface CompiledExpression {
+  readonly ast: CelNode;
+  /** The checked type (`int`, `list<string>`, `dyn` …). */
+  readonly type: string;
+  /** Compiled to closures (true) or run by the library's evaluator (false). */
+  readonly compiled: boolean;
+  /**
+   * The value in the library's representation (BigInt for int); throws when CEL gives an error.
+   * `variables` (library representation) replace the rule activation for the library's evaluator.
+   */
+  readonly evaluate: (fr: EvalFrame, variables?: Record<string, unknown>) => unknown;
+}
+
+export interface CompileExpressionOptions {
+  /** The environment the expression is checked against (default: the rule environment). */
+  readonly checking?: Environment | undefined;
+  /** The environment the library's evaluator uses (default: the rule environment of the frame). */
+  readonly evaluation?: Environment | undefined;
+}
+
+/**
+ * Parses, type-checks and compiles a CEL expression of any type as compileRule does a condition:
+ * closures when cel-compiler.ts knows every construct, else the library's evaluator on the source with
+ * Vigil's `matches` and string methods. It skips what is particular to a rule (a bool result,
+ * references to lists and groups, the cost limit, discriminators).
+ */
+export function compileExpression(
+  source: string,
+  options: CompileExpressionOptions = {},
+): Result<CompiledExpression, RuleCompileError> {
+  const env = options.checking ?? ruleCheckingEnvironment();
+  let parsed: ReturnType<Environment['parse']>;
+  try {
+    parsed = env.parse(source);
+  } catch (e) {
+    return { ok: false, errors: [toRuleError(source, e as LibraryError)] };
+  }
+  const checked = parsed.check();
+  if (!checked.valid) {
+    return { ok: false, errors: [toRuleError(source, checked.error as unknown as LibraryError)] };
+  }
+  const ast = parsed.ast as unknown as CelNode;
+  const type = checked.type ?? 'dyn';
+  // The closures hold an int and a double alike as numbers: a result typed `dyn` or with a type
+  // parameter (`list<T>` of `[] + [3]`) needs the library's own values to tell them apart.
+  const fast = /\bdyn\b|(?:^|[<,\s])[A-Z](?=$|[>,\s])/.test(type) ? undefined : compileCel(ast);
+  if (fast !== undefined) {
+    return {
+      ok: true,
+      value: { ast, type, compiled: true, evaluate: (fr) => toCelValue(fast.value(fr), type) },
+    };
+  }
+  const evalSource = librarySource(ast, source);
+  const fixed = options.evaluation?.parse(evalSource);
+  return {
+    ok: true,
+    value: {
+      ast,
+      type,
+      compiled: false,
+      evaluate: (fr, variables) => {
+        const p = fixed ?? celEnvironmentFor(fr.rt).parse(evalSource);
+        return p(variables ?? toCelActivation(fr.act)) as unknown;
+      },
     },
   };
 }

@@ -5,10 +5,12 @@
  * reference and fallback evaluator) and the conversion of an activation into the library's value
  * representation (class instances, BigInt for int).
  */
-import { Environment } from '@marcbachmann/cel-js';
+import { Environment, EvaluationError } from '@marcbachmann/cel-js';
 import { countryGroups, type CountryGroups } from './country-groups.ts';
 import { fuzzyScore } from './fuzzy.ts';
 import type { RuleActivation } from './activation.ts';
+import { Re2Cache } from './re2.ts';
+import { compareCodePoints, lowerAscii, trimCel, upperAscii } from './cel-strings.ts';
 import { DEFAULT_FUZZY_THRESHOLD, WatchlistRegistry, type Watchlist } from './watchlist.ts';
 
 /** Fields of each object type a rule can see, as CEL type names. */
@@ -160,6 +162,41 @@ const CEL_CLASSES: ReadonlyMap<string, new () => Record<string, unknown>> = new 
   }),
 );
 
+/** Patterns the library's evaluator meets (rules it runs whose pattern is not a literal). */
+const re2Patterns = new Re2Cache(256);
+
+/** `matches` with RE2 for the library's evaluator (rule-compiler.ts renames calls to it). */
+function re2Matches(text: string, pattern: string): boolean {
+  const c = re2Patterns.get(pattern);
+  if (!c.ok) {
+    throw new EvaluationError(c.message);
+  }
+  return c.re.test(text);
+}
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** `a / b` on ints for the library's evaluator: by zero and (-2^63) / -1 are errors, as in CEL. */
+function celIntDiv(a: bigint, b: bigint): bigint {
+  if (b === 0n) {
+    throw new EvaluationError('division by zero');
+  }
+  const q = a / b;
+  if (q > INT64_MAX) {
+    throw new EvaluationError('integer overflow');
+  }
+  return q;
+}
+
+/** `-x` on ints for the library's evaluator: -(-2^63) is an overflow error, as in CEL. */
+function celIntNeg(a: bigint): bigint {
+  if (a === INT64_MIN) {
+    throw new EvaluationError('integer overflow');
+  }
+  return -a;
+}
+
 function defineEnvironment(runtime: RuleRuntime | undefined): Environment {
   let env = new Environment({ homogeneousAggregateLiterals: true });
   for (const [name, fields] of Object.entries(RULE_TYPES)) {
@@ -173,6 +210,22 @@ function defineEnvironment(runtime: RuleRuntime | undefined): Environment {
   const lists = runtime?.watchlists ?? new WatchlistRegistry();
   const groups = runtime?.groups ?? countryGroups;
   const fuzzyHandler = (v: string, q: string, t: number): boolean => fuzzyScore(v, q) >= t;
+  if (runtime !== undefined) {
+    // Evaluation only: rules are type-checked with the standard `matches` and never name this one.
+    env = env.registerFunction('string.re2Matches(string): bool', re2Matches);
+    // CEL's ASCII-only case mapping and trim; the library's own use JavaScript's Unicode rules and
+    // cannot be replaced, so rule-compiler.ts renames the calls (withCelMethods).
+    env = env
+      .registerFunction('string.asciiLower(): string', lowerAscii)
+      .registerFunction('string.asciiUpper(): string', upperAscii)
+      .registerFunction('string.Trim(): string', trimCel)
+      // CEL's string order and int overflow for the operators the library gets wrong (withCelOperators).
+      .registerFunction('celCompare(string, string): int', (a: string, b: string) =>
+        BigInt(Math.sign(compareCodePoints(a, b))),
+      )
+      .registerFunction('celIntDiv(int, int): int', celIntDiv)
+      .registerFunction('celIntNeg(int): int', celIntNeg);
+  }
   return env
     .registerFunction('hsIn(string, list<string>): bool', hsIn)
     .registerFunction('hsChapter(string): string', (c: string) => c.slice(0, 2))
@@ -209,9 +262,10 @@ export function createCelEnvironment(runtime: RuleRuntime): Environment {
 /** The default fuzzy threshold, for the docs and method forms that omit it. */
 export const FUZZY_THRESHOLD_DEFAULT = DEFAULT_FUZZY_THRESHOLD;
 
-function toCelValue(value: unknown, type: string): unknown {
+/** A value of CEL type `type` in the library's representation (BigInt for int, typed objects). */
+export function toCelValue(value: unknown, type: string): unknown {
   if (type === 'int') {
-    return BigInt(value as number);
+    return BigInt(value as number | bigint);
   }
   if (type.startsWith('list<')) {
     const inner = type.slice(5, -1);

@@ -153,9 +153,14 @@ export class RuleRepository {
     name: string,
     entries: readonly WatchlistEntry[],
     at: Date = new Date(),
-  ): Promise<void> {
-    await tx.query(`DELETE FROM watchlist_entry WHERE authority = $1 AND list = $2`, [authority, name]);
-    await this.addEntries(tx, authority, name, entries, at);
+  ): Promise<{ removed: number; stored: number }> {
+    // How many entries the list held before: the audit entry of a replacement records it.
+    const gone = await tx.query(`DELETE FROM watchlist_entry WHERE authority = $1 AND list = $2`, [
+      authority,
+      name,
+    ]);
+    const stored = await this.addEntries(tx, authority, name, entries, at);
+    return { removed: gone.rowCount, stored };
   }
 
   async addEntries(

@@ -3,6 +3,7 @@
  * environment and the authority's watchlists (an error names its position), every change is a new
  * version, and a rule can be tested on a filing or backtested on stored history before it goes live.
  */
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Filing, Clock } from '../domain/index.ts';
 import { VigilError } from '../errors/index.ts';
@@ -22,7 +23,7 @@ import {
   parseWatchlistCsv,
   parseWatchlistNdjson,
 } from '../risk/index.ts';
-import type { RiskRule, RuleHit, RuleStatus } from '../risk/index.ts';
+import type { RiskRule, RuleCompileError, RuleHit, RuleStatus } from '../risk/index.ts';
 import { TRANSPORT_MODES, instantSchema } from '../domain/index.ts';
 import type { Database, Queryable } from '../store/database.ts';
 import type { AuditEvent } from '../audit/index.ts';
@@ -125,6 +126,39 @@ export interface BacktestResult {
   /** Hit consignments that had no control: the control load the rule would add. */
   readonly addedControlLoad: number;
   readonly addedControlLoadShare: number;
+  /** Consignments on which the rule had no value (a CEL error, or stopped by its evaluation budget). */
+  readonly evaluationErrors: number;
+  /** The first such error, for the analyst to see why. */
+  readonly firstEvaluationError: string | null;
+}
+
+/** Limits of a backtest: the window it reads and how long it may run (docs/adr/0007). */
+export interface BacktestLimits {
+  readonly maxDays: number;
+  readonly maxMs: number;
+}
+
+export const DEFAULT_BACKTEST_LIMITS: BacktestLimits = Object.freeze({ maxDays: 366, maxMs: 60_000 });
+
+/** Work done between two yields to the event loop during a backtest (ms). */
+const BACKTEST_SLICE_MS = 20;
+
+/**
+ * A condition's compile errors as the error the analyst gets: VIGIL_RULE_TOO_COSTLY when the rule
+ * is refused for its cost (the message says what to change), VIGIL_RULE_INVALID otherwise.
+ */
+export function conditionError(errors: readonly RuleCompileError[], what = 'the condition'): VigilError {
+  const fields: FieldError[] = errors.map((e) => ({
+    code: e.code,
+    path: '$.condition',
+    message: `line ${e.position.line}, column ${e.position.column}: ${e.message}`,
+    position: e.position,
+  }));
+  const costly = errors.find((e) => e.code === 'VIGIL_RULE_TOO_COSTLY');
+  if (costly !== undefined) {
+    return new VigilError('VIGIL_RULE_TOO_COSTLY', `${what} would cost too much: ${costly.message}`, fields);
+  }
+  return new VigilError('VIGIL_RULE_INVALID', `${what} has ${fields.length} error(s)`, fields);
 }
 
 export interface RuleServiceDeps {
@@ -139,6 +173,8 @@ export interface RuleServiceDeps {
   readonly clock: Clock;
   /** Rule changes are decisions: each version is appended to the audit chain in its transaction. */
   readonly audit?: { append(tx: Queryable, event: AuditEvent): Promise<unknown> } | undefined;
+  /** Default DEFAULT_BACKTEST_LIMITS. */
+  readonly backtestLimits?: BacktestLimits | undefined;
 }
 
 export class RuleService {
@@ -174,13 +210,7 @@ export class RuleService {
     const lists = await this.#d.repo.watchlists(this.#d.db.forAuthority(authority), authority);
     const compiled = compileRule(r.condition, { watchlistNames: new Set(lists.map((l) => l.name)) });
     if (!compiled.ok) {
-      const errors: FieldError[] = compiled.errors.map((e) => ({
-        code: e.code,
-        path: '$.condition',
-        message: `line ${e.position.line}, column ${e.position.column}: ${e.message}`,
-        position: e.position,
-      }));
-      throw new VigilError('VIGIL_RULE_INVALID', `the condition has ${errors.length} error(s)`, errors);
+      throw conditionError(compiled.errors);
     }
     if (
       r.validFrom !== undefined &&
@@ -322,7 +352,7 @@ export class RuleService {
     const ctx = await this.#d.ruleSets.get(actor.authority);
     const set = compileRuleSet([rule], { watchlistNames: new Set(ctx.watchlists.names()) });
     if (!set.ok) {
-      throw new VigilError('VIGIL_RULE_INVALID', 'the rule does not compile');
+      throw conditionError(set.errors[0]?.errors ?? []);
     }
     const seq = input.consignment ?? 0;
     if (seq < 0 || seq >= input.filing.consignments.length) {
@@ -355,14 +385,25 @@ export class RuleService {
     input: { from: Date; to: Date; version?: number | undefined },
   ): Promise<BacktestResult> {
     requirePermission(actor, 'rule.read');
+    const limits = this.#d.backtestLimits ?? DEFAULT_BACKTEST_LIMITS;
+    const days = (input.to.getTime() - input.from.getTime()) / 86_400_000;
+    if (days > limits.maxDays) {
+      throw new VigilError(
+        'VIGIL_BACKTEST_TOO_LONG',
+        `the window has ${Math.ceil(days)} days, at most ${limits.maxDays}: backtest a shorter period, or several`,
+      );
+    }
     const { rule } = await this.get(actor, id, input.version);
     const ctx = await this.#d.ruleSets.get(actor.authority);
     // Judged as if active over the whole period, whatever its status and validity window.
     const asLive = { ...rule, status: 'active' as const, validFrom: undefined, validUntil: undefined };
     const set = compileRuleSet([asLive], { watchlistNames: new Set(ctx.watchlists.names()) });
     if (!set.ok) {
-      throw new VigilError('VIGIL_RULE_INVALID', `rule '${id}' version ${rule.version} no longer compiles`);
+      // A version saved before a limit existed (or naming a deleted watchlist) is refused, never run.
+      throw conditionError(set.errors[0]?.errors ?? [], `rule '${id}' version ${rule.version}`);
     }
+    const started = Date.now();
+    let sliceStart = started;
     const outcomes = await this.#d.controlOutcomes(
       this.#d.db.forAuthority(actor.authority),
       actor.authority,
@@ -374,6 +415,8 @@ export class RuleService {
     let controlled = 0;
     let irregular = 0;
     let added = 0;
+    let evaluationErrors = 0;
+    let firstEvaluationError: string | null = null;
     let after: { lodgedAt: Date; mrn: string } | undefined;
     for (;;) {
       const page = await this.#d.filings.list(this.#d.db.forAuthority(actor.authority), {
@@ -396,12 +439,28 @@ export class RuleService {
         const filing = row.body as Filing;
         const at = new Date(row.lodged_at).toISOString();
         for (let seq = 0; seq < filing.consignments.length; seq++) {
+          // Stop a backtest that runs too long, and give the event loop back every few milliseconds.
+          const t = Date.now();
+          if (t - started > limits.maxMs) {
+            throw new VigilError(
+              'VIGIL_BACKTEST_TOO_LONG',
+              `the backtest was stopped after ${Math.round(limits.maxMs / 1000)} s with ${assessed} consignments assessed: backtest a shorter period`,
+            );
+          }
+          if (t - sliceStart >= BACKTEST_SLICE_MS) {
+            await new Promise<void>((resolve) => setImmediate(resolve));
+            sliceStart = Date.now();
+          }
           assessed++;
           const a = assess(
             { filing, consignmentIndex: seq, at, authority: actor.authority, profiles },
             set.value,
             ctx.watchlists,
           );
+          if (a.errors.length > 0) {
+            evaluationErrors++;
+            firstEvaluationError ??= `${row.mrn}/${seq}: ${a.errors[0]!.message}`;
+          }
           if (a.hits.length === 0) {
             continue;
           }
@@ -435,6 +494,8 @@ export class RuleService {
       irregularShare: controlled > 0 ? irregular / controlled : null,
       addedControlLoad: added,
       addedControlLoadShare: assessed > 0 ? added / assessed : 0,
+      evaluationErrors,
+      firstEvaluationError,
     };
   }
 
@@ -454,7 +515,7 @@ export class RuleService {
     const now = this.#d.clock.now();
     await this.#d.db.forAuthority(actor.authority).transaction(async (tx) => {
       await this.#d.repo.upsertWatchlist(tx, actor.authority, w, now);
-      await this.#d.repo.replaceEntries(
+      const replaced = await this.#d.repo.replaceEntries(
         tx,
         actor.authority,
         w.name,
@@ -463,6 +524,21 @@ export class RuleService {
         ),
         now,
       );
+      // Setting a whole list can empty a sanctions list: audited in the same transaction.
+      await this.#d.audit?.append(tx, {
+        authority: actor.authority,
+        actor: `${actor.role}:${actor.subject}`,
+        action: 'watchlist.replaced',
+        subject: `watchlist:${w.name}`,
+        at: now,
+        details: {
+          via: 'definition',
+          listSubject: w.subject,
+          threshold: w.threshold ?? null,
+          previousEntries: replaced.removed,
+          entries: replaced.stored,
+        },
+      });
     });
     this.#d.ruleSets.invalidate(actor.authority);
     return {
@@ -503,7 +579,15 @@ export class RuleService {
     );
     await this.#d.db.forAuthority(actor.authority).transaction(async (tx) => {
       if (replace) {
-        await this.#d.repo.replaceEntries(tx, actor.authority, name, entries, now);
+        const replaced = await this.#d.repo.replaceEntries(tx, actor.authority, name, entries, now);
+        await this.#d.audit?.append(tx, {
+          authority: actor.authority,
+          actor: `${actor.role}:${actor.subject}`,
+          action: 'watchlist.replaced',
+          subject: `watchlist:${name}`,
+          at: now,
+          details: { via: `upload-${format}`, previousEntries: replaced.removed, entries: replaced.stored },
+        });
       } else {
         await this.#d.repo.addEntries(tx, actor.authority, name, entries, now);
       }
@@ -539,6 +623,16 @@ export class RuleService {
       const gone = await this.#d.repo.deleteEntry(tx, actor.authority, name, value);
       if (gone) {
         await this.#d.repo.touchWatchlist(tx, actor.authority, name, now);
+        // Emptying a list one entry at a time is audited too; the value may name a person, so the
+        // never-pruned log keeps its SHA-256 (an auditor can check a given name against it).
+        await this.#d.audit?.append(tx, {
+          authority: actor.authority,
+          actor: `${actor.role}:${actor.subject}`,
+          action: 'watchlist.entry-deleted',
+          subject: `watchlist:${name}`,
+          at: now,
+          details: { valueSha256: createHash('sha256').update(value, 'utf8').digest('hex') },
+        });
       }
       return gone;
     });

@@ -36,6 +36,13 @@ export interface Database extends Queryable {
 /** The role requests run as; created by migration 0008 (it cannot bypass row-level security). */
 export const APPLICATION_ROLE = 'vigil_app';
 
+/**
+ * The role `serve` and `worker` run as (migration 0014): not the owner, no BYPASSRLS; its system work
+ * across authorities (outbox, audit chainer, statistics) passes row-level security through the
+ * `system_access` policies, and it switches to vigil_app for every request's transaction.
+ */
+export const SERVICE_ROLE = 'vigil_service';
+
 function scoped(base: Pick<Database, 'engine' | 'transaction'>, authority: string): Database {
   const enter = (tx: Queryable) =>
     tx.query(
@@ -70,6 +77,11 @@ export interface DatabaseOptions {
   /** PostgreSQL schema to work in (tests isolate themselves this way). */
   readonly schema?: string | undefined;
   readonly poolSize?: number | undefined;
+  /**
+   * The role every connection runs as once opened (SERVICE_ROLE for serve and worker); the login
+   * must be a member of it. Omitted: the login's own role (migrations run so, as the owner).
+   */
+  readonly role?: string | undefined;
 }
 
 /**
@@ -96,9 +108,9 @@ export async function isReachable(db: Queryable): Promise<boolean> {
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.url !== undefined) {
-    return openPostgres(options.url, options.schema, options.poolSize ?? 10);
+    return openPostgres(options.url, options.schema, options.poolSize ?? 10, options.role);
   }
-  return openPglite(options.dataDir);
+  return openPglite(options.dataDir, options.role);
 }
 
 /** Thrown when a second process tries to open an embedded database another process holds. */
@@ -142,7 +154,7 @@ function lockDataDir(dataDir: string): () => void {
   throw new Error(`could not lock ${dataDir}`);
 }
 
-async function openPglite(dataDir: string | undefined): Promise<Database> {
+async function openPglite(dataDir: string | undefined, role: string | undefined): Promise<Database> {
   let unlock = (): void => undefined;
   if (dataDir !== undefined) {
     mkdirSync(dataDir, { recursive: true });
@@ -156,6 +168,10 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
     },
   });
   const base = wrap(db);
+  if (role !== undefined) {
+    // PGlite has one session: the role is set on it for the rest of its life.
+    await db.query(`SET ROLE ${quoteIdent(role)}`);
+  }
   const self: Database = {
     engine: 'pglite',
     query: (sql, params) => base.query(sql, params),
@@ -172,16 +188,51 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
   return self;
 }
 
-async function openPostgres(url: string, schema: string | undefined, max: number): Promise<Database> {
+function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/**
+ * Startup options of a connection: those of the URL (`?options=-c search_path=…`, which pg would let
+ * override ours), the schema and the role, in one string.
+ */
+function connectionOptions(
+  url: string,
+  schema: string | undefined,
+  role: string | undefined,
+): { url: string; options: string | undefined } {
+  const parsed = new URL(url);
+  const parts: string[] = [];
+  const fromUrl = parsed.searchParams.get('options');
+  if (fromUrl !== null) {
+    parts.push(fromUrl);
+    parsed.searchParams.delete('options');
+  }
+  if (schema !== undefined) {
+    parts.push(`-c search_path=${schema}`);
+  }
+  if (role !== undefined) {
+    parts.push(`-c role=${role}`);
+  }
+  return { url: parsed.toString(), options: parts.length > 0 ? parts.join(' ') : undefined };
+}
+
+async function openPostgres(
+  url: string,
+  schema: string | undefined,
+  max: number,
+  role: string | undefined,
+): Promise<Database> {
+  const connection = connectionOptions(url, schema, role);
   const pool = new pg.Pool({
-    connectionString: url,
+    connectionString: connection.url,
     max,
     types: PG_TYPES,
-    ...(schema !== undefined ? { options: `-c search_path=${schema}` } : {}),
+    ...(connection.options !== undefined ? { options: connection.options } : {}),
   });
   // A pool error on an idle client (server restart) must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
-  if (schema !== undefined) {
+  if (schema !== undefined && role === undefined) {
     await pool.query(`CREATE SCHEMA IF NOT EXISTS "${schema.replaceAll('"', '')}"`);
   }
   const query = async <R>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> => {

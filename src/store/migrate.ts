@@ -4,6 +4,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SERVICE_ROLE, openDatabase } from './database.ts';
 import type { Database } from './database.ts';
 
 const MIGRATIONS_DIR = join(import.meta.dirname, 'migrations');
@@ -41,8 +42,59 @@ export async function migrate(db: Database): Promise<string[]> {
       await tx.query('INSERT INTO schema_migration (id) VALUES ($1)', [m.id]);
       applied.push(m.id);
     }
+    // Tables that migrations after 0014 added get its policies and grants too.
+    const secure = await tx.query<{ fn: string | null }>(
+      `SELECT to_regprocedure('vigil_secure_schema()')::text AS fn`,
+    );
+    if (applied.length > 0 && (secure.rows[0]?.fn ?? null) !== null) {
+      await tx.query('SELECT vigil_secure_schema()');
+    }
   });
   return applied;
+}
+
+export interface ServiceDatabaseOptions {
+  /** postgres://… of the login serve and worker use; otherwise the embedded PGlite in dataDir. */
+  readonly url?: string | undefined;
+  /** postgres://… of the schema's owner, for migrations; defaults to url (zero-setup). */
+  readonly ownerUrl?: string | undefined;
+  readonly dataDir?: string | undefined;
+  readonly poolSize?: number | undefined;
+}
+
+/**
+ * The database as serve and worker use it: migrated as the owner, then running as the service role
+ * (vigil_service), never as the owner. On PostgreSQL the owner's connection is closed after the
+ * migrations and a pool of service connections opened: with a login of its own (ownerUrl differs),
+ * as that login, which must be a member of vigil_service; with the owner's login (zero-setup), set to
+ * vigil_service on connecting (0014 makes the owner a member). PGlite's one session switches role.
+ */
+export async function openServiceDatabase(options: ServiceDatabaseOptions): Promise<Database> {
+  if (options.url === undefined) {
+    const db = await openDatabase({ dataDir: options.dataDir });
+    try {
+      await migrate(db);
+      await db.query(`SET ROLE ${SERVICE_ROLE}`);
+    } catch (err) {
+      await db.close();
+      throw err;
+    }
+    return db;
+  }
+  const owner = await openDatabase({ url: options.ownerUrl ?? options.url, poolSize: 1 });
+  try {
+    await migrate(owner);
+  } finally {
+    await owner.close();
+  }
+  // A login of its own (a member of vigil_service) needs no switch, which keeps PgBouncer's transaction
+  // pooling possible; the owner's login (zero-setup: one URL) drops to vigil_service on every connection.
+  const ownLogin = options.ownerUrl !== undefined && options.ownerUrl !== options.url;
+  return openDatabase({
+    url: options.url,
+    poolSize: options.poolSize,
+    ...(ownLogin ? {} : { role: SERVICE_ROLE }),
+  });
 }
 
 /**

@@ -256,22 +256,33 @@ forEachDatabase('filings API', (target) => {
     };
     const forwarder = await app().token('NL', 'filer', 'forwarder');
 
-    // Master first.
+    // Master first; its filer accepts the forwarder's houses (another filer's house links only so).
     const m1 = (await post('/v1/filings', master('M-1', 'MAEU100000001'))).json();
     assert.equal(m1.status, 'incomplete');
+    assert.equal(
+      (await post(`/v1/filings/${m1.mrn}/house-filers`, { filers: ['forwarder'] })).statusCode,
+      200,
+    );
     const outbox = await app().count('outbox');
     const h1 = (await post('/v1/filings', house('H-1', 'HBL-1', 'MAEU100000001'), forwarder)).json();
     assert.equal(h1.status, 'registered');
-    assert.equal(h1.consignments[0].masterMrn, m1.mrn);
+    assert.equal(h1.consignments[0].status, 'complete');
+    // The forwarder never learns the carrier's MRN; the authority sees the link.
+    assert.equal(h1.consignments[0].masterMrn, undefined);
     assert.equal((await get(`/v1/filings/${m1.mrn}`)).json().status, 'registered');
     assert.equal(await app().count('outbox'), outbox + 2, 'both parts become ready for assessment');
 
-    // House first.
+    // House first: it waits, and links when the master's filer accepts its filer.
     const h2 = (await post('/v1/filings', house('H-2', 'HBL-2', 'MAEU100000002'), forwarder)).json();
     assert.equal(h2.status, 'incomplete');
     const m2 = (await post('/v1/filings', master('M-2', 'MAEU100000002'))).json();
-    assert.equal(m2.status, 'registered');
-    assert.equal((await get(`/v1/filings/${h2.mrn}`, forwarder)).json().consignments[0].masterMrn, m2.mrn);
+    assert.equal(m2.status, 'incomplete');
+    const accepted = await post(`/v1/filings/${m2.mrn}/house-filers`, { filers: ['forwarder'] });
+    assert.equal(accepted.json().linkedConsignments, 1);
+    assert.equal((await get(`/v1/filings/${m2.mrn}`)).json().status, 'registered');
+    const h2seen = (await get(`/v1/filings/${h2.mrn}`, forwarder)).json();
+    assert.equal(h2seen.status, 'registered');
+    assert.equal(h2seen.consignments[0].masterMrn, undefined);
 
     // A house of another carrier does not link.
     const stray = house('H-3', 'HBL-3', 'MAEU100000002');

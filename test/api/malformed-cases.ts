@@ -1261,23 +1261,19 @@ request(
   'VIGIL_BODY_TOO_LARGE',
 );
 
+// Refused before parsing, past VIGIL_BODY_MAX_DEPTH (32 by default).
 const nested = (open: string, close: string, n: number): string => open.repeat(n) + close.repeat(n);
 request(
   'deeply nested: 100,000 arrays as the body',
   () => ({ body: nested('[', ']', 100_000) }),
-  422,
-  'VIGIL_FILING_INVALID',
-  {
-    fieldCode: 'VIGIL_SCHEMA_TYPE',
-    path: '$',
-  },
+  400,
+  'VIGIL_BODY_TOO_DEEP',
 );
 request(
   'deeply nested: 100,000 objects under an unknown key',
   () => ({ body: `{"x":${nested('{"a":', '}', 100_000).replace('{"a":}', '{"a":1}')}}` }),
-  422,
-  'VIGIL_FILING_INVALID',
-  { fieldCode: 'VIGIL_SCHEMA_UNKNOWN_FIELD', path: '$.x' },
+  400,
+  'VIGIL_BODY_TOO_DEEP',
 );
 request(
   'deeply nested: 100,000 arrays as the declarant',
@@ -1287,18 +1283,16 @@ request(
       `"declarant":${nested('[', ']', 100_000)}`,
     ),
   }),
-  422,
-  'VIGIL_FILING_INVALID',
-  { fieldCode: 'VIGIL_SCHEMA_TYPE', path: '$.declarant' },
+  400,
+  'VIGIL_BODY_TOO_DEEP',
 );
 request(
   'deeply nested: 100,000 arrays as a goods description',
   (now) => ({
     body: validText(now, 'DEEP-2').replace('"Smartphones, 128GB, boxed"', nested('[', ']', 100_000)),
   }),
-  422,
-  'VIGIL_FILING_INVALID',
-  { fieldCode: 'VIGIL_SCHEMA_TYPE', path: '$.consignments[0].goods[0].description' },
+  400,
+  'VIGIL_BODY_TOO_DEEP',
 );
 request(
   'deeply nested: 600,000 arrays (over the size limit)',

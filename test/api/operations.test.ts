@@ -47,7 +47,11 @@ forEachDatabase('operations', (target) => {
     });
     await app().deps.assessments.handleReady({ mrn: ok.json().mrn, authority: 'NL', version: 1 });
 
-    const metrics = await app().server.app.inject({ method: 'GET', url: '/metrics' });
+    const metrics = await app().server.app.inject({
+      method: 'GET',
+      url: '/metrics',
+      headers: { authorization: `Bearer ${await app().token('NL', 'auditor', 'ops-scraper')}` },
+    });
     assert.equal(metrics.statusCode, 200);
     assert.match(metrics.headers['content-type'] as string, /text\/plain/);
     assert.match(metrics.body, /^vigil_filings_registered_total 1$/m);

@@ -209,6 +209,8 @@ forEachDatabase('risk API', (target) => {
       irregularShare: 0.5,
       addedControlLoad: 2,
       addedControlLoadShare: 2 / 6,
+      evaluationErrors: 0,
+      firstEvaluationError: null,
     });
   });
 });

@@ -65,7 +65,7 @@ test('src/ keeps every import rule (npm run lint:deps)', async () => {
 
 test('an `import type` line is a type-only dependency in the type-aware graph and absent at run time', async () => {
   const [typeAware, runtime] = await cruiseRealTree();
-  const from = 'src/auth/instance-secret.repository.ts';
+  const from = 'src/auth/revoked-token.repository.ts';
   assert.ok(dependencyTypes(typeAware!, from, 'src/store/database.ts')?.includes('type-only'));
   assert.equal(dependencyTypes(runtime!, from, 'src/store/database.ts'), undefined);
 });
@@ -93,6 +93,7 @@ const FIXTURE: Record<string, string> = {
   'src/intake/b.ts': 'export const b = 1;\n',
   'src/risk/engine.ts': "import { db } from '../store/db.ts';\nexport const engine = db;\n",
   'src/learning/gbdt.ts': "import { engine } from '../risk/engine.ts';\nexport const gbdt = engine;\n",
+  'src/retention/purge.ts': "import { b } from '../intake/b.ts';\nexport const purge = b;\n",
   'src/rules/e.ts': "import { x } from '../api/x.ts';\nexport const e = x;\n",
   'src/api/x.ts': "import swagger from '@fastify/swagger';\nexport const x = swagger;\n",
   'src/main.ts': 'export const main = 1;\n',
@@ -162,6 +163,7 @@ const EXPECTED = [
   'not-to-unresolvable: src/intake/lost.ts → ./gone.ts',
   'observability-imports-only-kernel-and-store: src/observability/metrics.ts → src/intake/b.ts',
   'only-tests-import-test-helpers: src/intake/uses-helper.ts → test/support/helper.ts',
+  'retention-imports-only-kernel-store-audit: src/retention/purge.ts → src/intake/b.ts',
   'risk-imports-only-kernel: src/risk/engine.ts → src/store/db.ts',
   'store-imports-only-kernel: src/store/migrate.ts → src/bus/outbox.ts',
   'worker-not-to-api: src/app/worker.ts → src/api/x.ts',

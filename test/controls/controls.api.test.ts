@@ -87,6 +87,7 @@ forEachDatabase('controls API', (target) => {
       unit: 'items',
       method: 'physical',
       supersedes: first.json().result.id,
+      reason: 'counted again',
     });
     assert.equal(fix.statusCode, 201);
 

@@ -13,7 +13,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { connectNats, jetstreamManager } from '../../src/bus/index.ts';
-import { databaseSecretStore, TokenService } from '../../src/auth/index.ts';
+import { FileKeyring, TokenService } from '../../src/auth/index.ts';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { openDatabase } from '../../src/store/database.ts';
 import type { Database } from '../../src/store/database.ts';
 import { natsServerBinary, startNatsServer } from '../bus/nats-server.ts';
@@ -82,8 +84,11 @@ test(
       scratch = await createScratchDatabase(DATABASE_URL!, 'vigil_fault');
       nats = await startNatsServer();
       const stream = `VIGIL_FAULT_${randomBytes(4).toString('hex').toUpperCase()}`;
+      // Every process of the deployment shares one keyring file (ADR 0008).
+      const keyring = join(tmpdir(), `vigil-fault-keyring-${randomBytes(4).toString('hex')}.json`);
       const env = {
         DATABASE_URL: scratch.url,
+        VIGIL_KEYRING: keyring,
         NATS_URL: nats.url,
         VIGIL_NATS_STREAM: stream,
       };
@@ -98,7 +103,7 @@ test(
         ])),
       );
       db = await openDatabase({ url: scratch.url, poolSize: 4 });
-      const token = await new TokenService(databaseSecretStore(db)).issue({
+      const token = await new TokenService(new FileKeyring(keyring)).issue({
         authority: 'NL',
         role: 'filer',
         subject: 'fault-test',

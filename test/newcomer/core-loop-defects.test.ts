@@ -368,6 +368,7 @@ forEachDatabase('newcomer: core-loop defects', (target) => {
         unit: 'items',
         method: 'physical',
         supersedes: latest,
+        reason: 'recategorised',
       });
       assert.equal(corrected.statusCode, 201, corrected.body);
       assert.equal(corrected.json().result.details.category, category);

@@ -128,21 +128,23 @@ forEachDatabase('hardening', (target) => {
       ...seizure,
       quantity: 990,
       supersedes: byA.json().result.id,
+      reason: 'weighed again',
     });
     assert.equal(corrected.statusCode, 201, corrected.body);
   });
 
-  test('100,000 unknown keys get an answer under 100 KB that still says how many errors there were', async () => {
+  test('900 unknown keys get an answer of 100 errors that still says how many there were', async () => {
+    // 100,000 keys are refused before parsing (VIGIL_BODY_TOO_MANY_KEYS, test/security/input-limits);
+    // under that limit, the answer still lists at most 100 errors.
     const body = validFiling(app().clock.now(), { lrn: 'MANY-KEYS' });
-    // Short keys (base 36), so the body stays under the test server's 1 MiB limit.
-    for (let i = 0; i < 100_000; i++) {
+    for (let i = 0; i < 900; i++) {
       body[`_${i.toString(36)}`] = 1;
     }
     const r = await send('POST', '/v1/filings', 'filer', body);
     assert.equal(r.statusCode, 422);
     assert.ok(r.body.length < 100_000, `${r.body.length} bytes`);
     assert.equal(r.json().errors.length, 100);
-    assert.equal(r.json().errorCount, 100_000);
+    assert.equal(r.json().errorCount, 900);
   });
 
   test('a token without an expiry is refused; none lives longer than 7 days', async () => {

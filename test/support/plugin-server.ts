@@ -5,7 +5,7 @@
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import { sendProblem } from '../../src/api/problem.ts';
-import { TokenService, databaseSecretStore } from '../../src/auth/index.ts';
+import { TokenService, memoryKeyring } from '../../src/auth/index.ts';
 import { VigilError } from '../../src/errors/index.ts';
 import type { Database } from '../../src/store/database.ts';
 import type { Role } from '../../src/auth/index.ts';
@@ -17,12 +17,12 @@ export interface PluginApi<H> {
   close(): Promise<void>;
 }
 
-/** Mounts `register` under /v1 around a harness, with tokens signed by the harness's database. */
+/** Mounts `register` under /v1 around a harness, with tokens signed by a keyring of its own. */
 export async function startPluginApi<H extends { readonly db: Database; close(): Promise<void> }>(
   h: H,
   register: (v1: FastifyInstance) => Promise<void>,
 ): Promise<PluginApi<H>> {
-  const tokens = new TokenService(databaseSecretStore(h.db));
+  const tokens = new TokenService(memoryKeyring());
   const app = Fastify({ logger: false });
   app.decorateRequest('actor', null);
   app.setValidatorCompiler(() => (data: unknown) => ({ value: data }));

@@ -4,7 +4,7 @@
  * set, each run in its own schema so suites can run side by side.
  */
 import { describe, after } from 'node:test';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -16,6 +16,7 @@ import { buildServer } from '../../src/api/server.ts';
 import type { VigilServer } from '../../src/api/server.ts';
 import { openDatabase } from '../../src/store/database.ts';
 import type { Database, Engine } from '../../src/store/database.ts';
+import { FileKeyring, audienceOf } from '../../src/auth/index.ts';
 import type { Role } from '../../src/auth/index.ts';
 
 export interface DatabaseTarget {
@@ -153,14 +154,18 @@ export async function handMadeToken(
   claims: { readonly authority: string; readonly role: string; readonly subject: string },
   expiresIn: number | undefined,
 ): Promise<string> {
-  const key = Buffer.from(readFileSync(join(app.dataDir, 'instance.key'), 'utf8').trim(), 'hex');
+  // The signing key of the instance's keyring (src/auth/keyring.ts), with its id and audience.
+  const ring = new FileKeyring(join(app.dataDir, 'keyring.json')).current();
+  const key = ring.keys[ring.keys.length - 1]!;
   let jwt = new SignJWT({ authority: claims.authority, role: claims.role })
-    .setProtectedHeader({ alg: 'HS256' })
+    .setProtectedHeader({ alg: 'HS256', kid: key.kid })
     .setSubject(claims.subject)
     .setIssuer('vigil')
+    .setAudience(audienceOf(ring.instance))
+    .setJti(randomBytes(8).toString('hex'))
     .setIssuedAt();
   if (expiresIn !== undefined) {
     jwt = jwt.setExpirationTime(Math.floor(Date.now() / 1000) + expiresIn);
   }
-  return jwt.sign(key);
+  return jwt.sign(key.secret);
 }
