@@ -366,7 +366,7 @@ function makeFiling(i: number): Filing {
       },
     ],
   };
-  const street = filing.consignments[0]!.consignor.address!.street;
+  const street = filing.consignments[0]!.consignor.address!.street ?? '';
   if (r >= 0.004 && !listedStreets.has(street)) {
     regularConsignor.add(filing.lrn);
   }
@@ -577,8 +577,8 @@ function vigilRun(
     const a = assessActivation(act, ruleSet, runtime, {
       atMs,
       authority: 'EU',
-      office: f.officeOfFirstEntry,
-      mode: f.transport.mode,
+      office: act.filing.officeOfFirstEntry,
+      mode: act.transport.mode,
       statuses: ['active'],
     });
     evaluated += a.rulesEvaluated;

@@ -15,6 +15,7 @@ import { entryOutcome } from './entry-outcome.ts';
 import type { EntryOutcomeConfig, SelectivityHit } from './entry-outcome.ts';
 import type { RiskContext } from './risk-context.ts';
 import { consignmentSignals } from './signals.ts';
+import { entryTimingOf } from './entry-timing.ts';
 import type { SignalHit } from './signals.ts';
 
 /** One line of the explanation: a rule, a signal or the model, with what triggered it. */
@@ -130,7 +131,7 @@ export function assessConsignment(input: ConsignmentInput): AssessmentRecord {
         : { firstSeen: new Date(o.first_seen), lastSeen: new Date(o.last_seen), filings: o.filings };
     },
   });
-  const consignee = ops.get(operatorKey(c.consignee));
+  const consignee = c.consignee === undefined ? undefined : ops.get(operatorKey(c.consignee));
   const aeoType = consignee?.aeo_type ?? null;
   const hits: ExplainedHit[] = [
     ...ruled.hits.map((h: RuleHit) => ({
@@ -188,9 +189,7 @@ export function assessConsignment(input: ConsignmentInput): AssessmentRecord {
   const selecting = hits.map(toSelectivityHit);
   const outcome = entryOutcome(
     {
-      mode: filing.transport.mode,
-      officeOfFirstEntry: filing.officeOfFirstEntry,
-      preLoading: now.getTime() < Date.parse(filing.transport.estimatedDeparture),
+      ...entryTimingOf(filing, now),
       score,
       randomDraw: random.draw,
     },

@@ -23,6 +23,7 @@ import type { ExplainedHit } from './assess.ts';
 import type { AssessmentRecord, AssessmentRepository, HitReviewRow } from './assessment.repository.ts';
 import { DEFAULT_ENTRY_OUTCOME, entryOutcome, filerView } from './entry-outcome.ts';
 import type { EntryOutcome, EntryOutcomeConfig } from './entry-outcome.ts';
+import { entryTimingOf } from './entry-timing.ts';
 import type { RiskContextCache } from './risk-context.ts';
 
 /** How long assessing one filing's consignments may hold the event loop before it yields. */
@@ -135,7 +136,9 @@ export class AssessmentService {
         })),
       );
       if (stored.length > 0 && event.version === 1) {
-        const ops = filing.consignments.flatMap((c) => [c.consignor, c.consignee]);
+        const ops = filing.consignments.flatMap((c) =>
+          c.consignee === undefined ? [c.consignor] : [c.consignor, c.consignee],
+        );
         const unique = new Map(
           ops.map((p) => [operatorKey(p), { key: operatorKey(p), eori: p.eori, name: p.name }]),
         );
@@ -410,9 +413,7 @@ export class AssessmentService {
     }
     return entryOutcome(
       {
-        mode: filing.transport.mode,
-        officeOfFirstEntry: filing.officeOfFirstEntry,
-        preLoading: current.assessedAt.getTime() < Date.parse(filing.transport.estimatedDeparture),
+        ...entryTimingOf(filing, current.assessedAt),
         score: combineScore(remaining.map((h) => h.effectiveWeight)),
         randomDraw: random.draw,
       },

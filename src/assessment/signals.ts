@@ -127,6 +127,10 @@ export function consignmentSignals(filing: Filing, c: Consignment, ctx: SignalCo
     ['consignee', c.consignee],
     ['consignor', c.consignor],
   ] as const) {
+    // A consignment "to order" has no consignee to know.
+    if (party === undefined) {
+      continue;
+    }
     const history = ctx.operator(operatorKey(party));
     if (history === undefined || history.filings === 0) {
       out.push({
@@ -169,9 +173,14 @@ export function consignmentSignals(filing: Filing, c: Consignment, ctx: SignalCo
   }
 
   // Routes: goods of one origin loaded in a known transshipment hub, or passing a sanctioned country.
-  const loading = c.placeOfLoading.slice(0, 2);
+  const loading = (c.placeOfLoading ?? filing.masterConsignment?.placeOfLoading ?? '').slice(0, 2);
   const origins = new Set(c.goods.flatMap((g) => (g.origin !== undefined ? [g.origin] : [])));
-  if (countryGroups.has('high-risk-transshipment', loading) && origins.size > 0 && !origins.has(loading)) {
+  if (
+    loading !== '' &&
+    countryGroups.has('high-risk-transshipment', loading) &&
+    origins.size > 0 &&
+    !origins.has(loading)
+  ) {
     out.push({
       id: 'SIG-ROUTE-TRANSSHIPMENT',
       title: 'Goods loaded in a transshipment hub away from their origin',
@@ -183,8 +192,8 @@ export function consignmentSignals(filing: Filing, c: Consignment, ctx: SignalCo
       values: { loadingCountry: loading, origins: [...origins].join(',') },
     });
   }
-  const sanctioned = [...new Set([...filing.transport.routing, ...c.routing])].filter((ctry) =>
-    countryGroups.has('sanctioned', ctry),
+  const sanctioned = [...new Set([...(filing.transport?.routing ?? []), ...(c.routing ?? [])])].filter(
+    (ctry) => countryGroups.has('sanctioned', ctry),
   );
   if (sanctioned.length > 0) {
     out.push({

@@ -6,7 +6,7 @@
  * into the operators' compliance history (recomputed from current results), an outbox event for the
  * learning and sharing sides, and the audit trail; rule statistics are read from the same records.
  */
-import { controlTypeOf } from '../domain/index.ts';
+import { controlTypeOf, modeOf } from '../domain/index.ts';
 import type { RecommendedAction } from '../domain/index.ts';
 import { randomUUID } from 'node:crypto';
 import type { AssessmentRecord } from '../assessment/index.ts';
@@ -145,8 +145,12 @@ function partiesOf(filing: Filing, seq: number): TaskParty[] {
   if (c === undefined) {
     return [];
   }
-  return (['consignee', 'consignor'] as const).map((role) => {
+  return (['consignee', 'consignor'] as const).flatMap((role) => {
     const p = c[role];
+    // A consignment "to order" has no consignee.
+    if (p === undefined) {
+      return [];
+    }
     return { role, key: operatorKey(p), name: p.name, ...(p.eori !== undefined ? { eori: p.eori } : {}) };
   });
 }
@@ -238,7 +242,8 @@ export class ControlService {
     }
     const filing = filingRow.body as Filing;
     const now = this.#d.clock.now();
-    const dueAt = controlDueAt(filing.transport.mode, filing.transport.estimatedArrival, now, this.#d.due);
+    // Without transport of its own (a house part, a pre-loading set) the due time falls back (control-due.ts).
+    const dueAt = controlDueAt(modeOf(filing) ?? '', filing.transport?.estimatedArrival, now, this.#d.due);
     if ((await repo.taskFor(tx, a.authority, a.mrn, a.version, a.seq)) === undefined) {
       if (earlier !== undefined) {
         const outcome = recommended
@@ -322,12 +327,12 @@ export class ControlService {
     const existing = await repo.taskFor(tx, a.authority, a.mrn, a.version, a.seq, true);
     const filing = filingRow.body as Filing;
     const fresh = {
-      office: filing.officeOfFirstEntry,
+      office: filingRow.office_of_first_entry,
       controlType: controlTypeOf(hit.recommendedAction as RecommendedAction) ?? 'documentary',
       source: 'manual' as const,
       reason: `hit ${hit.id} confirmed by ${review.reviewer}: ${hit.reason}`.slice(0, 1000),
       ruleRefs: ref !== undefined ? [ref] : [],
-      dueAt: controlDueAt(filing.transport.mode, filing.transport.estimatedArrival, now, this.#d.due),
+      dueAt: controlDueAt(modeOf(filing) ?? '', filing.transport?.estimatedArrival, now, this.#d.due),
       at: now,
     };
     if (existing === undefined) {

@@ -4,7 +4,7 @@
  * says which error code the intake validator must answer with. Each fault touches one field and keeps
  * every other rule satisfied, so the expected code is the only one.
  */
-import { EU_COUNTRIES } from '../domain/reference-data.ts';
+import { EU_COUNTRIES, FILING_TYPES } from '../domain/reference-data.ts';
 import { BORDER_OFFICE_BY_COUNTRY, OFFICE_BY_PLACE } from './demo-places.ts';
 import { countryOf, isoTime } from './demo-scenarios.ts';
 import type { FilingBody, TransportDocumentBody } from './demo-types.ts';
@@ -15,7 +15,7 @@ export const DEMO_ERROR_CODES = [
   'VIGIL_SCHEMA_REQUIRED',
   'VIGIL_SCHEMA_TYPE',
   'VIGIL_EORI_INVALID',
-  'VIGIL_CONTAINER_INVALID',
+  'R3021',
   'VIGIL_AWB_INVALID',
   'VIGIL_HS_CODE_INVALID',
   'VIGIL_UNLOCODE_INVALID',
@@ -27,7 +27,7 @@ export const DEMO_ERROR_CODES = [
   'C3001',
   'VIGIL_DESCRIPTION_VAGUE',
   'VIGIL_LODGED_LATE',
-  'VIGIL_DOCUMENT_DUPLICATE',
+  'R3052',
 ] as const;
 export type DemoErrorCode = (typeof DEMO_ERROR_CODES)[number];
 
@@ -38,6 +38,8 @@ interface Fault {
 
 const HOUR = 3_600_000;
 const ALWAYS = (): boolean => true;
+/** The rules on the active means and its itinerary apply to a filing that has one (issue 17). */
+const WITH_TRANSPORT = (b: FilingBody): boolean => b.transport !== undefined;
 
 /** Descriptions made only of vague terms (data/vague-descriptions.json) and filler words. */
 const VAGUE_DESCRIPTIONS = [
@@ -82,7 +84,7 @@ const minute = (ms: number): number => Math.ceil(ms / 60_000) * 60_000;
 
 /** Rewrites departure and arrival so the filing misses its mode's lodging deadline (DESIGN §3). */
 function lodgeLate(rng: Rng, b: FilingBody, now: Date): void {
-  const t = b.transport;
+  const t = b.transport!;
   const n = now.getTime();
   const dep0 = Date.parse(t.estimatedDeparture);
   const duration = Date.parse(t.estimatedArrival) - dep0;
@@ -140,7 +142,7 @@ const FAULTS: Readonly<Record<DemoErrorCode, Fault>> = {
           break;
         }
         case 2:
-          delete (c.consignee as { address?: unknown }).address;
+          delete (c.consignor as { address?: unknown }).address;
           break;
         default:
           delete (c.transportDocument as { ref?: string }).ref;
@@ -164,6 +166,10 @@ const FAULTS: Readonly<Record<DemoErrorCode, Fault>> = {
           (g as unknown as Record<string, unknown>)['grossMassKg'] = `${g.grossMassKg} kg`;
           break;
         default:
+          if (c.routing === undefined) {
+            (g as unknown as Record<string, unknown>)['grossMassKg'] = [g.grossMassKg];
+            break;
+          }
           (c as unknown as Record<string, unknown>)['routing'] = c.routing.join(',');
       }
     },
@@ -184,7 +190,7 @@ const FAULTS: Readonly<Record<DemoErrorCode, Fault>> = {
       }
     },
   },
-  VIGIL_CONTAINER_INVALID: {
+  R3021: {
     applies: (b) => b.consignments.some((c) => (c.containers ?? []).length > 0),
     apply: (rng, b) => {
       const c = rng.pick(b.consignments.filter((x) => (x.containers ?? []).length > 0));
@@ -214,11 +220,14 @@ const FAULTS: Readonly<Record<DemoErrorCode, Fault>> = {
     },
   },
   VIGIL_UNLOCODE_INVALID: {
-    applies: ALWAYS,
+    applies: (b) =>
+      b.consignments.some((c) => c.placeOfLoading !== undefined && c.placeOfUnloading !== undefined),
     apply: (rng, b) => {
-      const c = rng.pick(b.consignments);
+      const c = rng.pick(
+        b.consignments.filter((x) => x.placeOfLoading !== undefined && x.placeOfUnloading !== undefined),
+      );
       const field = rng.chance(0.5) ? 'placeOfLoading' : 'placeOfUnloading';
-      const code = c[field];
+      const code = c[field]!;
       c[field] = rng.pick([
         `${code.slice(0, 2)} ${code.slice(2)}`,
         `${code.slice(0, 4)}0`,
@@ -240,41 +249,44 @@ const FAULTS: Readonly<Record<DemoErrorCode, Fault>> = {
     },
   },
   R3013: {
-    applies: ALWAYS,
+    applies: WITH_TRANSPORT,
     apply: (rng, b) => {
-      const loading = new Set(b.consignments.map((c) => countryOf(c.placeOfLoading)));
-      b.transport.routing.unshift(
-        rng.pick(NON_EU_START.filter((x) => !loading.has(x) && x !== b.transport.routing[0])),
-      );
+      const loading = new Set(b.consignments.map((c) => countryOf(c.placeOfLoading ?? '')));
+      const t = b.transport!;
+      t.routing.unshift(rng.pick(NON_EU_START.filter((x) => !loading.has(x) && x !== t.routing[0])));
     },
   },
   R3014: {
-    applies: ALWAYS,
+    applies: WITH_TRANSPORT,
     apply: (rng, b) => {
-      const r = b.transport.routing;
+      const r = b.transport!.routing;
       r.push(rng.pick(NON_EU_END.filter((x) => x !== r[r.length - 1])));
     },
   },
   R3018: {
-    applies: ALWAYS,
+    applies: (b) => b.transport !== undefined && b.officeOfFirstEntry !== undefined,
     apply: (rng, b) => {
-      const firstEu = b.transport.routing.find((c) => EU_COUNTRIES.has(c));
+      const firstEu = b.transport!.routing.find((c) => EU_COUNTRIES.has(c));
       const offices = [...Object.values(OFFICE_BY_PLACE), ...Object.values(BORDER_OFFICE_BY_COUNTRY)];
       b.officeOfFirstEntry = rng.pick(offices.filter((o) => o.slice(0, 2) !== firstEu));
     },
   },
   R3053: {
-    applies: ALWAYS,
+    applies: WITH_TRANSPORT,
     apply: (rng, b) => {
-      const dep = Date.parse(b.transport.estimatedDeparture);
+      const dep = Date.parse(b.transport!.estimatedDeparture);
       // Dates swapped or a typo in the hour: arrival before departure, deadlines still met.
-      b.transport.estimatedArrival = isoTime(minute(dep - rng.float(1, 6) * HOUR));
+      b.transport!.estimatedArrival = isoTime(minute(dep - rng.float(1, 6) * HOUR));
     },
   },
+  // C3001 at header level: a split filing without the previous MRN, for the types whose data set has
+  // the split consignment indicator (DE 11 06 001).
   C3001: {
-    applies: (b) => b.consignments.some((c) => c.previousMrn === undefined),
-    apply: (rng, b) => {
-      rng.pick(b.consignments.filter((c) => c.previousMrn === undefined)).split = true;
+    applies: (b) =>
+      b.previousMrn === undefined &&
+      FILING_TYPES.get(b.filingType)?.presenceOf('11 06 001 000') !== undefined,
+    apply: (_rng, b) => {
+      b.split = true;
     },
   },
   VIGIL_DESCRIPTION_VAGUE: {
@@ -284,8 +296,8 @@ const FAULTS: Readonly<Record<DemoErrorCode, Fault>> = {
       b.consignments[ci]!.goods[gi]!.description = rng.pick(VAGUE_DESCRIPTIONS);
     },
   },
-  VIGIL_LODGED_LATE: { applies: ALWAYS, apply: lodgeLate },
-  VIGIL_DOCUMENT_DUPLICATE: {
+  VIGIL_LODGED_LATE: { applies: WITH_TRANSPORT, apply: lodgeLate },
+  R3052: {
     applies: ALWAYS,
     apply: (rng, b) => {
       if (b.consignments.length >= 2) {

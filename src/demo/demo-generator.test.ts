@@ -59,8 +59,10 @@ type Spec =
 
 const text = (max: number): Spec => ({ t: 'text', max });
 const obj = (fields: Record<string, readonly [Spec, boolean]>): Spec => ({ t: 'object', fields });
+// Issue 17: an address gives a street or a P.O. box (checked in errorsOf).
 const address = obj({
-  street: [text(70), true],
+  street: [text(70), false],
+  poBox: [text(70), false],
   city: [text(35), true],
   postcode: [text(17), false],
   country: [text(2), true],
@@ -70,23 +72,27 @@ const party = (withAddress: boolean): Spec =>
 const doc = obj({ type: [text(4), true], ref: [text(70), true] });
 const FILING: Spec = obj({
   filingType: [text(3), true],
-  lrn: [text(35), true],
+  lrn: [text(22), true],
+  split: [{ t: 'boolean' }, false],
+  previousMrn: [text(18), false],
   declarant: [obj({ name: [text(70), true], eori: [text(40), true], address: [address, false] }), true],
   carrier: [party(false), false],
-  officeOfFirstEntry: [text(8), true],
+  officeOfFirstEntry: [text(8), false],
+  addressedMemberState: [text(2), false],
   transport: [
     obj({
       mode: [text(20), true],
       meansId: [text(35), false],
-      conveyanceRef: [text(35), false],
+      conveyanceRef: [text(17), false],
       nationality: [text(2), false],
       estimatedDeparture: [text(40), true],
       estimatedArrival: [text(40), true],
+      actualDeparture: [text(40), false],
       routing: [{ t: 'array', of: text(2), min: 2 }, true],
       shortHaul: [{ t: 'boolean' }, false],
       containerised: [{ t: 'boolean' }, false],
     }),
-    true,
+    false,
   ],
   consignments: [
     {
@@ -95,16 +101,18 @@ const FILING: Spec = obj({
       of: obj({
         transportDocument: [doc, true],
         masterTransportDocument: [doc, false],
-        previousMrn: [text(18), false],
-        split: [{ t: 'boolean' }, false],
-        placeOfLoading: [text(10), true],
-        placeOfUnloading: [text(10), true],
-        routing: [{ t: 'array', of: text(2), min: 1 }, true],
+        placeOfLoading: [text(10), false],
+        placeOfUnloading: [text(10), false],
+        placeOfAcceptance: [text(10), false],
+        placeOfDelivery: [text(10), false],
+        routing: [{ t: 'array', of: text(2), min: 1 }, false],
         consignor: [party(true), true],
-        consignee: [party(true), true],
+        consignee: [party(true), false],
         notifyParty: [party(false), false],
+        buyer: [party(false), false],
+        seller: [party(false), false],
         containers: [
-          { t: 'array', of: obj({ id: [text(11), true], seals: [{ t: 'array', of: text(35) }, true] }) },
+          { t: 'array', of: obj({ id: [text(11), true], seals: [{ t: 'array', of: text(20) }, true] }) },
           false,
         ],
         goods: [
@@ -112,6 +120,7 @@ const FILING: Spec = obj({
             t: 'array',
             min: 1,
             of: obj({
+              itemNumber: [{ t: 'number', int: true, min: 1 }, false],
               hsCode: [text(12), true],
               description: [text(512), true],
               grossMassKg: [{ t: 'number', min: 0, exclusive: true }, true],
@@ -253,21 +262,34 @@ function errorsOf(raw: unknown, now: Date): string[] {
   eori(f.declarant.eori, '$.declarant.eori');
   country(f.declarant.address?.country, '$.declarant.address.country');
   eori(f.carrier?.eori, '$.carrier.eori');
-  id(checkCustomsOffice(f.officeOfFirstEntry), 'VIGIL_OFFICE_INVALID', '$.officeOfFirstEntry');
-  const t = f.transport;
-  if (!['maritime', 'air', 'road', 'rail', 'inland-waterway', 'postal', 'express'].includes(t.mode)) {
-    out.push('VIGIL_SCHEMA_VALUE $.transport.mode');
+  if (f.officeOfFirstEntry !== undefined) {
+    id(checkCustomsOffice(f.officeOfFirstEntry), 'VIGIL_OFFICE_INVALID', '$.officeOfFirstEntry');
   }
-  country(t.nationality, '$.transport.nationality');
-  t.routing.forEach((c, i) => country(c, `$.transport.routing[${i}]`));
-  for (const k of ['estimatedDeparture', 'estimatedArrival'] as const) {
-    if (!ISO_TZ.test(t[k]) || Number.isNaN(Date.parse(t[k]))) {
-      out.push(`VIGIL_DATE_INVALID $.transport.${k}`);
+  country(f.addressedMemberState, '$.addressedMemberState');
+  if (f.previousMrn !== undefined) {
+    id(checkMrn(f.previousMrn), 'R3004', '$.previousMrn');
+  }
+  const t = f.transport;
+  if (t !== undefined) {
+    if (!['maritime', 'air', 'road', 'rail', 'inland-waterway', 'postal', 'express'].includes(t.mode)) {
+      out.push('VIGIL_SCHEMA_VALUE $.transport.mode');
+    }
+    country(t.nationality, '$.transport.nationality');
+    t.routing.forEach((c, i) => country(c, `$.transport.routing[${i}]`));
+    for (const k of ['estimatedDeparture', 'estimatedArrival'] as const) {
+      if (!ISO_TZ.test(t[k]) || Number.isNaN(Date.parse(t[k]))) {
+        out.push(`VIGIL_DATE_INVALID $.transport.${k}`);
+      }
     }
   }
-  if (!/^[A-Za-z0-9._/-]{1,35}$/.test(f.lrn)) {
+  if (!/^[A-Za-z0-9._/-]{1,22}$/.test(f.lrn)) {
     out.push('VIGIL_SCHEMA_FORMAT $.lrn');
   }
+  const locode = (v: string | undefined, path: string): void => {
+    if (v !== undefined) {
+      id(checkUnLocode(v), 'VIGIL_UNLOCODE_INVALID', path);
+    }
+  };
   f.consignments.forEach((c, i) => {
     const p = `$.consignments[${i}]`;
     for (const d of [c.transportDocument, c.masterTransportDocument]) {
@@ -275,18 +297,22 @@ function errorsOf(raw: unknown, now: Date): string[] {
         out.push(`VIGIL_SCHEMA_VALUE ${p} document type ${d.type}`);
       }
     }
-    if (c.previousMrn !== undefined) {
-      id(checkMrn(c.previousMrn), 'VIGIL_MRN_INVALID', `${p}.previousMrn`);
+    for (const k of ['placeOfLoading', 'placeOfUnloading', 'placeOfAcceptance', 'placeOfDelivery'] as const) {
+      locode(c[k], `${p}.${k}`);
     }
-    id(checkUnLocode(c.placeOfLoading), 'VIGIL_UNLOCODE_INVALID', `${p}.placeOfLoading`);
-    id(checkUnLocode(c.placeOfUnloading), 'VIGIL_UNLOCODE_INVALID', `${p}.placeOfUnloading`);
-    c.routing.forEach((x, j) => country(x, `${p}.routing[${j}]`));
-    partyIds(c.consignor, `${p}.consignor`);
-    partyIds(c.consignee, `${p}.consignee`);
-    partyIds(c.notifyParty, `${p}.notifyParty`);
-    (c.containers ?? []).forEach((k, j) =>
-      id(checkContainerId(k.id), 'VIGIL_CONTAINER_INVALID', `${p}.containers[${j}].id`),
-    );
+    (c.routing ?? []).forEach((x, j) => country(x, `${p}.routing[${j}]`));
+    for (const role of ['consignor', 'consignee', 'notifyParty', 'buyer', 'seller'] as const) {
+      const party = c[role];
+      partyIds(party, `${p}.${role}`);
+      if (
+        party?.address !== undefined &&
+        party.address.street === undefined &&
+        party.address.poBox === undefined
+      ) {
+        out.push(`VIGIL_SCHEMA_REQUIRED ${p}.${role}.address.street`);
+      }
+    }
+    (c.containers ?? []).forEach((k, j) => id(checkContainerId(k.id), 'R3021', `${p}.containers[${j}].id`));
     c.goods.forEach((g, j) => {
       id(checkHsCode(g.hsCode), 'VIGIL_HS_CODE_INVALID', `${p}.goods[${j}].hsCode`);
       country(g.origin, `${p}.goods[${j}].origin`);
@@ -304,38 +330,59 @@ function errorsOf(raw: unknown, now: Date): string[] {
 
   // Business rules
   const type = FILING_TYPES.get(f.filingType);
-  if (type === undefined || !type.modes.includes(t.mode)) {
-    out.push(`VIGIL_FILING_TYPE ${f.filingType} ${t.mode}`);
+  if (type === undefined || (t !== undefined && !type.modes.includes(t.mode))) {
+    out.push(`VIGIL_FILING_TYPE ${f.filingType} ${t?.mode ?? '(no transport)'}`);
   }
-  if (type !== undefined && type.part !== 'complete' && f.carrier?.eori === undefined) {
+  if ((type?.part === 'master' || type?.part === 'house') && f.carrier?.eori === undefined) {
     out.push('VIGIL_MASTER_DOCUMENT_REQUIRED $.carrier.eori');
   }
-  const loading = f.consignments.map((c) => cc(c.placeOfLoading));
-  const unloading = f.consignments.map((c) => cc(c.placeOfUnloading));
-  if (!loading.includes(t.routing[0]!) || loading.some((c) => !t.routing.includes(c))) {
-    out.push('R3013');
+  if (f.officeOfFirstEntry === undefined && f.addressedMemberState === undefined) {
+    out.push('VIGIL_SCHEMA_REQUIRED $.officeOfFirstEntry');
   }
-  if (
-    !unloading.includes(t.routing[t.routing.length - 1]!) ||
-    unloading.some((c) => !t.routing.includes(c))
-  ) {
-    out.push('R3014');
+  if (f.split === true && f.previousMrn === undefined) {
+    out.push('C3001');
   }
-  if (t.routing.find((c) => EU_COUNTRIES.has(c)) !== f.officeOfFirstEntry.slice(0, 2)) {
-    out.push('R3018');
+  if (f.split !== true && f.previousMrn !== undefined) {
+    out.push('C3001 (previous MRN without split)');
   }
-  const dep = Date.parse(t.estimatedDeparture);
-  const arr = Date.parse(t.estimatedArrival);
-  if (arr < dep) {
-    out.push('R3053');
+  if (t !== undefined) {
+    const loading = f.consignments.flatMap((c) =>
+      c.placeOfLoading === undefined ? [] : [cc(c.placeOfLoading)],
+    );
+    const unloading = f.consignments.flatMap((c) =>
+      c.placeOfUnloading === undefined ? [] : [cc(c.placeOfUnloading)],
+    );
+    if (!loading.includes(t.routing[0]!) || loading.some((c) => !t.routing.includes(c))) {
+      out.push('R3013');
+    }
+    if (
+      !unloading.includes(t.routing[t.routing.length - 1]!) ||
+      unloading.some((c) => !t.routing.includes(c))
+    ) {
+      out.push('R3014');
+    }
+    if (
+      f.officeOfFirstEntry !== undefined &&
+      t.routing.find((c) => EU_COUNTRIES.has(c)) !== f.officeOfFirstEntry.slice(0, 2)
+    ) {
+      out.push('R3018');
+    }
+    if (Date.parse(t.estimatedArrival) < Date.parse(t.actualDeparture ?? t.estimatedDeparture)) {
+      out.push('R3053');
+    }
+    if (t.mode === 'inland-waterway' && t.meansId !== undefined && !/^\d{8}$/.test(t.meansId)) {
+      out.push('R3010');
+    }
+  } else if (type !== undefined && type.presenceOf('19 08 000 000') !== undefined) {
+    out.push('VIGIL_DATA_SET_ELEMENT_REQUIRED $.transport');
   }
   const docs = new Set<string>();
   f.consignments.forEach((c, i) => {
-    if (!c.routing.includes(cc(c.placeOfLoading)) || !c.routing.includes(cc(c.placeOfUnloading))) {
-      out.push(`VIGIL_ROUTING_CONSIGNMENT ${i}`);
-    }
-    if (c.split === true && c.previousMrn === undefined) {
-      out.push('C3001');
+    // R3022: the consignment's routing holds the countries of acceptance and delivery.
+    for (const place of [c.placeOfAcceptance, c.placeOfDelivery]) {
+      if (place !== undefined && c.routing !== undefined && !c.routing.includes(cc(place))) {
+        out.push(`R3022 ${i}`);
+      }
     }
     for (const d of [c.transportDocument, c.masterTransportDocument]) {
       if (
@@ -348,11 +395,15 @@ function errorsOf(raw: unknown, now: Date): string[] {
     }
     const key = `${c.transportDocument.type}:${normaliseAirWaybill(c.transportDocument.ref)}`;
     if (docs.has(key)) {
-      out.push('VIGIL_DOCUMENT_DUPLICATE');
+      out.push('R3052');
     }
     docs.add(key);
     if (type?.part === 'house' && c.masterTransportDocument === undefined) {
       out.push('VIGIL_MASTER_DOCUMENT_REQUIRED');
+    }
+    const numbers = c.goods.map((g) => g.itemNumber);
+    if (numbers.some((x) => x !== undefined) && numbers.some((x, k) => x !== k + 1)) {
+      out.push('R3016/R3017');
     }
     for (const g of c.goods) {
       if (vague(g.description).whole) {
@@ -360,7 +411,13 @@ function errorsOf(raw: unknown, now: Date): string[] {
       }
     }
   });
+  if (t === undefined) {
+    // No transport, no deadline to measure (a house part, a pre-loading set).
+    return out;
+  }
   const n = now.getTime();
+  const dep = Date.parse(t.estimatedDeparture);
+  const arr = Date.parse(t.estimatedArrival);
   const containerised =
     t.containerised === true || f.consignments.some((c) => (c.containers ?? []).length > 0);
   let deadline: number;
@@ -417,7 +474,9 @@ describe('generateDemoFilings', () => {
       a.map((d) => body(d).filingType),
       b.map((d) => body(d).filingType),
     );
-    assert.notEqual(body(a[0]!).transport.estimatedDeparture, body(b[0]!).transport.estimatedDeparture);
+    // The first filing with an active means of transport (house and pre-loading sets have none).
+    const k = a.findIndex((d) => body(d).transport !== undefined);
+    assert.notEqual(body(a[k]!).transport!.estimatedDeparture, body(b[k]!).transport!.estimatedDeparture);
     assert.notEqual(body(a[0]!).lrn, body(b[0]!).lrn);
   });
 
@@ -481,12 +540,14 @@ describe('generateDemoFilings', () => {
     assert.ok(clean.every((d) => d.expect.valid && d.planted.length === 0));
   });
 
-  test('maritime carries most filings; every mode and every filing type of the catalogue occurs', () => {
+  test('maritime carries most filings; every mode and the official types of each flow occur', () => {
     const modes = new Map<string, number>();
     const types = new Set<string>();
     for (const d of BIG) {
       const f = body(d);
-      modes.set(f.transport.mode, (modes.get(f.transport.mode) ?? 0) + 1);
+      // A set without transport travels in its filing type's mode.
+      const mode = f.transport?.mode ?? FILING_TYPES.get(f.filingType)!.modes[0]!;
+      modes.set(mode, (modes.get(mode) ?? 0) + 1);
       types.add(f.filingType);
     }
     const sorted = [...modes.entries()].sort((a, b) => b[1] - a[1]);
@@ -501,7 +562,70 @@ describe('generateDemoFilings', () => {
       'rail',
       'road',
     ]);
-    assert.deepEqual([...types].sort(), [...FILING_TYPES.keys()].sort());
+    // Issue 17's official catalogue: the demo's flows use these types (complete, master and house parts,
+    // the straight bill of lading, the postal item-level pre-loading set), all in the catalogue; the
+    // sets without goods items (receptacles, complements) are not part of the demo traffic.
+    const demoTypes = [
+      'F10',
+      'F11',
+      'F12',
+      'F14',
+      'F15',
+      'F20',
+      'F21',
+      'F22',
+      'F28',
+      'F30',
+      'F33',
+      'F43',
+      'F50',
+      'F51',
+    ];
+    assert.deepEqual([...types].sort(), demoTypes);
+    assert.ok(demoTypes.every((t) => FILING_TYPES.has(t)));
+    assert.deepEqual([...new Set(demoTypes.map((t) => FILING_TYPES.get(t)!.part))].sort(), [
+      'complete',
+      'house',
+      'master',
+      'pre-loading',
+    ]);
+  });
+
+  test('valid filings carry the ENS elements of issue 17: item numbers, places of acceptance and delivery, buyer and seller, to order, P.O. box, split at header level', () => {
+    const seen = new Set<string>();
+    for (const d of BIG.filter((x) => x.expect.valid)) {
+      const f = body(d);
+      if (f.split === true && f.previousMrn !== undefined) {
+        seen.add('split');
+      }
+      for (const c of f.consignments) {
+        if (c.goods.some((g) => g.itemNumber !== undefined)) {
+          seen.add('itemNumber');
+        }
+        if (c.placeOfAcceptance !== undefined && c.placeOfDelivery !== undefined) {
+          seen.add('places');
+        }
+        if (c.buyer !== undefined && c.seller !== undefined) {
+          seen.add('buyer and seller');
+        }
+        if (c.consignee === undefined) {
+          seen.add('to order');
+        }
+        if (c.consignor.address.poBox !== undefined && c.consignor.address.street === undefined) {
+          seen.add('P.O. box');
+        }
+      }
+      assert.ok(f.lrn.length <= 22, f.lrn);
+      assert.ok((f.transport?.conveyanceRef ?? '').length <= 17, f.lrn);
+    }
+    assert.deepEqual([...seen].sort(), [
+      'P.O. box',
+      'buyer and seller',
+      'itemNumber',
+      'places',
+      'split',
+      'to order',
+    ]);
   });
 
   test('house filings follow their master, which has the same carrier EORI and document', () => {
@@ -629,14 +753,14 @@ describe('generateDemoFilings', () => {
             const g = c.goods[0]!;
             assert.ok(DEMO_ANTI_DUMPING_HS6.includes(g.hsCode.slice(0, 6)));
             assert.ok(DEMO_TRANSSHIPMENT_HUBS.includes(g.origin!));
-            assert.equal(c.routing[0], 'CN');
+            assert.equal(c.routing?.[0], 'CN');
             break;
           }
           case 'known-bad-operator': {
             const who = p.path.endsWith('consignor') ? c.consignor : c.consignee;
             const op = DEMO_BAD_OPERATORS.find((o) => p.detail.includes(`'${o.name}'`));
             assert.ok(op !== undefined, p.detail);
-            assert.equal(who.address.street, op.address.street);
+            assert.equal(who?.address.street, op.address.street);
             break;
           }
           case 'watchlisted-container':

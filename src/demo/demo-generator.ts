@@ -7,7 +7,7 @@
  */
 import { breakFiling } from './demo-faults.ts';
 import { plantRisk, suspiciousRouteFiling } from './demo-plant.ts';
-import { buildScenario } from './demo-scenarios.ts';
+import { addEnsElements, buildScenario } from './demo-scenarios.ts';
 import type { BuildContext } from './demo-scenarios.ts';
 import type { DemoFiling, DemoOptions, FilingBody, PlantedRiskKind } from './demo-types.ts';
 import { createRng } from './prng.ts';
@@ -95,6 +95,7 @@ export function* generateDemoFilings(options: DemoOptions): Generator<DemoFiling
       case 'risky':
         return { filing: body, expect: { valid: true }, planted: [plantRisk(ctx, body, f.risk)] };
       case 'valid':
+        addEnsElements(ctx, body);
         if (rng.chance(0.02)) {
           body.declarant.eori = messyEori(body.declarant.eori);
         }

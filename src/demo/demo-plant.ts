@@ -208,7 +208,7 @@ export function suspiciousRouteFiling(ctx: BuildContext): { body: FilingBody; pl
   item.value = valueOf(rng, item.grossMassKg, cnValue * rng.spread(0.15));
   c.goods = [item];
   c.consignor = partyBody(rng.pick(EXPORTERS[hubCountry]!));
-  c.routing = ['CN', ...c.routing.filter((x) => x !== 'CN')];
+  c.routing = ['CN', ...(c.routing ?? []).filter((x) => x !== 'CN')];
   const prefix = c.containers?.[0]?.id.slice(0, 4) ?? 'MSCU';
   c.containers = containersFor(rng, [prefix], c.goods);
   return {

@@ -7,7 +7,7 @@
  */
 import { airWaybillCheckDigit, containerCheckDigit, makeMrn } from '../domain/identifiers.ts';
 import { fromEur } from '../domain/money.ts';
-import { EU_COUNTRIES } from '../domain/reference-data.ts';
+import { EU_COUNTRIES, FILING_TYPES } from '../domain/reference-data.ts';
 import { DEMO_GOODS, typicalUnitValue } from './demo-goods.ts';
 import type { Channel, DemoGoods } from './demo-goods.ts';
 import {
@@ -488,8 +488,8 @@ function voyage(
   const { dep, arr } = dates(ctx, 2 * DAY, 10 * DAY, rng.float(lane.days[0], lane.days[1]) * DAY);
   const transport: TransportBody = {
     mode: 'maritime',
+    // The maritime data sets have no conveyance reference (an air element): the voyage is not filed.
     meansId: imoNumber(rng),
-    conveyanceRef: `${rng.int(100, 699)}${rng.pick(['W', 'E', 'N', 'S'])}`,
     nationality: rng.pick(SHIP_FLAGS),
     estimatedDeparture: dep,
     estimatedArrival: arr,
@@ -510,7 +510,10 @@ function seaLaneFor(rng: Rng, channel: Channel): SeaLane {
   return rng.pick(SEA_LANES.filter((l) => l.load.some((p) => hasGoods(channel, countryOf(p)))));
 }
 
-/** A complete maritime filing (F10 full dataset, or F13 straight bill of lading). */
+/**
+ * A complete maritime filing: F11 (master and house level in one), or F10 for a straight bill of
+ * lading, whose data set has no consignment routing.
+ */
 export function seaComplete(ctx: BuildContext, opts: SeaOptions = {}): FilingBody {
   const { rng } = ctx;
   const channel = opts.channel ?? (rng.chance(0.12) ? 'B' : 'S');
@@ -553,14 +556,13 @@ export function seaComplete(ctx: BuildContext, opts: SeaOptions = {}): FilingBod
     if (rng.chance(0.3)) {
       c.notifyParty = partyBody(rng.pick(FORWARDERS));
     }
-    if (rng.chance(0.01)) {
-      c.split = true;
-      c.previousMrn = previousMrn(ctx, officeCountry);
+    if (straight) {
+      delete c.routing;
     }
     consignments.push(c);
   }
-  return {
-    filingType: straight ? 'F13' : 'F10',
+  const body: FilingBody = {
+    filingType: straight ? 'F10' : 'F11',
     lrn: nextLrn(ctx, v.line.scac),
     declarant: { eori: v.line.eori, name: v.line.name },
     carrier: { eori: v.line.eori, name: v.line.name },
@@ -568,6 +570,12 @@ export function seaComplete(ctx: BuildContext, opts: SeaOptions = {}): FilingBod
     transport: v.transport,
     consignments,
   };
+  // A split consignment names the ENS it was split from (header level, C3001).
+  if (rng.chance(0.01)) {
+    body.split = true;
+    body.previousMrn = previousMrn(ctx, officeCountry);
+  }
+  return body;
 }
 
 /** Summary goods lines of a master document: the house goods without the values only houses declare. */
@@ -583,14 +591,15 @@ function masterGoods(houses: readonly FilingBody[]): GoodsBody[] {
     });
 }
 
-/** A master bill of lading (F11/F14/F16) and up to `maxHouses` house filings (F12/F15/F17) under it. */
+/**
+ * A master bill of lading (F12, by the carrier) and up to `maxHouses` house filings under it by a
+ * forwarder: F14, or F15 with buyer and seller. The house sets have no active means, office of first
+ * entry (the addressed member state instead) or places of loading and unloading: the master has them.
+ */
 export function seaMultiple(ctx: BuildContext, maxHouses: number): FilingBody[] {
   const { rng } = ctx;
-  const [masterType, houseType] = rng.pick([
-    ['F11', 'F12'],
-    ['F14', 'F15'],
-    ['F16', 'F17'],
-  ] as const);
+  const masterType = 'F12';
+  const houseType = rng.pick(['F14', 'F15'] as const);
   const lane = seaLaneFor(rng, 'S');
   const loading = rng.pick(lane.load.filter((p) => hasGoods('S', countryOf(p))));
   const unloading = rng.pick(lane.discharge);
@@ -604,19 +613,24 @@ export function seaMultiple(ctx: BuildContext, maxHouses: number): FilingBody[] 
     const consignments: ConsignmentBody[] = [];
     for (let i = rng.int(1, 2); i > 0; i--) {
       const consignee = importer(rng, countryOf(unloading));
-      consignments.push({
+      const consignor = exporter(rng, countryOf(loading));
+      const c: ConsignmentBody = {
         transportDocument: {
           type: 'N714',
           ref: `${forwarder.name.slice(0, 3).toUpperCase()}${countryOf(loading)}${digits(rng, 8)}`,
         },
         masterTransportDocument: { ...masterDoc },
-        placeOfLoading: loading,
-        placeOfUnloading: unloading,
         routing: consignmentRouting(loading, unloading, consignee),
-        consignor: exporter(rng, countryOf(loading)),
+        consignor,
         consignee,
         goods: goodsItems(rng, 'S', countryOf(loading), 2),
-      });
+      };
+      if (houseType === 'F15') {
+        // The buyer and seller set: here the importer buys from the exporter.
+        c.buyer = { name: consignee.name, ...(consignee.eori !== undefined ? { eori: consignee.eori } : {}) };
+        c.seller = { name: consignor.name, address: { ...consignor.address } };
+      }
+      consignments.push(c);
     }
     houses.push({
       filingType: houseType,
@@ -629,8 +643,7 @@ export function seaMultiple(ctx: BuildContext, maxHouses: number): FilingBody[] 
       ),
       declarant: declarant(forwarder),
       carrier: { ...carrier },
-      officeOfFirstEntry: v.office,
-      transport: structuredClone(v.transport),
+      addressedMemberState: v.office.slice(0, 2),
       consignments,
     });
   }
@@ -655,7 +668,6 @@ export function seaMultiple(ctx: BuildContext, maxHouses: number): FilingBody[] 
         transportDocument: masterDoc,
         placeOfLoading: loading,
         placeOfUnloading: unloading,
-        routing: unique([countryOf(loading), countryOf(unloading), forwarder.address.country]),
         consignor: agent === undefined ? exporter(rng, countryOf(loading)) : partyBody(agent),
         consignee: partyBody(forwarder),
         containers,
@@ -728,7 +740,10 @@ function airlineDeclarant(a: Airline): FilingBody['declarant'] {
   return { eori: a.eori, name: a.name };
 }
 
-/** Air cargo: a complete filing (F20, or F23 pre-loading) or a master air waybill (F21) with house filings (F22). */
+/**
+ * Air cargo: a complete filing (F20, or F28 without consignment routing) or a master air waybill (F21)
+ * with house filings (F22).
+ */
 export function airCargo(ctx: BuildContext, maxFilings: number): FilingBody[] {
   const { rng } = ctx;
   const originCountry = airOriginCountry(rng, 'A');
@@ -758,9 +773,15 @@ export function airCargo(ctx: BuildContext, maxFilings: number): FilingBody[] {
       goods: goodsItems(rng, 'A', originCountry, 2),
     });
   }
+  const type = rng.chance(0.85) ? 'F20' : 'F28';
+  if (type === 'F28') {
+    for (const c of consignments) {
+      delete c.routing;
+    }
+  }
   return [
     {
-      filingType: rng.chance(0.85) ? 'F20' : 'F23',
+      filingType: type,
       lrn: nextLrn(ctx, f.airline.iata),
       declarant: airlineDeclarant(f.airline),
       carrier: { eori: f.airline.eori, name: f.airline.name },
@@ -773,7 +794,8 @@ export function airCargo(ctx: BuildContext, maxFilings: number): FilingBody[] {
 
 /**
  * A master air waybill (F21, lodged by the airline) and house filings under it: house air waybills by a
- * forwarder (F22) or express shipments by an integrator (F34, which travel on an airline's master).
+ * forwarder (F22) or express shipments by an integrator (F33, which travel on an airline's master).
+ * The house sets have no active means, office of first entry or places of loading and unloading.
  */
 function airMultiple(
   ctx: BuildContext,
@@ -804,8 +826,6 @@ function airMultiple(
       consignments.push({
         transportDocument: { type: 'N703', ref },
         masterTransportDocument: { ...masterDoc },
-        placeOfLoading: f.origin,
-        placeOfUnloading: f.destination,
         routing: consignmentRouting(f.origin, f.destination, consignee),
         consignor: exporter(rng, originCountry),
         consignee,
@@ -813,7 +833,7 @@ function airMultiple(
       });
     }
     houses.push({
-      filingType: houseMode === 'express' ? 'F34' : 'F22',
+      filingType: houseMode === 'express' ? 'F33' : 'F22',
       lrn: nextLrn(
         ctx,
         filer.name
@@ -823,8 +843,7 @@ function airMultiple(
       ),
       declarant: declarant(filer),
       carrier: { ...carrier },
-      officeOfFirstEntry: f.office,
-      transport: { ...structuredClone(f.transport), mode: houseMode },
+      addressedMemberState: f.office.slice(0, 2),
       consignments,
     });
   }
@@ -841,7 +860,6 @@ function airMultiple(
         transportDocument: masterDoc,
         placeOfLoading: f.origin,
         placeOfUnloading: f.destination,
-        routing: unique([originCountry, countryOf(f.destination), filer.address.country]),
         consignor: agent === undefined ? exporter(rng, originCountry) : partyBody(agent),
         consignee: partyBody(filer),
         goods: masterGoods(houses),
@@ -851,7 +869,7 @@ function airMultiple(
   return [master, ...houses];
 }
 
-/** Express: an integrator's complete filing (F33) or an airline master (F21) with express houses (F34). */
+/** Express: an integrator's complete filing (F30) or an airline master (F21) with express houses (F33). */
 export function express(ctx: BuildContext, maxFilings: number): FilingBody[] {
   const { rng } = ctx;
   const index = rng.int(0, INTEGRATORS.length - 1);
@@ -880,7 +898,7 @@ export function express(ctx: BuildContext, maxFilings: number): FilingBody[] {
   }
   return [
     {
-      filingType: 'F33',
+      filingType: 'F30',
       lrn: nextLrn(ctx, integrator.party.name.slice(0, 4).toUpperCase()),
       declarant: declarant(integrator.party),
       carrier: { eori: f.airline.eori, name: f.airline.name },
@@ -891,79 +909,36 @@ export function express(ctx: BuildContext, maxFilings: number): FilingBody[] {
   ];
 }
 
-/** Postal: the destination post's complete filing (F30) or the airline's receptacle level (F31) with item level (F32). */
-export function postal(ctx: BuildContext, maxFilings: number): FilingBody[] {
+/**
+ * Postal: the destination post's item-level set (F43), lodged before the mail is loaded. The official
+ * postal sets with the flight (F40–F42, F45, by the airline) carry receptacles and no goods items; the
+ * demo sends the item level, which has the goods the risk rules read: no active means, carrier, office
+ * of first entry (the addressed member state instead), places or routing in its data set.
+ */
+export function postal(ctx: BuildContext): FilingBody[] {
   const { rng } = ctx;
   const originCountry = rng.pick(Object.keys(ORIGIN_POSTS).filter((c) => hasGoods('P', c)));
   const destination = rng.pick(Object.keys(EU_POSTS));
-  const f = flight(ctx, 'postal', originCountry, { destination });
   const post = EU_POSTS[destination]!;
-  const originPost = ORIGIN_POSTS[originCountry]!;
-  const items = (master?: TransportDocumentBody): ConsignmentBody[] => {
-    const out: ConsignmentBody[] = [];
-    for (let i = rng.int(3, 12); i > 0; i--) {
-      const consignee = consumer(rng, countryOf(destination));
-      const c: ConsignmentBody = {
-        transportDocument: {
-          type: 'N703',
-          ref: s10(rng, rng.pick(['RR', 'RB', 'LX', 'CP', 'EE']), originCountry),
-        },
-        placeOfLoading: f.origin,
-        placeOfUnloading: f.destination,
-        routing: consignmentRouting(f.origin, f.destination, consignee),
-        consignor: exporter(rng, originCountry),
-        consignee,
-        goods: goodsItems(rng, 'P', originCountry, 1),
-      };
-      if (master !== undefined) {
-        c.masterTransportDocument = { ...master };
-      }
-      out.push(c);
-    }
-    return out;
-  };
-  const carrier = { eori: f.airline.eori, name: f.airline.name };
-  if (maxFilings >= 2 && rng.chance(0.35)) {
-    const masterDoc: TransportDocumentBody = { type: 'N741', ref: airWaybill(rng, f.airline.prefix) };
-    const house: FilingBody = {
-      filingType: 'F32',
-      lrn: nextLrn(ctx, 'POST'),
-      declarant: declarant(post),
-      carrier: { ...carrier },
-      officeOfFirstEntry: f.office,
-      transport: structuredClone(f.transport),
-      consignments: items(masterDoc),
-    };
-    const master: FilingBody = {
-      filingType: 'F31',
-      lrn: nextLrn(ctx, f.airline.iata),
-      declarant: airlineDeclarant(f.airline),
-      carrier,
-      officeOfFirstEntry: f.office,
-      transport: f.transport,
-      consignments: [
-        {
-          transportDocument: masterDoc,
-          placeOfLoading: f.origin,
-          placeOfUnloading: f.destination,
-          routing: unique([originCountry, countryOf(destination)]),
-          consignor: partyBody(originPost),
-          consignee: partyBody(post),
-          goods: masterGoods([house]),
-        },
-      ],
-    };
-    return [master, house];
+  const consignments: ConsignmentBody[] = [];
+  for (let i = rng.int(3, 12); i > 0; i--) {
+    consignments.push({
+      transportDocument: {
+        type: 'N703',
+        ref: s10(rng, rng.pick(['RR', 'RB', 'LX', 'CP', 'EE']), originCountry),
+      },
+      consignor: exporter(rng, originCountry),
+      consignee: consumer(rng, countryOf(destination)),
+      goods: goodsItems(rng, 'P', originCountry, 1),
+    });
   }
   return [
     {
-      filingType: 'F30',
+      filingType: 'F43',
       lrn: nextLrn(ctx, 'POST'),
       declarant: declarant(post),
-      carrier,
-      officeOfFirstEntry: f.office,
-      transport: f.transport,
-      consignments: items(),
+      addressedMemberState: countryOf(destination),
+      consignments,
     },
   ];
 }
@@ -1012,7 +987,8 @@ function landFiling(
   } else if (mode === 'rail') {
     transport.conveyanceRef = `${rng.pick(['XIY', 'CGU', 'CKG', 'WUH', 'IST'])}-${digits(rng, 5)}`;
   } else {
-    transport.meansId = `ENI${digits(rng, 8)}`;
+    // The ENI number: 8 digits (R3010).
+    transport.meansId = digits(rng, 8);
     transport.nationality = rng.pick(['DE', 'NL', 'CH', 'HU']);
   }
   const consignments: ConsignmentBody[] = [];
@@ -1040,7 +1016,7 @@ function landFiling(
     consignments.push(c);
   }
   return {
-    filingType: mode === 'road' ? 'F50' : mode === 'rail' ? 'F51' : 'F10',
+    filingType: mode === 'road' ? 'F50' : mode === 'rail' ? 'F51' : 'F11',
     lrn: nextLrn(
       ctx,
       operator.name
@@ -1093,12 +1069,65 @@ export function buildScenario(ctx: BuildContext, maxFilings: number): FilingBody
     case 'express':
       return express(ctx, maxFilings);
     case 'postal':
-      return postal(ctx, maxFilings);
+      return postal(ctx);
     case 'road':
       return [road(ctx)];
     case 'rail':
       return [rail(ctx)];
     case 'inland-waterway':
       return [waterway(ctx)];
+  }
+}
+
+/** Filing types whose data set has the places of acceptance and delivery, buyer and seller (issue 17). */
+const RICH_TYPES: ReadonlySet<string> = new Set(['F11', 'F50', 'F51']);
+/** Filing types whose data set has goods item numbers (DE 11 03), from the catalogue. */
+const NUMBERED_TYPES: ReadonlySet<string> = new Set(
+  [...FILING_TYPES.values()].filter((t) => t.presenceOf('11 03 001 000') !== undefined).map((t) => t.code),
+);
+
+/**
+ * Some of the ENS elements issue 17 added, on a share of the valid filings whose type has them: goods
+ * item numbers (1, 2, 3 …, R3016/R3017), places of acceptance and delivery (their countries are on the
+ * consignment's routing, R3022), buyer and seller, a consignment "to order" (no consignee; the
+ * importer is the notify party) and an address with a P.O. box instead of a street.
+ */
+export function addEnsElements(ctx: BuildContext, body: FilingBody): void {
+  const { rng } = ctx;
+  if (NUMBERED_TYPES.has(body.filingType) && rng.chance(0.3)) {
+    for (const c of body.consignments) {
+      c.goods.forEach((g, i) => (g.itemNumber = i + 1));
+    }
+  }
+  if (!RICH_TYPES.has(body.filingType)) {
+    return;
+  }
+  for (const c of body.consignments) {
+    if (c.placeOfLoading !== undefined && c.placeOfUnloading !== undefined && rng.chance(0.2)) {
+      c.placeOfAcceptance = c.placeOfLoading;
+      c.placeOfDelivery = c.placeOfUnloading;
+    }
+    if (c.consignee !== undefined && rng.chance(0.15)) {
+      c.buyer = {
+        name: c.consignee.name,
+        ...(c.consignee.eori !== undefined ? { eori: c.consignee.eori } : {}),
+      };
+      c.seller = { name: c.consignor.name };
+    }
+    if (rng.chance(0.05)) {
+      const { street: _street, ...rest } = c.consignor.address;
+      c.consignor.address = { ...rest, poBox: digits(rng, 4) };
+    }
+  }
+  const last = body.consignments[body.consignments.length - 1]!;
+  // The notify party is in the maritime data set (F11), not in the road and rail ones.
+  if (
+    body.filingType === 'F11' &&
+    body.consignments.length > 1 &&
+    last.consignee !== undefined &&
+    rng.chance(0.05)
+  ) {
+    last.notifyParty = last.consignee;
+    delete last.consignee;
   }
 }

@@ -46,7 +46,9 @@ export interface DemoFiling {
 }
 
 export interface AddressBody {
-  street: string;
+  /** A street, or a P.O. box (`poBox`), or both. */
+  street?: string;
+  poBox?: string;
   city: string;
   postcode?: string;
   country: string;
@@ -67,6 +69,7 @@ export interface GoodsBody {
   hsCode: string;
   description: string;
   grossMassKg: number;
+  itemNumber?: number;
   packages?: { type: string; count: number };
   value?: { amount: number; currency: string };
   origin?: string;
@@ -80,14 +83,18 @@ export interface ContainerBody {
 export interface ConsignmentBody {
   transportDocument: TransportDocumentBody;
   masterTransportDocument?: TransportDocumentBody;
-  previousMrn?: string;
-  split?: boolean;
-  placeOfLoading: string;
-  placeOfUnloading: string;
-  routing: string[];
+  /** Absent where the filing type's data set has none (house and pre-loading sets). */
+  placeOfLoading?: string;
+  placeOfUnloading?: string;
+  placeOfAcceptance?: string;
+  placeOfDelivery?: string;
+  routing?: string[];
   consignor: PartyBody & { address: AddressBody };
-  consignee: PartyBody & { address: AddressBody };
+  /** Absent for a consignment "to order". */
+  consignee?: PartyBody & { address: AddressBody };
   notifyParty?: PartyBody;
+  buyer?: PartyBody;
+  seller?: PartyBody;
   containers?: ContainerBody[];
   goods: GoodsBody[];
 }
@@ -99,6 +106,7 @@ export interface TransportBody {
   nationality?: string;
   estimatedDeparture: string;
   estimatedArrival: string;
+  actualDeparture?: string;
   routing: string[];
   shortHaul?: boolean;
   containerised?: boolean;
@@ -108,8 +116,13 @@ export interface FilingBody {
   filingType: string;
   lrn: string;
   declarant: { eori: string; name: string; address?: AddressBody };
+  /** Split consignment (header level since issue 17) and the MRN it was split from (C3001). */
+  split?: boolean;
+  previousMrn?: string;
   carrier?: { eori: string; name: string };
-  officeOfFirstEntry: string;
-  transport: TransportBody;
+  officeOfFirstEntry?: string;
+  addressedMemberState?: string;
+  /** Absent for house-level and pre-loading sets (their data set has no active means). */
+  transport?: TransportBody;
   consignments: ConsignmentBody[];
 }

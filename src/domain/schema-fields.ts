@@ -49,12 +49,25 @@ export const customsOfficeSchema = z
   .string()
   .superRefine(refineIdentifier(checkCustomsOffice, 'VIGIL_OFFICE_INVALID', 'customs office'));
 
-export const addressSchema = z.strictObject({
-  street: textSchema(70),
-  city: textSchema(35),
-  postcode: textSchema(17).optional(),
-  country: countrySchema,
-});
+/** An address (ICS2 Address): a street, a P.O. box, or both — one of the two is required. */
+export const addressSchema = z
+  .strictObject({
+    street: textSchema(70).optional().describe('Street and number (ICS2 Address/streetAndNumber), an..70'),
+    poBox: textSchema(70).optional().describe('P.O. box (ICS2 Address/POBox), an..70'),
+    city: textSchema(35).describe('City (ICS2 Address/city), an..35'),
+    postcode: textSchema(17).optional().describe('Postcode (ICS2 Address/postcode), an..17'),
+    country: countrySchema.describe('Country (ICS2 Address/country), ISO 3166 alpha-2'),
+  })
+  .superRefine((a, ctx) => {
+    if (a.street === undefined && a.poBox === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['street'],
+        message: 'an address needs a street or a P.O. box (poBox)',
+        params: { code: 'VIGIL_SCHEMA_REQUIRED' satisfies ErrorCode },
+      });
+    }
+  });
 
 /**
  * An amount in an ISO 4217 currency (a customs value, a price). The currency must be one the

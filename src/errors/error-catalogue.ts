@@ -8,6 +8,11 @@
 export interface ErrorDefinition {
   readonly status: number;
   readonly title: string;
+  /**
+   * For a field code checked on an ENS: the ICS2 rule or condition it is, or, for a `VIGIL_` code,
+   * that it is Vigil's own check (docs/errors.md shows it).
+   */
+  readonly ics2?: string;
 }
 
 export const ERROR_CATALOGUE = {
@@ -44,6 +49,15 @@ export const ERROR_CATALOGUE = {
   VIGIL_BODY_TOO_LARGE: { status: 413, title: 'The request body is too large' },
   VIGIL_BODY_TOO_DEEP: { status: 400, title: 'The JSON body is nested too deeply' },
   VIGIL_BODY_TOO_MANY_KEYS: { status: 400, title: 'An object in the JSON body has too many keys' },
+  VIGIL_XML_MALFORMED: { status: 400, title: 'The request body is not well-formed XML' },
+  VIGIL_XML_FORBIDDEN: {
+    status: 400,
+    title: 'The XML body has a DOCTYPE, entity declaration or processing instruction',
+  },
+  VIGIL_XML_TOO_LARGE: {
+    status: 400,
+    title: 'The XML body nests too deeply or has too many elements, attributes or too long a text',
+  },
   VIGIL_UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported content type' },
   VIGIL_FILING_INVALID: { status: 422, title: 'The filing is invalid' },
   VIGIL_AMENDMENT_INVALID: { status: 422, title: 'The amendment is invalid' },
@@ -72,25 +86,95 @@ export const ERROR_CATALOGUE = {
   VIGIL_SCHEMA_UNKNOWN_FIELD: { status: 422, title: 'A field is not part of the filing' },
   VIGIL_FILING_TYPE_UNKNOWN: { status: 422, title: 'The filing type is not in the catalogue' },
   VIGIL_FILING_TYPE_MODE: { status: 422, title: 'The filing type does not fit the mode of transport' },
+  VIGIL_NOT_IN_DATA_SET: {
+    status: 422,
+    title: 'An element is not in the data set of the filing type (EUCDM matrix)',
+  },
   VIGIL_EORI_INVALID: { status: 422, title: 'Invalid EORI number' },
-  VIGIL_MRN_INVALID: { status: 422, title: 'Invalid MRN' },
   VIGIL_HS_CODE_INVALID: { status: 422, title: 'Invalid HS/CN/TARIC code' },
   VIGIL_UNLOCODE_INVALID: { status: 422, title: 'Invalid UN/LOCODE' },
   VIGIL_COUNTRY_INVALID: { status: 422, title: 'Invalid country code' },
-  VIGIL_CONTAINER_INVALID: { status: 422, title: 'Invalid container number (ISO 6346)' },
   VIGIL_AWB_INVALID: { status: 422, title: 'Invalid air waybill number' },
   VIGIL_OFFICE_INVALID: { status: 422, title: 'Invalid customs office reference' },
   VIGIL_DATE_INVALID: { status: 422, title: 'Invalid date-time' },
-  R3013: { status: 422, title: 'Routing must start at the country of loading' },
-  R3014: { status: 422, title: 'Routing must end at the country of unloading' },
-  R3018: { status: 422, title: 'The first EU country on the routing must be the office of first entry’s' },
-  R3053: { status: 422, title: 'Estimated arrival must not be before estimated departure' },
-  C3001: { status: 422, title: 'A split consignment must name the previous MRN' },
-  VIGIL_ROUTING_CONSIGNMENT: {
+  VIGIL_XML_NAMESPACE: { status: 422, title: 'An XML element is not in the ICS2 namespace' },
+  VIGIL_XML_MESSAGE_UNKNOWN: { status: 422, title: 'The XML message is not an IE3F message Vigil takes' },
+  VIGIL_XML_UNKNOWN_ELEMENT: { status: 422, title: 'An XML element is not part of the message at its place' },
+  VIGIL_XML_UNKNOWN_ATTRIBUTE: { status: 422, title: 'An XML attribute is not part of the message' },
+  VIGIL_XML_MISSING_ELEMENT: { status: 422, title: 'A required XML element is missing' },
+  VIGIL_XML_TOO_MANY: { status: 422, title: 'An XML element occurs more often than allowed' },
+  VIGIL_XML_VALUE_INVALID: { status: 422, title: 'An XML value does not fit its ICS2 simple type' },
+  R3004: {
     status: 422,
-    title: 'A consignment’s routing must contain its loading and unloading countries',
+    title: 'ICS2 rule R3004: the (previous) MRN must be well formed, with its check character',
+    ics2: 'R3004 (MRN format)',
   },
-  VIGIL_DOCUMENT_DUPLICATE: { status: 422, title: 'Transport documents must be unique within a filing' },
+  R3009: {
+    status: 422,
+    title: 'ICS2 rule R3009: an IMO ship identification number must have a valid check digit',
+    ics2: 'R3009 (IMO number; checked when the maritime means id is 7 digits or IMO and 7 digits)',
+  },
+  R3010: {
+    status: 422,
+    title: 'ICS2 rule R3010: an inland waterway vessel’s ENI number must be 8 digits',
+    ics2: 'R3010 (ENI number)',
+  },
+  R3013: {
+    status: 422,
+    title: 'ICS2 rule R3013: routing must start at the country of loading',
+    ics2: 'R3013',
+  },
+  R3014: {
+    status: 422,
+    title: 'ICS2 rule R3014: routing must end at the country of unloading',
+    ics2: 'R3014',
+  },
+  R3016: {
+    status: 422,
+    title: 'ICS2 rule R3016: goods item numbers must be given for every item and be unique',
+    ics2: 'R3016 (goods item number unique within the consignment)',
+  },
+  R3017: {
+    status: 422,
+    title: 'ICS2 rule R3017: goods item numbers must run 1, 2, 3 … without gaps',
+    ics2: 'R3017 (goods item numbers sequential)',
+  },
+  R3018: {
+    status: 422,
+    title: 'ICS2 rule R3018: the first EU country on the routing must be the office of first entry’s',
+    ics2: 'R3018',
+  },
+  R3020: {
+    status: 422,
+    title: 'ICS2 rule R3020: the CUS code must be in the format NNNNNNN-N',
+    ics2: 'R3020 (CUS code; Vigil checks the format, not the ECICS list)',
+  },
+  R3021: {
+    status: 422,
+    title: 'ICS2 rule R3021: invalid container identification number (ISO 6346 check digit)',
+    ics2: 'R3021 (container identification number)',
+  },
+  R3022: {
+    status: 422,
+    title:
+      'ICS2 rule R3022: a consignment’s routing must contain the countries of its places of acceptance and delivery',
+    ics2: 'R3022',
+  },
+  R3052: {
+    status: 422,
+    title: 'ICS2 rule R3052: transport documents must be unique within a filing',
+    ics2: 'R3052 (duplicate transport document)',
+  },
+  R3053: {
+    status: 422,
+    title: 'ICS2 rule R3053: arrival must not be before the (actual, else estimated) departure',
+    ics2: 'R3053',
+  },
+  C3001: {
+    status: 422,
+    title: 'ICS2 condition C3001: a split consignment names the previous MRN, and only a split one does',
+    ics2: 'C3001 (header level)',
+  },
   VIGIL_MASTER_DOCUMENT_REQUIRED: {
     status: 422,
     title: 'A house filing must name its master transport document and carrier',

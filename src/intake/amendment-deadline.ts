@@ -26,11 +26,15 @@ export const AMENDMENT_CLOSE_MINUTES: Readonly<Record<string, number>> = Object.
   express: 60,
 });
 
-/** When amendments of this filing close; undefined when its arrival cannot be read. */
+/** When amendments of this filing close; undefined when it has no transport or its arrival cannot be read. */
 export function amendmentDeadline(
   onFile: Filing,
   closeMinutes: Readonly<Record<string, number>> = {},
 ): { at: Date; minutesBeforeArrival: number } | undefined {
+  // A filing without transport (a house part, a pre-loading set) has no arrival of its own.
+  if (onFile.transport === undefined) {
+    return undefined;
+  }
   const arrival = Date.parse(onFile.transport.estimatedArrival);
   if (Number.isNaN(arrival)) {
     return undefined;

@@ -9,6 +9,7 @@ import { filingSchema } from './filing.schema.ts';
 import type { FilingService } from './filing.service.ts';
 import { fromZodIssues } from '../errors/index.ts';
 import { actorOf } from '../auth/index.ts';
+import { XmlBody, locateErrors, mapIcs2Message, parseXml } from './ics2-xml/index.ts';
 
 const filingBodySchema = z.toJSONSchema(filingSchema, {
   io: 'input',
@@ -69,13 +70,49 @@ function requireBody(body: unknown, contentType: string | undefined): unknown {
   if (body === undefined || contentType === undefined) {
     throw new VigilError(
       'VIGIL_UNSUPPORTED_MEDIA_TYPE',
-      'send the filing as a JSON body with Content-Type: application/json',
+      'send the filing as a JSON body with Content-Type: application/json (or as an ICS2 IE3F message with Content-Type: application/xml)',
     );
   }
   return body;
 }
 
+/**
+ * Lodges `body` with `lodge`; an ICS2 XML message is first mapped onto the JSON filing (its structure
+ * errors name XPaths), and the errors of the JSON validation are then reported at the XPaths that
+ * carried the fields.
+ */
+async function lodgeJsonOrXml<T>(
+  body: unknown,
+  invalid: 'VIGIL_FILING_INVALID' | 'VIGIL_AMENDMENT_INVALID',
+  lodge: (filing: unknown) => Promise<T>,
+): Promise<T> {
+  if (!(body instanceof XmlBody)) {
+    return lodge(body);
+  }
+  const mapped = mapIcs2Message(body);
+  if (!mapped.ok) {
+    throw new VigilError(invalid, `the XML message has ${mapped.errors.length} error(s)`, mapped.errors);
+  }
+  try {
+    return await lodge(mapped.value.filing);
+  } catch (err) {
+    if (err instanceof VigilError && err.errors !== undefined) {
+      throw new VigilError(err.code, err.message, locateErrors(err.errors, mapped.value));
+    }
+    throw err;
+  }
+}
+
 export const filingRoutes: FastifyPluginCallback<{ filings: FilingService }> = (app, { filings }, done) => {
+  // ICS2 IE3F messages as XML, for these routes only; the server's body limit applies.
+  app.addContentTypeParser('application/xml', { parseAs: 'string' }, (_request, body, parsed) => {
+    try {
+      parsed(null, parseXml(body as string));
+    } catch (err) {
+      parsed(err as Error, undefined);
+    }
+  });
+
   app.post(
     '/filings',
     {
@@ -90,10 +127,10 @@ export const filingRoutes: FastifyPluginCallback<{ filings: FilingService }> = (
       },
     },
     async (request, reply) => {
-      const { created, filing } = await filings.register(
-        actorOf(request),
+      const { created, filing } = await lodgeJsonOrXml(
         requireBody(request.body, request.headers['content-type']),
-        { requestId: request.id },
+        'VIGIL_FILING_INVALID',
+        (body) => filings.register(actorOf(request), body, { requestId: request.id }),
       );
       return reply
         .status(created ? 201 : 200)
@@ -170,10 +207,10 @@ export const filingRoutes: FastifyPluginCallback<{ filings: FilingService }> = (
       },
     },
     async (request) =>
-      filings.amend(
-        actorOf(request),
-        request.params.mrn,
+      lodgeJsonOrXml(
         requireBody(request.body, request.headers['content-type']),
+        'VIGIL_AMENDMENT_INVALID',
+        (body) => filings.amend(actorOf(request), request.params.mrn, body),
       ),
   );
 

@@ -47,11 +47,11 @@ test('lodging deadlines by mode', () => {
     ['barge 1 h before arrival', 'inland-waterway', {}, -5, 1, true],
   ];
   const typeFor: Record<string, string> = {
-    maritime: 'F10',
+    maritime: 'F11',
     air: 'F20',
     rail: 'F51',
     road: 'F50',
-    'inland-waterway': 'F10',
+    'inland-waterway': 'F11',
   };
   for (const [name, mode, extra, depInH, arrInH, late] of cases) {
     const f = validFiling(NOW);
@@ -65,6 +65,15 @@ test('lodging deadlines by mode', () => {
     };
     if (extra['containerised'] === false) {
       f['consignments'][0].containers = [];
+    }
+    // Only elements of the type's data set (issue 17): no seals by air, no nationality by rail, and a
+    // barge is identified by its ENI number (R3010).
+    if (mode === 'air') {
+      f['consignments'][0].containers = [];
+    } else if (mode === 'rail') {
+      delete f['transport'].nationality;
+    } else if (mode === 'inland-waterway') {
+      f['transport'].meansId = '02314567';
     }
     assert.deepEqual(codesOf(f), late ? ['VIGIL_LODGED_LATE'] : [], name);
     assert.deepEqual(codesOf(f, NOW, false), [], `${name}: amendments are not held to the deadline`);
@@ -84,28 +93,53 @@ test('routing rules', () => {
     ['ends elsewhere', (f) => (f['transport'].routing = ['CN', 'SG', 'NL', 'BE']), ['R3014']],
     ['first EU country not the office’s', (f) => (f['transport'].routing = ['CN', 'BE', 'NL']), ['R3018']],
     ['office of first entry in another EU country', (f) => (f['officeOfFirstEntry'] = 'DE004701'), ['R3018']],
+    // R3022 (issue 17): the consignment's routing holds the countries of acceptance and delivery.
     [
-      'consignment routing misses the unloading country',
-      (f) => (f['consignments'][0].routing = ['CN', 'SG']),
-      ['VIGIL_ROUTING_CONSIGNMENT'],
+      'consignment routing misses the country of the place of delivery',
+      (f) => Object.assign(f['consignments'][0], { placeOfDelivery: 'ATVIE' }),
+      ['R3022'],
+    ],
+    [
+      'consignment routing misses the country of the place of acceptance',
+      (f) => Object.assign(f['consignments'][0], { placeOfAcceptance: 'HKHKG' }),
+      ['R3022'],
+    ],
+    [
+      'consignment routing with the countries of acceptance and delivery',
+      (f) => Object.assign(f['consignments'][0], { placeOfAcceptance: 'CNSHA', placeOfDelivery: 'DEHAM' }),
+      [],
     ],
     [
       'arrival before departure',
       (f) => (f['transport'].estimatedArrival = '2027-02-21T00:00:00Z'),
       ['R3053'],
     ],
-    ['split without previous MRN', (f) => (f['consignments'][0].split = true), ['C3001']],
+    [
+      'arrival after the estimated but before the actual departure',
+      (f) =>
+        (f['transport'].actualDeparture = new Date(
+          Date.parse(f['transport'].estimatedArrival) + HOUR,
+        ).toISOString()),
+      ['R3053'],
+    ],
+    // C3001 at header level (issue 17): split ⇒ previous MRN, no split ⇒ none.
+    ['split without previous MRN', (f) => (f['split'] = true), ['C3001']],
     [
       'split with previous MRN',
-      (f) => Object.assign(f['consignments'][0], { split: true, previousMrn: '22ITZXBZYUTJFLJXK6' }),
+      (f) => Object.assign(f, { split: true, previousMrn: '22ITZXBZYUTJFLJXK6' }),
       [],
     ],
+    ['previous MRN without split', (f) => (f['previousMrn'] = '22ITZXBZYUTJFLJXK6'), ['C3001']],
     [
       'duplicate transport document',
       (f) => f['consignments'].push(structuredClone(f['consignments'][0])),
-      ['VIGIL_DOCUMENT_DUPLICATE'],
+      ['R3052'],
     ],
-    ['filing type for another mode', (f) => (f['filingType'] = 'F20'), ['VIGIL_FILING_TYPE_MODE']],
+    [
+      'filing type for another mode',
+      (f) => Object.assign(f, { filingType: 'F50' }),
+      ['VIGIL_FILING_TYPE_MODE'],
+    ],
     ['filing type not in the catalogue', (f) => (f['filingType'] = 'F99'), ['VIGIL_FILING_TYPE_UNKNOWN']],
   ];
   for (const [name, mutate, expected] of table) {

@@ -1,6 +1,13 @@
 /**
- * Business rules of an ENS filing (DESIGN §3), run once the structure is valid. Each rule has a stable
- * code (ICS2's where one exists) and reports every breach with the JSON path of the field at fault.
+ * Business rules of an ENS filing (DESIGN §3, issue 17), run once the structure is valid. Each rule has
+ * a stable code — ICS2's rule or condition code where ICS2 has the rule (R3004, R3009, R3010, R3013,
+ * R3014, R3016, R3017, R3018, R3020 (in the schema), R3021 (in the schema), R3022, R3052, R3053,
+ * C3001), `VIGIL_…` for Vigil's own extra checks (docs/errors.md says which) — and reports every
+ * breach with the JSON path of the field at fault.
+ *
+ * A filing may come without `transport` (a house-level filing by a forwarder, an air pre-loading
+ * set): the rules on the means of transport and its routing then do not apply, the mode is the filing
+ * type's (`modeOf` in domain/filing.ts), and no lodging deadline is checked (there are no times to measure it from).
  */
 import {
   EU_COUNTRIES,
@@ -9,8 +16,9 @@ import {
   checkAirWaybill,
   normaliseAirWaybill,
 } from '../domain/index.ts';
-import type { Consignment, Filing, TransportDocument } from '../domain/index.ts';
+import type { Consignment, Filing, Transport, TransportDocument } from '../domain/index.ts';
 import type { ErrorCode, FieldError } from '../errors/index.ts';
+import { checkDataSet } from './data-sets.ts';
 
 const HOUR_MS = 3_600_000;
 const MAX_DAYS_AHEAD = 200;
@@ -79,11 +87,13 @@ function checkDocumentRef(doc: TransportDocument, path: string, errors: FieldErr
   }
 }
 
-function lodgingDeadline(filing: Filing): { at: number; what: string } {
-  const t = filing.transport;
+function lodgingDeadline(filing: Filing, t: Transport): { at: number; what: string } {
   const dep = Date.parse(t.estimatedDeparture);
   const arr = Date.parse(t.estimatedArrival);
-  const containerised = t.containerised ?? filing.consignments.some((c) => c.containers.length > 0);
+  const containerised =
+    t.containerised ??
+    (filing.consignments.some((c) => c.containers.length > 0) ||
+      (filing.masterConsignment?.transportEquipment?.length ?? 0) > 0);
   switch (t.mode) {
     case 'maritime':
       if (containerised) {
@@ -106,20 +116,195 @@ function lodgingDeadline(filing: Filing): { at: number; what: string } {
   }
 }
 
-function checkConsignmentRouting(c: Consignment, path: string, errors: FieldError[]): void {
-  for (const [field, place] of [
-    ['placeOfLoading', c.placeOfLoading],
-    ['placeOfUnloading', c.placeOfUnloading],
+/** A consignment's place of loading or unloading: its own, else the master level's. */
+function placeOf(
+  filing: Filing,
+  c: Consignment,
+  which: 'placeOfLoading' | 'placeOfUnloading',
+): string | undefined {
+  return c[which] ?? filing.masterConsignment?.[which];
+}
+
+/**
+ * R3022: the consignment's countries of routing contain the countries of its places of acceptance
+ * and delivery (its own, else the master level's), when it gives a routing.
+ */
+function checkConsignmentRouting(filing: Filing, c: Consignment, path: string, errors: FieldError[]): void {
+  if (c.routing === undefined) {
+    return;
+  }
+  for (const [what, place] of [
+    ['place of acceptance', c.placeOfAcceptance ?? filing.masterConsignment?.placeOfAcceptance],
+    ['place of delivery', c.placeOfDelivery ?? filing.masterConsignment?.placeOfDelivery],
   ] as const) {
+    if (place === undefined) {
+      continue;
+    }
     const ctry = countryOf(place);
     if (!c.routing.includes(ctry)) {
       add(
         errors,
-        'VIGIL_ROUTING_CONSIGNMENT',
+        'R3022',
         `${path}.routing`,
-        `the consignment's routing must contain ${ctry}, the country of its ${field === 'placeOfLoading' ? 'place of loading' : 'place of unloading'} ${place}`,
+        `the consignment's routing must contain ${ctry}, the country of its ${what} ${place}`,
       );
     }
+  }
+}
+
+/** The IMO ship identification number's check digit: digits 1–6 weighted 7 … 2, sum mod 10. */
+export function imoCheckDigit(first6: string): number {
+  let sum = 0;
+  for (let i = 0; i < 6; i++) {
+    sum += Number(first6[i]) * (7 - i);
+  }
+  return sum % 10;
+}
+
+/**
+ * R3009 and R3010: the identification of the active means. At sea, a means id written as an IMO
+ * number (7 digits, or 'IMO' and 7 digits) must carry a valid check digit; any other form (a name, a
+ * call sign) is not an IMO number and is left alone. On inland waterways the ENI number is 8 digits.
+ */
+function checkMeansId(t: Transport, errors: FieldError[]): void {
+  const id = t.meansId;
+  if (id === undefined) {
+    return;
+  }
+  if (t.mode === 'maritime') {
+    const m = /^(?:IMO ?)?(\d{7})$/i.exec(id);
+    if (m !== null) {
+      const digits = m[1]!;
+      const expected = imoCheckDigit(digits);
+      if (String(expected) !== digits[6]) {
+        add(
+          errors,
+          'R3009',
+          '$.transport.meansId',
+          `IMO number '${id}': check digit should be ${expected}, not ${digits[6]!}`,
+        );
+      }
+    }
+  } else if (t.mode === 'inland-waterway' && !/^\d{8}$/.test(id)) {
+    add(errors, 'R3010', '$.transport.meansId', `ENI number '${id}': an ENI number is 8 digits`);
+  }
+}
+
+/**
+ * R3016 / R3017: goods item numbers, when the consignment gives them. R3016: every item carries one
+ * (when any does) and no two items share one. R3017: they run 1, 2, 3 … n without gaps (n items).
+ */
+function checkItemNumbers(c: Consignment, path: string, errors: FieldError[]): void {
+  if (!c.goods.some((g) => g.itemNumber !== undefined)) {
+    return;
+  }
+  const seen = new Map<number, number>();
+  c.goods.forEach((g, j) => {
+    const ipath = `${path}.goods[${j}].itemNumber`;
+    if (g.itemNumber === undefined) {
+      add(errors, 'R3016', ipath, 'when one goods item of a consignment is numbered, every item must be');
+      return;
+    }
+    const before = seen.get(g.itemNumber);
+    if (before !== undefined) {
+      add(errors, 'R3016', ipath, `item number ${g.itemNumber} is already used by goods[${before}]`);
+      return;
+    }
+    seen.set(g.itemNumber, j);
+    if (g.itemNumber > c.goods.length) {
+      add(
+        errors,
+        'R3017',
+        ipath,
+        `item number ${g.itemNumber} leaves a gap: the ${c.goods.length} item(s) are numbered 1 to ${c.goods.length}`,
+      );
+    }
+  });
+}
+
+/** Checks on the active means and its itinerary (only for a filing that has them). */
+function checkTransport(filing: Filing, t: Transport, errors: FieldError[]): void {
+  checkMeansId(t, errors);
+
+  // R3013 / R3014: the means of transport's routing runs from a place of loading to a place of unloading.
+  const loading = new Set<string>();
+  const unloading = new Set<string>();
+  for (const c of filing.consignments) {
+    const l = placeOf(filing, c, 'placeOfLoading');
+    const u = placeOf(filing, c, 'placeOfUnloading');
+    if (l !== undefined) {
+      loading.add(countryOf(l));
+    }
+    if (u !== undefined) {
+      unloading.add(countryOf(u));
+    }
+  }
+  const first = t.routing[0]!;
+  const last = t.routing[t.routing.length - 1]!;
+  if (loading.size > 0 && !loading.has(first)) {
+    add(
+      errors,
+      'R3013',
+      '$.transport.routing[0]',
+      `routing starts in ${first} but no consignment is loaded there (loading in ${[...loading].join(', ')})`,
+    );
+  }
+  if (unloading.size > 0 && !unloading.has(last)) {
+    add(
+      errors,
+      'R3014',
+      `$.transport.routing[${t.routing.length - 1}]`,
+      `routing ends in ${last} but no consignment is unloaded there (unloading in ${[...unloading].join(', ')})`,
+    );
+  }
+  filing.consignments.forEach((c, i) => {
+    if (c.placeOfLoading !== undefined && !t.routing.includes(countryOf(c.placeOfLoading))) {
+      add(
+        errors,
+        'R3013',
+        `$.consignments[${i}].placeOfLoading`,
+        `place of loading ${c.placeOfLoading} is in a country not on the transport routing`,
+      );
+    }
+    if (c.placeOfUnloading !== undefined && !t.routing.includes(countryOf(c.placeOfUnloading))) {
+      add(
+        errors,
+        'R3014',
+        `$.consignments[${i}].placeOfUnloading`,
+        `place of unloading ${c.placeOfUnloading} is in a country not on the transport routing`,
+      );
+    }
+  });
+
+  // R3018: the first EU country on the routing is where the office of first entry is.
+  const firstEu = t.routing.findIndex((ctry) => EU_COUNTRIES.has(ctry));
+  if (firstEu < 0) {
+    add(errors, 'R3018', '$.transport.routing', 'the routing never enters the EU customs territory');
+  } else if (filing.officeOfFirstEntry !== undefined) {
+    const officeCountry = filing.officeOfFirstEntry.slice(0, 2);
+    if (t.routing[firstEu] !== officeCountry) {
+      add(
+        errors,
+        'R3018',
+        `$.transport.routing[${firstEu}]`,
+        `the first EU country on the routing is ${t.routing[firstEu]!}, but the office of first entry ${filing.officeOfFirstEntry} is in ${officeCountry}`,
+      );
+    }
+  }
+
+  // R3053: arrival not before departure (the actual departure when known, else the estimated one).
+  const arr = Date.parse(t.estimatedArrival);
+  const [depField, depValue] =
+    t.actualDeparture !== undefined
+      ? (['actual departure', t.actualDeparture] as const)
+      : (['estimated departure', t.estimatedDeparture] as const);
+  if (arr < Date.parse(depValue)) {
+    add(
+      errors,
+      'R3053',
+      '$.transport.estimatedArrival',
+      `estimated arrival ${t.estimatedArrival} is before ${depField} ${depValue}`,
+    );
   }
 }
 
@@ -136,7 +321,7 @@ export function checkFilingRules(filing: Filing, ctx: RuleContext): RuleFindings
       '$.filingType',
       `filing type '${filing.filingType}' is not in the catalogue`,
     );
-  } else if (!type.modes.includes(t.mode)) {
+  } else if (t !== undefined && !type.modes.includes(t.mode)) {
     add(
       errors,
       'VIGIL_FILING_TYPE_MODE',
@@ -144,7 +329,8 @@ export function checkFilingRules(filing: Filing, ctx: RuleContext): RuleFindings
       `filing type ${type.code} (${type.title}) is for ${type.modes.join(' or ')}, not ${t.mode}`,
     );
   }
-  if (type !== undefined && type.part !== 'complete' && filing.carrier?.eori === undefined) {
+  // The carrier's EORI links the master and house parts of a multiple filing (not a pre-loading set).
+  if ((type?.part === 'master' || type?.part === 'house') && filing.carrier?.eori === undefined) {
     add(
       errors,
       'VIGIL_MASTER_DOCUMENT_REQUIRED',
@@ -153,103 +339,76 @@ export function checkFilingRules(filing: Filing, ctx: RuleContext): RuleFindings
     );
   }
 
-  // R3013 / R3014: the means of transport's routing runs from a place of loading to a place of unloading.
-  const loading = new Set(filing.consignments.map((c) => countryOf(c.placeOfLoading)));
-  const unloading = new Set(filing.consignments.map((c) => countryOf(c.placeOfUnloading)));
-  const first = t.routing[0]!;
-  const last = t.routing[t.routing.length - 1]!;
-  if (!loading.has(first)) {
-    add(
-      errors,
-      'R3013',
-      '$.transport.routing[0]',
-      `routing starts in ${first} but no consignment is loaded there (loading in ${[...loading].join(', ')})`,
-    );
+  // ── Data set of the filing type (data-sets.ts): which elements the type has and requires.
+  if (type !== undefined) {
+    errors.push(...checkDataSet(filing, type));
   }
-  if (!unloading.has(last)) {
-    add(
-      errors,
-      'R3014',
-      `$.transport.routing[${t.routing.length - 1}]`,
-      `routing ends in ${last} but no consignment is unloaded there (unloading in ${[...unloading].join(', ')})`,
-    );
-  }
-  filing.consignments.forEach((c, i) => {
-    if (!t.routing.includes(countryOf(c.placeOfLoading))) {
-      add(
-        errors,
-        'R3013',
-        `$.consignments[${i}].placeOfLoading`,
-        `place of loading ${c.placeOfLoading} is in a country not on the transport routing`,
-      );
-    }
-    if (!t.routing.includes(countryOf(c.placeOfUnloading))) {
-      add(
-        errors,
-        'R3014',
-        `$.consignments[${i}].placeOfUnloading`,
-        `place of unloading ${c.placeOfUnloading} is in a country not on the transport routing`,
-      );
-    }
-  });
 
-  // R3018: the first EU country on the routing is where the office of first entry is.
-  const officeCountry = filing.officeOfFirstEntry.slice(0, 2);
-  const firstEu = t.routing.findIndex((ctry) => EU_COUNTRIES.has(ctry));
-  if (firstEu < 0) {
-    add(errors, 'R3018', '$.transport.routing', 'the routing never enters the EU customs territory');
-  } else if (t.routing[firstEu] !== officeCountry) {
+  // Office of first entry or addressed member state: at least one; the member state is in the EU.
+  if (filing.officeOfFirstEntry === undefined && filing.addressedMemberState === undefined) {
     add(
       errors,
-      'R3018',
-      `$.transport.routing[${firstEu}]`,
-      `the first EU country on the routing is ${t.routing[firstEu]!}, but the office of first entry ${filing.officeOfFirstEntry} is in ${officeCountry}`,
+      'VIGIL_SCHEMA_REQUIRED',
+      '$.officeOfFirstEntry',
+      'give the office of first entry or the addressed member state (addressedMemberState)',
+    );
+  }
+  if (filing.addressedMemberState !== undefined && !EU_COUNTRIES.has(filing.addressedMemberState)) {
+    add(
+      errors,
+      'VIGIL_COUNTRY_INVALID',
+      '$.addressedMemberState',
+      `the addressed member state must be an EU member state, not ${filing.addressedMemberState}`,
     );
   }
 
-  // R3053: arrival not before departure.
-  const dep = Date.parse(t.estimatedDeparture);
-  const arr = Date.parse(t.estimatedArrival);
-  if (arr < dep) {
+  // C3001: a split consignment names the ENS it was split from; any other filing names none.
+  if (filing.split === true && filing.previousMrn === undefined) {
     add(
       errors,
-      'R3053',
-      '$.transport.estimatedArrival',
-      `estimated arrival ${t.estimatedArrival} is before estimated departure ${t.estimatedDeparture}`,
+      'C3001',
+      '$.previousMrn',
+      'a split consignment must name the MRN of the ENS it was split from',
     );
+  } else if (filing.split !== true && filing.previousMrn !== undefined) {
+    add(
+      errors,
+      'C3001',
+      '$.previousMrn',
+      'a previous MRN is given only for a split consignment (split: true)',
+    );
+  }
+
+  if (t !== undefined) {
+    checkTransport(filing, t, errors);
   }
 
   const seenDocs = new Map<string, string>();
   filing.consignments.forEach((c, i) => {
     const path = `$.consignments[${i}]`;
-    checkConsignmentRouting(c, path, errors);
-    // C3001: a split consignment names the consignment it was split from.
-    if (c.split === true && c.previousMrn === undefined) {
-      add(
-        errors,
-        'C3001',
-        `${path}.previousMrn`,
-        'a split consignment must name the MRN of the consignment it was split from',
-      );
-    }
+    checkConsignmentRouting(filing, c, path, errors);
     checkDocumentRef(c.transportDocument, `${path}.transportDocument`, errors);
     if (c.masterTransportDocument !== undefined) {
       checkDocumentRef(c.masterTransportDocument, `${path}.masterTransportDocument`, errors);
     }
-    // Documents are the same whatever their case or spacing (as the consignment store keys them).
+    // R3052: documents are unique, whatever their case or spacing (as the consignment store keys them).
     const key = `${c.transportDocument.type}:${normaliseAirWaybill(c.transportDocument.ref).toUpperCase()}`;
     const before = seenDocs.get(key);
     if (before !== undefined) {
       add(
         errors,
-        'VIGIL_DOCUMENT_DUPLICATE',
+        'R3052',
         `${path}.transportDocument.ref`,
         `transport document ${c.transportDocument.ref} is already used by ${before}`,
       );
     } else {
       seenDocs.set(key, path);
     }
-    if (type?.part === 'house' && c.masterTransportDocument === undefined) {
+    if (
+      type?.part === 'house' &&
+      c.masterTransportDocument === undefined &&
+      filing.masterConsignment?.transportDocument === undefined
+    ) {
       add(
         errors,
         'VIGIL_MASTER_DOCUMENT_REQUIRED',
@@ -257,6 +416,7 @@ export function checkFilingRules(filing: Filing, ctx: RuleContext): RuleFindings
         'a house-level consignment must name the master transport document it travels under',
       );
     }
+    checkItemNumbers(c, path, errors);
     c.goods.forEach((g, j) => {
       const v = vagueness(g.description);
       const gpath = `${path}.goods[${j}].description`;
@@ -278,24 +438,30 @@ export function checkFilingRules(filing: Filing, ctx: RuleContext): RuleFindings
     });
   });
 
-  if (ctx.checkDeadlines && Number.isFinite(dep) && Number.isFinite(arr)) {
-    const now = ctx.now.getTime();
-    const deadline = lodgingDeadline(filing);
-    if (now > deadline.at) {
-      add(
-        errors,
-        'VIGIL_LODGED_LATE',
-        '$.transport',
-        `lodged at ${ctx.now.toISOString()}, after the deadline ${new Date(deadline.at).toISOString()} (${deadline.what})`,
-      );
-    }
-    if (dep - now > MAX_DAYS_AHEAD * 24 * HOUR_MS) {
-      add(
-        errors,
-        'VIGIL_LODGED_TOO_EARLY',
-        '$.transport.estimatedDeparture',
-        `departure ${t.estimatedDeparture} is more than ${MAX_DAYS_AHEAD} days ahead`,
-      );
+  // Deadlines use the filing's own transport; a filing without one (a house part, a pre-loading set)
+  // has no times to measure them from and is not held to them here.
+  if (ctx.checkDeadlines && t !== undefined) {
+    const dep = Date.parse(t.estimatedDeparture);
+    const arr = Date.parse(t.estimatedArrival);
+    if (Number.isFinite(dep) && Number.isFinite(arr)) {
+      const now = ctx.now.getTime();
+      const deadline = lodgingDeadline(filing, t);
+      if (now > deadline.at) {
+        add(
+          errors,
+          'VIGIL_LODGED_LATE',
+          '$.transport',
+          `lodged at ${ctx.now.toISOString()}, after the deadline ${new Date(deadline.at).toISOString()} (${deadline.what})`,
+        );
+      }
+      if (dep - now > MAX_DAYS_AHEAD * 24 * HOUR_MS) {
+        add(
+          errors,
+          'VIGIL_LODGED_TOO_EARLY',
+          '$.transport.estimatedDeparture',
+          `departure ${t.estimatedDeparture} is more than ${MAX_DAYS_AHEAD} days ahead`,
+        );
+      }
     }
   }
   return { errors, warnings };

@@ -1,8 +1,11 @@
 /**
- * The external contract of an ENS filing (DESIGN §3) as a zod schema: structure, types, lengths and
- * identifier formats, with normalisation (EORI spacing and case, air waybill dashes). Unknown fields
- * are rejected, as the EU's systems reject unknown elements. Identifier checks run inside the schema
- * so a filing gets every field error in one pass; cross-field business rules live in filing.rules.ts.
+ * The external contract of an ENS filing (DESIGN §3; ICS2 ENS, issue 17) as a zod schema: structure,
+ * types, lengths and identifier formats, with normalisation (EORI spacing and case, air waybill
+ * dashes). Unknown fields are rejected, as the EU's systems reject unknown elements. Identifier checks
+ * run inside the schema so a filing gets every field error in one pass; cross-field business rules live
+ * in filing.rules.ts, and which optional elements a filing type requires (its data set) in
+ * data-sets.ts. Each field's description names the ICS2 element / EUCDM data element (DE) it carries;
+ * docs/openapi.json is generated from them.
  */
 import { z } from 'zod';
 import {
@@ -29,6 +32,10 @@ export const FILING_LIMITS = Object.freeze({
   containersPerConsignment: 999,
   sealsPerContainer: 99,
   routing: 99,
+  /** Packagings per goods item (ICS2: 99). */
+  packagings: 99,
+  /** Other repeated small lists (communications, documents, UN numbers, actors, receptacles). */
+  list: 99,
 });
 
 const unLocode = z
@@ -36,76 +43,318 @@ const unLocode = z
   .superRefine(refineIdentifier(checkUnLocode, 'VIGIL_UNLOCODE_INVALID', 'UN/LOCODE'));
 const dateTime = z.iso.datetime({ offset: true });
 
-const party = z.strictObject({
-  name: textSchema(70),
-  eori: eoriSchema.optional(),
-  address: addressSchema.optional(),
+/** CUS code (R3020): 7 digits, a hyphen and a check digit, as the ECICS lists them. */
+export function checkCusCode(code: string): string | undefined {
+  return /^\d{7}-\d$/.test(code) ? undefined : 'a CUS code is 7 digits, a hyphen and a digit (NNNNNNN-N)';
+}
+
+/** An ICS2 code of up to `max` letters and digits. */
+const code = (max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(new RegExp(`^[A-Z0-9]{1,${max}}$`), `a code of 1 to ${max} capital letters or digits`);
+
+const communication = z.strictObject({
+  type: code(3).describe(
+    'Type of the communication (ICS2 Communication/type: EM e-mail, TE telephone …), an..3',
+  ),
+  identifier: textSchema(512).describe('The address or number (ICS2 Communication/identifier), an..512'),
 });
 
-const partyWithAddress = party.extend({ address: addressSchema });
+const party = z.strictObject({
+  name: textSchema(70).describe('Name (ICS2 party name), an..70'),
+  eori: eoriSchema
+    .optional()
+    .describe('Identification number: EORI (ICS2 party identificationNumber), an..17'),
+  address: addressSchema.optional().describe('Address (ICS2 Address)'),
+  typeOfPerson: z
+    .union([z.literal(1), z.literal(2), z.literal(3)])
+    .optional()
+    .describe(
+      'Type of person (ICS2 typeOfPerson, n1): 1 natural person, 2 legal person, 3 association of persons',
+    ),
+  communication: z
+    .array(communication)
+    .max(FILING_LIMITS.list)
+    .optional()
+    .describe('Communication (ICS2 Communication): e-mail, telephone …'),
+});
+
+const partyWithAddress = party.extend({ address: addressSchema.describe('Address (ICS2 Address)') });
 
 const transportDocument = z.strictObject({
-  type: z.enum(TRANSPORT_DOCUMENT_TYPES),
-  ref: textSchema(70),
+  type: z
+    .enum(TRANSPORT_DOCUMENT_TYPES)
+    .describe('Type of the transport document (ICS2 TransportDocument/type, CL754)'),
+  ref: textSchema(70).describe(
+    'Reference number of the transport document (ICS2 TransportDocument/documentNumber), an..70',
+  ),
 });
 
 const goodsItem = z.strictObject({
-  hsCode: hsCodeSchema,
-  description: textSchema(512),
-  grossMassKg: z.number().positive().max(1e9),
+  itemNumber: z
+    .number()
+    .int()
+    .min(1)
+    .max(99_999)
+    .optional()
+    .describe('Goods item number (DE 11 03, n..5): 1, 2, 3 … without gaps in the consignment (R3016/R3017)'),
+  hsCode: hsCodeSchema.describe(
+    'Commodity code (DE 18 09): HS6 subheading (DE 18 09 056), optionally with the CN2 digits (DE 18 09 057)',
+  ),
+  cusCode: z
+    .string()
+    .superRefine(refineIdentifier(checkCusCode, 'R3020', 'CUS code'))
+    .optional()
+    .describe('CUS code (DE 18 08, an8 formatted NNNNNNN-N): the ECICS chemical substance number (R3020)'),
+  description: textSchema(512).describe('Description of goods (DE 18 05), an..512'),
+  grossMassKg: z.number().positive().max(1e9).describe('Gross mass in kg (DE 18 04)'),
   packages: z
     .strictObject({
       type: z.string().regex(/^[A-Z0-9]{2}$/, 'a UN/ECE Rec 21 package type of 2 characters'),
       count: z.number().int().min(1).max(1e9),
     })
-    .optional(),
-  value: moneySchema.optional(),
-  origin: countrySchema.optional(),
+    .optional()
+    .describe('Type and number of packages (DE 18 06 003 / 004), the one packaging of Vigil before issue 17'),
+  packagings: z
+    .array(
+      z.strictObject({
+        type: z
+          .string()
+          .regex(/^[A-Z0-9]{2}$/, 'a UN/ECE Rec 21 package type of 2 characters')
+          .describe('Type of packages (DE 18 06 003, CL017)'),
+        count: z
+          .number()
+          .int()
+          .min(0)
+          .max(99_999_999)
+          .optional()
+          .describe('Number of packages (DE 18 06 004, n..8)'),
+        shippingMarks: textSchema(512).optional().describe('Shipping marks (DE 18 06 005), an..512'),
+      }),
+    )
+    .max(FILING_LIMITS.packagings)
+    .optional()
+    .describe('Packaging (DE 18 06), up to 99'),
+  unNumbers: z
+    .array(z.string().regex(/^\d{4}$/, 'a UN dangerous goods number of 4 digits'))
+    .max(FILING_LIMITS.list)
+    .optional()
+    .describe('UN numbers of dangerous goods (DE 18 07, an4)'),
+  value: moneySchema
+    .optional()
+    .describe('Value of the goods (a Vigil element for risk analysis; not in the ENS)'),
+  origin: countrySchema
+    .optional()
+    .describe('Country of origin (DE 16 08; a Vigil element for risk analysis)'),
+  supportingDocuments: z
+    .array(
+      z.strictObject({
+        type: code(4).describe('Type of the document (DE 12 03 001, CL213), an4'),
+        ref: textSchema(70).describe('Reference number (DE 12 03 002), an..70'),
+      }),
+    )
+    .max(FILING_LIMITS.list)
+    .optional()
+    .describe('Supporting documents (DE 12 03)'),
+  additionalInformation: z
+    .array(
+      z.strictObject({
+        code: code(5).describe('Additional information code (DE 12 02 001, CL239), an5'),
+        text: textSchema(512).optional().describe('Text (DE 12 02 002), an..512'),
+      }),
+    )
+    .max(FILING_LIMITS.list)
+    .optional()
+    .describe('Additional information (DE 12 02)'),
 });
 
 const container = z.strictObject({
-  id: z.string().superRefine(refineIdentifier(checkContainerId, 'VIGIL_CONTAINER_INVALID', 'container')),
-  seals: z.array(textSchema(35)).max(FILING_LIMITS.sealsPerContainer).default([]),
+  id: z
+    .string()
+    .superRefine(refineIdentifier(checkContainerId, 'R3021', 'container'))
+    .describe('Container identification number (DE 19 07 063), ISO 6346 with its check digit (R3021)'),
+  seals: z
+    .array(textSchema(20).describe('Seal identifier (DE 19 07 064 … seal identifier), an..20'))
+    .max(FILING_LIMITS.sealsPerContainer)
+    .default([])
+    .describe('Seals (DE 19 07 …)'),
+});
+
+const supplyChainActor = z.strictObject({
+  role: code(3).describe('Role code of the actor (DE 13 14 031, CL704), an..3'),
+  eori: eoriSchema.describe('Identification number of the actor (DE 13 14 030), an..17'),
 });
 
 const consignment = z.strictObject({
-  transportDocument,
-  masterTransportDocument: transportDocument.optional(),
-  previousMrn: z
+  transportDocument: transportDocument.describe('Transport document, house level (DE 12 05)'),
+  masterTransportDocument: transportDocument
+    .optional()
+    .describe(
+      'Transport document, master level (DE 12 05): links a house consignment to its master (multiple filing)',
+    ),
+  placeOfLoading: unLocode.optional().describe('Place of loading (DE 16 13), UN/LOCODE'),
+  placeOfUnloading: unLocode.optional().describe('Place of unloading (DE 16 14), UN/LOCODE'),
+  placeOfAcceptance: unLocode.optional().describe('Place of acceptance (DE 16 20), UN/LOCODE (R3022)'),
+  placeOfDelivery: unLocode.optional().describe('Place of delivery (DE 16 21), UN/LOCODE (R3022)'),
+  routing: z
+    .array(countrySchema)
+    .min(1)
+    .max(FILING_LIMITS.routing)
+    .optional()
+    .describe(
+      'Countries of routing of the consignment (DE 16 12); contains the countries of the places of acceptance and delivery (R3022)',
+    ),
+  consignor: partyWithAddress.describe('Consignor (DE 13 01)'),
+  consignee: partyWithAddress
+    .optional()
+    .describe('Consignee (DE 13 03); absent for a consignment "to order"'),
+  notifyParty: party.optional().describe('Notify party (DE 13 16)'),
+  buyer: party.optional().describe('Buyer (DE 13 10)'),
+  seller: party.optional().describe('Seller (DE 13 11)'),
+  supplementaryDeclarant: party.optional().describe('Supplementary declarant (DE 13 15)'),
+  additionalSupplyChainActors: z
+    .array(supplyChainActor)
+    .max(FILING_LIMITS.list)
+    .optional()
+    .describe('Additional supply chain actors (DE 13 14)'),
+  transportCharges: z
     .string()
-    .superRefine(refineIdentifier(checkMrn, 'VIGIL_MRN_INVALID', 'previous MRN'))
-    .optional(),
-  split: z.boolean().optional(),
-  placeOfLoading: unLocode,
-  placeOfUnloading: unLocode,
-  routing: z.array(countrySchema).min(1).max(FILING_LIMITS.routing),
-  consignor: partyWithAddress,
-  consignee: partyWithAddress,
-  notifyParty: party.optional(),
-  containers: z.array(container).max(FILING_LIMITS.containersPerConsignment).default([]),
-  goods: z.array(goodsItem).min(1).max(FILING_LIMITS.goodsPerConsignment),
+    .regex(/^[A-Z]$/, 'a method of payment code of one letter')
+    .optional()
+    .describe('Transport charges method of payment (DE 14 07, CL116), a1'),
+  ucr: textSchema(35).optional().describe('Unique consignment reference (DE 12 08), an..35'),
+  containers: z
+    .array(container)
+    .max(FILING_LIMITS.containersPerConsignment)
+    .default([])
+    .describe('Transport equipment (DE 19 07): containers and their seals'),
+  goods: z
+    .array(goodsItem)
+    .min(1)
+    .max(FILING_LIMITS.goodsPerConsignment)
+    .describe('Goods items (house level)'),
 });
 
 const transport = z.strictObject({
-  mode: z.enum(TRANSPORT_MODES),
-  meansId: textSchema(35).optional(),
-  conveyanceRef: textSchema(35).optional(),
-  nationality: countrySchema.optional(),
-  estimatedDeparture: dateTime,
-  estimatedArrival: dateTime,
-  routing: z.array(countrySchema).min(2).max(FILING_LIMITS.routing),
-  shortHaul: z.boolean().optional(),
-  containerised: z.boolean().optional(),
+  mode: z.enum(TRANSPORT_MODES).describe('Mode of transport at the border (DE 19 03)'),
+  meansId: textSchema(35)
+    .optional()
+    .describe(
+      'Identification number of the active border transport means (DE 19 08 017): IMO number at sea (R3009), ENI number on inland waterways (R3010), flight number by air',
+    ),
+  typeOfIdentification: code(2)
+    .optional()
+    .describe('Type of identification of the means (DE 19 08 061, CL750), an2'),
+  conveyanceRef: textSchema(17)
+    .optional()
+    .describe('Conveyance reference number (DE 19 09): voyage or flight number, an..17'),
+  nationality: countrySchema
+    .optional()
+    .describe('Nationality of the active border transport means (DE 19 08 018)'),
+  estimatedDeparture: dateTime.describe('Estimated date and time of departure (DE 16 19)'),
+  estimatedArrival: dateTime.describe(
+    'Estimated date and time of arrival at the office of first entry (DE 16 17)',
+  ),
+  actualDeparture: dateTime
+    .optional()
+    .describe('Actual date and time of departure (DE 16 16); R3053 compares the arrival with it'),
+  routing: z
+    .array(countrySchema)
+    .min(2)
+    .max(FILING_LIMITS.routing)
+    .describe(
+      'Countries of routing of the means of transport (DE 16 11), from loading (R3013) to unloading (R3014)',
+    ),
+  shortHaul: z
+    .boolean()
+    .optional()
+    .describe('Short-sea or short-haul flight (Vigil: selects the lodging deadline)'),
+  containerised: z
+    .boolean()
+    .optional()
+    .describe('Container cargo by sea (Vigil: selects the lodging deadline)'),
+});
+
+const masterConsignment = z.strictObject({
+  transportDocument: transportDocument.optional().describe('Transport document, master level (DE 12 05)'),
+  placeOfLoading: unLocode.optional().describe('Place of loading (DE 16 13), UN/LOCODE'),
+  placeOfUnloading: unLocode.optional().describe('Place of unloading (DE 16 14), UN/LOCODE'),
+  placeOfAcceptance: unLocode.optional().describe('Place of acceptance (DE 16 20), UN/LOCODE'),
+  placeOfDelivery: unLocode.optional().describe('Place of delivery (DE 16 21), UN/LOCODE'),
+  containerIndicator: z.boolean().optional().describe('Container indicator (DE 19 01)'),
+  transportEquipment: z
+    .array(container)
+    .max(FILING_LIMITS.containersPerConsignment)
+    .optional()
+    .describe('Transport equipment at master level (DE 19 07)'),
+  passiveBorderTransportMeans: z
+    .strictObject({
+      meansId: textSchema(35).describe(
+        'Identification number of the passive means (DE 19 08 …): trailer or wagon',
+      ),
+      nationality: countrySchema.optional().describe('Nationality of the passive means'),
+      typeOfIdentification: code(2).optional().describe('Type of identification (CL750), an2'),
+    })
+    .optional()
+    .describe('Passive border transport means: road trailer, rail wagon'),
+  receptacles: z
+    .array(textSchema(35).describe('Receptacle identification number (DE 19 10), an..35'))
+    .max(FILING_LIMITS.list)
+    .optional()
+    .describe('Receptacles (postal)'),
 });
 
 export const filingSchema = z.strictObject({
-  filingType: z.string().regex(/^[A-Z]\d{2}$/, 'a filing type such as F10'),
-  lrn: referenceSchema,
-  declarant: party.extend({ eori: eoriSchema }),
-  carrier: party.optional(),
-  officeOfFirstEntry: customsOfficeSchema,
-  transport,
-  consignments: z.array(consignment).min(1).max(FILING_LIMITS.consignments),
+  filingType: z
+    .string()
+    .regex(/^[A-Z]\d{2}$/, 'a filing type such as F10')
+    .describe('Filing type: the ENS data set F10–F51 (IE3Fxx message type, DE 11 10 …)'),
+  lrn: referenceSchema.max(22).describe('Local reference number (DE 12 09), an..22'),
+  specificCircumstanceIndicator: code(3)
+    .optional()
+    .describe('Specific circumstance indicator (DE 11 04, CL…), an3'),
+  reEntryIndicator: z.boolean().optional().describe('Re-entry indicator (DE 11 05, n1)'),
+  split: z
+    .boolean()
+    .optional()
+    .describe('Split consignment indicator (DE 11 06 001): with previousMrn (C3001)'),
+  previousMrn: z
+    .string()
+    .superRefine(refineIdentifier(checkMrn, 'R3004', 'previous MRN'))
+    .optional()
+    .describe(
+      'Previous MRN (DE 11 06 002, an18): the ENS this one was split from; required when split is true, refused otherwise (C3001, R3004)',
+    ),
+  declarant: party
+    .extend({ eori: eoriSchema })
+    .describe('Declarant, the person lodging the ENS (DE 13 05); EORI required'),
+  representative: party.optional().describe('Representative (DE 13 06)'),
+  carrier: party
+    .optional()
+    .describe(
+      'Carrier (DE 13 12, master level): its EORI links the master and house parts of a multiple filing',
+    ),
+  officeOfFirstEntry: customsOfficeSchema
+    .optional()
+    .describe('Customs office of first entry (DE 16 …, an8); at least one of it and addressedMemberState'),
+  addressedMemberState: countrySchema
+    .optional()
+    .describe('Addressed member state (a2, an EU country); at least one of it and officeOfFirstEntry'),
+  transport: transport
+    .optional()
+    .describe(
+      'Active border transport means and its itinerary; required by the filing types whose data set has it',
+    ),
+  masterConsignment: masterConsignment
+    .optional()
+    .describe('Consignment, master level (ICS2 ConsignmentMasterLevel)'),
+  consignments: z
+    .array(consignment)
+    .min(1)
+    .max(FILING_LIMITS.consignments)
+    .describe('Consignments, house level (ICS2 ConsignmentHouseLevel)'),
 });
 
 export type FilingInput = z.input<typeof filingSchema>;

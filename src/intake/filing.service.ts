@@ -4,8 +4,15 @@
  * it gets a database, a repository, a clock and a random source passed in.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { FILING_TYPES, makeMrn, normaliseAirWaybill, randomSerial } from '../domain/index.ts';
-import type { Clock, Filing, SerialSource } from '../domain/index.ts';
+import {
+  FILING_TYPES,
+  entryCountryOf,
+  makeMrn,
+  modeOf,
+  normaliseAirWaybill,
+  randomSerial,
+} from '../domain/index.ts';
+import type { Clock, Filing, SerialSource, TransportDocument } from '../domain/index.ts';
 import type { Actor } from '../auth/index.ts';
 import { ownFilerOf, requireBoundEori, requirePermission, visibleTo } from '../auth/index.ts';
 import { VigilError } from '../errors/index.ts';
@@ -151,6 +158,14 @@ function decodeCursor(cursor: string): { lodgedAt: Date; mrn: string } {
   }
 }
 
+/** The master transport document a house consignment travels under: its own, else the master level's. */
+export function masterDocOf(
+  filing: Filing,
+  c: Filing['consignments'][number],
+): TransportDocument | undefined {
+  return c.masterTransportDocument ?? filing.masterConsignment?.transportDocument;
+}
+
 /** Fields an amendment may not change: they identify the filing or its documents. */
 function lockedFieldChanges(before: Filing, after: Filing): FieldError[] {
   const out: FieldError[] = [];
@@ -169,7 +184,8 @@ function lockedFieldChanges(before: Filing, after: Filing): FieldError[] {
   lock('$.declarant.eori', before.declarant.eori, after.declarant.eori);
   lock('$.carrier.eori', before.carrier?.eori, after.carrier?.eori);
   lock('$.officeOfFirstEntry', before.officeOfFirstEntry, after.officeOfFirstEntry);
-  lock('$.transport.mode', before.transport.mode, after.transport.mode);
+  lock('$.addressedMemberState', before.addressedMemberState, after.addressedMemberState);
+  lock('$.transport.mode', modeOf(before), modeOf(after));
   if (before.consignments.length !== after.consignments.length) {
     lock('$.consignments.length', before.consignments.length, after.consignments.length);
   } else {
@@ -278,17 +294,21 @@ export class FilingService {
     const carrierEori = filing.carrier?.eori;
     const mrn = makeMrn({
       year: now.getUTCFullYear(),
-      country: filing.officeOfFirstEntry.slice(0, 2),
+      country: entryCountryOf(filing),
       serial: this.#serial(),
       procedure: ENS_PROCEDURE,
     });
-    const complete = type.part === 'complete';
+    // Master and house parts link by master document; any other part (complete, and until their
+    // linkage is built the air pre-loading set and its complement) is held and assessed on its own.
+    const part: 'complete' | 'master' | 'house' =
+      type.part === 'master' || type.part === 'house' ? type.part : 'complete';
+    const complete = part === 'complete';
     const consignments: NewConsignment[] = filing.consignments.map((c, seq) => ({
       seq,
       docType: c.transportDocument.type,
       docRef: docKey(c.transportDocument.ref),
-      masterDocRef:
-        c.masterTransportDocument !== undefined ? docKey(c.masterTransportDocument.ref) : undefined,
+      // A house names its master document on the consignment or, for all of them, at master level.
+      masterDocRef: masterDocOf(filing, c) !== undefined ? docKey(masterDocOf(filing, c)!.ref) : undefined,
       complete,
     }));
     const newFiling = {
@@ -297,11 +317,13 @@ export class FilingService {
       filer: actor.subject,
       lrn: filing.lrn,
       filingType: filing.filingType,
-      part: type.part,
-      mode: filing.transport.mode,
+      part,
+      // Without transport (a house part, a pre-loading set) the mode is the filing type's.
+      mode: modeOf(filing) ?? type.modes[0]!,
       declarantEori: filing.declarant.eori,
       carrierEori,
-      office: filing.officeOfFirstEntry,
+      // The office of first entry, else the addressed member state (the column is not null).
+      office: filing.officeOfFirstEntry ?? filing.addressedMemberState ?? '',
       status: complete ? ('registered' as const) : ('incomplete' as const),
       body: filing,
       warnings,
@@ -352,7 +374,7 @@ export class FilingService {
           tx,
           actor.authority,
           carrierEori,
-          consignments.map((c) => (type.part === 'house' ? (c.masterDocRef ?? c.docRef) : c.docRef)),
+          consignments.map((c) => (part === 'house' ? (c.masterDocRef ?? c.docRef) : c.docRef)),
         );
         if (!(await this.#deps.repo.insertFiling(tx, newFiling, consignments, undefined))) {
           return { created: false, filing: undefined as unknown as FilingSummary };
@@ -362,7 +384,7 @@ export class FilingService {
           actor.authority,
           carrierEori,
           { mrn, filer: actor.subject },
-          type.part as 'master' | 'house',
+          part,
           consignments,
           now,
         );
@@ -617,7 +639,7 @@ export class FilingService {
   async #tooLate(tx: Queryable, row: FilingRow, onFile: Filing, now: Date): Promise<string | undefined> {
     const deadline = amendmentDeadline(onFile, this.#deps.amendmentCloseMinutes);
     if (deadline !== undefined && now.getTime() >= deadline.at.getTime()) {
-      return `changes closed at ${deadline.at.toISOString()}, ${deadline.minutesBeforeArrival} minutes before the estimated arrival (${onFile.transport.estimatedArrival}, ${onFile.transport.mode}) of version ${row.version}`;
+      return `changes closed at ${deadline.at.toISOString()}, ${deadline.minutesBeforeArrival} minutes before the estimated arrival (${onFile.transport?.estimatedArrival ?? '?'}, ${modeOf(onFile) ?? '?'}) of version ${row.version}`;
     }
     if ((await this.#deps.controlDecided?.(tx, row.authority, row.mrn)) === true) {
       return 'the goods were presented and a control of them was decided';

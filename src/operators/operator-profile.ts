@@ -17,7 +17,9 @@ export function partyKeysOf(filings: readonly Filing[]): string[] {
     keys.add(operatorKey(f.declarant));
     for (const c of f.consignments) {
       keys.add(operatorKey(c.consignor));
-      keys.add(operatorKey(c.consignee));
+      if (c.consignee !== undefined) {
+        keys.add(operatorKey(c.consignee));
+      }
       if (c.notifyParty !== undefined) {
         keys.add(operatorKey(c.notifyParty));
       }

@@ -6,6 +6,7 @@
  */
 import { ratesOn } from '../domain/money.ts';
 import type { RateSet } from '../domain/money.ts';
+import { modeOf } from '../domain/filing.ts';
 import type { Consignment, Filing, GoodsItem, Party } from '../domain/filing.ts';
 
 export interface OperatorProfileInput {
@@ -36,6 +37,7 @@ export interface ActOperatorProfile {
 
 export interface ActAddress {
   readonly street: string;
+  readonly poBox: string;
   readonly city: string;
   readonly postcode: string;
   readonly country: string;
@@ -47,6 +49,8 @@ export interface ActParty {
   readonly eori: string;
   readonly country: string;
   readonly address: ActAddress;
+  /** 1 natural person, 2 legal person, 3 association of persons; 0 when not given. */
+  readonly typeOfPerson: number;
   readonly profile: ActOperatorProfile;
 }
 
@@ -58,11 +62,13 @@ export interface ActTransportDocument {
 export interface ActTransport {
   readonly mode: string;
   readonly meansId: string;
+  readonly typeOfIdentification: string;
   readonly conveyanceRef: string;
   readonly nationality: string;
   readonly routing: readonly string[];
   readonly estimatedDeparture: string;
   readonly estimatedArrival: string;
+  readonly actualDeparture: string;
   readonly transitHours: number;
   readonly shortHaul: boolean;
   readonly containerised: boolean;
@@ -77,7 +83,17 @@ export interface ActConsignment {
   readonly placeOfUnloading: string;
   readonly loadingCountry: string;
   readonly unloadingCountry: string;
+  readonly placeOfAcceptance: string;
+  readonly placeOfDelivery: string;
+  readonly acceptanceCountry: string;
+  readonly deliveryCountry: string;
   readonly routing: readonly string[];
+  /** No consignee: a consignment "to order". */
+  readonly toOrder: boolean;
+  readonly ucr: string;
+  readonly transportCharges: string;
+  /** Roles of the additional supply chain actors. */
+  readonly supplyChainRoles: readonly string[];
   readonly origin: string;
   readonly origins: readonly string[];
   readonly goodsCount: number;
@@ -85,7 +101,14 @@ export interface ActConsignment {
 }
 
 export interface ActGoodsItem {
+  /** The goods item number; 0 when not given. */
+  readonly itemNumber: number;
   readonly hsCode: string;
+  readonly cusCode: string;
+  readonly unNumbers: readonly string[];
+  readonly shippingMarks: readonly string[];
+  readonly documentTypes: readonly string[];
+  readonly additionalInformationCodes: readonly string[];
   readonly chapter: string;
   readonly heading: string;
   readonly description: string;
@@ -107,10 +130,31 @@ export interface ActContainer {
   readonly seals: readonly string[];
 }
 
+export interface ActMasterConsignment {
+  readonly transportDocument: ActTransportDocument;
+  readonly placeOfLoading: string;
+  readonly placeOfUnloading: string;
+  readonly placeOfAcceptance: string;
+  readonly placeOfDelivery: string;
+  readonly containerIndicator: boolean;
+  readonly passiveMeansId: string;
+  readonly passiveMeansNationality: string;
+  readonly receptacles: readonly string[];
+  readonly containerCount: number;
+}
+
 export interface ActFiling {
   readonly filingType: string;
   readonly lrn: string;
   readonly officeOfFirstEntry: string;
+  readonly addressedMemberState: string;
+  readonly specificCircumstanceIndicator: string;
+  readonly reEntry: boolean;
+  readonly split: boolean;
+  readonly previousMrn: string;
+  readonly representative: ActParty;
+  /** The filing gave an active means of transport (false: a house part or pre-loading set). */
+  readonly hasTransport: boolean;
   readonly declarant: ActParty;
   readonly carrier: ActParty;
   readonly consignmentCount: number;
@@ -127,6 +171,11 @@ export interface RuleActivation {
   readonly declarant: ActParty;
   readonly carrier: ActParty;
   readonly notifyParty: ActParty;
+  readonly buyer: ActParty;
+  readonly seller: ActParty;
+  readonly representative: ActParty;
+  readonly supplementaryDeclarant: ActParty;
+  readonly masterConsignment: ActMasterConsignment;
   readonly containers: readonly ActContainer[];
   readonly container: ActContainer;
   readonly valuePerKg: number;
@@ -163,6 +212,7 @@ const EMPTY_PROFILE: ActOperatorProfile = Object.freeze({
 
 const EMPTY_ADDRESS: ActAddress = Object.freeze({
   street: '',
+  poBox: '',
   city: '',
   postcode: '',
   country: '',
@@ -174,6 +224,7 @@ const EMPTY_PARTY: ActParty = Object.freeze({
   eori: '',
   country: '',
   address: EMPTY_ADDRESS,
+  typeOfPerson: 0,
   profile: EMPTY_PROFILE,
 });
 
@@ -209,11 +260,18 @@ function partyOf(p: Party | undefined, lookup: OperatorProfileLookup | undefined
     a === undefined
       ? EMPTY_ADDRESS
       : {
-          street: a.street,
+          street: a.street ?? '',
+          poBox: a.poBox ?? '',
           city: a.city,
           postcode: a.postcode ?? '',
           country: a.country,
-          text: [a.street, a.postcode, a.city, a.country]
+          text: [
+            a.street,
+            a.poBox === undefined ? undefined : `PO Box ${a.poBox}`,
+            a.postcode,
+            a.city,
+            a.country,
+          ]
             .filter((x) => x !== undefined && x !== '')
             .join(', '),
         };
@@ -224,6 +282,7 @@ function partyOf(p: Party | undefined, lookup: OperatorProfileLookup | undefined
     // The address says where the operator is; an EORI's prefix is the country that issued it.
     country: address.country !== '' ? address.country : eori.slice(0, 2),
     address,
+    typeOfPerson: p.typeOfPerson ?? 0,
     profile: profileOf(lookup?.(p), atMs),
   };
 }
@@ -234,7 +293,15 @@ function goodsOf(g: GoodsItem, rates: RateSet): ActGoodsItem {
   const rate = g.value !== undefined ? rates.perEur[g.value.currency] : undefined;
   const value = rate !== undefined ? declaredValue / rate : 0;
   return {
+    itemNumber: g.itemNumber ?? 0,
     hsCode: g.hsCode,
+    cusCode: g.cusCode ?? '',
+    unNumbers: g.unNumbers ?? [],
+    shippingMarks: (g.packagings ?? []).flatMap((p) =>
+      p.shippingMarks === undefined ? [] : [p.shippingMarks],
+    ),
+    documentTypes: (g.supportingDocuments ?? []).map((d) => d.type),
+    additionalInformationCodes: (g.additionalInformation ?? []).map((x) => x.code),
     chapter: g.hsCode.slice(0, 2),
     heading: g.hsCode.slice(0, 4),
     description: g.description,
@@ -262,7 +329,13 @@ function mainOrigin(goods: readonly ActGoodsItem[]): string {
   return best;
 }
 
-function consignmentOf(c: Consignment, goods: readonly ActGoodsItem[]): ActConsignment {
+function consignmentOf(filing: Filing, c: Consignment, goods: readonly ActGoodsItem[]): ActConsignment {
+  const m = filing.masterConsignment;
+  // A house consignment without its own places travels under the master level's.
+  const loading = c.placeOfLoading ?? m?.placeOfLoading ?? '';
+  const unloading = c.placeOfUnloading ?? m?.placeOfUnloading ?? '';
+  const acceptance = c.placeOfAcceptance ?? m?.placeOfAcceptance ?? '';
+  const delivery = c.placeOfDelivery ?? m?.placeOfDelivery ?? '';
   const origins: string[] = [];
   for (const g of goods) {
     if (g.origin !== '' && !origins.includes(g.origin)) {
@@ -275,13 +348,22 @@ function consignmentOf(c: Consignment, goods: readonly ActGoodsItem[]): ActConsi
       c.masterTransportDocument === undefined
         ? EMPTY_DOCUMENT
         : { type: c.masterTransportDocument.type, ref: c.masterTransportDocument.ref },
-    previousMrn: c.previousMrn ?? '',
-    split: c.split ?? false,
-    placeOfLoading: c.placeOfLoading,
-    placeOfUnloading: c.placeOfUnloading,
-    loadingCountry: c.placeOfLoading.slice(0, 2),
-    unloadingCountry: c.placeOfUnloading.slice(0, 2),
-    routing: c.routing,
+    // The split indicator and previous MRN are the header's since issue 17; kept here for old rules.
+    previousMrn: filing.previousMrn ?? '',
+    split: filing.split ?? false,
+    placeOfLoading: loading,
+    placeOfUnloading: unloading,
+    loadingCountry: loading.slice(0, 2),
+    unloadingCountry: unloading.slice(0, 2),
+    placeOfAcceptance: acceptance,
+    placeOfDelivery: delivery,
+    acceptanceCountry: acceptance.slice(0, 2),
+    deliveryCountry: delivery.slice(0, 2),
+    routing: c.routing ?? [],
+    toOrder: c.consignee === undefined,
+    ucr: c.ucr ?? '',
+    transportCharges: c.transportCharges ?? '',
+    supplyChainRoles: (c.additionalSupplyChainActors ?? []).map((a) => a.role),
     origin: mainOrigin(goods),
     origins,
     goodsCount: goods.length,
@@ -310,47 +392,79 @@ export function buildActivation(input: ActivationInput): RuleActivation {
     hsCodes.push(g.hsCode);
   }
   const t = filing.transport;
+  const m = filing.masterConsignment;
   const declarant = partyOf(filing.declarant, profiles, atMs);
+  const representative = partyOf(filing.representative, profiles, atMs);
   const carrier = partyOf(filing.carrier, profiles, atMs);
   const consignee = partyOf(c.consignee, profiles, atMs);
   const containers = c.containers.map((k) => ({ id: k.id, seals: k.seals }));
-  const departure = Date.parse(t.estimatedDeparture);
-  const arrival = Date.parse(t.estimatedArrival);
+  const departure = t === undefined ? NaN : Date.parse(t.actualDeparture ?? t.estimatedDeparture);
+  const arrival = t === undefined ? NaN : Date.parse(t.estimatedArrival);
+  const routing = c.routing ?? [];
   return {
     filing: {
       filingType: filing.filingType,
       lrn: filing.lrn,
-      officeOfFirstEntry: filing.officeOfFirstEntry,
+      officeOfFirstEntry: filing.officeOfFirstEntry ?? '',
+      addressedMemberState: filing.addressedMemberState ?? '',
+      specificCircumstanceIndicator: filing.specificCircumstanceIndicator ?? '',
+      reEntry: filing.reEntryIndicator ?? false,
+      split: filing.split ?? false,
+      previousMrn: filing.previousMrn ?? '',
+      representative,
+      hasTransport: t !== undefined,
       declarant,
       carrier,
       consignmentCount: filing.consignments.length,
     },
+    // Without transport (a house part, a pre-loading set): the filing type's mode, empty values.
     transport: {
-      mode: t.mode,
-      meansId: t.meansId ?? '',
-      conveyanceRef: t.conveyanceRef ?? '',
-      nationality: t.nationality ?? '',
-      routing: t.routing,
-      estimatedDeparture: t.estimatedDeparture,
-      estimatedArrival: t.estimatedArrival,
+      mode: t?.mode ?? modeOf(filing) ?? '',
+      meansId: t?.meansId ?? '',
+      typeOfIdentification: t?.typeOfIdentification ?? '',
+      conveyanceRef: t?.conveyanceRef ?? '',
+      nationality: t?.nationality ?? '',
+      routing: t?.routing ?? [],
+      estimatedDeparture: t?.estimatedDeparture ?? '',
+      estimatedArrival: t?.estimatedArrival ?? '',
+      actualDeparture: t?.actualDeparture ?? '',
       transitHours: Number.isNaN(departure) || Number.isNaN(arrival) ? 0 : (arrival - departure) / 3_600_000,
-      shortHaul: t.shortHaul ?? false,
-      containerised: t.containerised ?? false,
+      shortHaul: t?.shortHaul ?? false,
+      containerised: t?.containerised ?? false,
     },
-    consignment: consignmentOf(c, goods),
+    consignment: consignmentOf(filing, c, goods),
     goods,
     consignor: partyOf(c.consignor, profiles, atMs),
     consignee,
     declarant,
     carrier,
     notifyParty: partyOf(c.notifyParty, profiles, atMs),
+    buyer: partyOf(c.buyer, profiles, atMs),
+    seller: partyOf(c.seller, profiles, atMs),
+    representative,
+    supplementaryDeclarant: partyOf(c.supplementaryDeclarant, profiles, atMs),
+    masterConsignment: {
+      transportDocument:
+        m?.transportDocument === undefined
+          ? EMPTY_DOCUMENT
+          : { type: m.transportDocument.type, ref: m.transportDocument.ref },
+      placeOfLoading: m?.placeOfLoading ?? '',
+      placeOfUnloading: m?.placeOfUnloading ?? '',
+      placeOfAcceptance: m?.placeOfAcceptance ?? '',
+      placeOfDelivery: m?.placeOfDelivery ?? '',
+      containerIndicator: m?.containerIndicator ?? false,
+      passiveMeansId: m?.passiveBorderTransportMeans?.meansId ?? '',
+      passiveMeansNationality: m?.passiveBorderTransportMeans?.nationality ?? '',
+      receptacles: m?.receptacles ?? [],
+      containerCount: m?.transportEquipment?.length ?? 0,
+    },
     containers,
     container: containers[0] ?? EMPTY_CONTAINER,
     valuePerKg: totalMassKg > 0 ? totalValue / totalMassKg : 0,
     totalValue,
     totalMassKg,
     totalPackages,
-    routing: c.routing.length > 0 ? c.routing : t.routing,
+    routing: routing.length > 0 ? routing : (t?.routing ?? []),
     hsCodes,
     // The importer's record is the one that matters most for entry risk (DESIGN §2.2).
     operator: consignee.profile,

@@ -88,7 +88,7 @@ function variant(i: number): Filing {
   return {
     ...exampleFiling,
     transport: {
-      ...exampleFiling.transport,
+      ...exampleFiling.transport!,
       mode: modes[i % 4]!,
       nationality: i % 5 === 0 ? 'RU' : 'PA',
       routing: i % 3 === 0 ? ['CN', 'NL'] : ['CN', 'SG', 'NL'],

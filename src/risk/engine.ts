@@ -229,8 +229,8 @@ export function assess(input: AssessmentInput, ruleSet: RuleSet, watchlists: Wat
   return assessActivation(act, ruleSet, runtimeFor(watchlists), {
     atMs: Date.parse(input.at),
     authority: input.authority,
-    office: input.filing.officeOfFirstEntry,
-    mode: input.filing.transport.mode,
+    office: act.filing.officeOfFirstEntry,
+    mode: act.transport.mode,
     statuses: input.statuses ?? ACTIVE,
   });
 }

@@ -1,19 +1,21 @@
 /**
  * Shared fixtures for the risk engine's tests: the DESIGN §3 example filing and a rule builder. The
  * example is written once: test/support/filings.ts builds its clock-relative valid filing from it.
+ * Since issue 17 it is an F11 (maritime, complete master and house level), the type whose data set
+ * has everything it carries (consignment routing included); maritime sets have no conveyance
+ * reference (an air element), so it gives none.
  */
 import type { Filing } from '../domain/filing.ts';
 import type { RiskRule } from './rule.ts';
 
 export const exampleFiling: Filing = {
-  filingType: 'F10',
+  filingType: 'F11',
   lrn: 'ACME-2026-000123',
   declarant: { eori: 'NL123456789', name: 'Acme Shipping BV' },
   officeOfFirstEntry: 'NL000396',
   transport: {
     mode: 'maritime',
     meansId: 'IMO9321483',
-    conveyanceRef: 'VOY2611',
     nationality: 'PA',
     estimatedDeparture: '2027-03-01T10:00:00Z',
     estimatedArrival: '2027-03-12T06:00:00Z',

@@ -161,6 +161,12 @@ export function conditionError(errors: readonly RuleCompileError[], what = 'the 
   return new VigilError('VIGIL_RULE_INVALID', `${what} has ${fields.length} error(s)`, fields);
 }
 
+/** Why live assessment skips a stored rule. */
+export interface NotLive {
+  readonly code: string;
+  readonly message: string;
+}
+
 export interface RuleServiceDeps {
   readonly db: Database;
   readonly repo: RuleRepository;
@@ -314,10 +320,35 @@ export class RuleService {
     return saved;
   }
 
-  async list(actor: Actor, status?: string): Promise<StoredRule[]> {
+  /**
+   * The latest version of every rule. A rule that live assessment skips because it no longer
+   * compiles (a stored rule over a limit introduced later, a watchlist it names was removed) says
+   * so in `notLive`, with the code and message its compilation gives: the analyst is told.
+   */
+  async list(actor: Actor, status?: string): Promise<(StoredRule & { notLive?: NotLive })[]> {
     requirePermission(actor, 'rule.read');
     const rules = await this.#d.repo.currentRules(this.#d.db.forAuthority(actor.authority), actor.authority);
-    return status === undefined ? rules : rules.filter((r) => r.status === status);
+    const listed = status === undefined ? rules : rules.filter((r) => r.status === status);
+    const live = await this.#d.ruleSets.get(actor.authority);
+    if (live.brokenRules.length === 0) {
+      return listed;
+    }
+    const broken = new Set(live.brokenRules);
+    const names = new Set(live.watchlists.names());
+    return listed.map((r) => {
+      if (!broken.has(r.id)) {
+        return r;
+      }
+      const compiled = compileRule(r.condition, { watchlistNames: names });
+      const e = compiled.ok ? undefined : conditionError(compiled.errors, `version ${r.version}`);
+      return {
+        ...r,
+        notLive: {
+          code: e?.code ?? 'VIGIL_RULE_INVALID',
+          message: `skipped by live assessment: ${e?.message ?? 'it does not compile with the other rules'}`,
+        },
+      };
+    });
   }
 
   async get(actor: Actor, id: string, version?: number): Promise<{ rule: StoredRule; versions: number[] }> {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { checkMrn } from '../../src/domain/index.ts';
 import { closeAfter, forEachDatabase, startTestApp } from '../support/test-app.ts';
 import type { TestApp } from '../support/test-app.ts';
-import { validAirFiling, validFiling } from '../support/filings.ts';
+import { validAirFiling, validFiling, validHouseFiling, validMasterFiling } from '../support/filings.ts';
 
 forEachDatabase('filings API', (target) => {
   let t: TestApp | undefined;
@@ -95,7 +95,7 @@ forEachDatabase('filings API', (target) => {
     assert.match(String(r.headers['content-type']), /^application\/problem\+json/);
     const codes = r.json().errors.map((e: { code: string; path: string }) => `${e.code} ${e.path}`);
     assert.deepEqual(codes.sort(), [
-      'VIGIL_CONTAINER_INVALID $.consignments[0].containers[0].id',
+      'R3021 $.consignments[0].containers[0].id',
       'VIGIL_EORI_INVALID $.declarant.eori',
       'VIGIL_HS_CODE_INVALID $.consignments[0].goods[0].hsCode',
     ]);
@@ -239,21 +239,10 @@ forEachDatabase('filings API', (target) => {
   test('multiple filing: master and house stay incomplete until both are in, in either order', async () => {
     const now = app().clock.now();
     const carrier = { eori: 'DK123456789', name: 'Maersk A/S' };
-    const master = (lrn: string, docRef: string) => {
-      const f = validFiling(now, { lrn });
-      f['filingType'] = 'F11';
-      f['carrier'] = carrier;
-      f['consignments'][0].transportDocument = { type: 'N705', ref: docRef };
-      return f;
-    };
-    const house = (lrn: string, docRef: string, masterRef: string) => {
-      const f = validFiling(now, { lrn });
-      f['filingType'] = 'F12';
-      f['carrier'] = carrier;
-      f['consignments'][0].transportDocument = { type: 'N714', ref: docRef };
-      f['consignments'][0].masterTransportDocument = { type: 'N705', ref: masterRef };
-      return f;
-    };
+    // The official parts (issue 17): the carrier's master part F12, the forwarder's house part F15.
+    const master = (lrn: string, docRef: string) => validMasterFiling(now, lrn, carrier, docRef);
+    const house = (lrn: string, docRef: string, masterRef: string) =>
+      validHouseFiling(now, lrn, carrier, docRef, masterRef);
     const forwarder = await app().token('NL', 'filer', 'forwarder');
 
     // Master first; its filer accepts the forwarder's houses (another filer's house links only so).

@@ -7,7 +7,7 @@
  */
 import { createHmac } from 'node:crypto';
 import vagueData from '../../data/vague-descriptions.json' with { type: 'json' };
-import { validAirFiling, validFiling } from '../support/filings.ts';
+import { validAirFiling, validFiling, validHouseFiling } from '../support/filings.ts';
 import type { Role } from '../../src/auth/index.ts';
 
 type Json = any;
@@ -130,9 +130,10 @@ const rail: BaseFiling = (now, lrn) =>
   });
 const inland: BaseFiling = (now, lrn) =>
   overland(now, lrn, {
-    filingType: 'F10',
+    filingType: 'F11',
     mode: 'inland-waterway',
-    meansId: 'ENI02326589',
+    // An ENI number: 8 digits (R3010).
+    meansId: '02326589',
     office: 'DE001000',
     routing: ['CH', 'DE'],
     loading: 'CHBSL',
@@ -154,18 +155,23 @@ function airLike(filingType: string, mode: string, shortHaul: boolean): BaseFili
   };
 }
 const airShort = airLike('F20', 'air', true);
-const postal = airLike('F30', 'postal', false);
-const express = airLike('F33', 'express', true);
+// Issue 17: the official catalogue has no postal type with goods items and transport (the postal
+// carrier sets F40–F45 carry receptacles), so the long-haul mail-mode base is an express one (F31).
+const expressLong = airLike('F31', 'express', false);
+const express = airLike('F30', 'express', true);
 
-/** A maritime house filing (F12) that names its carrier and master bill: valid and 'incomplete'. */
-const house: BaseFiling = (now, lrn) => {
-  const f = maritime(now, lrn);
-  f.filingType = 'F12';
-  f.carrier = { name: 'Mediterranean Shipping Co', eori: 'CH123456789' };
-  f.consignments[0].transportDocument = { type: 'N714', ref: 'HBL-NL-0001' };
-  f.consignments[0].masterTransportDocument = { type: 'N705', ref: 'MSCU-BL-778899' };
-  return f;
-};
+/**
+ * A maritime house filing (F15, issue 17's catalogue) that names its carrier and master bill: valid and
+ * 'incomplete'. No transport and no places (its data set has none), the addressed member state.
+ */
+const house: BaseFiling = (now, lrn) =>
+  validHouseFiling(
+    now,
+    lrn,
+    { name: 'Mediterranean Shipping Co', eori: 'CH123456789' },
+    'HBL-NL-0001',
+    'MSCU-BL-778899',
+  );
 
 /** A maritime filing with two consignments to different German and Dutch ports. */
 const twoConsignments: BaseFiling = (now, lrn) => {
@@ -187,7 +193,7 @@ export const BASES: Readonly<Record<string, BaseFiling>> = {
   rail,
   inland,
   airShort,
-  postal,
+  expressLong,
   express,
   house,
   twoConsignments,
@@ -262,9 +268,9 @@ const required: { base: BaseFiling; path: PathPart[] }[] = [
     'transportDocument',
     'placeOfLoading',
     'placeOfUnloading',
-    'routing',
+    // Issue 17: the consignment's routing is optional (not in every data set) and the consignee
+    // too (a consignment "to order"): their absence is no error; see test/api/ics2-rules.test.ts.
     'consignor',
-    'consignee',
     'goods',
   ].map((k) => ({ base: maritime, path: [...C0, k] })),
   { base: maritime, path: [...C0, 'transportDocument', 'type'] },
@@ -357,7 +363,7 @@ const typed: { path: PathPart[]; kind: Kind }[] = [
   { path: ['transport', 'routing'], kind: 'array' },
   { path: [...C0, 'goods'], kind: 'array' },
   { path: [...C0, 'containers'], kind: 'array' },
-  { path: [...C0, 'split'], kind: 'boolean' },
+  { path: ['split'], kind: 'boolean' },
   { path: ['transport', 'shortHaul'], kind: 'boolean' },
 ];
 for (const { path, kind } of typed) {
@@ -504,7 +510,7 @@ const identifiers: { path: PathPart[]; values: string[]; fieldCode: string; base
     base: house,
   },
   {
-    path: [...C0, 'previousMrn'],
+    path: ['previousMrn'],
     values: [
       '22DK1V0QQK2S6J7TU2',
       '22ITZXBZYUTJFLJXK7',
@@ -515,7 +521,7 @@ const identifiers: { path: PathPart[]; values: string[]; fieldCode: string; base
       '22ITZXBZYUTJFLJX16',
       '',
     ],
-    fieldCode: 'VIGIL_MRN_INVALID',
+    fieldCode: 'R3004',
   },
   {
     path: [...G0, 'hsCode'],
@@ -565,7 +571,7 @@ const identifiers: { path: PathPart[]; values: string[]; fieldCode: string; base
       'mscu1234566',
       'MSCU 123456 6',
     ],
-    fieldCode: 'VIGIL_CONTAINER_INVALID',
+    fieldCode: 'R3021',
   },
   {
     path: ['officeOfFirstEntry'],
@@ -586,7 +592,7 @@ for (const { path, values, fieldCode, base } of identifiers) {
       (f) => {
         setAt(f, path, value);
         if (path.includes('previousMrn')) {
-          f.consignments[0].split = true;
+          f.split = true;
         }
       },
       { fieldCode, path: jsonPath(path) },
@@ -747,31 +753,37 @@ filing(
   { fieldCode: 'R3018', path: '$.transport.routing[1]' },
   road,
 );
+// R3022 (issue 17): the consignment's routing holds the countries of acceptance and delivery
+// (formerly an invented check of the loading and unloading countries).
 filing(
-  'consignment routing lacks the loading country',
-  (f) => (f.consignments[0].routing = ['SG', 'NL', 'DE']),
+  'R3022: consignment routing lacks the country of acceptance',
+  (f) => (f.consignments[0].placeOfAcceptance = 'HKHKG'),
   {
-    fieldCode: 'VIGIL_ROUTING_CONSIGNMENT',
+    fieldCode: 'R3022',
     path: '$.consignments[0].routing',
   },
 );
 filing(
-  'consignment routing lacks the unloading country',
-  (f) => (f.consignments[0].routing = ['CN', 'SG', 'DE']),
+  'R3022: consignment routing lacks the country of delivery',
+  (f) => (f.consignments[0].placeOfDelivery = 'ATVIE'),
   {
-    fieldCode: 'VIGIL_ROUTING_CONSIGNMENT',
+    fieldCode: 'R3022',
     path: '$.consignments[0].routing',
   },
 );
-filing('consignment routing lacks both', (f) => (f.consignments[0].routing = ['SG']), {
-  fieldCode: 'VIGIL_ROUTING_CONSIGNMENT',
-  path: '$.consignments[0].routing',
-});
 filing(
-  'second consignment routing lacks its unloading country',
-  (f) => (f.consignments[1].routing = ['CN', 'SG']),
+  'R3022: consignment routing lacks both',
+  (f) => Object.assign(f.consignments[0], { placeOfAcceptance: 'HKHKG', placeOfDelivery: 'ATVIE' }),
   {
-    fieldCode: 'VIGIL_ROUTING_CONSIGNMENT',
+    fieldCode: 'R3022',
+    path: '$.consignments[0].routing',
+  },
+);
+filing(
+  'R3022: second consignment routing lacks its country of delivery',
+  (f) => Object.assign(f.consignments[1], { routing: ['CN', 'SG', 'NL'], placeOfDelivery: 'DEHAM' }),
+  {
+    fieldCode: 'R3022',
     path: '$.consignments[1].routing',
   },
   twoConsignments,
@@ -812,24 +824,29 @@ filing(
   { fieldCode: 'R3053', path: '$.transport.estimatedArrival' },
   air,
 );
-filing('C3001: split consignment without previous MRN', (f) => (f.consignments[0].split = true), {
+// C3001 at header level (issue 17): split ⇒ previous MRN; no split ⇒ none.
+filing('C3001: split consignment without previous MRN', (f) => (f.split = true), {
   fieldCode: 'C3001',
-  path: '$.consignments[0].previousMrn',
+  path: '$.previousMrn',
 });
 filing(
-  'C3001: second consignment split without previous MRN',
-  (f) => (f.consignments[1].split = true),
+  'C3001: split filing of two consignments without previous MRN',
+  (f) => (f.split = true),
   {
     fieldCode: 'C3001',
-    path: '$.consignments[1].previousMrn',
+    path: '$.previousMrn',
   },
   twoConsignments,
 );
+filing('C3001: previous MRN on a filing that is not split', (f) => (f.previousMrn = '22ITZXBZYUTJFLJXK6'), {
+  fieldCode: 'C3001',
+  path: '$.previousMrn',
+});
 filing(
   'duplicate transport document: consignment repeated',
   (f) => f.consignments.push(structuredClone(f.consignments[0])),
   {
-    fieldCode: 'VIGIL_DOCUMENT_DUPLICATE',
+    fieldCode: 'R3052',
     path: '$.consignments[1].transportDocument.ref',
   },
 );
@@ -837,7 +854,7 @@ filing(
   'duplicate transport document: same bill with a dash',
   (f) => (f.consignments[1].transportDocument.ref = 'MAEU-123456789'),
   {
-    fieldCode: 'VIGIL_DOCUMENT_DUPLICATE',
+    fieldCode: 'R3052',
     path: '$.consignments[1].transportDocument.ref',
   },
   twoConsignments,
@@ -849,7 +866,7 @@ filing(
     third.transportDocument.ref = 'MAEU123456789';
     f.consignments.push(third);
   },
-  { fieldCode: 'VIGIL_DOCUMENT_DUPLICATE', path: '$.consignments[2].transportDocument.ref' },
+  { fieldCode: 'R3052', path: '$.consignments[2].transportDocument.ref' },
   twoConsignments,
 );
 filing(
@@ -859,14 +876,14 @@ filing(
     second.transportDocument.ref = '17612345675';
     f.consignments.push(second);
   },
-  { fieldCode: 'VIGIL_DOCUMENT_DUPLICATE', path: '$.consignments[1].transportDocument.ref' },
+  { fieldCode: 'R3052', path: '$.consignments[1].transportDocument.ref' },
   air,
 );
 filing(
   'duplicate transport document differing only in letter case',
   (f) => (f.consignments[1].transportDocument.ref = 'maeu123456789'),
   {
-    fieldCode: 'VIGIL_DOCUMENT_DUPLICATE',
+    fieldCode: 'R3052',
     path: '$.consignments[1].transportDocument.ref',
   },
   twoConsignments,
@@ -973,8 +990,8 @@ const late: { name: string; base: BaseFiling; set: (t: Json, now: Date) => void 
     set: (t, now) => (t.estimatedDeparture = at(now, -60_000)),
   },
   {
-    name: 'postal long-haul, 2 h before arrival',
-    base: postal,
+    name: 'express long-haul, 2 h before arrival',
+    base: expressLong,
     set: (t, now) => {
       t.estimatedDeparture = at(now, -6 * HOUR);
       t.estimatedArrival = at(now, 2 * HOUR);
@@ -1022,7 +1039,7 @@ for (const days of [201, 365, 3650]) {
 
 // --- 8. Filing types ----------------------------------------------------------------------------------
 
-for (const type of ['F99', 'F40', 'H10']) {
+for (const type of ['F99', 'F60', 'H10']) {
   filing(`filing type ${type} not in the catalogue`, (f) => (f.filingType = type), {
     fieldCode: 'VIGIL_FILING_TYPE_UNKNOWN',
     path: '$.filingType',
@@ -1033,8 +1050,8 @@ for (const [type, base, label] of [
   ['F10', air, 'maritime type on an air filing'],
   ['F50', rail, 'road type on a rail filing'],
   ['F51', road, 'rail type on a road filing'],
-  ['F30', air, 'postal type on an air filing'],
-  ['F33', postal, 'express type on a postal filing'],
+  ['F30', air, 'express type on an air filing'],
+  ['F40', expressLong, 'postal type on an express filing'],
 ] as const) {
   filing(
     `filing type ${type}: ${label}`,
@@ -1044,7 +1061,7 @@ for (const [type, base, label] of [
   );
 }
 filing(
-  'house filing (F12) without carrier',
+  'house filing (F15) without carrier',
   (f) => delete f.carrier,
   {
     fieldCode: 'VIGIL_MASTER_DOCUMENT_REQUIRED',
@@ -1053,7 +1070,7 @@ filing(
   house,
 );
 filing(
-  'house filing (F12) with a carrier but no carrier EORI',
+  'house filing (F15) with a carrier but no carrier EORI',
   (f) => delete f.carrier.eori,
   {
     fieldCode: 'VIGIL_MASTER_DOCUMENT_REQUIRED',
@@ -1062,7 +1079,7 @@ filing(
   house,
 );
 filing(
-  'house filing (F12) without master transport document',
+  'house filing (F15) without master transport document',
   (f) => delete f.consignments[0].masterTransportDocument,
   {
     fieldCode: 'VIGIL_MASTER_DOCUMENT_REQUIRED',
@@ -1071,13 +1088,12 @@ filing(
   house,
 );
 filing(
-  'master filing (F11) without carrier EORI',
+  'master filing (F12) without carrier EORI',
   (f) => {
-    f.filingType = 'F11';
-    delete f.carrier;
+    f.filingType = 'F12';
+    delete f.consignments[0].routing;
   },
   { fieldCode: 'VIGIL_MASTER_DOCUMENT_REQUIRED', path: '$.carrier.eori' },
-  house,
 );
 filing(
   'house air filing (F22) without master air waybill',
@@ -1094,7 +1110,7 @@ filing(
 
 const long = (n: number): string => 'A'.repeat(n);
 for (const [path, max] of [
-  [['lrn'], 35],
+  [['lrn'], 22],
   [['declarant', 'name'], 70],
   [[...C0, 'consignor', 'name'], 70],
   [[...C0, 'consignee', 'name'], 70],
@@ -1103,9 +1119,9 @@ for (const [path, max] of [
   [[...C0, 'consignee', 'address', 'postcode'], 17],
   [[...G0, 'description'], 512],
   [[...C0, 'transportDocument', 'ref'], 70],
-  [[...C0, 'containers', 0, 'seals', 0], 35],
+  [[...C0, 'containers', 0, 'seals', 0], 20],
   [['transport', 'meansId'], 35],
-  [['transport', 'conveyanceRef'], 35],
+  [['transport', 'conveyanceRef'], 17],
   [['declarant', 'eori'], 40],
 ] as const) {
   filing(`too long ${jsonPath(path)} (${max + 1} characters)`, (f) => setAt(f, path, long(max + 1)), {
@@ -1198,7 +1214,6 @@ for (const [name, body] of notJson) {
 for (const contentType of [
   'text/plain',
   'application/x-www-form-urlencoded',
-  'application/xml',
   'text/xml',
   'multipart/form-data; boundary=xyz',
   'application/octet-stream',
@@ -1213,6 +1228,13 @@ for (const contentType of [
     'VIGIL_UNSUPPORTED_MEDIA_TYPE',
   );
 }
+// ICS2 XML is accepted as application/xml (src/intake/ics2-xml): a JSON body sent as XML is not XML.
+request(
+  'content type application/xml with a JSON body',
+  (now) => ({ body: validText(now, 'CT-3'), contentType: 'application/xml' }),
+  400,
+  'VIGIL_XML_MALFORMED',
+);
 request(
   'no content type with a JSON body',
   (now) => ({ body: validText(now, 'CT-2'), contentType: null }),

@@ -11,7 +11,7 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { closeAfter, forEachDatabase, sender, startTestApp } from '../support/test-app.ts';
 import type { TestApp } from '../support/test-app.ts';
-import { validFiling } from '../support/filings.ts';
+import { validFiling, validHouseFiling, validMasterFiling } from '../support/filings.ts';
 
 const CARRIER = { eori: 'DK123456789', name: 'Maersk A/S' };
 
@@ -22,21 +22,10 @@ forEachDatabase('filer binding', (target) => {
   const tok: Record<string, string> = {};
   const send = sender(app, tok);
 
-  const master = (lrn: string, docRef: string) => {
-    const f = validFiling(app().clock.now(), { lrn });
-    f['filingType'] = 'F11';
-    f['carrier'] = CARRIER;
-    f['consignments'][0].transportDocument = { type: 'N705', ref: docRef };
-    return f;
-  };
-  const house = (lrn: string, docRef: string, masterRef: string) => {
-    const f = validFiling(app().clock.now(), { lrn });
-    f['filingType'] = 'F12';
-    f['carrier'] = CARRIER;
-    f['consignments'][0].transportDocument = { type: 'N714', ref: docRef };
-    f['consignments'][0].masterTransportDocument = { type: 'N705', ref: masterRef };
-    return f;
-  };
+  // The official parts (issue 17): the carrier's master part F12, a forwarder's house part F15.
+  const master = (lrn: string, docRef: string) => validMasterFiling(app().clock.now(), lrn, CARRIER, docRef);
+  const house = (lrn: string, docRef: string, masterRef: string) =>
+    validHouseFiling(app().clock.now(), lrn, CARRIER, docRef, masterRef);
   const lodge = async (who: string, body: unknown) => {
     const r = await send('POST', '/v1/filings', who, body);
     assert.equal(r.statusCode, 201, r.body);

@@ -183,6 +183,15 @@ forEachDatabase('rule budgets', (target) => {
       .transaction((tx) => app().deps.ruleRepo.insertRule(tx, 'NL', stored, 'ana', app().clock.now()));
     app().deps.ruleSets.invalidate('NL');
     assert.ok((await app().deps.ruleSets.get('NL')).brokenRules.includes('NESTED-LIVE'));
+    // … and the analyst sees why in the rule list.
+    const listed = (await send('GET', '/v1/rules', 'analyst')).json().items as {
+      id: string;
+      notLive?: { code: string; message: string };
+    }[];
+    const skipped = listed.find((r) => r.id === 'NESTED-LIVE');
+    assert.equal(skipped?.notLive?.code, 'VIGIL_RULE_TOO_COSTLY', JSON.stringify(skipped));
+    assert.match(skipped.notLive.message, /skipped by live assessment/);
+    assert.equal(listed.find((r) => r.id === 'PHONES-B')?.notLive, undefined);
 
     const filing = validFiling(app().clock.now(), { lrn: 'CUBIC-1' });
     const c0 = filing['consignments'][0];

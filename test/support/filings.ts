@@ -36,3 +36,50 @@ export function validAirFiling(now: Date, lrn = 'AIR-0001'): Record<string, any>
   c.containers = [];
   return f;
 }
+
+/**
+ * The master part of a maritime multiple filing (F12) by the carrier: the clock-relative valid filing
+ * with only the elements of F12's data set (no consignment routing).
+ */
+export function validMasterFiling(
+  now: Date,
+  lrn: string,
+  carrier: { eori: string; name: string },
+  docRef: string,
+): Record<string, any> {
+  const f = validFiling(now, { lrn });
+  f['filingType'] = 'F12';
+  f['carrier'] = carrier;
+  const c = f['consignments'][0];
+  c.transportDocument = { type: 'N705', ref: docRef };
+  delete c.routing;
+  return f;
+}
+
+/**
+ * The house part of a maritime multiple filing (F15, with buyer and seller) by a forwarder, naming the
+ * master document it travels under: no transport, no office of first entry (the addressed member
+ * state instead) and no places of loading and unloading, as F15's data set has them.
+ */
+export function validHouseFiling(
+  now: Date,
+  lrn: string,
+  carrier: { eori: string; name: string },
+  docRef: string,
+  masterRef: string,
+): Record<string, any> {
+  const f = validFiling(now, { lrn });
+  f['filingType'] = 'F15';
+  f['carrier'] = carrier;
+  delete f['transport'];
+  delete f['officeOfFirstEntry'];
+  f['addressedMemberState'] = 'NL';
+  const c = f['consignments'][0];
+  c.transportDocument = { type: 'N714', ref: docRef };
+  c.masterTransportDocument = { type: 'N705', ref: masterRef };
+  delete c.placeOfLoading;
+  delete c.placeOfUnloading;
+  c.buyer = { name: 'Elektro Handel GmbH', eori: 'DE123456789012345' };
+  c.seller = { name: 'Shenzhen Bright Electronics Co' };
+  return f;
+}
