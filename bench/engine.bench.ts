@@ -366,7 +366,7 @@ function makeFiling(i: number): Filing {
       },
     ],
   };
-  const street = filing.consignments[0]!.consignor.address!.street ?? '';
+  const street = filing.consignments[0]!.consignor!.address!.street ?? '';
   if (r >= 0.004 && !listedStreets.has(street)) {
     regularConsignor.add(filing.lrn);
   }
@@ -390,7 +390,7 @@ function reuseOperators(fs: Filing[], n: number): Filing[] {
   const regulars: NonNullable<Filing['consignments'][number]['consignor']>[] = [];
   return fs.map((f) => {
     const c = f.consignments[0]!;
-    const who = c.consignor;
+    const who = c.consignor!;
     // Listed names and streets stay as drawn: the rules must still meet them.
     if (!regularConsignor.has(f.lrn)) {
       return f;

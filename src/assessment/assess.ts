@@ -4,7 +4,7 @@
  * it names give the score, every hit with its explanation and the ICS2 outcome. No I/O: the service
  * reads the inputs and stores the result, so the same inputs and rule versions give the same record.
  */
-import type { Filing } from '../domain/index.ts';
+import type { Filing, Transport } from '../domain/index.ts';
 import { drawFor, operatorKey, ratesOn } from '../domain/index.ts';
 import { assess } from '../risk/index.ts';
 import type { RuleHit } from '../risk/index.ts';
@@ -108,11 +108,13 @@ export interface ConsignmentInput {
   /** Profiles of the operators the filing names, by operator key. */
   readonly ops: ReadonlyMap<string, OperatorRow>;
   readonly outcomes: EntryOutcomeConfig;
+  /** The linked master's transport, for a house part without its own (entry timing). */
+  readonly masterTransport?: Transport | undefined;
 }
 
 /** Assesses one consignment: rules, signals, operator profile and the recorded random draw. */
 export function assessConsignment(input: ConsignmentInput): AssessmentRecord {
-  const { row, filing, seq, now, ctx, ops, outcomes } = input;
+  const { row, filing, seq, now, ctx, ops, outcomes, masterTransport } = input;
   const c = filing.consignments[seq]!;
   const at = now.toISOString();
   const profile = profileLookup(ops);
@@ -189,7 +191,7 @@ export function assessConsignment(input: ConsignmentInput): AssessmentRecord {
   const selecting = hits.map(toSelectivityHit);
   const outcome = entryOutcome(
     {
-      ...entryTimingOf(filing, now),
+      ...entryTimingOf(filing, now, masterTransport),
       score,
       randomDraw: random.draw,
     },

@@ -8,7 +8,7 @@
 import { setImmediate } from 'node:timers/promises';
 import type { Actor } from '../auth/index.ts';
 import { requirePermission, visibleTo } from '../auth/index.ts';
-import type { Clock, Filing } from '../domain/index.ts';
+import type { Clock, Filing, Party, Transport } from '../domain/index.ts';
 import { operatorKey } from '../domain/index.ts';
 import { VigilError } from '../errors/index.ts';
 import type { FilingRepository, FilingRow } from '../intake/index.ts';
@@ -44,7 +44,16 @@ export interface AssessmentServiceDeps {
   readonly clock: Clock;
   readonly outcomes?: EntryOutcomeConfig;
   /** Called after an assessment is stored (audit, metrics, control tasks). */
-  readonly onAssessed?: (tx: Queryable, a: AssessmentRecord, filing: FilingRow) => Promise<void>;
+  /**
+   * After each stored assessment, in its transaction. `arrival` is the estimated arrival of the
+   * transport the consignment travels on: the filing's own, else its linked master's.
+   */
+  readonly onAssessed?: (
+    tx: Queryable,
+    a: AssessmentRecord,
+    filing: FilingRow,
+    arrival: string | undefined,
+  ) => Promise<void>;
   readonly metrics?: AssessmentMetrics | undefined;
   /** The audit trail: every outcome is recorded (staged, chained in the background). */
   readonly audit?: AuditStager | undefined;
@@ -112,8 +121,12 @@ export class AssessmentService {
           at: now,
         })),
       );
+      const arrival =
+        stored.length === 0
+          ? undefined
+          : (filing.transport ?? (await this.#masterTransportOf(tx, row, filing)))?.estimatedArrival;
       for (const a of stored) {
-        await this.#d.onAssessed?.(tx, a, row);
+        await this.#d.onAssessed?.(tx, a, row, arrival);
       }
       await this.#d.audit?.stage(
         tx,
@@ -136,8 +149,9 @@ export class AssessmentService {
         })),
       );
       if (stored.length > 0 && event.version === 1) {
+        // A complement (F16, F25, F44) has no consignor; a "to order" consignment no consignee.
         const ops = filing.consignments.flatMap((c) =>
-          c.consignee === undefined ? [c.consignor] : [c.consignor, c.consignee],
+          [c.consignor, c.consignee].filter((p): p is Party => p !== undefined),
         );
         const unique = new Map(
           ops.map((p) => [operatorKey(p), { key: operatorKey(p), eori: p.eori, name: p.name }]),
@@ -182,10 +196,13 @@ export class AssessmentService {
     now: Date,
   ): Promise<AssessmentRecord[]> {
     const ops = await operatorsOf(this.#d.operators, tx, row.authority, [filing]);
+    const masterTransport = await this.#masterTransportOf(tx, row, filing);
     const records: AssessmentRecord[] = [];
     let slice = performance.now();
     for (let seq = 0; seq < filing.consignments.length; seq++) {
-      records.push(assessConsignment({ row, filing, seq, now, ctx, ops, outcomes: this.#outcomes }));
+      records.push(
+        assessConsignment({ row, filing, seq, now, ctx, ops, outcomes: this.#outcomes, masterTransport }),
+      );
       // Each rule is bounded by its budget, but a filing of many consignments is not: give the
       // event loop back every 20 ms so that one large filing never stalls other requests.
       if (performance.now() - slice > YIELD_EVERY_MS) {
@@ -398,6 +415,24 @@ export class AssessmentService {
       ]);
       return { ...current, outcome: answered };
     });
+  }
+
+  /**
+   * A house part without its own transport (F14, F15, F22, F33, F26) takes its linked master's: the
+   * master's departure decides whether the goods are before loading. Undefined when it has its own,
+   * is not linked, or the master has none.
+   */
+  async #masterTransportOf(tx: Queryable, row: FilingRow, filing: Filing): Promise<Transport | undefined> {
+    if (filing.transport !== undefined || row.part !== 'house') {
+      return undefined;
+    }
+    const cons = await this.#d.filings.consignmentsOf(tx, [row.mrn]);
+    const masterMrn = cons.find((c) => c.master_mrn !== null)?.master_mrn;
+    if (masterMrn === undefined || masterMrn === null) {
+      return undefined;
+    }
+    const master = await this.#d.filings.findByMrn(tx, row.authority, masterMrn);
+    return (master?.body as Filing | undefined)?.transport;
   }
 
   #revise(

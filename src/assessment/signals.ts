@@ -68,7 +68,7 @@ const SIGNAL_OF_ROLE = {
 export function consignmentSignals(filing: Filing, c: Consignment, ctx: SignalContext): SignalHit[] {
   const out: SignalHit[] = [];
   c.goods.forEach((g, i) => {
-    const origin = g.origin ?? c.consignor.address?.country;
+    const origin = g.origin ?? c.consignor?.address?.country;
     if (g.value !== undefined && origin !== undefined && g.grossMassKg > 0) {
       const eur = toEur(g.value.amount, g.value.currency, ctx.now);
       const hs6 = g.hsCode.slice(0, 6);

@@ -64,7 +64,12 @@ export interface HitReviewDecision {
 }
 
 export interface AssessmentHooks {
-  readonly onAssessed: (tx: Queryable, a: AssessmentRecord, filing: FilingRow) => Promise<void>;
+  readonly onAssessed: (
+    tx: Queryable,
+    a: AssessmentRecord,
+    filing: FilingRow,
+    arrival: string | undefined,
+  ) => Promise<void>;
   readonly onReviewed: (
     tx: Queryable,
     revised: AssessmentRecord,
@@ -232,6 +237,7 @@ export class ControlService {
     tx: Queryable,
     a: AssessmentRecord,
     filingRow: FilingRow,
+    arrival?: string,
   ): Promise<ControlTask | undefined> {
     const recommended = a.outcomeKind === 'control-recommended';
     const repo = this.#d.repo;
@@ -242,8 +248,14 @@ export class ControlService {
     }
     const filing = filingRow.body as Filing;
     const now = this.#d.clock.now();
-    // Without transport of its own (a house part, a pre-loading set) the due time falls back (control-due.ts).
-    const dueAt = controlDueAt(modeOf(filing) ?? '', filing.transport?.estimatedArrival, now, this.#d.due);
+    // A house part without transport of its own is due by its master's arrival; a pre-loading set
+    // without any transport falls back (control-due.ts).
+    const dueAt = controlDueAt(
+      modeOf(filing) ?? '',
+      arrival ?? filing.transport?.estimatedArrival,
+      now,
+      this.#d.due,
+    );
     if ((await repo.taskFor(tx, a.authority, a.mrn, a.version, a.seq)) === undefined) {
       if (earlier !== undefined) {
         const outcome = recommended
@@ -401,8 +413,8 @@ export class ControlService {
    */
   assessmentHooks(): AssessmentHooks {
     return {
-      onAssessed: async (tx, a, filing) => {
-        await this.createTasksFor(tx, a, filing);
+      onAssessed: async (tx, a, filing, arrival) => {
+        await this.createTasksFor(tx, a, filing, arrival);
       },
       onReviewed: async (tx, revised, review, filing) => {
         await this.onReviewed(tx, revised, review, filing);

@@ -113,7 +113,8 @@ export interface Consignment {
   readonly placeOfDelivery?: string | undefined;
   /** Countries of routing of the consignment (R3022); absent where the data set leaves it out. */
   readonly routing?: readonly string[] | undefined;
-  readonly consignor: Party;
+  /** Absent where the data set has no consignor (the complements F16, F25, F44). */
+  readonly consignor?: Party | undefined;
   /** Absent for a consignment "to order". */
   readonly consignee?: Party | undefined;
   readonly notifyParty?: Party | undefined;
@@ -125,7 +126,17 @@ export interface Consignment {
   readonly transportCharges?: string | undefined;
   readonly ucr?: string | undefined;
   readonly containers: readonly Container[];
+  /**
+   * Goods items; empty where the data set has none (postal master sets F40–F42/F45, the complements
+   * F16/F25/F44). An absent list in the JSON is normalised to empty once the data-set check has run.
+   */
   readonly goods: readonly GoodsItem[];
+}
+
+/** A previous document (DE 12 01): a complement names the pre-loading set's house document with it. */
+export interface PreviousDocument {
+  readonly type: string;
+  readonly ref: string;
 }
 
 export interface Transport {
@@ -188,6 +199,9 @@ export interface Filing {
   /** Absent in a house-level filing by a forwarder or a pre-loading set (mode: the filing type's). */
   readonly transport?: Transport | undefined;
   readonly masterConsignment?: MasterConsignment | undefined;
+  /** Previous documents (DE 12 01), header level: F25 names the 7+1 set's house document. */
+  readonly previousDocuments?: readonly PreviousDocument[] | undefined;
+  /** House-level consignments; empty where the data set has neither consignor nor goods items. */
   readonly consignments: readonly Consignment[];
 }
 

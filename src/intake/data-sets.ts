@@ -14,6 +14,12 @@
  * - the place of loading (DE 16 13) and of unloading (DE 16 14) of each consignment, at house level or
  *   once on the master consignment, for the types whose data set has them — the contract makes them
  *   optional only where the data set leaves them out.
+ * - at least one consignment for the types whose data set has a consignor (DE 13 02) or goods items
+ *   (DE 18 05); the consignor of each consignment where the data set has it; at least one goods item
+ *   per consignment where the data set has goods items (DE 18 05). The schema lets them be absent so
+ *   that the postal master sets (F40–F42, F45, no goods) and the complements (F16, F25, F44, neither
+ *   consignor nor goods) can be expressed; every other type refuses their absence with the code and
+ *   path a schema would give (VIGIL_SCHEMA_REQUIRED when absent, VIGIL_SCHEMA_TOO_SMALL when empty).
  * Elements the model requires for every filing (party name, goods description, gross mass, HS code,
  * estimated departure and arrival …) are not in this table; data/filing-types.md lists them.
  */
@@ -49,6 +55,7 @@ export const DATA_ELEMENT_MAPPING: readonly DataElementMapping[] = [
   { des: ['13 12 029 000'], name: 'Carrier / Communication', paths: ['$.carrier.communication'] },
   { des: ['17 07 000 000'], name: 'Customs office of first entry', paths: ['$.officeOfFirstEntry'] },
   { des: ['16 02 000 000'], name: 'Addressed Member State', paths: ['$.addressedMemberState'] },
+  { des: ['12 01 000 000'], name: 'Previous document', paths: ['$.previousDocuments'] },
   // Active border transport means and its itinerary
   {
     des: ['19 08 000 000', '15 01 000 000', '15 02 000 000', '15 03 000 000', '16 11 000 000'],
@@ -196,6 +203,8 @@ export function checkDataSet(filing: Filing, type: FilingTypeInfo): FieldError[]
     }
   }
 
+  errors.push(...checkParts(filing, type));
+
   if (type.presenceOf('19 08 000 000') !== undefined && filing.transport === undefined) {
     errors.push({
       code: 'VIGIL_SCHEMA_REQUIRED',
@@ -220,5 +229,39 @@ export function checkDataSet(filing: Filing, type: FilingTypeInfo): FieldError[]
       }
     });
   }
+  return errors;
+}
+
+/**
+ * Consignments, consignors and goods items where the type's data set has them. An absent goods list
+ * reaches here empty (validateFiling normalises it, and turns this error into VIGIL_SCHEMA_REQUIRED).
+ */
+function checkParts(filing: Filing, type: FilingTypeInfo): FieldError[] {
+  const errors: FieldError[] = [];
+  const hasConsignor = type.presenceOf('13 02 000 000') !== undefined;
+  const hasGoods = type.presenceOf('18 05 000 000') !== undefined;
+  if ((hasConsignor || hasGoods) && filing.consignments.length === 0) {
+    errors.push({
+      code: 'VIGIL_SCHEMA_TOO_SMALL',
+      path: '$.consignments',
+      message: `filing type ${type.code} carries ${hasGoods ? 'goods items (DE 18 05)' : 'a consignor (DE 13 02)'}: at least one consignment is required`,
+    });
+  }
+  filing.consignments.forEach((c, i) => {
+    if (hasConsignor && c.consignor === undefined) {
+      errors.push({
+        code: 'VIGIL_SCHEMA_REQUIRED',
+        path: `$.consignments[${i}].consignor`,
+        message: `filing type ${type.code} carries the consignor (DE 13 02): consignor is required`,
+      });
+    }
+    if (hasGoods && c.goods.length === 0) {
+      errors.push({
+        code: 'VIGIL_SCHEMA_TOO_SMALL',
+        path: `$.consignments[${i}].goods`,
+        message: `filing type ${type.code} carries goods items (DE 18 05): at least one goods item is required`,
+      });
+    }
+  });
   return errors;
 }

@@ -12,7 +12,7 @@ export interface FilingRow {
   readonly filer: string;
   readonly lrn: string;
   readonly filing_type: string;
-  readonly part: 'complete' | 'master' | 'house';
+  readonly part: 'complete' | 'master' | 'house' | 'pre-loading' | 'complement';
   readonly mode: string;
   readonly declarant_eori: string;
   readonly carrier_eori: string | null;
@@ -46,7 +46,7 @@ export interface NewFiling {
   readonly filer: string;
   readonly lrn: string;
   readonly filingType: string;
-  readonly part: 'complete' | 'master' | 'house';
+  readonly part: 'complete' | 'master' | 'house' | 'pre-loading' | 'complement';
   readonly mode: string;
   readonly declarantEori: string;
   readonly carrierEori: string | undefined;
@@ -305,6 +305,107 @@ export class FilingRepository {
       [authority, carrierEori, docRefs, houseFiler],
     );
     return r.rows;
+  }
+
+  /** Records the previous documents (keys) a complement names; they wait for their pre-loading set. */
+  async insertPreviousDocuments(
+    tx: Queryable,
+    authority: string,
+    mrn: string,
+    refs: readonly string[],
+  ): Promise<void> {
+    await tx.query(
+      `INSERT INTO filing_previous_document (mrn, ref, authority)
+       SELECT $2, u.r, $1 FROM unnest($3::text[]) AS u(r) ON CONFLICT DO NOTHING`,
+      [authority, mrn, refs],
+    );
+  }
+
+  /**
+   * Consignments of 7+1 pre-loading sets with these house documents, not yet completed, that a
+   * complement of `complementFiler` may complete: lodged by that filer, or by a filer who consented to
+   * it (`filing_link_consent`, the set's filer accepting the complement's). Never found otherwise.
+   */
+  async findPreloadingSets(
+    tx: Queryable,
+    authority: string,
+    refs: readonly string[],
+    complementFiler: string,
+  ): Promise<{ mrn: string; seq: number; doc_ref: string; filer: string }[]> {
+    const r = await tx.query<{ mrn: string; seq: number; doc_ref: string; filer: string }>(
+      `SELECT c.mrn, c.seq, c.doc_ref, f.filer
+       FROM consignment c JOIN filing f ON f.mrn = c.mrn
+       WHERE c.authority = $1 AND c.doc_ref = ANY($2::text[]) AND c.master_mrn IS NULL
+         AND f.part = 'pre-loading' AND f.status <> 'invalidated'
+         AND (f.filer = $3 OR EXISTS (SELECT 1 FROM filing_link_consent k
+                                      WHERE k.master_mrn = c.mrn AND k.house_filer = $3))
+       ORDER BY f.lodged_at, c.mrn, c.seq`,
+      [authority, refs, complementFiler],
+    );
+    return r.rows;
+  }
+
+  /**
+   * Complements waiting for one of these house documents that the set of `set` (its MRN and filer)
+   * may complete: lodged by the set's filer, or by a filer the set's filer consented to.
+   */
+  async waitingComplements(
+    tx: Queryable,
+    authority: string,
+    refs: readonly string[],
+    set: { readonly mrn: string; readonly filer: string },
+  ): Promise<{ mrn: string; ref: string; filer: string; doc_ref: string }[]> {
+    const r = await tx.query<{ mrn: string; ref: string; filer: string; doc_ref: string }>(
+      `SELECT p.mrn, p.ref, f.filer, c.doc_ref
+       FROM filing_previous_document p JOIN filing f ON f.mrn = p.mrn
+         JOIN consignment c ON c.mrn = p.mrn AND c.seq = 0
+       WHERE p.authority = $1 AND p.ref = ANY($2::text[]) AND p.set_mrn IS NULL
+         AND f.part = 'complement' AND f.status <> 'invalidated'
+         AND (f.filer = $4 OR EXISTS (SELECT 1 FROM filing_link_consent k
+                                      WHERE k.master_mrn = $3 AND k.house_filer = f.filer))
+       ORDER BY f.lodged_at, p.mrn`,
+      [authority, refs, set.mrn, set.filer],
+    );
+    return r.rows;
+  }
+
+  /**
+   * Completes a pre-loading set's consignment with its complement: the complement's transport document
+   * (the master air waybill) is recorded on the set's consignment as its master document.
+   */
+  async linkPreloading(
+    tx: Queryable,
+    set: { mrn: string; seq: number },
+    complement: { mrn: string; docRef: string; ref: string },
+  ): Promise<void> {
+    await tx.query(
+      `UPDATE consignment SET master_doc_ref = $3, master_mrn = $4, master_seq = 0, complete = true
+       WHERE mrn = $1 AND seq = $2`,
+      [set.mrn, set.seq, complement.docRef, complement.mrn],
+    );
+    await tx.query(
+      `UPDATE filing_previous_document SET set_mrn = $3, set_seq = $4 WHERE mrn = $1 AND ref = $2`,
+      [complement.mrn, complement.ref, set.mrn, set.seq],
+    );
+  }
+
+  /**
+   * Registers the complements whose previous documents are all linked (no assessment event: the risk
+   * analysis was done on the pre-loading set, whose data the complement does not change); returns them.
+   */
+  async promoteComplements(tx: Queryable, mrns: readonly string[], at: Date): Promise<string[]> {
+    const r = await tx.query<{ mrn: string }>(
+      `UPDATE filing f SET status = 'registered', updated_at = $2
+       WHERE f.mrn = ANY($1::text[]) AND f.part = 'complement' AND f.status = 'incomplete'
+         AND NOT EXISTS (SELECT 1 FROM filing_previous_document p WHERE p.mrn = f.mrn AND p.set_mrn IS NULL)
+       RETURNING f.mrn`,
+      [mrns, at],
+    );
+    const done = r.rows.map((x) => x.mrn);
+    if (done.length > 0) {
+      await tx.query(`UPDATE consignment SET complete = true WHERE mrn = ANY($1::text[])`, [done]);
+    }
+    return done;
   }
 
   /** Records that a master's filer accepts house filings of these filers; returns those newly added. */

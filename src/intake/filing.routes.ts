@@ -220,9 +220,9 @@ export const filingRoutes: FastifyPluginCallback<{ filings: FilingService }> = (
       schema: {
         'x-vigil-permission': 'filing.lodge',
         tags: ['filings'],
-        summary: 'Accept house filings of other filers under this master filing',
+        summary: 'Accept house filings (or 7+1 complements) of other filers under this filing',
         description:
-          'The filer of a master filing names the filers (token subjects) whose house consignments may link to it. Without this, a house links only to a master of its own filer; a linked house filer never sees the master’s MRN.',
+          'The filer of a master filing names the filers (token subjects) whose house consignments may link to it; the filer of a 7+1 pre-loading set (F23, F24, F32, F43) names the filers whose complement (F25) may complete it. Without this, parts link only within one filer; a filer never sees the MRN of another filer’s part.',
         params: mrnParams,
         body: z.toJSONSchema(houseFilersSchema, { io: 'input' }),
         response: { 409: problemRef },

@@ -362,8 +362,11 @@ export function checkFilingRules(filing: Filing, ctx: RuleContext): RuleFindings
     );
   }
 
-  // C3001: a split consignment names the ENS it was split from; any other filing names none.
-  if (filing.split === true && filing.previousMrn === undefined) {
+  // C3001: a split consignment names the ENS it was split from; any other filing names none. Where
+  // the type's data set has the split indicator but no previous MRN (the air, express and postal
+  // carrier sets), there is nothing to name: the indicator stands alone.
+  const namesPrevious = type === undefined || type.presenceOf('11 06 002 000') !== undefined;
+  if (filing.split === true && filing.previousMrn === undefined && namesPrevious) {
     add(
       errors,
       'C3001',

@@ -206,7 +206,11 @@ const consignment = z.strictObject({
     .describe(
       'Countries of routing of the consignment (DE 16 12); contains the countries of the places of acceptance and delivery (R3022)',
     ),
-  consignor: partyWithAddress.describe('Consignor (DE 13 01)'),
+  consignor: partyWithAddress
+    .optional()
+    .describe(
+      'Consignor (DE 13 01); required by the filing types whose data set has it (all but the complements F16, F25, F44)',
+    ),
   consignee: partyWithAddress
     .optional()
     .describe('Consignee (DE 13 03); absent for a consignment "to order"'),
@@ -232,9 +236,11 @@ const consignment = z.strictObject({
     .describe('Transport equipment (DE 19 07): containers and their seals'),
   goods: z
     .array(goodsItem)
-    .min(1)
     .max(FILING_LIMITS.goodsPerConsignment)
-    .describe('Goods items (house level)'),
+    .optional()
+    .describe(
+      'Goods items (house level); at least one for the filing types whose data set has goods items (DE 18 05), absent in the others (postal master sets F40–F42, F45; complements F16, F25, F44)',
+    ),
 });
 
 const transport = z.strictObject({
@@ -350,11 +356,24 @@ export const filingSchema = z.strictObject({
   masterConsignment: masterConsignment
     .optional()
     .describe('Consignment, master level (ICS2 ConsignmentMasterLevel)'),
+  previousDocuments: z
+    .array(
+      z.strictObject({
+        type: code(4).describe('Type of the previous document (DE 12 01 002, CL214), an4'),
+        ref: textSchema(70).describe('Reference number of the previous document (DE 12 01 001), an..70'),
+      }),
+    )
+    .max(FILING_LIMITS.list)
+    .optional()
+    .describe(
+      'Previous documents (DE 12 01): a complement (F25) names the house transport document of the 7+1 pre-loading set it completes',
+    ),
   consignments: z
     .array(consignment)
-    .min(1)
     .max(FILING_LIMITS.consignments)
-    .describe('Consignments, house level (ICS2 ConsignmentHouseLevel)'),
+    .describe(
+      'Consignments, house level (ICS2 ConsignmentHouseLevel); at least one for the filing types whose data set has a consignor or goods items',
+    ),
 });
 
 export type FilingInput = z.input<typeof filingSchema>;

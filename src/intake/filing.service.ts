@@ -108,6 +108,9 @@ export interface RequestContext {
   readonly requestId?: string | undefined;
 }
 
+/** Lock namespace of the 7+1 house documents (no carrier EORI: the F23 set has none). */
+const PRELOADING_LOCK = '7+1';
+
 function docKey(ref: string): string {
   return normaliseAirWaybill(ref).toUpperCase();
 }
@@ -186,6 +189,8 @@ function lockedFieldChanges(before: Filing, after: Filing): FieldError[] {
   lock('$.officeOfFirstEntry', before.officeOfFirstEntry, after.officeOfFirstEntry);
   lock('$.addressedMemberState', before.addressedMemberState, after.addressedMemberState);
   lock('$.transport.mode', modeOf(before), modeOf(after));
+  // A complement's previous documents link it to its pre-loading set, as the documents link parts.
+  lock('$.previousDocuments', before.previousDocuments ?? [], after.previousDocuments ?? []);
   if (before.consignments.length !== after.consignments.length) {
     lock('$.consignments.length', before.consignments.length, after.consignments.length);
   } else {
@@ -298,17 +303,33 @@ export class FilingService {
       serial: this.#serial(),
       procedure: ENS_PROCEDURE,
     });
-    // Master and house parts link by master document; any other part (complete, and until their
-    // linkage is built the air pre-loading set and its complement) is held and assessed on its own.
-    const part: 'complete' | 'master' | 'house' =
-      type.part === 'master' || type.part === 'house' ? type.part : 'complete';
+    // Master and house parts link by master document; a 7+1 pre-loading set and the complement that
+    // names its house document as a previous document link by that document; the buyer/seller
+    // complement F16 (no previous document, the carrier's identification) completes the carrier's
+    // partial straight bill of lading F13 under the same transport document, linked as a house to
+    // that master. A complement with neither (the postal F44) is held and assessed on its own.
+    const previousRefs = [...new Set((filing.previousDocuments ?? []).map((d) => docKey(d.ref)))];
+    const sameDocument = type.part === 'complement' && previousRefs.length === 0 && carrierEori !== undefined;
+    const part: NewFiling['part'] =
+      type.part === 'master' || type.part === 'house' || type.part === 'pre-loading'
+        ? type.part
+        : type.part === 'complement' &&
+            (previousRefs.length > 0 || sameDocument) &&
+            filing.consignments.length > 0
+          ? 'complement'
+          : 'complete';
+    const sevenPlusOne = part === 'pre-loading' || (part === 'complement' && !sameDocument);
     const complete = part === 'complete';
     const consignments: NewConsignment[] = filing.consignments.map((c, seq) => ({
       seq,
       docType: c.transportDocument.type,
       docRef: docKey(c.transportDocument.ref),
       // A house names its master document on the consignment or, for all of them, at master level.
-      masterDocRef: masterDocOf(filing, c) !== undefined ? docKey(masterDocOf(filing, c)!.ref) : undefined,
+      masterDocRef: sameDocument
+        ? docKey(c.transportDocument.ref)
+        : masterDocOf(filing, c) !== undefined
+          ? docKey(masterDocOf(filing, c)!.ref)
+          : undefined,
       complete,
     }));
     const newFiling = {
@@ -324,7 +345,9 @@ export class FilingService {
       carrierEori,
       // The office of first entry, else the addressed member state (the column is not null).
       office: filing.officeOfFirstEntry ?? filing.addressedMemberState ?? '',
-      status: complete ? ('registered' as const) : ('incomplete' as const),
+      // A pre-loading set is assessed at once (pre-loading risk analysis): registered, its consignments
+      // incomplete until the complement arrives.
+      status: complete || part === 'pre-loading' ? ('registered' as const) : ('incomplete' as const),
       body: filing,
       warnings,
       at: now,
@@ -342,7 +365,10 @@ export class FilingService {
         return {
           index: seq,
           transportDocument: { type: c.transportDocument.type, ref: c.transportDocument.ref },
-          status: complete || link !== undefined ? 'complete' : 'incomplete',
+          status:
+            complete || link !== undefined || (part === 'complement' && status === 'registered')
+              ? 'complete'
+              : 'incomplete',
           ...(typeof link === 'string' ? { masterMrn: link } : {}),
         };
       }),
@@ -350,7 +376,43 @@ export class FilingService {
     });
 
     let outcome: { created: boolean; filing: FilingSummary };
-    if (complete || carrierEori === undefined) {
+    if (sevenPlusOne) {
+      outcome = await this.#db(actor).transaction(async (tx) => {
+        const refs = part === 'pre-loading' ? consignments.map((c) => c.docRef) : previousRefs;
+        const setPart = part === 'pre-loading' ? 'pre-loading' : 'complement';
+        await this.#deps.repo.lockDocuments(tx, actor.authority, PRELOADING_LOCK, refs);
+        const readyEvent =
+          part === 'pre-loading'
+            ? {
+                mrn,
+                authority: actor.authority,
+                version: 1,
+                ...(context.requestId !== undefined ? { requestId: context.requestId } : {}),
+              }
+            : undefined;
+        if (!(await this.#deps.repo.insertFiling(tx, newFiling, consignments, readyEvent))) {
+          return { created: false, filing: undefined as unknown as FilingSummary };
+        }
+        if (part === 'complement') {
+          await this.#deps.repo.insertPreviousDocuments(tx, actor.authority, mrn, previousRefs);
+        }
+        const linked = await this.#linkPreloading(
+          tx,
+          actor.authority,
+          { mrn, filer: actor.subject, part: setPart },
+          refs,
+          consignments[0]?.docRef ?? '',
+          now,
+        );
+        const status =
+          part === 'pre-loading' || linked.complements.includes(mrn) ? 'registered' : 'incomplete';
+        await this.#deps.audit?.stage(tx, [registeredEvent(newFiling, auditActor(actor), status)]);
+        return { created: true, filing: summary(status, linked.links) };
+      });
+      if (!outcome.created) {
+        outcome = await this.#existing(actor, filing.lrn);
+      }
+    } else if (complete || carrierEori === undefined) {
       // The common case in one statement: filing, consignments and its outbox event.
       const inserted = await this.#inserts.submit({
         actor: auditActor(actor),
@@ -384,7 +446,7 @@ export class FilingService {
           actor.authority,
           carrierEori,
           { mrn, filer: actor.subject },
-          part,
+          part === 'master' ? 'master' : 'house',
           consignments,
           now,
         );
@@ -466,6 +528,57 @@ export class FilingService {
     }
     const ready = links.size > 0 ? await this.#deps.repo.promoteComplete(tx, [...touched], now) : [];
     return { ready, links };
+  }
+
+  /**
+   * Links a 7+1 pre-loading set and its complement (either arrives first). A complement completes the
+   * sets whose house document it names (`previousDocuments`); a new set completes the complements
+   * waiting for its house document. Only the same filer's parts link, or another filer's when the
+   * set's filer consented (POST /v1/filings/{set}/house-filers); another filer's MRN is never named.
+   * The set's consignment records the complement's transport document (the master air waybill) as
+   * its master document and becomes complete; nobody is reassessed (the complement changes nothing
+   * the rules read of the set). Returns the complements now registered and, per consignment of a new
+   * set, the complement's MRN (same filer) or null.
+   */
+  async #linkPreloading(
+    tx: Queryable,
+    authority: string,
+    filing: { mrn: string; filer: string; part: 'pre-loading' | 'complement' },
+    refs: readonly string[],
+    docRef: string,
+    now: Date,
+  ): Promise<{ complements: string[]; links: Map<number, string | null> }> {
+    const links = new Map<number, string | null>();
+    const touched = new Set<string>();
+    if (filing.part === 'complement') {
+      const sets = await this.#deps.repo.findPreloadingSets(tx, authority, refs, filing.filer);
+      for (const ref of refs) {
+        // The filer's own set first; another filer's only by its consent.
+        const set =
+          sets.find((x) => x.doc_ref === ref && x.filer === filing.filer) ??
+          sets.find((x) => x.doc_ref === ref);
+        if (set !== undefined) {
+          await this.#deps.repo.linkPreloading(tx, set, { mrn: filing.mrn, docRef, ref });
+          touched.add(filing.mrn);
+        }
+      }
+    } else {
+      const consignments = await this.#deps.repo.consignmentsOf(tx, [filing.mrn]);
+      const waiting = await this.#deps.repo.waitingComplements(tx, authority, refs, filing);
+      for (const c of consignments) {
+        const w =
+          waiting.find((x) => x.ref === c.doc_ref && x.filer === filing.filer) ??
+          waiting.find((x) => x.ref === c.doc_ref);
+        if (w !== undefined) {
+          await this.#deps.repo.linkPreloading(tx, c, { mrn: w.mrn, docRef: w.doc_ref, ref: w.ref });
+          links.set(c.seq, w.filer === filing.filer ? w.mrn : null);
+          touched.add(w.mrn);
+        }
+      }
+    }
+    const complements =
+      touched.size > 0 ? await this.#deps.repo.promoteComplements(tx, [...touched], now) : [];
+    return { complements, links };
   }
 
   async get(actor: Actor, mrn: string): Promise<FilingDetail> {
@@ -556,7 +669,7 @@ export class FilingService {
         // Every error at once: fields that may not change are named even when the amendment breaks
         // a business rule too (changing the office of first entry breaks R3018, for one).
         const structure = filingSchema.safeParse(body);
-        const locked = structure.success ? lockedFieldChanges(onFile, structure.data) : [];
+        const locked = structure.success ? lockedFieldChanges(onFile, structure.data as Filing) : [];
         const errors = [...locked, ...result.errors];
         throw new VigilError(
           'VIGIL_AMENDMENT_INVALID',
@@ -706,13 +819,59 @@ export class FilingService {
       if (row.status === 'invalidated') {
         throw new VigilError('VIGIL_FILING_INVALIDATED', `filing ${mrn} was invalidated`);
       }
+      const others = [...new Set(filers)].filter((f) => f !== row.filer);
+      if (row.part === 'pre-loading') {
+        // A 7+1 set's filer (the forwarder) accepts the complements of other filers (the carrier).
+        const added = await this.#deps.repo.insertLinkConsents(
+          tx,
+          row.authority,
+          mrn,
+          others,
+          actor.subject,
+          now,
+        );
+        const cons = await this.#deps.repo.consignmentsOf(tx, [mrn]);
+        const refs = cons.map((c) => c.doc_ref);
+        await this.#deps.repo.lockDocuments(tx, row.authority, PRELOADING_LOCK, refs);
+        const waiting = (
+          await this.#deps.repo.waitingComplements(tx, row.authority, refs, { mrn, filer: row.filer })
+        ).filter((w) => others.includes(w.filer));
+        const linked: string[] = [];
+        for (const c of cons) {
+          const w = waiting.find((x) => x.ref === c.doc_ref);
+          if (w !== undefined && c.master_mrn === null) {
+            await this.#deps.repo.linkPreloading(tx, c, { mrn: w.mrn, docRef: w.doc_ref, ref: w.ref });
+            linked.push(`${mrn}/${c.seq}`);
+          }
+        }
+        await this.#deps.repo.promoteComplements(
+          tx,
+          waiting.map((w) => w.mrn),
+          now,
+        );
+        await this.#deps.audit?.stage(tx, [
+          {
+            authority: row.authority,
+            actor: auditActor(actor),
+            action: 'filing.link-consented',
+            subject: mrn,
+            at: now,
+            details: { houseFilers: added, linked },
+          },
+        ]);
+        return {
+          mrn,
+          houseFilers: await this.#deps.repo.linkConsentsOf(tx, row.authority, mrn),
+          linkedConsignments: linked.length,
+          ready: 0,
+        };
+      }
       if (row.part !== 'master' || row.carrier_eori === null) {
         throw new VigilError(
           'VIGIL_CONFLICT',
-          `filing ${mrn} is not a master filing: only a master's filer accepts house filers`,
+          `filing ${mrn} is neither a master filing nor a 7+1 pre-loading set: only their filers accept other filers`,
         );
       }
-      const others = [...new Set(filers)].filter((f) => f !== row.filer);
       const added = await this.#deps.repo.insertLinkConsents(
         tx,
         row.authority,

@@ -19,10 +19,29 @@ export function validateFiling(body: unknown, ctx: RuleContext): Result<Filing> 
   if (!parsed.success) {
     return { ok: false, errors: fromZodIssues(parsed.error.issues, 'the filing') };
   }
-  const filing = parsed.data as Filing;
+  // A consignment's goods may be absent where the type's data set has none: the filing always has a
+  // list (empty then). Where the data set has goods items, the data-set check refuses the empty list;
+  // it was absent in the body, so the error says "required", as a schema would.
+  const absent = new Set<string>();
+  const filing: Filing = {
+    ...(parsed.data as Filing),
+    consignments: parsed.data.consignments.map((c, i) => {
+      if (c.goods === undefined) {
+        absent.add(`$.consignments[${i}].goods`);
+      }
+      return { ...(c as Filing['consignments'][number]), goods: c.goods ?? [] };
+    }),
+  };
   const { errors, warnings } = checkFilingRules(filing, ctx);
   if (errors.length > 0) {
-    return { ok: false, errors };
+    return {
+      ok: false,
+      errors: errors.map((e) =>
+        e.code === 'VIGIL_SCHEMA_TOO_SMALL' && absent.has(e.path)
+          ? { ...e, code: 'VIGIL_SCHEMA_REQUIRED' as const }
+          : e,
+      ),
+    };
   }
   return { ok: true, value: filing, warnings };
 }

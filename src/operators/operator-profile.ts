@@ -16,7 +16,9 @@ export function partyKeysOf(filings: readonly Filing[]): string[] {
   for (const f of filings) {
     keys.add(operatorKey(f.declarant));
     for (const c of f.consignments) {
-      keys.add(operatorKey(c.consignor));
+      if (c.consignor !== undefined) {
+        keys.add(operatorKey(c.consignor));
+      }
       if (c.consignee !== undefined) {
         keys.add(operatorKey(c.consignee));
       }

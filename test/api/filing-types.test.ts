@@ -15,6 +15,7 @@ import { checkDataSet } from '../../src/intake/data-sets.ts';
 import { validateFiling } from '../../src/intake/validate-filing.ts';
 import { buildFilingTypes, EUCDM_FILE, EUCDM_REPOSITORY } from '../../scripts/filing-types-from-eucdm.ts';
 import { validFiling } from '../support/filings.ts';
+import { filingOfType as filingOfTypeAt } from '../support/filing-examples.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const MIRROR = process.env['VIGIL_EUCDM_MIRROR'] ?? '/work/.mirror/mneidhardt+EUCDM/repo';
@@ -120,68 +121,8 @@ test(
   },
 );
 
-/** A filing of `code` made only of elements of its data set, from the clock-relative valid filing. */
-function filingOfType(code: string): Record<string, any> {
-  const t = type(code);
-  const has = (de: string) => t.presenceOf(de) !== undefined;
-  const mode = t.modes[0]!;
-  const f = validFiling(now, { lrn: `DS-${code}` });
-  f['filingType'] = code;
-  const c = f['consignments'][0];
-  const air = mode === 'air' || mode === 'express' || mode === 'postal';
-  c.transportDocument = air ? { type: 'N740', ref: '176-12345675' } : { type: 'N705', ref: `DOC${code}0001` };
-  if (has('19 08 000 000')) {
-    f['transport'].mode = mode;
-    if (mode !== 'maritime') {
-      delete f['transport'].meansId;
-    }
-    if (!has('19 08 062 000')) {
-      delete f['transport'].nationality;
-    }
-    if (!has('19 02 000 000')) {
-      delete f['transport'].conveyanceRef;
-    }
-  } else {
-    delete f['transport'];
-  }
-  if (!has('17 07 000 000')) {
-    delete f['officeOfFirstEntry'];
-    f['addressedMemberState'] = 'NL';
-  }
-  if (has('13 12 000 000')) {
-    f['carrier'] = { name: 'Ocean Carrier NV', eori: 'NL987654321' };
-  }
-  if (t.part === 'house') {
-    c.masterTransportDocument = air
-      ? { type: 'N740', ref: '176-12345675' }
-      : { type: 'N705', ref: 'MASTER1' };
-    if (air) {
-      c.transportDocument = { type: 'N703', ref: `HAWB${code}1` };
-    }
-  }
-  for (const [de, field] of [
-    ['16 12 000 000', 'routing'],
-    ['16 13 000 000', 'placeOfLoading'],
-    ['16 14 000 000', 'placeOfUnloading'],
-    ['13 02 000 000', 'consignor'],
-    ['13 03 000 000', 'consignee'],
-  ] as const) {
-    if (!has(de)) {
-      delete c[field];
-    }
-  }
-  if (!has('19 07 000 000')) {
-    c.containers = [];
-  } else if (!has('19 10 000 000')) {
-    c.containers = c.containers.map((k: { id: string }) => ({ id: k.id, seals: [] }));
-  }
-  if (!has('18 05 000 000')) {
-    c.goods = [];
-  } else if (!has('18 06 000 000')) {
-    delete c.goods[0].packages;
-  }
-  return f;
-}
+/** A filing of `code` made only of elements of its data set (test/support/filing-examples.ts). */
+const filingOfType = (code: string): Record<string, any> => filingOfTypeAt(code, now);
 
 test('checkDataSet refuses an element outside the type’s data set, with its path', () => {
   const f12 = filingOfType('F12');
@@ -239,36 +180,91 @@ for (const code of Object.keys(OFFICIAL)) {
   });
 }
 
-/**
- * Types the ENS model or its rules cannot accept yet (issue 17 work in progress, reported to the lead):
- * the model requires a consignor and at least one goods item on every consignment, which these data
- * sets do not have, and the carrier rule asks pre-loading sets for a carrier they do not carry.
- */
-const MODEL_CANNOT_EXPRESS_YET: Readonly<Record<string, string>> = {
-  F16: 'no consignor and no goods items in its data set; the model requires both',
-  F25: 'no consignor and no goods items in its data set; the model requires both',
-  F40: 'no goods items in its data set; the model requires at least one',
-  F41: 'no goods items in its data set; the model requires at least one',
-  F42: 'no goods items in its data set; the model requires at least one',
-  F44: 'no consignor and no goods items in its data set; the model requires both',
-  F45: 'no goods items in its data set; the model requires at least one',
-  // filing.rules.ts requires the carrier's EORI of every part that is not complete (VIGIL_MASTER_DOCUMENT_REQUIRED).
-  F23: 'no carrier in its data set, but the carrier rule asks every non-complete part for one',
-  F32: 'no carrier in its data set, but the carrier rule asks every non-complete part for one',
-  F43: 'no carrier in its data set, but the carrier rule asks every non-complete part for one',
-};
-
 for (const code of Object.keys(OFFICIAL)) {
-  const todo = MODEL_CANNOT_EXPRESS_YET[code];
-  test(
-    `${code}: a valid example of its data set is accepted by validateFiling`,
-    { todo: todo ?? false },
-    () => {
-      const r = validateFiling(filingOfType(code), { now, checkDeadlines: true });
-      assert.deepEqual(r.ok ? [] : r.errors, []);
-    },
-  );
+  test(`${code}: a valid example of its data set is accepted by validateFiling`, () => {
+    const r = validateFiling(filingOfType(code), { now, checkDeadlines: true });
+    assert.deepEqual(r.ok ? [] : r.errors, []);
+  });
 }
+
+test('the complements and the postal master sets are expressible: no consignor, no goods, even no consignment', () => {
+  // F16/F25/F44 (complements): a consignment with its transport document only; F40 (postal master):
+  // consignor and consignee, no goods items. The goods list comes back empty, never absent.
+  for (const code of ['F16', 'F25', 'F44', 'F40']) {
+    const f = filingOfType(code);
+    delete f['consignments'][0].goods;
+    const r = validateFiling(f, { now, checkDeadlines: true });
+    assert.ok(r.ok, `${code}: ${JSON.stringify(r.ok ? [] : r.errors)}`);
+    assert.deepEqual(r.value.consignments[0]!.goods, []);
+    assert.equal(r.value.consignments[0]!.consignor === undefined, code !== 'F40', code);
+  }
+  // F44 (postal complement: receptacles at master level) needs no house consignment at all; F45 (a
+  // postal master set with a consignor) does.
+  const f44 = filingOfType('F44');
+  f44['consignments'] = [];
+  f44['masterConsignment'] = { receptacles: ['RECEPTACLE0001'] };
+  const r44 = validateFiling(f44, { now, checkDeadlines: true });
+  assert.deepEqual(r44.ok ? [] : r44.errors, []);
+  const f45 = filingOfType('F45');
+  f45['consignments'] = [];
+  const r45 = validateFiling(f45, { now, checkDeadlines: true });
+  assert.deepEqual(r45.ok ? [] : r45.errors.map((e) => [e.code, e.path]), [
+    ['VIGIL_SCHEMA_TOO_SMALL', '$.consignments'],
+  ]);
+});
+
+test('a type whose data set has goods items and a consignor still requires them, with the schema’s code and path', () => {
+  const errorsOf = (f: Record<string, any>) => {
+    const r = validateFiling(f, { now, checkDeadlines: true });
+    return r.ok ? [] : r.errors.map((e) => [e.code, e.path]);
+  };
+  for (const code of ['F11', 'F15', 'F23', 'F43']) {
+    const noGoods = filingOfType(code);
+    delete noGoods['consignments'][0].goods;
+    assert.deepEqual(errorsOf(noGoods), [['VIGIL_SCHEMA_REQUIRED', '$.consignments[0].goods']], code);
+    const emptyGoods = filingOfType(code);
+    emptyGoods['consignments'][0].goods = [];
+    assert.deepEqual(errorsOf(emptyGoods), [['VIGIL_SCHEMA_TOO_SMALL', '$.consignments[0].goods']], code);
+    const noConsignor = filingOfType(code);
+    delete noConsignor['consignments'][0].consignor;
+    assert.deepEqual(errorsOf(noConsignor), [['VIGIL_SCHEMA_REQUIRED', '$.consignments[0].consignor']], code);
+    const none = filingOfType(code);
+    none['consignments'] = [];
+    assert.deepEqual(errorsOf(none), [['VIGIL_SCHEMA_TOO_SMALL', '$.consignments']], code);
+  }
+  // The postal master set has a consignor but no goods items: goods are refused, the consignor required.
+  const f40 = filingOfType('F40');
+  const { packages: _packages, ...item } = validFiling(now)['consignments'][0].goods[0];
+  f40['consignments'][0].goods = [item];
+  delete f40['consignments'][0].consignor;
+  assert.deepEqual(errorsOf(f40), [
+    ['VIGIL_NOT_IN_DATA_SET', '$.consignments[0].goods[0]'],
+    ['VIGIL_SCHEMA_REQUIRED', '$.consignments[0].consignor'],
+  ]);
+  // A complement carries no consignor.
+  const f25 = filingOfType('F25');
+  f25['consignments'][0].consignor = validFiling(now)['consignments'][0].consignor;
+  assert.deepEqual(errorsOf(f25), [['VIGIL_NOT_IN_DATA_SET', '$.consignments[0].consignor']]);
+});
+
+test('previous documents (DE 12 01) are in the F25 complement’s data set only', () => {
+  const f25 = filingOfType('F25');
+  assert.deepEqual(f25['previousDocuments'], [{ type: 'N740', ref: 'HAWBF251' }]);
+  assert.ok(validateFiling(f25, { now, checkDeadlines: true }).ok);
+  const f11 = filingOfType('F11');
+  f11['previousDocuments'] = [{ type: 'N705', ref: 'DOC1' }];
+  const r = validateFiling(f11, { now, checkDeadlines: true });
+  assert.deepEqual(r.ok ? [] : r.errors.map((e) => [e.code, e.path]), [
+    ['VIGIL_NOT_IN_DATA_SET', '$.previousDocuments'],
+  ]);
+  const tooLong = filingOfType('F25');
+  tooLong['previousDocuments'] = [{ type: 'N7400', ref: 'x'.repeat(71) }];
+  const r2 = validateFiling(tooLong, { now, checkDeadlines: true });
+  assert.deepEqual(r2.ok ? [] : r2.errors.map((e) => e.path), [
+    '$.previousDocuments[0].type',
+    '$.previousDocuments[0].ref',
+  ]);
+});
 
 test('a filing of the wrong type for its mode gets the mode error alone, not a list of data-set errors', () => {
   const maritime = filingOfType('F11');
