@@ -19,7 +19,7 @@ export interface EntryTiming {
 
 export function entryTimingOf(filing: Filing, at: Date, masterTransport?: Transport): EntryTiming {
   const t = filing.transport ?? masterTransport;
-  const departure = t === undefined ? undefined : Date.parse(t.actualDeparture ?? t.estimatedDeparture);
+  const departure = t === undefined ? undefined : Date.parse(t.actualDeparture ?? t.estimatedDeparture ?? '');
   return {
     mode: modeOf(filing) ?? '',
     officeOfFirstEntry: filing.officeOfFirstEntry ?? filing.addressedMemberState ?? '',

@@ -146,7 +146,8 @@ export interface Transport {
   readonly typeOfIdentification?: string | undefined;
   readonly conveyanceRef?: string | undefined;
   readonly nationality?: string | undefined;
-  readonly estimatedDeparture: string;
+  /** Either it or `actualDeparture` is given (ICS2). */
+  readonly estimatedDeparture?: string | undefined;
   readonly estimatedArrival: string;
   /** When the means actually left (R3053 compares the arrival with it when given). */
   readonly actualDeparture?: string | undefined;

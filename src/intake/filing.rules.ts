@@ -87,8 +87,13 @@ function checkDocumentRef(doc: TransportDocument, path: string, errors: FieldErr
   }
 }
 
+/** The departure a filing's times are measured from: the actual one when known, else the estimated. */
+function departureOf(t: Transport): string {
+  return t.actualDeparture ?? t.estimatedDeparture ?? '';
+}
+
 function lodgingDeadline(filing: Filing, t: Transport): { at: number; what: string } {
-  const dep = Date.parse(t.estimatedDeparture);
+  const dep = Date.parse(departureOf(t));
   const arr = Date.parse(t.estimatedArrival);
   const containerised =
     t.containerised ??
@@ -297,7 +302,7 @@ function checkTransport(filing: Filing, t: Transport, errors: FieldError[]): voi
   const [depField, depValue] =
     t.actualDeparture !== undefined
       ? (['actual departure', t.actualDeparture] as const)
-      : (['estimated departure', t.estimatedDeparture] as const);
+      : (['estimated departure', t.estimatedDeparture ?? ''] as const);
   if (arr < Date.parse(depValue)) {
     add(
       errors,
@@ -444,7 +449,7 @@ export function checkFilingRules(filing: Filing, ctx: RuleContext): RuleFindings
   // Deadlines use the filing's own transport; a filing without one (a house part, a pre-loading set)
   // has no times to measure them from and is not held to them here.
   if (ctx.checkDeadlines && t !== undefined) {
-    const dep = Date.parse(t.estimatedDeparture);
+    const dep = Date.parse(departureOf(t));
     const arr = Date.parse(t.estimatedArrival);
     if (Number.isFinite(dep) && Number.isFinite(arr)) {
       const now = ctx.now.getTime();
@@ -462,7 +467,7 @@ export function checkFilingRules(filing: Filing, ctx: RuleContext): RuleFindings
           errors,
           'VIGIL_LODGED_TOO_EARLY',
           '$.transport.estimatedDeparture',
-          `departure ${t.estimatedDeparture} is more than ${MAX_DAYS_AHEAD} days ahead`,
+          `departure ${departureOf(t)} is more than ${MAX_DAYS_AHEAD} days ahead`,
         );
       }
     }

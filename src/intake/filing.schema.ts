@@ -243,45 +243,62 @@ const consignment = z.strictObject({
     ),
 });
 
-const transport = z.strictObject({
-  mode: z.enum(TRANSPORT_MODES).describe('Mode of transport at the border (DE 19 03)'),
-  meansId: textSchema(35)
-    .optional()
-    .describe(
-      'Identification number of the active border transport means (DE 19 08 017): IMO number at sea (R3009), ENI number on inland waterways (R3010), flight number by air',
+const transport = z
+  .strictObject({
+    mode: z.enum(TRANSPORT_MODES).describe('Mode of transport at the border (DE 19 03)'),
+    meansId: textSchema(35)
+      .optional()
+      .describe(
+        'Identification number of the active border transport means (DE 19 08 017): IMO number at sea (R3009), ENI number on inland waterways (R3010), flight number by air',
+      ),
+    typeOfIdentification: code(2)
+      .optional()
+      .describe('Type of identification of the means (DE 19 08 061, CL750), an2'),
+    conveyanceRef: textSchema(17)
+      .optional()
+      .describe('Conveyance reference number (DE 19 09): voyage or flight number, an..17'),
+    nationality: countrySchema
+      .optional()
+      .describe('Nationality of the active border transport means (DE 19 08 018)'),
+    estimatedDeparture: dateTime
+      .optional()
+      .describe(
+        'Estimated date and time of departure (DE 16 19); either it or the actual departure is given',
+      ),
+    estimatedArrival: dateTime.describe(
+      'Estimated date and time of arrival at the office of first entry (DE 16 17)',
     ),
-  typeOfIdentification: code(2)
-    .optional()
-    .describe('Type of identification of the means (DE 19 08 061, CL750), an2'),
-  conveyanceRef: textSchema(17)
-    .optional()
-    .describe('Conveyance reference number (DE 19 09): voyage or flight number, an..17'),
-  nationality: countrySchema
-    .optional()
-    .describe('Nationality of the active border transport means (DE 19 08 018)'),
-  estimatedDeparture: dateTime.describe('Estimated date and time of departure (DE 16 19)'),
-  estimatedArrival: dateTime.describe(
-    'Estimated date and time of arrival at the office of first entry (DE 16 17)',
-  ),
-  actualDeparture: dateTime
-    .optional()
-    .describe('Actual date and time of departure (DE 16 16); R3053 compares the arrival with it'),
-  routing: z
-    .array(countrySchema)
-    .min(2)
-    .max(FILING_LIMITS.routing)
-    .describe(
-      'Countries of routing of the means of transport (DE 16 11), from loading (R3013) to unloading (R3014)',
-    ),
-  shortHaul: z
-    .boolean()
-    .optional()
-    .describe('Short-sea or short-haul flight (Vigil: selects the lodging deadline)'),
-  containerised: z
-    .boolean()
-    .optional()
-    .describe('Container cargo by sea (Vigil: selects the lodging deadline)'),
-});
+    actualDeparture: dateTime
+      .optional()
+      .describe('Actual date and time of departure (DE 16 16); R3053 compares the arrival with it'),
+    routing: z
+      .array(countrySchema)
+      .min(2)
+      .max(FILING_LIMITS.routing)
+      .describe(
+        'Countries of routing of the means of transport (DE 16 11), from loading (R3013) to unloading (R3014)',
+      ),
+    shortHaul: z
+      .boolean()
+      .optional()
+      .describe('Short-sea or short-haul flight (Vigil: selects the lodging deadline)'),
+    containerised: z
+      .boolean()
+      .optional()
+      .describe('Container cargo by sea (Vigil: selects the lodging deadline)'),
+  })
+  .superRefine((t, ctx) => {
+    // ICS2: either the estimated or the actual date and time of departure is to be provided (the
+    // data sets of F21, F27, F29, F30 and F31 have only the actual one).
+    if (t.estimatedDeparture === undefined && t.actualDeparture === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['estimatedDeparture'],
+        message: 'either the estimated or the actual date and time of departure is required',
+        params: { code: 'VIGIL_SCHEMA_REQUIRED' },
+      });
+    }
+  });
 
 const masterConsignment = z.strictObject({
   transportDocument: transportDocument.optional().describe('Transport document, master level (DE 12 05)'),

@@ -398,7 +398,7 @@ export function buildActivation(input: ActivationInput): RuleActivation {
   const carrier = partyOf(filing.carrier, profiles, atMs);
   const consignee = partyOf(c.consignee, profiles, atMs);
   const containers = c.containers.map((k) => ({ id: k.id, seals: k.seals }));
-  const departure = t === undefined ? NaN : Date.parse(t.actualDeparture ?? t.estimatedDeparture);
+  const departure = t === undefined ? NaN : Date.parse(t.actualDeparture ?? t.estimatedDeparture ?? '');
   const arrival = t === undefined ? NaN : Date.parse(t.estimatedArrival);
   const routing = c.routing ?? [];
   return {

@@ -187,6 +187,26 @@ forEachDatabase('ICS2 rules and conditions (issue 17)', (target) => {
       );
     });
 
+    test('the departure: either the estimated or the actual one is given', async () => {
+      // F27's data set has the actual departure and not the estimated one.
+      await accepted(
+        air((f) => {
+          f['filingType'] = 'F27';
+          f['transport'].actualDeparture = f['transport'].estimatedDeparture;
+          delete f['transport'].estimatedDeparture;
+        }),
+        'actual departure only',
+      );
+      await refused(
+        air((f) => {
+          delete f['transport'].estimatedDeparture;
+        }),
+        'VIGIL_SCHEMA_REQUIRED',
+        '$.transport.estimatedDeparture',
+        'neither departure',
+      );
+    });
+
     test('R3016 / R3017: goods item numbers, when given, are 1, 2, 3 … without gaps or repeats', async () => {
       await accepted(
         maritime((f) => {
