@@ -28,6 +28,11 @@ const rfiSchema = z.strictObject({
   answer: z.string().trim().min(1).max(10_000),
 });
 
+/** A filing without consignments (the postal complement F44): nothing in it is assessed. */
+function hasNoConsignments(body: unknown): boolean {
+  return (body as { consignments?: unknown[] } | null)?.consignments?.length === 0;
+}
+
 export const assessmentRoutes: FastifyPluginCallback<AssessmentRoutesOptions> = (app, opts, done) => {
   const { assessments } = opts;
   app.get<{ Params: { mrn: string } }>(
@@ -37,6 +42,10 @@ export const assessmentRoutes: FastifyPluginCallback<AssessmentRoutesOptions> = 
         'x-vigil-permission': 'assessment.read',
         tags: ['assessment'],
         summary: 'The current assessment with its explanation (officials)',
+        description:
+          '`status` is `assessed` once the consignments have an assessment, `pending` while they wait ' +
+          'for one, and `nothing-to-assess` for a filing without consignments (the postal complement ' +
+          'F44): there is nothing to assess, and `consignments` is empty and complete.',
         params: mrnParams,
       },
     },
@@ -49,7 +58,11 @@ export const assessmentRoutes: FastifyPluginCallback<AssessmentRoutesOptions> = 
       return {
         mrn: row.mrn,
         filingVersion: row.version,
-        status: list.length === 0 ? 'pending' : 'assessed',
+        status: hasNoConsignments(row.body)
+          ? 'nothing-to-assess'
+          : list.length === 0
+            ? 'pending'
+            : 'assessed',
         consignments: list.map((a) => ({
           index: a.seq,
           version: a.version,
@@ -73,24 +86,35 @@ export const assessmentRoutes: FastifyPluginCallback<AssessmentRoutesOptions> = 
         'x-vigil-permission': 'outcome.read',
         tags: ['assessment'],
         summary: 'What the carrier must do, per consignment',
+        description:
+          "`status` is the filing's; `assessment` is `assessed` when every consignment has an outcome, " +
+          '`pending` while one waits for its assessment, and `nothing-to-assess` for a filing without ' +
+          'consignments (the postal complement F44): nothing is to be done for it.',
         params: mrnParams,
       },
     },
     async (request) => {
       const { row, assessments: list } = await assessments.current(actorOf(request), request.params.mrn);
+      const body = row.body as { consignments: unknown[] } | null;
+      const consignments =
+        body &&
+        body.consignments.map((_c, seq) => {
+          const a = list.find((x) => x.seq === seq);
+          return {
+            index: seq,
+            outcome:
+              a === undefined ? { kind: 'pending' } : filerView(a.outcome as EntryOutcome, row.mrn, seq),
+          };
+        });
       return {
         mrn: row.mrn,
         status: row.status,
-        consignments:
-          row.body &&
-          (row.body as { consignments: unknown[] }).consignments.map((_c, seq) => {
-            const a = list.find((x) => x.seq === seq);
-            return {
-              index: seq,
-              outcome:
-                a === undefined ? { kind: 'pending' } : filerView(a.outcome as EntryOutcome, row.mrn, seq),
-            };
-          }),
+        assessment: hasNoConsignments(row.body)
+          ? 'nothing-to-assess'
+          : consignments?.every((c) => c.outcome.kind !== 'pending')
+            ? 'assessed'
+            : 'pending',
+        consignments,
       };
     },
   );

@@ -58,12 +58,16 @@ export interface AssessmentServiceDeps {
   /** The audit trail: every outcome is recorded (staged, chained in the background). */
   readonly audit?: AuditStager | undefined;
   readonly log?: { info(obj: object, msg: string): void } | undefined;
-  /** Called after an analyst's review, with the (possibly revised) assessment: confirmed hits become controls. */
+  /**
+   * Called after an analyst's review, with the (possibly revised) assessment: confirmed hits become
+   * controls. `arrival` as for `onAssessed`: the filing's own transport's, else its linked master's.
+   */
   readonly onReviewed?: (
     tx: Queryable,
     revised: AssessmentRecord,
     review: { hitId: string; decision: 'confirmed' | 'dismissed'; reviewer: string },
     filing: FilingRow,
+    arrival: string | undefined,
   ) => Promise<void>;
 }
 
@@ -317,7 +321,9 @@ export class AssessmentService {
       const remaining = hits.filter((h) => !dismissed.has(h.id));
       const filing = row.body as Filing;
       const previous = current.outcome as EntryOutcome;
-      const decided = this.#revise(filing, current, remaining, previous);
+      // A house part without transport is decided, and controlled, on its linked master's transport.
+      const masterTransport = await this.#masterTransportOf(tx, row, filing);
+      const decided = this.#revise(filing, current, remaining, previous, masterTransport);
       // A request that stays open keeps the answer the filer gave to it.
       const revised: EntryOutcome =
         decided.kind === 'request-for-information' &&
@@ -353,6 +359,7 @@ export class AssessmentService {
         record,
         { hitId: input.hitId, decision: input.decision, reviewer: actor.subject },
         row,
+        (filing.transport ?? masterTransport)?.estimatedArrival,
       );
       return record;
     });
@@ -440,6 +447,7 @@ export class AssessmentService {
     current: AssessmentRecord,
     remaining: readonly ExplainedHit[],
     previous: EntryOutcome,
+    masterTransport: Transport | undefined,
   ): EntryOutcome {
     const random = current.random as { draw: number };
     // A random selection stays selected: it is what measures the traffic the rules do not see.
@@ -448,7 +456,7 @@ export class AssessmentService {
     }
     return entryOutcome(
       {
-        ...entryTimingOf(filing, current.assessedAt),
+        ...entryTimingOf(filing, current.assessedAt, masterTransport),
         score: combineScore(remaining.map((h) => h.effectiveWeight)),
         randomDraw: random.draw,
       },

@@ -75,6 +75,7 @@ export interface AssessmentHooks {
     revised: AssessmentRecord,
     review: HitReviewDecision,
     filing: FilingRow,
+    arrival?: string,
   ) => Promise<void>;
 }
 
@@ -324,6 +325,7 @@ export class ControlService {
     a: AssessmentRecord,
     review: HitReviewDecision,
     filingRow: FilingRow,
+    arrival?: string,
   ): Promise<ControlTask | undefined> {
     if (review.decision !== 'confirmed') {
       return undefined;
@@ -344,7 +346,13 @@ export class ControlService {
       source: 'manual' as const,
       reason: `hit ${hit.id} confirmed by ${review.reviewer}: ${hit.reason}`.slice(0, 1000),
       ruleRefs: ref !== undefined ? [ref] : [],
-      dueAt: controlDueAt(modeOf(filing) ?? '', filing.transport?.estimatedArrival, now, this.#d.due),
+      // As for a recommendation: a house part without transport is due by its master's arrival.
+      dueAt: controlDueAt(
+        modeOf(filing) ?? '',
+        arrival ?? filing.transport?.estimatedArrival,
+        now,
+        this.#d.due,
+      ),
       at: now,
     };
     if (existing === undefined) {
@@ -379,9 +387,10 @@ export class ControlService {
     revised: AssessmentRecord,
     review: HitReviewDecision,
     filingRow: FilingRow,
+    arrival?: string,
   ): Promise<ControlTask | undefined> {
     if (review.decision === 'confirmed') {
-      return this.createFromReview(tx, revised, review, filingRow);
+      return this.createFromReview(tx, revised, review, filingRow, arrival);
     }
     const task = await this.#d.repo.taskFor(
       tx,
@@ -416,8 +425,8 @@ export class ControlService {
       onAssessed: async (tx, a, filing, arrival) => {
         await this.createTasksFor(tx, a, filing, arrival);
       },
-      onReviewed: async (tx, revised, review, filing) => {
-        await this.onReviewed(tx, revised, review, filing);
+      onReviewed: async (tx, revised, review, filing, arrival) => {
+        await this.onReviewed(tx, revised, review, filing, arrival);
       },
     };
   }

@@ -86,7 +86,7 @@ const minute = (ms: number): number => Math.ceil(ms / 60_000) * 60_000;
 function lodgeLate(rng: Rng, b: FilingBody, now: Date): void {
   const t = b.transport!;
   const n = now.getTime();
-  const dep0 = Date.parse(t.estimatedDeparture);
+  const dep0 = Date.parse(t.estimatedDeparture!);
   const duration = Date.parse(t.estimatedArrival) - dep0;
   const containerised = t.containerised ?? b.consignments.some((c) => (c.containers ?? []).length > 0);
   let dep: number;
@@ -274,7 +274,7 @@ const FAULTS: Readonly<Record<DemoErrorCode, Fault>> = {
   R3053: {
     applies: WITH_TRANSPORT,
     apply: (rng, b) => {
-      const dep = Date.parse(b.transport!.estimatedDeparture);
+      const dep = Date.parse(b.transport!.estimatedDeparture!);
       // Dates swapped or a typo in the hour: arrival before departure, deadlines still met.
       b.transport!.estimatedArrival = isoTime(minute(dep - rng.float(1, 6) * HOUR));
     },

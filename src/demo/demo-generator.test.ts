@@ -85,7 +85,7 @@ const FILING: Spec = obj({
       meansId: [text(35), false],
       conveyanceRef: [text(17), false],
       nationality: [text(2), false],
-      estimatedDeparture: [text(40), true],
+      estimatedDeparture: [text(40), false],
       estimatedArrival: [text(40), true],
       actualDeparture: [text(40), false],
       routing: [{ t: 'array', of: text(2), min: 2 }, true],
@@ -276,10 +276,14 @@ function errorsOf(raw: unknown, now: Date): string[] {
     }
     country(t.nationality, '$.transport.nationality');
     t.routing.forEach((c, i) => country(c, `$.transport.routing[${i}]`));
-    for (const k of ['estimatedDeparture', 'estimatedArrival'] as const) {
-      if (!ISO_TZ.test(t[k]) || Number.isNaN(Date.parse(t[k]))) {
+    for (const k of ['estimatedDeparture', 'actualDeparture', 'estimatedArrival'] as const) {
+      const v = t[k];
+      if (v !== undefined && (!ISO_TZ.test(v) || Number.isNaN(Date.parse(v)))) {
         out.push(`VIGIL_DATE_INVALID $.transport.${k}`);
       }
+    }
+    if (t.estimatedDeparture === undefined && t.actualDeparture === undefined) {
+      out.push('VIGIL_SCHEMA_REQUIRED $.transport.estimatedDeparture');
     }
   }
   if (!/^[A-Za-z0-9._/-]{1,22}$/.test(f.lrn)) {
@@ -367,7 +371,7 @@ function errorsOf(raw: unknown, now: Date): string[] {
     ) {
       out.push('R3018');
     }
-    if (Date.parse(t.estimatedArrival) < Date.parse(t.actualDeparture ?? t.estimatedDeparture)) {
+    if (Date.parse(t.estimatedArrival) < Date.parse(t.actualDeparture ?? t.estimatedDeparture ?? '')) {
       out.push('R3053');
     }
     if (t.mode === 'inland-waterway' && t.meansId !== undefined && !/^\d{8}$/.test(t.meansId)) {
@@ -416,7 +420,7 @@ function errorsOf(raw: unknown, now: Date): string[] {
     return out;
   }
   const n = now.getTime();
-  const dep = Date.parse(t.estimatedDeparture);
+  const dep = Date.parse(t.actualDeparture ?? t.estimatedDeparture ?? '');
   const arr = Date.parse(t.estimatedArrival);
   const containerised =
     t.containerised === true || f.consignments.some((c) => (c.containers ?? []).length > 0);

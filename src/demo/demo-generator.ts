@@ -5,6 +5,7 @@
  * should find. Same seed and same `now` give the same stream; nothing here reads the clock or Math.random
  * except the default `now`.
  */
+import { FILING_TYPES } from '../domain/reference-data.ts';
 import { breakFiling } from './demo-faults.ts';
 import { plantRisk, suspiciousRouteFiling } from './demo-plant.ts';
 import { addEnsElements, buildScenario } from './demo-scenarios.ts';
@@ -87,20 +88,24 @@ export function* generateDemoFilings(options: DemoOptions): Generator<DemoFiling
   };
 
   const finish = (body: FilingBody, f: Fate): DemoFiling => {
-    switch (f.kind) {
-      case 'invalid': {
-        const errorCode = breakFiling(rng, body, now);
-        return { filing: body, expect: { valid: false, errorCode }, planted: [] };
-      }
-      case 'risky':
-        return { filing: body, expect: { valid: true }, planted: [plantRisk(ctx, body, f.risk)] };
-      case 'valid':
-        addEnsElements(ctx, body);
-        if (rng.chance(0.02)) {
-          body.declarant.eori = messyEori(body.declarant.eori);
+    const made = ((): DemoFiling => {
+      switch (f.kind) {
+        case 'invalid': {
+          const errorCode = breakFiling(rng, body, now);
+          return { filing: body, expect: { valid: false, errorCode }, planted: [] };
         }
-        return { filing: body, expect: { valid: true }, planted: [] };
-    }
+        case 'risky':
+          return { filing: body, expect: { valid: true }, planted: [plantRisk(ctx, body, f.risk)] };
+        case 'valid':
+          addEnsElements(ctx, body);
+          if (rng.chance(0.02)) {
+            body.declarant.eori = messyEori(body.declarant.eori);
+          }
+          return { filing: body, expect: { valid: true }, planted: [] };
+      }
+    })();
+    departureOfDataSet(body);
+    return made;
   };
 
   let produced = 0;
@@ -109,6 +114,7 @@ export function* generateDemoFilings(options: DemoOptions): Generator<DemoFiling
     // The disguised-origin pattern needs a voyage of its own, built around a transshipment port.
     if (first.kind === 'risky' && first.risk === 'suspicious-route') {
       const { body, planted } = suspiciousRouteFiling(ctx);
+      departureOfDataSet(body);
       produced++;
       yield { filing: body, expect: { valid: true }, planted: [planted] };
       continue;
@@ -119,5 +125,23 @@ export function* generateDemoFilings(options: DemoOptions): Generator<DemoFiling
       produced++;
       yield finish(bodies[i]!, f);
     }
+  }
+}
+
+/**
+ * The departure the filing type's data set has: the air master F21 and the express sets F30/F31 carry
+ * the actual date and time of departure (DE 15 02) and not the estimated one (DE 15 01), so the
+ * scenario's departure time is sent as the actual one there (the same instant: deadlines and R3053
+ * measure from it alike).
+ */
+function departureOfDataSet(body: FilingBody): void {
+  const t = body.transport;
+  const type = FILING_TYPES.get(body.filingType);
+  if (t?.estimatedDeparture === undefined || type === undefined) {
+    return;
+  }
+  if (type.presenceOf('15 01 000 000') === undefined && type.presenceOf('15 02 000 000') !== undefined) {
+    t.actualDeparture = t.estimatedDeparture;
+    delete t.estimatedDeparture;
   }
 }

@@ -104,7 +104,8 @@ export interface TransportBody {
   meansId?: string;
   conveyanceRef?: string;
   nationality?: string;
-  estimatedDeparture: string;
+  /** Absent where the filing type's data set has only the actual departure (F21, F30 …). */
+  estimatedDeparture?: string;
   estimatedArrival: string;
   actualDeparture?: string;
   routing: string[];

@@ -20,8 +20,11 @@
  *   that the postal master sets (F40–F42, F45, no goods) and the complements (F16, F25, F44, neither
  *   consignor nor goods) can be expressed; every other type refuses their absence with the code and
  *   path a schema would give (VIGIL_SCHEMA_REQUIRED when absent, VIGIL_SCHEMA_TOO_SMALL when empty).
+ * The departure is mapped per element: the estimated one (DE 15 01) and the actual one (DE 15 02), so a
+ * type whose set has only the actual departure (F21, F27, F29–F31) refuses an estimated one, and the
+ * sets with only the estimated one (F20, F28) refuse an actual one; the schema requires one of them.
  * Elements the model requires for every filing (party name, goods description, gross mass, HS code,
- * estimated departure and arrival …) are not in this table; data/filing-types.md lists them.
+ * estimated arrival …) are not in this table; data/filing-types.md lists them.
  */
 import type { Filing, FilingTypeInfo } from '../domain/index.ts';
 import type { FieldError } from '../errors/index.ts';
@@ -78,6 +81,11 @@ export const DATA_ELEMENT_MAPPING: readonly DataElementMapping[] = [
     paths: ['$.transport.nationality'],
   },
   { des: ['19 02 000 000'], name: 'Conveyance reference number', paths: ['$.transport.conveyanceRef'] },
+  {
+    des: ['15 01 000 000'],
+    name: 'Estimated date and time of departure',
+    paths: ['$.transport.estimatedDeparture'],
+  },
   {
     des: ['15 02 000 000'],
     name: 'Actual date and time of departure',

@@ -408,6 +408,40 @@ export class FilingRepository {
     return done;
   }
 
+  /**
+   * Undoes the 7+1 links of an invalidated pre-loading set: the complements that named its house
+   * documents refer to nothing valid any more, so their previous documents are unlinked and a
+   * registered complement goes back to incomplete, waiting for a new set under that house document
+   * (which links it as before). The set's own consignments lose their master document. Returns the
+   * complements that went back to incomplete.
+   */
+  async unlinkPreloadingSet(tx: Queryable, setMrn: string, at: Date): Promise<string[]> {
+    const unlinked = await tx.query<{ mrn: string }>(
+      `UPDATE filing_previous_document SET set_mrn = NULL, set_seq = NULL WHERE set_mrn = $1 RETURNING mrn`,
+      [setMrn],
+    );
+    await tx.query(
+      `UPDATE consignment SET master_doc_ref = NULL, master_mrn = NULL, master_seq = NULL, complete = false
+       WHERE mrn = $1 AND master_mrn IS NOT NULL`,
+      [setMrn],
+    );
+    const complements = [...new Set(unlinked.rows.map((x) => x.mrn))];
+    if (complements.length === 0) {
+      return [];
+    }
+    const r = await tx.query<{ mrn: string }>(
+      `UPDATE filing SET status = 'incomplete', updated_at = $2
+       WHERE mrn = ANY($1::text[]) AND part = 'complement' AND status = 'registered'
+       RETURNING mrn`,
+      [complements, at],
+    );
+    const back = r.rows.map((x) => x.mrn);
+    if (back.length > 0) {
+      await tx.query(`UPDATE consignment SET complete = false WHERE mrn = ANY($1::text[])`, [back]);
+    }
+    return back;
+  }
+
   /** Records that a master's filer accepts house filings of these filers; returns those newly added. */
   async insertLinkConsents(
     tx: Queryable,

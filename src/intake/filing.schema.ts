@@ -131,7 +131,7 @@ const goodsItem = z.strictObject({
           .max(99_999_999)
           .optional()
           .describe('Number of packages (DE 18 06 004, n..8)'),
-        shippingMarks: textSchema(512).optional().describe('Shipping marks (DE 18 06 005), an..512'),
+        shippingMarks: textSchema(512).optional().describe('Shipping marks (DE 18 06 054), an..512'),
       }),
     )
     .max(FILING_LIMITS.packagings)
@@ -151,8 +151,8 @@ const goodsItem = z.strictObject({
   supportingDocuments: z
     .array(
       z.strictObject({
-        type: code(4).describe('Type of the document (DE 12 03 001, CL213), an4'),
-        ref: textSchema(70).describe('Reference number (DE 12 03 002), an..70'),
+        type: code(4).describe('Type of the document (DE 12 03 002, CL213), an4'),
+        ref: textSchema(70).describe('Reference number (DE 12 03 001), an..70'),
       }),
     )
     .max(FILING_LIMITS.list)
@@ -161,8 +161,8 @@ const goodsItem = z.strictObject({
   additionalInformation: z
     .array(
       z.strictObject({
-        code: code(5).describe('Additional information code (DE 12 02 001, CL239), an5'),
-        text: textSchema(512).optional().describe('Text (DE 12 02 002), an..512'),
+        code: code(5).describe('Additional information code (DE 12 02 008, CL239), an5'),
+        text: textSchema(512).optional().describe('Text (DE 12 02 009), an..512'),
       }),
     )
     .max(FILING_LIMITS.list)
@@ -176,15 +176,15 @@ const container = z.strictObject({
     .superRefine(refineIdentifier(checkContainerId, 'R3021', 'container'))
     .describe('Container identification number (DE 19 07 063), ISO 6346 with its check digit (R3021)'),
   seals: z
-    .array(textSchema(20).describe('Seal identifier (DE 19 07 064 … seal identifier), an..20'))
+    .array(textSchema(20).describe('Seal identifier (DE 19 10 015), an..20'))
     .max(FILING_LIMITS.sealsPerContainer)
     .default([])
-    .describe('Seals (DE 19 07 …)'),
+    .describe('Seals (DE 19 10)'),
 });
 
 const supplyChainActor = z.strictObject({
   role: code(3).describe('Role code of the actor (DE 13 14 031, CL704), an..3'),
-  eori: eoriSchema.describe('Identification number of the actor (DE 13 14 030), an..17'),
+  eori: eoriSchema.describe('Identification number of the actor (DE 13 14 017), an..17'),
 });
 
 const consignment = z.strictObject({
@@ -196,8 +196,8 @@ const consignment = z.strictObject({
     ),
   placeOfLoading: unLocode.optional().describe('Place of loading (DE 16 13), UN/LOCODE'),
   placeOfUnloading: unLocode.optional().describe('Place of unloading (DE 16 14), UN/LOCODE'),
-  placeOfAcceptance: unLocode.optional().describe('Place of acceptance (DE 16 20), UN/LOCODE (R3022)'),
-  placeOfDelivery: unLocode.optional().describe('Place of delivery (DE 16 21), UN/LOCODE (R3022)'),
+  placeOfAcceptance: unLocode.optional().describe('Place of acceptance (DE 16 16), UN/LOCODE (R3022)'),
+  placeOfDelivery: unLocode.optional().describe('Place of delivery (DE 16 05), UN/LOCODE (R3022)'),
   routing: z
     .array(countrySchema)
     .min(1)
@@ -209,14 +209,14 @@ const consignment = z.strictObject({
   consignor: partyWithAddress
     .optional()
     .describe(
-      'Consignor (DE 13 01); required by the filing types whose data set has it (all but the complements F16, F25, F44)',
+      'Consignor (DE 13 02); required by the filing types whose data set has it (all but the complements F16, F25, F44)',
     ),
   consignee: partyWithAddress
     .optional()
     .describe('Consignee (DE 13 03); absent for a consignment "to order"'),
-  notifyParty: party.optional().describe('Notify party (DE 13 16)'),
-  buyer: party.optional().describe('Buyer (DE 13 10)'),
-  seller: party.optional().describe('Seller (DE 13 11)'),
+  notifyParty: party.optional().describe('Notify party (DE 13 13)'),
+  buyer: party.optional().describe('Buyer (DE 13 09)'),
+  seller: party.optional().describe('Seller (DE 13 08)'),
   supplementaryDeclarant: party.optional().describe('Supplementary declarant (DE 13 15)'),
   additionalSupplyChainActors: z
     .array(supplyChainActor)
@@ -227,7 +227,7 @@ const consignment = z.strictObject({
     .string()
     .regex(/^[A-Z]$/, 'a method of payment code of one letter')
     .optional()
-    .describe('Transport charges method of payment (DE 14 07, CL116), a1'),
+    .describe('Transport charges, method of payment (DE 14 02 038, CL116), a1'),
   ucr: textSchema(35).optional().describe('Unique consignment reference (DE 12 08), an..35'),
   containers: z
     .array(container)
@@ -256,21 +256,21 @@ const transport = z
       .describe('Type of identification of the means (DE 19 08 061, CL750), an2'),
     conveyanceRef: textSchema(17)
       .optional()
-      .describe('Conveyance reference number (DE 19 09): voyage or flight number, an..17'),
+      .describe('Conveyance reference number (DE 19 02): voyage or flight number, an..17'),
     nationality: countrySchema
       .optional()
-      .describe('Nationality of the active border transport means (DE 19 08 018)'),
+      .describe('Nationality of the active border transport means (DE 19 08 062)'),
     estimatedDeparture: dateTime
       .optional()
       .describe(
-        'Estimated date and time of departure (DE 16 19); either it or the actual departure is given',
+        'Estimated date and time of departure (DE 15 01); either it or the actual departure is given',
       ),
     estimatedArrival: dateTime.describe(
-      'Estimated date and time of arrival at the office of first entry (DE 16 17)',
+      'Estimated date and time of arrival at the office of first entry (DE 15 03)',
     ),
     actualDeparture: dateTime
       .optional()
-      .describe('Actual date and time of departure (DE 16 16); R3053 compares the arrival with it'),
+      .describe('Actual date and time of departure (DE 15 02); R3053 compares the arrival with it'),
     routing: z
       .array(countrySchema)
       .min(2)
@@ -304,8 +304,8 @@ const masterConsignment = z.strictObject({
   transportDocument: transportDocument.optional().describe('Transport document, master level (DE 12 05)'),
   placeOfLoading: unLocode.optional().describe('Place of loading (DE 16 13), UN/LOCODE'),
   placeOfUnloading: unLocode.optional().describe('Place of unloading (DE 16 14), UN/LOCODE'),
-  placeOfAcceptance: unLocode.optional().describe('Place of acceptance (DE 16 20), UN/LOCODE'),
-  placeOfDelivery: unLocode.optional().describe('Place of delivery (DE 16 21), UN/LOCODE'),
+  placeOfAcceptance: unLocode.optional().describe('Place of acceptance (DE 16 16), UN/LOCODE'),
+  placeOfDelivery: unLocode.optional().describe('Place of delivery (DE 16 05), UN/LOCODE'),
   containerIndicator: z.boolean().optional().describe('Container indicator (DE 19 01)'),
   transportEquipment: z
     .array(container)
@@ -315,7 +315,7 @@ const masterConsignment = z.strictObject({
   passiveBorderTransportMeans: z
     .strictObject({
       meansId: textSchema(35).describe(
-        'Identification number of the passive means (DE 19 08 …): trailer or wagon',
+        'Identification number of the passive means (DE 19 09 017): trailer or wagon',
       ),
       nationality: countrySchema.optional().describe('Nationality of the passive means'),
       typeOfIdentification: code(2).optional().describe('Type of identification (CL750), an2'),
@@ -323,7 +323,7 @@ const masterConsignment = z.strictObject({
     .optional()
     .describe('Passive border transport means: road trailer, rail wagon'),
   receptacles: z
-    .array(textSchema(35).describe('Receptacle identification number (DE 19 10), an..35'))
+    .array(textSchema(35).describe('Receptacle identification number (DE 19 11), an..35'))
     .max(FILING_LIMITS.list)
     .optional()
     .describe('Receptacles (postal)'),
@@ -333,7 +333,7 @@ export const filingSchema = z.strictObject({
   filingType: z
     .string()
     .regex(/^[A-Z]\d{2}$/, 'a filing type such as F10')
-    .describe('Filing type: the ENS data set F10–F51 (IE3Fxx message type, DE 11 10 …)'),
+    .describe('Filing type: the ENS data set F10–F51 (IE3Fxx message type)'),
   lrn: referenceSchema.max(22).describe('Local reference number (DE 12 09), an..22'),
   specificCircumstanceIndicator: code(3)
     .optional()

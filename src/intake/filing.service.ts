@@ -777,6 +777,10 @@ export class FilingService {
         );
       }
       await this.#deps.repo.invalidate(tx, mrn, row.authority, reason, now);
+      // A 7+1 set that is invalidated leaves its complements referring to nothing valid: they are
+      // unlinked and wait again (incomplete) for a set under the same house document.
+      const reopened =
+        row.part === 'pre-loading' ? await this.#deps.repo.unlinkPreloadingSet(tx, mrn, now) : [];
       await this.#deps.onInvalidated?.(tx, { authority: row.authority, mrn, by: auditActor(actor) });
       await appendOutbox(tx, [
         {
@@ -793,7 +797,11 @@ export class FilingService {
           action: 'filing.invalidated',
           subject: mrn,
           at: now,
-          details: { version: row.version, reason: reason ?? null },
+          details: {
+            version: row.version,
+            reason: reason ?? null,
+            ...(reopened.length > 0 ? { complementsUnlinked: reopened.length } : {}),
+          },
         },
       ]);
       const updated = await this.#deps.repo.findByMrn(tx, row.authority, mrn);

@@ -163,6 +163,7 @@ forEachDatabase('ICS2 rules and conditions (issue 17)', (target) => {
         air((f) => {
           f['filingType'] = 'F27';
           f['transport'].actualDeparture = f['transport'].estimatedDeparture;
+          delete f['transport'].estimatedDeparture; // not in F27's data set
         }),
         'actual departure as estimated',
       );
@@ -171,6 +172,7 @@ forEachDatabase('ICS2 rules and conditions (issue 17)', (target) => {
           f['filingType'] = 'F27';
           const arrival = Date.parse(f['transport'].estimatedArrival);
           f['transport'].actualDeparture = new Date(arrival + HOUR).toISOString();
+          delete f['transport'].estimatedDeparture;
         }),
         'R3053',
         '$.transport.estimatedArrival',

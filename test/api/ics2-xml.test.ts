@@ -11,6 +11,9 @@ import { closeAfter, forEachDatabase, startTestApp } from '../support/test-app.t
 import type { TestApp } from '../support/test-app.ts';
 import { ICS2_MESSAGES, xpathTable } from '../../src/intake/ics2-xml/index.ts';
 import { DATA_ELEMENT_MAPPING } from '../../src/intake/data-sets.ts';
+import { FILING_TYPES } from '../../src/domain/index.ts';
+import { exampleOfType } from '../support/filing-examples.ts';
+import { writeIcs2Message } from '../support/ics2-xml-writer.ts';
 
 const FILING_TYPES_DATA = JSON.parse(
   readFileSync(join(import.meta.dirname, '../../data/filing-types.json'), 'utf8'),
@@ -250,6 +253,73 @@ test('every JSON field an IE3F table carries is in its filing type’s data set'
   }
 });
 
+/**
+ * The example of filing type `code` as a JSON body with its dates to the second (the XML dateTime has
+ * no milliseconds), and the same filing as its IE3F message written from the message's XPath table.
+ * IE3F10 and IE3F11 keep their hand-written tables, which carry less than the examples: the twin is
+ * cut to what they carry (see twinFor).
+ */
+function exampleTwins(code: string, now: Date, lrn: string): { json: Record<string, any>; xml: string } {
+  const second = new Date(Math.floor(now.getTime() / 1000) * 1000);
+  const json = JSON.parse(
+    JSON.stringify(exampleOfType(code, second, lrn)).replace(/\.000Z"/g, 'Z"'),
+  ) as Record<string, any>;
+  twinFor(code, json);
+  return { json, xml: writeIcs2Message(ICS2_MESSAGES.get(`IE3${code}`)!, json) };
+}
+
+/**
+ * IE3F10 and IE3F11 as they were (their tables are hand-written and kept): IE3F10's master level is
+ * the one consignment, so the example's master consignment, house-level buyer, seller and
+ * supplementary declarant, and the goods' legacy fields have no element; IE3F11 has neither the master
+ * consignment's container indicator nor its passive means and takes the places of loading and
+ * unloading once on the master level.
+ */
+function twinFor(code: string, f: Record<string, any>): void {
+  if (code !== 'F10' && code !== 'F11') {
+    return;
+  }
+  for (const c of f.consignments) {
+    for (const field of ['buyer', 'seller', 'supplementaryDeclarant', 'masterTransportDocument']) {
+      delete c[field];
+    }
+    for (const g of c.goods) {
+      delete g.packages;
+      delete g.value;
+      delete g.origin;
+    }
+  }
+  if (code === 'F10') {
+    delete f.masterConsignment;
+  } else {
+    const [first] = f.consignments;
+    const { containerIndicator: _c, passiveBorderTransportMeans: _p, ...master } = f.masterConsignment;
+    f.masterConsignment = {
+      ...master,
+      placeOfLoading: first.placeOfLoading,
+      placeOfUnloading: first.placeOfUnloading,
+    };
+    for (const c of f.consignments) {
+      delete c.placeOfLoading;
+      delete c.placeOfUnloading;
+    }
+  }
+}
+
+test('every filing type has its IE3F message; the generated ones carry only their data set', () => {
+  for (const t of FILING_TYPES.values()) {
+    const m = ICS2_MESSAGES.get(`IE3${t.code}`);
+    assert.ok(m !== undefined, t.code);
+    assert.equal(m.filingType, t.code);
+  }
+  const rows = (code: string) => xpathTable(ICS2_MESSAGES.get(`IE3${code}`)!).map((r) => r.xpath);
+  // F15 (house level, forwarder): no active border transport means; F12 (master level): no buyer.
+  assert.ok(!rows('F15').some((x) => x.includes('activeBorderTransportMeans')));
+  assert.ok(rows('F15').some((x) => x.endsWith('/ens:consignmentHouseLevel[n]/ens:consignor')));
+  assert.ok(!rows('F12').some((x) => x.endsWith('/ens:buyer')));
+  assert.ok(rows('F40').some((x) => x.endsWith('/ens:receptacle[n]/ens:receptacleIdentificationNumber')));
+});
+
 forEachDatabase('ICS2 XML filings', (target) => {
   let t: TestApp | undefined;
   let filer = '';
@@ -318,6 +388,68 @@ forEachDatabase('ICS2 XML filings', (target) => {
       bad.json().errors.map((e: { path: string }) => e.path),
       [
         '/ens:IE3F11/ens:consignmentMasterLevel/ens:consignmentHouseLevel[1]/ens:consignee/ens:identificationNumber',
+      ],
+    );
+  });
+
+  test('the IE3F message of every filing type, written from its table, is stored as its JSON twin', async () => {
+    const stored = async (mrn: string) => {
+      const body = (await get(`/v1/filings/${mrn}`)).json();
+      delete body.filing.lrn;
+      return { filing: body.filing, filingType: body.filingType };
+    };
+    for (const t of FILING_TYPES.values()) {
+      const now = app().clock.now();
+      const { xml } = exampleTwins(t.code, now, `XML-TYPE-${t.code}-X`);
+      const { json } = exampleTwins(t.code, now, `XML-TYPE-${t.code}-J`);
+      const x = await postXml(xml);
+      assert.equal(x.statusCode, 201, `${t.code}: ${x.body}`);
+      const j = await post('/v1/filings', JSON.stringify(json), 'application/json');
+      assert.equal(j.statusCode, 201, `${t.code}: ${j.body}`);
+      assert.deepEqual(await stored(x.json().mrn), await stored(j.json().mrn), t.code);
+    }
+  });
+
+  test('a malformed master-level (IE3F12) and house-level (IE3F15) message is refused at its XPaths', async () => {
+    const now = app().clock.now();
+    const f12 = exampleTwins('F12', now, 'XML-F12-BAD').xml;
+    const master = await postXml(
+      f12
+        .replace(/<ens:documentNumber>[^<]*<\/ens:documentNumber>/, '')
+        .replace(
+          '<ens:LRN>',
+          '<ens:addressedMemberState><ens:country>NL</ens:country></ens:addressedMemberState><ens:LRN>',
+        ),
+    );
+    assert.equal(master.statusCode, 422, master.body);
+    assert.deepEqual(
+      master.json().errors.map((e: { code: string; path: string }) => [e.code, e.path]),
+      [
+        ['VIGIL_XML_UNKNOWN_ELEMENT', '/ens:IE3F12/ens:addressedMemberState'],
+        [
+          'VIGIL_XML_MISSING_ELEMENT',
+          '/ens:IE3F12/ens:consignmentMasterLevel/ens:transportDocumentMasterLevel/ens:documentNumber',
+        ],
+      ],
+    );
+    const f15 = exampleTwins('F15', now, 'XML-F15-BAD').xml;
+    const house = await postXml(
+      f15
+        .replace(/<ens:grossMass>[^<]*<\/ens:grossMass>/, '<ens:grossMass>heavy</ens:grossMass>')
+        .replace(
+          '<ens:LRN>',
+          '<ens:activeBorderTransportMeans><ens:nationality>PA</ens:nationality></ens:activeBorderTransportMeans><ens:LRN>',
+        ),
+    );
+    assert.equal(house.statusCode, 422, house.body);
+    assert.deepEqual(
+      house.json().errors.map((e: { code: string; path: string }) => [e.code, e.path]),
+      [
+        ['VIGIL_XML_UNKNOWN_ELEMENT', '/ens:IE3F15/ens:activeBorderTransportMeans'],
+        [
+          'VIGIL_XML_VALUE_INVALID',
+          '/ens:IE3F15/ens:consignmentMasterLevel/ens:consignmentHouseLevel[1]/ens:goodsItem[1]/ens:weight/ens:grossMass',
+        ],
       ],
     );
   });

@@ -151,6 +151,11 @@ function airLike(filingType: string, mode: string, shortHaul: boolean): BaseFili
       f.transport.estimatedDeparture = at(now, 2 * HOUR);
       f.transport.estimatedArrival = at(now, 4 * HOUR);
     }
+    if (filingType === 'F30' || filingType === 'F31') {
+      // The express sets' data set has the actual departure only (DE 15 02, no DE 15 01).
+      f.transport.actualDeparture = f.transport.estimatedDeparture;
+      delete f.transport.estimatedDeparture;
+    }
     return f;
   };
 }
@@ -993,14 +998,14 @@ const late: { name: string; base: BaseFiling; set: (t: Json, now: Date) => void 
     name: 'express long-haul, 2 h before arrival',
     base: expressLong,
     set: (t, now) => {
-      t.estimatedDeparture = at(now, -6 * HOUR);
+      t.actualDeparture = at(now, -6 * HOUR);
       t.estimatedArrival = at(now, 2 * HOUR);
     },
   },
   {
     name: 'express short-haul, after departure',
     base: express,
-    set: (t, now) => (t.estimatedDeparture = at(now, -HOUR)),
+    set: (t, now) => (t.actualDeparture = at(now, -HOUR)),
   },
   {
     name: 'rail, 1 h 59 min before arrival',

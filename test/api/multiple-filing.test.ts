@@ -153,6 +153,18 @@ forEachDatabase('multiple filing API', (target) => {
     assert.deepEqual(got40.filing.consignments[0].goods, [], 'an absent goods list is stored empty');
     assert.equal(got40.filing.consignments[0].consignor.name, f40['consignments'][0].consignor.name);
 
+    // The complement has nothing to assess: the officer and the filer are told so, not “pending”.
+    const a44 = await send('GET', `/v1/filings/${r44.json().mrn}/assessment`, 'analyst');
+    assert.equal(a44.json().status, 'nothing-to-assess', a44.body);
+    assert.deepEqual(a44.json().consignments, []);
+    const o44 = await send('GET', `/v1/filings/${r44.json().mrn}/outcome`, 'filer');
+    assert.equal(o44.statusCode, 200, o44.body);
+    assert.equal(o44.json().assessment, 'nothing-to-assess', o44.body);
+    assert.deepEqual(o44.json().consignments, []);
+    // The master set's consignment waits for its complement: that one is truly pending.
+    const o40 = await send('GET', `/v1/filings/${r40.json().mrn}/outcome`, 'filer');
+    assert.equal(o40.json().assessment, 'pending', o40.body);
+
     for (const mrn of [r40.json().mrn, r44.json().mrn]) {
       const a = await send('GET', `/v1/filings/${mrn}/assessment`, 'analyst');
       assert.equal(a.statusCode, 200, a.body);
@@ -205,6 +217,37 @@ forEachDatabase('multiple filing API', (target) => {
     assert.equal(seen.consignments[0].masterMrn, undefined, 'the forwarder never learns the carrier’s MRN');
     const official = (await send('GET', `/v1/filings/${set.json().mrn}`, 'analyst')).json();
     assert.equal(official.consignments[0].masterMrn, comp.json().mrn, 'the authority sees the link');
+  });
+
+  test('7+1: invalidating the set unlinks its complement, which waits again for a set under that house document', async () => {
+    const now = app().clock.now();
+    const set = await send('POST', '/v1/filings', 'forwarder', preloadingSet(now, 'SET-9', 'HAWB7P1009'));
+    assert.equal(set.statusCode, 201, set.body);
+    const comp = await send('POST', '/v1/filings', 'forwarder', complement(now, 'COMP-9', ['HAWB7P1009']));
+    assert.equal(comp.json().status, 'registered');
+    const inv = await send('POST', `/v1/filings/${set.json().mrn}/invalidation`, 'forwarder', {
+      reason: 'wrong flight',
+    });
+    assert.equal(inv.statusCode, 200, inv.body);
+    // The complement refers to nothing valid: back to incomplete, and no link is left either way.
+    const after = (await send('GET', `/v1/filings/${comp.json().mrn}`, 'forwarder')).json();
+    assert.equal(after.status, 'incomplete', JSON.stringify(after));
+    assert.equal(after.consignments[0].status, 'incomplete');
+    const c = await setConsignment(set.json().mrn);
+    assert.equal(c.master_mrn, null, 'the invalidated set is linked to nothing');
+    const links = await app().deps.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM filing_previous_document WHERE mrn = $1 AND set_mrn IS NOT NULL`,
+      [comp.json().mrn],
+    );
+    assert.equal(links.rows[0]!.n, 0);
+    // A new set under the same house waybill completes the complement again.
+    const again = await send('POST', '/v1/filings', 'forwarder', preloadingSet(now, 'SET-10', 'HAWB7P1009'));
+    assert.equal(again.json().consignments[0].status, 'complete');
+    assert.equal(again.json().consignments[0].masterMrn, comp.json().mrn);
+    assert.equal(
+      (await send('GET', `/v1/filings/${comp.json().mrn}`, 'forwarder')).json().status,
+      'registered',
+    );
   });
 
   test('7+1 in the other order: a complement naming an unknown set waits, and links when the set arrives', async () => {
@@ -294,6 +337,51 @@ forEachDatabase('multiple filing API', (target) => {
       [['VIGIL_SCHEMA_REQUIRED', '$.consignments[0].goods']],
     );
   });
+  test('a control an analyst asks for on a house part without transport is due by its master’s arrival too', async () => {
+    const now = app().clock.now();
+    const carrier = { eori: 'DK123456789', name: 'Maersk A/S' };
+    // A hit that recommends no control by itself: the task comes from the analyst's confirmation.
+    const rule = await send('POST', '/v1/rules', 'analyst', {
+      id: 'HOUSE-SELLER-AUDIT',
+      title: 'seller to audit later',
+      condition: 'seller.name == "Review Seller Ltd"',
+      riskArea: 'ipr',
+      weight: 5,
+      severity: 'low',
+      recommendedAction: 'post-clearance-audit',
+      status: 'active',
+      reason: 'test',
+    });
+    assert.equal(rule.statusCode, 201, rule.body);
+    const master = validMasterFiling(now, 'DUE-M-2', carrier, 'MAEU300000002');
+    assert.equal((await send('POST', '/v1/filings', 'carrier', master)).statusCode, 201);
+    const houseBody = validHouseFiling(now, 'DUE-H-2', carrier, 'HBL-DUE-2', 'MAEU300000002');
+    houseBody['consignments'][0].seller = { name: 'Review Seller Ltd' };
+    const h = await send('POST', '/v1/filings', 'carrier', houseBody);
+    assert.equal(h.statusCode, 201, h.body);
+    assert.equal(h.json().status, 'registered', 'the house is linked to its master');
+    await assessPending();
+    const mrn = h.json().mrn as string;
+    const tasksOf = async () =>
+      (
+        (await send('GET', '/v1/controls?limit=500', 'officer')).json().items as {
+          mrn: string;
+          dueAt: string;
+        }[]
+      ).filter((x) => x.mrn === mrn);
+    assert.deepEqual(await tasksOf(), [], 'the engine recommends no control');
+    const reviewed = await send('POST', `/v1/filings/${mrn}/assessment/reviews`, 'analyst', {
+      consignment: 0,
+      hitId: 'HOUSE-SELLER-AUDIT',
+      decision: 'confirmed',
+    });
+    assert.equal(reviewed.statusCode, 200, reviewed.body);
+    const tasks = await tasksOf();
+    assert.equal(tasks.length, 1, JSON.stringify(tasks));
+    // Due at the arrival of the vessel the master names, not at the 24-hour fallback.
+    assert.equal(tasks[0]!.dueAt, new Date(master['transport'].estimatedArrival).toISOString());
+  });
+
   test('a house part without transport is controlled by its master’s arrival, not a fallback', async () => {
     const now = app().clock.now();
     const carrier = { eori: 'DK123456789', name: 'Maersk A/S' };

@@ -48,6 +48,11 @@ export function filingOfType(code: string, now: Date, lrn = `DS-${code}`): Body 
   c.transportDocument = air ? { type: 'N740', ref: '176-12345675' } : { type: 'N705', ref: `DOC${code}0001` };
   if (has('19 08 000 000')) {
     f['transport'].mode = mode;
+    if (!has('15 01 000 000')) {
+      // The set has only the actual departure (F21, F27, F29–F31): the departure is the actual one.
+      f['transport'].actualDeparture = f['transport'].estimatedDeparture;
+      delete f['transport'].estimatedDeparture;
+    }
     if (mode !== 'maritime') {
       delete f['transport'].meansId;
     }
@@ -252,10 +257,16 @@ export const ELEMENTS: readonly ElementExample[] = [
     add: (f) => (f['transport'].conveyanceRef = MEANS[f['transport'].mode as TransportMode].conveyance),
   },
   {
+    de: '15 01 000 000',
+    name: 'estimated departure',
+    path: '$.transport.estimatedDeparture',
+    add: (f) => (f['transport'].estimatedDeparture ??= f['transport'].actualDeparture),
+  },
+  {
     de: '15 02 000 000',
     name: 'actual departure',
     path: '$.transport.actualDeparture',
-    add: (f) => (f['transport'].actualDeparture = f['transport'].estimatedDeparture),
+    add: (f) => (f['transport'].actualDeparture ??= f['transport'].estimatedDeparture),
   },
   {
     de: '12 05 000 000',
@@ -463,6 +474,8 @@ export interface RuleCase {
   readonly what: string;
   /** Every one of these data elements must be in the type's data set. */
   readonly needs: readonly string[];
+  /** When given, none of these data elements may be in the type's data set. */
+  readonly lacks?: readonly string[];
   /** When given, the type's modes must include one of these. */
   readonly modes?: readonly TransportMode[];
   /** When given, the type's part must be one of these. */
@@ -511,7 +524,7 @@ export const RULE_CASES: readonly RuleCase[] = [
     path: '$.transport.estimatedArrival',
     mutate: (f) =>
       (f['transport'].estimatedArrival = new Date(
-        Date.parse(f['transport'].estimatedDeparture) - HOUR,
+        Date.parse(f['transport'].actualDeparture ?? f['transport'].estimatedDeparture) - HOUR,
       ).toISOString()),
   },
   {
@@ -620,6 +633,22 @@ export const RULE_CASES: readonly RuleCase[] = [
     mutate: (f, t) => elementOutside(t).add(f, t),
   },
   {
+    code: 'VIGIL_NOT_IN_DATA_SET',
+    what: 'an estimated departure where the data set has only the actual one',
+    needs: [ACTIVE_MEANS, '15 02 000 000'],
+    lacks: ['15 01 000 000'],
+    path: '$.transport.estimatedDeparture',
+    mutate: (f) => (f['transport'].estimatedDeparture = f['transport'].actualDeparture),
+  },
+  {
+    code: 'VIGIL_NOT_IN_DATA_SET',
+    what: 'an actual departure where the data set has only the estimated one',
+    needs: [ACTIVE_MEANS, '15 01 000 000'],
+    lacks: ['15 02 000 000'],
+    path: '$.transport.actualDeparture',
+    mutate: (f) => (f['transport'].actualDeparture = f['transport'].estimatedDeparture),
+  },
+  {
     code: 'VIGIL_SCHEMA_REQUIRED',
     what: 'no active border transport means',
     needs: [ACTIVE_MEANS],
@@ -700,6 +729,7 @@ export function casesFor(t: FilingTypeInfo): (RuleCase & { readonly at: string }
   return RULE_CASES.filter(
     (r) =>
       r.needs.every((de) => hasDe(t, de)) &&
+      (r.lacks ?? []).every((de) => !hasDe(t, de)) &&
       (r.modes === undefined || r.modes.some((m) => t.modes.includes(m))) &&
       (r.parts === undefined || r.parts.includes(t.part)),
   ).map((r) => ({ ...r, at: typeof r.path === 'string' ? r.path : r.path(t) }));

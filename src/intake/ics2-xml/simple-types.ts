@@ -72,6 +72,17 @@ export const ICS2_SIMPLE_TYPES = {
     as: 'string',
     describe: 'two capital letters',
   },
+  /** Addressed member state (AddressedMemberStateType): [a-zA-Z]{2} in the library, capitals in Vigil. */
+  CountryContentType1: {
+    name: 'CountryContentType1',
+    base: 'token',
+    maxLength: 2,
+    pattern: /^[A-Z]{2}$/,
+    as: 'string',
+    describe: 'two capital letters',
+  },
+  IdentificationContentType2: an('IdentificationContentType2', 70),
+  ReceptacleIdentificationNumberContentType: an('ReceptacleIdentificationNumberContentType', 35),
   CountryContentType3: {
     name: 'CountryContentType3',
     base: 'token',
@@ -175,6 +186,25 @@ export const ICS2_SIMPLE_TYPES = {
     fractionDigits: 6,
     as: 'number',
     describe: 'a decimal number of at most 16 digits, 6 of them after the point',
+  },
+  /** Not in the type library: the amount of Vigil's goods value (ENS has no value). */
+  AmountContentType: {
+    name: 'AmountContentType',
+    base: 'decimal',
+    pattern: /^[+]?(\d+(\.\d*)?|\.\d+)$/,
+    totalDigits: 16,
+    fractionDigits: 2,
+    as: 'number',
+    describe: 'a decimal number of at most 16 digits, 2 of them after the point',
+  },
+  /** Not in the type library: the ISO 4217 currency of Vigil's goods value. */
+  CurrencyContentType: {
+    name: 'CurrencyContentType',
+    base: 'token',
+    maxLength: 3,
+    pattern: /^[A-Z]{3}$/,
+    as: 'string',
+    describe: 'three capital letters',
   },
   TypeOfPackagesContentType: an('TypeOfPackagesContentType', 2, 'token'),
   NumberOfPackagesContentType: {

@@ -6,6 +6,9 @@
  * so this table stands in for them (docs/ics2-xml.md). Where the library and Vigil's JSON model
  * disagree on cardinality the table follows the model (noted per element).
  */
+import { FILING_TYPES } from '../../domain/index.ts';
+import type { FilingTypeInfo } from '../../domain/index.ts';
+import { DATA_ELEMENT_MAPPING } from '../data-sets.ts';
 import type { SimpleTypeName } from './simple-types.ts';
 
 export const ICS2_NAMESPACE = 'urn:wco:datamodel:eu:ics2:2';
@@ -486,6 +489,283 @@ const IE3F11: ElementSpec = {
   ],
 };
 
+/** A passive border transport means (road trailer, rail wagon): Vigil keeps one. */
+const passiveBorderTransportMeans: ElementSpec = {
+  name: 'passiveBorderTransportMeans',
+  min: 0,
+  max: 1,
+  json: 'passiveBorderTransportMeans',
+  library: 'PassiveBorderTransportMeansType02',
+  note: 'at most 1 (Vigil keeps one; the library allows 99); the identification number is required as in Vigil’s model',
+  children: [
+    leaf('identificationNumber', 1, 'IdentificationNumberContentType2', 'meansId'),
+    leaf('typeOfIdentification', 0, 'TypeOfIdentificationContentType', 'typeOfIdentification'),
+    leaf('nationality', 0, 'NationalityContentType', 'nationality'),
+  ],
+};
+
+/**
+ * Goods-item fields of Vigil's model the ENS has no element for (no value or origin in the ENS data
+ * sets; `packages` is Vigil's older single packaging): named after the data elements, as LRN is.
+ */
+const vigilGoodsExtras: readonly ElementSpec[] = [
+  {
+    name: 'packages',
+    min: 0,
+    max: 1,
+    json: 'packages',
+    note: 'not in the type library: Vigil’s single packaging (packaging[n] is the ICS2 one)',
+    children: [
+      leaf('typeOfPackages', 1, 'TypeOfPackagesContentType', 'type'),
+      leaf('numberOfPackages', 1, 'NumberOfPackagesContentType', 'count'),
+    ],
+  },
+  leaf('countryOfOrigin', 0, 'CountryContentType2', 'origin', {
+    note: 'not in the type library (the ENS has no origin): Vigil’s origin, named after DE 16 08',
+  }),
+  {
+    name: 'itemAmount',
+    min: 0,
+    max: 1,
+    json: 'value',
+    note: 'not in the type library (the ENS has no value): Vigil’s value, named after DE 14 14',
+    children: [
+      leaf('amount', 1, 'AmountContentType', 'amount'),
+      leaf('currency', 1, 'CurrencyContentType', 'currency'),
+    ],
+  },
+];
+
+/** The ModeOfTransport codes a filing type takes: its modes' codes; express travels by air (4). */
+function modeCodesOf(type: FilingTypeInfo): Record<string, string> {
+  const codes: Record<string, string> = {};
+  for (const [code, mode] of Object.entries(MODE_OF_TRANSPORT_CODES)) {
+    if ((type.modes as readonly string[]).includes(mode)) {
+      codes[code] = mode;
+    }
+  }
+  if (type.modes.includes('express')) {
+    codes['4'] = 'express';
+  }
+  return codes;
+}
+
+/**
+ * Every element the model has, in the ICS2 layout (header, master level, house level nested in it,
+ * goods items): the template each generated IE3F message is cut from by its type's data set.
+ */
+function fullMessage(type: FilingTypeInfo): ElementSpec[] {
+  const hasMeans = type.presenceOf('19 08 000 000') !== undefined;
+  const [issueDate, sci, lrn, reEntry, split, declarant, representative, office] = header;
+  const houseGoods = consignmentOfGoods.map((e) =>
+    e.name === 'consignor' || e.name === 'goodsItem'
+      ? {
+          ...e,
+          ...(e.name === 'goodsItem' ? { children: [...e.children!, ...vigilGoodsExtras] } : {}),
+          min: 0,
+          note: `${e.note === undefined ? '' : `${e.note}; `}optional here: required where the data set has it (VIGIL_SCHEMA_REQUIRED)`,
+        }
+      : e,
+  );
+  return [
+    issueDate!,
+    sci!,
+    lrn!,
+    reEntry!,
+    split!,
+    declarant!,
+    representative!,
+    {
+      name: 'addressedMemberState',
+      min: 0,
+      max: 1,
+      library: 'AddressedMemberStateType',
+      children: [leaf('country', 1, 'CountryContentType1', 'addressedMemberState')],
+    },
+    office!,
+    {
+      name: 'previousDocument',
+      min: 0,
+      max: 99,
+      json: 'previousDocuments',
+      array: true,
+      library: 'PreviousDocumentType',
+      children: [
+        leaf('identification', 1, 'IdentificationContentType2', 'ref'),
+        leaf('type', 1, 'TypeContentType2', 'type', {
+          note: 'not in the library’s PreviousDocumentType (identification only): Vigil’s model requires the document type',
+        }),
+      ],
+    },
+    {
+      name: 'activeBorderTransportMeans',
+      min: hasMeans ? 1 : 0,
+      max: 1,
+      json: 'transport',
+      library: 'ActiveBorderTransportMeansType',
+      note: hasMeans
+        ? 'required: the data set has the active border transport means (DE 19 08)'
+        : 'carries the itinerary only (the data set has no active border transport means, DE 19 08)',
+      children: [
+        leaf('identificationNumber', 0, 'IdentificationNumberContentType2', 'meansId', {
+          rules: 'R3009, R3010',
+        }),
+        leaf('typeOfIdentification', 0, 'TypeOfIdentificationContentType', 'typeOfIdentification'),
+        leaf('nationality', 0, 'NationalityContentType', 'nationality'),
+        leaf('conveyanceReferenceNumber', 0, 'ConveyanceReferenceNumberContentType', 'conveyanceRef'),
+        leaf('ModeOfTransport', 0, 'ModeOfTransportContentType', 'mode', {
+          codes: modeCodesOf(type),
+          note: `when absent, ${type.modes[0]}; express travels by air (4)`,
+        }),
+        dateTime('actualDateAndTimeOfDeparture', 'actualDeparture', 0, 'ActualDateAndTimeOfDepartureType'),
+        {
+          ...dateTime(
+            'estimatedDateAndTimeOfDeparture',
+            'estimatedDeparture',
+            0,
+            'EstimatedDateAndTimeOfDepartureType',
+          ),
+          note: 'optional: the estimated or the actual departure is given',
+        },
+        dateTime('estimatedDateAndTimeOfArrival', 'estimatedArrival', 1, 'EstimatedDateAndTimeOfArrivalType'),
+        routing('countriesOfRoutingOfMeansOfTransport', 'CountriesOfRoutingOfMeansOfTransportType'),
+      ],
+    },
+    {
+      name: 'consignmentMasterLevel',
+      min: 1,
+      max: 1,
+      json: '$.masterConsignment',
+      library: 'ConsignmentMasterLevel (the master level of the type library)',
+      children: [
+        leaf('containerIndicator', 0, 'ContainerIndicatorContentType1', 'containerIndicator'),
+        place('placeOfAcceptance', 'placeOfAcceptance', 0, 'PlaceOfAcceptanceType02', 'C3003'),
+        place('placeOfLoading', 'placeOfLoading', 0, 'PlaceOfLoadingType02', 'C3007'),
+        place('placeOfUnloading', 'placeOfUnloading', 0, 'PlaceOfUnloadingType02', 'C3008'),
+        place('placeOfDelivery', 'placeOfDelivery', 0, 'PlaceOfDeliveryType02', 'C3005'),
+        {
+          ...transportDocument(
+            'transportDocumentMasterLevel',
+            'transportDocument',
+            'TransportDocumentMasterLevelType03',
+          ),
+          min: 0,
+        },
+        carrier,
+        passiveBorderTransportMeans,
+        {
+          name: 'receptacle',
+          min: 0,
+          max: 999,
+          json: 'receptacles',
+          array: true,
+          library: 'ReceptacleType',
+          children: [
+            leaf('receptacleIdentificationNumber', 1, 'ReceptacleIdentificationNumberContentType', ''),
+          ],
+        },
+        { ...transportEquipment, json: 'transportEquipment' },
+        {
+          name: 'consignmentHouseLevel',
+          min: 0,
+          max: 999,
+          json: '$.consignments',
+          array: true,
+          library: 'ConsignmentHouseLevel (the house level of the type library)',
+          note: 'at most 999 (Vigil’s FILING_LIMITS; the library allows 99,999)',
+          children: [
+            place('placeOfAcceptance', 'placeOfAcceptance', 0, 'PlaceOfAcceptanceType02', 'C3003'),
+            {
+              ...place('placeOfLoading', 'placeOfLoading', 0, 'PlaceOfLoadingType02', 'C3007'),
+              note: 'master level in the library; Vigil takes it per consignment too (or once on the master level)',
+            },
+            {
+              ...place('placeOfUnloading', 'placeOfUnloading', 0, 'PlaceOfUnloadingType02', 'C3008'),
+              note: 'master level in the library; Vigil takes it per consignment too (or once on the master level)',
+            },
+            place('placeOfDelivery', 'placeOfDelivery', 0, 'PlaceOfDeliveryType02', 'C3005'),
+            routing('countriesOfRoutingOfConsignment', 'CountriesOfRoutingOfConsignmentType'),
+            transportDocument(
+              'transportDocumentHouseLevel',
+              'transportDocument',
+              'TransportDocumentHouseLevelType',
+            ),
+            {
+              ...transportDocument(
+                'transportDocumentMasterLevel',
+                'masterTransportDocument',
+                'TransportDocumentMasterLevelType03',
+              ),
+              min: 0,
+              note: 'master level in the library: the master document the house travels under (multiple filing)',
+            },
+            ...houseGoods.slice(0, 5),
+            party('buyer', 'buyer', 'BuyerType'),
+            party('seller', 'seller', 'SellerType'),
+            party('supplementaryDeclarant', 'supplementaryDeclarant', 'SupplementaryDeclarantType'),
+            ...houseGoods.slice(5),
+          ],
+        },
+      ],
+    },
+  ];
+}
+
+/** The data elements (DATA_ELEMENT_MAPPING paths) the data set of `type` lacks. */
+function pathsOutside(type: FilingTypeInfo): string[] {
+  return DATA_ELEMENT_MAPPING.filter((m) => !m.des.some((de) => type.presenceOf(de) !== undefined)).flatMap(
+    (m) => m.paths,
+  );
+}
+
+/** Cuts from `specs` every element whose JSON field is outside the data set, and the wrappers it empties. */
+function cut(specs: readonly ElementSpec[], base: string, outside: readonly string[]): ElementSpec[] {
+  const out: ElementSpec[] = [];
+  for (const spec of specs) {
+    const json = joinJson(base, spec.json, spec.array);
+    if (
+      spec.json !== undefined &&
+      outside.some((p) => json === p || json.startsWith(`${p}.`) || json.startsWith(`${p}[`))
+    ) {
+      continue;
+    }
+    if (spec.children === undefined) {
+      out.push(spec);
+      continue;
+    }
+    const children = cut(spec.children, json, outside);
+    const bearing = (cs: readonly ElementSpec[]) =>
+      cs.some((c) => c.json !== undefined || c.children !== undefined);
+    // A wrapper stays while it carries something, or when it never did (checked, not kept).
+    if (children.length > 0 && (bearing(children) || !bearing(spec.children))) {
+      out.push({ ...spec, children });
+    }
+  }
+  return out;
+}
+
+/**
+ * The IE3F message of a filing type (F12 … F51), generated: the full layout cut to the elements of
+ * the type's data set that the model has (data/filing-types.json through DATA_ELEMENT_MAPPING).
+ * The part (complete, master, house, pre-loading, complement) decides nothing more: which levels the
+ * filing fills follows from its data set, and the data-set check requires what the type requires.
+ */
+export function messageOfType(type: FilingTypeInfo): Ics2Message {
+  const name = `IE3${type.code}`;
+  return {
+    message: name,
+    filingType: type.code,
+    defaultMode: type.modes[0]!,
+    root: {
+      name,
+      min: 1,
+      max: 1,
+      library: `header elements as in RelatedENSType05; generated from the ${type.code} data set (${type.part})`,
+      children: cut(fullMessage(type), '$', pathsOutside(type)),
+    },
+  };
+}
+
 export interface Ics2Message {
   /** The message name, the root element: IE3F10. */
   readonly message: string;
@@ -499,6 +779,9 @@ export interface Ics2Message {
 export const ICS2_MESSAGES: ReadonlyMap<string, Ics2Message> = new Map([
   ['IE3F10', { message: 'IE3F10', filingType: 'F10', defaultMode: 'maritime', root: IE3F10 }],
   ['IE3F11', { message: 'IE3F11', filingType: 'F11', defaultMode: 'maritime', root: IE3F11 }],
+  ...[...FILING_TYPES.values()]
+    .filter((t) => t.code !== 'F10' && t.code !== 'F11')
+    .map((t): [string, Ics2Message] => [`IE3${t.code}`, messageOfType(t)]),
 ]);
 
 export interface XPathRow {
