@@ -198,30 +198,23 @@ export function compileRule(
   source: string,
   options: CompileRuleOptions = {},
 ): Result<CompiledCondition, RuleCompileError> {
-  const env: Environment = ruleCheckingEnvironment();
-  let parsed: ReturnType<Environment['parse']>;
-  try {
-    parsed = env.parse(source);
-  } catch (e) {
-    return { ok: false, errors: [toRuleError(source, e as LibraryError)] };
+  const checked = parseAndCheck(ruleCheckingEnvironment(), source);
+  if (!checked.ok) {
+    return checked;
   }
-  const checked = parsed.check();
-  if (!checked.valid) {
-    return { ok: false, errors: [toRuleError(source, checked.error as unknown as LibraryError)] };
-  }
-  if (checked.type !== 'bool') {
+  const { ast, type } = checked.value;
+  if (type !== 'bool') {
     return {
       ok: false,
       errors: [
         {
           code: 'VIGIL_RULE_NOT_BOOLEAN',
-          message: `a rule condition must be a bool, this one is a ${checked.type ?? 'dyn'}`,
+          message: `a rule condition must be a bool, this one is a ${type}`,
           position: positionAt(source, 0),
         },
       ],
     };
   }
-  const ast = parsed.ast as unknown as CelNode;
   const refErrors: RuleCompileError[] = [];
   checkReferences(ast, source, options, refErrors);
   if (refErrors.length > 0) {
@@ -491,17 +484,11 @@ export interface CompileExpressionOptions {
   readonly evaluation?: Environment | undefined;
 }
 
-/**
- * Parses, type-checks and compiles a CEL expression of any type as compileRule does a condition:
- * closures when cel-compiler.ts knows every construct, else the library's evaluator on the source with
- * Vigil's `matches` and string methods. It skips what is particular to a rule (a bool result,
- * references to lists and groups, the cost limit, discriminators).
- */
-export function compileExpression(
+/** Parses and type-checks `source` in `env`: its AST and checked type (`dyn` when unknown), or the error. */
+function parseAndCheck(
+  env: Environment,
   source: string,
-  options: CompileExpressionOptions = {},
-): Result<CompiledExpression, RuleCompileError> {
-  const env = options.checking ?? ruleCheckingEnvironment();
+): Result<{ ast: CelNode; type: string }, RuleCompileError> {
   let parsed: ReturnType<Environment['parse']>;
   try {
     parsed = env.parse(source);
@@ -512,8 +499,24 @@ export function compileExpression(
   if (!checked.valid) {
     return { ok: false, errors: [toRuleError(source, checked.error as unknown as LibraryError)] };
   }
-  const ast = parsed.ast as unknown as CelNode;
-  const type = checked.type ?? 'dyn';
+  return { ok: true, value: { ast: parsed.ast, type: checked.type ?? 'dyn' } };
+}
+
+/**
+ * Parses, type-checks and compiles a CEL expression of any type as compileRule does a condition:
+ * closures when cel-compiler.ts knows every construct, else the library's evaluator on the source with
+ * Vigil's `matches` and string methods. It skips what is particular to a rule (a bool result,
+ * references to lists and groups, the cost limit, discriminators).
+ */
+export function compileExpression(
+  source: string,
+  options: CompileExpressionOptions = {},
+): Result<CompiledExpression, RuleCompileError> {
+  const checked = parseAndCheck(options.checking ?? ruleCheckingEnvironment(), source);
+  if (!checked.ok) {
+    return checked;
+  }
+  const { ast, type } = checked.value;
   // The closures hold an int and a double alike as numbers: a result typed `dyn` or with a type
   // parameter (`list<T>` of `[] + [3]`) needs the library's own values to tell them apart.
   const fast = /\bdyn\b|(?:^|[<,\s])[A-Z](?=$|[>,\s])/.test(type) ? undefined : compileCel(ast);

@@ -7,63 +7,14 @@
  */
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FILING_TYPES } from '../../src/domain/index.ts';
 import { closeAfter, forEachDatabase, sender, startTestApp } from '../support/test-app.ts';
 import type { TestApp } from '../support/test-app.ts';
 import { validFiling, validHouseFiling, validMasterFiling } from '../support/filings.ts';
+import { filingOfType } from '../support/filing-examples.ts';
+import { testRule } from '../support/rules.ts';
 
-/** A filing of `code` made only of elements of its data set (as in test/api/filing-types.test.ts). */
-function ofType(now: Date, code: string, lrn: string): Record<string, any> {
-  const t = FILING_TYPES.get(code)!;
-  const has = (de: string) => t.presenceOf(de) !== undefined;
-  const mode = t.modes[0]!;
-  const f = validFiling(now, { lrn });
-  f['filingType'] = code;
-  const c = f['consignments'][0];
-  const air = mode === 'air' || mode === 'express' || mode === 'postal';
-  c.transportDocument = air ? { type: 'N740', ref: '176-12345675' } : { type: 'N705', ref: `DOC${code}0001` };
-  if (has('19 08 000 000')) {
-    f['transport'].mode = mode;
-    delete f['transport'].meansId;
-    for (const [de, field] of [
-      ['19 08 062 000', 'nationality'],
-      ['19 02 000 000', 'conveyanceRef'],
-    ] as const) {
-      if (!has(de)) {
-        delete f['transport'][field];
-      }
-    }
-  } else {
-    delete f['transport'];
-  }
-  if (!has('17 07 000 000')) {
-    delete f['officeOfFirstEntry'];
-    f['addressedMemberState'] = 'NL';
-  }
-  if (has('13 12 000 000')) {
-    f['carrier'] = { name: 'Air Carrier SA', eori: 'NL987654321' };
-  }
-  for (const [de, field] of [
-    ['16 12 000 000', 'routing'],
-    ['16 13 000 000', 'placeOfLoading'],
-    ['16 14 000 000', 'placeOfUnloading'],
-    ['13 02 000 000', 'consignor'],
-    ['13 03 000 000', 'consignee'],
-  ] as const) {
-    if (!has(de)) {
-      delete c[field];
-    }
-  }
-  if (!has('19 07 000 000')) {
-    c.containers = [];
-  }
-  if (!has('18 05 000 000')) {
-    delete c.goods;
-  } else if (!has('18 06 000 000')) {
-    delete c.goods[0].packages;
-  }
-  return f;
-}
+/** A filing of `code` made only of elements of its data set (test/support/filing-examples.ts). */
+const ofType = (now: Date, code: string, lrn: string): Record<string, any> => filingOfType(code, now, lrn);
 
 /** The forwarder's 7+1 pre-loading set F23 under its house air waybill. */
 function preloadingSet(now: Date, lrn: string, hawb: string): Record<string, any> {
@@ -385,17 +336,16 @@ forEachDatabase('multiple filing API', (target) => {
   test('a house part without transport is controlled by its master’s arrival, not a fallback', async () => {
     const now = app().clock.now();
     const carrier = { eori: 'DK123456789', name: 'Maersk A/S' };
-    const rule = await send('POST', '/v1/rules', 'analyst', {
-      id: 'HOUSE-BUYER',
-      title: 'buyer of interest',
-      condition: 'buyer.name == "Elektro Handel GmbH"',
-      riskArea: 'ipr',
-      weight: 40,
-      severity: 'high',
-      recommendedAction: 'physical-check',
-      status: 'active',
-      reason: 'test',
-    });
+    const rule = await send(
+      'POST',
+      '/v1/rules',
+      'analyst',
+      testRule({
+        id: 'HOUSE-BUYER',
+        title: 'buyer of interest',
+        condition: 'buyer.name == "Elektro Handel GmbH"',
+      }),
+    );
     assert.equal(rule.statusCode, 201, rule.body);
     const master = validMasterFiling(now, 'DUE-M-1', carrier, 'MAEU300000001');
     const m = await send('POST', '/v1/filings', 'carrier', master);

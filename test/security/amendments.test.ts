@@ -18,6 +18,7 @@ import { closeAfter, forEachDatabase, sender, startTestApp } from '../support/te
 import type { TestApp } from '../support/test-app.ts';
 import { validFiling } from '../support/filings.ts';
 import { h7Body } from '../import-declarations/imports-harness.ts';
+import { testRule } from '../support/rules.ts';
 
 const HOUR = 3_600_000;
 
@@ -70,17 +71,17 @@ forEachDatabase('amendments', (target) => {
     ] as const) {
       tok[role] = await app().token('NL', role, subject);
     }
-    const rule = await send('POST', '/v1/rules', 'analyst', {
-      id: 'PHONES',
-      title: 'phones on this lane',
-      riskArea: 'ipr',
-      weight: 40,
-      severity: 'high',
-      recommendedAction: 'physical-check',
-      status: 'active',
-      reason: 'counterfeit phones seen on this lane',
-      condition: 'goods.exists(g, g.hsCode.startsWith("8517"))',
-    });
+    const rule = await send(
+      'POST',
+      '/v1/rules',
+      'analyst',
+      testRule({
+        id: 'PHONES',
+        title: 'phones on this lane',
+        reason: 'counterfeit phones seen on this lane',
+        condition: 'goods.exists(g, g.hsCode.startsWith("8517"))',
+      }),
+    );
     assert.equal(rule.statusCode, 201, rule.body);
   });
 

@@ -14,6 +14,7 @@ import assert from 'node:assert/strict';
 import { closeAfter, forEachDatabase, sender, startTestApp } from '../support/test-app.ts';
 import type { TestApp } from '../support/test-app.ts';
 import { validFiling } from '../support/filings.ts';
+import { testRule } from '../support/rules.ts';
 
 const SEIZURE = {
   result: 'seizure',
@@ -75,17 +76,17 @@ forEachDatabase('control integrity', (target) => {
       tok[name] = await app().token('NL', role, subject);
     }
     tok['officer-de'] = await app().token('DE', 'officer', 'dora');
-    const rule = await send('POST', '/v1/rules', 'analyst', {
-      id: 'PHONES',
-      title: 'phones on this lane',
-      riskArea: 'ipr',
-      weight: 40,
-      severity: 'high',
-      recommendedAction: 'physical-check',
-      status: 'active',
-      reason: 'counterfeit phones seen on this lane',
-      condition: 'goods.exists(g, g.hsCode.startsWith("8517"))',
-    });
+    const rule = await send(
+      'POST',
+      '/v1/rules',
+      'analyst',
+      testRule({
+        id: 'PHONES',
+        title: 'phones on this lane',
+        reason: 'counterfeit phones seen on this lane',
+        condition: 'goods.exists(g, g.hsCode.startsWith("8517"))',
+      }),
+    );
     assert.equal(rule.statusCode, 201, rule.body);
   });
 

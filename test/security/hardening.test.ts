@@ -16,17 +16,9 @@ import { closeAfter, forEachDatabase, handMadeToken, sender, startTestApp } from
 import type { TestApp } from '../support/test-app.ts';
 import { validFiling } from '../support/filings.ts';
 import { loadConfig } from '../../src/config/index.ts';
+import { testRule } from '../support/rules.ts';
 
-const rule = (over: Record<string, unknown>) => ({
-  title: 'test rule',
-  riskArea: 'ipr',
-  weight: 40,
-  severity: 'high',
-  recommendedAction: 'physical-check',
-  status: 'active',
-  reason: 'test',
-  ...over,
-});
+const rule = testRule;
 
 forEachDatabase('hardening', (target) => {
   let t: TestApp | undefined;

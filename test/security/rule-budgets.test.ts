@@ -20,17 +20,9 @@ import { validFiling } from '../support/filings.ts';
 import type { RiskRule } from '../../src/risk/index.ts';
 import { RuleService } from '../../src/rules/index.ts';
 import { OperatorRepository } from '../../src/operators/index.ts';
+import { testRule } from '../support/rules.ts';
 
-const rule = (over: Record<string, unknown>) => ({
-  title: 'test rule',
-  riskArea: 'ipr',
-  weight: 40,
-  severity: 'high',
-  recommendedAction: 'physical-check',
-  status: 'active',
-  reason: 'test',
-  ...over,
-});
+const rule = testRule;
 
 const literal600 = `[${Array.from({ length: 600 }, (_, i) => i).join(',')}]`;
 /** The review's rule: 600 × 600 × 600 = 216 million iterations of the innermost test. */
