@@ -50,8 +50,9 @@ export async function startServeBus(
     const bus = startOutboxDispatcher(deps.db, deps.handleEvent, {
       batchSize: 64,
       pollMs: 200,
-      // Different filings are assessed side by side; the pool has connections to spare.
-      concurrency: 8,
+      // Different filings go side by side and are assessed in batches (compose.ts), so many in flight
+      // cost no more connections.
+      concurrency: 64,
       onError,
     });
     const unsubscribe = deps.outbox.subscribe(() => bus.wake());

@@ -24,6 +24,7 @@ import type { VigilMetrics } from '../observability/metrics.ts';
 import { OperatorRepository } from '../operators/index.ts';
 import { RuleRepository, RuleService, RuleSetCache } from '../rules/index.ts';
 import type { Database } from '../store/database.ts';
+import { GroupCommit } from '../store/group-commit.ts';
 import { migrate, openServiceDatabase } from '../store/migrate.ts';
 
 export interface AppDeps {
@@ -110,6 +111,13 @@ export async function composeApp(
     audit,
   });
   const models = new ModelStore({ db, clock });
+  // Events that arrive together are assessed together: one transaction and one statement per step
+  // for the whole batch (issue 20). A failed batch is retried event by event, so one bad event fails
+  // (and is redelivered) alone. At most two batches run at once, each on one connection.
+  const readyBatches = new GroupCommit<ReadyEvent, number>((events) => assessments.handleReadyMany(events), {
+    maxBatch: 64,
+    maxInFlight: 2,
+  });
   return Object.freeze({
     db,
     clock,
@@ -157,7 +165,7 @@ export async function composeApp(
     }),
     handleEvent: async (event: OutboxEvent) => {
       if (event.topic === 'filing.ready') {
-        await assessments.handleReady(event.payload as ReadyEvent);
+        await readyBatches.submit(event.payload as ReadyEvent);
       }
     },
     outbox,

@@ -74,18 +74,21 @@ const toAssessment = (r: AssessmentRow): AssessmentRecord => ({
 });
 
 export class AssessmentRepository {
-  /** Stores a filing's consignment assessments in one statement; returns the consignments stored now. */
-  async insertAssessments(tx: Queryable, list: readonly AssessmentRecord[]): Promise<Set<number>> {
+  /**
+   * Stores many assessments (of several filings); returns `mrn/version/seq` of those inserted (an
+   * assessment stored before is left as it was).
+   */
+  async insertAssessmentsMany(tx: Queryable, list: readonly AssessmentRecord[]): Promise<Set<string>> {
     if (list.length === 0) {
       return new Set();
     }
-    const r = await tx.query<{ seq: number }>(
+    const r = await tx.query<{ mrn: string; version: number; seq: number }>(
       `INSERT INTO assessment (authority, mrn, version, seq, score, outcome_kind, outcome, hits, errors, random, model, assessed_at, conversion)
        SELECT u.a, u.m, u.v, u.s, u.sc, u.k, u.o::jsonb, u.h::jsonb, u.e::jsonb, u.r::jsonb, u.md::jsonb, u.at, u.cv::jsonb
        FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::float8[], $6::text[], $7::text[], $8::text[], $9::text[],
                    $10::text[], $11::text[], $12::timestamptz[], $13::text[]) AS u(a, m, v, s, sc, k, o, h, e, r, md, at, cv)
        ON CONFLICT (mrn, version, seq) DO NOTHING
-       RETURNING seq`,
+       RETURNING mrn, version, seq`,
       [
         list.map((a) => a.authority),
         list.map((a) => a.mrn),
@@ -102,16 +105,26 @@ export class AssessmentRepository {
         list.map((a) => (a.conversion === undefined ? null : JSON.stringify(a.conversion))),
       ],
     );
-    return new Set(r.rows.map((x) => x.seq));
+    return new Set(r.rows.map((x) => `${x.mrn}/${x.version}/${x.seq}`));
   }
 
-  /** Has this version of the filing been assessed already? */
-  async assessed(tx: Queryable, authority: string, mrn: string, version: number): Promise<boolean> {
-    const r = await tx.query(
-      `SELECT 1 FROM assessment WHERE mrn = $1 AND version = $2 AND authority = $3 LIMIT 1`,
-      [mrn, version, authority],
+  /** Which of these filing versions have been assessed already (`mrn/version`). */
+  async assessedMany(
+    tx: Queryable,
+    authority: string,
+    versions: readonly { mrn: string; version: number }[],
+  ): Promise<Set<string>> {
+    if (versions.length === 0) {
+      return new Set();
+    }
+    const r = await tx.query<{ mrn: string; version: number }>(
+      `SELECT DISTINCT a.mrn, a.version
+       FROM unnest($2::text[], $3::int[]) AS u(mrn, version)
+       JOIN assessment a ON a.mrn = u.mrn AND a.version = u.version AND a.seq = 0
+       WHERE a.authority = $1`,
+      [authority, versions.map((v) => v.mrn), versions.map((v) => v.version)],
     );
-    return r.rows.length > 0;
+    return new Set(r.rows.map((x) => `${x.mrn}/${x.version}`));
   }
 
   /** The current assessment of each consignment: the latest version assessed. */

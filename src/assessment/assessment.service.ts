@@ -90,55 +90,125 @@ export class AssessmentService {
 
   /** Handles a `filing.ready` event; returns how many consignment assessments it stored (0 if done before). */
   async handleReady(event: ReadyEvent): Promise<number> {
+    return (await this.handleReadyMany([event]))[0]!;
+  }
+
+  /**
+   * Handles several `filing.ready` events at once (the worker's group commit): per authority, one
+   * transaction and one statement per step for all of them — read the filings, skip versions already
+   * assessed, read the operators' profiles and the linked masters' transport, assess, then store the
+   * assessments, notifications, audit entries and operator counters. Returns, per event in order,
+   * how many consignment assessments it stored (0 if done before, invalidated or superseded). The
+   * same event twice in one batch is assessed once.
+   */
+  async handleReadyMany(events: readonly ReadyEvent[]): Promise<number[]> {
+    const stored = new Map<string, number>();
+    const keyOf = (e: ReadyEvent): string => `${e.authority}/${e.mrn}/${e.version}`;
+    for (const authority of new Set(events.map((e) => e.authority))) {
+      const mine = events.filter((e) => e.authority === authority);
+      const done = await this.#assessBatch(authority, mine);
+      for (const [k, n] of done) {
+        stored.set(k, n);
+      }
+    }
+    const counted = new Set<string>();
+    return events.map((e) => {
+      const k = keyOf(e);
+      if (counted.has(k)) {
+        return 0;
+      }
+      counted.add(k);
+      return stored.get(k) ?? 0;
+    });
+  }
+
+  async #assessBatch(authority: string, events: readonly ReadyEvent[]): Promise<Map<string, number>> {
     const { repo, notifications, operators } = this.#d;
-    const db = this.#d.db.forAuthority(event.authority);
-    const ctx = await this.#d.contexts.get(event.authority);
+    const db = this.#d.db.forAuthority(authority);
+    const ctx = await this.#d.contexts.get(authority);
     const started = performance.now();
+    const wanted = new Map(events.map((e) => [`${e.mrn}/${e.version}`, e]));
     // One transaction: read, decide, store. A redelivered event finds the version assessed and stops.
     const result = await db.transaction(async (tx) => {
-      const row = await this.#d.filings.findByMrn(tx, event.authority, event.mrn);
-      if (row === undefined || row.status !== 'registered' || row.version !== event.version) {
-        // Invalidated, or superseded by an amendment whose own event will be assessed.
-        return undefined;
+      const rows = await this.#d.filings.findByMrns(
+        tx,
+        authority,
+        [...wanted.values()].map((e) => e.mrn),
+      );
+      const assessed = await repo.assessedMany(
+        tx,
+        authority,
+        [...wanted.values()].map((e) => ({ mrn: e.mrn, version: e.version })),
+      );
+      // Invalidated, or superseded by an amendment whose own event will be assessed, or done before.
+      const todo = rows.filter(
+        (row) =>
+          row.status === 'registered' &&
+          wanted.has(`${row.mrn}/${row.version}`) &&
+          !assessed.has(`${row.mrn}/${row.version}`),
+      );
+      if (todo.length === 0) {
+        return [];
       }
-      if (await repo.assessed(tx, event.authority, event.mrn, event.version)) {
-        return undefined;
-      }
-      const filing = row.body as Filing;
       const now = this.#d.clock.now();
-      const records = await this.#assessFiling(tx, ctx, row, filing, now);
-      const inserted = await repo.insertAssessments(tx, records);
-      const stored = records.filter((a) => inserted.has(a.seq));
+      const filings = todo.map((row) => row.body as Filing);
+      const ops = await operatorsOf(operators, tx, authority, filings);
+      // A house part without transport is decided, and controlled, on its linked master's transport.
+      const masterTransports = await this.#d.filings.masterTransportsOf(
+        tx,
+        todo
+          .filter((row, i) => filings[i]!.transport === undefined && row.part === 'house')
+          .map((r) => r.mrn),
+      );
+      const records: AssessmentRecord[] = [];
+      let slice = performance.now();
+      for (let i = 0; i < todo.length; i++) {
+        const row = todo[i]!;
+        const filing = filings[i]!;
+        const masterTransport = masterTransports.get(row.mrn);
+        for (let seq = 0; seq < filing.consignments.length; seq++) {
+          records.push(
+            assessConsignment({ row, filing, seq, now, ctx, ops, outcomes: this.#outcomes, masterTransport }),
+          );
+          // Each rule is bounded by its budget, but a batch of many consignments is not: give the
+          // event loop back every 20 ms so that one large batch never stalls other requests.
+          if (performance.now() - slice > YIELD_EVERY_MS) {
+            await setImmediate();
+            slice = performance.now();
+          }
+        }
+      }
+      const inserted = await repo.insertAssessmentsMany(tx, records);
+      const stored = records.filter((a) => inserted.has(`${a.mrn}/${a.version}/${a.seq}`));
+      const rowOf = new Map(todo.map((row, i) => [row.mrn, { row, filing: filings[i]! }]));
       await notifications.notifyMany(
         tx,
         stored.map((a) => ({
-          authority: row.authority,
-          filer: row.filer,
-          mrn: row.mrn,
+          authority,
+          filer: rowOf.get(a.mrn)!.row.filer,
+          mrn: a.mrn,
           kind: 'outcome',
           payload: {
-            mrn: row.mrn,
+            mrn: a.mrn,
             consignment: a.seq,
             version: a.version,
-            outcome: filerView(a.outcome as EntryOutcome, row.mrn, a.seq),
+            outcome: filerView(a.outcome as EntryOutcome, a.mrn, a.seq),
           },
           at: now,
         })),
       );
-      const arrival =
-        stored.length === 0
-          ? undefined
-          : (filing.transport ?? (await this.#masterTransportOf(tx, row, filing)))?.estimatedArrival;
       for (const a of stored) {
+        const { row, filing } = rowOf.get(a.mrn)!;
+        const arrival = (filing.transport ?? masterTransports.get(a.mrn))?.estimatedArrival;
         await this.#d.onAssessed?.(tx, a, row, arrival);
       }
       await this.#d.audit?.stage(
         tx,
         stored.map((a) => ({
-          authority: row.authority,
+          authority,
           actor: 'system:assessment',
           action: 'outcome.decided' as const,
-          subject: row.mrn,
+          subject: a.mrn,
           at: now,
           details: {
             version: a.version,
@@ -152,25 +222,37 @@ export class AssessmentService {
           },
         })),
       );
-      if (stored.length > 0 && event.version === 1) {
+      // Operators seen: once per filing's first version, summed over the batch (one row update per
+      // operator, not one per filing: a busy operator's row is the hottest in the database).
+      const seen = new Map<string, { key: string; eori: string | undefined; name: string; count: number }>();
+      const firstVersions = new Set(stored.filter((a) => a.version === 1).map((a) => a.mrn));
+      for (const mrn of firstVersions) {
+        const { filing } = rowOf.get(mrn)!;
         // A complement (F16, F25, F44) has no consignor; a "to order" consignment no consignee.
-        const ops = filing.consignments.flatMap((c) =>
+        const parties = filing.consignments.flatMap((c) =>
           [c.consignor, c.consignee].filter((p): p is Party => p !== undefined),
         );
-        const unique = new Map(
-          ops.map((p) => [operatorKey(p), { key: operatorKey(p), eori: p.eori, name: p.name }]),
-        );
-        await operators.touchOperators(tx, row.authority, [...unique.values()], now);
+        for (const key of new Set(parties.map((p) => operatorKey(p)))) {
+          const p = parties.find((x) => operatorKey(x) === key)!;
+          const o = seen.get(key);
+          if (o === undefined) {
+            seen.set(key, { key, eori: p.eori, name: p.name, count: 1 });
+          } else {
+            o.count += 1;
+          }
+        }
       }
-      return { row, records: stored };
+      await operators.touchOperators(tx, authority, [...seen.values()], now);
+      return todo.map((row) => ({ row, records: stored.filter((a) => a.mrn === row.mrn) }));
     });
-    if (result === undefined) {
-      return 0;
-    }
-    const { row, records } = result;
-    const stored = records.length;
-    if (stored > 0) {
-      const seconds = (performance.now() - started) / 1000;
+    const out = new Map<string, number>();
+    const seconds = (performance.now() - started) / 1000;
+    for (const { row, records } of result) {
+      out.set(`${authority}/${row.mrn}/${row.version}`, records.length);
+      if (records.length === 0) {
+        continue;
+      }
+      const event = wanted.get(`${row.mrn}/${row.version}`);
       const sinceLodged = (Date.now() - new Date(row.lodged_at).getTime()) / 1000;
       this.#d.metrics?.assessed(
         records.map((r) => r.outcomeKind),
@@ -179,42 +261,17 @@ export class AssessmentService {
       );
       this.#d.log?.info(
         {
-          requestId: event.requestId,
+          requestId: event?.requestId,
           mrn: row.mrn,
           version: row.version,
           outcomes: records.map((r) => r.outcomeKind),
           ms: Math.round(seconds * 1000),
+          batch: events.length,
         },
         'filing assessed',
       );
     }
-    return stored;
-  }
-
-  /** Assesses without storing: for `rules test`, backtests and determinism checks. */
-  async #assessFiling(
-    tx: Queryable,
-    ctx: Awaited<ReturnType<RiskContextCache['get']>>,
-    row: FilingRow,
-    filing: Filing,
-    now: Date,
-  ): Promise<AssessmentRecord[]> {
-    const ops = await operatorsOf(this.#d.operators, tx, row.authority, [filing]);
-    const masterTransport = await this.#masterTransportOf(tx, row, filing);
-    const records: AssessmentRecord[] = [];
-    let slice = performance.now();
-    for (let seq = 0; seq < filing.consignments.length; seq++) {
-      records.push(
-        assessConsignment({ row, filing, seq, now, ctx, ops, outcomes: this.#outcomes, masterTransport }),
-      );
-      // Each rule is bounded by its budget, but a filing of many consignments is not: give the
-      // event loop back every 20 ms so that one large filing never stalls other requests.
-      if (performance.now() - slice > YIELD_EVERY_MS) {
-        await setImmediate();
-        slice = performance.now();
-      }
-    }
-    return records;
+    return out;
   }
 
   /** The current outcome of each consignment, for the filer who lodged it or the authority's officials. */

@@ -21,7 +21,7 @@ const configSchema = z.object({
     .regex(/^[A-Za-z0-9_-]+$/)
     .default('VIGIL'),
   VIGIL_NATS_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
-  VIGIL_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  VIGIL_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(64),
   VIGIL_BODY_LIMIT_BYTES: z.coerce
     .number()
     .int()

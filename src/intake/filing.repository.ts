@@ -2,6 +2,7 @@
  * SQL for filings, their consignments and versions, and the outbox (intake's storage adapter).
  * Every query is scoped by authority; the caller passes the transaction to run in.
  */
+import type { Transport } from '../domain/index.ts';
 import type { Queryable } from '../store/database.ts';
 
 export type FilingStatus = 'registered' | 'incomplete' | 'invalidated';
@@ -232,6 +233,36 @@ export class FilingRepository {
     return r.rows[0];
   }
 
+  /** Several filings by MRN (the worker's batch); those of other authorities are not found. */
+  async findByMrns(tx: Queryable, authority: string, mrns: readonly string[]): Promise<FilingRow[]> {
+    if (mrns.length === 0) {
+      return [];
+    }
+    const r = await tx.query<FilingRow>(
+      `SELECT ${FILING_COLUMNS} FROM filing WHERE mrn = ANY($2::text[]) AND authority = $1`,
+      [authority, [...new Set(mrns)]],
+    );
+    return r.rows;
+  }
+
+  /**
+   * The transport of the master each of these house filings is linked to (by its first linked
+   * consignment), read from the master's body without reading the rest of it.
+   */
+  async masterTransportsOf(tx: Queryable, mrns: readonly string[]): Promise<Map<string, Transport>> {
+    if (mrns.length === 0) {
+      return new Map();
+    }
+    const r = await tx.query<{ mrn: string; transport: Transport | null }>(
+      `SELECT DISTINCT ON (c.mrn) c.mrn, m.body->'transport' AS transport
+       FROM consignment c JOIN filing m ON m.mrn = c.master_mrn
+       WHERE c.mrn = ANY($1::text[]) AND c.master_mrn IS NOT NULL
+       ORDER BY c.mrn, c.seq`,
+      [mrns],
+    );
+    return new Map(r.rows.flatMap((x) => (x.transport !== null ? [[x.mrn, x.transport] as const] : [])));
+  }
+
   async consignmentsOf(tx: Queryable, mrns: readonly string[]): Promise<ConsignmentRow[]> {
     const r = await tx.query<ConsignmentRow>(
       `SELECT c.mrn, c.seq, c.doc_type, c.doc_ref, c.master_doc_ref, c.master_mrn, c.master_seq, c.complete,
@@ -284,25 +315,68 @@ export class FilingRepository {
   }
 
   /**
-   * Master consignments of this carrier with these documents that a house of `houseFiler` may link
-   * to: lodged by that same filer, or by one that consented to it. Another filer's master is never
-   * found otherwise, so naming its carrier EORI and document reference learns nothing.
+   * For many new master parts at once (the group commit's batch): the house consignments waiting for
+   * one of their documents, lodged by the master's own filer or by a filer it consented to, as
+   * `waitingHouses` finds them for one. Each row names the master it waits for.
    */
-  async findMasters(
-    tx: Queryable,
+  async waitingHousesMany(
+    q: Queryable,
     authority: string,
-    carrierEori: string,
-    docRefs: readonly string[],
-    houseFiler: string,
-  ): Promise<(ConsignmentRow & { filer: string })[]> {
-    const r = await tx.query<ConsignmentRow & { filer: string }>(
-      `SELECT c.mrn, c.seq, c.doc_type, c.doc_ref, c.master_doc_ref, c.master_mrn, c.master_seq, c.complete, f.filer
-       FROM consignment c JOIN filing f ON f.mrn = c.mrn
-       WHERE c.authority = $1 AND c.carrier_eori = $2 AND c.doc_ref = ANY($3::text[])
-         AND f.part = 'master' AND f.status <> 'invalidated'
-         AND (f.filer = $4 OR EXISTS (SELECT 1 FROM filing_link_consent k
-                                      WHERE k.master_mrn = c.mrn AND k.house_filer = $4))`,
-      [authority, carrierEori, docRefs, houseFiler],
+    wanted: readonly { master: string; filer: string; carrierEori: string; docRef: string }[],
+  ): Promise<(ConsignmentRow & { filer: string; for_master: string })[]> {
+    if (wanted.length === 0) {
+      return [];
+    }
+    const r = await q.query<ConsignmentRow & { filer: string; for_master: string }>(
+      `SELECT c.mrn, c.seq, c.doc_type, c.doc_ref, c.master_doc_ref, c.master_mrn, c.master_seq, c.complete,
+              f.filer, u.master AS for_master
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS u(master, mfiler, carrier, ref)
+       JOIN consignment c ON c.authority = $1 AND c.carrier_eori = u.carrier AND c.master_doc_ref = u.ref
+       JOIN filing f ON f.mrn = c.mrn
+       WHERE c.master_mrn IS NULL AND c.mrn <> u.master AND f.status <> 'invalidated'
+         AND (f.filer = u.mfiler OR EXISTS (SELECT 1 FROM filing_link_consent k
+                                            WHERE k.master_mrn = u.master AND k.house_filer = f.filer))`,
+      [
+        authority,
+        wanted.map((w) => w.master),
+        wanted.map((w) => w.filer),
+        wanted.map((w) => w.carrierEori),
+        wanted.map((w) => w.docRef),
+      ],
+    );
+    return r.rows;
+  }
+
+  /**
+   * For many new house parts at once: the master consignments of the carrier under each master
+   * document that the house's filer may link to — lodged by that same filer, or by one that
+   * consented to it. Another filer's master is never found otherwise, so naming its carrier EORI and
+   * document reference learns nothing. Each row names the house filing it was found for.
+   */
+  async findMastersMany(
+    q: Queryable,
+    authority: string,
+    wanted: readonly { house: string; filer: string; carrierEori: string; docRef: string }[],
+  ): Promise<(ConsignmentRow & { filer: string; for_house: string })[]> {
+    if (wanted.length === 0) {
+      return [];
+    }
+    const r = await q.query<ConsignmentRow & { filer: string; for_house: string }>(
+      `SELECT c.mrn, c.seq, c.doc_type, c.doc_ref, c.master_doc_ref, c.master_mrn, c.master_seq, c.complete,
+              f.filer, u.house AS for_house
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS u(house, hfiler, carrier, ref)
+       JOIN consignment c ON c.authority = $1 AND c.carrier_eori = u.carrier AND c.doc_ref = u.ref
+       JOIN filing f ON f.mrn = c.mrn
+       WHERE f.part = 'master' AND f.status <> 'invalidated'
+         AND (f.filer = u.hfiler OR EXISTS (SELECT 1 FROM filing_link_consent k
+                                            WHERE k.master_mrn = c.mrn AND k.house_filer = u.hfiler))`,
+      [
+        authority,
+        wanted.map((w) => w.house),
+        wanted.map((w) => w.filer),
+        wanted.map((w) => w.carrierEori),
+        wanted.map((w) => w.docRef),
+      ],
     );
     return r.rows;
   }
@@ -469,35 +543,85 @@ export class FilingRepository {
     return r.rows.map((x) => x.house_filer);
   }
 
-  async linkHouse(
+  /**
+   * Links house consignments to master consignments and marks both complete; returns the houses
+   * (`mrn/seq`) now linked to the master asked for, including those a concurrent link had already
+   * linked to it. A house linked to another master is left as it is. Both sides of a link may run at
+   * once (a master and its house lodged together), so the rows are locked first, in one order for
+   * every transaction (a house still unlinked, a master consignment not yet complete), and no two
+   * transactions can wait for each other.
+   */
+  async linkHouses(
     tx: Queryable,
-    house: { mrn: string; seq: number },
-    master: { mrn: string; seq: number },
-  ): Promise<void> {
+    pairs: readonly { house: { mrn: string; seq: number }; master: { mrn: string; seq: number } }[],
+  ): Promise<Set<string>> {
+    if (pairs.length === 0) {
+      return new Set();
+    }
+    const params = [
+      pairs.map((p) => p.house.mrn),
+      pairs.map((p) => p.house.seq),
+      pairs.map((p) => p.master.mrn),
+      pairs.map((p) => p.master.seq),
+    ];
     await tx.query(
-      `UPDATE consignment SET master_mrn = $3, master_seq = $4, complete = true WHERE mrn = $1 AND seq = $2`,
-      [house.mrn, house.seq, master.mrn, master.seq],
+      `SELECT 1 FROM (SELECT h.m, h.s, true AS house FROM unnest($1::text[], $2::int[]) AS h(m, s)
+                      UNION SELECT m.m, m.s, false FROM unnest($3::text[], $4::int[]) AS m(m, s)) k
+       JOIN consignment c ON c.mrn = k.m AND c.seq = k.s
+       WHERE (k.house AND c.master_mrn IS NULL) OR (NOT k.house AND NOT c.complete)
+       ORDER BY c.mrn, c.seq
+       FOR UPDATE OF c`,
+      params,
     );
-    await tx.query(`UPDATE consignment SET complete = true WHERE mrn = $1 AND seq = $2 AND NOT complete`, [
-      master.mrn,
-      master.seq,
-    ]);
+    const r = await tx.query<{ mrn: string; seq: number }>(
+      `WITH u AS (
+         SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::int[]) AS u(hm, hs, mm, ms)
+       ), h AS (
+         UPDATE consignment c SET master_mrn = u.mm, master_seq = u.ms, complete = true
+         FROM u WHERE c.mrn = u.hm AND c.seq = u.hs AND c.master_mrn IS NULL
+         RETURNING c.mrn, c.seq, c.master_mrn, c.master_seq
+       ), m AS (
+         UPDATE consignment c SET complete = true
+         FROM (SELECT DISTINCT master_mrn, master_seq FROM h) x
+         WHERE c.mrn = x.master_mrn AND c.seq = x.master_seq AND NOT c.complete
+       )
+       SELECT mrn, seq FROM h
+       UNION
+       SELECT c.mrn, c.seq FROM consignment c JOIN u ON c.mrn = u.hm AND c.seq = u.hs
+       WHERE c.master_mrn = u.mm AND c.master_seq = u.ms`,
+      params,
+    );
+    return new Set(r.rows.map((x) => `${x.mrn}/${x.seq}`));
   }
 
   /**
-   * Marks filings registered whose consignments are now all complete; returns those that changed.
+   * Registers the filings among `mrns` whose consignments are now all complete and queues their
+   * assessment (`filing.ready` in the outbox), in one statement; returns those that changed.
    */
-  async promoteComplete(
-    tx: Queryable,
+  async registerCompleted(
+    q: Queryable,
     mrns: readonly string[],
     at: Date,
   ): Promise<{ mrn: string; authority: string; version: number }[]> {
-    const r = await tx.query<{ mrn: string; authority: string; version: number }>(
-      `UPDATE filing f SET status = 'registered', updated_at = $2
-       WHERE f.mrn = ANY($1::text[]) AND f.status = 'incomplete'
-         AND NOT EXISTS (SELECT 1 FROM consignment c WHERE c.mrn = f.mrn AND NOT c.complete)
-       RETURNING f.mrn, f.authority, f.version`,
-      [mrns, at],
+    const r = await q.query<{ mrn: string; authority: string; version: number }>(
+      // The rows are locked in MRN order first: two registrations sharing filings (a master and
+      // its houses) then never wait for each other.
+      `WITH l AS MATERIALIZED (
+         SELECT mrn FROM filing WHERE mrn = ANY($1::text[]) AND status = 'incomplete' ORDER BY mrn FOR UPDATE
+       ), p AS (
+         UPDATE filing f SET status = 'registered', updated_at = $2
+         FROM l
+         WHERE f.mrn = l.mrn AND f.status = 'incomplete'
+           AND NOT EXISTS (SELECT 1 FROM consignment c WHERE c.mrn = f.mrn AND NOT c.complete)
+         RETURNING f.mrn, f.authority, f.version
+       ), o AS (
+         INSERT INTO outbox (authority, topic, key, payload)
+         SELECT p.authority, 'filing.ready', p.mrn,
+                jsonb_build_object('mrn', p.mrn, 'authority', p.authority, 'version', p.version)
+         FROM p
+       )
+       SELECT mrn, authority, version FROM p`,
+      [[...new Set(mrns)], at],
     );
     return r.rows;
   }

@@ -216,6 +216,42 @@ interface PendingInsert {
   readonly readyEvent: unknown;
   /** Who lodged it, for the audit trail (`auditActor`). */
   readonly actor: string;
+  /** A part linked by master document after it is stored: as the master, or as a house. */
+  readonly link?: 'master' | 'house' | undefined;
+}
+
+/** What the group commit answers for one filing. */
+interface Stored {
+  readonly inserted: boolean;
+  /** A master or house part that its linking completed (registered and queued for assessment). */
+  readonly registered: boolean;
+  /** Per consignment of a master or house part: the MRN it linked to (house, same filer) or null. */
+  readonly links: ReadonlyMap<number, string | null>;
+}
+
+/** A master or house part to link with its counterparts. */
+interface LinkPart {
+  readonly mrn: string;
+  readonly filer: string;
+  readonly carrierEori: string;
+  readonly part: 'master' | 'house';
+  readonly consignments: readonly NewConsignment[];
+}
+
+interface Linked {
+  readonly registered: boolean;
+  readonly links: Map<number, string | null>;
+}
+
+/** A stored consignment as registration describes one (to link it again). */
+function newConsignmentOf(c: ConsignmentRow): NewConsignment {
+  return {
+    seq: c.seq,
+    docType: c.doc_type,
+    docRef: c.doc_ref,
+    masterDocRef: c.master_doc_ref ?? undefined,
+    complete: c.complete,
+  };
 }
 
 function registeredEvent(f: NewFiling, actor: string, status: FilingStatus): AuditEvent {
@@ -233,13 +269,13 @@ export class FilingService {
   readonly #deps: FilingServiceDeps;
   readonly #serial: SerialSource;
   /** Complete filings arriving together are committed together (one statement per authority). */
-  readonly #inserts: GroupCommit<PendingInsert, boolean>;
+  readonly #inserts: GroupCommit<PendingInsert, Stored>;
 
   constructor(deps: FilingServiceDeps) {
     this.#deps = deps;
     this.#serial = deps.serial ?? randomSerial;
     this.#inserts = new GroupCommit(async (items) => {
-      const inserted = new Set<string>();
+      const results = new Map<string, Stored>();
       for (const authority of new Set(items.map((i) => i.filing.authority))) {
         const mine = items.filter((i) => i.filing.authority === authority);
         const db = this.#deps.db.forAuthority(authority);
@@ -253,11 +289,34 @@ export class FilingService {
           );
           return stored;
         });
-        for (const mrn of mrns) {
-          inserted.add(mrn);
+        // Master and house parts link after their commit, the whole batch together.
+        const parts = mine.flatMap((i): LinkPart[] =>
+          mrns.has(i.filing.mrn) && i.link !== undefined && i.filing.carrierEori !== undefined
+            ? [
+                {
+                  mrn: i.filing.mrn,
+                  filer: i.filing.filer,
+                  carrierEori: i.filing.carrierEori,
+                  part: i.link,
+                  consignments: i.consignments,
+                },
+              ]
+            : [],
+        );
+        const linked =
+          parts.length > 0
+            ? await this.#linkAfterCommit(authority, parts, this.#deps.clock.now())
+            : new Map<string, Linked>();
+        for (const i of mine) {
+          const l = linked.get(i.filing.mrn);
+          results.set(i.filing.mrn, {
+            inserted: mrns.has(i.filing.mrn),
+            registered: l?.registered ?? false,
+            links: l?.links ?? new Map(),
+          });
         }
       }
-      return items.map((i) => inserted.has(i.filing.mrn));
+      return items.map((i) => results.get(i.filing.mrn)!);
     });
   }
 
@@ -414,7 +473,7 @@ export class FilingService {
       }
     } else if (complete || carrierEori === undefined) {
       // The common case in one statement: filing, consignments and its outbox event.
-      const inserted = await this.#inserts.submit({
+      const { inserted } = await this.#inserts.submit({
         actor: auditActor(actor),
         filing: newFiling,
         consignments,
@@ -431,36 +490,19 @@ export class FilingService {
         ? { created: true, filing: summary(newFiling.status, new Map()) }
         : await this.#existing(actor, filing.lrn);
     } else {
-      outcome = await this.#db(actor).transaction(async (tx) => {
-        await this.#deps.repo.lockDocuments(
-          tx,
-          actor.authority,
-          carrierEori,
-          consignments.map((c) => (part === 'house' ? (c.masterDocRef ?? c.docRef) : c.docRef)),
-        );
-        if (!(await this.#deps.repo.insertFiling(tx, newFiling, consignments, undefined))) {
-          return { created: false, filing: undefined as unknown as FilingSummary };
-        }
-        const { ready, links } = await this.#link(
-          tx,
-          actor.authority,
-          carrierEori,
-          { mrn, filer: actor.subject },
-          part === 'master' ? 'master' : 'house',
-          consignments,
-          now,
-        );
-        await appendOutbox(
-          tx,
-          ready.map((r) => ({ authority: r.authority, topic: 'filing.ready', key: r.mrn, payload: r })),
-        );
-        const status = ready.some((r) => r.mrn === mrn) ? 'registered' : 'incomplete';
-        await this.#deps.audit?.stage(tx, [registeredEvent(newFiling, auditActor(actor), status)]);
-        return { created: true, filing: summary(status, links) };
+      // A master or house part: stored like a complete filing (group commit, no lock), then linked
+      // with its counterparts once committed (#linkAfterCommit says why that needs no lock).
+      const stored = await this.#inserts.submit({
+        actor: auditActor(actor),
+        filing: newFiling,
+        consignments,
+        readyEvent: undefined,
+        // The F16 complement links to its F13 under the same document as a house to its master.
+        link: part === 'master' ? 'master' : 'house',
       });
-      if (!outcome.created) {
-        outcome = await this.#existing(actor, filing.lrn);
-      }
+      outcome = stored.inserted
+        ? { created: true, filing: summary(stored.registered ? 'registered' : 'incomplete', stored.links) }
+        : await this.#existing(actor, filing.lrn);
     }
     if (outcome.created) {
       this.#deps.metrics?.registered(filing.consignments.length);
@@ -471,63 +513,143 @@ export class FilingService {
 
   /** The answer to a resubmitted LRN: the filing registered the first time. */
   async #existing(actor: Actor, lrn: string): Promise<{ created: false; filing: FilingSummary }> {
-    const row = await this.#deps.repo.findByLrn(this.#db(actor), actor.authority, actor.subject, lrn);
+    let row = await this.#deps.repo.findByLrn(this.#db(actor), actor.authority, actor.subject, lrn);
     if (row === undefined) {
       throw new Error(`filing with LRN ${lrn} vanished after a conflict`);
+    }
+    const sameDocument =
+      row.part === 'complement' && ((row.body as Filing).previousDocuments ?? []).length === 0;
+    if (
+      row.status === 'incomplete' &&
+      (row.part === 'master' || row.part === 'house' || sameDocument) &&
+      row.carrier_eori !== null
+    ) {
+      // The first attempt may have stopped between storing and linking (its filer got no answer
+      // and retries): link now. Linking is idempotent.
+      const cons = await this.#deps.repo.consignmentsOf(this.#db(actor), [row.mrn]);
+      const linked = await this.#linkAfterCommit(
+        row.authority,
+        [
+          {
+            mrn: row.mrn,
+            filer: row.filer,
+            carrierEori: row.carrier_eori,
+            part: row.part === 'master' ? 'master' : 'house',
+            consignments: cons.map(newConsignmentOf),
+          },
+        ],
+        this.#deps.clock.now(),
+      );
+      if (linked.get(row.mrn)?.registered === true) {
+        this.#deps.afterCommit?.();
+        row = (await this.#deps.repo.findByMrn(this.#db(actor), actor.authority, row.mrn)) ?? row;
+      }
     }
     return { created: false, filing: await this.#summary(this.#db(actor), row, actor) };
   }
 
   /**
-   * Links a new master or house part with its counterparts; returns the filings that became complete
-   * and, per consignment of the new part, the MRN it linked to (house) or null (master with a house).
+   * Links master and house parts that have committed with the counterparts that have committed, then
+   * registers the filings that became complete and queues their assessment. No lock: a master and
+   * its house arriving together each link after their own commit, so whichever commits last sees the
+   * other (a house committed before the master's search is found by the master; one committed after
+   * it finds the master itself). Linking is idempotent (a house links once; a second attempt to the
+   * same master is a no-op). Registration runs as its own statement after the links committed, for
+   * the same reason: a filing completed by two concurrent links is registered by the later one (or
+   * both try, and the row lock on the filing lets one win). Three statements for a whole batch: find
+   * (masters' waiting houses, houses' masters), link, register. Returns per part whether it is now
+   * registered and, per consignment, the MRN it linked to (house, same filer) or null.
    */
-  async #link(
-    tx: Queryable,
+  async #linkAfterCommit(
     authority: string,
-    carrierEori: string,
-    filing: { mrn: string; filer: string },
-    part: 'master' | 'house',
-    consignments: readonly NewConsignment[],
+    parts: readonly LinkPart[],
     now: Date,
-  ): Promise<{
-    ready: { mrn: string; authority: string; version: number }[];
-    links: Map<number, string | null>;
-  }> {
-    const mrn = filing.mrn;
-    const touched = new Set<string>([mrn]);
-    const links = new Map<number, string | null>();
-    if (part === 'master') {
-      const houses = await this.#deps.repo.waitingHouses(
-        tx,
-        authority,
-        carrierEori,
-        consignments.map((c) => c.docRef),
-        filing,
-      );
-      for (const h of houses) {
-        const master = consignments.find((c) => c.docRef === h.master_doc_ref)!;
-        await this.#deps.repo.linkHouse(tx, h, { mrn, seq: master.seq });
-        links.set(master.seq, null);
-        touched.add(h.mrn);
+  ): Promise<Map<string, Linked>> {
+    const db = this.#deps.db.forAuthority(authority);
+    const out = new Map<string, Linked>(parts.map((p) => [p.mrn, { registered: false, links: new Map() }]));
+    const masters = parts.filter((p) => p.part === 'master');
+    const houses = parts.filter((p) => p.part === 'house');
+    const waiting = await this.#deps.repo.waitingHousesMany(
+      db,
+      authority,
+      masters.flatMap((m) =>
+        m.consignments.map((c) => ({
+          master: m.mrn,
+          filer: m.filer,
+          carrierEori: m.carrierEori,
+          docRef: c.docRef,
+        })),
+      ),
+    );
+    const found = await this.#deps.repo.findMastersMany(
+      db,
+      authority,
+      houses.flatMap((h) =>
+        h.consignments.flatMap((c) =>
+          c.masterDocRef !== undefined
+            ? [{ house: h.mrn, filer: h.filer, carrierEori: h.carrierEori, docRef: c.masterDocRef }]
+            : [],
+        ),
+      ),
+    );
+    type Pair = {
+      house: { mrn: string; seq: number };
+      master: { mrn: string; seq: number };
+      masterFiler: string;
+      houseFiler: string;
+    };
+    const pairs = new Map<string, Pair>();
+    for (const w of waiting) {
+      const m = masters.find((x) => x.mrn === w.for_master)!;
+      const seq = m.consignments.find((c) => c.docRef === w.master_doc_ref)?.seq;
+      if (seq !== undefined && !pairs.has(`${w.mrn}/${w.seq}`)) {
+        pairs.set(`${w.mrn}/${w.seq}`, {
+          house: { mrn: w.mrn, seq: w.seq },
+          master: { mrn: m.mrn, seq },
+          masterFiler: m.filer,
+          houseFiler: w.filer,
+        });
       }
-    } else {
-      const refs = consignments.flatMap((c) => (c.masterDocRef !== undefined ? [c.masterDocRef] : []));
-      const masters = await this.#deps.repo.findMasters(tx, authority, carrierEori, refs, filing.filer);
-      for (const c of consignments) {
+    }
+    for (const h of houses) {
+      for (const c of h.consignments) {
         // The filer's own master first; another filer's only by its consent, and never named.
-        const m =
-          masters.find((x) => x.doc_ref === c.masterDocRef && x.filer === filing.filer) ??
-          masters.find((x) => x.doc_ref === c.masterDocRef);
+        const mine = found.filter((x) => x.for_house === h.mrn && x.doc_ref === c.masterDocRef);
+        const m = mine.find((x) => x.filer === h.filer) ?? mine[0];
         if (m !== undefined) {
-          await this.#deps.repo.linkHouse(tx, { mrn, seq: c.seq }, m);
-          links.set(c.seq, m.filer === filing.filer ? m.mrn : null);
-          touched.add(m.mrn);
+          pairs.set(`${h.mrn}/${c.seq}`, {
+            house: { mrn: h.mrn, seq: c.seq },
+            master: { mrn: m.mrn, seq: m.seq },
+            masterFiler: m.filer,
+            houseFiler: h.filer,
+          });
         }
       }
     }
-    const ready = links.size > 0 ? await this.#deps.repo.promoteComplete(tx, [...touched], now) : [];
-    return { ready, links };
+    if (pairs.size === 0) {
+      return out;
+    }
+    const linked = await db.transaction((tx) => this.#deps.repo.linkHouses(tx, [...pairs.values()]));
+    const touched = new Set<string>();
+    for (const [key, p] of pairs) {
+      if (!linked.has(key)) {
+        continue;
+      }
+      touched.add(p.house.mrn);
+      touched.add(p.master.mrn);
+      out.get(p.master.mrn)?.links.set(p.master.seq, null);
+      out.get(p.house.mrn)?.links.set(p.house.seq, p.masterFiler === p.houseFiler ? p.master.mrn : null);
+    }
+    if (touched.size === 0) {
+      return out;
+    }
+    const ready = new Set((await this.#deps.repo.registerCompleted(db, [...touched], now)).map((r) => r.mrn));
+    for (const [mrn, l] of out) {
+      if (ready.has(mrn)) {
+        out.set(mrn, { registered: true, links: l.links });
+      }
+    }
+    return out;
   }
 
   /**
@@ -871,7 +993,7 @@ export class FilingService {
           mrn,
           houseFilers: await this.#deps.repo.linkConsentsOf(tx, row.authority, mrn),
           linkedConsignments: linked.length,
-          ready: 0,
+          master: undefined,
         };
       }
       if (row.part !== 'master' || row.carrier_eori === null) {
@@ -889,12 +1011,6 @@ export class FilingService {
         now,
       );
       const cons = await this.#deps.repo.consignmentsOf(tx, [mrn]);
-      await this.#deps.repo.lockDocuments(
-        tx,
-        row.authority,
-        row.carrier_eori,
-        cons.map((c) => c.doc_ref),
-      );
       const houses = (
         await this.#deps.repo.waitingHouses(
           tx,
@@ -904,17 +1020,14 @@ export class FilingService {
           { mrn, filer: row.filer },
         )
       ).filter((h) => others.includes(h.filer));
-      const touched = new Set<string>();
-      for (const h of houses) {
-        const master = cons.find((c) => c.doc_ref === h.master_doc_ref)!;
-        await this.#deps.repo.linkHouse(tx, h, { mrn, seq: master.seq });
-        touched.add(h.mrn);
-      }
-      const ready = touched.size > 0 ? await this.#deps.repo.promoteComplete(tx, [...touched, mrn], now) : [];
-      await appendOutbox(
+      const done = await this.#deps.repo.linkHouses(
         tx,
-        ready.map((r) => ({ authority: r.authority, topic: 'filing.ready', key: r.mrn, payload: r })),
+        houses.map((h) => ({
+          house: { mrn: h.mrn, seq: h.seq },
+          master: { mrn, seq: cons.find((c) => c.doc_ref === h.master_doc_ref)!.seq },
+        })),
       );
+      const linked = houses.filter((h) => done.has(`${h.mrn}/${h.seq}`)).map((h) => h.mrn);
       await this.#deps.audit?.stage(tx, [
         {
           authority: row.authority,
@@ -928,12 +1041,24 @@ export class FilingService {
       return {
         mrn,
         houseFilers: await this.#deps.repo.linkConsentsOf(tx, row.authority, mrn),
-        linkedConsignments: houses.length,
-        ready: ready.length,
+        linkedConsignments: done.size,
+        master: { linked, carrier: row.carrier_eori, filer: row.filer, cons },
       };
     });
-    if (result.ready > 0) {
-      this.#deps.afterCommit?.();
+    if (result.master !== undefined) {
+      const { linked, carrier, filer, cons } = result.master;
+      // Registered after the links committed, as at registration (#linkAfterCommit); a house lodged
+      // while the consent committed is linked by the second pass.
+      const db = this.#deps.db.forAuthority(actor.authority);
+      const ready = await this.#deps.repo.registerCompleted(db, [...linked, mrn], now);
+      const again = await this.#linkAfterCommit(
+        actor.authority,
+        [{ mrn, filer, carrierEori: carrier, part: 'master', consignments: cons.map(newConsignmentOf) }],
+        now,
+      );
+      if (ready.length > 0 || again.get(mrn)?.registered === true) {
+        this.#deps.afterCommit?.();
+      }
     }
     return {
       mrn: result.mrn,

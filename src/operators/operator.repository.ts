@@ -29,11 +29,14 @@ export class OperatorRepository {
     return new Map(r.rows.map((o) => [o.key, o]));
   }
 
-  /** Records that these operators were seen (once per assessed filing version 1). */
+  /**
+   * Records that these operators were seen: `count` filings each (once per assessed filing version 1;
+   * the worker sums a batch's filings per operator, so a busy operator's row is written once per batch).
+   */
   async touchOperators(
     tx: Queryable,
     authority: string,
-    ops: readonly { key: string; eori: string | undefined; name: string }[],
+    ops: readonly { key: string; eori: string | undefined; name: string; count?: number }[],
     at: Date,
   ): Promise<void> {
     if (ops.length === 0) {
@@ -41,13 +44,20 @@ export class OperatorRepository {
     }
     await tx.query(
       `INSERT INTO operator (authority, key, eori, name, first_seen, last_seen, filings)
-       SELECT $1, k, e, n, $5, $5, 1 FROM unnest($2::text[], $3::text[], $4::text[]) AS u(k, e, n)
+       SELECT $1, k, e, n, $5, $5, c FROM unnest($2::text[], $3::text[], $4::text[], $6::int[]) AS u(k, e, n, c)
        -- One order for every transaction: concurrent assessments touching the same operators would
        -- otherwise lock their rows in different orders and deadlock.
        ORDER BY k
        ON CONFLICT (authority, key) DO UPDATE SET last_seen = GREATEST(operator.last_seen, EXCLUDED.last_seen),
-         filings = operator.filings + 1`,
-      [authority, ops.map((o) => o.key), ops.map((o) => o.eori ?? null), ops.map((o) => o.name), at],
+         filings = operator.filings + EXCLUDED.filings`,
+      [
+        authority,
+        ops.map((o) => o.key),
+        ops.map((o) => o.eori ?? null),
+        ops.map((o) => o.name),
+        at,
+        ops.map((o) => o.count ?? 1),
+      ],
     );
   }
 

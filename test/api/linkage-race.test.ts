@@ -1,0 +1,135 @@
+/**
+ * Master and house parts linked without a lock (issue 20): each part links after its own commit, so
+ * a master and its houses lodged at the same moment always meet, whatever order their transactions
+ * commit in, and each filing is queued for assessment exactly once. On PostgreSQL the requests really
+ * run side by side (one connection each); on PGlite one after another. A house stored by a request
+ * that stopped before linking (its filer got no answer) is linked when the filer sends it again.
+ */
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { closeAfter, forEachDatabase, sender, startTestApp } from '../support/test-app.ts';
+import type { TestApp } from '../support/test-app.ts';
+import { validHouseFiling, validMasterFiling } from '../support/filings.ts';
+import { makeMrn } from '../../src/domain/index.ts';
+
+const CARRIER = { eori: 'DK123456789', name: 'Maersk A/S' };
+const ROUNDS = 12;
+const HOUSES = 5;
+
+forEachDatabase('master and house linkage under concurrency', (target) => {
+  let t: TestApp | undefined;
+  const app = () => t!;
+  const tok: Record<string, string> = {};
+  before(async () => {
+    t = await startTestApp(target);
+    tok['carrier'] = await app().token('NL', 'filer', 'carrier');
+  });
+  closeAfter(() => t);
+  const send = sender(app, tok);
+
+  test('a master and its houses lodged at once all link, and each is queued for assessment once', async () => {
+    const now = app().clock.now();
+    const mrns: string[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const masterRef = `MAEU${String(300000000 + round)}`;
+      const bodies = [
+        validMasterFiling(now, `RACE-M-${round}`, CARRIER, masterRef),
+        ...Array.from({ length: HOUSES }, (_, h) =>
+          validHouseFiling(now, `RACE-H-${round}-${h}`, CARRIER, `HBL-R${round}-${h}`, masterRef),
+        ),
+      ];
+      // The master's place among its houses moves from round to round.
+      const order = bodies.map((_, i) => (i + round) % bodies.length).map((i) => bodies[i]!);
+      const rs = await Promise.all(order.map((b) => send('POST', '/v1/filings', 'carrier', b)));
+      for (const r of rs) {
+        assert.equal(r.statusCode, 201, r.body);
+        mrns.push(r.json().mrn as string);
+      }
+    }
+    const db = app().deps.db;
+    const filings = await db.query<{ mrn: string; status: string; part: string }>(
+      `SELECT mrn, status, part FROM filing WHERE mrn = ANY($1::text[])`,
+      [mrns],
+    );
+    assert.equal(filings.rows.length, ROUNDS * (HOUSES + 1));
+    const notRegistered = filings.rows.filter((f) => f.status !== 'registered');
+    assert.deepEqual(notRegistered, [], 'every part is complete and registered');
+    const unlinked = await db.query<{ mrn: string }>(
+      `SELECT c.mrn FROM consignment c JOIN filing f ON f.mrn = c.mrn
+       WHERE c.mrn = ANY($1::text[]) AND f.part = 'house' AND c.master_mrn IS NULL`,
+      [mrns],
+    );
+    assert.deepEqual(unlinked.rows, [], 'every house consignment names its master');
+    const ready = await db.query<{ key: string; n: number }>(
+      `SELECT key, count(*)::int AS n FROM outbox WHERE topic = 'filing.ready' AND key = ANY($1::text[]) GROUP BY key`,
+      [mrns],
+    );
+    assert.equal(ready.rows.length, mrns.length, 'every filing is queued for assessment');
+    assert.deepEqual(
+      ready.rows.filter((r) => r.n !== 1),
+      [],
+      'no filing is queued twice',
+    );
+  });
+
+  test('a house stored but never linked (its request stopped) links when its filer sends it again', async () => {
+    const now = app().clock.now();
+    const masterRef = 'MAEU399999999';
+    const m = await send(
+      'POST',
+      '/v1/filings',
+      'carrier',
+      validMasterFiling(now, 'STOP-M', CARRIER, masterRef),
+    );
+    assert.equal(m.statusCode, 201);
+    // As if a request had stored the house and died before linking it: the row is there, unlinked.
+    const house = validHouseFiling(now, 'STOP-H', CARRIER, 'HBL-STOP', masterRef);
+    const mrn = makeMrn({
+      year: now.getUTCFullYear(),
+      country: 'NL',
+      serial: 'STOPPED00001',
+      procedure: 'Z',
+    });
+    await app().deps.db.transaction((tx) =>
+      app().deps.filingRepo.insertFilings(tx, [
+        {
+          filing: {
+            mrn,
+            authority: 'NL',
+            filer: 'carrier',
+            lrn: 'STOP-H',
+            filingType: 'F15',
+            part: 'house',
+            mode: 'sea',
+            declarantEori: house['declarant'].eori,
+            carrierEori: CARRIER.eori,
+            office: 'NL',
+            status: 'incomplete',
+            body: house,
+            warnings: [],
+            at: now,
+          },
+          consignments: [
+            {
+              seq: 0,
+              docType: 'N714',
+              docRef: 'HBL-STOP',
+              masterDocRef: masterRef,
+              complete: false,
+            },
+          ],
+          readyEvent: undefined,
+        },
+      ]),
+    );
+    const again = await send('POST', '/v1/filings', 'carrier', house);
+    assert.equal(again.statusCode, 200, again.body);
+    assert.equal(again.json().mrn, mrn);
+    assert.equal(again.json().status, 'registered');
+    assert.equal(again.json().consignments[0].status, 'complete');
+    assert.equal(
+      (await send('GET', `/v1/filings/${m.json().mrn as string}`, 'carrier')).json().status,
+      'registered',
+    );
+  });
+});
