@@ -71,6 +71,8 @@ export async function composeApp(
       url: config.databaseUrl,
       ownerUrl: config.migrationDatabaseUrl,
       dataDir: config.dataDir,
+      poolSize: config.databasePoolSize,
+      prepared: config.databasePrepared,
     });
   }
   const clock = overrides.clock ?? systemClock;

@@ -21,6 +21,10 @@ const configSchema = z.object({
     .regex(/^[A-Za-z0-9_-]+$/)
     .default('VIGIL'),
   VIGIL_NATS_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
+  // Connections per process to PostgreSQL, and whether statements are prepared per connection (turn
+  // off behind a pooler that cannot keep prepared statements, e.g. PgBouncer before 1.21).
+  VIGIL_DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(10),
+  VIGIL_DATABASE_PREPARED: z.enum(['true', 'false']).default('true'),
   VIGIL_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(64),
   VIGIL_BODY_LIMIT_BYTES: z.coerce
     .number()
@@ -75,6 +79,8 @@ export interface VigilConfig {
   readonly databaseUrl: string | undefined;
   /** The owner's connection for migrations (defaults to databaseUrl). */
   readonly migrationDatabaseUrl: string | undefined;
+  readonly databasePoolSize: number;
+  readonly databasePrepared: boolean;
   /** The file of token-signing keys (src/auth/keyring.ts). */
   readonly keyringFile: string;
   /** NATS with JetStream: when set, the outbox is relayed to a stream and `vigil worker` processes consume it. */
@@ -142,6 +148,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): V
     dataDir: resolve(c.VIGIL_DATA_DIR),
     databaseUrl: c.DATABASE_URL,
     migrationDatabaseUrl: c.VIGIL_MIGRATION_DATABASE_URL,
+    databasePoolSize: c.VIGIL_DATABASE_POOL_SIZE,
+    databasePrepared: c.VIGIL_DATABASE_PREPARED === 'true',
     keyringFile: resolve(c.VIGIL_KEYRING ?? join(c.VIGIL_DATA_DIR, 'keyring.json')),
     natsUrl: c.NATS_URL,
     natsStream: c.VIGIL_NATS_STREAM,

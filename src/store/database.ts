@@ -89,6 +89,8 @@ export interface DatabaseOptions {
   /** PostgreSQL schema to work in (tests isolate themselves this way). */
   readonly schema?: string | undefined;
   readonly poolSize?: number | undefined;
+  /** PostgreSQL: prepare parameterised statements per connection (default true). */
+  readonly prepared?: boolean | undefined;
   /**
    * The role every connection runs as once opened (SERVICE_ROLE for serve and worker); the login
    * must be a member of it. Omitted: the login's own role (migrations run so, as the owner).
@@ -120,7 +122,13 @@ export async function isReachable(db: Queryable): Promise<boolean> {
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.url !== undefined) {
-    return openPostgres(options.url, options.schema, options.poolSize ?? 10, options.role);
+    return openPostgres(
+      options.url,
+      options.schema,
+      options.poolSize ?? 10,
+      options.role,
+      options.prepared ?? true,
+    );
   }
   return openPglite(options.dataDir, options.role);
 }
@@ -239,7 +247,11 @@ function connectionOptions(
 const MAX_PREPARED = 5000;
 const preparedNames = new Map<string, string>();
 
-function statement(sql: string, params: readonly unknown[] | undefined): pg.QueryConfig {
+function unnamedStatement(sql: string, params: readonly unknown[] | undefined): pg.QueryConfig {
+  return { text: sql, values: params as unknown[] | undefined };
+}
+
+function preparedStatement(sql: string, params: readonly unknown[] | undefined): pg.QueryConfig {
   const values = params as unknown[] | undefined;
   if (values === undefined || values.length === 0) {
     return { text: sql };
@@ -257,7 +269,9 @@ async function openPostgres(
   schema: string | undefined,
   max: number,
   role: string | undefined,
+  prepared: boolean,
 ): Promise<Database> {
+  const statement = prepared ? preparedStatement : unnamedStatement;
   const connection = connectionOptions(url, schema, role);
   const pool = new pg.Pool({
     connectionString: connection.url,

@@ -60,6 +60,8 @@ export interface ServiceDatabaseOptions {
   readonly ownerUrl?: string | undefined;
   readonly dataDir?: string | undefined;
   readonly poolSize?: number | undefined;
+  /** Prepare parameterised statements per connection (default true). */
+  readonly prepared?: boolean | undefined;
 }
 
 /**
@@ -93,6 +95,7 @@ export async function openServiceDatabase(options: ServiceDatabaseOptions): Prom
   return openDatabase({
     url: options.url,
     poolSize: options.poolSize,
+    prepared: options.prepared,
     ...(ownLogin ? {} : { role: SERVICE_ROLE }),
   });
 }
