@@ -118,10 +118,13 @@ export class AssessmentRepository {
       return new Set();
     }
     const r = await tx.query<{ mrn: string; version: number }>(
-      `SELECT DISTINCT a.mrn, a.version
+      // One primary-key probe per version asked (LATERAL … LIMIT 1): the plan cannot turn into a
+      // scan of the authority's assessments, whatever the statistics say.
+      `SELECT u.mrn, u.version
        FROM unnest($2::text[], $3::int[]) AS u(mrn, version)
-       JOIN assessment a ON a.mrn = u.mrn AND a.version = u.version AND a.seq = 0
-       WHERE a.authority = $1`,
+       CROSS JOIN LATERAL (SELECT 1 FROM assessment a
+                           WHERE a.mrn = u.mrn AND a.version = u.version AND a.seq = 0 AND a.authority = $1
+                           LIMIT 1) x`,
       [authority, versions.map((v) => v.mrn), versions.map((v) => v.version)],
     );
     return new Set(r.rows.map((x) => `${x.mrn}/${x.version}`));

@@ -328,14 +328,18 @@ export class FilingRepository {
       return [];
     }
     const r = await q.query<ConsignmentRow & { filer: string; for_master: string }>(
-      `SELECT c.mrn, c.seq, c.doc_type, c.doc_ref, c.master_doc_ref, c.master_mrn, c.master_seq, c.complete,
-              f.filer, u.master AS for_master
+      // Per document asked, a probe of consignment_by_master_doc (LATERAL): the plan is a lookup
+      // per document, never a scan of the carrier's or the filer's history.
+      `SELECT h.*, u.master AS for_master
        FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS u(master, mfiler, carrier, ref)
-       JOIN consignment c ON c.authority = $1 AND c.carrier_eori = u.carrier AND c.master_doc_ref = u.ref
-       JOIN filing f ON f.mrn = c.mrn
-       WHERE c.master_mrn IS NULL AND c.mrn <> u.master AND f.status <> 'invalidated'
-         AND (f.filer = u.mfiler OR EXISTS (SELECT 1 FROM filing_link_consent k
-                                            WHERE k.master_mrn = u.master AND k.house_filer = f.filer))`,
+       CROSS JOIN LATERAL (
+         SELECT c.mrn, c.seq, c.doc_type, c.doc_ref, c.master_doc_ref, c.master_mrn, c.master_seq, c.complete, f.filer
+         FROM consignment c JOIN filing f ON f.mrn = c.mrn
+         WHERE c.authority = $1 AND c.carrier_eori = u.carrier AND c.master_doc_ref = u.ref
+           AND c.master_mrn IS NULL AND c.mrn <> u.master AND f.status <> 'invalidated'
+           AND (f.filer = u.mfiler OR EXISTS (SELECT 1 FROM filing_link_consent k
+                                              WHERE k.master_mrn = u.master AND k.house_filer = f.filer))
+       ) h`,
       [
         authority,
         wanted.map((w) => w.master),
@@ -362,14 +366,17 @@ export class FilingRepository {
       return [];
     }
     const r = await q.query<ConsignmentRow & { filer: string; for_house: string }>(
-      `SELECT c.mrn, c.seq, c.doc_type, c.doc_ref, c.master_doc_ref, c.master_mrn, c.master_seq, c.complete,
-              f.filer, u.house AS for_house
+      // Per document asked, a probe of consignment_by_doc (LATERAL), as in waitingHousesMany.
+      `SELECT m.*, u.house AS for_house
        FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS u(house, hfiler, carrier, ref)
-       JOIN consignment c ON c.authority = $1 AND c.carrier_eori = u.carrier AND c.doc_ref = u.ref
-       JOIN filing f ON f.mrn = c.mrn
-       WHERE f.part = 'master' AND f.status <> 'invalidated'
-         AND (f.filer = u.hfiler OR EXISTS (SELECT 1 FROM filing_link_consent k
-                                            WHERE k.master_mrn = c.mrn AND k.house_filer = u.hfiler))`,
+       CROSS JOIN LATERAL (
+         SELECT c.mrn, c.seq, c.doc_type, c.doc_ref, c.master_doc_ref, c.master_mrn, c.master_seq, c.complete, f.filer
+         FROM consignment c JOIN filing f ON f.mrn = c.mrn
+         WHERE c.authority = $1 AND c.carrier_eori = u.carrier AND c.doc_ref = u.ref
+           AND f.part = 'master' AND f.status <> 'invalidated'
+           AND (f.filer = u.hfiler OR EXISTS (SELECT 1 FROM filing_link_consent k
+                                              WHERE k.master_mrn = c.mrn AND k.house_filer = u.hfiler))
+       ) m`,
       [
         authority,
         wanted.map((w) => w.house),

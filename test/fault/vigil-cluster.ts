@@ -111,6 +111,10 @@ export async function spawnVigil(
       HOST: '127.0.0.1',
       PORT: '0',
       VIGIL_LOG_LEVEL: 'warn',
+      // For profiling a bench's processes: VIGIL_CHILD_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/p".
+      ...(process.env['VIGIL_CHILD_NODE_OPTIONS'] !== undefined
+        ? { NODE_OPTIONS: process.env['VIGIL_CHILD_NODE_OPTIONS'] }
+        : {}),
       ...options.env,
     },
     stdio: ['ignore', 'ignore', 'pipe'],
