@@ -82,59 +82,6 @@ const FILING_COLUMNS = `mrn, authority, filer, lrn, filing_type, part, mode, dec
 
 export class FilingRepository {
   /**
-   * Inserts the filing, its consignments and (when `readyEvent`) its outbox event in one statement,
-   * unless (authority, filer, lrn) exists; returns false when it did. One round trip and one write of
-   * the body: registration's cost is mostly here.
-   */
-  async insertFiling(
-    tx: Queryable,
-    f: NewFiling,
-    consignments: readonly NewConsignment[],
-    readyEvent: unknown,
-  ): Promise<boolean> {
-    const r = await tx.query<{ mrn: string }>(
-      `WITH f AS (
-         INSERT INTO filing (mrn, authority, filer, lrn, filing_type, part, mode, declarant_eori, carrier_eori,
-           office_of_first_entry, status, version, body, warnings, lodged_at, updated_at)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,1,$12,$13,$14,$14)
-         ON CONFLICT (authority, filer, lrn) DO NOTHING
-         RETURNING mrn
-       ), c AS (
-         INSERT INTO consignment (mrn, seq, authority, carrier_eori, doc_type, doc_ref, master_doc_ref, complete)
-         SELECT f.mrn, u.s, $2, $9, u.t, u.r, u.m, u.c
-         FROM f, unnest($15::int[], $16::text[], $17::text[], $18::text[], $19::boolean[]) AS u(s, t, r, m, c)
-       ), o AS (
-         INSERT INTO outbox (authority, topic, key, payload)
-         SELECT $2, 'filing.ready', f.mrn, $20::jsonb FROM f WHERE $20::jsonb IS NOT NULL
-       )
-       SELECT mrn FROM f`,
-      [
-        f.mrn,
-        f.authority,
-        f.filer,
-        f.lrn,
-        f.filingType,
-        f.part,
-        f.mode,
-        f.declarantEori,
-        f.carrierEori ?? null,
-        f.office,
-        f.status,
-        JSON.stringify(f.body),
-        JSON.stringify(f.warnings),
-        f.at,
-        consignments.map((c) => c.seq),
-        consignments.map((c) => c.docType),
-        consignments.map((c) => c.docRef),
-        consignments.map((c) => c.masterDocRef ?? null),
-        consignments.map((c) => c.complete),
-        readyEvent === undefined ? null : JSON.stringify(readyEvent),
-      ],
-    );
-    return r.rows.length > 0;
-  }
-
-  /**
    * Group commit: many complete filings in one statement (filings, their consignments and outbox
    * events from arrays). Returns the MRNs inserted; a filing whose (authority, filer, lrn) exists is
    * left out, as in `insertFiling`.
@@ -275,23 +222,6 @@ export class FilingRepository {
   }
 
   /**
-   * Serialises linkage per master document of a carrier, so a master and its houses arriving together
-   * always meet, while unrelated filings of the same carrier go side by side. Locks are taken in one
-   * order (sorted) so two filings never wait for each other.
-   */
-  async lockDocuments(
-    tx: Queryable,
-    authority: string,
-    carrierEori: string,
-    refs: readonly string[],
-  ): Promise<void> {
-    await tx.query(
-      `SELECT pg_advisory_xact_lock(hashtext(k)) FROM (SELECT DISTINCT k FROM unnest($1::text[]) AS u(k) ORDER BY k) s`,
-      [refs.map((r) => `${authority}/${carrierEori}/${r}`)],
-    );
-  }
-
-  /**
    * House consignments still waiting for a master document of this carrier, lodged by the master's
    * own filer or by a filer the master's filer consented to (`filing_link_consent`).
    */
@@ -388,86 +318,148 @@ export class FilingRepository {
     return r.rows;
   }
 
-  /** Records the previous documents (keys) a complement names; they wait for their pre-loading set. */
-  async insertPreviousDocuments(
+  /** The previous documents named by many complements (the group commit's batch). */
+  async insertPreviousDocumentsMany(
     tx: Queryable,
     authority: string,
-    mrn: string,
-    refs: readonly string[],
+    rows: readonly { mrn: string; ref: string }[],
   ): Promise<void> {
+    if (rows.length === 0) {
+      return;
+    }
     await tx.query(
       `INSERT INTO filing_previous_document (mrn, ref, authority)
-       SELECT $2, u.r, $1 FROM unnest($3::text[]) AS u(r) ON CONFLICT DO NOTHING`,
-      [authority, mrn, refs],
+       SELECT u.m, u.r, $1 FROM unnest($2::text[], $3::text[]) AS u(m, r) ON CONFLICT DO NOTHING`,
+      [authority, rows.map((r) => r.mrn), rows.map((r) => r.ref)],
     );
   }
 
   /**
-   * Consignments of 7+1 pre-loading sets with these house documents, not yet completed, that a
-   * complement of `complementFiler` may complete: lodged by that filer, or by a filer who consented to
-   * it (`filing_link_consent`, the set's filer accepting the complement's). Never found otherwise.
+   * For many complements at once: the consignments of 7+1 pre-loading sets under each house document
+   * named, not yet completed, that the complement's filer may complete (lodged by that filer, or by a
+   * filer who consented to it), earliest first. One index probe per document (LATERAL).
    */
-  async findPreloadingSets(
-    tx: Queryable,
+  async findPreloadingSetsMany(
+    q: Queryable,
     authority: string,
-    refs: readonly string[],
-    complementFiler: string,
-  ): Promise<{ mrn: string; seq: number; doc_ref: string; filer: string }[]> {
-    const r = await tx.query<{ mrn: string; seq: number; doc_ref: string; filer: string }>(
-      `SELECT c.mrn, c.seq, c.doc_ref, f.filer
-       FROM consignment c JOIN filing f ON f.mrn = c.mrn
-       WHERE c.authority = $1 AND c.doc_ref = ANY($2::text[]) AND c.master_mrn IS NULL
-         AND f.part = 'pre-loading' AND f.status <> 'invalidated'
-         AND (f.filer = $3 OR EXISTS (SELECT 1 FROM filing_link_consent k
-                                      WHERE k.master_mrn = c.mrn AND k.house_filer = $3))
-       ORDER BY f.lodged_at, c.mrn, c.seq`,
-      [authority, refs, complementFiler],
+    wanted: readonly { complement: string; filer: string; ref: string }[],
+  ): Promise<{ mrn: string; seq: number; doc_ref: string; filer: string; for_complement: string }[]> {
+    if (wanted.length === 0) {
+      return [];
+    }
+    const r = await q.query<{
+      mrn: string;
+      seq: number;
+      doc_ref: string;
+      filer: string;
+      for_complement: string;
+    }>(
+      `SELECT s.mrn, s.seq, s.doc_ref, s.filer, u.complement AS for_complement
+       FROM unnest($2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS u(complement, cfiler, ref, n)
+       CROSS JOIN LATERAL (
+         SELECT c.mrn, c.seq, c.doc_ref, f.filer, f.lodged_at
+         FROM consignment c JOIN filing f ON f.mrn = c.mrn
+         WHERE c.doc_ref = u.ref AND c.authority = $1 AND c.master_mrn IS NULL
+           AND f.part = 'pre-loading' AND f.status <> 'invalidated'
+           AND (f.filer = u.cfiler OR EXISTS (SELECT 1 FROM filing_link_consent k
+                                              WHERE k.master_mrn = c.mrn AND k.house_filer = u.cfiler))
+       ) s
+       ORDER BY u.n, s.lodged_at, s.mrn, s.seq`,
+      [authority, wanted.map((w) => w.complement), wanted.map((w) => w.filer), wanted.map((w) => w.ref)],
     );
     return r.rows;
   }
 
   /**
-   * Complements waiting for one of these house documents that the set of `set` (its MRN and filer)
-   * may complete: lodged by the set's filer, or by a filer the set's filer consented to.
+   * For many new pre-loading sets at once: the complements waiting for one of their house documents
+   * that each set may complete (lodged by the set's filer, or by a filer it consented to), earliest
+   * first. One index probe per document (LATERAL).
    */
-  async waitingComplements(
-    tx: Queryable,
+  async waitingComplementsMany(
+    q: Queryable,
     authority: string,
-    refs: readonly string[],
-    set: { readonly mrn: string; readonly filer: string },
-  ): Promise<{ mrn: string; ref: string; filer: string; doc_ref: string }[]> {
-    const r = await tx.query<{ mrn: string; ref: string; filer: string; doc_ref: string }>(
-      `SELECT p.mrn, p.ref, f.filer, c.doc_ref
-       FROM filing_previous_document p JOIN filing f ON f.mrn = p.mrn
-         JOIN consignment c ON c.mrn = p.mrn AND c.seq = 0
-       WHERE p.authority = $1 AND p.ref = ANY($2::text[]) AND p.set_mrn IS NULL
-         AND f.part = 'complement' AND f.status <> 'invalidated'
-         AND (f.filer = $4 OR EXISTS (SELECT 1 FROM filing_link_consent k
-                                      WHERE k.master_mrn = $3 AND k.house_filer = f.filer))
-       ORDER BY f.lodged_at, p.mrn`,
-      [authority, refs, set.mrn, set.filer],
+    wanted: readonly { set: string; filer: string; ref: string }[],
+  ): Promise<{ mrn: string; ref: string; filer: string; doc_ref: string; for_set: string }[]> {
+    if (wanted.length === 0) {
+      return [];
+    }
+    const r = await q.query<{ mrn: string; ref: string; filer: string; doc_ref: string; for_set: string }>(
+      `SELECT w.mrn, w.ref, w.filer, w.doc_ref, u.set AS for_set
+       FROM unnest($2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS u(set, sfiler, ref, n)
+       CROSS JOIN LATERAL (
+         SELECT p.mrn, p.ref, f.filer, c.doc_ref, f.lodged_at
+         FROM filing_previous_document p JOIN filing f ON f.mrn = p.mrn
+           JOIN consignment c ON c.mrn = p.mrn AND c.seq = 0
+         WHERE p.authority = $1 AND p.ref = u.ref AND p.set_mrn IS NULL
+           AND f.part = 'complement' AND f.status <> 'invalidated'
+           AND (f.filer = u.sfiler OR EXISTS (SELECT 1 FROM filing_link_consent k
+                                              WHERE k.master_mrn = u.set AND k.house_filer = f.filer))
+       ) w
+       ORDER BY u.n, w.lodged_at, w.mrn`,
+      [authority, wanted.map((w) => w.set), wanted.map((w) => w.filer), wanted.map((w) => w.ref)],
     );
     return r.rows;
   }
 
   /**
-   * Completes a pre-loading set's consignment with its complement: the complement's transport document
-   * (the master air waybill) is recorded on the set's consignment as its master document.
+   * Completes pre-loading sets' consignments with complements (many at once): the complement's
+   * transport document (the master air waybill) becomes the set consignment's master document, and
+   * the complement's previous document records the set. Returns the set consignments (`mrn/seq`) now
+   * completed by the complement asked for, including those a concurrent link had already completed
+   * by it. Both sides may link at once, so the rows are locked first in one order for every
+   * transaction (set consignments, then previous documents), and a previous document is recorded
+   * only with the consignment it completed.
    */
-  async linkPreloading(
+  async linkPreloadingMany(
     tx: Queryable,
-    set: { mrn: string; seq: number },
-    complement: { mrn: string; docRef: string; ref: string },
-  ): Promise<void> {
+    pairs: readonly {
+      set: { mrn: string; seq: number };
+      complement: { mrn: string; docRef: string; ref: string };
+    }[],
+  ): Promise<Set<string>> {
+    if (pairs.length === 0) {
+      return new Set();
+    }
+    const params = [
+      pairs.map((p) => p.set.mrn),
+      pairs.map((p) => p.set.seq),
+      pairs.map((p) => p.complement.mrn),
+      pairs.map((p) => p.complement.docRef),
+      pairs.map((p) => p.complement.ref),
+    ];
     await tx.query(
-      `UPDATE consignment SET master_doc_ref = $3, master_mrn = $4, master_seq = 0, complete = true
-       WHERE mrn = $1 AND seq = $2`,
-      [set.mrn, set.seq, complement.docRef, complement.mrn],
+      `SELECT 1 FROM (SELECT DISTINCT sm, ss FROM unnest($1::text[], $2::int[]) AS u(sm, ss)) k
+       JOIN consignment c ON c.mrn = k.sm AND c.seq = k.ss
+       WHERE c.master_mrn IS NULL
+       ORDER BY c.mrn, c.seq FOR UPDATE OF c`,
+      [params[0], params[1]],
     );
     await tx.query(
-      `UPDATE filing_previous_document SET set_mrn = $3, set_seq = $4 WHERE mrn = $1 AND ref = $2`,
-      [complement.mrn, complement.ref, set.mrn, set.seq],
+      `SELECT 1 FROM (SELECT DISTINCT cm, r FROM unnest($1::text[], $2::text[]) AS u(cm, r)) k
+       JOIN filing_previous_document d ON d.mrn = k.cm AND d.ref = k.r
+       WHERE d.set_mrn IS NULL
+       ORDER BY d.mrn, d.ref FOR UPDATE OF d`,
+      [params[2], params[4]],
     );
+    const r = await tx.query<{ mrn: string; seq: number }>(
+      `WITH u AS (
+         SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[]) AS u(sm, ss, cm, cd, r)
+       ), s AS (
+         UPDATE consignment c SET master_doc_ref = u.cd, master_mrn = u.cm, master_seq = 0, complete = true
+         FROM u WHERE c.mrn = u.sm AND c.seq = u.ss AND c.master_mrn IS NULL
+         RETURNING c.mrn, c.seq, c.master_mrn
+       ), p AS (
+         UPDATE filing_previous_document d SET set_mrn = u.sm, set_seq = u.ss
+         FROM u JOIN s ON s.mrn = u.sm AND s.seq = u.ss AND s.master_mrn = u.cm
+         WHERE d.mrn = u.cm AND d.ref = u.r AND d.set_mrn IS NULL
+       )
+       SELECT mrn, seq FROM s
+       UNION
+       SELECT c.mrn, c.seq FROM consignment c JOIN u ON c.mrn = u.sm AND c.seq = u.ss
+       WHERE c.master_mrn = u.cm`,
+      params,
+    );
+    return new Set(r.rows.map((x) => `${x.mrn}/${x.seq}`));
   }
 
   /**
@@ -475,18 +467,28 @@ export class FilingRepository {
    * analysis was done on the pre-loading set, whose data the complement does not change); returns them.
    */
   async promoteComplements(tx: Queryable, mrns: readonly string[], at: Date): Promise<string[]> {
-    const r = await tx.query<{ mrn: string }>(
-      `UPDATE filing f SET status = 'registered', updated_at = $2
-       WHERE f.mrn = ANY($1::text[]) AND f.part = 'complement' AND f.status = 'incomplete'
-         AND NOT EXISTS (SELECT 1 FROM filing_previous_document p WHERE p.mrn = f.mrn AND p.set_mrn IS NULL)
-       RETURNING f.mrn`,
-      [mrns, at],
-    );
-    const done = r.rows.map((x) => x.mrn);
-    if (done.length > 0) {
-      await tx.query(`UPDATE consignment SET complete = true WHERE mrn = ANY($1::text[])`, [done]);
+    if (mrns.length === 0) {
+      return [];
     }
-    return done;
+    // One statement, the filings locked in MRN order first (two links completing one complement at
+    // once never wait for each other); run after the links committed (see registerCompleted).
+    const r = await tx.query<{ mrn: string }>(
+      `WITH l AS MATERIALIZED (
+         SELECT mrn FROM filing WHERE mrn = ANY($1::text[]) AND part = 'complement' AND status = 'incomplete'
+         ORDER BY mrn FOR UPDATE
+       ), p AS (
+         UPDATE filing f SET status = 'registered', updated_at = $2
+         FROM l
+         WHERE f.mrn = l.mrn AND f.status = 'incomplete'
+           AND NOT EXISTS (SELECT 1 FROM filing_previous_document p WHERE p.mrn = f.mrn AND p.set_mrn IS NULL)
+         RETURNING f.mrn
+       ), c AS (
+         UPDATE consignment SET complete = true FROM p WHERE consignment.mrn = p.mrn
+       )
+       SELECT mrn FROM p`,
+      [[...new Set(mrns)], at],
+    );
+    return r.rows.map((x) => x.mrn);
   }
 
   /**

@@ -108,9 +108,6 @@ export interface RequestContext {
   readonly requestId?: string | undefined;
 }
 
-/** Lock namespace of the 7+1 house documents (no carrier EORI: the F23 set has none). */
-const PRELOADING_LOCK = '7+1';
-
 function docKey(ref: string): string {
   return normaliseAirWaybill(ref).toUpperCase();
 }
@@ -216,8 +213,13 @@ interface PendingInsert {
   readonly readyEvent: unknown;
   /** Who lodged it, for the audit trail (`auditActor`). */
   readonly actor: string;
-  /** A part linked by master document after it is stored: as the master, or as a house. */
-  readonly link?: 'master' | 'house' | undefined;
+  /**
+   * A part linked after it is stored: by master document (as the master, or as a house), or as a 7+1
+   * pre-loading set or its complement by house document.
+   */
+  readonly link?: 'master' | 'house' | 'pre-loading' | 'complement' | undefined;
+  /** A complement's previous documents (keys): stored with it, linked after. */
+  readonly previousRefs?: readonly string[] | undefined;
 }
 
 /** What the group commit answers for one filing. */
@@ -236,6 +238,16 @@ interface LinkPart {
   readonly carrierEori: string;
   readonly part: 'master' | 'house';
   readonly consignments: readonly NewConsignment[];
+}
+
+/** A 7+1 part to link: a pre-loading set by its house documents, a complement by its previous ones. */
+interface PreloadingPart {
+  readonly mrn: string;
+  readonly filer: string;
+  readonly part: 'pre-loading' | 'complement';
+  /** The set's consignments (their documents), or the complement's previous documents. */
+  readonly consignments: readonly NewConsignment[];
+  readonly previousRefs: readonly string[];
 }
 
 interface Linked {
@@ -281,6 +293,15 @@ export class FilingService {
         const db = this.#deps.db.forAuthority(authority);
         const mrns = await db.transaction(async (tx) => {
           const stored = await this.#deps.repo.insertFilings(tx, mine);
+          await this.#deps.repo.insertPreviousDocumentsMany(
+            tx,
+            authority,
+            mine.flatMap((i) =>
+              stored.has(i.filing.mrn)
+                ? (i.previousRefs ?? []).map((ref) => ({ mrn: i.filing.mrn, ref }))
+                : [],
+            ),
+          );
           await this.#deps.audit?.stage(
             tx,
             mine
@@ -291,7 +312,9 @@ export class FilingService {
         });
         // Master and house parts link after their commit, the whole batch together.
         const parts = mine.flatMap((i): LinkPart[] =>
-          mrns.has(i.filing.mrn) && i.link !== undefined && i.filing.carrierEori !== undefined
+          mrns.has(i.filing.mrn) &&
+          (i.link === 'master' || i.link === 'house') &&
+          i.filing.carrierEori !== undefined
             ? [
                 {
                   mrn: i.filing.mrn,
@@ -303,10 +326,25 @@ export class FilingService {
               ]
             : [],
         );
-        const linked =
-          parts.length > 0
-            ? await this.#linkAfterCommit(authority, parts, this.#deps.clock.now())
-            : new Map<string, Linked>();
+        const sevenPlusOne = mine.flatMap((i): PreloadingPart[] =>
+          mrns.has(i.filing.mrn) && (i.link === 'pre-loading' || i.link === 'complement')
+            ? [
+                {
+                  mrn: i.filing.mrn,
+                  filer: i.filing.filer,
+                  part: i.link,
+                  consignments: i.consignments,
+                  previousRefs: i.previousRefs ?? [],
+                },
+              ]
+            : [],
+        );
+        const linked = new Map<string, Linked>([
+          ...(parts.length > 0 ? await this.#linkAfterCommit(authority, parts, this.#deps.clock.now()) : []),
+          ...(sevenPlusOne.length > 0
+            ? await this.#linkPreloadingAfterCommit(authority, sevenPlusOne, this.#deps.clock.now())
+            : []),
+        ]);
         for (const i of mine) {
           const l = linked.get(i.filing.mrn);
           results.set(i.filing.mrn, {
@@ -436,11 +474,14 @@ export class FilingService {
 
     let outcome: { created: boolean; filing: FilingSummary };
     if (sevenPlusOne) {
-      outcome = await this.#db(actor).transaction(async (tx) => {
-        const refs = part === 'pre-loading' ? consignments.map((c) => c.docRef) : previousRefs;
-        const setPart = part === 'pre-loading' ? 'pre-loading' : 'complement';
-        await this.#deps.repo.lockDocuments(tx, actor.authority, PRELOADING_LOCK, refs);
-        const readyEvent =
+      // A 7+1 part: stored in the group commit (a set registered and queued for its pre-loading
+      // assessment at once, a complement with its previous documents), then linked after its commit
+      // (#linkPreloadingAfterCommit).
+      const stored = await this.#inserts.submit({
+        actor: auditActor(actor),
+        filing: newFiling,
+        consignments,
+        readyEvent:
           part === 'pre-loading'
             ? {
                 mrn,
@@ -448,29 +489,19 @@ export class FilingService {
                 version: 1,
                 ...(context.requestId !== undefined ? { requestId: context.requestId } : {}),
               }
-            : undefined;
-        if (!(await this.#deps.repo.insertFiling(tx, newFiling, consignments, readyEvent))) {
-          return { created: false, filing: undefined as unknown as FilingSummary };
-        }
-        if (part === 'complement') {
-          await this.#deps.repo.insertPreviousDocuments(tx, actor.authority, mrn, previousRefs);
-        }
-        const linked = await this.#linkPreloading(
-          tx,
-          actor.authority,
-          { mrn, filer: actor.subject, part: setPart },
-          refs,
-          consignments[0]?.docRef ?? '',
-          now,
-        );
-        const status =
-          part === 'pre-loading' || linked.complements.includes(mrn) ? 'registered' : 'incomplete';
-        await this.#deps.audit?.stage(tx, [registeredEvent(newFiling, auditActor(actor), status)]);
-        return { created: true, filing: summary(status, linked.links) };
+            : undefined,
+        link: part === 'pre-loading' ? 'pre-loading' : 'complement',
+        previousRefs: part === 'complement' ? previousRefs : undefined,
       });
-      if (!outcome.created) {
-        outcome = await this.#existing(actor, filing.lrn);
-      }
+      outcome = stored.inserted
+        ? {
+            created: true,
+            filing: summary(
+              part === 'pre-loading' || stored.registered ? 'registered' : 'incomplete',
+              stored.links,
+            ),
+          }
+        : await this.#existing(actor, filing.lrn);
     } else if (complete || carrierEori === undefined) {
       // The common case in one statement: filing, consignments and its outbox event.
       const { inserted } = await this.#inserts.submit({
@@ -543,6 +574,35 @@ export class FilingService {
       if (linked.get(row.mrn)?.registered === true) {
         this.#deps.afterCommit?.();
         row = (await this.#deps.repo.findByMrn(this.#db(actor), actor.authority, row.mrn)) ?? row;
+      }
+    }
+    if (
+      row.status !== 'invalidated' &&
+      (row.part === 'pre-loading' || (row.part === 'complement' && !sameDocument))
+    ) {
+      // As above for a 7+1 part whose first attempt stopped before linking.
+      const cons = await this.#deps.repo.consignmentsOf(this.#db(actor), [row.mrn]);
+      const incomplete =
+        row.part === 'pre-loading' ? cons.some((c) => !c.complete) : row.status === 'incomplete';
+      if (incomplete) {
+        const linked = await this.#linkPreloadingAfterCommit(
+          row.authority,
+          [
+            {
+              mrn: row.mrn,
+              filer: row.filer,
+              part: row.part,
+              consignments: cons.map(newConsignmentOf),
+              previousRefs: [
+                ...new Set(((row.body as Filing).previousDocuments ?? []).map((d) => docKey(d.ref))),
+              ],
+            },
+          ],
+          this.#deps.clock.now(),
+        );
+        if (row.part === 'complement' && linked.get(row.mrn)?.registered === true) {
+          row = (await this.#deps.repo.findByMrn(this.#db(actor), actor.authority, row.mrn)) ?? row;
+        }
       }
     }
     return { created: false, filing: await this.#summary(this.#db(actor), row, actor) };
@@ -653,54 +713,95 @@ export class FilingService {
   }
 
   /**
-   * Links a 7+1 pre-loading set and its complement (either arrives first). A complement completes the
-   * sets whose house document it names (`previousDocuments`); a new set completes the complements
-   * waiting for its house document. Only the same filer's parts link, or another filer's when the
-   * set's filer consented (POST /v1/filings/{set}/house-filers); another filer's MRN is never named.
-   * The set's consignment records the complement's transport document (the master air waybill) as
-   * its master document and becomes complete; nobody is reassessed (the complement changes nothing
-   * the rules read of the set). Returns the complements now registered and, per consignment of a new
-   * set, the complement's MRN (same filer) or null.
+   * Links 7+1 pre-loading sets and complements (either arrives first) that have committed with the
+   * counterparts that have committed, as #linkAfterCommit does master and house parts and for the same
+   * reason without a lock. A complement completes the sets whose house document it names
+   * (`previousDocuments`); a new set completes the complements waiting for its house document. Only
+   * the same filer's parts link, or another filer's when the set's filer consented
+   * (POST /v1/filings/{set}/house-filers); another filer's MRN is never named. The set's consignment
+   * records the complement's transport document (the master air waybill) as its master document and
+   * becomes complete; nobody is reassessed (the complement changes nothing the rules read of the set).
+   * Complements whose previous documents are all linked are then registered, in a statement of their
+   * own. Returns per part whether it is registered and, per consignment of a new set, the
+   * complement's MRN (same filer) or null.
    */
-  async #linkPreloading(
-    tx: Queryable,
+  async #linkPreloadingAfterCommit(
     authority: string,
-    filing: { mrn: string; filer: string; part: 'pre-loading' | 'complement' },
-    refs: readonly string[],
-    docRef: string,
+    parts: readonly PreloadingPart[],
     now: Date,
-  ): Promise<{ complements: string[]; links: Map<number, string | null> }> {
-    const links = new Map<number, string | null>();
-    const touched = new Set<string>();
-    if (filing.part === 'complement') {
-      const sets = await this.#deps.repo.findPreloadingSets(tx, authority, refs, filing.filer);
-      for (const ref of refs) {
-        // The filer's own set first; another filer's only by its consent.
-        const set =
-          sets.find((x) => x.doc_ref === ref && x.filer === filing.filer) ??
-          sets.find((x) => x.doc_ref === ref);
-        if (set !== undefined) {
-          await this.#deps.repo.linkPreloading(tx, set, { mrn: filing.mrn, docRef, ref });
-          touched.add(filing.mrn);
-        }
-      }
-    } else {
-      const consignments = await this.#deps.repo.consignmentsOf(tx, [filing.mrn]);
-      const waiting = await this.#deps.repo.waitingComplements(tx, authority, refs, filing);
-      for (const c of consignments) {
-        const w =
-          waiting.find((x) => x.ref === c.doc_ref && x.filer === filing.filer) ??
-          waiting.find((x) => x.ref === c.doc_ref);
+  ): Promise<Map<string, Linked>> {
+    const db = this.#deps.db.forAuthority(authority);
+    const out = new Map<string, Linked>(
+      parts.map((p) => [p.mrn, { registered: p.part === 'pre-loading', links: new Map() }]),
+    );
+    const sets = parts.filter((p) => p.part === 'pre-loading');
+    const complements = parts.filter((p) => p.part === 'complement');
+    const waiting = await this.#deps.repo.waitingComplementsMany(
+      db,
+      authority,
+      sets.flatMap((x) => x.consignments.map((c) => ({ set: x.mrn, filer: x.filer, ref: c.docRef }))),
+    );
+    const found = await this.#deps.repo.findPreloadingSetsMany(
+      db,
+      authority,
+      complements.flatMap((x) => x.previousRefs.map((ref) => ({ complement: x.mrn, filer: x.filer, ref }))),
+    );
+    type Pair = {
+      set: { mrn: string; seq: number };
+      complement: { mrn: string; docRef: string; ref: string };
+      setFiler: string;
+      complementFiler: string;
+    };
+    const pairs = new Map<string, Pair>();
+    for (const x of sets) {
+      for (const c of x.consignments) {
+        // The filer's own complement first; another filer's only by consent.
+        const mine = waiting.filter((w) => w.for_set === x.mrn && w.ref === c.docRef);
+        const w = mine.find((y) => y.filer === x.filer) ?? mine[0];
         if (w !== undefined) {
-          await this.#deps.repo.linkPreloading(tx, c, { mrn: w.mrn, docRef: w.doc_ref, ref: w.ref });
-          links.set(c.seq, w.filer === filing.filer ? w.mrn : null);
-          touched.add(w.mrn);
+          pairs.set(`${x.mrn}/${c.seq}`, {
+            set: { mrn: x.mrn, seq: c.seq },
+            complement: { mrn: w.mrn, docRef: w.doc_ref, ref: w.ref },
+            setFiler: x.filer,
+            complementFiler: w.filer,
+          });
         }
       }
     }
-    const complements =
-      touched.size > 0 ? await this.#deps.repo.promoteComplements(tx, [...touched], now) : [];
-    return { complements, links };
+    for (const x of complements) {
+      const docRef = x.consignments[0]?.docRef ?? '';
+      for (const ref of x.previousRefs) {
+        // The filer's own set first; another filer's only by its consent.
+        const mine = found.filter((f) => f.for_complement === x.mrn && f.doc_ref === ref);
+        const set = mine.find((y) => y.filer === x.filer) ?? mine[0];
+        if (set !== undefined && !pairs.has(`${set.mrn}/${set.seq}`)) {
+          pairs.set(`${set.mrn}/${set.seq}`, {
+            set: { mrn: set.mrn, seq: set.seq },
+            complement: { mrn: x.mrn, docRef, ref },
+            setFiler: set.filer,
+            complementFiler: x.filer,
+          });
+        }
+      }
+    }
+    if (pairs.size === 0) {
+      return out;
+    }
+    const linked = await db.transaction((tx) => this.#deps.repo.linkPreloadingMany(tx, [...pairs.values()]));
+    const touched = new Set<string>();
+    for (const [key, p] of pairs) {
+      if (linked.has(key)) {
+        touched.add(p.complement.mrn);
+        out.get(p.set.mrn)?.links.set(p.set.seq, p.setFiler === p.complementFiler ? p.complement.mrn : null);
+      }
+    }
+    const registered = new Set(await this.#deps.repo.promoteComplements(db, [...touched], now));
+    for (const [mrn, l] of out) {
+      if (registered.has(mrn)) {
+        out.set(mrn, { registered: true, links: l.links });
+      }
+    }
+    return out;
   }
 
   async get(actor: Actor, mrn: string): Promise<FilingDetail> {
@@ -961,24 +1062,22 @@ export class FilingService {
           now,
         );
         const cons = await this.#deps.repo.consignmentsOf(tx, [mrn]);
-        const refs = cons.map((c) => c.doc_ref);
-        await this.#deps.repo.lockDocuments(tx, row.authority, PRELOADING_LOCK, refs);
         const waiting = (
-          await this.#deps.repo.waitingComplements(tx, row.authority, refs, { mrn, filer: row.filer })
+          await this.#deps.repo.waitingComplementsMany(
+            tx,
+            row.authority,
+            cons.map((c) => ({ set: mrn, filer: row.filer, ref: c.doc_ref })),
+          )
         ).filter((w) => others.includes(w.filer));
-        const linked: string[] = [];
-        for (const c of cons) {
+        const pairs = cons.flatMap((c) => {
           const w = waiting.find((x) => x.ref === c.doc_ref);
-          if (w !== undefined && c.master_mrn === null) {
-            await this.#deps.repo.linkPreloading(tx, c, { mrn: w.mrn, docRef: w.doc_ref, ref: w.ref });
-            linked.push(`${mrn}/${c.seq}`);
-          }
-        }
-        await this.#deps.repo.promoteComplements(
-          tx,
-          waiting.map((w) => w.mrn),
-          now,
-        );
+          return w !== undefined && c.master_mrn === null
+            ? [{ set: { mrn, seq: c.seq }, complement: { mrn: w.mrn, docRef: w.doc_ref, ref: w.ref } }]
+            : [];
+        });
+        const done = await this.#deps.repo.linkPreloadingMany(tx, pairs);
+        const linkedPairs = pairs.filter((x) => done.has(`${x.set.mrn}/${x.set.seq}`));
+        const linked = linkedPairs.map((x) => `${x.set.mrn}/${x.set.seq}`);
         await this.#deps.audit?.stage(tx, [
           {
             authority: row.authority,
@@ -994,6 +1093,7 @@ export class FilingService {
           houseFilers: await this.#deps.repo.linkConsentsOf(tx, row.authority, mrn),
           linkedConsignments: linked.length,
           master: undefined,
+          set: { complements: linkedPairs.map((x) => x.complement.mrn), filer: row.filer, cons },
         };
       }
       if (row.part !== 'master' || row.carrier_eori === null) {
@@ -1043,8 +1143,21 @@ export class FilingService {
         houseFilers: await this.#deps.repo.linkConsentsOf(tx, row.authority, mrn),
         linkedConsignments: done.size,
         master: { linked, carrier: row.carrier_eori, filer: row.filer, cons },
+        set: undefined,
       };
     });
+    if (result.set !== undefined) {
+      // As for a master below: complements registered after the links committed, and a second pass
+      // for a complement lodged while the consent committed.
+      const { complements, filer, cons } = result.set;
+      const db = this.#deps.db.forAuthority(actor.authority);
+      await this.#deps.repo.promoteComplements(db, complements, now);
+      await this.#linkPreloadingAfterCommit(
+        actor.authority,
+        [{ mrn, filer, part: 'pre-loading', consignments: cons.map(newConsignmentOf), previousRefs: [] }],
+        now,
+      );
+    }
     if (result.master !== undefined) {
       const { linked, carrier, filer, cons } = result.master;
       // Registered after the links committed, as at registration (#linkAfterCommit); a house lodged

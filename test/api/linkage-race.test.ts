@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { closeAfter, forEachDatabase, sender, startTestApp } from '../support/test-app.ts';
 import type { TestApp } from '../support/test-app.ts';
 import { validHouseFiling, validMasterFiling } from '../support/filings.ts';
+import { filingOfType } from '../support/filing-examples.ts';
 import { makeMrn } from '../../src/domain/index.ts';
 
 const CARRIER = { eori: 'DK123456789', name: 'Maersk A/S' };
@@ -69,6 +70,55 @@ forEachDatabase('master and house linkage under concurrency', (target) => {
       ready.rows.filter((r) => r.n !== 1),
       [],
       'no filing is queued twice',
+    );
+  });
+
+  test('7+1: pre-loading sets and the complement naming them, lodged at once, all link', async () => {
+    const now = app().clock.now();
+    const sets: string[] = [];
+    const complements: string[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const hawbs = Array.from({ length: 3 }, (_, i) => `HAWB-R${round}-${i}`);
+      const setBodies = hawbs.map((hawb, i) => {
+        const f = filingOfType('F23', now, `SET-${round}-${i}`);
+        f['consignments'][0].transportDocument = { type: 'N703', ref: hawb };
+        return f;
+      });
+      const complement = filingOfType('F25', now, `CMP-${round}`);
+      complement['consignments'][0].transportDocument = { type: 'N740', ref: '176-12345675' };
+      complement['previousDocuments'] = hawbs.map((ref) => ({ type: 'N703', ref }));
+      const bodies = [...setBodies, complement];
+      const order = bodies.map((_, i) => (i + round) % bodies.length).map((i) => bodies[i]!);
+      const rs = await Promise.all(order.map((b) => send('POST', '/v1/filings', 'carrier', b)));
+      for (const [i, r] of rs.entries()) {
+        assert.equal(r.statusCode, 201, r.body);
+        (order[i] === complement ? complements : sets).push(r.json().mrn as string);
+      }
+    }
+    const db = app().deps.db;
+    const open = await db.query<{ mrn: string }>(
+      `SELECT mrn FROM consignment WHERE mrn = ANY($1::text[]) AND NOT complete`,
+      [[...sets, ...complements]],
+    );
+    assert.deepEqual(open.rows, [], 'every set consignment is completed by the complement');
+    const notRegistered = await db.query<{ mrn: string }>(
+      `SELECT mrn FROM filing WHERE mrn = ANY($1::text[]) AND status <> 'registered'`,
+      [complements],
+    );
+    assert.deepEqual(notRegistered.rows, [], 'every complement is registered');
+    const waiting = await db.query<{ mrn: string }>(
+      `SELECT mrn FROM filing_previous_document WHERE mrn = ANY($1::text[]) AND set_mrn IS NULL`,
+      [complements],
+    );
+    assert.deepEqual(waiting.rows, [], 'every previous document names its set');
+    const ready = await db.query<{ key: string; n: number }>(
+      `SELECT key, count(*)::int AS n FROM outbox WHERE topic = 'filing.ready' AND key = ANY($1::text[]) GROUP BY key`,
+      [[...sets, ...complements]],
+    );
+    assert.deepEqual(
+      ready.rows.map((r) => [r.key, r.n]).sort(),
+      sets.map((m) => [m, 1]).sort(),
+      'each set is assessed once (pre-loading analysis), the complement not at all',
     );
   });
 
