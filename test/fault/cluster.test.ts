@@ -224,7 +224,13 @@ test(
         ).rows[0]!;
       let state = await settled();
       let lastLog = Date.now();
-      while ((state.assessed < state.consignments || state.pending > 0) && Date.now() < deadline) {
+      // Nothing more would come once serve (the relay) or every worker is gone: fail without waiting.
+      const stalled = (): boolean => serve.exited || workers.every((w) => w.exited);
+      while (
+        (state.assessed < state.consignments || state.pending > 0) &&
+        Date.now() < deadline &&
+        !stalled()
+      ) {
         await sleep(1000);
         state = await settled();
         if (Date.now() - lastLog > 10_000) {
@@ -302,7 +308,8 @@ test(
           redelivered = consumer.delivered.consumer_seq - consumer.delivered.stream_seq;
           ackPending = consumer.num_ack_pending;
           numPending = consumer.num_pending;
-          if ((ackPending === 0 && numPending === 0 && replicasCurrent === 3) || Date.now() > deadline) {
+          const done = ackPending === 0 && numPending === 0 && replicasCurrent === 3;
+          if (done || Date.now() > deadline || stalled()) {
             break;
           }
           await sleep(1000);
