@@ -293,6 +293,14 @@ async function openPostgres(
     fn: (tx: Queryable) => Promise<T>,
   ): Promise<T> => {
     const client = await pool.connect();
+    // A checked-out client whose connection dies (server crash or restart) emits 'error'; pg-pool
+    // listens only on idle clients, so without this the event would end the process. The error also
+    // fails the query in flight; releasing with it makes the pool discard the dead connection.
+    let broken: Error | undefined;
+    const onError = (err: Error): void => {
+      broken = err;
+    };
+    client.on('error', onError);
     try {
       await client.query(preamble === undefined ? 'BEGIN' : `BEGIN; ${preamble}`);
       const result = await fn({
@@ -307,7 +315,8 @@ async function openPostgres(
       await client.query('ROLLBACK').catch(() => undefined);
       throw err;
     } finally {
-      client.release();
+      client.removeListener('error', onError);
+      client.release(broken);
     }
   };
   const self: Database & Preambled = {
