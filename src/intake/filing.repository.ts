@@ -545,7 +545,8 @@ export class FilingRepository {
       where.push(clause(`$${params.length}`));
     };
     if (q.filer !== undefined) {
-      add((p) => `filer = ${p}`, q.filer);
+      // In the collation of filing_by_filer (0019), which the LRN lookup must not find usable.
+      add((p) => `filer COLLATE "C" = ${p}`, q.filer);
     }
     if (q.lrn !== undefined) {
       add((p) => `lrn = ${p}`, q.lrn);
