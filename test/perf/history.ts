@@ -17,8 +17,8 @@ export interface HistoryOptions {
   readonly consignments: number;
   /** Distinct operators (consignees/consignors) in the operator table. */
   readonly operators: number;
-  /** The carrier that files most (80%) of the history. */
-  readonly bigCarrier: string;
+  /** The carrier (or the few carriers, in turn) that file most (80%) of the history. */
+  readonly bigCarrier: string | readonly string[];
   /** The filer that lodges most (70%) of the history. */
   readonly bigFiler: string;
   readonly authority: string;
@@ -32,7 +32,7 @@ export interface HistoryOptions {
   readonly progress?: (done: number) => void;
 }
 
-/** Tables the history writes (the caller may turn their autovacuum off first, for a fresh state). */
+/** Tables the history writes. */
 export const HISTORY_TABLES = [
   'filing',
   'consignment',
@@ -48,11 +48,21 @@ export const HISTORY_TABLES = [
   'filing_link_consent',
 ] as const;
 
-/** Turns autovacuum (and so auto-analyse) off on the history's tables: their statistics stay fresh. */
-export async function holdAutovacuum(db: Queryable): Promise<void> {
+/**
+ * Keeps the history's tables unanalysed (their column statistics stay fresh) while autovacuum still
+ * vacuums them, as it would between two analyses: auto-analyse is put out of reach.
+ */
+export async function holdAnalyze(db: Queryable): Promise<void> {
   for (const t of HISTORY_TABLES) {
-    await db.query(`ALTER TABLE ${t} SET (autovacuum_enabled = false, toast.autovacuum_enabled = false)`);
+    await db.query(
+      `ALTER TABLE ${t} SET (autovacuum_analyze_scale_factor = 0, autovacuum_analyze_threshold = 2000000000)`,
+    );
   }
+}
+
+/** Vacuums the queues (outbox, staged audit entries), as autovacuum does after their dead rows (0019). */
+export async function vacuumQueues(db: Queryable): Promise<void> {
+  await db.query(`VACUUM outbox, audit_pending`);
 }
 
 export async function analyseHistory(db: Queryable): Promise<void> {
@@ -77,7 +87,9 @@ export async function loadHistory(db: Queryable, o: HistoryOptions): Promise<voi
   const kind = `CASE WHEN i % 20 < 10 THEN 'complete' WHEN i % 20 < 14 THEN 'master' WHEN i % 20 < 18 THEN 'house'
                      WHEN i % 20 = 18 THEN 'pre-loading' ELSE 'complement' END`;
   const mrn = (x: string) => `'26NLH' || lpad((${x})::text, 13, '0')`;
-  const carrier = `CASE WHEN i % 20 >= 18 THEN NULL WHEN i % 10 < 8 THEN ${lit(o.bigCarrier)}
+  const big = typeof o.bigCarrier === 'string' ? [o.bigCarrier] : o.bigCarrier;
+  const bigOne = `(ARRAY[${big.map(lit).join(', ')}])[1 + (i / 10) % ${big.length}]`;
+  const carrier = `CASE WHEN i % 20 >= 18 THEN NULL WHEN i % 10 < 8 THEN ${bigOne}
                         ELSE 'DK' || lpad((i % 997)::text, 9, '0') END`;
   const filer = `CASE WHEN i % 10 < 7 THEN ${bigFiler} ELSE 'filer-' || (i % 500) END`;
   const waiting = `(i % 20 BETWEEN 14 AND 17 AND i % 1000 = 14)`;

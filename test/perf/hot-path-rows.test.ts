@@ -15,11 +15,12 @@
  * - assessment of every ready event: outbox claim, filing read, `assessed` check, risk context
  *   (rules, unit-value statistics stamp), operator profiles, assessment and notification inserts, a
  *   control task for a control recommendation, staged audit entries, operator profile counters, the
- *   outbox row marked processed;
+ *   outbox row marked processed; the JetStream relay's claim and the outbox backlog gauges;
  * - the filer's notification feed, the office's control queue, and chaining the staged audit entries.
  *
  * On PGlite always; on PostgreSQL too when VIGIL_TEST_DATABASE_URL is set (a scratch database, so its
- * statistics are this test's alone). HOT_PATH_HISTORY sets the history's size (default 60,000).
+ * statistics are this test's alone). HOT_PATH_HISTORY sets the history's size (default 60,000),
+ * HOT_PATH_OPERATORS the operator table's (default 1,000).
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -41,11 +42,13 @@ import { validFiling, validHouseFiling, validMasterFiling } from '../support/fil
 import { filingOfType } from '../support/filing-examples.ts';
 import { testClock } from '../support/test-app.ts';
 import { testRule } from '../support/rules.ts';
-import { analyseHistory, holdAutovacuum, loadHistory } from './history.ts';
+import { analyseHistory, holdAnalyze, loadHistory, vacuumQueues } from './history.ts';
 import { PlanRecorder } from './plan-rows.ts';
 import type { PlanMode, StatementReads } from './plan-rows.ts';
 
 const HISTORY = Number(process.env['HOT_PATH_HISTORY'] ?? 60_000);
+/** Operators in the profile table (a small table's fresh plans differ from a large one's). */
+const OPERATORS = Number(process.env['HOT_PATH_OPERATORS'] ?? 1000);
 /** Rows one statement may read per item of its batch (a filing, a consignment, an event). */
 const ROW_BOUND = 50;
 const PG_URL = process.env['VIGIL_TEST_DATABASE_URL'];
@@ -59,12 +62,23 @@ const REPORT = process.env['HOT_PATH_REPORT'];
  * them by due date.
  */
 const BOUNDED_OTHERWISE: readonly { readonly pattern: RegExp; readonly rows: number }[] = [
-  { pattern: /^SELECT hs6, origin, n, median, mad FROM unit_value_stats WHERE authority = \$1$/, rows: 2000 },
+  // Through a bitmap: each row counts twice (its index entry and its heap row).
+  { pattern: /^SELECT hs6, origin, n, median, mad FROM unit_value_stats WHERE authority = \$1$/, rows: 4000 },
   {
     pattern: /^SELECT id, authority, mrn, .* FROM control_task WHERE authority = \$1 AND status = ANY/,
-    rows: 500,
+    rows: 1000,
   },
 ];
+/**
+ * A sequential scan of a table this small is the plan a planner should pick (a generic plan of the
+ * operator lookup over the 1,000 operators does): it is bounded by the table, which history does not
+ * grow past the point where an index wins. An index scan reading that many rows still counts.
+ */
+const SMALL_TABLE = 2000;
+
+/** Rows a statement read, less sequential scans of small tables. */
+const rowsRead = (r: StatementReads): number =>
+  r.scans.reduce((n, s) => n + (s.node === 'Seq Scan' && s.rows <= SMALL_TABLE ? 0 : s.rows), 0);
 
 const CARRIER = { eori: 'DK123456789', name: 'Maersk A/S' };
 const FILER = 'acme';
@@ -115,16 +129,18 @@ for (const target of targets) {
       opened = await target.open();
       const db = opened.db;
       await migrate(db);
-      await holdAutovacuum(db);
+      await holdAnalyze(db);
       const started = Date.now();
       await loadHistory(db, {
         consignments: HISTORY,
-        operators: Math.max(1000, Math.round(HISTORY / 5)),
+        operators: OPERATORS,
         bigCarrier: CARRIER.eori,
         bigFiler: FILER,
         authority: AUTHORITY,
         endsAt: new Date(clock.now().getTime() - 86_400_000),
       });
+      // The queues as autovacuum leaves them (0019); nothing is analysed.
+      await vacuumQueues(db);
       process.stderr.write(`[${target.engine}] history of ${HISTORY} loaded in ${Date.now() - started} ms\n`);
       dataDir = mkdtempSync(join(tmpdir(), 'vigil-hotpath-'));
       const config = loadConfig({ VIGIL_DATA_DIR: dataDir, VIGIL_LOG_LEVEL: 'silent' });
@@ -201,6 +217,10 @@ for (const target of targets) {
         }
         await outbox.markProcessed(claimed.map((c) => c.event.id));
       }
+      // The JetStream relay's claim, and the backlog gauges of /metrics and of the drain.
+      assert.deepEqual(await outbox.claimForRelay(50, 30_000), []);
+      await outbox.countPending();
+      await outbox.backlog();
       // The feed of the filer with most of the history, of one with none, and the authority's.
       await d.notifications.list(filer, 0, 20);
       await d.notifications.list({ subject: 'rare-filer', authority: AUTHORITY, role: 'filer' }, 0, 20);
@@ -231,7 +251,7 @@ for (const target of targets) {
       assert.ok(recorder.reads.size >= 20, `only ${recorder.reads.size} statements seen`);
       const over = all.filter(
         (r) =>
-          r.maxRows > (BOUNDED_OTHERWISE.find((b) => b.pattern.test(r.sql))?.rows ?? ROW_BOUND * r.batch),
+          rowsRead(r) > (BOUNDED_OTHERWISE.find((b) => b.pattern.test(r.sql))?.rows ?? ROW_BOUND * r.batch),
       );
       assert.deepEqual(
         over.map(report),

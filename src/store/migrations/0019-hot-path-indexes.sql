@@ -31,3 +31,18 @@ CREATE INDEX filing_by_filer ON filing (authority, filer COLLATE "C", lodged_at 
 -- The authority's notification feed (officials; no filer) pages by id within the authority; with only
 -- (authority, filer, id) a fresh table's plan read every notification of the authority and sorted.
 CREATE INDEX notification_by_authority ON notification (authority, id);
+
+-- Operator profiles by key: the key leads the primary key, so `key = ANY($2)` is the index condition.
+-- With (authority, key) a fresh table's plan took `authority = $1` alone and filtered every operator of
+-- the authority by key (the whole table, once per assessment). ON CONFLICT (authority, key) infers
+-- this index as before (the same columns).
+ALTER TABLE operator DROP CONSTRAINT operator_pkey;
+ALTER TABLE operator ADD PRIMARY KEY (key, authority);
+
+-- Queues are vacuumed by the number of dead rows, not by a fraction of the table: every processed
+-- outbox row and every chained staging row leaves a dead row whose entry stays in the pending index
+-- until a vacuum, and a bitmap scan of that index (the claim, the backlog count) reads every such
+-- entry again. With the default 20% of the table, a queue beside a million rows of history would
+-- carry 200,000 dead entries between two vacuums. (PGlite runs no autovacuum: see docs/operations.md.)
+ALTER TABLE outbox SET (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 2000);
+ALTER TABLE audit_pending SET (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 2000);
