@@ -135,11 +135,11 @@ export const log = (msg: string): void => void process.stderr.write(`${msg}\n`);
 async function waitAssessed(db: Database, mrns: readonly string[], consignments: number): Promise<number> {
   const deadline = Date.now() + SETTLE_TIMEOUT_MS;
   for (;;) {
-    // One primary-key probe per MRN (LATERAL): the bench's own poll must not scan a large history's
-    // assessments, which would count in the rows read per consignment it reports.
+    // One primary-key probe per MRN (LATERAL, kept a nested loop by OFFSET 0): the bench's own poll
+    // must not scan a large history's assessments, which would count in the rows read it reports.
     const r = await db.query<{ n: number; last: Date | null }>(
       `SELECT count(*)::int AS n, max(a.assessed_at) AS last
-       FROM unnest($1::text[]) AS u(mrn), LATERAL (SELECT assessed_at FROM assessment WHERE mrn = u.mrn) a`,
+       FROM unnest($1::text[]) AS u(mrn), LATERAL (SELECT assessed_at FROM assessment WHERE mrn = u.mrn OFFSET 0) a`,
       [mrns],
     );
     const { n, last } = r.rows[0]!;
