@@ -43,6 +43,6 @@ ALTER TABLE operator ADD PRIMARY KEY (key, authority);
 -- outbox row and every chained staging row leaves a dead row whose entry stays in the pending index
 -- until a vacuum, and a bitmap scan of that index (the claim, the backlog count) reads every such
 -- entry again. With the default 20% of the table, a queue beside a million rows of history would
--- carry 200,000 dead entries between two vacuums. (PGlite runs no autovacuum: see docs/operations.md.)
+-- carry 200,000 dead entries between two vacuums. (PGlite runs no autovacuum at all.)
 ALTER TABLE outbox SET (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 2000);
 ALTER TABLE audit_pending SET (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 2000);
