@@ -146,7 +146,17 @@ export async function stagePending(
 }
 
 export async function pendingAuthorities(db: Queryable): Promise<string[]> {
-  const r = await db.query<{ authority: string }>(`SELECT DISTINCT authority FROM audit_pending`);
+  // One index probe per authority (a loose index scan on audit_pending_by_authority), not a scan of
+  // the table, which holds every chained entry's dead row until it is vacuumed.
+  const r = await db.query<{ authority: string }>(
+    `WITH RECURSIVE a AS (
+       (SELECT authority FROM audit_pending ORDER BY authority LIMIT 1)
+       UNION ALL
+       SELECT (SELECT p.authority FROM audit_pending p WHERE p.authority > a.authority ORDER BY p.authority LIMIT 1)
+       FROM a WHERE a.authority IS NOT NULL
+     )
+     SELECT authority FROM a WHERE authority IS NOT NULL`,
+  );
   return r.rows.map((x) => x.authority);
 }
 

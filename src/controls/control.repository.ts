@@ -415,9 +415,14 @@ export class ControlRepository {
 
   /** The queue: tasks by due time, then id; one more than `limit` tells there is a next page. */
   async queue(tx: Queryable, authority: string, f: QueueFilter): Promise<StoredTask[]> {
+    // Spelled out for the active statuses, so the partial index of active tasks (0019) serves the
+    // page whatever the plan, without reading the done ones.
+    const active = f.statuses.every((s) => s === 'open' || s === 'assigned')
+      ? ` AND status IN ('open', 'assigned')`
+      : '';
     const r = await tx.query<TaskRow>(
       `SELECT ${TASK_COLUMNS} FROM control_task
-       WHERE authority = $1 AND status = ANY($2::text[])
+       WHERE authority = $1 AND status = ANY($2::text[])${active}
          AND ($3::text IS NULL OR office = $3) AND ($4::text IS NULL OR assignee = $4)
          AND ($5::timestamptz IS NULL OR (due_at, id) > ($5::timestamptz, $6::text))
        ORDER BY due_at, id LIMIT $7`,

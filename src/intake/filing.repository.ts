@@ -678,7 +678,8 @@ export class FilingRepository {
       where.push(clause(`$${params.length}`));
     };
     if (q.filer !== undefined) {
-      add((p) => `filer = ${p}`, q.filer);
+      // In the collation of filing_by_filer (0019), which the LRN lookup must not find usable.
+      add((p) => `filer COLLATE "C" = ${p}`, q.filer);
     }
     if (q.lrn !== undefined) {
       add((p) => `lrn = ${p}`, q.lrn);
@@ -707,8 +708,15 @@ export class FilingRepository {
 
   /** Authorities that have lodged filings (for jobs that run per authority). */
   async authoritiesWithFilings(tx: Queryable): Promise<string[]> {
+    // One probe of filing_by_authority per authority (a loose index scan), not a scan of every filing.
     const r = await tx.query<{ authority: string }>(
-      `SELECT DISTINCT authority FROM filing ORDER BY authority`,
+      `WITH RECURSIVE a AS (
+         (SELECT authority FROM filing ORDER BY authority LIMIT 1)
+         UNION ALL
+         SELECT (SELECT f.authority FROM filing f WHERE f.authority > a.authority ORDER BY f.authority LIMIT 1)
+         FROM a WHERE a.authority IS NOT NULL
+       )
+       SELECT authority FROM a WHERE authority IS NOT NULL`,
     );
     return r.rows.map((x) => x.authority);
   }

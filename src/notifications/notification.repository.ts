@@ -37,10 +37,15 @@ export class NotificationRepository {
     since: number,
     limit: number,
   ): Promise<{ id: number; mrn: string; kind: string; payload: unknown; created_at: Date }[]> {
+    // Two statements, not `($2 IS NULL OR filer = $2)`: a generic plan cannot use the filer's index
+    // for that, and would read every other filer's newer notifications to find this one's.
     const r = await tx.query<{ id: number; mrn: string; kind: string; payload: unknown; created_at: Date }>(
-      `SELECT id, mrn, kind, payload, created_at FROM notification
-       WHERE authority = $1 AND ($2::text IS NULL OR filer = $2) AND id > $3 ORDER BY id LIMIT $4`,
-      [authority, filer ?? null, since, limit],
+      filer === undefined
+        ? `SELECT id, mrn, kind, payload, created_at FROM notification
+           WHERE authority = $1 AND id > $2 ORDER BY id LIMIT $3`
+        : `SELECT id, mrn, kind, payload, created_at FROM notification
+           WHERE authority = $1 AND filer = $4 AND id > $2 ORDER BY id LIMIT $3`,
+      filer === undefined ? [authority, since, limit] : [authority, since, limit, filer],
     );
     return r.rows;
   }
