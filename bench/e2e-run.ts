@@ -153,8 +153,29 @@ async function waitAssessed(db: Database, mrns: readonly string[], consignments:
   }
 }
 
-function consignmentsOf(bodies: readonly DemoBody[], results: readonly PostResult[]): number {
-  return results.reduce((n, r, i) => n + (r.mrn !== undefined ? bodies[i]!.consignments : 0), 0);
+/**
+ * The acknowledged filings that are registered (and so will be assessed), and their consignments. A
+ * master or house part whose counterpart is not in the phase (the demo stream cut at its length)
+ * stays incomplete and is never assessed: it is left out, and counted apart.
+ */
+async function registeredOf(
+  db: Database,
+  bodies: readonly DemoBody[],
+  results: readonly PostResult[],
+): Promise<{ mrns: string[]; consignments: number; incomplete: number }> {
+  const acked = results.flatMap((r) => (r.mrn !== undefined ? [r.mrn] : []));
+  const r = await db.query<{ mrn: string }>(
+    `SELECT mrn FROM filing WHERE mrn = ANY($1::text[]) AND status = 'registered'`,
+    [acked],
+  );
+  const registered = new Set(r.rows.map((x) => x.mrn));
+  let consignments = 0;
+  results.forEach((x, i) => {
+    if (x.mrn !== undefined && registered.has(x.mrn)) {
+      consignments += bodies[i]!.consignments;
+    }
+  });
+  return { mrns: [...registered], consignments, incomplete: acked.length - registered.size };
 }
 
 function statusCounts(results: readonly PostResult[]): Record<string, number> {
@@ -245,11 +266,8 @@ export async function runDeployment(mode: 'jetstream' | 'embedded', o: E2eRunOpt
     // Warm-up: JIT, pools, rule context caches; not measured.
     const warm = demoBodies(300, 11, 'W');
     const warmResults = await postAll(balanced, warm, CONCURRENCY);
-    await waitAssessed(
-      db,
-      warmResults.flatMap((r) => (r.mrn !== undefined ? [r.mrn] : [])),
-      consignmentsOf(warm, warmResults),
-    );
+    const warmed = await registeredOf(db, warm, warmResults);
+    await waitAssessed(db, warmed.mrns, warmed.consignments);
 
     // Phase 1: sustained throughput, closed loop.
     const bodies = demoBodies(FILINGS, 7, 'S');
@@ -260,8 +278,7 @@ export async function runDeployment(mode: 'jetstream' | 'embedded', o: E2eRunOpt
     const t0 = Date.now();
     const results = await postAll(balanced, bodies, CONCURRENCY);
     const postedAt = Date.now();
-    const mrns = results.flatMap((r) => (r.mrn !== undefined ? [r.mrn] : []));
-    const consignments = consignmentsOf(bodies, results);
+    const { mrns, consignments, incomplete } = await registeredOf(db, bodies, results);
     const lastAssessed = await waitAssessed(db, mrns, consignments);
     const cores1 = cpu1.stop();
     const db1 = perConsignment(
@@ -271,6 +288,8 @@ export async function runDeployment(mode: 'jetstream' | 'embedded', o: E2eRunOpt
     const e2eSeconds = (lastAssessed - t0) / 1000;
     const sustained = {
       filings: mrns.length,
+      // Acknowledged but left incomplete: a part whose counterpart the phase's stream cut off.
+      incompleteFilings: incomplete,
       consignments,
       postSeconds: Number(((postedAt - t0) / 1000).toFixed(2)),
       endToEndSeconds: Number(e2eSeconds.toFixed(2)),
@@ -315,8 +334,9 @@ export async function runDeployment(mode: 'jetstream' | 'embedded', o: E2eRunOpt
     }
     const loadResults = await Promise.all(inflight);
     const sentSeconds = (performance.now() - start) / 1000;
-    const loadMrns = loadResults.flatMap((r) => (r.mrn !== undefined ? [r.mrn] : []));
-    const loadConsignments = consignmentsOf(pool.slice(0, count), loadResults);
+    const loaded = await registeredOf(db, pool.slice(0, count), loadResults);
+    const loadMrns = loaded.mrns;
+    const loadConsignments = loaded.consignments;
     await waitAssessed(db, loadMrns, loadConsignments);
     const cores2 = cpu2.stop();
     const db2 = perConsignment(
@@ -330,11 +350,13 @@ export async function runDeployment(mode: 'jetstream' | 'embedded', o: E2eRunOpt
     );
     const lastByMrn = new Map(stored.rows.map((r) => [r.mrn, r.last.getTime()]));
     const latencies = loadResults
-      .flatMap((r) => (r.mrn !== undefined ? [lastByMrn.get(r.mrn)! - r.at] : []))
+      .flatMap((r) => (r.mrn !== undefined && lastByMrn.has(r.mrn) ? [lastByMrn.get(r.mrn)! - r.at] : []))
       .sort((a, b) => a - b);
     // A backlog that grows over the phase (last tenth ≫ first tenth) means the offered load is above
     // what the deployment sustains; a flat one means the latency is the pipeline's own.
-    const inOrder = loadResults.flatMap((r) => (r.mrn !== undefined ? [lastByMrn.get(r.mrn)! - r.at] : []));
+    const inOrder = loadResults.flatMap((r) =>
+      r.mrn !== undefined && lastByMrn.has(r.mrn) ? [lastByMrn.get(r.mrn)! - r.at] : [],
+    );
     const tenth = Math.max(1, Math.floor(inOrder.length / 10));
     const median = (xs: number[]): number =>
       percentile(
@@ -350,7 +372,8 @@ export async function runDeployment(mode: 'jetstream' | 'embedded', o: E2eRunOpt
       consignmentsPerSec: RATE,
       filingsPerSec: Number(filingsPerSec.toFixed(1)),
       filings: count,
-      acknowledged: loadMrns.length,
+      acknowledged: loadResults.filter((r) => r.mrn !== undefined).length,
+      incompleteFilings: loaded.incomplete,
       achievedConsignmentsPerSec: Math.round(loadConsignments / sentSeconds),
       httpMs: { p50: percentile(http, 50), p95: percentile(http, 95), p99: percentile(http, 99) },
       latencyTrendMs: trend,
