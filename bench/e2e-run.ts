@@ -55,6 +55,11 @@ export interface E2eRunOptions {
   readonly prepare?: (url: string) => Promise<void>;
   /** Logs, per table, the rows phase 1 read by sequential and by index scans (per consignment). */
   readonly tableReads?: boolean;
+  /**
+   * Embedded deployment: offer phase 2 at this share of the throughput phase 1 measured, when that
+   * is below `rate` (the capacity it holds without a growing backlog); undefined offers `rate`.
+   */
+  readonly embeddedCapacityShare?: number | undefined;
 }
 
 interface TableReads {
@@ -187,7 +192,8 @@ function statusCounts(results: readonly PostResult[]): Record<string, number> {
 }
 
 export async function runDeployment(mode: 'jetstream' | 'embedded', o: E2eRunOptions): Promise<PhaseResult> {
-  const { filings: FILINGS, concurrency: CONCURRENCY, rate: RATE, seconds: SECONDS } = o;
+  const { filings: FILINGS, concurrency: CONCURRENCY, seconds: SECONDS } = o;
+  let RATE = o.rate;
   const { serves: SERVES, workers: WORKERS, workerConcurrency: WORKER_CONCURRENCY } = o;
   let scratch: ScratchDatabase | undefined;
   let nats: NatsServer | undefined;
@@ -312,6 +318,15 @@ export async function runDeployment(mode: 'jetstream' | 'embedded', o: E2eRunOpt
     await sleep(2000);
 
     // Phase 2: open-loop offered load, latency from the 2xx to the stored assessment.
+    if (mode === 'embedded' && o.embeddedCapacityShare !== undefined) {
+      const capacity = Math.floor((consignments / e2eSeconds) * o.embeddedCapacityShare);
+      if (capacity < RATE) {
+        log(
+          `[${tag}] offering ${capacity}/s: ${o.embeddedCapacityShare} of the ${Math.round(consignments / e2eSeconds)}/s it sustained`,
+        );
+        RATE = capacity;
+      }
+    }
     const pool = demoBodies(Math.ceil((RATE * SECONDS) / 1.5), 13, 'L');
     const perFiling = pool.reduce((n, b) => n + b.consignments, 0) / pool.length;
     const filingsPerSec = RATE / perFiling;

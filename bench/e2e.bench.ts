@@ -22,7 +22,10 @@
  * Options (env): VIGIL_BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test),
  * BENCH_FILINGS (6000), BENCH_CONCURRENCY (32), BENCH_RATE (500), BENCH_SECONDS (30),
  * BENCH_SERVES (1), BENCH_WORKERS (2), BENCH_WORKER_CONCURRENCY (worker default),
- * BENCH_EMBEDDED (1; 0 skips the embedded figures).
+ * BENCH_EMBEDDED (1; 0 skips the embedded figures), BENCH_EMBEDDED_SHARE (0.8: the embedded
+ * deployment's latency phase is offered min(BENCH_RATE, this share of the throughput it sustained),
+ * to show the load it holds without a growing backlog), BENCH_TABLE_READS (1 logs the rows read per
+ * table and consignment).
  */
 import { natsServerBinary } from '../test/bus/nats-server.ts';
 import { log, runDeployment } from './e2e-run.ts';
@@ -37,6 +40,7 @@ const SERVES = Number(process.env['BENCH_SERVES'] ?? 1);
 const WORKERS = Number(process.env['BENCH_WORKERS'] ?? 2);
 const WORKER_CONCURRENCY = process.env['BENCH_WORKER_CONCURRENCY'];
 const EMBEDDED = process.env['BENCH_EMBEDDED'] !== '0';
+const EMBEDDED_SHARE = Number(process.env['BENCH_EMBEDDED_SHARE'] ?? 0.8);
 
 if (natsServerBinary() === undefined) {
   throw new Error('bench:e2e needs nats-server (apt-get install nats-server, or set NATS_SERVER_BIN)');
@@ -54,6 +58,8 @@ const options: E2eRunOptions = {
   serves: SERVES,
   workers: WORKERS,
   workerConcurrency: WORKER_CONCURRENCY,
+  tableReads: process.env['BENCH_TABLE_READS'] === '1',
+  embeddedCapacityShare: EMBEDDED_SHARE,
 };
 const jet = await runDeployment('jetstream', options);
 const embedded = EMBEDDED ? await runDeployment('embedded', options) : undefined;
@@ -73,7 +79,8 @@ const summary = {
             p95: embedded.latencyMs!.p95,
             p99: embedded.latencyMs!.p99,
           },
-          offeredPerSec: RATE,
+          offeredPerSec: embedded.offered!.consignmentsPerSec,
+          latencyTrendMs: embedded.offered!.latencyTrendMs,
           cpuCores: { sustained: embedded.sustained.cpuCores, offered: embedded.offered!.cpuCores },
         },
       }

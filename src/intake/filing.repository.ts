@@ -80,6 +80,14 @@ export interface FilingQuery {
 const FILING_COLUMNS = `mrn, authority, filer, lrn, filing_type, part, mode, declarant_eori, carrier_eori,
   office_of_first_entry, status, version, body, warnings, lodged_at, updated_at, invalidated_at, invalidation_reason`;
 
+/**
+ * For the rest of a linking transaction (its own, short): rows are found by key, one index probe per
+ * key. A join of a key list with consignment can otherwise be planned as a hash join over a scan of
+ * the table while it is small or has no statistics, and the locks would then be taken table-wide.
+ */
+const PROBE_ONLY = `SELECT set_config('enable_seqscan', 'off', true), set_config('enable_hashjoin', 'off', true),
+  set_config('enable_mergejoin', 'off', true)`;
+
 export class FilingRepository {
   /**
    * Group commit: many complete filings in one statement (filings, their consignments and outbox
@@ -185,8 +193,11 @@ export class FilingRepository {
     if (mrns.length === 0) {
       return [];
     }
+    // One primary-key probe per MRN (LATERAL): with a list, a table without statistics can be
+    // planned as a scan of the authority's filings with the MRNs as a filter.
     const r = await tx.query<FilingRow>(
-      `SELECT ${FILING_COLUMNS} FROM filing WHERE mrn = ANY($2::text[]) AND authority = $1`,
+      `SELECT f.* FROM unnest($2::text[]) AS u(mrn)
+       CROSS JOIN LATERAL (SELECT ${FILING_COLUMNS} FROM filing WHERE mrn = u.mrn AND authority = $1 LIMIT 1) f`,
       [authority, [...new Set(mrns)]],
     );
     return r.rows;
@@ -201,10 +212,13 @@ export class FilingRepository {
       return new Map();
     }
     const r = await tx.query<{ mrn: string; transport: Transport | null }>(
-      `SELECT DISTINCT ON (c.mrn) c.mrn, m.body->'transport' AS transport
-       FROM consignment c JOIN filing m ON m.mrn = c.master_mrn
-       WHERE c.mrn = ANY($1::text[]) AND c.master_mrn IS NOT NULL
-       ORDER BY c.mrn, c.seq`,
+      `SELECT u.mrn, t.transport FROM unnest($1::text[]) AS u(mrn)
+       CROSS JOIN LATERAL (
+         SELECT m.body->'transport' AS transport
+         FROM consignment c JOIN filing m ON m.mrn = c.master_mrn
+         WHERE c.mrn = u.mrn AND c.master_mrn IS NOT NULL
+         ORDER BY c.seq LIMIT 1
+       ) t`,
       [mrns],
     );
     return new Map(r.rows.flatMap((x) => (x.transport !== null ? [[x.mrn, x.transport] as const] : [])));
@@ -427,6 +441,7 @@ export class FilingRepository {
       pairs.map((p) => p.complement.docRef),
       pairs.map((p) => p.complement.ref),
     ];
+    await tx.query(PROBE_ONLY);
     await tx.query(
       `SELECT 1 FROM (SELECT DISTINCT sm, ss FROM unnest($1::text[], $2::int[]) AS u(sm, ss)) k
        JOIN consignment c ON c.mrn = k.sm AND c.seq = k.ss
@@ -474,8 +489,9 @@ export class FilingRepository {
     // once never wait for each other); run after the links committed (see registerCompleted).
     const r = await tx.query<{ mrn: string }>(
       `WITH l AS MATERIALIZED (
-         SELECT mrn FROM filing WHERE mrn = ANY($1::text[]) AND part = 'complement' AND status = 'incomplete'
-         ORDER BY mrn FOR UPDATE
+         SELECT x.mrn FROM unnest($1::text[]) AS u(mrn)
+         CROSS JOIN LATERAL (SELECT mrn FROM filing
+                             WHERE mrn = u.mrn AND part = 'complement' AND status = 'incomplete' FOR UPDATE) x
        ), p AS (
          UPDATE filing f SET status = 'registered', updated_at = $2
          FROM l
@@ -486,7 +502,7 @@ export class FilingRepository {
          UPDATE consignment SET complete = true FROM p WHERE consignment.mrn = p.mrn
        )
        SELECT mrn FROM p`,
-      [[...new Set(mrns)], at],
+      [[...new Set(mrns)].sort(), at],
     );
     return r.rows.map((x) => x.mrn);
   }
@@ -573,6 +589,7 @@ export class FilingRepository {
       pairs.map((p) => p.master.mrn),
       pairs.map((p) => p.master.seq),
     ];
+    await tx.query(PROBE_ONLY);
     await tx.query(
       `SELECT 1 FROM (SELECT h.m, h.s, true AS house FROM unnest($1::text[], $2::int[]) AS h(m, s)
                       UNION SELECT m.m, m.s, false FROM unnest($3::text[], $4::int[]) AS m(m, s)) k
@@ -616,7 +633,8 @@ export class FilingRepository {
       // The rows are locked in MRN order first: two registrations sharing filings (a master and
       // its houses) then never wait for each other.
       `WITH l AS MATERIALIZED (
-         SELECT mrn FROM filing WHERE mrn = ANY($1::text[]) AND status = 'incomplete' ORDER BY mrn FOR UPDATE
+         SELECT x.mrn FROM unnest($1::text[]) AS u(mrn)
+         CROSS JOIN LATERAL (SELECT mrn FROM filing WHERE mrn = u.mrn AND status = 'incomplete' FOR UPDATE) x
        ), p AS (
          UPDATE filing f SET status = 'registered', updated_at = $2
          FROM l
@@ -630,7 +648,8 @@ export class FilingRepository {
          FROM p
        )
        SELECT mrn, authority, version FROM p`,
-      [[...new Set(mrns)], at],
+      // Sorted: the probes, and so the locks, go in MRN order.
+      [[...new Set(mrns)].sort(), at],
     );
     return r.rows;
   }

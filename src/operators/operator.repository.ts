@@ -22,8 +22,11 @@ export class OperatorRepository {
     keys: readonly string[],
   ): Promise<Map<string, OperatorRow>> {
     const r = await tx.query<OperatorRow>(
-      `SELECT key, aeo_type, first_seen, last_seen, filings, controls, irregularities, seizures
-       FROM operator WHERE authority = $1 AND key = ANY($2::text[])`,
+      // One primary-key probe per key (LATERAL): a batch names hundreds of keys, and a list that
+      // long is planned as a scan of the table while it has no statistics.
+      `SELECT o.* FROM unnest($2::text[]) AS u(key)
+       CROSS JOIN LATERAL (SELECT key, aeo_type, first_seen, last_seen, filings, controls, irregularities, seizures
+                           FROM operator WHERE key = u.key AND authority = $1 LIMIT 1) o`,
       [authority, keys],
     );
     return new Map(r.rows.map((o) => [o.key, o]));

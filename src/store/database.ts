@@ -273,11 +273,17 @@ async function openPostgres(
 ): Promise<Database> {
   const statement = prepared ? preparedStatement : unnamedStatement;
   const connection = connectionOptions(url, schema, role);
+  // Prepared statements are parsed once per connection but planned at every execution: a generic
+  // plan, cached after a few executions, would keep the plan made while a table was small (a new
+  // deployment, a new partition: a sequential scan) however large it grows until the next ANALYZE.
+  const options = prepared
+    ? [connection.options, '-c plan_cache_mode=force_custom_plan'].filter((x) => x !== undefined).join(' ')
+    : connection.options;
   const pool = new pg.Pool({
     connectionString: connection.url,
     max,
     types: PG_TYPES,
-    ...(connection.options !== undefined ? { options: connection.options } : {}),
+    ...(options !== undefined ? { options } : {}),
   });
   // A pool error on an idle client (server restart) must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
