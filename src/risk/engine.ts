@@ -130,6 +130,7 @@ export function compileRuleSet(
   const index = new RuleIndex(
     compiled.map((c) => (indexed ? c.condition.discriminator : undefined)),
     compiled.map((c) => (indexed ? c.condition.secondDiscriminator : undefined)),
+    signatures,
   );
   return { ok: true, value: { rules: compiled, index } };
 }
@@ -167,7 +168,7 @@ export function assessActivation(
   const hits: RuleHit[] = [];
   const errors: RuleEvaluationError[] = [];
   let evaluated = 0;
-  const candidates = ruleSet.index.candidates(act);
+  const candidates = ruleSet.index.candidates(act, frame);
   for (let k = 0; k < candidates.length; k++) {
     const c = ruleSet.rules[candidates[k]!]!;
     const r = c.rule;

@@ -15,9 +15,15 @@ import { anchorWords, deletionKeys, normalizeName } from './fuzzy.ts';
  */
 export interface KeyTest {
   readonly path: string;
-  /** `fuzzy`: the value at path shares a fuzzy anchor key (`fuzzyKeys`) with one of `values`. */
-  readonly kind: 'eq' | 'prefix' | 'fuzzy';
+  /**
+   * `fuzzy`: the value at path shares a fuzzy anchor key (`fuzzyKeys`) with one of `values`.
+   * `listed`: the value at path is on the watchlist named `values[0]` (at `threshold`, or the list's
+   * own, for fuzzy lists); the index asks the list, after the rule's other conditions have held.
+   */
+  readonly kind: 'eq' | 'prefix' | 'fuzzy' | 'listed';
   readonly values: readonly string[];
+  /** `listed` on a fuzzy list: the threshold the rule gives (undefined: the list's own). */
+  readonly threshold?: number | undefined;
 }
 
 /** Alternatives: the rule can only hit when at least one of the tests holds. */
@@ -75,6 +81,23 @@ function fuzzyTest(
   return keys.length > 0 ? [[{ path: p, kind: 'fuzzy', values: keys }]] : [];
 }
 
+/** `inWatchlist(list, value[, threshold])` or `value in watchlist(list)` with literals and a path. */
+function listedTest(
+  valueNode: CelNode | undefined,
+  listNode: CelNode | undefined,
+  thresholdNode: CelNode | undefined,
+  iter: IterVars,
+): Discriminator[] {
+  const p = valueNode === undefined ? undefined : stringPath(valueNode, iter);
+  const list = stringLiteral(listNode);
+  const t =
+    thresholdNode === undefined ? undefined : thresholdNode.op === 'value' ? thresholdNode.args : null;
+  if (p === undefined || list === undefined || (t !== undefined && typeof t !== 'number')) {
+    return [];
+  }
+  return [[{ path: p, kind: 'listed', values: [list], threshold: t }]];
+}
+
 function stringPath(n: CelNode, iter: IterVars): string | undefined {
   return n.checkedType?.name === 'string' ? pathOf(n, iter) : undefined;
 }
@@ -124,6 +147,11 @@ function necessary(n: CelNode, iter: IterVars): Discriminator[] {
       if (p !== undefined && vs !== undefined) {
         return [[{ path: p, kind: 'eq', values: vs }]];
       }
+      if (r.checkedType?.name === 'Watchlist' && r.op === 'call') {
+        // `value in watchlist("name")`: the list's own threshold.
+        const [fn, callArgs] = r.args as [string, CelNode[]];
+        return fn === 'watchlist' && callArgs.length === 1 ? listedTest(l, callArgs[0], undefined, iter) : [];
+      }
       const v = stringLiteral(l);
       const lp = r.checkedType?.name === 'list<string>' ? pathOf(r, iter) : undefined;
       if (v !== undefined && lp !== undefined) {
@@ -142,6 +170,9 @@ function necessary(n: CelNode, iter: IterVars): Discriminator[] {
       }
       if (name === 'fuzzy' && args.length === 3) {
         return fuzzyTest(args[0], args[1], args[2], iter);
+      }
+      if (name === 'inWatchlist' && (args.length === 2 || args.length === 3)) {
+        return listedTest(args[1], args[0], args[2], iter);
       }
       if (name === 'hsIn' && args.length === 2) {
         const p = stringPath(args[0]!, iter);
@@ -186,6 +217,10 @@ export function estimatedPassRate(t: KeyTest): number {
   if (t.kind === 'fuzzy') {
     // A name shares an anchor with a given query rarely; the many keys are one test, not many.
     return 1 / 500;
+  }
+  if (t.kind === 'listed') {
+    // A watchlist holds what is rarely met: a listed value is a fraction of a percent of traffic.
+    return 1 / 1000;
   }
   if (t.kind === 'prefix') {
     const len = Math.min(...t.values.map((v) => v.length));

@@ -7,8 +7,9 @@
  * come back in rule order, so evaluation order is deterministic.
  */
 import type { RuleActivation } from './activation.ts';
+import { lookupSignature, type EvalFrame, type SignatureTable } from './cel-compiler.ts';
 import { anchorKeys, keyHash, normalizeName } from './fuzzy.ts';
-import type { Discriminator } from './rule-analysis.ts';
+import type { Discriminator, KeyTest } from './rule-analysis.ts';
 
 type Visit = (key: string) => void;
 type PathReader = (value: unknown, visit: Visit) => void;
@@ -55,6 +56,25 @@ interface PathIndex {
   visit: Visit;
 }
 
+/**
+ * A `listed` test: is a value at `path` on a watchlist? Asked at most once per consignment, and only
+ * when a rule needing it has met its other conditions (a fuzzy list's screening is the costliest
+ * question a rule asks). A single value's answer is handed to the rules asking the same question
+ * (`EvalFrame.prefetched`), so the list is not asked twice.
+ */
+interface Question {
+  readonly read: PathReader;
+  readonly list: string;
+  readonly threshold: number | undefined;
+  /**
+   * The memo slot where the rules' closures look for this question's answer (`inWatchlist` on a
+   * path, see cel-compiler.ts), or -1 when none does: a fuzzy list is then not asked, the test holds.
+   */
+  readonly memo: number;
+  stamp: number;
+  answer: boolean;
+}
+
 function addPosting<K>(m: Map<K, number[]>, key: K, pos: number): void {
   const list = m.get(key);
   if (list === undefined) {
@@ -76,6 +96,15 @@ export class RuleIndex {
   readonly #reached: Int32Array;
   #count = 0;
   #generation = 0;
+  readonly #questions: Question[] = [];
+  /** Per condition (position × 2 + which): the questions any of which meets it, if it has `listed` tests. */
+  readonly #lazy: (readonly number[] | undefined)[];
+  /** Rules all of whose conditions can be met by questions alone: they may be met without a posting. */
+  readonly #lazyRoots: number[] = [];
+  readonly #values: string[] = [];
+  readonly #collect: Visit = (v) => {
+    this.#values.push(v);
+  };
 
   /**
    * `discriminators[i]` belongs to rule position i; undefined files the rule as an always-candidate.
@@ -85,8 +114,10 @@ export class RuleIndex {
   constructor(
     discriminators: readonly (Discriminator | undefined)[],
     second: readonly (Discriminator | undefined)[] = [],
+    signatures: SignatureTable = new Map(),
   ) {
     this.size = discriminators.length;
+    this.#lazy = new Array<readonly number[] | undefined>(2 * discriminators.length).fill(undefined);
     this.#stamp = new Uint32Array(discriminators.length);
     this.#met = new Uint8Array(discriminators.length);
     this.#needed = new Uint8Array(discriminators.length);
@@ -107,10 +138,17 @@ export class RuleIndex {
         this.#needed[pos] = 3;
       }
     });
+    const questionIds = new Map<string, number>();
+    const lazyCount = new Uint8Array(discriminators.length);
     for (const [d, pos, which] of conditions) {
       // Postings hold position × 2 + which condition.
       const posting = pos * 2 + which;
+      const asks: number[] = [];
       for (const test of d) {
+        if (test.kind === 'listed') {
+          asks.push(this.#question(test, questionIds, signatures));
+          continue;
+        }
         // Fuzzy tests compare anchor keys of the value, a different key space from the value itself.
         const fuzzy = test.kind === 'fuzzy';
         const indexKey = fuzzy ? `${test.path}~fuzzy` : test.path;
@@ -136,7 +174,16 @@ export class RuleIndex {
           }
         }
       }
+      if (asks.length > 0) {
+        this.#lazy[posting] = [...new Set(asks)];
+        lazyCount[pos]!++;
+      }
     }
+    discriminators.forEach((_, pos) => {
+      if (lazyCount[pos]! > 0 && lazyCount[pos] === (this.#needed[pos] === 3 ? 2 : 1)) {
+        this.#lazyRoots.push(pos);
+      }
+    });
     for (const pi of this.#paths) {
       pi.prefixLengths = [...new Set([...pi.prefix.keys()].map((k) => k.length))].sort((a, b) => a - b);
       pi.visit = pi.fuzzy ? this.#fuzzyVisitor(pi) : this.#keyVisitor(pi);
@@ -215,15 +262,109 @@ export class RuleIndex {
     };
   }
 
+  #question(test: KeyTest, ids: Map<string, number>, signatures: SignatureTable): number {
+    const list = test.values[0]!;
+    const key = `${test.path}\u0000${list}\u0000${test.threshold ?? ''}`;
+    let id = ids.get(key);
+    if (id === undefined) {
+      id = this.#questions.length;
+      ids.set(key, id);
+      const many = test.path.includes('[]');
+      // The signature the rules' closures give the same question (cel-compiler.ts, `inWatchlist`).
+      const signature = `inWatchlist\u0000${list}\u0000${test.threshold ?? ''}\u0000${test.path}`;
+      this.#questions.push({
+        read: readerFor(test.path),
+        list,
+        threshold: test.threshold,
+        memo: !many && signatures.has(signature) ? lookupSignature(signatures, signature) : -1,
+        stamp: 0,
+        answer: false,
+      });
+    }
+    return id;
+  }
+
+  /** The answer to question `q` for this consignment (asked once; every test holds without a frame). */
+  #ask(q: Question, act: RuleActivation, frame: EvalFrame | undefined): boolean {
+    if (q.stamp === this.#generation) {
+      return q.answer;
+    }
+    q.stamp = this.#generation;
+    const wl = frame?.rt.watchlists.get(q.list);
+    let answer = false;
+    if (frame === undefined) {
+      answer = true;
+    } else if (wl === undefined) {
+      answer = false;
+    } else if (wl.kind === 'fuzzy') {
+      if (q.memo < 0) {
+        answer = true;
+      } else {
+        const values = this.#values;
+        values.length = 0;
+        q.read(act, this.#collect);
+        if (values.length > 0) {
+          const score = wl.bestMatch(values[0]!, q.threshold)?.score ?? -1;
+          frame.prefetched[q.memo] = score;
+          answer = score >= 0;
+        }
+      }
+    } else {
+      const values = this.#values;
+      values.length = 0;
+      q.read(act, this.#collect);
+      for (let i = 0; i < values.length && !answer; i++) {
+        answer = wl.has(values[i]!);
+      }
+      if (q.memo >= 0 && values.length > 0) {
+        frame.prefetched[q.memo] = answer ? 1 : -1;
+      }
+    }
+    q.answer = answer;
+    return answer;
+  }
+
+  /** Can rule `pos`, having met the conditions in `met`, meet the others by its questions? */
+  #meetsByQuestions(pos: number, met: number, act: RuleActivation, frame: EvalFrame | undefined): boolean {
+    const missing = this.#needed[pos]! & ~met;
+    // Every missing condition must have questions before any is asked.
+    for (let which = 0; which < 2; which++) {
+      if ((missing & (1 << which)) !== 0 && this.#lazy[pos * 2 + which] === undefined) {
+        return false;
+      }
+    }
+    for (let which = 0; which < 2; which++) {
+      if ((missing & (1 << which)) === 0) {
+        continue;
+      }
+      const asks = this.#lazy[pos * 2 + which]!;
+      let ok = false;
+      for (let k = 0; k < asks.length && !ok; k++) {
+        ok = this.#ask(this.#questions[asks[k]!]!, act, frame);
+      }
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Rules that are always evaluated (no discriminator found). */
   get alwaysCandidates(): number {
     return this.#always.length;
   }
 
-  /** Positions of the rules to evaluate for this activation, ascending. */
-  candidates(act: RuleActivation): Int32Array {
+  /**
+   * Positions of the rules to evaluate for this activation, ascending. With the consignment's frame,
+   * `listed` tests ask the frame's watchlists (and leave their answers in it for the rules); without
+   * one they hold.
+   */
+  candidates(act: RuleActivation, frame?: EvalFrame): Int32Array {
     if (++this.#generation === 0xffffffff) {
       this.#stamp.fill(0);
+      for (const q of this.#questions) {
+        q.stamp = 0;
+      }
       this.#generation = 1;
     }
     this.#count = 0;
@@ -231,11 +372,21 @@ export class RuleIndex {
       pi.read(act, pi.visit);
     }
     this.#add(this.#always);
+    const g = this.#generation;
+    for (let i = 0; i < this.#lazyRoots.length; i++) {
+      const pos = this.#lazyRoots[i]!;
+      if (this.#stamp[pos] !== g) {
+        this.#stamp[pos] = g;
+        this.#met[pos] = 0;
+        this.#reached[this.#count++] = pos;
+      }
+    }
     const out = new Int32Array(this.#count);
     let n = 0;
     for (let i = 0; i < this.#count; i++) {
       const pos = this.#reached[i]!;
-      if (this.#met[pos] === this.#needed[pos]) {
+      const met = this.#met[pos]!;
+      if (met === this.#needed[pos] || this.#meetsByQuestions(pos, met, act, frame)) {
         out[n++] = pos;
       }
     }
