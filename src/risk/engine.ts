@@ -168,8 +168,9 @@ export function assessActivation(
   const hits: RuleHit[] = [];
   const errors: RuleEvaluationError[] = [];
   let evaluated = 0;
-  const candidates = ruleSet.index.candidates(act, frame);
-  for (let k = 0; k < candidates.length; k++) {
+  const count = ruleSet.index.candidatesInto(act, frame);
+  const candidates = ruleSet.index.candidateBuffer;
+  for (let k = 0; k < count; k++) {
     const c = ruleSet.rules[candidates[k]!]!;
     const r = c.rule;
     if (

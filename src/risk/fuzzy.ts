@@ -656,19 +656,19 @@ export function deletionKeyHashes(word: string, out: number[]): void {
   }
 }
 
-/** What a name is looked up by in a fuzzy index: its anchor words and their deletion-key hashes. */
+/** What a name is looked up by in a fuzzy index: its anchor words, their own hashes, its run-together forms. */
 export interface AnchorKeys {
   readonly words: readonly string[];
-  readonly hashes: Int32Array;
-  /** The hashes of `words[i]` are `hashes[offsets[i]]` to `hashes[offsets[i + 1]]` (exclusive). */
-  readonly offsets: Int32Array;
+  /** `keyHash(words[i])`; the hashes of a word's deletion keys are made where needed (`deletionKeyHashes`). */
+  readonly hashes: readonly number[];
   /** `keyHash` of its run-together forms marked with U+0001 (as the rule index files them). */
-  readonly joined: Int32Array;
+  readonly joined: readonly number[];
 }
 
 /**
- * `anchorWords` of a name with the hashes of their deletion keys (repeats possible), made once per
- * normalised name: a consignment's name is looked up in several lists and by the rule index.
+ * `anchorWords` of a name with their hashes, made once per normalised name: a consignment's name is
+ * looked up in several lists and by the rule index. Plain arrays, not typed ones: a typed array of
+ * more than a few numbers is allocated outside the heap, which costs more than everything else here.
  */
 export function anchorKeys(n: NormalizedName): AnchorKeys {
   if (n instanceof Name) {
@@ -694,26 +694,16 @@ export function nameKey(n: NormalizedName): string {
 function makeAnchorKeys(n: NormalizedName): AnchorKeys {
   const words = anchorWords(n);
   const hashes: number[] = [];
-  const offsets = new Int32Array(words.length + 1);
-  words.forEach((w, i) => {
-    offsets[i] = hashes.length;
-    deletionKeyHashes(w, hashes);
-  });
-  offsets[words.length] = hashes.length;
-  return {
-    words,
-    hashes: new Int32Array(hashes),
-    offsets,
-    joined: joinedKeyHashes(n),
-  };
+  for (let i = 0; i < words.length; i++) {
+    hashes.push(keyHash(words[i]!));
+  }
+  return { words, hashes, joined: joinedKeyHashes(n) };
 }
 
 /** `keyHash` of a name's run-together forms, marked with U+0001 so they only meet their own kind. */
-export function joinedKeyHashes(n: NormalizedName): Int32Array {
+export function joinedKeyHashes(n: NormalizedName): number[] {
   const plain = keyHash(`\u0001${n.joined}`);
-  return n.joinedSkeleton === n.joined
-    ? Int32Array.of(plain)
-    : Int32Array.of(plain, keyHash(`\u0001${n.joinedSkeleton}`));
+  return n.joinedSkeleton === n.joined ? [plain] : [plain, keyHash(`\u0001${n.joinedSkeleton}`)];
 }
 
 /** The word itself and every string one deletion away: two words within one edit share one of these. */

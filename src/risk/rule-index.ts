@@ -8,7 +8,7 @@
  */
 import type { RuleActivation } from './activation.ts';
 import { lookupSignature, type EvalFrame, type SignatureTable } from './cel-compiler.ts';
-import { anchorKeys, keyHash, normalizeName } from './fuzzy.ts';
+import { anchorKeys, deletionKeyHashes, keyHash, normalizeName } from './fuzzy.ts';
 import type { Discriminator, KeyTest } from './rule-analysis.ts';
 
 type Visit = (key: string) => void;
@@ -94,6 +94,7 @@ export class RuleIndex {
   readonly #needed: Uint8Array;
   /** Rules meeting a condition for this consignment, in the order met. */
   readonly #reached: Int32Array;
+  readonly #out: Int32Array;
   #count = 0;
   #generation = 0;
   readonly #questions: Question[] = [];
@@ -122,6 +123,7 @@ export class RuleIndex {
     this.#met = new Uint8Array(discriminators.length);
     this.#needed = new Uint8Array(discriminators.length);
     this.#reached = new Int32Array(discriminators.length);
+    this.#out = new Int32Array(discriminators.length);
     const always: number[] = [];
     const byPath = new Map<string, PathIndex>();
     const conditions: [Discriminator, number, number][] = [];
@@ -247,14 +249,19 @@ export class RuleIndex {
         this.#add(hashed.get(k));
       }
     };
+    const keys: number[] = [];
     return (text) => {
       const n = normalizeName(text);
       if (n.weight === 0) {
         return;
       }
-      const { hashes, joined } = anchorKeys(n);
-      for (let i = 0; i < hashes.length; i++) {
-        probe(hashes[i]!);
+      const { words, joined } = anchorKeys(n);
+      for (let w = 0; w < words.length; w++) {
+        keys.length = 0;
+        deletionKeyHashes(words[w]!, keys);
+        for (let i = 0; i < keys.length; i++) {
+          probe(keys[i]!);
+        }
       }
       for (let i = 0; i < joined.length; i++) {
         probe(joined[i]!);
@@ -360,6 +367,15 @@ export class RuleIndex {
    * one they hold.
    */
   candidates(act: RuleActivation, frame?: EvalFrame): Int32Array {
+    return this.#out.slice(0, this.candidatesInto(act, frame));
+  }
+
+  /**
+   * `candidates` without allocating: their number n, the positions in `candidateBuffer[0..n)`, valid
+   * until the next call (the engine's loop; a typed array of more than a few numbers per consignment
+   * would be allocated outside the heap).
+   */
+  candidatesInto(act: RuleActivation, frame?: EvalFrame): number {
     if (++this.#generation === 0xffffffff) {
       this.#stamp.fill(0);
       for (const q of this.#questions) {
@@ -381,7 +397,7 @@ export class RuleIndex {
         this.#reached[this.#count++] = pos;
       }
     }
-    const out = new Int32Array(this.#count);
+    const out = this.#out;
     let n = 0;
     for (let i = 0; i < this.#count; i++) {
       const pos = this.#reached[i]!;
@@ -390,6 +406,12 @@ export class RuleIndex {
         out[n++] = pos;
       }
     }
-    return out.subarray(0, n).sort();
+    out.subarray(0, n).sort();
+    return n;
+  }
+
+  /** See `candidatesInto`. */
+  get candidateBuffer(): Int32Array {
+    return this.#out;
   }
 }
