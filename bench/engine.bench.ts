@@ -673,6 +673,9 @@ function stageOf(functionName: string, url: string): string | undefined {
     case 'rule-index.ts':
       return 'rule index (candidates)';
     case 'fuzzy.ts':
+      if (f === 'fuzzyScoreNormalized') {
+        return 'fuzzy rules (scores)';
+      }
       return [
         'normalizeName',
         'normalizeUncached',
@@ -696,9 +699,6 @@ function stageOf(functionName: string, url: string): string | undefined {
     case 'cel-compiler.ts':
       if (f === 'explain') {
         return 'hits and explanations';
-      }
-      if (f === 'fuzzyScoreNormalized') {
-        return 'fuzzy rules (scores)';
       }
       return f === 'evaluate' ? 'CEL evaluation' : f === 'createFrame' ? 'engine loop' : undefined;
     case 'engine.ts':

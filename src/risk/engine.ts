@@ -131,6 +131,7 @@ export function compileRuleSet(
     compiled.map((c) => (indexed ? c.condition.discriminator : undefined)),
     compiled.map((c) => (indexed ? c.condition.secondDiscriminator : undefined)),
     signatures,
+    compiled.map((c) => (indexed ? c.condition.ranges : [])),
   );
   return { ok: true, value: { rules: compiled, index } };
 }

@@ -281,3 +281,62 @@ export function chooseSecondDiscriminator(
   const d = best(rest);
   return d !== undefined && cost(d) < 0.75 ? d : undefined;
 }
+
+/** "The number at `path` (a single value, from a rule variable) compares with `bound` by `op`". */
+export interface RangeTest {
+  readonly path: string;
+  readonly op: '<' | '<=' | '>' | '>=';
+  readonly bound: number;
+}
+
+const FLIPPED = { '<': '>', '<=': '>=', '>': '<', '>=': '<=' } as const;
+
+function numericPath(n: CelNode): string | undefined {
+  const t = n.checkedType?.name;
+  return t === 'int' || t === 'double' ? pathOf(n, new Map()) : undefined;
+}
+
+function numericLiteral(n: CelNode): number | undefined {
+  if (n.op !== 'value') {
+    return undefined;
+  }
+  const a = n.args;
+  if (typeof a === 'number') {
+    return a;
+  }
+  return typeof a === 'bigint' && Number.isSafeInteger(Number(a)) ? Number(a) : undefined;
+}
+
+/**
+ * Comparisons of a field with a number that must hold for the rule to hit (conjuncts of `&&` at the
+ * top, outside macros): `totalValue > 500000.0`. Cheap to check, so the index checks them on every
+ * rule its discriminators let through, before asking watchlists, and the rule is not evaluated when
+ * one fails. Exact: the comparison is the one the rule makes, on the same value.
+ */
+export function necessaryRanges(n: CelNode): RangeTest[] {
+  switch (n.op) {
+    case '&&': {
+      const [l, r] = n.args as [CelNode, CelNode];
+      return [...necessaryRanges(l), ...necessaryRanges(r)];
+    }
+    case '<':
+    case '<=':
+    case '>':
+    case '>=': {
+      const [l, r] = n.args as [CelNode, CelNode];
+      const lp = numericPath(l);
+      const rb = numericLiteral(r);
+      if (lp !== undefined && rb !== undefined) {
+        return [{ path: lp, op: n.op, bound: rb }];
+      }
+      const rp = numericPath(r);
+      const lb = numericLiteral(l);
+      if (rp !== undefined && lb !== undefined) {
+        return [{ path: rp, op: FLIPPED[n.op], bound: lb }];
+      }
+      return [];
+    }
+    default:
+      return [];
+  }
+}

@@ -9,7 +9,7 @@
 import type { RuleActivation } from './activation.ts';
 import { lookupSignature, type EvalFrame, type SignatureTable } from './cel-compiler.ts';
 import { anchorKeys, deletionKeyHashes, keyHash, normalizeName } from './fuzzy.ts';
-import type { Discriminator, KeyTest } from './rule-analysis.ts';
+import type { Discriminator, KeyTest, RangeTest } from './rule-analysis.ts';
 
 type Visit = (key: string) => void;
 type PathReader = (value: unknown, visit: Visit) => void;
@@ -40,6 +40,42 @@ function pathReader(segments: readonly { name: string; many: boolean }[], i = 0)
 
 function readerFor(path: string): PathReader {
   return pathReader(path.split('.').map((s) => ({ name: s.replace(/\[\]$/, ''), many: s.endsWith('[]') })));
+}
+
+/** A reader of the value at a path of single values like `consignee.profile.irregularities`. */
+function valueReader(path: string): (act: RuleActivation) => unknown {
+  const names = path.split('.');
+  return (act) => {
+    let v: unknown = act;
+    for (let i = 0; i < names.length && v !== undefined && v !== null; i++) {
+      v = (v as Record<string, unknown>)[names[i]!];
+    }
+    return v;
+  };
+}
+
+interface RangeCheck {
+  readonly read: (act: RuleActivation) => unknown;
+  readonly op: RangeTest['op'];
+  readonly bound: number;
+}
+
+/** Does the value meet the comparison? A value that is not a number is left to the rule. */
+function inRange(c: RangeCheck, act: RuleActivation): boolean {
+  const v = c.read(act);
+  if (typeof v !== 'number') {
+    return true;
+  }
+  switch (c.op) {
+    case '<':
+      return v < c.bound;
+    case '<=':
+      return v <= c.bound;
+    case '>':
+      return v > c.bound;
+    case '>=':
+      return v >= c.bound;
+  }
 }
 
 /** Fuzzy keys are hashed like the watchlists' deletion keys, folded to small integers for the Map. */
@@ -92,9 +128,16 @@ export class RuleIndex {
   /** Per rule: which of its conditions (bit 1: the first, bit 2: the second) this consignment meets. */
   readonly #met: Uint8Array;
   readonly #needed: Uint8Array;
+  /** Per rule: which of its conditions have `listed` tests. */
+  readonly #lazyMask: Uint8Array;
+  /** Conditions met by rules not reached yet (through a confirming condition), by generation. */
+  readonly #pendingStamp: Uint32Array;
+  readonly #pendingMet: Uint8Array;
   /** Rules meeting a condition for this consignment, in the order met. */
   readonly #reached: Int32Array;
   readonly #out: Int32Array;
+  /** Per rule: comparisons with numbers it needs (`RangeTest`), checked before it is evaluated. */
+  readonly #ranges: (readonly RangeCheck[] | undefined)[];
   #count = 0;
   #generation = 0;
   readonly #questions: Question[] = [];
@@ -116,14 +159,33 @@ export class RuleIndex {
     discriminators: readonly (Discriminator | undefined)[],
     second: readonly (Discriminator | undefined)[] = [],
     signatures: SignatureTable = new Map(),
+    ranges: readonly (readonly RangeTest[] | undefined)[] = [],
   ) {
     this.size = discriminators.length;
     this.#lazy = new Array<readonly number[] | undefined>(2 * discriminators.length).fill(undefined);
     this.#stamp = new Uint32Array(discriminators.length);
     this.#met = new Uint8Array(discriminators.length);
     this.#needed = new Uint8Array(discriminators.length);
+    this.#lazyMask = new Uint8Array(discriminators.length);
+    this.#pendingStamp = new Uint32Array(discriminators.length);
+    this.#pendingMet = new Uint8Array(discriminators.length);
     this.#reached = new Int32Array(discriminators.length);
     this.#out = new Int32Array(discriminators.length);
+    const readers = new Map<string, (act: RuleActivation) => unknown>();
+    this.#ranges = discriminators.map((_, pos) => {
+      const rs = ranges[pos];
+      if (rs === undefined || rs.length === 0) {
+        return undefined;
+      }
+      return rs.map((r) => {
+        let read = readers.get(r.path);
+        if (read === undefined) {
+          read = valueReader(r.path);
+          readers.set(r.path, read);
+        }
+        return { read, op: r.op, bound: r.bound };
+      });
+    });
     const always: number[] = [];
     const byPath = new Map<string, PathIndex>();
     const conditions: [Discriminator, number, number][] = [];
@@ -141,10 +203,33 @@ export class RuleIndex {
       }
     });
     const questionIds = new Map<string, number>();
-    const lazyCount = new Uint8Array(discriminators.length);
+    // Which conditions have `listed` tests (asked late) and which have tests with postings.
+    const cheap = new Uint8Array(discriminators.length);
     for (const [d, pos, which] of conditions) {
-      // Postings hold position × 2 + which condition.
-      const posting = pos * 2 + which;
+      for (const test of d) {
+        if (test.kind === 'listed') {
+          this.#lazyMask[pos]! |= 1 << which;
+        } else {
+          cheap[pos]! |= 1 << which;
+        }
+      }
+    }
+    for (const [d, pos, which] of conditions) {
+      const lazy = this.#lazyMask[pos]!;
+      const needed = this.#needed[pos]!;
+      if ((lazy & needed) === needed) {
+        // Every condition can be met by asking alone: considered for every consignment.
+        if (which === 0) {
+          this.#lazyRoots.push(pos);
+        }
+      }
+      // A rule is reached through its first condition that has postings and no questions, and only
+      // confirmed through the other: a rule one of whose conditions is common ("the mode is sea") is
+      // then not touched by every consignment meeting that condition alone.
+      const reacher = (cheap[pos]! & ~lazy & 1) !== 0 ? 0 : 1;
+      const confirm = (lazy & needed) !== needed && which !== reacher;
+      // Postings hold position × 4 + 2 for a confirming condition + which condition.
+      const posting = pos * 4 + (confirm ? 2 : 0) + which;
       const asks: number[] = [];
       for (const test of d) {
         if (test.kind === 'listed') {
@@ -177,20 +262,14 @@ export class RuleIndex {
         }
       }
       if (asks.length > 0) {
-        this.#lazy[posting] = [...new Set(asks)];
-        lazyCount[pos]!++;
+        this.#lazy[pos * 2 + which] = [...new Set(asks)];
       }
     }
-    discriminators.forEach((_, pos) => {
-      if (lazyCount[pos]! > 0 && lazyCount[pos] === (this.#needed[pos] === 3 ? 2 : 1)) {
-        this.#lazyRoots.push(pos);
-      }
-    });
     for (const pi of this.#paths) {
       pi.prefixLengths = [...new Set([...pi.prefix.keys()].map((k) => k.length))].sort((a, b) => a - b);
       pi.visit = pi.fuzzy ? this.#fuzzyVisitor(pi) : this.#keyVisitor(pi);
     }
-    this.#always = always.map((pos) => pos * 2);
+    this.#always = always.map((pos) => pos * 4);
   }
 
   #add(list: readonly number[] | undefined): void {
@@ -202,13 +281,20 @@ export class RuleIndex {
     const g = this.#generation;
     for (let i = 0; i < list.length; i++) {
       const posting = list[i]!;
-      const pos = posting >> 1;
-      if (stamp[pos] !== g) {
+      const pos = posting >> 2;
+      const bit = 1 << (posting & 1);
+      if (stamp[pos] === g) {
+        met[pos]! |= bit;
+      } else if ((posting & 2) === 0) {
         stamp[pos] = g;
-        met[pos] = 1 << (posting & 1);
+        met[pos] = this.#pendingStamp[pos] === g ? bit | this.#pendingMet[pos]! : bit;
         this.#reached[this.#count++] = pos;
+      } else if (this.#pendingStamp[pos] === g) {
+        // Confirmed before reached (paths are read in any order): kept aside until it is.
+        this.#pendingMet[pos]! |= bit;
       } else {
-        met[pos]! |= 1 << (posting & 1);
+        this.#pendingStamp[pos] = g;
+        this.#pendingMet[pos] = bit;
       }
     }
   }
@@ -331,15 +417,23 @@ export class RuleIndex {
     return answer;
   }
 
-  /** Can rule `pos`, having met the conditions in `met`, meet the others by its questions? */
-  #meetsByQuestions(pos: number, met: number, act: RuleActivation, frame: EvalFrame | undefined): boolean {
-    const missing = this.#needed[pos]! & ~met;
-    // Every missing condition must have questions before any is asked.
-    for (let which = 0; which < 2; which++) {
-      if ((missing & (1 << which)) !== 0 && this.#lazy[pos * 2 + which] === undefined) {
+  #inRanges(rs: readonly RangeCheck[], act: RuleActivation): boolean {
+    for (let i = 0; i < rs.length; i++) {
+      if (!inRange(rs[i]!, act)) {
         return false;
       }
     }
+    return true;
+  }
+
+  /** Has every condition rule `pos` has not met (`met`) questions that could meet it? */
+  #askable(pos: number, met: number): boolean {
+    return (this.#needed[pos]! & ~met & ~this.#lazyMask[pos]!) === 0;
+  }
+
+  /** Does rule `pos`, having met the conditions in `met` and with questions for the others, meet them? */
+  #meetsByQuestions(pos: number, met: number, act: RuleActivation, frame: EvalFrame | undefined): boolean {
+    const missing = this.#needed[pos]! & ~met;
     for (let which = 0; which < 2; which++) {
       if ((missing & (1 << which)) === 0) {
         continue;
@@ -378,6 +472,7 @@ export class RuleIndex {
   candidatesInto(act: RuleActivation, frame?: EvalFrame): number {
     if (++this.#generation === 0xffffffff) {
       this.#stamp.fill(0);
+      this.#pendingStamp.fill(0);
       for (const q of this.#questions) {
         q.stamp = 0;
       }
@@ -402,7 +497,15 @@ export class RuleIndex {
     for (let i = 0; i < this.#count; i++) {
       const pos = this.#reached[i]!;
       const met = this.#met[pos]!;
-      if (met === this.#needed[pos] || this.#meetsByQuestions(pos, met, act, frame)) {
+      const complete = met === this.#needed[pos];
+      if (!complete && !this.#askable(pos, met)) {
+        continue;
+      }
+      const rs = this.#ranges[pos];
+      if (rs !== undefined && !this.#inRanges(rs, act)) {
+        continue;
+      }
+      if (complete || this.#meetsByQuestions(pos, met, act, frame)) {
         out[n++] = pos;
       }
     }
