@@ -276,6 +276,11 @@ function isDigits(t: string): boolean {
   return true;
 }
 
+/** The skeleton a normalised name gives its word `t` (numbers are kept as they are). */
+export function wordSkeleton(t: string): string {
+  return isDigits(t) ? t : spellingSkeleton(t);
+}
+
 function normalizeUncached(text: string): NormalizedName {
   if (text.length === 0) {
     return EMPTY_NAME;
@@ -313,7 +318,7 @@ function normalizeUncached(text: string): NormalizedName {
       continue;
     }
     tokens.push(t);
-    skeletons.push(isDigits(t) ? t : spellingSkeleton(t));
+    skeletons.push(wordSkeleton(t));
     weight += t.length;
   }
   if (tokens.length === 0) {

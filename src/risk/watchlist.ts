@@ -14,6 +14,7 @@ import {
   nameKey,
   normalizeName,
   withinOneEdit,
+  wordSkeleton,
   type NormalizedName,
 } from './fuzzy.ts';
 
@@ -412,7 +413,8 @@ class FuzzyIndex {
   /**
    * `keyHash` of a word → 1 + offset in `#rec` of that word's record: its id, its length and letters
    * (four to an int, to confirm the hash without reading the word's string), a count, then per word of
-   * the list within one edit of it (itself included) its id, its number of postings and the postings
+   * the list within one edit of it or of its skeleton (itself included: a value's word found here
+   * needs no lookup of its skeleton) its id, its number of postings and the postings
    * themselves, copied in. A lookup of a listed word thus reads one slot and one run of memory, where
    * chasing a string, a table of neighbours and the postings of each cost a cache miss apiece.
    */
@@ -431,7 +433,9 @@ class FuzzyIndex {
   readonly #keys: IntMultiMap;
   /** `keyHash` of names run together (plain and skeleton, marked as in `anchorKeys`) → entry ids. */
   readonly #joined: IntMultiMap;
-  /** Scratch for one lookup (lookups never nest): the deletion-key hashes of a word of the value. */
+  /** Scratch for one lookup (lookups never nest): skeletons of the value found with their token. */
+  readonly #covered: string[] = [];
+  /** Scratch for one lookup: the deletion-key hashes of a word of the value. */
   readonly #deletions: number[] = [];
   /** Scratch for one lookup: the words it has met. */
   readonly #seen: number[] = [];
@@ -556,11 +560,9 @@ class FuzzyIndex {
     const rec: number[] = [];
     const recAt: number[] = [];
     const found = new Set<number>();
-    words.forEach((w, id) => {
-      recAt.push(total + rec.length);
+    const addNear = (w: string): void => {
       scratch.length = 0;
       deletionKeyHashes(w, scratch);
-      found.clear();
       for (const h of scratch) {
         this.#forEach(this.#keys, h, (x) => {
           if (!found.has(x) && isAnchor([w], words[x]!)) {
@@ -568,6 +570,13 @@ class FuzzyIndex {
           }
         });
       }
+    };
+    words.forEach((w, id) => {
+      recAt.push(total + rec.length);
+      found.clear();
+      addNear(w);
+      // A value's word comes with its skeleton: found here, it needs no lookup of its own.
+      addNear(wordSkeleton(w));
       rec.push(id);
       packWord(w, rec);
       rec.push(found.size);
@@ -684,11 +693,22 @@ class FuzzyIndex {
     }
     this.#joinedCount = touched.length;
     const keys = this.#keys;
+    const tokens = value.tokens;
+    const skeletons = value.skeletons;
+    const covered = this.#covered;
+    covered.length = 0;
     for (let i = 0; i < probes.length; i++) {
+      // Probes are the tokens, then the skeletons that are not tokens (`anchorWords`).
+      if (i >= tokens.length && covered.includes(probes[i]!)) {
+        continue;
+      }
       const known = this.#wordNear.find(hashes[i]!);
       const rec = this.#rec;
       // A word whose hash is shared (by another word, however unlikely) takes the long way below.
       if (known > 0 && sameWord(rec, known, probes[i]!)) {
+        if (i < tokens.length) {
+          covered.push(skeletons[i]!);
+        }
         // Past the id, length and letters: the count, then each neighbour's id, count and postings.
         let x = known + 1 + ((rec[known]! + 3) >> 2);
         const count = rec[x++]!;
