@@ -106,6 +106,9 @@ const EMPTY_NAME: NormalizedName = Object.freeze({
  */
 export function spellingSkeleton(word: string): string {
   const n = word.length;
+  if (keepsItsSpelling(word)) {
+    return word;
+  }
   if (n > 64) {
     return spellingSkeletonByRules(word);
   }
@@ -149,6 +152,32 @@ export function spellingSkeleton(word: string): string {
     }
   }
   return String.fromCharCode.apply(null, out);
+}
+
+/**
+ * Does no fold apply to `word`? None of c q x y j w z, no h after g p or k, no letter doubled: then
+ * its skeleton is the word itself (about half of all words), and making a copy would cost more.
+ */
+function keepsItsSpelling(word: string): boolean {
+  let prev = -1;
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i);
+    if (
+      c === C ||
+      c === Q ||
+      c === X ||
+      c === Y ||
+      c === J ||
+      c === W ||
+      c === Z ||
+      c === prev ||
+      (c === H && (prev === G || prev === P || prev === K))
+    ) {
+      return false;
+    }
+    prev = c;
+  }
+  return true;
 }
 
 // Letters the folds read or write, as char codes.
