@@ -257,9 +257,20 @@ export function spellingSkeletonByRules(word: string): string {
  */
 const recent = new Map<string, NormalizedName>();
 const RECENT_MAX = 4096;
+const LAST = 4;
+const lastTexts: (string | undefined)[] = new Array<string | undefined>(LAST).fill(undefined);
+const lastNames: (NormalizedName | undefined)[] = new Array<NormalizedName | undefined>(LAST).fill(undefined);
+let lastNext = 0;
 
 /** Normalises a name or address: transliteration, case, punctuation, legal forms, duplicate words. */
 export function normalizeName(text: string): NormalizedName {
+  // The last few names first: a consignment asks for its two or three names again and again, and
+  // comparing a string with the one before costs less than hashing it for the Map.
+  for (let i = 0; i < LAST; i++) {
+    if (lastTexts[i] === text) {
+      return lastNames[i]!;
+    }
+  }
   let n = recent.get(text);
   if (n === undefined) {
     n = normalizeUncached(text);
@@ -268,6 +279,9 @@ export function normalizeName(text: string): NormalizedName {
     }
     recent.set(text, n);
   }
+  lastTexts[lastNext] = text;
+  lastNames[lastNext] = n;
+  lastNext = (lastNext + 1) % LAST;
   return n;
 }
 

@@ -143,6 +143,8 @@ export class Watchlist {
   /** Exact and prefix lists: the normalised values, and their `keyHash`es → positions in it. */
   readonly #exact: readonly string[];
   readonly #exactHashes: IntMultiMap | undefined;
+  /** Bit `h` mod its size set for the `keyHash` h of each exact value (a value whose bit is clear is not listed). */
+  readonly #exactFilter: Int32Array;
   readonly #prefixLengths: readonly number[];
   readonly #fuzzy: FuzzyIndex | undefined;
   readonly #values: readonly string[];
@@ -183,6 +185,7 @@ export class Watchlist {
     if (this.kind === 'fuzzy') {
       this.#exact = [];
       this.#exactHashes = undefined;
+      this.#exactFilter = new Int32Array(0);
       this.#prefixLengths = [];
       this.#fuzzy = new FuzzyIndex(this.#values);
     } else {
@@ -190,10 +193,19 @@ export class Watchlist {
       // every value) is told apart by one probe, without reading any listed string.
       const exact = [...new Set(this.#values.map(normalizeExact))];
       this.#exact = exact;
+      const hashes = exact.map((v) => keyHash(v));
       this.#exactHashes = new IntMultiMap(
-        exact.map((v) => keyHash(v)),
+        hashes,
         exact.map((_, i) => i),
       );
+      let words = 32;
+      while (words * 32 < 8 * hashes.length) {
+        words *= 2;
+      }
+      this.#exactFilter = new Int32Array(words);
+      for (const h of hashes) {
+        this.#exactFilter[(h >>> 5) & (words - 1)]! |= 1 << (h & 31);
+      }
       this.#prefixLengths = [...new Set(exact.map((v) => v.length))].sort((a, b) => a - b);
       this.#fuzzy = undefined;
     }
@@ -201,7 +213,13 @@ export class Watchlist {
 
   /** Is the normalised value one of the exact list's values? (Equal strings hash equally.) */
   #listed(v: string): boolean {
-    const found = this.#exactHashes!.find(keyHash(v));
+    const h = keyHash(v);
+    // Most values are not listed: a bit set an eighth of the table's size answers most of them.
+    const filter = this.#exactFilter;
+    if ((filter[(h >>> 5) & (filter.length - 1)]! & (1 << (h & 31))) === 0) {
+      return false;
+    }
+    const found = this.#exactHashes!.find(h);
     if (found === 0) {
       return false;
     }
