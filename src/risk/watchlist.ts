@@ -451,7 +451,12 @@ class FuzzyIndex {
   readonly #keys: IntMultiMap;
   /** `keyHash` of names run together (plain and skeleton, marked as in `anchorKeys`) → entry ids. */
   readonly #joined: IntMultiMap;
-  /** Scratch for one lookup (lookups never nest): skeletons of the value found with their token. */
+  /** Scratch for one lookup (lookups never nest): `#wordNear` of each probe. */
+  readonly #found = new Int32Array(16);
+  readonly #joinedFound = new Int32Array(2);
+  /** Where the reads made only to start cache misses early go (so they are not optimised away). */
+  #touch = 0;
+  /** Scratch for one lookup: skeletons of the value found with their token. */
   readonly #covered: string[] = [];
   /** Scratch for one lookup: the deletion-key hashes of a word of the value. */
   readonly #deletions: number[] = [];
@@ -700,8 +705,30 @@ class FuzzyIndex {
     this.#seen.length = 0;
     this.#matched.length = 0;
     const { words: probes, hashes, joined } = anchorKeys(value);
+    // Every probe's slot, then every found record, read first in loops whose reads do not depend on
+    // one another: the processor then waits for their cache misses together rather than one by one.
+    const found = this.#found;
+    const rec = this.#rec;
+    // (The tokens' only: a token found brings its skeleton's neighbours, see `#wordNear`.)
+    const probeCount = Math.min(value.tokens.length, found.length);
+    for (let i = 0; i < probeCount; i++) {
+      found[i] = this.#wordNear.find(hashes[i]!);
+    }
+    const joinedFound = this.#joinedFound;
+    const joinedCount = Math.min(joined.length, joinedFound.length);
+    for (let i = 0; i < joinedCount; i++) {
+      joinedFound[i] = this.#joined.find(joined[i]!);
+    }
+    let touch = 0;
+    for (let i = 0; i < probeCount; i++) {
+      const k = found[i]!;
+      if (k > 0) {
+        touch |= rec[k]!;
+      }
+    }
+    this.#touch = touch;
     for (let i = 0; i < joined.length; i++) {
-      const v = this.#joined.find(joined[i]!);
+      const v = i < joinedCount ? joinedFound[i]! : this.#joined.find(joined[i]!);
       const m = this.#joined.multi;
       const from = v > 0 ? 0 : -v;
       const to = v > 0 ? 1 : v < 0 ? from + m[from - 1]! : 0;
@@ -720,8 +747,7 @@ class FuzzyIndex {
       if (i >= tokens.length && covered.includes(probes[i]!)) {
         continue;
       }
-      const known = this.#wordNear.find(hashes[i]!);
-      const rec = this.#rec;
+      const known = i < probeCount ? found[i]! : this.#wordNear.find(hashes[i]!);
       // A word whose hash is shared (by another word, however unlikely) takes the long way below.
       if (known > 0 && sameWord(rec, known, probes[i]!)) {
         if (i < tokens.length) {
