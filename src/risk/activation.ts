@@ -229,6 +229,47 @@ const EMPTY_PARTY: ActParty = Object.freeze({
 });
 
 const EMPTY_DOCUMENT: ActTransportDocument = Object.freeze({ type: '', ref: '' });
+/** Shared by every activation that has nothing there (activations are never changed once built). */
+const NONE: readonly string[] = Object.freeze([]);
+const EMPTY_MASTER: ActMasterConsignment = Object.freeze({
+  transportDocument: EMPTY_DOCUMENT,
+  placeOfLoading: '',
+  placeOfUnloading: '',
+  placeOfAcceptance: '',
+  placeOfDelivery: '',
+  containerIndicator: false,
+  passiveMeansId: '',
+  passiveMeansNationality: '',
+  receptacles: NONE,
+  containerCount: 0,
+});
+
+/** The address as one line: street, PO box, postcode, city, country (those given, comma-separated). */
+function addressText(a: NonNullable<Party['address']>): string {
+  let text = '';
+  const add = (x: string | undefined): void => {
+    if (x !== undefined && x !== '') {
+      text = text === '' ? x : `${text}, ${x}`;
+    }
+  };
+  add(a.street);
+  add(a.poBox === undefined ? undefined : `PO Box ${a.poBox}`);
+  add(a.postcode);
+  add(a.city);
+  add(a.country);
+  return text;
+}
+
+/** `Date.parse` of the assessment instant, which is the same for a run of consignments. */
+let lastAt = '';
+let lastAtMs = NaN;
+function parseAt(at: string): number {
+  if (at !== lastAt) {
+    lastAtMs = Date.parse(at);
+    lastAt = at;
+  }
+  return lastAtMs;
+}
 const EMPTY_CONTAINER: ActContainer = Object.freeze({ id: '', seals: Object.freeze([]) });
 
 function profileOf(p: OperatorProfileInput | undefined, atMs: number): ActOperatorProfile {
@@ -265,15 +306,7 @@ function partyOf(p: Party | undefined, lookup: OperatorProfileLookup | undefined
           city: a.city,
           postcode: a.postcode ?? '',
           country: a.country,
-          text: [
-            a.street,
-            a.poBox === undefined ? undefined : `PO Box ${a.poBox}`,
-            a.postcode,
-            a.city,
-            a.country,
-          ]
-            .filter((x) => x !== undefined && x !== '')
-            .join(', '),
+          text: addressText(a),
         };
   const eori = p.eori ?? '';
   return {
@@ -296,12 +329,14 @@ function goodsOf(g: GoodsItem, rates: RateSet): ActGoodsItem {
     itemNumber: g.itemNumber ?? 0,
     hsCode: g.hsCode,
     cusCode: g.cusCode ?? '',
-    unNumbers: g.unNumbers ?? [],
-    shippingMarks: (g.packagings ?? []).flatMap((p) =>
-      p.shippingMarks === undefined ? [] : [p.shippingMarks],
-    ),
-    documentTypes: (g.supportingDocuments ?? []).map((d) => d.type),
-    additionalInformationCodes: (g.additionalInformation ?? []).map((x) => x.code),
+    unNumbers: g.unNumbers ?? NONE,
+    shippingMarks:
+      g.packagings === undefined
+        ? NONE
+        : g.packagings.flatMap((p) => (p.shippingMarks === undefined ? [] : [p.shippingMarks])),
+    documentTypes: g.supportingDocuments === undefined ? NONE : g.supportingDocuments.map((d) => d.type),
+    additionalInformationCodes:
+      g.additionalInformation === undefined ? NONE : g.additionalInformation.map((x) => x.code),
     chapter: g.hsCode.slice(0, 2),
     heading: g.hsCode.slice(0, 4),
     description: g.description,
@@ -359,11 +394,12 @@ function consignmentOf(filing: Filing, c: Consignment, goods: readonly ActGoodsI
     placeOfDelivery: delivery,
     acceptanceCountry: acceptance.slice(0, 2),
     deliveryCountry: delivery.slice(0, 2),
-    routing: c.routing ?? [],
+    routing: c.routing ?? NONE,
     toOrder: c.consignee === undefined,
     ucr: c.ucr ?? '',
     transportCharges: c.transportCharges ?? '',
-    supplyChainRoles: (c.additionalSupplyChainActors ?? []).map((a) => a.role),
+    supplyChainRoles:
+      c.additionalSupplyChainActors === undefined ? NONE : c.additionalSupplyChainActors.map((a) => a.role),
     origin: mainOrigin(goods),
     origins,
     goodsCount: goods.length,
@@ -378,7 +414,7 @@ export function buildActivation(input: ActivationInput): RuleActivation {
   if (c === undefined) {
     throw new RangeError(`filing has no consignment ${input.consignmentIndex}`);
   }
-  const atMs = Date.parse(input.at);
+  const atMs = parseAt(input.at);
   const rates = ratesOn(input.at);
   const goods = c.goods.map((g) => goodsOf(g, rates));
   let totalValue = 0;
@@ -424,7 +460,7 @@ export function buildActivation(input: ActivationInput): RuleActivation {
       typeOfIdentification: t?.typeOfIdentification ?? '',
       conveyanceRef: t?.conveyanceRef ?? '',
       nationality: t?.nationality ?? '',
-      routing: t?.routing ?? [],
+      routing: t?.routing ?? NONE,
       estimatedDeparture: t?.estimatedDeparture ?? '',
       estimatedArrival: t?.estimatedArrival ?? '',
       actualDeparture: t?.actualDeparture ?? '',
@@ -443,30 +479,37 @@ export function buildActivation(input: ActivationInput): RuleActivation {
     seller: partyOf(c.seller, profiles, atMs),
     representative,
     supplementaryDeclarant: partyOf(c.supplementaryDeclarant, profiles, atMs),
-    masterConsignment: {
-      transportDocument:
-        m?.transportDocument === undefined
-          ? EMPTY_DOCUMENT
-          : { type: m.transportDocument.type, ref: m.transportDocument.ref },
-      placeOfLoading: m?.placeOfLoading ?? '',
-      placeOfUnloading: m?.placeOfUnloading ?? '',
-      placeOfAcceptance: m?.placeOfAcceptance ?? '',
-      placeOfDelivery: m?.placeOfDelivery ?? '',
-      containerIndicator: m?.containerIndicator ?? false,
-      passiveMeansId: m?.passiveBorderTransportMeans?.meansId ?? '',
-      passiveMeansNationality: m?.passiveBorderTransportMeans?.nationality ?? '',
-      receptacles: m?.receptacles ?? [],
-      containerCount: m?.transportEquipment?.length ?? 0,
-    },
+    masterConsignment: masterOf(m),
     containers,
     container: containers[0] ?? EMPTY_CONTAINER,
     valuePerKg: totalMassKg > 0 ? totalValue / totalMassKg : 0,
     totalValue,
     totalMassKg,
     totalPackages,
-    routing: routing.length > 0 ? routing : (t?.routing ?? []),
+    routing: routing.length > 0 ? routing : (t?.routing ?? NONE),
     hsCodes,
     // The importer's record is the one that matters most for entry risk (DESIGN §2.2).
     operator: consignee.profile,
+  };
+}
+
+function masterOf(m: Filing['masterConsignment']): ActMasterConsignment {
+  if (m === undefined) {
+    return EMPTY_MASTER;
+  }
+  return {
+    transportDocument:
+      m.transportDocument === undefined
+        ? EMPTY_DOCUMENT
+        : { type: m.transportDocument.type, ref: m.transportDocument.ref },
+    placeOfLoading: m.placeOfLoading ?? '',
+    placeOfUnloading: m.placeOfUnloading ?? '',
+    placeOfAcceptance: m.placeOfAcceptance ?? '',
+    placeOfDelivery: m.placeOfDelivery ?? '',
+    containerIndicator: m.containerIndicator ?? false,
+    passiveMeansId: m.passiveBorderTransportMeans?.meansId ?? '',
+    passiveMeansNationality: m.passiveBorderTransportMeans?.nationality ?? '',
+    receptacles: m.receptacles ?? NONE,
+    containerCount: m.transportEquipment?.length ?? 0,
   };
 }

@@ -40,6 +40,11 @@ export interface EvalFrame {
    * same question of one consignment, and an array slot is cheaper than a string key.
    */
   readonly memo: (number | undefined)[];
+  /**
+   * Answers the rule index already has for some of those call sites (rule-index.ts, `listed` tests),
+   * by the same slot: a rule reading one is charged what asking would have cost it.
+   */
+  readonly prefetched: (number | undefined)[];
   /** The evaluation budget of the rule being evaluated: reset before each rule (engine.ts). */
   readonly budget: EvalBudget;
 }
@@ -66,6 +71,7 @@ export function createFrame(act: RuleActivation, rt: RuleRuntime, stepLimit = DE
     names: new Map(),
     lookups: new Map(),
     memo: [],
+    prefetched: [],
     budget: { steps: 0, limit: stepLimit },
   };
 }
@@ -77,7 +83,7 @@ export function createFrame(act: RuleActivation, rt: RuleRuntime, stepLimit = DE
  */
 export type SignatureTable = Map<string, number>;
 
-function lookupSignature(signatures: SignatureTable, signature: string): number {
+export function lookupSignature(signatures: SignatureTable, signature: string): number {
   let id = signatures.get(signature);
   if (id === undefined) {
     id = signatures.size;
@@ -273,16 +279,23 @@ function lookup(fr: EvalFrame, list: string, value: string, threshold: number | 
 /** Steps a fuzzy comparison costs (it takes about as long as a hundred macro iterations). */
 const FUZZY_STEPS = 100;
 
-function lookupUncached(fr: EvalFrame, list: string, value: string, threshold: number | undefined): number {
+function lookupUncached(
+  fr: EvalFrame,
+  list: string,
+  value: string,
+  threshold: number | undefined,
+  slot = -1,
+): number {
   const wl = fr.rt.watchlists.get(list);
   if (wl === undefined) {
     return -1;
   }
+  const known = slot >= 0 ? fr.prefetched[slot] : undefined;
   if (wl.kind === 'fuzzy') {
     spend(fr, FUZZY_STEPS);
-    return wl.bestMatch(value, threshold)?.score ?? -1;
+    return known ?? wl.bestMatch(value, threshold)?.score ?? -1;
   }
-  return wl.has(value) ? 1 : -1;
+  return known ?? (wl.has(value) ? 1 : -1);
 }
 
 class Compiler {
@@ -679,7 +692,7 @@ class Compiler {
           score = (fr) => {
             let s = fr.memo[id];
             if (s === undefined) {
-              s = lookupUncached(fr, list, b!(fr) as string, threshold);
+              s = lookupUncached(fr, list, b!(fr) as string, threshold, id);
               fr.memo[id] = s;
             }
             return s;

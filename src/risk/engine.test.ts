@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compileRuleSet, assess, type RuleSet } from './engine.ts';
+import { compileRuleSet, assess, type Assessment, type RuleSet } from './engine.ts';
 import { exampleFiling, rule } from './test-fixtures.ts';
 import { Watchlist, WatchlistRegistry } from './watchlist.ts';
 import type { Filing } from '../domain/filing.ts';
@@ -144,4 +144,33 @@ test('a rule set with a bad rule reports it with the rule id', () => {
   assert.deepEqual(r.ok ? [] : r.errors.map((e) => [e.ruleId, e.errors[0]?.code]), [
     ['R-BAD', 'VIGIL_RULE_UNKNOWN_FIELD'],
   ]);
+});
+
+test('watchlist and number tests in the index: same hits and errors as evaluating every rule, fewer rules run', () => {
+  const rules = [
+    rule('R-L-EXACT', 'transport.mode == "maritime" && inWatchlist("seized-containers", container.id)'),
+    rule('R-L-FUZZY', 'inWatchlist("sanctioned", consignor.name) && transport.mode in ["maritime", "air"]'),
+    rule('R-L-FUZZY-T', 'inWatchlist("sanctioned", consignor.name, 0.7) && totalValue > 5000.0'),
+    rule('R-L-IN', 'consignor.name in watchlist("sanctioned") || consignment.origin == "VN"'),
+    rule('R-L-MANY', 'containers.exists(c, c.id in watchlist("seized-containers")) && 1.0 < totalValue'),
+    rule('R-L-HS', 'goods.exists(g, inWatchlist("hs-watch", g.hsCode)) && goods[3].grossMassKg > 1.0'),
+    rule('R-RANGE', 'totalValue >= 20000.0 && operator.irregularities <= 5 && transport.mode == "air"'),
+    rule('R-RANGE-ONLY', 'totalValue < 3000.0'),
+  ];
+  const sets = [true, false].map((indexed) => {
+    const r = compileRuleSet(rules, { indexed, watchlistNames: new Set(lists.names()) });
+    assert.ok(r.ok, JSON.stringify(r.ok ? [] : r.errors));
+    return r.value;
+  });
+  let evaluatedIndexed = 0;
+  let evaluatedAll = 0;
+  for (let i = 0; i < 60; i++) {
+    const inp = { ...input, filing: variant(i) };
+    const [a, b] = sets.map((s) => assess(inp, s, lists)) as [Assessment, Assessment];
+    assert.deepEqual(a.hits, b.hits, `variant ${i}`);
+    assert.deepEqual(a.errors, b.errors, `variant ${i}`);
+    evaluatedIndexed += a.rulesEvaluated;
+    evaluatedAll += b.rulesEvaluated;
+  }
+  assert.ok(evaluatedIndexed < evaluatedAll / 2, `${evaluatedIndexed} of ${evaluatedAll} evaluated`);
 });

@@ -130,6 +130,8 @@ export function compileRuleSet(
   const index = new RuleIndex(
     compiled.map((c) => (indexed ? c.condition.discriminator : undefined)),
     compiled.map((c) => (indexed ? c.condition.secondDiscriminator : undefined)),
+    signatures,
+    compiled.map((c) => (indexed ? c.condition.ranges : [])),
   );
   return { ok: true, value: { rules: compiled, index } };
 }
@@ -167,8 +169,9 @@ export function assessActivation(
   const hits: RuleHit[] = [];
   const errors: RuleEvaluationError[] = [];
   let evaluated = 0;
-  const candidates = ruleSet.index.candidates(act);
-  for (let k = 0; k < candidates.length; k++) {
+  const count = ruleSet.index.candidatesInto(act, frame);
+  const candidates = ruleSet.index.candidateBuffer;
+  for (let k = 0; k < count; k++) {
     const c = ruleSet.rules[candidates[k]!]!;
     const r = c.rule;
     if (

@@ -106,6 +106,9 @@ const EMPTY_NAME: NormalizedName = Object.freeze({
  */
 export function spellingSkeleton(word: string): string {
   const n = word.length;
+  if (keepsItsSpelling(word)) {
+    return word;
+  }
   if (n > 64) {
     return spellingSkeletonByRules(word);
   }
@@ -149,6 +152,32 @@ export function spellingSkeleton(word: string): string {
     }
   }
   return String.fromCharCode.apply(null, out);
+}
+
+/**
+ * Does no fold apply to `word`? None of c q x y j w z, no h after g p or k, no letter doubled: then
+ * its skeleton is the word itself (about half of all words), and making a copy would cost more.
+ */
+function keepsItsSpelling(word: string): boolean {
+  let prev = -1;
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i);
+    if (
+      c === C ||
+      c === Q ||
+      c === X ||
+      c === Y ||
+      c === J ||
+      c === W ||
+      c === Z ||
+      c === prev ||
+      (c === H && (prev === G || prev === P || prev === K))
+    ) {
+      return false;
+    }
+    prev = c;
+  }
+  return true;
 }
 
 // Letters the folds read or write, as char codes.
@@ -228,9 +257,20 @@ export function spellingSkeletonByRules(word: string): string {
  */
 const recent = new Map<string, NormalizedName>();
 const RECENT_MAX = 4096;
+const LAST = 4;
+const lastTexts: (string | undefined)[] = new Array<string | undefined>(LAST).fill(undefined);
+const lastNames: (NormalizedName | undefined)[] = new Array<NormalizedName | undefined>(LAST).fill(undefined);
+let lastNext = 0;
 
 /** Normalises a name or address: transliteration, case, punctuation, legal forms, duplicate words. */
 export function normalizeName(text: string): NormalizedName {
+  // The last few names first: a consignment asks for its two or three names again and again, and
+  // comparing a string with the one before costs less than hashing it for the Map.
+  for (let i = 0; i < LAST; i++) {
+    if (lastTexts[i] === text) {
+      return lastNames[i]!;
+    }
+  }
   let n = recent.get(text);
   if (n === undefined) {
     n = normalizeUncached(text);
@@ -239,6 +279,9 @@ export function normalizeName(text: string): NormalizedName {
     }
     recent.set(text, n);
   }
+  lastTexts[lastNext] = text;
+  lastNames[lastNext] = n;
+  lastNext = (lastNext + 1) % LAST;
   return n;
 }
 
@@ -274,6 +317,11 @@ function isDigits(t: string): boolean {
     }
   }
   return true;
+}
+
+/** The skeleton a normalised name gives its word `t` (numbers are kept as they are). */
+export function wordSkeleton(t: string): string {
+  return isDigits(t) ? t : spellingSkeleton(t);
 }
 
 function normalizeUncached(text: string): NormalizedName {
@@ -313,7 +361,7 @@ function normalizeUncached(text: string): NormalizedName {
       continue;
     }
     tokens.push(t);
-    skeletons.push(isDigits(t) ? t : spellingSkeleton(t));
+    skeletons.push(wordSkeleton(t));
     weight += t.length;
   }
   if (tokens.length === 0) {
@@ -656,19 +704,19 @@ export function deletionKeyHashes(word: string, out: number[]): void {
   }
 }
 
-/** What a name is looked up by in a fuzzy index: its anchor words and their deletion-key hashes. */
+/** What a name is looked up by in a fuzzy index: its anchor words, their own hashes, its run-together forms. */
 export interface AnchorKeys {
   readonly words: readonly string[];
-  readonly hashes: Int32Array;
-  /** The hashes of `words[i]` are `hashes[offsets[i]]` to `hashes[offsets[i + 1]]` (exclusive). */
-  readonly offsets: Int32Array;
+  /** `keyHash(words[i])`; the hashes of a word's deletion keys are made where needed (`deletionKeyHashes`). */
+  readonly hashes: readonly number[];
   /** `keyHash` of its run-together forms marked with U+0001 (as the rule index files them). */
-  readonly joined: Int32Array;
+  readonly joined: readonly number[];
 }
 
 /**
- * `anchorWords` of a name with the hashes of their deletion keys (repeats possible), made once per
- * normalised name: a consignment's name is looked up in several lists and by the rule index.
+ * `anchorWords` of a name with their hashes, made once per normalised name: a consignment's name is
+ * looked up in several lists and by the rule index. Plain arrays, not typed ones: a typed array of
+ * more than a few numbers is allocated outside the heap, which costs more than everything else here.
  */
 export function anchorKeys(n: NormalizedName): AnchorKeys {
   if (n instanceof Name) {
@@ -694,26 +742,16 @@ export function nameKey(n: NormalizedName): string {
 function makeAnchorKeys(n: NormalizedName): AnchorKeys {
   const words = anchorWords(n);
   const hashes: number[] = [];
-  const offsets = new Int32Array(words.length + 1);
-  words.forEach((w, i) => {
-    offsets[i] = hashes.length;
-    deletionKeyHashes(w, hashes);
-  });
-  offsets[words.length] = hashes.length;
-  return {
-    words,
-    hashes: new Int32Array(hashes),
-    offsets,
-    joined: joinedKeyHashes(n),
-  };
+  for (let i = 0; i < words.length; i++) {
+    hashes.push(keyHash(words[i]!));
+  }
+  return { words, hashes, joined: joinedKeyHashes(n) };
 }
 
 /** `keyHash` of a name's run-together forms, marked with U+0001 so they only meet their own kind. */
-export function joinedKeyHashes(n: NormalizedName): Int32Array {
+export function joinedKeyHashes(n: NormalizedName): number[] {
   const plain = keyHash(`\u0001${n.joined}`);
-  return n.joinedSkeleton === n.joined
-    ? Int32Array.of(plain)
-    : Int32Array.of(plain, keyHash(`\u0001${n.joinedSkeleton}`));
+  return n.joinedSkeleton === n.joined ? [plain] : [plain, keyHash(`\u0001${n.joinedSkeleton}`)];
 }
 
 /** The word itself and every string one deletion away: two words within one edit share one of these. */

@@ -15,9 +15,15 @@ import { anchorWords, deletionKeys, normalizeName } from './fuzzy.ts';
  */
 export interface KeyTest {
   readonly path: string;
-  /** `fuzzy`: the value at path shares a fuzzy anchor key (`fuzzyKeys`) with one of `values`. */
-  readonly kind: 'eq' | 'prefix' | 'fuzzy';
+  /**
+   * `fuzzy`: the value at path shares a fuzzy anchor key (`fuzzyKeys`) with one of `values`.
+   * `listed`: the value at path is on the watchlist named `values[0]` (at `threshold`, or the list's
+   * own, for fuzzy lists); the index asks the list, after the rule's other conditions have held.
+   */
+  readonly kind: 'eq' | 'prefix' | 'fuzzy' | 'listed';
   readonly values: readonly string[];
+  /** `listed` on a fuzzy list: the threshold the rule gives (undefined: the list's own). */
+  readonly threshold?: number | undefined;
 }
 
 /** Alternatives: the rule can only hit when at least one of the tests holds. */
@@ -75,6 +81,23 @@ function fuzzyTest(
   return keys.length > 0 ? [[{ path: p, kind: 'fuzzy', values: keys }]] : [];
 }
 
+/** `inWatchlist(list, value[, threshold])` or `value in watchlist(list)` with literals and a path. */
+function listedTest(
+  valueNode: CelNode | undefined,
+  listNode: CelNode | undefined,
+  thresholdNode: CelNode | undefined,
+  iter: IterVars,
+): Discriminator[] {
+  const p = valueNode === undefined ? undefined : stringPath(valueNode, iter);
+  const list = stringLiteral(listNode);
+  const t =
+    thresholdNode === undefined ? undefined : thresholdNode.op === 'value' ? thresholdNode.args : null;
+  if (p === undefined || list === undefined || (t !== undefined && typeof t !== 'number')) {
+    return [];
+  }
+  return [[{ path: p, kind: 'listed', values: [list], threshold: t }]];
+}
+
 function stringPath(n: CelNode, iter: IterVars): string | undefined {
   return n.checkedType?.name === 'string' ? pathOf(n, iter) : undefined;
 }
@@ -124,6 +147,11 @@ function necessary(n: CelNode, iter: IterVars): Discriminator[] {
       if (p !== undefined && vs !== undefined) {
         return [[{ path: p, kind: 'eq', values: vs }]];
       }
+      if (r.checkedType?.name === 'Watchlist' && r.op === 'call') {
+        // `value in watchlist("name")`: the list's own threshold.
+        const [fn, callArgs] = r.args as [string, CelNode[]];
+        return fn === 'watchlist' && callArgs.length === 1 ? listedTest(l, callArgs[0], undefined, iter) : [];
+      }
       const v = stringLiteral(l);
       const lp = r.checkedType?.name === 'list<string>' ? pathOf(r, iter) : undefined;
       if (v !== undefined && lp !== undefined) {
@@ -142,6 +170,9 @@ function necessary(n: CelNode, iter: IterVars): Discriminator[] {
       }
       if (name === 'fuzzy' && args.length === 3) {
         return fuzzyTest(args[0], args[1], args[2], iter);
+      }
+      if (name === 'inWatchlist' && (args.length === 2 || args.length === 3)) {
+        return listedTest(args[1], args[0], args[2], iter);
       }
       if (name === 'hsIn' && args.length === 2) {
         const p = stringPath(args[0]!, iter);
@@ -186,6 +217,10 @@ export function estimatedPassRate(t: KeyTest): number {
   if (t.kind === 'fuzzy') {
     // A name shares an anchor with a given query rarely; the many keys are one test, not many.
     return 1 / 500;
+  }
+  if (t.kind === 'listed') {
+    // A watchlist holds what is rarely met: a listed value is a fraction of a percent of traffic.
+    return 1 / 1000;
   }
   if (t.kind === 'prefix') {
     const len = Math.min(...t.values.map((v) => v.length));
@@ -245,4 +280,63 @@ export function chooseSecondDiscriminator(
   const rest = [...necessary(ast, new Map()), ...extra].filter((d) => d.every((t) => !used.has(t.path)));
   const d = best(rest);
   return d !== undefined && cost(d) < 0.75 ? d : undefined;
+}
+
+/** "The number at `path` (a single value, from a rule variable) compares with `bound` by `op`". */
+export interface RangeTest {
+  readonly path: string;
+  readonly op: '<' | '<=' | '>' | '>=';
+  readonly bound: number;
+}
+
+const FLIPPED = { '<': '>', '<=': '>=', '>': '<', '>=': '<=' } as const;
+
+function numericPath(n: CelNode): string | undefined {
+  const t = n.checkedType?.name;
+  return t === 'int' || t === 'double' ? pathOf(n, new Map()) : undefined;
+}
+
+function numericLiteral(n: CelNode): number | undefined {
+  if (n.op !== 'value') {
+    return undefined;
+  }
+  const a = n.args;
+  if (typeof a === 'number') {
+    return a;
+  }
+  return typeof a === 'bigint' && Number.isSafeInteger(Number(a)) ? Number(a) : undefined;
+}
+
+/**
+ * Comparisons of a field with a number that must hold for the rule to hit (conjuncts of `&&` at the
+ * top, outside macros): `totalValue > 500000.0`. Cheap to check, so the index checks them on every
+ * rule its discriminators let through, before asking watchlists, and the rule is not evaluated when
+ * one fails. Exact: the comparison is the one the rule makes, on the same value.
+ */
+export function necessaryRanges(n: CelNode): RangeTest[] {
+  switch (n.op) {
+    case '&&': {
+      const [l, r] = n.args as [CelNode, CelNode];
+      return [...necessaryRanges(l), ...necessaryRanges(r)];
+    }
+    case '<':
+    case '<=':
+    case '>':
+    case '>=': {
+      const [l, r] = n.args as [CelNode, CelNode];
+      const lp = numericPath(l);
+      const rb = numericLiteral(r);
+      if (lp !== undefined && rb !== undefined) {
+        return [{ path: lp, op: n.op, bound: rb }];
+      }
+      const rp = numericPath(r);
+      const lb = numericLiteral(l);
+      if (rp !== undefined && lb !== undefined) {
+        return [{ path: rp, op: FLIPPED[n.op], bound: lb }];
+      }
+      return [];
+    }
+    default:
+      return [];
+  }
 }

@@ -15,7 +15,13 @@ import {
 import { countryGroups } from './country-groups.ts';
 import { compileRe2 } from './re2.ts';
 import { ruleCostProblems } from './rule-cost.ts';
-import { chooseDiscriminator, chooseSecondDiscriminator, type Discriminator } from './rule-analysis.ts';
+import {
+  chooseDiscriminator,
+  chooseSecondDiscriminator,
+  necessaryRanges,
+  type Discriminator,
+  type RangeTest,
+} from './rule-analysis.ts';
 import {
   createCelEnvironment,
   ruleCheckingEnvironment,
@@ -62,6 +68,8 @@ export interface CompiledCondition {
   readonly discriminator: Discriminator | undefined;
   /** A second necessary condition on other fields, which the index intersects with the first. */
   readonly secondDiscriminator: Discriminator | undefined;
+  /** Necessary comparisons of a field with a number, which the index checks before evaluating. */
+  readonly ranges: readonly RangeTest[];
   /** Evaluates on a frame; throws CelRuntimeError (or the library's error) when CEL gives an error. */
   readonly evaluate: (fr: EvalFrame) => boolean;
   readonly explain: (fr: EvalFrame) => readonly TriggerValue[];
@@ -225,6 +233,7 @@ export function compileRule(
     discriminator === undefined
       ? undefined
       : chooseSecondDiscriminator(ast, discriminator, options.scopeDiscriminators);
+  const ranges = necessaryRanges(ast);
   const fast = compileCel(ast, options.signatures);
   const costly = ruleCostProblems(ast, fast !== undefined);
   if (costly.length > 0) {
@@ -246,6 +255,7 @@ export function compileRule(
         compiled: true,
         discriminator,
         secondDiscriminator,
+        ranges,
         evaluate: fast.evaluate,
         explain: fast.explain,
       },
@@ -264,6 +274,7 @@ export function compileRule(
       compiled: false,
       discriminator,
       secondDiscriminator,
+      ranges,
       evaluate: (fr) => {
         let p = byRuntime.get(fr.rt);
         if (p === undefined) {

@@ -7,8 +7,9 @@
  * come back in rule order, so evaluation order is deterministic.
  */
 import type { RuleActivation } from './activation.ts';
-import { anchorKeys, keyHash, normalizeName } from './fuzzy.ts';
-import type { Discriminator } from './rule-analysis.ts';
+import { lookupSignature, type EvalFrame, type SignatureTable } from './cel-compiler.ts';
+import { anchorKeys, deletionKeyHashes, keyHash, normalizeName } from './fuzzy.ts';
+import type { Discriminator, KeyTest, RangeTest } from './rule-analysis.ts';
 
 type Visit = (key: string) => void;
 type PathReader = (value: unknown, visit: Visit) => void;
@@ -41,6 +42,42 @@ function readerFor(path: string): PathReader {
   return pathReader(path.split('.').map((s) => ({ name: s.replace(/\[\]$/, ''), many: s.endsWith('[]') })));
 }
 
+/** A reader of the value at a path of single values like `consignee.profile.irregularities`. */
+function valueReader(path: string): (act: RuleActivation) => unknown {
+  const names = path.split('.');
+  return (act) => {
+    let v: unknown = act;
+    for (let i = 0; i < names.length && v !== undefined && v !== null; i++) {
+      v = (v as Record<string, unknown>)[names[i]!];
+    }
+    return v;
+  };
+}
+
+interface RangeCheck {
+  readonly read: (act: RuleActivation) => unknown;
+  readonly op: RangeTest['op'];
+  readonly bound: number;
+}
+
+/** Does the value meet the comparison? A value that is not a number is left to the rule. */
+function inRange(c: RangeCheck, act: RuleActivation): boolean {
+  const v = c.read(act);
+  if (typeof v !== 'number') {
+    return true;
+  }
+  switch (c.op) {
+    case '<':
+      return v < c.bound;
+    case '<=':
+      return v <= c.bound;
+    case '>':
+      return v > c.bound;
+    case '>=':
+      return v >= c.bound;
+  }
+}
+
 /** Fuzzy keys are hashed like the watchlists' deletion keys, folded to small integers for the Map. */
 const fuzzyKey = (hash: number): number => hash & 0x3fffffff;
 
@@ -53,6 +90,25 @@ interface PathIndex {
   prefixLengths: number[];
   /** Set once the index is built: what to do with each value the reader finds. */
   visit: Visit;
+}
+
+/**
+ * A `listed` test: is a value at `path` on a watchlist? Asked at most once per consignment, and only
+ * when a rule needing it has met its other conditions (a fuzzy list's screening is the costliest
+ * question a rule asks). A single value's answer is handed to the rules asking the same question
+ * (`EvalFrame.prefetched`), so the list is not asked twice.
+ */
+interface Question {
+  readonly read: PathReader;
+  readonly list: string;
+  readonly threshold: number | undefined;
+  /**
+   * The memo slot where the rules' closures look for this question's answer (`inWatchlist` on a
+   * path, see cel-compiler.ts), or -1 when none does: a fuzzy list is then not asked, the test holds.
+   */
+  readonly memo: number;
+  stamp: number;
+  answer: boolean;
 }
 
 function addPosting<K>(m: Map<K, number[]>, key: K, pos: number): void {
@@ -72,10 +128,27 @@ export class RuleIndex {
   /** Per rule: which of its conditions (bit 1: the first, bit 2: the second) this consignment meets. */
   readonly #met: Uint8Array;
   readonly #needed: Uint8Array;
+  /** Per rule: which of its conditions have `listed` tests. */
+  readonly #lazyMask: Uint8Array;
+  /** Conditions met by rules not reached yet (through a confirming condition), by generation. */
+  readonly #pendingStamp: Uint32Array;
+  readonly #pendingMet: Uint8Array;
   /** Rules meeting a condition for this consignment, in the order met. */
   readonly #reached: Int32Array;
+  readonly #out: Int32Array;
+  /** Per rule: comparisons with numbers it needs (`RangeTest`), checked before it is evaluated. */
+  readonly #ranges: (readonly RangeCheck[] | undefined)[];
   #count = 0;
   #generation = 0;
+  readonly #questions: Question[] = [];
+  /** Per condition (position × 2 + which): the questions any of which meets it, if it has `listed` tests. */
+  readonly #lazy: (readonly number[] | undefined)[];
+  /** Rules all of whose conditions can be met by questions alone: they may be met without a posting. */
+  readonly #lazyRoots: number[] = [];
+  readonly #values: string[] = [];
+  readonly #collect: Visit = (v) => {
+    this.#values.push(v);
+  };
 
   /**
    * `discriminators[i]` belongs to rule position i; undefined files the rule as an always-candidate.
@@ -85,12 +158,34 @@ export class RuleIndex {
   constructor(
     discriminators: readonly (Discriminator | undefined)[],
     second: readonly (Discriminator | undefined)[] = [],
+    signatures: SignatureTable = new Map(),
+    ranges: readonly (readonly RangeTest[] | undefined)[] = [],
   ) {
     this.size = discriminators.length;
+    this.#lazy = new Array<readonly number[] | undefined>(2 * discriminators.length).fill(undefined);
     this.#stamp = new Uint32Array(discriminators.length);
     this.#met = new Uint8Array(discriminators.length);
     this.#needed = new Uint8Array(discriminators.length);
+    this.#lazyMask = new Uint8Array(discriminators.length);
+    this.#pendingStamp = new Uint32Array(discriminators.length);
+    this.#pendingMet = new Uint8Array(discriminators.length);
     this.#reached = new Int32Array(discriminators.length);
+    this.#out = new Int32Array(discriminators.length);
+    const readers = new Map<string, (act: RuleActivation) => unknown>();
+    this.#ranges = discriminators.map((_, pos) => {
+      const rs = ranges[pos];
+      if (rs === undefined || rs.length === 0) {
+        return undefined;
+      }
+      return rs.map((r) => {
+        let read = readers.get(r.path);
+        if (read === undefined) {
+          read = valueReader(r.path);
+          readers.set(r.path, read);
+        }
+        return { read, op: r.op, bound: r.bound };
+      });
+    });
     const always: number[] = [];
     const byPath = new Map<string, PathIndex>();
     const conditions: [Discriminator, number, number][] = [];
@@ -107,10 +202,40 @@ export class RuleIndex {
         this.#needed[pos] = 3;
       }
     });
+    const questionIds = new Map<string, number>();
+    // Which conditions have `listed` tests (asked late) and which have tests with postings.
+    const cheap = new Uint8Array(discriminators.length);
     for (const [d, pos, which] of conditions) {
-      // Postings hold position × 2 + which condition.
-      const posting = pos * 2 + which;
       for (const test of d) {
+        if (test.kind === 'listed') {
+          this.#lazyMask[pos]! |= 1 << which;
+        } else {
+          cheap[pos]! |= 1 << which;
+        }
+      }
+    }
+    for (const [d, pos, which] of conditions) {
+      const lazy = this.#lazyMask[pos]!;
+      const needed = this.#needed[pos]!;
+      if ((lazy & needed) === needed) {
+        // Every condition can be met by asking alone: considered for every consignment.
+        if (which === 0) {
+          this.#lazyRoots.push(pos);
+        }
+      }
+      // A rule is reached through its first condition that has postings and no questions, and only
+      // confirmed through the other: a rule one of whose conditions is common ("the mode is sea") is
+      // then not touched by every consignment meeting that condition alone.
+      const reacher = (cheap[pos]! & ~lazy & 1) !== 0 ? 0 : 1;
+      const confirm = (lazy & needed) !== needed && which !== reacher;
+      // Postings hold position × 4 + 2 for a confirming condition + which condition.
+      const posting = pos * 4 + (confirm ? 2 : 0) + which;
+      const asks: number[] = [];
+      for (const test of d) {
+        if (test.kind === 'listed') {
+          asks.push(this.#question(test, questionIds, signatures));
+          continue;
+        }
         // Fuzzy tests compare anchor keys of the value, a different key space from the value itself.
         const fuzzy = test.kind === 'fuzzy';
         const indexKey = fuzzy ? `${test.path}~fuzzy` : test.path;
@@ -136,12 +261,15 @@ export class RuleIndex {
           }
         }
       }
+      if (asks.length > 0) {
+        this.#lazy[pos * 2 + which] = [...new Set(asks)];
+      }
     }
     for (const pi of this.#paths) {
       pi.prefixLengths = [...new Set([...pi.prefix.keys()].map((k) => k.length))].sort((a, b) => a - b);
       pi.visit = pi.fuzzy ? this.#fuzzyVisitor(pi) : this.#keyVisitor(pi);
     }
-    this.#always = always.map((pos) => pos * 2);
+    this.#always = always.map((pos) => pos * 4);
   }
 
   #add(list: readonly number[] | undefined): void {
@@ -153,13 +281,20 @@ export class RuleIndex {
     const g = this.#generation;
     for (let i = 0; i < list.length; i++) {
       const posting = list[i]!;
-      const pos = posting >> 1;
-      if (stamp[pos] !== g) {
+      const pos = posting >> 2;
+      const bit = 1 << (posting & 1);
+      if (stamp[pos] === g) {
+        met[pos]! |= bit;
+      } else if ((posting & 2) === 0) {
         stamp[pos] = g;
-        met[pos] = 1 << (posting & 1);
+        met[pos] = this.#pendingStamp[pos] === g ? bit | this.#pendingMet[pos]! : bit;
         this.#reached[this.#count++] = pos;
+      } else if (this.#pendingStamp[pos] === g) {
+        // Confirmed before reached (paths are read in any order): kept aside until it is.
+        this.#pendingMet[pos]! |= bit;
       } else {
-        met[pos]! |= 1 << (posting & 1);
+        this.#pendingStamp[pos] = g;
+        this.#pendingMet[pos] = bit;
       }
     }
   }
@@ -200,14 +335,19 @@ export class RuleIndex {
         this.#add(hashed.get(k));
       }
     };
+    const keys: number[] = [];
     return (text) => {
       const n = normalizeName(text);
       if (n.weight === 0) {
         return;
       }
-      const { hashes, joined } = anchorKeys(n);
-      for (let i = 0; i < hashes.length; i++) {
-        probe(hashes[i]!);
+      const { words, joined } = anchorKeys(n);
+      for (let w = 0; w < words.length; w++) {
+        keys.length = 0;
+        deletionKeyHashes(words[w]!, keys);
+        for (let i = 0; i < keys.length; i++) {
+          probe(keys[i]!);
+        }
       }
       for (let i = 0; i < joined.length; i++) {
         probe(joined[i]!);
@@ -215,15 +355,127 @@ export class RuleIndex {
     };
   }
 
+  #question(test: KeyTest, ids: Map<string, number>, signatures: SignatureTable): number {
+    const list = test.values[0]!;
+    const key = `${test.path}\u0000${list}\u0000${test.threshold ?? ''}`;
+    let id = ids.get(key);
+    if (id === undefined) {
+      id = this.#questions.length;
+      ids.set(key, id);
+      const many = test.path.includes('[]');
+      // The signature the rules' closures give the same question (cel-compiler.ts, `inWatchlist`).
+      const signature = `inWatchlist\u0000${list}\u0000${test.threshold ?? ''}\u0000${test.path}`;
+      this.#questions.push({
+        read: readerFor(test.path),
+        list,
+        threshold: test.threshold,
+        memo: !many && signatures.has(signature) ? lookupSignature(signatures, signature) : -1,
+        stamp: 0,
+        answer: false,
+      });
+    }
+    return id;
+  }
+
+  /** The answer to question `q` for this consignment (asked once; every test holds without a frame). */
+  #ask(q: Question, act: RuleActivation, frame: EvalFrame | undefined): boolean {
+    if (q.stamp === this.#generation) {
+      return q.answer;
+    }
+    q.stamp = this.#generation;
+    const wl = frame?.rt.watchlists.get(q.list);
+    let answer = false;
+    if (frame === undefined) {
+      answer = true;
+    } else if (wl === undefined) {
+      answer = false;
+    } else if (wl.kind === 'fuzzy') {
+      if (q.memo < 0) {
+        answer = true;
+      } else {
+        const values = this.#values;
+        values.length = 0;
+        q.read(act, this.#collect);
+        if (values.length > 0) {
+          const score = wl.bestMatch(values[0]!, q.threshold)?.score ?? -1;
+          frame.prefetched[q.memo] = score;
+          answer = score >= 0;
+        }
+      }
+    } else {
+      const values = this.#values;
+      values.length = 0;
+      q.read(act, this.#collect);
+      for (let i = 0; i < values.length && !answer; i++) {
+        answer = wl.has(values[i]!);
+      }
+      if (q.memo >= 0 && values.length > 0) {
+        frame.prefetched[q.memo] = answer ? 1 : -1;
+      }
+    }
+    q.answer = answer;
+    return answer;
+  }
+
+  #inRanges(rs: readonly RangeCheck[], act: RuleActivation): boolean {
+    for (let i = 0; i < rs.length; i++) {
+      if (!inRange(rs[i]!, act)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Has every condition rule `pos` has not met (`met`) questions that could meet it? */
+  #askable(pos: number, met: number): boolean {
+    return (this.#needed[pos]! & ~met & ~this.#lazyMask[pos]!) === 0;
+  }
+
+  /** Does rule `pos`, having met the conditions in `met` and with questions for the others, meet them? */
+  #meetsByQuestions(pos: number, met: number, act: RuleActivation, frame: EvalFrame | undefined): boolean {
+    const missing = this.#needed[pos]! & ~met;
+    for (let which = 0; which < 2; which++) {
+      if ((missing & (1 << which)) === 0) {
+        continue;
+      }
+      const asks = this.#lazy[pos * 2 + which]!;
+      let ok = false;
+      for (let k = 0; k < asks.length && !ok; k++) {
+        ok = this.#ask(this.#questions[asks[k]!]!, act, frame);
+      }
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Rules that are always evaluated (no discriminator found). */
   get alwaysCandidates(): number {
     return this.#always.length;
   }
 
-  /** Positions of the rules to evaluate for this activation, ascending. */
-  candidates(act: RuleActivation): Int32Array {
+  /**
+   * Positions of the rules to evaluate for this activation, ascending. With the consignment's frame,
+   * `listed` tests ask the frame's watchlists (and leave their answers in it for the rules); without
+   * one they hold.
+   */
+  candidates(act: RuleActivation, frame?: EvalFrame): Int32Array {
+    return this.#out.slice(0, this.candidatesInto(act, frame));
+  }
+
+  /**
+   * `candidates` without allocating: their number n, the positions in `candidateBuffer[0..n)`, valid
+   * until the next call (the engine's loop; a typed array of more than a few numbers per consignment
+   * would be allocated outside the heap).
+   */
+  candidatesInto(act: RuleActivation, frame?: EvalFrame): number {
     if (++this.#generation === 0xffffffff) {
       this.#stamp.fill(0);
+      this.#pendingStamp.fill(0);
+      for (const q of this.#questions) {
+        q.stamp = 0;
+      }
       this.#generation = 1;
     }
     this.#count = 0;
@@ -231,14 +483,38 @@ export class RuleIndex {
       pi.read(act, pi.visit);
     }
     this.#add(this.#always);
-    const out = new Int32Array(this.#count);
+    const g = this.#generation;
+    for (let i = 0; i < this.#lazyRoots.length; i++) {
+      const pos = this.#lazyRoots[i]!;
+      if (this.#stamp[pos] !== g) {
+        this.#stamp[pos] = g;
+        this.#met[pos] = 0;
+        this.#reached[this.#count++] = pos;
+      }
+    }
+    const out = this.#out;
     let n = 0;
     for (let i = 0; i < this.#count; i++) {
       const pos = this.#reached[i]!;
-      if (this.#met[pos] === this.#needed[pos]) {
+      const met = this.#met[pos]!;
+      const complete = met === this.#needed[pos];
+      if (!complete && !this.#askable(pos, met)) {
+        continue;
+      }
+      const rs = this.#ranges[pos];
+      if (rs !== undefined && !this.#inRanges(rs, act)) {
+        continue;
+      }
+      if (complete || this.#meetsByQuestions(pos, met, act, frame)) {
         out[n++] = pos;
       }
     }
-    return out.subarray(0, n).sort();
+    out.subarray(0, n).sort();
+    return n;
+  }
+
+  /** See `candidatesInto`. */
+  get candidateBuffer(): Int32Array {
+    return this.#out;
   }
 }

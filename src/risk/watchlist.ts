@@ -14,6 +14,7 @@ import {
   nameKey,
   normalizeName,
   withinOneEdit,
+  wordSkeleton,
   type NormalizedName,
 } from './fuzzy.ts';
 
@@ -142,6 +143,8 @@ export class Watchlist {
   /** Exact and prefix lists: the normalised values, and their `keyHash`es → positions in it. */
   readonly #exact: readonly string[];
   readonly #exactHashes: IntMultiMap | undefined;
+  /** Bit `h` mod its size set for the `keyHash` h of each exact value (a value whose bit is clear is not listed). */
+  readonly #exactFilter: Int32Array;
   readonly #prefixLengths: readonly number[];
   readonly #fuzzy: FuzzyIndex | undefined;
   readonly #values: readonly string[];
@@ -182,6 +185,7 @@ export class Watchlist {
     if (this.kind === 'fuzzy') {
       this.#exact = [];
       this.#exactHashes = undefined;
+      this.#exactFilter = new Int32Array(0);
       this.#prefixLengths = [];
       this.#fuzzy = new FuzzyIndex(this.#values);
     } else {
@@ -189,10 +193,19 @@ export class Watchlist {
       // every value) is told apart by one probe, without reading any listed string.
       const exact = [...new Set(this.#values.map(normalizeExact))];
       this.#exact = exact;
+      const hashes = exact.map((v) => keyHash(v));
       this.#exactHashes = new IntMultiMap(
-        exact.map((v) => keyHash(v)),
+        hashes,
         exact.map((_, i) => i),
       );
+      let words = 32;
+      while (words * 32 < 8 * hashes.length) {
+        words *= 2;
+      }
+      this.#exactFilter = new Int32Array(words);
+      for (const h of hashes) {
+        this.#exactFilter[(h >>> 5) & (words - 1)]! |= 1 << (h & 31);
+      }
       this.#prefixLengths = [...new Set(exact.map((v) => v.length))].sort((a, b) => a - b);
       this.#fuzzy = undefined;
     }
@@ -200,7 +213,13 @@ export class Watchlist {
 
   /** Is the normalised value one of the exact list's values? (Equal strings hash equally.) */
   #listed(v: string): boolean {
-    const found = this.#exactHashes!.find(keyHash(v));
+    const h = keyHash(v);
+    // Most values are not listed: a bit set an eighth of the table's size answers most of them.
+    const filter = this.#exactFilter;
+    if ((filter[(h >>> 5) & (filter.length - 1)]! & (1 << (h & 31))) === 0) {
+      return false;
+    }
+    const found = this.#exactHashes!.find(h);
     if (found === 0) {
       return false;
     }
@@ -410,26 +429,38 @@ class FuzzyIndex {
   /** Every token and skeleton of the list, by word id. */
   readonly #words: readonly string[];
   /**
-   * `keyHash` of a word → offset in `#near` of: the word's id (to confirm the hash), a count, then
-   * per word of the list within one edit of it (itself included) its id and the start and end of its
-   * postings, so a lookup goes from a value's word to the postings it needs without other tables.
+   * `keyHash` of a word → 1 + offset in `#rec` of that word's record: its id, its length and letters
+   * (four to an int, to confirm the hash without reading the word's string), a count, then per word of
+   * the list within one edit of it or of its skeleton (itself included: a value's word found here
+   * needs no lookup of its skeleton) its id, its number of postings and the postings
+   * themselves, copied in. A lookup of a listed word thus reads one slot and one run of memory, where
+   * chasing a string, a table of neighbours and the postings of each cost a cache miss apiece.
    */
   readonly #wordNear: IntMultiMap;
-  readonly #near: Int32Array;
-  /** Deletion-key hash → ids of the words having that key. */
-  readonly #keys: IntMultiMap;
   /**
-   * Postings of word w, from `#postStart[w]` to `#postStart[w + 1]`, POSTING numbers each: entry; the
-   * share of the entry's weight from that word's rarity rank on (sorted descending, so a lookup stops
-   * at the first posting that cannot reach its threshold); the entry's weight; and its heaviest other
-   * word (token id, skeleton id, length; -1 when none), so most entries reached by one shared word
-   * are ruled out from the posting alone.
+   * Postings of word w, from `#postStart[w]` to `#postStart[w + 1]` (offsets in `#rec`), POSTING ints
+   * each: entry; the weight of the entry from that word's rarity rank on, and the entry's weight (their
+   * quotient is the share of the entry the posting can still reach; sorted by it, descending, so a
+   * lookup stops at the first posting that cannot reach its threshold); and its heaviest other word
+   * (token id, skeleton id, length; -1, -1, 0 when none), so most entries reached by one shared word
+   * are ruled out from the posting alone. Then the words' records (`#wordNear`).
    */
   readonly #postStart: Int32Array;
-  readonly #postings: Float64Array;
+  readonly #rec: Int32Array;
+  /** Deletion-key hash → ids of the words having that key. */
+  readonly #keys: IntMultiMap;
   /** `keyHash` of names run together (plain and skeleton, marked as in `anchorKeys`) → entry ids. */
   readonly #joined: IntMultiMap;
-  /** Scratch for one lookup (lookups never nest): the words it has met. */
+  /** Scratch for one lookup (lookups never nest): `#wordNear` of each probe. */
+  readonly #found = new Int32Array(16);
+  readonly #joinedFound = new Int32Array(2);
+  /** Where the reads made only to start cache misses early go (so they are not optimised away). */
+  #touch = 0;
+  /** Scratch for one lookup: skeletons of the value found with their token. */
+  readonly #covered: string[] = [];
+  /** Scratch for one lookup: the deletion-key hashes of a word of the value. */
+  readonly #deletions: number[] = [];
+  /** Scratch for one lookup: the words it has met. */
   readonly #seen: number[] = [];
   /** The words of the list within one edit of the value's words (few: searched linearly). */
   readonly #matched: number[] = [];
@@ -490,7 +521,7 @@ class FuzzyIndex {
         }
         const posting = [
           id,
-          rest / e.weight,
+          rest,
           e.weight,
           big < 0 ? -1 : entryWords[start + 3 * big]!,
           big < 0 ? -1 : entryWords[start + 3 * big + 1]!,
@@ -514,21 +545,22 @@ class FuzzyIndex {
     this.#words = words;
     this.#joined = new IntMultiMap(joinedHashes, joinedIds);
 
-    // Postings, flat, each word's sorted by reach (descending).
+    // Postings, flat, each word's sorted by reach (descending), then each word's record.
     let total = 0;
     for (const p of postings) {
       total += p.length;
     }
     this.#postStart = new Int32Array(words.length + 1);
-    this.#postings = new Float64Array(total);
+    const own = new Int32Array(total);
     let at = 0;
     postings.forEach((p, w) => {
       this.#postStart[w] = at;
       const order = Array.from({ length: p.length / POSTING }, (_, k) => k);
-      order.sort((x, y) => p[POSTING * y + 1]! - p[POSTING * x + 1]! || p[POSTING * x]! - p[POSTING * y]!);
+      const reach = (k: number): number => p[POSTING * k + 1]! / p[POSTING * k + 2]!;
+      order.sort((x, y) => reach(y) - reach(x) || p[POSTING * x]! - p[POSTING * y]!);
       for (const k of order) {
         for (let f = 0; f < POSTING; f++) {
-          this.#postings[at + f] = p[POSTING * k + f]!;
+          own[at + f] = p[POSTING * k + f]!;
         }
         at += POSTING;
       }
@@ -548,14 +580,12 @@ class FuzzyIndex {
       }
     });
     this.#keys = new IntMultiMap(keyHashes, keyWordIds);
-    const near: number[] = [];
-    const nearAt: number[] = [];
+    const rec: number[] = [];
+    const recAt: number[] = [];
     const found = new Set<number>();
-    words.forEach((w, id) => {
-      nearAt.push(near.length);
+    const addNear = (w: string): void => {
       scratch.length = 0;
       deletionKeyHashes(w, scratch);
-      found.clear();
       for (const h of scratch) {
         this.#forEach(this.#keys, h, (x) => {
           if (!found.has(x) && isAnchor([w], words[x]!)) {
@@ -563,15 +593,31 @@ class FuzzyIndex {
           }
         });
       }
-      near.push(id, found.size);
+    };
+    words.forEach((w, id) => {
+      recAt.push(total + rec.length);
+      found.clear();
+      addNear(w);
+      // A value's word comes with its skeleton: found here, it needs no lookup of its own.
+      addNear(wordSkeleton(w));
+      rec.push(id);
+      packWord(w, rec);
+      rec.push(found.size);
       for (const x of found) {
-        near.push(x, this.#postStart[x]!, this.#postStart[x + 1]!);
+        const from = this.#postStart[x]!;
+        const to = this.#postStart[x + 1]!;
+        rec.push(x, (to - from) / POSTING);
+        for (let k = from; k < to; k++) {
+          rec.push(own[k]!);
+        }
       }
     });
-    this.#near = Int32Array.from(near);
+    this.#rec = new Int32Array(total + rec.length);
+    this.#rec.set(own);
+    this.#rec.set(rec, total);
     this.#wordNear = new IntMultiMap(
       words.map((w) => keyHash(w)),
-      nearAt,
+      recAt,
     );
   }
 
@@ -613,7 +659,7 @@ class FuzzyIndex {
       const touched = this.#touched;
       const matched = this.#matched;
       const ew = this.#entryWords;
-      const postings = this.#postings;
+      const postings = this.#rec;
       for (let k = 0; k < touched.length; k++) {
         const id = touched[k]!;
         if (k < this.#joinedCount) {
@@ -658,9 +704,31 @@ class FuzzyIndex {
     this.#touchedBy.length = 0;
     this.#seen.length = 0;
     this.#matched.length = 0;
-    const { words: probes, hashes, offsets, joined } = anchorKeys(value);
+    const { words: probes, hashes, joined } = anchorKeys(value);
+    // Every probe's slot, then every found record, read first in loops whose reads do not depend on
+    // one another: the processor then waits for their cache misses together rather than one by one.
+    const found = this.#found;
+    const rec = this.#rec;
+    // (The tokens' only: a token found brings its skeleton's neighbours, see `#wordNear`.)
+    const probeCount = Math.min(value.tokens.length, found.length);
+    for (let i = 0; i < probeCount; i++) {
+      found[i] = this.#wordNear.find(hashes[i]!);
+    }
+    const joinedFound = this.#joinedFound;
+    const joinedCount = Math.min(joined.length, joinedFound.length);
+    for (let i = 0; i < joinedCount; i++) {
+      joinedFound[i] = this.#joined.find(joined[i]!);
+    }
+    let touch = 0;
+    for (let i = 0; i < probeCount; i++) {
+      const k = found[i]!;
+      if (k > 0) {
+        touch |= rec[k]!;
+      }
+    }
+    this.#touch = touch;
     for (let i = 0; i < joined.length; i++) {
-      const v = this.#joined.find(joined[i]!);
+      const v = i < joinedCount ? joinedFound[i]! : this.#joined.find(joined[i]!);
       const m = this.#joined.multi;
       const from = v > 0 ? 0 : -v;
       const to = v > 0 ? 1 : v < 0 ? from + m[from - 1]! : 0;
@@ -670,21 +738,36 @@ class FuzzyIndex {
     }
     this.#joinedCount = touched.length;
     const keys = this.#keys;
+    const tokens = value.tokens;
+    const skeletons = value.skeletons;
+    const covered = this.#covered;
+    covered.length = 0;
     for (let i = 0; i < probes.length; i++) {
-      // The first hash of a word is its own (see `deletionKeyHashes`).
-      const known = this.#wordNear.find(hashes[offsets[i]!]!);
-      const near = this.#near;
+      // Probes are the tokens, then the skeletons that are not tokens (`anchorWords`).
+      if (i >= tokens.length && covered.includes(probes[i]!)) {
+        continue;
+      }
+      const known = i < probeCount ? found[i]! : this.#wordNear.find(hashes[i]!);
       // A word whose hash is shared (by another word, however unlikely) takes the long way below.
-      if (known > 0 && this.#words[near[known - 1]!] === probes[i]) {
-        const at = known;
-        const end = at + 1 + 3 * near[at]!;
-        for (let x = at + 1; x < end; x += 3) {
-          this.#visitWord(near[x]!, near[x + 1]!, near[x + 2]!, probes, minReach, true);
+      if (known > 0 && sameWord(rec, known, probes[i]!)) {
+        if (i < tokens.length) {
+          covered.push(skeletons[i]!);
+        }
+        // Past the id, length and letters: the count, then each neighbour's id, count and postings.
+        let x = known + 1 + ((rec[known]! + 3) >> 2);
+        const count = rec[x++]!;
+        for (let k = 0; k < count; k++) {
+          const from = x + 2;
+          x = from + POSTING * rec[x + 1]!;
+          this.#visitWord(rec[from - 2]!, from, x, probes, minReach, true);
         }
         continue;
       }
-      for (let k = offsets[i]!; k < offsets[i + 1]!; k++) {
-        const v = keys.find(hashes[k]!);
+      const deletions = this.#deletions;
+      deletions.length = 0;
+      deletionKeyHashes(probes[i]!, deletions);
+      for (let k = 0; k < deletions.length; k++) {
+        const v = keys.find(deletions[k]!);
         if (v > 0) {
           this.#visitWord(v - 1, this.#postStart[v - 1]!, this.#postStart[v]!, probes, minReach, false);
         } else if (v < 0) {
@@ -724,9 +807,9 @@ class FuzzyIndex {
       return;
     }
     this.#matched.push(w);
-    const postings = this.#postings;
+    const postings = this.#rec;
     for (let p = from; p < to; p += POSTING) {
-      if (postings[p + 1]! < minReach) {
+      if (postings[p + 1]! / postings[p + 2]! < minReach) {
         break;
       }
       // An entry reached twice (by a word and its skeleton) is checked twice: cheaper than a stamp.
@@ -734,6 +817,41 @@ class FuzzyIndex {
       this.#touchedBy.push(p);
     }
   }
+}
+
+/**
+ * Appends `word`'s length and letters, four to an int; a word with a letter past 255 (never, after
+ * normalisation) gets length -1, which no word matches, so its lookups take the long way.
+ */
+function packWord(word: string, out: number[]): void {
+  for (let i = 0; i < word.length; i++) {
+    if (word.charCodeAt(i) > 255) {
+      out.push(-1);
+      return;
+    }
+  }
+  out.push(word.length);
+  for (let i = 0; i < word.length; i += 4) {
+    let v = 0;
+    for (let j = 0; j < 4 && i + j < word.length; j++) {
+      v |= word.charCodeAt(i + j) << (8 * j);
+    }
+    out.push(v);
+  }
+}
+
+/** Is the word packed at `rec[at]` (see `packWord`) equal to `word`? */
+function sameWord(rec: Int32Array, at: number, word: string): boolean {
+  const len = rec[at]!;
+  if (len !== word.length) {
+    return false;
+  }
+  for (let i = 0; i < len; i++) {
+    if (((rec[at + 1 + (i >> 2)]! >>> ((i & 3) << 3)) & 0xff) !== word.charCodeAt(i)) {
+      return false;
+    }
+  }
+  return true;
 }
 
 /** Is `word` within one edit of one of the probes (the anchor condition of the fuzzy score)? */
