@@ -11,7 +11,7 @@
  * same pending set, and switching a deployment from one mode to the other neither loses nor replays
  * rows.
  */
-import type { Queryable } from '../store/database.ts';
+import type { Database, Queryable } from '../store/database.ts';
 import type { OutboxEvent } from './event.ts';
 
 /** An event to append to the outbox in the caller's transaction (it commits or rolls back with it). */
@@ -61,6 +61,15 @@ interface OutboxRow {
 const PENDING = 'processed_at IS NULL AND parked_at IS NULL';
 const FREE = '(locked_until IS NULL OR locked_until <= now())';
 
+/**
+ * Set before a claim, in its own short transaction: the claim walks the pending index in id order
+ * and stops at its limit. A bitmap scan (what a table without statistics, or with a large history,
+ * is planned with) reads every dead entry that processed events left in the index until a vacuum,
+ * and never marks them dead as an index scan does; measured at 1,000,000 consignments of history,
+ * 260 index entries read per consignment.
+ */
+const ORDERED_SCAN = `SELECT set_config('enable_bitmapscan', 'off', true), set_config('enable_seqscan', 'off', true)`;
+
 function toClaimed(r: OutboxRow): ClaimedEvent {
   return {
     event: {
@@ -82,12 +91,24 @@ export class OutboxRepository {
     this.#db = db;
   }
 
+  /** A claim statement, planned as an ordered index scan (ORDERED_SCAN). */
+  async #claim(sql: string, params: readonly unknown[]): Promise<OutboxRow[]> {
+    const db = this.#db as Queryable & Partial<Pick<Database, 'transaction'>>;
+    if (db.transaction === undefined) {
+      return (await db.query<OutboxRow>(sql, params)).rows;
+    }
+    return db.transaction(async (tx) => {
+      await tx.query(ORDERED_SCAN);
+      return (await tx.query<OutboxRow>(sql, params)).rows;
+    });
+  }
+
   /**
    * Dispatcher claim: due, unleased pending rows in id order, leased for `leaseMs`, attempt counted.
    * Rows already at `maxAttempts` are not claimed (see `parkExhausted`).
    */
   async claimForDispatch(limit: number, leaseMs: number, maxAttempts: number): Promise<ClaimedEvent[]> {
-    const r = await this.#db.query<OutboxRow>(
+    const rows = await this.#claim(
       `WITH due AS (
          SELECT id FROM outbox
          WHERE ${PENDING} AND ${FREE} AND attempts < $3
@@ -100,7 +121,7 @@ export class OutboxRepository {
        RETURNING o.id, o.authority, o.topic, o.key, o.payload, o.created_at, o.attempts`,
       [limit, leaseMs, maxAttempts],
     );
-    return r.rows.map(toClaimed).sort((a, b) => a.event.id - b.event.id);
+    return rows.map(toClaimed).sort((a, b) => a.event.id - b.event.id);
   }
 
   /** Parks rows whose last allowed attempt never reported back (the process died mid-handler). */
@@ -117,7 +138,7 @@ export class OutboxRepository {
 
   /** Relay claim: unleased pending rows in id order, leased for `leaseMs` (attempts untouched). */
   async claimForRelay(limit: number, leaseMs: number): Promise<ClaimedEvent[]> {
-    const r = await this.#db.query<OutboxRow>(
+    const rows = await this.#claim(
       `WITH due AS (
          SELECT id FROM outbox
          WHERE ${PENDING} AND ${FREE}
@@ -128,7 +149,7 @@ export class OutboxRepository {
        RETURNING o.id, o.authority, o.topic, o.key, o.payload, o.created_at, o.attempts`,
       [limit, leaseMs],
     );
-    return r.rows.map(toClaimed).sort((a, b) => a.event.id - b.event.id);
+    return rows.map(toClaimed).sort((a, b) => a.event.id - b.event.id);
   }
 
   /** Keeps the lease of rows still being worked on. */
