@@ -490,13 +490,7 @@ export class AssessmentService {
     if (filing.transport !== undefined || row.part !== 'house') {
       return undefined;
     }
-    const cons = await this.#d.filings.consignmentsOf(tx, [row.mrn]);
-    const masterMrn = cons.find((c) => c.master_mrn !== null)?.master_mrn;
-    if (masterMrn === undefined || masterMrn === null) {
-      return undefined;
-    }
-    const master = await this.#d.filings.findByMrn(tx, row.authority, masterMrn);
-    return (master?.body as Filing | undefined)?.transport;
+    return (await this.#d.filings.masterTransportsOf(tx, [row.mrn])).get(row.mrn);
   }
 
   #revise(

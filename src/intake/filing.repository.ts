@@ -236,32 +236,10 @@ export class FilingRepository {
   }
 
   /**
-   * House consignments still waiting for a master document of this carrier, lodged by the master's
-   * own filer or by a filer the master's filer consented to (`filing_link_consent`).
-   */
-  async waitingHouses(
-    tx: Queryable,
-    authority: string,
-    carrierEori: string,
-    masterDocRefs: readonly string[],
-    master: { readonly mrn: string; readonly filer: string },
-  ): Promise<(ConsignmentRow & { filer: string })[]> {
-    const r = await tx.query<ConsignmentRow & { filer: string }>(
-      `SELECT c.mrn, c.seq, c.doc_type, c.doc_ref, c.master_doc_ref, c.master_mrn, c.master_seq, c.complete, f.filer
-       FROM consignment c JOIN filing f ON f.mrn = c.mrn
-       WHERE c.authority = $1 AND c.carrier_eori = $2 AND c.master_doc_ref = ANY($3::text[])
-         AND c.master_mrn IS NULL AND f.status <> 'invalidated'
-         AND (f.filer = $5 OR EXISTS (SELECT 1 FROM filing_link_consent k
-                                      WHERE k.master_mrn = $4 AND k.house_filer = f.filer))`,
-      [authority, carrierEori, masterDocRefs, master.mrn, master.filer],
-    );
-    return r.rows;
-  }
-
-  /**
-   * For many new master parts at once (the group commit's batch): the house consignments waiting for
-   * one of their documents, lodged by the master's own filer or by a filer it consented to, as
-   * `waitingHouses` finds them for one. Each row names the master it waits for.
+   * For master parts (the group commit's batch, or one whose filer just consented to others): the
+   * house consignments of the carrier still waiting for one of their documents, lodged by the
+   * master's own filer or by a filer it consented to (`filing_link_consent`). Each row names the
+   * master it waits for.
    */
   async waitingHousesMany(
     q: Queryable,

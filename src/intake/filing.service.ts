@@ -496,10 +496,8 @@ export class FilingService {
       outcome = stored.inserted
         ? {
             created: true,
-            filing: summary(
-              part === 'pre-loading' || stored.registered ? 'registered' : 'incomplete',
-              stored.links,
-            ),
+            // A set is registered when stored; a complement once its sets are all linked.
+            filing: summary(stored.registered ? 'registered' : 'incomplete', stored.links),
           }
         : await this.#existing(actor, filing.lrn);
     } else if (complete || carrierEori === undefined) {
@@ -1051,17 +1049,23 @@ export class FilingService {
         throw new VigilError('VIGIL_FILING_INVALIDATED', `filing ${mrn} was invalidated`);
       }
       const others = [...new Set(filers)].filter((f) => f !== row.filer);
+      if (row.part !== 'pre-loading' && (row.part !== 'master' || row.carrier_eori === null)) {
+        throw new VigilError(
+          'VIGIL_CONFLICT',
+          `filing ${mrn} is neither a master filing nor a 7+1 pre-loading set: only their filers accept other filers`,
+        );
+      }
+      const added = await this.#deps.repo.insertLinkConsents(
+        tx,
+        row.authority,
+        mrn,
+        others,
+        actor.subject,
+        now,
+      );
+      const cons = await this.#deps.repo.consignmentsOf(tx, [mrn]);
       if (row.part === 'pre-loading') {
         // A 7+1 set's filer (the forwarder) accepts the complements of other filers (the carrier).
-        const added = await this.#deps.repo.insertLinkConsents(
-          tx,
-          row.authority,
-          mrn,
-          others,
-          actor.subject,
-          now,
-        );
-        const cons = await this.#deps.repo.consignmentsOf(tx, [mrn]);
         const waiting = (
           await this.#deps.repo.waitingComplementsMany(
             tx,
@@ -1096,28 +1100,12 @@ export class FilingService {
           set: { complements: linkedPairs.map((x) => x.complement.mrn), filer: row.filer, cons },
         };
       }
-      if (row.part !== 'master' || row.carrier_eori === null) {
-        throw new VigilError(
-          'VIGIL_CONFLICT',
-          `filing ${mrn} is neither a master filing nor a 7+1 pre-loading set: only their filers accept other filers`,
-        );
-      }
-      const added = await this.#deps.repo.insertLinkConsents(
-        tx,
-        row.authority,
-        mrn,
-        others,
-        actor.subject,
-        now,
-      );
-      const cons = await this.#deps.repo.consignmentsOf(tx, [mrn]);
+      const carrier = row.carrier_eori!; // a master's: checked above
       const houses = (
-        await this.#deps.repo.waitingHouses(
+        await this.#deps.repo.waitingHousesMany(
           tx,
           row.authority,
-          row.carrier_eori,
-          cons.map((c) => c.doc_ref),
-          { mrn, filer: row.filer },
+          cons.map((c) => ({ master: mrn, filer: row.filer, carrierEori: carrier, docRef: c.doc_ref })),
         )
       ).filter((h) => others.includes(h.filer));
       const done = await this.#deps.repo.linkHouses(
@@ -1142,7 +1130,7 @@ export class FilingService {
         mrn,
         houseFilers: await this.#deps.repo.linkConsentsOf(tx, row.authority, mrn),
         linkedConsignments: done.size,
-        master: { linked, carrier: row.carrier_eori, filer: row.filer, cons },
+        master: { linked, carrier, filer: row.filer, cons },
         set: undefined,
       };
     });

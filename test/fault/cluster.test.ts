@@ -38,9 +38,11 @@ import { privatePostgresSkipReason, startPrivatePostgres } from '../support/priv
 import type { PrivatePostgres } from '../support/private-postgres.ts';
 import {
   createScratchDatabase,
+  deliveryCheck,
   demoBodies,
   FilingClient,
   postAll,
+  settledState,
   sleep,
   spawnVigil,
   stopAllVigil,
@@ -214,76 +216,29 @@ test(
 
       // Wait (bounded) for every acknowledged filing to be assessed and the outbox to empty.
       const deadline = Date.now() + SETTLE_TIMEOUT_MS;
-      const settled = async (): Promise<{ consignments: number; assessed: number; pending: number }> =>
-        (
-          await db!.query<{ consignments: number; assessed: number; pending: number }>(
-            `SELECT (SELECT count(*)::int FROM consignment c JOIN filing f USING (mrn) WHERE f.status = 'registered') AS consignments,
-                    (SELECT count(*)::int FROM assessment) AS assessed,
-                    (SELECT count(*)::int FROM outbox WHERE processed_at IS NULL AND parked_at IS NULL) AS pending`,
-          )
-        ).rows[0]!;
-      let state = await settled();
+      let state = await settledState(db, mrns);
       let lastLog = Date.now();
       // Nothing more would come once serve (the relay) or every worker is gone: fail without waiting.
       const stalled = (): boolean => serve.exited || workers.every((w) => w.exited);
       while (
-        (state.assessed < state.consignments || state.pending > 0) &&
+        (state.assessed < state.consignments || state.pendingOutbox > 0) &&
         Date.now() < deadline &&
         !stalled()
       ) {
         await sleep(1000);
-        state = await settled();
+        state = await settledState(db, mrns);
         if (Date.now() - lastLog > 10_000) {
           lastLog = Date.now();
-          log(`waiting: ${state.assessed}/${state.consignments} assessed, outbox pending ${state.pending}`);
+          log(
+            `waiting: ${state.assessed}/${state.consignments} assessed, outbox pending ${state.pendingOutbox}`,
+          );
         }
       }
       const settleSeconds = (performance.now() - postStart) / 1000 - postSeconds;
-      log(`settled: ${state.assessed}/${state.consignments} assessed, outbox pending ${state.pending}`);
+      log(`settled: ${state.assessed}/${state.consignments} assessed, outbox pending ${state.pendingOutbox}`);
 
       // The checks, in SQL over the acknowledged MRNs (the database is this test's alone).
-      const check = (
-        await db.query<{
-          acked: number;
-          known: number;
-          incomplete: number;
-          filings_all: number;
-          lrns_all: number;
-          consignments: number;
-          current_exactly_one: number;
-          current_missing: number;
-          current_duplicated: number;
-          assessments: number;
-          assessments_all: number;
-          outbox_rows: number;
-          outbox_unprocessed: number;
-          outbox_parked: number;
-        }>(
-          `WITH acked AS (SELECT DISTINCT unnest($1::text[]) AS mrn),
-                cons AS (SELECT c.mrn, c.seq, f.version FROM consignment c JOIN acked USING (mrn)
-                           JOIN filing f USING (mrn) WHERE f.status = 'registered'),
-                per AS (SELECT cons.mrn, cons.seq,
-                               (SELECT count(*) FROM assessment a
-                                 WHERE a.mrn = cons.mrn AND a.seq = cons.seq AND a.version = cons.version) AS n
-                          FROM cons)
-           SELECT
-             (SELECT count(*)::int FROM acked) AS acked,
-             (SELECT count(*)::int FROM filing f JOIN acked USING (mrn)) AS known,
-             (SELECT count(*)::int FROM filing f JOIN acked USING (mrn) WHERE f.status <> 'registered') AS incomplete,
-             (SELECT count(*)::int FROM filing) AS filings_all,
-             (SELECT count(DISTINCT (authority, filer, lrn))::int FROM filing) AS lrns_all,
-             (SELECT count(*)::int FROM cons) AS consignments,
-             (SELECT count(*)::int FROM per WHERE n = 1) AS current_exactly_one,
-             (SELECT count(*)::int FROM per WHERE n = 0) AS current_missing,
-             (SELECT count(*)::int FROM per WHERE n > 1) AS current_duplicated,
-             (SELECT count(*)::int FROM assessment a JOIN acked USING (mrn)) AS assessments,
-             (SELECT count(*)::int FROM assessment) AS assessments_all,
-             (SELECT count(*)::int FROM outbox) AS outbox_rows,
-             (SELECT count(*)::int FROM outbox WHERE processed_at IS NULL) AS outbox_unprocessed,
-             (SELECT count(*)::int FROM outbox WHERE parked_at IS NOT NULL) AS outbox_parked`,
-          [mrns],
-        )
-      ).rows[0]!;
+      const check = await deliveryCheck(db, mrns);
 
       // What JetStream saw: each event stored once (publish de-duplication across the leader change);
       // every replica current again; every delivered event acknowledged (acks lost in a fail-over come

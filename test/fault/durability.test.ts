@@ -22,9 +22,11 @@ import { natsServerBinary, startNatsServer } from '../bus/nats-server.ts';
 import type { NatsServer } from '../bus/nats-server.ts';
 import {
   createScratchDatabase,
+  deliveryCheck,
   demoBodies,
   FilingClient,
   postAll,
+  settledState,
   sleep,
   spawnVigil,
   stopAllVigil,
@@ -45,27 +47,6 @@ function skipReason(): string | false {
     return 'the fault test needs nats-server (apt-get install nats-server, or set NATS_SERVER_BIN)';
   }
   return false;
-}
-
-interface Settled {
-  registered: number;
-  consignments: number;
-  assessed: number;
-  pendingOutbox: number;
-}
-
-async function settledState(db: Database, mrns: readonly string[]): Promise<Settled> {
-  const r = await db.query<Settled>(
-    `WITH acked AS (SELECT DISTINCT unnest($1::text[]) AS mrn)
-     SELECT
-       (SELECT count(*)::int FROM filing f JOIN acked USING (mrn) WHERE f.status = 'registered') AS registered,
-       (SELECT count(*)::int FROM consignment c JOIN acked USING (mrn) JOIN filing f USING (mrn)
-         WHERE f.status = 'registered') AS consignments,
-       (SELECT count(*)::int FROM assessment a JOIN acked USING (mrn)) AS assessed,
-       (SELECT count(*)::int FROM outbox WHERE processed_at IS NULL AND parked_at IS NULL) AS "pendingOutbox"`,
-    [mrns],
-  );
-  return r.rows[0]!;
 }
 
 test(
@@ -176,44 +157,7 @@ test(
       log(`settled: ${state.assessed}/${state.consignments} assessed, outbox pending ${state.pendingOutbox}`);
 
       // The checks, in SQL over the acknowledged MRNs.
-      const check = (
-        await db.query<{
-          acked: number;
-          known: number;
-          incomplete: number;
-          consignments: number;
-          current_exactly_one: number;
-          current_missing: number;
-          current_duplicated: number;
-          assessments: number;
-          assessments_all: number;
-          outbox_rows: number;
-          outbox_unprocessed: number;
-          outbox_parked: number;
-        }>(
-          `WITH acked AS (SELECT DISTINCT unnest($1::text[]) AS mrn),
-                cons AS (SELECT c.mrn, c.seq, f.version FROM consignment c JOIN acked USING (mrn)
-                           JOIN filing f USING (mrn) WHERE f.status = 'registered'),
-                per AS (SELECT cons.mrn, cons.seq,
-                               (SELECT count(*) FROM assessment a
-                                 WHERE a.mrn = cons.mrn AND a.seq = cons.seq AND a.version = cons.version) AS n
-                          FROM cons)
-           SELECT
-             (SELECT count(*)::int FROM acked) AS acked,
-             (SELECT count(*)::int FROM filing f JOIN acked USING (mrn)) AS known,
-             (SELECT count(*)::int FROM filing f JOIN acked USING (mrn) WHERE f.status <> 'registered') AS incomplete,
-             (SELECT count(*)::int FROM cons) AS consignments,
-             (SELECT count(*)::int FROM per WHERE n = 1) AS current_exactly_one,
-             (SELECT count(*)::int FROM per WHERE n = 0) AS current_missing,
-             (SELECT count(*)::int FROM per WHERE n > 1) AS current_duplicated,
-             (SELECT count(*)::int FROM assessment a JOIN acked USING (mrn)) AS assessments,
-             (SELECT count(*)::int FROM assessment) AS assessments_all,
-             (SELECT count(*)::int FROM outbox) AS outbox_rows,
-             (SELECT count(*)::int FROM outbox WHERE processed_at IS NULL) AS outbox_unprocessed,
-             (SELECT count(*)::int FROM outbox WHERE parked_at IS NOT NULL) AS outbox_parked`,
-          [mrns],
-        )
-      ).rows[0]!;
+      const check = await deliveryCheck(db, mrns);
 
       // What JetStream saw: each event stored once (publish de-duplication); deliveries beyond one per
       // event are redeliveries (the killed worker's messages after the ack wait, acks lost while NATS was

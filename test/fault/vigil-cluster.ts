@@ -290,6 +290,76 @@ export async function postAll(
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
+/** Where a fault test's deployment stands: acknowledged filings registered, their consignments and
+ * assessments, and outbox events still pending. */
+export interface Settled {
+  registered: number;
+  consignments: number;
+  assessed: number;
+  pendingOutbox: number;
+}
+
+export async function settledState(db: Queryable, mrns: readonly string[]): Promise<Settled> {
+  const r = await db.query<Settled>(
+    `WITH acked AS (SELECT DISTINCT unnest($1::text[]) AS mrn)
+     SELECT
+       (SELECT count(*)::int FROM filing f JOIN acked USING (mrn) WHERE f.status = 'registered') AS registered,
+       (SELECT count(*)::int FROM consignment c JOIN acked USING (mrn) JOIN filing f USING (mrn)
+         WHERE f.status = 'registered') AS consignments,
+       (SELECT count(*)::int FROM assessment a JOIN acked USING (mrn)) AS assessed,
+       (SELECT count(*)::int FROM outbox WHERE processed_at IS NULL AND parked_at IS NULL) AS "pendingOutbox"`,
+    [mrns],
+  );
+  return r.rows[0]!;
+}
+
+/** A fault test's final checks over the acknowledged MRNs, in SQL (its database is its own). */
+export interface DeliveryCheck {
+  acked: number;
+  known: number;
+  incomplete: number;
+  filings_all: number;
+  lrns_all: number;
+  consignments: number;
+  current_exactly_one: number;
+  current_missing: number;
+  current_duplicated: number;
+  assessments: number;
+  assessments_all: number;
+  outbox_rows: number;
+  outbox_unprocessed: number;
+  outbox_parked: number;
+}
+
+export async function deliveryCheck(db: Queryable, mrns: readonly string[]): Promise<DeliveryCheck> {
+  const r = await db.query<DeliveryCheck>(
+    `WITH acked AS (SELECT DISTINCT unnest($1::text[]) AS mrn),
+          cons AS (SELECT c.mrn, c.seq, f.version FROM consignment c JOIN acked USING (mrn)
+                     JOIN filing f USING (mrn) WHERE f.status = 'registered'),
+          per AS (SELECT cons.mrn, cons.seq,
+                         (SELECT count(*) FROM assessment a
+                           WHERE a.mrn = cons.mrn AND a.seq = cons.seq AND a.version = cons.version) AS n
+                    FROM cons)
+     SELECT
+       (SELECT count(*)::int FROM acked) AS acked,
+       (SELECT count(*)::int FROM filing f JOIN acked USING (mrn)) AS known,
+       (SELECT count(*)::int FROM filing f JOIN acked USING (mrn) WHERE f.status <> 'registered') AS incomplete,
+       (SELECT count(*)::int FROM filing) AS filings_all,
+       (SELECT count(DISTINCT (authority, filer, lrn))::int FROM filing) AS lrns_all,
+       (SELECT count(*)::int FROM cons) AS consignments,
+       (SELECT count(*)::int FROM per WHERE n = 1) AS current_exactly_one,
+       (SELECT count(*)::int FROM per WHERE n = 0) AS current_missing,
+       (SELECT count(*)::int FROM per WHERE n > 1) AS current_duplicated,
+       (SELECT count(*)::int FROM assessment a JOIN acked USING (mrn)) AS assessments,
+       (SELECT count(*)::int FROM assessment) AS assessments_all,
+       (SELECT count(*)::int FROM outbox) AS outbox_rows,
+       (SELECT count(*)::int FROM outbox WHERE processed_at IS NULL) AS outbox_unprocessed,
+       (SELECT count(*)::int FROM outbox WHERE parked_at IS NOT NULL) AS outbox_parked`,
+    [mrns],
+  );
+  return r.rows[0]!;
+}
+
 /** CPU seconds (user + system) a process used so far, or undefined when it is gone. */
 export function cpuSeconds(pid: number): number | undefined {
   try {

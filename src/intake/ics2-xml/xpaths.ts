@@ -250,6 +250,20 @@ const place = (name: string, json: string, min: number, library: string, rules: 
   children: [leaf('UNLOCODE', 1, 'UNLOCODEContentType', json)],
 });
 
+/** The places of a consignment, as every message names them (loading and unloading: required in some). */
+const placeOfAcceptance = place(
+  'placeOfAcceptance',
+  'placeOfAcceptance',
+  0,
+  'PlaceOfAcceptanceType02',
+  'C3003',
+);
+const placeOfDelivery = place('placeOfDelivery', 'placeOfDelivery', 0, 'PlaceOfDeliveryType02', 'C3005');
+const placeOfLoading = (min: 0 | 1): ElementSpec =>
+  place('placeOfLoading', 'placeOfLoading', min, 'PlaceOfLoadingType02', 'C3007');
+const placeOfUnloading = (min: 0 | 1): ElementSpec =>
+  place('placeOfUnloading', 'placeOfUnloading', min, 'PlaceOfUnloadingType02', 'C3008');
+
 const routing = (name: string, library: string): ElementSpec => ({
   name,
   min: 0,
@@ -418,10 +432,10 @@ const IE3F10: ElementSpec = {
       library: 'ConsignmentMasterLevelType75 (master level with goods, no house level)',
       children: [
         containerIndicator,
-        place('placeOfAcceptance', 'placeOfAcceptance', 0, 'PlaceOfAcceptanceType02', 'C3003'),
-        place('placeOfLoading', 'placeOfLoading', 1, 'PlaceOfLoadingType02', 'C3007'),
-        place('placeOfUnloading', 'placeOfUnloading', 1, 'PlaceOfUnloadingType02', 'C3008'),
-        place('placeOfDelivery', 'placeOfDelivery', 0, 'PlaceOfDeliveryType02', 'C3005'),
+        placeOfAcceptance,
+        placeOfLoading(1),
+        placeOfUnloading(1),
+        placeOfDelivery,
         transportDocument(
           'transportDocumentMasterLevel',
           'transportDocument',
@@ -453,10 +467,10 @@ const IE3F11: ElementSpec = {
       library: 'ConsignmentMasterLevelType69 (master level with house level)',
       children: [
         containerIndicator,
-        place('placeOfAcceptance', 'placeOfAcceptance', 0, 'PlaceOfAcceptanceType02', 'C3003'),
-        place('placeOfLoading', 'placeOfLoading', 1, 'PlaceOfLoadingType02', 'C3007'),
-        place('placeOfUnloading', 'placeOfUnloading', 1, 'PlaceOfUnloadingType02', 'C3008'),
-        place('placeOfDelivery', 'placeOfDelivery', 0, 'PlaceOfDeliveryType02', 'C3005'),
+        placeOfAcceptance,
+        placeOfLoading(1),
+        placeOfUnloading(1),
+        placeOfDelivery,
         transportDocument(
           'transportDocumentMasterLevel',
           'transportDocument',
@@ -473,8 +487,8 @@ const IE3F11: ElementSpec = {
           library: 'ConsignmentHouseLevelType43 (house level with goods)',
           note: 'at most 999 (Vigil’s FILING_LIMITS; the library allows 99,999)',
           children: [
-            place('placeOfAcceptance', 'placeOfAcceptance', 0, 'PlaceOfAcceptanceType02', 'C3003'),
-            place('placeOfDelivery', 'placeOfDelivery', 0, 'PlaceOfDeliveryType02', 'C3005'),
+            placeOfAcceptance,
+            placeOfDelivery,
             routing('countriesOfRoutingOfConsignment', 'CountriesOfRoutingOfConsignmentType'),
             transportDocument(
               'transportDocumentHouseLevel',
@@ -639,10 +653,10 @@ function fullMessage(type: FilingTypeInfo): ElementSpec[] {
       library: 'ConsignmentMasterLevel (the master level of the type library)',
       children: [
         leaf('containerIndicator', 0, 'ContainerIndicatorContentType1', 'containerIndicator'),
-        place('placeOfAcceptance', 'placeOfAcceptance', 0, 'PlaceOfAcceptanceType02', 'C3003'),
-        place('placeOfLoading', 'placeOfLoading', 0, 'PlaceOfLoadingType02', 'C3007'),
-        place('placeOfUnloading', 'placeOfUnloading', 0, 'PlaceOfUnloadingType02', 'C3008'),
-        place('placeOfDelivery', 'placeOfDelivery', 0, 'PlaceOfDeliveryType02', 'C3005'),
+        placeOfAcceptance,
+        placeOfLoading(0),
+        placeOfUnloading(0),
+        placeOfDelivery,
         {
           ...transportDocument(
             'transportDocumentMasterLevel',
@@ -674,16 +688,16 @@ function fullMessage(type: FilingTypeInfo): ElementSpec[] {
           library: 'ConsignmentHouseLevel (the house level of the type library)',
           note: 'at most 999 (Vigil’s FILING_LIMITS; the library allows 99,999)',
           children: [
-            place('placeOfAcceptance', 'placeOfAcceptance', 0, 'PlaceOfAcceptanceType02', 'C3003'),
+            placeOfAcceptance,
             {
-              ...place('placeOfLoading', 'placeOfLoading', 0, 'PlaceOfLoadingType02', 'C3007'),
+              ...placeOfLoading(0),
               note: 'master level in the library; Vigil takes it per consignment too (or once on the master level)',
             },
             {
-              ...place('placeOfUnloading', 'placeOfUnloading', 0, 'PlaceOfUnloadingType02', 'C3008'),
+              ...placeOfUnloading(0),
               note: 'master level in the library; Vigil takes it per consignment too (or once on the master level)',
             },
-            place('placeOfDelivery', 'placeOfDelivery', 0, 'PlaceOfDeliveryType02', 'C3005'),
+            placeOfDelivery,
             routing('countriesOfRoutingOfConsignment', 'CountriesOfRoutingOfConsignmentType'),
             transportDocument(
               'transportDocumentHouseLevel',
