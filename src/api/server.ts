@@ -21,6 +21,8 @@ import { OutboxRepository } from '../bus/index.ts';
 import type { VigilConfig } from '../config/index.ts';
 import { controlRoutes } from '../controls/control.routes.ts';
 import type { ControlService } from '../controls/index.ts';
+import { rifRoutes } from '../cooperation/rif.routes.ts';
+import type { RifService, SharingService, StixExchange } from '../cooperation/index.ts';
 import type { Clock } from '../domain/index.ts';
 import { VigilError } from '../errors/index.ts';
 import { importRoutes } from '../import-declarations/import.routes.ts';
@@ -56,6 +58,9 @@ export interface ServerDeps {
   readonly assessments: AssessmentService;
   readonly notifications: NotificationService;
   readonly controls: ControlService;
+  readonly rifs: RifService;
+  readonly sharing: SharingService;
+  readonly stix: StixExchange;
   readonly imports: ImportService;
   readonly models: ModelStore;
   readonly audit: AuditLog;
@@ -231,6 +236,7 @@ export async function buildServer(config: VigilConfig, deps: ServerDeps): Promis
       await v1.register(notificationRoutes, { notifications: deps.notifications });
       await v1.register(modelRoutes, { db: deps.db, models: deps.models });
       await v1.register(auditRoutes, { db: deps.db, audit: deps.audit });
+      await v1.register(rifRoutes, { rifs: deps.rifs, sharing: deps.sharing, stix: deps.stix });
     },
     { prefix: '/v1' },
   );

@@ -14,6 +14,7 @@ import { AuditCheckpoints, AuditInbox, AuditLog } from '../audit/index.ts';
 import { OutboxSignal } from '../bus/index.ts';
 import type { EventHandler, OutboxEvent } from '../bus/index.ts';
 import { ControlRepository, ControlService } from '../controls/index.ts';
+import { RifRepository, RifService, SharingService, StixExchange } from '../cooperation/index.ts';
 import { ImportService } from '../import-declarations/index.ts';
 import { FilingRepository, FilingService } from '../intake/index.ts';
 import { ModelStore, modelScorer } from '../models/index.ts';
@@ -41,6 +42,9 @@ export interface AppDeps {
   readonly assessments: AssessmentService;
   readonly notifications: NotificationService;
   readonly controls: ControlService;
+  readonly rifs: RifService;
+  readonly sharing: SharingService;
+  readonly stix: StixExchange;
   readonly audit: AuditLog;
   readonly log: Logger;
   readonly metrics: VigilMetrics;
@@ -96,7 +100,21 @@ export async function composeApp(
   const operators = new OperatorRepository();
   const notificationRepo = new NotificationRepository();
   const controlRepo = new ControlRepository();
-  const controls = new ControlService({ db, repo: controlRepo, operators, clock, audit });
+  const rifRepo = new RifRepository();
+  const sharing = new SharingService({ db, repo: rifRepo, clock, audit });
+  // A control result becomes feedback on the RIFs whose rules selected the consignment and is shared
+  // as the authority's policy says, in the result's own transaction (`rifs` is built below).
+  const controls = new ControlService({
+    db,
+    repo: controlRepo,
+    operators,
+    clock,
+    audit,
+    onResult: async (tx, r) => {
+      await rifs.onControlResult(tx, r);
+      await sharing.onControlResult(tx, r);
+    },
+  });
   const hooks = controls.assessmentHooks();
   const assessments = new AssessmentService({
     db,
@@ -113,6 +131,17 @@ export async function composeApp(
     audit,
   });
   const models = new ModelStore({ db, clock });
+  const rules = new RuleService({
+    db,
+    repo: ruleRepo,
+    filings: filingRepo,
+    ruleSets,
+    operators,
+    controlOutcomes: (q, authority, from, to) => controlRepo.outcomesOfLodged(q, authority, from, to),
+    clock,
+    audit,
+  });
+  const rifs = new RifService({ db, repo: rifRepo, rules, sharing, clock, audit });
   // Events that arrive together are assessed together: one transaction and one statement per step
   // for the whole batch (issue 20). A failed batch is retried event by event, so one bad event fails
   // (and is redelivered) alone. At most two batches run at once, each on one connection.
@@ -138,21 +167,15 @@ export async function composeApp(
     }),
     ruleRepo,
     ruleSets,
-    rules: new RuleService({
-      db,
-      repo: ruleRepo,
-      filings: filingRepo,
-      ruleSets,
-      operators,
-      controlOutcomes: (q, authority, from, to) => controlRepo.outcomesOfLodged(q, authority, from, to),
-      clock,
-      audit,
-    }),
+    rules,
     assessmentRepo,
     contexts,
     assessments,
     notifications: new NotificationService({ db, repo: notificationRepo }),
     controls,
+    rifs,
+    sharing,
+    stix: new StixExchange({ rifs }),
     audit,
     log,
     metrics,

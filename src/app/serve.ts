@@ -1,7 +1,7 @@
 /**
  * What `vigil serve` runs: the composed application, the demo pack on first start, the bus (the
- * embedded dispatcher, or the relay to JetStream), the audit chainer, the statistics refresher and
- * the HTTP server. `startServe` returns once the server listens; `stop()` closes everything in order.
+ * embedded dispatcher, or the relay to JetStream), the audit chainer, the statistics refresher, the
+ * RIF expiry sweep and the HTTP server. `startServe` returns once the server listens; `stop()` closes everything in order.
  * Signals and exit codes are main.ts's.
  */
 import type { VigilConfig } from '../config/index.ts';
@@ -12,6 +12,7 @@ import { startServeBus } from './bus-mode.ts';
 import { composeApp } from './compose.ts';
 import type { Running } from './running.ts';
 import { startStatsRefresher } from './stats-refresher.ts';
+import { startRifExpiry } from './rif-expiry.ts';
 import { RetentionService, startRetentionSchedule } from '../retention/index.ts';
 
 export interface Serving extends Running {
@@ -44,6 +45,7 @@ export async function startServe(
       onError: (err) => deps.log.error({ err }, 'retention purge'),
     },
   );
+  const expiry = startRifExpiry(deps.rifs, { onError: (err) => deps.log.error({ err }, 'RIF expiry') });
   const server = await buildServer(config, { ...deps, runningBus: bus });
   const address = (await server.start()).replace('0.0.0.0', 'localhost');
   return {
@@ -55,6 +57,7 @@ export async function startServe(
       await chainer.stop();
       await stats.stop();
       await retention.stop();
+      await expiry.stop();
       await deps.db.close();
     },
   };

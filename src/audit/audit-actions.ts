@@ -31,6 +31,20 @@ export const AUDIT_ACTIONS = [
   'retention.purged',
   'rif.shared',
   'rif.received',
+  'rif.drafted',
+  'rif.issued',
+  'rif.amended',
+  'rif.withdrawn',
+  'rif.expired',
+  'rif.read',
+  'rif.adopted',
+  'rif.noted',
+  'rif.declined',
+  'rif.feedback-given',
+  'sharing.changed',
+  'shared.granted',
+  'shared.read',
+  'directory.changed',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -1,7 +1,22 @@
 /** Who is asking: the roles of Vigil's users and the authenticated caller every service receives. */
 
-export type Role = 'filer' | 'analyst' | 'officer' | 'coordinator' | 'auditor' | 'admin';
-export const ROLES: readonly Role[] = ['filer', 'analyst', 'officer', 'coordinator', 'auditor', 'admin'];
+export type Role = 'filer' | 'analyst' | 'officer' | 'coordinator' | 'auditor' | 'admin' | 'partner';
+/**
+ * Every role. `partner` is another law-enforcement agency (police, border guard, market surveillance)
+ * with an authority code of its own: it reads only what a sharing policy grants it and issues risk
+ * information to customs.
+ */
+export const ROLES: readonly Role[] = [
+  'filer',
+  'analyst',
+  'officer',
+  'coordinator',
+  'auditor',
+  'admin',
+  'partner',
+];
+/** The roles of a customs authority and its trade: everyone but partner agencies. */
+export const CUSTOMS_AND_TRADE_ROLES: readonly Role[] = ROLES.filter((r) => r !== 'partner');
 
 /** Who is asking: from the bearer token. */
 export interface Actor {

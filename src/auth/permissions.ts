@@ -5,10 +5,11 @@
  */
 import { VigilError } from '../errors/index.ts';
 import type { Actor, Role } from './actor.ts';
-import { ROLES } from './actor.ts';
+import { CUSTOMS_AND_TRADE_ROLES } from './actor.ts';
 
-/** The roles of the customs authority itself: everyone but the trade's filers. */
-export const OFFICIAL_ROLES: readonly Role[] = ROLES.filter((r) => r !== 'filer');
+/** The roles of the customs authority itself: everyone but the trade's filers and partner agencies. */
+export const OFFICIAL_ROLES: readonly Role[] = CUSTOMS_AND_TRADE_ROLES.filter((r) => r !== 'filer');
+const ROLES = CUSTOMS_AND_TRADE_ROLES;
 
 interface PermissionSpec {
   readonly roles: readonly Role[];
@@ -64,6 +65,34 @@ export const PERMISSIONS = {
   'model.write': permission(['analyst', 'admin'], 'only analysts import and activate models'),
   'audit.verify': permission(['auditor', 'admin'], 'only auditors verify the audit trail'),
   'audit.read': permission(['auditor', 'admin'], 'only auditors read the audit trail'),
+  // Cooperation between authorities: RIFs, feedback, sharing policies and shared results.
+  'directory.read': permission(
+    [...OFFICIAL_ROLES, 'partner'],
+    'the directory of authorities is for officials',
+  ),
+  'directory.write': permission(['admin'], 'only admins register authorities in the directory'),
+  'rif.read': permission(
+    [...OFFICIAL_ROLES, 'partner'],
+    'risk information forms are for officials and partner agencies',
+  ),
+  'rif.write': permission(
+    ['analyst', 'coordinator', 'admin', 'partner'],
+    'only analysts, coordinators and partner agencies draft, issue and withdraw risk information forms',
+  ),
+  'rif.decide': permission(
+    ['analyst', 'coordinator', 'admin'],
+    'only analysts adopt, note or decline a risk information form',
+  ),
+  'rif.feedback': permission(
+    ['analyst', 'officer', 'coordinator', 'admin'],
+    'only customs analysts and officers give feedback on a risk information form',
+  ),
+  'sharing.read': permission(OFFICIAL_ROLES, 'sharing policies are for customs officials'),
+  'sharing.write': permission(['coordinator', 'admin'], 'only coordinators and admins set sharing policies'),
+  'shared.read': permission(
+    [...OFFICIAL_ROLES, 'partner'],
+    'shared results are for officials and partner agencies',
+  ),
 } as const satisfies Record<string, PermissionSpec>;
 
 export type Permission = keyof typeof PERMISSIONS;

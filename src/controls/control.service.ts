@@ -54,6 +54,27 @@ export interface ControlServiceDeps {
   /** The audit trail (an `AuditLog`); results are decisions and are logged when one is given. */
   readonly audit?: { append(tx: Queryable, event: AuditEvent): Promise<unknown> } | undefined;
   readonly due?: DueOptions | undefined;
+  /**
+   * Called in the transaction that stores each result (a first result or a correction that takes
+   * effect): cooperation turns it into feedback on the RIFs whose rules selected the consignment and
+   * shares it as the authority's policy says. A failure rolls the result back: nothing half-recorded.
+   */
+  readonly onResult?: ((tx: Queryable, r: RecordedResult) => Promise<void>) | undefined;
+}
+
+/** A stored control result as the features that follow it see it (no remarks, no free text). */
+export interface RecordedResult {
+  readonly authority: string;
+  readonly resultId: string;
+  readonly taskId: string;
+  readonly mrn: string;
+  readonly seq: number;
+  readonly ruleIds: readonly string[];
+  readonly controlType: string | null;
+  readonly result: ControlResult['result'];
+  readonly details: Readonly<Record<string, unknown>>;
+  readonly at: Date;
+  readonly actor: string;
 }
 
 /** An analyst's decision on one hit, as `AssessmentService.review` records it. */
@@ -831,6 +852,19 @@ export class ControlService {
       await repo.setStatus(tx, task.id, 'done', r.at);
     }
     await this.#recomputeOperators(tx, r.authority, task.parties, r.at);
+    await this.#d.onResult?.(tx, {
+      authority: r.authority,
+      resultId: r.id,
+      taskId: task.id,
+      mrn: task.mrn,
+      seq: task.seq,
+      ruleIds: task.ruleRefs.map((x) => x.id),
+      controlType: task.controlType,
+      result: r.result,
+      details: r.details,
+      at: r.at,
+      actor: r.actor,
+    });
     const stored: ControlResult = {
       id: r.id,
       taskId: task.id,

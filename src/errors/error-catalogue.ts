@@ -76,7 +76,10 @@ export const ERROR_CATALOGUE = {
   VIGIL_RIF_INVALID: { status: 422, title: 'The risk information form is invalid' },
   VIGIL_RIF_NOT_FOUND: { status: 404, title: 'No risk information form with this id is visible to you' },
   VIGIL_RIF_STATE: { status: 409, title: 'The risk information form is not in a state that allows this' },
-  VIGIL_STIX_INVALID: { status: 422, title: 'The STIX bundle does not conform to STIX 2.1 or carries no RIF' },
+  VIGIL_STIX_INVALID: {
+    status: 422,
+    title: 'The STIX bundle does not conform to STIX 2.1 or carries no RIF',
+  },
   VIGIL_SHARING_POLICY_INVALID: { status: 422, title: 'The sharing policy is invalid' },
   VIGIL_AUTHORITY_INVALID: { status: 422, title: 'The directory entry of an authority is invalid' },
   VIGIL_INTERNAL: { status: 500, title: 'Internal error' },
@@ -207,8 +210,14 @@ export const ERROR_CATALOGUE = {
   VIGIL_H7_VALUE_TOO_HIGH: { status: 422, title: 'An H7 low-value declaration may total at most 150 EUR' },
   VIGIL_CURRENCY_UNKNOWN: { status: 422, title: 'No reference rate for this currency' },
   VIGIL_RIF_NO_INDICATOR: { status: 422, title: 'A RIF needs at least one risk indicator' },
-  VIGIL_RIF_RANGE_INVALID: { status: 422, title: 'A range of the RIF is empty or its minimum is above its maximum' },
-  VIGIL_RIF_VALIDITY_INVALID: { status: 422, title: 'The validity or feedback due time of the RIF is impossible or over' },
+  VIGIL_RIF_RANGE_INVALID: {
+    status: 422,
+    title: 'A range of the RIF is empty or its minimum is above its maximum',
+  },
+  VIGIL_RIF_VALIDITY_INVALID: {
+    status: 422,
+    title: 'The validity or feedback due time of the RIF is impossible or over',
+  },
   VIGIL_RIF_RECIPIENT_UNKNOWN: { status: 422, title: 'A recipient is not an authority of this directory' },
   VIGIL_RIF_RED_NEEDS_RECIPIENTS: { status: 422, title: 'A TLP RED RIF must name its recipients' },
 } as const satisfies Record<string, ErrorDefinition>;

@@ -1,0 +1,248 @@
+/**
+ * Sharing policies and the records shared under them. Each authority states, per data category, with
+ * whom it shares and at what level of detail (`summary` or `full`; `none` to say no explicitly); a
+ * receiver `*` means every customs authority of the directory (partner agencies are always named).
+ * When a control result is recorded, the records its policy grants are written for each receiver in
+ * the same transaction, and the share is in the source's audit trail; every read of shared records is
+ * in the reader's. A policy grants nothing it does not name: no policy, no sharing.
+ */
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { VigilError } from '../errors/index.ts';
+import { fromZodIssues } from '../errors/index.ts';
+import { requirePermission } from '../auth/index.ts';
+import type { Actor } from '../auth/index.ts';
+import type { Clock } from '../domain/index.ts';
+import type { AuditEvent } from '../audit/index.ts';
+import type { Database, Queryable } from '../store/database.ts';
+import type { RifRepository, SharedRecord, SharingRule } from './rif.repository.ts';
+
+/** What an authority may share (issue 9). */
+export const SHARING_CATEGORIES = [
+  'control-results',
+  'seizures',
+  'rifs',
+  'risk-analysis',
+  'watchlist-entries',
+] as const;
+export type SharingCategory = (typeof SHARING_CATEGORIES)[number];
+export const SHARING_LEVELS = ['none', 'summary', 'full'] as const;
+
+export const sharingPolicySchema = z.strictObject({
+  rules: z
+    .array(
+      z.strictObject({
+        category: z.enum(SHARING_CATEGORIES),
+        receiver: z.union([z.literal('*'), z.string().regex(/^[A-Z]{2,4}$/, '2–4 capital letters or *')]),
+        level: z.enum(SHARING_LEVELS),
+      }),
+    )
+    .max(1000),
+});
+
+export interface SharingServiceDeps {
+  readonly db: Database;
+  readonly repo: RifRepository;
+  readonly clock: Clock;
+  readonly audit?: { append(tx: Queryable, event: AuditEvent): Promise<unknown> } | undefined;
+}
+
+/** A control result as the sharing sees it: no remarks, no names, no free text. */
+export interface SharedControlResult {
+  readonly authority: string;
+  readonly resultId: string;
+  readonly mrn: string;
+  readonly seq: number;
+  readonly controlType: string | null;
+  readonly result: 'no-irregularity' | 'irregularity' | 'seizure';
+  readonly details: Readonly<Record<string, unknown>>;
+  readonly at: Date;
+  readonly actor: string;
+}
+
+export class SharingService {
+  readonly #d: SharingServiceDeps;
+
+  constructor(deps: SharingServiceDeps) {
+    this.#d = deps;
+  }
+
+  async policy(actor: Actor): Promise<{ authority: string; rules: SharingRule[] }> {
+    requirePermission(actor, 'sharing.read');
+    const rules = await this.#d.db
+      .forAuthority(actor.authority)
+      .transaction((tx) => this.#d.repo.policy(tx, actor.authority));
+    return { authority: actor.authority, rules };
+  }
+
+  /** Replaces the authority's whole policy; every receiver must be in the directory. */
+  async replacePolicy(actor: Actor, body: unknown): Promise<{ authority: string; rules: SharingRule[] }> {
+    requirePermission(actor, 'sharing.write');
+    const parsed = sharingPolicySchema.safeParse(body, { reportInput: true });
+    const now = this.#d.clock.now();
+    return this.#d.db.forAuthority(actor.authority).transaction(async (tx) => {
+      const directory = await this.#d.repo.directory(tx);
+      const errors = parsed.success ? [] : fromZodIssues(parsed.error.issues, 'the sharing policy');
+      if (parsed.success) {
+        const seen = new Set<string>();
+        parsed.data.rules.forEach((r, i) => {
+          if (r.receiver !== '*' && (!directory.has(r.receiver) || r.receiver === actor.authority)) {
+            errors.push({
+              code: 'VIGIL_RIF_RECIPIENT_UNKNOWN',
+              path: `$.rules[${i}].receiver`,
+              message: `${r.receiver} is not another authority of this directory`,
+            });
+          }
+          const key = `${r.category}/${r.receiver}`;
+          if (seen.has(key)) {
+            errors.push({
+              code: 'VIGIL_SCHEMA_FORMAT',
+              path: `$.rules[${i}]`,
+              message: `${key} is stated twice`,
+            });
+          }
+          seen.add(key);
+        });
+      }
+      if (errors.length > 0 || !parsed.success) {
+        throw new VigilError(
+          'VIGIL_SHARING_POLICY_INVALID',
+          `the sharing policy has ${errors.length} error(s)`,
+          errors,
+        );
+      }
+      await this.#d.repo.replacePolicy(tx, actor.authority, parsed.data.rules, actor.subject, now);
+      await this.#d.audit?.append(tx, {
+        authority: actor.authority,
+        actor: `${actor.role}:${actor.subject}`,
+        action: 'sharing.changed',
+        subject: `sharing-policy:${actor.authority}`,
+        details: { rules: parsed.data.rules },
+        at: now,
+      });
+      return { authority: actor.authority, rules: await this.#d.repo.policy(tx, actor.authority) };
+    });
+  }
+
+  /** The receivers an authority's policy grants a category, each with its level (a named rule beats `*`). */
+  async grants(
+    tx: Queryable,
+    authority: string,
+    category: SharingCategory,
+  ): Promise<Map<string, 'summary' | 'full'>> {
+    const rules = (await this.#d.repo.policy(tx, authority)).filter((r) => r.category === category);
+    const directory = await this.#d.repo.directory(tx);
+    const out = new Map<string, 'summary' | 'full'>();
+    const wildcard = rules.find((r) => r.receiver === '*');
+    if (wildcard !== undefined && wildcard.level !== 'none') {
+      for (const e of directory.values()) {
+        if (e.kind === 'customs' && e.code !== authority) {
+          out.set(e.code, wildcard.level);
+        }
+      }
+    }
+    for (const r of rules.filter((x) => x.receiver !== '*')) {
+      if (r.level === 'none') {
+        out.delete(r.receiver);
+      } else if (directory.has(r.receiver)) {
+        out.set(r.receiver, r.level);
+      }
+    }
+    return out;
+  }
+
+  async receiversOf(tx: Queryable, authority: string, category: SharingCategory): Promise<string[]> {
+    return [...(await this.grants(tx, authority, category)).keys()];
+  }
+
+  /**
+   * In the transaction that stores a control result: shares it with the receivers the source's policy
+   * grants `control-results` (and, for a seizure, `seizures`), at each receiver's level.
+   */
+  async onControlResult(tx: Queryable, r: SharedControlResult): Promise<number> {
+    const categories: SharingCategory[] =
+      r.result === 'seizure' ? ['control-results', 'seizures'] : ['control-results'];
+    const records = [];
+    for (const category of categories) {
+      for (const [recipient, level] of await this.grants(tx, r.authority, category)) {
+        records.push({
+          id: randomUUID(),
+          source: r.authority,
+          recipient,
+          category,
+          level,
+          ref: `${r.mrn}/${r.seq}`,
+          data: this.#view(r, level),
+          at: r.at,
+        });
+      }
+    }
+    if (records.length === 0) {
+      return 0;
+    }
+    const n = await this.#d.repo.share(tx, records);
+    await this.#d.audit?.append(tx, {
+      authority: r.authority,
+      actor: r.actor,
+      action: 'shared.granted',
+      subject: r.mrn,
+      details: {
+        controlResult: r.resultId,
+        to: records.map((x) => ({ recipient: x.recipient, category: x.category, level: x.level })),
+      },
+      at: r.at,
+    });
+    return n;
+  }
+
+  /** A summary says what was found; full adds which consignment and what was at stake. */
+  #view(r: SharedControlResult, level: 'summary' | 'full'): Record<string, unknown> {
+    const d = r.details;
+    const seizure =
+      r.result === 'seizure'
+        ? { category: d['category'] ?? null, quantity: d['quantity'] ?? null, unit: d['unit'] ?? null }
+        : null;
+    const summary = {
+      result: r.result,
+      controlType: r.controlType,
+      seizure,
+      recordedOn: r.at.toISOString().slice(0, 10),
+    };
+    if (level === 'summary') {
+      return summary;
+    }
+    return {
+      ...summary,
+      mrn: r.mrn,
+      seq: r.seq,
+      recordedAt: r.at.toISOString(),
+      irregularity: d['irregularity'] ?? d['type'] ?? null,
+      dutyAtStake: d['dutyAtStake'] ?? null,
+      taxAtStake: d['taxAtStake'] ?? null,
+    };
+  }
+
+  /** Records other authorities shared with the actor's, newest first; the read is audited. */
+  async shared(
+    actor: Actor,
+    filter: { category?: string | undefined; source?: string | undefined; limit?: number | undefined } = {},
+  ): Promise<SharedRecord[]> {
+    requirePermission(actor, 'shared.read');
+    const now = this.#d.clock.now();
+    return this.#d.db.forAuthority(actor.authority).transaction(async (tx) => {
+      const items = await this.#d.repo.sharedWith(tx, actor.authority, {
+        ...filter,
+        limit: filter.limit ?? 200,
+      });
+      await this.#d.audit?.append(tx, {
+        authority: actor.authority,
+        actor: `${actor.role}:${actor.subject}`,
+        action: 'shared.read',
+        subject: `shared-results:${actor.authority}`,
+        details: { category: filter.category ?? null, source: filter.source ?? null, count: items.length },
+        at: now,
+      });
+      return items;
+    });
+  }
+}
