@@ -19,7 +19,7 @@ import type { AuditAction, AuditEvent } from '../audit/index.ts';
 import type { Database, Queryable } from '../store/database.ts';
 import type { BacktestResult, RuleService } from '../rules/index.ts';
 import type { StoredRule } from '../rules/index.ts';
-import { ruleFromRif } from './rif-rule.ts';
+import { ruleFromRif, unexpressedIndicators } from './rif-rule.ts';
 import { findDuplicates } from './rif-similarity.ts';
 import { feedbackInputSchema, rifInputSchemaFor } from './rif.schema.ts';
 import type { DirectoryEntry, ParsedRifInput, Rif, RifDelivery, RifFeedback } from './rif.schema.ts';
@@ -69,6 +69,8 @@ export interface AdoptionResult {
   readonly backtest: BacktestResult | null;
   readonly activated: boolean;
   readonly delivery: RifDelivery | null;
+  /** Indicators of the RIF the rule cannot test (country of dispatch: not in an ENS), and why. */
+  readonly notExpressed: readonly { readonly indicator: string; readonly why: string }[];
 }
 
 const DEFAULT_BACKTEST_DAYS = 90;
@@ -601,7 +603,13 @@ export class RifService {
     }
     const rule = ruleFromRif(rif);
     if (options.dryRun === true) {
-      return { rule: { ...rule }, backtest: null, activated: false, delivery };
+      return {
+        rule: { ...rule },
+        backtest: null,
+        activated: false,
+        delivery,
+        notExpressed: unexpressedIndicators(rif.indicators),
+      };
     }
     const existing = await this.#d.rules.get(actor, rule.id).catch((err: unknown) => {
       if (err instanceof VigilError && err.code === 'VIGIL_RULE_NOT_FOUND') {
@@ -648,7 +656,13 @@ export class RifService {
       );
       return this.#d.repo.delivery(tx, id, actor.authority);
     });
-    return { rule: final, backtest, activated: activate, delivery: decided ?? null };
+    return {
+      rule: final,
+      backtest,
+      activated: activate,
+      delivery: decided ?? null,
+      notExpressed: unexpressedIndicators(rif.indicators),
+    };
   }
 
   async decide(actor: Actor, id: string, body: unknown): Promise<RifDelivery> {

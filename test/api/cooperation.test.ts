@@ -420,6 +420,47 @@ forEachDatabase('cooperation between authorities', (target) => {
     );
   });
 
+  test('a dry run only shows the rule; a RIF past its validity expires, in the issuer’s audit trail', async () => {
+    const now = app().clock.now();
+    const draft = await send(
+      'POST',
+      '/v1/rifs',
+      'nl-analyst',
+      phonesRif(now, {
+        validUntil: new Date(now.getTime() + 2 * DAY).toISOString(),
+        indicators: { goodsCodes: ['8703'], dispatchCountries: ['TR'] },
+        recipients: ['BE'],
+        feedback: { required: false },
+      }),
+    );
+    const id: string = draft.json().rif.id;
+    await send('POST', `/v1/rifs/${id}/issue`, 'nl-analyst');
+    const rulesBefore = (await send('GET', '/v1/rules', 'be-analyst')).json().items.length;
+    const dry = await send('POST', `/v1/rifs/${id}/adoption`, 'be-analyst', { dryRun: true });
+    assert.equal(dry.statusCode, 200, dry.body);
+    assert.match(dry.json().rule.condition, /8703/);
+    assert.deepEqual(
+      dry.json().notExpressed.map((n: { indicator: string }) => n.indicator),
+      ['dispatchCountries'],
+    );
+    assert.equal(
+      (await send('GET', '/v1/rules', 'be-analyst')).json().items.length,
+      rulesBefore,
+      'a dry run stores nothing',
+    );
+
+    app().clock.advance(3 * DAY);
+    assert.equal((await send('GET', `/v1/rifs/${id}`, 'be-analyst')).json().rif.status, 'expired');
+    assert.ok((await app().deps.rifs.expireDue()) >= 1);
+    assert.equal((await send('GET', `/v1/rifs/${id}`, 'nl-analyst')).json().rif.status, 'expired');
+    const trail = await send('GET', `/v1/audit?action=rif.expired&subject=rif:${id}`, 'nl-auditor');
+    assert.equal(trail.json().entries.length, 1);
+    assert.equal(
+      (await send('POST', `/v1/rifs/${id}/adoption`, 'be-analyst', {})).json().code,
+      'VIGIL_RIF_STATE',
+    );
+  });
+
   test('bad RIFs are refused with every error at once, and nothing is stored', async () => {
     const before = await app().count('rif');
     const now = app().clock.now();
