@@ -1,21 +1,22 @@
+/**
+ * The STIX 2.1 exchange of RIFs: a RIF and its feedback survive export and import with nothing lost,
+ * the export validates against the official STIX 2.1 JSON schemas (test/data/stix2.1-schemas), and a
+ * broken bundle is refused with every error at its path.
+ */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { makeMrn } from '../domain/index.ts';
 import { TLP_LABELS, rifInputSchema } from './rif.schema.ts';
 import type { Rif, RifFeedback, RifInput, TlpLabel } from './rif.schema.ts';
 import { RIF_EXTENSION_ID, TLP_MARKING_IDS, rifPattern, rifToStix, stixToRif, uuidV5 } from './stix.ts';
 import type { StixBundle } from './stix.ts';
+// The schemas are JSON Schema 2020-12: ajv 8's 2020 dialect.
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import formats from 'ajv-formats';
+import draft07 from 'ajv/dist/refs/json-schema-draft-07.json' with { type: 'json' };
 
 // ---- The official schemas (test/data/stix2.1-schemas, see its README) ------------------------------
-
-const require = createRequire(import.meta.url);
-// The schemas are JSON Schema 2020-12, which needs ajv 8. The top-level `ajv` in node_modules is
-// eslint's ajv 6, so ajv 8 is taken from where ajv-formats (which needs it) resolves it.
-const ajvRequire = createRequire(require.resolve('ajv-formats'));
-const { Ajv2020 } = ajvRequire('ajv/dist/2020');
-const addFormats = require('ajv-formats').default;
 
 const SCHEMA_DIR = new URL('../../test/data/stix2.1-schemas/', import.meta.url);
 const SCHEMA_BASE = 'http://raw.githubusercontent.com/oasis-open/cti-stix2-json-schemas/stix2.1/schemas/';
@@ -24,7 +25,8 @@ const readJson = (path: string): any => JSON.parse(readFileSync(new URL(path, SC
 // unicodeRegExp off: the schemas' patterns use `\-`, which JavaScript's unicode mode rejects;
 // strictTypes off: they leave out `type` beside `pattern` and `properties`, which strict mode flags.
 const ajv = new Ajv2020({ allErrors: true, strictTypes: false, unicodeRegExp: false });
-addFormats(ajv);
+// ajv-formats is CommonJS: its plugin is the module's default export's `default`.
+formats.default(ajv);
 ajv.addFormat('idn-hostname', true); // only domain-name objects use it; Vigil writes none
 for (const dir of ['common', 'sdos', 'sros', 'observables']) {
   for (const file of readdirSync(new URL(`${dir}/`, SCHEMA_DIR))) {
@@ -32,7 +34,7 @@ for (const dir of ['common', 'sdos', 'sros', 'observables']) {
   }
 }
 // The OASIS TLP 2.0 schema is draft-07; its keywords mean the same under 2020-12.
-ajv.addMetaSchema(ajvRequire('ajv/dist/refs/json-schema-draft-07.json'));
+ajv.addMetaSchema(draft07);
 const tlp2Schema = ajv.compile(
   readJson('tlp-2.0/extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d.json'),
 );
@@ -50,7 +52,7 @@ function schemaErrors(schemaPath: string, value: unknown): string[] {
   const validate = ajv.getSchema(SCHEMA_BASE + schemaPath)!;
   return validate(value)
     ? []
-    : validate.errors.map((e: any) => `${schemaPath}${e.instancePath} ${e.message as string}`);
+    : (validate.errors ?? []).map((e: any) => `${schemaPath}${e.instancePath} ${e.message as string}`);
 }
 
 // ---- A RIF with every optional field set, and its feedback -----------------------------------------

@@ -461,6 +461,78 @@ forEachDatabase('cooperation between authorities', (target) => {
     );
   });
 
+  test('STIX 2.1: a RIF exported with its feedback comes back as a draft with the same content', async () => {
+    const now = app().clock.now();
+    const body = phonesRif(now, {
+      title: 'Undervalued e-bikes',
+      riskArea: 'anti-dumping',
+      indicators: {
+        goodsCodes: ['871160'],
+        origins: ['CN', 'KH'],
+        routeCountries: ['MY'],
+        unitValueRange: { max: 12 },
+        operators: [{ role: 'consignee', eori: 'NL123456789' }],
+      },
+      recipients: ['BE'],
+      handling: {
+        tlp: 'GREEN',
+        code: 'H3',
+        restriction: 'not for court',
+        sourceReliability: 'C',
+        informationAccuracy: 3,
+      },
+    });
+    const draft = await send('POST', '/v1/rifs', 'nl-analyst', body);
+    const id: string = draft.json().rif.id;
+    await send('POST', `/v1/rifs/${id}/issue`, 'nl-analyst');
+    await send('POST', `/v1/rifs/${id}/feedback`, 'be-analyst', {
+      usefulness: 'useful',
+      comment: 'two hits',
+      controlsDone: 2,
+    });
+    const bundle = await send('GET', `/v1/rifs/${id}/stix`, 'nl-analyst');
+    assert.equal(bundle.statusCode, 200, bundle.body);
+    assert.equal(bundle.json().type, 'bundle');
+    const types = bundle.json().objects.map((o: { type: string }) => o.type);
+    assert.ok(
+      types.includes('report') && types.includes('indicator') && types.includes('sighting'),
+      types.join(),
+    );
+
+    const imported = await send('POST', '/v1/rifs/import', 'de-analyst', bundle.json());
+    assert.equal(imported.statusCode, 201, imported.body);
+    assert.deepEqual(imported.json().source, { id, issuer: 'NL', version: 1 });
+    const copy = imported.json().rif;
+    assert.equal(copy.issuer, 'DE');
+    assert.equal(copy.status, 'draft');
+    const original = (await send('GET', `/v1/rifs/${id}`, 'nl-analyst')).json().rif;
+    const content = (r: Record<string, unknown>) => {
+      const {
+        id: _i,
+        issuer: _s,
+        author: _a,
+        status: _st,
+        version: _v,
+        createdAt: _c,
+        issuedAt: _ia,
+        withdrawnAt: _w,
+        withdrawalReason: _r,
+        ...rest
+      } = r;
+      return rest;
+    };
+    assert.deepEqual(content(copy), content(original));
+
+    const broken = await send('POST', '/v1/rifs/import', 'de-analyst', {
+      type: 'bundle',
+      id: 'bundle--nope',
+      objects: [],
+    });
+    assert.equal(broken.statusCode, 422);
+    assert.equal(broken.json().code, 'VIGIL_STIX_INVALID');
+    assert.ok(broken.json().errors.length >= 2, broken.body);
+  });
+
   test('bad RIFs are refused with every error at once, and nothing is stored', async () => {
     const before = await app().count('rif');
     const now = app().clock.now();
