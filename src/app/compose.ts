@@ -101,7 +101,13 @@ export async function composeApp(
   const notificationRepo = new NotificationRepository();
   const controlRepo = new ControlRepository();
   const rifRepo = new RifRepository();
-  const sharing = new SharingService({ db, repo: rifRepo, clock, audit });
+  const sharing = new SharingService({
+    db,
+    repo: rifRepo,
+    clock,
+    audit,
+    watchlistEntries: (tx, authority, list, page) => ruleRepo.entries(tx, authority, list, page),
+  });
   // A control result becomes feedback on the RIFs whose rules selected the consignment and is shared
   // as the authority's policy says, in the result's own transaction (`rifs` is built below).
   const controls = new ControlService({
@@ -110,6 +116,9 @@ export async function composeApp(
     operators,
     clock,
     audit,
+    onTaskCreated: async (tx, t) => {
+      await sharing.onRiskAnalysis(tx, t);
+    },
     onResult: async (tx, r) => {
       await rifs.onControlResult(tx, r);
       await sharing.onControlResult(tx, r);
@@ -140,6 +149,8 @@ export async function composeApp(
     controlOutcomes: (q, authority, from, to) => controlRepo.outcomesOfLodged(q, authority, from, to),
     clock,
     audit,
+    onWatchlistChanged: (tx, authority, list, actor) =>
+      sharing.onWatchlistChanged(tx, authority, list, actor),
   });
   const rifs = new RifService({ db, repo: rifRepo, rules, sharing, clock, audit });
   // Events that arrive together are assessed together: one transaction and one statement per step

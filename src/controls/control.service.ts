@@ -60,6 +60,27 @@ export interface ControlServiceDeps {
    * shares it as the authority's policy says. A failure rolls the result back: nothing half-recorded.
    */
   readonly onResult?: ((tx: Queryable, r: RecordedResult) => Promise<void>) | undefined;
+  /**
+   * Called in the assessment's transaction when a consignment is newly selected for control: the
+   * risk-analysis result cooperation may share under the authority's policy.
+   */
+  readonly onTaskCreated?: ((tx: Queryable, t: SelectedForControl) => Promise<void>) | undefined;
+}
+
+/** A consignment newly selected for control, as the features that follow it see it. */
+export interface SelectedForControl {
+  readonly authority: string;
+  readonly mrn: string;
+  readonly seq: number;
+  readonly office: string;
+  readonly controlType: string;
+  readonly source: string;
+  readonly riskAreas: readonly string[];
+  readonly score: number | null;
+  readonly hsCodes: readonly string[];
+  readonly origins: readonly string[];
+  readonly mode: string | null;
+  readonly at: Date;
 }
 
 /** A stored control result as the features that follow it see it (no remarks, no free text). */
@@ -328,6 +349,21 @@ export class ControlService {
           ruleRefs: outcome.random ? [] : ruleRefsOf(a.hits as ExplainedHit[]),
           parties: partiesOf(filing, a.seq),
           dueAt,
+          at: now,
+        });
+        const goods = filing.consignments[a.seq]?.goods ?? [];
+        await this.#d.onTaskCreated?.(tx, {
+          authority: a.authority,
+          mrn: a.mrn,
+          seq: a.seq,
+          office: outcome.office,
+          controlType: outcome.controlType,
+          source: outcome.random ? 'random' : 'risk',
+          riskAreas: outcome.random ? [] : (a.hits as ExplainedHit[]).map((h) => h.riskArea),
+          score: a.score,
+          hsCodes: goods.map((g) => g.hsCode),
+          origins: goods.flatMap((g) => (g.origin !== undefined ? [g.origin] : [])),
+          mode: modeOf(filing) ?? null,
           at: now,
         });
       }

@@ -422,6 +422,7 @@ export class RifRepository {
     );
   }
 
+  /** Writes shared records (a newer share of the same ref replaces the older), 2,000 per statement. */
   async share(
     q: Queryable,
     records: readonly {
@@ -436,16 +437,36 @@ export class RifRepository {
     }[],
   ): Promise<number> {
     let n = 0;
-    for (const s of records) {
+    for (let i = 0; i < records.length; i += 2000) {
+      const batch = records.slice(i, i + 2000);
       const r = await q.query(
         `INSERT INTO shared_record (id, authority, recipient, category, level, ref, body, at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-         ON CONFLICT (authority, recipient, category, ref) DO UPDATE SET body = EXCLUDED.body, level = EXCLUDED.level, at = EXCLUDED.at`,
-        [s.id, s.source, s.recipient, s.category, s.level, s.ref, JSON.stringify(s.data), s.at],
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $8::timestamptz[])
+         ON CONFLICT (authority, recipient, category, ref) DO UPDATE
+           SET body = EXCLUDED.body, level = EXCLUDED.level, at = EXCLUDED.at`,
+        [
+          batch.map((s) => s.id),
+          batch.map((s) => s.source),
+          batch.map((s) => s.recipient),
+          batch.map((s) => s.category),
+          batch.map((s) => s.level),
+          batch.map((s) => s.ref),
+          batch.map((s) => JSON.stringify(s.data)),
+          batch.map((s) => s.at),
+        ],
       );
       n += r.rowCount ?? 0;
     }
     return n;
+  }
+
+  /** Takes back what a source shared in a category under refs starting with `refPrefix`. */
+  async unshare(q: Queryable, source: string, category: string, refPrefix: string): Promise<number> {
+    const r = await q.query(
+      `DELETE FROM shared_record WHERE authority = $1 AND category = $2 AND starts_with(ref, $3)`,
+      [source, category, refPrefix],
+    );
+    return r.rowCount ?? 0;
   }
 
   async sharedWith(

@@ -2,9 +2,11 @@
  * Sharing policies and the records shared under them. Each authority states, per data category, with
  * whom it shares and at what level of detail (`summary` or `full`; `none` to say no explicitly); a
  * receiver `*` means every customs authority of the directory (partner agencies are always named).
- * When a control result is recorded, the records its policy grants are written for each receiver in
- * the same transaction, and the share is in the source's audit trail; every read of shared records is
- * in the reader's. A policy grants nothing it does not name: no policy, no sharing.
+ * Records are written for each receiver in the transaction of the fact they share: a control result
+ * when it is recorded (`control-results`, `seizures`), a consignment when it is selected for control
+ * (`risk-analysis`), a watchlist when its entries change (`watchlist-entries`, the shared copy follows
+ * the list); `rifs` decides which partner agencies receive the authority's RIFs. Every share is in the
+ * source's audit trail and every read in the reader's. A policy grants nothing it does not name.
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
@@ -40,11 +42,45 @@ export const sharingPolicySchema = z.strictObject({
     .max(1000),
 });
 
+/** One entry of a watchlist, as the rules feature's published query gives it. */
+export interface WatchlistEntryView {
+  readonly value: string;
+  readonly note: string | null;
+  readonly source: string | null;
+  readonly expiresAt: string | null;
+}
+
 export interface SharingServiceDeps {
   readonly db: Database;
   readonly repo: RifRepository;
   readonly clock: Clock;
   readonly audit?: { append(tx: Queryable, event: AuditEvent): Promise<unknown> } | undefined;
+  /** A page of a watchlist's entries in value order (the rules feature's published query). */
+  readonly watchlistEntries?:
+    | ((
+        tx: Queryable,
+        authority: string,
+        list: string,
+        page: { after?: string | undefined; limit: number },
+      ) => Promise<readonly WatchlistEntryView[]>)
+    | undefined;
+}
+
+/** A control task just created from an assessment: the risk-analysis result a policy may share. */
+export interface RiskAnalysisResult {
+  readonly authority: string;
+  readonly mrn: string;
+  readonly seq: number;
+  readonly office: string;
+  readonly controlType: string;
+  /** `risk` (rules, signals, model) or `random`. */
+  readonly source: string;
+  readonly riskAreas: readonly string[];
+  readonly score: number | null;
+  readonly hsCodes: readonly string[];
+  readonly origins: readonly string[];
+  readonly mode: string | null;
+  readonly at: Date;
 }
 
 /** A control result as the sharing sees it: no remarks, no names, no free text. */
@@ -193,6 +229,125 @@ export class SharingService {
       at: r.at,
     });
     return n;
+  }
+
+  /**
+   * In the assessment's transaction, when a consignment is selected for control: shares the risk
+   * found with the receivers the policy grants `risk-analysis`. A summary says which risk areas, which
+   * control, on what goods from where; full adds the consignment (MRN) and the office.
+   */
+  async onRiskAnalysis(tx: Queryable, r: RiskAnalysisResult): Promise<number> {
+    const grants = await this.grants(tx, r.authority, 'risk-analysis');
+    if (grants.size === 0) {
+      return 0;
+    }
+    const summary = {
+      riskAreas: [...new Set(r.riskAreas)].sort(),
+      controlType: r.controlType,
+      selection: r.source,
+      hsChapters: [...new Set(r.hsCodes.map((c) => c.slice(0, 2)))].sort(),
+      origins: [...new Set(r.origins)].sort(),
+      mode: r.mode,
+      selectedOn: r.at.toISOString().slice(0, 10),
+    };
+    const full = {
+      ...summary,
+      mrn: r.mrn,
+      seq: r.seq,
+      office: r.office,
+      hsCodes: [...new Set(r.hsCodes)].sort(),
+      score: r.score,
+    };
+    const records = [...grants].map(([recipient, level]) => ({
+      id: randomUUID(),
+      source: r.authority,
+      recipient,
+      category: 'risk-analysis',
+      level,
+      ref: `${r.mrn}/${r.seq}`,
+      data: level === 'full' ? full : summary,
+      at: r.at,
+    }));
+    const n = await this.#d.repo.share(tx, records);
+    await this.#d.audit?.append(tx, {
+      authority: r.authority,
+      actor: 'system:assessment',
+      action: 'shared.granted',
+      subject: r.mrn,
+      details: {
+        category: 'risk-analysis',
+        seq: r.seq,
+        to: records.map((x) => ({ recipient: x.recipient, level: x.level })),
+      },
+      at: r.at,
+    });
+    return n;
+  }
+
+  /**
+   * In the transaction that changed a watchlist: the shared copy of the list follows it (taken back
+   * and written again) for the receivers the policy grants `watchlist-entries`. A summary carries the
+   * values; full adds each entry's note, source and expiry.
+   */
+  async onWatchlistChanged(
+    tx: Queryable,
+    authority: string,
+    list: { name: string; subject: string },
+    actor: string,
+  ): Promise<number> {
+    const grants = await this.grants(tx, authority, 'watchlist-entries');
+    const prefix = `${list.name}/`;
+    const taken = await this.#d.repo.unshare(tx, authority, 'watchlist-entries', prefix);
+    if ((grants.size === 0 && taken === 0) || this.#d.watchlistEntries === undefined) {
+      return 0;
+    }
+    const at = this.#d.clock.now();
+    let shared = 0;
+    let after: string | undefined;
+    for (;;) {
+      const page = await this.#d.watchlistEntries(tx, authority, list.name, { after, limit: 5000 });
+      if (page.length === 0) {
+        break;
+      }
+      const records = page.flatMap((e) =>
+        [...grants].map(([recipient, level]) => ({
+          id: randomUUID(),
+          source: authority,
+          recipient,
+          category: 'watchlist-entries',
+          level,
+          ref: `${prefix}${e.value}`,
+          data:
+            level === 'full'
+              ? {
+                  list: list.name,
+                  subject: list.subject,
+                  value: e.value,
+                  note: e.note,
+                  source: e.source,
+                  expiresAt: e.expiresAt,
+                }
+              : { list: list.name, subject: list.subject, value: e.value },
+          at,
+        })),
+      );
+      shared += await this.#d.repo.share(tx, records);
+      after = page[page.length - 1]!.value;
+    }
+    await this.#d.audit?.append(tx, {
+      authority,
+      actor,
+      action: 'shared.granted',
+      subject: `watchlist:${list.name}`,
+      details: {
+        category: 'watchlist-entries',
+        records: shared,
+        withdrawn: taken,
+        to: [...grants].map(([recipient, level]) => ({ recipient, level })),
+      },
+      at,
+    });
+    return shared;
   }
 
   /** A summary says what was found; full adds which consignment and what was at stake. */

@@ -179,6 +179,18 @@ export interface RuleServiceDeps {
   readonly clock: Clock;
   /** Rule changes are decisions: each version is appended to the audit chain in its transaction. */
   readonly audit?: { append(tx: Queryable, event: AuditEvent): Promise<unknown> } | undefined;
+  /**
+   * Called in the transaction that changed a watchlist's entries: cooperation keeps the copy shared
+   * under the authority's policy in step with the list.
+   */
+  readonly onWatchlistChanged?:
+    | ((
+        tx: Queryable,
+        authority: string,
+        list: { name: string; subject: string },
+        actor: string,
+      ) => Promise<unknown>)
+    | undefined;
   /** Default DEFAULT_BACKTEST_LIMITS. */
   readonly backtestLimits?: BacktestLimits | undefined;
 }
@@ -570,6 +582,12 @@ export class RuleService {
           entries: replaced.stored,
         },
       });
+      await this.#d.onWatchlistChanged?.(
+        tx,
+        actor.authority,
+        { name: w.name, subject: w.subject },
+        `${actor.role}:${actor.subject}`,
+      );
     });
     this.#d.ruleSets.invalidate(actor.authority);
     return {
@@ -588,7 +606,8 @@ export class RuleService {
   ): Promise<{ name: string; received: number }> {
     requirePermission(actor, 'rule.write');
     const lists = await this.#d.repo.watchlists(this.#d.db.forAuthority(actor.authority), actor.authority);
-    if (!lists.some((l) => l.name === name)) {
+    const list = lists.find((l) => l.name === name);
+    if (list === undefined) {
       throw new VigilError('VIGIL_WATCHLIST_NOT_FOUND', `no watchlist '${name}'`);
     }
     const parsed = format === 'csv' ? parseWatchlistCsv(text) : parseWatchlistNdjson(text);
@@ -623,6 +642,12 @@ export class RuleService {
         await this.#d.repo.addEntries(tx, actor.authority, name, entries, now);
       }
       await this.#d.repo.touchWatchlist(tx, actor.authority, name, now);
+      await this.#d.onWatchlistChanged?.(
+        tx,
+        actor.authority,
+        { name, subject: list.subject },
+        `${actor.role}:${actor.subject}`,
+      );
     });
     this.#d.ruleSets.invalidate(actor.authority);
     return { name, received: parsed.value.length };
@@ -648,7 +673,7 @@ export class RuleService {
   /** Takes one value off a list; it stops matching at once. */
   async deleteEntry(actor: Actor, name: string, value: string): Promise<{ name: string; deleted: string }> {
     requirePermission(actor, 'rule.write');
-    await this.#listOf(actor, name);
+    const list = await this.#listOf(actor, name);
     const now = this.#d.clock.now();
     const deleted = await this.#d.db.forAuthority(actor.authority).transaction(async (tx) => {
       const gone = await this.#d.repo.deleteEntry(tx, actor.authority, name, value);
@@ -664,6 +689,12 @@ export class RuleService {
           at: now,
           details: { valueSha256: createHash('sha256').update(value, 'utf8').digest('hex') },
         });
+        await this.#d.onWatchlistChanged?.(
+          tx,
+          actor.authority,
+          { name, subject: list.subject },
+          `${actor.role}:${actor.subject}`,
+        );
       }
       return gone;
     });
@@ -674,11 +705,13 @@ export class RuleService {
     return { name, deleted: value };
   }
 
-  async #listOf(actor: Actor, name: string): Promise<void> {
+  async #listOf(actor: Actor, name: string): Promise<{ name: string; subject: string }> {
     const lists = await this.#d.repo.watchlists(this.#d.db.forAuthority(actor.authority), actor.authority);
-    if (!lists.some((l) => l.name === name)) {
+    const list = lists.find((l) => l.name === name);
+    if (list === undefined) {
       throw new VigilError('VIGIL_WATCHLIST_NOT_FOUND', `no watchlist '${name}'`);
     }
+    return list;
   }
 
   async watchlists(actor: Actor): Promise<unknown[]> {

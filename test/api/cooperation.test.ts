@@ -533,6 +533,77 @@ forEachDatabase('cooperation between authorities', (target) => {
     assert.ok(broken.json().errors.length >= 2, broken.body);
   });
 
+  test('watchlist entries and risk-analysis results are shared as the policy says, and follow the list', async () => {
+    const policy = await send('PUT', '/v1/sharing-policies', 'be-admin', {
+      rules: [
+        { category: 'watchlist-entries', receiver: 'NL', level: 'full' },
+        { category: 'risk-analysis', receiver: '*', level: 'summary' },
+        { category: 'risk-analysis', receiver: 'NL', level: 'none' },
+      ],
+    });
+    assert.equal(policy.statusCode, 200, policy.body);
+    const bad = await send('PUT', '/v1/sharing-policies', 'be-admin', {
+      rules: [
+        { category: 'gossip', receiver: 'NL', level: 'full' },
+        { category: 'seizures', receiver: 'ZZ', level: 'full' },
+      ],
+    });
+    assert.equal(bad.statusCode, 422);
+    assert.equal(bad.json().code, 'VIGIL_SHARING_POLICY_INVALID');
+
+    const list = await send('POST', '/v1/watchlists', 'be-analyst', {
+      name: 'shell-consignees',
+      subject: 'operator-name',
+      entries: [
+        { value: 'Fake Trading BV', note: 'seen with counterfeit toys' },
+        { value: 'Nowhere Imports Ltd' },
+      ],
+    });
+    assert.equal(list.statusCode, 201, list.body);
+    const nl = await send('GET', '/v1/shared-results?category=watchlist-entries', 'nl-analyst');
+    assert.deepEqual(
+      nl
+        .json()
+        .items.map((x: { data: { value: string; note: string | null } }) => [x.data.value, x.data.note])
+        .sort(),
+      [
+        ['Fake Trading BV', 'seen with counterfeit toys'],
+        ['Nowhere Imports Ltd', null],
+      ],
+    );
+    assert.deepEqual(
+      (await send('GET', '/v1/shared-results?category=watchlist-entries', 'de-analyst')).json().items,
+      [],
+    );
+    const gone = await send(
+      'DELETE',
+      '/v1/watchlists/shell-consignees/entries?value=Nowhere%20Imports%20Ltd',
+      'be-analyst',
+    );
+    assert.equal(gone.statusCode, 200, gone.body);
+    const after = await send('GET', '/v1/shared-results?category=watchlist-entries', 'nl-analyst');
+    assert.deepEqual(
+      after.json().items.map((x: { data: { value: string } }) => x.data.value),
+      ['Fake Trading BV'],
+    );
+
+    // A BE consignment selected for control: DE gets the risk found in summary, NL (excluded) nothing.
+    const f = await send('POST', '/v1/filings', 'be-filer', beFiling(app().clock.now(), 'BE-RA-1'));
+    assert.equal(f.statusCode, 201, f.body);
+    await assessPending('BE');
+    const de = await send('GET', '/v1/shared-results?category=risk-analysis', 'de-analyst');
+    const mine = de.json().items.filter((x: { source: string }) => x.source === 'BE');
+    assert.equal(mine.length, 1, de.body);
+    assert.equal(mine[0].level, 'summary');
+    assert.deepEqual(mine[0].data.hsChapters, ['85']);
+    assert.deepEqual(mine[0].data.origins, ['CN']);
+    assert.equal(mine[0].data.mrn, undefined);
+    assert.deepEqual(
+      (await send('GET', '/v1/shared-results?category=risk-analysis', 'nl-analyst')).json().items,
+      [],
+    );
+  });
+
   test('bad RIFs are refused with every error at once, and nothing is stored', async () => {
     const before = await app().count('rif');
     const now = app().clock.now();

@@ -132,3 +132,13 @@ BEGIN
   END IF;
 END
 $$;
+
+-- A source takes back what it shared (a watchlist entry deleted, a list replaced).
+DO $$
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'vigil_app') THEN
+    GRANT DELETE ON shared_record TO vigil_app;
+  END IF;
+END
+$$;
+CREATE INDEX shared_record_by_source ON shared_record (authority, category, ref);
