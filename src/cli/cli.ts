@@ -1,7 +1,8 @@
 /**
- * The `vigil` command: serve, migrate, token, ingest, demo (and the model's train/evaluate/simulate).
- * Each subcommand parses its own flags with node:util parseArgs and reports errors on stderr with a
- * non-zero exit code; `token` prints only the token on stdout so scripts can capture it.
+ * The `vigil` command: serve, migrate, token, ingest, demo, rules, rifs (and the model's
+ * train/evaluate/simulate). Each subcommand parses its own flags with node:util parseArgs and reports
+ * errors on stderr with a non-zero exit code; `token` prints only the token on stdout so scripts can
+ * capture it.
  */
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/index.ts';
@@ -42,6 +43,8 @@ commands:
                                 versioned models in the database; the active one scores imports
   demo --count N [--seed S] [--invalid-share F] [--out FILE | --post URL --token TOKEN]
                                 generate realistic demo filings
+  demo --cooperation --post URL [--count N]
+                                demo RIF traffic between the demo authorities (tokens from VIGIL_KEYRING)
   train --format kcs --data PATH --out MODEL_FILE [--seed N]
                                 train the fraud-ranking model on KCS declarations
   evaluate --format kcs --model MODEL_FILE --data PATH --json
@@ -51,6 +54,12 @@ commands:
   rules list|add RULE.json|test RULE.json --filing F.json|backtest ID --from D --to D
         |activate ID|retire ID|stats ID [--url U --token T]
                                 manage and try risk rules through the API
+  rifs list [--box inbox|issued] [--label L] | rifs show ID [--version N]
+  rifs draft RIF.json | amend ID RIF.json | issue ID | withdraw ID --reason TEXT
+  rifs adopt ID [--dry-run] [--no-activate] [--backtest-days N] | decide ID noted|declined [--reason TEXT]
+  rifs feedback ID [--usefulness useful|not-useful [--comment TEXT] [--controls N]]
+  rifs export ID [--out FILE] | import BUNDLE.json          (each with [--json] [--url U --token T])
+                                risk information forms between authorities, through the API
   audit verify [--authority X] [--anchor X=SEQ:HASH] [--checkpoints F] [--public-key F] [--url U --token T]
                                 check the audit chains and their signed checkpoints; report the inbox
   audit public-key | audit checkpoint
@@ -235,6 +244,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number | Runnin
         const { rulesCommand } = await import('./rules.command.ts');
         return await rulesCommand(config, rest, io);
       }
+      case 'rifs': {
+        const { rifsCommand } = await import('./rifs.command.ts');
+        return await rifsCommand(config, rest, io);
+      }
       case 'train':
       case 'evaluate':
       case 'simulate': {
@@ -250,7 +263,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number | Runnin
         return await (await import('./retention.command.ts')).retentionCommand(config, rest, io);
       case 'demo': {
         const { demoCommand } = await import('./demo.command.ts');
-        return await demoCommand(rest, io);
+        return await demoCommand(config, rest, io);
       }
       case undefined:
       case 'help':

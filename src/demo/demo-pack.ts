@@ -4,7 +4,9 @@
  * values for the undervaluation signal until the authority's own history is large enough to learn
  * them. The kit is data in the product's own formats (data/demo-pack/: rule and watchlist bodies as the
  * API takes them), read and checked with the API's own schemas, so a broken file fails loudly with its
- * path. Installed once, when the authority has no rules yet.
+ * path. Installed once, when the authority has no rules yet; on that first start the directory of
+ * authorities, if it does not know the demo authority, gets the demo's authorities too
+ * (cooperation.json), so RIFs have somewhere to go before anyone registers an authority by hand.
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +17,10 @@ import type { RiskRule } from '../risk/index.ts';
 import { ruleInputSchema, toRiskRule, watchlistInputSchema } from '../rules/index.ts';
 import type { RuleRepository } from '../rules/index.ts';
 import type { AssessmentRepository } from '../assessment/index.ts';
+import { RifRepository } from '../cooperation/index.ts';
 import type { Database } from '../store/database.ts';
+import { demoDirectoryEntries, loadCooperationDemo } from './demo-cooperation.ts';
+import type { CooperationDemo } from './demo-cooperation.ts';
 
 /** Where the shipped kit lives. */
 export const DEMO_PACK_DIR: URL = new URL('../../data/demo-pack/', import.meta.url);
@@ -168,26 +173,42 @@ function packRule(r: DemoPackRule, authority: string): RiskRule {
   return { ...toRiskRule(r, authority), version: 1 };
 }
 
+/** What installing needs of the directory: the part of cooperation's repository (the table's owner). */
+export type DemoDirectoryStore = Pick<RifRepository, 'directory' | 'putAuthority'>;
+
 /**
  * Installs the kit (the shipped one unless `pack` is given) for `authority` unless it has rules
- * already; returns whether it did.
+ * already; returns whether it did. A directory that does not know `authority` gets the demo's
+ * authorities (the shipped traffic's unless `cooperation` is given) and `authority` itself.
  */
 export async function installDemoPack(
   deps: {
     readonly db: Database;
     readonly ruleRepo: RuleRepository;
     readonly assessmentRepo: AssessmentRepository;
+    readonly directory?: DemoDirectoryStore | undefined;
   },
   authority: string,
   at: Date,
   pack?: DemoPack,
+  cooperation?: CooperationDemo,
 ): Promise<boolean> {
   const { db, ruleRepo: repo, assessmentRepo } = deps;
   if ((await repo.currentRules(db, authority)).length > 0) {
     return false;
   }
   const { rules, watchlists, referencePrices } = pack ?? (await loadDemoPack());
+  const directory = deps.directory ?? new RifRepository();
+  const known = await directory.directory(db);
+  const entries = known.has(authority)
+    ? []
+    : demoDirectoryEntries(cooperation ?? (await loadCooperationDemo()), authority).filter(
+        (e) => !known.has(e.code),
+      );
   await db.transaction(async (tx) => {
+    for (const entry of entries) {
+      await directory.putAuthority(tx, entry, at);
+    }
     for (const list of watchlists) {
       await repo.upsertWatchlist(tx, authority, list, at);
       await repo.replaceEntries(tx, authority, list.name, list.entries);

@@ -38,7 +38,8 @@ export function acceptedCount(status: Readonly<Record<string, number>>): number 
     .reduce((sum, [, n]) => sum + n, 0);
 }
 
-async function waitUntilReady(base: string, timeoutMs: number, io: RunDemoIo): Promise<void> {
+/** Waits (at most `timeoutMs`) for the server at `base` to answer /ready; says so once on stderr. */
+export async function waitUntilReady(base: string, timeoutMs: number, io: RunDemoIo): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let said = false;
   let last = 'no answer';
