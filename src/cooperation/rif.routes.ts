@@ -37,6 +37,8 @@ const listQuery = z.strictObject({
       'overdue',
       'withdrawn',
       'expired',
+      'draft',
+      'issued',
     ])
     .optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(200),
