@@ -280,7 +280,7 @@ export class IndicatorService {
       ...head,
       value:
         d.by !== undefined
-          ? keysOf(total, d.by).reduce((s, k) => s + (valueIn(total, d.by, k) ?? 0), 0) || null
+          ? keysOf(total, d.by).reduce((s, k) => s + (valueIn(total, d.by, k) ?? 0), 0)
           : value,
       ...(by !== undefined
         ? {
