@@ -22,6 +22,8 @@ import type { VigilConfig } from '../config/index.ts';
 import { controlRoutes } from '../controls/control.routes.ts';
 import type { ControlService } from '../controls/index.ts';
 import { rifRoutes } from '../cooperation/rif.routes.ts';
+import { indicatorRoutes } from '../indicators/indicator.routes.ts';
+import type { IndicatorService } from '../indicators/index.ts';
 import type { RifService, SharingService, StixExchange } from '../cooperation/index.ts';
 import type { Clock } from '../domain/index.ts';
 import { VigilError } from '../errors/index.ts';
@@ -59,6 +61,7 @@ export interface ServerDeps {
   readonly notifications: NotificationService;
   readonly controls: ControlService;
   readonly rifs: RifService;
+  readonly indicators: IndicatorService;
   readonly sharing: SharingService;
   readonly stix: StixExchange;
   readonly imports: ImportService;
@@ -237,6 +240,7 @@ export async function buildServer(config: VigilConfig, deps: ServerDeps): Promis
       await v1.register(modelRoutes, { db: deps.db, models: deps.models });
       await v1.register(auditRoutes, { db: deps.db, audit: deps.audit });
       await v1.register(rifRoutes, { rifs: deps.rifs, sharing: deps.sharing, stix: deps.stix });
+      await v1.register(indicatorRoutes, { indicators: deps.indicators, clock: deps.clock });
     },
     { prefix: '/v1' },
   );

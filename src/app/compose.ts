@@ -17,6 +17,7 @@ import { ControlRepository, ControlService } from '../controls/index.ts';
 import { RifRepository, RifService, SharingService, StixExchange } from '../cooperation/index.ts';
 import { ImportService } from '../import-declarations/index.ts';
 import { FilingRepository, FilingService } from '../intake/index.ts';
+import { IndicatorRepository, IndicatorService } from '../indicators/index.ts';
 import { ModelStore, modelScorer } from '../models/index.ts';
 import { NotificationRepository, NotificationService } from '../notifications/index.ts';
 import { createMetrics } from '../observability/metrics.ts';
@@ -43,6 +44,7 @@ export interface AppDeps {
   readonly notifications: NotificationService;
   readonly controls: ControlService;
   readonly rifs: RifService;
+  readonly indicators: IndicatorService;
   readonly sharing: SharingService;
   readonly stix: StixExchange;
   readonly audit: AuditLog;
@@ -152,6 +154,17 @@ export async function composeApp(
     onWatchlistChanged: (tx, authority, list, actor) =>
       sharing.onWatchlistChanged(tx, authority, list, actor),
   });
+  const indicatorRepo = new IndicatorRepository();
+  const indicators = new IndicatorService({
+    db,
+    repo: indicatorRepo,
+    clock,
+    authorities: async (q) => [
+      ...new Set([...(await filingRepo.authoritiesWithFilings(q)), ...(await rifRepo.directory(q)).keys()]),
+    ],
+    rules: async (q, authority) => ruleRepo.currentRules(q, authority),
+    overdueFeedback: (q, authority, at) => rifRepo.overdueCount(q, authority, at),
+  });
   const rifs = new RifService({ db, repo: rifRepo, rules, sharing, clock, audit });
   // Events that arrive together are assessed together: one transaction and one statement per step
   // for the whole batch (issue 20). A failed batch is retried event by event, so one bad event fails
@@ -174,6 +187,7 @@ export async function composeApp(
       onInvalidated: (tx, f) => controls.cancelTasksOf(tx, f.authority, f.mrn, f.by).then(() => undefined),
       controlDecided: (tx, authority, mrn) => controls.controlDecided(tx, authority, mrn),
       amendmentCloseMinutes: config.amendmentCloseMinutes,
+      onRejected: (r) => indicatorRepo.recordRejection(db.forAuthority(r.authority), r),
       afterCommit: () => outbox.notify(),
     }),
     ruleRepo,
@@ -185,6 +199,7 @@ export async function composeApp(
     notifications: new NotificationService({ db, repo: notificationRepo }),
     controls,
     rifs,
+    indicators,
     sharing,
     stix: new StixExchange({ rifs }),
     audit,

@@ -1,7 +1,7 @@
 /**
  * What `vigil serve` runs: the composed application, the demo pack on first start, the bus (the
  * embedded dispatcher, or the relay to JetStream), the audit chainer, the statistics refresher, the
- * RIF expiry sweep and the HTTP server. `startServe` returns once the server listens; `stop()` closes everything in order.
+ * RIF expiry sweep, the indicator rollups and the HTTP server. `startServe` returns once the server listens; `stop()` closes everything in order.
  * Signals and exit codes are main.ts's.
  */
 import type { VigilConfig } from '../config/index.ts';
@@ -13,6 +13,7 @@ import { composeApp } from './compose.ts';
 import type { Running } from './running.ts';
 import { startStatsRefresher } from './stats-refresher.ts';
 import { startRifExpiry } from './rif-expiry.ts';
+import { startIndicatorRefresher } from './indicator-refresher.ts';
 import { RetentionService, startRetentionSchedule } from '../retention/index.ts';
 
 export interface Serving extends Running {
@@ -46,6 +47,9 @@ export async function startServe(
     },
   );
   const expiry = startRifExpiry(deps.rifs, { onError: (err) => deps.log.error({ err }, 'RIF expiry') });
+  const rollups = startIndicatorRefresher(deps.indicators, {
+    onError: (err) => deps.log.error({ err }, 'indicator rollups'),
+  });
   const server = await buildServer(config, { ...deps, runningBus: bus });
   const address = (await server.start()).replace('0.0.0.0', 'localhost');
   return {
@@ -58,6 +62,7 @@ export async function startServe(
       await stats.stop();
       await retention.stop();
       await expiry.stop();
+      await rollups.stop();
       await deps.db.close();
     },
   };

@@ -89,6 +89,10 @@ export const PERMISSIONS = {
   ),
   'sharing.read': permission(OFFICIAL_ROLES, 'sharing policies are for customs officials'),
   'sharing.write': permission(['coordinator', 'admin'], 'only coordinators and admins set sharing policies'),
+  'indicator.read': permission(
+    ['analyst', 'coordinator', 'auditor', 'admin'],
+    'performance indicators are for analysts, coordinators, auditors and admins',
+  ),
   'shared.read': permission(
     [...OFFICIAL_ROLES, 'partner'],
     'shared results are for officials and partner agencies',

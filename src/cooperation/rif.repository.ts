@@ -361,6 +361,21 @@ export class RifRepository {
     return r.rows.map((x) => ({ rifId: x.rif_id, ruleId: x.rule_id, issuer: x.issuer }));
   }
 
+  /**
+   * Deliveries to `authority` whose required feedback was due by `at`, with no feedback given and not
+   * declined (the indicators' point-in-time count).
+   */
+  async overdueCount(q: Queryable, authority: string, at: Date): Promise<number> {
+    const r = await q.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM rif_delivery d JOIN rif r ON r.id = d.rif_id
+       WHERE d.authority = $1 AND d.kind = 'customs' AND d.state <> 'declined'
+         AND r.feedback_due IS NOT NULL AND r.feedback_due <= $2 AND r.issued_at IS NOT NULL
+         AND NOT EXISTS (SELECT 1 FROM rif_feedback f WHERE f.rif_id = d.rif_id AND f.authority = d.authority)`,
+      [authority, at],
+    );
+    return r.rows[0]?.n ?? 0;
+  }
+
   // ——— Feedback ———
 
   async insertFeedback(

@@ -26,6 +26,7 @@ export const SHARING_CATEGORIES = [
   'rifs',
   'risk-analysis',
   'watchlist-entries',
+  'indicators',
 ] as const;
 export type SharingCategory = (typeof SHARING_CATEGORIES)[number];
 export const SHARING_LEVELS = ['none', 'summary', 'full'] as const;

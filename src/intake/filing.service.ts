@@ -99,6 +99,11 @@ export interface FilingServiceDeps {
   /** Called after a transaction that wrote outbox events committed (pokes the embedded bus). */
   readonly afterCommit?: () => void;
   readonly metrics?: IntakeMetrics | undefined;
+  /**
+   * Told of every refused filing or amendment (who, which codes, when; never the body), after the
+   * refusal and outside any transaction: the indicators count rejections by code and by filer.
+   */
+  readonly onRejected?: ((r: Rejection) => Promise<void>) | undefined;
   /** Reads of a filing's parties (personal data) are recorded in the audit trail. */
   readonly audit?: { stage(tx: Queryable, events: readonly AuditEvent[]): Promise<void> } | undefined;
 }
@@ -277,6 +282,16 @@ function registeredEvent(f: NewFiling, actor: string, status: FilingStatus): Aud
   };
 }
 
+/** A refused filing or amendment, as the indicators record it. */
+export interface Rejection {
+  readonly authority: string;
+  readonly filer: string;
+  readonly kind: 'filing' | 'amendment';
+  readonly lrn: string | null;
+  readonly codes: readonly string[];
+  readonly at: Date;
+}
+
 export class FilingService {
   readonly #deps: FilingServiceDeps;
   readonly #serial: SerialSource;
@@ -383,6 +398,13 @@ export class FilingService {
         }
       }
       this.#deps.metrics?.rejected(result.errors.map((e) => e.code));
+      await this.#rejected(
+        actor,
+        'filing',
+        typeof lrn === 'string' ? lrn.trim().slice(0, 35) : null,
+        result.errors,
+        now,
+      );
       throw new VigilError(
         'VIGIL_FILING_INVALID',
         `the filing has ${result.errors.length} error(s)`,
@@ -869,7 +891,44 @@ export class FilingService {
    * (and controls carry their tasks, with their assignees, to the new version). Every amendment,
    * refused for lateness or accepted, is in the audit trail.
    */
+  /** Records a refusal for the indicators; a failure to record never hides the refusal itself. */
+  async #rejected(
+    actor: Actor,
+    kind: 'filing' | 'amendment',
+    lrn: string | null,
+    errors: readonly { code: string }[],
+    at: Date,
+  ): Promise<void> {
+    await this.#deps
+      .onRejected?.({
+        authority: actor.authority,
+        filer: actor.subject,
+        kind,
+        lrn,
+        codes: errors.map((e) => e.code),
+        at,
+      })
+      .catch(() => undefined);
+  }
+
   async amend(actor: Actor, mrn: string, body: unknown): Promise<FilingSummary> {
+    try {
+      return await this.#amend(actor, mrn, body);
+    } catch (err) {
+      if (err instanceof VigilError && err.code === 'VIGIL_AMENDMENT_INVALID') {
+        await this.#rejected(
+          actor,
+          'amendment',
+          null,
+          err.errors ?? [{ code: err.code }],
+          this.#deps.clock.now(),
+        );
+      }
+      throw err;
+    }
+  }
+
+  async #amend(actor: Actor, mrn: string, body: unknown): Promise<FilingSummary> {
     requirePermission(actor, 'filing.lodge');
     const now = this.#deps.clock.now();
     const outcome = await this.#db(actor).transaction(async (tx) => {

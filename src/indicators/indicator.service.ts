@@ -1,0 +1,347 @@
+/**
+ * The performance indicators, live: the refresher keeps the daily rollups in step with the facts (it
+ * recomputes the days whose facts changed since its watermark), and a query computes every indicator
+ * of the catalogue for an authority (or, for a coordinator, the authorities that share their
+ * indicators with it) over a period, as a total, a series per day / week / month / quarter / year,
+ * and a breakdown by one dimension. Only rollups are read per request, never the raw tables (but for
+ * two small point-in-time figures: overdue RIF feedback and the list of active rules).
+ */
+import { requirePermission } from '../auth/index.ts';
+import type { Actor } from '../auth/index.ts';
+import type { Clock } from '../domain/index.ts';
+import { VigilError } from '../errors/index.ts';
+import type { Database, Queryable } from '../store/database.ts';
+import { INDICATORS, INDICATOR_BY_ID, percentiles } from './indicator.catalogue.ts';
+import type { IndicatorDefinition } from './indicator.catalogue.ts';
+import type { IndicatorRepository, Period, RollupRow } from './indicator.repository.ts';
+
+export interface IndicatorServiceDeps {
+  readonly db: Database;
+  readonly repo: IndicatorRepository;
+  readonly clock: Clock;
+  /** Authorities with facts to roll up (filings, the directory). */
+  readonly authorities: (q: Queryable) => Promise<readonly string[]>;
+  /** The rules of an authority, latest version each (the rules feature's published query). */
+  readonly rules: (
+    q: Queryable,
+    authority: string,
+  ) => Promise<readonly { id: string; title: string; status: string }[]>;
+  /** Deliveries with feedback overdue at `at` (cooperation's published query). */
+  readonly overdueFeedback: (q: Queryable, authority: string, at: Date) => Promise<number>;
+}
+
+export interface IndicatorQuery {
+  readonly from: string;
+  readonly to: string;
+  readonly period?: Period | undefined;
+  readonly by?: string | undefined;
+  readonly authorities?: readonly string[] | undefined;
+  readonly noisyRate?: number | undefined;
+}
+
+export interface IndicatorValue {
+  readonly id: string;
+  readonly group: string;
+  readonly title: string;
+  readonly definition: string;
+  readonly formula: string;
+  readonly unit: string;
+  readonly value: number | null;
+  readonly percentiles?: { p50: number; p90: number; p99: number; count: number } | null;
+  readonly series?: readonly { period: string; value: number | null }[];
+  readonly breakdown?: {
+    readonly by: string;
+    readonly items: readonly { key: string; value: number | null }[];
+  };
+  readonly rules?: readonly { id: string; title: string; hits: number; hitRate?: number | null }[];
+  readonly unavailable?: string;
+}
+
+export interface IndicatorReport {
+  readonly authorities: readonly string[];
+  readonly from: string;
+  readonly to: string;
+  readonly period: Period | null;
+  readonly by: string | null;
+  readonly indicators: readonly IndicatorValue[];
+}
+
+const DAY_MS = 86_400_000;
+const EPOCH = new Date(0);
+/** Facts committed slightly after their own timestamp are caught by looking back this far. */
+const LOOK_BACK_MS = 5 * 60_000;
+
+type Cells = Map<string, Map<string, number>>;
+
+/** rollup rows → period → "metric|dim|key" → value */
+function cells(rows: readonly RollupRow[]): Cells {
+  const out: Cells = new Map();
+  for (const r of rows) {
+    let m = out.get(r.period);
+    if (m === undefined) {
+      m = new Map();
+      out.set(r.period, m);
+    }
+    m.set(`${r.metric}|${r.dim}|${r.key}`, r.value);
+  }
+  return out;
+}
+
+export class IndicatorService {
+  readonly #d: IndicatorServiceDeps;
+
+  constructor(deps: IndicatorServiceDeps) {
+    this.#d = deps;
+  }
+
+  /**
+   * Brings the rollups up to date: per authority, the days whose facts changed since the watermark
+   * are recomputed (all days with facts on the first run). Returns the days recomputed.
+   */
+  async refresh(options: { readonly full?: boolean } = {}): Promise<number> {
+    const started = this.#d.clock.now();
+    let days = 0;
+    for (const authority of await this.#d.authorities(this.#d.db)) {
+      const since =
+        options.full === true ? EPOCH : ((await this.#d.repo.watermark(this.#d.db, authority)) ?? EPOCH);
+      const changed = await this.#d.repo.changedDays(this.#d.db, authority, since);
+      for (const day of changed) {
+        await this.#d.db.transaction((tx) => this.#d.repo.refreshDay(tx, authority, day));
+      }
+      days += changed.length;
+      await this.#d.repo.setWatermark(
+        this.#d.db,
+        authority,
+        new Date(started.getTime() - LOOK_BACK_MS),
+        started,
+      );
+    }
+    return days;
+  }
+
+  definitions(actor: Actor): readonly IndicatorDefinition[] {
+    requirePermission(actor, 'indicator.read');
+    return INDICATORS;
+  }
+
+  async report(actor: Actor, q: IndicatorQuery, only?: readonly string[]): Promise<IndicatorReport> {
+    requirePermission(actor, 'indicator.read');
+    const defs =
+      only === undefined
+        ? INDICATORS
+        : only.map((id) => INDICATOR_BY_ID.get(id)).filter((d) => d !== undefined);
+    if (only !== undefined && defs.length === 0) {
+      throw new VigilError('VIGIL_NOT_FOUND', `no indicator ${only.join(', ')}`);
+    }
+    const authorities = q.authorities ?? [actor.authority];
+    const scoped = this.#d.db.forAuthority(actor.authority);
+    return scoped.transaction(async (tx) => {
+      await this.#checkGranted(tx, actor, authorities);
+      const metrics = [...new Set(defs.flatMap((d) => d.metrics))];
+      const dims = new Set<string>(['', 'method', 'bucket', 'timeliness', 'state']);
+      if (q.by !== undefined) {
+        dims.add(q.by);
+      }
+      for (const d of defs) {
+        if (d.by !== undefined && (q.by === undefined || q.by === d.by)) {
+          dims.add(d.by);
+        }
+      }
+      const total =
+        cells(await this.#d.repo.read(tx, authorities, metrics, [...dims], q.from, q.to, undefined)).get(
+          '',
+        ) ?? new Map<string, number>();
+      const series =
+        q.period !== undefined
+          ? cells(await this.#d.repo.read(tx, authorities, metrics, [...dims], q.from, q.to, q.period))
+          : undefined;
+      const at = new Date(Math.min(this.#d.clock.now().getTime(), Date.parse(`${q.to}T00:00:00Z`)));
+      const out: IndicatorValue[] = [];
+      for (const d of defs) {
+        out.push(await this.#one(tx, d, q, authorities, total, series, at));
+      }
+      return {
+        authorities,
+        from: q.from,
+        to: q.to,
+        period: q.period ?? null,
+        by: q.by ?? null,
+        indicators: out,
+      };
+    });
+  }
+
+  /** A coordinator reads other authorities' indicators only where their policy grants it `indicators`. */
+  async #checkGranted(tx: Queryable, actor: Actor, authorities: readonly string[]): Promise<void> {
+    const others = authorities.filter((a) => a !== actor.authority);
+    if (others.length === 0) {
+      return;
+    }
+    if (!['coordinator', 'admin', 'auditor', 'analyst'].includes(actor.role)) {
+      throw new VigilError('VIGIL_FORBIDDEN', 'only officials read other authorities’ indicators');
+    }
+    const r = await tx.query<{ authority: string }>(
+      `SELECT DISTINCT authority FROM sharing_policy
+       WHERE authority = ANY($1::text[]) AND category = 'indicators' AND level <> 'none' AND receiver = $2`,
+      [others, actor.authority],
+    );
+    const granted = new Set(r.rows.map((x) => x.authority));
+    const refused = others.filter((a) => !granted.has(a));
+    if (refused.length > 0) {
+      throw new VigilError(
+        'VIGIL_FORBIDDEN',
+        `${refused.join(', ')} do(es) not share indicators with ${actor.authority} (their sharing policy needs category "indicators")`,
+      );
+    }
+  }
+
+  async #one(
+    tx: Queryable,
+    d: IndicatorDefinition,
+    q: IndicatorQuery,
+    authorities: readonly string[],
+    total: Map<string, number>,
+    series: Cells | undefined,
+    at: Date,
+  ): Promise<IndicatorValue> {
+    const head = {
+      id: d.id,
+      group: d.group,
+      title: d.title,
+      definition: d.definition,
+      formula: d.formula,
+      unit: d.unit,
+    };
+    if (d.unavailable !== undefined) {
+      return { ...head, value: null, unavailable: d.unavailable };
+    }
+    if (d.percentilesOf !== undefined) {
+      const histogram = (cell: Map<string, number>): Map<string, number> =>
+        new Map(
+          [...cell.entries()]
+            .filter(([k]) => k.startsWith(`${d.percentilesOf}|bucket|`))
+            .map(([k, n]) => [k.slice(`${d.percentilesOf}|bucket|`.length), n]),
+        );
+      const p = percentiles(histogram(total));
+      return {
+        ...head,
+        value: p?.p50 ?? null,
+        percentiles: p,
+        ...(series !== undefined
+          ? {
+              series: [...series.entries()].map(([period, cell]) => ({
+                period,
+                value: percentiles(histogram(cell))?.p50 ?? null,
+              })),
+            }
+          : {}),
+      };
+    }
+    if (d.id === 'CO-05') {
+      let n = 0;
+      for (const a of authorities) {
+        n += await this.#d.overdueFeedback(tx, a, at);
+      }
+      return { ...head, value: n };
+    }
+    if (d.id === 'CR-07' || d.id === 'CR-08') {
+      return this.#ruleLists(tx, d, q, authorities, total, head);
+    }
+    const valueIn = (
+      cell: Map<string, number>,
+      by: string | undefined,
+      key: string | undefined,
+    ): number | null =>
+      d.compute((metric, explicit) => {
+        if (explicit !== undefined) {
+          if (explicit === '') {
+            return cell.get(`${metric}||`) ?? 0;
+          }
+          const [dim, k] = explicit.split('=') as [string, string];
+          return cell.get(`${metric}|${dim}|${k}`) ?? 0;
+        }
+        if (by !== undefined && key !== undefined && (d.breakdowns[by] ?? []).includes(metric)) {
+          return cell.get(`${metric}|${by}|${key}`) ?? 0;
+        }
+        return cell.get(`${metric}||`) ?? 0;
+      });
+    const by = q.by !== undefined && d.breakdowns[q.by] !== undefined ? q.by : d.by;
+    const keysOf = (cell: Map<string, number>, dim: string): string[] =>
+      [
+        ...new Set(
+          [...cell.keys()]
+            .map((k) => k.split('|'))
+            .filter(([m, dm]) => dm === dim && (d.breakdowns[dim] ?? []).includes(m!))
+            .map(([, , key]) => key!),
+        ),
+      ].sort();
+    const value = d.by !== undefined ? null : valueIn(total, undefined, undefined);
+    const out: IndicatorValue = {
+      ...head,
+      value:
+        d.by !== undefined
+          ? keysOf(total, d.by).reduce((s, k) => s + (valueIn(total, d.by, k) ?? 0), 0)
+          : value,
+      ...(by !== undefined
+        ? {
+            breakdown: {
+              by,
+              items: keysOf(total, by).map((key) => ({ key, value: valueIn(total, by, key) })),
+            },
+          }
+        : {}),
+      ...(series !== undefined && d.by === undefined
+        ? {
+            series: [...series.entries()].map(([period, cell]) => ({
+              period,
+              value: valueIn(cell, undefined, undefined),
+            })),
+          }
+        : {}),
+    };
+    // An indicator that is a share by its own breakdown (TG-04, TG-12) has no meaningful total.
+    return d.by !== undefined && d.unit === 'ratio' ? { ...out, value: null } : out;
+  }
+
+  async #ruleLists(
+    tx: Queryable,
+    d: IndicatorDefinition,
+    q: IndicatorQuery,
+    authorities: readonly string[],
+    total: Map<string, number>,
+    head: Omit<IndicatorValue, 'value'>,
+  ): Promise<IndicatorValue> {
+    const hitsOf = async (): Promise<Map<string, number>> => {
+      const rows = await this.#d.repo.read(tx, authorities, ['hits'], ['rule'], q.from, q.to, undefined);
+      return new Map(rows.map((r) => [r.key, r.value]));
+    };
+    const hits = await hitsOf();
+    if (d.id === 'CR-07') {
+      const rules = [];
+      for (const a of authorities) {
+        for (const r of await this.#d.rules(tx, a)) {
+          if (r.status === 'active' && (hits.get(r.id) ?? 0) === 0) {
+            rules.push({ id: r.id, title: r.title, hits: 0 });
+          }
+        }
+      }
+      return { ...head, value: rules.length, rules };
+    }
+    const assessed = total.get('consignments.assessed||') ?? 0;
+    const limit = q.noisyRate ?? 0.1;
+    const rules = [...hits.entries()]
+      .map(([id, n]) => ({ id, title: id, hits: n, hitRate: assessed > 0 ? n / assessed : null }))
+      .filter((r) => r.hitRate !== null && r.hitRate > limit)
+      .sort((a, b) => b.hits - a.hits);
+    return { ...head, value: rules.length, rules };
+  }
+}
+
+/** The default period: the 30 days up to and including today (UTC), as [from, to). */
+export function defaultRange(now: Date): { from: string; to: string } {
+  const today = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+  return {
+    from: new Date(today.getTime() - 29 * DAY_MS).toISOString().slice(0, 10),
+    to: new Date(today.getTime() + DAY_MS).toISOString().slice(0, 10),
+  };
+}
