@@ -47,6 +47,7 @@ function rifOf(indicators: RifInput['indicators'], extra: Partial<RifInput> = {}
     author: 'analyst-7',
     status: 'issued',
     createdAt: '2027-01-01T08:00:00Z',
+    updatedAt: '2027-01-02T08:00:00Z',
     issuedAt: '2027-01-01T09:00:00Z',
     withdrawnAt: null,
     withdrawalReason: null,

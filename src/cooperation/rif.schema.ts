@@ -292,6 +292,8 @@ export interface Rif extends ParsedRifInput {
   readonly author: string;
   readonly status: RifStatus;
   readonly createdAt: string;
+  /** When the form last changed (a new version, issued, withdrawn, expired). */
+  readonly updatedAt: string;
   readonly issuedAt: string | null;
   readonly withdrawnAt: string | null;
   readonly withdrawalReason: string | null;

@@ -205,6 +205,7 @@ export class RifService {
         author: actor.subject,
         status: 'draft',
         createdAt: now.toISOString(),
+        updatedAt: now.toISOString(),
         issuedAt: null,
         withdrawnAt: null,
         withdrawalReason: null,
@@ -238,7 +239,13 @@ export class RifService {
         throw new VigilError('VIGIL_RIF_STATE', `RIF ${id} is ${current.status}; it can no longer change`);
       }
       const input = await this.#parse(tx, actor, body);
-      const next: Rif = { ...current, ...input, version: current.version + 1, author: actor.subject };
+      const next: Rif = {
+        ...current,
+        ...input,
+        version: current.version + 1,
+        author: actor.subject,
+        updatedAt: now.toISOString(),
+      };
       await this.#d.repo.update(tx, next, now);
       if (current.status === 'issued') {
         // Recipients keep their state; their delivery names the version they saw, so the inbox
@@ -275,6 +282,7 @@ export class RifService {
         author: _a,
         status: _s,
         createdAt: _c,
+        updatedAt: _u,
         issuedAt: _ia,
         withdrawnAt: _w,
         withdrawalReason: _wr,
@@ -294,7 +302,10 @@ export class RifService {
         { version: rif.version, recipients: deliveredTo, tlp: rif.handling.tlp },
         now,
       );
-      return { rif: { ...rif, status: 'issued' as const, issuedAt: now.toISOString() }, deliveredTo };
+      return {
+        rif: { ...rif, status: 'issued' as const, issuedAt: now.toISOString(), updatedAt: now.toISOString() },
+        deliveredTo,
+      };
     });
   }
 
@@ -361,6 +372,7 @@ export class RifService {
           ...rif,
           status: 'withdrawn' as const,
           withdrawnAt: now.toISOString(),
+          updatedAt: now.toISOString(),
           withdrawalReason: reason.trim(),
         },
         adopted,

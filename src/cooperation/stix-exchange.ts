@@ -56,6 +56,7 @@ export class StixExchange {
       author: _author,
       status: _status,
       createdAt: _created,
+      updatedAt: _updated,
       issuedAt: _issued,
       withdrawnAt: _withdrawn,
       withdrawalReason: _reason,

@@ -113,6 +113,7 @@ function rifWith(tlp: TlpLabel, overrides: Partial<Rif> = {}): Rif {
     author: 'analyst.jansen',
     status: 'withdrawn',
     createdAt: '2027-02-27T09:15:00.000Z',
+    updatedAt: '2027-04-02T16:30:00.000Z',
     issuedAt: '2027-02-28T10:00:00.000Z',
     withdrawnAt: '2027-04-02T16:30:00.000Z',
     withdrawalReason: 'The route changed; a new RIF follows.',
@@ -229,6 +230,7 @@ describe('STIX export and import', () => {
       author: 'a.peeters',
       status: 'draft',
       createdAt: '2026-12-01T10:00:00.000Z',
+      updatedAt: '2026-12-01T10:00:00.000Z',
       issuedAt: null,
       withdrawnAt: null,
       withdrawalReason: null,
@@ -251,6 +253,20 @@ describe('STIX export and import', () => {
       a.objects.find((o) => o.type === 'report')?.id,
     );
     assert.notEqual(other.id, a.id);
+  });
+
+  test('an amendment is a new version of the same report: same id, later `modified`', () => {
+    const before = rifWith('GREEN', {
+      status: 'issued',
+      withdrawnAt: null,
+      withdrawalReason: null,
+      updatedAt: '2027-03-01T10:00:00.000Z',
+    });
+    const after = { ...before, version: 4, updatedAt: '2027-03-05T08:00:00.000Z' };
+    const report = (r: Rif) => rifToStix(r, []).objects.find((o) => o.type === 'report')!;
+    assert.equal(report(after).id, report(before).id);
+    assert.ok(String(report(after)['modified']) > String(report(before)['modified']));
+    assert.equal(report(after)['modified'], '2027-03-05T08:00:00.000Z');
   });
 
   test('ids are RFC 9562 UUIDv5, so another implementation derives the same ones', () => {

@@ -243,7 +243,7 @@ const RIF_EXTENSION: StixObject = {
   schema:
     "Vigil's RIF contract (src/cooperation/rif.schema.ts) with property names in snake_case and absent values left out. " +
     'On a report: the form (title, risk_area, description, indicators, recommended_action, valid_from, valid_until, recipients, handling {tlp, code, restriction, source_reliability, information_accuracy}, feedback {required, due_at} …) ' +
-    'with rif_id, version, issuer, author, status, created_at, issued_at, withdrawn_at, withdrawal_reason. ' +
+    'with rif_id, version, issuer, author, status, created_at, updated_at, issued_at, withdrawn_at, withdrawal_reason. ' +
     'On a sighting of the report indicator: one feedback (feedback_id, rif_version, authority, kind, given_at, control_type, result, seizure, usefulness, comment, controls_done, mrn). ' +
     'On an identity: authority_code. Indicator patterns test properties of an x-vigil-consignment object (goods_items[*].commodity_code, origin_country, dispatch_country, route_countries, places, transport_mode, means_of_transport, containers, parties).',
   version: '1.0.0',
@@ -321,7 +321,7 @@ export function rifToStix(
   const indicatorId = `indicator--${uuidV5(`rif:${rif.id}:indicator`)}`;
   const created = stixTime(rif.createdAt);
   // A new version of the form is a new version of the same report: the latest lifecycle instant.
-  const modified = [rif.issuedAt, rif.withdrawnAt]
+  const modified = [rif.updatedAt, rif.issuedAt, rif.withdrawnAt]
     .filter((t): t is string => t !== null)
     .map(stixTime)
     .reduce((a, b) => (b > a ? b : a), created);
@@ -335,6 +335,7 @@ export function rifToStix(
     author: rif.author,
     status: rif.status,
     createdAt: rif.createdAt,
+    updatedAt: rif.updatedAt,
     issuedAt: rif.issuedAt,
     withdrawnAt: rif.withdrawnAt,
     withdrawalReason: rif.withdrawalReason,
@@ -584,6 +585,7 @@ const rifMetaSchema = z.object({
   author: z.string().min(1).max(200),
   status: z.enum(RIF_STATUSES),
   created_at: instant,
+  updated_at: instant.optional(),
   issued_at: instant.optional(),
   withdrawn_at: instant.optional(),
   withdrawal_reason: z.string().min(1).max(2000).optional(),
@@ -981,6 +983,7 @@ export function stixToRif(input: unknown): Result<StixImport> {
     author: meta.author,
     status: meta.status,
     createdAt: meta.created_at,
+    updatedAt: meta.updated_at ?? meta.created_at,
     issuedAt: meta.issued_at ?? null,
     withdrawnAt: meta.withdrawn_at ?? null,
     withdrawalReason: meta.withdrawal_reason ?? null,

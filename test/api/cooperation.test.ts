@@ -514,6 +514,7 @@ forEachDatabase('cooperation between authorities', (target) => {
         status: _st,
         version: _v,
         createdAt: _c,
+        updatedAt: _u,
         issuedAt: _ia,
         withdrawnAt: _w,
         withdrawalReason: _r,
