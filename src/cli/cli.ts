@@ -1,5 +1,5 @@
 /**
- * The `vigil` command: serve, migrate, token, ingest, demo (and the model's train/evaluate/simulate).
+ * The `vigil` command: serve, migrate, token, ingest, demo, report (and the model's train/evaluate/simulate).
  * Each subcommand parses its own flags with node:util parseArgs and reports errors on stderr with a
  * non-zero exit code; `token` prints only the token on stdout so scripts can capture it.
  */
@@ -51,6 +51,9 @@ commands:
   rules list|add RULE.json|test RULE.json --filing F.json|backtest ID --from D --to D
         |activate ID|retire ID|stats ID [--url U --token T]
                                 manage and try risk rules through the API
+  report [--from DAY --to DAY] [--format html|csv|json] [--out FILE] [--period day|week|month|quarter|year]
+         [--by DIM] [--authorities A,B] [--url U --token T]
+                                performance indicators over [from, to): an HTML report with charts, or CSV, JSON
   audit verify [--authority X] [--anchor X=SEQ:HASH] [--checkpoints F] [--public-key F] [--url U --token T]
                                 check the audit chains and their signed checkpoints; report the inbox
   audit public-key | audit checkpoint
@@ -234,6 +237,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number | Runnin
       case 'rules': {
         const { rulesCommand } = await import('./rules.command.ts');
         return await rulesCommand(config, rest, io);
+      }
+      case 'report': {
+        // Loaded on demand: only `report` needs the HTML renderer (and ECharts).
+        const { reportCommand } = await import('./report.command.ts');
+        return await reportCommand(config, rest, io);
       }
       case 'train':
       case 'evaluate':
