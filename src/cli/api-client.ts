@@ -7,7 +7,10 @@ import { VigilError } from '../errors/index.ts';
 
 export interface ApiAnswer {
   readonly status: number;
+  /** The body parsed when the server said it is JSON (problem+json too), else null. */
   readonly json: unknown;
+  /** The body as it came (a CSV export is not JSON). */
+  readonly text: string;
 }
 
 export type ApiCall = (method: string, path: string, body?: unknown) => Promise<ApiAnswer>;
@@ -31,6 +34,11 @@ export function apiClient(url: string, token: string | undefined): ApiCall {
       ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
     });
     const text = await res.text();
-    return { status: res.status, json: text === '' ? null : (JSON.parse(text) as unknown) };
+    const isJson = /\bjson\b/.test(res.headers.get('content-type') ?? 'application/json');
+    return {
+      status: res.status,
+      json: text === '' || !isJson ? null : (JSON.parse(text) as unknown),
+      text,
+    };
   };
 }

@@ -1,5 +1,5 @@
 /**
- * The `vigil` command: serve, migrate, token, ingest, demo, rules, rifs (and the model's
+ * The `vigil` command: serve, migrate, token, ingest, demo, rules, rifs, report (and the model's
  * train/evaluate/simulate). Each subcommand parses its own flags with node:util parseArgs and reports
  * errors on stderr with a non-zero exit code; `token` prints only the token on stdout so scripts can
  * capture it.
@@ -60,6 +60,9 @@ commands:
   rifs feedback ID [--usefulness useful|not-useful [--comment TEXT] [--controls N]]
   rifs export ID [--out FILE] | import BUNDLE.json          (each with [--json] [--url U --token T])
                                 risk information forms between authorities, through the API
+  report [--from DAY --to DAY] [--format html|csv|json] [--out FILE] [--period day|week|month|quarter|year]
+         [--by DIM] [--authorities A,B] [--url U --token T]
+                                performance indicators over [from, to): an HTML report with charts, or CSV, JSON
   audit verify [--authority X] [--anchor X=SEQ:HASH] [--checkpoints F] [--public-key F] [--url U --token T]
                                 check the audit chains and their signed checkpoints; report the inbox
   audit public-key | audit checkpoint
@@ -247,6 +250,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number | Runnin
       case 'rifs': {
         const { rifsCommand } = await import('./rifs.command.ts');
         return await rifsCommand(config, rest, io);
+      }
+      case 'report': {
+        // Loaded on demand: only `report` needs the HTML renderer (and ECharts).
+        const { reportCommand } = await import('./report.command.ts');
+        return await reportCommand(config, rest, io);
       }
       case 'train':
       case 'evaluate':
