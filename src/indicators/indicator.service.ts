@@ -104,18 +104,29 @@ export class IndicatorService {
 
   /**
    * Brings the rollups up to date: per authority, the days whose facts changed since the watermark
-   * are recomputed (all days with facts on the first run). Returns the days recomputed.
+   * are recomputed (all days with facts on the first run), and the days the triggers marked stale (a
+   * fact revised or gone where no watermark column shows it). Returns the days recomputed.
    */
   async refresh(options: { readonly full?: boolean } = {}): Promise<number> {
     const started = this.#d.clock.now();
+    const full = options.full === true;
     let days = 0;
     for (const authority of await this.#d.authorities(this.#d.db)) {
-      const since =
-        options.full === true ? EPOCH : ((await this.#d.repo.watermark(this.#d.db, authority)) ?? EPOCH);
-      const changed = await this.#d.repo.changedDays(this.#d.db, authority, since);
+      const repo = this.#d.repo;
+      const since = full ? EPOCH : ((await repo.watermark(this.#d.db, authority)) ?? EPOCH);
+      // Marks are taken away only once their days are recomputed: a mark added meanwhile stays.
+      const stale = await repo.staleMarks(this.#d.db, authority);
+      const changed = [
+        ...new Set([
+          ...(await repo.changedDays(this.#d.db, authority, since)),
+          ...stale.days,
+          ...(full ? await repo.rolledDays(this.#d.db, authority) : []),
+        ]),
+      ].sort();
       for (const day of changed) {
-        await this.#d.db.transaction((tx) => this.#d.repo.refreshDay(tx, authority, day));
+        await this.#d.db.transaction((tx) => repo.refreshDay(tx, authority, day));
       }
+      await repo.clearStale(this.#d.db, stale.ids);
       days += changed.length;
       await this.#d.repo.setWatermark(
         this.#d.db,
