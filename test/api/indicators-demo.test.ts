@@ -261,7 +261,10 @@ forEachDatabase('performance indicators on demo traffic', (target) => {
     // Analysts review the hits of a few assessments: confirm one, dismiss the next, in turn.
     const withHits = await app().deps.db.query<{ mrn: string; seq: number; hit: string }>(
       `SELECT a.mrn, a.seq, (SELECT h->>'id' FROM jsonb_array_elements(a.hits) h WHERE h->>'source' = 'rule' LIMIT 1) AS hit
-       FROM assessment a WHERE jsonb_path_exists(a.hits, '$[*] ? (@.source == "rule")') ORDER BY a.mrn, a.seq LIMIT 8`,
+       FROM assessment a JOIN filing f ON f.mrn = a.mrn
+       WHERE a.mrn = ANY($1::text[]) AND jsonb_path_exists(a.hits, '$[*] ? (@.source == "rule")')
+       ORDER BY f.lrn, a.seq LIMIT 8`,
+      [dayA],
     );
     for (const [i, h] of withHits.rows.entries()) {
       const r = await send('POST', `/v1/filings/${h.mrn}/assessment/reviews`, 'analyst', {
@@ -305,10 +308,13 @@ forEachDatabase('performance indicators on demo traffic', (target) => {
     assert.equal(fix.statusCode, 201, fix.body);
     // … a day-A assessment's hit is dismissed today (its outcome may change) …
     const dayAHit = await app().deps.db.query<{ mrn: string; seq: number; hit: string }>(
-      `SELECT a.mrn, a.seq, h->>'id' AS hit FROM assessment a CROSS JOIN LATERAL jsonb_array_elements(a.hits) h
-       WHERE h->>'source' = 'rule' AND NOT EXISTS (SELECT 1 FROM hit_review r WHERE r.mrn = a.mrn AND r.seq = a.seq)
+      `SELECT a.mrn, a.seq, h->>'id' AS hit
+       FROM assessment a JOIN filing f ON f.mrn = a.mrn CROSS JOIN LATERAL jsonb_array_elements(a.hits) h
+       WHERE a.mrn = ANY($1::text[]) AND h->>'source' = 'rule'
+         AND NOT EXISTS (SELECT 1 FROM hit_review r WHERE r.mrn = a.mrn AND r.seq = a.seq)
          AND NOT EXISTS (SELECT 1 FROM control_task c WHERE c.mrn = a.mrn AND c.seq = a.seq)
-       ORDER BY a.mrn LIMIT 1`,
+       ORDER BY f.lrn, a.seq LIMIT 1`,
+      [dayA],
     );
     if (dayAHit.rows[0] !== undefined) {
       const h = dayAHit.rows[0];
@@ -340,11 +346,14 @@ forEachDatabase('performance indicators on demo traffic', (target) => {
       'be-analyst',
     );
     assert.equal(gone.statusCode, 200, gone.body);
-    // A day-A filing without a control is amended (assessed again today).
+    // A day-A filing without a control, its goods arriving in a week or later, is amended (assessed
+    // again today).
     const quiet = await app().deps.db.query<{ mrn: string; body: Record<string, any> }>(
-      `SELECT f.mrn, f.body FROM filing f WHERE f.status = 'registered' AND f.mode = 'maritime' AND f.mrn = ANY($1::text[])
-         AND NOT EXISTS (SELECT 1 FROM control_task c WHERE c.mrn = f.mrn) ORDER BY f.mrn LIMIT 1`,
-      [dayA],
+      `SELECT f.mrn, f.body FROM filing f
+       WHERE f.status = 'registered' AND f.mrn = ANY($1::text[])
+         AND (f.body->'transport'->>'estimatedArrival')::timestamptz > $2
+         AND NOT EXISTS (SELECT 1 FROM control_task c WHERE c.mrn = f.mrn) ORDER BY f.lrn LIMIT 1`,
+      [dayA, new Date(clock.now().getTime() + 7 * 24 * HOUR)],
     );
     const body = quiet.rows[0]!.body;
     body['consignments'][0].goods[0].grossMassKg = Number(body['consignments'][0].goods[0].grossMassKg) + 1;

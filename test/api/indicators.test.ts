@@ -1034,6 +1034,16 @@ forEachDatabase('performance indicators on a hand-built fixture', (target) => {
     );
     const weekly = await get('&period=week');
     assert.deepEqual(ind(weekly, 'TG-01').series, [{ period: D1, value: assessed }]);
+    // A month, a quarter and a year are named by their first day.
+    for (const [period, first] of [
+      ['month', '2027-03-01'],
+      ['quarter', '2027-01-01'],
+      ['year', '2027-01-01'],
+    ]) {
+      assert.deepEqual(ind(await get(`&period=${period}`), 'TG-01').series, [
+        { period: first, value: assessed },
+      ]);
+    }
   });
 
   test('criteria: per rule hits, final hits, controls, positives, false positives, yield; silent and noisy rules', async () => {
