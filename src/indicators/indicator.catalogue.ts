@@ -36,7 +36,11 @@ export interface IndicatorDefinition {
   readonly percentilesOf?: string | undefined;
   /** Why the value may be unavailable (a fact Vigil does not record yet). */
   readonly unavailable?: string | undefined;
-  compute(v: MetricValue): number | null;
+  /**
+   * The value of one cell: `by` is the dimension of the breakdown the cell belongs to (undefined for
+   * the total and the series), for the indicators whose formula reads another metric per key.
+   */
+  compute(v: MetricValue, by?: string): number | null;
 }
 
 const ratio = (n: number, d: number): number | null => (d > 0 ? n / d : null);
@@ -75,8 +79,12 @@ export const INDICATORS: readonly IndicatorDefinition[] = [
     unit: 'ratio',
     metrics: ['filings.rejected', 'filings.lodged', 'rejections.code'],
     breakdowns: { filer: ['filings.rejected', 'filings.lodged'], code: ['rejections.code'] },
-    compute: (v) =>
-      ratio(v('rejections.code') || v('filings.rejected'), v('filings.lodged') + v('filings.rejected')),
+    // Per code, the refusals carrying it (a refusal may carry several codes); else all refusals.
+    compute: (v, by) =>
+      ratio(
+        by === 'code' ? v('rejections.code') : v('filings.rejected'),
+        v('filings.lodged') + v('filings.rejected'),
+      ),
   }),
   def({
     id: 'DQ-03',
@@ -445,7 +453,9 @@ export const INDICATORS: readonly IndicatorDefinition[] = [
     unit: 'ratio',
     metrics: ['rifs.decided', 'rifs.received'],
     breakdowns: { state: ['rifs.decided'] },
-    compute: (v) => ratio(v('rifs.decided', 'state=adopted') || v('rifs.decided'), v('rifs.received')),
+    // Per state, that state's decisions; else the adoptions.
+    compute: (v, by) =>
+      ratio(by === 'state' ? v('rifs.decided') : v('rifs.decided', 'state=adopted'), v('rifs.received')),
   }),
   def({
     id: 'CO-04',

@@ -234,6 +234,33 @@ export class IndicatorRepository {
     return r.rows.map((x) => (typeof x.d === 'string' ? x.d.slice(0, 10) : x.d.toISOString().slice(0, 10)));
   }
 
+  /**
+   * The days the triggers marked stale for an authority (a fact changed where no watermark column
+   * shows it, or went away), with the marks' ids to take away once the days are recomputed.
+   */
+  async staleMarks(q: Queryable, authority: string): Promise<{ ids: number[]; days: string[] }> {
+    const r = await q.query<{ id: number | string; day: string }>(
+      `SELECT id, to_char(day, 'YYYY-MM-DD') AS day FROM indicator_stale WHERE authority = $1`,
+      [authority],
+    );
+    return { ids: r.rows.map((x) => Number(x.id)), days: [...new Set(r.rows.map((x) => x.day))] };
+  }
+
+  async clearStale(q: Queryable, ids: readonly number[]): Promise<void> {
+    if (ids.length > 0) {
+      await q.query('DELETE FROM indicator_stale WHERE id = ANY($1::bigint[])', [ids]);
+    }
+  }
+
+  /** The days an authority has rollups for (a full refresh also empties those with no facts left). */
+  async rolledDays(q: Queryable, authority: string): Promise<string[]> {
+    const r = await q.query<{ day: string }>(
+      `SELECT DISTINCT to_char(day, 'YYYY-MM-DD') AS day FROM indicator_daily WHERE authority = $1`,
+      [authority],
+    );
+    return r.rows.map((x) => x.day);
+  }
+
   /** Recomputes one day's rollups of an authority from the raw tables (replacing what was there). */
   async refreshDay(q: Queryable, authority: string, day: string): Promise<number> {
     const from = new Date(`${day}T00:00:00Z`);

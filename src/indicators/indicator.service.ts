@@ -73,6 +73,14 @@ const LOOK_BACK_MS = 5 * 60_000;
 
 type Cells = Map<string, Map<string, number>>;
 
+/** What the point-in-time indicators read of the raw tables, per report. */
+interface PointInTime {
+  /** CO-05: deliveries whose feedback is overdue, over the authorities read. */
+  readonly overdue: number;
+  /** CR-07: each authority's rules (latest version each). */
+  readonly rules: ReadonlyMap<string, readonly { id: string; title: string; status: string }[]>;
+}
+
 /** rollup rows → period → "metric|dim|key" → value */
 function cells(rows: readonly RollupRow[]): Cells {
   const out: Cells = new Map();
@@ -96,18 +104,29 @@ export class IndicatorService {
 
   /**
    * Brings the rollups up to date: per authority, the days whose facts changed since the watermark
-   * are recomputed (all days with facts on the first run). Returns the days recomputed.
+   * are recomputed (all days with facts on the first run), and the days the triggers marked stale (a
+   * fact revised or gone where no watermark column shows it). Returns the days recomputed.
    */
   async refresh(options: { readonly full?: boolean } = {}): Promise<number> {
     const started = this.#d.clock.now();
+    const full = options.full === true;
     let days = 0;
     for (const authority of await this.#d.authorities(this.#d.db)) {
-      const since =
-        options.full === true ? EPOCH : ((await this.#d.repo.watermark(this.#d.db, authority)) ?? EPOCH);
-      const changed = await this.#d.repo.changedDays(this.#d.db, authority, since);
+      const repo = this.#d.repo;
+      const since = full ? EPOCH : ((await repo.watermark(this.#d.db, authority)) ?? EPOCH);
+      // Marks are taken away only once their days are recomputed: a mark added meanwhile stays.
+      const stale = await repo.staleMarks(this.#d.db, authority);
+      const changed = [
+        ...new Set([
+          ...(await repo.changedDays(this.#d.db, authority, since)),
+          ...stale.days,
+          ...(full ? await repo.rolledDays(this.#d.db, authority) : []),
+        ]),
+      ].sort();
       for (const day of changed) {
-        await this.#d.db.transaction((tx) => this.#d.repo.refreshDay(tx, authority, day));
+        await this.#d.db.transaction((tx) => repo.refreshDay(tx, authority, day));
       }
+      await repo.clearStale(this.#d.db, stale.ids);
       days += changed.length;
       await this.#d.repo.setWatermark(
         this.#d.db,
@@ -135,15 +154,18 @@ export class IndicatorService {
     }
     const authorities = q.authorities ?? [actor.authority];
     const scoped = this.#d.db.forAuthority(actor.authority);
+    await scoped.transaction((tx) => this.#checkGranted(tx, actor, authorities));
+    const at = new Date(Math.min(this.#d.clock.now().getTime(), Date.parse(`${q.to}T00:00:00Z`)));
+    const now = await this.#pointInTime(defs, authorities, at);
     return scoped.transaction(async (tx) => {
-      await this.#checkGranted(tx, actor, authorities);
       const metrics = [...new Set(defs.flatMap((d) => d.metrics))];
       const dims = new Set<string>(['', 'method', 'bucket', 'timeliness', 'state']);
       if (q.by !== undefined) {
         dims.add(q.by);
       }
+      // An indicator with a breakdown of its own (per rule, per category) keeps it whatever `by` asks.
       for (const d of defs) {
-        if (d.by !== undefined && (q.by === undefined || q.by === d.by)) {
+        if (d.by !== undefined) {
           dims.add(d.by);
         }
       }
@@ -155,10 +177,9 @@ export class IndicatorService {
         q.period !== undefined
           ? cells(await this.#d.repo.read(tx, authorities, metrics, [...dims], q.from, q.to, q.period))
           : undefined;
-      const at = new Date(Math.min(this.#d.clock.now().getTime(), Date.parse(`${q.to}T00:00:00Z`)));
       const out: IndicatorValue[] = [];
       for (const d of defs) {
-        out.push(await this.#one(tx, d, q, authorities, total, series, at));
+        out.push(await this.#one(tx, d, q, authorities, total, series, now));
       }
       return {
         authorities,
@@ -169,6 +190,33 @@ export class IndicatorService {
         indicators: out,
       };
     });
+  }
+
+  /**
+   * The two point-in-time figures read from raw tables (overdue feedback, the rules of each
+   * authority), once the grant is checked. Each authority's are read in a transaction of its own
+   * scope: in the reader's scope row-level security hides another authority's deliveries and rules,
+   * and a coordinator would see none overdue and no rule never hitting.
+   */
+  async #pointInTime(
+    defs: readonly IndicatorDefinition[],
+    authorities: readonly string[],
+    at: Date,
+  ): Promise<PointInTime> {
+    const wanted = new Set(defs.map((d) => d.id));
+    let overdue = 0;
+    const rules = new Map<string, readonly { id: string; title: string; status: string }[]>();
+    for (const a of authorities) {
+      await this.#d.db.forAuthority(a).transaction(async (tx) => {
+        if (wanted.has('CO-05')) {
+          overdue += await this.#d.overdueFeedback(tx, a, at);
+        }
+        if (wanted.has('CR-07')) {
+          rules.set(a, await this.#d.rules(tx, a));
+        }
+      });
+    }
+    return { overdue, rules };
   }
 
   /** A coordinator reads other authorities' indicators only where their policy grants it `indicators`. */
@@ -202,7 +250,7 @@ export class IndicatorService {
     authorities: readonly string[],
     total: Map<string, number>,
     series: Cells | undefined,
-    at: Date,
+    now: PointInTime,
   ): Promise<IndicatorValue> {
     const head = {
       id: d.id,
@@ -238,33 +286,32 @@ export class IndicatorService {
       };
     }
     if (d.id === 'CO-05') {
-      let n = 0;
-      for (const a of authorities) {
-        n += await this.#d.overdueFeedback(tx, a, at);
-      }
-      return { ...head, value: n };
+      return { ...head, value: now.overdue };
     }
     if (d.id === 'CR-07' || d.id === 'CR-08') {
-      return this.#ruleLists(tx, d, q, authorities, total, head);
+      return this.#ruleLists(tx, d, q, authorities, total, head, now);
     }
     const valueIn = (
       cell: Map<string, number>,
       by: string | undefined,
       key: string | undefined,
     ): number | null =>
-      d.compute((metric, explicit) => {
-        if (explicit !== undefined) {
-          if (explicit === '') {
-            return cell.get(`${metric}||`) ?? 0;
+      d.compute(
+        (metric, explicit) => {
+          if (explicit !== undefined) {
+            if (explicit === '') {
+              return cell.get(`${metric}||`) ?? 0;
+            }
+            const [dim, k] = explicit.split('=') as [string, string];
+            return cell.get(`${metric}|${dim}|${k}`) ?? 0;
           }
-          const [dim, k] = explicit.split('=') as [string, string];
-          return cell.get(`${metric}|${dim}|${k}`) ?? 0;
-        }
-        if (by !== undefined && key !== undefined && (d.breakdowns[by] ?? []).includes(metric)) {
-          return cell.get(`${metric}|${by}|${key}`) ?? 0;
-        }
-        return cell.get(`${metric}||`) ?? 0;
-      });
+          if (by !== undefined && key !== undefined && (d.breakdowns[by] ?? []).includes(metric)) {
+            return cell.get(`${metric}|${by}|${key}`) ?? 0;
+          }
+          return cell.get(`${metric}||`) ?? 0;
+        },
+        key !== undefined ? by : undefined,
+      );
     const by = q.by !== undefined && d.breakdowns[q.by] !== undefined ? q.by : d.by;
     const keysOf = (cell: Map<string, number>, dim: string): string[] =>
       [
@@ -299,8 +346,11 @@ export class IndicatorService {
           }
         : {}),
     };
-    // An indicator that is a share by its own breakdown (TG-04, TG-12) has no meaningful total.
-    return d.by !== undefined && d.unit === 'ratio' ? { ...out, value: null } : out;
+    // An indicator that is a share by its own breakdown (TG-04, TG-12) has no meaningful total, nor
+    // have quantities in several units (TG-10: kilograms and items do not add up).
+    return d.by !== undefined && (d.unit === 'ratio' || d.unit === 'quantity')
+      ? { ...out, value: null }
+      : out;
   }
 
   async #ruleLists(
@@ -310,16 +360,18 @@ export class IndicatorService {
     authorities: readonly string[],
     total: Map<string, number>,
     head: Omit<IndicatorValue, 'value'>,
+    now: PointInTime,
   ): Promise<IndicatorValue> {
-    const hitsOf = async (): Promise<Map<string, number>> => {
-      const rows = await this.#d.repo.read(tx, authorities, ['hits'], ['rule'], q.from, q.to, undefined);
+    const hitsOf = async (of: readonly string[]): Promise<Map<string, number>> => {
+      const rows = await this.#d.repo.read(tx, of, ['hits'], ['rule'], q.from, q.to, undefined);
       return new Map(rows.map((r) => [r.key, r.value]));
     };
-    const hits = await hitsOf();
     if (d.id === 'CR-07') {
       const rules = [];
       for (const a of authorities) {
-        for (const r of await this.#d.rules(tx, a)) {
+        // Per authority: two authorities may have rules of the same id.
+        const hits = await hitsOf([a]);
+        for (const r of now.rules.get(a) ?? []) {
           if (r.status === 'active' && (hits.get(r.id) ?? 0) === 0) {
             rules.push({ id: r.id, title: r.title, hits: 0 });
           }
@@ -327,6 +379,7 @@ export class IndicatorService {
       }
       return { ...head, value: rules.length, rules };
     }
+    const hits = await hitsOf(authorities);
     const assessed = total.get('consignments.assessed||') ?? 0;
     const limit = q.noisyRate ?? 0.1;
     const rules = [...hits.entries()]

@@ -36,6 +36,59 @@ CREATE TABLE indicator_refresh (
   refreshed_at  timestamptz NOT NULL
 );
 
+-- Days a change left stale without moving any column the watermark reads: an assessment's outcome
+-- revised by a review, an import declaration's lane raised by an amendment (both belong to the day
+-- of the assessment), a RIF decided again (noted, then adopted: the decision moves to another day),
+-- records shared again or taken back (a watchlist's entries change). Triggers note the day the row
+-- counted in before; the refresher recomputes those days and takes the marks away. The triggers run
+-- as whoever changes the fact, and a change by one authority may leave another's day stale (BE takes
+-- back what it shared with NL): a request's role may add any mark, and read none.
+CREATE TABLE indicator_stale (
+  id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  authority  text NOT NULL,
+  day        date NOT NULL
+);
+CREATE INDEX indicator_stale_by_authority ON indicator_stale (authority);
+
+CREATE FUNCTION indicator_stale_assessed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF OLD.assessed_at IS NOT NULL THEN
+    INSERT INTO indicator_stale (authority, day) VALUES (OLD.authority, (OLD.assessed_at AT TIME ZONE 'UTC')::date);
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER assessment_indicator_stale AFTER UPDATE OF outcome_kind ON assessment
+  FOR EACH ROW WHEN (OLD.outcome_kind IS DISTINCT FROM NEW.outcome_kind) EXECUTE FUNCTION indicator_stale_assessed();
+CREATE TRIGGER import_declaration_indicator_stale AFTER UPDATE OF lane, lane_random, type, assessed_at ON import_declaration
+  FOR EACH ROW WHEN ((OLD.lane, OLD.lane_random, OLD.type, OLD.assessed_at) IS DISTINCT FROM (NEW.lane, NEW.lane_random, NEW.type, NEW.assessed_at))
+  EXECUTE FUNCTION indicator_stale_assessed();
+
+CREATE FUNCTION indicator_stale_delivery() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO indicator_stale (authority, day)
+  SELECT OLD.authority, d FROM (VALUES ((OLD.decided_at AT TIME ZONE 'UTC')::date), ((OLD.delivered_at AT TIME ZONE 'UTC')::date)) v (d)
+  WHERE d IS NOT NULL;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER rif_delivery_indicator_stale AFTER UPDATE OF state, decided_at, delivered_at, kind, issuer ON rif_delivery
+  FOR EACH ROW WHEN ((OLD.state, OLD.decided_at, OLD.delivered_at, OLD.kind, OLD.issuer) IS DISTINCT FROM (NEW.state, NEW.decided_at, NEW.delivered_at, NEW.kind, NEW.issuer))
+  EXECUTE FUNCTION indicator_stale_delivery();
+CREATE TRIGGER rif_delivery_indicator_stale_on_delete AFTER DELETE ON rif_delivery
+  FOR EACH ROW EXECUTE FUNCTION indicator_stale_delivery();
+
+-- Shared records change in bulk (a watchlist of thousands of entries is shared again at once): one
+-- mark per day and authority per statement, from the statement's old rows.
+CREATE FUNCTION indicator_stale_shared() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO indicator_stale (authority, day)
+  SELECT DISTINCT v.a, (o.at AT TIME ZONE 'UTC')::date FROM old_rows o CROSS JOIN LATERAL (VALUES (o.authority), (o.recipient)) v (a);
+  RETURN NULL;
+END $$;
+CREATE TRIGGER shared_record_indicator_stale_on_update AFTER UPDATE ON shared_record
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION indicator_stale_shared();
+CREATE TRIGGER shared_record_indicator_stale_on_delete AFTER DELETE ON shared_record
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION indicator_stale_shared();
+
 -- Indexes the refresher's "what changed since" and "facts of one day" reads use.
 CREATE INDEX IF NOT EXISTS filing_by_updated ON filing (authority, updated_at);
 CREATE INDEX IF NOT EXISTS assessment_by_time ON assessment (authority, assessed_at);
@@ -51,6 +104,8 @@ CREATE INDEX IF NOT EXISTS shared_record_received_by_time ON shared_record (reci
 ALTER TABLE filing_rejection ENABLE ROW LEVEL SECURITY;
 ALTER TABLE indicator_daily ENABLE ROW LEVEL SECURITY;
 ALTER TABLE indicator_refresh ENABLE ROW LEVEL SECURITY;
+ALTER TABLE indicator_stale ENABLE ROW LEVEL SECURITY;
+CREATE POLICY indicator_stale_marked ON indicator_stale FOR INSERT WITH CHECK (true);
 
 -- A receiver may read the rules of other authorities' sharing policies that name it (or all), so
 -- that it can see what it is granted; and it reads the indicators of an authority whose policy
@@ -68,6 +123,8 @@ BEGIN
   IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'vigil_app') THEN
     GRANT SELECT, INSERT ON filing_rejection TO vigil_app;
     GRANT SELECT ON indicator_daily, indicator_refresh TO vigil_app;
+    -- The triggers run as whoever changes the fact: a request's role adds marks.
+    GRANT INSERT ON indicator_stale TO vigil_app;
   END IF;
 END
 $$;
