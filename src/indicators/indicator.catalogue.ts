@@ -25,7 +25,7 @@ export interface IndicatorDefinition {
   readonly title: string;
   readonly definition: string;
   readonly formula: string;
-  readonly unit: 'count' | 'ratio' | 'eur' | 'quantity' | 'ms';
+  readonly unit: 'count' | 'ratio' | 'factor' | 'eur' | 'quantity' | 'ms';
   /** The rollup metrics it reads. */
   readonly metrics: readonly string[];
   /** Per dimension it may be broken down by: the metrics split by that dimension. */
@@ -259,7 +259,7 @@ export const INDICATORS: readonly IndicatorDefinition[] = [
     title: 'Lift of targeted controls',
     definition: 'Detection rate of controls not selected at random, divided by that of random controls.',
     formula: '((positive − positive[random]) / (done − done[random])) / (positive[random] / done[random])',
-    unit: 'ratio',
+    unit: 'factor',
     metrics: ['controls.positive', 'controls.done'],
     compute: (v) => {
       const randomRate = ratio(v('controls.positive', 'method=random'), v('controls.done', 'method=random'));

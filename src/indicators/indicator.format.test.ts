@@ -17,4 +17,5 @@ test('values in their units: a ratio as %, euro, counts with thousands, nothing 
   assert.equal(formatValue(12_345, 'count'), '12,345');
   assert.equal(formatValue(2.5, 'quantity'), '2.5');
   assert.equal(formatValue(null, 'ratio'), '—');
+  assert.equal(formatValue(0.67, 'factor'), '×0.67');
 });

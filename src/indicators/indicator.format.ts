@@ -19,6 +19,7 @@ export const INDICATOR_GROUP_TITLES: Readonly<Record<IndicatorGroup, string>> = 
 export const INDICATOR_UNIT_NOTES: Readonly<Record<IndicatorUnit, string>> = {
   count: 'a number of facts',
   ratio: 'a fraction (0.25 in the API, 25% in the report)',
+  factor: 'a multiple (0.67 in the API, ×0.67 in the report)',
   eur: 'euro',
   quantity: 'an amount in the unit named by the breakdown key (kg, g, l, items, sticks, eur)',
   ms: 'milliseconds (the value is the median; `percentiles` has p50, p90, p99 and the count)',
@@ -77,6 +78,8 @@ export function formatValue(value: number | null | undefined, unit: string): str
       return formatDuration(value);
     case 'eur':
       return euro.format(value);
+    case 'factor':
+      return `×${twoPlaces.format(value)}`;
     case 'count':
       return Number.isInteger(value) ? whole.format(value) : twoPlaces.format(value);
     default:
