@@ -7,6 +7,21 @@
  */
 import type { Queryable } from '../store/database.ts';
 
+/**
+ * The whole calendar months in [from, to) (days, YYYY-MM-DD), as [first month, month after the
+ * last), or undefined when there is none.
+ */
+function wholeMonths(from: string, to: string): { from: string; to: string } | undefined {
+  const start = new Date(`${from.slice(0, 7)}-01T00:00:00Z`);
+  if (from.slice(8, 10) !== '01') {
+    start.setUTCMonth(start.getUTCMonth() + 1);
+  }
+  const end = new Date(`${to.slice(0, 7)}-01T00:00:00Z`);
+  return start < end
+    ? { from: start.toISOString().slice(0, 10), to: end.toISOString().slice(0, 10) }
+    : undefined;
+}
+
 /** The UTC day of a timestamp column. */
 const dayOf = (col: string): string => `((${col}) AT TIME ZONE 'UTC')::date`;
 
@@ -89,14 +104,17 @@ const FAMILIES: readonly string[] = [
      (CASE r.decision WHEN 'confirmed' THEN 'hits.confirmed' WHEN 'dismissed' THEN 'hits.dismissed' END, 'rule', r.hit_id)
    ) AS x (metric, dim, key)
    WHERE r.authority = $1 AND r.reviewed_at >= $2 AND r.reviewed_at < $3`,
-  // Controls, attributed to the day they were decided, with their current result (if any).
+  // Controls, attributed to the day they were decided, with their current result (if any). A
+  // result is its task's authority's (row-level security lets no other record it): with the
+  // authority, its first result is one probe of control_result_by_task, not a walk of that index.
   `SELECT x.metric, x.dim, x.key, x.v
    FROM control_task t
    CROSS JOIN LATERAL (SELECT ${METHOD} AS method) m
    LEFT JOIN LATERAL (
      SELECT r.result, r.details FROM control_result r WHERE r.task_id = t.id AND r.superseded_by IS NULL
      ORDER BY r.recorded_at DESC LIMIT 1) cur ON true
-   LEFT JOIN LATERAL (SELECT min(r.recorded_at) AS first_at FROM control_result r WHERE r.task_id = t.id) fr ON true
+   LEFT JOIN LATERAL (SELECT min(r.recorded_at) AS first_at FROM control_result r
+     WHERE r.authority = t.authority AND r.task_id = t.id) fr ON true
    CROSS JOIN LATERAL (SELECT cur.result IS NOT NULL AS done, cur.result IN ('irregularity', 'seizure') AS positive,
        cur.result = 'seizure' AS seizure) s
    CROSS JOIN LATERAL (VALUES
@@ -280,6 +298,8 @@ export class IndicatorRepository {
   /**
    * Rollups of `authorities` for `metrics`, in [from, to) (days), summed per period (or over the
    * whole range when `period` is undefined) and per key of the dimensions asked for ('' = total).
+   * The whole months of the range are read from the monthly sums (0022), the days before and after
+   * them from the daily rollups; a series per day or week reads days only.
    */
   async read(
     q: Queryable,
@@ -292,14 +312,36 @@ export class IndicatorRepository {
   ): Promise<RollupRow[]> {
     const bucket =
       period === undefined ? `''` : `to_char(date_trunc('${period}', day::timestamp), 'YYYY-MM-DD')`;
-    const r = await q.query<RollupRow>(
-      `SELECT metric, dim, key, ${bucket} AS period, sum(value)::float8 AS value
-       FROM indicator_daily
-       WHERE authority = ANY($1::text[]) AND metric = ANY($2::text[]) AND dim = ANY($3::text[])
-         AND day >= $4::date AND day < $5::date
-       GROUP BY metric, dim, key, 4 ORDER BY 4, metric, dim, key`,
-      [authorities, metrics, dims, from, to],
-    );
+    const months = period === 'day' || period === 'week' ? undefined : wholeMonths(from, to);
+    const which = 'authority = ANY($1::text[]) AND metric = ANY($2::text[]) AND dim = ANY($3::text[])';
+    // PostgreSQL prices an index scan over two arrays as one descent per pair of elements, so these
+    // reads look expensive enough for JIT compilation, which then takes longer (100 ms and more)
+    // than the read itself (tens of ms). Only this transaction's statements are concerned.
+    await q.query('SET LOCAL jit = off');
+    const r =
+      months === undefined
+        ? await q.query<RollupRow>(
+            `SELECT metric, dim, key, ${bucket} AS period, sum(value)::float8 AS value
+             FROM indicator_daily
+             WHERE ${which} AND day >= $4::date AND day < $5::date
+             GROUP BY metric, dim, key, 4 ORDER BY 4, metric, dim, key`,
+            [authorities, metrics, dims, from, to],
+          )
+        : await q.query<RollupRow>(
+            `SELECT metric, dim, key, ${bucket} AS period, sum(value)::float8 AS value
+             FROM (
+               SELECT metric, dim, key, day, value FROM indicator_daily
+               WHERE ${which} AND day >= $4::date AND day < $6::date
+               UNION ALL
+               SELECT metric, dim, key, month, value::float8 FROM indicator_monthly
+               WHERE ${which} AND month >= $6::date AND month < $7::date
+               UNION ALL
+               SELECT metric, dim, key, day, value FROM indicator_daily
+               WHERE ${which} AND day >= $7::date AND day < $5::date
+             ) AS u (metric, dim, key, day, value)
+             GROUP BY metric, dim, key, 4 ORDER BY 4, metric, dim, key`,
+            [authorities, metrics, dims, from, to, months.from, months.to],
+          );
     return r.rows;
   }
 

@@ -159,7 +159,9 @@ export class IndicatorService {
     const now = await this.#pointInTime(defs, authorities, at);
     return scoped.transaction(async (tx) => {
       const metrics = [...new Set(defs.flatMap((d) => d.metrics))];
-      const dims = new Set<string>(['', 'method', 'bucket', 'timeliness', 'state']);
+      // The dimensions formulas name (method=random, state=adopted …) and histograms are read from.
+      const named = ['', 'method', 'bucket', 'timeliness', 'state'];
+      const dims = new Set<string>(named);
       if (q.by !== undefined) {
         dims.add(q.by);
       }
@@ -173,9 +175,11 @@ export class IndicatorService {
         cells(await this.#d.repo.read(tx, authorities, metrics, [...dims], q.from, q.to, undefined)).get(
           '',
         ) ?? new Map<string, number>();
+      // A series is of values and percentiles, never of a breakdown: the breakdowns' keys per period
+      // (every filer in every month) would be read only to be thrown away.
       const series =
         q.period !== undefined
-          ? cells(await this.#d.repo.read(tx, authorities, metrics, [...dims], q.from, q.to, q.period))
+          ? cells(await this.#d.repo.read(tx, authorities, metrics, named, q.from, q.to, q.period))
           : undefined;
       const out: IndicatorValue[] = [];
       for (const d of defs) {
