@@ -28,7 +28,9 @@
  *
  * Options (env): VIGIL_BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test: only
  * its server and login are used; the bench works in a database of its own), BENCH_CONSIGNMENTS
- * (10000000), BENCH_DAYS (365), BENCH_RUNS (30), BENCH_SEED (1), BENCH_KEEP=1 keeps the database.
+ * (10000000), BENCH_DAYS (365), BENCH_RUNS (30), BENCH_SEED (1), BENCH_KEEP=1 keeps the database,
+ * BENCH_DATABASE=vigil_indbench_… runs only the queries on a database a run kept (after a change to
+ * the read path; pending migrations are applied first; nothing is dropped).
  */
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -37,6 +39,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { composeApp } from '../src/app/compose.ts';
+import type { AppDeps } from '../src/app/compose.ts';
 import { loadConfig } from '../src/config/index.ts';
 import type { Clock } from '../src/domain/index.ts';
 import { RISK_AREAS, TRANSPORT_MODES } from '../src/domain/index.ts';
@@ -58,6 +61,7 @@ const DAYS = Number(process.env['BENCH_DAYS'] ?? 365);
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 30);
 const SEED = Number(process.env['BENCH_SEED'] ?? 1);
 const KEEP = process.env['BENCH_KEEP'] === '1';
+const REUSE = process.env['BENCH_DATABASE'];
 const SCHEMA = 'vigil';
 const DAY_MS = 86_400_000;
 /** The first day of the history; the extra day of the incremental refresh follows the last. */
@@ -739,11 +743,16 @@ interface Scratch {
 async function createScratch(): Promise<Scratch> {
   const admin = new URL(BASE_URL);
   admin.pathname = '/postgres';
-  const name = `vigil_indbench_${randomBytes(4).toString('hex')}`;
-  const c = new pg.Client({ connectionString: admin.toString() });
-  await c.connect();
-  await c.query(`CREATE DATABASE ${name}`);
-  await c.end();
+  const name = REUSE ?? `vigil_indbench_${randomBytes(4).toString('hex')}`;
+  if (!/^vigil_indbench_[0-9a-f]+$/.test(name)) {
+    throw new Error(`BENCH_DATABASE names a database this bench made (vigil_indbench_…), not ${name}`);
+  }
+  if (REUSE === undefined) {
+    const c = new pg.Client({ connectionString: admin.toString() });
+    await c.connect();
+    await c.query(`CREATE DATABASE ${name}`);
+    await c.end();
+  }
   const url = new URL(BASE_URL);
   url.pathname = `/${name}`;
   return {
@@ -972,70 +981,100 @@ class BenchClock implements Clock {
   }
 }
 
+interface BuildFigures {
+  readonly loadSeconds: number;
+  readonly rollupSeconds: number;
+  readonly incrementalRefreshSeconds: number;
+}
+
+/** Loads the history, builds its rollups, adds one more day and refreshes again: timed. */
+async function build(
+  scratch: Scratch,
+  db: Database,
+  deps: AppDeps,
+  clock: BenchClock,
+): Promise<BuildFigures> {
+  // 1. Load.
+  const late: LateResult[] = [];
+  const t0 = Date.now();
+  const filings = await load(scratch.url, dailyTargets(DAYS), late);
+  const loadMs = Date.now() - t0;
+  const sizes = await db.query<{ table: string; size: string }>(
+    `SELECT c.relname AS table, pg_size_pretty(pg_total_relation_size(c.oid)) AS size
+     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE n.nspname = $1 AND c.relname = ANY($2::text[]) ORDER BY pg_total_relation_size(c.oid) DESC`,
+    [SCHEMA, TABLES],
+  );
+  const dbSize = await db.query<{ size: string }>(
+    `SELECT pg_size_pretty(pg_database_size(current_database())) AS size`,
+  );
+  log(
+    `load: ${CONSIGNMENTS} consignments in ${filings} filings over ${DAYS} days in ${seconds(loadMs)} s; ` +
+      `database ${dbSize.rows[0]!.size} (${sizes.rows.map((r) => `${r.table} ${r.size}`).join(', ')})`,
+  );
+
+  // 2. The rollups, as the refresher builds them on its first run.
+  const t1 = Date.now();
+  const days = await deps.indicators.refresh();
+  const rollupMs = Date.now() - t1;
+  const perDay = [...dayTimings].sort((x, y) => x - y);
+  const rows = await db.query<{ n: number; size: string }>(
+    `SELECT count(*)::int AS n, pg_size_pretty(pg_total_relation_size('indicator_daily')) AS size FROM indicator_daily`,
+  );
+  const rollupRows = rows.rows[0]!.n;
+  log(
+    `rollups: ${days} authority-days in ${seconds(rollupMs)} s (per authority-day: median ${Math.round(percentile(perDay, 0.5))} ms, ` +
+      `p95 ${Math.round(percentile(perDay, 0.95))} ms, max ${Math.round(perDay[perDay.length - 1] ?? 0)} ms); ` +
+      `${rollupRows} rollup rows, ${rows.rows[0]!.size}`,
+  );
+  // This server runs without autovacuum; a deployment's would vacuum and analyse the new rows.
+  await db.query('VACUUM (ANALYZE) indicator_daily, indicator_monthly');
+
+  // The refresher's tick when nothing changed.
+  clock.at += 60_000;
+  const tIdle = Date.now();
+  const idleDays = await deps.indicators.refresh();
+  const idleMs = Date.now() - tIdle;
+  log(`refresh with nothing changed: ${idleDays} days in ${Math.round(idleMs)} ms`);
+
+  // 3. One more day of facts, and the refresh that follows it.
+  await loadExtraDay(scratch.url, late);
+  await db.query(`ANALYZE ${TABLES.join(', ')}`);
+  clock.at = FIRST_DAY + (DAYS + 1) * DAY_MS + 60_000;
+  dayTimings.length = 0;
+  const t2 = Date.now();
+  const incDays = await deps.indicators.refresh();
+  const incMs = Date.now() - t2;
+  log(
+    `incremental refresh: ${incDays} authority-days recomputed in ${seconds(incMs)} s ` +
+      `(${dayTimings.map((x) => Math.round(x)).join(', ')} ms each)`,
+  );
+
+  return {
+    loadSeconds: seconds(loadMs),
+    rollupSeconds: seconds(rollupMs),
+    incrementalRefreshSeconds: seconds(incMs),
+  };
+}
+
 async function main(scratch: Scratch): Promise<void> {
   const config = loadConfig({ VIGIL_DATA_DIR: dataDir, VIGIL_LOG_LEVEL: 'silent' });
-  const clock = new BenchClock(FIRST_DAY + DAYS * DAY_MS);
+  const clock = new BenchClock(FIRST_DAY + (DAYS + 1) * DAY_MS + 60_000);
   let db: Database | undefined;
   try {
     db = await openDatabase({ url: scratch.url, schema: SCHEMA, poolSize: 4 });
     const deps = await composeApp(config, { db, clock });
     log(`database ${scratch.name} migrated`);
-
-    // 1. Load.
-    const late: LateResult[] = [];
-    const t0 = Date.now();
-    const filings = await load(scratch.url, dailyTargets(DAYS), late);
-    const loadMs = Date.now() - t0;
-    const sizes = await db.query<{ table: string; size: string }>(
-      `SELECT c.relname AS table, pg_size_pretty(pg_total_relation_size(c.oid)) AS size
-       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-       WHERE n.nspname = $1 AND c.relname = ANY($2::text[]) ORDER BY pg_total_relation_size(c.oid) DESC`,
-      [SCHEMA, TABLES],
-    );
-    const dbSize = await db.query<{ size: string }>(
-      `SELECT pg_size_pretty(pg_database_size(current_database())) AS size`,
-    );
-    log(
-      `load: ${CONSIGNMENTS} consignments in ${filings} filings over ${DAYS} days in ${seconds(loadMs)} s; ` +
-        `database ${dbSize.rows[0]!.size} (${sizes.rows.map((r) => `${r.table} ${r.size}`).join(', ')})`,
-    );
-
-    // 2. The rollups, as the refresher builds them on its first run.
-    const t1 = Date.now();
-    const days = await deps.indicators.refresh();
-    const rollupMs = Date.now() - t1;
-    const perDay = [...dayTimings].sort((x, y) => x - y);
-    const rows = await db.query<{ n: number; size: string }>(
-      `SELECT count(*)::int AS n, pg_size_pretty(pg_total_relation_size('indicator_daily')) AS size FROM indicator_daily`,
-    );
-    const rollupRows = rows.rows[0]!.n;
-    log(
-      `rollups: ${days} authority-days in ${seconds(rollupMs)} s (per authority-day: median ${Math.round(percentile(perDay, 0.5))} ms, ` +
-        `p95 ${Math.round(percentile(perDay, 0.95))} ms, max ${Math.round(perDay[perDay.length - 1] ?? 0)} ms); ` +
-        `${rollupRows} rollup rows, ${rows.rows[0]!.size}`,
-    );
-    // This server runs without autovacuum; a deployment's would vacuum and analyse the new rows.
-    await db.query('VACUUM (ANALYZE) indicator_daily, indicator_monthly');
-
-    // The refresher's tick when nothing changed.
-    clock.at += 60_000;
-    const tIdle = Date.now();
-    const idleDays = await deps.indicators.refresh();
-    const idleMs = Date.now() - tIdle;
-    log(`refresh with nothing changed: ${idleDays} days in ${Math.round(idleMs)} ms`);
-
-    // 3. One more day of facts, and the refresh that follows it.
-    await loadExtraDay(scratch.url, late);
-    await db.query(`ANALYZE ${TABLES.join(', ')}`);
-    clock.at = FIRST_DAY + (DAYS + 1) * DAY_MS + 60_000;
-    dayTimings.length = 0;
-    const t2 = Date.now();
-    const incDays = await deps.indicators.refresh();
-    const incMs = Date.now() - t2;
-    log(
-      `incremental refresh: ${incDays} authority-days recomputed in ${seconds(incMs)} s ` +
-        `(${dayTimings.map((x) => Math.round(x)).join(', ')} ms each)`,
-    );
+    // BENCH_DATABASE: the queries again on a database a run kept (BENCH_KEEP=1), after a change.
+    let built: BuildFigures | undefined;
+    if (REUSE === undefined) {
+      clock.at = FIRST_DAY + DAYS * DAY_MS;
+      built = await build(scratch, db, deps, clock);
+    } else {
+      await db.query('VACUUM (ANALYZE) indicator_daily, indicator_monthly');
+    }
+    const rollupRows = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM indicator_daily'))
+      .rows[0]!.n;
 
     // The monthly sums (0022) the queries read must be the daily rollups' sums, exactly.
     const drift = await db.query<{ n: number }>(
@@ -1103,9 +1142,9 @@ async function main(scratch: Scratch): Promise<void> {
     log(`all queries: p50 ${round1(percentile(all, 0.5))} ms, p95 ${round1(percentile(all, 0.95))} ms`);
     const summary = {
       consignments: CONSIGNMENTS,
-      loadSeconds: seconds(loadMs),
-      rollupSeconds: seconds(rollupMs),
-      incrementalRefreshSeconds: seconds(incMs),
+      loadSeconds: built?.loadSeconds ?? null,
+      rollupSeconds: built?.rollupSeconds ?? null,
+      incrementalRefreshSeconds: built?.incrementalRefreshSeconds ?? null,
       rollupRows,
       queries: figures,
       p95MaxMs: Math.max(...Object.values(figures).map((f) => f.p95Ms)),
@@ -1125,7 +1164,7 @@ log(
 let interrupted = false;
 const cleanUp = async (): Promise<void> => {
   rmSync(dataDir, { recursive: true, force: true });
-  if (!KEEP) {
+  if (!KEEP && REUSE === undefined) {
     await scratch.drop();
     log(`database ${scratch.name} dropped`);
   }

@@ -81,6 +81,30 @@ interface PointInTime {
   readonly rules: ReadonlyMap<string, readonly { id: string; title: string; status: string }[]>;
 }
 
+/**
+ * The (metric, key) pairs of a cell per dimension, split once per cell: every indicator with a
+ * breakdown asks for its keys, and splitting every key of the year's cell for each of them (tens of
+ * thousands of keys by filer) took longer than reading them.
+ */
+const pairsByDim = new WeakMap<ReadonlyMap<string, number>, Map<string, (readonly [string, string])[]>>();
+function pairsOf(cell: ReadonlyMap<string, number>, dim: string): readonly (readonly [string, string])[] {
+  let index = pairsByDim.get(cell);
+  if (index === undefined) {
+    index = new Map();
+    for (const k of cell.keys()) {
+      const [metric, dm, key] = k.split('|') as [string, string, string];
+      let pairs = index.get(dm);
+      if (pairs === undefined) {
+        pairs = [];
+        index.set(dm, pairs);
+      }
+      pairs.push([metric, key]);
+    }
+    pairsByDim.set(cell, index);
+  }
+  return index.get(dim) ?? [];
+}
+
 /** rollup rows → period → "metric|dim|key" → value */
 function cells(rows: readonly RollupRow[]): Cells {
   const out: Cells = new Map();
@@ -320,10 +344,9 @@ export class IndicatorService {
     const keysOf = (cell: Map<string, number>, dim: string): string[] =>
       [
         ...new Set(
-          [...cell.keys()]
-            .map((k) => k.split('|'))
-            .filter(([m, dm]) => dm === dim && (d.breakdowns[dim] ?? []).includes(m!))
-            .map(([, , key]) => key!),
+          pairsOf(cell, dim)
+            .filter(([m]) => (d.breakdowns[dim] ?? []).includes(m))
+            .map(([, key]) => key),
         ),
       ].sort();
     const value = d.by !== undefined ? null : valueIn(total, undefined, undefined);
