@@ -83,8 +83,11 @@ forEachDatabase('indicators over whole months', (target) => {
     await writeDay(db, 'NL', day, rows);
     days.set(day, rows);
   };
+  // In a transaction, as the service reads (read sets planner options for its transaction only).
   const read = async (from: string, to: string, period: Period | undefined): Promise<RollupRow[]> =>
-    repo.read(db, ['NL'], ['controls', 'duty-at-stake'], ['', 'method'], from, to, period);
+    db.transaction((tx) =>
+      repo.read(tx, ['NL'], ['controls', 'duty-at-stake'], ['', 'method'], from, to, period),
+    );
   const RANGES: readonly (readonly [string, string])[] = [
     ['2026-11-01', '2027-03-01'], // whole months only
     ['2026-11-15', '2027-02-10'], // edge days on both sides of whole months
