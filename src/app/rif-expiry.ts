@@ -4,31 +4,16 @@
  * RIF's recorded state (and its audit trail) follow. Idempotent, so several `serve` processes may run it.
  */
 import type { RifService } from '../cooperation/index.ts';
-
-export interface RifExpiry {
-  stop(): Promise<void>;
-}
+import { startPeriodic } from './periodic.ts';
+import type { Periodic } from './periodic.ts';
 
 export function startRifExpiry(
   rifs: Pick<RifService, 'expireDue'>,
   options: { readonly intervalMs?: number; readonly onError?: (err: unknown) => void } = {},
-): RifExpiry {
-  let running: Promise<void> = Promise.resolve();
-  const tick = (): void => {
-    running = rifs
-      .expireDue()
-      .then(() => undefined)
-      .catch((err: unknown) => options.onError?.(err));
-  };
-  const first = setTimeout(tick, 5_000);
-  const every = setInterval(tick, options.intervalMs ?? 60_000);
-  first.unref();
-  every.unref();
-  return {
-    async stop() {
-      clearTimeout(first);
-      clearInterval(every);
-      await running;
-    },
-  };
+): Periodic {
+  return startPeriodic(() => rifs.expireDue(), {
+    firstMs: 5_000,
+    intervalMs: options.intervalMs ?? 60_000,
+    onError: options.onError,
+  });
 }

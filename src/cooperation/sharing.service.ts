@@ -17,6 +17,7 @@ import type { Actor } from '../auth/index.ts';
 import type { Clock } from '../domain/index.ts';
 import type { AuditEvent } from '../audit/index.ts';
 import type { Database, Queryable } from '../store/database.ts';
+import type { SelectedForControl } from '../controls/index.ts';
 import type { RifRepository, SharedRecord, SharingRule } from './rif.repository.ts';
 
 /** What an authority may share (issue 9). */
@@ -67,22 +68,8 @@ export interface SharingServiceDeps {
     | undefined;
 }
 
-/** A control task just created from an assessment: the risk-analysis result a policy may share. */
-export interface RiskAnalysisResult {
-  readonly authority: string;
-  readonly mrn: string;
-  readonly seq: number;
-  readonly office: string;
-  readonly controlType: string;
-  /** `risk` (rules, signals, model) or `random`. */
-  readonly source: string;
-  readonly riskAreas: readonly string[];
-  readonly score: number | null;
-  readonly hsCodes: readonly string[];
-  readonly origins: readonly string[];
-  readonly mode: string | null;
-  readonly at: Date;
-}
+/** A consignment newly selected for control: the risk-analysis result a policy may share. */
+export type RiskAnalysisResult = SelectedForControl;
 
 /** A control result as the sharing sees it: no remarks, no names, no free text. */
 export interface SharedControlResult {
