@@ -29,6 +29,7 @@ const NARROW = 332;
 const SERIES_HEIGHT = 180;
 /** Bars drawn per breakdown chart; the table under it lists every key. */
 const MAX_BARS = 25;
+const MIN_BREAKDOWN_HEIGHT = 120;
 
 let echartsModule: typeof EChartsModule | undefined;
 /**
@@ -222,7 +223,8 @@ function breakdownChart(i: IndicatorValue): string {
       ],
     },
     WIDE,
-    48 + 24 * items.length,
+    // A bar per key, and room for the value axis even with one or two keys.
+    Math.max(MIN_BREAKDOWN_HEIGHT, 48 + 24 * items.length),
   );
 }
 
