@@ -1,17 +1,21 @@
 /**
- * Bearer authentication for a scope of routes: every request must carry a token this instance issued;
- * the verified caller is set on `request.actor` (declared in auth/request-actor.ts), which feature
+ * Bearer authentication for a scope of routes: every request must carry a token this instance issued
+ * or one of its API keys (`vgk_…`, told apart by the prefix, in the same header); the verified caller is set on `request.actor` (declared in auth/request-actor.ts), which feature
  * routes read with `actorOf`, and the permission the route names (`x-vigil-permission`) is required.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { requirePermission } from '../auth/index.ts';
-import type { TokenService } from '../auth/index.ts';
+import { isApiKey, requirePermission } from '../auth/index.ts';
+import type { ApiKeyAuthenticator, TokenService } from '../auth/index.ts';
 import { VigilError } from '../errors/index.ts';
 
-/** Decorates every request with `actor` (null until authenticated). Call once on the root instance. */
+/**
+ * Decorates every request with `actor` (null until authenticated) and `apiKey` (the key it was made
+ * with, if any). Call once on the root instance.
+ */
 export function decorateActor(app: FastifyInstance): void {
   app.decorateRequest('actor', null);
+  app.decorateRequest('apiKey', null);
 }
 
 /** Why a request of a bearer scope was not authenticated, until it is answered (see requireBearer). */
@@ -22,15 +26,26 @@ const refused = new WeakMap<FastifyRequest, unknown>();
  * preParsing, so that the rate limit (a route-level onRequest hook, keyed by IP when there is no
  * actor) counts a flood of bad tokens too; either way the body is never read.
  */
-export function requireBearer(scope: FastifyInstance, tokens: TokenService): void {
+export function requireBearer(
+  scope: FastifyInstance,
+  tokens: TokenService,
+  apiKeys?: ApiKeyAuthenticator,
+): void {
   scope.addHook('onRequest', async (request) => {
     const header = request.headers.authorization;
     const match = header !== undefined ? /^Bearer\s+(\S+)$/i.exec(header) : null;
     try {
       if (match === null) {
-        throw new VigilError('VIGIL_UNAUTHENTICATED', 'send Authorization: Bearer <token>');
+        throw new VigilError('VIGIL_UNAUTHENTICATED', 'send Authorization: Bearer <token or API key>');
       }
-      request.actor = await tokens.verify(match[1]!);
+      const bearer = match[1]!;
+      if (apiKeys !== undefined && isApiKey(bearer)) {
+        const { actor, key } = await apiKeys.authenticate(bearer);
+        request.actor = actor;
+        request.apiKey = key;
+      } else {
+        request.actor = await tokens.verify(bearer);
+      }
     } catch (err) {
       refused.set(request, err);
     }

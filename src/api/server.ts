@@ -4,13 +4,15 @@
  * effects until `start()`.
  */
 import Fastify from 'fastify';
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { Logger } from 'pino';
 import { assessmentRoutes } from '../assessment/assessment.routes.ts';
+import { apiKeyRoutes } from '../api-keys/api-key.routes.ts';
+import type { ApiKeyService } from '../api-keys/index.ts';
 import { auditRoutes } from '../audit/audit.routes.ts';
 import type { AuditLog } from '../audit/index.ts';
 import { modelRoutes } from '../models/model.routes.ts';
@@ -55,6 +57,7 @@ export interface ServerDeps {
   readonly db: Database;
   readonly clock: Clock;
   readonly tokens: TokenService;
+  readonly apiKeys: ApiKeyService;
   readonly filings: FilingService;
   readonly rules: RuleService;
   readonly assessments: AssessmentService;
@@ -149,19 +152,23 @@ export async function buildServer(config: VigilConfig, deps: ServerDeps): Promis
 
   // Per-client throttle on every route. The limiter is a route-level onRequest hook, so it runs
   // after the /v1 bearer check (which sets request.actor) and before the body is read: a client is
-  // its token's subject in its authority, or its IP address when it sent none.
+  // its token's subject in its authority, or its IP address when it sent none. A request made with
+  // an API key counts against that key, under the key's own limit per minute when it has one.
+  const keyLimit = (request: FastifyRequest): number | undefined => request.apiKey?.rateLimitPerMinute;
   await app.register(rateLimit, {
-    max: config.rateLimit.max,
-    timeWindow: config.rateLimit.windowSeconds * 1000,
+    max: (request) => keyLimit(request) ?? config.rateLimit.max,
+    timeWindow: (request) => (keyLimit(request) !== undefined ? 60 : config.rateLimit.windowSeconds) * 1000,
     enableDraftSpec: true,
     keyGenerator: (request) =>
-      request.actor !== null
-        ? `actor:${request.actor.authority}:${request.actor.subject}`
-        : `ip:${request.ip}`,
-    errorResponseBuilder: (_request, context) =>
+      request.apiKey !== null
+        ? `key:${request.apiKey.keyId}`
+        : request.actor !== null
+          ? `actor:${request.actor.authority}:${request.actor.subject}`
+          : `ip:${request.ip}`,
+    errorResponseBuilder: (request, context) =>
       new VigilError(
         'VIGIL_RATE_LIMITED',
-        `more than ${context.max} requests in ${config.rateLimit.windowSeconds} s from this client; retry in ${context.after}`,
+        `more than ${context.max} requests in ${keyLimit(request) !== undefined ? 60 : config.rateLimit.windowSeconds} s from this ${request.apiKey !== null ? 'API key' : 'client'}; retry in ${context.after}`,
       ),
   });
 
@@ -174,7 +181,16 @@ export async function buildServer(config: VigilConfig, deps: ServerDeps): Promis
         description:
           'Customs risk management and cooperation. Errors are application/problem+json with a stable `code`; validation errors carry `errors: [{ code, path, message }]`.',
       },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      components: {
+        securitySchemes: {
+          bearer: {
+            type: 'http',
+            scheme: 'bearer',
+            bearerFormat: 'JWT or API key',
+            description: 'A token (JWT) or an API key (vgk_<prefix>_<secret>), in the same header',
+          },
+        },
+      },
       security: [{ bearer: [] }],
     },
   });
@@ -230,7 +246,7 @@ export async function buildServer(config: VigilConfig, deps: ServerDeps): Promis
 
   await app.register(
     async (v1) => {
-      requireBearer(v1, deps.tokens);
+      requireBearer(v1, deps.tokens, deps.apiKeys);
       await v1.register(filingRoutes, { filings: deps.filings });
       await v1.register(controlRoutes, { controls: deps.controls });
       await v1.register(importRoutes, { imports: deps.imports });
@@ -241,6 +257,7 @@ export async function buildServer(config: VigilConfig, deps: ServerDeps): Promis
       await v1.register(auditRoutes, { db: deps.db, audit: deps.audit });
       await v1.register(rifRoutes, { rifs: deps.rifs, sharing: deps.sharing, stix: deps.stix });
       await v1.register(indicatorRoutes, { indicators: deps.indicators, clock: deps.clock });
+      await v1.register(apiKeyRoutes, { apiKeys: deps.apiKeys });
     },
     { prefix: '/v1' },
   );

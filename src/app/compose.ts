@@ -8,6 +8,7 @@ import type { VigilConfig } from '../config/index.ts';
 import { FileKeyring, TokenService, databaseRevocationList } from '../auth/index.ts';
 import { systemClock } from '../domain/index.ts';
 import type { Clock } from '../domain/index.ts';
+import { ApiKeyRepository, ApiKeyService } from '../api-keys/index.ts';
 import { AssessmentRepository, AssessmentService, RiskContextCache } from '../assessment/index.ts';
 import type { ReadyEvent } from '../assessment/index.ts';
 import { AuditCheckpoints, AuditInbox, AuditLog } from '../audit/index.ts';
@@ -33,6 +34,7 @@ export interface AppDeps {
   readonly db: Database;
   readonly clock: Clock;
   readonly tokens: TokenService;
+  readonly apiKeys: ApiKeyService;
   readonly filings: FilingService;
   readonly filingRepo: FilingRepository;
   readonly ruleRepo: RuleRepository;
@@ -177,6 +179,7 @@ export async function composeApp(
     db,
     clock,
     tokens: new TokenService(keyringFor(config), { revocations: databaseRevocationList(db) }),
+    apiKeys: new ApiKeyService({ db, repo: new ApiKeyRepository(), clock, audit }),
     filingRepo,
     filings: new FilingService({
       db,

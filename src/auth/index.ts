@@ -5,3 +5,4 @@ export * from './keyring.ts';
 export * from './revocation.ts';
 export * from './permissions.ts';
 export * from './request-actor.ts';
+export * from './api-key-credential.ts';

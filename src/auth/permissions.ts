@@ -71,6 +71,8 @@ export const PERMISSIONS = {
     'the directory of authorities is for officials',
   ),
   'directory.write': permission(['admin'], 'only admins register authorities in the directory'),
+  // API keys for filers' systems: created, rotated and revoked by the authority's admin.
+  'apikey.manage': permission(['admin'], "only an authority's admin manages API keys"),
   'rif.read': permission(
     [...OFFICIAL_ROLES, 'partner'],
     'risk information forms are for officials and partner agencies',

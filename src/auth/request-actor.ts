@@ -5,11 +5,14 @@
 import type { FastifyRequest } from 'fastify';
 import { VigilError } from '../errors/index.ts';
 import type { Actor } from './actor.ts';
+import type { KeyCredential } from './api-key-credential.ts';
 import type { Permission } from './permissions.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
     actor: Actor | null;
+    /** The API key the request was made with; null for a token (or no credential). */
+    apiKey: KeyCredential | null;
   }
   interface FastifySchema {
     /**

@@ -22,6 +22,14 @@ export const ERROR_CATALOGUE = {
   VIGIL_QUERY_INVALID: { status: 400, title: 'A query parameter is invalid' },
   VIGIL_UNAUTHENTICATED: { status: 401, title: 'A valid bearer token is required' },
   VIGIL_TOKEN_REVOKED: { status: 401, title: 'The token was revoked' },
+  VIGIL_API_KEY_UNKNOWN: { status: 401, title: 'The API key is not one this instance issued' },
+  VIGIL_API_KEY_REVOKED: { status: 401, title: 'The API key was revoked' },
+  VIGIL_API_KEY_EXPIRED: { status: 401, title: 'The API key has expired' },
+  VIGIL_API_KEY_RETIRED: {
+    status: 401,
+    title: 'The API key was rotated and the overlap for its old secret has ended',
+  },
+  VIGIL_API_KEY_INVALID: { status: 422, title: 'The API key request is invalid' },
   VIGIL_KEYRING_INVALID: { status: 500, title: 'The keyring file of token-signing keys is damaged' },
   VIGIL_KEYRING_INSECURE: {
     status: 500,
