@@ -132,7 +132,7 @@ export class FileKeyring implements KeyringSource {
     if (last.kid === kid) {
       throw new VigilError(
         'VIGIL_CONFLICT',
-        `${kid} is the signing key; rotate first (vigil keys rotate), then remove it`,
+        `${kid} is the signing key; rotate first (vigil signing-keys rotate), then remove it`,
       );
     }
     writeAtomically(this.path, serialise({ ...ring, keys: ring.keys.filter((k) => k.kid !== kid) }));

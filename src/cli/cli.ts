@@ -33,8 +33,12 @@ commands:
                                 print a bearer token for this instance
   token revoke TOKEN | token revoke --jti ID [--reason TEXT]
                                 refuse a token from now on (an admin's deny list)
-  keys list | keys rotate | keys remove KID
+  signing-keys list | signing-keys rotate | signing-keys remove KID
                                 the token-signing keyring (VIGIL_KEYRING); rotate, then remove old keys
+  keys create --filer F --eori E [--eori …] --expires DATE|--days N [--name T] [--role R] [--rate-limit N]
+  keys list [--filer F] | keys show ID | keys rotate ID [--overlap SECONDS] | keys revoke ID [--reason T]
+                                API keys for filers' systems, shown once (each with --authority X on the
+                                database, or --url U --token T through a running server)
   ingest FILE [--authority NL] [--filer NAME] [--url U --token T]
                                 register filings from an NDJSON file (- for stdin)
   ingest --format kcs FILE [--no-labels] [--score]
@@ -79,7 +83,7 @@ function fail(message: string): never {
 
 async function token(config: VigilConfig, args: string[], io: CliIo): Promise<number> {
   if (args[0] === 'revoke') {
-    const { runTokenRevoke } = await import('./keys.command.ts');
+    const { runTokenRevoke } = await import('./signing-keys.command.ts');
     return runTokenRevoke(config, args.slice(1), io);
   }
   const { values } = parseArgs({
@@ -192,9 +196,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number | Runnin
       }
       case 'token':
         return await token(config, rest, io);
+      case 'signing-keys': {
+        const { runSigningKeys } = await import('./signing-keys.command.ts');
+        return await runSigningKeys(config, rest, io);
+      }
       case 'keys': {
-        const { runKeys } = await import('./keys.command.ts');
-        return await runKeys(config, rest, io);
+        const { apiKeysCommand } = await import('./api-keys.command.ts');
+        return await apiKeysCommand(config, rest, io);
       }
       case 'ingest':
         return await runIngest(config, rest, io);

@@ -13,11 +13,10 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import { runCli } from '../../src/cli/cli.ts';
+import { listenLocally, vigilInProcess } from '../support/cli.ts';
+import type { CliRun } from '../support/cli.ts';
 import { AUDIT_INBOX } from '../../src/audit/audit-inbox.ts';
 import { loadCooperationDemo } from '../../src/demo/index.ts';
 import { databaseTargets, sender, startTestApp } from '../support/test-app.ts';
@@ -27,26 +26,10 @@ import { validFiling } from '../support/filings.ts';
 const MAIN = join(import.meta.dirname, '../../src/main.ts');
 const DAY = 86_400_000;
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+type Run = CliRun;
 
 /** `vigil …` in this process, with its own streams and environment. */
-async function vigil(args: readonly string[], env: Record<string, string>): Promise<Run> {
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  const stdout = new PassThrough().on('data', (c: Buffer) => out.push(c));
-  const stderr = new PassThrough().on('data', (c: Buffer) => err.push(c));
-  const code = await runCli([...args], { env, stdout, stderr, stdin: new PassThrough() });
-  assert.equal(typeof code, 'number');
-  return {
-    code: code as number,
-    stdout: Buffer.concat(out).toString('utf8'),
-    stderr: Buffer.concat(err).toString('utf8'),
-  };
-}
+const vigil = vigilInProcess;
 
 /** `vigil …` as a real process, like cli.test.ts. */
 function vigilProcess(args: readonly string[], env: Record<string, string>): Promise<Run> {
@@ -102,8 +85,7 @@ describe('vigil rifs against a running server', () => {
 
   before(async () => {
     t = await startTestApp(target!);
-    await app().server.app.listen({ port: 0, host: '127.0.0.1' });
-    url = `http://127.0.0.1:${(app().server.app.server.address() as AddressInfo).port}`;
+    url = await listenLocally(app());
     dir = mkdtempSync(join(tmpdir(), 'vigil-cli-rifs-'));
     for (const [who, authority, role] of [
       ['nl-admin', 'NL', 'admin'],
@@ -305,8 +287,7 @@ describe('vigil demo --cooperation against a running server of the same instance
   let url = '';
   before(async () => {
     t = await startTestApp(target!);
-    await app().server.app.listen({ port: 0, host: '127.0.0.1' });
-    url = `http://127.0.0.1:${(app().server.app.server.address() as AddressInfo).port}`;
+    url = await listenLocally(app());
   });
   after(() => t?.close());
 

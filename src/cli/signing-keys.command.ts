@@ -1,5 +1,6 @@
 /**
- * `vigil keys list|rotate|remove KID` (the token-signing keyring, a file outside the database) and
+ * `vigil signing-keys list|rotate|remove KID` (the token-signing keyring, a file outside the database;
+ * not the API keys of filers' systems, which are `vigil keys`) and
  * `vigil token revoke TOKEN | --jti ID` (the deny list in the database). Rotation without downtime:
  * rotate (new tokens are signed with the new key, the old key still verifies), wait until the tokens
  * signed with the old key have expired (at most 7 days), then remove it.
@@ -13,7 +14,7 @@ import { openServiceDatabase } from '../store/migrate.ts';
 import { VigilError } from '../errors/index.ts';
 import type { CliIo } from './cli-io.ts';
 
-export function runKeys(config: VigilConfig, args: string[], io: CliIo): Promise<number> {
+export function runSigningKeys(config: VigilConfig, args: string[], io: CliIo): Promise<number> {
   const [sub, ...rest] = args;
   const keyring = keyringFor(config);
   switch (sub ?? '') {
@@ -30,18 +31,19 @@ export function runKeys(config: VigilConfig, args: string[], io: CliIo): Promise
       const key = keyring.rotate();
       io.stdout.write(`${key.kid}\n`);
       io.stderr.write(
-        `new tokens are signed with ${key.kid}; older keys still verify until you remove them (vigil keys remove KID, once their tokens have expired: at most 7 days)\n`,
+        `new tokens are signed with ${key.kid}; older keys still verify until you remove them (vigil signing-keys remove KID, once their tokens have expired: at most 7 days)\n`,
       );
       return Promise.resolve(0);
     }
     case 'remove': {
-      const kid = rest[0] ?? fail('keys remove needs the key id (vigil keys list shows them)');
+      const kid =
+        rest[0] ?? fail('signing-keys remove needs the key id (vigil signing-keys list shows them)');
       keyring.remove(kid);
       io.stderr.write(`removed ${kid}: tokens it signed are refused from now on\n`);
       return Promise.resolve(0);
     }
     default:
-      return fail('usage: vigil keys list | keys rotate | keys remove KID');
+      return fail('usage: vigil signing-keys list | signing-keys rotate | signing-keys remove KID');
   }
 }
 
