@@ -202,6 +202,19 @@ forEachDatabase('serve and worker run as a non-owner role', (target) => {
       await assert.rejects(deps.db.query(`UPDATE audit_log SET actor = 'x'`), /permission denied/);
       // Forgetting which inbox lines were taken in would let a copied line in again.
       await assert.rejects(deps.db.query(`DELETE FROM audit_inbox_line`), /permission denied/);
+      // API keys (migration 0023): an admin's changes run as vigil_app for its authority; the lookup
+      // of a presented key, before its authority is known, and its last-use time as vigil_service.
+      const admin = { authority: 'NL', role: 'admin', subject: 'alice' } as const;
+      const expiresAt = new Date(Date.now() + 86_400_000).toISOString();
+      const { key, secret } = await deps.apiKeys.create(admin, {
+        name: 'roles',
+        filer: 'acme',
+        eoris: ['NL123456789'],
+        expiresAt,
+      });
+      assert.equal((await deps.apiKeys.authenticate(secret)).actor.subject, 'acme');
+      await deps.apiKeys.revoke(admin, key.id, {});
+      await assert.rejects(deps.apiKeys.authenticate(secret), /was revoked/);
     } finally {
       await deps.db.close();
     }
