@@ -15,7 +15,14 @@ export const MAX_OVERLAP_SECONDS = 30 * 86_400;
  * The roles a key may carry: every role but admin, so a leaked key can never create more keys or
  * change who may do what.
  */
-export const KEY_ROLES = ['filer', 'analyst', 'officer', 'coordinator', 'auditor', 'partner'] as const;
+export const KEY_ROLES = [
+  'filer',
+  'analyst',
+  'officer',
+  'coordinator',
+  'auditor',
+  'partner',
+] as const satisfies readonly Exclude<Role, 'admin'>[];
 
 export const createKeySchema = z.strictObject({
   name: z.string().trim().min(1).max(100).describe("what the key is for, e.g. the filer's system"),
