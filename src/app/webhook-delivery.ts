@@ -1,7 +1,8 @@
 /**
- * Runs the webhook dispatcher's rounds in the background of serve and worker: shortly after start and
- * then every poll interval, never two rounds at once in one process. Several processes may run it:
- * the dispatcher leases each endpoint's queue (SKIP LOCKED), so an endpoint is worked by one at a time.
+ * Runs webhook delivery in the background of serve and worker: a few lanes, each taking one endpoint
+ * at a time (least recently served first) until none is due, then waiting for the next poll. A slow
+ * receiver holds one lane for at most the dispatcher's budget, never the others. Several processes may
+ * run it: the dispatcher leases each endpoint's queue (SKIP LOCKED), so one process works it at a time.
  */
 import type { WebhookDispatcher } from '../notifications/index.ts';
 import { startPeriodic } from './periodic.ts';
@@ -9,11 +10,26 @@ import type { Periodic } from './periodic.ts';
 
 export function startWebhookDelivery(
   dispatcher: Pick<WebhookDispatcher, 'tick'>,
-  options: { readonly pollMs: number; readonly onError?: (err: unknown) => void },
+  options: { readonly pollMs: number; readonly lanes?: number; readonly onError?: (err: unknown) => void },
 ): Periodic {
-  return startPeriodic(() => dispatcher.tick(), {
-    firstMs: Math.min(1000, options.pollMs),
-    intervalMs: options.pollMs,
-    onError: options.onError,
-  });
+  const stopping = new AbortController();
+  const lanes = Array.from({ length: options.lanes ?? 4 }, () =>
+    startPeriodic(
+      async () => {
+        while (!stopping.signal.aborted) {
+          const r = await dispatcher.tick({ endpoints: 1, signal: stopping.signal });
+          if (r.endpoints === 0) {
+            return;
+          }
+        }
+      },
+      { firstMs: Math.min(1000, options.pollMs), intervalMs: options.pollMs, onError: options.onError },
+    ),
+  );
+  return {
+    async stop() {
+      stopping.abort();
+      await Promise.all(lanes.map((lane) => lane.stop()));
+    },
+  };
 }

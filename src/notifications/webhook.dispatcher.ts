@@ -37,17 +37,32 @@ export interface WebhookDispatcherDeps {
   /** Endpoints worked per tick, and side by side. */
   readonly endpointsPerTick?: number | undefined;
   readonly concurrency?: number | undefined;
-  /** Deliveries sent to one endpoint per tick, so one busy endpoint does not hold a worker forever. */
+  /**
+   * Deliveries sent to one endpoint per claim, and the wall time spent on it (default 15 s), after
+   * which it goes back to the end of the line: a busy or slow receiver does not hold a worker.
+   */
   readonly perEndpoint?: number | undefined;
+  readonly budgetMs?: number | undefined;
   /** How long a claim holds an endpoint; renewed before each attempt. */
   readonly leaseMs?: number | undefined;
 }
 
 export interface TickResult {
+  /** Endpoints worked. */
+  readonly endpoints: number;
   readonly delivered: number;
   readonly failed: number;
   readonly deadLettered: number;
 }
+
+export interface TickOptions {
+  /** Endpoints to claim (default `endpointsPerTick`). */
+  readonly endpoints?: number | undefined;
+  /** Stops between attempts when aborted (the process is stopping); the claims are given back. */
+  readonly signal?: AbortSignal | undefined;
+}
+
+type Counts = { -readonly [K in Exclude<keyof TickResult, 'endpoints'>]: number };
 
 export class WebhookDispatcher {
   readonly #d: WebhookDispatcherDeps;
@@ -58,7 +73,7 @@ export class WebhookDispatcher {
   }
 
   /** One round: claims endpoints with due deliveries, works their queues, gives the claims back. */
-  async tick(): Promise<TickResult> {
+  async tick(options: TickOptions = {}): Promise<TickResult> {
     const { db, repo, clock } = this.#d;
     const now = clock.now();
     const claimed = await repo.claimDue(
@@ -66,37 +81,38 @@ export class WebhookDispatcher {
       now,
       new Date(now.getTime() + this.#leaseMs()),
       this.#holder,
-      this.#d.endpointsPerTick ?? 32,
+      options.endpoints ?? this.#d.endpointsPerTick ?? 32,
     );
-    const totals = { delivered: 0, failed: 0, deadLettered: 0 };
+    const totals: Counts = { delivered: 0, failed: 0, deadLettered: 0 };
     const queue = [...claimed];
     const worker = async (): Promise<void> => {
       for (let e = queue.shift(); e !== undefined; e = queue.shift()) {
         try {
-          const r = await this.#work(e);
-          totals.delivered += r.delivered;
-          totals.failed += r.failed;
-          totals.deadLettered += r.deadLettered;
+          await this.#work(e, totals, options.signal);
         } finally {
-          await repo.release(db, [e.id], this.#holder);
+          await repo.release(db, e.id, this.#holder, clock.now());
         }
       }
     };
     await Promise.all(
       Array.from({ length: Math.min(this.#d.concurrency ?? 8, Math.max(1, claimed.length)) }, worker),
     );
-    return totals;
+    return { endpoints: claimed.length, ...totals };
   }
 
   #leaseMs(): number {
     return this.#d.leaseMs ?? 60_000;
   }
 
-  async #work(endpoint: ClaimedEndpoint): Promise<TickResult> {
+  async #work(endpoint: ClaimedEndpoint, result: Counts, signal: AbortSignal | undefined): Promise<void> {
     const { db, repo, clock } = this.#d;
     const signer = new Webhook(endpoint.secret);
-    const result = { delivered: 0, failed: 0, deadLettered: 0 };
+    // Wall time, not the clock: this bounds how long a receiver holds a worker, whatever clock is set.
+    const until = performance.now() + (this.#d.budgetMs ?? 15_000);
     for (let sent = 0; sent < (this.#d.perEndpoint ?? 100); sent++) {
+      if (signal?.aborted === true || (sent > 0 && performance.now() > until)) {
+        break;
+      }
       const head = await repo.head(db, endpoint.id, this.#holder);
       const now = clock.now();
       if (head === undefined || new Date(head.next_attempt_at).getTime() > now.getTime()) {
@@ -114,7 +130,6 @@ export class WebhookDispatcher {
         break;
       }
     }
-    return result;
   }
 
   async #attempt(

@@ -159,7 +159,8 @@ export class WebhookRepository {
 
   /**
    * Takes the lease of up to `limit` endpoints whose oldest pending delivery is due and that no
-   * other process holds; SKIP LOCKED keeps two processes from claiming one endpoint at once.
+   * other process holds, least recently served first; SKIP LOCKED keeps two processes from claiming
+   * one endpoint at once.
    */
   async claimDue(
     db: Queryable,
@@ -175,7 +176,7 @@ export class WebhookRepository {
            AND (SELECT d.next_attempt_at FROM webhook_delivery d
                 WHERE d.endpoint_id = e.id AND d.delivered_at IS NULL AND d.dead_at IS NULL
                 ORDER BY d.id LIMIT 1) <= $1
-         ORDER BY e.id
+         ORDER BY e.served_at NULLS FIRST, e.id
          LIMIT $4
          FOR UPDATE OF e SKIP LOCKED)
        UPDATE webhook_endpoint w SET locked_until = $2, locked_by = $3
@@ -208,14 +209,11 @@ export class WebhookRepository {
     ]);
   }
 
-  async release(db: Queryable, endpointIds: readonly string[], holder: string): Promise<void> {
-    if (endpointIds.length === 0) {
-      return;
-    }
+  async release(db: Queryable, endpointId: string, holder: string, at: Date): Promise<void> {
     await db.query(
-      `UPDATE webhook_endpoint SET locked_until = NULL, locked_by = NULL
-       WHERE id = ANY($1::text[]) AND locked_by = $2`,
-      [endpointIds, holder],
+      `UPDATE webhook_endpoint SET locked_until = NULL, locked_by = NULL, served_at = $3
+       WHERE id = $1 AND locked_by = $2`,
+      [endpointId, holder, at],
     );
   }
 

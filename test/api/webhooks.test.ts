@@ -519,6 +519,44 @@ forEachDatabase('webhooks and the event stream', (target) => {
     assert.equal((await send('DELETE', `/v1/webhooks/${hook.id}`, 'acme')).statusCode, 204);
   });
 
+  test('endpoints are served in turn: one with a backlog does not keep another waiting', async () => {
+    tok['third'] = await app().token('NL', 'filer', 'third');
+    const hooks = [await register('third', '/turn-a'), await register('third', '/turn-b')];
+    for (const lrn of ['TURN-1', 'TURN-2', 'TURN-3']) {
+      await lodge('third', lrn);
+    }
+    await assessPending();
+    // A budget of nothing: one delivery per claim, then the endpoint goes to the end of the line.
+    const oneAtATime = new WebhookDispatcher({
+      db: app().deps.db,
+      repo: new WebhookRepository(),
+      notifications: new NotificationRepository(),
+      sender: new HttpWebhookSender({ timeoutMs: 10_000, allowPrivate: true }),
+      clock: app().clock,
+      maxAttempts: 3,
+      retryBaseMs: 1000,
+      retryMaxMs: 60_000,
+      budgetMs: 0,
+    });
+    const served: string[] = [];
+    for (;;) {
+      const before = receiver.received.length;
+      const r = await oneAtATime.tick({ endpoints: 1 });
+      if (r.endpoints === 0) {
+        break;
+      }
+      served.push(...receiver.received.slice(before).map((x) => x.path));
+      app().clock.advance(1);
+    }
+    assert.equal(served.length, 6);
+    for (let i = 1; i < served.length; i++) {
+      assert.notEqual(served[i], served[i - 1], `in turn: ${served.join(' ')}`);
+    }
+    for (const h of hooks) {
+      assert.equal((await send('DELETE', `/v1/webhooks/${h.id}`, 'third')).statusCode, 204);
+    }
+  });
+
   test('signing secrets: a request may add one but read none, and the reporting role reads none', async () => {
     const asRole = (role: string) =>
       app()

@@ -29,9 +29,11 @@ CREATE TABLE webhook_endpoint (
   description   text,
   created_at    timestamptz NOT NULL,
   deleted_at    timestamptz,
-  -- The dispatcher's lease: one process works an endpoint's queue at a time.
+  -- The dispatcher's lease: one process works an endpoint's queue at a time; endpoints are taken
+  -- least recently served first, so a slow receiver cannot keep the others waiting.
   locked_until  timestamptz,
-  locked_by     text
+  locked_by     text,
+  served_at     timestamptz
 );
 CREATE INDEX webhook_endpoint_live ON webhook_endpoint (authority, filer) WHERE deleted_at IS NULL;
 
