@@ -170,6 +170,19 @@ forEachDatabase('webhooks and the event stream', (target) => {
       }
     }
   };
+  /** A dispatcher as another process would have it, on the same database and clock. */
+  const anotherProcess = (over: { budgetMs?: number } = {}) =>
+    new WebhookDispatcher({
+      db: app().deps.db,
+      repo: new WebhookRepository(),
+      notifications: new NotificationRepository(),
+      sender: new HttpWebhookSender({ timeoutMs: 10_000, allowPrivate: true }),
+      clock: app().clock,
+      maxAttempts: 3,
+      retryBaseMs: 1000,
+      retryMaxMs: 60_000,
+      ...over,
+    });
   const register = async (who: string, path: string, extra: Record<string, unknown> = {}) => {
     const r = await send('POST', '/v1/webhooks', who, { url: receiver.url(path), ...extra });
     assert.equal(r.statusCode, 201, r.body);
@@ -494,16 +507,7 @@ forEachDatabase('webhooks and the event stream', (target) => {
       lodged.push((await lodge('acme', lrn)).mrn);
     }
     await assessPending();
-    const second = new WebhookDispatcher({
-      db: app().deps.db,
-      repo: new WebhookRepository(),
-      notifications: new NotificationRepository(),
-      sender: new HttpWebhookSender({ timeoutMs: 10_000, allowPrivate: true }),
-      clock: app().clock,
-      maxAttempts: 3,
-      retryBaseMs: 1000,
-      retryMaxMs: 60_000,
-    });
+    const second = anotherProcess();
     const [a, b] = await Promise.all([app().deps.webhookDispatcher.tick(), second.tick()]);
     // Whichever took the endpoint sent all four; the other found it leased. The acme endpoint of the
     // first test takes these events too.
@@ -527,17 +531,7 @@ forEachDatabase('webhooks and the event stream', (target) => {
     }
     await assessPending();
     // A budget of nothing: one delivery per claim, then the endpoint goes to the end of the line.
-    const oneAtATime = new WebhookDispatcher({
-      db: app().deps.db,
-      repo: new WebhookRepository(),
-      notifications: new NotificationRepository(),
-      sender: new HttpWebhookSender({ timeoutMs: 10_000, allowPrivate: true }),
-      clock: app().clock,
-      maxAttempts: 3,
-      retryBaseMs: 1000,
-      retryMaxMs: 60_000,
-      budgetMs: 0,
-    });
+    const oneAtATime = anotherProcess({ budgetMs: 0 });
     const served: string[] = [];
     for (;;) {
       const before = receiver.received.length;
