@@ -40,7 +40,7 @@ import { ruleRoutes } from '../rules/rule.routes.ts';
 import type { RuleService } from '../rules/index.ts';
 import { isReachable } from '../store/database.ts';
 import type { Database } from '../store/database.ts';
-import { decorateActor, requireBearer, requireMetricsAccess } from './auth.plugin.ts';
+import { bearerStillValid, decorateActor, requireBearer, requireMetricsAccess } from './auth.plugin.ts';
 import { checkJsonLimits } from './json-limits.ts';
 import type { JsonLimits } from './json-limits.ts';
 import { sendProblem } from './problem.ts';
@@ -245,6 +245,7 @@ export async function buildServer(config: VigilConfig, deps: ServerDeps): Promis
         notifications: deps.notifications,
         pollMs: config.webhooks.streamPollMs,
         heartbeatMs: config.webhooks.streamHeartbeatMs,
+        stillAuthenticated: bearerStillValid(deps.tokens),
       });
       await v1.register(modelRoutes, { db: deps.db, models: deps.models });
       await v1.register(auditRoutes, { db: deps.db, audit: deps.audit });

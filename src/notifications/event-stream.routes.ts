@@ -2,10 +2,11 @@
  * The caller's events as server-sent events (/v1/events/stream): `id:` is the event's id (the
  * notification id), `event:` its type, `data:` the same JSON a webhook carries. A client resumes
  * after the last id it saw with the Last-Event-ID header (EventSource sends it by itself); comments
- * keep idle connections alive; every open stream ends cleanly when the server stops.
+ * keep idle connections alive; a stream ends when its token is revoked or expires, and every open
+ * stream ends cleanly when the server stops.
  */
 import { once } from 'node:events';
-import type { FastifyPluginCallback } from 'fastify';
+import type { FastifyPluginCallback, FastifyRequest } from 'fastify';
 import { actorOf, requirePermission } from '../auth/index.ts';
 import { VigilError } from '../errors/index.ts';
 import type { NotificationService } from './notification.service.ts';
@@ -17,6 +18,11 @@ export interface EventStreamRoutesOptions {
   readonly pollMs: number;
   /** Idle time after which a comment line is sent. */
   readonly heartbeatMs: number;
+  /**
+   * Asked before each look for new events: a stream whose token was revoked (or expired) since it
+   * opened ends, and reconnecting then fails as any request with that token would.
+   */
+  readonly stillAuthenticated?: ((request: FastifyRequest) => Promise<boolean>) | undefined;
 }
 
 const PAGE = 100;
@@ -109,6 +115,9 @@ export const eventStreamRoutes: FastifyPluginCallback<EventStreamRoutesOptions> 
       open.add(end);
       res.on('close', end);
       const write = async (text: string): Promise<void> => {
+        if (closed) {
+          return;
+        }
         // A reader slower than its events holds the loop here rather than filling memory.
         if (!res.write(text) && !closed) {
           await Promise.race([once(res, 'drain'), once(res, 'close')]);
@@ -139,6 +148,10 @@ export const eventStreamRoutes: FastifyPluginCallback<EventStreamRoutesOptions> 
               };
             });
             wake = undefined;
+          }
+          if (!closed && (await opts.stillAuthenticated?.(request)) === false) {
+            await write(': the token is no longer valid\n\n');
+            break;
           }
           if (!closed) {
             batch = await opts.notifications.events(actor, cursor, PAGE);

@@ -607,6 +607,21 @@ forEachDatabase('webhooks and the event stream', (target) => {
     assert.equal(JSON.parse(fresh!.data).data.mrn, live.mrn);
     await stream.cancel();
 
+    // A revoked token's stream ends at its next look for events; reconnecting is refused.
+    const doomed = await app().token('NL', 'filer', 'acme');
+    const revocable = await fetch(`${base}/v1/events/stream`, {
+      headers: { authorization: `Bearer ${doomed}`, accept: 'text/event-stream' },
+    });
+    const revocableEvents = new EventReader(revocable.body!);
+    await revocableEvents.next(1);
+    await app().deps.tokens.revoke(doomed, 'admin:nl-admin', 'leaked');
+    assert.equal(await revocableEvents.ended(), true);
+    const again = await fetch(`${base}/v1/events/stream`, {
+      headers: { authorization: `Bearer ${doomed}`, accept: 'text/event-stream' },
+    });
+    assert.equal(again.status, 401);
+    await again.body?.cancel();
+
     // Resumed after the second event: everything after it, nothing before.
     const resumed = await open(mine[1]!.id);
     const rest = await resumed.next(mine.length - 2 + 1);
