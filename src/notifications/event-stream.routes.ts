@@ -23,6 +23,8 @@ export interface EventStreamRoutesOptions {
    * opened ends, and reconnecting then fails as any request with that token would.
    */
   readonly stillAuthenticated?: ((request: FastifyRequest) => Promise<boolean>) | undefined;
+  /** Streams one caller may hold open at once in this process (each looks for events every poll). */
+  readonly maxPerCaller?: number | undefined;
 }
 
 const PAGE = 100;
@@ -43,6 +45,7 @@ function lastEventId(header: string | string[] | undefined, query: unknown): num
 
 export const eventStreamRoutes: FastifyPluginCallback<EventStreamRoutesOptions> = (app, opts, done) => {
   const open = new Set<() => void>();
+  const perCaller = new Map<string, number>();
   app.addHook('preClose', (next) => {
     for (const end of open) {
       end();
@@ -79,6 +82,7 @@ export const eventStreamRoutes: FastifyPluginCallback<EventStreamRoutesOptions> 
             },
           },
           406: { description: 'application/problem+json', type: 'object' },
+          429: { description: 'application/problem+json', type: 'object' },
         },
       },
     },
@@ -89,6 +93,14 @@ export const eventStreamRoutes: FastifyPluginCallback<EventStreamRoutesOptions> 
         throw new VigilError(
           'VIGIL_NOT_ACCEPTABLE',
           'this is a stream of server-sent events: send Accept: text/event-stream (EventSource does)',
+        );
+      }
+      const caller = `${actor.authority}:${actor.role}:${actor.subject}`;
+      const max = opts.maxPerCaller ?? 5;
+      if ((perCaller.get(caller) ?? 0) >= max) {
+        throw new VigilError(
+          'VIGIL_RATE_LIMITED',
+          `you have ${max} event streams open already; close one (one stream carries all your events)`,
         );
       }
       let cursor = lastEventId(request.headers['last-event-id'], request.query);
@@ -113,6 +125,7 @@ export const eventStreamRoutes: FastifyPluginCallback<EventStreamRoutesOptions> 
         }
       };
       open.add(end);
+      perCaller.set(caller, (perCaller.get(caller) ?? 0) + 1);
       res.on('close', end);
       const write = async (text: string): Promise<void> => {
         if (closed) {
@@ -162,6 +175,12 @@ export const eventStreamRoutes: FastifyPluginCallback<EventStreamRoutesOptions> 
         request.log.warn({ err }, 'event stream ended by an error');
       } finally {
         open.delete(end);
+        const left = (perCaller.get(caller) ?? 1) - 1;
+        if (left > 0) {
+          perCaller.set(caller, left);
+        } else {
+          perCaller.delete(caller);
+        }
         end();
       }
     },

@@ -11,7 +11,7 @@ import { auditActor } from '../audit/index.ts';
 import type { Clock } from '../domain/index.ts';
 import { VigilError } from '../errors/index.ts';
 import type { Database, Queryable } from '../store/database.ts';
-import { EVENT_TYPES } from './webhook-events.ts';
+import { EVENT_TYPES, webhookIdOf } from './webhook-events.ts';
 import type { EventType } from './webhook-events.ts';
 import { checkWebhookUrl } from './webhook-url.ts';
 import type { WebhookUrlPolicy } from './webhook-url.ts';
@@ -79,7 +79,7 @@ function deliveryView(d: DeliveryRow): DeliveryView {
   return {
     id: d.id,
     eventId: d.event_id,
-    webhookId: `evt_${d.event_id}`,
+    webhookId: webhookIdOf(d.event_id),
     type: d.event_type,
     replay: d.replay,
     status,

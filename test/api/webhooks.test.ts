@@ -622,6 +622,22 @@ forEachDatabase('webhooks and the event stream', (target) => {
     assert.equal(again.status, 401);
     await again.body?.cancel();
 
+    // One caller holds at most five streams at once.
+    const streamer = await app().token('NL', 'filer', 'streamer');
+    const openAs = (token: string) =>
+      fetch(`${base}/v1/events/stream`, {
+        headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' },
+      });
+    const five = await Promise.all([1, 2, 3, 4, 5].map(() => openAs(streamer)));
+    assert.deepEqual(
+      five.map((r) => r.status),
+      [200, 200, 200, 200, 200],
+    );
+    const sixth = await openAs(streamer);
+    assert.equal(sixth.status, 429);
+    assert.equal(((await sixth.json()) as { code: string }).code, 'VIGIL_RATE_LIMITED');
+    await Promise.all(five.map((r) => r.body!.cancel()));
+
     // Resumed after the second event: everything after it, nothing before.
     const resumed = await open(mine[1]!.id);
     const rest = await resumed.next(mine.length - 2 + 1);
