@@ -462,6 +462,15 @@ forEachDatabase('webhooks and the event stream', (target) => {
       headers: { authorization: `Bearer ${otherAuthority}` },
     });
     assert.deepEqual(be.json().items, [], 'another authority sees none');
+
+    // Every change is in the audit trail, with who made it.
+    await app().deps.audit.chainPending(app().deps.db);
+    const trail = await app().deps.audit.list(app().deps.db, { authority: 'NL', subject: acmeHook });
+    const hookEntries = trail
+      .filter((e) => e.action.startsWith('webhook.'))
+      .map((e) => `${e.action} ${e.actor} ${e.subject}`);
+    assert.ok(hookEntries.includes(`webhook.registered filer:acme ${acmeHook}`), hookEntries.join('\n'));
+    assert.ok(hookEntries.includes(`webhook.replayed filer:acme ${acmeHook}`), hookEntries.join('\n'));
   });
 
   test('URLs: https only (http for this machine), no credentials, known event types; stable codes', async () => {
