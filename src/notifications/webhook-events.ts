@@ -13,10 +13,6 @@ export const EVENT_TYPES = [
 
 export type EventType = (typeof EVENT_TYPES)[number];
 
-/** The notification kinds intake writes (an outcome's kind is `outcome`; its type says which). */
-export const AMENDMENT_KIND: EventType = 'amendment.registered';
-export const INVALIDATION_KIND: EventType = 'filing.invalidated';
-
 /** A notification as an event: what the dispatcher signs and the stream sends. */
 export interface StoredEvent {
   readonly id: number;
