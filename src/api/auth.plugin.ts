@@ -73,6 +73,23 @@ export function requireBearer(
   });
 }
 
+/**
+ * For a response that outlives its request (the event stream): is the bearer token the request came
+ * with still valid, as requireBearer would judge it now (not revoked, not expired)?
+ */
+export function bearerStillValid(tokens: TokenService): (request: FastifyRequest) => Promise<boolean> {
+  return async (request) => {
+    const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
+    return (
+      match !== null &&
+      (await tokens.verify(match[1]!).then(
+        () => true,
+        () => false,
+      ))
+    );
+  };
+}
+
 /** The roles that may read /metrics with their own token (the scrape token needs no role). */
 const METRICS_ROLES: readonly string[] = ['admin', 'auditor'];
 

@@ -34,13 +34,15 @@ import type { ImportService } from '../import-declarations/index.ts';
 import { filingRoutes } from '../intake/filing.routes.ts';
 import type { FilingService } from '../intake/index.ts';
 import { notificationRoutes } from '../notifications/notification.routes.ts';
-import type { NotificationService } from '../notifications/index.ts';
+import { eventStreamRoutes } from '../notifications/event-stream.routes.ts';
+import { webhookRoutes } from '../notifications/webhook.routes.ts';
+import type { NotificationService, WebhookService } from '../notifications/index.ts';
 import type { VigilMetrics } from '../observability/metrics.ts';
 import { ruleRoutes } from '../rules/rule.routes.ts';
 import type { RuleService } from '../rules/index.ts';
 import { isReachable } from '../store/database.ts';
 import type { Database } from '../store/database.ts';
-import { decorateActor, requireBearer, requireMetricsAccess } from './auth.plugin.ts';
+import { bearerStillValid, decorateActor, requireBearer, requireMetricsAccess } from './auth.plugin.ts';
 import { checkJsonLimits } from './json-limits.ts';
 import type { JsonLimits } from './json-limits.ts';
 import { sendProblem } from './problem.ts';
@@ -62,6 +64,7 @@ export interface ServerDeps {
   readonly rules: RuleService;
   readonly assessments: AssessmentService;
   readonly notifications: NotificationService;
+  readonly webhooks: WebhookService;
   readonly controls: ControlService;
   readonly rifs: RifService;
   readonly indicators: IndicatorService;
@@ -253,6 +256,13 @@ export async function buildServer(config: VigilConfig, deps: ServerDeps): Promis
       await v1.register(ruleRoutes, { rules: deps.rules, clock: deps.clock });
       await v1.register(assessmentRoutes, { assessments: deps.assessments });
       await v1.register(notificationRoutes, { notifications: deps.notifications });
+      await v1.register(webhookRoutes, { webhooks: deps.webhooks });
+      await v1.register(eventStreamRoutes, {
+        notifications: deps.notifications,
+        pollMs: config.webhooks.streamPollMs,
+        heartbeatMs: config.webhooks.streamHeartbeatMs,
+        stillAuthenticated: bearerStillValid(deps.tokens),
+      });
       await v1.register(modelRoutes, { db: deps.db, models: deps.models });
       await v1.register(auditRoutes, { db: deps.db, audit: deps.audit });
       await v1.register(rifRoutes, { rifs: deps.rifs, sharing: deps.sharing, stix: deps.stix });

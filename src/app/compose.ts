@@ -20,7 +20,14 @@ import { ImportService } from '../import-declarations/index.ts';
 import { FilingRepository, FilingService } from '../intake/index.ts';
 import { IndicatorRepository, IndicatorService } from '../indicators/index.ts';
 import { ModelStore, modelScorer } from '../models/index.ts';
-import { NotificationRepository, NotificationService } from '../notifications/index.ts';
+import {
+  HttpWebhookSender,
+  NotificationRepository,
+  NotificationService,
+  WebhookDispatcher,
+  WebhookRepository,
+  WebhookService,
+} from '../notifications/index.ts';
 import { createMetrics } from '../observability/metrics.ts';
 import { createLogger } from '../observability/logger.ts';
 import type { VigilMetrics } from '../observability/metrics.ts';
@@ -44,6 +51,9 @@ export interface AppDeps {
   readonly contexts: RiskContextCache;
   readonly assessments: AssessmentService;
   readonly notifications: NotificationService;
+  readonly webhooks: WebhookService;
+  /** Sends queued webhook deliveries; serve and worker run its `tick` in a loop. */
+  readonly webhookDispatcher: WebhookDispatcher;
   readonly controls: ControlService;
   readonly rifs: RifService;
   readonly indicators: IndicatorService;
@@ -103,6 +113,7 @@ export async function composeApp(
   const contexts = new RiskContextCache(db, ruleSets, assessmentRepo, clock);
   const operators = new OperatorRepository();
   const notificationRepo = new NotificationRepository();
+  const webhookRepo = new WebhookRepository();
   const controlRepo = new ControlRepository();
   const rifRepo = new RifRepository();
   const sharing = new SharingService({
@@ -191,6 +202,7 @@ export async function composeApp(
       controlDecided: (tx, authority, mrn) => controls.controlDecided(tx, authority, mrn),
       amendmentCloseMinutes: config.amendmentCloseMinutes,
       onRejected: (r) => indicatorRepo.recordRejection(db.forAuthority(r.authority), r),
+      notify: (tx, n) => notificationRepo.notifyMany(tx, [n]),
       afterCommit: () => outbox.notify(),
     }),
     ruleRepo,
@@ -200,6 +212,20 @@ export async function composeApp(
     contexts,
     assessments,
     notifications: new NotificationService({ db, repo: notificationRepo }),
+    webhooks: new WebhookService({ db, repo: webhookRepo, clock, audit, policy: config.webhooks }),
+    webhookDispatcher: new WebhookDispatcher({
+      db,
+      repo: webhookRepo,
+      notifications: notificationRepo,
+      sender: new HttpWebhookSender({
+        timeoutMs: config.webhooks.timeoutMs,
+        allowPrivate: config.webhooks.allowPrivate,
+      }),
+      clock,
+      maxAttempts: config.webhooks.maxAttempts,
+      retryBaseMs: config.webhooks.retryBaseMs,
+      retryMaxMs: config.webhooks.retryMaxMs,
+    }),
     controls,
     rifs,
     indicators,

@@ -1,7 +1,7 @@
 /**
  * What `vigil serve` runs: the composed application, the demo pack on first start, the bus (the
  * embedded dispatcher, or the relay to JetStream), the audit chainer, the statistics refresher, the
- * RIF expiry sweep, the indicator rollups and the HTTP server. `startServe` returns once the server listens; `stop()` closes everything in order.
+ * RIF expiry sweep, the indicator rollups, webhook delivery and the HTTP server. `startServe` returns once the server listens; `stop()` closes everything in order.
  * Signals and exit codes are main.ts's.
  */
 import type { VigilConfig } from '../config/index.ts';
@@ -14,6 +14,7 @@ import type { Running } from './running.ts';
 import { startStatsRefresher } from './stats-refresher.ts';
 import { startRifExpiry } from './rif-expiry.ts';
 import { startIndicatorRefresher } from './indicator-refresher.ts';
+import { startWebhookDelivery } from './webhook-delivery.ts';
 import { RetentionService, startRetentionSchedule } from '../retention/index.ts';
 
 export interface Serving extends Running {
@@ -50,6 +51,10 @@ export async function startServe(
   const rollups = startIndicatorRefresher(deps.indicators, {
     onError: (err) => deps.log.error({ err }, 'indicator rollups'),
   });
+  const webhooks = startWebhookDelivery(deps.webhookDispatcher, {
+    pollMs: config.webhooks.pollMs,
+    onError: (err) => deps.log.error({ err }, 'webhook delivery'),
+  });
   const server = await buildServer(config, { ...deps, runningBus: bus });
   const address = (await server.start()).replace('0.0.0.0', 'localhost');
   return {
@@ -57,6 +62,7 @@ export async function startServe(
     stopping: 'stopping',
     async stop() {
       await server.stop();
+      await webhooks.stop();
       await bus.stop();
       await chainer.stop();
       await stats.stop();

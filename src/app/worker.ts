@@ -1,11 +1,13 @@
 /**
- * What `vigil worker` runs: the composed application consuming the assessment stream from JetStream.
+ * What `vigil worker` runs: the composed application consuming the assessment stream from JetStream,
+ * and webhook delivery alongside serve.
  * No HTTP: nothing here loads Fastify (the import rules in .dependency-cruiser.runtime.json keep it so).
  */
 import type { VigilConfig } from '../config/index.ts';
 import { startWorkerBus } from './bus-mode.ts';
 import { composeApp } from './compose.ts';
 import type { Running } from './running.ts';
+import { startWebhookDelivery } from './webhook-delivery.ts';
 
 export async function startWorker(
   config: VigilConfig,
@@ -24,9 +26,15 @@ export async function startWorker(
         say(`event ${event.id} (${event.topic} ${event.key}) parked after repeated failures: ${String(err)}`);
       },
     );
+    // Workers share webhook delivery with serve (each endpoint's queue is leased by one process).
+    const webhooks = startWebhookDelivery(deps.webhookDispatcher, {
+      pollMs: config.webhooks.pollMs,
+      onError: (err) => say(`webhook delivery: ${String(err)}`),
+    });
     return {
       stopping: 'draining',
       async stop() {
+        await webhooks.stop();
         await bus.stop();
         await deps.db.close();
       },

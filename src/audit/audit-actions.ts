@@ -48,6 +48,9 @@ export const AUDIT_ACTIONS = [
   'shared.granted',
   'shared.read',
   'directory.changed',
+  'webhook.registered',
+  'webhook.deleted',
+  'webhook.replayed',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

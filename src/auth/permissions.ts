@@ -32,6 +32,10 @@ export const PERMISSIONS = {
   'hit.review': permission(['analyst', 'admin'], 'only analysts review hits'),
   'rfi.answer': permission(['filer', 'admin'], 'only the filer answers a request for information'),
   'notification.read': permission(ROLES, 'notifications are for their filer and the authority'),
+  'webhook.manage': permission(
+    ['filer', 'admin'],
+    "only filers (their own) and admins (the authority's) manage webhook endpoints",
+  ),
   // Analysts' rules and watchlists.
   'rule.read': permission(OFFICIAL_ROLES, 'filers do not see risk rules'),
   'rule.write': permission(['analyst', 'coordinator', 'admin'], 'only analysts manage rules and watchlists'),

@@ -13,6 +13,7 @@ export type {
   OutboxEventWire,
 } from './event.ts';
 export { errorText, fromWire, toWire } from './event.ts';
+export { backoffMs } from './backoff.ts';
 export { startOutboxDispatcher } from './outbox.dispatcher.ts';
 export { OutboxSignal } from './outbox-signal.ts';
 export type { OutboxDispatcher, OutboxDispatcherOptions } from './outbox.dispatcher.ts';

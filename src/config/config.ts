@@ -64,6 +64,21 @@ const configSchema = z.object({
       'mode=minutes pairs separated by commas, e.g. maritime=120,air=60',
     )
     .optional(),
+  // Pushed notifications (issue 14): which URLs webhooks may call, retries and timeouts, the stream.
+  VIGIL_WEBHOOK_ALLOW_HTTP: z.enum(['true', 'false']).default('false'),
+  // Unset: allowed for the embedded default (a laptop's receiver on localhost), refused with DATABASE_URL.
+  VIGIL_WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).optional(),
+  VIGIL_WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
+  VIGIL_WEBHOOK_RETRY_BASE_SECONDS: z.coerce.number().min(0.001).max(86_400).default(30),
+  VIGIL_WEBHOOK_RETRY_MAX_SECONDS: z.coerce
+    .number()
+    .min(0.001)
+    .max(7 * 86_400)
+    .default(6 * 3600),
+  VIGIL_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  VIGIL_WEBHOOK_POLL_MS: z.coerce.number().int().min(10).max(600_000).default(1000),
+  VIGIL_EVENT_STREAM_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+  VIGIL_EVENT_STREAM_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(3600).default(15),
   VIGIL_DEMO_AUTHORITY: z
     .string()
     .regex(/^[A-Z]{2,4}$/)
@@ -108,6 +123,7 @@ export interface VigilConfig {
   readonly retention: RetentionConfig;
   /** Minutes before the estimated arrival at which amendments close, per transport mode named. */
   readonly amendmentCloseMinutes: Readonly<Record<string, number>>;
+  readonly webhooks: WebhookConfig;
   readonly demoAuthority: string;
   /** Install the demo rules, watchlists and reference prices for the demo authority on first start. */
   readonly demoPack: boolean;
@@ -125,6 +141,26 @@ export interface RetentionConfig {
   /** The audit trail (reported only: the chain is never cut; see docs/operations.md). */
   readonly auditDays: number;
   readonly intervalMinutes: number;
+}
+
+/** Webhook delivery and the event stream (docs/integration.md). */
+export interface WebhookConfig {
+  /** Plain http to any host (otherwise https, or http to this machine only). */
+  readonly allowHttp: boolean;
+  /** Endpoints on loopback, private or link-local addresses (server-side request forgery guard). */
+  readonly allowPrivate: boolean;
+  /** Attempts of one delivery before it is dead-lettered. */
+  readonly maxAttempts: number;
+  /** First retry delay, doubled per attempt (with jitter) up to retryMaxMs. */
+  readonly retryBaseMs: number;
+  readonly retryMaxMs: number;
+  /** One attempt's whole time: connecting, sending and the response's head and first bytes. */
+  readonly timeoutMs: number;
+  /** How often the dispatcher looks for due deliveries. */
+  readonly pollMs: number;
+  /** How often an open event stream looks for new events, and sends a heartbeat comment. */
+  readonly streamPollMs: number;
+  readonly streamHeartbeatMs: number;
 }
 
 export class ConfigError extends Error {
@@ -189,6 +225,18 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): V
           .map(([mode, minutes]) => [mode!, Number(minutes)]),
       ),
     ),
+    webhooks: Object.freeze({
+      allowHttp: c.VIGIL_WEBHOOK_ALLOW_HTTP === 'true',
+      allowPrivate:
+        (c.VIGIL_WEBHOOK_ALLOW_PRIVATE ?? (c.DATABASE_URL === undefined ? 'true' : 'false')) === 'true',
+      maxAttempts: c.VIGIL_WEBHOOK_MAX_ATTEMPTS,
+      retryBaseMs: Math.round(c.VIGIL_WEBHOOK_RETRY_BASE_SECONDS * 1000),
+      retryMaxMs: Math.round(c.VIGIL_WEBHOOK_RETRY_MAX_SECONDS * 1000),
+      timeoutMs: c.VIGIL_WEBHOOK_TIMEOUT_MS,
+      pollMs: c.VIGIL_WEBHOOK_POLL_MS,
+      streamPollMs: c.VIGIL_EVENT_STREAM_POLL_MS,
+      streamHeartbeatMs: c.VIGIL_EVENT_STREAM_HEARTBEAT_SECONDS * 1000,
+    }),
     demoAuthority: c.VIGIL_DEMO_AUTHORITY,
     demoPack: c.VIGIL_DEMO_PACK === 'true',
   });

@@ -90,6 +90,22 @@ export const ERROR_CATALOGUE = {
   },
   VIGIL_SHARING_POLICY_INVALID: { status: 422, title: 'The sharing policy is invalid' },
   VIGIL_AUTHORITY_INVALID: { status: 422, title: 'The directory entry of an authority is invalid' },
+  // Pushed notifications: webhook endpoints and the event stream.
+  VIGIL_WEBHOOK_NOT_FOUND: { status: 404, title: 'No webhook endpoint with this id is visible to you' },
+  VIGIL_WEBHOOK_URL_INVALID: {
+    status: 422,
+    title: 'The webhook URL is not an absolute http(s) URL Vigil can call',
+  },
+  VIGIL_WEBHOOK_URL_INSECURE: { status: 422, title: 'The webhook URL must use https' },
+  VIGIL_WEBHOOK_URL_PRIVATE: {
+    status: 422,
+    title: 'The webhook URL points at a private, loopback or link-local address',
+  },
+  VIGIL_WEBHOOK_LIMIT: { status: 409, title: 'You have as many webhook endpoints as one owner may have' },
+  VIGIL_NOT_ACCEPTABLE: {
+    status: 406,
+    title: 'The response cannot be given in a media type the request accepts',
+  },
   VIGIL_INTERNAL: { status: 500, title: 'Internal error' },
   VIGIL_UNAVAILABLE: { status: 503, title: 'A dependency is not reachable' },
 

@@ -96,6 +96,11 @@ export interface FilingServiceDeps {
   readonly controlDecided?: ((tx: Queryable, authority: string, mrn: string) => Promise<boolean>) | undefined;
   /** Minutes before the estimated arrival at which amendments close, per mode (overrides the defaults). */
   readonly amendmentCloseMinutes?: Readonly<Record<string, number>> | undefined;
+  /**
+   * Tells the filer (notification feed, webhooks, event stream) of a registered amendment or an
+   * invalidation, inside the change's own transaction, so nothing acknowledged goes untold.
+   */
+  readonly notify?: ((tx: Queryable, n: FilerNotice) => Promise<void>) | undefined;
   /** Called after a transaction that wrote outbox events committed (pokes the embedded bus). */
   readonly afterCommit?: () => void;
   readonly metrics?: IntakeMetrics | undefined;
@@ -106,6 +111,16 @@ export interface FilingServiceDeps {
   readonly onRejected?: ((r: Rejection) => Promise<void>) | undefined;
   /** Reads of a filing's parties (personal data) are recorded in the audit trail. */
   readonly audit?: { stage(tx: Queryable, events: readonly AuditEvent[]): Promise<void> } | undefined;
+}
+
+/** What the filer is told of a change to its filing (kind: the event type). */
+export interface FilerNotice {
+  readonly authority: string;
+  readonly filer: string;
+  readonly mrn: string;
+  readonly kind: 'amendment.registered' | 'filing.invalidated';
+  readonly payload: Readonly<Record<string, unknown>>;
+  readonly at: Date;
 }
 
 /** Where a request came from, carried on the events it causes so logs can follow it. */
@@ -984,6 +999,23 @@ export class FilingService {
           },
         ]);
       }
+      if (!identical) {
+        await this.#deps.notify?.(tx, {
+          authority: row.authority,
+          filer: row.filer,
+          mrn,
+          kind: 'amendment.registered',
+          payload: {
+            mrn,
+            lrn: row.lrn,
+            fromVersion: row.version,
+            version,
+            reassessed,
+            amendedAt: now.toISOString(),
+          },
+          at: now,
+        });
+      }
       await this.#deps.audit?.stage(tx, [
         {
           authority: row.authority,
@@ -1062,6 +1094,20 @@ export class FilingService {
       const reopened =
         row.part === 'pre-loading' ? await this.#deps.repo.unlinkPreloadingSet(tx, mrn, now) : [];
       await this.#deps.onInvalidated?.(tx, { authority: row.authority, mrn, by: auditActor(actor) });
+      await this.#deps.notify?.(tx, {
+        authority: row.authority,
+        filer: row.filer,
+        mrn,
+        kind: 'filing.invalidated',
+        payload: {
+          mrn,
+          lrn: row.lrn,
+          version: row.version,
+          reason: reason ?? null,
+          invalidatedAt: now.toISOString(),
+        },
+        at: now,
+      });
       await appendOutbox(tx, [
         {
           authority: row.authority,

@@ -23,7 +23,8 @@ export const notificationRoutes: FastifyPluginCallback<NotificationRoutesOptions
       schema: {
         'x-vigil-permission': 'notification.read',
         tags: ['assessment'],
-        summary: 'Outcome notifications after `next` (the id the previous page returned), oldest first',
+        summary:
+          'Notifications (outcomes, amendment results, invalidations) after `next` (the id the previous page returned), oldest first',
       },
     },
     async (request) => {
@@ -35,6 +36,7 @@ export const notificationRoutes: FastifyPluginCallback<NotificationRoutesOptions
           id: n.id,
           mrn: n.mrn,
           kind: n.kind,
+          type: n.type,
           payload: n.payload,
           createdAt: new Date(n.created_at).toISOString(),
         })),

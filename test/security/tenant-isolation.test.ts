@@ -19,7 +19,15 @@ import { ROLES } from '../../src/auth/index.ts';
 
 /** Tables that hold no authority's data. */
 // login_authority and revoked_token: the service's and the owner's (migration 0014), no tenant's.
-const NOT_TENANT_DATA = new Set(['authority', 'schema_migration', 'login_authority', 'revoked_token']);
+// webhook_secret: signing secrets by endpoint id (migration 0024), kept apart so that no role but the
+// service reads them (requests may only add one; the endpoint row carries the authority).
+const NOT_TENANT_DATA = new Set([
+  'authority',
+  'schema_migration',
+  'login_authority',
+  'revoked_token',
+  'webhook_secret',
+]);
 
 const openapi = JSON.parse(readFileSync(join(import.meta.dirname, '../../docs/openapi.json'), 'utf8')) as {
   paths: Record<string, Record<string, unknown>>;

@@ -85,12 +85,18 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(target: DatabaseTarget, clock = testClock()): Promise<TestApp> {
+/** `env` adds settings to the test configuration (as the environment would; see src/config). */
+export async function startTestApp(
+  target: DatabaseTarget,
+  clock = testClock(),
+  env: Readonly<Record<string, string>> = {},
+): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'vigil-test-'));
   const config = loadConfig({
     VIGIL_DATA_DIR: dataDir,
     VIGIL_LOG_LEVEL: 'silent',
     VIGIL_BODY_LIMIT_BYTES: String(1024 * 1024),
+    ...env,
   });
   const db = await target.open();
   const deps = await composeApp(config, { db, clock });
@@ -112,6 +118,17 @@ export async function startTestApp(target: DatabaseTarget, clock = testClock()):
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Assesses every filing lodged or amended and not yet assessed, as the bus would. */
+export async function assessPending(app: TestApp): Promise<void> {
+  const events = await app.deps.db.query<{ payload: { mrn: string; authority: string; version: number } }>(
+    `SELECT payload FROM outbox WHERE topic = 'filing.ready' AND processed_at IS NULL ORDER BY id`,
+  );
+  for (const e of events.rows) {
+    await app.deps.assessments.handleReady(e.payload);
+  }
+  await app.deps.db.query(`UPDATE outbox SET processed_at = now() WHERE processed_at IS NULL`);
 }
 
 /** Registers cleanup for a suite-wide app. */
