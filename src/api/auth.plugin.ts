@@ -77,15 +77,22 @@ export function requireBearer(
  * For a response that outlives its request (the event stream): is the bearer token the request came
  * with still valid, as requireBearer would judge it now (not revoked, not expired)?
  */
-export function bearerStillValid(tokens: TokenService): (request: FastifyRequest) => Promise<boolean> {
+export function bearerStillValid(
+  tokens: TokenService,
+  apiKeys?: ApiKeyAuthenticator,
+): (request: FastifyRequest) => Promise<boolean> {
   return async (request) => {
     const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
-    return (
-      match !== null &&
-      (await tokens.verify(match[1]!).then(
-        () => true,
-        () => false,
-      ))
+    if (match === null) {
+      return false;
+    }
+    const bearer = match[1]!;
+    // A stream opened with an API key lasts while the key does: revoked or past its overlap, it ends.
+    const check =
+      apiKeys !== undefined && isApiKey(bearer) ? apiKeys.authenticate(bearer) : tokens.verify(bearer);
+    return check.then(
+      () => true,
+      () => false,
     );
   };
 }

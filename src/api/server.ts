@@ -261,7 +261,7 @@ export async function buildServer(config: VigilConfig, deps: ServerDeps): Promis
         notifications: deps.notifications,
         pollMs: config.webhooks.streamPollMs,
         heartbeatMs: config.webhooks.streamHeartbeatMs,
-        stillAuthenticated: bearerStillValid(deps.tokens),
+        stillAuthenticated: bearerStillValid(deps.tokens, deps.apiKeys),
       });
       await v1.register(modelRoutes, { db: deps.db, models: deps.models });
       await v1.register(auditRoutes, { db: deps.db, audit: deps.audit });

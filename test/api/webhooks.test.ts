@@ -631,6 +631,43 @@ forEachDatabase('webhooks and the event stream', (target) => {
     assert.equal(again.status, 401);
     await again.body?.cancel();
 
+    // A stream opened with an API key lasts while the key does: revoked, the stream ends.
+    const adminToken = await app().token('NL', 'admin', 'nl-admin');
+    const created = await fetch(`${base}/v1/api-keys`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        name: 'acme gateway',
+        filer: 'acme',
+        eoris: ['NL123456789'],
+        expiresAt: new Date(app().clock.now().getTime() + 30 * 86_400_000).toISOString(),
+      }),
+    });
+    assert.equal(created.status, 201);
+    const issued = (await created.json()) as { key: { id: string }; secret: string };
+    const keyed = await fetch(`${base}/v1/events/stream`, {
+      headers: { authorization: `Bearer ${issued.secret}`, accept: 'text/event-stream' },
+    });
+    assert.equal(keyed.status, 200);
+    const keyedEvents = new EventReader(keyed.body!);
+    const backlog = await keyedEvents.next(mine.length + 1);
+    assert.deepEqual(
+      backlog.map((e) => Number(e.id)),
+      [...mine.map((n) => n.id), Number(fresh!.id)],
+      "the key reads the filer's own events",
+    );
+    const liveForKey = await lodge('acme', 'LIVE-KEY');
+    await assessPending();
+    const [keyedFresh] = await keyedEvents.next(1);
+    assert.equal(JSON.parse(keyedFresh!.data).data.mrn, liveForKey.mrn, 'and stays open for new ones');
+    const revokedKey = await fetch(`${base}/v1/api-keys/${issued.key.id}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
+    assert.equal(revokedKey.status, 200);
+    await revokedKey.body?.cancel();
+    assert.equal(await keyedEvents.ended(), true);
+
     // One caller holds at most five streams at once.
     const streamer = await app().token('NL', 'filer', 'streamer');
     const openAs = (token: string) =>
