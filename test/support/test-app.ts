@@ -85,12 +85,18 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(target: DatabaseTarget, clock = testClock()): Promise<TestApp> {
+/** `env` adds settings to the test configuration (e.g. a small VIGIL_BULK_MAX_LINES). */
+export async function startTestApp(
+  target: DatabaseTarget,
+  clock = testClock(),
+  env: Readonly<Record<string, string>> = {},
+): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'vigil-test-'));
   const config = loadConfig({
     VIGIL_DATA_DIR: dataDir,
     VIGIL_LOG_LEVEL: 'silent',
     VIGIL_BODY_LIMIT_BYTES: String(1024 * 1024),
+    ...env,
   });
   const db = await target.open();
   const deps = await composeApp(config, { db, clock });
