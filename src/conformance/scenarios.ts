@@ -348,6 +348,11 @@ const LIFECYCLE: readonly Scenario[] = [
         got.body?.status === 'invalidated',
         `GET /v1/filings/${mrn} shows status ${String(got.body?.status)}`,
       );
+      const late = await ctx.filer.send(this.name, 'amend', f, mrn);
+      expect(
+        late.body?.code === 'VIGIL_FILING_INVALIDATED',
+        `an amendment of the invalidated filing should be refused with VIGIL_FILING_INVALIDATED: ${brief(late)}`,
+      );
     },
   },
   {
