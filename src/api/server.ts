@@ -238,6 +238,7 @@ export async function buildServer(config: VigilConfig, deps: ServerDeps): Promis
         limits: config.bulk,
         checkJson: (text) => checkJsonLimits(text, jsonLimits),
         onDefect: (err, line) => deps.log.error({ err, line }, 'bulk filing: a line failed'),
+        onEnd: (end) => deps.log.info({ bulk: end }, 'bulk filing: run ended'),
       });
       await v1.register(controlRoutes, { controls: deps.controls });
       await v1.register(importRoutes, { imports: deps.imports });

@@ -24,6 +24,20 @@ export interface BulkRoutesOptions {
   readonly checkJson: (text: string) => void;
   /** Logs a defect met on one line (the line is answered VIGIL_INTERNAL and the run goes on). */
   readonly onDefect?: (err: unknown, line: number) => void;
+  /** Told when a run ends, with what it did (for the log). */
+  readonly onEnd?: (end: BulkRunEnd) => void;
+}
+
+/** How a bulk run ended. */
+export interface BulkRunEnd {
+  /** Filings processed (each registered or rejected, never half-way). */
+  readonly lines: number;
+  readonly registered: number;
+  readonly rejected: number;
+  /** The limit that stopped the run early, if one did. */
+  readonly stopped: BulkStop['code'] | undefined;
+  /** False when the client went away before the summary: the lines after the last processed were not. */
+  readonly answered: boolean;
 }
 
 /** The answer for one filing of a bulk request. */
@@ -180,39 +194,46 @@ async function* bulkAnswer(
   let registered = 0;
   let rejected = 0;
   let stopped: BulkStop | undefined;
-  for await (const item of splitLines(body, opts.limits.maxBytes)) {
-    if ('tooLarge' in item) {
-      stopped = {
-        code: 'VIGIL_BULK_TOO_LARGE',
-        line: item.tooLarge,
-        message: `the body is larger than ${opts.limits.maxBytes} bytes; line ${item.tooLarge} and later were not processed (send them in another request)`,
-      };
-      break;
+  let answered = false;
+  try {
+    for await (const item of splitLines(body, opts.limits.maxBytes)) {
+      if ('tooLarge' in item) {
+        stopped = {
+          code: 'VIGIL_BULK_TOO_LARGE',
+          line: item.tooLarge,
+          message: `the body is larger than ${opts.limits.maxBytes} bytes; line ${item.tooLarge} and later were not processed (send them in another request)`,
+        };
+        break;
+      }
+      if (item.text.trim() === '') {
+        continue;
+      }
+      if (filings === opts.limits.maxLines) {
+        stopped = {
+          code: 'VIGIL_BULK_TOO_MANY_LINES',
+          line: item.line,
+          message: `a bulk request takes at most ${opts.limits.maxLines} filings; line ${item.line} and later were not processed (send them in another request)`,
+        };
+        break;
+      }
+      filings++;
+      const result = await processLine(opts, actor, item.line, item.text, requestId);
+      if (result.status === 'registered') {
+        registered++;
+      } else {
+        rejected++;
+      }
+      yield `${JSON.stringify(result)}\n`;
     }
-    if (item.text.trim() === '') {
-      continue;
-    }
-    if (filings === opts.limits.maxLines) {
-      stopped = {
-        code: 'VIGIL_BULK_TOO_MANY_LINES',
-        line: item.line,
-        message: `a bulk request takes at most ${opts.limits.maxLines} filings; line ${item.line} and later were not processed (send them in another request)`,
-      };
-      break;
-    }
-    filings++;
-    const result = await processLine(opts, actor, item.line, item.text, requestId);
-    if (result.status === 'registered') {
-      registered++;
-    } else {
-      rejected++;
-    }
-    yield `${JSON.stringify(result)}\n`;
+    const summary: BulkSummary = {
+      summary: { lines: filings, registered, rejected, ...(stopped !== undefined ? { stopped } : {}) },
+    };
+    yield `${JSON.stringify(summary)}\n`;
+    answered = true;
+  } finally {
+    // Also when the client went away: the generator is then ended at its pending `yield`.
+    opts.onEnd?.({ lines: filings, registered, rejected, stopped: stopped?.code, answered });
   }
-  const summary: BulkSummary = {
-    summary: { lines: filings, registered, rejected, ...(stopped !== undefined ? { stopped } : {}) },
-  };
-  yield `${JSON.stringify(summary)}\n`;
 }
 
 const fieldErrorSchema = {

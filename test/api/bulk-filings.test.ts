@@ -6,7 +6,9 @@
  */
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { request as httpRequest } from 'node:http';
 import { Readable } from 'node:stream';
+import type { BulkRunEnd } from '../../src/intake/bulk.routes.ts';
 import { closeAfter, forEachDatabase, startTestApp, testClock } from '../support/test-app.ts';
 import type { TestApp } from '../support/test-app.ts';
 import { validFiling } from '../support/filings.ts';
@@ -208,6 +210,82 @@ forEachDatabase('bulk filing API', (target) => {
     );
     assert.equal(lines[1]!.summary!.stopped?.code, 'VIGIL_BULK_TOO_LARGE');
     assert.equal(lines[1]!.summary!.stopped?.line, 2);
+  });
+
+  test('a client that disconnects stops the run: the line in hand is finished, no later line is processed', async () => {
+    const url = await app().server.app.listen({ port: 0, host: '127.0.0.1' });
+    const filings = app().deps.filings;
+    const log = app().deps.log;
+    const info = log.info;
+    // Line 2 is held inside the filing service until the server has seen the client go away.
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let holding!: () => void;
+    const held = new Promise<void>((resolve) => (holding = resolve));
+    const register = filings.register.bind(filings);
+    filings.register = async (actor, body, context) => {
+      if ((body as { lrn?: string }).lrn === 'GONE-2') {
+        holding();
+        await gate;
+      }
+      return register(actor, body, context);
+    };
+    const ended = new Promise<BulkRunEnd>((resolve) => {
+      (log as any).info = (obj: any, ...rest: any[]) => {
+        if (obj?.bulk !== undefined) {
+          resolve(obj.bulk as BulkRunEnd);
+        }
+        return (info as any).call(log, obj, ...rest);
+      };
+    });
+    const serverSaw = new Promise<void>((resolve) =>
+      app().server.app.server.once('connection', (socket) => socket.once('close', () => resolve())),
+    );
+    try {
+      const req = httpRequest(`${url}/v1/filings/bulk`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${tok['filer']!}`, 'content-type': 'application/x-ndjson' },
+      });
+      req.on('error', () => undefined);
+      const firstLine = new Promise<Line>((resolve) =>
+        req.on('response', (res) => {
+          let text = '';
+          res.on('data', (c: Buffer) => {
+            text += c.toString('utf8');
+            if (text.includes('\n')) {
+              resolve(JSON.parse(text.slice(0, text.indexOf('\n'))) as Line);
+            }
+          });
+          res.on('error', () => undefined);
+        }),
+      );
+      req.end(`${ndjson([filing('GONE-1'), filing('GONE-2'), filing('GONE-3')])}\n`);
+      assert.equal((await firstLine).lrn, 'GONE-1');
+      await held;
+      req.destroy();
+      await serverSaw;
+      release();
+      const end = await ended;
+      assert.deepEqual(end, { lines: 2, registered: 2, rejected: 0, stopped: undefined, answered: false });
+    } finally {
+      delete (filings as any).register;
+      (log as any).info = info;
+    }
+    const lrns = [];
+    for (const lrn of ['GONE-1', 'GONE-2', 'GONE-3']) {
+      const r = await app().server.app.inject({
+        method: 'GET',
+        url: `/v1/filings?lrn=${lrn}`,
+        headers: { authorization: `Bearer ${tok['filer']!}` },
+      });
+      lrns.push([lrn, r.json().items.length]);
+    }
+    // The line in hand is registered whole (a resubmission finds it); the one after it never was.
+    assert.deepEqual(lrns, [
+      ['GONE-1', 1],
+      ['GONE-2', 1],
+      ['GONE-3', 0],
+    ]);
   });
 
   test('bulk filing needs the right to lodge filings, and NDJSON', async () => {
