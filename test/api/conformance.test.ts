@@ -2,10 +2,13 @@
  * The conformance kit (issue 14, item 5, "What it must show"): `vigil conformance` against a local
  * Vigil passes every scenario (webhooks are skipped while the server has no /v1/webhooks) and writes
  * the JUnit file; through a filer's adapter it passes too; against a server that answers one scenario
- * wrongly it reports exactly that failure and exits 1.
+ * wrongly it reports exactly that failure and exits 1. The webhook scenario is checked against a
+ * stand-in of the webhook contract (issue 14, item 3) until Vigil's own /v1/webhooks is there: it
+ * passes with deliveries signed with the registration's secret and fails with any other.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
@@ -14,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { SaxesParser } from 'saxes';
+import { Webhook } from 'standardwebhooks';
 import { runCli } from '../../src/cli/cli.ts';
 import { conformanceScenarios } from '../../src/conformance/index.ts';
 import { loadConfig } from '../../src/config/index.ts';
@@ -88,16 +92,63 @@ function junitCases(file: string): { cases: JunitCase[]; root: Record<string, st
 /** Vigil's clock is the wall clock here: the kit sets its filings' dates from the server's Date header. */
 const wallClock: TestClock = { now: () => new Date(), set: () => undefined, advance: () => undefined };
 
-/**
- * A server that is wrong in one way: it passes everything on to Vigil but reports the R3021 error (a
- * container's check digit) at the filing's root instead of at the container.
- */
-async function brokenProxy(target: string): Promise<{ url: string; server: Server }> {
+/** What a stand-in server in front of Vigil does differently from Vigil. */
+interface ProxyBehaviour {
+  /** Report the R3021 error (a container's check digit) at the filing's root, not at the container. */
+  readonly misplaceR3021?: boolean;
+  /**
+   * Play the webhook API of issue 14 (registration, Standard Webhooks deliveries of each lodged
+   * filing's MRN), signing `well` or with another secret than the one it gave (`badly`).
+   */
+  readonly webhooks?: 'well' | 'badly';
+}
+
+/** A server in front of Vigil that passes every request on, except as `behaviour` says. */
+async function proxy(target: string, behaviour: ProxyBehaviour): Promise<{ url: string; server: Server }> {
+  const endpoints = new Map<string, { url: string; secret: string }>();
+  const secret = () => `whsec_${randomBytes(24).toString('base64')}`;
+  const deliver = async (mrn: string): Promise<void> => {
+    for (const [id, e] of endpoints) {
+      const payload = JSON.stringify({
+        type: 'outcome.decided',
+        timestamp: new Date().toISOString(),
+        data: { mrn, consignment: 0, outcome: 'assessment-complete' },
+      });
+      const at = new Date();
+      const signer = new Webhook(behaviour.webhooks === 'well' ? e.secret : secret());
+      await fetch(e.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'webhook-id': `msg_${id}_${mrn}`,
+          'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+          'webhook-signature': signer.sign(`msg_${id}_${mrn}`, at, payload),
+        },
+        body: payload,
+      });
+    }
+  };
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       void (async () => {
+        const path = req.url ?? '/';
+        if (behaviour.webhooks !== undefined && path.startsWith('/v1/webhooks')) {
+          if (req.method === 'POST') {
+            const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+            const id = `wh_${endpoints.size + 1}`;
+            endpoints.set(id, { url: body.url, secret: secret() });
+            res.writeHead(201, { 'content-type': 'application/json' });
+            res.end(
+              JSON.stringify({ id, url: body.url, events: body.events, secret: endpoints.get(id)!.secret }),
+            );
+          } else {
+            endpoints.delete(path.split('/').pop()!);
+            res.writeHead(204).end();
+          }
+          return;
+        }
         const headers: Record<string, string> = {};
         for (const h of ['authorization', 'content-type']) {
           const v = req.headers[h];
@@ -105,22 +156,30 @@ async function brokenProxy(target: string): Promise<{ url: string; server: Serve
             headers[h] = v;
           }
         }
-        const answer = await fetch(`${target}${req.url ?? '/'}`, {
+        const answer = await fetch(`${target}${path}`, {
           method: req.method ?? 'GET',
           headers,
           ...(chunks.length > 0 ? { body: Buffer.concat(chunks) } : {}),
         });
         let text = await answer.text();
-        if (req.url === '/v1/filings' && answer.status === 422) {
+        if (behaviour.misplaceR3021 === true && path === '/v1/filings' && answer.status === 422) {
           text = text.replaceAll('"path":"$.consignments[0].containers[0].id"', '"path":"$"');
         }
         res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'text/plain' });
         res.end(text);
+        if (path === '/v1/filings' && answer.status === 201) {
+          await deliver(JSON.parse(text).mrn);
+        }
       })();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
+
+async function closeServer(server: Server): Promise<void> {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
 }
 
 /** A filer's adapter: lodges what it is given on stdin to Vigil with its own key, prints the answer. */
@@ -228,13 +287,13 @@ forEachDatabase('vigil conformance', (target) => {
   });
 
   test('against a server that answers one scenario wrongly, the kit reports that failure and exits 1', async () => {
-    const proxy = await brokenProxy(url);
+    const broken = await proxy(url, { misplaceR3021: true });
     try {
       const file = join(dir, `broken-${target.engine}.xml`);
       const r = await vigil([
         'conformance',
         '--url',
-        proxy.url,
+        broken.url,
         '--key',
         key,
         '--junit',
@@ -257,8 +316,23 @@ forEachDatabase('vigil conformance', (target) => {
       assert.equal(root['failures'], '1');
       assert.match(r.stdout, /FAIL {2}rule\/R3021 .*the answer named R3021 at \$/);
     } finally {
-      proxy.server.closeAllConnections();
-      await new Promise((resolve) => proxy.server.close(resolve));
+      await closeServer(broken.server);
+    }
+  });
+
+  test('the webhook scenario passes against the webhook contract, and catches a wrong signature', async () => {
+    const well = await proxy(url, { webhooks: 'well' });
+    const badly = await proxy(url, { webhooks: 'badly' });
+    try {
+      const good = await vigil(['conformance', '--url', well.url, '--key', key, '--only', 'webhook']);
+      assert.equal(good.code, 0, good.stdout);
+      assert.match(good.stdout, /PASS {2}webhook /);
+      const bad = await vigil(['conformance', '--url', badly.url, '--key', key, '--only', 'webhook']);
+      assert.equal(bad.code, 1, bad.stdout);
+      assert.match(bad.stdout, /FAIL {2}webhook .*signature does not verify/);
+    } finally {
+      await closeServer(well.server);
+      await closeServer(badly.server);
     }
   });
 });
