@@ -235,7 +235,7 @@ export async function buildServer(config: VigilConfig, deps: ServerDeps): Promis
       await v1.register(filingRoutes, { filings: deps.filings });
       await v1.register(bulkRoutes, {
         filings: deps.filings,
-        limits: config.bulk,
+        limits: { ...config.bulk, maxLineBytes: config.bodyLimitBytes },
         checkJson: (text) => checkJsonLimits(text, jsonLimits),
         onDefect: (err, line) => deps.log.error({ err, line }, 'bulk filing: a line failed'),
         onEnd: (end) => deps.log.info({ bulk: end }, 'bulk filing: run ended'),

@@ -14,12 +14,16 @@ import type { Actor } from '../auth/index.ts';
 import { VigilError } from '../errors/index.ts';
 import type { FieldError } from '../errors/index.ts';
 import { filingBodySchema } from './filing.routes.ts';
+import { splitLines } from './ndjson-lines.ts';
 import type { FilingService } from './filing.service.ts';
 
 export interface BulkRoutesOptions {
   readonly filings: FilingService;
-  /** The most bytes and filings (non-blank lines) one request may carry (config.bulk). */
-  readonly limits: { readonly maxBytes: number; readonly maxLines: number };
+  /**
+   * The most bytes and filings (non-blank lines) one request may carry (config.bulk), and the most
+   * bytes of one line (the body limit of a single filing).
+   */
+  readonly limits: { readonly maxBytes: number; readonly maxLines: number; readonly maxLineBytes: number };
   /** The JSON depth and key limits of single bodies, applied to each line before it is parsed. */
   readonly checkJson: (text: string) => void;
   /** Logs a defect met on one line (the line is answered VIGIL_INTERNAL and the run goes on). */
@@ -77,53 +81,6 @@ export interface BulkSummary {
     readonly rejected: number;
     readonly stopped?: BulkStop;
   };
-}
-
-type LineItem = { readonly line: number; readonly text: string } | { readonly tooLarge: number };
-
-const NEWLINE = 0x0a;
-
-/**
- * The lines of `chunks`, numbered from 1, without their line break (and a trailing \r). Reading stops,
- * with `tooLarge`, at the first byte beyond `maxBytes`: the line that crosses the limit is not given.
- */
-async function* splitLines(
-  chunks: AsyncIterable<Buffer | string>,
-  maxBytes: number,
-): AsyncGenerator<LineItem> {
-  let pending: Buffer[] = [];
-  let total = 0;
-  let line = 0;
-  const take = (rest: Buffer): string => {
-    const text = Buffer.concat([...pending, rest]).toString('utf8');
-    pending = [];
-    return text.endsWith('\r') ? text.slice(0, -1) : text;
-  };
-  for await (const raw of chunks) {
-    let chunk = typeof raw === 'string' ? Buffer.from(raw) : raw;
-    // The lines that end within the limit are given, even from the chunk that crosses it.
-    const over = total + chunk.length > maxBytes;
-    if (over) {
-      chunk = chunk.subarray(0, maxBytes - total);
-    }
-    total += chunk.length;
-    let nl = chunk.indexOf(NEWLINE);
-    while (nl !== -1) {
-      yield { line: ++line, text: take(chunk.subarray(0, nl)) };
-      chunk = chunk.subarray(nl + 1);
-      nl = chunk.indexOf(NEWLINE);
-    }
-    if (over) {
-      yield { tooLarge: line + 1 };
-      return;
-    }
-    if (chunk.length > 0) {
-      pending.push(chunk);
-    }
-  }
-  if (pending.length > 0) {
-    yield { line: ++line, text: take(Buffer.alloc(0)) };
-  }
 }
 
 const lrnOf = (body: unknown): string | undefined => {
@@ -196,7 +153,7 @@ async function* bulkAnswer(
   let stopped: BulkStop | undefined;
   let answered = false;
   try {
-    for await (const item of splitLines(body, opts.limits.maxBytes)) {
+    for await (const item of splitLines(body, opts.limits.maxBytes, opts.limits.maxLineBytes)) {
       if ('tooLarge' in item) {
         stopped = {
           code: 'VIGIL_BULK_TOO_LARGE',
@@ -205,7 +162,7 @@ async function* bulkAnswer(
         };
         break;
       }
-      if (item.text.trim() === '') {
+      if ('text' in item && item.text.trim() === '') {
         continue;
       }
       if (filings === opts.limits.maxLines) {
@@ -217,7 +174,21 @@ async function* bulkAnswer(
         break;
       }
       filings++;
-      const result = await processLine(opts, actor, item.line, item.text, requestId);
+      const result: BulkLineResult =
+        'text' in item
+          ? await processLine(opts, actor, item.line, item.text, requestId)
+          : {
+              line: item.line,
+              status: 'rejected',
+              code: 'VIGIL_BODY_TOO_LARGE',
+              errors: [
+                {
+                  code: 'VIGIL_BODY_TOO_LARGE',
+                  path: '$',
+                  message: `line ${item.line} is longer than ${opts.limits.maxLineBytes} bytes, the most one filing may have`,
+                },
+              ],
+            };
       if (result.status === 'registered') {
         registered++;
       } else {
@@ -313,7 +284,7 @@ export const bulkRoutes: FastifyPluginCallback<BulkRoutesOptions> = (app, opts, 
         'x-vigil-permission': 'filing.lodge',
         tags: ['filings'],
         summary: 'Lodge many entry summary declarations at once (NDJSON in, NDJSON out)',
-        description: `One filing per line, each the body of POST /v1/filings. The answer streams one line per filing, in input order, as each is processed: \`registered\` with its MRN (resubmitting an LRN gives the MRN it got before) or \`rejected\` with the errors the single endpoint would give, then a \`summary\` line. A malformed line is a rejected line. At most ${'`VIGIL_BULK_MAX_BYTES`'} bytes and ${'`VIGIL_BULK_MAX_LINES`'} filings: a Content-Length beyond the byte limit is refused with 413 VIGIL_BULK_TOO_LARGE; otherwise the run stops at the limit and the summary names the code and the first line not processed. A client that disconnects stops the run; no later line is registered.`,
+        description: `One filing per line, each the body of POST /v1/filings. The answer streams one line per filing, in input order, as each is processed: \`registered\` with its MRN (resubmitting an LRN gives the MRN it got before) or \`rejected\` with the errors the single endpoint would give, then a \`summary\` line. A malformed line, or one longer than a single filing may be (VIGIL_BODY_LIMIT_BYTES), is a rejected line. At most VIGIL_BULK_MAX_BYTES bytes and VIGIL_BULK_MAX_LINES filings: a Content-Length beyond the byte limit is refused with 413 VIGIL_BULK_TOO_LARGE; otherwise the run stops at the limit and the summary names the code and the first line not processed. A client that disconnects stops the run; no later line is registered.`,
         consumes: ['application/x-ndjson'],
         body: {
           ...filingBodySchema,

@@ -37,6 +37,7 @@ forEachDatabase('bulk filing API', (target) => {
     t = await startTestApp(target, testClock(), {
       VIGIL_BULK_MAX_LINES: '5',
       VIGIL_BULK_MAX_BYTES: String(64 * 1024),
+      VIGIL_BODY_LIMIT_BYTES: String(8 * 1024),
     });
     tok['filer'] = await app().token('NL', 'filer', 'acme');
     tok['officer'] = await app().token('NL', 'officer', 'olga');
@@ -198,6 +199,23 @@ forEachDatabase('bulk filing API', (target) => {
       headers: { authorization: `Bearer ${tok['filer']!}` },
     });
     assert.deepEqual(listed.json().items, []);
+  });
+
+  test('a line longer than one filing may be is a rejected line; the lines around it are lodged', async () => {
+    const { r, lines } = await bulk(
+      'filer',
+      ndjson([filing('LONG-1'), 'z'.repeat(10_000), filing('LONG-3')]),
+    );
+    assert.equal(r.statusCode, 200, r.body);
+    assert.deepEqual(
+      lines.map((l) => [l.line, l.status, l.code]),
+      [
+        [1, 'registered', undefined],
+        [2, 'rejected', 'VIGIL_BODY_TOO_LARGE'],
+        [3, 'registered', undefined],
+        [undefined, undefined, undefined],
+      ],
+    );
   });
 
   test('a streamed body that grows beyond the byte limit stops there with VIGIL_BULK_TOO_LARGE', async () => {
