@@ -2,7 +2,7 @@
  * `vigil conformance --url URL --key KEY [--junit FILE] [--adapter CMD] [--only NAME,...]`: runs the
  * published conformance scenarios (src/conformance) against a Vigil endpoint as a filer's system would,
  * prints one line per scenario and a total, and writes JUnit XML when asked. Exit 0 when no scenario
- * failed, 1 when one did, 2 on a usage error.
+ * failed, 1 when one did, 2 when it could not run (usage, an unreachable server).
  */
 import { parseArgs } from 'node:util';
 import { VigilError } from '../errors/index.ts';

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import junitModule from 'junit-report-builder';
+import { VigilError } from '../errors/index.ts';
 import type { Builder } from 'junit-report-builder';
 import { ScenarioFailure, conformanceScenarios } from './scenarios.ts';
 import type { Scenario, ScenarioContext } from './scenarios.ts';
@@ -50,7 +51,11 @@ export function selectScenarios(all: readonly Scenario[], only: readonly string[
 
 /** Vigil's time, from the Date header of its health answer (the filings' dates are set from it). */
 async function serverNow(url: string): Promise<Date> {
-  const res = await fetch(`${url.replace(/\/+$/, '')}/health`);
+  const health = `${url.replace(/\/+$/, '')}/health`;
+  const res = await fetch(health).catch((err: unknown) => {
+    const cause = (err as { cause?: { message?: string } }).cause?.message ?? (err as Error).message;
+    throw new VigilError('VIGIL_BAD_REQUEST', `cannot reach ${health}: ${cause}`);
+  });
   await res.arrayBuffer();
   const date = Date.parse(res.headers.get('date') ?? '');
   return Number.isNaN(date) ? new Date() : new Date(date);
