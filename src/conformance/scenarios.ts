@@ -207,6 +207,24 @@ const EXTRA_CASES: readonly ExtraCase[] = [
     mutate: (f) => (goods0(f).grossMassKg = 'heavy'),
   },
   {
+    code: 'VIGIL_SCHEMA_VALUE',
+    what: 'a transport mode that does not exist',
+    path: '$.transport.mode',
+    mutate: (f) => (f['transport'].mode = 'spaceship'),
+  },
+  {
+    code: 'VIGIL_SCHEMA_TOO_SMALL',
+    what: 'a negative customs value',
+    path: '$.consignments[0].goods[0].value.amount',
+    mutate: (f) => (goods0(f).value.amount = -1),
+  },
+  {
+    code: 'VIGIL_SCHEMA_FORMAT',
+    what: 'a NUL character in the goods description',
+    path: '$.consignments[0].goods[0].description',
+    mutate: (f) => (goods0(f).description = 'Smartphones\u0000, boxed'),
+  },
+  {
     code: 'VIGIL_DATE_INVALID',
     what: 'an arrival on the 45th of the 13th month',
     path: '$.transport.estimatedArrival',
@@ -273,7 +291,25 @@ function ruleScenarios(): Scenario[] {
       await refused(ctx, this.name, f, e.code, e.path);
     },
   }));
-  return [...fromMatrix, ...extras];
+  const warning: Scenario = {
+    name: 'warning/VIGIL_DESCRIPTION_VAGUE_TERM',
+    group: 'business-rule',
+    description:
+      'F10: goods described with a vague term (“spare parts”) among precise words: registered, with the warning VIGIL_DESCRIPTION_VAGUE_TERM at the description',
+    async run(ctx) {
+      const f = withDeclarant(exampleOfType('F10', ctx.now, ctx.lrn()), ctx.eori);
+      goods0(f).description = 'Smartphones, 128GB, with spare parts';
+      const a = await ctx.filer.send(this.name, 'lodge', f);
+      registered(a, 'the filing');
+      const warnings = (Array.isArray(a.body?.warnings) ? a.body.warnings : []) as Body[];
+      const path = '$.consignments[0].goods[0].description';
+      expect(
+        warnings.some((w) => w['code'] === 'VIGIL_DESCRIPTION_VAGUE_TERM' && w['path'] === path),
+        `expected the warning VIGIL_DESCRIPTION_VAGUE_TERM at ${path}; the answer warned ${JSON.stringify(warnings).slice(0, 300)}`,
+      );
+    },
+  };
+  return [...fromMatrix, ...extras, warning];
 }
 
 const valid = (ctx: ScenarioContext, lrn = ctx.lrn()): Body =>
