@@ -335,6 +335,30 @@ async function decidedOutcome(ctx: ScenarioContext, mrn: string): Promise<Body> 
 
 const LIFECYCLE: readonly Scenario[] = [
   {
+    name: 'declarant-binding',
+    group: 'lifecycle',
+    description:
+      'a filing for a declarant the key is not bound to is refused with VIGIL_EORI_NOT_BOUND at $.declarant.eori (skipped for a key that files for any declarant)',
+    async run(ctx) {
+      const f = valid(ctx);
+      f['declarant'] =
+        ctx.eori === 'DE123456789012345'
+          ? { eori: 'NL123456789', name: 'Acme Shipping BV' }
+          : { eori: 'DE123456789012345', name: 'Elektro Handel GmbH' };
+      const a = await ctx.filer.send(this.name, 'lodge', f);
+      if (a.status === 200 || a.status === 201) {
+        return { skipped: `the key is not bound to EORIs: it filed for ${String(f['declarant'].eori)}` };
+      }
+      const errors = (Array.isArray(a.body?.errors) ? a.body.errors : []) as Body[];
+      expect(
+        a.status === 403 &&
+          a.body?.code === 'VIGIL_EORI_NOT_BOUND' &&
+          errors.some((e) => e['code'] === 'VIGIL_EORI_NOT_BOUND' && e['path'] === '$.declarant.eori'),
+        `expected 403 VIGIL_EORI_NOT_BOUND at $.declarant.eori; got ${brief(a)}`,
+      );
+    },
+  },
+  {
     name: 'idempotent-resubmission',
     group: 'lifecycle',
     description: 'the same filing lodged twice under one LRN gets the same MRN, and no second filing',

@@ -210,7 +210,14 @@ forEachDatabase('vigil conformance', (target) => {
     // The embedded bus assesses what is lodged, as `vigil serve` does: the RFI scenario needs outcomes.
     bus = await startServeBus(loadConfig({ VIGIL_DATA_DIR: app().dataDir }), app().deps, () => undefined);
     url = await app().server.app.listen({ port: 0, host: '127.0.0.1' });
-    key = await app().token('NL', 'filer', 'conformance-filer');
+    // A filer's key files for its own EORIs: the kit's declarant (NL123456789, its default --eori).
+    key = await app().deps.tokens.issue({
+      authority: 'NL',
+      role: 'filer',
+      subject: 'conformance-filer',
+      ttlSeconds: 3600,
+      eoris: ['NL123456789'],
+    });
     // The conformance rule the RFI scenario needs, loaded by the authority's analyst.
     const rule = await app().server.app.inject({
       method: 'POST',
@@ -239,6 +246,7 @@ forEachDatabase('vigil conformance', (target) => {
     );
     assert.ok(names.includes('valid/F10/maritime') && names.includes('valid/F10/inland-waterway'));
     assert.ok(names.includes('rule/R3021') && names.includes('request-for-information'));
+    assert.ok(names.includes('declarant-binding'));
     assert.deepEqual(
       cases.filter((c) => c.failure !== undefined),
       [],
