@@ -3,9 +3,10 @@
  * `POST /v1/filings`), and streams back one NDJSON result per filing, in input order, each as soon as
  * its filing is processed, then a summary line. Each line goes through the filing service exactly as a
  * single filing does (validation, idempotency on filer and LRN, the token's EORIs, rejections recorded
- * for the indicators). The body is read as a stream under a byte and a line limit; the next line is
- * read only once the answer to the previous one was taken by the client (backpressure both ways), and a
- * client that goes away stops the run: no later line is processed.
+ * for the indicators). The body is read as a stream under a byte and a line limit, no faster than its
+ * lines are processed; the next line is processed only once the connection took the previous answer
+ * (a client that stops reading stops the run where it is), and a client that goes away ends the run:
+ * the line in hand is finished, no later line is processed.
  */
 import { Readable } from 'node:stream';
 import type { FastifyPluginCallback } from 'fastify';
