@@ -31,6 +31,7 @@ import type { Clock } from '../domain/index.ts';
 import { VigilError } from '../errors/index.ts';
 import { importRoutes } from '../import-declarations/import.routes.ts';
 import type { ImportService } from '../import-declarations/index.ts';
+import { bulkRoutes } from '../intake/bulk.routes.ts';
 import { filingRoutes } from '../intake/filing.routes.ts';
 import type { FilingService } from '../intake/index.ts';
 import { notificationRoutes } from '../notifications/notification.routes.ts';
@@ -251,6 +252,13 @@ export async function buildServer(config: VigilConfig, deps: ServerDeps): Promis
     async (v1) => {
       requireBearer(v1, deps.tokens, deps.apiKeys);
       await v1.register(filingRoutes, { filings: deps.filings });
+      await v1.register(bulkRoutes, {
+        filings: deps.filings,
+        limits: { ...config.bulk, maxLineBytes: config.bodyLimitBytes },
+        checkJson: (text) => checkJsonLimits(text, jsonLimits),
+        onDefect: (err, line) => deps.log.error({ err, line }, 'bulk filing: a line failed'),
+        onEnd: (end) => deps.log.info({ bulk: end }, 'bulk filing: run ended'),
+      });
       await v1.register(controlRoutes, { controls: deps.controls });
       await v1.register(importRoutes, { imports: deps.imports });
       await v1.register(ruleRoutes, { rules: deps.rules, clock: deps.clock });

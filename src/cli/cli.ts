@@ -73,6 +73,10 @@ commands:
                                 print the checkpoint-signing public key | sign the chain heads now
   retention purge [--dry-run] [--authority X] [--json]
                                 pseudonymise, reduce or delete what outlived its retention period
+  conformance --url URL --key KEY [--junit FILE] [--adapter CMD] [--only NAME,...] [--eori EORI]
+              [--callback-host HOST] [--wait SECONDS] | conformance --list
+                                run the filers' conformance scenarios against a Vigil endpoint (as the filer
+                                whose key is given, or through the filer's adapter); JUnit XML with --junit
 `;
 
 class UsageError extends Error {}
@@ -277,6 +281,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number | Runnin
       }
       case 'retention':
         return await (await import('./retention.command.ts')).retentionCommand(config, rest, io);
+      case 'conformance': {
+        const { conformanceCommand } = await import('./conformance.command.ts');
+        return await conformanceCommand(rest, io);
+      }
       case 'demo': {
         const { demoCommand } = await import('./demo.command.ts');
         return await demoCommand(config, rest, io);

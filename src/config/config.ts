@@ -46,6 +46,13 @@ const configSchema = z.object({
   VIGIL_BODY_MAX_DEPTH: z.coerce.number().int().min(4).max(1000).default(32),
   VIGIL_BODY_MAX_KEYS: z.coerce.number().int().min(16).max(1_000_000).default(1000),
   VIGIL_RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(120_000),
+  // Bulk filing (POST /v1/filings/bulk, issue 14): the most bytes and filings one request may carry.
+  VIGIL_BULK_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(64 * 1024 * 1024),
+  VIGIL_BULK_MAX_LINES: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
   VIGIL_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
   VIGIL_METRICS_TOKEN: z.string().min(32, 'at least 32 characters').optional(),
   // Retention of data per category, in days (issue 15, finding 11); 0 keeps it forever.
@@ -104,6 +111,8 @@ export interface VigilConfig {
   readonly natsReplicas: number;
   readonly workerConcurrency: number;
   readonly bodyLimitBytes: number;
+  /** POST /v1/filings/bulk: the most bytes and filings (non-blank lines) in one request. */
+  readonly bulk: { readonly maxBytes: number; readonly maxLines: number };
   readonly tokenTtlSeconds: number;
   readonly logLevel: string;
   /** Where chain heads are signed and checkpointed (files outside the database; docs/adr/0009). */
@@ -192,6 +201,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): V
     natsReplicas: c.VIGIL_NATS_REPLICAS,
     workerConcurrency: c.VIGIL_WORKER_CONCURRENCY,
     bodyLimitBytes: c.VIGIL_BODY_LIMIT_BYTES,
+    bulk: Object.freeze({ maxBytes: c.VIGIL_BULK_MAX_BYTES, maxLines: c.VIGIL_BULK_MAX_LINES }),
     tokenTtlSeconds: c.VIGIL_TOKEN_TTL_SECONDS,
     logLevel: c.VIGIL_LOG_LEVEL,
     audit: Object.freeze({

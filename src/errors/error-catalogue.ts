@@ -55,6 +55,8 @@ export const ERROR_CATALOGUE = {
   VIGIL_BACKTEST_TOO_LONG: { status: 422, title: 'The backtest window or running time is over its limit' },
   VIGIL_WATCHLIST_INVALID: { status: 422, title: 'The watchlist upload is invalid' },
   VIGIL_BODY_TOO_LARGE: { status: 413, title: 'The request body is too large' },
+  VIGIL_BULK_TOO_LARGE: { status: 413, title: 'The bulk request is larger than the bulk limit' },
+  VIGIL_BULK_TOO_MANY_LINES: { status: 413, title: 'The bulk request has more filings than the bulk limit' },
   VIGIL_BODY_TOO_DEEP: { status: 400, title: 'The JSON body is nested too deeply' },
   VIGIL_BODY_TOO_MANY_KEYS: { status: 400, title: 'An object in the JSON body has too many keys' },
   VIGIL_XML_MALFORMED: { status: 400, title: 'The request body is not well-formed XML' },

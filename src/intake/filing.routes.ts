@@ -11,7 +11,8 @@ import { fromZodIssues } from '../errors/index.ts';
 import { actorOf } from '../auth/index.ts';
 import { XmlBody, locateErrors, mapIcs2Message, parseXml } from './ics2-xml/index.ts';
 
-const filingBodySchema = z.toJSONSchema(filingSchema, {
+/** The filing as JSON Schema (also one line of a bulk request, bulk.routes.ts). */
+export const filingBodySchema = z.toJSONSchema(filingSchema, {
   io: 'input',
   unrepresentable: 'any',
   target: 'draft-2020-12',
