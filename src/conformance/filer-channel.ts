@@ -1,7 +1,7 @@
 /**
  * How the conformance kit acts as a filer: straight over HTTP with the filer's key, or, in adapter
  * mode, by running the filer's own adapter command once per operation (the request on stdin, the
- * answer Vigil gave on stdout; docs/integration-bulk-conformance.md, "The adapter protocol"). Reads
+ * answer Vigil gave on stdout; docs/integration.md, "The adapter protocol"). Reads
  * that check what Vigil stored always go straight to Vigil with the key.
  */
 import { spawn } from 'node:child_process';

@@ -2,7 +2,7 @@
  * The published conformance scenarios (issue 14, item 5): what a filer's system must get right against
  * Vigil. Each scenario acts through the filer channel (the kit itself, or the filer's software through
  * its adapter) and checks what Vigil answered and stored; it passes, fails with a reason, or is skipped
- * with one. The list is the documentation's (docs/integration-bulk-conformance.md) and is stable: a
+ * with one. The list is the documentation's (docs/integration.md) and is stable: a
  * scenario's name never changes meaning.
  */
 import { Webhook } from 'standardwebhooks';
