@@ -10,6 +10,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { Logger } from 'pino';
+import { z } from 'zod';
 import { assessmentRoutes } from '../assessment/assessment.routes.ts';
 import { auditRoutes } from '../audit/audit.routes.ts';
 import type { AuditLog } from '../audit/index.ts';
@@ -38,10 +39,18 @@ import { ruleRoutes } from '../rules/rule.routes.ts';
 import type { RuleService } from '../rules/index.ts';
 import { isReachable } from '../store/database.ts';
 import type { Database } from '../store/database.ts';
+import { componentSchemas, jsonResponse, operation, textResponse } from '../contract/index.ts';
 import { decorateActor, requireBearer, requireMetricsAccess } from './auth.plugin.ts';
 import { checkJsonLimits } from './json-limits.ts';
 import type { JsonLimits } from './json-limits.ts';
 import { sendProblem } from './problem.ts';
+
+const healthSchema = z.object({ status: z.literal('ok') });
+const readinessSchema = z.object({
+  status: z.enum(['ready', 'not-ready']),
+  database: z.enum(['ok', 'down']),
+  bus: z.enum(['ok', 'down', 'none']).describe('none: the embedded default runs without a bus'),
+});
 
 /** The running bus, as /ready and /metrics see it. */
 export interface BusStatus {
@@ -174,7 +183,10 @@ export async function buildServer(config: VigilConfig, deps: ServerDeps): Promis
         description:
           'Customs risk management and cooperation. Errors are application/problem+json with a stable `code`; validation errors carry `errors: [{ code, path, message }]`.',
       },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+        schemas: componentSchemas(),
+      },
       security: [{ bearer: [] }],
     },
   });
@@ -182,7 +194,16 @@ export async function buildServer(config: VigilConfig, deps: ServerDeps): Promis
 
   app.get(
     '/health',
-    { schema: { hide: false, security: [], tags: ['operations'], summary: 'Liveness' } },
+    {
+      schema: operation({
+        operationId: 'getHealth',
+        public: true,
+        tags: ['operations'],
+        summary: 'Liveness',
+        responses: { 200: jsonResponse('The process answers', healthSchema, { status: 'ok' }) },
+        errors: ['VIGIL_RATE_LIMITED'],
+      }),
+    },
     () => ({
       status: 'ok',
     }),
@@ -191,11 +212,21 @@ export async function buildServer(config: VigilConfig, deps: ServerDeps): Promis
   app.get(
     '/ready',
     {
-      schema: {
-        security: [],
+      schema: operation({
+        operationId: 'getReadiness',
+        public: true,
         tags: ['operations'],
         summary: 'Readiness: the database and the bus are reachable',
-      },
+        responses: {
+          200: jsonResponse('Ready', readinessSchema, { status: 'ready', database: 'ok', bus: 'none' }),
+          503: jsonResponse('Not ready: the database or the bus is down', readinessSchema, {
+            status: 'not-ready',
+            database: 'down',
+            bus: 'none',
+          }),
+        },
+        errors: ['VIGIL_RATE_LIMITED'],
+      }),
     },
     async (_request, reply) => {
       const database = await isReachable(deps.db);
@@ -210,10 +241,19 @@ export async function buildServer(config: VigilConfig, deps: ServerDeps): Promis
   app.get(
     '/metrics',
     {
-      schema: {
+      schema: operation({
+        operationId: 'getMetrics',
         tags: ['operations'],
         summary: 'Prometheus metrics (the scrape token, or an admin or auditor token)',
-      },
+        responses: {
+          200: textResponse(
+            'Prometheus text exposition format',
+            'text/plain',
+            '# HELP vigil_filings_total Filings registered\n# TYPE vigil_filings_total counter\nvigil_filings_total 42\n',
+          ),
+        },
+      }),
+
       onRequest: requireMetricsAccess(deps.tokens, config.metricsToken),
     },
     async (_request, reply) => {
