@@ -1,15 +1,63 @@
-import { test } from 'node:test';
+/**
+ * The OpenAPI document is the contract a filer's developer (and the workbench's generated client)
+ * reads: the checked-in copy is what the server serves, every operation has an operationId, a
+ * request body schema where it takes a body, a response schema with content and an example for
+ * every success status but 204, and every example validates against its schema.
+ */
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
+// OpenAPI 3.1 schemas are JSON Schema 2020-12: ajv 8's 2020 dialect.
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import formats from 'ajv-formats';
 import { renderOpenApi } from '../../src/app/openapi.ts';
 
-test('docs/openapi.json is what the server serves (run `npm run docs` after an API change)', async () => {
-  const served = await renderOpenApi(mkdtempSync(join(tmpdir(), 'vigil-openapi-')));
+interface Media {
+  schema?: Record<string, unknown>;
+  example?: unknown;
+  examples?: Record<string, { value: unknown }>;
+}
+interface Operation {
+  operationId?: string;
+  requestBody?: { content: Record<string, Media> };
+  parameters?: { name: string; in: string; schema?: Record<string, unknown>; example?: unknown }[];
+  responses: Record<string, { description: string; content?: Record<string, Media> }>;
+  'x-vigil-body'?: string;
+}
+interface Doc {
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, Record<string, unknown>> };
+}
+
+let served: string;
+let doc: Doc;
+before(async () => {
+  served = await renderOpenApi(mkdtempSync(join(tmpdir(), 'vigil-openapi-')));
+  doc = JSON.parse(served) as Doc;
+});
+
+function operations(): [string, Operation][] {
+  const out: [string, Operation][] = [];
+  for (const [path, item] of Object.entries(doc.paths)) {
+    for (const [method, op] of Object.entries(item)) {
+      out.push([`${method.toUpperCase()} ${path}`, op]);
+    }
+  }
+  return out;
+}
+
+function examplesOf(media: Media): unknown[] {
+  if (media.example !== undefined) {
+    return [media.example];
+  }
+  return Object.values(media.examples ?? {}).map((e) => e.value);
+}
+
+test('docs/openapi.json is what the server serves (run `npm run docs` after an API change)', () => {
   const checkedIn = readFileSync(join(import.meta.dirname, '../../docs/openapi.json'), 'utf8');
   assert.equal(checkedIn, served);
-  const doc = JSON.parse(served);
   for (const path of [
     '/v1/filings',
     '/v1/filings/{mrn}',
@@ -18,4 +66,97 @@ test('docs/openapi.json is what the server serves (run `npm run docs` after an A
   ]) {
     assert.ok(doc.paths[path], `${path} is documented`);
   }
+});
+
+test('every operation has a unique camelCase operationId', () => {
+  const seen = new Map<string, string>();
+  const missing: string[] = [];
+  for (const [name, op] of operations()) {
+    if (op.operationId === undefined || !/^[a-z][A-Za-z0-9]*$/.test(op.operationId)) {
+      missing.push(name);
+      continue;
+    }
+    assert.equal(seen.get(op.operationId), undefined, `${name} reuses ${op.operationId}`);
+    seen.set(op.operationId, name);
+  }
+  assert.deepEqual(missing, [], 'operations without a camelCase operationId');
+});
+
+test('every operation that takes a body describes it with a schema and an example', () => {
+  const missing: string[] = [];
+  for (const [name, op] of operations()) {
+    const takesBody = /^(POST|PUT|PATCH) /.test(name) && op['x-vigil-body'] !== 'none';
+    if (!takesBody) {
+      continue;
+    }
+    const media = Object.values(op.requestBody?.content ?? {});
+    if (media.length === 0 || media.some((m) => m.schema === undefined || examplesOf(m).length === 0)) {
+      missing.push(name);
+    }
+  }
+  assert.deepEqual(missing, [], 'operations with a body but no request schema or example');
+});
+
+test('every success answer but 204 has content with a schema and an example; every error is problem+json', () => {
+  const missing: string[] = [];
+  for (const [name, op] of operations()) {
+    const statuses = Object.keys(op.responses);
+    if (!statuses.some((s) => s.startsWith('2'))) {
+      missing.push(`${name}: no success response`);
+    }
+    for (const [status, response] of Object.entries(op.responses)) {
+      if (status === '204') {
+        continue;
+      }
+      const media = Object.entries(response.content ?? {});
+      if (media.length === 0 || media.some(([, m]) => m.schema === undefined || examplesOf(m).length === 0)) {
+        missing.push(`${name} ${status}`);
+      }
+      if (!status.startsWith('2') && media.some(([type]) => type !== 'application/problem+json')) {
+        missing.push(`${name} ${status}: not application/problem+json`);
+      }
+    }
+  }
+  assert.deepEqual(missing, [], 'responses without a schema and an example');
+});
+
+test('every example validates against its schema', () => {
+  const ajv = new Ajv2020({ allErrors: true, strict: false });
+  // ajv-formats is CommonJS: its plugin is the module's default export's `default`.
+  formats.default(ajv);
+  // The components, so that `$ref: '#/components/schemas/…'` resolves inside each schema.
+  ajv.addSchema({ $id: 'https://vigil.dev/openapi.json', components: doc.components });
+  const resolve = (schema: unknown): unknown =>
+    JSON.parse(
+      JSON.stringify(schema).replaceAll('"#/components/', '"https://vigil.dev/openapi.json#/components/'),
+    );
+  const failures: string[] = [];
+  let checked = 0;
+  const check = (where: string, schema: unknown, examples: unknown[]): void => {
+    if (schema === undefined) {
+      return;
+    }
+    const validate = ajv.compile(resolve(schema) as object);
+    for (const example of examples) {
+      checked++;
+      if (!validate(example)) {
+        failures.push(`${where}: ${ajv.errorsText(validate.errors)}`);
+      }
+    }
+  };
+  for (const [name, op] of operations()) {
+    for (const [type, media] of Object.entries(op.requestBody?.content ?? {})) {
+      check(`${name} request ${type}`, media.schema, examplesOf(media));
+    }
+    for (const p of op.parameters ?? []) {
+      check(`${name} parameter ${p.name}`, p.schema, p.example === undefined ? [] : [p.example]);
+    }
+    for (const [status, response] of Object.entries(op.responses)) {
+      for (const [type, media] of Object.entries(response.content ?? {})) {
+        check(`${name} ${status} ${type}`, media.schema, examplesOf(media));
+      }
+    }
+  }
+  assert.deepEqual(failures, []);
+  assert.ok(checked > operations().length, `${checked} examples checked`);
 });
