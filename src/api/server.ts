@@ -40,6 +40,7 @@ import type { RuleService } from '../rules/index.ts';
 import { isReachable } from '../store/database.ts';
 import type { Database } from '../store/database.ts';
 import { componentSchemas, jsonResponse, operation, textResponse } from '../contract/index.ts';
+import { demoExampleFiling } from '../demo/demo-example.ts';
 import { decorateActor, requireBearer, requireMetricsAccess } from './auth.plugin.ts';
 import { checkJsonLimits } from './json-limits.ts';
 import type { JsonLimits } from './json-limits.ts';
@@ -268,13 +269,15 @@ export async function buildServer(config: VigilConfig, deps: ServerDeps): Promis
     },
   );
 
+  // The document's example filing comes from the demo generator (the features do not depend on it).
+  const exampleFiling = demoExampleFiling();
   await app.register(
     async (v1) => {
       requireBearer(v1, deps.tokens);
-      await v1.register(filingRoutes, { filings: deps.filings });
+      await v1.register(filingRoutes, { filings: deps.filings, exampleFiling });
       await v1.register(controlRoutes, { controls: deps.controls });
       await v1.register(importRoutes, { imports: deps.imports });
-      await v1.register(ruleRoutes, { rules: deps.rules, clock: deps.clock });
+      await v1.register(ruleRoutes, { rules: deps.rules, clock: deps.clock, exampleFiling });
       await v1.register(assessmentRoutes, { assessments: deps.assessments });
       await v1.register(notificationRoutes, { notifications: deps.notifications });
       await v1.register(modelRoutes, { db: deps.db, models: deps.models });

@@ -148,6 +148,15 @@ export function jsonBody<S extends z.ZodType>(
   return { content };
 }
 
+/** A text body (CSV, NDJSON), per content type, with a description and an example. */
+export function textBody(types: Record<string, { description: string; example: string }>): BodySpec {
+  const content: Record<string, { schema: JsonSchema & { examples: unknown[] } }> = {};
+  for (const [type, t] of Object.entries(types)) {
+    content[type] = { schema: { type: 'string', description: t.description, examples: [t.example] } };
+  }
+  return { content };
+}
+
 /** Query or path parameters from the zod schema the handler parses them with. */
 export function paramsOf(schema: z.ZodType): JsonSchema {
   return jsonSchemaOf(schema, 'input');

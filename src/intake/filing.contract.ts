@@ -1,11 +1,11 @@
 /**
  * What the filing routes answer, as zod schemas (the OpenAPI document and a generated client read
- * them), with examples built from the demo generator's filing.
+ * them), with examples built around the demo generator's filing (the edge passes it in: intake does not
+ * depend on the demo).
  */
 import { z } from 'zod';
 import { fieldErrorSchema, pageOf } from '../contract/index.ts';
 import { makeMrn } from '../domain/index.ts';
-import { DEMO_EXAMPLE_NOW, demoExampleFiling } from '../demo/demo-example.ts';
 import { filingSchema } from './filing.schema.ts';
 
 const mrn = z.string().describe('movement reference number (18 characters with its check character)');
@@ -55,32 +55,35 @@ export const houseFilersResultSchema = z.object({
   linkedConsignments: z.int().describe('consignments that linked now that their filer is accepted'),
 });
 
-/** The demo filing as a filer sends it. */
-export const FILING_EXAMPLE = demoExampleFiling();
 export const MRN_EXAMPLE = makeMrn({ year: 2027, country: 'IT', serial: '0A1B2C3D4E5F', procedure: 'Z' });
+const LODGED_AT = '2027-03-01T10:00:00.000Z';
 
-export const FILING_SUMMARY_EXAMPLE: z.output<typeof filingSummarySchema> = {
-  mrn: MRN_EXAMPLE,
-  lrn: FILING_EXAMPLE.lrn,
-  filingType: FILING_EXAMPLE.filingType,
-  status: 'registered',
-  version: 1,
-  lodgedAt: DEMO_EXAMPLE_NOW.toISOString(),
-  updatedAt: DEMO_EXAMPLE_NOW.toISOString(),
-  consignments: FILING_EXAMPLE.consignments.map((c, index) => ({
-    index,
-    transportDocument: { type: c.transportDocument.type, ref: c.transportDocument.ref },
-    status: 'complete',
-  })),
-  warnings: [],
-};
+export interface FilingExamples {
+  readonly filing: z.input<typeof filingSchema>;
+  readonly summary: z.output<typeof filingSummarySchema>;
+  readonly detail: z.output<typeof filingDetailSchema>;
+}
 
-export const FILING_DETAIL_EXAMPLE: z.output<typeof filingDetailSchema> = {
-  ...FILING_SUMMARY_EXAMPLE,
-  authority: 'IT',
-  filer: 'oocl-europe',
-  filing: filingSchema.parse(FILING_EXAMPLE),
-};
+/** The answers for `filing` (a filing the validator accepts) as the routes would give them. */
+export function filingExamples(filing: z.input<typeof filingSchema>): FilingExamples {
+  const parsed = filingSchema.parse(filing);
+  const summary: z.output<typeof filingSummarySchema> = {
+    mrn: MRN_EXAMPLE,
+    lrn: parsed.lrn,
+    filingType: parsed.filingType,
+    status: 'registered',
+    version: 1,
+    lodgedAt: LODGED_AT,
+    updatedAt: LODGED_AT,
+    consignments: parsed.consignments.map((c, index) => ({
+      index,
+      transportDocument: { type: c.transportDocument.type, ref: c.transportDocument.ref },
+      status: 'complete',
+    })),
+    warnings: [],
+  };
+  return { filing, summary, detail: { ...summary, authority: 'IT', filer: 'oocl-europe', filing: parsed } };
+}
 
 /** An ICS2 IE3F message (docs/ics2-xml.md), abridged. */
 export const FILING_XML_EXAMPLE = `<ens:IE3F10 xmlns:ens="urn:wco:datamodel:eu:ics2:2">

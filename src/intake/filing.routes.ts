@@ -7,11 +7,9 @@ import { z } from 'zod';
 import { VigilError } from '../errors/index.ts';
 import { filingSchema } from './filing.schema.ts';
 import {
-  FILING_DETAIL_EXAMPLE,
-  FILING_EXAMPLE,
-  FILING_SUMMARY_EXAMPLE,
   FILING_XML_EXAMPLE,
   MRN_EXAMPLE,
+  filingExamples,
   filingDetailSchema,
   filingPageSchema,
   filingSummarySchema,
@@ -25,13 +23,6 @@ import { XmlBody, locateErrors, mapIcs2Message, parseXml } from './ics2-xml/inde
 
 const mrnParams = z.object({ mrn: z.string().min(1).describe('the MRN of the filing') });
 
-/** A filing as JSON (the zod contract the validator parses) or as an ICS2 IE3F XML message. */
-const filingBody = jsonBody(filingSchema, FILING_EXAMPLE as z.input<typeof filingSchema>, {
-  'application/xml': {
-    schema: { type: 'string', description: 'an ICS2 IE3F message (docs/ics2-xml.md)' },
-    example: FILING_XML_EXAMPLE,
-  },
-});
 const XML_ERRORS = ['VIGIL_XML_MALFORMED', 'VIGIL_XML_FORBIDDEN', 'VIGIL_XML_TOO_LARGE'] as const;
 const location = {
   Location: { type: 'string', description: 'the filing: /v1/filings/{mrn}' },
@@ -91,7 +82,26 @@ async function lodgeJsonOrXml<T>(
   }
 }
 
-export const filingRoutes: FastifyPluginCallback<{ filings: FilingService }> = (app, { filings }, done) => {
+export interface FilingRoutesOptions {
+  readonly filings: FilingService;
+  /** The filing the document shows (the demo generator's; src/demo/demo-example.ts). */
+  readonly exampleFiling: z.input<typeof filingSchema>;
+}
+
+export const filingRoutes: FastifyPluginCallback<FilingRoutesOptions> = (
+  app,
+  { filings, exampleFiling },
+  done,
+) => {
+  const examples = filingExamples(exampleFiling);
+  /** A filing as JSON (the zod contract the validator parses) or as an ICS2 IE3F XML message. */
+  const filingBody = jsonBody(filingSchema, examples.filing, {
+    'application/xml': {
+      schema: { type: 'string', description: 'an ICS2 IE3F message (docs/ics2-xml.md)' },
+      example: FILING_XML_EXAMPLE,
+    },
+  });
+
   // ICS2 IE3F messages as XML, for these routes only; the server's body limit applies.
   app.addContentTypeParser('application/xml', { parseAs: 'string' }, (_request, body, parsed) => {
     try {
@@ -118,10 +128,10 @@ export const filingRoutes: FastifyPluginCallback<{ filings: FilingService }> = (
           200: jsonResponse(
             'This filer already lodged this LRN: the filing on file',
             filingSummarySchema,
-            FILING_SUMMARY_EXAMPLE,
+            examples.summary,
             { headers: location },
           ),
-          201: jsonResponse('Registered: the new MRN', filingSummarySchema, FILING_SUMMARY_EXAMPLE, {
+          201: jsonResponse('Registered: the new MRN', filingSummarySchema, examples.summary, {
             headers: location,
           }),
         },
@@ -152,7 +162,7 @@ export const filingRoutes: FastifyPluginCallback<{ filings: FilingService }> = (
         query: listQuerySchema,
         responses: {
           200: jsonResponse('A page of filings', filingPageSchema, {
-            items: [FILING_SUMMARY_EXAMPLE],
+            items: [examples.summary],
             next: null,
           }),
         },
@@ -187,7 +197,7 @@ export const filingRoutes: FastifyPluginCallback<{ filings: FilingService }> = (
         tags: ['filings'],
         summary: 'A filing with its current data',
         params: mrnParams,
-        responses: { 200: jsonResponse('The filing', filingDetailSchema, FILING_DETAIL_EXAMPLE) },
+        responses: { 200: jsonResponse('The filing', filingDetailSchema, examples.detail) },
         errors: ['VIGIL_FILING_NOT_FOUND'],
       }),
     },
@@ -208,7 +218,7 @@ export const filingRoutes: FastifyPluginCallback<{ filings: FilingService }> = (
         body: filingBody,
         responses: {
           200: jsonResponse('The filing after the amendment', filingSummarySchema, {
-            ...FILING_SUMMARY_EXAMPLE,
+            ...examples.summary,
             version: 2,
           }),
         },
@@ -273,7 +283,7 @@ export const filingRoutes: FastifyPluginCallback<{ filings: FilingService }> = (
         body: jsonBody(invalidationSchema, { reason: 'shipment cancelled by the shipper' }),
         responses: {
           200: jsonResponse('The invalidated filing', filingSummarySchema, {
-            ...FILING_SUMMARY_EXAMPLE,
+            ...examples.summary,
             status: 'invalidated',
           }),
         },
