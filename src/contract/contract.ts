@@ -148,6 +148,12 @@ export function jsonBody<S extends z.ZodType>(
   return { content };
 }
 
+/**
+ * A POST that takes no body (an action on a resource): the completeness test of the document
+ * (test/api/openapi.test.ts) accepts it without a request body.
+ */
+export const noBody = 'none';
+
 /** A text body (CSV, NDJSON), per content type, with a description and an example. */
 export function textBody(types: Record<string, { description: string; example: string }>): BodySpec {
   const content: Record<string, { schema: JsonSchema & { examples: unknown[] } }> = {};
@@ -240,7 +246,8 @@ export interface OperationSpec {
   readonly permission?: string;
   readonly params?: z.ZodType;
   readonly query?: z.ZodType;
-  readonly body?: BodySpec;
+  /** The request body; `noBody` for an action that takes none. */
+  readonly body?: BodySpec | typeof noBody;
   /** Success answers by status. */
   readonly responses: Record<number, ResponseSpec>;
   /** Error codes the handler or its service can answer with, beyond the /v1 and body ones. */
@@ -256,7 +263,7 @@ export function operation(spec: OperationSpec): Record<string, unknown> {
   if (spec.query !== undefined) {
     codes.push('VIGIL_QUERY_INVALID');
   }
-  if (spec.body !== undefined) {
+  if (spec.body !== undefined && spec.body !== noBody) {
     codes.push('VIGIL_BAD_REQUEST', ...BODY_CODES);
   }
   codes.push(...(spec.errors ?? []));
@@ -274,7 +281,11 @@ export function operation(spec: OperationSpec): Record<string, unknown> {
     ...(spec.public === true ? { security: [] } : {}),
     ...(spec.params !== undefined ? { params: paramsOf(spec.params) } : {}),
     ...(spec.query !== undefined ? { querystring: paramsOf(spec.query) } : {}),
-    ...(spec.body !== undefined ? { body: spec.body } : {}),
+    ...(spec.body === noBody
+      ? { 'x-vigil-body': noBody }
+      : spec.body !== undefined
+        ? { body: spec.body }
+        : {}),
     ...(spec.consumes !== undefined ? { consumes: spec.consumes } : {}),
     response: responses,
   };
