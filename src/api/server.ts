@@ -181,9 +181,12 @@ export async function buildServer(config: VigilConfig, deps: ServerDeps): Promis
       info: {
         title: 'Vigil API',
         version: '1',
+        license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
         description:
           'Customs risk management and cooperation. Errors are application/problem+json with a stable `code`; validation errors carry `errors: [{ code, path, message }]`.',
       },
+      // Relative: the document describes the server that serves it (a client sets its base URL).
+      servers: [{ url: '/', description: 'the Vigil server that serves this document' }],
       components: {
         securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
         schemas: componentSchemas(),

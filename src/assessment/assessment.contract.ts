@@ -84,7 +84,7 @@ export const assessmentViewSchema = z.object({
         .array(z.object({ ruleId: z.string(), version: z.int(), message: z.string() }))
         .describe('rules that failed to evaluate on this consignment'),
       random: z.object({ seedId: z.string(), draw: z.number().describe('uniform in [0, 1)') }),
-      model: z.unknown().nullable().describe('a model’s verdict; null for entry summary declarations'),
+      model: z.null().describe('reserved for a model’s verdict: entry summary declarations have none'),
       conversion: z
         .object({ ratesFrom: z.string(), perEur: z.record(z.string(), z.number()) })
         .nullable()
