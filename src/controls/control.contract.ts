@@ -119,7 +119,12 @@ export const ruleStatsSchema = z.object({
   from: instant,
   to: instant,
   assessed: z.int(),
-  versions: z.array(statsRow),
+  versions: z.array(
+    statsRow.extend({
+      status: z.string().describe('the version’s status: draft, active, retired'),
+      createdAt: instant,
+    }),
+  ),
   total: statsRow,
 });
 
@@ -197,6 +202,6 @@ export const STATS_EXAMPLE: z.output<typeof ruleStatsSchema> = {
   from: '2027-01-01T00:00:00.000Z',
   to: '2027-04-01T00:00:00.000Z',
   assessed: 1200,
-  versions: [{ version: 3, ...STATS_ROW }],
+  versions: [{ version: 3, ...STATS_ROW, status: 'active', createdAt: '2027-01-10T09:00:00.000Z' }],
   total: { version: 'all', ...STATS_ROW },
 };

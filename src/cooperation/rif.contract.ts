@@ -46,6 +46,7 @@ export const deliverySchema = z.object({
   reason: z.string().nullable(),
   ruleId: z.string().nullable().describe('the rule adoption generated in the recipient’s rules'),
   decidedAt: instant.nullable(),
+  deliveredAt: instant,
 });
 
 export const duplicateSchema = z.object({
@@ -190,6 +191,7 @@ export const DELIVERY_EXAMPLE: z.output<typeof deliverySchema> = {
   reason: null,
   ruleId: null,
   decidedAt: null,
+  deliveredAt: '2027-03-01T09:00:00.000Z',
 };
 
 export const FEEDBACK_EXAMPLE: z.output<typeof feedbackSchema> = {
