@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { ERROR_CATALOGUE } from '../errors/index.ts';
 import type { ErrorCode } from '../errors/index.ts';
+import type { Permission } from '../auth/index.ts';
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -243,7 +244,7 @@ export interface OperationSpec {
   readonly description?: string;
   readonly tags: readonly string[];
   /** The permission the route checks (src/auth/permissions.ts); none for the public routes. */
-  readonly permission?: string;
+  readonly permission?: Permission;
   readonly params?: z.ZodType;
   readonly query?: z.ZodType;
   /** The request body; `noBody` for an action that takes none. */
