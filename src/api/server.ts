@@ -39,7 +39,13 @@ import { ruleRoutes } from '../rules/rule.routes.ts';
 import type { RuleService } from '../rules/index.ts';
 import { isReachable } from '../store/database.ts';
 import type { Database } from '../store/database.ts';
-import { componentSchemas, jsonResponse, operation, textResponse } from '../contract/index.ts';
+import {
+  componentSchemas,
+  hoistDefinitions,
+  jsonResponse,
+  operation,
+  textResponse,
+} from '../contract/index.ts';
 import { demoExampleFiling } from '../demo/demo-example.ts';
 import { decorateActor, requireBearer, requireMetricsAccess } from './auth.plugin.ts';
 import { checkJsonLimits } from './json-limits.ts';
@@ -176,6 +182,11 @@ export async function buildServer(config: VigilConfig, deps: ServerDeps): Promis
   });
 
   await app.register(swagger, {
+    // Named response schemas (zod `.meta({ id })`) become components.
+    transformObject: (documentObject) =>
+      'openapiObject' in documentObject
+        ? hoistDefinitions(documentObject.openapiObject)
+        : documentObject.swaggerObject,
     openapi: {
       openapi: '3.1.0',
       info: {

@@ -16,17 +16,19 @@ const problem = z.enum([
   'checkpoint-invalid',
 ]);
 
-export const auditEntrySchema = z.object({
-  authority: z.string(),
-  seq: z.int().describe('position in the authority’s chain, from 1'),
-  at: instant,
-  actor: z.string().describe('role:subject, or system:…'),
-  action: z.string().describe('e.g. filing.registered, token.issued'),
-  subject: z.string(),
-  details: z.unknown().describe('what the action changed (its shape depends on the action)'),
-  prevHash: z.string(),
-  hash: z.string(),
-});
+export const auditEntrySchema = z
+  .object({
+    authority: z.string(),
+    seq: z.int().describe('position in the authority’s chain, from 1'),
+    at: instant,
+    actor: z.string().describe('role:subject, or system:…'),
+    action: z.string().describe('e.g. filing.registered, token.issued'),
+    subject: z.string(),
+    details: z.unknown().describe('what the action changed (its shape depends on the action)'),
+    prevHash: z.string(),
+    hash: z.string(),
+  })
+  .meta({ id: 'AuditEntry' });
 
 export const auditTrailSchema = z.object({
   entries: z.array(auditEntrySchema),
@@ -99,18 +101,20 @@ const extras = {
     .describe('the embedded audit inbox'),
 };
 
-export const auditVerificationSchema = z.union([
-  z.object({ ok: z.literal(true), rows: z.int(), chains: z.array(chainSchema), ...extras }),
-  z.object({
-    ok: z.literal(false),
-    authority: z.string(),
-    seq: z.int(),
-    problem,
-    message: z.string(),
-    chains: z.array(chainSchema),
-    ...extras,
-  }),
-]);
+export const auditVerificationSchema = z
+  .union([
+    z.object({ ok: z.literal(true), rows: z.int(), chains: z.array(chainSchema), ...extras }),
+    z.object({
+      ok: z.literal(false),
+      authority: z.string(),
+      seq: z.int(),
+      problem,
+      message: z.string(),
+      chains: z.array(chainSchema),
+      ...extras,
+    }),
+  ])
+  .meta({ id: 'AuditVerification' });
 
 const HASH = '9f2c1e0b7a4d3c2b1a09f8e7d6c5b4a39f2c1e0b7a4d3c2b1a09f8e7d6c5b4a3';
 

@@ -14,35 +14,48 @@ import type { Permission } from '../auth/index.ts';
 export type JsonSchema = Record<string, unknown>;
 
 /** One problem in a request, as `errors[]` of a problem+json answer lists it (FieldError). */
-export const fieldErrorSchema = z.object({
-  code: z
-    .string()
-    .describe('stable code: a VIGIL_… code or an ICS2 rule (R3021, C3001 …), see docs/errors.md'),
-  path: z
-    .string()
-    .describe(
-      'JSON path of the element in the request ($.consignments[0].goods[1].hsCode), or an XPath for XML',
-    ),
-  message: z.string().describe('what is wrong, in plain words'),
-  position: z
-    .object({ line: z.int(), column: z.int(), offset: z.int() })
-    .optional()
-    .describe('where in a source text (a rule’s CEL condition) the problem is'),
-});
+export const fieldErrorSchema = z
+  .object({
+    code: z
+      .string()
+      .describe('stable code: a VIGIL_… code or an ICS2 rule (R3021, C3001 …), see docs/errors.md'),
+    path: z
+      .string()
+      .describe(
+        'JSON path of the element in the request ($.consignments[0].goods[1].hsCode), or an XPath for XML',
+      ),
+    message: z.string().describe('what is wrong, in plain words'),
+    position: z
+      .object({ line: z.int(), column: z.int(), offset: z.int() })
+      .optional()
+      .describe('where in a source text (a rule’s CEL condition) the problem is'),
+  })
+  .meta({ id: 'FieldError' });
 
 /** RFC 9457 problem details, as src/api/problem.ts renders every error. */
-export const problemSchema = z.object({
-  type: z.string().describe('https://vigil.dev/errors/{code}'),
-  title: z.string().describe('the title of the code in the error catalogue'),
-  status: z.int().describe('the HTTP status'),
-  code: z.string().describe('stable error code (docs/errors.md)'),
-  detail: z.string().describe('what went wrong in this request'),
-  instance: z.string().describe('the request path'),
-  errors: z.array(fieldErrorSchema).optional().describe('every field error found (at most 100)'),
-  errorCount: z.int().optional().describe('all the field errors found, when more than `errors` lists'),
-});
+export const problemSchema = z
+  .object({
+    type: z.string().describe('https://vigil.dev/errors/{code}'),
+    title: z.string().describe('the title of the code in the error catalogue'),
+    status: z.int().describe('the HTTP status'),
+    code: z.string().describe('stable error code (docs/errors.md)'),
+    detail: z.string().describe('what went wrong in this request'),
+    instance: z.string().describe('the request path'),
+    errors: z.array(fieldErrorSchema).optional().describe('every field error found (at most 100)'),
+    errorCount: z.int().optional().describe('all the field errors found, when more than `errors` lists'),
+  })
+  .meta({ id: 'Problem' });
 
-/** zod → JSON Schema 2020-12 (the dialect of OpenAPI 3.1), without `$schema`. */
+/** Where a named schema (zod `.meta({ id })`) lives in the document. */
+const COMPONENTS = '#/components/schemas/';
+
+/**
+ * zod → JSON Schema 2020-12 (the dialect of OpenAPI 3.1), without `$schema`. Schemas named with
+ * `.meta({ id })` become references: on the output side (answers) to `#/components/schemas/{id}`,
+ * their definitions carried in `$defs` until `hoistDefinitions` moves them into the components (a
+ * generated client then has one named type per shape); on the input side (request bodies, queries)
+ * inlined, since what a client sends may differ from what it gets back (defaults, transforms).
+ */
 export function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
   const out = z.toJSONSchema(schema, {
     io,
@@ -60,17 +73,78 @@ export function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): JsonSch
     },
   }) as JsonSchema;
   delete out.$schema;
-  return out;
+  const defs = out.$defs as Record<string, JsonSchema> | undefined;
+  if (defs === undefined) {
+    return out;
+  }
+  if (io === 'input') {
+    delete out.$defs;
+    return inlineDefinitions(out, defs) as JsonSchema;
+  }
+  // The definitions of a named root ride beside the bare `$ref` as `x-vigil-defs` (@fastify/swagger
+  // drops `$defs` there); hoistDefinitions takes both.
+  const root = typeof out.$ref === 'string' ? { $ref: out.$ref, 'x-vigil-defs': defs } : out;
+  return JSON.parse(JSON.stringify(root).replaceAll('"#/$defs/', `"${COMPONENTS}`)) as JsonSchema;
 }
 
-/** The component schemas every document carries (components.schemas). */
-export function componentSchemas(): Record<string, JsonSchema> {
-  const problem = jsonSchemaOf(problemSchema, 'output') as { properties: { errors: JsonSchema } };
-  problem.properties.errors = {
-    ...problem.properties.errors,
-    items: { $ref: '#/components/schemas/FieldError' },
+function inlineDefinitions(node: unknown, defs: Record<string, JsonSchema>, depth = 0): unknown {
+  if (Array.isArray(node)) {
+    return node.map((n) => inlineDefinitions(n, defs, depth));
+  }
+  if (node === null || typeof node !== 'object') {
+    return node;
+  }
+  const { $ref, ...rest } = node as JsonSchema;
+  const inner = Object.fromEntries(
+    Object.entries(rest).map(([k, v]) => [k, inlineDefinitions(v, defs, depth)]),
+  );
+  if (typeof $ref === 'string' && $ref.startsWith('#/$defs/') && depth < 32) {
+    const target = defs[$ref.slice('#/$defs/'.length)];
+    return { ...(inlineDefinitions(target, defs, depth + 1) as JsonSchema), ...inner };
+  }
+  return $ref === undefined ? inner : { $ref, ...inner };
+}
+
+/**
+ * Moves every `$defs` of the document's schemas into `components.schemas` (a name used for two
+ * different shapes is an error): the document's `transformObject`.
+ */
+export function hoistDefinitions<T extends { components?: { schemas?: Record<string, unknown> } }>(
+  doc: T,
+): T {
+  const schemas: Record<string, unknown> = { ...doc.components?.schemas };
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      node.forEach(walk);
+      return;
+    }
+    if (node === null || typeof node !== 'object') {
+      return;
+    }
+    const obj = node as JsonSchema;
+    const defs = (obj.$defs ?? obj['x-vigil-defs']) as Record<string, unknown> | undefined;
+    if (defs !== undefined) {
+      delete obj.$defs;
+      delete obj['x-vigil-defs'];
+      for (const [name, def] of Object.entries(defs)) {
+        if (schemas[name] !== undefined && JSON.stringify(schemas[name]) !== JSON.stringify(def)) {
+          throw new Error(`two different schemas are named ${name} (zod .meta({ id }))`);
+        }
+        schemas[name] = def;
+        walk(def);
+      }
+    }
+    Object.values(obj).forEach(walk);
   };
-  return { FieldError: jsonSchemaOf(fieldErrorSchema, 'output'), Problem: problem };
+  walk(doc);
+  const sorted = Object.fromEntries(Object.entries(schemas).sort(([a], [b]) => a.localeCompare(b)));
+  return { ...doc, components: { ...doc.components, schemas: sorted } };
+}
+
+/** The component schemas every document carries (components.schemas): the problem+json body. */
+export function componentSchemas(): Record<string, JsonSchema> {
+  const problem = jsonSchemaOf(problemSchema, 'output');
+  return problem['x-vigil-defs'] as Record<string, JsonSchema>;
 }
 
 /** Headers on every answer: @fastify/rate-limit with `enableDraftSpec`. */
@@ -87,6 +161,8 @@ const RETRY_AFTER = {
 export interface MediaSpec {
   readonly schema: JsonSchema;
   readonly example: unknown;
+  /** Definitions of named schemas, moved into the components by hoistDefinitions. */
+  readonly 'x-vigil-defs'?: unknown;
 }
 
 export interface ResponseSpec {
@@ -108,11 +184,18 @@ export function jsonResponse<S extends z.ZodType>(
   example: z.output<S>,
   options: { headers?: Record<string, { type: string; description: string }>; contentType?: string } = {},
 ): ResponseSpec {
+  // A named root's definitions ride on the media object: @fastify/swagger keeps nothing beside a
+  // bare `$ref` schema.
+  const { 'x-vigil-defs': defs, ...json } = jsonSchemaOf(schema, 'output');
   return {
     description,
     headers: { ...RATE_LIMIT_HEADERS, ...options.headers },
     content: {
-      [options.contentType ?? 'application/json']: { schema: jsonSchemaOf(schema, 'output'), example },
+      [options.contentType ?? 'application/json']: {
+        schema: json,
+        example,
+        ...(defs !== undefined ? { 'x-vigil-defs': defs } : {}),
+      },
     },
   };
 }

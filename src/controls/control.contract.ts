@@ -13,63 +13,69 @@ import {
 
 const instant = z.string().describe('ISO 8601 date-time, UTC');
 
-export const controlTaskSchema = z.object({
-  id: z.string(),
-  authority: z.string(),
-  mrn: z.string(),
-  version: z.int().describe('the filing version the task was made for'),
-  seq: z.int().describe('the consignment’s index in the filing'),
-  office: z.string(),
-  controlType: z.enum(CONTROL_TYPES),
-  source: z.enum(TASK_SOURCES),
-  reason: z.string(),
-  ruleRefs: z
-    .array(z.object({ id: z.string(), version: z.int() }))
-    .describe('the rules that asked for the control'),
-  status: z.enum(TASK_STATUSES),
-  assignee: z.string().nullable(),
-  dueAt: instant,
-  createdAt: instant,
-  updatedAt: instant,
-});
+export const controlTaskSchema = z
+  .object({
+    id: z.string(),
+    authority: z.string(),
+    mrn: z.string(),
+    version: z.int().describe('the filing version the task was made for'),
+    seq: z.int().describe('the consignment’s index in the filing'),
+    office: z.string(),
+    controlType: z.enum(CONTROL_TYPES),
+    source: z.enum(TASK_SOURCES),
+    reason: z.string(),
+    ruleRefs: z
+      .array(z.object({ id: z.string(), version: z.int() }))
+      .describe('the rules that asked for the control'),
+    status: z.enum(TASK_STATUSES),
+    assignee: z.string().nullable(),
+    dueAt: instant,
+    createdAt: instant,
+    updatedAt: instant,
+  })
+  .meta({ id: 'ControlTask' });
 
-export const controlResultSchema = z.object({
-  id: z.string(),
-  taskId: z.string(),
-  mrn: z.string(),
-  seq: z.int(),
-  result: z.enum(RESULT_KINDS),
-  details: z
-    .record(z.string(), z.unknown())
-    .describe(
-      'the result’s own fields: irregularity type and duty and tax at stake, or seizure category, quantity and unit',
-    ),
-  method: z.enum(DETECTION_METHODS),
-  remarks: z.string().nullable(),
-  recordedBy: z.string(),
-  recordedAt: instant,
-  supersedes: z.string().nullable(),
-  supersededBy: z.string().nullable(),
-  current: z.boolean().describe('only the current result (not superseded) counts'),
-  reason: z.string().nullable().describe('why this result corrected the one it supersedes'),
-  approvedBy: z.string().nullable().describe('the second official who approved a downgraded seizure'),
-});
+export const controlResultSchema = z
+  .object({
+    id: z.string(),
+    taskId: z.string(),
+    mrn: z.string(),
+    seq: z.int(),
+    result: z.enum(RESULT_KINDS),
+    details: z
+      .record(z.string(), z.unknown())
+      .describe(
+        'the result’s own fields: irregularity type and duty and tax at stake, or seizure category, quantity and unit',
+      ),
+    method: z.enum(DETECTION_METHODS),
+    remarks: z.string().nullable(),
+    recordedBy: z.string(),
+    recordedAt: instant,
+    supersedes: z.string().nullable(),
+    supersededBy: z.string().nullable(),
+    current: z.boolean().describe('only the current result (not superseded) counts'),
+    reason: z.string().nullable().describe('why this result corrected the one it supersedes'),
+    approvedBy: z.string().nullable().describe('the second official who approved a downgraded seizure'),
+  })
+  .meta({ id: 'ControlResult' });
 
-export const pendingResultSchema = z.object({
-  id: z.string(),
-  taskId: z.string(),
-  supersedes: z.string(),
-  result: z.enum(RESULT_KINDS),
-  details: z.record(z.string(), z.unknown()),
-  method: z.enum(DETECTION_METHODS),
-  remarks: z.string().nullable(),
-  reason: z.string(),
-  proposedBy: z.string(),
-  proposedAt: instant,
-  status: z.enum(['pending', 'approved', 'rejected']),
-  decidedBy: z.string().nullable(),
-  decidedAt: instant.nullable(),
-});
+export const pendingResultSchema = z
+  .object({
+    id: z.string(),
+    taskId: z.string(),
+    supersedes: z.string(),
+    result: z.enum(RESULT_KINDS),
+    details: z.record(z.string(), z.unknown()),
+    method: z.enum(DETECTION_METHODS),
+    remarks: z.string().nullable(),
+    reason: z.string(),
+    proposedBy: z.string(),
+    proposedAt: instant,
+    status: z.enum(['pending', 'approved', 'rejected']),
+    decidedBy: z.string().nullable(),
+    decidedAt: instant.nullable(),
+  })
+  .meta({ id: 'PendingControlResult' });
 
 export const queuePageSchema = z.object({
   items: z.array(controlTaskSchema),
@@ -114,19 +120,21 @@ const statsRow = z.object({
   taxAtStake: z.number(),
 });
 
-export const ruleStatsSchema = z.object({
-  rule: z.string(),
-  from: instant,
-  to: instant,
-  assessed: z.int(),
-  versions: z.array(
-    statsRow.extend({
-      status: z.string().describe('the version’s status: draft, active, retired'),
-      createdAt: instant,
-    }),
-  ),
-  total: statsRow,
-});
+export const ruleStatsSchema = z
+  .object({
+    rule: z.string(),
+    from: instant,
+    to: instant,
+    assessed: z.int(),
+    versions: z.array(
+      statsRow.extend({
+        status: z.string().describe('the version’s status: draft, active, retired'),
+        createdAt: instant,
+      }),
+    ),
+    total: statsRow,
+  })
+  .meta({ id: 'RuleStats' });
 
 export const TASK_EXAMPLE: z.output<typeof controlTaskSchema> = {
   id: 'ct_01J9Z8Q4W7',

@@ -16,46 +16,54 @@ import { SHARING_CATEGORIES, SHARING_LEVELS } from './sharing.service.ts';
 
 const instant = z.string().describe('ISO 8601 date-time, UTC');
 
-export const directoryEntrySchema = z.object({
-  code: z.string(),
-  name: z.string(),
-  kind: z.enum(['customs', 'partner']),
-});
+export const directoryEntrySchema = z
+  .object({
+    code: z.string(),
+    name: z.string(),
+    kind: z.enum(['customs', 'partner']),
+  })
+  .meta({ id: 'DirectoryEntry' });
 
 /** A RIF as stored and read: its body (defaults applied) with its identity and lifecycle. */
-export const rifSchema = z.object({
-  ...rifInputSchema.shape,
-  id: z.string(),
-  version: z.int(),
-  issuer: z.string(),
-  author: z.string(),
-  status: z.enum(RIF_STATUSES),
-  createdAt: instant,
-  updatedAt: instant,
-  issuedAt: instant.nullable(),
-  withdrawnAt: instant.nullable(),
-  withdrawalReason: z.string().nullable(),
-});
+export const rifSchema = z
+  .object({
+    ...rifInputSchema.shape,
+    id: z.string(),
+    version: z.int(),
+    issuer: z.string(),
+    author: z.string(),
+    status: z.enum(RIF_STATUSES),
+    createdAt: instant,
+    updatedAt: instant,
+    issuedAt: instant.nullable(),
+    withdrawnAt: instant.nullable(),
+    withdrawalReason: z.string().nullable(),
+  })
+  .meta({ id: 'Rif' });
 
-export const deliverySchema = z.object({
-  rifId: z.string(),
-  authority: z.string(),
-  kind: z.enum(['customs', 'partner']),
-  state: z.enum(DELIVERY_STATES),
-  version: z.int().describe('the version the recipient last saw'),
-  reason: z.string().nullable(),
-  ruleId: z.string().nullable().describe('the rule adoption generated in the recipient’s rules'),
-  decidedAt: instant.nullable(),
-  deliveredAt: instant,
-});
+export const deliverySchema = z
+  .object({
+    rifId: z.string(),
+    authority: z.string(),
+    kind: z.enum(['customs', 'partner']),
+    state: z.enum(DELIVERY_STATES),
+    version: z.int().describe('the version the recipient last saw'),
+    reason: z.string().nullable(),
+    ruleId: z.string().nullable().describe('the rule adoption generated in the recipient’s rules'),
+    decidedAt: instant.nullable(),
+    deliveredAt: instant,
+  })
+  .meta({ id: 'RifDelivery' });
 
-export const duplicateSchema = z.object({
-  id: z.string(),
-  issuer: z.string(),
-  title: z.string().optional(),
-  score: z.number(),
-  shared: z.array(z.object({ indicator: z.string(), values: z.array(z.string()) })),
-});
+export const duplicateSchema = z
+  .object({
+    id: z.string(),
+    issuer: z.string(),
+    title: z.string().optional(),
+    score: z.number(),
+    shared: z.array(z.object({ indicator: z.string(), values: z.array(z.string()) })),
+  })
+  .meta({ id: 'RifDuplicate' });
 
 export const rifWithDuplicatesSchema = z.object({
   rif: rifSchema,
@@ -78,24 +86,26 @@ export const inboxEntrySchema = z.object({
 /** The inbox (`box=inbox`) lists deliveries; the issued box (`box=issued`) lists RIFs. */
 export const rifListSchema = z.object({ items: z.union([z.array(inboxEntrySchema), z.array(rifSchema)]) });
 
-export const feedbackSchema = z.object({
-  id: z.string(),
-  rifId: z.string(),
-  rifVersion: z.int(),
-  authority: z.string(),
-  kind: z.enum(['control', 'manual']),
-  at: instant,
-  controlType: z.string().nullable(),
-  result: z.enum(FEEDBACK_RESULTS).nullable(),
-  seizure: z.object({ category: z.string(), quantity: z.number(), unit: z.string() }).nullable(),
-  usefulness: z.enum(FEEDBACK_USEFULNESS).nullable(),
-  comment: z.string().nullable(),
-  controlsDone: z.int().nullable(),
-  mrn: z
-    .string()
-    .nullable()
-    .describe('only when the RIF’s handling lets it leave the recipient (TLP CLEAR/GREEN)'),
-});
+export const feedbackSchema = z
+  .object({
+    id: z.string(),
+    rifId: z.string(),
+    rifVersion: z.int(),
+    authority: z.string(),
+    kind: z.enum(['control', 'manual']),
+    at: instant,
+    controlType: z.string().nullable(),
+    result: z.enum(FEEDBACK_RESULTS).nullable(),
+    seizure: z.object({ category: z.string(), quantity: z.number(), unit: z.string() }).nullable(),
+    usefulness: z.enum(FEEDBACK_USEFULNESS).nullable(),
+    comment: z.string().nullable(),
+    controlsDone: z.int().nullable(),
+    mrn: z
+      .string()
+      .nullable()
+      .describe('only when the RIF’s handling lets it leave the recipient (TLP CLEAR/GREEN)'),
+  })
+  .meta({ id: 'RifFeedback' });
 
 export const feedbackViewSchema = z.object({
   feedback: z.array(feedbackSchema),
@@ -118,13 +128,15 @@ export const adoptionSchema = z.object({
 
 export const issuedSchema = z.object({ rif: rifSchema, deliveredTo: z.array(z.string()) });
 
-export const stixBundleSchema = z.object({
-  type: z.literal('bundle'),
-  id: z.string(),
-  objects: z
-    .array(z.looseObject({ type: z.string(), id: z.string() }))
-    .describe('STIX 2.1 objects: report, indicator, identity, marking-definition, sighting'),
-});
+export const stixBundleSchema = z
+  .object({
+    type: z.literal('bundle'),
+    id: z.string(),
+    objects: z
+      .array(z.looseObject({ type: z.string(), id: z.string() }))
+      .describe('STIX 2.1 objects: report, indicator, identity, marking-definition, sighting'),
+  })
+  .meta({ id: 'StixBundle' });
 
 export const stixImportSchema = z.object({
   rif: rifSchema,
@@ -134,22 +146,26 @@ export const stixImportSchema = z.object({
     .describe('the RIF the bundle carried'),
 });
 
-export const sharingPolicyViewSchema = z.object({
-  authority: z.string(),
-  rules: z.array(
-    z.object({ category: z.enum(SHARING_CATEGORIES), receiver: z.string(), level: z.enum(SHARING_LEVELS) }),
-  ),
-});
+export const sharingPolicyViewSchema = z
+  .object({
+    authority: z.string(),
+    rules: z.array(
+      z.object({ category: z.enum(SHARING_CATEGORIES), receiver: z.string(), level: z.enum(SHARING_LEVELS) }),
+    ),
+  })
+  .meta({ id: 'SharingPolicy' });
 
-export const sharedRecordSchema = z.object({
-  id: z.string(),
-  source: z.string().describe('the authority that shared it'),
-  category: z.enum(SHARING_CATEGORIES),
-  level: z.enum(['summary', 'full']),
-  ref: z.string(),
-  at: instant,
-  data: z.record(z.string(), z.unknown()),
-});
+export const sharedRecordSchema = z
+  .object({
+    id: z.string(),
+    source: z.string().describe('the authority that shared it'),
+    category: z.enum(SHARING_CATEGORIES),
+    level: z.enum(['summary', 'full']),
+    ref: z.string(),
+    at: instant,
+    data: z.record(z.string(), z.unknown()),
+  })
+  .meta({ id: 'SharedRecord' });
 
 export const RIF_INPUT_EXAMPLE: RifInput = {
   title: 'Counterfeit cigarettes in furniture consignments from the Far East',

@@ -13,39 +13,45 @@ const instant = z.string().describe('ISO 8601 date-time, UTC');
 
 export const filingStatusSchema = z.enum(['registered', 'incomplete', 'invalidated']);
 
-export const consignmentViewSchema = z.object({
-  index: z.int().describe('position of the consignment in the filing, from 0'),
-  transportDocument: z.object({ type: z.string(), ref: z.string() }),
-  status: z
-    .enum(['complete', 'incomplete'])
-    .describe('incomplete: a house or master part waits for its other part'),
-  masterMrn: mrn
-    .optional()
-    .describe(
-      'the MRN of the master filing this house consignment is linked to (when the viewer may see it)',
-    ),
-});
+export const consignmentViewSchema = z
+  .object({
+    index: z.int().describe('position of the consignment in the filing, from 0'),
+    transportDocument: z.object({ type: z.string(), ref: z.string() }),
+    status: z
+      .enum(['complete', 'incomplete'])
+      .describe('incomplete: a house or master part waits for its other part'),
+    masterMrn: mrn
+      .optional()
+      .describe(
+        'the MRN of the master filing this house consignment is linked to (when the viewer may see it)',
+      ),
+  })
+  .meta({ id: 'ConsignmentView' });
 
-export const filingSummarySchema = z.object({
-  mrn,
-  lrn: z.string(),
-  filingType: z.string(),
-  status: filingStatusSchema,
-  version: z.int().describe('1 when lodged, one more per amendment'),
-  lodgedAt: instant,
-  updatedAt: instant,
-  consignments: z.array(consignmentViewSchema),
-  warnings: z
-    .array(fieldErrorSchema)
-    .describe('problems that do not refuse the filing (a vague goods description …)'),
-});
+export const filingSummarySchema = z
+  .object({
+    mrn,
+    lrn: z.string(),
+    filingType: z.string(),
+    status: filingStatusSchema,
+    version: z.int().describe('1 when lodged, one more per amendment'),
+    lodgedAt: instant,
+    updatedAt: instant,
+    consignments: z.array(consignmentViewSchema),
+    warnings: z
+      .array(fieldErrorSchema)
+      .describe('problems that do not refuse the filing (a vague goods description …)'),
+  })
+  .meta({ id: 'FilingSummary' });
 
-export const filingDetailSchema = filingSummarySchema.extend({
-  authority: z.string().describe('the authority the filing was lodged with'),
-  filer: z.string().describe('the token subject of the filer'),
-  filing: filingSchema.describe('the current data of the filing, as validated'),
-  invalidation: z.object({ at: instant, reason: z.string().nullable() }).optional(),
-});
+export const filingDetailSchema = filingSummarySchema
+  .extend({
+    authority: z.string().describe('the authority the filing was lodged with'),
+    filer: z.string().describe('the token subject of the filer'),
+    filing: filingSchema.describe('the current data of the filing, as validated'),
+    invalidation: z.object({ at: instant, reason: z.string().nullable() }).optional(),
+  })
+  .meta({ id: 'FilingDetail' });
 
 export const filingPageSchema = pageOf(filingSummarySchema);
 

@@ -9,27 +9,29 @@ import type { RuleInput } from './rule.service.ts';
 
 const instant = z.string().describe('ISO 8601 date-time, UTC');
 
-export const storedRuleSchema = z.object({
-  id: z.string(),
-  version: z.int().describe('increases with every change; assessments name the version they used'),
-  status: z.enum(RULE_STATUSES),
-  title: z.string(),
-  riskArea: z.enum(RISK_AREAS),
-  weight: z.number(),
-  severity: z.enum(RULE_SEVERITIES),
-  recommendedAction: z.enum(RECOMMENDED_ACTIONS),
-  validFrom: instant.optional(),
-  validUntil: instant.optional(),
-  scope: z.object({
-    authority: z.string(),
-    offices: z.array(z.string()).optional(),
-    modes: z.array(z.enum(TRANSPORT_MODES)).optional(),
-  }),
-  reason: z.string(),
-  condition: z.string().describe('the CEL condition'),
-  createdBy: z.string(),
-  createdAt: instant,
-});
+export const storedRuleSchema = z
+  .object({
+    id: z.string(),
+    version: z.int().describe('increases with every change; assessments name the version they used'),
+    status: z.enum(RULE_STATUSES),
+    title: z.string(),
+    riskArea: z.enum(RISK_AREAS),
+    weight: z.number(),
+    severity: z.enum(RULE_SEVERITIES),
+    recommendedAction: z.enum(RECOMMENDED_ACTIONS),
+    validFrom: instant.optional(),
+    validUntil: instant.optional(),
+    scope: z.object({
+      authority: z.string(),
+      offices: z.array(z.string()).optional(),
+      modes: z.array(z.enum(TRANSPORT_MODES)).optional(),
+    }),
+    reason: z.string(),
+    condition: z.string().describe('the CEL condition'),
+    createdBy: z.string(),
+    createdAt: instant,
+  })
+  .meta({ id: 'Rule' });
 
 export const listedRuleSchema = storedRuleSchema.extend({
   notLive: z
@@ -43,24 +45,26 @@ export const ruleWithVersionsSchema = z.object({
   versions: z.array(z.int()).describe('every version of the rule'),
 });
 
-export const ruleHitSchema = z.object({
-  ruleId: z.string(),
-  version: z.int(),
-  title: z.string(),
-  riskArea: z.enum(RISK_AREAS),
-  weight: z.number(),
-  severity: z.enum(RULE_SEVERITIES),
-  recommendedAction: z.enum(RECOMMENDED_ACTIONS),
-  reason: z.string(),
-  triggers: z
-    .array(
-      z.object({
-        label: z.string(),
-        value: z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]),
-      }),
-    )
-    .describe('what made the rule hit'),
-});
+export const ruleHitSchema = z
+  .object({
+    ruleId: z.string(),
+    version: z.int(),
+    title: z.string(),
+    riskArea: z.enum(RISK_AREAS),
+    weight: z.number(),
+    severity: z.enum(RULE_SEVERITIES),
+    recommendedAction: z.enum(RECOMMENDED_ACTIONS),
+    reason: z.string(),
+    triggers: z
+      .array(
+        z.object({
+          label: z.string(),
+          value: z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]),
+        }),
+      )
+      .describe('what made the rule hit'),
+  })
+  .meta({ id: 'RuleHit' });
 
 export const ruleTestResultSchema = z.object({
   hit: z.boolean(),
@@ -70,37 +74,43 @@ export const ruleTestResultSchema = z.object({
     .describe('the rule had no value on the consignment (a CEL error)'),
 });
 
-export const backtestResultSchema = z.object({
-  rule: z.object({ id: z.string(), version: z.int() }),
-  period: z.object({ from: instant, to: instant }),
-  consignmentsAssessed: z.int(),
-  consignmentsHit: z.int(),
-  hitRate: z.number(),
-  controlled: z.int().describe('hit consignments that were controlled and have a result'),
-  irregular: z.int(),
-  irregularShare: z.number().nullable().describe('share of the controlled hits found irregular'),
-  addedControlLoad: z.int().describe('hit consignments that had no control: the load the rule would add'),
-  addedControlLoadShare: z.number(),
-  evaluationErrors: z.int(),
-  firstEvaluationError: z.string().nullable(),
-});
+export const backtestResultSchema = z
+  .object({
+    rule: z.object({ id: z.string(), version: z.int() }),
+    period: z.object({ from: instant, to: instant }),
+    consignmentsAssessed: z.int(),
+    consignmentsHit: z.int(),
+    hitRate: z.number(),
+    controlled: z.int().describe('hit consignments that were controlled and have a result'),
+    irregular: z.int(),
+    irregularShare: z.number().nullable().describe('share of the controlled hits found irregular'),
+    addedControlLoad: z.int().describe('hit consignments that had no control: the load the rule would add'),
+    addedControlLoadShare: z.number(),
+    evaluationErrors: z.int(),
+    firstEvaluationError: z.string().nullable(),
+  })
+  .meta({ id: 'BacktestResult' });
 
-export const watchlistSummarySchema = z.object({
-  name: z.string(),
-  subject: z.enum(WATCHLIST_SUBJECTS),
-  threshold: z.number().nullable(),
-  description: z.string(),
-  size: z.int(),
-  updatedAt: instant,
-});
+export const watchlistSummarySchema = z
+  .object({
+    name: z.string(),
+    subject: z.enum(WATCHLIST_SUBJECTS),
+    threshold: z.number().nullable(),
+    description: z.string(),
+    size: z.int(),
+    updatedAt: instant,
+  })
+  .meta({ id: 'Watchlist' });
 
-export const watchlistEntrySchema = z.object({
-  value: z.string(),
-  note: z.string().nullable(),
-  source: z.string().nullable(),
-  addedAt: instant,
-  expiresAt: instant.nullable(),
-});
+export const watchlistEntrySchema = z
+  .object({
+    value: z.string(),
+    note: z.string().nullable(),
+    source: z.string().nullable(),
+    addedAt: instant,
+    expiresAt: instant.nullable(),
+  })
+  .meta({ id: 'WatchlistEntry' });
 
 export const watchlistEntryPageSchema = z.object({
   items: z.array(watchlistEntrySchema),
