@@ -263,6 +263,17 @@ export function pageOf<S extends z.ZodType>(item: S) {
 /** The `next` query parameter of a paged list. */
 export const nextCursorQuery = z.string().max(200).optional().describe('the `next` of the previous page');
 
+/** The request header every route takes (src/api/server.ts, genReqId). */
+const requestHeaders = z.object({
+  'x-request-id': z
+    .string()
+    .regex(/^[A-Za-z0-9._:-]{1,64}$/)
+    .optional()
+    .describe(
+      'your id for this request: kept as its id in Vigil’s logs and on the events it causes (anything else is replaced by a fresh one)',
+    ),
+});
+
 /** Codes a route under /v1 can always answer with: authentication, permission, rate limit. */
 const V1_CODES: readonly ErrorCode[] = [
   'VIGIL_UNAUTHENTICATED',
@@ -363,6 +374,7 @@ export function operation(spec: OperationSpec): Record<string, unknown> {
     summary: spec.summary,
     ...(spec.description !== undefined ? { description: spec.description } : {}),
     ...(spec.public === true ? { security: [] } : {}),
+    headers: paramsOf(requestHeaders),
     ...(spec.params !== undefined ? { params: paramsOf(spec.params) } : {}),
     ...(spec.query !== undefined ? { querystring: paramsOf(spec.query) } : {}),
     ...(spec.body === noBody
