@@ -111,6 +111,8 @@ export const modelRoutes: FastifyPluginCallback<ModelRoutesOptions> = (app, opts
         permission: 'model.write',
         tags: ['models'],
         summary: 'Store a model file as the next version (?activate=true makes it the active one)',
+        description:
+          'The body is a model file as `vigil model train` writes it; the example shows its shape (a real file holds the learned encodings and every tree). The file is checked by its format, version, features, trees and encoding (VIGIL_MODEL_INVALID).',
         query: importQuery,
         body: jsonBody(modelFileSchema, modelFileExample),
         responses: {
