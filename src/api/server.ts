@@ -10,6 +10,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { Logger } from 'pino';
+import { z } from 'zod';
 import { assessmentRoutes } from '../assessment/assessment.routes.ts';
 import { apiKeyRoutes } from '../api-keys/api-key.routes.ts';
 import type { ApiKeyService } from '../api-keys/index.ts';
@@ -43,10 +44,25 @@ import { ruleRoutes } from '../rules/rule.routes.ts';
 import type { RuleService } from '../rules/index.ts';
 import { isReachable } from '../store/database.ts';
 import type { Database } from '../store/database.ts';
+import {
+  componentSchemas,
+  hoistDefinitions,
+  jsonResponse,
+  operation,
+  textResponse,
+} from '../contract/index.ts';
+import { demoExampleFiling } from '../demo/demo-example.ts';
 import { bearerStillValid, decorateActor, requireBearer, requireMetricsAccess } from './auth.plugin.ts';
 import { checkJsonLimits } from './json-limits.ts';
 import type { JsonLimits } from './json-limits.ts';
 import { sendProblem } from './problem.ts';
+
+const healthSchema = z.object({ status: z.literal('ok') });
+const readinessSchema = z.object({
+  status: z.enum(['ready', 'not-ready']),
+  database: z.enum(['ok', 'down']),
+  bus: z.enum(['ok', 'down', 'none']).describe('none: the embedded default runs without a bus'),
+});
 
 /** The running bus, as /ready and /metrics see it. */
 export interface BusStatus {
@@ -177,14 +193,22 @@ export async function buildServer(config: VigilConfig, deps: ServerDeps): Promis
   });
 
   await app.register(swagger, {
+    // Named response schemas (zod `.meta({ id })`) become components.
+    transformObject: (documentObject) =>
+      'openapiObject' in documentObject
+        ? hoistDefinitions(documentObject.openapiObject)
+        : documentObject.swaggerObject,
     openapi: {
       openapi: '3.1.0',
       info: {
         title: 'Vigil API',
         version: '1',
+        license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
         description:
           'Customs risk management and cooperation. Errors are application/problem+json with a stable `code`; validation errors carry `errors: [{ code, path, message }]`.',
       },
+      // Relative: the document describes the server that serves it (a client sets its base URL).
+      servers: [{ url: '/', description: 'the Vigil server that serves this document' }],
       components: {
         securitySchemes: {
           bearer: {
@@ -194,6 +218,7 @@ export async function buildServer(config: VigilConfig, deps: ServerDeps): Promis
             description: 'A token (JWT) or an API key (vgk_<prefix>_<secret>), in the same header',
           },
         },
+        schemas: componentSchemas(),
       },
       security: [{ bearer: [] }],
     },
@@ -202,7 +227,16 @@ export async function buildServer(config: VigilConfig, deps: ServerDeps): Promis
 
   app.get(
     '/health',
-    { schema: { hide: false, security: [], tags: ['operations'], summary: 'Liveness' } },
+    {
+      schema: operation({
+        operationId: 'getHealth',
+        public: true,
+        tags: ['operations'],
+        summary: 'Liveness',
+        responses: { 200: jsonResponse('The process answers', healthSchema, { status: 'ok' }) },
+        errors: ['VIGIL_RATE_LIMITED'],
+      }),
+    },
     () => ({
       status: 'ok',
     }),
@@ -211,11 +245,21 @@ export async function buildServer(config: VigilConfig, deps: ServerDeps): Promis
   app.get(
     '/ready',
     {
-      schema: {
-        security: [],
+      schema: operation({
+        operationId: 'getReadiness',
+        public: true,
         tags: ['operations'],
         summary: 'Readiness: the database and the bus are reachable',
-      },
+        responses: {
+          200: jsonResponse('Ready', readinessSchema, { status: 'ready', database: 'ok', bus: 'none' }),
+          503: jsonResponse('Not ready: the database or the bus is down', readinessSchema, {
+            status: 'not-ready',
+            database: 'down',
+            bus: 'none',
+          }),
+        },
+        errors: ['VIGIL_RATE_LIMITED'],
+      }),
     },
     async (_request, reply) => {
       const database = await isReachable(deps.db);
@@ -230,10 +274,19 @@ export async function buildServer(config: VigilConfig, deps: ServerDeps): Promis
   app.get(
     '/metrics',
     {
-      schema: {
+      schema: operation({
+        operationId: 'getMetrics',
         tags: ['operations'],
         summary: 'Prometheus metrics (the scrape token, or an admin or auditor token)',
-      },
+        responses: {
+          200: textResponse(
+            'Prometheus text exposition format',
+            'text/plain',
+            '# HELP vigil_filings_total Filings registered\n# TYPE vigil_filings_total counter\nvigil_filings_total 42\n',
+          ),
+        },
+      }),
+
       onRequest: requireMetricsAccess(deps.tokens, config.metricsToken),
     },
     async (_request, reply) => {
@@ -248,12 +301,15 @@ export async function buildServer(config: VigilConfig, deps: ServerDeps): Promis
     },
   );
 
+  // The document's example filing comes from the demo generator (the features do not depend on it).
+  const exampleFiling = demoExampleFiling();
   await app.register(
     async (v1) => {
       requireBearer(v1, deps.tokens, deps.apiKeys);
-      await v1.register(filingRoutes, { filings: deps.filings });
+      await v1.register(filingRoutes, { filings: deps.filings, exampleFiling });
       await v1.register(bulkRoutes, {
         filings: deps.filings,
+        exampleFiling,
         limits: { ...config.bulk, maxLineBytes: config.bodyLimitBytes },
         checkJson: (text) => checkJsonLimits(text, jsonLimits),
         onDefect: (err, line) => deps.log.error({ err, line }, 'bulk filing: a line failed'),
@@ -261,7 +317,7 @@ export async function buildServer(config: VigilConfig, deps: ServerDeps): Promis
       });
       await v1.register(controlRoutes, { controls: deps.controls });
       await v1.register(importRoutes, { imports: deps.imports });
-      await v1.register(ruleRoutes, { rules: deps.rules, clock: deps.clock });
+      await v1.register(ruleRoutes, { rules: deps.rules, clock: deps.clock, exampleFiling });
       await v1.register(assessmentRoutes, { assessments: deps.assessments });
       await v1.register(notificationRoutes, { notifications: deps.notifications });
       await v1.register(webhookRoutes, { webhooks: deps.webhooks });

@@ -10,12 +10,20 @@ import type { ExplainedHit } from './assess.ts';
 import type { AssessmentService } from './assessment.service.ts';
 import { filerView } from './entry-outcome.ts';
 import type { EntryOutcome } from './entry-outcome.ts';
+import { jsonBody, jsonResponse, operation } from '../contract/index.ts';
+import {
+  ASSESSMENT_EXAMPLE,
+  assessmentViewSchema,
+  outcomeViewSchema,
+  reviewResultSchema,
+  rfiResultSchema,
+} from './assessment.contract.ts';
 
 export interface AssessmentRoutesOptions {
   readonly assessments: AssessmentService;
 }
 
-const mrnParams = { type: 'object', properties: { mrn: { type: 'string' } }, required: ['mrn'] } as const;
+const mrnParams = z.object({ mrn: z.string().min(1).describe('the MRN of the filing') });
 
 const reviewSchema = z.strictObject({
   consignment: z.number().int().min(0),
@@ -38,8 +46,9 @@ export const assessmentRoutes: FastifyPluginCallback<AssessmentRoutesOptions> = 
   app.get<{ Params: { mrn: string } }>(
     '/filings/:mrn/assessment',
     {
-      schema: {
-        'x-vigil-permission': 'assessment.read',
+      schema: operation({
+        operationId: 'getAssessment',
+        permission: 'assessment.read',
         tags: ['assessment'],
         summary: 'The current assessment with its explanation (officials)',
         description:
@@ -47,7 +56,11 @@ export const assessmentRoutes: FastifyPluginCallback<AssessmentRoutesOptions> = 
           'for one, and `nothing-to-assess` for a filing without consignments (the postal complement ' +
           'F44): there is nothing to assess, and `consignments` is empty and complete.',
         params: mrnParams,
-      },
+        responses: {
+          200: jsonResponse('The assessment of each consignment', assessmentViewSchema, ASSESSMENT_EXAMPLE),
+        },
+        errors: ['VIGIL_FILING_NOT_FOUND'],
+      }),
     },
     async (request) => {
       const {
@@ -82,8 +95,9 @@ export const assessmentRoutes: FastifyPluginCallback<AssessmentRoutesOptions> = 
   app.get<{ Params: { mrn: string } }>(
     '/filings/:mrn/outcome',
     {
-      schema: {
-        'x-vigil-permission': 'outcome.read',
+      schema: operation({
+        operationId: 'getOutcome',
+        permission: 'outcome.read',
         tags: ['assessment'],
         summary: 'What the carrier must do, per consignment',
         description:
@@ -91,7 +105,16 @@ export const assessmentRoutes: FastifyPluginCallback<AssessmentRoutesOptions> = 
           '`pending` while one waits for its assessment, and `nothing-to-assess` for a filing without ' +
           'consignments (the postal complement F44): nothing is to be done for it.',
         params: mrnParams,
-      },
+        responses: {
+          200: jsonResponse('What to do with each consignment', outcomeViewSchema, {
+            mrn: ASSESSMENT_EXAMPLE.mrn,
+            status: 'registered',
+            assessment: 'assessed',
+            consignments: [{ index: 0, outcome: { kind: 'assessment-complete' } }],
+          }),
+        },
+        errors: ['VIGIL_FILING_NOT_FOUND'],
+      }),
     },
     async (request) => {
       const { row, assessments: list } = await assessments.current(actorOf(request), request.params.mrn);
@@ -121,13 +144,27 @@ export const assessmentRoutes: FastifyPluginCallback<AssessmentRoutesOptions> = 
   app.post<{ Params: { mrn: string } }>(
     '/filings/:mrn/assessment/reviews',
     {
-      schema: {
-        'x-vigil-permission': 'hit.review',
+      schema: operation({
+        operationId: 'reviewHit',
+        permission: 'hit.review',
         tags: ['assessment'],
         summary: 'An analyst confirms or dismisses a hit',
         params: mrnParams,
-        body: z.toJSONSchema(reviewSchema),
-      },
+        body: jsonBody(reviewSchema, {
+          consignment: 0,
+          hitId: 'R-UNDERVALUE',
+          decision: 'dismissed',
+          reason: 'invoice checked: the price is a promotion',
+        }),
+        responses: {
+          200: jsonResponse('The consignment’s outcome after the review', reviewResultSchema, {
+            index: 0,
+            version: 1,
+            outcome: { kind: 'assessment-complete' },
+          }),
+        },
+        errors: ['VIGIL_FILING_NOT_FOUND', 'VIGIL_NOT_FOUND', 'VIGIL_CONFLICT'],
+      }),
     },
     async (request) => {
       const b = parseInput(reviewSchema, request.body ?? {});
@@ -138,13 +175,30 @@ export const assessmentRoutes: FastifyPluginCallback<AssessmentRoutesOptions> = 
   app.post<{ Params: { mrn: string } }>(
     '/filings/:mrn/rfi-response',
     {
-      schema: {
-        'x-vigil-permission': 'rfi.answer',
+      schema: operation({
+        operationId: 'answerRequestForInformation',
+        permission: 'rfi.answer',
         tags: ['assessment'],
         summary: 'The filer answers a request for information',
         params: mrnParams,
-        body: z.toJSONSchema(rfiSchema, { io: 'input' }),
-      },
+        body: jsonBody(rfiSchema, {
+          consignment: 0,
+          answer:
+            'The goods are galvanised steel tubes for scaffolding; the invoice is attached to the filing.',
+        }),
+        responses: {
+          200: jsonResponse('The consignment’s outcome as the filer sees it', rfiResultSchema, {
+            index: 0,
+            outcome: {
+              kind: 'request-for-information',
+              message: 'your answer of 2027-03-01T11:00:00.000Z was received; customs are deciding.',
+              questions: ['What is the use of the goods?'],
+              answer: { text: 'Scaffolding tubes.', at: '2027-03-01T11:00:00.000Z', by: 'oocl-europe' },
+            },
+          }),
+        },
+        errors: ['VIGIL_FILING_NOT_FOUND', 'VIGIL_CONFLICT'],
+      }),
     },
     async (request) => {
       const b = parseInput(rfiSchema, request.body ?? {});

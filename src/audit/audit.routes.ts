@@ -10,6 +10,13 @@ import { VigilError, parseInput } from '../errors/index.ts';
 import type { Database } from '../store/database.ts';
 import { AuditCursorError } from './audit-log.ts';
 import type { AuditLog } from './audit-log.ts';
+import { jsonResponse, operation } from '../contract/index.ts';
+import {
+  AUDIT_ENTRY_EXAMPLE,
+  AUDIT_VERIFICATION_EXAMPLE,
+  auditTrailSchema,
+  auditVerificationSchema,
+} from './audit.contract.ts';
 
 export interface AuditRoutesOptions {
   readonly db: Database;
@@ -27,41 +34,24 @@ const trailQuerySchema = z.strictObject({
   to: z.iso.datetime({ offset: true }).optional().describe('entries before this time'),
 });
 
-const entrySchema = {
-  type: 'object',
-  properties: {
-    authority: { type: 'string' },
-    seq: { type: 'integer' },
-    at: { type: 'string', format: 'date-time' },
-    actor: { type: 'string' },
-    action: { type: 'string' },
-    subject: { type: 'string' },
-    details: { type: 'object', additionalProperties: true },
-    prevHash: { type: 'string' },
-    hash: { type: 'string' },
-  },
-} as const;
-
 export const auditRoutes: FastifyPluginCallback<AuditRoutesOptions> = (app, opts, done) => {
   app.get(
     '/audit',
     {
-      schema: {
-        'x-vigil-permission': 'audit.read',
+      schema: operation({
+        operationId: 'listAuditEntries',
+        permission: 'audit.read',
         tags: ['audit'],
         summary:
           "The caller's authority's audit trail, a page at a time, filtered by action, actor, subject and time",
-        querystring: z.toJSONSchema(trailQuerySchema, { io: 'input' }),
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              entries: { type: 'array', items: entrySchema },
-              nextCursor: { type: ['string', 'null'] },
-            },
-          },
+        query: trailQuerySchema,
+        responses: {
+          200: jsonResponse('A page of the trail', auditTrailSchema, {
+            entries: [AUDIT_ENTRY_EXAMPLE],
+            nextCursor: null,
+          }),
         },
-      },
+      }),
     },
     async (request) => {
       const actor = actorOf(request);
@@ -98,12 +88,20 @@ export const auditRoutes: FastifyPluginCallback<AuditRoutesOptions> = (app, opts
   app.get(
     '/audit/verify',
     {
-      schema: {
-        'x-vigil-permission': 'audit.verify',
+      schema: operation({
+        operationId: 'verifyAudit',
+        permission: 'audit.verify',
         tags: ['audit'],
         summary:
           "Verify the caller's authority's audit chain against its signed checkpoints: intact with its head, or its first broken entry; with the inbox's waiting and refused lines",
-      },
+        responses: {
+          200: jsonResponse(
+            'The verification: ok with each chain’s head, or the first broken entry',
+            auditVerificationSchema,
+            AUDIT_VERIFICATION_EXAMPLE,
+          ),
+        },
+      }),
     },
     async (request) => {
       const actor = actorOf(request);

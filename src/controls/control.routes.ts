@@ -18,25 +18,26 @@ import {
 import { actorOf } from '../auth/index.ts';
 import { periodEnd, periodStart } from '../domain/index.ts';
 import { parseInput } from '../errors/index.ts';
+import { jsonBody, jsonResponse, noContent, operation } from '../contract/index.ts';
+import {
+  PENDING_EXAMPLE,
+  RESULT_EXAMPLE,
+  STATS_EXAMPLE,
+  TASK_EXAMPLE,
+  controlTaskSchema,
+  decidedSchema,
+  queuePageSchema,
+  recordedSchema,
+  ruleStatsSchema,
+  taskWithResultsSchema,
+} from './control.contract.ts';
 
 export interface ControlRoutesOptions {
   readonly controls: ControlService;
 }
 
-const idParams = { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] } as const;
-const queueQueryDoc = {
-  type: 'object',
-  properties: {
-    office: { type: 'string', description: 'customs office reference' },
-    status: {
-      type: 'string',
-      description: 'open, assigned, done, cancelled; comma-separated; default open,assigned',
-    },
-    assignee: { type: 'string' },
-    limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
-    next: { type: 'string', description: 'the `next` cursor of the previous page' },
-  },
-} as const;
+const idParams = z.object({ id: z.string().min(1).describe('the control task') });
+const TASK_CODES = ['VIGIL_NOT_FOUND', 'VIGIL_CONFLICT'] as const;
 
 export const controlRoutes: FastifyPluginCallback<ControlRoutesOptions> = (app, opts, done) => {
   const { controls } = opts;
@@ -44,12 +45,16 @@ export const controlRoutes: FastifyPluginCallback<ControlRoutesOptions> = (app, 
   app.get(
     '/controls',
     {
-      schema: {
-        'x-vigil-permission': 'control.read',
+      schema: operation({
+        operationId: 'listControlTasks',
+        permission: 'control.read',
         tags: ['controls'],
         summary: 'The queue of control tasks, by due time',
-        querystring: queueQueryDoc,
-      },
+        description:
+          '`status` takes one status or several, comma-separated (open, assigned, done, cancelled); default open,assigned.',
+        query: queueQuerySchema,
+        responses: { 200: jsonResponse('A page of the queue', queuePageSchema, { items: [TASK_EXAMPLE] }) },
+      }),
     },
     async (request) =>
       controls.list(actorOf(request), parseInput(queueQuerySchema, request.query, 'VIGIL_QUERY_INVALID')),
@@ -57,14 +62,20 @@ export const controlRoutes: FastifyPluginCallback<ControlRoutesOptions> = (app, 
   app.post(
     '/controls/assign-next',
     {
-      schema: {
-        'x-vigil-permission': 'control.assign',
+      schema: operation({
+        operationId: 'assignNextControlTask',
+        permission: 'control.assign',
         tags: ['controls'],
         summary:
           'Assign the office’s earliest-due open task (the office of the caller’s token unless ?office= names one): to the calling officer, or to the least-loaded of the candidate officers; 204 when none is open',
-        querystring: { type: 'object', properties: { office: { type: 'string' } } },
-        body: z.toJSONSchema(assignNextInputSchema),
-      },
+        query: assignNextQuerySchema,
+        body: jsonBody(assignNextInputSchema, { officers: ['officer:bianchi', 'officer:conti'] }),
+        responses: {
+          200: jsonResponse('The task, now assigned', controlTaskSchema, TASK_EXAMPLE),
+          204: noContent('No open task in the office'),
+        },
+        errors: TASK_CODES,
+      }),
     },
     async (request, reply) => {
       const q = parseInput(assignNextQuerySchema, request.query, 'VIGIL_QUERY_INVALID');
@@ -79,25 +90,37 @@ export const controlRoutes: FastifyPluginCallback<ControlRoutesOptions> = (app, 
   app.get<{ Params: { id: string } }>(
     '/controls/:id',
     {
-      schema: {
-        'x-vigil-permission': 'control.read',
+      schema: operation({
+        operationId: 'getControlTask',
+        permission: 'control.read',
         tags: ['controls'],
         summary: 'A control task with its results, oldest first',
         params: idParams,
-      },
+        responses: {
+          200: jsonResponse('The task with its results and pending corrections', taskWithResultsSchema, {
+            task: TASK_EXAMPLE,
+            results: [RESULT_EXAMPLE],
+            pending: [],
+          }),
+        },
+        errors: ['VIGIL_NOT_FOUND'],
+      }),
     },
     async (request) => controls.get(actorOf(request), request.params.id),
   );
   app.post<{ Params: { id: string } }>(
     '/controls/:id/assign',
     {
-      schema: {
-        'x-vigil-permission': 'control.assign',
+      schema: operation({
+        operationId: 'assignControlTask',
+        permission: 'control.assign',
         tags: ['controls'],
         summary: 'Assign a task (officers take it for themselves; coordinators name the assignee)',
         params: idParams,
-        body: z.toJSONSchema(assignInputSchema),
-      },
+        body: jsonBody(assignInputSchema, { assignee: 'officer:bianchi' }),
+        responses: { 200: jsonResponse('The task, assigned', controlTaskSchema, TASK_EXAMPLE) },
+        errors: TASK_CODES,
+      }),
     },
     async (request) =>
       controls.assign(actorOf(request), request.params.id, parseInput(assignInputSchema, request.body ?? {})),
@@ -105,14 +128,33 @@ export const controlRoutes: FastifyPluginCallback<ControlRoutesOptions> = (app, 
   app.post<{ Params: { id: string } }>(
     '/controls/:id/result',
     {
-      schema: {
-        'x-vigil-permission': 'control.record',
+      schema: operation({
+        operationId: 'recordControlResult',
+        permission: 'control.record',
         tags: ['controls'],
         summary:
           'Record the result of a control; a correction names the result it supersedes and a reason. A correction that downgrades a seizure is answered 202: it is pending until a second official approves it',
         params: idParams,
-        body: z.toJSONSchema(resultInputSchema, { io: 'input' }),
-      },
+        body: jsonBody(resultInputSchema, {
+          result: 'seizure',
+          category: 'counterfeit',
+          quantity: 1200,
+          unit: 'items',
+          method: 'physical',
+        }),
+        responses: {
+          201: jsonResponse('Recorded: the current result', recordedSchema, {
+            task: { ...TASK_EXAMPLE, status: 'done' },
+            result: RESULT_EXAMPLE,
+          }),
+          202: jsonResponse('A downgrade of a seizure, pending a second official', recordedSchema, {
+            task: { ...TASK_EXAMPLE, status: 'done' },
+            result: RESULT_EXAMPLE,
+            pending: PENDING_EXAMPLE,
+          }),
+        },
+        errors: [...TASK_CODES, 'VIGIL_RESULT_REASON_REQUIRED'],
+      }),
     },
     async (request, reply) => {
       const input = parseInput(resultInputSchema, request.body ?? {});
@@ -123,18 +165,39 @@ export const controlRoutes: FastifyPluginCallback<ControlRoutesOptions> = (app, 
   app.post<{ Params: { id: string; pendingId: string } }>(
     '/controls/:id/pending/:pendingId/decision',
     {
-      schema: {
-        'x-vigil-permission': 'control.record',
+      schema: operation({
+        operationId: 'decidePendingControlResult',
+        permission: 'control.record',
         tags: ['controls'],
         summary:
           'A second official (not the one who proposed it) approves or rejects a pending downgrade of a seizure; approved, it becomes the current result',
-        params: {
-          type: 'object',
-          properties: { id: { type: 'string' }, pendingId: { type: 'string' } },
-          required: ['id', 'pendingId'],
+        params: z.object({
+          id: z.string().min(1).describe('the control task'),
+          pendingId: z.string().min(1).describe('the pending correction'),
+        }),
+        body: jsonBody(pendingDecisionSchema, { decision: 'approve', remarks: 'laboratory report checked' }),
+        responses: {
+          200: jsonResponse('The decision; approved, the correction is the current result', decidedSchema, {
+            task: { ...TASK_EXAMPLE, status: 'done' },
+            pending: {
+              ...PENDING_EXAMPLE,
+              status: 'approved',
+              decidedBy: 'officer:conti',
+              decidedAt: '2027-04-10T10:00:00.000Z',
+            },
+            result: {
+              ...RESULT_EXAMPLE,
+              id: 'cr_01J9ZC4F5G',
+              result: 'irregularity',
+              details: PENDING_EXAMPLE.details,
+              supersedes: RESULT_EXAMPLE.id,
+              reason: PENDING_EXAMPLE.reason,
+              approvedBy: 'officer:conti',
+            },
+          }),
         },
-        body: z.toJSONSchema(pendingDecisionSchema),
-      },
+        errors: [...TASK_CODES, 'VIGIL_FOUR_EYES'],
+      }),
     },
     async (request) =>
       controls.decidePending(
@@ -147,20 +210,19 @@ export const controlRoutes: FastifyPluginCallback<ControlRoutesOptions> = (app, 
   app.get<{ Params: { id: string } }>(
     '/rules/:id/stats',
     {
-      schema: {
-        'x-vigil-permission': 'control.read',
+      schema: operation({
+        operationId: 'getRuleStats',
+        permission: 'control.read',
         tags: ['rules'],
         summary:
           'Per version: hits, final hits, controls, positives, false positives, hit rate, yield and amounts found, over consignments assessed in [from, to)',
-        params: idParams,
-        querystring: {
-          type: 'object',
-          properties: {
-            from: { type: 'string', format: 'date-time' },
-            to: { type: 'string', format: 'date-time' },
-          },
+        params: z.object({ id: z.string().min(1).describe('the rule') }),
+        query: statsQuerySchema,
+        responses: {
+          200: jsonResponse('The rule’s statistics per version and in total', ruleStatsSchema, STATS_EXAMPLE),
         },
-      },
+        errors: ['VIGIL_RULE_NOT_FOUND'],
+      }),
     },
     async (request) => {
       const q = parseInput(statsQuerySchema, request.query, 'VIGIL_QUERY_INVALID');

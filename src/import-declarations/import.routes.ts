@@ -5,7 +5,17 @@
  */
 import type { FastifyPluginCallback } from 'fastify';
 import { z } from 'zod';
-import { capacityInputSchema, importDeclarationSchema } from './import.schema.ts';
+import { capacityInputSchema, importDeclarationSchema, listQuerySchema } from './import.schema.ts';
+import { jsonBody, jsonResponse, operation } from '../contract/index.ts';
+import {
+  IMPORT_EXAMPLE,
+  IMPORT_VIEW_EXAMPLE,
+  capacitySchema,
+  importAnswerSchema,
+  importPageSchema,
+  lodgeFilerResultSchema,
+  lodgeResultSchema,
+} from './import.contract.ts';
 import type { ImportService } from './import.service.ts';
 import { LANE_MEANING, isOfficial } from './import.service.ts';
 import { actorOf } from '../auth/index.ts';
@@ -15,21 +25,15 @@ export interface ImportRoutesOptions {
   readonly imports: ImportService;
 }
 
-const idParams = { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] } as const;
-const officeParams = {
-  type: 'object',
-  properties: { office: { type: 'string', description: 'customs office reference (an8)' } },
-  required: ['office'],
-} as const;
-const listQueryDoc = {
-  type: 'object',
-  properties: {
-    lane: { type: 'string', enum: ['green', 'yellow', 'red', 'blue'] },
-    office: { type: 'string', description: 'customs office reference' },
-    limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
-    next: { type: 'string', description: 'the `next` cursor of the previous page' },
-  },
-} as const;
+const idParams = z.object({ id: z.string().min(1).describe('the import declaration') });
+const officeParams = z.object({ office: z.string().min(1).describe('customs office reference (an8)') });
+const declarationBody = jsonBody(importDeclarationSchema, IMPORT_EXAMPLE);
+const CAPACITY_EXAMPLE = {
+  office: 'IT261101',
+  redPerDay: 40,
+  yellowPerDay: 120,
+  today: { red: 12, yellow: 37 },
+};
 
 const invalidationSchema = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() });
 
@@ -39,12 +43,33 @@ export const importRoutes: FastifyPluginCallback<ImportRoutesOptions> = (app, op
   app.post(
     '/import-declarations',
     {
-      schema: {
-        'x-vigil-permission': 'import.lodge',
+      schema: operation({
+        operationId: 'lodgeImportDeclaration',
+        permission: 'import.lodge',
         tags: ['imports'],
         summary: 'Lodge an H1 or H7 import declaration; the answer is its lane',
-        body: z.toJSONSchema(importDeclarationSchema, { io: 'input', unrepresentable: 'any' }),
-      },
+        description:
+          'The declarant is answered its lane and what it means; an official also the reason, score and draw. ' +
+          'Idempotent on the filer and the LRN: a declaration with an LRN this filer already lodged answers 200 with the first answer.',
+        body: declarationBody,
+        responses: {
+          200: jsonResponse(
+            'This filer already lodged this LRN: the first answer',
+            z.union([lodgeResultSchema, lodgeFilerResultSchema]),
+            {
+              id: 'imp_27IT0001',
+              lane: 'green',
+              meaning: 'released without control',
+            },
+          ),
+          201: jsonResponse('Lodged: the lane', z.union([lodgeResultSchema, lodgeFilerResultSchema]), {
+            id: 'imp_27IT0001',
+            lane: 'green',
+            meaning: 'released without control',
+          }),
+        },
+        errors: ['VIGIL_IMPORT_INVALID', 'VIGIL_CONFLICT'],
+      }),
     },
     async (request, reply) => {
       const actor = actorOf(request);
@@ -60,27 +85,45 @@ export const importRoutes: FastifyPluginCallback<ImportRoutesOptions> = (app, op
   app.post<{ Params: { id: string } }>(
     '/import-declarations/:id/amendments',
     {
-      schema: {
-        'x-vigil-permission': 'import.lodge',
+      schema: operation({
+        operationId: 'amendImportDeclaration',
+        permission: 'import.lodge',
         tags: ['imports'],
         summary:
           'Amend a declaration you lodged (the whole body; type, LRN, office and declarant unchanged): scored again, its lane raised if need be, never lowered',
         params: idParams,
-        body: z.toJSONSchema(importDeclarationSchema, { io: 'input', unrepresentable: 'any' }),
-      },
+        body: declarationBody,
+        responses: {
+          200: jsonResponse('The declaration after the amendment', importAnswerSchema, {
+            ...IMPORT_VIEW_EXAMPLE,
+            version: 2,
+            status: 'amended',
+          }),
+        },
+        errors: ['VIGIL_IMPORT_NOT_FOUND', 'VIGIL_IMPORT_INVALID', 'VIGIL_CONFLICT'],
+      }),
     },
     async (request) => imports.amend(actorOf(request), request.params.id, request.body),
   );
   app.post<{ Params: { id: string } }>(
     '/import-declarations/:id/invalidation',
     {
-      schema: {
-        'x-vigil-permission': 'import.lodge',
+      schema: operation({
+        operationId: 'invalidateImportDeclaration',
+        permission: 'import.lodge',
         tags: ['imports'],
         summary: 'Withdraw a declaration you lodged; its open control tasks are cancelled',
         params: idParams,
-        body: z.toJSONSchema(invalidationSchema),
-      },
+        body: jsonBody(invalidationSchema, { reason: 'order cancelled by the buyer' }),
+        responses: {
+          200: jsonResponse('The withdrawn declaration', importAnswerSchema, {
+            ...IMPORT_VIEW_EXAMPLE,
+            status: 'invalidated',
+            invalidation: { at: '2027-03-01T12:00:00.000Z', reason: 'order cancelled by the buyer' },
+          }),
+        },
+        errors: ['VIGIL_IMPORT_NOT_FOUND', 'VIGIL_CONFLICT'],
+      }),
     },
     async (request) => {
       const b = parseInput(invalidationSchema, request.body ?? {});
@@ -90,12 +133,15 @@ export const importRoutes: FastifyPluginCallback<ImportRoutesOptions> = (app, op
   app.get<{ Params: { id: string } }>(
     '/import-declarations/:id',
     {
-      schema: {
-        'x-vigil-permission': 'import.view',
+      schema: operation({
+        operationId: 'getImportDeclaration',
+        permission: 'import.view',
         tags: ['imports'],
         summary: 'An import declaration with its lane (officials also see the reason and score)',
         params: idParams,
-      },
+        responses: { 200: jsonResponse('The declaration', importAnswerSchema, IMPORT_VIEW_EXAMPLE) },
+        errors: ['VIGIL_IMPORT_NOT_FOUND'],
+      }),
     },
     async (request) => imports.get(actorOf(request), request.params.id),
   );
@@ -103,12 +149,19 @@ export const importRoutes: FastifyPluginCallback<ImportRoutesOptions> = (app, op
   app.get(
     '/import-declarations',
     {
-      schema: {
-        'x-vigil-permission': 'import.read',
+      schema: operation({
+        operationId: 'listImportDeclarations',
+        permission: 'import.read',
         tags: ['imports'],
         summary: 'Import declarations, newest first, by lane and office',
-        querystring: listQueryDoc,
-      },
+        query: listQuerySchema,
+        responses: {
+          200: jsonResponse('A page of declarations', importPageSchema, {
+            items: [IMPORT_VIEW_EXAMPLE],
+            next: null,
+          }),
+        },
+      }),
     },
     async (request) => imports.list(actorOf(request), request.query),
   );
@@ -116,12 +169,14 @@ export const importRoutes: FastifyPluginCallback<ImportRoutesOptions> = (app, op
   app.get<{ Params: { office: string } }>(
     '/offices/:office/capacity',
     {
-      schema: {
-        'x-vigil-permission': 'capacity.read',
+      schema: operation({
+        operationId: 'getOfficeCapacity',
+        permission: 'capacity.read',
         tags: ['imports'],
         summary: "An office's daily control capacity and what today's lanes used of it",
         params: officeParams,
-      },
+        responses: { 200: jsonResponse('The capacity and today’s use', capacitySchema, CAPACITY_EXAMPLE) },
+      }),
     },
     async (request) => imports.capacity(actorOf(request), request.params.office),
   );
@@ -129,13 +184,15 @@ export const importRoutes: FastifyPluginCallback<ImportRoutesOptions> = (app, op
   app.put<{ Params: { office: string } }>(
     '/offices/:office/capacity',
     {
-      schema: {
-        'x-vigil-permission': 'capacity.write',
+      schema: operation({
+        operationId: 'setOfficeCapacity',
+        permission: 'capacity.write',
         tags: ['imports'],
         summary: "Set an office's daily capacity for red (physical) and yellow (documentary) lanes",
         params: officeParams,
-        body: z.toJSONSchema(capacityInputSchema),
-      },
+        body: jsonBody(capacityInputSchema, { redPerDay: 40, yellowPerDay: 120 }),
+        responses: { 200: jsonResponse('The capacity set', capacitySchema, CAPACITY_EXAMPLE) },
+      }),
     },
     async (request) => imports.setCapacity(actorOf(request), request.params.office, request.body),
   );

@@ -9,6 +9,7 @@ import { actorOf } from '../auth/index.ts';
 import type { Clock } from '../domain/index.ts';
 import { VigilError, parseInput } from '../errors/index.ts';
 import { defaultRange } from './indicator.service.ts';
+import { jsonResponse, operation } from '../contract/index.ts';
 import type { IndicatorReport, IndicatorService } from './indicator.service.ts';
 
 export interface IndicatorRoutesOptions {
@@ -41,6 +42,91 @@ export const indicatorQuerySchema = z.strictObject({
     .describe('CR-08: hit rate above which a rule hits too much'),
   format: z.enum(['json', 'csv']).default('json'),
 });
+
+const indicatorValueSchema = z.object({
+  id: z.string().describe('e.g. RA-01'),
+  group: z.string(),
+  title: z.string(),
+  definition: z.string(),
+  formula: z.string(),
+  unit: z.string(),
+  value: z.number().nullable().describe('over the whole period; null when there is nothing to measure'),
+  percentiles: z
+    .object({ p50: z.number(), p90: z.number(), p99: z.number(), count: z.int() })
+    .nullable()
+    .optional(),
+  series: z.array(z.object({ period: z.string(), value: z.number().nullable() })).optional(),
+  breakdown: z
+    .object({ by: z.string(), items: z.array(z.object({ key: z.string(), value: z.number().nullable() })) })
+    .optional(),
+  rules: z
+    .array(
+      z.object({
+        id: z.string(),
+        title: z.string(),
+        hits: z.int(),
+        hitRate: z.number().nullable().optional(),
+      }),
+    )
+    .optional(),
+  unavailable: z.string().optional().describe('why the indicator cannot be computed here'),
+});
+
+const indicatorReportSchema = z.object({
+  authorities: z.array(z.string()),
+  from: z.string(),
+  to: z.string(),
+  period: z.enum(['day', 'week', 'month', 'quarter', 'year']).nullable(),
+  by: z.string().nullable(),
+  indicators: z.array(indicatorValueSchema),
+});
+
+const REPORT_EXAMPLE: z.output<typeof indicatorReportSchema> = {
+  authorities: ['IT'],
+  from: '2027-03-01',
+  to: '2027-03-03',
+  period: 'day',
+  by: 'mode',
+  indicators: [
+    {
+      id: 'RA-01',
+      group: 'risk analysis',
+      title: 'Consignments assessed',
+      definition: 'Consignments of entry summary declarations that received an assessment in the period.',
+      formula: 'count(assessment)',
+      unit: 'count',
+      value: 1250,
+      series: [
+        { period: '2027-03-01', value: 600 },
+        { period: '2027-03-02', value: 650 },
+      ],
+      breakdown: {
+        by: 'mode',
+        items: [
+          { key: 'maritime', value: 900 },
+          { key: 'air', value: 350 },
+        ],
+      },
+    },
+  ],
+};
+
+function reportResponse(description: string) {
+  const json = jsonResponse(description, indicatorReportSchema, REPORT_EXAMPLE);
+  return {
+    ...json,
+    content: {
+      ...json.content,
+      'text/csv': {
+        schema: {
+          type: 'string',
+          description: 'format=csv: one row per indicator, period or total, and breakdown key',
+        },
+        example: reportCsv(REPORT_EXAMPLE),
+      },
+    },
+  };
+}
 
 function csvCell(v: string | number | null | undefined): string {
   const s = v === null || v === undefined ? '' : String(v);
@@ -99,29 +185,35 @@ export const indicatorRoutes: FastifyPluginCallback<IndicatorRoutesOptions> = (a
     }
     return report;
   };
-  const querystring = z.toJSONSchema(indicatorQuerySchema, { io: 'input' });
   app.get(
     '/indicators',
     {
-      schema: {
-        'x-vigil-permission': 'indicator.read',
+      schema: operation({
+        operationId: 'listIndicators',
+        permission: 'indicator.read',
         tags: ['indicators'],
         summary: 'Every performance indicator with its definition and formula, over a period (JSON or CSV)',
-        querystring,
-      },
+        query: indicatorQuerySchema,
+        responses: { 200: reportResponse('Every indicator over the period') },
+      }),
     },
     async (request, reply) => run(request, reply),
   );
   app.get<{ Params: { id: string } }>(
     '/indicators/:id',
     {
-      schema: {
-        'x-vigil-permission': 'indicator.read',
+      schema: operation({
+        operationId: 'getIndicator',
+        permission: 'indicator.read',
         tags: ['indicators'],
         summary: 'One performance indicator: total, series and breakdown (JSON or CSV)',
-        params: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
-        querystring,
-      },
+        params: z.object({
+          id: z.string().min(1).describe('the indicator, e.g. RA-01 (docs/indicators.md)'),
+        }),
+        query: indicatorQuerySchema,
+        responses: { 200: reportResponse('The indicator over the period') },
+        errors: ['VIGIL_NOT_FOUND'],
+      }),
     },
     async (request, reply) => run(request, reply, [request.params.id]),
   );

@@ -10,16 +10,20 @@
  */
 import { Readable } from 'node:stream';
 import type { FastifyPluginCallback } from 'fastify';
+import { z } from 'zod';
 import { actorOf } from '../auth/index.ts';
 import type { Actor } from '../auth/index.ts';
 import { VigilError } from '../errors/index.ts';
 import type { FieldError } from '../errors/index.ts';
-import { filingBodySchema } from './filing.routes.ts';
+import { filingSchema } from './filing.schema.ts';
+import { fieldErrorSchema, jsonResponse, jsonSchemaOf, operation } from '../contract/index.ts';
 import { splitLines } from './ndjson-lines.ts';
 import type { FilingService } from './filing.service.ts';
 
 export interface BulkRoutesOptions {
   readonly filings: FilingService;
+  /** The filing the document shows as a line (the demo generator's, as for POST /v1/filings). */
+  readonly exampleFiling: z.input<typeof filingSchema>;
   /**
    * The most bytes and filings (non-blank lines) one request may carry (config.bulk), and the most
    * bytes of one line (the body limit of a single filing).
@@ -208,71 +212,51 @@ async function* bulkAnswer(
   }
 }
 
-const fieldErrorSchema = {
-  type: 'object',
-  properties: { code: { type: 'string' }, path: { type: 'string' }, message: { type: 'string' } },
-  required: ['code', 'path', 'message'],
-} as const;
-
 /** One line of the answer: a registered filing, a rejected one, or the closing summary. */
-const bulkLineSchema = {
-  oneOf: [
-    {
-      type: 'object',
-      properties: {
-        line: { type: 'integer', minimum: 1 },
-        status: { const: 'registered' },
-        mrn: { type: 'string' },
-        lrn: { type: 'string' },
-        created: { type: 'boolean' },
-        filingStatus: { type: 'string', enum: ['registered', 'incomplete'] },
-        warnings: { type: 'array', items: fieldErrorSchema },
-      },
-      required: ['line', 'status', 'mrn', 'lrn', 'created', 'filingStatus', 'warnings'],
-    },
-    {
-      type: 'object',
-      properties: {
-        line: { type: 'integer', minimum: 1 },
-        status: { const: 'rejected' },
-        lrn: { type: 'string' },
-        code: { type: 'string' },
-        errors: { type: 'array', items: fieldErrorSchema },
-      },
-      required: ['line', 'status', 'code', 'errors'],
-    },
-    {
-      type: 'object',
-      properties: {
-        summary: {
-          type: 'object',
-          properties: {
-            lines: { type: 'integer' },
-            registered: { type: 'integer' },
-            rejected: { type: 'integer' },
-            stopped: {
-              type: 'object',
-              properties: {
-                code: { type: 'string', enum: ['VIGIL_BULK_TOO_LARGE', 'VIGIL_BULK_TOO_MANY_LINES'] },
-                line: { type: 'integer' },
-                message: { type: 'string' },
-              },
-              required: ['code', 'line', 'message'],
-            },
-          },
-          required: ['lines', 'registered', 'rejected'],
-        },
-      },
-      required: ['summary'],
-    },
-  ],
-} as const;
+const bulkLineSchema = z
+  .union([
+    z.object({
+      line: z.int().min(1).describe('the line of the request (blank lines count)'),
+      status: z.literal('registered'),
+      mrn: z.string(),
+      lrn: z.string(),
+      created: z.boolean().describe('false when this filer had lodged this LRN before: the MRN it got then'),
+      filingStatus: z.enum(['registered', 'incomplete']),
+      warnings: z.array(fieldErrorSchema),
+    }),
+    z.object({
+      line: z.int().min(1),
+      status: z.literal('rejected'),
+      lrn: z.string().optional(),
+      code: z.string().describe('the code the single endpoint would have answered'),
+      errors: z.array(fieldErrorSchema),
+    }),
+    z.object({
+      summary: z.object({
+        lines: z.int(),
+        registered: z.int(),
+        rejected: z.int(),
+        stopped: z
+          .object({
+            code: z.enum(['VIGIL_BULK_TOO_LARGE', 'VIGIL_BULK_TOO_MANY_LINES']),
+            line: z.int().describe('the first line not processed'),
+            message: z.string(),
+          })
+          .optional(),
+      }),
+    }),
+  ])
+  .meta({ id: 'BulkFilingLine' });
 
-const EXAMPLE_ANSWER = [
-  '{"line":1,"status":"registered","mrn":"27NL4G7WQ2ZC9X1HA6","lrn":"ACME-2027-000001","created":true,"filingStatus":"registered","warnings":[]}',
-  '{"line":2,"status":"rejected","lrn":"ACME-2027-000002","code":"VIGIL_FILING_INVALID","errors":[{"code":"R3021","path":"$.consignments[0].containers[0].id","message":"the container number’s check digit is wrong"}]}',
-  '{"summary":{"lines":2,"registered":1,"rejected":1}}',
-].join('\n');
+const EXAMPLE_LINE: z.output<typeof bulkLineSchema> = {
+  line: 1,
+  status: 'registered',
+  mrn: '27NL4G7WQ2ZC9X1HA6',
+  lrn: 'ACME-2027-000001',
+  created: true,
+  filingStatus: 'registered',
+  warnings: [],
+};
 
 export const bulkRoutes: FastifyPluginCallback<BulkRoutesOptions> = (app, opts, done) => {
   // The body stays a stream: lines are read as they are processed (this plugin's content type only).
@@ -281,27 +265,28 @@ export const bulkRoutes: FastifyPluginCallback<BulkRoutesOptions> = (app, opts, 
   app.post(
     '/filings/bulk',
     {
-      schema: {
-        'x-vigil-permission': 'filing.lodge',
+      schema: operation({
+        operationId: 'lodgeFilingsBulk',
+        permission: 'filing.lodge',
         tags: ['filings'],
         summary: 'Lodge many entry summary declarations at once (NDJSON in, NDJSON out)',
-        description: `One filing per line, each the body of POST /v1/filings. The answer streams one line per filing, in input order, as each is processed: \`registered\` with its MRN (resubmitting an LRN gives the MRN it got before) or \`rejected\` with the errors the single endpoint would give, then a \`summary\` line. A malformed line, or one longer than a single filing may be (VIGIL_BODY_LIMIT_BYTES), is a rejected line. At most VIGIL_BULK_MAX_BYTES bytes and VIGIL_BULK_MAX_LINES filings: a Content-Length beyond the byte limit is refused with 413 VIGIL_BULK_TOO_LARGE; otherwise the run stops at the limit and the summary names the code and the first line not processed. A client that disconnects stops the run; no later line is registered.`,
+        description: `One filing per line, each the body of POST /v1/filings (the schema below is one line's). The answer streams one line per filing, in input order, as each is processed: \`registered\` with its MRN (resubmitting an LRN gives the MRN it got before) or \`rejected\` with the errors the single endpoint would give, then a \`summary\` line (the answer's schema is one line's). A malformed line, or one longer than a single filing may be (VIGIL_BODY_LIMIT_BYTES), is a rejected line. At most VIGIL_BULK_MAX_BYTES bytes and VIGIL_BULK_MAX_LINES filings: a Content-Length beyond the byte limit is refused with 413 VIGIL_BULK_TOO_LARGE; otherwise the run stops at the limit and the summary names the code and the first line not processed. A client that disconnects stops the run; no later line is registered.`,
         consumes: ['application/x-ndjson'],
         body: {
-          ...filingBodySchema,
-          description: 'one line of the body: a filing as POST /v1/filings takes it',
-        },
-        response: {
-          200: {
-            description: 'application/x-ndjson: one result per filing, then the summary',
-            content: {
-              'application/x-ndjson': { schema: { ...bulkLineSchema, example: EXAMPLE_ANSWER } },
+          description: 'NDJSON: one filing per line',
+          content: {
+            'application/x-ndjson': {
+              schema: { ...jsonSchemaOf(filingSchema, 'input'), examples: [opts.exampleFiling] },
             },
           },
-          413: { description: 'application/problem+json (VIGIL_BULK_TOO_LARGE)', type: 'object' },
-          415: { description: 'application/problem+json (VIGIL_UNSUPPORTED_MEDIA_TYPE)', type: 'object' },
         },
-      },
+        responses: {
+          200: jsonResponse('NDJSON: one result per filing, then the summary', bulkLineSchema, EXAMPLE_LINE, {
+            contentType: 'application/x-ndjson',
+          }),
+        },
+        errors: ['VIGIL_BULK_TOO_LARGE'],
+      }),
     },
     async (request, reply) => {
       const actor = actorOf(request);

@@ -6,49 +6,27 @@ import type { FastifyPluginCallback } from 'fastify';
 import { z } from 'zod';
 import { VigilError } from '../errors/index.ts';
 import { filingSchema } from './filing.schema.ts';
+import {
+  FILING_XML_EXAMPLE,
+  MRN_EXAMPLE,
+  filingExamples,
+  filingDetailSchema,
+  filingPageSchema,
+  filingSummarySchema,
+  houseFilersResultSchema,
+} from './filing.contract.ts';
+import { jsonBody, jsonResponse, nextCursorQuery, operation } from '../contract/index.ts';
 import type { FilingService } from './filing.service.ts';
 import { fromZodIssues } from '../errors/index.ts';
 import { actorOf } from '../auth/index.ts';
 import { XmlBody, locateErrors, mapIcs2Message, parseXml } from './ics2-xml/index.ts';
 
-/** The filing as JSON Schema (also one line of a bulk request, bulk.routes.ts). */
-export const filingBodySchema = z.toJSONSchema(filingSchema, {
-  io: 'input',
-  unrepresentable: 'any',
-  target: 'draft-2020-12',
-});
-delete (filingBodySchema as { $schema?: string }).$schema;
+const mrnParams = z.object({ mrn: z.string().min(1).describe('the MRN of the filing') });
 
-const problemRef = { description: 'application/problem+json', type: 'object' } as const;
-const summarySchema = {
-  type: 'object',
-  properties: {
-    mrn: { type: 'string', example: '26NL0A1B2C3D4E5F6Z7' },
-    lrn: { type: 'string' },
-    filingType: { type: 'string' },
-    status: { type: 'string', enum: ['registered', 'incomplete', 'invalidated'] },
-    version: { type: 'integer' },
-    lodgedAt: { type: 'string', format: 'date-time' },
-    updatedAt: { type: 'string', format: 'date-time' },
-    consignments: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: {
-          index: { type: 'integer' },
-          transportDocument: {
-            type: 'object',
-            properties: { type: { type: 'string' }, ref: { type: 'string' } },
-          },
-          status: { type: 'string', enum: ['complete', 'incomplete'] },
-          masterMrn: { type: 'string' },
-        },
-      },
-    },
-    warnings: { type: 'array', items: { type: 'object' } },
-  },
+const XML_ERRORS = ['VIGIL_XML_MALFORMED', 'VIGIL_XML_FORBIDDEN', 'VIGIL_XML_TOO_LARGE'] as const;
+const location = {
+  Location: { type: 'string', description: 'the filing: /v1/filings/{mrn}' },
 } as const;
-const mrnParams = { type: 'object', properties: { mrn: { type: 'string' } }, required: ['mrn'] } as const;
 
 const listQuerySchema = z.strictObject({
   lrn: z.string().min(1).max(35).optional(),
@@ -56,7 +34,7 @@ const listQuerySchema = z.strictObject({
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
-  next: z.string().max(200).optional(),
+  next: nextCursorQuery,
 });
 
 const invalidationSchema = z.strictObject({ reason: z.string().trim().min(1).max(512).optional() });
@@ -104,7 +82,26 @@ async function lodgeJsonOrXml<T>(
   }
 }
 
-export const filingRoutes: FastifyPluginCallback<{ filings: FilingService }> = (app, { filings }, done) => {
+export interface FilingRoutesOptions {
+  readonly filings: FilingService;
+  /** The filing the document shows (the demo generator's; src/demo/demo-example.ts). */
+  readonly exampleFiling: z.input<typeof filingSchema>;
+}
+
+export const filingRoutes: FastifyPluginCallback<FilingRoutesOptions> = (
+  app,
+  { filings, exampleFiling },
+  done,
+) => {
+  const examples = filingExamples(exampleFiling);
+  /** A filing as JSON (the zod contract the validator parses) or as an ICS2 IE3F XML message. */
+  const filingBody = jsonBody(filingSchema, examples.filing, {
+    'application/xml': {
+      schema: { type: 'string', description: 'an ICS2 IE3F message (docs/ics2-xml.md)' },
+      example: FILING_XML_EXAMPLE,
+    },
+  });
+
   // ICS2 IE3F messages as XML, for these routes only; the server's body limit applies.
   app.addContentTypeParser('application/xml', { parseAs: 'string' }, (_request, body, parsed) => {
     try {
@@ -117,15 +114,29 @@ export const filingRoutes: FastifyPluginCallback<{ filings: FilingService }> = (
   app.post(
     '/filings',
     {
-      schema: {
-        'x-vigil-permission': 'filing.lodge',
+      schema: operation({
+        operationId: 'lodgeFiling',
+        permission: 'filing.lodge',
         tags: ['filings'],
         summary: 'Lodge an entry summary declaration',
         description:
-          'Validates and registers a filing. 201 with the new MRN; 200 with the existing MRN when the same filer already lodged this LRN; 422 with every error at once.',
-        body: filingBodySchema,
-        response: { 200: summarySchema, 201: summarySchema, 422: problemRef },
-      },
+          'Validates and registers a filing, as JSON or as an ICS2 IE3F XML message. 201 with the new MRN; 422 with every error at once. ' +
+          'Idempotent on the filer and the LRN: lodging an LRN this filer already lodged answers 200 with the filing on file (even when the retry differs), ' +
+          'so a filer retries after a timeout or a lost answer without risk of a second filing; no Idempotency-Key header is needed.',
+        body: filingBody,
+        responses: {
+          200: jsonResponse(
+            'This filer already lodged this LRN: the filing on file',
+            filingSummarySchema,
+            examples.summary,
+            { headers: location },
+          ),
+          201: jsonResponse('Registered: the new MRN', filingSummarySchema, examples.summary, {
+            headers: location,
+          }),
+        },
+        errors: ['VIGIL_FILING_INVALID', 'VIGIL_EORI_NOT_BOUND', ...XML_ERRORS],
+      }),
     },
     async (request, reply) => {
       const { created, filing } = await lodgeJsonOrXml(
@@ -143,21 +154,19 @@ export const filingRoutes: FastifyPluginCallback<{ filings: FilingService }> = (
   app.get(
     '/filings',
     {
-      schema: {
-        'x-vigil-permission': 'filing.read',
+      schema: operation({
+        operationId: 'listFilings',
+        permission: 'filing.read',
         tags: ['filings'],
         summary: 'List filings, newest first, paged with the `next` cursor',
-        querystring: z.toJSONSchema(listQuerySchema, { io: 'input' }),
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              items: { type: 'array', items: summarySchema },
-              next: { type: ['string', 'null'] },
-            },
-          },
+        query: listQuerySchema,
+        responses: {
+          200: jsonResponse('A page of filings', filingPageSchema, {
+            items: [examples.summary],
+            next: null,
+          }),
         },
-      },
+      }),
     },
     async (request) => {
       const q = listQuerySchema.safeParse(request.query, { reportInput: true });
@@ -182,13 +191,15 @@ export const filingRoutes: FastifyPluginCallback<{ filings: FilingService }> = (
   app.get<{ Params: { mrn: string } }>(
     '/filings/:mrn',
     {
-      schema: {
-        'x-vigil-permission': 'filing.read',
+      schema: operation({
+        operationId: 'getFiling',
+        permission: 'filing.read',
         tags: ['filings'],
         summary: 'A filing with its current data',
         params: mrnParams,
-        response: { 404: problemRef },
-      },
+        responses: { 200: jsonResponse('The filing', filingDetailSchema, examples.detail) },
+        errors: ['VIGIL_FILING_NOT_FOUND'],
+      }),
     },
     async (request) => filings.get(actorOf(request), request.params.mrn),
   );
@@ -196,16 +207,30 @@ export const filingRoutes: FastifyPluginCallback<{ filings: FilingService }> = (
   app.post<{ Params: { mrn: string } }>(
     '/filings/:mrn/amendments',
     {
-      schema: {
-        'x-vigil-permission': 'filing.lodge',
+      schema: operation({
+        operationId: 'amendFiling',
+        permission: 'filing.lodge',
         tags: ['filings'],
         summary: 'Amend a filing with its complete new data',
         description:
           'Identifying fields (filing type, LRN, declarant and carrier EORI, office of first entry, mode, transport documents) may not change. An amendment equal to the filing on file changes nothing; only one that changes what the assessment reads is assessed again, and control tasks keep their assignee. 409 VIGIL_AMENDMENT_TOO_LATE once amendments closed for the mode (before the estimated arrival) or a control of the goods was decided.',
         params: mrnParams,
-        body: filingBodySchema,
-        response: { 200: summarySchema, 409: problemRef, 422: problemRef },
-      },
+        body: filingBody,
+        responses: {
+          200: jsonResponse('The filing after the amendment', filingSummarySchema, {
+            ...examples.summary,
+            version: 2,
+          }),
+        },
+        errors: [
+          'VIGIL_FILING_NOT_FOUND',
+          'VIGIL_AMENDMENT_INVALID',
+          'VIGIL_AMENDMENT_TOO_LATE',
+          'VIGIL_FILING_INVALIDATED',
+          'VIGIL_EORI_NOT_BOUND',
+          ...XML_ERRORS,
+        ],
+      }),
     },
     async (request) =>
       lodgeJsonOrXml(
@@ -218,16 +243,24 @@ export const filingRoutes: FastifyPluginCallback<{ filings: FilingService }> = (
   app.post<{ Params: { mrn: string } }>(
     '/filings/:mrn/house-filers',
     {
-      schema: {
-        'x-vigil-permission': 'filing.lodge',
+      schema: operation({
+        operationId: 'acceptHouseFilers',
+        permission: 'filing.lodge',
         tags: ['filings'],
         summary: 'Accept house filings (or 7+1 complements) of other filers under this filing',
         description:
           'The filer of a master filing names the filers (token subjects) whose house consignments may link to it; the filer of a 7+1 pre-loading set (F23, F24, F32, F43) names the filers whose complement (F25) may complete it. Without this, parts link only within one filer; a filer never sees the MRN of another filer’s part.',
         params: mrnParams,
-        body: z.toJSONSchema(houseFilersSchema, { io: 'input' }),
-        response: { 409: problemRef },
-      },
+        body: jsonBody(houseFilersSchema, { filers: ['forwarder-nl-01'] }),
+        responses: {
+          200: jsonResponse('The filers accepted under this filing', houseFilersResultSchema, {
+            mrn: MRN_EXAMPLE,
+            houseFilers: ['forwarder-nl-01'],
+            linkedConsignments: 1,
+          }),
+        },
+        errors: ['VIGIL_FILING_NOT_FOUND', 'VIGIL_FILING_INVALIDATED', 'VIGIL_CONFLICT'],
+      }),
     },
     async (request) => {
       const parsed = houseFilersSchema.safeParse(request.body ?? {}, { reportInput: true });
@@ -241,14 +274,21 @@ export const filingRoutes: FastifyPluginCallback<{ filings: FilingService }> = (
   app.post<{ Params: { mrn: string } }>(
     '/filings/:mrn/invalidation',
     {
-      schema: {
-        'x-vigil-permission': 'filing.lodge',
+      schema: operation({
+        operationId: 'invalidateFiling',
+        permission: 'filing.lodge',
         tags: ['filings'],
         summary: 'Invalidate a filing',
         params: mrnParams,
-        body: z.toJSONSchema(invalidationSchema, { io: 'input' }),
-        response: { 200: summarySchema, 409: problemRef },
-      },
+        body: jsonBody(invalidationSchema, { reason: 'shipment cancelled by the shipper' }),
+        responses: {
+          200: jsonResponse('The invalidated filing', filingSummarySchema, {
+            ...examples.summary,
+            status: 'invalidated',
+          }),
+        },
+        errors: ['VIGIL_FILING_NOT_FOUND', 'VIGIL_INVALIDATION_TOO_LATE', 'VIGIL_FILING_INVALIDATED'],
+      }),
     },
     async (request) => {
       const parsed = invalidationSchema.safeParse(request.body ?? {}, { reportInput: true });

@@ -1,0 +1,164 @@
+/**
+ * What the assessment routes answer, as zod schemas (the OpenAPI document and a generated client
+ * read them), with examples.
+ */
+import { z } from 'zod';
+import { RECOMMENDED_ACTIONS, RISK_AREAS, RULE_SEVERITIES } from '../domain/index.ts';
+
+const mrn = z.string();
+const instant = z.string().describe('ISO 8601 date-time, UTC');
+
+export const rfiAnswerSchema = z
+  .object({ text: z.string(), at: instant, by: z.string() })
+  .meta({ id: 'RfiAnswer' });
+
+/** The outcome of one consignment, as officials see it (EntryOutcome). */
+export const entryOutcomeSchema = z
+  .discriminatedUnion('kind', [
+    z.object({ kind: z.literal('assessment-complete') }),
+    z.object({
+      kind: z.literal('request-for-information'),
+      reason: z.string(),
+      questions: z.array(z.string()).optional().describe('what customs ask the filer'),
+      answer: rfiAnswerSchema.optional().describe('the filer’s latest answer'),
+    }),
+    z.object({ kind: z.literal('high-risk-screening'), reason: z.string() }),
+    z.object({ kind: z.literal('do-not-load'), reason: z.string() }),
+    z.object({
+      kind: z.literal('control-recommended'),
+      controlType: z.enum(['documentary', 'physical', 'scan']),
+      office: z.string(),
+      random: z.boolean().describe('selected by the random draw, not by risk'),
+      reason: z.string(),
+    }),
+  ])
+  .meta({ id: 'EntryOutcome' });
+
+/** What the filer is told of an outcome (a control recommendation is not disclosed). */
+export const filerOutcomeSchema = z
+  .object({
+    kind: z.enum([
+      'assessment-complete',
+      'request-for-information',
+      'high-risk-screening',
+      'do-not-load',
+      'pending',
+    ]),
+    message: z.string().optional(),
+    questions: z.array(z.string()).optional(),
+    answer: rfiAnswerSchema.optional(),
+  })
+  .meta({ id: 'FilerOutcome' });
+
+export const explainedHitSchema = z
+  .object({
+    source: z.enum(['rule', 'signal', 'model']),
+    id: z.string(),
+    version: z.int().optional().describe('the rule version that hit'),
+    title: z.string(),
+    riskArea: z.string().describe(`a risk area: ${RISK_AREAS.join(', ')}`),
+    weight: z.number(),
+    effectiveWeight: z.number().describe('weight after the operator’s profile (AEO, compliance)'),
+    severity: z.string().describe(RULE_SEVERITIES.join(', ')),
+    recommendedAction: z.string().describe(RECOMMENDED_ACTIONS.join(', ')),
+    reason: z.string(),
+    values: z.record(z.string(), z.unknown()).describe('the values that made it hit'),
+  })
+  .meta({ id: 'ExplainedHit' });
+
+/** An analyst's review of a hit, as stored (column names). */
+export const hitReviewSchema = z
+  .object({
+    version: z.int(),
+    seq: z.int(),
+    hit_id: z.string(),
+    decision: z.enum(['confirmed', 'dismissed']),
+    reason: z.string().nullable(),
+    reviewer: z.string(),
+    reviewed_at: instant,
+  })
+  .meta({ id: 'HitReview' });
+
+export const assessmentViewSchema = z
+  .object({
+    mrn,
+    filingVersion: z.int(),
+    status: z.enum(['assessed', 'pending', 'nothing-to-assess']),
+    consignments: z.array(
+      z.object({
+        index: z.int(),
+        version: z.int().describe('the filing version assessed'),
+        score: z.number(),
+        outcome: entryOutcomeSchema,
+        hits: z.array(explainedHitSchema),
+        errors: z
+          .array(z.object({ ruleId: z.string(), version: z.int(), message: z.string() }))
+          .describe('rules that failed to evaluate on this consignment'),
+        random: z.object({ seedId: z.string(), draw: z.number().describe('uniform in [0, 1)') }),
+        model: z.null().describe('reserved for a model’s verdict: entry summary declarations have none'),
+        conversion: z
+          .object({ ratesFrom: z.string(), perEur: z.record(z.string(), z.number()) })
+          .nullable()
+          .describe('the reference rates declared values were converted to EUR with'),
+        assessedAt: instant,
+        reviews: z.array(hitReviewSchema),
+      }),
+    ),
+  })
+  .meta({ id: 'Assessment' });
+
+export const outcomeViewSchema = z
+  .object({
+    mrn,
+    status: z.enum(['registered', 'incomplete', 'invalidated']),
+    assessment: z.enum(['assessed', 'pending', 'nothing-to-assess']),
+    consignments: z
+      .array(z.object({ index: z.int(), outcome: filerOutcomeSchema }))
+      .nullable()
+      .describe('null once the filing’s data was purged (retention)'),
+  })
+  .meta({ id: 'FilingOutcome' });
+
+export const reviewResultSchema = z.object({ index: z.int(), version: z.int(), outcome: entryOutcomeSchema });
+export const rfiResultSchema = z.object({ index: z.int(), outcome: filerOutcomeSchema });
+
+export const ASSESSMENT_EXAMPLE: z.output<typeof assessmentViewSchema> = {
+  mrn: '27IT0A1B2C3D4E5FZ1',
+  filingVersion: 1,
+  status: 'assessed',
+  consignments: [
+    {
+      index: 0,
+      version: 1,
+      score: 0.62,
+      outcome: {
+        kind: 'control-recommended',
+        controlType: 'physical',
+        office: 'IT261101',
+        random: false,
+        reason: 'R-UNDERVALUE: declared unit value far below the statistics',
+      },
+      hits: [
+        {
+          source: 'rule',
+          id: 'R-UNDERVALUE',
+          version: 3,
+          title: 'Steel tubes declared far below their usual value',
+          riskArea: 'undervaluation',
+          weight: 0.6,
+          effectiveWeight: 0.6,
+          severity: 'high',
+          recommendedAction: 'physical-check',
+          reason: 'declared unit value 1.45 EUR/kg, typical 4.10 EUR/kg',
+          values: { hsCode: '730630', unitValueEurPerKg: 1.45 },
+        },
+      ],
+      errors: [],
+      random: { seedId: 'seed-2027-03-01-a1b2c3', draw: 0.4132 },
+      model: null,
+      conversion: null,
+      assessedAt: '2027-03-01T10:00:01.000Z',
+      reviews: [],
+    },
+  ],
+};

@@ -1,0 +1,2 @@
+/** The HTTP contract (problem+json, error responses, headers, pagination) shared by every route. */
+export * from './contract.ts';

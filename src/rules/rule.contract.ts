@@ -1,0 +1,147 @@
+/**
+ * What the rule and watchlist routes answer, as zod schemas (the OpenAPI document and a generated
+ * client read them), with examples.
+ */
+import { z } from 'zod';
+import { RECOMMENDED_ACTIONS, RISK_AREAS, RULE_SEVERITIES, TRANSPORT_MODES } from '../domain/index.ts';
+import { RULE_STATUSES, WATCHLIST_SUBJECTS } from '../risk/index.ts';
+import type { RuleInput } from './rule.service.ts';
+
+const instant = z.string().describe('ISO 8601 date-time, UTC');
+
+export const storedRuleSchema = z
+  .object({
+    id: z.string(),
+    version: z.int().describe('increases with every change; assessments name the version they used'),
+    status: z.enum(RULE_STATUSES),
+    title: z.string(),
+    riskArea: z.enum(RISK_AREAS),
+    weight: z.number(),
+    severity: z.enum(RULE_SEVERITIES),
+    recommendedAction: z.enum(RECOMMENDED_ACTIONS),
+    validFrom: instant.optional(),
+    validUntil: instant.optional(),
+    scope: z.object({
+      authority: z.string(),
+      offices: z.array(z.string()).optional(),
+      modes: z.array(z.enum(TRANSPORT_MODES)).optional(),
+    }),
+    reason: z.string(),
+    condition: z.string().describe('the CEL condition'),
+    createdBy: z.string(),
+    createdAt: instant,
+  })
+  .meta({ id: 'Rule' });
+
+export const listedRuleSchema = storedRuleSchema.extend({
+  notLive: z
+    .object({ code: z.string(), message: z.string() })
+    .optional()
+    .describe('why live assessment skips this rule (it no longer compiles with the current watchlists)'),
+});
+
+export const ruleWithVersionsSchema = z.object({
+  rule: storedRuleSchema,
+  versions: z.array(z.int()).describe('every version of the rule'),
+});
+
+export const ruleHitSchema = z
+  .object({
+    ruleId: z.string(),
+    version: z.int(),
+    title: z.string(),
+    riskArea: z.enum(RISK_AREAS),
+    weight: z.number(),
+    severity: z.enum(RULE_SEVERITIES),
+    recommendedAction: z.enum(RECOMMENDED_ACTIONS),
+    reason: z.string(),
+    triggers: z
+      .array(
+        z.object({
+          label: z.string(),
+          value: z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]),
+        }),
+      )
+      .describe('what made the rule hit'),
+  })
+  .meta({ id: 'RuleHit' });
+
+export const ruleTestResultSchema = z.object({
+  hit: z.boolean(),
+  hits: z.array(ruleHitSchema),
+  errors: z
+    .array(z.object({ ruleId: z.string(), version: z.int(), message: z.string() }))
+    .describe('the rule had no value on the consignment (a CEL error)'),
+});
+
+export const backtestResultSchema = z
+  .object({
+    rule: z.object({ id: z.string(), version: z.int() }),
+    period: z.object({ from: instant, to: instant }),
+    consignmentsAssessed: z.int(),
+    consignmentsHit: z.int(),
+    hitRate: z.number(),
+    controlled: z.int().describe('hit consignments that were controlled and have a result'),
+    irregular: z.int(),
+    irregularShare: z.number().nullable().describe('share of the controlled hits found irregular'),
+    addedControlLoad: z.int().describe('hit consignments that had no control: the load the rule would add'),
+    addedControlLoadShare: z.number(),
+    evaluationErrors: z.int(),
+    firstEvaluationError: z.string().nullable(),
+  })
+  .meta({ id: 'BacktestResult' });
+
+export const watchlistSummarySchema = z
+  .object({
+    name: z.string(),
+    subject: z.enum(WATCHLIST_SUBJECTS),
+    threshold: z.number().nullable(),
+    description: z.string(),
+    size: z.int(),
+    updatedAt: instant,
+  })
+  .meta({ id: 'Watchlist' });
+
+export const watchlistEntrySchema = z
+  .object({
+    value: z.string(),
+    note: z.string().nullable(),
+    source: z.string().nullable(),
+    addedAt: instant,
+    expiresAt: instant.nullable(),
+  })
+  .meta({ id: 'WatchlistEntry' });
+
+export const watchlistEntryPageSchema = z.object({
+  items: z.array(watchlistEntrySchema),
+  next: z.string().nullable().describe('pass as `?next=` for the following page; null on the last page'),
+});
+
+export const RULE_INPUT_EXAMPLE: RuleInput = {
+  id: 'R-STEEL-UNDERVALUE',
+  title: 'Steel tubes declared far below their usual value',
+  riskArea: 'undervaluation',
+  weight: 40,
+  severity: 'high',
+  recommendedAction: 'documentary-check',
+  scope: { modes: ['maritime'] },
+  status: 'draft',
+  reason: 'The declared value is far below the usual value of these goods.',
+  condition: 'goods.exists(g, g.hsCode.startsWith("7306") && g.valuePerKg < 0.5)',
+};
+
+export const STORED_RULE_EXAMPLE: z.output<typeof storedRuleSchema> = {
+  id: 'R-STEEL-UNDERVALUE',
+  version: 1,
+  status: 'draft',
+  title: 'Steel tubes declared far below their usual value',
+  riskArea: 'undervaluation',
+  weight: 40,
+  severity: 'high',
+  recommendedAction: 'documentary-check',
+  scope: { authority: 'IT', modes: ['maritime'] },
+  reason: 'The declared value is far below the usual value of these goods.',
+  condition: 'goods.exists(g, g.hsCode.startsWith("7306") && g.valuePerKg < 0.5)',
+  createdBy: 'analyst:ferrari',
+  createdAt: '2027-03-01T09:00:00.000Z',
+};
