@@ -8,7 +8,11 @@
 import { once } from 'node:events';
 import type { FastifyPluginCallback, FastifyRequest } from 'fastify';
 import { actorOf, requirePermission } from '../auth/index.ts';
+import { z } from 'zod';
 import { VigilError } from '../errors/index.ts';
+import { operation, paramsOf, textResponse } from '../contract/index.ts';
+import type { JsonSchema } from '../contract/index.ts';
+import { EVENT_STREAM_EXAMPLE } from './notification.contract.ts';
 import type { NotificationService } from './notification.service.ts';
 import { eventPayload } from './webhook-events.ts';
 
@@ -28,6 +32,56 @@ export interface EventStreamRoutesOptions {
 }
 
 const PAGE = 100;
+
+/** `?after=` is what Last-Event-ID says, for a client that cannot send headers; read by lastEventId. */
+const streamQuery = z.object({
+  after: z
+    .string()
+    .optional()
+    .describe('event id to continue after (as Last-Event-ID; the header wins when both are sent)'),
+});
+const lastEventIdHeader = z.object({
+  'last-event-id': z
+    .string()
+    .optional()
+    .describe('the id of the last event received: the stream continues after it (EventSource sends it)'),
+});
+
+// The stream's headers are written on the raw response (hijacked): the rate-limit headers of other
+// answers are not among them.
+const { headers: _rateLimit, ...streamResponse } = textResponse(
+  'The events, as they happen',
+  'text/event-stream',
+  EVENT_STREAM_EXAMPLE,
+);
+
+/**
+ * The operation, from the contract; the query and the Last-Event-ID header are read by hand (not
+ * parsed with a schema), so they are added to it without the VIGIL_QUERY_INVALID a parsed query
+ * may answer: a wrong id is a 400 VIGIL_BAD_REQUEST.
+ */
+const baseOperation = operation({
+  operationId: 'streamEvents',
+  permission: 'notification.read',
+  tags: ['notifications'],
+  summary: 'Your events as server-sent events (resume with Last-Event-ID)',
+  description:
+    'Send `Accept: text/event-stream`. Each event has `id:` (the event id), `event:` (its type: outcome.decided, outcome.request-for-information, amendment.registered, filing.invalidated) and `data:` (the JSON a webhook carries). Reconnect with `Last-Event-ID` (or `?after=`) to continue after the last event received; lines starting with `:` are heartbeats. One caller may hold a few streams open at once (429 beyond).',
+  responses: { 200: streamResponse },
+  errors: ['VIGIL_BAD_REQUEST', 'VIGIL_NOT_ACCEPTABLE', 'VIGIL_RATE_LIMITED'],
+});
+const baseHeaders = baseOperation.headers as JsonSchema;
+const streamOperation = {
+  ...baseOperation,
+  headers: {
+    ...baseHeaders,
+    properties: {
+      ...(baseHeaders.properties as JsonSchema),
+      ...(paramsOf(lastEventIdHeader).properties as JsonSchema),
+    },
+  },
+  querystring: paramsOf(streamQuery),
+};
 
 function lastEventId(header: string | string[] | undefined, query: unknown): number {
   const raw = (Array.isArray(header) ? header[0] : header) ?? (query as { after?: string } | null)?.after;
@@ -56,35 +110,7 @@ export const eventStreamRoutes: FastifyPluginCallback<EventStreamRoutesOptions> 
   app.get(
     '/events/stream',
     {
-      schema: {
-        'x-vigil-permission': 'notification.read',
-        tags: ['notifications'],
-        summary: 'Your events as server-sent events (resume with Last-Event-ID)',
-        description:
-          'Send `Accept: text/event-stream`. Each event has `id:` (the event id), `event:` (its type: outcome.decided, outcome.request-for-information, amendment.registered, filing.invalidated) and `data:` (the JSON a webhook carries). Reconnect with `Last-Event-ID` (or `?after=`) to continue after the last event received; lines starting with `:` are heartbeats.',
-        querystring: {
-          type: 'object',
-          properties: {
-            after: { type: 'string', description: 'event id to continue after (as Last-Event-ID)' },
-          },
-        },
-        response: {
-          200: {
-            description: 'the events, as they happen',
-            content: {
-              'text/event-stream': {
-                schema: {
-                  type: 'string',
-                  example:
-                    'id: 1017\nevent: outcome.decided\ndata: {"type":"outcome.decided","timestamp":"2027-02-20T08:00:00.000Z","data":{"mrn":"27NL0A1B2C3D4E5F6Z7","lrn":"ACME-2027-000123","consignment":0,"version":1,"outcome":{"kind":"assessment-complete"}}}\n\n',
-                },
-              },
-            },
-          },
-          406: { description: 'application/problem+json', type: 'object' },
-          429: { description: 'application/problem+json', type: 'object' },
-        },
-      },
+      schema: streamOperation,
     },
     async (request, reply) => {
       const actor = actorOf(request);

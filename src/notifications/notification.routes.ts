@@ -5,26 +5,7 @@ import { actorOf } from '../auth/index.ts';
 import { parseInput } from '../errors/index.ts';
 import type { NotificationService } from './notification.service.ts';
 import { jsonResponse, operation } from '../contract/index.ts';
-
-/** One outcome notification: what the filer may see of a consignment's outcome. */
-const notificationSchema = z.object({
-  id: z.int(),
-  mrn: z.string(),
-  kind: z.literal('outcome'),
-  payload: z.object({
-    mrn: z.string(),
-    consignment: z.int(),
-    version: z.int(),
-    outcome: z
-      .looseObject({ kind: z.string(), message: z.string().optional() })
-      .describe('the outcome as the filer sees it (GET /v1/filings/{mrn}/outcome)'),
-  }),
-  createdAt: z.string(),
-});
-const notificationPageSchema = z.object({
-  items: z.array(notificationSchema),
-  next: z.int().describe('the id of the last notification; pass it as `?next=` (unchanged when none came)'),
-});
+import { NOTIFICATION_PAGE_EXAMPLE, notificationPageSchema } from './notification.contract.ts';
 
 export interface NotificationRoutesOptions {
   readonly notifications: NotificationService;
@@ -49,23 +30,11 @@ export const notificationRoutes: FastifyPluginCallback<NotificationRoutesOptions
           'Notifications (outcomes, amendment results, invalidations) after `next` (the id the previous page returned), oldest first',
         query: notificationsQuery,
         responses: {
-          200: jsonResponse('The notifications after `next`', notificationPageSchema, {
-            items: [
-              {
-                id: 17,
-                mrn: '27IT0A1B2C3D4E5FZ1',
-                kind: 'outcome',
-                payload: {
-                  mrn: '27IT0A1B2C3D4E5FZ1',
-                  consignment: 0,
-                  version: 1,
-                  outcome: { kind: 'assessment-complete' },
-                },
-                createdAt: '2027-03-01T10:00:01.000Z',
-              },
-            ],
-            next: 17,
-          }),
+          200: jsonResponse(
+            'The notifications after `next`',
+            notificationPageSchema,
+            NOTIFICATION_PAGE_EXAMPLE,
+          ),
         },
       }),
     },
