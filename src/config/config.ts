@@ -53,6 +53,8 @@ const configSchema = z.object({
     .min(1024)
     .default(64 * 1024 * 1024),
   VIGIL_BULK_MAX_LINES: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+  // How many lines of one bulk request are in the filing service at once (their group commit).
+  VIGIL_BULK_WINDOW: z.coerce.number().int().min(1).max(256).default(32),
   VIGIL_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
   VIGIL_METRICS_TOKEN: z.string().min(32, 'at least 32 characters').optional(),
   // Retention of data per category, in days (issue 15, finding 11); 0 keeps it forever.
@@ -111,8 +113,11 @@ export interface VigilConfig {
   readonly natsReplicas: number;
   readonly workerConcurrency: number;
   readonly bodyLimitBytes: number;
-  /** POST /v1/filings/bulk: the most bytes and filings (non-blank lines) in one request. */
-  readonly bulk: { readonly maxBytes: number; readonly maxLines: number };
+  /**
+   * POST /v1/filings/bulk: the most bytes and filings (non-blank lines) in one request, and how many
+   * of its lines are registered at once.
+   */
+  readonly bulk: { readonly maxBytes: number; readonly maxLines: number; readonly window: number };
   readonly tokenTtlSeconds: number;
   readonly logLevel: string;
   /** Where chain heads are signed and checkpointed (files outside the database; docs/adr/0009). */
@@ -201,7 +206,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): V
     natsReplicas: c.VIGIL_NATS_REPLICAS,
     workerConcurrency: c.VIGIL_WORKER_CONCURRENCY,
     bodyLimitBytes: c.VIGIL_BODY_LIMIT_BYTES,
-    bulk: Object.freeze({ maxBytes: c.VIGIL_BULK_MAX_BYTES, maxLines: c.VIGIL_BULK_MAX_LINES }),
+    bulk: Object.freeze({
+      maxBytes: c.VIGIL_BULK_MAX_BYTES,
+      maxLines: c.VIGIL_BULK_MAX_LINES,
+      window: c.VIGIL_BULK_WINDOW,
+    }),
     tokenTtlSeconds: c.VIGIL_TOKEN_TTL_SECONDS,
     logLevel: c.VIGIL_LOG_LEVEL,
     audit: Object.freeze({

@@ -3,10 +3,12 @@
  * `POST /v1/filings`), and streams back one NDJSON result per filing, in input order, each as soon as
  * its filing is processed, then a summary line. Each line goes through the filing service exactly as a
  * single filing does (validation, idempotency on filer and LRN, the token's EORIs, rejections recorded
- * for the indicators). The body is read as a stream under a byte and a line limit, no faster than its
- * lines are processed; the next line is processed only once the connection took the previous answer
- * (a client that stops reading stops the run where it is), and a client that goes away ends the run:
- * the line in hand is finished, no later line is processed.
+ * for the indicators). Up to `window` lines are in the service at once, so they share its group
+ * commit; they are answered in input order. The body is read as a stream under a byte and a line
+ * limit, no faster than its lines are processed: a line is read only when the window has room, which
+ * it gets as answers are taken (a client that stops reading stops the run where it is). A client that
+ * goes away ends the run: the lines in the window are finished whole (idempotent on the LRN, so
+ * resending them finds their MRNs), no later line is read.
  */
 import { Readable } from 'node:stream';
 import type { FastifyPluginCallback } from 'fastify';
@@ -28,7 +30,16 @@ export interface BulkRoutesOptions {
    * The most bytes and filings (non-blank lines) one request may carry (config.bulk), and the most
    * bytes of one line (the body limit of a single filing).
    */
-  readonly limits: { readonly maxBytes: number; readonly maxLines: number; readonly maxLineBytes: number };
+  readonly limits: {
+    readonly maxBytes: number;
+    readonly maxLines: number;
+    readonly maxLineBytes: number;
+    /**
+     * How many lines are in the filing service at once: they are committed together (its group
+     * commit), and answered in input order.
+     */
+    readonly window: number;
+  };
   /** The JSON depth and key limits of single bodies, applied to each line before it is parsed. */
   readonly checkJson: (text: string) => void;
   /** Logs a defect met on one line (the line is answered VIGIL_INTERNAL and the run goes on). */
@@ -157,6 +168,20 @@ async function* bulkAnswer(
   let rejected = 0;
   let stopped: BulkStop | undefined;
   let answered = false;
+  // Lines in the filing service, oldest first: answered in input order as each head completes.
+  const inFlight: Promise<BulkLineResult>[] = [];
+  const start = (result: Promise<BulkLineResult>): void => {
+    inFlight.push(
+      result.then((r) => {
+        if (r.status === 'registered') {
+          registered++;
+        } else {
+          rejected++;
+        }
+        return r;
+      }),
+    );
+  };
   try {
     for await (const item of splitLines(body, opts.limits.maxBytes, opts.limits.maxLineBytes)) {
       if ('tooLarge' in item) {
@@ -179,10 +204,10 @@ async function* bulkAnswer(
         break;
       }
       filings++;
-      const result: BulkLineResult =
+      start(
         'text' in item
-          ? await processLine(opts, actor, item.line, item.text, requestId)
-          : {
+          ? processLine(opts, actor, item.line, item.text, requestId)
+          : Promise.resolve({
               line: item.line,
               status: 'rejected',
               code: 'VIGIL_BODY_TOO_LARGE',
@@ -193,13 +218,15 @@ async function* bulkAnswer(
                   message: `line ${item.line} is longer than ${opts.limits.maxLineBytes} bytes, the most one filing may have`,
                 },
               ],
-            };
-      if (result.status === 'registered') {
-        registered++;
-      } else {
-        rejected++;
+            }),
+      );
+      // A full window: the oldest line is answered before another is read.
+      if (inFlight.length >= opts.limits.window) {
+        yield `${JSON.stringify(await inFlight.shift()!)}\n`;
       }
-      yield `${JSON.stringify(result)}\n`;
+    }
+    while (inFlight.length > 0) {
+      yield `${JSON.stringify(await inFlight.shift()!)}\n`;
     }
     const summary: BulkSummary = {
       summary: { lines: filings, registered, rejected, ...(stopped !== undefined ? { stopped } : {}) },
@@ -207,7 +234,9 @@ async function* bulkAnswer(
     yield `${JSON.stringify(summary)}\n`;
     answered = true;
   } finally {
-    // Also when the client went away: the generator is then ended at its pending `yield`.
+    // Also when the client went away: the generator is then ended at its pending `yield`. The lines
+    // already in the filing service finish whole (a resubmission finds them); no later one is read.
+    await Promise.all(inFlight);
     opts.onEnd?.({ lines: filings, registered, rejected, stopped: stopped?.code, answered });
   }
 }
@@ -270,7 +299,7 @@ export const bulkRoutes: FastifyPluginCallback<BulkRoutesOptions> = (app, opts, 
         permission: 'filing.lodge',
         tags: ['filings'],
         summary: 'Lodge many entry summary declarations at once (NDJSON in, NDJSON out)',
-        description: `One filing per line, each the body of POST /v1/filings (the schema below is one line's). The answer streams one line per filing, in input order, as each is processed: \`registered\` with its MRN (resubmitting an LRN gives the MRN it got before) or \`rejected\` with the errors the single endpoint would give, then a \`summary\` line (the answer's schema is one line's). A malformed line, or one longer than a single filing may be (VIGIL_BODY_LIMIT_BYTES), is a rejected line. At most VIGIL_BULK_MAX_BYTES bytes and VIGIL_BULK_MAX_LINES filings: a Content-Length beyond the byte limit is refused with 413 VIGIL_BULK_TOO_LARGE; otherwise the run stops at the limit and the summary names the code and the first line not processed. A client that disconnects stops the run; no later line is registered.`,
+        description: `One filing per line, each the body of POST /v1/filings (the schema below is one line's). The answer streams one line per filing, in input order, as each is processed: \`registered\` with its MRN (resubmitting an LRN gives the MRN it got before) or \`rejected\` with the errors the single endpoint would give, then a \`summary\` line (the answer's schema is one line's). A malformed line, or one longer than a single filing may be (VIGIL_BODY_LIMIT_BYTES), is a rejected line. At most VIGIL_BULK_MAX_BYTES bytes and VIGIL_BULK_MAX_LINES filings: a Content-Length beyond the byte limit is refused with 413 VIGIL_BULK_TOO_LARGE; otherwise the run stops at the limit and the summary names the code and the first line not processed. Up to VIGIL_BULK_WINDOW lines are registered at once and answered in input order. A client that disconnects stops the run: the lines already being registered finish whole (resending them gives their MRNs), no later line is read.`,
         consumes: ['application/x-ndjson'],
         body: {
           description: 'NDJSON: one filing per line',

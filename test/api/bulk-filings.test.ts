@@ -36,6 +36,7 @@ forEachDatabase('bulk filing API', (target) => {
   before(async () => {
     t = await startTestApp(target, testClock(), {
       VIGIL_BULK_MAX_LINES: '5',
+      VIGIL_BULK_WINDOW: '2',
       VIGIL_BULK_MAX_BYTES: String(64 * 1024),
       VIGIL_BODY_LIMIT_BYTES: String(8 * 1024),
     });
@@ -225,21 +226,27 @@ forEachDatabase('bulk filing API', (target) => {
     assert.equal(lines[1]!.summary!.stopped?.line, 2);
   });
 
-  test('a client that disconnects stops the run: the line in hand is finished, no later line is processed', async () => {
+  test('a client that disconnects stops the run: the lines in the window are finished, no later line is read', async () => {
     const url = await app().server.app.listen({ port: 0, host: '127.0.0.1' });
     const filings = app().deps.filings;
     const log = app().deps.log;
     const info = log.info;
-    // Line 2 is held inside the filing service until the server has seen the client go away.
+    // A window of two lines: line 2 is held inside the filing service until the server has seen the
+    // client go away, and line 3 (read once line 1 was answered) is in the window beside it.
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     let holding!: () => void;
     const held = new Promise<void>((resolve) => (holding = resolve));
+    let thirdIn!: () => void;
+    const third = new Promise<void>((resolve) => (thirdIn = resolve));
     const register = filings.register.bind(filings);
     filings.register = async (actor, body, context) => {
       if ((body as { lrn?: string }).lrn === 'GONE-2') {
         holding();
         await gate;
+      }
+      if ((body as { lrn?: string }).lrn === 'GONE-3') {
+        thirdIn();
       }
       return register(actor, body, context);
     };
@@ -272,27 +279,29 @@ forEachDatabase('bulk filing API', (target) => {
           res.on('error', () => undefined);
         }),
       );
-      req.end(`${ndjson([filing('GONE-1'), filing('GONE-2'), filing('GONE-3')])}\n`);
+      req.end(`${ndjson([filing('GONE-1'), filing('GONE-2'), filing('GONE-3'), filing('GONE-4')])}\n`);
       assert.equal((await firstLine).lrn, 'GONE-1');
       await held;
+      await third;
       req.destroy();
       await serverSaw;
       release();
       const end = await ended;
-      assert.deepEqual(end, { lines: 2, registered: 2, rejected: 0, stopped: undefined, answered: false });
+      assert.deepEqual(end, { lines: 3, registered: 3, rejected: 0, stopped: undefined, answered: false });
     } finally {
       delete (filings as any).register;
       (log as any).info = info;
     }
     const lrns = [];
-    for (const lrn of ['GONE-1', 'GONE-2', 'GONE-3']) {
+    for (const lrn of ['GONE-1', 'GONE-2', 'GONE-3', 'GONE-4']) {
       lrns.push([lrn, await lodged(lrn)]);
     }
-    // The line in hand is registered whole (a resubmission finds it); the one after it never was.
+    // The lines in the window are registered whole (a resubmission finds them); the next was never read.
     assert.deepEqual(lrns, [
       ['GONE-1', 1],
       ['GONE-2', 1],
-      ['GONE-3', 0],
+      ['GONE-3', 1],
+      ['GONE-4', 0],
     ]);
   });
 
