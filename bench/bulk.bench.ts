@@ -8,7 +8,8 @@
  *   npm run bench:bulk
  *   VIGIL_BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run bench:bulk
  *
- * Options (env): BENCH_FILINGS (default 1000 per round), BENCH_ROUNDS (default 3), BENCH_SKIP_PGLITE=1.
+ * Options (env): BENCH_FILINGS (default 1000 per round), BENCH_ROUNDS (default 3), BENCH_SKIP_PGLITE=1,
+ * VIGIL_BULK_WINDOW (the server's, default 32).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -62,6 +63,10 @@ async function runEngine(
     PORT: '0',
     HOST: '127.0.0.1',
     VIGIL_RATE_LIMIT_MAX: '1000000',
+    // To compare a window (default 32) with another, e.g. VIGIL_BULK_WINDOW=1: one line at a time.
+    ...(process.env['VIGIL_BULK_WINDOW'] !== undefined
+      ? { VIGIL_BULK_WINDOW: process.env['VIGIL_BULK_WINDOW'] }
+      : {}),
   });
   const db = await open();
   const deps = await composeApp(config, { db });
@@ -179,7 +184,11 @@ async function runEngine(
   return out;
 }
 
-const out: Record<string, unknown> = { filings: FILINGS, rounds: ROUNDS };
+const out: Record<string, unknown> = {
+  filings: FILINGS,
+  rounds: ROUNDS,
+  bulkWindow: Number(process.env['VIGIL_BULK_WINDOW'] ?? 32),
+};
 if (process.env['BENCH_SKIP_PGLITE'] !== '1') {
   out['pglite'] = await runEngine(
     'pglite',

@@ -20,7 +20,7 @@ import type { FieldError } from '../errors/index.ts';
 import type { Database, Queryable } from '../store/database.ts';
 import { newSecret, parseKey, secretMatches } from './api-key-secret.ts';
 import type { NewSecret, RandomSource } from './api-key-secret.ts';
-import type { ApiKeyRepository, ApiKeyRow, ApiKeySecretRow } from './api-key.repository.ts';
+import type { ApiKeyRepository, ApiKeyRow, ApiKeySecretRow, KeyBySecret } from './api-key.repository.ts';
 import {
   MAX_KEY_DAYS,
   createKeySchema,
@@ -88,11 +88,22 @@ function invalid(errors: FieldError[]): VigilError {
   return new VigilError('VIGIL_API_KEY_INVALID', `the API key has ${errors.length} error(s)`, errors);
 }
 
+/** How long a key read from the database is taken as read (revocation holds on other processes within it). */
+export const KEY_CACHE_MS = 1000;
+/** The most keys remembered at once. */
+const KEY_CACHE_SIZE = 10_000;
+
 export class ApiKeyService implements ApiKeyAuthenticator {
   readonly #d: ApiKeyServiceDeps;
   readonly #random: RandomSource;
   /** Per key, when this process last wrote its last-used time (clock milliseconds). */
   readonly #touched = new Map<string, number>();
+  /**
+   * Keys presented in the last second, by secret prefix, as read then (clock milliseconds): a busy
+   * system's requests do not each read the database. A revocation, or the end of an overlap, holds
+   * at once on the process that made it and within KEY_CACHE_MS on every other.
+   */
+  readonly #seen = new Map<string, { readonly found: KeyBySecret; readonly at: number }>();
 
   constructor(deps: ApiKeyServiceDeps) {
     this.#d = deps;
@@ -222,7 +233,7 @@ export class ApiKeyService implements ApiKeyAuthenticator {
     const now = this.#d.clock.now();
     const until = new Date(now.getTime() + overlapSeconds * 1000);
     const secret = await this.#freshSecret();
-    return this.#d.db.forAuthority(actor.authority).transaction(async (tx) => {
+    const rotated = await this.#d.db.forAuthority(actor.authority).transaction(async (tx) => {
       const k = await this.#found(tx, actor, id, true);
       const status = statusOf(k, now);
       if (status !== 'active') {
@@ -255,14 +266,20 @@ export class ApiKeyService implements ApiKeyAuthenticator {
         previousRetiresAt: until.toISOString(),
       };
     });
+    // Once committed: this process reads the key anew at its next use.
+    this.#seen.clear();
+    return rotated;
   }
 
-  /** Refused from the next request on, on every process. Revoking a revoked key changes nothing. */
+  /**
+   * Refused from the next request on this process and within KEY_CACHE_MS (a second) on every other.
+   * Revoking a revoked key changes nothing.
+   */
   async revoke(actor: Actor, id: string, body: unknown): Promise<ApiKeyView> {
     requirePermission(actor, 'apikey.manage');
     const { reason } = parseInput(revokeKeySchema, body ?? {});
     const now = this.#d.clock.now();
-    return this.#d.db.forAuthority(actor.authority).transaction(async (tx) => {
+    const view = await this.#d.db.forAuthority(actor.authority).transaction(async (tx) => {
       let k = await this.#found(tx, actor, id, true);
       if (k.revoked_at === null) {
         const by = auditActor(actor);
@@ -279,6 +296,9 @@ export class ApiKeyService implements ApiKeyAuthenticator {
       }
       return viewOf(k, await this.#d.repo.liveSecrets(tx, [k.id], now), now);
     });
+    // Once committed: refused on this process from the next request, on others within KEY_CACHE_MS.
+    this.#seen.clear();
+    return view;
   }
 
   /**
@@ -287,8 +307,7 @@ export class ApiKeyService implements ApiKeyAuthenticator {
    */
   async authenticate(presented: string): Promise<{ actor: Actor; key: KeyCredential }> {
     const parsed = parseKey(presented);
-    const found =
-      parsed === undefined ? undefined : await this.#d.repo.bySecretPrefix(this.#d.db, parsed.prefix);
+    const found = parsed === undefined ? undefined : await this.#lookUp(parsed.prefix);
     if (parsed === undefined || found === undefined || !secretMatches(parsed.secret, found.secret.hash)) {
       throw new VigilError(
         'VIGIL_API_KEY_UNKNOWN',
@@ -325,6 +344,25 @@ export class ApiKeyService implements ApiKeyAuthenticator {
       },
       key: { keyId: key.id, rateLimitPerMinute: key.rate_limit_per_minute ?? undefined },
     };
+  }
+
+  /** The key of a secret prefix: from the last second's reads, else the database (unknown: not kept). */
+  async #lookUp(prefix: string): Promise<KeyBySecret | undefined> {
+    const now = this.#d.clock.now().getTime();
+    const seen = this.#seen.get(prefix);
+    if (seen !== undefined && now - seen.at < KEY_CACHE_MS && now >= seen.at) {
+      return seen.found;
+    }
+    const found = await this.#d.repo.bySecretPrefix(this.#d.db, prefix);
+    this.#seen.delete(prefix);
+    if (found !== undefined) {
+      if (this.#seen.size >= KEY_CACHE_SIZE) {
+        // The oldest read goes first (a Map keeps insertion order).
+        this.#seen.delete(this.#seen.keys().next().value!);
+      }
+      this.#seen.set(prefix, { found, at: now });
+    }
+    return found;
   }
 
   async #found(tx: Queryable, actor: Actor, id: string, forUpdate: boolean): Promise<ApiKeyRow> {
