@@ -14,14 +14,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { Agent, request } from 'undici';
 import { loadConfig } from '../src/config/index.ts';
 import { composeApp } from '../src/app/compose.ts';
 import { buildServer } from '../src/api/server.ts';
-import { openDatabase } from '../src/store/database.ts';
 import type { Database } from '../src/store/database.ts';
 import { generateDemoFilings } from '../src/demo/index.ts';
+import { forEachBenchEngine } from './bench-engines.ts';
 
 const FILINGS = Number(process.env['BENCH_FILINGS'] ?? 1000);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
@@ -189,23 +188,5 @@ const out: Record<string, unknown> = {
   rounds: ROUNDS,
   bulkWindow: Number(process.env['VIGIL_BULK_WINDOW'] ?? 32),
 };
-if (process.env['BENCH_SKIP_PGLITE'] !== '1') {
-  out['pglite'] = await runEngine(
-    'pglite',
-    () => openDatabase({}),
-    (db) => db.close(),
-  );
-}
-const url = process.env['VIGIL_BENCH_DATABASE_URL'];
-if (url !== undefined && url !== '') {
-  const schema = `vigil_bench_${randomBytes(4).toString('hex')}`;
-  out['postgres'] = await runEngine(
-    'postgres',
-    () => openDatabase({ url, schema, poolSize: 16 }),
-    async (db) => {
-      await db.query(`DROP SCHEMA ${schema} CASCADE`);
-      await db.close();
-    },
-  );
-}
+Object.assign(out, await forEachBenchEngine(runEngine));
 process.stdout.write(`${JSON.stringify(out)}\n`);

@@ -42,7 +42,7 @@ import { composeApp } from '../src/app/compose.ts';
 import type { AppDeps } from '../src/app/compose.ts';
 import { loadConfig } from '../src/config/index.ts';
 import type { Clock } from '../src/domain/index.ts';
-import { RISK_AREAS, TRANSPORT_MODES } from '../src/domain/index.ts';
+import { RISK_AREAS, TRANSPORT_MODES, mulberry32 } from '../src/domain/index.ts';
 import { FILING_TYPES } from '../src/domain/reference-data.ts';
 import {
   CONTROL_TYPES,
@@ -77,16 +77,6 @@ const isoDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 // ---------------------------------------------------------------------------------------------
 // Random numbers: deterministic (one seed), and skewed draws (Zipf) for filers, offices, rules.
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 const rnd = mulberry32(SEED);
 
 /** Draws 0…n-1 with P(k) ∝ 1/(k+1)^s: the first few carry most of the traffic. */

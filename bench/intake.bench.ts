@@ -11,15 +11,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { Agent, request } from 'undici';
 import { loadConfig } from '../src/config/index.ts';
 import { composeApp } from '../src/app/compose.ts';
 import { buildServer } from '../src/api/server.ts';
-import { openDatabase } from '../src/store/database.ts';
 import type { Database } from '../src/store/database.ts';
 import { validateFiling } from '../src/intake/index.ts';
 import { generateDemoFilings } from '../src/demo/index.ts';
+import { forEachBenchEngine } from './bench-engines.ts';
 
 const FILINGS = Number(process.env['BENCH_FILINGS'] ?? 4000);
 const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 32);
@@ -150,25 +149,7 @@ const validatePerSec = Math.round((3 * sample.length) / ((performance.now() - tv
 process.stderr.write(`validation only: ${validatePerSec} filings/s on one core\n`);
 
 const out: Record<string, unknown> = {};
-if (process.env['BENCH_SKIP_PGLITE'] !== '1') {
-  out['pglite'] = await runEngine(
-    'pglite',
-    () => openDatabase({}),
-    (db) => db.close(),
-  );
-}
-const url = process.env['VIGIL_BENCH_DATABASE_URL'];
-if (url !== undefined && url !== '') {
-  const schema = `vigil_bench_${randomBytes(4).toString('hex')}`;
-  out['postgres'] = await runEngine(
-    'postgres',
-    () => openDatabase({ url, schema, poolSize: 16 }),
-    async (db) => {
-      await db.query(`DROP SCHEMA ${schema} CASCADE`);
-      await db.close();
-    },
-  );
-}
+Object.assign(out, await forEachBenchEngine(runEngine));
 out['validateFilingsPerSec'] = validatePerSec;
 out['concurrency'] = CONCURRENCY;
 process.stdout.write(`${JSON.stringify(out)}\n`);

@@ -11,6 +11,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { nameKey, normalizeName } from '../src/risk/fuzzy.ts';
+import { mulberry32 } from '../src/domain/index.ts';
 
 const DATA = fileURLToPath(new URL('./data/screening/', import.meta.url));
 
@@ -55,17 +56,6 @@ export interface ScreeningSet {
   readonly entities: ReadonlyMap<string, ListedEntity>;
   readonly queries: readonly Query[];
   readonly sources: readonly string[];
-}
-
-/** mulberry32: a small seeded generator, so every run builds the same set. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** RFC 4180 fields of one line (the OFAC files put every record on one line). */
@@ -378,7 +368,7 @@ function halfOf(id: string): 'dev' | 'report' {
 
 /** Builds the set: `heldBack` of the entities stay off the list and serve as unlisted names. */
 export function buildScreeningSet(options: { seed?: number; heldBack?: number } = {}): ScreeningSet {
-  const rnd = seeded(options.seed ?? 19);
+  const rnd = mulberry32(options.seed ?? 19);
   const heldBackShare = options.heldBack ?? 0.15;
   const un = readUn();
   const all = [...readSdn(), ...un];

@@ -6,7 +6,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isApiKey, requirePermission } from '../auth/index.ts';
-import type { ApiKeyAuthenticator, TokenService } from '../auth/index.ts';
+import type { Actor, ApiKeyAuthenticator, KeyCredential, TokenService } from '../auth/index.ts';
 import { VigilError } from '../errors/index.ts';
 
 /**
@@ -22,6 +22,26 @@ export function decorateActor(app: FastifyInstance): void {
 const refused = new WeakMap<FastifyRequest, unknown>();
 
 /**
+ * The caller of a request from its `Authorization: Bearer` credential: an API key (`vgk_…`) when
+ * the scope takes keys, else a token. Throws the refusal (VIGIL_UNAUTHENTICATED, VIGIL_API_KEY_…).
+ */
+async function authenticateBearer(
+  request: FastifyRequest,
+  tokens: TokenService,
+  apiKeys: ApiKeyAuthenticator | undefined,
+): Promise<{ readonly actor: Actor; readonly key: KeyCredential | null }> {
+  const header = request.headers.authorization;
+  const match = header !== undefined ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+  if (match === null) {
+    throw new VigilError('VIGIL_UNAUTHENTICATED', 'send Authorization: Bearer <token or API key>');
+  }
+  const bearer = match[1]!;
+  return apiKeys !== undefined && isApiKey(bearer)
+    ? apiKeys.authenticate(bearer)
+    : { actor: await tokens.verify(bearer), key: null };
+}
+
+/**
  * Requires a valid bearer token on every request of this scope. The refusal is held until
  * preParsing, so that the rate limit (a route-level onRequest hook, keyed by IP when there is no
  * actor) counts a flood of bad tokens too; either way the body is never read.
@@ -32,20 +52,10 @@ export function requireBearer(
   apiKeys?: ApiKeyAuthenticator,
 ): void {
   scope.addHook('onRequest', async (request) => {
-    const header = request.headers.authorization;
-    const match = header !== undefined ? /^Bearer\s+(\S+)$/i.exec(header) : null;
     try {
-      if (match === null) {
-        throw new VigilError('VIGIL_UNAUTHENTICATED', 'send Authorization: Bearer <token or API key>');
-      }
-      const bearer = match[1]!;
-      if (apiKeys !== undefined && isApiKey(bearer)) {
-        const { actor, key } = await apiKeys.authenticate(bearer);
-        request.actor = actor;
-        request.apiKey = key;
-      } else {
-        request.actor = await tokens.verify(bearer);
-      }
+      const { actor, key } = await authenticateBearer(request, tokens, apiKeys);
+      request.actor = actor;
+      request.apiKey = key;
     } catch (err) {
       refused.set(request, err);
     }
@@ -81,20 +91,12 @@ export function bearerStillValid(
   tokens: TokenService,
   apiKeys?: ApiKeyAuthenticator,
 ): (request: FastifyRequest) => Promise<boolean> {
-  return async (request) => {
-    const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
-    if (match === null) {
-      return false;
-    }
-    const bearer = match[1]!;
-    // A stream opened with an API key lasts while the key does: revoked or past its overlap, it ends.
-    const check =
-      apiKeys !== undefined && isApiKey(bearer) ? apiKeys.authenticate(bearer) : tokens.verify(bearer);
-    return check.then(
+  // A stream opened with an API key lasts while the key does: revoked or past its overlap, it ends.
+  return (request) =>
+    authenticateBearer(request, tokens, apiKeys).then(
       () => true,
       () => false,
     );
-  };
 }
 
 /** The roles that may read /metrics with their own token (the scrape token needs no role). */

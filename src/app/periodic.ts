@@ -1,6 +1,7 @@
 /**
  * A background task run shortly after start and then every interval, never two rounds at once;
- * `stop()` waits for the round in flight. The RIF expiry sweep and the indicator refresher use it.
+ * `stop()` waits for the round in flight. The retention purge, the unit-value statistics, the RIF
+ * expiry sweep, the indicator refresher and webhook delivery use it.
  */
 export interface Periodic {
   stop(): Promise<void>;

@@ -15,7 +15,8 @@ import { startStatsRefresher } from './stats-refresher.ts';
 import { startRifExpiry } from './rif-expiry.ts';
 import { startIndicatorRefresher } from './indicator-refresher.ts';
 import { startWebhookDelivery } from './webhook-delivery.ts';
-import { RetentionService, startRetentionSchedule } from '../retention/index.ts';
+import { RetentionService } from '../retention/index.ts';
+import { startRetentionSchedule } from './retention-schedule.ts';
 
 export interface Serving extends Running {
   /** Where the server listens, e.g. http://localhost:8080. */

@@ -4,17 +4,15 @@
  */
 import { refreshUnitValueStats } from '../assessment/index.ts';
 import type { AppDeps } from './compose.ts';
+import { startPeriodic } from './periodic.ts';
+import type { Periodic } from './periodic.ts';
 
-export interface StatsRefresher {
-  stop(): Promise<void>;
-}
+export type StatsRefresher = Periodic;
 
 export function startStatsRefresher(
   deps: Pick<AppDeps, 'db' | 'filingRepo' | 'assessmentRepo' | 'clock' | 'contexts'>,
   options: { readonly intervalMs?: number; readonly onError?: (err: unknown) => void } = {},
 ): StatsRefresher {
-  const intervalMs = options.intervalMs ?? 10 * 60_000;
-  let running: Promise<void> = Promise.resolve();
   const round = async (): Promise<void> => {
     const repos = { filings: deps.filingRepo, stats: deps.assessmentRepo };
     for (const authority of await deps.filingRepo.authoritiesWithFilings(deps.db)) {
@@ -23,18 +21,9 @@ export function startStatsRefresher(
       }
     }
   };
-  const tick = (): void => {
-    running = round().catch((err: unknown) => options.onError?.(err));
-  };
-  const first = setTimeout(tick, 5_000);
-  const every = setInterval(tick, intervalMs);
-  first.unref();
-  every.unref();
-  return {
-    async stop() {
-      clearTimeout(first);
-      clearInterval(every);
-      await running;
-    },
-  };
+  return startPeriodic(round, {
+    firstMs: 5_000,
+    intervalMs: options.intervalMs ?? 10 * 60_000,
+    ...(options.onError !== undefined ? { onError: options.onError } : {}),
+  });
 }

@@ -13,7 +13,8 @@ import { closeAfter, forEachDatabase, sender, startTestApp, testClock } from '..
 import type { TestApp } from '../support/test-app.ts';
 import { validFiling } from '../support/filings.ts';
 import { loadConfig } from '../../src/config/index.ts';
-import { RetentionService, startRetentionSchedule } from '../../src/retention/index.ts';
+import { RetentionService } from '../../src/retention/index.ts';
+import { startRetentionSchedule } from '../../src/app/retention-schedule.ts';
 import type { RetentionRun } from '../../src/retention/index.ts';
 import { retentionCommand } from '../../src/cli/retention.command.ts';
 
