@@ -121,7 +121,11 @@ test('at every threshold, the fuzzy index gives the entry and score a scan of th
         }
       });
       const m = l.bestMatch(q, t);
-      assert.deepEqual(m, best < 0 ? undefined : { entry: names[best], score: bestScore }, `${q} at ${t}`);
+      assert.deepEqual(
+        m,
+        best < 0 ? undefined : { entry: names[best], score: bestScore, entityIndex: best },
+        `${q} at ${t}`,
+      );
     }
   }
 });
@@ -198,4 +202,40 @@ test('the screening cache is bounded, admits a name the second time and forgets 
   assert.equal(l.screeningCacheStats().size, 3);
   l.clearScreeningCache();
   assert.deepEqual(l.screeningCacheStats(), { hits: 0, misses: 0, size: 0, capacity: 3 });
+});
+
+test('entities: two bearing the same name stay two, an alias matches as its entity, and a match says which name met', () => {
+  const l = new Watchlist({
+    name: 's',
+    subject: 'operator-name',
+    entries: [
+      { value: 'AL-AQSA FOUNDATION', id: 'sdn-1', type: 'organisation', source: 'OFAC SDN' },
+      { value: 'AL-AQSA FOUNDATION', id: 'sdn-2', aliases: ['SANABIL ASSOCIATION'] },
+    ],
+  });
+  assert.equal(l.size, 2);
+  assert.equal(l.entity(1).id, 'sdn-2');
+  const byAlias = l.explain('Sanabil Asociation');
+  assert.equal(byAlias?.entity.id, 'sdn-2');
+  assert.equal(byAlias?.entity.name, 'AL-AQSA FOUNDATION');
+  assert.equal(byAlias?.name, 'SANABIL ASSOCIATION');
+  assert.deepEqual(
+    byAlias?.parts.map((p) => [p.query, p.listed]),
+    [
+      ['sanabil', 'sanabil'],
+      ['asociation', 'association'],
+    ],
+  );
+  const byName = l.explain('Al Aqsa Foundation');
+  assert.equal(byName?.entity.id, 'sdn-1', 'ties go to the entity loaded first');
+  assert.equal(byName?.entity.source, 'OFAC SDN');
+  assert.equal(l.explain('Unrelated Trading'), undefined);
+
+  const eori = new Watchlist({
+    name: 'e',
+    subject: 'eori',
+    entries: [{ value: 'NL999', aliases: ['NL123'] }],
+  });
+  assert.equal(eori.explain('nl 123')?.entity.id, '1', 'without an id, an entity is known by its position');
+  assert.equal(eori.explain('nl 123')?.entity.name, 'NL999');
 });

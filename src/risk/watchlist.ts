@@ -13,6 +13,7 @@ import {
   fuzzyScoreAtLeast,
   nameKey,
   normalizeName,
+  osaDistance,
   withinOneEdit,
   wordSkeleton,
   type NormalizedName,
@@ -47,8 +48,29 @@ export function matchKindOf(subject: WatchlistSubject): WatchlistMatchKind {
   }
 }
 
+/** What a listed entity is (a name list's entries; other lists say 'other'). */
+export const WATCHLIST_ENTITY_TYPES = ['person', 'organisation', 'vessel', 'aircraft', 'other'] as const;
+export type WatchlistEntityType = (typeof WATCHLIST_ENTITY_TYPES)[number];
+
+/** An identifier a list gives an entity (passport, IMO number, registration, tax id…). */
+export interface WatchlistIdentifier {
+  readonly kind: string;
+  readonly value: string;
+}
+
+/**
+ * One listed entity: its main name or value, its other names (aliases, original-script forms), what
+ * it is and the identifiers the list gives it. Two entities may bear the same name: real lists hold
+ * several "AL-AQSA FOUNDATION"s.
+ */
 export interface WatchlistEntry {
   readonly value: string;
+  /** The entity's id, unique in its list (the source list's own id where it has one). */
+  readonly id?: string | undefined;
+  /** Its other names: aliases, spellings, original-script forms. Each is screened like `value`. */
+  readonly aliases?: readonly string[] | undefined;
+  readonly type?: WatchlistEntityType | undefined;
+  readonly identifiers?: readonly WatchlistIdentifier[] | undefined;
   /** Why it is listed, for the analyst (never shown to filers). */
   readonly note?: string | undefined;
   /** Where the entry comes from (a sanctions list, a seizure report, an analyst). */
@@ -93,8 +115,48 @@ export interface WatchlistDefinition {
 }
 
 export interface WatchlistMatch {
+  /** The listed name (the entity's main name or one of its aliases) that matched. */
   readonly entry: string;
   readonly score: number;
+  /** Position of the matched entity in the list's entries (see `entity`). */
+  readonly entityIndex: number;
+}
+
+/** How one word of the screened name met a word of the listed name. */
+export interface MatchedPart {
+  /** The word as screened (after normalisation). */
+  readonly query: string;
+  /** The listed word it met. */
+  readonly listed: string;
+  /**
+   * exact; edits (spelling, `edits` of them); phonetic (sounds alike); romanised (the screened word
+   * was in another script); prefix (a word cut short, at a field limit); joined (words run together);
+   * number (digits, always compared exactly).
+   */
+  readonly how: 'exact' | 'edits' | 'phonetic' | 'romanised' | 'prefix' | 'joined' | 'number';
+  readonly edits?: number | undefined;
+  /** Its share of the listed name's weight, in [0, 1]. */
+  readonly weight: number;
+}
+
+/** A match with what made it, for the analyst: which entity, which of its names, and why. */
+export interface MatchExplanation {
+  readonly entity: {
+    readonly id: string;
+    readonly name: string;
+    readonly type?: WatchlistEntityType | undefined;
+    readonly source?: string | undefined;
+  };
+  /** The listed name or alias that matched. */
+  readonly name: string;
+  readonly score: number;
+  readonly parts: readonly MatchedPart[];
+  /** Words of the screened name that met nothing (legal forms and filler words are not counted). */
+  readonly unmatchedQuery: readonly string[];
+  /** Words of the listed name that nothing met. */
+  readonly unmatchedListed: readonly string[];
+  /** The screened name's script when it was not Latin ('arabic', 'cyrillic', 'greek', 'han', …). */
+  readonly script?: string | undefined;
 }
 
 export interface WatchlistOptions {
@@ -147,7 +209,13 @@ export class Watchlist {
   readonly #exactFilter: Int32Array;
   readonly #prefixLengths: readonly number[];
   readonly #fuzzy: FuzzyIndex | undefined;
+  /** Every name of every entity (main names and aliases), in load order. */
   readonly #values: readonly string[];
+  readonly #entities: readonly WatchlistEntry[];
+  /** Entity (position in `#entities`) of each name in `#values`. */
+  readonly #entityOfName: Int32Array;
+  /** Exact and prefix lists: the first entity bearing each value of `#exact`. */
+  readonly #exactEntity: Int32Array;
   /**
    * Fuzzy lists: screening answers by normalised name (prefixed by the threshold when it is not the
    * list's own), oldest use first. A memo, not state: an answer is a pure function of the key and of
@@ -180,18 +248,38 @@ export class Watchlist {
     this.subject = definition.subject;
     this.kind = matchKindOf(definition.subject);
     this.threshold = definition.threshold ?? DEFAULT_FUZZY_THRESHOLD;
-    this.#values = Object.freeze(definition.entries.map((e) => e.value));
-    this.size = this.#values.length;
+    this.#entities = Object.freeze([...definition.entries]);
+    // Every name of every entity is screened: its main name, then its aliases.
+    const names: string[] = [];
+    const entityOfName: number[] = [];
+    this.#entities.forEach((e, i) => {
+      for (const n of [e.value, ...(e.aliases ?? [])]) {
+        names.push(n);
+        entityOfName.push(i);
+      }
+    });
+    this.#values = Object.freeze(names);
+    this.#entityOfName = Int32Array.from(entityOfName);
+    this.size = this.#entities.length;
     if (this.kind === 'fuzzy') {
       this.#exact = [];
+      this.#exactEntity = new Int32Array(0);
       this.#exactHashes = undefined;
       this.#exactFilter = new Int32Array(0);
       this.#prefixLengths = [];
-      this.#fuzzy = new FuzzyIndex(this.#values);
+      this.#fuzzy = new FuzzyIndex(this.#values, this.#entityOfName);
     } else {
       // A hash table of typed arrays rather than a Set of strings: a value that is not listed (nearly
       // every value) is told apart by one probe, without reading any listed string.
-      const exact = [...new Set(this.#values.map(normalizeExact))];
+      const firstEntity = new Map<string, number>();
+      this.#values.forEach((v, i) => {
+        const k = normalizeExact(v);
+        if (!firstEntity.has(k)) {
+          firstEntity.set(k, this.#entityOfName[i]!);
+        }
+      });
+      const exact = [...firstEntity.keys()];
+      this.#exactEntity = Int32Array.from(firstEntity.values());
       this.#exact = exact;
       const hashes = exact.map((v) => keyHash(v));
       this.#exactHashes = new IntMultiMap(
@@ -213,26 +301,68 @@ export class Watchlist {
 
   /** Is the normalised value one of the exact list's values? (Equal strings hash equally.) */
   #listed(v: string): boolean {
+    return this.#exactPosition(v) >= 0;
+  }
+
+  /** Position of the normalised value in `#exact`, or -1. */
+  #exactPosition(v: string): number {
     const h = keyHash(v);
     // Most values are not listed: a bit set an eighth of the table's size answers most of them.
     const filter = this.#exactFilter;
     if ((filter[(h >>> 5) & (filter.length - 1)]! & (1 << (h & 31))) === 0) {
-      return false;
+      return -1;
     }
     const found = this.#exactHashes!.find(h);
     if (found === 0) {
-      return false;
+      return -1;
     }
     if (found > 0) {
-      return this.#exact[found - 1] === v;
+      return this.#exact[found - 1] === v ? found - 1 : -1;
     }
     const m = this.#exactHashes!.multi;
     for (let x = -found; x < -found + m[-found - 1]!; x++) {
       if (this.#exact[m[x]!] === v) {
-        return true;
+        return m[x]!;
       }
     }
-    return false;
+    return -1;
+  }
+
+  /** The exact or prefix list's listed value `value` is (or starts with), or -1. */
+  #exactOrPrefixPosition(value: string): number {
+    const v = normalizeExact(value);
+    if (this.kind === 'exact') {
+      return this.#exactPosition(v);
+    }
+    for (const len of this.#prefixLengths) {
+      if (len > v.length) {
+        break;
+      }
+      const at = this.#exactPosition(len === v.length ? v : v.slice(0, len));
+      if (at >= 0) {
+        return at;
+      }
+    }
+    return -1;
+  }
+
+  /** The listed entity at `index` (a match's `entityIndex`), as loaded. */
+  entity(index: number): WatchlistEntry {
+    const e = this.#entities[index];
+    if (e === undefined) {
+      throw new RangeError(`no entity ${index} in watchlist ${this.name}`);
+    }
+    return e;
+  }
+
+  /** The listed entities, in load order. */
+  entities(): readonly WatchlistEntry[] {
+    return this.#entities;
+  }
+
+  /** An entity's id: its own, or its position (1-based) when the list gave none. */
+  entityId(index: number): string {
+    return this.entity(index).id ?? String(index + 1);
   }
 
   /** The listed values, in load order (the `watchlist("name")` list in CEL). */
@@ -268,12 +398,49 @@ export class Watchlist {
    */
   bestMatch(value: string, threshold?: number): WatchlistMatch | undefined {
     if (this.#fuzzy === undefined) {
-      if (!this.has(value)) {
+      const at = this.#exactOrPrefixPosition(value);
+      if (at < 0) {
         return undefined;
       }
-      return { entry: normalizeExact(value), score: 1 };
+      return { entry: this.#exact[at]!, score: 1, entityIndex: this.#exactEntity[at]! };
     }
     return this.#screen(this.#fuzzy, normalizeName(value), threshold ?? this.threshold);
+  }
+
+  /**
+   * The best match with what made it: the entity, the name of it that matched and, word by word,
+   * how the screened name met it. Not on the hot path: asked for a hit's explanation and by analysts.
+   */
+  explain(value: string, threshold?: number): MatchExplanation | undefined {
+    const m = this.bestMatch(value, threshold);
+    if (m === undefined) {
+      return undefined;
+    }
+    const e = this.entity(m.entityIndex);
+    const entity = {
+      id: this.entityId(m.entityIndex),
+      name: e.value,
+      ...(e.type !== undefined ? { type: e.type } : {}),
+      ...(e.source !== undefined ? { source: e.source } : {}),
+    };
+    if (this.kind !== 'fuzzy') {
+      const how =
+        this.kind === 'prefix' && m.entry.length < normalizeExact(value).length ? 'prefix' : 'exact';
+      return {
+        entity,
+        name: m.entry,
+        score: 1,
+        parts: [{ query: normalizeExact(value), listed: m.entry, how, weight: 1 }],
+        unmatchedQuery: [],
+        unmatchedListed: [],
+      };
+    }
+    return {
+      entity,
+      name: m.entry,
+      score: m.score,
+      ...explainWords(normalizeName(value), normalizeName(m.entry)),
+    };
   }
 
   /** Best fuzzy score of `value` against the list (0 when nothing comes close); 1 or 0 for exact lists. */
@@ -423,6 +590,8 @@ class IntMultiMap {
 class FuzzyIndex {
   readonly #entries: readonly NormalizedName[];
   readonly #raw: readonly string[];
+  /** The entity each name (entry of this index) belongs to. */
+  readonly #entityOf: Int32Array;
   /** Entry id's words, from `#entryWordStart[id]`: token word id, skeleton word id, length (weight). */
   readonly #entryWordStart: Int32Array;
   readonly #entryWords: Int32Array;
@@ -470,8 +639,9 @@ class FuzzyIndex {
   /** `#touched[0..#joinedCount)` were reached by their run-together form. */
   #joinedCount = 0;
 
-  constructor(values: readonly string[]) {
+  constructor(values: readonly string[], entityOf: Int32Array) {
     this.#raw = values;
+    this.#entityOf = entityOf;
     this.#entries = values.map(normalizeName);
     const n = values.length;
     const df = new Map<string, number>();
@@ -690,7 +860,9 @@ class FuzzyIndex {
         }
       }
     }
-    return bestId < 0 ? undefined : { entry: this.#raw[bestId]!, score: bestScore };
+    return bestId < 0
+      ? undefined
+      : { entry: this.#raw[bestId]!, score: bestScore, entityIndex: this.#entityOf[bestId]! };
   }
 
   /**
@@ -890,6 +1062,69 @@ function indexedCount(entry: NormalizedName, order: readonly number[]): number {
     rest -= entry.tokens[i]!.length;
   }
   return count;
+}
+
+/**
+ * Word by word, how a screened name met a listed one: each listed word takes the screened word that
+ * meets it best (exactly, by sound, by a few edits, cut short, or run together with the next).
+ */
+function explainWords(
+  query: NormalizedName,
+  listed: NormalizedName,
+): Pick<MatchExplanation, 'parts' | 'unmatchedQuery' | 'unmatchedListed'> {
+  const parts: MatchedPart[] = [];
+  const used = new Set<number>();
+  const unmatchedListed: string[] = [];
+  const total = listed.weight;
+  listed.tokens.forEach((w, li) => {
+    let best: MatchedPart | undefined;
+    let bestAt = -1;
+    let bestRank = Infinity;
+    query.tokens.forEach((q, qi) => {
+      if (used.has(qi)) {
+        return;
+      }
+      const digits = /\d/.test(w) || /\d/.test(q);
+      let part: MatchedPart | undefined;
+      let rank = Infinity;
+      if (q === w) {
+        part = { query: q, listed: w, how: digits ? 'number' : 'exact', weight: w.length / total };
+        rank = 0;
+      } else if (digits) {
+        return;
+      } else if (query.skeletons[qi] === listed.skeletons[li]) {
+        part = { query: q, listed: w, how: 'phonetic', weight: w.length / total };
+        rank = 1;
+      } else {
+        const d = osaDistance(q, w, 3);
+        if (d <= Math.max(1, Math.floor(w.length / 4))) {
+          part = { query: q, listed: w, how: 'edits', edits: d, weight: w.length / total };
+          rank = 1 + d;
+        } else if (q.length >= 3 && w.startsWith(q)) {
+          part = { query: q, listed: w, how: 'prefix', weight: w.length / total };
+          rank = 10;
+        }
+      }
+      if (part !== undefined && rank < bestRank) {
+        best = part;
+        bestAt = qi;
+        bestRank = rank;
+      }
+    });
+    if (best === undefined) {
+      unmatchedListed.push(w);
+    } else {
+      used.add(bestAt);
+      parts.push(best);
+    }
+  });
+  if (parts.length === 0 && query.joined === listed.joined) {
+    parts.push({ query: query.joined, listed: listed.tokens.join(' '), how: 'joined', weight: 1 });
+    unmatchedListed.length = 0;
+    return { parts, unmatchedQuery: [], unmatchedListed };
+  }
+  const unmatchedQuery = query.tokens.filter((_, qi) => !used.has(qi));
+  return { parts, unmatchedQuery, unmatchedListed };
 }
 
 /** The lists an assessment can consult, by name. */
