@@ -15,6 +15,7 @@ import type { TestApp } from '../support/test-app.ts';
 import { validFiling } from '../support/filings.ts';
 import { testRule } from '../support/rules.ts';
 import { listenLocally, vigilInProcess } from '../support/cli.ts';
+import { ReferenceRepository, ReferenceService } from '../../src/reference/index.ts';
 
 const DAY = 86_400_000;
 
@@ -261,6 +262,24 @@ forEachDatabase('reference data', (target) => {
       (await send('GET', '/v1/reference/hs/851799', 'filer')).json().code,
       'VIGIL_REFERENCE_NOT_FOUND',
     );
+  });
+
+  test('an import by another process reaches this one at its next refresh', async () => {
+    const other = new ReferenceService({
+      db: app().deps.db,
+      repo: new ReferenceRepository(),
+      clock: app().clock,
+    });
+    await other.start();
+    await other.importFile(
+      { authority: 'NL', actor: 'cli:other' },
+      'document-types',
+      'code,description\nN999,Demo\n',
+    );
+    assert.equal(app().deps.reference.lists().has('document-types', 'N999', '2027-02-20'), false);
+    assert.equal(await app().deps.reference.refresh(), true);
+    assert.equal(app().deps.reference.lists().has('document-types', 'N999', '2027-02-20'), true);
+    assert.equal(await app().deps.reference.refresh(), false, 'nothing new: no reload');
   });
 
   test('vigil reference import: each malformed row on stderr, nothing loaded; --skip-bad loads the good rows', async () => {
