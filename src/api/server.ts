@@ -41,6 +41,8 @@ import { webhookRoutes } from '../notifications/webhook.routes.ts';
 import type { NotificationService, WebhookService } from '../notifications/index.ts';
 import type { VigilMetrics } from '../observability/metrics.ts';
 import { ruleRoutes } from '../rules/rule.routes.ts';
+import { referenceRoutes } from '../reference/reference.routes.ts';
+import type { ReferenceService } from '../reference/index.ts';
 import type { RuleService } from '../rules/index.ts';
 import { isReachable } from '../store/database.ts';
 import type { Database } from '../store/database.ts';
@@ -88,6 +90,7 @@ export interface ServerDeps {
   readonly sharing: SharingService;
   readonly stix: StixExchange;
   readonly imports: ImportService;
+  readonly reference: ReferenceService;
   readonly models: ModelStore;
   readonly audit: AuditLog;
   readonly log: Logger;
@@ -332,6 +335,7 @@ export async function buildServer(config: VigilConfig, deps: ServerDeps): Promis
       await v1.register(rifRoutes, { rifs: deps.rifs, sharing: deps.sharing, stix: deps.stix });
       await v1.register(indicatorRoutes, { indicators: deps.indicators, clock: deps.clock });
       await v1.register(apiKeyRoutes, { apiKeys: deps.apiKeys });
+      await v1.register(referenceRoutes, { reference: deps.reference });
     },
     { prefix: '/v1' },
   );

@@ -32,6 +32,7 @@ import { createMetrics } from '../observability/metrics.ts';
 import { createLogger } from '../observability/logger.ts';
 import type { VigilMetrics } from '../observability/metrics.ts';
 import { OperatorRepository } from '../operators/index.ts';
+import { ReferenceRepository, ReferenceService } from '../reference/index.ts';
 import { RuleRepository, RuleService, RuleSetCache } from '../rules/index.ts';
 import type { Database } from '../store/database.ts';
 import { GroupCommit } from '../store/group-commit.ts';
@@ -64,6 +65,8 @@ export interface AppDeps {
   readonly metrics: VigilMetrics;
   readonly models: ModelStore;
   readonly imports: ImportService;
+  /** The nomenclature and codelists by date, shared by every authority, held in memory. */
+  readonly reference: ReferenceService;
   /** What the bus runs for each outbox event. */
   readonly handleEvent: EventHandler;
   /** Writers of the outbox notify it after commit; the running consumer subscribes. */
@@ -106,6 +109,9 @@ export async function composeApp(
     inbox: config.databaseUrl === undefined ? new AuditInbox(config.dataDir) : undefined,
   });
   const outbox = new OutboxSignal();
+  // The shipped reference data is loaded into the database on first start, then all of it into memory.
+  const reference = new ReferenceService({ db, repo: new ReferenceRepository(), clock, audit });
+  await reference.start();
   const filingRepo = new FilingRepository();
   const ruleRepo = new RuleRepository();
   const ruleSets = new RuleSetCache(db, ruleRepo, { clock });
@@ -153,6 +159,7 @@ export async function composeApp(
     metrics,
     log,
     audit,
+    nomenclature: () => reference.lists(),
   });
   const models = new ModelStore({ db, clock });
   const rules = new RuleService({
@@ -164,6 +171,7 @@ export async function composeApp(
     controlOutcomes: (q, authority, from, to) => controlRepo.outcomesOfLodged(q, authority, from, to),
     clock,
     audit,
+    nomenclature: () => reference.lists(),
     onWatchlistChanged: (tx, authority, list, actor) =>
       sharing.onWatchlistChanged(tx, authority, list, actor),
   });
@@ -198,6 +206,7 @@ export async function composeApp(
       clock,
       metrics,
       audit,
+      reference: () => reference.lists(),
       onInvalidated: (tx, f) => controls.cancelTasksOf(tx, f.authority, f.mrn, f.by).then(() => undefined),
       controlDecided: (tx, authority, mrn) => controls.controlDecided(tx, authority, mrn),
       amendmentCloseMinutes: config.amendmentCloseMinutes,
@@ -243,6 +252,7 @@ export async function composeApp(
       audit,
       onInvalidated: (tx, d) => controls.cancelTasksOf(tx, d.authority, d.id).then(() => undefined),
     }),
+    reference,
     handleEvent: async (event: OutboxEvent) => {
       if (event.topic === 'filing.ready') {
         await readyBatches.submit(event.payload as ReadyEvent);

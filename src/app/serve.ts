@@ -1,7 +1,7 @@
 /**
  * What `vigil serve` runs: the composed application, the demo pack on first start, the bus (the
  * embedded dispatcher, or the relay to JetStream), the audit chainer, the statistics refresher, the
- * RIF expiry sweep, the indicator rollups, webhook delivery and the HTTP server. `startServe` returns once the server listens; `stop()` closes everything in order.
+ * RIF expiry sweep, the indicator rollups, webhook delivery, the reference data refresh and the HTTP server. `startServe` returns once the server listens; `stop()` closes everything in order.
  * Signals and exit codes are main.ts's.
  */
 import type { VigilConfig } from '../config/index.ts';
@@ -15,6 +15,7 @@ import { startStatsRefresher } from './stats-refresher.ts';
 import { startRifExpiry } from './rif-expiry.ts';
 import { startIndicatorRefresher } from './indicator-refresher.ts';
 import { startWebhookDelivery } from './webhook-delivery.ts';
+import { startReferenceRefresher } from './reference-refresher.ts';
 import { RetentionService } from '../retention/index.ts';
 import { startRetentionSchedule } from './retention-schedule.ts';
 
@@ -56,6 +57,10 @@ export async function startServe(
     pollMs: config.webhooks.pollMs,
     onError: (err) => deps.log.error({ err }, 'webhook delivery'),
   });
+  // An import by another process (vigil reference import on PostgreSQL) reaches intake within seconds.
+  const reference = startReferenceRefresher(deps.reference, {
+    onError: (err) => deps.log.error({ err }, 'reference data refresh'),
+  });
   const server = await buildServer(config, { ...deps, runningBus: bus });
   const address = (await server.start()).replace('0.0.0.0', 'localhost');
   return {
@@ -63,6 +68,7 @@ export async function startServe(
     stopping: 'stopping',
     async stop() {
       await server.stop();
+      await reference.stop();
       await webhooks.stop();
       await bus.stop();
       await chainer.stop();

@@ -7,6 +7,7 @@ import type { VigilConfig } from '../config/index.ts';
 import { startWorkerBus } from './bus-mode.ts';
 import { composeApp } from './compose.ts';
 import type { Running } from './running.ts';
+import { startReferenceRefresher } from './reference-refresher.ts';
 import { startWebhookDelivery } from './webhook-delivery.ts';
 
 export async function startWorker(
@@ -31,9 +32,14 @@ export async function startWorker(
       pollMs: config.webhooks.pollMs,
       onError: (err) => say(`webhook delivery: ${String(err)}`),
     });
+    // Rules read descriptions of the nomenclature: an import by another process reaches this one.
+    const reference = startReferenceRefresher(deps.reference, {
+      onError: (err) => say(`reference data: ${String(err)}`),
+    });
     return {
       stopping: 'draining',
       async stop() {
+        await reference.stop();
         await webhooks.stop();
         await bus.stop();
         await deps.db.close();

@@ -7,7 +7,7 @@
 import type { Filing, Transport } from '../domain/index.ts';
 import { drawFor, operatorKey, ratesOn } from '../domain/index.ts';
 import { assess } from '../risk/index.ts';
-import type { RuleHit } from '../risk/index.ts';
+import type { GoodsNomenclature, RuleHit } from '../risk/index.ts';
 import { profileLookup } from '../operators/index.ts';
 import type { OperatorRow } from '../operators/index.ts';
 import type { AssessmentRecord, Conversion } from './assessment.repository.ts';
@@ -110,16 +110,18 @@ export interface ConsignmentInput {
   readonly outcomes: EntryOutcomeConfig;
   /** The linked master's transport, for a house part without its own (entry timing). */
   readonly masterTransport?: Transport | undefined;
+  /** The goods nomenclature for rules' `hs.description`. */
+  readonly nomenclature?: GoodsNomenclature | undefined;
 }
 
 /** Assesses one consignment: rules, signals, operator profile and the recorded random draw. */
 export function assessConsignment(input: ConsignmentInput): AssessmentRecord {
-  const { row, filing, seq, now, ctx, ops, outcomes, masterTransport } = input;
+  const { row, filing, seq, now, ctx, ops, outcomes, masterTransport, nomenclature } = input;
   const c = filing.consignments[seq]!;
   const at = now.toISOString();
   const profile = profileLookup(ops);
   const ruled = assess(
-    { filing, consignmentIndex: seq, at, authority: row.authority, profiles: profile },
+    { filing, consignmentIndex: seq, at, authority: row.authority, profiles: profile, nomenclature },
     ctx.ruleSet,
     ctx.watchlists,
   );

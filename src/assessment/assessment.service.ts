@@ -25,6 +25,7 @@ import { DEFAULT_ENTRY_OUTCOME, entryOutcome, filerView } from './entry-outcome.
 import type { EntryOutcome, EntryOutcomeConfig } from './entry-outcome.ts';
 import { entryTimingOf } from './entry-timing.ts';
 import type { RiskContextCache } from './risk-context.ts';
+import type { GoodsNomenclature } from '../risk/index.ts';
 
 /** How long assessing one filing's consignments may hold the event loop before it yields. */
 const YIELD_EVERY_MS = 20;
@@ -58,6 +59,8 @@ export interface AssessmentServiceDeps {
   /** The audit trail: every outcome is recorded (staged, chained in the background). */
   readonly audit?: AuditStager | undefined;
   readonly log?: { info(obj: object, msg: string): void } | undefined;
+  /** The goods nomenclature for rules' `hs.description` (the reference data in memory). */
+  readonly nomenclature?: (() => GoodsNomenclature) | undefined;
   /**
    * Called after an analyst's review, with the (possibly revised) assessment: confirmed hits become
    * controls. `arrival` as for `onAssessed`: the filing's own transport's, else its linked master's.
@@ -168,7 +171,17 @@ export class AssessmentService {
         const masterTransport = masterTransports.get(row.mrn);
         for (let seq = 0; seq < filing.consignments.length; seq++) {
           records.push(
-            assessConsignment({ row, filing, seq, now, ctx, ops, outcomes: this.#outcomes, masterTransport }),
+            assessConsignment({
+              row,
+              filing,
+              seq,
+              now,
+              ctx,
+              ops,
+              outcomes: this.#outcomes,
+              masterTransport,
+              nomenclature: this.#d.nomenclature?.(),
+            }),
           );
           // Each rule is bounded by its budget, but a batch of many consignments is not: give the
           // event loop back every 20 ms so that one large batch never stalls other requests.

@@ -51,6 +51,7 @@ export const AUDIT_ACTIONS = [
   'webhook.registered',
   'webhook.deleted',
   'webhook.replayed',
+  'reference.imported',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -99,6 +99,13 @@ export const PERMISSIONS = {
     ['analyst', 'coordinator', 'auditor', 'admin'],
     'performance indicators are for analysts, coordinators, auditors and admins',
   ),
+  // Reference data (nomenclature, codelists): shared by every authority; filers' software needs the
+  // codes too. Imports change what every authority's filings are checked against.
+  'reference.read': permission(
+    [...ROLES, 'partner'],
+    'reference data is for the authority, its filers and partners',
+  ),
+  'reference.write': permission(['admin'], 'only admins import reference data'),
   'shared.read': permission(
     [...OFFICIAL_ROLES, 'partner'],
     'shared results are for officials and partner agencies',

@@ -67,6 +67,11 @@ commands:
   report [--from DAY --to DAY] [--format html|csv|json] [--out FILE] [--period day|week|month|quarter|year]
          [--by DIM] [--authorities A,B] [--url U --token T]
                                 performance indicators over [from, to): an HTML report with charts, or CSV, JSON
+  reference import KIND FILE [--skip-bad] [--authority X] | reference list KIND [--q T] [--at DAY]
+  reference show KIND CODE                  (each with [--url U --token T])
+                                reference data by date (hs, cn, taric, countries, currencies, package-types,
+                                document-types, transport-modes, filing-types, customs-offices); an import
+                                reports each malformed row and loads nothing unless --skip-bad
   audit verify [--authority X] [--anchor X=SEQ:HASH] [--checkpoints F] [--public-key F] [--url U --token T]
                                 check the audit chains and their signed checkpoints; report the inbox
   audit public-key | audit checkpoint
@@ -258,6 +263,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number | Runnin
       case 'rules': {
         const { rulesCommand } = await import('./rules.command.ts');
         return await rulesCommand(config, rest, io);
+      }
+      case 'reference': {
+        const { referenceCommand } = await import('./reference.command.ts');
+        return await referenceCommand(config, rest, io);
       }
       case 'rifs': {
         const { rifsCommand } = await import('./rifs.command.ts');

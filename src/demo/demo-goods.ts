@@ -423,7 +423,7 @@ export const DEMO_GOODS: readonly DemoGoods[] = [
     channels: 'SP',
   },
   {
-    hs6: '620293',
+    hs6: '620240',
     descriptions: ["Women's padded winter jackets, polyester shell"],
     eurPerKg: 18,
     origins: [

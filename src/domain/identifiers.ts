@@ -3,6 +3,7 @@
  * air waybills and customs offices. Each is a small pure function; normalisers return the stored form.
  */
 import { COUNTRY_CODES } from './reference-data.ts';
+import { referenceScope } from './reference-lists.ts';
 
 /** ISO 6346 letter values: A=10, then counting up but skipping multiples of 11. */
 const LETTER_VALUES: ReadonlyMap<string, number> = (() => {
@@ -126,7 +127,17 @@ export function checkUnLocode(code: string): IdentifierProblem | undefined {
   return undefined;
 }
 
+/**
+ * A country code: inside a reference scope (a filing being validated), one valid on the filing's date
+ * in the dated country list; outside, one of the static list (data/countries.json).
+ */
 export function checkCountry(code: string): IdentifierProblem | undefined {
+  const scope = referenceScope();
+  if (scope !== undefined && scope.lists.size('countries') > 0) {
+    return /^[A-Z]{2}$/.test(code)
+      ? scope.lists.codeProblem('countries', code, scope.day)
+      : `'${code}' is not an ISO 3166-1 alpha-2 country code`;
+  }
   return isCountryCode(code) ? undefined : `'${code}' is not an ISO 3166-1 alpha-2 country code`;
 }
 

@@ -8,6 +8,8 @@ import { z } from 'zod';
 import type { ErrorCode } from '../errors/index.ts';
 import { hasReferenceRate } from './money.ts';
 import { checkCountry, checkCustomsOffice, checkEori, checkHsCode, normaliseEori } from './identifiers.ts';
+import { REFERENCE_KIND_INFO, referenceScope } from './reference-lists.ts';
+import type { ReferenceKind } from './reference-lists.ts';
 
 /** A refinement reporting `check`'s problem with a value under `code`, naming the value as `what`. */
 export function refineIdentifier(check: (v: string) => string | undefined, code: ErrorCode, what: string) {
@@ -41,9 +43,44 @@ export const eoriSchema = z
   .transform(normaliseEori)
   .superRefine(refineIdentifier(checkEori, 'VIGIL_EORI_INVALID', 'EORI'));
 
-export const hsCodeSchema = z
-  .string()
-  .superRefine(refineIdentifier(checkHsCode, 'VIGIL_HS_CODE_INVALID', 'goods code'));
+/**
+ * A goods code: 6, 8 or 10 digits (VIGIL_HS_CODE_INVALID), and, inside a reference scope (a filing
+ * being validated), one that exists in the nomenclature in force on the filing's date
+ * (VIGIL_HS_CODE_UNKNOWN): the filer's software must send real codes.
+ */
+export const hsCodeSchema = z.string().superRefine((value, ctx) => {
+  const problem = checkHsCode(value);
+  if (problem !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `goods code '${value}': ${problem}`,
+      params: { code: 'VIGIL_HS_CODE_INVALID' satisfies ErrorCode },
+    });
+    return;
+  }
+  const scope = referenceScope();
+  const unknown = scope?.lists.goodsCodeProblem(value, scope.day);
+  if (unknown !== undefined) {
+    ctx.addIssue({ code: 'custom', message: unknown.message, params: { code: unknown.code } });
+  }
+});
+
+/**
+ * A refinement checking a code against a codelist valid on the filing's date, inside a reference
+ * scope (outside one, nothing: the field's shape is checked by its own schema).
+ */
+export function refineCodelist(kind: ReferenceKind, code: ErrorCode, what: string) {
+  return (value: string, ctx: z.RefinementCtx): void => {
+    const scope = referenceScope();
+    if (scope === undefined || !REFERENCE_KIND_INFO[kind].pattern.test(value)) {
+      return; // a malformed value is the field's own schema's to report
+    }
+    const problem = scope.lists.codeProblem(kind, value, scope.day);
+    if (problem !== undefined) {
+      ctx.addIssue({ code: 'custom', message: `${what}: ${problem}`, params: { code } });
+    }
+  };
+}
 
 export const customsOfficeSchema = z
   .string()
@@ -80,7 +117,18 @@ export const moneySchema = z.strictObject({
     .string()
     .regex(/^[A-Z]{3}$/, 'an ISO 4217 currency code of 3 letters')
     .superRefine((currency, ctx) => {
-      if (/^[A-Z]{3}$/.test(currency) && !hasReferenceRate(currency)) {
+      if (!/^[A-Z]{3}$/.test(currency)) {
+        return;
+      }
+      const scope = referenceScope();
+      const problem = scope?.lists.codeProblem('currencies', currency, scope.day);
+      if (problem !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `currency: ${problem}`,
+          params: { code: 'VIGIL_CURRENCY_UNKNOWN' satisfies ErrorCode },
+        });
+      } else if (!hasReferenceRate(currency)) {
         ctx.addIssue({
           code: 'custom',
           message: `no reference rate for currency '${currency}'`,

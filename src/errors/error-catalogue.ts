@@ -42,6 +42,11 @@ export const ERROR_CATALOGUE = {
   VIGIL_FILING_INVALIDATED: { status: 409, title: 'The filing was invalidated and can no longer change' },
   VIGIL_CONFLICT: { status: 409, title: 'The request conflicts with the current state' },
   VIGIL_RULE_NOT_FOUND: { status: 404, title: 'No such rule' },
+  VIGIL_REFERENCE_NOT_FOUND: { status: 404, title: 'No such code in this reference list' },
+  VIGIL_REFERENCE_IMPORT_INVALID: {
+    status: 422,
+    title: 'The reference data file has malformed rows; nothing was loaded',
+  },
   VIGIL_MODEL_INVALID: { status: 422, title: 'The model file is not a Vigil model or is damaged' },
   VIGIL_MODEL_NOT_FOUND: { status: 404, title: 'No such model version' },
   VIGIL_IMPORT_NOT_FOUND: { status: 404, title: 'No import declaration with this id is visible to you' },
@@ -127,6 +132,22 @@ export const ERROR_CATALOGUE = {
   },
   VIGIL_EORI_INVALID: { status: 422, title: 'Invalid EORI number' },
   VIGIL_HS_CODE_INVALID: { status: 422, title: 'Invalid HS/CN/TARIC code' },
+  VIGIL_HS_CODE_UNKNOWN: {
+    status: 422,
+    title: 'The goods code does not exist in the nomenclature in force on the filing’s date',
+  },
+  VIGIL_PACKAGE_TYPE_UNKNOWN: {
+    status: 422,
+    title: 'The package type is not a UN/ECE Recommendation 21 code valid on the filing’s date',
+  },
+  VIGIL_DOCUMENT_TYPE_UNKNOWN: {
+    status: 422,
+    title: 'The document type is not valid on the filing’s date',
+  },
+  VIGIL_TRANSPORT_MODE_UNKNOWN: {
+    status: 422,
+    title: 'The mode of transport is not valid on the filing’s date',
+  },
   VIGIL_UNLOCODE_INVALID: { status: 422, title: 'Invalid UN/LOCODE' },
   VIGIL_COUNTRY_INVALID: { status: 422, title: 'Invalid country code' },
   VIGIL_AWB_INVALID: { status: 422, title: 'Invalid air waybill number' },
@@ -233,6 +254,10 @@ export const ERROR_CATALOGUE = {
   VIGIL_RULE_INVALID_ARGUMENT: { status: 422, title: 'A helper function gets an argument it cannot use' },
   VIGIL_RULE_INVALID_REGEX: { status: 422, title: 'The regular expression is not valid RE2 syntax' },
   VIGIL_WATCHLIST_PARSE: { status: 422, title: 'A line of the watchlist upload cannot be read' },
+  VIGIL_REFERENCE_ROW_INVALID: {
+    status: 422,
+    title: 'A row of the reference data file is malformed (a missing column, a bad code or date)',
+  },
   VIGIL_H7_VALUE_TOO_HIGH: { status: 422, title: 'An H7 low-value declaration may total at most 150 EUR' },
   VIGIL_CURRENCY_UNKNOWN: { status: 422, title: 'No reference rate for this currency' },
   VIGIL_RIF_NO_INDICATOR: { status: 422, title: 'A RIF needs at least one risk indicator' },

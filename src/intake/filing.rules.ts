@@ -14,9 +14,10 @@ import {
   FILING_TYPES,
   VAGUE_DESCRIPTION_TERMS,
   checkAirWaybill,
+  dayOf,
   normaliseAirWaybill,
 } from '../domain/index.ts';
-import type { Consignment, Filing, Transport, TransportDocument } from '../domain/index.ts';
+import type { Consignment, Filing, ReferenceLists, Transport, TransportDocument } from '../domain/index.ts';
 import type { ErrorCode, FieldError } from '../errors/index.ts';
 import { checkDataSet } from './data-sets.ts';
 
@@ -28,6 +29,11 @@ export interface RuleContext {
   readonly now: Date;
   /** Amendments are not held to the lodging deadline again. */
   readonly checkDeadlines: boolean;
+  /**
+   * The reference data the filing's codes are checked against, as in force on `now` (the filing's
+   * date); validateFiling uses the shipped data when none is given.
+   */
+  readonly reference?: ReferenceLists | undefined;
 }
 
 export interface RuleFindings {
@@ -313,6 +319,42 @@ function checkTransport(filing: Filing, t: Transport, errors: FieldError[]): voi
   }
 }
 
+/**
+ * The filing type and the mode on the date, and the office of first entry: an office the customs
+ * office list has must be valid on the date and an office of entry (the list is partial: an office it
+ * does not have is not refused).
+ */
+function checkReferenceCodes(filing: Filing, lists: ReferenceLists, day: string, errors: FieldError[]): void {
+  if (FILING_TYPES.has(filing.filingType)) {
+    const problem = lists.codeProblem('filing-types', filing.filingType, day);
+    if (problem !== undefined) {
+      add(errors, 'VIGIL_FILING_TYPE_UNKNOWN', '$.filingType', `filing type ${problem}`);
+    }
+  }
+  const mode = filing.transport?.mode;
+  if (mode !== undefined) {
+    const problem = lists.codeProblem('transport-modes', mode, day);
+    if (problem !== undefined) {
+      add(errors, 'VIGIL_TRANSPORT_MODE_UNKNOWN', '$.transport.mode', `mode of transport ${problem}`);
+    }
+  }
+  const office = filing.officeOfFirstEntry;
+  if (office !== undefined) {
+    const problem = lists.codeProblem('customs-offices', office, day);
+    const entry = lists.entry('customs-offices', office, day);
+    if (problem !== undefined) {
+      add(errors, 'VIGIL_OFFICE_INVALID', '$.officeOfFirstEntry', `office of first entry ${problem}`);
+    } else if (entry !== undefined && !(entry.attributes['roles'] ?? '').split(';').includes('entry')) {
+      add(
+        errors,
+        'VIGIL_OFFICE_INVALID',
+        '$.officeOfFirstEntry',
+        `office ${office} (${entry.description}) is not an office of entry (its roles: ${(entry.attributes['roles'] ?? '').replaceAll(';', ', ')})`,
+      );
+    }
+  }
+}
+
 export function checkFilingRules(filing: Filing, ctx: RuleContext): RuleFindings {
   const errors: FieldError[] = [];
   const warnings: FieldError[] = [];
@@ -342,6 +384,12 @@ export function checkFilingRules(filing: Filing, ctx: RuleContext): RuleFindings
       '$.carrier.eori',
       `a ${type.part}-level filing must name the carrier's EORI, which links its parts`,
     );
+  }
+
+  // ── The filing's codes in the reference lists in force on its date (the shape and the goods, party
+  // and package codes are checked with the structure; see validate-filing.ts).
+  if (ctx.reference !== undefined) {
+    checkReferenceCodes(filing, ctx.reference, dayOf(ctx.now), errors);
   }
 
   // ── Data set of the filing type (data-sets.ts): which elements the type has and requires.

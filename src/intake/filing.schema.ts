@@ -21,6 +21,7 @@ import {
   hsCodeSchema,
   moneySchema,
   referenceSchema,
+  refineCodelist,
   refineIdentifier,
   textSchema,
 } from '../domain/index.ts';
@@ -54,6 +55,17 @@ const code = (max: number) =>
     .string()
     .trim()
     .regex(new RegExp(`^[A-Z0-9]{1,${max}}$`), `a code of 1 to ${max} capital letters or digits`);
+
+/** A package type of UN/ECE Recommendation 21, valid on the filing's date. */
+const packageType = z
+  .string()
+  .regex(/^[A-Z0-9]{2}$/, 'a UN/ECE Rec 21 package type of 2 characters')
+  .superRefine(refineCodelist('package-types', 'VIGIL_PACKAGE_TYPE_UNKNOWN', 'package type'));
+
+/** A document type code (an4); one the document-type list has must be valid on the filing's date. */
+const documentType = code(4).superRefine(
+  refineCodelist('document-types', 'VIGIL_DOCUMENT_TYPE_UNKNOWN', 'document type'),
+);
 
 const communication = z.strictObject({
   type: code(3).describe(
@@ -112,7 +124,7 @@ const goodsItem = z.strictObject({
   grossMassKg: z.number().positive().max(1e9).describe('Gross mass in kg (DE 18 04)'),
   packages: z
     .strictObject({
-      type: z.string().regex(/^[A-Z0-9]{2}$/, 'a UN/ECE Rec 21 package type of 2 characters'),
+      type: packageType,
       count: z.number().int().min(1).max(1e9),
     })
     .optional()
@@ -120,10 +132,7 @@ const goodsItem = z.strictObject({
   packagings: z
     .array(
       z.strictObject({
-        type: z
-          .string()
-          .regex(/^[A-Z0-9]{2}$/, 'a UN/ECE Rec 21 package type of 2 characters')
-          .describe('Type of packages (DE 18 06 003, CL017)'),
+        type: packageType.describe('Type of packages (DE 18 06 003, CL017)'),
         count: z
           .number()
           .int()
@@ -151,7 +160,7 @@ const goodsItem = z.strictObject({
   supportingDocuments: z
     .array(
       z.strictObject({
-        type: code(4).describe('Type of the document (DE 12 03 002, CL213), an4'),
+        type: documentType.describe('Type of the document (DE 12 03 002, CL213), an4'),
         ref: textSchema(70).describe('Reference number (DE 12 03 001), an..70'),
       }),
     )
@@ -376,7 +385,7 @@ export const filingSchema = z.strictObject({
   previousDocuments: z
     .array(
       z.strictObject({
-        type: code(4).describe('Type of the previous document (DE 12 01 002, CL214), an4'),
+        type: documentType.describe('Type of the previous document (DE 12 01 002, CL214), an4'),
         ref: textSchema(70).describe('Reference number of the previous document (DE 12 01 001), an..70'),
       }),
     )

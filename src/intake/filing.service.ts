@@ -12,7 +12,7 @@ import {
   normaliseAirWaybill,
   randomSerial,
 } from '../domain/index.ts';
-import type { Clock, Filing, SerialSource, TransportDocument } from '../domain/index.ts';
+import type { Clock, Filing, ReferenceLists, SerialSource, TransportDocument } from '../domain/index.ts';
 import type { Actor } from '../auth/index.ts';
 import { ownFilerOf, requireBoundEori, requirePermission, visibleTo } from '../auth/index.ts';
 import { VigilError } from '../errors/index.ts';
@@ -104,6 +104,8 @@ export interface FilingServiceDeps {
   /** Called after a transaction that wrote outbox events committed (pokes the embedded bus). */
   readonly afterCommit?: () => void;
   readonly metrics?: IntakeMetrics | undefined;
+  /** The reference data in memory (nomenclature, codelists by date); default: the shipped data. */
+  readonly reference?: (() => ReferenceLists) | undefined;
   /**
    * Told of every refused filing or amendment (who, which codes, when; never the body), after the
    * refusal and outside any transaction: the indicators count rejections by code and by filer.
@@ -396,7 +398,7 @@ export class FilingService {
   ): Promise<{ created: boolean; filing: FilingSummary }> {
     requirePermission(actor, 'filing.lodge');
     const now = this.#deps.clock.now();
-    const result = validateFiling(body, { now, checkDeadlines: true });
+    const result = validateFiling(body, { now, checkDeadlines: true, reference: this.#deps.reference?.() });
     if (!result.ok) {
       // An LRN already registered by this filer answers with its MRN even if the retry differs
       // in a way that would now fail (a late retry of an accepted filing must not look rejected).
@@ -959,7 +961,11 @@ export class FilingService {
       if (late !== undefined) {
         return { late, row } as const;
       }
-      const result = validateFiling(body, { now, checkDeadlines: false });
+      const result = validateFiling(body, {
+        now,
+        checkDeadlines: false,
+        reference: this.#deps.reference?.(),
+      });
       if (!result.ok) {
         // Every error at once: fields that may not change are named even when the amendment breaks
         // a business rule too (changing the office of first entry breaks R3018, for one).

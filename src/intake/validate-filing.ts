@@ -1,9 +1,14 @@
 /**
  * Validates a filing body as the EU's systems do: structure and identifiers first (all problems in one
  * pass), then the business rules. Returns every error at once, each with a stable code, a JSON path
- * and a message; on success, the normalised filing and any warnings.
+ * and a message; on success, the normalised filing and any warnings. Codes are checked against the
+ * reference data in force on the filing's date (the nomenclature, countries, currencies, package and
+ * document types, filing types, transport modes, customs offices): the service's lists, or the shipped
+ * ones when none are given.
  */
+import { dayOf, withReferenceScope } from '../domain/index.ts';
 import type { Filing } from '../domain/index.ts';
+import { bundledReferenceLists } from '../reference/index.ts';
 import { fromZodIssues, unstorableStrings } from '../errors/index.ts';
 import type { Result } from '../errors/index.ts';
 import { filingSchema } from './filing.schema.ts';
@@ -11,6 +16,13 @@ import { checkFilingRules } from './filing.rules.ts';
 import type { RuleContext } from './filing.rules.ts';
 
 export function validateFiling(body: unknown, ctx: RuleContext): Result<Filing> {
+  const lists = ctx.reference ?? bundledReferenceLists();
+  return withReferenceScope({ lists, day: dayOf(ctx.now) }, () =>
+    validate(body, { ...ctx, reference: lists }),
+  );
+}
+
+function validate(body: unknown, ctx: RuleContext): Result<Filing> {
   const unstorable = unstorableStrings(body);
   if (unstorable.length > 0) {
     return { ok: false, errors: unstorable };

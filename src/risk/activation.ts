@@ -5,6 +5,8 @@
  * kg, totals, the main origin, operator profiles) are computed here once rather than in every rule.
  */
 import { ratesOn } from '../domain/money.ts';
+import { HsNomenclature, NO_NOMENCLATURE } from './hs-nomenclature.ts';
+import type { GoodsNomenclature } from './hs-nomenclature.ts';
 import type { RateSet } from '../domain/money.ts';
 import { modeOf } from '../domain/filing.ts';
 import type { Consignment, Filing, GoodsItem, Party } from '../domain/filing.ts';
@@ -185,6 +187,8 @@ export interface RuleActivation {
   readonly routing: readonly string[];
   readonly hsCodes: readonly string[];
   readonly operator: ActOperatorProfile;
+  /** The goods nomenclature: `hs.chapter(code)`, `hs.under(code, "8517")` … (hs-nomenclature.ts). */
+  readonly hs: HsNomenclature;
 }
 
 export interface ActivationInput {
@@ -194,6 +198,8 @@ export interface ActivationInput {
   /** The assessment instant (ISO 8601); operator ages are counted to it. */
   readonly at: string;
   readonly profiles?: OperatorProfileLookup | undefined;
+  /** The reference data for `hs.description` (descriptions in force on the day of `at`). */
+  readonly nomenclature?: GoodsNomenclature | undefined;
 }
 
 const DAY_MS = 86_400_000;
@@ -490,6 +496,10 @@ export function buildActivation(input: ActivationInput): RuleActivation {
     hsCodes,
     // The importer's record is the one that matters most for entry risk (DESIGN §2.2).
     operator: consignee.profile,
+    hs:
+      input.nomenclature === undefined
+        ? NO_NOMENCLATURE
+        : new HsNomenclature(input.nomenclature, input.at.slice(0, 10)),
   };
 }
 

@@ -12,6 +12,7 @@
 import type { RuleActivation } from './activation.ts';
 import { fuzzyScoreNormalized, normalizeName, type NormalizedName } from './fuzzy.ts';
 import { hsIn, RULE_VARIABLES, WatchlistRef, type RuleRuntime } from './rule-environment.ts';
+import { hsPrefixProblem, type HsNomenclature } from './hs-nomenclature.ts';
 import { compileRe2, Re2Cache } from './re2.ts';
 import { compareCodePoints, lowerAscii, trimCel, upperAscii } from './cel-strings.ts';
 
@@ -769,6 +770,39 @@ class Compiler {
     return (fr) => (score(fr) as number) >= (threshold(fr) as number);
   }
 
+  /** `hs.chapter(code)`, `hs.heading(code)`, `hs.under(code, prefix)`, `hs.description(code)`. */
+  #hs(name: string, recv: Fn, code: Fn, prefix: Fn | undefined, prefixNode: CelNode | undefined): Fn {
+    switch (name) {
+      case 'chapter':
+        return (fr) => (recv(fr) as HsNomenclature).chapter(code(fr) as string);
+      case 'heading':
+        return (fr) => (recv(fr) as HsNomenclature).heading(code(fr) as string);
+      case 'description':
+        return (fr) => (recv(fr) as HsNomenclature).description(code(fr) as string);
+      case 'under': {
+        const lit = this.#literal(prefixNode);
+        if (typeof lit === 'string') {
+          // compileRule refuses a malformed literal prefix; a rule stored before still gets an error.
+          const problem = hsPrefixProblem(lit);
+          if (problem !== undefined) {
+            return () => fail(problem);
+          }
+          return (fr) => (code(fr) as string).startsWith(lit);
+        }
+        return (fr) => {
+          const p = prefix!(fr) as string;
+          const problem = hsPrefixProblem(p);
+          if (problem !== undefined) {
+            fail(problem);
+          }
+          return (recv(fr) as HsNomenclature).under(code(fr) as string, p);
+        };
+      }
+      default:
+        throw new Unsupported(`hs.${name}`);
+    }
+  }
+
   #rcall(n: CelNode, sc: Scope): Fn {
     const [name, recvNode, argNodes] = n.args as [string, CelNode, CelNode[]];
     const rt = typeName(recvNode);
@@ -778,6 +812,9 @@ class Compiler {
     const recv = this.compile(recvNode, sc);
     const args = argNodes.map((x) => this.compile(x, sc));
     const [a, b] = args;
+    if (rt === 'Hs') {
+      return this.#hs(name, recv, a!, b, argNodes[1]);
+    }
     if (rt === 'string') {
       const lit = this.#literal(argNodes[0]);
       switch (name) {

@@ -104,7 +104,7 @@ function variant(i: number): Filing {
         containers: i % 7 === 0 ? [] : c.containers,
         goods: c.goods.map((g) => ({
           ...g,
-          hsCode: ['851713', '847130', '610910', '930100'][i % 4]!,
+          hsCode: ['851713', '847130', '610910', '930190'][i % 4]!,
           origin: origins[i % 5],
           value: { amount: 1000 * (1 + (i % 9)) ** 2, currency: 'EUR' },
         })),

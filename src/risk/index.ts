@@ -15,6 +15,7 @@ export { MAX_RULE_NODES, MAX_RULE_STEPS, MAX_TEXT_LITERAL } from './rule-cost.ts
 export * from './country-groups.ts';
 export * from './engine.ts';
 export * from './fuzzy.ts';
+export * from './hs-nomenclature.ts';
 export * from './rule.ts';
 export { chooseDiscriminator, estimatedPassRate, type Discriminator, type KeyTest } from './rule-analysis.ts';
 export * from './rule-compiler.ts';

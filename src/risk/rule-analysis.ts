@@ -7,6 +7,7 @@
  */
 import type { CelNode } from './cel-compiler.ts';
 import { countryGroups } from './country-groups.ts';
+import { hsPrefixProblem } from './hs-nomenclature.ts';
 import { anchorWords, deletionKeys, normalizeName } from './fuzzy.ts';
 
 /**
@@ -190,6 +191,14 @@ function necessary(n: CelNode, iter: IterVars): Discriminator[] {
       }
       if (name === 'fuzzy' && args.length === 2) {
         return fuzzyTest(recv, args[0], args[1], iter);
+      }
+      if (name === 'under' && args.length === 2 && recv.checkedType?.name === 'Hs') {
+        // hs.under(g.hsCode, "8517") is g.hsCode.startsWith("8517") for a well-formed prefix.
+        const p = stringPath(args[0]!, iter);
+        const v = stringLiteral(args[1]);
+        return p !== undefined && v !== undefined && hsPrefixProblem(v) === undefined
+          ? [[{ path: p, kind: 'prefix', values: [v] }]]
+          : [];
       }
       if (name === 'exists' && args.length === 2 && args[0]?.op === 'id') {
         const lp = pathOf(recv, iter);

@@ -14,6 +14,7 @@ import {
 } from './cel-compiler.ts';
 import { countryGroups } from './country-groups.ts';
 import { compileRe2 } from './re2.ts';
+import { hsPrefixProblem } from './hs-nomenclature.ts';
 import { ruleCostProblems } from './rule-cost.ts';
 import {
   chooseDiscriminator,
@@ -160,6 +161,17 @@ function checkReferences(
     const args = (n.op === 'call' ? (n.args as unknown[])[1] : (n.args as unknown[])[2]) as CelNode[];
     const lit = (i: number): CelNode | undefined => (args[i]?.op === 'value' ? args[i] : undefined);
     const at = (a: CelNode | undefined): SourcePosition => positionAt(source, a?.start ?? n.start);
+    if (
+      name === 'under' &&
+      n.op === 'rcall' &&
+      ((n.args as unknown[])[1] as CelNode).checkedType?.name === 'Hs'
+    ) {
+      const p = lit(1);
+      const problem = typeof p?.args === 'string' ? hsPrefixProblem(p.args) : undefined;
+      if (problem !== undefined) {
+        out.push({ code: 'VIGIL_RULE_INVALID_ARGUMENT', message: problem, position: at(p) });
+      }
+    }
     if (name === 'inGroup' && n.op === 'call') {
       const g = lit(1);
       if (typeof g?.args === 'string' && !countryGroups.names().includes(g.args)) {

@@ -12,6 +12,7 @@ import type { RuleActivation } from './activation.ts';
 import { Re2Cache } from './re2.ts';
 import { compareCodePoints, lowerAscii, trimCel, upperAscii } from './cel-strings.ts';
 import { DEFAULT_FUZZY_THRESHOLD, WatchlistRegistry, type Watchlist } from './watchlist.ts';
+import { HsNomenclature, hsPrefixProblem } from './hs-nomenclature.ts';
 
 /** Fields of each object type a rule can see, as CEL type names. */
 export const RULE_TYPES = {
@@ -155,6 +156,7 @@ export const RULE_VARIABLES = {
   routing: 'list<string>',
   hsCodes: 'list<string>',
   operator: 'OperatorProfile',
+  hs: 'Hs',
 } as const satisfies Record<keyof RuleActivation, string>;
 
 export type RuleTypeName = keyof typeof RULE_TYPES;
@@ -200,6 +202,16 @@ export const RULE_FUNCTIONS = [
   ['watchlistScore(string, string): double', 'best score of the value against the named list'],
   ['watchlist(string): Watchlist', 'the named list, for `value in watchlist("name")`'],
   ['inGroup(string, string): bool', 'the country is in the named country group'],
+  ['hs.chapter(string): int', 'the chapter of a goods code as a number (85 for 851762)'],
+  ['hs.heading(string): string', 'the heading of a goods code ("8517" for 851762)'],
+  [
+    'hs.under(string, string): bool',
+    'the goods code is under the chapter, heading or subheading given (2, 4 or 6 digits; 8 or 10 for CN/TARIC)',
+  ],
+  [
+    'hs.description(string): string',
+    'the most precise description of the goods code in the nomenclature in force on the assessment day ("" if none)',
+  ],
 ] as const;
 
 /** Library classes for each object type, so the library's evaluator can check values at run time. */
@@ -251,6 +263,7 @@ function defineEnvironment(runtime: RuleRuntime | undefined): Environment {
     env = env.registerType(name, { ctor: CEL_CLASSES.get(name)!, fields });
   }
   env = env.registerType('Watchlist', WatchlistRef);
+  env = env.registerType('Hs', HsNomenclature);
   for (const [name, type] of Object.entries(RULE_VARIABLES)) {
     env = env.registerVariable(name, type);
   }
@@ -291,7 +304,17 @@ function defineEnvironment(runtime: RuleRuntime | undefined): Environment {
     )
     .registerFunction('watchlist(string): Watchlist', (l: string) => new WatchlistRef(lists.get(l)))
     .registerOperator('string in Watchlist', (v: string, w: WatchlistRef) => w.list?.has(v) ?? false)
-    .registerFunction('inGroup(string, string): bool', (c: string, g: string) => groups.has(g, c));
+    .registerFunction('inGroup(string, string): bool', (c: string, g: string) => groups.has(g, c))
+    .registerFunction('Hs.chapter(string): int', (h: HsNomenclature, c: string) => BigInt(h.chapter(c)))
+    .registerFunction('Hs.heading(string): string', (h: HsNomenclature, c: string) => h.heading(c))
+    .registerFunction('Hs.under(string, string): bool', (h: HsNomenclature, c: string, p: string) => {
+      const problem = hsPrefixProblem(p);
+      if (problem !== undefined) {
+        throw new EvaluationError(problem);
+      }
+      return h.under(c, p);
+    })
+    .registerFunction('Hs.description(string): string', (h: HsNomenclature, c: string) => h.description(c));
 }
 
 let checkingEnvironment: Environment | undefined;

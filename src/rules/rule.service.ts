@@ -23,7 +23,7 @@ import {
   parseWatchlistCsv,
   parseWatchlistNdjson,
 } from '../risk/index.ts';
-import type { RiskRule, RuleCompileError, RuleHit, RuleStatus } from '../risk/index.ts';
+import type { GoodsNomenclature, RiskRule, RuleCompileError, RuleHit, RuleStatus } from '../risk/index.ts';
 import { TRANSPORT_MODES, instantSchema } from '../domain/index.ts';
 import type { Database, Queryable } from '../store/database.ts';
 import type { AuditEvent } from '../audit/index.ts';
@@ -193,6 +193,8 @@ export interface RuleServiceDeps {
     | undefined;
   /** Default DEFAULT_BACKTEST_LIMITS. */
   readonly backtestLimits?: BacktestLimits | undefined;
+  /** The goods nomenclature for `hs.description`, as live assessment has it. */
+  readonly nomenclature?: (() => GoodsNomenclature) | undefined;
 }
 
 export class RuleService {
@@ -414,6 +416,7 @@ export class RuleService {
         at: this.#d.clock.now().toISOString(),
         authority: actor.authority,
         profiles: profileLookup(ops),
+        nomenclature: this.#d.nomenclature?.(),
       },
       set.value,
       ctx.watchlists,
@@ -470,6 +473,7 @@ export class RuleService {
         limit: 500,
       });
       const live = page.filter((row) => row.status !== 'invalidated');
+      const nomenclature = this.#d.nomenclature?.();
       const profiles = profileLookup(
         await operatorsOf(
           this.#d.operators,
@@ -496,7 +500,7 @@ export class RuleService {
           }
           assessed++;
           const a = assess(
-            { filing, consignmentIndex: seq, at, authority: actor.authority, profiles },
+            { filing, consignmentIndex: seq, at, authority: actor.authority, profiles, nomenclature },
             set.value,
             ctx.watchlists,
           );

@@ -27,6 +27,9 @@ const NOT_TENANT_DATA = new Set([
   'login_authority',
   'revoked_token',
   'webhook_secret',
+  // Reference data (the nomenclature and codelists) is shared by every authority (issue 13).
+  'reference_entry',
+  'reference_import',
 ]);
 
 const openapi = JSON.parse(readFileSync(join(import.meta.dirname, '../../docs/openapi.json'), 'utf8')) as {
