@@ -12,6 +12,7 @@
 import type { RuleActivation } from './activation.ts';
 import { fuzzyScoreNormalized, normalizeName, type NormalizedName } from './fuzzy.ts';
 import { hsIn, RULE_VARIABLES, WatchlistRef, type RuleRuntime } from './rule-environment.ts';
+import type { Watchlist, WatchlistEntityType } from './watchlist.ts';
 import { compileRe2, Re2Cache } from './re2.ts';
 import { compareCodePoints, lowerAscii, trimCel, upperAscii } from './cel-strings.ts';
 
@@ -122,10 +123,54 @@ function spend(fr: EvalFrame, n: number): void {
 
 type Fn = (fr: EvalFrame) => unknown;
 
+/**
+ * A watchlist lookup that hit, named for the analyst: the list, the value screened, the listed entity
+ * (its id and main name) and the name of it that matched (its main name or an alias), with the score.
+ */
+export interface WatchlistHitMatch {
+  readonly list: string;
+  readonly value: string;
+  readonly entity: { readonly id: string; readonly name: string; readonly type?: WatchlistEntityType };
+  readonly name: string;
+  readonly score: number;
+}
+
 /** A value the officer sees on a hit: a field path or helper call and what it was. */
 export interface TriggerValue {
   readonly label: string;
   readonly value: string | number | boolean | readonly string[];
+  /** A watchlist lookup: which entity and which of its names matched. */
+  readonly match?: WatchlistHitMatch | undefined;
+}
+
+const round3 = (x: number): number => Math.round(x * 1000) / 1000;
+
+/**
+ * The match behind a watchlist lookup that hit, or undefined. Called by probes only, so only for a
+ * rule that hit: the engine's evaluation never pays for the explanation.
+ */
+function hitMatch(
+  wl: Watchlist | undefined,
+  value: string,
+  threshold: number | undefined,
+): WatchlistHitMatch | undefined {
+  const m = wl?.explain(value, threshold);
+  if (wl === undefined || m === undefined) {
+    return undefined;
+  }
+  const e = m.entity;
+  return {
+    list: wl.name,
+    value,
+    entity: { id: e.id, name: e.name, ...(e.type !== undefined ? { type: e.type } : {}) },
+    name: m.name,
+    score: round3(m.score),
+  };
+}
+
+/** A lookup's trigger: its score, and the entity it matched when the list says which. */
+function lookupTrigger(label: string, score: number, match: WatchlistHitMatch | undefined): TriggerValue {
+  return match === undefined ? { label, value: round3(score) } : { label, value: round3(score), match };
 }
 
 type Probe = (fr: EvalFrame, out: TriggerValue[]) => void;
@@ -598,6 +643,17 @@ class Compiler {
     const rt = typeName(rn);
     if (rt === 'Watchlist') {
       const r = this.compile(rn, sc);
+      if (sc.depth === 0) {
+        const label = n.input.slice(n.start, n.end);
+        this.#probe(label, (fr, out) => {
+          const list = (r(fr) as WatchlistRef).list;
+          const value = l(fr) as string;
+          if (list?.has(value) === true) {
+            const m = hitMatch(list, value, undefined);
+            out.push(lookupTrigger(label, m?.score ?? 1, m));
+          }
+        });
+      }
       return (fr) => (r(fr) as WatchlistRef).list?.has(l(fr) as string) ?? false;
     }
     if (!rt.startsWith('list<') || !isPrimitive(typeName(ln))) {
@@ -698,17 +754,24 @@ class Compiler {
             return s;
           };
         }
+        if (sc.depth === 0) {
+          const lookupThreshold =
+            name === 'watchlistScore'
+              ? () => Number.MIN_VALUE
+              : args.length === 3
+                ? (fr: EvalFrame) => c!(fr) as number
+                : () => undefined;
+          this.#probe(label, (fr, out) => {
+            const s = score(fr) as number;
+            if (s > 0 || (s === 0 && name !== 'watchlistScore')) {
+              const wl = fr.rt.watchlists.get(a!(fr) as string);
+              out.push(lookupTrigger(label, s, hitMatch(wl, b!(fr) as string, lookupThreshold(fr))));
+            }
+          });
+        }
         if (name === 'watchlistScore') {
           const raw = score;
           return (fr) => Math.max(0, raw(fr) as number);
-        }
-        if (sc.depth === 0) {
-          this.#probe(label, (fr, out) => {
-            const s = score(fr) as number;
-            if (s >= 0) {
-              out.push({ label, value: Math.round(s * 1000) / 1000 });
-            }
-          });
         }
         return (fr) => (score(fr) as number) >= 0;
       }

@@ -8,3 +8,4 @@ export * from './rule.repository.ts';
 export * from './rule.service.ts';
 export * from './rule-set.cache.ts';
 export * from './list-formats/index.ts';
+export { watchlistHitMatchSchema } from './rule.contract.ts';

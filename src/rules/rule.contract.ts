@@ -48,6 +48,17 @@ export const ruleWithVersionsSchema = z.object({
 
 const entityTypeSchema = z.enum(WATCHLIST_ENTITY_TYPES);
 
+/** A rule hit's watchlist match: the list, the value screened, the entity and the name that matched. */
+export const watchlistHitMatchSchema = z
+  .object({
+    list: z.string(),
+    value: z.string().describe('the value screened (from the filing)'),
+    entity: z.object({ id: z.string(), name: z.string(), type: entityTypeSchema.optional() }),
+    name: z.string().describe('the listed name or alias that matched'),
+    score: z.number(),
+  })
+  .meta({ id: 'WatchlistHitMatch' });
+
 export const ruleHitSchema = z
   .object({
     ruleId: z.string(),
@@ -63,6 +74,9 @@ export const ruleHitSchema = z
         z.object({
           label: z.string(),
           value: z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]),
+          match: watchlistHitMatchSchema
+            .optional()
+            .describe('a watchlist lookup that hit: the entity and the name of it that matched'),
         }),
       )
       .describe('what made the rule hit'),

@@ -4,7 +4,7 @@
  *   lost the other entities' identifiers);
  * - the UN, EU and OFAC lists load as published, each entity with its list's id, aliases,
  *   original-script names, type and identifiers;
- * - a match and a search name the entity and the name of it that matched;
+ * - a match, a search and a rule hit in an assessment name the entity and the name of it that matched;
  * - entities are added, replaced, removed and expired one by one, and each change reaches matching at
  *   once and moves the rule-set cache's stamp on;
  * - a bad upload is refused with every problem, its code and its place, and nothing of it is stored.
@@ -15,6 +15,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { closeAfter, forEachDatabase, sender, startTestApp } from '../support/test-app.ts';
 import type { TestApp } from '../support/test-app.ts';
+import { validFiling } from '../support/filings.ts';
 
 const DATA = join(import.meta.dirname, '../data/watchlists');
 const fixture = (name: string): string => readFileSync(join(DATA, name), 'utf8');
@@ -30,6 +31,7 @@ forEachDatabase('watchlists of entities', (target) => {
   before(async () => {
     t = await startTestApp(target, undefined, { VIGIL_WATCHLIST_MAX_BYTES: String(MAX_BYTES) });
     tok['analyst'] = await app().token('NL', 'analyst', 'ana');
+    tok['filer'] = await app().token('NL', 'filer', 'acme');
   });
 
   const makeList = async (name: string, subject = 'operator-name'): Promise<void> => {
@@ -181,6 +183,72 @@ forEachDatabase('watchlists of entities', (target) => {
     assert.deepEqual(
       namesakes.json().items.map((i: { id: string }) => i.id),
       ['eu:900103', 'eu:900104'],
+    );
+  });
+
+  test('a rule hit on a watchlist names the list, the entity, the listed name that matched and the score', async () => {
+    await makeList('sanctioned');
+    const list = await send(
+      'PUT',
+      '/v1/watchlists/sanctioned/entries',
+      'analyst',
+      '{"id":"x:1","value":"Pearl River Holdings","aliases":["Shenzhen Bright Electronics Co"],"type":"organisation"}\n',
+      'application/x-ndjson',
+    );
+    assert.equal(list.statusCode, 200, list.body);
+    const rule = await send('POST', '/v1/rules', 'analyst', {
+      id: 'R-SANCTIONED',
+      title: 'Consignor on the sanctions list',
+      riskArea: 'sanctions',
+      weight: 90,
+      severity: 'high',
+      recommendedAction: 'physical-check',
+      status: 'active',
+      reason: 'The consignor matches a listed party.',
+      condition: 'inWatchlist("sanctioned", consignor.name) || consignor.name in watchlist("sanctioned")',
+    });
+    assert.equal(rule.statusCode, 201, rule.body);
+    const filed = await send(
+      'POST',
+      '/v1/filings',
+      'filer',
+      validFiling(app().clock.now(), { lrn: 'WL-HIT-1' }),
+    );
+    assert.equal(filed.statusCode, 201, filed.body);
+    const mrn = filed.json().mrn as string;
+    await app().deps.assessments.handleReady({ mrn, authority: 'NL', version: 1 });
+    const a = await send('GET', `/v1/filings/${mrn}/assessment`, 'analyst');
+    assert.equal(a.statusCode, 200, a.body);
+    const hit = a.json().consignments[0].hits.find((h: { id: string }) => h.id === 'R-SANCTIONED');
+    assert.ok(hit, a.body);
+    const expected = {
+      list: 'sanctioned',
+      value: 'Shenzhen Bright Electronics Co',
+      entity: { id: 'x:1', name: 'Pearl River Holdings', type: 'organisation' },
+      name: 'Shenzhen Bright Electronics Co',
+      score: 1,
+    };
+    assert.deepEqual(hit.watchlistMatches, [expected, expected]);
+    assert.equal(hit.values['inWatchlist("sanctioned", consignor.name)'], 1);
+
+    // A proposed rule tested on a filing says the same.
+    const tested = await send('POST', '/v1/rules/test', 'analyst', {
+      rule: {
+        ...rule.json(),
+        id: 'R-T',
+        version: undefined,
+        createdBy: undefined,
+        createdAt: undefined,
+        scope: {},
+      },
+      filing: validFiling(app().clock.now(), { lrn: 'WL-HIT-2' }),
+    });
+    assert.equal(tested.statusCode, 200, tested.body);
+    assert.deepEqual(
+      tested
+        .json()
+        .hits[0].triggers.flatMap((x: { match?: unknown }) => (x.match === undefined ? [] : [x.match])),
+      [expected, expected],
     );
   });
 
