@@ -12,7 +12,7 @@
 import type { RuleActivation } from './activation.ts';
 import { fuzzyScoreNormalized, normalizeName, type NormalizedName } from './fuzzy.ts';
 import { hsIn, RULE_VARIABLES, WatchlistRef, type RuleRuntime } from './rule-environment.ts';
-import type { Watchlist, WatchlistEntityType } from './watchlist.ts';
+import type { Watchlist, WatchlistEntityType, WatchlistMatch } from './watchlist.ts';
 import { compileRe2, Re2Cache } from './re2.ts';
 import { compareCodePoints, lowerAscii, trimCel, upperAscii } from './cel-strings.ts';
 
@@ -48,6 +48,11 @@ export interface EvalFrame {
   readonly prefetched: (number | undefined)[];
   /** The evaluation budget of the rule being evaluated: reset before each rule (engine.ts). */
   readonly budget: EvalBudget;
+  /**
+   * The fuzzy matches lookups found (a listed name is rare), by list, threshold and value: a hit's
+   * explanation names their entity without screening the name again. Made on the first match.
+   */
+  matches: Map<string, WatchlistMatch> | undefined;
 }
 
 /**
@@ -74,6 +79,7 @@ export function createFrame(act: RuleActivation, rt: RuleRuntime, stepLimit = DE
     memo: [],
     prefetched: [],
     budget: { steps: 0, limit: stepLimit },
+    matches: undefined,
   };
 }
 
@@ -145,17 +151,52 @@ export interface TriggerValue {
 
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;
 
+const matchKey = (list: string, threshold: number | undefined, value: string): string =>
+  `${list}\u0000${threshold ?? ''}\u0000${value}`;
+
+/** Keeps a fuzzy match a lookup found, for the explanation of a hit (see `EvalFrame.matches`). */
+export function noteMatch(
+  fr: EvalFrame,
+  list: string,
+  threshold: number | undefined,
+  value: string,
+  m: WatchlistMatch,
+): void {
+  (fr.matches ??= new Map()).set(matchKey(list, threshold, value), m);
+}
+
 /**
  * The match behind a watchlist lookup that hit, or undefined. Called by probes only, so only for a
- * rule that hit: the engine's evaluation never pays for the explanation.
+ * rule that hit: the engine's evaluation never pays for the explanation. A fuzzy match the lookup
+ * found names its entity at once; otherwise (an exact list, an answer the rule index gave) the list
+ * explains the value.
  */
 function hitMatch(
+  fr: EvalFrame,
   wl: Watchlist | undefined,
   value: string,
   threshold: number | undefined,
 ): WatchlistHitMatch | undefined {
-  const m = wl?.explain(value, threshold);
-  if (wl === undefined || m === undefined) {
+  if (wl === undefined) {
+    return undefined;
+  }
+  const found = fr.matches?.get(matchKey(wl.name, threshold, value));
+  if (found !== undefined) {
+    const e = wl.entity(found.entityIndex);
+    return {
+      list: wl.name,
+      value,
+      entity: {
+        id: wl.entityId(found.entityIndex),
+        name: e.value,
+        ...(e.type !== undefined ? { type: e.type } : {}),
+      },
+      name: found.entry,
+      score: round3(found.score),
+    };
+  }
+  const m = wl.explain(value, threshold);
+  if (m === undefined) {
     return undefined;
   }
   const e = m.entity;
@@ -338,7 +379,15 @@ function lookupUncached(
   const known = slot >= 0 ? fr.prefetched[slot] : undefined;
   if (wl.kind === 'fuzzy') {
     spend(fr, FUZZY_STEPS);
-    return known ?? wl.bestMatch(value, threshold)?.score ?? -1;
+    if (known !== undefined) {
+      return known;
+    }
+    const m = wl.bestMatch(value, threshold);
+    if (m === undefined) {
+      return -1;
+    }
+    noteMatch(fr, list, threshold, value, m);
+    return m.score;
   }
   return known ?? (wl.has(value) ? 1 : -1);
 }
@@ -649,7 +698,7 @@ class Compiler {
           const list = (r(fr) as WatchlistRef).list;
           const value = l(fr) as string;
           if (list?.has(value) === true) {
-            const m = hitMatch(list, value, undefined);
+            const m = hitMatch(fr, list, value, undefined);
             out.push(lookupTrigger(label, m?.score ?? 1, m));
           }
         });
@@ -765,7 +814,7 @@ class Compiler {
             const s = score(fr) as number;
             if (s > 0 || (s === 0 && name !== 'watchlistScore')) {
               const wl = fr.rt.watchlists.get(a!(fr) as string);
-              out.push(lookupTrigger(label, s, hitMatch(wl, b!(fr) as string, lookupThreshold(fr))));
+              out.push(lookupTrigger(label, s, hitMatch(fr, wl, b!(fr) as string, lookupThreshold(fr))));
             }
           });
         }
