@@ -252,9 +252,10 @@ export class RuleRepository {
     at: Date = new Date(),
   ): Promise<number> {
     let added = 0;
-    // Chunks keep each statement's parameter arrays moderate on both engines.
-    for (let i = 0; i < entries.length; i += 2000) {
-      const chunk = entries.slice(i, i + 2000);
+    // Chunks keep each statement's parameter arrays moderate on both engines, and each statement
+    // short: PGlite runs in the process, so a statement holds its event loop while it runs.
+    for (let i = 0; i < entries.length; i += 500) {
+      const chunk = entries.slice(i, i + 500);
       const r = await tx.query(
         `INSERT INTO watchlist_entry (authority, list, id, value, aliases, type, identifiers, note, source, expires_at, added_at)
          SELECT $1, $2, i, v, a, t, x, n, s, e, $11
