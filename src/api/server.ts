@@ -320,7 +320,12 @@ export async function buildServer(config: VigilConfig, deps: ServerDeps): Promis
       });
       await v1.register(controlRoutes, { controls: deps.controls });
       await v1.register(importRoutes, { imports: deps.imports });
-      await v1.register(ruleRoutes, { rules: deps.rules, clock: deps.clock, exampleFiling });
+      await v1.register(ruleRoutes, {
+        rules: deps.rules,
+        clock: deps.clock,
+        exampleFiling,
+        watchlistMaxBytes: config.watchlistMaxBytes,
+      });
       await v1.register(assessmentRoutes, { assessments: deps.assessments });
       await v1.register(notificationRoutes, { notifications: deps.notifications });
       await v1.register(webhookRoutes, { webhooks: deps.webhooks });

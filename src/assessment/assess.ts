@@ -7,7 +7,7 @@
 import type { Filing, Transport } from '../domain/index.ts';
 import { drawFor, operatorKey, ratesOn } from '../domain/index.ts';
 import { assess } from '../risk/index.ts';
-import type { GoodsNomenclature, RuleHit } from '../risk/index.ts';
+import type { GoodsNomenclature, RuleHit, WatchlistHitMatch } from '../risk/index.ts';
 import { profileLookup } from '../operators/index.ts';
 import type { OperatorRow } from '../operators/index.ts';
 import type { AssessmentRecord, Conversion } from './assessment.repository.ts';
@@ -32,6 +32,18 @@ export interface ExplainedHit {
   readonly recommendedAction: string;
   readonly reason: string;
   readonly values: Readonly<Record<string, unknown>>;
+  /**
+   * The watchlist lookups that made a rule hit, each naming the list, the listed entity (id and main
+   * name), the name of it that matched and the score: an analyst tells a one-word match from a
+   * full-name one, and which of several namesakes it was.
+   */
+  readonly watchlistMatches?: readonly WatchlistHitMatch[] | undefined;
+}
+
+/** The watchlist matches among a hit's triggers (none: the key is left out). */
+function watchlistMatchesOf(h: RuleHit): { watchlistMatches?: readonly WatchlistHitMatch[] } {
+  const matches = h.triggers.flatMap((t) => (t.match !== undefined ? [t.match] : []));
+  return matches.length > 0 ? { watchlistMatches: matches } : {};
 }
 
 const FINANCIAL: ReadonlySet<string> = new Set([
@@ -150,6 +162,7 @@ export function assessConsignment(input: ConsignmentInput): AssessmentRecord {
       recommendedAction: h.recommendedAction,
       reason: h.reason,
       values: Object.fromEntries(h.triggers.map((t) => [t.label, t.value])),
+      ...watchlistMatchesOf(h),
     })),
     ...signals.map((s: SignalHit) => ({
       source: 'signal' as const,

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { RECOMMENDED_ACTIONS, RISK_AREAS, RULE_SEVERITIES } from '../domain/index.ts';
+import { watchlistHitMatchSchema } from '../rules/index.ts';
 
 const mrn = z.string();
 const instant = z.string().describe('ISO 8601 date-time, UTC');
@@ -63,6 +64,12 @@ export const explainedHitSchema = z
     recommendedAction: z.string().describe(RECOMMENDED_ACTIONS.join(', ')),
     reason: z.string(),
     values: z.record(z.string(), z.unknown()).describe('the values that made it hit'),
+    watchlistMatches: z
+      .array(watchlistHitMatchSchema)
+      .optional()
+      .describe(
+        'the watchlist lookups that made a rule hit: the list, the entity (id, main name), the listed name or alias that matched and the score',
+      ),
   })
   .meta({ id: 'ExplainedHit' });
 
@@ -151,6 +158,28 @@ export const ASSESSMENT_EXAMPLE: z.output<typeof assessmentViewSchema> = {
           recommendedAction: 'physical-check',
           reason: 'declared unit value 1.45 EUR/kg, typical 4.10 EUR/kg',
           values: { hsCode: '730630', unitValueEurPerKg: 1.45 },
+        },
+        {
+          source: 'rule',
+          id: 'R-SANCTIONED-CONSIGNOR',
+          version: 1,
+          title: 'Consignor on the sanctions list',
+          riskArea: 'sanctions',
+          weight: 0.9,
+          effectiveWeight: 0.9,
+          severity: 'high',
+          recommendedAction: 'physical-check',
+          reason: 'The consignor matches a listed party.',
+          values: { 'inWatchlist("sanctioned-operators", consignor.name)': 0.96 },
+          watchlistMatches: [
+            {
+              list: 'sanctioned-operators',
+              value: 'Blue Horizon Tradng FZE',
+              entity: { id: 'eu:13', name: 'Blue Horizon Trading FZE', type: 'organisation' },
+              name: 'Blue Horizon Trading FZE',
+              score: 0.96,
+            },
+          ],
         },
       ],
       errors: [],

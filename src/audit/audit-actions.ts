@@ -15,6 +15,7 @@ export const AUDIT_ACTIONS = [
   'rule.retired',
   'watchlist.replaced',
   'watchlist.entry-deleted',
+  'watchlist.entry-changed',
   'control.result-recorded',
   'control.result-proposed',
   'control.result-rejected',

@@ -13,9 +13,15 @@ export interface ApiAnswer {
   readonly text: string;
 }
 
-export type ApiCall = (method: string, path: string, body?: unknown) => Promise<ApiAnswer>;
+export type ApiCall = (
+  method: string,
+  path: string,
+  body?: unknown,
+  /** A body of another type (a CSV or XML file) goes as it is, with this content type. */
+  contentType?: string,
+) => Promise<ApiAnswer>;
 
-/** Requests to `${url}/v1…` with the bearer token; bodies are sent as JSON. */
+/** Requests to `${url}/v1…` with the bearer token; bodies are sent as JSON unless typed otherwise. */
 export function apiClient(url: string, token: string | undefined): ApiCall {
   if (token === undefined) {
     throw new VigilError(
@@ -24,14 +30,19 @@ export function apiClient(url: string, token: string | undefined): ApiCall {
     );
   }
   const base = url.replace(/\/+$/, '');
-  return async (method, path, body) => {
+  return async (method, path, body, contentType) => {
+    const raw = contentType !== undefined && (typeof body === 'string' || body instanceof Uint8Array);
     const res = await fetch(`${base}/v1${path}`, {
       method,
       headers: {
         authorization: `Bearer ${token}`,
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(body !== undefined ? { 'content-type': contentType ?? 'application/json' } : {}),
       },
-      ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+      ...(body !== undefined
+        ? {
+            body: raw ? body : typeof body === 'string' ? body : JSON.stringify(body),
+          }
+        : {}),
     });
     const text = await res.text();
     const isJson = /\bjson\b/.test(res.headers.get('content-type') ?? 'application/json');

@@ -58,6 +58,9 @@ commands:
   rules list|add RULE.json|test RULE.json --filing F.json|backtest ID --from D --to D
         |activate ID|retire ID|stats ID [--url U --token T]
                                 manage and try risk rules through the API
+  watchlists list | import NAME FILE [--format un-xml|eu-fsf-xml|ofac-sdn-csv|ofac-sdn-xml|csv|ndjson]
+        [--aliases ALT.csv] [--replace] [--subject S] | match NAME VALUE | search NAME VALUE [--url U --token T]
+                                load the UN, EU and OFAC lists (or Vigil's CSV, NDJSON) and check names, through the API
   rifs list [--box inbox|issued] [--label L] | rifs show ID [--version N]
   rifs draft RIF.json | amend ID RIF.json | issue ID | withdraw ID --reason TEXT
   rifs adopt ID [--dry-run] [--no-activate] [--backtest-days N] | decide ID noted|declined [--reason TEXT]
@@ -267,6 +270,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number | Runnin
       case 'reference': {
         const { referenceCommand } = await import('./reference.command.ts');
         return await referenceCommand(config, rest, io);
+      }
+      case 'watchlists': {
+        const { watchlistsCommand } = await import('./watchlists.command.ts');
+        return await watchlistsCommand(config, rest, io);
       }
       case 'rifs': {
         const { rifsCommand } = await import('./rifs.command.ts');

@@ -53,6 +53,12 @@ const configSchema = z.object({
     .min(1024)
     .default(64 * 1024 * 1024),
   VIGIL_BULK_MAX_LINES: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+  // Watchlist uploads (the EU financial sanctions file is some 25 MB of XML): the most bytes one may have.
+  VIGIL_WATCHLIST_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(64 * 1024 * 1024),
   // How many lines of one bulk request are in the filing service at once (their group commit).
   VIGIL_BULK_WINDOW: z.coerce.number().int().min(1).max(256).default(32),
   VIGIL_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
@@ -118,6 +124,8 @@ export interface VigilConfig {
    * of its lines are registered at once.
    */
   readonly bulk: { readonly maxBytes: number; readonly maxLines: number; readonly window: number };
+  /** A watchlist upload (PUT/POST /v1/watchlists/{name}/entries): the most bytes it may have. */
+  readonly watchlistMaxBytes: number;
   readonly tokenTtlSeconds: number;
   readonly logLevel: string;
   /** Where chain heads are signed and checkpointed (files outside the database; docs/adr/0009). */
@@ -211,6 +219,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): V
       maxLines: c.VIGIL_BULK_MAX_LINES,
       window: c.VIGIL_BULK_WINDOW,
     }),
+    watchlistMaxBytes: c.VIGIL_WATCHLIST_MAX_BYTES,
     tokenTtlSeconds: c.VIGIL_TOKEN_TTL_SECONDS,
     logLevel: c.VIGIL_LOG_LEVEL,
     audit: Object.freeze({

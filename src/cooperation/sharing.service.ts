@@ -44,9 +44,13 @@ export const sharingPolicySchema = z.strictObject({
     .max(1000),
 });
 
-/** One entry of a watchlist, as the rules feature's published query gives it. */
+/** One entity of a watchlist, as the rules feature's published query gives it. */
 export interface WatchlistEntryView {
+  readonly id: string;
   readonly value: string;
+  readonly aliases: readonly string[];
+  readonly type: string | null;
+  readonly identifiers: readonly { readonly kind: string; readonly value: string }[];
   readonly note: string | null;
   readonly source: string | null;
   readonly expiresAt: string | null;
@@ -57,13 +61,16 @@ export interface SharingServiceDeps {
   readonly repo: RifRepository;
   readonly clock: Clock;
   readonly audit?: { append(tx: Queryable, event: AuditEvent): Promise<unknown> } | undefined;
-  /** A page of a watchlist's entries in value order (the rules feature's published query). */
+  /**
+   * A page of a watchlist's entities in value then id order, after the given one (the rules
+   * feature's published query).
+   */
   readonly watchlistEntries?:
     | ((
         tx: Queryable,
         authority: string,
         list: string,
-        page: { after?: string | undefined; limit: number },
+        page: { after?: { value: string; id: string } | undefined; limit: number },
       ) => Promise<readonly WatchlistEntryView[]>)
     | undefined;
 }
@@ -274,8 +281,10 @@ export class SharingService {
 
   /**
    * In the transaction that changed a watchlist: the shared copy of the list follows it (taken back
-   * and written again) for the receivers the policy grants `watchlist-entries`. A summary carries the
-   * values; full adds each entry's note, source and expiry.
+   * and written again) for the receivers the policy grants `watchlist-entries`, one record per entity
+   * (its ref the list and the entity's id: a list may hold one name for several entities). A summary
+   * carries the names (value and aliases); full adds each entity's type, identifiers, note, source
+   * and expiry.
    */
   async onWatchlistChanged(
     tx: Queryable,
@@ -291,7 +300,7 @@ export class SharingService {
     }
     const at = this.#d.clock.now();
     let shared = 0;
-    let after: string | undefined;
+    let after: { value: string; id: string } | undefined;
     for (;;) {
       const page = await this.#d.watchlistEntries(tx, authority, list.name, { after, limit: 5000 });
       if (page.length === 0) {
@@ -304,23 +313,28 @@ export class SharingService {
           recipient,
           category: 'watchlist-entries',
           level,
-          ref: `${prefix}${e.value}`,
+          ref: `${prefix}${e.id}`,
           data:
             level === 'full'
               ? {
                   list: list.name,
                   subject: list.subject,
+                  id: e.id,
                   value: e.value,
+                  aliases: e.aliases,
+                  type: e.type,
+                  identifiers: e.identifiers,
                   note: e.note,
                   source: e.source,
                   expiresAt: e.expiresAt,
                 }
-              : { list: list.name, subject: list.subject, value: e.value },
+              : { list: list.name, subject: list.subject, id: e.id, value: e.value, aliases: e.aliases },
           at,
         })),
       );
       shared += await this.#d.repo.share(tx, records);
-      after = page[page.length - 1]!.value;
+      const last = page[page.length - 1]!;
+      after = { value: last.value, id: last.id };
     }
     await this.#d.audit?.append(tx, {
       authority,

@@ -14,7 +14,7 @@ import { z } from 'zod';
 import { fromZodIssues } from '../errors/index.ts';
 import { compileRule } from '../risk/index.ts';
 import type { RiskRule } from '../risk/index.ts';
-import { ruleInputSchema, toRiskRule, watchlistInputSchema } from '../rules/index.ts';
+import { entityOf, ruleInputSchema, toRiskRule, watchlistInputSchema, withIds } from '../rules/index.ts';
 import type { RuleRepository } from '../rules/index.ts';
 import type { AssessmentRepository } from '../assessment/index.ts';
 import { RifRepository } from '../cooperation/index.ts';
@@ -211,7 +211,7 @@ export async function installDemoPack(
     }
     for (const list of watchlists) {
       await repo.upsertWatchlist(tx, authority, list, at);
-      await repo.replaceEntries(tx, authority, list.name, list.entries);
+      await repo.replaceEntries(tx, authority, list.name, withIds(list.entries.map(entityOf)));
     }
     for (const r of rules) {
       await repo.insertRule(tx, authority, packRule(r, authority), 'demo-pack', at);

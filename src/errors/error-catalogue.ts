@@ -52,6 +52,7 @@ export const ERROR_CATALOGUE = {
   VIGIL_IMPORT_NOT_FOUND: { status: 404, title: 'No import declaration with this id is visible to you' },
   VIGIL_IMPORT_INVALID: { status: 422, title: 'The import declaration is invalid' },
   VIGIL_WATCHLIST_NOT_FOUND: { status: 404, title: 'No such watchlist' },
+  VIGIL_WATCHLIST_ENTITY_NOT_FOUND: { status: 404, title: 'No entity with this id on the watchlist' },
   VIGIL_RULE_INVALID: { status: 422, title: 'The rule is invalid' },
   VIGIL_RULE_TOO_COSTLY: {
     status: 422,
@@ -253,7 +254,12 @@ export const ERROR_CATALOGUE = {
   },
   VIGIL_RULE_INVALID_ARGUMENT: { status: 422, title: 'A helper function gets an argument it cannot use' },
   VIGIL_RULE_INVALID_REGEX: { status: 422, title: 'The regular expression is not valid RE2 syntax' },
-  VIGIL_WATCHLIST_PARSE: { status: 422, title: 'A line of the watchlist upload cannot be read' },
+  VIGIL_WATCHLIST_PARSE: { status: 422, title: 'A line or record of the watchlist upload cannot be read' },
+  VIGIL_WATCHLIST_FORMAT: {
+    status: 422,
+    title: 'The watchlist upload is not in the list format named, or in none Vigil reads',
+  },
+  VIGIL_WATCHLIST_DUPLICATE_ID: { status: 422, title: 'Two entities of the watchlist upload have one id' },
   VIGIL_REFERENCE_ROW_INVALID: {
     status: 422,
     title: 'A row of the reference data file is malformed (a missing column, a bad code or date)',

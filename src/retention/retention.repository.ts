@@ -285,7 +285,8 @@ export async function deleteWatchlistEntries(
     `WITH gone AS (
        DELETE FROM watchlist_entry WHERE ${watchlistDue()} RETURNING list
      ), touched AS (
-       UPDATE watchlist w SET updated_at = greatest(w.updated_at + interval '1 millisecond', $2)
+       UPDATE watchlist w SET updated_at = greatest(w.updated_at + interval '1 millisecond', $2),
+         changes = w.changes + 1
        WHERE w.authority = $1 AND w.name IN (SELECT list FROM gone)
        RETURNING 1
      )

@@ -13,6 +13,7 @@ import type { RuleActivation } from './activation.ts';
 import { fuzzyScoreNormalized, normalizeName, type NormalizedName } from './fuzzy.ts';
 import { hsIn, RULE_VARIABLES, WatchlistRef, type RuleRuntime } from './rule-environment.ts';
 import { hsPrefixProblem, type HsNomenclature } from './hs-nomenclature.ts';
+import type { Watchlist, WatchlistEntityType, WatchlistMatch } from './watchlist.ts';
 import { compileRe2, Re2Cache } from './re2.ts';
 import { compareCodePoints, lowerAscii, trimCel, upperAscii } from './cel-strings.ts';
 
@@ -48,6 +49,11 @@ export interface EvalFrame {
   readonly prefetched: (number | undefined)[];
   /** The evaluation budget of the rule being evaluated: reset before each rule (engine.ts). */
   readonly budget: EvalBudget;
+  /**
+   * The fuzzy matches lookups found (a listed name is rare), by list, threshold and value: a hit's
+   * explanation names their entity without screening the name again. Made on the first match.
+   */
+  matches: Map<string, WatchlistMatch> | undefined;
 }
 
 /**
@@ -74,6 +80,7 @@ export function createFrame(act: RuleActivation, rt: RuleRuntime, stepLimit = DE
     memo: [],
     prefetched: [],
     budget: { steps: 0, limit: stepLimit },
+    matches: undefined,
   };
 }
 
@@ -123,10 +130,89 @@ function spend(fr: EvalFrame, n: number): void {
 
 type Fn = (fr: EvalFrame) => unknown;
 
+/**
+ * A watchlist lookup that hit, named for the analyst: the list, the value screened, the listed entity
+ * (its id and main name) and the name of it that matched (its main name or an alias), with the score.
+ */
+export interface WatchlistHitMatch {
+  readonly list: string;
+  readonly value: string;
+  readonly entity: { readonly id: string; readonly name: string; readonly type?: WatchlistEntityType };
+  readonly name: string;
+  readonly score: number;
+}
+
 /** A value the officer sees on a hit: a field path or helper call and what it was. */
 export interface TriggerValue {
   readonly label: string;
   readonly value: string | number | boolean | readonly string[];
+  /** A watchlist lookup: which entity and which of its names matched. */
+  readonly match?: WatchlistHitMatch | undefined;
+}
+
+const round3 = (x: number): number => Math.round(x * 1000) / 1000;
+
+const matchKey = (list: string, threshold: number | undefined, value: string): string =>
+  `${list}\u0000${threshold ?? ''}\u0000${value}`;
+
+/** Keeps a fuzzy match a lookup found, for the explanation of a hit (see `EvalFrame.matches`). */
+export function noteMatch(
+  fr: EvalFrame,
+  list: string,
+  threshold: number | undefined,
+  value: string,
+  m: WatchlistMatch,
+): void {
+  (fr.matches ??= new Map()).set(matchKey(list, threshold, value), m);
+}
+
+/**
+ * The match behind a watchlist lookup that hit, or undefined. Called by probes only, so only for a
+ * rule that hit: the engine's evaluation never pays for the explanation. A fuzzy match the lookup
+ * found names its entity at once; otherwise (an exact list, an answer the rule index gave) the list
+ * explains the value.
+ */
+function hitMatch(
+  fr: EvalFrame,
+  wl: Watchlist | undefined,
+  value: string,
+  threshold: number | undefined,
+): WatchlistHitMatch | undefined {
+  if (wl === undefined) {
+    return undefined;
+  }
+  const found = fr.matches?.get(matchKey(wl.name, threshold, value));
+  if (found !== undefined) {
+    const e = wl.entity(found.entityIndex);
+    return {
+      list: wl.name,
+      value,
+      entity: {
+        id: wl.entityId(found.entityIndex),
+        name: e.value,
+        ...(e.type !== undefined ? { type: e.type } : {}),
+      },
+      name: found.entry,
+      score: round3(found.score),
+    };
+  }
+  const m = wl.explain(value, threshold);
+  if (m === undefined) {
+    return undefined;
+  }
+  const e = m.entity;
+  return {
+    list: wl.name,
+    value,
+    entity: { id: e.id, name: e.name, ...(e.type !== undefined ? { type: e.type } : {}) },
+    name: m.name,
+    score: round3(m.score),
+  };
+}
+
+/** A lookup's trigger: its score, and the entity it matched when the list says which. */
+function lookupTrigger(label: string, score: number, match: WatchlistHitMatch | undefined): TriggerValue {
+  return match === undefined ? { label, value: round3(score) } : { label, value: round3(score), match };
 }
 
 type Probe = (fr: EvalFrame, out: TriggerValue[]) => void;
@@ -294,7 +380,15 @@ function lookupUncached(
   const known = slot >= 0 ? fr.prefetched[slot] : undefined;
   if (wl.kind === 'fuzzy') {
     spend(fr, FUZZY_STEPS);
-    return known ?? wl.bestMatch(value, threshold)?.score ?? -1;
+    if (known !== undefined) {
+      return known;
+    }
+    const m = wl.bestMatch(value, threshold);
+    if (m === undefined) {
+      return -1;
+    }
+    noteMatch(fr, list, threshold, value, m);
+    return m.score;
   }
   return known ?? (wl.has(value) ? 1 : -1);
 }
@@ -599,6 +693,17 @@ class Compiler {
     const rt = typeName(rn);
     if (rt === 'Watchlist') {
       const r = this.compile(rn, sc);
+      if (sc.depth === 0) {
+        const label = n.input.slice(n.start, n.end);
+        this.#probe(label, (fr, out) => {
+          const list = (r(fr) as WatchlistRef).list;
+          const value = l(fr) as string;
+          if (list?.has(value) === true) {
+            const m = hitMatch(fr, list, value, undefined);
+            out.push(lookupTrigger(label, m?.score ?? 1, m));
+          }
+        });
+      }
       return (fr) => (r(fr) as WatchlistRef).list?.has(l(fr) as string) ?? false;
     }
     if (!rt.startsWith('list<') || !isPrimitive(typeName(ln))) {
@@ -699,17 +804,24 @@ class Compiler {
             return s;
           };
         }
+        if (sc.depth === 0) {
+          const lookupThreshold =
+            name === 'watchlistScore'
+              ? () => Number.MIN_VALUE
+              : args.length === 3
+                ? (fr: EvalFrame) => c!(fr) as number
+                : () => undefined;
+          this.#probe(label, (fr, out) => {
+            const s = score(fr) as number;
+            if (s > 0 || (s === 0 && name !== 'watchlistScore')) {
+              const wl = fr.rt.watchlists.get(a!(fr) as string);
+              out.push(lookupTrigger(label, s, hitMatch(fr, wl, b!(fr) as string, lookupThreshold(fr))));
+            }
+          });
+        }
         if (name === 'watchlistScore') {
           const raw = score;
           return (fr) => Math.max(0, raw(fr) as number);
-        }
-        if (sc.depth === 0) {
-          this.#probe(label, (fr, out) => {
-            const s = score(fr) as number;
-            if (s >= 0) {
-              out.push({ label, value: Math.round(s * 1000) / 1000 });
-            }
-          });
         }
         return (fr) => (score(fr) as number) >= 0;
       }

@@ -9,6 +9,7 @@ export {
   RuleBudgetError,
   type EvalFrame,
   type TriggerValue,
+  type WatchlistHitMatch,
 } from './cel-compiler.ts';
 export { MAX_REGEX_LENGTH } from './re2.ts';
 export { MAX_RULE_NODES, MAX_RULE_STEPS, MAX_TEXT_LITERAL } from './rule-cost.ts';

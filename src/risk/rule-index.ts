@@ -7,7 +7,7 @@
  * come back in rule order, so evaluation order is deterministic.
  */
 import type { RuleActivation } from './activation.ts';
-import { lookupSignature, type EvalFrame, type SignatureTable } from './cel-compiler.ts';
+import { lookupSignature, noteMatch, type EvalFrame, type SignatureTable } from './cel-compiler.ts';
 import { anchorKeys, deletionKeyHashes, keyHash, normalizeName } from './fuzzy.ts';
 import type { Discriminator, KeyTest, RangeTest } from './rule-analysis.ts';
 
@@ -397,7 +397,12 @@ export class RuleIndex {
         values.length = 0;
         q.read(act, this.#collect);
         if (values.length > 0) {
-          const score = wl.bestMatch(values[0]!, q.threshold)?.score ?? -1;
+          const m = wl.bestMatch(values[0]!, q.threshold);
+          if (m !== undefined) {
+            // Rare (a listed name): kept so that a hit's explanation need not screen it again.
+            noteMatch(frame, q.list, q.threshold, values[0]!, m);
+          }
+          const score = m?.score ?? -1;
           frame.prefetched[q.memo] = score;
           answer = score >= 0;
         }

@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 import { RECOMMENDED_ACTIONS, RISK_AREAS, RULE_SEVERITIES, TRANSPORT_MODES } from '../domain/index.ts';
-import { RULE_STATUSES, WATCHLIST_SUBJECTS } from '../risk/index.ts';
+import { RULE_STATUSES, WATCHLIST_ENTITY_TYPES, WATCHLIST_SUBJECTS } from '../risk/index.ts';
+import { LIST_FORMATS } from './list-formats/index.ts';
 import type { RuleInput } from './rule.service.ts';
 
 const instant = z.string().describe('ISO 8601 date-time, UTC');
@@ -45,6 +46,19 @@ export const ruleWithVersionsSchema = z.object({
   versions: z.array(z.int()).describe('every version of the rule'),
 });
 
+const entityTypeSchema = z.enum(WATCHLIST_ENTITY_TYPES);
+
+/** A rule hit's watchlist match: the list, the value screened, the entity and the name that matched. */
+export const watchlistHitMatchSchema = z
+  .object({
+    list: z.string(),
+    value: z.string().describe('the value screened (from the filing)'),
+    entity: z.object({ id: z.string(), name: z.string(), type: entityTypeSchema.optional() }),
+    name: z.string().describe('the listed name or alias that matched'),
+    score: z.number(),
+  })
+  .meta({ id: 'WatchlistHitMatch' });
+
 export const ruleHitSchema = z
   .object({
     ruleId: z.string(),
@@ -60,6 +74,9 @@ export const ruleHitSchema = z
         z.object({
           label: z.string(),
           value: z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]),
+          match: watchlistHitMatchSchema
+            .optional()
+            .describe('a watchlist lookup that hit: the entity and the name of it that matched'),
         }),
       )
       .describe('what made the rule hit'),
@@ -102,13 +119,52 @@ export const watchlistSummarySchema = z
   })
   .meta({ id: 'Watchlist' });
 
+/** How a screened name matched a listed entity, word by word (Watchlist.explain). */
+export const watchlistMatchSchema = z
+  .object({
+    entity: z
+      .object({
+        id: z.string(),
+        name: z.string().describe('its main name'),
+        type: entityTypeSchema.optional(),
+        source: z.string().optional(),
+      })
+      .describe('the entity matched'),
+    name: z.string().describe('the name of it that matched: its main name or one of its aliases'),
+    score: z.number().describe('0–1'),
+    parts: z
+      .array(
+        z.object({
+          query: z.string().describe('the word as screened (normalised)'),
+          listed: z.string().describe('the listed word it met'),
+          how: z
+            .enum(['exact', 'edits', 'phonetic', 'romanised', 'prefix', 'joined', 'number'])
+            .describe(
+              'exact; edits (spelling, `edits` of them); phonetic (sounds alike); romanised (another script); prefix (cut short); joined (run together); number',
+            ),
+          edits: z.int().optional(),
+          weight: z.number().describe('its share of the listed name, 0–1'),
+        }),
+      )
+      .describe('word by word, how the screened name met the listed one'),
+    unmatchedQuery: z.array(z.string()).describe('words of the screened name that met nothing'),
+    unmatchedListed: z.array(z.string()).describe('words of the listed name that nothing met'),
+    script: z.string().optional().describe('the screened name’s script when not Latin'),
+  })
+  .meta({ id: 'WatchlistMatch' });
+
 export const watchlistEntrySchema = z
   .object({
-    value: z.string(),
+    id: z.string().describe('the entity’s id in its list (the source list’s own, such as un:6908555)'),
+    value: z.string().describe('its main name or value'),
+    aliases: z.array(z.string()).describe('its other names, original-script forms included'),
+    type: entityTypeSchema.nullable(),
+    identifiers: z.array(z.object({ kind: z.string(), value: z.string() })),
     note: z.string().nullable(),
     source: z.string().nullable(),
     addedAt: instant,
     expiresAt: instant.nullable(),
+    match: watchlistMatchSchema.optional().describe('with `?q=`: how the name searched matched it'),
   })
   .meta({ id: 'WatchlistEntry' });
 
@@ -116,6 +172,48 @@ export const watchlistEntryPageSchema = z.object({
   items: z.array(watchlistEntrySchema),
   next: z.string().nullable().describe('pass as `?next=` for the following page; null on the last page'),
 });
+
+export const watchlistUploadResultSchema = z.object({
+  name: z.string(),
+  format: z.enum(LIST_FORMATS).describe('the format the upload was read in'),
+  received: z.int().describe('entities read and stored'),
+});
+
+export const watchlistMatchResultSchema = z.object({
+  listed: z.boolean().describe('the value matches the list at its threshold'),
+  score: z.number().describe('its best score against the list, 0–1'),
+  match: watchlistMatchSchema.nullable().describe('when listed: the entity, the name that matched and how'),
+});
+
+export const WATCHLIST_ENTRY_EXAMPLE: z.output<typeof watchlistEntrySchema> = {
+  id: 'eu:13',
+  value: 'Blue Horizon Trading FZE',
+  aliases: ['Blue Horizon General Trading', 'بلو هورايزن للتجارة'],
+  type: 'organisation',
+  identifiers: [{ kind: 'registration', value: 'DMCC-118452' }],
+  note: 'EU.27.28. programme IRN',
+  source: 'EU consolidated financial sanctions list',
+  addedAt: '2027-03-01T09:00:00.000Z',
+  expiresAt: null,
+};
+
+export const WATCHLIST_MATCH_EXAMPLE: z.output<typeof watchlistMatchSchema> = {
+  entity: {
+    id: 'eu:13',
+    name: 'Blue Horizon Trading FZE',
+    type: 'organisation',
+    source: 'EU consolidated financial sanctions list',
+  },
+  name: 'Blue Horizon Trading FZE',
+  score: 0.96,
+  parts: [
+    { query: 'blue', listed: 'blue', how: 'exact', weight: 0.24 },
+    { query: 'horizon', listed: 'horizon', how: 'exact', weight: 0.41 },
+    { query: 'tradng', listed: 'trading', how: 'edits', edits: 1, weight: 0.35 },
+  ],
+  unmatchedQuery: [],
+  unmatchedListed: [],
+};
 
 export const RULE_INPUT_EXAMPLE: RuleInput = {
   id: 'R-STEEL-UNDERVALUE',

@@ -1,6 +1,6 @@
 /**
- * SQL of analysts' rules and watchlists: versioned rules (table rule), watchlists and their entries.
- * Every query is scoped by authority.
+ * SQL of analysts' rules and watchlists: versioned rules (table rule), watchlists and their entities
+ * (table watchlist_entry, keyed by list and entity id). Every query is scoped by authority.
  */
 import { periodEnd } from '../domain/index.ts';
 import type { Queryable } from '../store/database.ts';
@@ -8,9 +8,12 @@ import type {
   RiskRule,
   RuleStatus,
   WatchlistDefinition,
+  WatchlistEntityType,
   WatchlistEntry,
+  WatchlistIdentifier,
   WatchlistSubject,
 } from '../risk/index.ts';
+import type { StoredEntity } from './list-formats/index.ts';
 
 interface RuleRow {
   authority: string;
@@ -53,6 +56,69 @@ function toRule(r: RuleRow): StoredRule {
     condition: r.condition,
     createdBy: r.created_by,
     createdAt: new Date(r.created_at).toISOString(),
+  };
+}
+
+/** Where a page of a list's entities starts: after this value and id (by value, then id). */
+export interface EntryCursor {
+  readonly value: string;
+  /** Absent: after every entity bearing `value` (the cursors given before entities had ids). */
+  readonly id?: string | undefined;
+}
+
+/** One entity of a watchlist as stored, with when it was added and when it expires. */
+export interface WatchlistEntityRecord {
+  readonly id: string;
+  readonly value: string;
+  readonly aliases: readonly string[];
+  readonly type: WatchlistEntityType | null;
+  readonly identifiers: readonly WatchlistIdentifier[];
+  readonly note: string | null;
+  readonly source: string | null;
+  readonly addedAt: string;
+  readonly expiresAt: string | null;
+}
+
+interface EntityRow {
+  id: string;
+  value: string;
+  aliases: string[] | null;
+  type: WatchlistEntityType | null;
+  identifiers: WatchlistIdentifier[] | null;
+  note: string | null;
+  source: string | null;
+  added_at: Date;
+  expires_at: Date | null;
+}
+
+const ENTITY_COLUMNS = 'id, value, aliases, type, identifiers, note, source, added_at, expires_at';
+
+function toRecord(e: EntityRow): WatchlistEntityRecord {
+  return {
+    id: e.id,
+    value: e.value,
+    aliases: e.aliases ?? [],
+    type: e.type,
+    identifiers: e.identifiers ?? [],
+    note: e.note,
+    source: e.source,
+    addedAt: new Date(e.added_at).toISOString(),
+    expiresAt: e.expires_at === null ? null : new Date(e.expires_at).toISOString(),
+  };
+}
+
+/** An entity as the risk engine's Watchlist takes it. */
+function toEntry(e: EntityRow): WatchlistEntry {
+  const aliases = e.aliases ?? [];
+  const identifiers = e.identifiers ?? [];
+  return {
+    id: e.id,
+    value: e.value,
+    ...(aliases.length > 0 ? { aliases } : {}),
+    ...(e.type !== null ? { type: e.type } : {}),
+    ...(identifiers.length > 0 ? { identifiers } : {}),
+    ...(e.note !== null ? { note: e.note } : {}),
+    ...(e.source !== null ? { source: e.source } : {}),
   };
 }
 
@@ -107,13 +173,15 @@ export class RuleRepository {
 
   /**
    * A stamp that changes whenever rules or watchlists of the authority change, or an entry expires
-   * (cache invalidation).
+   * (cache invalidation). Every change to a list counts in its `changes` (touchWatchlist), so two
+   * changes within one instant, or committed out of clock order, still give two stamps.
    */
   async stamp(tx: Queryable, authority: string, at: Date = new Date()): Promise<string> {
     const r = await tx.query<{ stamp: string }>(
       `SELECT concat((SELECT count(*) FROM rule WHERE authority = $1), '/',
                      (SELECT max(created_at) FROM rule WHERE authority = $1), '/',
                      (SELECT max(updated_at) FROM watchlist WHERE authority = $1), '/',
+                     (SELECT sum(changes) FROM watchlist WHERE authority = $1), '/',
                      (SELECT count(*) FROM watchlist_entry WHERE authority = $1 AND expires_at <= $2)) AS stamp`,
       [authority, at],
     );
@@ -134,24 +202,33 @@ export class RuleRepository {
     await tx.query(
       `INSERT INTO watchlist (authority, name, subject, threshold, description, updated_at) VALUES ($1,$2,$3,$4,$5,$6)
        ON CONFLICT (authority, name) DO UPDATE SET subject = EXCLUDED.subject, threshold = EXCLUDED.threshold,
-         description = EXCLUDED.description, updated_at = EXCLUDED.updated_at`,
+         description = EXCLUDED.description, updated_at = EXCLUDED.updated_at, changes = watchlist.changes + 1`,
       [authority, list.name, list.subject, list.threshold ?? null, list.description ?? '', at],
     );
   }
 
+  /**
+   * Marks the list changed: its `updated_at` and its count of changes, which the rule-set cache's
+   * stamp sums, so the stamp moves on with every change whatever the clocks say and whatever order
+   * concurrent changes commit in.
+   */
   async touchWatchlist(tx: Queryable, authority: string, name: string, at: Date): Promise<void> {
-    await tx.query(`UPDATE watchlist SET updated_at = $3 WHERE authority = $1 AND name = $2`, [
-      authority,
-      name,
-      at,
-    ]);
+    await tx.query(
+      `UPDATE watchlist SET updated_at = $3, changes = changes + 1 WHERE authority = $1 AND name = $2`,
+      [authority, name, at],
+    );
+  }
+
+  /** Serialises changes to one list's entities (an upload, a single entity's change). */
+  async lockWatchlist(tx: Queryable, authority: string, name: string): Promise<void> {
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`watchlist/${authority}/${name}`]);
   }
 
   async replaceEntries(
     tx: Queryable,
     authority: string,
     name: string,
-    entries: readonly WatchlistEntry[],
+    entries: readonly StoredEntity[],
     at: Date = new Date(),
   ): Promise<{ removed: number; stored: number }> {
     // How many entries the list held before: the audit entry of a replacement records it.
@@ -163,26 +240,38 @@ export class RuleRepository {
     return { removed: gone.rowCount, stored };
   }
 
+  /**
+   * Adds entities, replacing those of the list with the same id. Ids must be unique in `entries`
+   * (settleIds makes them so): one statement never meets a row twice.
+   */
   async addEntries(
     tx: Queryable,
     authority: string,
     name: string,
-    entries: readonly WatchlistEntry[],
+    entries: readonly StoredEntity[],
     at: Date = new Date(),
   ): Promise<number> {
     let added = 0;
-    // Chunks keep each statement's parameter arrays moderate on both engines.
-    for (let i = 0; i < entries.length; i += 5000) {
-      const chunk = entries.slice(i, i + 5000);
+    // Chunks keep each statement's parameter arrays moderate on both engines, and each statement
+    // short: PGlite runs in the process, so a statement holds its event loop while it runs.
+    for (let i = 0; i < entries.length; i += 500) {
+      const chunk = entries.slice(i, i + 500);
       const r = await tx.query(
-        `INSERT INTO watchlist_entry (authority, list, value, note, source, expires_at, added_at)
-         SELECT $1, $2, v, n, s, x, $7 FROM unnest($3::text[], $4::text[], $5::text[], $6::timestamptz[]) AS u(v, n, s, x)
-         ON CONFLICT (authority, list, value) DO UPDATE SET note = EXCLUDED.note, source = EXCLUDED.source,
-           expires_at = EXCLUDED.expires_at, added_at = EXCLUDED.added_at`,
+        `INSERT INTO watchlist_entry (authority, list, id, value, aliases, type, identifiers, note, source, expires_at, added_at)
+         SELECT $1, $2, i, v, a, t, x, n, s, e, $11
+         FROM unnest($3::text[], $4::text[], $5::jsonb[], $6::text[], $7::jsonb[], $8::text[], $9::text[], $10::timestamptz[])
+           AS u(i, v, a, t, x, n, s, e)
+         ON CONFLICT (authority, list, id) DO UPDATE SET value = EXCLUDED.value, aliases = EXCLUDED.aliases,
+           type = EXCLUDED.type, identifiers = EXCLUDED.identifiers, note = EXCLUDED.note,
+           source = EXCLUDED.source, expires_at = EXCLUDED.expires_at, added_at = EXCLUDED.added_at`,
         [
           authority,
           name,
+          chunk.map((e) => e.id),
           chunk.map((e) => e.value),
+          chunk.map((e) => JSON.stringify(e.aliases ?? [])),
+          chunk.map((e) => e.type ?? null),
+          chunk.map((e) => JSON.stringify(e.identifiers ?? [])),
           chunk.map((e) => e.note ?? null),
           chunk.map((e) => e.source ?? null),
           chunk.map((e) => (e.expires !== undefined ? periodEnd(e.expires) : null)),
@@ -192,6 +281,22 @@ export class RuleRepository {
       added += r.rowCount;
     }
     return added;
+  }
+
+  /** Adds or replaces one entity; whether it was new. */
+  async putEntity(
+    tx: Queryable,
+    authority: string,
+    name: string,
+    entity: StoredEntity,
+    at: Date,
+  ): Promise<{ created: boolean }> {
+    const before = await tx.query(
+      `SELECT 1 FROM watchlist_entry WHERE authority = $1 AND list = $2 AND id = $3 FOR UPDATE`,
+      [authority, name, entity.id],
+    );
+    await this.addEntries(tx, authority, name, [entity], at);
+    return { created: before.rows.length === 0 };
   }
 
   async watchlists(
@@ -233,10 +338,11 @@ export class RuleRepository {
       `SELECT name, subject, threshold FROM watchlist WHERE authority = $1 ORDER BY name`,
       [authority],
     );
-    // Expired entries stay listed for the analyst but no longer match.
-    const entries = await tx.query<{ list: string; value: string; note: string | null }>(
-      `SELECT list, value, note FROM watchlist_entry
-       WHERE authority = $1 AND (expires_at IS NULL OR expires_at > $2) ORDER BY list, value`,
+    // Expired entries stay listed for the analyst but no longer match. Ties between equal scores go
+    // to the entity loaded first: by value, then id, so the order does not depend on the engine.
+    const entries = await tx.query<EntityRow & { list: string }>(
+      `SELECT list, ${ENTITY_COLUMNS} FROM watchlist_entry
+       WHERE authority = $1 AND (expires_at IS NULL OR expires_at > $2) ORDER BY list, value, id`,
       [authority, at],
     );
     const byList = new Map<string, WatchlistEntry[]>();
@@ -246,7 +352,7 @@ export class RuleRepository {
         l = [];
         byList.set(e.list, l);
       }
-      l.push(e.note !== null ? { value: e.value, note: e.note } : { value: e.value });
+      l.push(toEntry(e));
     }
     return lists.rows.map((l) => ({
       name: l.name,
@@ -258,47 +364,80 @@ export class RuleRepository {
 
   // ---- assessments ----------------------------------------------------------------------------
 
-  /** A page of a list's entries, expired ones included, by value. */
+  /** A page of a list's entities, expired ones included, by value then id. */
   async entries(
     q: Queryable,
     authority: string,
     name: string,
-    page: { readonly after?: string | undefined; readonly limit: number },
-  ): Promise<
-    {
-      value: string;
-      note: string | null;
-      source: string | null;
-      addedAt: string;
-      expiresAt: string | null;
-    }[]
-  > {
-    const r = await q.query<{
-      value: string;
-      note: string | null;
-      source: string | null;
-      added_at: Date;
-      expires_at: Date | null;
-    }>(
-      `SELECT value, note, source, added_at, expires_at FROM watchlist_entry
-       WHERE authority = $1 AND list = $2 AND ($3::text IS NULL OR value > $3) ORDER BY value LIMIT $4`,
-      [authority, name, page.after ?? null, page.limit],
+    page: { readonly after?: EntryCursor | undefined; readonly limit: number },
+  ): Promise<WatchlistEntityRecord[]> {
+    const after = page.after;
+    const r = await q.query<EntityRow>(
+      `SELECT ${ENTITY_COLUMNS} FROM watchlist_entry
+       WHERE authority = $1 AND list = $2
+         AND ($3::text IS NULL OR value > $3 OR (value = $3 AND $4::text IS NOT NULL AND id > $4))
+       ORDER BY value, id LIMIT $5`,
+      [authority, name, after?.value ?? null, after?.id ?? null, page.limit],
     );
-    return r.rows.map((e) => ({
-      value: e.value,
-      note: e.note,
-      source: e.source,
-      addedAt: new Date(e.added_at).toISOString(),
-      expiresAt: e.expires_at === null ? null : new Date(e.expires_at).toISOString(),
-    }));
+    return r.rows.map(toRecord);
   }
 
-  /** Removes one entry; false when the list has no such value. */
-  async deleteEntry(tx: Queryable, authority: string, name: string, value: string): Promise<boolean> {
-    const r = await tx.query(
-      `DELETE FROM watchlist_entry WHERE authority = $1 AND list = $2 AND value = $3`,
+  /** The entities of a list with these ids (expired ones included), by value then id. */
+  async entitiesById(
+    q: Queryable,
+    authority: string,
+    name: string,
+    ids: readonly string[],
+  ): Promise<WatchlistEntityRecord[]> {
+    const r = await q.query<EntityRow>(
+      `SELECT ${ENTITY_COLUMNS} FROM watchlist_entry
+       WHERE authority = $1 AND list = $2 AND id = ANY($3::text[]) ORDER BY value, id`,
+      [authority, name, ids],
+    );
+    return r.rows.map(toRecord);
+  }
+
+  /** Removes one entity; what it was, or undefined when the list has no such id. */
+  async deleteEntity(
+    tx: Queryable,
+    authority: string,
+    name: string,
+    id: string,
+  ): Promise<WatchlistEntityRecord | undefined> {
+    const r = await tx.query<EntityRow>(
+      `DELETE FROM watchlist_entry WHERE authority = $1 AND list = $2 AND id = $3 RETURNING ${ENTITY_COLUMNS}`,
+      [authority, name, id],
+    );
+    return r.rows[0] === undefined ? undefined : toRecord(r.rows[0]);
+  }
+
+  /** Removes every entity whose main value is `value`; the ids removed (none: no such value). */
+  async deleteEntriesByValue(
+    tx: Queryable,
+    authority: string,
+    name: string,
+    value: string,
+  ): Promise<string[]> {
+    const r = await tx.query<{ id: string }>(
+      `DELETE FROM watchlist_entry WHERE authority = $1 AND list = $2 AND value = $3 RETURNING id`,
       [authority, name, value],
     );
-    return r.rowCount > 0;
+    return r.rows.map((x) => x.id).sort();
+  }
+
+  /** Sets (or, with null, clears) one entity's expiry; the entity after, or undefined. */
+  async setExpiry(
+    tx: Queryable,
+    authority: string,
+    name: string,
+    id: string,
+    expiresAt: Date | null,
+  ): Promise<WatchlistEntityRecord | undefined> {
+    const r = await tx.query<EntityRow>(
+      `UPDATE watchlist_entry SET expires_at = $4 WHERE authority = $1 AND list = $2 AND id = $3
+       RETURNING ${ENTITY_COLUMNS}`,
+      [authority, name, id, expiresAt],
+    );
+    return r.rows[0] === undefined ? undefined : toRecord(r.rows[0]);
   }
 }

@@ -1,8 +1,10 @@
 /**
  * HTTP adapter of analysts' rules (/v1/rules: create, version, list, test, backtest) and watchlists
- * (/v1/watchlists: create, upload entries as JSON, CSV or NDJSON, match a value).
+ * (/v1/watchlists: create, upload entities as JSON, CSV, NDJSON or the public UN, EU and OFAC lists,
+ * list, search, get, put, delete and expire entities, match a value with the match explained).
  */
-import type { FastifyPluginCallback } from 'fastify';
+import { Readable } from 'node:stream';
+import type { FastifyPluginCallback, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { actorOf } from '../auth/index.ts';
 import { instantSchema, periodEnd, periodStart } from '../domain/index.ts';
@@ -22,9 +24,15 @@ import {
   ruleTestResultSchema,
   ruleWithVersionsSchema,
   storedRuleSchema,
+  WATCHLIST_ENTRY_EXAMPLE,
+  WATCHLIST_MATCH_EXAMPLE,
   watchlistEntryPageSchema,
+  watchlistEntrySchema,
+  watchlistMatchResultSchema,
   watchlistSummarySchema,
+  watchlistUploadResultSchema,
 } from './rule.contract.ts';
+import { LIST_CONTENT_TYPES, LIST_FORMATS, entityInputSchema } from './list-formats/index.ts';
 import type { RuleService } from './rule.service.ts';
 
 export interface RuleRoutesOptions {
@@ -32,6 +40,8 @@ export interface RuleRoutesOptions {
   readonly clock: Clock;
   /** The filing the document shows for a rule test (the demo generator's). */
   readonly exampleFiling: z.input<typeof filingSchema>;
+  /** The most bytes a watchlist upload may have (VIGIL_WATCHLIST_MAX_BYTES). */
+  readonly watchlistMaxBytes: number;
 }
 
 const ruleBody = jsonBody(ruleInputSchema, RULE_INPUT_EXAMPLE);
@@ -73,18 +83,36 @@ const backtestSchema = z.strictObject({
 });
 const statusSchema = z.strictObject({ status: z.enum(RULE_STATUSES) });
 const entriesQuery = z.strictObject({
-  next: z.string().min(1).max(500).optional(),
+  next: z.string().min(1).max(4000).optional().describe('the `next` of the previous page'),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
+  q: z.string().trim().min(1).max(500).optional().describe('a name to screen against the list'),
+  threshold: z.coerce
+    .number()
+    .min(0.6)
+    .max(1)
+    .optional()
+    .describe('with `q`: the score from which a name matches (default the list’s)'),
 });
 const deleteEntryQuery = z.strictObject({ value: z.string().trim().min(1).max(500) });
-const uploadQuery = z.strictObject({ replace: z.enum(['true', 'false']).default('false') });
+const formatParam = z
+  .enum(LIST_FORMATS)
+  .optional()
+  .describe('the format of the upload (default: its content type’s; XML by its root element)');
+const uploadQuery = z.strictObject({
+  replace: z.enum(['true', 'false']).default('false'),
+  format: formatParam,
+});
+const replaceQuery = z.strictObject({ format: formatParam });
+const entityParams = z.object({
+  name: z.string().min(1).describe('the watchlist'),
+  id: z.string().min(1).max(128).describe('the entity’s id in the list'),
+});
+const expirySchema = z.strictObject({ expires: instantSchema });
 
 export const ruleRoutes: FastifyPluginCallback<RuleRoutesOptions> = (app, opts, done) => {
   const { rules } = opts;
-  // Watchlist uploads come as CSV or NDJSON text (this plugin's content types only).
-  app.addContentTypeParser(['text/csv', 'application/x-ndjson'], { parseAs: 'string' }, (_req, body, next) =>
-    next(null, body),
-  );
+  // Watchlist uploads stay streams, read as they arrive (this plugin's content types only).
+  app.addContentTypeParser([...LIST_CONTENT_TYPES], (_request, payload, parsed) => parsed(null, payload));
 
   app.post(
     '/rules',
@@ -290,14 +318,24 @@ export const ruleRoutes: FastifyPluginCallback<RuleRoutesOptions> = (app, opts, 
         operationId: 'putWatchlist',
         permission: 'rule.write',
         tags: ['watchlists'],
-        summary: 'Create or replace a watchlist with its entries',
+        summary: 'Create or replace a watchlist with its entities',
+        description:
+          'Each entry is an entity: its `value` (main name), and optionally its `id` (unique in the list; one is made from the value when none is given), `aliases`, `type`, `identifiers`, `note`, `source` and `expires`. Two entities may bear the same name.',
         body: jsonBody(watchlistInputSchema, {
           name: 'sanctioned-operators',
           subject: 'operator-name',
           threshold: 0.9,
           description: 'Operators named in the EU consolidated sanctions list',
           entries: [
-            { value: 'Blue Horizon Trading FZE', source: 'EU consolidated list', note: 'listed 2026-11-02' },
+            {
+              id: 'eu:13',
+              value: 'Blue Horizon Trading FZE',
+              aliases: ['Blue Horizon General Trading'],
+              type: 'organisation',
+              identifiers: [{ kind: 'registration', value: 'DMCC-118452' }],
+              source: 'EU consolidated list',
+              note: 'listed 2026-11-02',
+            },
           ],
         }),
         responses: {
@@ -312,55 +350,107 @@ export const ruleRoutes: FastifyPluginCallback<RuleRoutesOptions> = (app, opts, 
     async (request, reply) =>
       reply.status(201).send(await rules.createWatchlist(actorOf(request), request.body)),
   );
+
+  /** Reads an upload's body as it arrives (see the list readers); `replace` swaps the whole list. */
+  const upload = async (request: FastifyRequest<{ Params: { name: string } }>, replace: boolean) => {
+    const q = parseInput(uploadQuery, request.query, 'VIGIL_QUERY_INVALID');
+    const body = request.body;
+    if (!(body instanceof Readable)) {
+      throw new VigilError(
+        'VIGIL_UNSUPPORTED_MEDIA_TYPE',
+        `send the list as ${LIST_CONTENT_TYPES.join(', ')}`,
+      );
+    }
+    const declared = Number(request.headers['content-length'] ?? Number.NaN);
+    if (Number.isFinite(declared) && declared > opts.watchlistMaxBytes) {
+      throw new VigilError(
+        'VIGIL_BODY_TOO_LARGE',
+        `the list has ${declared} bytes; an upload takes at most ${opts.watchlistMaxBytes} (VIGIL_WATCHLIST_MAX_BYTES); nothing was stored`,
+      );
+    }
+    return rules.uploadEntries(
+      actorOf(request),
+      request.params.name,
+      body.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer | string>,
+      {
+        format: q.format,
+        contentType: String(request.headers['content-type'] ?? ''),
+        replace: replace || q.replace === 'true',
+        maxBytes: opts.watchlistMaxBytes,
+      },
+    );
+  };
+  const uploadDoc = (replace: boolean) => ({
+    permission: 'rule.write' as const,
+    tags: ['watchlists'],
+    description: `${replace ? 'Replaces every entity of the list with those of the upload' : 'Adds the entities of the upload; one with the id of an entity of the list replaces it (`?replace=true` swaps the whole list)'}. The format is \`?format=\`, or else the content type's: \`text/csv\` is Vigil's CSV, \`application/x-ndjson\` its NDJSON, and an XML list (\`application/xml\`, \`text/xml\`) is recognised by its root element. Formats: \`csv\` (a header row naming \`value\` and optionally \`id\`, \`aliases\` separated by |, \`type\`, \`identifiers\` as kind:value pairs separated by |, \`note\`, \`source\`, \`expires\`), \`ndjson\` (one object a line with those fields, aliases and identifiers as lists), \`un-xml\` (the UN Security Council consolidated list), \`eu-fsf-xml\` (the EU financial sanctions file, FSF 1.1), \`ofac-sdn-csv\` (OFAC's sdn.csv, optionally followed by alt.csv in the same body) and \`ofac-sdn-xml\` (sdn.xml). The public lists go into lists of subject operator-name; each entity keeps its list's id (un:DATAID, eu:logicalId, ofac:ent_num), names, aliases, original-script names, type and identifiers. The body is read as it arrives, at most VIGIL_WATCHLIST_MAX_BYTES (64 MiB by default; 413 VIGIL_BODY_TOO_LARGE beyond). Every problem is reported at once with its place (a line, or an XPath) and nothing is stored unless all of it can be.`,
+    consumes: [...LIST_CONTENT_TYPES],
+    params: nameParams,
+    query: replace ? replaceQuery : uploadQuery,
+    body: textBody({
+      'text/csv': {
+        description:
+          "Vigil's CSV: a header row naming a `value` column (and optionally `id`, `aliases`, `type`, `identifiers`, `note`, `source`, `expires`), then one entity a record; comma- or semicolon-separated. With `?format=ofac-sdn-csv`: OFAC's sdn.csv, optionally followed by alt.csv",
+        example:
+          'id,value,aliases,type,identifiers,note,source\neu:13,Blue Horizon Trading FZE,Blue Horizon General Trading,organisation,registration:DMCC-118452,listed 2026-11-02,EU consolidated list\n',
+      },
+      'application/x-ndjson': {
+        description:
+          'one JSON object a line with `value` (and optionally `id`, `aliases`, `type`, `identifiers`, `note`, `source`, `expires`), or a bare JSON string',
+        example:
+          '{"id":"eu:13","value":"Blue Horizon Trading FZE","aliases":["Blue Horizon General Trading"],"type":"organisation","identifiers":[{"kind":"registration","value":"DMCC-118452"}]}\n',
+      },
+      'application/xml': {
+        description:
+          'the UN consolidated list (`CONSOLIDATED_LIST`), the EU financial sanctions file (`export`) or the OFAC SDN list (`sdnList`)',
+        example:
+          '<CONSOLIDATED_LIST><INDIVIDUALS><INDIVIDUAL><DATAID>9100001</DATAID><FIRST_NAME>IBRAHIM</FIRST_NAME><SECOND_NAME>AL-FARSI</SECOND_NAME><INDIVIDUAL_ALIAS><QUALITY>Good</QUALITY><ALIAS_NAME>Abu Khalil</ALIAS_NAME></INDIVIDUAL_ALIAS></INDIVIDUAL></INDIVIDUALS></CONSOLIDATED_LIST>\n',
+      },
+      'text/xml': {
+        description: 'as application/xml',
+        example:
+          '<sdnList xmlns="http://tempuri.org/sdnList.xsd"><sdnEntry><uid>36</uid><lastName>AEROCARIBBEAN AIRLINES</lastName><sdnType>Entity</sdnType></sdnEntry></sdnList>\n',
+      },
+    }),
+    responses: {
+      200: jsonResponse('The entities received', watchlistUploadResultSchema, {
+        name: 'sanctioned-operators',
+        format: 'un-xml' as const,
+        received: 1003,
+      }),
+    },
+    errors: [
+      'VIGIL_WATCHLIST_NOT_FOUND',
+      'VIGIL_WATCHLIST_INVALID',
+      'VIGIL_BODY_TOO_LARGE',
+      'VIGIL_UNSUPPORTED_MEDIA_TYPE',
+      'VIGIL_XML_MALFORMED',
+      'VIGIL_XML_FORBIDDEN',
+      'VIGIL_XML_TOO_LARGE',
+    ] as const,
+  });
   app.post<{ Params: { name: string } }>(
     '/watchlists/:name/entries',
     {
       schema: operation({
+        ...uploadDoc(false),
         operationId: 'uploadWatchlistEntries',
-        permission: 'rule.write',
-        tags: ['watchlists'],
         summary:
-          'Bulk upload entries (text/csv with a value column, or application/x-ndjson); ?replace=true swaps the list',
-        consumes: ['text/csv', 'application/x-ndjson'],
-        params: nameParams,
-        query: uploadQuery,
-        body: textBody({
-          'text/csv': {
-            description:
-              'a header row naming a `value` column (and optionally `note`, `source`, `expires`), then one entry a line; comma- or semicolon-separated',
-            example: 'value,note,source\nBlue Horizon Trading FZE,listed 2026-11-02,EU consolidated list\n',
-          },
-          'application/x-ndjson': {
-            description: 'one JSON object a line with `value` (and optionally `note`), or a bare JSON string',
-            example: '{"value":"Blue Horizon Trading FZE","note":"listed 2026-11-02"}\n',
-          },
-        }),
-        responses: {
-          200: jsonResponse('The entries received', z.object({ name: z.string(), received: z.int() }), {
-            name: 'sanctioned-operators',
-            received: 1,
-          }),
-        },
-        errors: ['VIGIL_WATCHLIST_NOT_FOUND', 'VIGIL_WATCHLIST_INVALID'],
+          'Add entities from an upload (CSV, NDJSON, or the UN, EU or OFAC list as published); ?replace=true swaps the list',
       }),
     },
-    async (request) => {
-      const q = parseInput(uploadQuery, request.query, 'VIGIL_QUERY_INVALID');
-      const type = String(request.headers['content-type'] ?? '');
-      if (typeof request.body !== 'string') {
-        throw new VigilError(
-          'VIGIL_UNSUPPORTED_MEDIA_TYPE',
-          'send entries as text/csv or application/x-ndjson',
-        );
-      }
-      return rules.uploadEntries(
-        actorOf(request),
-        request.params.name,
-        request.body,
-        type.startsWith('text/csv') ? 'csv' : 'ndjson',
-        q.replace === 'true',
-      );
+    async (request) => upload(request, false),
+  );
+  app.put<{ Params: { name: string } }>(
+    '/watchlists/:name/entries',
+    {
+      schema: operation({
+        ...uploadDoc(true),
+        operationId: 'replaceWatchlistEntries',
+        summary: 'Replace every entity of a list with an upload (CSV, NDJSON, or the UN, EU or OFAC list)',
+      }),
     },
+    async (request) => upload(request, true),
   );
   app.get<{ Params: { name: string } }>(
     '/watchlists/:name/entries',
@@ -370,20 +460,14 @@ export const ruleRoutes: FastifyPluginCallback<RuleRoutesOptions> = (app, opts, 
         permission: 'rule.read',
         tags: ['watchlists'],
         summary:
-          'The entries of a list (expired ones too) with their source and dates, by value; paged with `next`',
+          'The entities of a list (expired ones too) by value, paged with `next`; or with `?q=` the entities a name matches, each with its match explained',
+        description:
+          'With `q`, the name is screened against the list as a rule would screen it (at `threshold`, or the list’s own): the answer holds the entity it matches best and every other entity bearing the name that matched, each with `match` (the name of it that matched, the score, and word by word how). Expired entities match nothing.',
         params: nameParams,
         query: entriesQuery,
         responses: {
-          200: jsonResponse('A page of entries', watchlistEntryPageSchema, {
-            items: [
-              {
-                value: 'Blue Horizon Trading FZE',
-                note: 'listed 2026-11-02',
-                source: 'EU consolidated list',
-                addedAt: '2027-03-01T09:00:00.000Z',
-                expiresAt: null,
-              },
-            ],
+          200: jsonResponse('A page of entities', watchlistEntryPageSchema, {
+            items: [WATCHLIST_ENTRY_EXAMPLE],
             next: null,
           }),
         },
@@ -402,14 +486,16 @@ export const ruleRoutes: FastifyPluginCallback<RuleRoutesOptions> = (app, opts, 
         operationId: 'deleteWatchlistEntry',
         permission: 'rule.write',
         tags: ['watchlists'],
-        summary: 'Take one value off a list (?value=…); it stops matching at once',
+        summary:
+          'Take every entity whose main value is ?value=… off a list; they stop matching at once (one entity: DELETE …/entries/{id})',
         params: nameParams,
         query: deleteEntryQuery,
         responses: {
-          200: jsonResponse('The value taken off', z.object({ name: z.string(), deleted: z.string() }), {
-            name: 'sanctioned-operators',
-            deleted: 'Blue Horizon Trading FZE',
-          }),
+          200: jsonResponse(
+            'The value taken off, and the ids of the entities that bore it',
+            z.object({ name: z.string(), deleted: z.string(), ids: z.array(z.string()) }),
+            { name: 'sanctioned-operators', deleted: 'Blue Horizon Trading FZE', ids: ['eu:13'] },
+          ),
         },
         errors: ['VIGIL_WATCHLIST_NOT_FOUND', 'VIGIL_NOT_FOUND'],
       }),
@@ -419,6 +505,111 @@ export const ruleRoutes: FastifyPluginCallback<RuleRoutesOptions> = (app, opts, 
       return rules.deleteEntry(actorOf(request), request.params.name, q.value);
     },
   );
+  app.get<{ Params: { name: string; id: string } }>(
+    '/watchlists/:name/entries/:id',
+    {
+      schema: operation({
+        operationId: 'getWatchlistEntity',
+        permission: 'rule.read',
+        tags: ['watchlists'],
+        summary: 'One entity of a list (expired or not)',
+        params: entityParams,
+        responses: { 200: jsonResponse('The entity', watchlistEntrySchema, WATCHLIST_ENTRY_EXAMPLE) },
+        errors: ['VIGIL_WATCHLIST_NOT_FOUND', 'VIGIL_WATCHLIST_ENTITY_NOT_FOUND'],
+      }),
+    },
+    async (request) => rules.getEntity(actorOf(request), request.params.name, request.params.id),
+  );
+  app.put<{ Params: { name: string; id: string } }>(
+    '/watchlists/:name/entries/:id',
+    {
+      schema: operation({
+        operationId: 'putWatchlistEntity',
+        permission: 'rule.write',
+        tags: ['watchlists'],
+        summary: 'Add an entity with this id, or replace the one the list has; it matches at once',
+        params: entityParams,
+        body: jsonBody(entityInputSchema, {
+          value: 'Blue Horizon Trading FZE',
+          aliases: ['Blue Horizon General Trading', 'بلو هورايزن للتجارة'],
+          type: 'organisation',
+          identifiers: [{ kind: 'registration', value: 'DMCC-118452' }],
+          note: 'listed 2026-11-02',
+          source: 'EU consolidated list',
+        }),
+        responses: {
+          200: jsonResponse('The entity, replaced', watchlistEntrySchema, WATCHLIST_ENTRY_EXAMPLE),
+          201: jsonResponse('The entity, added', watchlistEntrySchema, WATCHLIST_ENTRY_EXAMPLE),
+        },
+        errors: ['VIGIL_WATCHLIST_NOT_FOUND', 'VIGIL_WATCHLIST_INVALID'],
+      }),
+    },
+    async (request, reply) => {
+      const r = await rules.putEntity(actorOf(request), request.params.name, request.params.id, request.body);
+      return reply.status(r.created ? 201 : 200).send(r.entity);
+    },
+  );
+  app.delete<{ Params: { name: string; id: string } }>(
+    '/watchlists/:name/entries/:id',
+    {
+      schema: operation({
+        operationId: 'deleteWatchlistEntity',
+        permission: 'rule.write',
+        tags: ['watchlists'],
+        summary: 'Take one entity off a list; it stops matching at once',
+        params: entityParams,
+        responses: {
+          200: jsonResponse(
+            'The entity taken off',
+            z.object({ name: z.string(), deleted: z.string().describe('its id'), value: z.string() }),
+            { name: 'sanctioned-operators', deleted: 'eu:13', value: 'Blue Horizon Trading FZE' },
+          ),
+        },
+        errors: ['VIGIL_WATCHLIST_NOT_FOUND', 'VIGIL_WATCHLIST_ENTITY_NOT_FOUND'],
+      }),
+    },
+    async (request) => rules.deleteEntity(actorOf(request), request.params.name, request.params.id),
+  );
+  app.put<{ Params: { name: string; id: string } }>(
+    '/watchlists/:name/entries/:id/expiry',
+    {
+      schema: operation({
+        operationId: 'setWatchlistEntityExpiry',
+        permission: 'rule.write',
+        tags: ['watchlists'],
+        summary:
+          'Set when an entity stops matching (a date: the end of that day, UTC; or a date-time); it stays listed',
+        params: entityParams,
+        body: jsonBody(expirySchema, { expires: '2027-06-30' }),
+        responses: {
+          200: jsonResponse('The entity', watchlistEntrySchema, {
+            ...WATCHLIST_ENTRY_EXAMPLE,
+            expiresAt: '2027-07-01T00:00:00.000Z',
+          }),
+        },
+        errors: ['VIGIL_WATCHLIST_NOT_FOUND', 'VIGIL_WATCHLIST_ENTITY_NOT_FOUND'],
+      }),
+    },
+    async (request) => {
+      const b = parseInput(expirySchema, request.body ?? {});
+      return rules.setExpiry(actorOf(request), request.params.name, request.params.id, b.expires);
+    },
+  );
+  app.delete<{ Params: { name: string; id: string } }>(
+    '/watchlists/:name/entries/:id/expiry',
+    {
+      schema: operation({
+        operationId: 'clearWatchlistEntityExpiry',
+        permission: 'rule.write',
+        tags: ['watchlists'],
+        summary: 'Clear an entity’s expiry: it matches again with no end',
+        params: entityParams,
+        responses: { 200: jsonResponse('The entity', watchlistEntrySchema, WATCHLIST_ENTRY_EXAMPLE) },
+        errors: ['VIGIL_WATCHLIST_NOT_FOUND', 'VIGIL_WATCHLIST_ENTITY_NOT_FOUND'],
+      }),
+    },
+    async (request) => rules.setExpiry(actorOf(request), request.params.name, request.params.id, null),
+  );
   app.get<{ Params: { name: string } }>(
     '/watchlists/:name/match',
     {
@@ -426,14 +617,15 @@ export const ruleRoutes: FastifyPluginCallback<RuleRoutesOptions> = (app, opts, 
         operationId: 'matchWatchlist',
         permission: 'rule.read',
         tags: ['watchlists'],
-        summary: 'Check a value against a list, with its match score',
+        summary:
+          'Check a value against a list: whether it is listed, its score, and which entity and name it matched',
         params: nameParams,
         query: matchQuery,
         responses: {
           200: jsonResponse(
-            'Whether the value is listed, and its best fuzzy score',
-            z.object({ listed: z.boolean(), score: z.number().describe('0–1') }),
-            { listed: true, score: 0.96 },
+            'Whether the value is listed, its best score, and the match explained',
+            watchlistMatchResultSchema,
+            { listed: true, score: 0.96, match: WATCHLIST_MATCH_EXAMPLE },
           ),
         },
         errors: ['VIGIL_WATCHLIST_NOT_FOUND'],

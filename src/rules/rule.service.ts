@@ -15,21 +15,35 @@ import {
   RULE_SEVERITIES,
   RULE_STATUSES,
   WATCHLIST_SUBJECTS,
-  Watchlist,
   WatchlistRegistry,
   assess,
   compileRule,
   compileRuleSet,
-  parseWatchlistCsv,
-  parseWatchlistNdjson,
 } from '../risk/index.ts';
-import type { GoodsNomenclature, RiskRule, RuleCompileError, RuleHit, RuleStatus } from '../risk/index.ts';
-import { TRANSPORT_MODES, instantSchema } from '../domain/index.ts';
+import type {
+  GoodsNomenclature,
+  MatchExplanation,
+  RiskRule,
+  RuleCompileError,
+  RuleHit,
+  RuleStatus,
+  Watchlist,
+} from '../risk/index.ts';
+import { TRANSPORT_MODES, periodEnd } from '../domain/index.ts';
 import type { Database, Queryable } from '../store/database.ts';
 import type { AuditEvent } from '../audit/index.ts';
 import { fromZodIssues } from '../errors/index.ts';
 import { requirePermission } from '../auth/index.ts';
-import type { RuleRepository, StoredRule } from './rule.repository.ts';
+import type { EntryCursor, RuleRepository, StoredRule, WatchlistEntityRecord } from './rule.repository.ts';
+import {
+  PUBLIC_LIST_FORMATS,
+  checkEntity,
+  entityInputSchema,
+  entityOf,
+  readList,
+  settleIds,
+} from './list-formats/index.ts';
+import type { ListEntity, ListFormat, StoredEntity } from './list-formats/index.ts';
 import type { RuleSetCache } from './rule-set.cache.ts';
 import { operatorsOf, profileLookup } from '../operators/index.ts';
 import type { OperatorRepository } from '../operators/index.ts';
@@ -88,17 +102,7 @@ export const watchlistInputSchema = z.strictObject({
   subject: z.enum(WATCHLIST_SUBJECTS),
   threshold: z.number().min(0.6).max(1).optional(),
   description: z.string().max(500).optional(),
-  entries: z
-    .array(
-      z.strictObject({
-        value: z.string().trim().min(1).max(500),
-        note: z.string().max(500).optional(),
-        source: z.string().trim().min(1).max(200).optional(),
-        expires: instantSchema.optional(),
-      }),
-    )
-    .max(200_000)
-    .default([]),
+  entries: z.array(entityInputSchema).max(200_000).default([]),
 });
 
 /**
@@ -559,18 +563,18 @@ export class RuleService {
       );
     }
     const w = parsed.data;
+    const entities = settled(
+      w.entries.map((e) =>
+        entityOf(e.source !== undefined ? e : { ...e, source: `entered by ${actor.role}:${actor.subject}` }),
+      ),
+      (i) => `$.entries[${i}]`,
+      'the watchlist is invalid',
+    );
     const now = this.#d.clock.now();
     await this.#d.db.forAuthority(actor.authority).transaction(async (tx) => {
+      await this.#d.repo.lockWatchlist(tx, actor.authority, w.name);
       await this.#d.repo.upsertWatchlist(tx, actor.authority, w, now);
-      const replaced = await this.#d.repo.replaceEntries(
-        tx,
-        actor.authority,
-        w.name,
-        w.entries.map((e) =>
-          e.source !== undefined ? e : { ...e, source: `entered by ${actor.role}:${actor.subject}` },
-        ),
-        now,
-      );
+      const replaced = await this.#d.repo.replaceEntries(tx, actor.authority, w.name, entities, now);
       // Setting a whole list can empty a sanctions list: audited in the same transaction.
       await this.#d.audit?.append(tx, {
         authority: actor.authority,
@@ -594,46 +598,67 @@ export class RuleService {
       );
     });
     this.#d.ruleSets.invalidate(actor.authority);
-    return {
-      name: w.name,
-      size: new Watchlist({ name: w.name, subject: w.subject, entries: w.entries }).size,
-    };
+    return { name: w.name, size: entities.length };
   }
 
-  /** Bulk upload of entries as CSV or NDJSON text; `replace` swaps the whole list. */
+  /**
+   * Bulk upload of entities in one of the list formats (LIST_FORMATS), read as the body arrives;
+   * `replace` swaps the whole list. Every problem of the upload is reported at once with its place,
+   * and nothing is stored unless the whole upload can be.
+   */
   async uploadEntries(
     actor: Actor,
     name: string,
-    text: string,
-    format: 'csv' | 'ndjson',
-    replace: boolean,
-  ): Promise<{ name: string; received: number }> {
+    body: AsyncIterable<Uint8Array | string>,
+    options: {
+      readonly format?: ListFormat | undefined;
+      readonly contentType: string;
+      readonly replace: boolean;
+      readonly maxBytes: number;
+    },
+  ): Promise<{ name: string; format: ListFormat; received: number }> {
     requirePermission(actor, 'rule.write');
-    const lists = await this.#d.repo.watchlists(this.#d.db.forAuthority(actor.authority), actor.authority);
-    const list = lists.find((l) => l.name === name);
-    if (list === undefined) {
-      throw new VigilError('VIGIL_WATCHLIST_NOT_FOUND', `no watchlist '${name}'`);
+    const list = await this.#listOf(actor, name);
+    const xml = /\bxml\b/i.test(options.contentType);
+    const named = (format: ListFormat | undefined) =>
+      format !== undefined && PUBLIC_LIST_FORMATS.has(format)
+        ? `the ${format} format`
+        : 'an XML list (the UN, EU and OFAC lists)';
+    if (
+      list.subject !== 'operator-name' &&
+      ((options.format !== undefined && PUBLIC_LIST_FORMATS.has(options.format)) ||
+        (options.format === undefined && xml))
+    ) {
+      throw notForSubject(named(options.format), list.subject);
     }
-    const parsed = format === 'csv' ? parseWatchlistCsv(text) : parseWatchlistNdjson(text);
-    if (!parsed.ok) {
+    const { format, reader } = await readList(body, {
+      format: options.format,
+      contentType: options.contentType,
+      maxBytes: options.maxBytes,
+    });
+    if (list.subject !== 'operator-name' && PUBLIC_LIST_FORMATS.has(format)) {
+      throw notForSubject(named(format), list.subject);
+    }
+    if (reader.errors.length > 0) {
       throw new VigilError(
         'VIGIL_WATCHLIST_INVALID',
-        `${parsed.errors.length} line(s) of the upload cannot be read; nothing was stored`,
-        parsed.errors.slice(0, 100).map((e) => ({
-          code: 'VIGIL_WATCHLIST_PARSE' as const,
-          path: `line ${e.line}`,
-          message: e.message,
-        })),
+        `${reader.truncated ? `more than ${reader.errors.length}` : reader.errors.length} problem(s) in the upload${reader.truncated ? ' (reading stopped there)' : ''}; nothing was stored`,
+        reader.errors,
       );
     }
-    const now = this.#d.clock.now();
     // An entry without a source is the uploader's.
-    const entries = parsed.value.map((e) =>
-      e.source !== undefined ? e : { ...e, source: `upload by ${actor.role}:${actor.subject}` },
+    const entities = settled(
+      reader.entities.map((e) =>
+        e.source !== undefined ? e : { ...e, source: `upload by ${actor.role}:${actor.subject}` },
+      ),
+      (i) => reader.places[i]!,
+      'the upload has entities with the same id; nothing was stored',
     );
+    const now = this.#d.clock.now();
     await this.#d.db.forAuthority(actor.authority).transaction(async (tx) => {
-      if (replace) {
-        const replaced = await this.#d.repo.replaceEntries(tx, actor.authority, name, entries, now);
+      await this.#d.repo.lockWatchlist(tx, actor.authority, name);
+      if (options.replace) {
+        const replaced = await this.#d.repo.replaceEntries(tx, actor.authority, name, entities, now);
         await this.#d.audit?.append(tx, {
           authority: actor.authority,
           actor: `${actor.role}:${actor.subject}`,
@@ -643,70 +668,266 @@ export class RuleService {
           details: { via: `upload-${format}`, previousEntries: replaced.removed, entries: replaced.stored },
         });
       } else {
-        await this.#d.repo.addEntries(tx, actor.authority, name, entries, now);
+        await this.#d.repo.addEntries(tx, actor.authority, name, entities, now);
       }
-      await this.#d.repo.touchWatchlist(tx, actor.authority, name, now);
-      await this.#d.onWatchlistChanged?.(
-        tx,
-        actor.authority,
-        { name, subject: list.subject },
-        `${actor.role}:${actor.subject}`,
-      );
+      await this.#changed(tx, actor, list, now);
     });
     this.#d.ruleSets.invalidate(actor.authority);
-    return { name, received: parsed.value.length };
+    return { name, format, received: entities.length };
   }
 
-  /** A page of a list's entries (expired ones too), with their source and dates. */
+  /**
+   * A page of a list's entities (expired ones too) by value, with their source and dates; or, with
+   * `q`, the entities a name screened against the list matches (expired ones do not match), each
+   * with the explanation of its match: which of its names matched, the score, and word by word how.
+   */
   async listEntries(
     actor: Actor,
     name: string,
-    page: { readonly next?: string | undefined; readonly limit: number },
-  ): Promise<{ items: Awaited<ReturnType<RuleRepository['entries']>>; next: string | null }> {
+    page: {
+      readonly next?: string | undefined;
+      readonly limit: number;
+      readonly q?: string | undefined;
+      readonly threshold?: number | undefined;
+    },
+  ): Promise<{ items: (WatchlistEntityRecord & { match?: MatchExplanation })[]; next: string | null }> {
     requirePermission(actor, 'rule.read');
     const db = this.#d.db.forAuthority(actor.authority);
     await this.#listOf(actor, name);
+    if (page.q !== undefined) {
+      const list = (await this.#d.ruleSets.get(actor.authority)).watchlists.get(name);
+      const best = list?.explain(page.q, page.threshold);
+      if (list === undefined || best === undefined) {
+        return { items: [], next: null };
+      }
+      // Every entity bearing the name that matched: a list may hold one name for several entities.
+      const bearers = [best.entity.id, ...namesakes(list, best.name).filter((id) => id !== best.entity.id)];
+      const wanted = bearers.slice(0, page.limit);
+      const records = new Map(
+        (await this.#d.repo.entitiesById(db, actor.authority, name, wanted)).map((r) => [r.id, r]),
+      );
+      const items = wanted.flatMap((id) => {
+        const r = records.get(id);
+        if (r === undefined) {
+          return [];
+        }
+        const entity = {
+          id: r.id,
+          name: r.value,
+          ...(r.type !== null ? { type: r.type } : {}),
+          ...(r.source !== null ? { source: r.source } : {}),
+        };
+        return [{ ...r, match: { ...best, entity } }];
+      });
+      return { items, next: null };
+    }
     const rows = await this.#d.repo.entries(db, actor.authority, name, {
-      after: page.next,
+      after: page.next === undefined ? undefined : decodeCursor(page.next),
       limit: page.limit + 1,
     });
     const items = rows.slice(0, page.limit);
-    return { items, next: rows.length > page.limit ? items[items.length - 1]!.value : null };
+    const last = items[items.length - 1];
+    return { items, next: rows.length > page.limit && last !== undefined ? encodeCursor(last) : null };
   }
 
-  /** Takes one value off a list; it stops matching at once. */
-  async deleteEntry(actor: Actor, name: string, value: string): Promise<{ name: string; deleted: string }> {
+  /** One entity of a list, expired or not. */
+  async getEntity(actor: Actor, name: string, id: string): Promise<WatchlistEntityRecord> {
+    requirePermission(actor, 'rule.read');
+    await this.#listOf(actor, name);
+    const [found] = await this.#d.repo.entitiesById(
+      this.#d.db.forAuthority(actor.authority),
+      actor.authority,
+      name,
+      [id],
+    );
+    if (found === undefined) {
+      throw entityNotFound(name, id);
+    }
+    return found;
+  }
+
+  /** Adds an entity with this id, or replaces the one the list has; it matches at once. */
+  async putEntity(
+    actor: Actor,
+    name: string,
+    id: string,
+    body: unknown,
+  ): Promise<{ entity: WatchlistEntityRecord; created: boolean }> {
     requirePermission(actor, 'rule.write');
     const list = await this.#listOf(actor, name);
+    const parsed = entityInputSchema.safeParse(
+      body !== null && typeof body === 'object' && !Array.isArray(body) ? { id, ...body } : body,
+      { reportInput: true },
+    );
+    if (!parsed.success) {
+      throw new VigilError(
+        'VIGIL_WATCHLIST_INVALID',
+        'the entity is invalid',
+        fromZodIssues(parsed.error.issues, 'the entity'),
+      );
+    }
+    const given = entityOf(parsed.data);
+    const problems = checkEntity(given, '$');
+    if (given.id !== id) {
+      problems.push({
+        code: 'VIGIL_SCHEMA_VALUE',
+        path: '$.id',
+        message: `id '${given.id ?? ''}' differs from the entity addressed ('${id}')`,
+      });
+    }
+    if (problems.length > 0) {
+      throw new VigilError('VIGIL_WATCHLIST_INVALID', 'the entity is invalid', problems);
+    }
+    const entity: StoredEntity = {
+      ...given,
+      id,
+      source: given.source ?? `entered by ${actor.role}:${actor.subject}`,
+    };
     const now = this.#d.clock.now();
-    const deleted = await this.#d.db.forAuthority(actor.authority).transaction(async (tx) => {
-      const gone = await this.#d.repo.deleteEntry(tx, actor.authority, name, value);
-      if (gone) {
-        await this.#d.repo.touchWatchlist(tx, actor.authority, name, now);
-        // Emptying a list one entry at a time is audited too; the value may name a person, so the
-        // never-pruned log keeps its SHA-256 (an auditor can check a given name against it).
+    const stored = await this.#d.db.forAuthority(actor.authority).transaction(async (tx) => {
+      await this.#d.repo.lockWatchlist(tx, actor.authority, name);
+      const { created } = await this.#d.repo.putEntity(tx, actor.authority, name, entity, now);
+      if (!created) {
+        // Replacing an entity can take a name off the list: audited as its deletion is.
         await this.#d.audit?.append(tx, {
           authority: actor.authority,
           actor: `${actor.role}:${actor.subject}`,
-          action: 'watchlist.entry-deleted',
+          action: 'watchlist.entry-changed',
           subject: `watchlist:${name}`,
           at: now,
-          details: { valueSha256: createHash('sha256').update(value, 'utf8').digest('hex') },
+          details: { id, change: 'replaced', valueSha256: sha256(entity.value) },
         });
-        await this.#d.onWatchlistChanged?.(
-          tx,
-          actor.authority,
-          { name, subject: list.subject },
-          `${actor.role}:${actor.subject}`,
-        );
       }
-      return gone;
+      await this.#changed(tx, actor, list, now);
+      const [record] = await this.#d.repo.entitiesById(tx, actor.authority, name, [id]);
+      return { entity: record!, created };
     });
-    if (!deleted) {
+    this.#d.ruleSets.invalidate(actor.authority);
+    return stored;
+  }
+
+  /** Takes one entity off a list; it stops matching at once. */
+  async deleteEntity(
+    actor: Actor,
+    name: string,
+    id: string,
+  ): Promise<{ name: string; deleted: string; value: string }> {
+    requirePermission(actor, 'rule.write');
+    const list = await this.#listOf(actor, name);
+    const now = this.#d.clock.now();
+    const gone = await this.#d.db.forAuthority(actor.authority).transaction(async (tx) => {
+      await this.#d.repo.lockWatchlist(tx, actor.authority, name);
+      const removed = await this.#d.repo.deleteEntity(tx, actor.authority, name, id);
+      if (removed !== undefined) {
+        await this.#auditDeletion(tx, actor, name, [id], removed.value, now);
+        await this.#changed(tx, actor, list, now);
+      }
+      return removed;
+    });
+    if (gone === undefined) {
+      throw entityNotFound(name, id);
+    }
+    this.#d.ruleSets.invalidate(actor.authority);
+    return { name, deleted: id, value: gone.value };
+  }
+
+  /** Takes every entity whose main value is `value` off a list; they stop matching at once. */
+  async deleteEntry(
+    actor: Actor,
+    name: string,
+    value: string,
+  ): Promise<{ name: string; deleted: string; ids: string[] }> {
+    requirePermission(actor, 'rule.write');
+    const list = await this.#listOf(actor, name);
+    const now = this.#d.clock.now();
+    const ids = await this.#d.db.forAuthority(actor.authority).transaction(async (tx) => {
+      await this.#d.repo.lockWatchlist(tx, actor.authority, name);
+      const removed = await this.#d.repo.deleteEntriesByValue(tx, actor.authority, name, value);
+      if (removed.length > 0) {
+        await this.#auditDeletion(tx, actor, name, removed, value, now);
+        await this.#changed(tx, actor, list, now);
+      }
+      return removed;
+    });
+    if (ids.length === 0) {
       throw new VigilError('VIGIL_NOT_FOUND', `'${value}' is not on the watchlist '${name}'`);
     }
     this.#d.ruleSets.invalidate(actor.authority);
-    return { name, deleted: value };
+    return { name, deleted: value, ids };
+  }
+
+  /**
+   * Sets when an entity stops matching (a date: the end of that day, UTC; or a date-time), or with
+   * null clears it. An expiry in the past takes it off the matching at once; it stays listed.
+   */
+  async setExpiry(
+    actor: Actor,
+    name: string,
+    id: string,
+    expires: string | null,
+  ): Promise<WatchlistEntityRecord> {
+    requirePermission(actor, 'rule.write');
+    const list = await this.#listOf(actor, name);
+    const now = this.#d.clock.now();
+    const at = expires === null ? null : periodEnd(expires);
+    const updated = await this.#d.db.forAuthority(actor.authority).transaction(async (tx) => {
+      await this.#d.repo.lockWatchlist(tx, actor.authority, name);
+      const r = await this.#d.repo.setExpiry(tx, actor.authority, name, id, at);
+      if (r !== undefined) {
+        await this.#d.audit?.append(tx, {
+          authority: actor.authority,
+          actor: `${actor.role}:${actor.subject}`,
+          action: 'watchlist.entry-changed',
+          subject: `watchlist:${name}`,
+          at: now,
+          details: {
+            id,
+            change: at === null ? 'expiry-cleared' : 'expiry-set',
+            expiresAt: at?.toISOString() ?? null,
+          },
+        });
+        await this.#changed(tx, actor, list, now);
+      }
+      return r;
+    });
+    if (updated === undefined) {
+      throw entityNotFound(name, id);
+    }
+    this.#d.ruleSets.invalidate(actor.authority);
+    return updated;
+  }
+
+  /** The list changed: its stamp moves on and the copy shared under the authority's policy follows. */
+  async #changed(
+    tx: Queryable,
+    actor: Actor,
+    list: { name: string; subject: string },
+    now: Date,
+  ): Promise<void> {
+    await this.#d.repo.touchWatchlist(tx, actor.authority, list.name, now);
+    await this.#d.onWatchlistChanged?.(tx, actor.authority, list, `${actor.role}:${actor.subject}`);
+  }
+
+  /**
+   * Emptying a list one entity at a time is audited too; the value may name a person, so the
+   * never-pruned log keeps its SHA-256 (an auditor can check a given name against it).
+   */
+  async #auditDeletion(
+    tx: Queryable,
+    actor: Actor,
+    name: string,
+    ids: readonly string[],
+    value: string,
+    now: Date,
+  ): Promise<void> {
+    await this.#d.audit?.append(tx, {
+      authority: actor.authority,
+      actor: `${actor.role}:${actor.subject}`,
+      action: 'watchlist.entry-deleted',
+      subject: `watchlist:${name}`,
+      at: now,
+      details: { ids: [...ids], valueSha256: sha256(value) },
+    });
   }
 
   async #listOf(actor: Actor, name: string): Promise<{ name: string; subject: string }> {
@@ -723,20 +944,100 @@ export class RuleService {
     return this.#d.repo.watchlists(this.#d.db.forAuthority(actor.authority), actor.authority);
   }
 
-  /** Lookup of a value against a list, with the score: for analysts checking a name. */
+  /**
+   * A value checked against a list, for analysts: whether it is listed (at the list's threshold), its
+   * best score, and when listed the match explained (the entity, the name of it that matched, the
+   * score and, word by word, how).
+   */
   async matchWatchlist(
     actor: Actor,
     name: string,
     value: string,
-  ): Promise<{ listed: boolean; score: number }> {
+  ): Promise<{ listed: boolean; score: number; match: MatchExplanation | null }> {
     requirePermission(actor, 'rule.read');
     const ctx = await this.#d.ruleSets.get(actor.authority);
     const list = ctx.watchlists.get(name);
     if (list === undefined) {
       throw new VigilError('VIGIL_WATCHLIST_NOT_FOUND', `no watchlist '${name}'`);
     }
-    return { listed: list.has(value), score: list.score(value) };
+    const match = list.explain(value) ?? null;
+    return { listed: match !== null, score: list.score(value), match };
   }
+}
+
+const sha256 = (value: string): string => createHash('sha256').update(value, 'utf8').digest('hex');
+
+function entityNotFound(name: string, id: string): VigilError {
+  return new VigilError('VIGIL_WATCHLIST_ENTITY_NOT_FOUND', `the watchlist '${name}' has no entity '${id}'`);
+}
+
+function notForSubject(format: string, subject: string): VigilError {
+  return new VigilError('VIGIL_WATCHLIST_INVALID', `${format} holds named parties; nothing was stored`, [
+    {
+      code: 'VIGIL_WATCHLIST_FORMAT',
+      path: '$',
+      message: `load it into a list of subject operator-name: this list's subject is ${subject}`,
+    },
+  ]);
+}
+
+/** Entities with their ids settled, or VIGIL_WATCHLIST_INVALID naming each repeated id's place. */
+function settled(
+  entities: readonly ListEntity[],
+  placeOf: (index: number) => string,
+  detail: string,
+): StoredEntity[] {
+  const problems = entities.flatMap((e, i) => checkEntity(e, placeOf(i)));
+  if (problems.length > 0) {
+    throw new VigilError('VIGIL_WATCHLIST_INVALID', detail, problems);
+  }
+  const r = settleIds(entities, placeOf);
+  if (!r.ok) {
+    throw new VigilError('VIGIL_WATCHLIST_INVALID', detail, r.errors);
+  }
+  return r.value;
+}
+
+/** The ids of the entities of `list` bearing `name` (main name or alias), in load order. */
+const bearersByList = new WeakMap<Watchlist, Map<string, string[]>>();
+function namesakes(list: Watchlist, name: string): string[] {
+  const key = (s: string): string => s.replace(/\s+/g, ' ').trim().toLowerCase();
+  let byName = bearersByList.get(list);
+  if (byName === undefined) {
+    byName = new Map();
+    list.entities().forEach((e, i) => {
+      for (const n of new Set([e.value, ...(e.aliases ?? [])].map(key))) {
+        let ids = byName!.get(n);
+        if (ids === undefined) {
+          ids = [];
+          byName!.set(n, ids);
+        }
+        ids.push(list.entityId(i));
+      }
+    });
+    bearersByList.set(list, byName);
+  }
+  return byName.get(key(name)) ?? [];
+}
+
+/** A page cursor: the last entity's value and id, opaque to the caller. */
+function encodeCursor(last: { value: string; id: string }): string {
+  return `c1.${Buffer.from(JSON.stringify([last.value, last.id]), 'utf8').toString('base64url')}`;
+}
+
+/** The cursor `encodeCursor` made, or (the cursors given before entities had ids) a bare value. */
+function decodeCursor(next: string): EntryCursor {
+  if (next.startsWith('c1.')) {
+    try {
+      const v = JSON.parse(Buffer.from(next.slice(3), 'base64url').toString('utf8')) as unknown;
+      if (Array.isArray(v) && typeof v[0] === 'string' && typeof v[1] === 'string') {
+        return { value: v[0], id: v[1] };
+      }
+    } catch {
+      // Not one of ours: read as a value.
+    }
+  }
+  return { value: next };
 }
 
 export { WatchlistRegistry };

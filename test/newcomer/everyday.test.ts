@@ -153,7 +153,7 @@ forEachDatabase('newcomer: everyday commands', (target) => {
         ['Current Listing Trading LLC', 'EU consolidated list 2026-11'],
       ],
     );
-    assert.equal(page.json().next, 'Current Listing Trading LLC');
+    assert.equal(typeof page.json().next, 'string', 'a cursor to the next page');
     const rest = await send(
       'GET',
       `/v1/watchlists/sanctioned-parties/entries?next=${encodeURIComponent(page.json().next)}`,
