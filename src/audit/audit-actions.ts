@@ -51,6 +51,9 @@ export const AUDIT_ACTIONS = [
   'webhook.registered',
   'webhook.deleted',
   'webhook.replayed',
+  'registry.record-created',
+  'registry.record-changed',
+  'registry.imported',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
