@@ -58,6 +58,11 @@ commands:
   rules list|add RULE.json|test RULE.json --filing F.json|backtest ID --from D --to D
         |activate ID|retire ID|stats ID [--url U --token T]
                                 manage and try risk rules through the API
+  operators import FILE [--skip-bad] [--format csv|ndjson|json] (--authority X | --url U --token T)
+                                the register of operators, AEO authorisations and MRA partners, from a file
+  certificates import FILE [--skip-bad] [--format csv|ndjson|json] (--authority X | --url U --token T)
+                                certificates and licences, and the measures requiring one, from a file;
+                                every bad record is listed with its line, and nothing loads unless --skip-bad
   rifs list [--box inbox|issued] [--label L] | rifs show ID [--version N]
   rifs draft RIF.json | amend ID RIF.json | issue ID | withdraw ID --reason TEXT
   rifs adopt ID [--dry-run] [--no-activate] [--backtest-days N] | decide ID noted|declined [--reason TEXT]
@@ -258,6 +263,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number | Runnin
       case 'rules': {
         const { rulesCommand } = await import('./rules.command.ts');
         return await rulesCommand(config, rest, io);
+      }
+      case 'operators':
+      case 'certificates': {
+        const { registryCommand } = await import('./registry.command.ts');
+        return await registryCommand(config, command, rest, io);
       }
       case 'rifs': {
         const { rifsCommand } = await import('./rifs.command.ts');
