@@ -15,6 +15,7 @@
  * version wrote off and writes off the new one's; an invalidation gives everything back.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { setImmediate } from 'node:timers/promises';
 import { isDeepStrictEqual } from 'node:util';
 import type { z } from 'zod';
 import type { Actor } from '../auth/index.ts';
@@ -99,6 +100,8 @@ type CertificateRecord = Omit<CertificateView, 'id' | 'remaining' | 'version' | 
 type RequirementRecord = Omit<RequirementView, 'version' | 'updatedAt'>;
 
 const MAX_LISTED_ERRORS = 1000;
+/** How long checking an import's records may hold the event loop before it yields. */
+const YIELD_EVERY_MS = 20;
 
 const cursorOf = (value: unknown): string => Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
 function valueOfCursor<T>(next: string | undefined): T | undefined {
@@ -318,7 +321,13 @@ export class CertificateService {
     const certificates: { record: FileRecord; value: CertificateRecord }[] = [];
     const requirements: RequirementRecord[] = [];
     const seen = new Map<string, FileRecord>();
+    let slice = performance.now();
     for (const r of file.records) {
+      // A large file is checked in slices: the event loop is given back every 20 ms.
+      if (performance.now() - slice > YIELD_EVERY_MS) {
+        await setImmediate();
+        slice = performance.now();
+      }
       const at = `$[${r.index}]`;
       const where = `${whereIs(r)}: `;
       const { record: rawKind, ...fields } = r.value as { record?: unknown };
