@@ -433,6 +433,31 @@ forEachDatabase('the OpenAPI document describes the answers', (target) => {
     await call('GET', `/v1/aeo-authorisations?eori=${operator.eori}`, 'admin');
     await call('GET', `/v1/aeo-authorisations/${aeo.number}`, 'admin');
     await call('GET', `/v1/operators/${operator.eori}`, 'admin');
+    // An explanation naming the authorisation that lowered a hit.
+    await call(
+      'POST',
+      '/v1/rules',
+      'admin',
+      testRule({
+        id: 'CONTRACT-AEO',
+        riskArea: 'security-safety',
+        recommendedAction: 'none',
+        condition: 'operator.aeo',
+      }),
+    );
+    const aeoFiling = await call(
+      'POST',
+      '/v1/filings',
+      'filer',
+      validFiling(app().clock.now(), { lrn: 'CONTRACT-AEO' }),
+    );
+    const aeoMrn = aeoFiling.json().mrn as string;
+    await app().deps.assessments.handleReady({ mrn: aeoMrn, authority: 'NL', version: 1 });
+    const explained = await call('GET', `/v1/filings/${aeoMrn}/assessment`, 'admin');
+    const lowered = explained
+      .json()
+      .consignments[0].hits.find((h: { id: string }) => h.id === 'CONTRACT-AEO');
+    assert.equal(lowered?.aeo?.reference, aeo.number, explained.body);
     await call(
       'PUT',
       `/v1/aeo-authorisations/${aeo.number}`,
