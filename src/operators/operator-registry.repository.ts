@@ -374,11 +374,16 @@ export class OperatorRegistryRepository {
       return new Set();
     }
     const r = await tx.query<{ id: string }>(
+      // One primary-key probe per identifier (LATERAL … LIMIT 1): an anti-join would be planned, as a
+      // generic plan, as a read of every operator of the authority.
       `SELECT u.id FROM unnest($2::text[]) AS u(id)
+       LEFT JOIN LATERAL (SELECT o.valid_from, o.valid_until FROM registered_operator o
+                          WHERE o.eori = u.id AND o.authority = $1 LIMIT 1) r ON true
+       LEFT JOIN LATERAL (SELECT 1 AS found FROM mra_partner_operator p
+                          WHERE p.partner_id = u.id AND p.authority = $1 LIMIT 1) m ON true
        WHERE EXISTS (SELECT 1 FROM registered_operator WHERE authority = $1)
-         AND NOT EXISTS (SELECT 1 FROM registered_operator o WHERE o.eori = u.id AND o.authority = $1
-                           AND o.valid_from <= $3::date AND (o.valid_until IS NULL OR o.valid_until >= $3::date))
-         AND NOT EXISTS (SELECT 1 FROM mra_partner_operator p WHERE p.partner_id = u.id AND p.authority = $1)`,
+         AND m.found IS NULL
+         AND (r.valid_from IS NULL OR r.valid_from > $3::date OR r.valid_until < $3::date)`,
       [authority, [...new Set(ids)], day],
     );
     return new Set(r.rows.map((x) => x.id));
