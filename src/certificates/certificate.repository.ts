@@ -88,8 +88,8 @@ export class CertificateRepository {
 
   /**
    * The certificates cited by (document code, number), each row locked for the rest of the
-   * transaction, in id order: two registrations writing off the same certificates wait for each other
-   * instead of deadlocking.
+   * transaction, one key at a time in key order (one index probe each): two registrations writing off
+   * the same certificates wait for each other instead of deadlocking.
    */
   async lockByCitation(
     tx: Queryable,
@@ -99,22 +99,31 @@ export class CertificateRepository {
     if (keys.length === 0) {
       return [];
     }
+    const sorted = [...new Map(keys.map((k) => [`${k.documentCode}/${k.number}`, k])).entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, k]) => k);
     const r = await tx.query<CertificateView>(
-      `SELECT ${CERTIFICATE} FROM certificate
-       WHERE authority = $1 AND (document_code, number) IN (SELECT * FROM unnest($2::text[], $3::text[]))
-       ORDER BY id FOR UPDATE`,
-      [authority, keys.map((k) => k.documentCode), keys.map((k) => k.number)],
+      `SELECT c.* FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS u(dc, n, i)
+       CROSS JOIN LATERAL (SELECT ${CERTIFICATE} FROM certificate
+                           WHERE authority = $1 AND document_code = u.dc AND number = u.n
+                           LIMIT 1 FOR UPDATE) c
+       ORDER BY u.i`,
+      [authority, sorted.map((k) => k.documentCode), sorted.map((k) => k.number)],
     );
     return r.rows;
   }
 
-  /** The certificates of these ids, locked in id order (a release gives back to several). */
+  /**
+   * The certificates of these ids, locked in the order `lockByCitation` takes them (code, then number,
+   * byte order), so a release and a write-off in two transactions never wait for each other in a circle.
+   */
   async lockByIds(tx: Queryable, authority: string, ids: readonly string[]): Promise<void> {
     if (ids.length === 0) {
       return;
     }
     await tx.query(
-      `SELECT id FROM certificate WHERE authority = $1 AND id = ANY($2::text[]) ORDER BY id FOR UPDATE`,
+      `SELECT id FROM certificate WHERE authority = $1 AND id = ANY($2::text[])
+       ORDER BY document_code COLLATE "C", number COLLATE "C" FOR UPDATE`,
       [authority, [...new Set(ids)]],
     );
   }
@@ -218,17 +227,15 @@ export class CertificateRepository {
     return r.rows[0]?.remaining;
   }
 
-  /** Gives quantities back to certificates (a released write-off). */
+  /** Gives quantities back to certificates (a released write-off), one primary-key update each. */
   async giveBack(tx: Queryable, authority: string, back: ReadonlyMap<string, number>): Promise<void> {
-    if (back.size === 0) {
-      return;
+    for (const [id, quantity] of [...back].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      await tx.query(
+        `UPDATE certificate SET remaining = remaining + $3::numeric
+         WHERE id = $2 AND authority = $1 AND remaining IS NOT NULL`,
+        [authority, id, String(quantity)],
+      );
     }
-    await tx.query(
-      `UPDATE certificate c SET remaining = c.remaining + u.q::numeric
-       FROM unnest($2::text[], $3::text[]) AS u(id, q)
-       WHERE c.id = u.id AND c.authority = $1 AND c.remaining IS NOT NULL`,
-      [authority, [...back.keys()], [...back.values()].map(String)],
-    );
   }
 
   async insertUses(
