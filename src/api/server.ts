@@ -13,6 +13,10 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { assessmentRoutes } from '../assessment/assessment.routes.ts';
 import { apiKeyRoutes } from '../api-keys/api-key.routes.ts';
+import { certificateRoutes } from '../certificates/certificate.routes.ts';
+import type { CertificateService } from '../certificates/index.ts';
+import { operatorRegistryRoutes } from '../operators/operator-registry.routes.ts';
+import type { OperatorRegistryService } from '../operators/index.ts';
 import type { ApiKeyService } from '../api-keys/index.ts';
 import { auditRoutes } from '../audit/audit.routes.ts';
 import type { AuditLog } from '../audit/index.ts';
@@ -91,6 +95,8 @@ export interface ServerDeps {
   readonly stix: StixExchange;
   readonly imports: ImportService;
   readonly reference: ReferenceService;
+  readonly operatorRegistry: OperatorRegistryService;
+  readonly certificates: CertificateService;
   readonly models: ModelStore;
   readonly audit: AuditLog;
   readonly log: Logger;
@@ -341,6 +347,8 @@ export async function buildServer(config: VigilConfig, deps: ServerDeps): Promis
       await v1.register(indicatorRoutes, { indicators: deps.indicators, clock: deps.clock });
       await v1.register(apiKeyRoutes, { apiKeys: deps.apiKeys });
       await v1.register(referenceRoutes, { reference: deps.reference });
+      await v1.register(operatorRegistryRoutes, { registry: deps.operatorRegistry });
+      await v1.register(certificateRoutes, { certificates: deps.certificates });
     },
     { prefix: '/v1' },
   );

@@ -12,6 +12,7 @@ import { ApiKeyRepository, ApiKeyService } from '../api-keys/index.ts';
 import { AssessmentRepository, AssessmentService, RiskContextCache } from '../assessment/index.ts';
 import type { ReadyEvent } from '../assessment/index.ts';
 import { AuditCheckpoints, AuditInbox, AuditLog } from '../audit/index.ts';
+import { CertificateRepository, CertificateService } from '../certificates/index.ts';
 import { OutboxSignal } from '../bus/index.ts';
 import type { EventHandler, OutboxEvent } from '../bus/index.ts';
 import { ControlRepository, ControlService } from '../controls/index.ts';
@@ -31,7 +32,11 @@ import {
 import { createMetrics } from '../observability/metrics.ts';
 import { createLogger } from '../observability/logger.ts';
 import type { VigilMetrics } from '../observability/metrics.ts';
-import { OperatorRepository } from '../operators/index.ts';
+import {
+  OperatorRegistryRepository,
+  OperatorRegistryService,
+  OperatorRepository,
+} from '../operators/index.ts';
 import { ReferenceRepository, ReferenceService } from '../reference/index.ts';
 import { RuleRepository, RuleService, RuleSetCache } from '../rules/index.ts';
 import type { Database } from '../store/database.ts';
@@ -67,6 +72,10 @@ export interface AppDeps {
   readonly imports: ImportService;
   /** The nomenclature and codelists by date, shared by every authority, held in memory. */
   readonly reference: ReferenceService;
+  /** The register of operators and AEO (EOS-like). */
+  readonly operatorRegistry: OperatorRegistryService;
+  /** The registry of certificates and licences (CERTEX-like). */
+  readonly certificates: CertificateService;
   /** What the bus runs for each outbox event. */
   readonly handleEvent: EventHandler;
   /** Writers of the outbox notify it after commit; the running consumer subscribes. */
@@ -118,6 +127,15 @@ export async function composeApp(
   const assessmentRepo = new AssessmentRepository();
   const contexts = new RiskContextCache(db, ruleSets, assessmentRepo, clock);
   const operators = new OperatorRepository();
+  const registryRepo = new OperatorRegistryRepository();
+  const operatorRegistry = new OperatorRegistryService({ db, repo: registryRepo, clock, audit });
+  const certificates = new CertificateService({
+    db,
+    repo: new CertificateRepository(),
+    history: registryRepo,
+    clock,
+    audit,
+  });
   const notificationRepo = new NotificationRepository();
   const webhookRepo = new WebhookRepository();
   const controlRepo = new ControlRepository();
@@ -156,6 +174,7 @@ export async function composeApp(
     clock,
     onAssessed: hooks.onAssessed,
     onReviewed: hooks.onReviewed,
+    certificateHits: (tx, authority, versions) => certificates.hitsFor(tx, authority, versions),
     metrics,
     log,
     audit,
@@ -213,6 +232,14 @@ export async function composeApp(
       onRejected: (r) => indicatorRepo.recordRejection(db.forAuthority(r.authority), r),
       notify: (tx, n) => notificationRepo.notifyMany(tx, [n]),
       afterCommit: () => outbox.notify(),
+      // Identification numbers against the register of operators; certificates written off.
+      registries: {
+        beforeStore: (tx, authority, filings) =>
+          operatorRegistry.unregisteredWarnings(tx, authority, filings),
+        afterStore: (tx, authority, stored) => certificates.writeOff(tx, authority, stored),
+        amended: (tx, authority, previous, next) => certificates.amended(tx, authority, previous, next),
+        invalidated: (tx, authority, mrn, at) => certificates.release(tx, authority, mrn, at),
+      },
     }),
     ruleRepo,
     ruleSets,
@@ -253,6 +280,8 @@ export async function composeApp(
       onInvalidated: (tx, d) => controls.cancelTasksOf(tx, d.authority, d.id).then(() => undefined),
     }),
     reference,
+    operatorRegistry,
+    certificates,
     handleEvent: async (event: OutboxEvent) => {
       if (event.topic === 'filing.ready') {
         await readyBatches.submit(event.payload as ReadyEvent);

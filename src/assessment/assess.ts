@@ -4,12 +4,12 @@
  * it names give the score, every hit with its explanation and the ICS2 outcome. No I/O: the service
  * reads the inputs and stores the result, so the same inputs and rule versions give the same record.
  */
-import type { Filing, Transport } from '../domain/index.ts';
-import { drawFor, operatorKey, ratesOn } from '../domain/index.ts';
+import type { AeoCover, AeoGrant, Consignment, Filing, Transport } from '../domain/index.ts';
+import { coversArea, dayOf, drawFor, grantsInForce, operatorKey, ratesOn } from '../domain/index.ts';
 import { assess } from '../risk/index.ts';
 import type { GoodsNomenclature, RuleHit, WatchlistHitMatch } from '../risk/index.ts';
-import { profileLookup } from '../operators/index.ts';
-import type { OperatorRow } from '../operators/index.ts';
+import { grantsOf, profileLookup } from '../operators/index.ts';
+import type { KnownOperators } from '../operators/index.ts';
 import type { AssessmentRecord, Conversion } from './assessment.repository.ts';
 import { entryOutcome } from './entry-outcome.ts';
 import type { EntryOutcomeConfig, SelectivityHit } from './entry-outcome.ts';
@@ -38,6 +38,8 @@ export interface ExplainedHit {
    * full-name one, and which of several namesakes it was.
    */
   readonly watchlistMatches?: readonly WatchlistHitMatch[] | undefined;
+  /** The AEO status that lowered the weight (absent when none did). */
+  readonly aeo?: AeoModifier | undefined;
 }
 
 /** The watchlist matches among a hit's triggers (none: the key is left out). */
@@ -46,25 +48,78 @@ function watchlistMatchesOf(h: RuleHit): { watchlistMatches?: readonly Watchlist
   return matches.length > 0 ? { watchlistMatches: matches } : {};
 }
 
-const FINANCIAL: ReadonlySet<string> = new Set([
-  'undervaluation',
-  'misclassification',
-  'origin',
-  'anti-dumping',
-  'quota',
-  'suspension',
-  'procedure-42',
-]);
+/** Which authorisation, of which party, lowered a hit's weight, and by how much. */
+export interface AeoModifier {
+  readonly party: 'consignee' | 'consignor';
+  readonly eori: string;
+  /** `aeo`: the party's own authorisation; `mra`: its programme recognised under an agreement. */
+  readonly kind: 'aeo' | 'mra';
+  /** The authorisation number, or the partner programme's operator identifier. */
+  readonly reference: string;
+  readonly type: string;
+  readonly agreement?: string | undefined;
+  readonly programme?: string | undefined;
+  readonly factor: number;
+}
 
-/** AEO status lowers the weight of hits in the areas the authorisation covers. */
-function aeoFactor(aeoType: string | null, riskArea: string): number {
-  if (aeoType === null) {
-    return 1;
+/** A hit in an area an AEO status in force covers weighs this much of its weight. */
+export const AEO_FACTOR = 0.5;
+
+/**
+ * The AEO statuses that may lower this consignment's hits, strongest first, in force on `day`: the
+ * consignee's (its own authorisation or its programme's recognition: both the financial and the
+ * security areas they cover) and the consignor's for security and safety only (the exporter's status
+ * vouches for the supply chain it loads, not for the importer's duties). Suspended or revoked
+ * authorisations, and agreements that do not cover imports, give nothing.
+ */
+function aeoModifiers(
+  c: Consignment,
+  known: KnownOperators,
+  day: string,
+): { party: 'consignee' | 'consignor'; eori: string; grant: AeoGrant; covers: readonly AeoCover[] }[] {
+  const out: {
+    party: 'consignee' | 'consignor';
+    eori: string;
+    grant: AeoGrant;
+    covers: readonly AeoCover[];
+  }[] = [];
+  for (const party of ['consignee', 'consignor'] as const) {
+    const p = c[party];
+    if (p?.eori === undefined) {
+      continue;
+    }
+    for (const grant of grantsInForce(grantsOf(known, p), day, 'import')) {
+      const covers = party === 'consignee' ? grant.covers : grant.covers.filter((x) => x === 'security');
+      if (covers.length > 0) {
+        out.push({ party, eori: p.eori, grant, covers });
+      }
+    }
   }
-  const security = riskArea === 'security-safety';
-  const covered =
-    aeoType === 'AEOF' || (aeoType === 'AEOC' && FINANCIAL.has(riskArea)) || (aeoType === 'AEOS' && security);
-  return covered ? 0.5 : 1;
+  return out;
+}
+
+/** The weight factor of a hit of `riskArea` and the status that gave it, if one covers the area. */
+function aeoFactor(
+  modifiers: ReturnType<typeof aeoModifiers>,
+  riskArea: string,
+): { factor: number; aeo?: AeoModifier } {
+  const m = modifiers.find((x) => coversArea(x.covers, riskArea));
+  if (m === undefined) {
+    return { factor: 1 };
+  }
+  return {
+    factor: AEO_FACTOR,
+    aeo: {
+      party: m.party,
+      eori: m.eori,
+      kind: m.grant.kind,
+      reference: m.grant.reference,
+      type: m.grant.type,
+      ...(m.grant.agreement !== undefined ? { agreement: m.grant.agreement } : {}),
+      ...(m.grant.programme !== undefined ? { programme: m.grant.programme } : {}),
+      factor: AEO_FACTOR,
+    },
+  };
 }
 
 /** Independent evidence combines like probabilities: 1 − Π(1 − w/100), on 0–100. */
@@ -117,8 +172,15 @@ export interface ConsignmentInput {
   readonly seq: number;
   readonly now: Date;
   readonly ctx: RiskContext;
-  /** Profiles of the operators the filing names, by operator key. */
-  readonly ops: ReadonlyMap<string, OperatorRow>;
+  /** The operators the filing names: traffic profiles and AEO statuses. */
+  readonly ops: KnownOperators;
+  /** The date of the filing version assessed, at which AEO statuses are taken (default: `now`). */
+  readonly filedAt?: Date | undefined;
+  /**
+   * Hits on the certificates the goods cite or need (certificates feature), never lowered by an AEO
+   * status: an authorisation does not stand in for a licence.
+   */
+  readonly certificateHits?: readonly SignalHit[] | undefined;
   readonly outcomes: EntryOutcomeConfig;
   /** The linked master's transport, for a house part without its own (entry timing). */
   readonly masterTransport?: Transport | undefined;
@@ -141,14 +203,18 @@ export function assessConsignment(input: ConsignmentInput): AssessmentRecord {
     now,
     unitValueStats: (hs6, origin) => ctx.stats.get(`${hs6}/${origin}`),
     operator: (key) => {
-      const o = ops.get(key);
+      const o = ops.profiles.get(key);
       return o === undefined
         ? undefined
         : { firstSeen: new Date(o.first_seen), lastSeen: new Date(o.last_seen), filings: o.filings };
     },
   });
-  const consignee = c.consignee === undefined ? undefined : ops.get(operatorKey(c.consignee));
-  const aeoType = consignee?.aeo_type ?? null;
+  const consignee = c.consignee === undefined ? undefined : ops.profiles.get(operatorKey(c.consignee));
+  const modifiers = aeoModifiers(c, ops, dayOf(input.filedAt ?? now));
+  const weighed = (weight: number, riskArea: string): { effectiveWeight: number; aeo?: AeoModifier } => {
+    const f = aeoFactor(modifiers, riskArea);
+    return { effectiveWeight: weight * f.factor, ...(f.aeo !== undefined ? { aeo: f.aeo } : {}) };
+  };
   const hits: ExplainedHit[] = [
     ...ruled.hits.map((h: RuleHit) => ({
       source: 'rule' as const,
@@ -157,12 +223,12 @@ export function assessConsignment(input: ConsignmentInput): AssessmentRecord {
       title: h.title,
       riskArea: h.riskArea,
       weight: h.weight,
-      effectiveWeight: h.weight * aeoFactor(aeoType, h.riskArea),
       severity: h.severity,
       recommendedAction: h.recommendedAction,
       reason: h.reason,
       values: Object.fromEntries(h.triggers.map((t) => [t.label, t.value])),
       ...watchlistMatchesOf(h),
+      ...weighed(h.weight, h.riskArea),
     })),
     ...signals.map((s: SignalHit) => ({
       source: 'signal' as const,
@@ -170,7 +236,19 @@ export function assessConsignment(input: ConsignmentInput): AssessmentRecord {
       title: s.title,
       riskArea: s.riskArea,
       weight: s.weight,
-      effectiveWeight: s.weight * aeoFactor(aeoType, s.riskArea),
+      severity: s.severity,
+      recommendedAction: s.recommendedAction,
+      reason: s.reason,
+      values: s.values,
+      ...weighed(s.weight, s.riskArea),
+    })),
+    ...(input.certificateHits ?? []).map((s: SignalHit) => ({
+      source: 'signal' as const,
+      id: s.id,
+      title: s.title,
+      riskArea: s.riskArea,
+      weight: s.weight,
+      effectiveWeight: s.weight,
       severity: s.severity,
       recommendedAction: s.recommendedAction,
       reason: s.reason,

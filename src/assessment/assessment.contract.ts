@@ -70,6 +70,23 @@ export const explainedHitSchema = z
       .describe(
         'the watchlist lookups that made a rule hit: the list, the entity (id, main name), the listed name or alias that matched and the score',
       ),
+    aeo: z
+      .object({
+        party: z.enum(['consignee', 'consignor']),
+        eori: z.string().describe('the party’s identification number'),
+        kind: z
+          .enum(['aeo', 'mra'])
+          .describe('its own authorisation, or its programme recognised under an MRA'),
+        reference: z.string().describe('the authorisation number, or the partner programme’s operator id'),
+        type: z.enum(['AEOC', 'AEOS', 'AEOF']),
+        agreement: z.string().optional().describe('the mutual recognition agreement (mra)'),
+        programme: z.string().optional().describe('the partner’s programme (mra)'),
+        factor: z.number().describe('what the weight was multiplied by'),
+      })
+      .optional()
+      .describe(
+        'the AEO status that lowered the weight, in force at the filing’s date (absent when none did)',
+      ),
   })
   .meta({ id: 'ExplainedHit' });
 

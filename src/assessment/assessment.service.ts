@@ -26,6 +26,7 @@ import type { EntryOutcome, EntryOutcomeConfig } from './entry-outcome.ts';
 import { entryTimingOf } from './entry-timing.ts';
 import type { RiskContextCache } from './risk-context.ts';
 import type { GoodsNomenclature } from '../risk/index.ts';
+import type { SignalHit } from './signals.ts';
 
 /** How long assessing one filing's consignments may hold the event loop before it yields. */
 const YIELD_EVERY_MS = 20;
@@ -56,6 +57,17 @@ export interface AssessmentServiceDeps {
     arrival: string | undefined,
   ) => Promise<void>;
   readonly metrics?: AssessmentMetrics | undefined;
+  /**
+   * The certificate hits of each consignment of a batch, by `${mrn}/${seq}` (certificates feature):
+   * citations refused at registration, certificates that measures require and no goods item cites.
+   */
+  readonly certificateHits?:
+    | ((
+        tx: Queryable,
+        authority: string,
+        versions: readonly { mrn: string; version: number; filing: Filing; at: Date }[],
+      ) => Promise<ReadonlyMap<string, readonly SignalHit[]>>)
+    | undefined;
   /** The audit trail: every outcome is recorded (staged, chained in the background). */
   readonly audit?: AuditStager | undefined;
   readonly log?: { info(obj: object, msg: string): void } | undefined;
@@ -156,6 +168,18 @@ export class AssessmentService {
       const now = this.#d.clock.now();
       const filings = todo.map((row) => row.body as Filing);
       const ops = await operatorsOf(operators, tx, authority, filings);
+      // The date of each version assessed: AEO statuses and certificates are taken as of it.
+      const certificates =
+        (await this.#d.certificateHits?.(
+          tx,
+          authority,
+          todo.map((row, i) => ({
+            mrn: row.mrn,
+            version: row.version,
+            filing: filings[i]!,
+            at: new Date(row.updated_at),
+          })),
+        )) ?? new Map<string, readonly SignalHit[]>();
       // A house part without transport is decided, and controlled, on its linked master's transport.
       const masterTransports = await this.#d.filings.masterTransportsOf(
         tx,
@@ -181,6 +205,8 @@ export class AssessmentService {
               outcomes: this.#outcomes,
               masterTransport,
               nomenclature: this.#d.nomenclature?.(),
+              filedAt: new Date(row.updated_at),
+              certificateHits: certificates.get(`${row.mrn}/${seq}`),
             }),
           );
           // Each rule is bounded by its budget, but a batch of many consignments is not: give the

@@ -53,6 +53,9 @@ export const AUDIT_ACTIONS = [
   'webhook.deleted',
   'webhook.replayed',
   'reference.imported',
+  'registry.record-created',
+  'registry.record-changed',
+  'registry.imported',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

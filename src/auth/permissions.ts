@@ -93,6 +93,12 @@ export const PERMISSIONS = {
     ['analyst', 'officer', 'coordinator', 'admin'],
     'only customs analysts and officers give feedback on a risk information form',
   ),
+  // Registries: operators and AEO, mutual recognition, certificates and licences (per authority).
+  'registry.read': permission(OFFICIAL_ROLES, 'the registries are for customs officials'),
+  'registry.write': permission(
+    ['coordinator', 'admin'],
+    'only coordinators and admins change the registries of operators and certificates',
+  ),
   'sharing.read': permission(OFFICIAL_ROLES, 'sharing policies are for customs officials'),
   'sharing.write': permission(['coordinator', 'admin'], 'only coordinators and admins set sharing policies'),
   'indicator.read': permission(

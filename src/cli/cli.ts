@@ -61,6 +61,11 @@ commands:
   watchlists list | import NAME FILE [--format un-xml|eu-fsf-xml|ofac-sdn-csv|ofac-sdn-xml|csv|ndjson]
         [--aliases ALT.csv] [--replace] [--subject S] | match NAME VALUE | search NAME VALUE [--url U --token T]
                                 load the UN, EU and OFAC lists (or Vigil's CSV, NDJSON) and check names, through the API
+  operators import FILE [--skip-bad] [--format csv|ndjson|json] (--authority X | --url U --token T)
+                                the register of operators, AEO authorisations and MRA partners, from a file
+  certificates import FILE [--skip-bad] [--format csv|ndjson|json] (--authority X | --url U --token T)
+                                certificates and licences, and the measures requiring one, from a file;
+                                every bad record is listed with its line, and nothing loads unless --skip-bad
   rifs list [--box inbox|issued] [--label L] | rifs show ID [--version N]
   rifs draft RIF.json | amend ID RIF.json | issue ID | withdraw ID --reason TEXT
   rifs adopt ID [--dry-run] [--no-activate] [--backtest-days N] | decide ID noted|declined [--reason TEXT]
@@ -274,6 +279,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number | Runnin
       case 'watchlists': {
         const { watchlistsCommand } = await import('./watchlists.command.ts');
         return await watchlistsCommand(config, rest, io);
+      }
+      case 'operators':
+      case 'certificates': {
+        const { registryCommand } = await import('./registry.command.ts');
+        return await registryCommand(config, command, rest, io);
       }
       case 'rifs': {
         const { rifsCommand } = await import('./rifs.command.ts');

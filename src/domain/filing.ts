@@ -55,9 +55,18 @@ export interface Packaging {
   readonly shippingMarks?: string | undefined;
 }
 
+/**
+ * A supporting document (DE 12 03): a certificate or licence of another authority is cited with its
+ * type and number and, where it is written off by quantity (CITES, FLEGT, licences), the quantity this
+ * goods item uses and its unit, as the customs declaration's supporting document carries them.
+ */
 export interface SupportingDocument {
   readonly type: string;
   readonly ref: string;
+  /** The quantity of the certificate this goods item uses (DE 12 03 in the customs declaration). */
+  readonly quantity?: number | undefined;
+  /** Its measurement unit (UN/ECE Recommendation 20 code: KGM, NAR, MTQ …). */
+  readonly unit?: string | undefined;
 }
 
 export interface AdditionalInformation {

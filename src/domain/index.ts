@@ -1,4 +1,5 @@
 /** The domain of the trade: pure types and checks, no I/O. */
+export * from './aeo.ts';
 export * from './filing.ts';
 export * from './identifiers.ts';
 export * from './reference-data.ts';

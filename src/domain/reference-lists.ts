@@ -76,11 +76,6 @@ export interface ReferenceEntry {
   readonly source: string;
 }
 
-/** The day of an instant, as entries are dated (UTC). */
-export function dayOf(at: Date): string {
-  return at.toISOString().slice(0, 10);
-}
-
 /** Is the entry valid on `day` (YYYY-MM-DD)? */
 export function validOn(e: Pick<ReferenceEntry, 'validFrom' | 'validUntil'>, day: string): boolean {
   return (e.validFrom === null || e.validFrom <= day) && (e.validUntil === null || day <= e.validUntil);

@@ -114,6 +114,34 @@ export const ERROR_CATALOGUE = {
     status: 406,
     title: 'The response cannot be given in a media type the request accepts',
   },
+  // Registries of operators and AEO, and of certificates and licences (issue 13).
+  VIGIL_OPERATOR_NOT_FOUND: { status: 404, title: 'No operator with this EORI is registered' },
+  VIGIL_OPERATOR_INVALID: { status: 422, title: 'The operator record is invalid' },
+  VIGIL_AEO_NOT_FOUND: { status: 404, title: 'No AEO authorisation with this number is registered' },
+  VIGIL_AEO_INVALID: { status: 422, title: 'The AEO authorisation is invalid' },
+  VIGIL_MRA_NOT_FOUND: { status: 404, title: 'No mutual recognition agreement with this id' },
+  VIGIL_MRA_INVALID: {
+    status: 422,
+    title: 'The mutual recognition agreement or the partner programme’s operator is invalid',
+  },
+  VIGIL_REGISTRY_IMPORT_INVALID: {
+    status: 422,
+    title: 'Records of the import file are bad; nothing was loaded',
+  },
+  VIGIL_CERTIFICATE_NOT_FOUND: { status: 404, title: 'No certificate with this id is registered' },
+  VIGIL_CERTIFICATE_INVALID: { status: 422, title: 'The certificate record is invalid' },
+  VIGIL_CERTIFICATE_QUANTITY_BELOW_USED: {
+    status: 409,
+    title: 'A certificate’s quantity cannot go below what goods items have written off',
+  },
+  VIGIL_CERTIFICATE_REQUIREMENT_NOT_FOUND: {
+    status: 404,
+    title: 'No measure requiring a certificate with this id',
+  },
+  VIGIL_CERTIFICATE_REQUIREMENT_INVALID: {
+    status: 422,
+    title: 'The measure requiring a certificate is invalid',
+  },
   VIGIL_INTERNAL: { status: 500, title: 'Internal error' },
   VIGIL_UNAVAILABLE: { status: 503, title: 'A dependency is not reachable' },
 
@@ -241,6 +269,50 @@ export const ERROR_CATALOGUE = {
     status: 422,
     title: 'Warning: the goods description contains a vague term',
   },
+  VIGIL_EORI_NOT_REGISTERED: {
+    status: 422,
+    title: 'Warning: an identification number of the filing is not in the register of operators',
+  },
+  VIGIL_CERTIFICATE_UNKNOWN: {
+    status: 422,
+    title: 'Warning: the certificate a goods item cites is not in the registry',
+  },
+  VIGIL_CERTIFICATE_NOT_VALID: {
+    status: 422,
+    title: 'Warning: the certificate a goods item cites is not valid at the filing’s date, or was cancelled',
+  },
+  VIGIL_CERTIFICATE_GOODS_MISMATCH: {
+    status: 422,
+    title: 'Warning: the certificate a goods item cites does not cover its goods code',
+  },
+  VIGIL_CERTIFICATE_HOLDER_MISMATCH: {
+    status: 422,
+    title: 'Warning: the consignee is not the holder of the certificate a goods item cites',
+  },
+  VIGIL_CERTIFICATE_UNIT_MISMATCH: {
+    status: 422,
+    title: 'Warning: the quantity is in another unit than the certificate’s',
+  },
+  VIGIL_CERTIFICATE_QUANTITY_MISSING: {
+    status: 422,
+    title: 'Warning: the goods item cites a certificate with a quantity but states none to write off',
+  },
+  VIGIL_CERTIFICATE_EXHAUSTED: {
+    status: 422,
+    title:
+      'Warning: the certificate has less left than the goods item uses; the write-off is refused and the certificate unchanged',
+  },
+  VIGIL_CERTIFICATE_REQUIRED: {
+    status: 422,
+    title: 'The goods and their origin need a certificate that no goods item cites (assessment)',
+  },
+  VIGIL_REGISTRY_ROW_UNREADABLE: { status: 422, title: 'A line of the import file cannot be read' },
+  VIGIL_REGISTRY_RECORD_UNKNOWN: {
+    status: 422,
+    title: 'The record kind of an import line is not one of the register’s',
+  },
+  VIGIL_REGISTRY_DUPLICATE: { status: 422, title: 'The same record is twice in the import file' },
+  VIGIL_REGISTRY_VALIDITY_INVALID: { status: 422, title: 'The validity of a record ends before it starts' },
   VIGIL_LODGED_LATE: { status: 422, title: 'Lodged after the deadline for its mode of transport' },
   VIGIL_LODGED_TOO_EARLY: { status: 422, title: 'Lodged more than 200 days ahead' },
   VIGIL_AMENDMENT_FIELD_LOCKED: { status: 422, title: 'This field may not change in an amendment' },

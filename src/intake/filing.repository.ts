@@ -632,6 +632,23 @@ export class FilingRepository {
     return r.rows;
   }
 
+  /** Adds warnings to filings just stored (the registries' verdicts on their certificates). */
+  async appendWarnings(
+    tx: Queryable,
+    authority: string,
+    items: readonly { readonly mrn: string; readonly warnings: readonly unknown[] }[],
+  ): Promise<void> {
+    if (items.length === 0) {
+      return;
+    }
+    await tx.query(
+      `UPDATE filing f SET warnings = f.warnings || u.w::jsonb
+       FROM unnest($2::text[], $3::text[]) AS u(mrn, w)
+       WHERE f.mrn = u.mrn AND f.authority = $1`,
+      [authority, items.map((i) => i.mrn), items.map((i) => JSON.stringify(i.warnings))],
+    );
+  }
+
   /** Replaces the current data; the superseded version is kept in filing_version. */
   async amend(
     tx: Queryable,

@@ -162,6 +162,19 @@ const goodsItem = z.strictObject({
       z.strictObject({
         type: documentType.describe('Type of the document (DE 12 03 002, CL213), an4'),
         ref: textSchema(70).describe('Reference number (DE 12 03 001), an..70'),
+        quantity: z
+          .number()
+          .positive()
+          .max(1e12)
+          .optional()
+          .describe(
+            'Quantity of a certificate or licence this goods item uses, written off in its registry (a Vigil element after the customs declaration’s DE 12 03)',
+          ),
+        unit: z
+          .string()
+          .regex(/^[A-Z0-9]{1,4}$/, 'a UN/ECE Recommendation 20 unit code (KGM, NAR, MTQ …)')
+          .optional()
+          .describe('Measurement unit of the quantity (UN/ECE Recommendation 20)'),
       }),
     )
     .max(FILING_LIMITS.list)

@@ -113,6 +113,47 @@ export interface FilingServiceDeps {
   readonly onRejected?: ((r: Rejection) => Promise<void>) | undefined;
   /** Reads of a filing's parties (personal data) are recorded in the audit trail. */
   readonly audit?: { stage(tx: Queryable, events: readonly AuditEvent[]): Promise<void> } | undefined;
+  /** The registries' checks and write-offs, in registration's, amendment's and invalidation's transactions. */
+  readonly registries?: RegistrationChecks | undefined;
+}
+
+/**
+ * What registration asks the registries (operators, certificates) in its own transaction, so that a
+ * filing that is not stored, or whose transaction rolls back, leaves nothing behind in them.
+ */
+export interface RegistrationChecks {
+  /** Before the filings are stored: warnings to store with each (identification numbers not registered …). */
+  beforeStore(
+    tx: Queryable,
+    authority: string,
+    filings: readonly { readonly filing: Filing; readonly at: Date }[],
+  ): Promise<readonly (readonly FieldError[])[]>;
+  /**
+   * After they are stored (only those stored now, never an LRN sent again): the certificates their goods
+   * cite are written off; warnings of the refused write-offs, by MRN.
+   */
+  afterStore(
+    tx: Queryable,
+    authority: string,
+    stored: readonly {
+      readonly mrn: string;
+      readonly version: number;
+      readonly filing: Filing;
+      readonly at: Date;
+    }[],
+  ): Promise<ReadonlyMap<string, readonly FieldError[]>>;
+  /**
+   * A new version: what the previous one wrote off is given back and the new one's written off. Its
+   * warnings, and whether the registries' verdicts changed (the new version is then assessed again).
+   */
+  amended(
+    tx: Queryable,
+    authority: string,
+    previous: { readonly mrn: string; readonly version: number; readonly filing: Filing; readonly at: Date },
+    next: { readonly mrn: string; readonly version: number; readonly filing: Filing; readonly at: Date },
+  ): Promise<{ readonly warnings: readonly FieldError[]; readonly changed: boolean }>;
+  /** An invalidation: everything the filing wrote off is given back. */
+  invalidated(tx: Queryable, authority: string, mrn: string, at: Date): Promise<void>;
 }
 
 /** What the filer is told of a change to its filing (kind: the event type). */
@@ -251,6 +292,8 @@ interface Stored {
   readonly registered: boolean;
   /** Per consignment of a master or house part: the MRN it linked to (house, same filer) or null. */
   readonly links: ReadonlyMap<number, string | null>;
+  /** The registries' warnings stored with it (beyond validation's). */
+  readonly warnings: readonly FieldError[];
 }
 
 /** A master or house part to link with its counterparts. */
@@ -323,8 +366,52 @@ export class FilingService {
       for (const authority of new Set(items.map((i) => i.filing.authority))) {
         const mine = items.filter((i) => i.filing.authority === authority);
         const db = this.#deps.db.forAuthority(authority);
+        const registryWarnings = new Map<string, FieldError[]>();
         const mrns = await db.transaction(async (tx) => {
-          const stored = await this.#deps.repo.insertFilings(tx, mine);
+          registryWarnings.clear();
+          const checks = this.#deps.registries;
+          const before =
+            checks === undefined
+              ? []
+              : await checks.beforeStore(
+                  tx,
+                  authority,
+                  mine.map((i) => ({ filing: i.filing.body as Filing, at: i.filing.at })),
+                );
+          const toStore = mine.map((i, k) => {
+            const extra = before[k] ?? [];
+            if (extra.length === 0) {
+              return i;
+            }
+            registryWarnings.set(i.filing.mrn, [...extra]);
+            return {
+              ...i,
+              filing: { ...i.filing, warnings: [...(i.filing.warnings as FieldError[]), ...extra] },
+            };
+          });
+          const stored = await this.#deps.repo.insertFilings(tx, toStore);
+          if (checks !== undefined) {
+            const after = await checks.afterStore(
+              tx,
+              authority,
+              toStore
+                .filter((i) => stored.has(i.filing.mrn))
+                .map((i) => ({
+                  mrn: i.filing.mrn,
+                  version: 1,
+                  filing: i.filing.body as Filing,
+                  at: i.filing.at,
+                })),
+            );
+            for (const [mrn, extra] of after) {
+              registryWarnings.set(mrn, [...(registryWarnings.get(mrn) ?? []), ...extra]);
+            }
+            await this.#deps.repo.appendWarnings(
+              tx,
+              authority,
+              [...after].map(([mrn, warnings]) => ({ mrn, warnings })),
+            );
+          }
           await this.#deps.repo.insertPreviousDocumentsMany(
             tx,
             authority,
@@ -383,6 +470,7 @@ export class FilingService {
             inserted: mrns.has(i.filing.mrn),
             registered: l?.registered ?? false,
             links: l?.links ?? new Map(),
+            warnings: registryWarnings.get(i.filing.mrn) ?? [],
           });
         }
       }
@@ -488,7 +576,11 @@ export class FilingService {
       warnings,
       at: now,
     };
-    const summary = (status: FilingStatus, links: ReadonlyMap<number, string | null>): FilingSummary => ({
+    const summary = (
+      status: FilingStatus,
+      links: ReadonlyMap<number, string | null>,
+      registryWarnings: readonly FieldError[],
+    ): FilingSummary => ({
       mrn,
       lrn: filing.lrn,
       filingType: filing.filingType,
@@ -508,7 +600,7 @@ export class FilingService {
           ...(typeof link === 'string' ? { masterMrn: link } : {}),
         };
       }),
-      warnings,
+      warnings: [...warnings, ...registryWarnings],
     });
 
     let outcome: { created: boolean; filing: FilingSummary };
@@ -536,12 +628,12 @@ export class FilingService {
         ? {
             created: true,
             // A set is registered when stored; a complement once its sets are all linked.
-            filing: summary(stored.registered ? 'registered' : 'incomplete', stored.links),
+            filing: summary(stored.registered ? 'registered' : 'incomplete', stored.links, stored.warnings),
           }
         : await this.#existing(actor, filing.lrn);
     } else if (complete || carrierEori === undefined) {
       // The common case in one statement: filing, consignments and its outbox event.
-      const { inserted } = await this.#inserts.submit({
+      const stored = await this.#inserts.submit({
         actor: auditActor(actor),
         filing: newFiling,
         consignments,
@@ -554,8 +646,8 @@ export class FilingService {
             }
           : undefined,
       });
-      outcome = inserted
-        ? { created: true, filing: summary(newFiling.status, new Map()) }
+      outcome = stored.inserted
+        ? { created: true, filing: summary(newFiling.status, new Map(), stored.warnings) }
         : await this.#existing(actor, filing.lrn);
     } else {
       // A master or house part: stored like a complete filing (group commit, no lock), then linked
@@ -569,7 +661,10 @@ export class FilingService {
         link: part === 'master' ? 'master' : 'house',
       });
       outcome = stored.inserted
-        ? { created: true, filing: summary(stored.registered ? 'registered' : 'incomplete', stored.links) }
+        ? {
+            created: true,
+            filing: summary(stored.registered ? 'registered' : 'incomplete', stored.links, stored.warnings),
+          }
         : await this.#existing(actor, filing.lrn);
     }
     if (outcome.created) {
@@ -989,11 +1084,41 @@ export class FilingService {
       }
       const amended = asStored(result.value);
       const identical = isDeepStrictEqual(asStored(onFile), amended);
-      const relevant = identical ? [] : riskRelevantChanges(onFile, amended, now);
-      const reassessed = relevant.length > 0 && row.status === 'registered';
       const version = identical ? row.version : row.version + 1;
+      // The registries: identification numbers checked, certificates written off again for the new
+      // version (what the previous one took is given back first).
+      const registries = this.#deps.registries;
+      let registryWarnings: readonly FieldError[] = [];
+      let certificatesChanged = false;
+      if (!identical && registries !== undefined) {
+        const [before] = await registries.beforeStore(tx, row.authority, [{ filing: amended, at: now }]);
+        const checked = await registries.amended(
+          tx,
+          row.authority,
+          { mrn, version: row.version, filing: onFile, at: new Date(row.updated_at) },
+          { mrn, version, filing: amended, at: now },
+        );
+        registryWarnings = [...(before ?? []), ...checked.warnings];
+        certificatesChanged = checked.changed;
+      }
+      const relevant = identical
+        ? []
+        : [
+            ...riskRelevantChanges(onFile, amended, now),
+            // A certificate's verdict changed: what the assessment reads of the registry is different.
+            ...(certificatesChanged ? ['certificates'] : []),
+          ];
+      const reassessed = relevant.length > 0 && row.status === 'registered';
       if (!identical) {
-        await this.#deps.repo.amend(tx, mrn, row.authority, version, amended, result.warnings ?? [], now);
+        await this.#deps.repo.amend(
+          tx,
+          mrn,
+          row.authority,
+          version,
+          amended,
+          [...(result.warnings ?? []), ...registryWarnings],
+          now,
+        );
       }
       if (reassessed) {
         await appendOutbox(tx, [
@@ -1095,6 +1220,8 @@ export class FilingService {
         );
       }
       await this.#deps.repo.invalidate(tx, mrn, row.authority, reason, now);
+      // What its goods wrote off of certificates is given back.
+      await this.#deps.registries?.invalidated(tx, row.authority, mrn, now);
       // A 7+1 set that is invalidated leaves its complements referring to nothing valid: they are
       // unlinked and wait again (incomplete) for a set under the same house document.
       const reopened =

@@ -1,12 +1,14 @@
 /**
  * SQL of economic operators' profiles (table operator): when they were first and last seen, how many
- * filings, controls, irregularities and seizures, and their AEO status. Every query is scoped by authority.
+ * filings, controls, irregularities and seizures. (Their AEO status is in the register:
+ * operator-registry.repository.ts.) Every query is scoped by authority.
  */
+import type { AeoGrant } from '../domain/index.ts';
 import type { Queryable } from '../store/database.ts';
+import { OperatorRegistryRepository } from './operator-registry.repository.ts';
 
 export interface OperatorRow {
   key: string;
-  aeo_type: string | null;
   first_seen: Date;
   last_seen: Date;
   filings: number;
@@ -16,6 +18,13 @@ export interface OperatorRow {
 }
 
 export class OperatorRepository {
+  readonly #registry = new OperatorRegistryRepository();
+
+  /** The AEO statuses of these identification numbers (the register's published query). */
+  async grants(tx: Queryable, authority: string, ids: readonly string[]): Promise<Map<string, AeoGrant[]>> {
+    return this.#registry.grants(tx, authority, ids);
+  }
+
   async operators(
     tx: Queryable,
     authority: string,
@@ -25,7 +34,7 @@ export class OperatorRepository {
       // One primary-key probe per key (LATERAL): a batch names hundreds of keys, and a list that
       // long is planned as a scan of the table while it has no statistics.
       `SELECT o.* FROM unnest($2::text[]) AS u(key)
-       CROSS JOIN LATERAL (SELECT key, aeo_type, first_seen, last_seen, filings, controls, irregularities, seizures
+       CROSS JOIN LATERAL (SELECT key, first_seen, last_seen, filings, controls, irregularities, seizures
                            FROM operator WHERE key = u.key AND authority = $1 LIMIT 1) o`,
       [authority, keys],
     );

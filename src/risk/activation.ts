@@ -4,6 +4,8 @@
  * ("" and 0) so a rule never meets a missing field, and the derived values analysts ask for (value per
  * kg, totals, the main origin, operator profiles) are computed here once rather than in every rule.
  */
+import { aeoTypeOf, dayOf, grantsInForce } from '../domain/aeo.ts';
+import type { AeoGrant } from '../domain/aeo.ts';
 import { ratesOn } from '../domain/money.ts';
 import { HsNomenclature, NO_NOMENCLATURE } from './hs-nomenclature.ts';
 import type { GoodsNomenclature } from './hs-nomenclature.ts';
@@ -15,6 +17,11 @@ export interface OperatorProfileInput {
   readonly aeo?: boolean | undefined;
   /** AEOC (customs simplifications), AEOS (security and safety) or AEOF (full). */
   readonly aeoType?: 'AEOC' | 'AEOS' | 'AEOF' | undefined;
+  /**
+   * The AEO statuses the register gives the operator (own authorisations, MRA recognitions): when
+   * given, `aeo` and `aeoType` are what of them is in force on the day of the assessment.
+   */
+  readonly aeoGrants?: readonly AeoGrant[] | undefined;
   readonly controls?: number | undefined;
   readonly irregularities?: number | undefined;
   readonly seizures?: number | undefined;
@@ -285,10 +292,14 @@ function profileOf(p: OperatorProfileInput | undefined, atMs: number): ActOperat
   const controls = p.controls ?? 0;
   const irregularities = p.irregularities ?? 0;
   const firstSeenMs = p.firstSeen === undefined ? NaN : Date.parse(p.firstSeen);
+  const inForce =
+    p.aeoGrants === undefined || p.aeoGrants.length === 0 || Number.isNaN(atMs)
+      ? undefined
+      : grantsInForce(p.aeoGrants, dayOf(new Date(atMs)));
   return {
     known: true,
-    aeo: p.aeo ?? false,
-    aeoType: p.aeoType ?? '',
+    aeo: inForce !== undefined ? inForce.length > 0 : (p.aeo ?? false),
+    aeoType: inForce !== undefined ? (aeoTypeOf(inForce) ?? '') : (p.aeoType ?? ''),
     controls,
     irregularities,
     seizures: p.seizures ?? 0,

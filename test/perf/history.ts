@@ -193,6 +193,24 @@ export async function loadHistory(db: Queryable, o: HistoryOptions): Promise<voi
        ${end} - interval '300 days', ${end} - (j % 300) * interval '1 day', 1 + j % 40, j % 5, j % 17 / 16, 0
      FROM generate_series(0, ${o.operators - 1}) AS g(j)`,
   );
+  // The register of operators: the same operators, every third with an AEO authorisation, and a
+  // larger register of another authority, which none of this authority's statements may read.
+  await db.query(
+    `INSERT INTO registered_operator (authority, eori, name, country, valid_from, version, updated_at)
+     SELECT ${A}, 'NL' || lpad(j::text, 9, '0'), 'Operator ' || j, 'NL', date '2015-01-01', 1, ${end}
+     FROM generate_series(0, ${o.operators - 1}) AS g(j)`,
+  );
+  await db.query(
+    `INSERT INTO aeo_authorisation (authority, number, eori, type, status, status_from, valid_from, version, updated_at)
+     SELECT ${A}, 'NLAEOF' || lpad(j::text, 10, '0'), 'NL' || lpad(j::text, 9, '0'), 'AEOF', 'valid',
+       date '2019-01-01', date '2019-01-01', 1, ${end}
+     FROM generate_series(0, ${o.operators - 1}, 3) AS g(j)`,
+  );
+  await db.query(
+    `INSERT INTO registered_operator (authority, eori, name, country, valid_from, version, updated_at)
+     SELECT 'ZZ', 'DE' || lpad(j::text, 12, '0'), 'Other register ' || j, 'DE', date '2015-01-01', 1, ${end}
+     FROM generate_series(0, ${o.operators * 10 - 1}) AS g(j)`,
+  );
   // Unit-value statistics: HS6 × origin cells (their number does not grow with history).
   await db.query(
     `INSERT INTO unit_value_stats (authority, hs6, origin, n, median, mad, refreshed_at)

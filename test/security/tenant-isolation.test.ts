@@ -36,6 +36,52 @@ const openapi = JSON.parse(readFileSync(join(import.meta.dirname, '../../docs/op
   paths: Record<string, Record<string, unknown>>;
 };
 
+/** B's registry records, by the route that creates them. */
+const REGISTRY_BODIES_OF_B: Readonly<Record<string, Record<string, unknown>>> = {
+  '/v1/operators': {
+    eori: 'BE0123456789',
+    name: 'Secret Belgian Operator NV',
+    country: 'BE',
+    validFrom: '2020-01-01',
+  },
+  '/v1/aeo-authorisations': {
+    number: 'BEAEOF0000000001',
+    eori: 'BE0123456789',
+    type: 'AEOF',
+    validFrom: '2020-01-01',
+  },
+  '/v1/mras': {
+    id: 'BE-US',
+    partnerCountry: 'US',
+    programme: 'C-TPAT',
+    covers: ['security'],
+    flows: ['import'],
+    validFrom: '2020-01-01',
+  },
+  '/v1/mras/BE-US/partners/US1111111111': {
+    partnerId: 'US1111111111',
+    name: 'Secret Partner Inc',
+    validFrom: '2020-01-01',
+  },
+  '/v1/certificates': {
+    type: 'cites-permit',
+    number: 'BE-SECRET-CITES-1',
+    issuer: 'SPF',
+    goods: ['4407'],
+    quantity: 10,
+    unit: 'MTQ',
+    validFrom: '2020-01-01',
+  },
+  '/v1/certificate-requirements': {
+    id: 'BE-REQ',
+    goodsPrefix: '4407',
+    origin: '*',
+    certificateType: 'cites-permit',
+    description: 'x',
+    validFrom: '2020-01-01',
+  },
+};
+
 forEachDatabase('tenant isolation', (target) => {
   let t: TestApp | undefined;
   const app = () => t!;
@@ -146,6 +192,17 @@ forEachDatabase('tenant isolation', (target) => {
     );
     assert.equal(imported.statusCode, 201, imported.body);
     b['import'] = imported.json().id;
+    // B's registries: an operator with its AEO authorisation, an agreement and a partner's operator,
+    // a certificate and a measure requiring one.
+    const coordinatorB = await app().token('BE', 'coordinator', 'bc');
+    for (const [url, body] of Object.entries(REGISTRY_BODIES_OF_B)) {
+      const method = url.includes('/partners/') ? 'PUT' : 'POST';
+      const r = await call(method, url, coordinatorB, body);
+      assert.ok([200, 201].includes(r.statusCode), `${url}: ${r.body}`);
+      if (url === '/v1/certificates') {
+        b['certificate'] = r.json().id;
+      }
+    }
   });
 
   test('every table with authority data has row-level security and a policy', async () => {
@@ -216,15 +273,38 @@ forEachDatabase('tenant isolation', (target) => {
   });
 
   test('no /v1 route lets authority A read or change authority B’s data', async () => {
-    const secrets = [b['mrn']!, b['control']!, b['import']!, 'BE-SECRET-1', 'Secret Belgian Target'];
+    const secrets = [
+      b['mrn']!,
+      b['control']!,
+      b['import']!,
+      'BE-SECRET-1',
+      'Secret Belgian Target',
+      'Secret Belgian Operator',
+      'Secret Partner',
+      'BE-SECRET-CITES-1',
+      b['certificate']!,
+    ];
     // An office code is not B's data: each authority keeps its own capacity for any office.
-    const params: Record<string, string> = { mrn: b['mrn']!, name: b['watchlist']!, office: 'BE101000' };
+    const params: Record<string, string> = {
+      mrn: b['mrn']!,
+      name: b['watchlist']!,
+      office: 'BE101000',
+      eori: 'BE0123456789',
+      number: 'BEAEOF0000000001',
+      partnerId: 'US1111111111',
+    };
     const idFor = (path: string): string =>
       path.startsWith('/v1/controls')
         ? b['control']!
         : path.startsWith('/v1/import-declarations')
           ? b['import']!
-          : b['rule']!;
+          : path.startsWith('/v1/certificates/')
+            ? b['certificate']!
+            : path.startsWith('/v1/mras/')
+              ? 'BE-US'
+              : path.startsWith('/v1/certificate-requirements/')
+                ? 'BE-REQ'
+                : b['rule']!;
     const filingBody = (
       await call('GET', `/v1/filings/${b['mrn']!}`, await app().token('BE', 'analyst', 'bea'))
     ).json().filing;
@@ -255,6 +335,13 @@ forEachDatabase('tenant isolation', (target) => {
       '/v1/filings/{mrn}/rfi-response': { consignment: 0, answer: 'x' },
       '/v1/watchlists/{name}/entries': 'value\nAnother Target Ltd\n',
       '/v1/offices/{office}/capacity': { redPerDay: 1, yellowPerDay: 1 },
+      // B's records with bodies a caller of A could send: found nowhere in A.
+      '/v1/operators/{eori}': REGISTRY_BODIES_OF_B['/v1/operators'],
+      '/v1/aeo-authorisations/{number}': REGISTRY_BODIES_OF_B['/v1/aeo-authorisations'],
+      '/v1/mras/{id}': REGISTRY_BODIES_OF_B['/v1/mras'],
+      '/v1/mras/{id}/partners/{partnerId}': REGISTRY_BODIES_OF_B['/v1/mras/BE-US/partners/US1111111111'],
+      '/v1/certificates/{id}': REGISTRY_BODIES_OF_B['/v1/certificates'],
+      '/v1/certificate-requirements/{id}': REGISTRY_BODIES_OF_B['/v1/certificate-requirements'],
     };
     let checked = 0;
     for (const role of ROLES) {
