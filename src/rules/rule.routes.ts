@@ -111,8 +111,6 @@ const expirySchema = z.strictObject({ expires: instantSchema });
 
 export const ruleRoutes: FastifyPluginCallback<RuleRoutesOptions> = (app, opts, done) => {
   const { rules } = opts;
-  // Watchlist uploads stay streams, read as they arrive (this plugin's content types only).
-  app.addContentTypeParser([...LIST_CONTENT_TYPES], (_request, payload, parsed) => parsed(null, payload));
 
   app.post(
     '/rules',
@@ -429,29 +427,37 @@ export const ruleRoutes: FastifyPluginCallback<RuleRoutesOptions> = (app, opts, 
       'VIGIL_XML_TOO_LARGE',
     ] as const,
   });
-  app.post<{ Params: { name: string } }>(
-    '/watchlists/:name/entries',
-    {
-      schema: operation({
-        ...uploadDoc(false),
-        operationId: 'uploadWatchlistEntries',
-        summary:
-          'Add entities from an upload (CSV, NDJSON, or the UN, EU or OFAC list as published); ?replace=true swaps the list',
-      }),
-    },
-    async (request) => upload(request, false),
-  );
-  app.put<{ Params: { name: string } }>(
-    '/watchlists/:name/entries',
-    {
-      schema: operation({
-        ...uploadDoc(true),
-        operationId: 'replaceWatchlistEntries',
-        summary: 'Replace every entity of a list with an upload (CSV, NDJSON, or the UN, EU or OFAC list)',
-      }),
-    },
-    async (request) => upload(request, true),
-  );
+  // Watchlist uploads stay streams, read as they arrive. Their content types (CSV, NDJSON, XML) are
+  // parsed in a scope of their own, so every other route still refuses them with 415.
+  app.register((uploads, _options, registered) => {
+    uploads.addContentTypeParser([...LIST_CONTENT_TYPES], (_request, payload, parsed) =>
+      parsed(null, payload),
+    );
+    uploads.post<{ Params: { name: string } }>(
+      '/watchlists/:name/entries',
+      {
+        schema: operation({
+          ...uploadDoc(false),
+          operationId: 'uploadWatchlistEntries',
+          summary:
+            'Add entities from an upload (CSV, NDJSON, or the UN, EU or OFAC list as published); ?replace=true swaps the list',
+        }),
+      },
+      async (request) => upload(request, false),
+    );
+    uploads.put<{ Params: { name: string } }>(
+      '/watchlists/:name/entries',
+      {
+        schema: operation({
+          ...uploadDoc(true),
+          operationId: 'replaceWatchlistEntries',
+          summary: 'Replace every entity of a list with an upload (CSV, NDJSON, or the UN, EU or OFAC list)',
+        }),
+      },
+      async (request) => upload(request, true),
+    );
+    registered();
+  });
   app.get<{ Params: { name: string } }>(
     '/watchlists/:name/entries',
     {
