@@ -6,20 +6,19 @@
  * mirror when present). Split into the screening bench's halves by the same hash of the entity id:
  * tune on `dev`, report `report`.
  *
- *   node bench/romanise-pairs.ts [--half dev|report|both] [--show N] [--script arabic]
+ *   node bench/romanise-pairs.ts [--half dev|report|both] [--show N] [--script arabic] [--halves FILE]
  *
  * Per script and half it prints: names; `word` the share of the listed name's words met by a word of
  * some form (within the edit bound below); `form` the share of names where one form covers ≥ 80% of
  * a listed name's letters both ways (what a whole-name matcher needs); `words` the same with each
- * word free to take any of its spellings (`romanisedWords`); `key` the same comparing `consonantKey`s.
+ * word free to take any of its spellings (`romanisedWords`); `strict` the same with at most one edit
+ * per word (none under four letters); `key` the same comparing `consonantKey`s.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { consonantKey, romanisations, romanisedWords, scriptOf } from '../src/risk/romanise.ts';
 import { buildScreeningSet } from './screening-set.ts';
 
-const UN = fileURLToPath(new URL('./data/screening/local/un-consolidated.xml', import.meta.url));
 const WATCHMAN = '/work/.mirror/moov-io+watchman/repo';
 
 /** The screening bench's split (bench/screening-set.ts `halfOf`), copied: it is not exported. */
@@ -38,54 +37,24 @@ interface Pair {
   readonly half: 'dev' | 'report';
 }
 
-function xmlText(block: string, tag: string): string[] {
-  const out: string[] = [];
-  for (const m of block.matchAll(new RegExp(`<${tag}>([^<]*)</${tag}>`, 'g'))) {
-    const v = m[1]!
-      .replace(/&amp;/g, '&')
-      .replace(/&apos;/g, "'")
-      .replace(/&quot;/g, '"')
-      .trim();
-    if (v !== '') {
-      out.push(v);
-    }
-  }
-  return out;
-}
-
-function unPairs(): Pair[] {
-  if (!existsSync(UN)) {
-    return [];
-  }
-  const xml = readFileSync(UN, 'utf8');
-  const out: Pair[] = [];
-  for (const m of xml.matchAll(/<(INDIVIDUAL|ENTITY)>([\s\S]*?)<\/\1>/g)) {
-    const b = m[2]!;
-    const names = ['FIRST_NAME', 'SECOND_NAME', 'THIRD_NAME', 'FOURTH_NAME'].flatMap((t) => xmlText(b, t));
-    if (names.length === 0) {
-      continue;
-    }
-    const id = `un-${xmlText(b, 'DATAID')[0]}`;
-    const targets = [names.join(' '), ...xmlText(b, 'ALIAS_NAME')];
-    for (const o of xmlText(b, 'NAME_ORIGINAL_SCRIPT')) {
-      out.push({
-        source: m[1] === 'INDIVIDUAL' ? 'un-person' : 'un-entity',
-        text: o,
-        targets,
-        half: halfOf(id),
-      });
-    }
-  }
-  return out;
-}
-
-function generatedPairs(): Pair[] {
+/**
+ * Pairs from the screening set: the UN list's original-script names of listed entities and the
+ * generated Cyrillic and Greek spellings, each with its entity's Latin names and its half. `agree`
+ * (kind|text → half, from `--halves FILE`) keeps only pairs in the same half there: while the split
+ * changes (it is by party on the matcher's branch), tune only on names that are dev under both.
+ */
+function setPairs(agree: Readonly<Record<string, string>> | undefined): Pair[] {
   const set = buildScreeningSet();
   const out: Pair[] = [];
   for (const q of set.queries) {
-    if ((q.kind === 'cyrillic' || q.kind === 'greek') && q.entity !== undefined) {
+    const original = q.kind === 'original-script-arabic' || q.kind === 'original-script-other';
+    if ((original || q.kind === 'cyrillic' || q.kind === 'greek') && q.entity !== undefined) {
+      if (original && agree !== undefined && agree[`${q.kind}|${q.text}`] !== q.half) {
+        continue;
+      }
       const e = set.entities.get(q.entity)!;
-      out.push({ source: `bench-${q.kind}`, text: q.text, targets: [e.name, ...e.aliases], half: q.half });
+      const source = original ? `un-${e.kind}` : `bench-${q.kind}`;
+      out.push({ source, text: q.text, targets: [e.name, ...e.aliases], half: q.half });
     }
   }
   return out;
@@ -141,6 +110,10 @@ function lev(a: string, b: string, max: number): number {
 /** Edits allowed in a word of n letters: what a matcher with a bound by length would allow. */
 const bound = (n: number): number => (n <= 3 ? 0 : n <= 5 ? 1 : n <= 8 ? 2 : 3);
 
+/** At most one edit in a word of four letters or more, none below. */
+const strictClose = (a: string, b: string): boolean =>
+  lev(a, b, Math.max(a.length, b.length) <= 3 ? 0 : 1) <= (Math.max(a.length, b.length) <= 3 ? 0 : 1);
+
 const close = (a: string, b: string): boolean =>
   lev(a, b, bound(Math.max(a.length, b.length))) <= bound(Math.max(a.length, b.length));
 
@@ -172,10 +145,18 @@ interface Score {
   word: number;
   form: number;
   words: number;
+  strict: number;
   key: number;
 }
 
-function score(p: Pair): { word: number; form: boolean; words: boolean; key: boolean; forms: string[] } {
+function score(p: Pair): {
+  word: number;
+  form: boolean;
+  words: boolean;
+  strict: boolean;
+  key: boolean;
+  forms: string[];
+} {
   const forms = romanisations(p.text);
   const perWord = romanisedWords(p.text).map(splitAlts);
   const targets = p.targets.map(clean).filter((t) => t.length > 0);
@@ -184,6 +165,7 @@ function score(p: Pair): { word: number; form: boolean; words: boolean; key: boo
   let form = false;
   let words = false;
   let key = false;
+  let strict = false;
   const keyEq = (a: string, b: string): boolean => {
     const ka = consonantKey(a);
     return ka !== '' && ka === consonantKey(b);
@@ -205,13 +187,20 @@ function score(p: Pair): { word: number; form: boolean; words: boolean; key: boo
     }
     if (
       perWord.length > 0 &&
+      coverage(single(t), perWord, strictClose) >= 0.8 &&
+      coverage(perWord, single(t), strictClose) >= 0.8
+    ) {
+      strict = true;
+    }
+    if (
+      perWord.length > 0 &&
       coverage(single(t), perWord, keyEq) >= 0.8 &&
       coverage(perWord, single(t), keyEq) >= 0.8
     ) {
       key = true;
     }
   }
-  return { word, form, words, key, forms };
+  return { word, form, words, strict, key, forms };
 }
 
 function main(): void {
@@ -223,9 +212,10 @@ function main(): void {
   const half = arg('--half') ?? 'dev';
   const show = Number(arg('--show') ?? 0);
   const only = arg('--script');
-  const pairs = [...unPairs(), ...generatedPairs(), ...watchmanPairs()].filter(
-    (p) => half === 'both' || p.half === half,
-  );
+  const halves = arg('--halves');
+  const agree =
+    halves === undefined ? undefined : (JSON.parse(readFileSync(halves, 'utf8')) as Record<string, string>);
+  const pairs = [...setPairs(agree), ...watchmanPairs()].filter((p) => half === 'both' || p.half === half);
   const table = new Map<string, Score>();
   let shown = 0;
   const t0 = performance.now();
@@ -238,11 +228,12 @@ function main(): void {
     const s = score(p);
     calls++;
     const k = `${p.source} ${script} ${p.half}`;
-    const row = table.get(k) ?? { n: 0, word: 0, form: 0, words: 0, key: 0 };
+    const row = table.get(k) ?? { n: 0, word: 0, form: 0, words: 0, strict: 0, key: 0 };
     row.n++;
     row.word += s.word;
     row.form += s.form ? 1 : 0;
     row.words += s.words ? 1 : 0;
+    row.strict += s.strict ? 1 : 0;
     row.key += s.key ? 1 : 0;
     table.set(k, row);
     if (!s.words && shown < show) {
@@ -255,11 +246,11 @@ function main(): void {
   const elapsed = performance.now() - t0;
   const pct = (x: number, n: number): string => `${((100 * x) / n).toFixed(1)}%`.padStart(7);
   console.log(
-    `${'source script half'.padEnd(32)} ${'names'.padStart(6)} ${'word'.padStart(7)} ${'form'.padStart(7)} ${'words'.padStart(7)} ${'key'.padStart(7)}`,
+    `${'source script half'.padEnd(32)} ${'names'.padStart(6)} ${'word'.padStart(7)} ${'form'.padStart(7)} ${'words'.padStart(7)} ${'strict'.padStart(7)} ${'key'.padStart(7)}`,
   );
   for (const [k, r] of [...table].sort()) {
     console.log(
-      `${k.padEnd(32)} ${String(r.n).padStart(6)} ${pct(r.word, r.n)} ${pct(r.form, r.n)} ${pct(r.words, r.n)} ${pct(r.key, r.n)}`,
+      `${k.padEnd(32)} ${String(r.n).padStart(6)} ${pct(r.word, r.n)} ${pct(r.form, r.n)} ${pct(r.words, r.n)} ${pct(r.strict, r.n)} ${pct(r.key, r.n)}`,
     );
   }
   // Timing of romanisations alone, median of 5 rounds over the same names.
