@@ -113,6 +113,9 @@ export function scriptOf(text: string): Script {
 
 /** Lower-case ASCII words separated by single spaces (apostrophes dropped, other marks split words). */
 function clean(latin: string): string {
+  if (/^[a-z0-9]+(?: [a-z0-9]+)*$/.test(latin)) {
+    return latin;
+  }
   return latin
     .toLowerCase()
     .replace(/['’ʼʻ`]/g, '')
@@ -132,6 +135,27 @@ function dedupe(forms: readonly string[], max: number): string[] {
     }
   }
   return out;
+}
+
+/**
+ * Spellings of words already seen: names repeat their words (محمد, التكريتي, ООО) and spelling one
+ * takes microseconds. A memo, not state: a pure function of its key, bounded, never handed out to be
+ * changed (callers copy what they return).
+ */
+const wordMemo = new Map<string, readonly string[]>();
+const WORD_MEMO_MAX = 20_000;
+
+function memoised<T extends readonly string[]>(key: string, make: () => T): T {
+  const hit = wordMemo.get(key);
+  if (hit !== undefined) {
+    return hit as T;
+  }
+  const made = make();
+  if (wordMemo.size >= WORD_MEMO_MAX) {
+    wordMemo.clear();
+  }
+  wordMemo.set(key, made);
+  return made;
 }
 
 const MAX_FORMS = 8;
@@ -172,7 +196,7 @@ export function romanisedWords(text: string): string[][] {
     return [];
   }
   if (script === 'arabic') {
-    return arabicWords(text).map((w) => dedupe(w.flat(), MAX_FORMS));
+    return arabicWordSpellings(text);
   }
   const forms = romanisations(text).map((f) => f.split(' '));
   const n = forms[0]?.length ?? 0;
@@ -283,8 +307,12 @@ function cyrillicForms(text: string): string[] {
   // Bulgarian is the language that writes ъ between consonants (Българ): there it is a vowel.
   const bulgarian = /[бвгджзклмнпрстфхцчшщ]ъ[бвгджзклмнпрстфхцчшщ]/.test(lower);
   const words = lower.split(/[^\p{L}\p{N}]+/u).filter((w) => w !== '');
+  const flags = `c${ukrainian ? 'u' : ''}${bulgarian ? 'b' : ''}|`;
+  const spelled = words.map((w) =>
+    memoised(flags + w, () => CYRILLIC_SCHEMES.map((s) => cyrillicWord(w, s, ukrainian, bulgarian))),
+  );
   return dedupe(
-    CYRILLIC_SCHEMES.map((s) => words.map((w) => cyrillicWord(w, s, ukrainian, bulgarian)).join(' ')),
+    CYRILLIC_SCHEMES.map((_, i) => spelled.map((w) => w[i]!).join(' ')),
     MAX_FORMS,
   );
 }
@@ -333,7 +361,6 @@ const GREEK_LETTERS: Readonly<Record<string, string>> = {
   ξ: 'x', ο: 'o', π: 'p', ρ: 'r', σ: 's', ς: 's', τ: 't', υ: 'y', φ: 'f', χ: 'ch', ψ: 'ps', ω: 'o', ϊ: 'i', ϋ: 'y',
 };
 
-const GREEK_VOWELS = 'αεηιοωυϊϋ';
 const GREEK_VOICELESS = 'θκξπστφχψ';
 
 /** Accents off, diaeresis kept (it says "these two vowels are not a digraph"). */
@@ -438,9 +465,9 @@ function greekForms(text: string): string[] {
   const words = greekLower(text)
     .split(/[^\p{L}\p{N}]+/u)
     .filter((w) => w !== '');
-  void GREEK_VOWELS;
+  const spelled = words.map((w) => memoised('g|' + w, () => GREEK_SCHEMES.map((s) => greekWord(w, s))));
   return dedupe(
-    GREEK_SCHEMES.map((s) => words.map((w) => greekWord(w, s)).join(' ')),
+    GREEK_SCHEMES.map((_, i) => spelled.map((w) => w[i]!).join(' ')),
     MAX_FORMS,
   );
 }
@@ -853,42 +880,52 @@ function arabicTokens(text: string): string[] {
     .filter((w) => w !== '');
 }
 
+type ShortVowel = 'a' | 'i' | 'u';
 type Unit =
   | { readonly t: 'c'; readonly ar: string; readonly double: boolean }
-  | { readonly t: 'v'; readonly v: 'A' | 'I' | 'U' | 'a' | 'i' | 'u' };
+  | { readonly t: 'v'; readonly v: 'A' | 'I' | 'U' | ShortVowel; readonly maqsura?: boolean };
 
 const SUN_LETTERS = 'تثدذرزسشصضطظلن';
+const AR_NOT_CONSONANT = 'اأإآىة';
 
 /**
  * The letters of a word (without article) as consonants and long vowels: و and ي are consonants at
- * the start, before or after a long vowel, and at the end before ة; long vowels elsewhere.
+ * the start, before or after a long vowel and when doubled, long vowels elsewhere; ة and a final ه
+ * after a consonant are -a; a bare ا at the start is i before two consonants and a long ā (Ibrahim,
+ * Ihsan, Intisar), a otherwise (Ahmad, Anwar).
  */
 function arabicUnits(stem: string): Unit[] {
   const letters = [...stem];
   const units: Unit[] = [];
   for (let i = 0; i < letters.length; i++) {
     const c = letters[i]!;
-    const next = letters[i + 1];
-    const double = next === '\u0651';
+    const double = letters[i + 1] === '\u0651';
     if (double) {
       letters.splice(i + 1, 1);
     }
+    const next = letters[i + 1];
     const prev = units[units.length - 1];
     const last = i === letters.length - 1;
-    if (c === 'ا' || c === 'ى' || c === 'آ') {
-      if (i === 0) {
-        units.push({ t: 'v', v: c === 'آ' ? 'A' : 'a' });
-      } else {
-        units.push({ t: 'v', v: 'A' });
+    if (i === 0 && (c === 'ا' || c === 'أ' || c === 'إ' || c === 'آ')) {
+      let k = 1;
+      while (
+        k < letters.length &&
+        !AR_NOT_CONSONANT.includes(letters[k]!) &&
+        letters[k] !== 'و' &&
+        letters[k] !== 'ي'
+      ) {
+        k++;
       }
+      const ifal = c === 'ا' && k >= 3 && letters[k] === 'ا';
+      units.push({ t: 'v', v: c === 'آ' ? 'A' : c === 'إ' || ifal ? 'i' : 'a' });
       continue;
     }
-    if (c === 'أ' && i === 0) {
-      units.push({ t: 'v', v: 'a' });
+    if (c === 'ا' || c === 'آ') {
+      units.push({ t: 'v', v: 'A' });
       continue;
     }
-    if (c === 'إ' && i === 0) {
-      units.push({ t: 'v', v: 'i' });
+    if (c === 'ى') {
+      units.push({ t: 'v', v: 'A', maqsura: last });
       continue;
     }
     if (c === 'ة' || (c === 'ه' && last && prev !== undefined && prev.t === 'c' && letters.length > 2)) {
@@ -896,10 +933,19 @@ function arabicUnits(stem: string): Unit[] {
       continue;
     }
     if ((c === 'و' || c === 'ي') && !double && i > 0) {
-      const nextIsVowel =
-        next === 'ا' || next === 'ة' || next === 'ى' || (next === 'ه' && i + 1 === letters.length - 1);
+      const nextIsVowel = next === 'ا' || next === 'ى' || next === 'و' || next === 'ي';
       const prevIsLong = prev !== undefined && prev.t === 'v';
-      if (!nextIsVowel && !prevIsLong) {
+      if (
+        c === 'ي' &&
+        prev !== undefined &&
+        prev.t === 'c' &&
+        (next === 'ة' || (next === 'ه' && i + 2 === letters.length))
+      ) {
+        // -iya of a feminine nisba (Islamiya, Saudiya)
+        units.push({ t: 'v', v: 'I' }, { t: 'c', ar: 'ي', double: false });
+        continue;
+      }
+      if (!nextIsVowel && !prevIsLong && next !== 'ة') {
         units.push({ t: 'v', v: c === 'و' ? 'U' : 'I' });
         continue;
       }
@@ -909,13 +955,34 @@ function arabicUnits(stem: string): Unit[] {
   return units;
 }
 
+/** Where a nisba ending -i (-iya) starts after a consonant, or -1: Tikriti, Haqqani, Islamiya. */
+function nisbaAt(units: readonly Unit[]): number {
+  const n = units.length;
+  const isI = (k: number): boolean => {
+    const u = units[k];
+    return u !== undefined && u.t === 'v' && u.v === 'I';
+  };
+  let k = -1;
+  if (isI(n - 1)) {
+    k = n - 1;
+  } else if (n >= 3 && isI(n - 3) && units[n - 2]!.t === 'c' && units[n - 1]!.t === 'v') {
+    k = n - 3;
+  }
+  return k >= 3 && units[k - 1]!.t === 'c' ? k : -1;
+}
+
 /**
  * Short vowels for a word written without them, by the shapes Arabic names take: a run of consonants
- * at the start of a word is CaC, CaCC, CaCaC (alone: Hasan, Jafar, Barzan); after a long ā two
- * consonants are CiC (Hamid, Salih); a run of three in the middle is CCiC (Intisar).
+ * at the start of a word is CaC, CaCC, CaCaC (alone: Hasan, Jafar, Barzan; mu- for the participles
+ * Muhsin, Mujahid); after a long ā two consonants are CiC (Hamid, Salih), after ū CuC (Yusuf); a run
+ * of three in the middle is CCiC (Intisar). A nisba's stem is vowelled as a word of its own.
  */
-function vowelled(units: readonly Unit[]): ('a' | 'i' | 'u' | '')[] {
-  const out: ('a' | 'i' | 'u' | '')[] = units.map(() => '');
+function vowelled(units: readonly Unit[]): (ShortVowel | '')[] {
+  const nisba = nisbaAt(units);
+  if (nisba > 0) {
+    return [...vowelled(units.slice(0, nisba)), ...units.slice(nisba).map(() => '' as const)];
+  }
+  const out: (ShortVowel | '')[] = units.map(() => '');
   let i = 0;
   while (i < units.length) {
     if (units[i]!.t !== 'c') {
@@ -930,11 +997,13 @@ function vowelled(units: readonly Unit[]): ('a' | 'i' | 'u' | '')[] {
     const atStart = i === 0;
     const atEnd = j === units.length;
     const before = i > 0 ? units[i - 1] : undefined;
-    const afterLongA = before !== undefined && before.t === 'v' && before.v === 'A';
+    const afterLong =
+      before !== undefined && before.t === 'v' && before.v.length === 1 && before.v === before.v.toUpperCase()
+        ? before.v
+        : undefined;
     const first = units[i] as { ar: string };
-    const shape: ('a' | 'i' | 'u' | '')[] = new Array<'a' | 'i' | 'u' | ''>(run).fill('');
+    const shape: (ShortVowel | '')[] = new Array<ShortVowel | ''>(run).fill('');
     if (atStart) {
-      // CaC, CaCC, CaCaC, CaCCaC … with mu- for the participles (Muhsin, Mujahid, Mubarak).
       const mu = first.ar === 'م' && (run === 2 || run === 4);
       if (atEnd) {
         if (run === 2) {
@@ -956,10 +1025,11 @@ function vowelled(units: readonly Unit[]): ('a' | 'i' | 'u' | '')[] {
         }
       }
     } else if (atEnd) {
+      const v: ShortVowel = afterLong === 'A' ? 'i' : afterLong === 'U' ? 'u' : 'a';
       if (run === 2) {
-        shape[0] = afterLongA ? 'i' : 'a';
+        shape[0] = v;
       } else if (run >= 3) {
-        shape[1] = afterLongA ? 'i' : 'a';
+        shape[1] = v;
       }
     } else if (run === 3) {
       shape[1] = 'i';
@@ -975,17 +1045,34 @@ function vowelled(units: readonly Unit[]): ('a' | 'i' | 'u' | '')[] {
   return out;
 }
 
-function spellUnits(
-  units: readonly Unit[],
-  vowels: readonly ('a' | 'i' | 'u' | '')[],
-  s: ArabicStyle,
-): string {
+/** Diphthong spellings of a medial ي / و per style (Husayn, Hussein, Houssein, Hossein). */
+const AR_DIPHTHONGS: Readonly<Record<'I' | 'U', readonly string[]>> = {
+  I: ['ay', 'ei', 'ai', 'ey'],
+  U: ['aw', 'aw', 'aou', 'ow'],
+};
+
+interface Reading {
+  readonly units: readonly Unit[];
+  readonly vowels: readonly (ShortVowel | '')[];
+  /** Medial long ī/ū read as the diphthongs ay/aw. */
+  readonly diphthongs: boolean;
+  /** A final ى read as i (Persian and Afghan writing) rather than a. */
+  readonly maqsuraI: boolean;
+}
+
+function spellReading(r: Reading, s: ArabicStyle): string {
+  const { units, vowels } = r;
   let out = '';
   for (let k = 0; k < units.length; k++) {
     const u = units[k]!;
     if (u.t === 'v') {
-      // Long ī at the end after ā is "i" of a nisba on a vowel stem (al-Rawi is handled as wi).
-      out += pickStyle(AR_VOWELS[u.v], s);
+      if (r.diphthongs && (u.v === 'I' || u.v === 'U') && k > 0 && k < units.length - 1) {
+        out += pickStyle(AR_DIPHTHONGS[u.v], s);
+      } else if (u.maqsura === true && r.maqsuraI) {
+        out += 'i';
+      } else {
+        out += pickStyle(AR_VOWELS[u.v], s);
+      }
     } else {
       const l = pickStyle(AR_CONSONANTS[u.ar] ?? [anyAscii(u.ar).toLowerCase()], s);
       out += u.double ? l + l : l;
@@ -998,84 +1085,240 @@ function spellUnits(
   return out;
 }
 
-/** A stem (no article) spelled in each style, most likely first: the lexicon's or the patterns'. */
-function arabicStem(stem: string): string[][] {
+/**
+ * The likely readings of a word without a lexicon entry, most likely first: the patterns' vowels;
+ * the middle consonant doubled (Saddam, Hassan, Hammud: Arabic seldom writes the shadda); a word of
+ * three consonants as CaCC (Saad, Fahd, Bakr); medial ي و as diphthongs (Husayn, Jawhar), first when
+ * the word is three letters with ي in the middle (Zayd, Sayf, Ghayth); the first vowel as u or i.
+ */
+function readings(stem: string, persian: boolean): Reading[] {
+  const units = arabicUnits(stem);
+  const vowels = vowelled(units);
+  const maqsuraI = persian;
+  const base: Reading = { units, vowels, diphthongs: false, maqsuraI };
+  const out: Reading[] = [];
+  const shape = units.map((u) => (u.t === 'c' ? 'C' : u.v)).join('');
+  const diph: Reading = { ...base, diphthongs: true };
+  if (shape === 'CIC') {
+    out.push(diph, base);
+  } else {
+    out.push(base);
+  }
+  // CaCāC, CaCūC, CaCīC with the middle consonant doubled.
+  if (/^CC[AUI]C/.test(shape.replace(/^[ai]/, '')) && units[0]!.t === 'c') {
+    const doubled = units.map((u, k) => (k === 1 && u.t === 'c' ? { ...u, double: true } : u));
+    out.push({ ...base, units: doubled });
+  }
+  const cons = vowels.map((v, k) => (units[k]!.t === 'c' ? v : undefined));
+  if (shape === 'CCC' || (nisbaAt(units) === 3 && shape.startsWith('CCC'))) {
+    out.push({ ...base, vowels: vowels.map((v, k) => (k === 1 ? '' : v)) });
+  }
+  if (shape !== 'CIC' && /[CA]([IU])C/.test(shape) && /.[IU]./.test(shape)) {
+    out.push(diph);
+  }
+  if (units.some((u) => u.t === 'v' && u.maqsura === true)) {
+    out.push({ ...base, maqsuraI: !maqsuraI });
+  }
+  const firstVowel = cons.findIndex((v) => v !== undefined && v !== '');
+  if (firstVowel >= 0 && firstVowel <= 1) {
+    for (const v of ['u', 'i'] as const) {
+      if (vowels[firstVowel] !== v) {
+        out.push({ ...base, vowels: vowels.map((x, k) => (k === firstVowel ? v : x)) });
+      }
+    }
+  }
+  return out;
+}
+
+/** A stem (no article) spelled per style (index = style): the lexicon's spellings or the patterns'. */
+function arabicStem(stem: string, persian: boolean): string[][] {
   const key = arabicKey(stem.replace(/\u0651/g, ''));
   const known = AR_LEXICON.get(key);
   if (known !== undefined) {
     return STYLES.map((s) => [pickStyle(known, s), ...known.slice(STYLES.length)]);
   }
-  const units = arabicUnits(stem);
-  const vowels = vowelled(units);
-  return STYLES.map((s) => [spellUnits(units, vowels, s)]);
+  const rs = readings(stem, persian);
+  return STYLES.map((s) => rs.map((r) => spellReading(r, s)));
 }
 
 const ARTICLE: readonly string[] = ['al', 'el', 'el', 'al'];
 
-/**
- * Each word of an Arabic name as spellings per style: words[w][style] is a list, its first the style's
- * own spelling. The article ال and the compounds عبد ال…, أبو, بن stay with their word.
- */
-function arabicWords(text: string): string[][][] {
+/** Spellings of X الله (Abdallah, Nasrallah, Atiqullah) and X الدين (Saif al-Din, Salahuddin) per style. */
+function compoundForms(x: string, second: 'allah' | 'din', s: ArabicStyle): string[] {
+  if (second === 'allah') {
+    return s === 3
+      ? [`${x}ullah`, `${x} ullah`, `${x} allah`]
+      : s === 2
+        ? [`${x}allah`, `${x} allah`]
+        : [`${x} allah`, `${x}allah`, `${x}ullah`];
+  }
+  switch (s) {
+    case 0:
+      return [`${x} al din`, `${x}uddin`, `${x} ad din`, `${x}aldin`];
+    case 1:
+      return [`${x} el din`, `${x} eldin`, `${x} el dine`];
+    case 2:
+      return [`${x} eddine`, `${x}eddine`, `${x} eddin`];
+    case 3:
+      return [`${x}uddin`, `${x} uddin`, `${x} ud din`, `${x}addin`];
+  }
+}
+
+interface ArabicToken {
+  readonly text: string;
+  /** عبد joined to a word with the article (عبد الرحمن, عبدالرحمن) */
+  readonly abd: boolean;
+  /** The word is X in X الله / X الدين. */
+  readonly compound: 'allah' | 'din' | undefined;
+}
+
+/** Words of a name with the compounds it writes as two words or one put together. */
+function arabicNameTokens(text: string): ArabicToken[] {
   const tokens = arabicTokens(text);
-  const words: string[][][] = [];
+  const out: ArabicToken[] = [];
   for (let t = 0; t < tokens.length; t++) {
     let tok = tokens[t]!;
     let key = arabicKey(tok.replace(/\u0651/g, ''));
-    // عبد before a word with the article is one name with it: عبد الله, عبد الرحمن.
-    const following = tokens[t + 1];
-    if (key === 'عبد' && following !== undefined && /^[اأ]ل./.test(following)) {
+    let following = tokens[t + 1];
+    let nextKey = following === undefined ? '' : arabicKey(following);
+    if (key === 'عبد' && following !== undefined && /^ال./.test(nextKey)) {
       tok += following;
-      key = arabicKey(tok.replace(/\u0651/g, ''));
+      key += nextKey;
       t++;
+      following = tokens[t + 1];
+      nextKey = following === undefined ? '' : arabicKey(following);
     }
-    if (AR_LEXICON.has(key)) {
-      words.push(arabicStem(tok));
+    if (AR_LEXICON.has(key) && nextKey !== 'الله' && nextKey !== 'الدين') {
+      out.push({ text: tok, abd: false, compound: undefined });
       continue;
     }
-    // عبدالرحمن: عبد joined to its article.
-    let abd = false;
     if (key.startsWith('عبدال') && key.length > 5) {
-      abd = true;
-      tok = tok.slice(3);
+      out.push({ text: tok.slice(3), abd: true, compound: undefined });
+      continue;
     }
-    const hasArticle = (tok.startsWith('ال') || tok.startsWith('أل')) && [...tok].length > 3;
-    const stem = hasArticle ? tok.slice(2) : tok;
-    const spelled = arabicStem(stem);
-    const sun = SUN_LETTERS.includes(stem[0] ?? '');
-    words.push(
-      STYLES.map((s) => {
-        const st = spelled[s]!;
-        if (!hasArticle) {
-          return st;
-        }
-        const art = ARTICLE[s]!;
-        const withArt = st.map((x) => `${art} ${x}`);
-        const sunForm = sun ? [`${art[0]}${(st[0] ?? '')[0]} ${st[0]}`] : [];
-        const joinedAbd = abd ? ['abdul ' + st[0], 'abdel ' + st[0], 'abd ' + st[0]] : [];
-        return abd
-          ? [`abd ${art} ${st[0]}`, ...joinedAbd, ...withArt.slice(1)]
-          : [...withArt, ...st.slice(0, 1), ...sunForm];
-      }),
-    );
+    if (nextKey === 'الله' || nextKey === 'الدين') {
+      out.push({ text: tok, abd: false, compound: nextKey === 'الله' ? 'allah' : 'din' });
+      t++;
+      continue;
+    }
+    // Put together: عبيدالله, شمسالدين.
+    const glued = /^(.{2,})(الله|الدين)$/.exec(key);
+    if (glued !== null) {
+      out.push({
+        text: tok.slice(0, glued[1]!.length),
+        abd: false,
+        compound: glued[2] === 'الله' ? 'allah' : 'din',
+      });
+      continue;
+    }
+    // أبو joined to the next name (أبوغيث).
+    if (key.startsWith('ابو') && key.length >= 6) {
+      out.push({ text: 'ابو', abd: false, compound: undefined });
+      out.push({ text: tok.slice(3), abd: false, compound: undefined });
+      continue;
+    }
+    out.push({ text: tok, abd: false, compound: undefined });
   }
-  return words;
+  return out;
+}
+
+/** The memo of `arabicWords`, as `wordMemo` (a word's spellings per style). */
+const arabicMemo = new Map<string, readonly (readonly string[])[]>();
+
+/** Persian and Urdu letters say the name is written the Persian, Afghan or Pakistani way. */
+const PERSIAN = /[یکگچپژںےۀہھٹڈڑ]/;
+
+/**
+ * Each word of an Arabic name as spellings per style: words[w][style] is a list, its first the style's
+ * own spelling. The article ال and the compounds عبد ال…, X الله, X الدين stay with their word.
+ */
+function arabicWords(text: string): {
+  words: readonly (readonly (readonly string[])[])[];
+  order: readonly ArabicStyle[];
+} {
+  const persian = PERSIAN.test(text);
+  const order: readonly ArabicStyle[] = persian ? [3, 0, 1, 2] : STYLES;
+  const words: (readonly (readonly string[])[])[] = [];
+  for (const tok of arabicNameTokens(text)) {
+    const memoKey = `${persian ? 'p' : ''}${tok.compound ?? ''}${tok.abd ? 'abd' : ''}|${tok.text}`;
+    const memo = arabicMemo.get(memoKey);
+    if (memo !== undefined) {
+      words.push(memo);
+      continue;
+    }
+    const hasArticle =
+      /^[اأ]ل/.test(tok.text) && [...tok.text].length > 3 && !AR_LEXICON.has(arabicKey(tok.text));
+    const stem = hasArticle ? tok.text.slice(2) : tok.text;
+    const spelled = arabicStem(stem, persian);
+    const sun = SUN_LETTERS.includes(stem[0] ?? '');
+    const word = STYLES.map((s) => {
+      const st = spelled[s]!;
+      const first = st[0]!;
+      if (tok.compound !== undefined) {
+        return [
+          ...compoundForms(first, tok.compound, s),
+          ...st.slice(1, 3).map((x) => compoundForms(x, tok.compound!, s)[0]!),
+        ];
+      }
+      if (!hasArticle) {
+        return st;
+      }
+      const art = ARTICLE[s]!;
+      if (tok.abd) {
+        const abd =
+          s === 3
+            ? ['abdul', 'abd al', 'abd']
+            : s === 0
+              ? ['abd al', 'abdul', 'abdel', 'abd']
+              : ['abdel', 'abd el', 'abdul', 'abd'];
+        return [
+          ...abd.map((a) => `${a} ${first}`),
+          `abdul${first}`,
+          ...st.slice(1, 3).map((x) => `${abd[0]} ${x}`),
+        ];
+      }
+      const sunForm = sun ? [`${art[0]}${first[0]} ${first}`] : [];
+      return [`${art} ${first}`, first, ...st.slice(1).map((x) => `${art} ${x}`), ...sunForm, ...st.slice(1)];
+    });
+    if (arabicMemo.size >= WORD_MEMO_MAX) {
+      arabicMemo.clear();
+    }
+    arabicMemo.set(memoKey, word);
+    words.push(word);
+  }
+  return { words, order };
 }
 
 function arabicForms(text: string): string[] {
-  const words = arabicWords(text);
-  const forms: string[] = [];
-  for (const s of STYLES) {
+  const { words, order } = arabicWords(text);
+  const main = order[0]!;
+  const forms: string[] = [words.map((w) => w[main]![0]!).join(' ')];
+  // Without the article (TIKRITI as often as AL-TIKRITI).
+  forms.push(words.map((w) => w[main]!.find((x) => !/^(al|el) /.test(x)) ?? w[main]![0]!).join(' '));
+  for (const s of order.slice(1)) {
     forms.push(words.map((w) => w[s]![0]!).join(' '));
-    if (s === 0) {
-      // Without the article (TIKRITI as often as AL-TIKRITI).
-      forms.push(words.map((w) => w[s]!.find((x) => !/^(al|el) /.test(x)) ?? w[s]![0]!).join(' '));
-    }
   }
   for (let k = 1; k < 4; k++) {
-    forms.push(words.map((w) => w[0]![Math.min(k, w[0]!.length - 1)]!).join(' '));
+    forms.push(words.map((w) => w[main]![Math.min(k, w[main]!.length - 1)]!).join(' '));
   }
   return dedupe(forms, MAX_FORMS);
+}
+
+function arabicWordSpellings(text: string): string[][] {
+  const { words, order } = arabicWords(text);
+  return words.map((w) => {
+    const all: string[] = [];
+    const longest = Math.max(...w.map((x) => x.length));
+    for (let k = 0; k < longest; k++) {
+      for (const s of order) {
+        const x = w[s]![k];
+        if (x !== undefined) {
+          all.push(x);
+        }
+      }
+    }
+    return dedupe(all, 12);
+  });
 }
 
 /**
