@@ -6,7 +6,7 @@
  * mirror when present). Split into the screening bench's halves by the same hash of the entity id:
  * tune on `dev`, report `report`.
  *
- *   node bench/romanise-pairs.ts [--half dev|report|both] [--show N] [--script arabic] [--halves FILE]
+ *   node bench/romanise-pairs.ts [--half dev|report|both] [--show N] [--script arabic] [--halves FILE] [--miss words|strict|form]
  *
  * Per script and half it prints: names; `word` the share of the listed name's words met by a word of
  * some form (within the edit bound below); `form` the share of names where one form covers ≥ 80% of
@@ -212,6 +212,7 @@ function main(): void {
   const half = arg('--half') ?? 'dev';
   const show = Number(arg('--show') ?? 0);
   const only = arg('--script');
+  const missBy = arg('--miss') ?? 'words';
   const halves = arg('--halves');
   const agree =
     halves === undefined ? undefined : (JSON.parse(readFileSync(halves, 'utf8')) as Record<string, string>);
@@ -249,7 +250,8 @@ function main(): void {
     row.strict += s.strict ? 1 : 0;
     row.key += s.key ? 1 : 0;
     table.set(k, row);
-    if (!s.words && shown < show) {
+    const missed = missBy === 'strict' ? !s.strict : missBy === 'form' ? !s.form : !s.words;
+    if (missed && shown < show) {
       shown++;
       console.log(
         `MISS ${p.text} → ${s.forms.slice(0, 3).join(' | ')}  ≠  ${p.targets.slice(0, 3).join(' | ')}`,

@@ -245,18 +245,18 @@ const CYRILLIC_SCHEMES: readonly CyrillicScheme[] = [
   // Passports since 2013 (ICAO 9303): Iurii, Evgenii, Aleksandr
   { map: { ё: 'e', й: 'i', ю: 'iu', я: 'ia', ъ: 'ie', х: 'kh', ц: 'ts', є: 'ie', ї: 'i' } },
   // Short English: Yuri, Dmitry, with h for х
-  { map: { х: 'h', ё: 'e' }, endings: { ий: 'y', ый: 'y', ій: 'y' } },
+  { map: { х: 'h', ё: 'e', дж: 'j' }, endings: { ий: 'y', ый: 'y', ій: 'y' } },
   // The English forms with -i endings: Yuri, Georgi, Dmitri
   { map: { ё: 'e' }, endings: { ий: 'i', ый: 'y', ій: 'i' } },
   // Latin letters of the Balkans and ISO 9 without diacritics: Hotincev, Zukov, Cajkovskij
   {
-    map: { х: 'h', ц: 'c', ж: 'z', ч: 'c', ш: 's', щ: 'sc', й: 'j', ю: 'ju', я: 'ja', ё: 'e', ћ: 'c', ђ: 'd', џ: 'dz', є: 'je', ї: 'ji' },
+    map: { дж: 'dz', х: 'h', ц: 'c', ж: 'z', ч: 'c', ш: 's', щ: 'sc', й: 'j', ю: 'ju', я: 'ja', ё: 'e', ћ: 'c', ђ: 'd', џ: 'dz', є: 'je', ї: 'ji' },
     endings: { ий: 'ij', ый: 'yj', ій: 'ij' },
   },
   // With the letters as names from the Caucasus and Central Asia are often written: j for ж
-  { map: { х: 'h', ж: 'j', й: 'y', ё: 'e', ц: 'ts' }, endings: { ий: 'iy', ый: 'iy', ій: 'iy' } },
+  { map: { дж: 'j', х: 'h', ж: 'j', й: 'y', ё: 'e', ц: 'ts' }, endings: { ий: 'iy', ый: 'iy', ій: 'iy' } },
   // French: Jirinovski, Tchaikovski, Oulianov
-  { map: { ж: 'j', ш: 'ch', ч: 'tch', щ: 'chtch', у: 'ou', х: 'kh', й: 'i', ю: 'iou', я: 'ia', ё: 'io' }, endings: { ий: 'i', ый: 'y', ій: 'i' } },
+  { map: { дж: 'dj', ж: 'j', ш: 'ch', ч: 'tch', щ: 'chtch', у: 'ou', х: 'kh', й: 'i', ю: 'iou', я: 'ia', ё: 'io' }, endings: { ий: 'i', ый: 'y', ій: 'i' } },
   // German: Schirinowski, Tschaikowski
   { map: { ж: 'sch', ш: 'sch', ч: 'tsch', щ: 'schtsch', х: 'ch', ц: 'z', в: 'w', з: 's', й: 'j', ю: 'ju', я: 'ja', э: 'e' }, endings: { ий: 'i', ый: 'y', ій: 'i' } },
 ];
@@ -271,6 +271,11 @@ function cyrillicWord(word: string, scheme: CyrillicScheme, ukrainian: boolean, 
   const n = word.length;
   for (let i = 0; i < n; i++) {
     const c = word[i]!;
+    if (c === 'д' && word[i + 1] === 'ж' && scheme.map['дж'] !== undefined) {
+      out += scheme.map['дж'];
+      i++;
+      continue;
+    }
     if (scheme.endings !== undefined && i === n - 2 && n > 3) {
       const e = scheme.endings[word.slice(i)];
       if (e !== undefined) {
@@ -306,7 +311,11 @@ function cyrillicForms(text: string): string[] {
   const ukrainian = /[іїєґ]/.test(lower);
   // Bulgarian is the language that writes ъ between consonants (Българ): there it is a vowel.
   const bulgarian = /[бвгджзклмнпрстфхцчшщ]ъ[бвгджзклмнпрстфхцчшщ]/.test(lower);
-  const words = lower.split(/[^\p{L}\p{N}]+/u).filter((w) => w !== '');
+  // An apostrophe inside a word is a hard sign or a separation, not a word break (Мар'яна, Са'ад).
+  const words = lower
+    .replace(/['’ʼ`]/g, '')
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((w) => w !== '');
   const flags = `c${ukrainian ? 'u' : ''}${bulgarian ? 'b' : ''}|`;
   const spelled = words.map((w) =>
     memoised(flags + w, () => CYRILLIC_SCHEMES.map((s) => cyrillicWord(w, s, ukrainian, bulgarian))),
@@ -339,6 +348,9 @@ interface GreekScheme {
   /** αυ/ευ before a vowel or voiced consonant, and before a voiceless one */
   readonly avVoiced: string;
   readonly avVoiceless: string;
+  /** τζ and τσ: tz, ts in Greek names; j and ch in foreign names written in Greek (Τζόναθαν, Τσαρλς) */
+  readonly tz?: string;
+  readonly ts?: string;
 }
 
 // prettier-ignore
@@ -351,6 +363,8 @@ const GREEK_SCHEMES: readonly GreekScheme[] = [
   { ai: 'ai', ei: 'ei', oi: 'oi', ou: 'ou', y: 'i', eta: 'i', mp: 'mb', nt: 'nd', gk: 'ng', chi: 'kh', phi: 'f', beta: 'v', delta: 'd', avVoiced: 'v', avVoiceless: 'f' },
   // Mixed: ou kept, b/d/g for the clusters, h for χ
   { ai: 'ai', ei: 'ei', oi: 'oi', ou: 'ou', y: 'y', eta: 'i', mp: 'b', nt: 'd', gk: 'g', chi: 'h', phi: 'f', beta: 'v', delta: 'd', avVoiced: 'v', avVoiceless: 'f' },
+  // Foreign names written in Greek, back to their spelling: Jonathan, Charles, Abu, Banderas
+  { ai: 'ai', ei: 'ei', oi: 'oi', ou: 'u', y: 'y', eta: 'i', mp: 'b', nt: 'd', gk: 'g', chi: 'h', phi: 'f', beta: 'v', delta: 'd', avVoiced: 'v', avVoiceless: 'f', tz: 'j', ts: 'ch' },
   // Classical: Christophoros, Theophilos, Eustathios
   { ai: 'ai', ei: 'ei', oi: 'oi', ou: 'ou', y: 'y', eta: 'e', mp: 'mp', nt: 'nt', gk: 'gk', chi: 'ch', phi: 'ph', beta: 'b', delta: 'd', avVoiced: 'u', avVoiceless: 'u' },
 ];
@@ -410,6 +424,19 @@ function greekWord(w: string, s: GreekScheme): string {
       case 'γγ':
         l = 'ng';
         break;
+      case 'τζ':
+        l = s.tz ?? 'tz';
+        break;
+      case 'τσ':
+        l = s.ts ?? 'ts';
+        break;
+      case 'νν':
+        if (w[i + 2] === 'τ') {
+          // νντ is a foreign "nd" (Ρόνντα): n, then ντ read as the scheme reads it.
+          out += 'n';
+          continue;
+        }
+        break;
       case 'γχ':
         l = 'n' + s.chi;
         break;
@@ -463,6 +490,7 @@ function greekWord(w: string, s: GreekScheme): string {
 
 function greekForms(text: string): string[] {
   const words = greekLower(text)
+    .replace(/['’ʼ`]/g, '')
     .split(/[^\p{L}\p{N}]+/u)
     .filter((w) => w !== '');
   const spelled = words.map((w) => memoised('g|' + w, () => GREEK_SCHEMES.map((s) => greekWord(w, s))));
@@ -822,7 +850,7 @@ const AR_LEXICON_TEXT = `
 ولد walad ould ould valad
 ابوبكر abu_bakr abubakar aboubakr abubakr abu_bakar
 نصرالله nasrallah
-عبدالله abdallah abdullah abdallah abdollah abdulla
+عبدالله abdallah abdullah abdallah abdollah abd_allah abdulla
 اسلام islam
 جهاد jihad gihad djihad jahad
 مجاهد mujahid mogahed moudjahid mojahed
@@ -976,11 +1004,12 @@ function nisbaAt(units: readonly Unit[]): number {
  * at the start of a word is CaC, CaCC, CaCaC (alone: Hasan, Jafar, Barzan; mu- for the participles
  * Muhsin, Mujahid); after a long ā two consonants are CiC (Hamid, Salih), after ū CuC (Yusuf); a run
  * of three in the middle is CCiC (Intisar). A nisba's stem is vowelled as a word of its own.
+ * Persian keeps two final consonants together after ū, ī (Dost, Akhund).
  */
-function vowelled(units: readonly Unit[]): (ShortVowel | '')[] {
+function vowelled(units: readonly Unit[], persian: boolean): (ShortVowel | '')[] {
   const nisba = nisbaAt(units);
   if (nisba > 0) {
-    return [...vowelled(units.slice(0, nisba)), ...units.slice(nisba).map(() => '' as const)];
+    return [...vowelled(units.slice(0, nisba), persian), ...units.slice(nisba).map(() => '' as const)];
   }
   const out: (ShortVowel | '')[] = units.map(() => '');
   let i = 0;
@@ -1026,7 +1055,9 @@ function vowelled(units: readonly Unit[]): (ShortVowel | '')[] {
       }
     } else if (atEnd) {
       const v: ShortVowel = afterLong === 'A' ? 'i' : afterLong === 'U' ? 'u' : 'a';
-      if (run === 2) {
+      if (run === 2 && persian && (afterLong === 'U' || afterLong === 'I')) {
+        // Persian closes a syllable on two consonants after ū, ī: Dost, Akhund.
+      } else if (run === 2) {
         shape[0] = v;
       } else if (run >= 3) {
         shape[1] = v;
@@ -1058,6 +1089,8 @@ interface Reading {
   readonly diphthongs: boolean;
   /** A final ى read as i (Persian and Afghan writing) rather than a. */
   readonly maqsuraI: boolean;
+  /** Medial long ī/ū written ee/oo, as South Asian English does (Rasheed, Noor, Masood). */
+  readonly longDigraphs?: boolean;
 }
 
 function spellReading(r: Reading, s: ArabicStyle): string {
@@ -1068,6 +1101,8 @@ function spellReading(r: Reading, s: ArabicStyle): string {
     if (u.t === 'v') {
       if (r.diphthongs && (u.v === 'I' || u.v === 'U') && k > 0 && k < units.length - 1) {
         out += pickStyle(AR_DIPHTHONGS[u.v], s);
+      } else if (r.longDigraphs === true && (u.v === 'I' || u.v === 'U') && k < units.length - 1) {
+        out += u.v === 'I' ? 'ee' : 'oo';
       } else if (u.maqsura === true && r.maqsuraI) {
         out += 'i';
       } else {
@@ -1093,7 +1128,7 @@ function spellReading(r: Reading, s: ArabicStyle): string {
  */
 function readings(stem: string, persian: boolean): Reading[] {
   const units = arabicUnits(stem);
-  const vowels = vowelled(units);
+  const vowels = vowelled(units, persian);
   const maqsuraI = persian;
   const base: Reading = { units, vowels, diphthongs: false, maqsuraI };
   const out: Reading[] = [];
@@ -1108,6 +1143,9 @@ function readings(stem: string, persian: boolean): Reading[] {
   if (/^CC[AUI]C/.test(shape.replace(/^[ai]/, '')) && units[0]!.t === 'c') {
     const doubled = units.map((u, k) => (k === 1 && u.t === 'c' ? { ...u, double: true } : u));
     out.push({ ...base, units: doubled });
+  }
+  if (/.[IU]./.test(shape)) {
+    out.push({ ...base, longDigraphs: true });
   }
   const cons = vowels.map((v, k) => (units[k]!.t === 'c' ? v : undefined));
   if (shape === 'CCC' || (nisbaAt(units) === 3 && shape.startsWith('CCC'))) {
@@ -1136,6 +1174,11 @@ function arabicStem(stem: string, persian: boolean): string[][] {
   const known = AR_LEXICON.get(key);
   if (known !== undefined) {
     return STYLES.map((s) => [pickStyle(known, s), ...known.slice(STYLES.length)]);
+  }
+  // The Pashtun tribal names in -zai (Achekzai, Noorzai, Popalzai).
+  if (persian && key.length >= 4 && key.endsWith('زي')) {
+    const tribe = arabicStem(stem.slice(0, -1), persian);
+    return tribe.map((st) => [...st.map((x) => `${x}ai`), `${st[0]}i`]);
   }
   const rs = readings(stem, persian);
   return STYLES.map((s) => rs.map((r) => spellReading(r, s)));
