@@ -873,13 +873,25 @@ const AR_LEXICON_TEXT = `
 
 /** Lexicon key of an Arabic word: hamza seats, alif maqsura, ta marbuta and Persian letters folded. */
 function arabicKey(word: string): string {
-  return word
-    .replace(/[أإآٱ]/g, 'ا')
-    .replace(/[ىی]/g, 'ي')
-    .replace(/ة/g, 'ه')
-    .replace(/ک/g, 'ك')
-    .replace(/ہ/g, 'ه');
+  let out = '';
+  for (const c of word) {
+    out += AR_KEY_FOLD[c] ?? c;
+  }
+  return out;
 }
+
+const AR_KEY_FOLD: Readonly<Record<string, string>> = {
+  أ: 'ا',
+  إ: 'ا',
+  آ: 'ا',
+  ٱ: 'ا',
+  ى: 'ي',
+  ی: 'ي',
+  ة: 'ه',
+  ک: 'ك',
+  ہ: 'ه',
+  '\u0651': '',
+};
 
 const AR_LEXICON: ReadonlyMap<string, readonly string[]> = new Map(
   AR_LEXICON_TEXT.trim()
@@ -1169,19 +1181,24 @@ function readings(stem: string, persian: boolean): Reading[] {
 }
 
 /** A stem (no article) spelled per style (index = style): the lexicon's spellings or the patterns'. */
-function arabicStem(stem: string, persian: boolean): string[][] {
-  const key = arabicKey(stem.replace(/\u0651/g, ''));
+function arabicStem(stem: string, persian: boolean, full: boolean): string[][] {
+  const key = arabicKey(stem);
   const known = AR_LEXICON.get(key);
   if (known !== undefined) {
     return STYLES.map((s) => [pickStyle(known, s), ...known.slice(STYLES.length)]);
   }
   // The Pashtun tribal names in -zai (Achekzai, Noorzai, Popalzai).
   if (persian && key.length >= 4 && key.endsWith('زي')) {
-    const tribe = arabicStem(stem.slice(0, -1), persian);
+    const tribe = arabicStem(stem.slice(0, -1), persian, full);
     return tribe.map((st) => [...st.map((x) => `${x}ai`), `${st[0]}i`]);
   }
   const rs = readings(stem, persian);
-  return STYLES.map((s) => rs.map((r) => spellReading(r, s)));
+  // For word-by-word spellings, every reading in the lists' and the South Asian style and the first
+  // three in the others; for whole-name forms, what `arabicForms` takes (the main style's first four).
+  const main = persian ? 3 : 0;
+  const limit = (s: ArabicStyle): number =>
+    full ? (s === 0 || s === 3 ? rs.length : 3) : s === main ? 4 : 1;
+  return STYLES.map((s) => rs.slice(0, limit(s)).map((r) => spellReading(r, s)));
 }
 
 const ARTICLE: readonly string[] = ['al', 'el', 'el', 'al'];
@@ -1221,7 +1238,7 @@ function arabicNameTokens(text: string): ArabicToken[] {
   const out: ArabicToken[] = [];
   for (let t = 0; t < tokens.length; t++) {
     let tok = tokens[t]!;
-    let key = arabicKey(tok.replace(/\u0651/g, ''));
+    let key = arabicKey(tok);
     let following = tokens[t + 1];
     let nextKey = following === undefined ? '' : arabicKey(following);
     if (key === 'عبد' && following !== undefined && /^ال./.test(nextKey)) {
@@ -1275,7 +1292,10 @@ const PERSIAN = /[یکگچپژںےۀہھٹڈڑ]/;
  * Each word of an Arabic name as spellings per style: words[w][style] is a list, its first the style's
  * own spelling. The article ال and the compounds عبد ال…, X الله, X الدين stay with their word.
  */
-function arabicWords(text: string): {
+function arabicWords(
+  text: string,
+  full: boolean,
+): {
   words: readonly (readonly (readonly string[])[])[];
   order: readonly ArabicStyle[];
 } {
@@ -1283,7 +1303,7 @@ function arabicWords(text: string): {
   const order: readonly ArabicStyle[] = persian ? [3, 0, 1, 2] : STYLES;
   const words: (readonly (readonly string[])[])[] = [];
   for (const tok of arabicNameTokens(text)) {
-    const memoKey = `${persian ? 'p' : ''}${tok.compound ?? ''}${tok.abd ? 'abd' : ''}|${tok.text}`;
+    const memoKey = `${full ? 'f' : ''}${persian ? 'p' : ''}${tok.compound ?? ''}${tok.abd ? 'abd' : ''}|${tok.text}`;
     const memo = arabicMemo.get(memoKey);
     if (memo !== undefined) {
       words.push(memo);
@@ -1292,7 +1312,7 @@ function arabicWords(text: string): {
     const hasArticle =
       /^[اأ]ل/.test(tok.text) && [...tok.text].length > 3 && !AR_LEXICON.has(arabicKey(tok.text));
     const stem = hasArticle ? tok.text.slice(2) : tok.text;
-    const spelled = arabicStem(stem, persian);
+    const spelled = arabicStem(stem, persian, full);
     const sun = SUN_LETTERS.includes(stem[0] ?? '');
     const word = STYLES.map((s) => {
       const st = spelled[s]!;
@@ -1333,7 +1353,7 @@ function arabicWords(text: string): {
 }
 
 function arabicForms(text: string): string[] {
-  const { words, order } = arabicWords(text);
+  const { words, order } = arabicWords(text, false);
   const main = order[0]!;
   const forms: string[] = [words.map((w) => w[main]![0]!).join(' ')];
   // Without the article (TIKRITI as often as AL-TIKRITI).
@@ -1348,7 +1368,7 @@ function arabicForms(text: string): string[] {
 }
 
 function arabicWordSpellings(text: string): string[][] {
-  const { words, order } = arabicWords(text);
+  const { words, order } = arabicWords(text, true);
   return words.map((w) => {
     const all: string[] = [];
     const longest = Math.max(...w.map((x) => x.length));
