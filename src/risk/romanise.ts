@@ -656,7 +656,9 @@ function hangulForms(text: string): string[] {
 /**
  * Styles of romanising Arabic names, one per community of clerks: 0 the lists' and scholars' (UN, OFAC:
  * MUHAMMAD, HUSAYN, AL-TIKRITI), 1 the Levant and Egypt in English (Mohamed, Hussein, El-Sayed), 2 the
- * Maghreb in French (Mohamed, Chérif, Djamel, Ould), 3 Persian and South Asian (Mohammad, Hossein, Reza).
+ * Maghreb in French (Mohamed, Chérif, Djamel, Ould), 3 Afghan, Pakistani and Persian (Mohammad, Hossein,
+ * Eshaq, Shams ur-Rahman, Najibullah; q kept, the Iranian gh is in the lexicon's spellings), first for
+ * names written with Persian letters or name words.
  */
 type ArabicStyle = 0 | 1 | 2 | 3;
 const STYLES: readonly ArabicStyle[] = [0, 1, 2, 3];
@@ -667,7 +669,7 @@ const AR_CONSONANTS: Readonly<Record<string, readonly string[]>> = {
   ب: ['b'], ت: ['t'], ث: ['th', 'th', 'th', 's'], ج: ['j', 'g', 'dj', 'j'], ح: ['h'], خ: ['kh'],
   د: ['d'], ذ: ['dh', 'z', 'dh', 'z'], ر: ['r'], ز: ['z'], س: ['s'], ش: ['sh', 'sh', 'ch', 'sh'],
   ص: ['s'], ض: ['d', 'd', 'd', 'z'], ط: ['t'], ظ: ['z', 'z', 'dh', 'z'], ع: [''], غ: ['gh'],
-  ف: ['f'], ق: ['q', 'k', 'k', 'gh'], ك: ['k'], ل: ['l'], م: ['m'], ن: ['n'], ه: ['h'],
+  ف: ['f'], ق: ['q', 'k', 'k', 'q'], ك: ['k'], ل: ['l'], م: ['m'], ن: ['n'], ه: ['h'],
   ء: [''], أ: [''], إ: [''], ؤ: [''], ئ: [''], و: ['w'], ي: ['y'],
   پ: ['p'], چ: ['ch'], ژ: ['zh'], گ: ['g'], ڤ: ['v'], ٹ: ['t'], ڈ: ['d'], ڑ: ['r'], ں: ['n'],
 };
@@ -847,7 +849,19 @@ const AR_LEXICON_TEXT = `
 عمران imran omran imrane emran
 قصي qusay qusai koussai ghosai kusay
 عدي uday odai oudai oday udai
-ولد walad ould ould valad
+ولد ould ould ould ould walad
+خان khan
+جان jan
+شاه shah
+مير mir
+گل gul gol gul gul
+زاده zada zadeh zada zada zadah
+اخوند akhund akhoond akhound akhund
+مولوي mawlawi maulvi maulavi mowlavi mawlavi
+قاري qari qari kari qari
+حاجي haji hajji hadj haji
+خداي khudai khoday khoudai khodai
+داد dad
 ابوبكر abu_bakr abubakar aboubakr abubakr abu_bakar
 نصرالله nasrallah
 عبدالله abdallah abdullah abdallah abdollah abd_allah abdulla
@@ -1286,7 +1300,7 @@ function arabicNameTokens(text: string): ArabicToken[] {
 const arabicMemo = new Map<string, readonly (readonly string[])[]>();
 
 /** Persian and Urdu letters say the name is written the Persian, Afghan or Pakistani way. */
-const PERSIAN = /[یکگچپژںےۀہھٹڈڑ]/;
+const PERSIAN = /[یکگچپژںےۀہھٹڈڑ]|(^|\s)(زاده|خان|جان|آخوند|اخوند|ملا|مولوي|گل)(\s|$)/;
 
 /**
  * Each word of an Arabic name as spellings per style: words[w][style] is a list, its first the style's
@@ -1303,7 +1317,8 @@ function arabicWords(
   const order: readonly ArabicStyle[] = persian ? [3, 0, 1, 2] : STYLES;
   const words: (readonly (readonly string[])[])[] = [];
   for (const tok of arabicNameTokens(text)) {
-    const memoKey = `${full ? 'f' : ''}${persian ? 'p' : ''}${tok.compound ?? ''}${tok.abd ? 'abd' : ''}|${tok.text}`;
+    const afterWord = words.length > 0;
+    const memoKey = `${full ? 'f' : ''}${persian ? 'p' : ''}${afterWord ? 'w' : ''}${tok.compound ?? ''}${tok.abd ? 'abd' : ''}|${tok.text}`;
     const memo = arabicMemo.get(memoKey);
     if (memo !== undefined) {
       words.push(memo);
@@ -1341,6 +1356,11 @@ function arabicWords(
         ];
       }
       const sunForm = sun ? [`${art[0]}${first[0]} ${first}`] : [];
+      if (s === 3 && afterWord) {
+        // South Asian names join the article to the word before as -ur, -ul (Shams ur-Rahman, Zia ul-Haq).
+        const ul = `u${sun ? first[0] : 'l'} ${first}`;
+        return [ul, `${art} ${first}`, first, ...st.slice(1).map((x) => `${art} ${x}`), ...st.slice(1)];
+      }
       return [`${art} ${first}`, first, ...st.slice(1).map((x) => `${art} ${x}`), ...sunForm, ...st.slice(1)];
     });
     if (arabicMemo.size >= WORD_MEMO_MAX) {
