@@ -245,7 +245,7 @@ const CYRILLIC_SCHEMES: readonly CyrillicScheme[] = [
   // Passports since 2013 (ICAO 9303): Iurii, Evgenii, Aleksandr
   { map: { ё: 'e', й: 'i', ю: 'iu', я: 'ia', ъ: 'ie', х: 'kh', ц: 'ts', є: 'ie', ї: 'i' } },
   // Short English: Yuri, Dmitry, with h for х
-  { map: { х: 'h', ё: 'e', дж: 'j' }, endings: { ий: 'y', ый: 'y', ій: 'y' } },
+  { map: { х: 'h', ё: 'e', дж: 'j', кс: 'x' }, endings: { ий: 'y', ый: 'y', ій: 'y' } },
   // The English forms with -i endings: Yuri, Georgi, Dmitri
   { map: { ё: 'e' }, endings: { ий: 'i', ый: 'y', ій: 'i' } },
   // Latin letters of the Balkans and ISO 9 without diacritics: Hotincev, Zukov, Cajkovskij
@@ -256,7 +256,7 @@ const CYRILLIC_SCHEMES: readonly CyrillicScheme[] = [
   // With the letters as names from the Caucasus and Central Asia are often written: j for ж
   { map: { дж: 'j', х: 'h', ж: 'j', й: 'y', ё: 'e', ц: 'ts' }, endings: { ий: 'iy', ый: 'iy', ій: 'iy' } },
   // French: Jirinovski, Tchaikovski, Oulianov
-  { map: { дж: 'dj', ж: 'j', ш: 'ch', ч: 'tch', щ: 'chtch', у: 'ou', х: 'kh', й: 'i', ю: 'iou', я: 'ia', ё: 'io' }, endings: { ий: 'i', ый: 'y', ій: 'i' } },
+  { map: { кс: 'x', дж: 'dj', ж: 'j', ш: 'ch', ч: 'tch', щ: 'chtch', у: 'ou', х: 'kh', й: 'i', ю: 'iou', я: 'ia', ё: 'io' }, endings: { ий: 'i', ый: 'y', ій: 'i' } },
   // German: Schirinowski, Tschaikowski
   { map: { ж: 'sch', ш: 'sch', ч: 'tsch', щ: 'schtsch', х: 'ch', ц: 'z', в: 'w', з: 's', й: 'j', ю: 'ju', я: 'ja', э: 'e' }, endings: { ий: 'i', ый: 'y', ій: 'i' } },
 ];
@@ -271,8 +271,9 @@ function cyrillicWord(word: string, scheme: CyrillicScheme, ukrainian: boolean, 
   const n = word.length;
   for (let i = 0; i < n; i++) {
     const c = word[i]!;
-    if (c === 'д' && word[i + 1] === 'ж' && scheme.map['дж'] !== undefined) {
-      out += scheme.map['дж'];
+    const pair = scheme.map[c + (word[i + 1] ?? '')];
+    if (pair !== undefined && (c === 'д' || c === 'к')) {
+      out += pair;
       i++;
       continue;
     }
@@ -348,6 +349,8 @@ interface GreekScheme {
   /** αυ/ευ before a vowel or voiced consonant, and before a voiceless one */
   readonly avVoiced: string;
   readonly avVoiceless: string;
+  /** γι before a vowel: gi as passports write it, y as people say it (Γιάννης: Giannis, Yannis) */
+  readonly gi?: string;
   /** τζ and τσ: tz, ts in Greek names; j and ch in foreign names written in Greek (Τζόναθαν, Τσαρλς) */
   readonly tz?: string;
   readonly ts?: string;
@@ -358,7 +361,7 @@ const GREEK_SCHEMES: readonly GreekScheme[] = [
   // Passports (ELOT 743): Papadopoulos, Georgios, Konstantinos, Evangelos
   { ai: 'ai', ei: 'ei', oi: 'oi', ou: 'ou', y: 'y', eta: 'i', mp: 'mp', nt: 'nt', gk: 'gk', chi: 'ch', phi: 'f', beta: 'v', delta: 'd', avVoiced: 'v', avVoiceless: 'f' },
   // As it sounds: Papadopulos, Kostantinos, Dimitris, Hristos
-  { ai: 'e', ei: 'i', oi: 'i', ou: 'u', y: 'i', eta: 'i', mp: 'b', nt: 'd', gk: 'g', chi: 'h', phi: 'f', beta: 'v', delta: 'd', avVoiced: 'v', avVoiceless: 'f' },
+  { ai: 'e', ei: 'i', oi: 'i', ou: 'u', y: 'i', eta: 'i', mp: 'b', nt: 'd', gk: 'g', chi: 'h', phi: 'f', beta: 'v', delta: 'd', avVoiced: 'v', avVoiceless: 'f', gi: 'y' },
   // English habits: Christos, Andreas, Kyriakos with mb, nd, ng
   { ai: 'ai', ei: 'ei', oi: 'oi', ou: 'ou', y: 'i', eta: 'i', mp: 'mb', nt: 'nd', gk: 'ng', chi: 'kh', phi: 'f', beta: 'v', delta: 'd', avVoiced: 'v', avVoiceless: 'f' },
   // Mixed: ou kept, b/d/g for the clusters, h for χ
@@ -426,6 +429,11 @@ function greekWord(w: string, s: GreekScheme): string {
         break;
       case 'τζ':
         l = s.tz ?? 'tz';
+        break;
+      case 'γι':
+        if (s.gi !== undefined && w[i + 2] !== undefined && 'αεοωου'.includes(w[i + 2]!)) {
+          l = s.gi;
+        }
         break;
       case 'τσ':
         l = s.ts ?? 'ts';
