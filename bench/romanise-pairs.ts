@@ -6,11 +6,12 @@
  * mirror when present). Split into the screening bench's halves by the same hash of the entity id:
  * tune on `dev`, report `report`.
  *
- *   node bench/romanise-pairs.ts [--half dev|report|both] [--show N] [--script arabic] [--halves FILE] [--miss words|strict|form]
+ *   node bench/romanise-pairs.ts [--half dev|report|both] [--show N] [--script arabic] [--halves FILE] [--miss words|strict|form|form1]
  *
  * Per script and half it prints: names; `word` the share of the listed name's words met by a word of
  * some form (within the edit bound below); `form` the share of names where one form covers ≥ 80% of
- * a listed name's letters both ways (what a whole-name matcher needs); `words` the same with each
+ * a listed name's letters both ways (what a whole-name matcher needs), `form1` the same with at most one
+ * edit per word (none under four letters); `words` the same with each
  * word free to take any of its spellings (`romanisedWords`); `strict` the same with at most one edit
  * per word (none under four letters); `key` the same comparing `consonantKey`s.
  */
@@ -144,6 +145,7 @@ interface Score {
   n: number;
   word: number;
   form: number;
+  form1: number;
   words: number;
   strict: number;
   key: number;
@@ -152,6 +154,7 @@ interface Score {
 function score(p: Pair): {
   word: number;
   form: boolean;
+  form1: boolean;
   words: boolean;
   strict: boolean;
   key: boolean;
@@ -163,6 +166,7 @@ function score(p: Pair): {
   const allFormWords = [...new Set(forms.flatMap((f) => f.split(' ')))];
   let word = 0;
   let form = false;
+  let form1 = false;
   let words = false;
   let key = false;
   let strict = false;
@@ -176,6 +180,12 @@ function score(p: Pair): {
       const fw = f.split(' ');
       if (coverage(single(t), single(fw), close) >= 0.8 && coverage(single(fw), single(t), close) >= 0.8) {
         form = true;
+      }
+      if (
+        coverage(single(t), single(fw), strictClose) >= 0.8 &&
+        coverage(single(fw), single(t), strictClose) >= 0.8
+      ) {
+        form1 = true;
       }
     }
     if (
@@ -200,7 +210,7 @@ function score(p: Pair): {
       key = true;
     }
   }
-  return { word, form, words, strict, key, forms };
+  return { word, form, form1, words, strict, key, forms };
 }
 
 function main(): void {
@@ -242,15 +252,23 @@ function main(): void {
     const s = score(p);
     calls++;
     const k = `${p.source} ${script} ${p.half}`;
-    const row = table.get(k) ?? { n: 0, word: 0, form: 0, words: 0, strict: 0, key: 0 };
+    const row = table.get(k) ?? { n: 0, word: 0, form: 0, form1: 0, words: 0, strict: 0, key: 0 };
     row.n++;
     row.word += s.word;
     row.form += s.form ? 1 : 0;
+    row.form1 += s.form1 ? 1 : 0;
     row.words += s.words ? 1 : 0;
     row.strict += s.strict ? 1 : 0;
     row.key += s.key ? 1 : 0;
     table.set(k, row);
-    const missed = missBy === 'strict' ? !s.strict : missBy === 'form' ? !s.form : !s.words;
+    const missed =
+      missBy === 'strict'
+        ? !s.strict
+        : missBy === 'form'
+          ? !s.form
+          : missBy === 'form1'
+            ? !s.form1
+            : !s.words;
     if (missed && shown < show) {
       shown++;
       console.log(
@@ -261,11 +279,11 @@ function main(): void {
   const elapsed = performance.now() - t0;
   const pct = (x: number, n: number): string => `${((100 * x) / n).toFixed(1)}%`.padStart(7);
   console.log(
-    `${'source script half'.padEnd(32)} ${'names'.padStart(6)} ${'word'.padStart(7)} ${'form'.padStart(7)} ${'words'.padStart(7)} ${'strict'.padStart(7)} ${'key'.padStart(7)}`,
+    `${'source script half'.padEnd(32)} ${'names'.padStart(6)} ${'word'.padStart(7)} ${'form'.padStart(7)} ${'form1'.padStart(7)} ${'words'.padStart(7)} ${'strict'.padStart(7)} ${'key'.padStart(7)}`,
   );
   for (const [k, r] of [...table].sort()) {
     console.log(
-      `${k.padEnd(32)} ${String(r.n).padStart(6)} ${pct(r.word, r.n)} ${pct(r.form, r.n)} ${pct(r.words, r.n)} ${pct(r.strict, r.n)} ${pct(r.key, r.n)}`,
+      `${k.padEnd(32)} ${String(r.n).padStart(6)} ${pct(r.word, r.n)} ${pct(r.form, r.n)} ${pct(r.form1, r.n)} ${pct(r.words, r.n)} ${pct(r.strict, r.n)} ${pct(r.key, r.n)}`,
     );
   }
   console.log(`${timingLine}; scoring ${calls} pairs took ${elapsed.toFixed(0)} ms`);

@@ -830,7 +830,7 @@ const AR_LEXICON_TEXT = `
 سلطان sultan
 سالم salim salem salem salem
 سليم salim selim slim salim
-حمد hamad
+حمد hamad hamad hamad hamad hamd
 حمود hammud hamoud hammoud hamoud
 مبارك mubarak mubarak moubarak mobarak
 اسحاق ishaq ishak ishak eshagh
@@ -1133,7 +1133,13 @@ function spellReading(r: Reading, s: ArabicStyle): string {
   for (let k = 0; k < units.length; k++) {
     const u = units[k]!;
     if (u.t === 'v') {
-      if (r.diphthongs && (u.v === 'I' || u.v === 'U') && k > 0 && k < units.length - 1) {
+      // (and at the end of a word of two letters: حي Hayy, مي Mai)
+      if (
+        r.diphthongs &&
+        (u.v === 'I' || u.v === 'U') &&
+        k > 0 &&
+        (k < units.length - 1 || units.length === 2)
+      ) {
         out += pickStyle(AR_DIPHTHONGS[u.v], s);
       } else if (r.longDigraphs === true && (u.v === 'I' || u.v === 'U') && k < units.length - 1) {
         out += u.v === 'I' ? 'ee' : 'oo';
@@ -1160,16 +1166,22 @@ function spellReading(r: Reading, s: ArabicStyle): string {
  * three consonants as CaCC (Saad, Fahd, Bakr); medial ي و as diphthongs (Husayn, Jawhar), first when
  * the word is three letters with ي in the middle (Zayd, Sayf, Ghayth); the first vowel as u or i.
  */
-function readings(stem: string, persian: boolean): Reading[] {
+function readings(stem: string, ctx: StemContext): Reading[] {
   const units = arabicUnits(stem);
-  const vowels = vowelled(units, persian);
-  const maqsuraI = persian;
+  const vowels = vowelled(units, ctx.persian);
+  // A final ى is -i where the word is a nisba (al-Masri, Haqqani: Egyptian and Afghan hands write ى
+  // for a final ي), -a in names like Salma, Najwa.
+  const maqsuraI = ctx.persian || ctx.article || /[اوي].[ىی]$/.test(stem);
   const base: Reading = { units, vowels, diphthongs: false, maqsuraI };
   const out: Reading[] = [];
   const shape = units.map((u) => (u.t === 'c' ? 'C' : u.v)).join('');
   const diph: Reading = { ...base, diphthongs: true };
-  if (shape === 'CIC') {
+  const cacc: Reading = { ...base, vowels: vowels.map((v, k) => (k === 1 ? '' : v)) };
+  if (shape === 'CIC' || shape === 'CI') {
     out.push(diph, base);
+  } else if (shape === 'CCC' && ctx.construct) {
+    // Before الله, الدين: Hamdullah, Nasrullah, Fazlullah.
+    out.push(cacc, base);
   } else {
     out.push(base);
   }
@@ -1182,8 +1194,8 @@ function readings(stem: string, persian: boolean): Reading[] {
     out.push({ ...base, longDigraphs: true });
   }
   const cons = vowels.map((v, k) => (units[k]!.t === 'c' ? v : undefined));
-  if (shape === 'CCC' || (nisbaAt(units) === 3 && shape.startsWith('CCC'))) {
-    out.push({ ...base, vowels: vowels.map((v, k) => (k === 1 ? '' : v)) });
+  if ((shape === 'CCC' && !ctx.construct) || (nisbaAt(units) === 3 && shape.startsWith('CCC'))) {
+    out.push(cacc);
   }
   if (shape !== 'CIC' && /[CA]([IU])C/.test(shape) && /.[IU]./.test(shape)) {
     out.push(diph);
@@ -1202,19 +1214,32 @@ function readings(stem: string, persian: boolean): Reading[] {
   return out;
 }
 
+/** What spelling a stem depends on besides its letters. */
+interface StemContext {
+  /** Written the Persian or Afghan way (see `PERSIAN`). */
+  readonly persian: boolean;
+  /** Spell every reading (for `romanisedWords`), not only those whole-name forms take. */
+  readonly full: boolean;
+  /** The word has the article. */
+  readonly article: boolean;
+  /** The word is X in X الله, X الدين. */
+  readonly construct: boolean;
+}
+
 /** A stem (no article) spelled per style (index = style): the lexicon's spellings or the patterns'. */
-function arabicStem(stem: string, persian: boolean, full: boolean): string[][] {
+function arabicStem(stem: string, ctx: StemContext): string[][] {
+  const { persian, full } = ctx;
   const key = arabicKey(stem);
   const known = AR_LEXICON.get(key);
   if (known !== undefined) {
     return STYLES.map((s) => [pickStyle(known, s), ...known.slice(STYLES.length)]);
   }
   // The Pashtun tribal names in -zai (Achekzai, Noorzai, Popalzai).
-  if (persian && key.length >= 4 && key.endsWith('زي')) {
-    const tribe = arabicStem(stem.slice(0, -1), persian, full);
+  if (persian && !ctx.article && key.length >= 4 && key.endsWith('زي')) {
+    const tribe = arabicStem(stem.slice(0, -1), ctx);
     return tribe.map((st) => [...st.map((x) => `${x}ai`), `${st[0]}i`]);
   }
-  const rs = readings(stem, persian);
+  const rs = readings(stem, ctx);
   // For word-by-word spellings, every reading in the lists' and the South Asian style and the first
   // three in the others; for whole-name forms, what `arabicForms` takes (the main style's first four).
   const main = persian ? 3 : 0;
@@ -1304,11 +1329,33 @@ function arabicNameTokens(text: string): ArabicToken[] {
   return out;
 }
 
+/** Names of God that South Asian names join with -ur, -ul (Fazl ur-Rahman, Inam ul-Haq). */
+const DIVINE: ReadonlySet<string> = new Set(
+  [
+    'رحمن',
+    'رحمان',
+    'رحيم',
+    'حق',
+    'كريم',
+    'امين',
+    'اسلام',
+    'هدي',
+    'عابدين',
+    'غني',
+    'حي',
+    'قادر',
+    'ستار',
+    'جبار',
+    'عزيز',
+    'حسن',
+  ].map(arabicKey),
+);
+
 /** The memo of `arabicWords`, as `wordMemo` (a word's spellings per style). */
 const arabicMemo = new Map<string, readonly (readonly string[])[]>();
 
 /** Persian and Urdu letters say the name is written the Persian, Afghan or Pakistani way. */
-const PERSIAN = /[یکگچپژںےۀہھٹڈڑ]|(^|\s)(زاده|خان|جان|آخوند|اخوند|ملا|مولوي|گل)(\s|$)/;
+const PERSIAN = /[یکگچپژںےۀہٹڈڑ]|(^|\s)(زاده|خان|جان|آخوند|اخوند|ملا|مولوي|گل)(\s|$)/;
 
 /**
  * Each word of an Arabic name as spellings per style: words[w][style] is a list, its first the style's
@@ -1335,7 +1382,12 @@ function arabicWords(
     const hasArticle =
       /^[اأ]ل/.test(tok.text) && [...tok.text].length > 3 && !AR_LEXICON.has(arabicKey(tok.text));
     const stem = hasArticle ? tok.text.slice(2) : tok.text;
-    const spelled = arabicStem(stem, persian, full);
+    const spelled = arabicStem(stem, {
+      persian,
+      full,
+      article: hasArticle,
+      construct: tok.compound !== undefined,
+    });
     const sun = SUN_LETTERS.includes(stem[0] ?? '');
     const word = STYLES.map((s) => {
       const st = spelled[s]!;
@@ -1364,8 +1416,9 @@ function arabicWords(
         ];
       }
       const sunForm = sun ? [`${art[0]}${first[0]} ${first}`] : [];
-      if (s === 3 && afterWord) {
-        // South Asian names join the article to the word before as -ur, -ul (Shams ur-Rahman, Zia ul-Haq).
+      if (s === 3 && afterWord && DIVINE.has(arabicKey(stem))) {
+        // South Asian names join the article before God's names to the word before as -ur, -ul
+        // (Shams ur-Rahman, Zia ul-Haq).
         const ul = `u${sun ? first[0] : 'l'} ${first}`;
         return [ul, `${art} ${first}`, first, ...st.slice(1).map((x) => `${art} ${x}`), ...st.slice(1)];
       }
