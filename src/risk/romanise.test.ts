@@ -96,9 +96,31 @@ describe('romanisations of Arabic names', () => {
     assert.ok(nearest(romanisations('محسن'), 'muhsin') === 0);
   });
 
-  it('reads Persian and Urdu letters', () => {
-    const forms = romanisations('عتیق الله');
-    assert.ok(nearest(forms, 'atiqullah') <= 1 || nearest(forms, 'atiq allah') <= 1, forms.join(' | '));
+  it('writes X الله and X الدين the ways names carry them', () => {
+    // Afghan names, written with Persian letters, as the South Asian lists write them.
+    assert.equal(romanisations('عتیق الله')[0], 'atiqullah');
+    assert.ok(romanisedWords('نجيب الله')[0]!.includes('najibullah'));
+    const din = romanisations('سيف الدين');
+    for (const f of ['sayf al din', 'saif el din', 'seif eddine', 'saifuddin']) {
+      assert.ok(din.includes(f), `${f} in ${din.join(' | ')}`);
+    }
+  });
+
+  it('reads Afghan and Pakistani names the way they are listed', () => {
+    assert.ok(romanisations('عبد الصمد اچکزی').some((f) => f.endsWith(' achkazai')));
+    assert.ok(romanisedWords('عبد البصیر نورزی')[1]!.includes('noorzai'));
+    assert.ok(romanisations('بخت گل').includes('bakht gul'));
+  });
+
+  it('reads a final ى as -i in a nisba and as -a in a name like Salma', () => {
+    assert.ok(romanisations('حقانى')[0]!.endsWith('i'));
+    assert.equal(romanisations('سلمى')[0], 'salma');
+    assert.equal(romanisations('مصطفى')[0], 'mustafa');
+  });
+
+  it('splits أبو from the name it is joined to', () => {
+    assert.ok(romanisations('أبوبكر البغدادي').includes('abu bakr al baghdadi'));
+    assert.ok(romanisations('أبوغيث').some((f) => f.startsWith('abu gh')));
   });
 
   it('gives each word its spellings for word-by-word matching', () => {
@@ -143,6 +165,16 @@ describe('romanisations of Cyrillic names', () => {
   it('reads Ukrainian г as h', () => {
     assert.ok(romanisations('Григорій')[0]!.startsWith('hryhor'));
   });
+
+  it('writes дж as j and кс as x where English does', () => {
+    assert.ok(romanisations('Джохар').includes('jokhar') || romanisations('Джохар').includes('johar'));
+    assert.ok(romanisations('Максим Алексеев').includes('maxim alexeev'));
+  });
+
+  it('reads Serbian and Kazakh letters', () => {
+    assert.ok(romanisations('Вучић').includes('vucic'));
+    assert.ok(romanisations('Назарбаев Нұрсұлтан')[0]!.endsWith('nursultan'));
+  });
 });
 
 describe('romanisations of Greek names', () => {
@@ -153,6 +185,11 @@ describe('romanisations of Greek names', () => {
   it('reads μπ, ντ, γκ as b, d, g at the start of a word', () => {
     assert.equal(romanisations('Μπακογιάννης')[0], 'bakogiannis');
     assert.ok(romanisations('Ντόρα')[0]!.startsWith('dora'));
+  });
+
+  it('reads foreign names written in Greek back into their spelling', () => {
+    assert.ok(romanisations('Τζόναθαν Τσάρλς').includes('jonathan charls'));
+    assert.ok(romanisations('Γιάννης').includes('yannis'));
   });
 
   it('gives the spoken spellings too', () => {
@@ -179,5 +216,6 @@ describe('romanisations of other scripts', () => {
   it('returns nothing for Latin text', () => {
     assert.deepEqual(romanisations('Saddam Hussein'), []);
     assert.deepEqual(romanisedWords('Saddam Hussein'), []);
+    assert.deepEqual(romanisations('12345 / 678'), []);
   });
 });

@@ -9,7 +9,18 @@
  * أبو, بن) and vowels inserted by the patterns Arabic names follow; `consonantKey` gives the key under
  * which such a guess and a listed spelling agree whatever vowels either wrote.
  *
- * Pure functions, no state beyond constant tables; a name takes a few microseconds.
+ * For a matcher: screen each of `romanisations(name)` (at most 8 whole-name forms, each in one
+ * community's spelling) as a query and keep the best; or compare word by word with `romanisedWords`
+ * (each word's spellings, up to 12, a spelling possibly of several words: "abd al rahman",
+ * "saifuddin"); `consonantKey` only for names from Arabic script, beside spelling. Schemes: Arabic
+ * (with Persian and Urdu letters) in four styles (lists, Levant/Egypt, Maghreb, Afghan/Pakistani);
+ * Cyrillic in eight (BGN/English, ICAO passports, two short English, Balkan/ISO 9, Caucasus, French,
+ * German) with Ukrainian, Bulgarian, Serbian and Kazakh letters; modern Greek in six (ELOT passports,
+ * spoken, English, mixed, foreign names read back, classical); Chinese as pinyin (any-ascii's
+ * readings) and Wade-Giles; Korean as listed (Kim Jong Un) and Revised; other scripts as any-ascii.
+ *
+ * Pure functions of their input (words already spelled are memoised, bounded): an Arabic name takes
+ * tens of microseconds the first time its words are seen, a few after.
  */
 import anyAscii from 'any-ascii';
 
@@ -182,17 +193,21 @@ export function romanisations(text: string): string[] {
     case 'armenian':
       return dedupe([anyAscii(text)], 1);
     case 'other':
+      if (!/\p{L}/u.test(text)) {
+        return [];
+      }
       return /[\uac00-\ud7af]/.test(text) ? hangulForms(text) : dedupe([anyAscii(text)], 1);
   }
 }
 
 /**
  * Each word of a name with its likely Latin spellings (most likely first; a spelling may hold several
- * words, as "abd al rahman"), for matchers that compare word by word; [] for Latin text.
+ * words, as "abd al rahman"), for matchers that compare word by word; [] for Latin text and for text
+ * without letters.
  */
 export function romanisedWords(text: string): string[][] {
   const script = scriptOf(text);
-  if (script === 'latin') {
+  if (script === 'latin' || !/\p{L}/u.test(text)) {
     return [];
   }
   if (script === 'arabic') {
