@@ -802,7 +802,23 @@ function rawWords(ascii: string): string[] {
 const LONG_LEGAL_FORMS = ['limited', 'limitada', 'company', 'corporation', 'incorporated'];
 
 function misspeltLegalForm(t: string): boolean {
-  if (t.length < 5 || t.length > 13) {
+  if (t.length < 6 || t.length > 13) {
+    return false;
+  }
+  // One edit leaves the first letter (l, c, i) or, when it falls on it, the second (i, o, n; or
+  // the first one's, shifted by a letter put in front).
+  const c0 = t.charCodeAt(0);
+  const c1 = t.charCodeAt(1);
+  if (
+    c0 !== 108 &&
+    c0 !== 99 &&
+    c0 !== 105 &&
+    c1 !== 105 &&
+    c1 !== 111 &&
+    c1 !== 110 &&
+    c1 !== 108 &&
+    c1 !== 99
+  ) {
     return false;
   }
   for (const f of LONG_LEGAL_FORMS) {

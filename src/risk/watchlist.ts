@@ -574,7 +574,7 @@ function isLatin(text: string): boolean {
 }
 
 /** Numbers per posting of a fuzzy index (see `FuzzyIndex`). */
-const POSTING = 10;
+const POSTING = 11;
 
 /**
  * A hash table from 32-bit hashes to lists of non-negative integers, in typed arrays: two numbers a
@@ -689,9 +689,11 @@ class FuzzyIndex {
    * Postings of word w, from `#postStart[w]` to `#postStart[w + 1]` (offsets in `#rec`), POSTING ints
    * each: entry; the weight of the entry from that word's rarity rank on, and the entry's weight (their
    * quotient is the share of the entry the posting can still reach; sorted by it, descending, so a
-   * lookup stops at the first posting that cannot reach its threshold); and its heaviest other word
-   * (token id, skeleton id, length; -1, -1, 0 when none), so most entries reached by one shared word
-   * are ruled out from the posting alone. Then the words' records (`#wordNear`).
+   * lookup stops at the first posting that cannot anchor a match); its heaviest other word (token id,
+   * skeleton id, weight, lengths, letters and skeleton's letters as in ENTRY_WORD; -1, -1, 0 … when
+   * none), so most entries reached by one shared word are ruled out from the posting alone; the
+   * entry's length (a long name may be cut); and the token of the word it is filed for (a posting is
+   * filed under the word and under its skeleton). Then the words' records (`#wordNear`).
    */
   readonly #postStart: Int32Array;
   readonly #rec: Int32Array;
@@ -713,15 +715,25 @@ class FuzzyIndex {
   /**
    * The words of the list the value's words anchor (a few dozen: searched linearly, which costs
    * less than reaching into a table as big as the list's words), with the value's words anchoring
-   * each as bits (bit i for word i, words past the 31st sharing bit 30).
+   * each as bits (bit i for word i, words past the 30th sharing bit 29: bits stay small integers).
    */
   readonly #matched: number[] = [];
   readonly #matchedBy: number[] = [];
+  /**
+   * The same words, for asking whether a word is one of them: an open-addressing table of word id
+   * → position in `#matched`, its slots current when their lookup number is this lookup's.
+   */
+  #metKey = new Int32Array(256);
+  #metAt = new Int32Array(256);
+  #metLookup = new Int32Array(256);
+  #lookup = 0;
   /** Where each matched word's postings are, in `#rec`. */
   readonly #matchedFrom: number[] = [];
   readonly #matchedTo: number[] = [];
   /** Scratch for one lookup: the value's words' lengths and letters (see `#prepareValue`). */
-  readonly #valueWords: number[] = [];
+  #valueWords = new Int32Array(ENTRY_WORD * 8);
+  /** How many numbers of `#valueWords` are the value's. */
+  #valueEnd = 0;
   /** Set by `#looseBound`: the value's words that may meet the entry loosely or run together. */
   #looseBits = 0;
   /** Set by `#prepareValue`: the lengths of the value's words and skeletons, as bits (`lengthBit`). */
@@ -782,7 +794,9 @@ class FuzzyIndex {
           wordOf(t),
           wordOf(sk),
           e.weights[i]!,
-          t.length | (sk.length << 16) | (e.kinds[i] === 0 ? WORD_FLAG : 0),
+          Math.min(t.length, 0xffff) |
+            (Math.min(sk.length, 0x1fff) << 16) |
+            (e.kinds[i] === 0 ? WORD_FLAG : 0),
           letterMask(t),
           letterMask(sk),
         );
@@ -809,10 +823,13 @@ class FuzzyIndex {
           big < 0 ? 0 : e.weights[big]!,
           big < 0
             ? 0
-            : e.tokens[big]!.length | (e.skeletons[big]!.length << 16) | (e.kinds[big] === 0 ? WORD_FLAG : 0),
+            : Math.min(e.tokens[big]!.length, 0xffff) |
+              (Math.min(e.skeletons[big]!.length, 0x1fff) << 16) |
+              (e.kinds[big] === 0 ? WORD_FLAG : 0),
           big < 0 ? 0 : letterMask(e.tokens[big]!),
           big < 0 ? 0 : letterMask(e.skeletons[big]!),
           e.length,
+          token,
         ];
         postings[token]!.push(...posting);
         if (skeleton !== token) {
@@ -963,7 +980,7 @@ class FuzzyIndex {
       const n = value.tokens.length;
       this.#prepareValue(value);
       const mayBeCut = value.length >= CUT_MIN_LENGTH;
-      const cutBit = 1 << Math.min(n - 1, 30);
+      const cutBit = 1 << Math.min(n - 1, 29);
       // Then each anchored word's postings, each read once, in a run of memory, with what it says.
       for (let w = 0; w < matched.length; w++) {
         const to = this.#matchedTo[w]!;
@@ -973,11 +990,16 @@ class FuzzyIndex {
           if (postings[p + 1]! < needed * total - 1e-9) {
             break;
           }
+          // Filed under a skeleton whose word was met too: that word's own posting does.
+          const own = postings[p + 10]!;
+          if (own !== matched[w] && this.#met(own) >= 0) {
+            continue;
+          }
           // Without its heaviest other word the entry has too few anchors, or (that word meeting
           // nothing at all, and the name not cut) too little of it can be met.
           const big = postings[p + 3]!;
           const cut = mayBeCut && postings[p + 9]! > value.length;
-          if (big >= 0 && !matched.includes(big) && !matched.includes(postings[p + 4]!)) {
+          if (big >= 0 && this.#met(big) < 0 && this.#met(postings[p + 4]!) < 0) {
             const rest = total - postings[p + 5]!;
             if (
               rest < needed * total - 1e-9 ||
@@ -1002,8 +1024,8 @@ class FuzzyIndex {
           for (let x = start; x < end; x += ENTRY_WORD) {
             const t = ew[x]!;
             const sk = ew[x + 1]!;
-            const tAt = matched.indexOf(t);
-            const skAt = sk === t ? -1 : matched.indexOf(sk);
+            const tAt = this.#met(t);
+            const skAt = sk === t ? -1 : this.#met(sk);
             if (tAt >= 0 || skAt >= 0) {
               anchored += ew[x + 2]!;
               by |= (tAt >= 0 ? matchedBy[tAt]! : 0) | (skAt >= 0 ? matchedBy[skAt]! : 0);
@@ -1017,7 +1039,7 @@ class FuzzyIndex {
           const open = by | this.#looseBits | (cut ? cutBit : 0);
           let screened = 0;
           for (let i = 0; i < n; i++) {
-            if ((open & (1 << Math.min(i, 30))) !== 0) {
+            if ((open & (1 << Math.min(i, 29))) !== 0) {
               screened += value.weights[i]!;
             }
           }
@@ -1043,6 +1065,7 @@ class FuzzyIndex {
   #collect(value: NormalizedName): void {
     this.#matched.length = 0;
     this.#matchedBy.length = 0;
+    this.#lookup++;
     this.#matchedFrom.length = 0;
     this.#matchedTo.length = 0;
     const touched = this.#touched;
@@ -1050,7 +1073,7 @@ class FuzzyIndex {
     this.#seen.length = 0;
     const { words: probes, hashes, joined } = anchorKeys(value);
     // Which of the value's words each probe, and its skeleton, stands for (bit i for word i; words
-    // past the 31st share bit 30, which then stands for all of them).
+    // past the 30th share bit 29, which then stands for all of them).
     const probeBits = this.#probeBits;
     const skeletonBits = this.#skeletonBits;
     const probeSkeletons = this.#probeSkeletons;
@@ -1063,10 +1086,10 @@ class FuzzyIndex {
       let sk: string | undefined;
       for (let k = 0; k < value.tokens.length; k++) {
         if (value.tokens[k] === p) {
-          bits |= 1 << Math.min(k, 30);
+          bits |= 1 << Math.min(k, 29);
           sk = value.skeletons[k];
         } else if (value.skeletons[k] === p) {
-          bits |= 1 << Math.min(k, 30);
+          bits |= 1 << Math.min(k, 29);
         }
       }
       probeBits.push(bits);
@@ -1153,23 +1176,25 @@ class FuzzyIndex {
    * ENTRY_WORD's layout.
    */
   #prepareValue(value: NormalizedName): void {
+    const n = value.tokens.length;
+    if (this.#valueWords.length < ENTRY_WORD * n) {
+      this.#valueWords = new Int32Array(ENTRY_WORD * n);
+    }
     const v = this.#valueWords;
-    v.length = 0;
+    this.#valueEnd = ENTRY_WORD * n;
     let lengths = 0;
     let pairs = 0;
     let loose = false;
-    const n = value.tokens.length;
     for (let i = 0; i < n; i++) {
       const t = value.tokens[i]!;
       const sk = value.skeletons[i]!;
-      v.push(
-        0,
-        0,
-        0,
-        t.length | (sk.length << 16) | (value.kinds[i] === 0 ? WORD_FLAG : 0),
-        letterMask(t),
-        t === sk ? letterMask(t) : letterMask(sk),
-      );
+      const y = ENTRY_WORD * i;
+      v[y + 3] =
+        Math.min(t.length, 0xffff) |
+        (Math.min(sk.length, 0x1fff) << 16) |
+        (value.kinds[i] === 0 ? WORD_FLAG : 0);
+      v[y + 4] = letterMask(t);
+      v[y + 5] = t === sk ? v[y + 4]! : letterMask(sk);
       lengths |= lengthBit(t.length) | lengthBit(sk.length);
       if (i + 1 < n) {
         const plain = t.length + value.tokens[i + 1]!.length;
@@ -1190,10 +1215,10 @@ class FuzzyIndex {
    * word of the value other than as an anchor: loosely, as two of the value's words run together, or
    * run together with a neighbour into one of the value's words (whose letters it then has)?
    */
-  #mayMeet(a: ArrayLike<number>, x: number): boolean {
+  #mayMeet(a: Int32Array, x: number): boolean {
     const f = a[x + 3]!;
     const len = f & 0xffff;
-    const skLen = (f >>> 16) & 0x3fff;
+    const skLen = (f >>> 16) & 0x1fff;
     if ((this.#valuePairs & (lengthBit(len) | lengthBit(skLen))) !== 0) {
       return true;
     }
@@ -1205,11 +1230,11 @@ class FuzzyIndex {
       this.#valueLoose &&
       (f & WORD_FLAG) !== 0 &&
       (len === 3 || (this.#valueLengths & (looseLengths(len) | looseLengths(skLen))) !== 0);
-    for (let y = 0; y < v.length; y += ENTRY_WORD) {
+    for (let y = 0; y < this.#valueEnd; y += ENTRY_WORD) {
       const vf = v[y + 3]!;
       if (
         ((vf & 0xffff) >= len + 2 && (v[y + 4]! & mask) === mask) ||
-        (((vf >>> 16) & 0x3fff) >= skLen + 1 && (v[y + 5]! & skMask) === skMask) ||
+        (((vf >>> 16) & 0x1fff) >= skLen + 1 && (v[y + 5]! & skMask) === skMask) ||
         (loose && mayMeetLoosely(a, x, v, y))
       ) {
         return true;
@@ -1228,7 +1253,6 @@ class FuzzyIndex {
   #looseBound(value: NormalizedName, ew: Int32Array, start: number, end: number): number {
     const v = this.#valueWords;
     const n = value.tokens.length;
-    const matched = this.#matched;
     let weight = 0;
     let bits = 0;
     const lengths = this.#valueLengths;
@@ -1236,7 +1260,7 @@ class FuzzyIndex {
     for (let x = start; x < end; x += ENTRY_WORD) {
       const f = ew[x + 3]!;
       const len = f & 0xffff;
-      const skLen = (f >>> 16) & 0x3fff;
+      const skLen = (f >>> 16) & 0x1fff;
       // Lengths first: most words can meet the value's words neither loosely nor run together.
       const next = x + ENTRY_WORD < end ? ew[x + ENTRY_WORD + 3]! : -1;
       const prev = x > start ? ew[x - ENTRY_WORD + 3]! : -1;
@@ -1244,26 +1268,26 @@ class FuzzyIndex {
         next >= 0 &&
         (lengths &
           (lengthBit(len + (next & 0xffff)) |
-            lengthBit(skLen + ((next >>> 16) & 0x3fff)) |
-            lengthBit(skLen + ((next >>> 16) & 0x3fff) - 1))) !==
+            lengthBit(skLen + ((next >>> 16) & 0x1fff)) |
+            lengthBit(skLen + ((next >>> 16) & 0x1fff) - 1))) !==
           0;
       const joinedPrev =
         prev >= 0 &&
         (lengths &
           (lengthBit(len + (prev & 0xffff)) |
-            lengthBit(skLen + ((prev >>> 16) & 0x3fff)) |
-            lengthBit(skLen + ((prev >>> 16) & 0x3fff) - 1))) !==
+            lengthBit(skLen + ((prev >>> 16) & 0x1fff)) |
+            lengthBit(skLen + ((prev >>> 16) & 0x1fff) - 1))) !==
           0;
       const split = (pairs & (lengthBit(len) | lengthBit(skLen))) !== 0;
       const looseToo = this.#valueLoose && (len === 3 || len >= 6 || skLen >= 6) && (f & WORD_FLAG) !== 0;
       if (!joinedNext && !joinedPrev && !split && !looseToo) {
         continue;
       }
-      const anchored = matched.includes(ew[x]!) || matched.includes(ew[x + 1]!);
+      const anchored = this.#met(ew[x]!) >= 0 || this.#met(ew[x + 1]!) >= 0;
       let met = false;
       for (let i = 0; i < n; i++) {
         const y = i * ENTRY_WORD;
-        const bit = 1 << Math.min(i, 30);
+        const bit = 1 << Math.min(i, 29);
         let meets = looseToo && mayMeetLoosely(ew, x, v, y);
         // The value's word may be this word and the next run together, or the one before and this.
         if (!meets && joinedNext && mayBeJoined(v, y, ew, x, ew, x + ENTRY_WORD)) {
@@ -1275,7 +1299,7 @@ class FuzzyIndex {
         // This word may be the value's word and the next run together.
         if (!meets && split && i + 1 < n && mayBeJoined(ew, x, v, y, v, y + ENTRY_WORD)) {
           meets = true;
-          bits |= 1 << Math.min(i + 1, 30);
+          bits |= 1 << Math.min(i + 1, 29);
         }
         if (meets) {
           met = true;
@@ -1286,8 +1310,8 @@ class FuzzyIndex {
         weight += ew[x + 2]!;
       }
     }
-    // Past the 31st word, bits are shared: every word there counts as open.
-    this.#looseBits = n > 31 ? bits | (1 << 30) : bits;
+    // Past the 30th word, bits are shared: every word there counts as open.
+    this.#looseBits = n > 30 ? bits | (1 << 29) : bits;
     return weight;
   }
 
@@ -1312,17 +1336,57 @@ class FuzzyIndex {
     }
   }
 
+  /** Position of word `w` in `#matched`, or -1. */
+  #met(w: number): number {
+    const mask = this.#metKey.length - 1;
+    let slot = (Math.imul(w, 0x9e3779b1) >>> 20) & mask;
+    while (this.#metLookup[slot] === this.#lookup) {
+      if (this.#metKey[slot] === w) {
+        return this.#metAt[slot]!;
+      }
+      slot = (slot + 1) & mask;
+    }
+    return -1;
+  }
+
+  #metPut(w: number, at: number): void {
+    const mask = this.#metKey.length - 1;
+    let slot = (Math.imul(w, 0x9e3779b1) >>> 20) & mask;
+    while (this.#metLookup[slot] === this.#lookup) {
+      slot = (slot + 1) & mask;
+    }
+    this.#metLookup[slot] = this.#lookup;
+    this.#metKey[slot] = w;
+    this.#metAt[slot] = at;
+  }
+
+  /** Doubles the table (rare: a lookup meets a few dozen words) and files the words met so far again. */
+  #metGrow(): void {
+    const size = 2 * this.#metKey.length;
+    this.#metKey = new Int32Array(size);
+    this.#metAt = new Int32Array(size);
+    this.#metLookup = new Int32Array(size);
+    const words = this.#matched;
+    for (let k = 0; k < words.length - 1; k++) {
+      this.#metPut(words[k]!, k);
+    }
+  }
+
   /**
    * Notes word `w` as anchored by the value's words `bits` and, the first time, adds its postings.
    */
   #visitWord(w: number, from: number, to: number, bits: number): void {
-    const at = this.#matched.indexOf(w);
+    const at = this.#met(w);
     if (at >= 0) {
       this.#matchedBy[at]! |= bits;
       return;
     }
     this.#matched.push(w);
     this.#matchedBy.push(bits);
+    if (2 * this.#matched.length > this.#metKey.length) {
+      this.#metGrow();
+    }
+    this.#metPut(w, this.#matched.length - 1);
     this.#matchedFrom.push(from);
     this.#matchedTo.push(to);
   }
@@ -1365,6 +1429,10 @@ function sameWord(rec: Int32Array, at: number, word: string): boolean {
 
 /** The lengths (as `lengthBit`s) a word of `length` letters can be two edits or more from. */
 function looseLengths(length: number): number {
+  return length < LOOSE_LENGTHS.length ? LOOSE_LENGTHS[length]! : -1;
+}
+
+const LOOSE_LENGTHS = Int32Array.from({ length: 64 }, (_, length) => {
   let bits = 0;
   for (let l = Math.max(6, length - 3); l <= length + 3; l++) {
     if (editsAllowed(l, length) >= 2 && Math.abs(l - length) <= editsAllowed(l, length)) {
@@ -1372,7 +1440,7 @@ function looseLengths(length: number): number {
     }
   }
   return bits;
-}
+});
 
 /** A length as a bit (lengths past 30 share bit 31, so a test on it can only say "maybe"). */
 function lengthBit(length: number): number {
@@ -1382,7 +1450,7 @@ function lengthBit(length: number): number {
 /** Numbers per entry word in `FuzzyIndex`'s `#entryWords` (and per value word in its scratch). */
 const ENTRY_WORD = 6;
 /** Set in an entry word's lengths field when it is a word, not a number or numeral. */
-const WORD_FLAG = 1 << 30;
+const WORD_FLAG = 1 << 29;
 
 /**
  * May two words of lengths `la`, `lb` and letters `ma`, `mb` be two edits or more apart and still
@@ -1398,7 +1466,7 @@ function mayBeApart(la: number, lb: number, ma: number, mb: number): boolean {
  * May the words at `a[x]` and `b[y]` (ENTRY_WORD layout) meet other than as anchors: two edits or
  * more apart, plainly or by skeleton, or three letters swapped?
  */
-function mayMeetLoosely(a: ArrayLike<number>, x: number, b: ArrayLike<number>, y: number): boolean {
+function mayMeetLoosely(a: Int32Array, x: number, b: Int32Array, y: number): boolean {
   const fa = a[x + 3]!;
   const fb = b[y + 3]!;
   if ((fa & fb & WORD_FLAG) === 0) {
@@ -1409,8 +1477,8 @@ function mayMeetLoosely(a: ArrayLike<number>, x: number, b: ArrayLike<number>, y
   if (la === 3 && lb === 3) {
     return a[x + 4] === b[y + 4];
   }
-  const sa = (fa >>> 16) & 0x3fff;
-  const sb = (fb >>> 16) & 0x3fff;
+  const sa = (fa >>> 16) & 0x1fff;
+  const sb = (fb >>> 16) & 0x1fff;
   // Two edits need six letters or more on both sides (`editsAllowed`), plainly or by skeleton.
   return (
     (la >= 6 && lb >= 6 && mayBeApart(la, lb, a[x + 4]!, b[y + 4]!)) ||
@@ -1423,11 +1491,11 @@ function mayMeetLoosely(a: ArrayLike<number>, x: number, b: ArrayLike<number>, y
  * as long as both, or as both skeletons (one letter less where they meet), with the letters of both?
  */
 function mayBeJoined(
-  a: ArrayLike<number>,
+  a: Int32Array,
   x: number,
-  b1: ArrayLike<number>,
+  b1: Int32Array,
   y1: number,
-  b2: ArrayLike<number>,
+  b2: Int32Array,
   y2: number,
 ): boolean {
   const fa = a[x + 3]!;
@@ -1436,8 +1504,8 @@ function mayBeJoined(
   if ((fa & 0xffff) === (f1 & 0xffff) + (f2 & 0xffff) && a[x + 4] === (b1[y1 + 4]! | b2[y2 + 4]!)) {
     return true;
   }
-  const sa = (fa >>> 16) & 0x3fff;
-  const s12 = ((f1 >>> 16) & 0x3fff) + ((f2 >>> 16) & 0x3fff);
+  const sa = (fa >>> 16) & 0x1fff;
+  const s12 = ((f1 >>> 16) & 0x1fff) + ((f2 >>> 16) & 0x1fff);
   return (sa === s12 || sa === s12 - 1) && a[x + 5] === (b1[y1 + 5]! | b2[y2 + 5]!);
 }
 
