@@ -19,10 +19,9 @@
  * print per class, 0).
  */
 import { performance } from 'node:perf_hooks';
-import { nameKey, normalizeName } from '../src/risk/fuzzy.ts';
 import { Watchlist } from '../src/risk/watchlist.ts';
 import { mulberry32 } from '../src/domain/index.ts';
-import { buildScreeningSet } from './screening-set.ts';
+import { buildScreeningSet, clusterKey } from './screening-set.ts';
 import type { Query } from './screening-set.ts';
 
 const HALF = process.env['BENCH_HALF'] ?? 'report';
@@ -36,31 +35,36 @@ const t0 = performance.now();
 const set = buildScreeningSet();
 const queries = set.queries.filter((q) => HALF === 'all' || q.half === HALF);
 console.log(`sources: ${set.sources.join('; ')}`);
+const nameCount = set.entries.reduce((n, e) => n + 1 + e.aliases.length, 0);
 console.log(
-  `list: ${set.entries.length} names of ${set.entities.size} entities; queries (${HALF} half): ${queries.length}` +
+  `list: ${nameCount} names of ${set.entities.size} entities; queries (${HALF} half): ${queries.length}` +
     ` (${queries.filter((q) => q.entity !== undefined).length} listed, ${queries.filter((q) => q.entity === undefined).length} unlisted)` +
     ` built in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
 );
 
 const list = new Watchlist(
-  { name: 'sanctions', subject: 'operator-name', entries: set.entries.map((e) => ({ value: e.value })) },
+  {
+    name: 'sanctions',
+    subject: 'operator-name',
+    entries: set.entries.map((e) => ({ value: e.value, id: e.id, aliases: e.aliases })),
+  },
   { screeningCacheSize: 0 },
 );
-// Which entities each listed value names, and each entity's names (normalised): a match on a name
-// the true entity bears is right even when another entity bears it too (name screening cannot tell
-// "AL-AQSA FOUNDATION" from "AL-AQSA FOUNDATION").
-const entitiesOfValue = new Map<string, Set<string>>();
-const keysOfEntity = new Map<string, Set<string>>();
+// A match is right when its entity is of the query's party (cluster), or when the name that matched
+// is also a name of that party (name screening cannot tell two parties bearing one name apart).
+const keysOfCluster = new Map<string, Set<string>>();
 for (const e of set.entries) {
-  let s = entitiesOfValue.get(e.value);
+  let s = keysOfCluster.get(e.cluster);
   if (s === undefined) {
     s = new Set();
-    entitiesOfValue.set(e.value, s);
+    keysOfCluster.set(e.cluster, s);
   }
-  s.add(e.entity);
+  for (const v of [e.value, ...e.aliases]) {
+    s.add(exactKey(v));
+  }
 }
-for (const e of set.entities.values()) {
-  keysOfEntity.set(e.id, new Set([e.name, ...e.aliases].map((v) => nameKey(normalizeName(v)))));
+function exactKey(v: string): string {
+  return clusterKey(v) ?? v.toLowerCase();
 }
 
 interface Tally {
@@ -93,9 +97,9 @@ for (const q of queries) {
   }
   t.matched++;
   const right =
-    q.entity !== undefined &&
-    (entitiesOfValue.get(m.entry)?.has(q.entity) === true ||
-      keysOfEntity.get(q.entity)?.has(nameKey(normalizeName(m.entry))) === true);
+    q.cluster !== undefined &&
+    (set.entries[m.entityIndex]!.cluster === q.cluster ||
+      keysOfCluster.get(q.cluster)?.has(exactKey(m.entry)) === true);
   if (right) {
     t.right++;
   } else if (t.shown < SHOW) {
@@ -145,13 +149,14 @@ console.log(`${'all unlisted'.padEnd(24)} ${String(uN).padStart(6)}  ${pct(uM, u
 
 // Latency on a list padded to LIST_SIZE with names made of the list's own words (2 to 4 of them).
 const rnd = mulberry32(2019);
-const words = set.entries.flatMap((e) =>
-  e.value
+const names = set.entries.flatMap((e) => [e.value, ...e.aliases]);
+const words = names.flatMap((v) =>
+  v
     .replace(/[,.]/g, ' ')
     .split(/\s+/)
     .filter((w) => w.length > 1),
 );
-const padded = set.entries.map((e) => ({ value: e.value }));
+const padded = names.map((value) => ({ value }));
 while (padded.length < LIST_SIZE) {
   const n = 2 + Math.floor(rnd() * 3);
   padded.push({ value: Array.from({ length: n }, () => words[Math.floor(rnd() * words.length)]!).join(' ') });
@@ -192,7 +197,7 @@ console.log(
   JSON.stringify({
     half: HALF,
     threshold: THRESHOLD ?? list.threshold,
-    listNames: set.entries.length,
+    listNames: nameCount,
     entities: set.entities.size,
     listedQueries: lN,
     unlistedQueries: uN,

@@ -79,38 +79,84 @@ test('NDJSON and CSV bulk loading parse entries and report bad lines', () => {
 test('at every threshold, the fuzzy index gives the entry and score a scan of the whole list gives', () => {
   let seed = 99;
   const rnd = (): number => (seed = (seed * 48271) % 2147483647) / 2147483647;
-  const syllables = ['ka', 'ko', 'ca', 'phi', 'fi', 'zu', 'su', 'ri', 'ry', 'tch', 'gh', 'wen', 'ven', 'lo'];
+  // Syllables that spelling skeletons fold together, so words meet by sound as well as by letters.
+  const syllables = [
+    'ka',
+    'ko',
+    'ca',
+    'phi',
+    'fi',
+    'zu',
+    'su',
+    'ri',
+    'ry',
+    'tch',
+    'gh',
+    'wen',
+    'ven',
+    'lo',
+    'ou',
+    'ts',
+  ];
   const word = (): string =>
     Array.from(
-      { length: 2 + Math.floor(rnd() * 3) },
+      { length: 1 + Math.floor(rnd() * 5) },
       () => syllables[Math.floor(rnd() * syllables.length)],
     ).join('');
-  const vocab = Array.from({ length: 60 }, word);
+  const vocab = [
+    ...Array.from({ length: 60 }, word),
+    'al',
+    'abu',
+    'mohammed',
+    'trading',
+    'ii',
+    'iii',
+    '7',
+    'x7',
+  ];
   const pick = (): string => vocab[Math.floor(rnd() * vocab.length)]!;
-  const typo = (w: string): string => {
+  const edit = (w: string): string => {
     const i = Math.floor(rnd() * w.length);
     const r = rnd();
-    return r < 0.33 ? w.slice(0, i) + w.slice(i + 1) : r < 0.66 ? w.slice(0, i) + 'e' + w.slice(i) : w;
+    return r < 0.3
+      ? w.slice(0, i) + w.slice(i + 1)
+      : r < 0.6
+        ? w.slice(0, i) + 'e' + w.slice(i)
+        : r < 0.8
+          ? w.slice(0, i) + (w[i + 1] ?? '') + (w[i] ?? '') + w.slice(i + 2)
+          : w.slice(0, i) + 'o' + w.slice(i + 1);
   };
-  const names = Array.from(
-    { length: 500 },
-    () =>
-      Array.from({ length: 1 + Math.floor(rnd() * 3) }, pick).join(' ') + (rnd() < 0.3 ? ' trading ltd' : ''),
-  );
+  const names = Array.from({ length: 500 }, () => {
+    const words = Array.from({ length: 1 + Math.floor(rnd() * 5) }, pick);
+    const r = rnd();
+    // "LAST, First", legal forms, and names long enough to be taken for cut ones.
+    return r < 0.2
+      ? `${words[0]}, ${words.slice(1).join(' ')}`
+      : r < 0.4
+        ? `${words.join(' ')} trading ltd`
+        : words.join(' ');
+  });
   const l = new Watchlist({
     name: 'n',
     subject: 'operator-name',
     entries: names.map((value) => ({ value })),
   });
-  for (let i = 0; i < 300; i++) {
-    const base = names[Math.floor(rnd() * names.length)]!.split(' ');
+  for (let i = 0; i < 400; i++) {
+    const base = names[Math.floor(rnd() * names.length)]!.replace(',', '').split(' ');
+    const r = rnd();
     const q =
-      rnd() < 0.2
+      r < 0.15
         ? base.join('') // run together
-        : rnd() < 0.5
-          ? base.map((w) => (rnd() < 0.4 ? typo(w) : w)).join(' ')
-          : `${typo(word())} ${pick()}`;
-    for (const t of [0.6, 0.75, 0.85, 0.95, 1]) {
+        : r < 0.3
+          ? base.map((w, k) => (k === 1 ? w + (base[2] ?? '') : k === 2 ? '' : w)).join(' ') // two words joined
+          : r < 0.55
+            ? base.map((w) => (rnd() < 0.5 ? edit(rnd() < 0.5 ? edit(w) : w) : w)).join(' ') // one or two edits
+            : r < 0.7
+              ? base.join(' ').slice(0, 30 + Math.floor(rnd() * 10)) // cut
+              : r < 0.85
+                ? [...base.slice(1), base[0]].join(' ') // word order
+                : `${edit(word())} ${pick()} ${pick()}`;
+    for (const t of [0.05, 0.3, 0.6, 0.75, 0.85, 0.95, 1]) {
       let best = -1;
       let bestScore = 0;
       names.forEach((n, id) => {
@@ -196,8 +242,9 @@ test('the screening cache is bounded, admits a name the second time and forgets 
   l.bestMatch('bravo');
   assert.deepEqual(l.screeningCacheStats(), { hits: 2, misses: 9, size: 3, capacity: 3 });
   for (let i = 0; i < 1000; i++) {
-    assert.equal(l.bestMatch(`bright electronics ${i}`)?.entry, 'Bright Electronics Ltd');
-    assert.equal(l.bestMatch(`bright electronics ${i}`)?.entry, 'Bright Electronics Ltd');
+    const name = `bright electronics ${i.toString(26).replace(/\d/g, (d) => 'qrstuvwxyz'[Number(d)]!)}`;
+    assert.equal(l.bestMatch(name, 0.5)?.entry, 'Bright Electronics Ltd', name);
+    assert.equal(l.bestMatch(name, 0.5)?.entry, 'Bright Electronics Ltd', name);
   }
   assert.equal(l.screeningCacheStats().size, 3);
   l.clearScreeningCache();
@@ -238,4 +285,60 @@ test('entities: two bearing the same name stay two, an alias matches as its enti
   });
   assert.equal(eori.explain('nl 123')?.entity.id, '1', 'without an id, an entity is known by its position');
   assert.equal(eori.explain('nl 123')?.entity.name, 'NL999');
+});
+
+test('screening: a one-word listed name does not match a longer name, numbers tell entities apart, a cut name is found', () => {
+  const l = new Watchlist({
+    name: 's',
+    subject: 'operator-name',
+    entries: [
+      { value: 'DANIEL', id: 'a' },
+      { value: 'SINO IRON I', id: 'b' },
+      { value: 'SINO IRON II', id: 'c' },
+      { value: 'MUMBENGEGWI, Samuel Simbarashe Simbanenduku', id: 'd' },
+      { value: 'TEHRAN PRISONS ORGANIZATION', id: 'e' },
+    ],
+  });
+  assert.equal(l.bestMatch('Daniel Coats'), undefined);
+  assert.equal(l.explain('Sino Iron II Shipping Ltd')?.entity.id, 'c');
+  assert.equal(l.explain('Sino Iron III'), undefined);
+  const cut = l.explain('MUMBENGEGWI, Samuel Simbarashe Simb');
+  assert.equal(cut?.entity.id, 'd');
+  assert.deepEqual(cut?.parts.at(-1), {
+    query: 'simb',
+    listed: 'simbanenduku',
+    how: 'prefix',
+    weight: 30 / 108,
+  });
+  const typo = l.explain('TEHRAN PRISONS ORGNAIZTAION');
+  assert.equal(typo?.entity.id, 'e');
+  assert.deepEqual(
+    typo?.parts.map((p) => [p.listed, p.how, p.edits]),
+    [
+      ['tehran', 'exact', undefined],
+      ['prisons', 'exact', undefined],
+      ['organization', 'edits', 2],
+    ],
+  );
+});
+
+test('screening: a name in another script is screened as its romanisations, and the explanation says so', () => {
+  const l = new Watchlist({
+    name: 's',
+    subject: 'operator-name',
+    entries: [
+      { value: 'SADDAM HUSSEIN AL-TIKRITI', id: 'un-1', type: 'person', source: 'UN' },
+      { value: 'KHOTINTSEV, Ivan', id: 'x-2' },
+    ],
+  });
+  const arabic = l.explain('صدام حسين التكريتي');
+  assert.equal(arabic?.entity.id, 'un-1');
+  assert.equal(arabic?.script, 'arabic');
+  assert.ok(arabic.parts.length >= 2);
+  assert.ok(arabic.parts.every((p) => p.how === 'romanised'));
+  assert.equal(l.has('صدام حسين التكريتي'), true);
+  const cyrillic = l.explain('Хотинцев Иван');
+  assert.equal(cyrillic?.entity.id, 'x-2');
+  assert.equal(cyrillic?.script, 'cyrillic');
+  assert.equal(l.explain('Saddam Hussein al-Tikriti')?.script, undefined, 'a Latin name has no script said');
 });

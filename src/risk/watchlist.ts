@@ -6,18 +6,26 @@
  * of scanning the list. Bulk loading parses CSV or NDJSON text; reading files is the caller's job.
  */
 import {
+  ANCHOR_SHARE,
   anchorKeys,
+  CUT_MIN_LENGTH,
   deletionKeyHashes,
+  editsAllowed,
+  editsAtLeast,
+  letterMask,
+  LISTED_SHARE,
+  meetsLoosely,
+  nearEnough,
+  explainNames,
   joinedKeyHashes,
   keyHash,
   fuzzyScoreAtLeast,
   nameKey,
   normalizeName,
-  osaDistance,
-  withinOneEdit,
   wordSkeleton,
   type NormalizedName,
 } from './fuzzy.ts';
+import { romanisations, scriptOf } from './romanise.ts';
 
 export const WATCHLIST_SUBJECTS = [
   'operator-name',
@@ -179,8 +187,11 @@ export interface ScreeningCacheStats {
   readonly capacity: number;
 }
 
-/** Lowest threshold the fuzzy index answers without a full scan (see `indexTokensOf`). */
-export const MIN_INDEXED_THRESHOLD = 0.6;
+/**
+ * Lowest threshold the fuzzy index answers without a full scan: every one, since a score above 0
+ * needs anchors the index finds (see fuzzy.ts).
+ */
+export const MIN_INDEXED_THRESHOLD = 0;
 export const DEFAULT_FUZZY_THRESHOLD = 0.85;
 
 /** Stored form of exact values: identifiers are compared without case or spaces. */
@@ -404,7 +415,37 @@ export class Watchlist {
       }
       return { entry: this.#exact[at]!, score: 1, entityIndex: this.#exactEntity[at]! };
     }
-    return this.#screen(this.#fuzzy, normalizeName(value), threshold ?? this.threshold);
+    const t = threshold ?? this.threshold;
+    // Most names are in Latin letters: one screening, nothing to remember how it went.
+    return isLatin(value)
+      ? this.#screen(this.#fuzzy, normalizeName(value), t)
+      : this.#screenText(this.#fuzzy, value, t).match;
+  }
+
+  /**
+   * The best match of `value` and the form of it that matched: a name in another script is screened
+   * as transliterated letter by letter and as each of its romanisations (romanise.ts), best first.
+   */
+  #screenText(
+    index: FuzzyIndex,
+    value: string,
+    threshold: number,
+  ): { match: WatchlistMatch | undefined; form: string | undefined; script: string | undefined } {
+    const plain = this.#screen(index, normalizeName(value), threshold);
+    if (isLatin(value)) {
+      return { match: plain, form: undefined, script: undefined };
+    }
+    const script = scriptOf(value);
+    let best = plain;
+    let form: string | undefined;
+    for (const r of romanisations(value)) {
+      const m = this.#screen(index, normalizeName(r), threshold);
+      if (m !== undefined && (best === undefined || m.score > best.score)) {
+        best = m;
+        form = r;
+      }
+    }
+    return { match: best, form, script: script === 'latin' ? undefined : script };
   }
 
   /**
@@ -412,7 +453,11 @@ export class Watchlist {
    * how the screened name met it. Not on the hot path: asked for a hit's explanation and by analysts.
    */
   explain(value: string, threshold?: number): MatchExplanation | undefined {
-    const m = this.bestMatch(value, threshold);
+    const screened =
+      this.#fuzzy === undefined
+        ? undefined
+        : this.#screenText(this.#fuzzy, value, threshold ?? this.threshold);
+    const m = screened === undefined ? this.bestMatch(value, threshold) : screened.match;
     if (m === undefined) {
       return undefined;
     }
@@ -423,7 +468,7 @@ export class Watchlist {
       ...(e.type !== undefined ? { type: e.type } : {}),
       ...(e.source !== undefined ? { source: e.source } : {}),
     };
-    if (this.kind !== 'fuzzy') {
+    if (this.#fuzzy === undefined) {
       const how =
         this.kind === 'prefix' && m.entry.length < normalizeExact(value).length ? 'prefix' : 'exact';
       return {
@@ -435,11 +480,23 @@ export class Watchlist {
         unmatchedListed: [],
       };
     }
+    const form = screened?.form;
+    const how = explainNames(normalizeName(form ?? value), normalizeName(m.entry));
     return {
       entity,
       name: m.entry,
       score: m.score,
-      ...explainWords(normalizeName(value), normalizeName(m.entry)),
+      parts: how.parts.map((p) => ({
+        query: p.query,
+        listed: p.listed,
+        // A word of a romanised name met as romanised, whatever else it took.
+        how: form !== undefined && p.how !== 'number' ? 'romanised' : p.how,
+        ...(p.edits !== undefined ? { edits: p.edits } : {}),
+        weight: p.weight,
+      })),
+      unmatchedQuery: how.unmatchedQuery,
+      unmatchedListed: [...how.unmatchedListed, ...how.excused],
+      ...(screened?.script !== undefined ? { script: screened.script } : {}),
     };
   }
 
@@ -448,7 +505,7 @@ export class Watchlist {
     if (this.#fuzzy === undefined) {
       return this.has(value) ? 1 : 0;
     }
-    return this.#screen(this.#fuzzy, normalizeName(value), Number.MIN_VALUE)?.score ?? 0;
+    return this.#screenText(this.#fuzzy, value, Number.MIN_VALUE).match?.score ?? 0;
   }
 
   /** Hits, misses and size of the screening cache (fuzzy lists; zeros for the others). */
@@ -502,8 +559,22 @@ export class Watchlist {
   }
 }
 
+/**
+ * Is `text` written in Latin letters only (with accents), or holds no letters at all? Then its
+ * letter-by-letter transliteration is all there is to screen. Most names are: one pass, no lookups.
+ */
+function isLatin(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x250 && !(c >= 0x1e00 && c <= 0x1eff) && !(c >= 0x2000 && c <= 0x206f)) {
+      return false;
+    }
+  }
+  return true;
+}
+
 /** Numbers per posting of a fuzzy index (see `FuzzyIndex`). */
-const POSTING = 6;
+const POSTING = 11;
 
 /**
  * A hash table from 32-bit hashes to lists of non-negative integers, in typed arrays: two numbers a
@@ -572,27 +643,35 @@ class IntMultiMap {
 
 /**
  * Inverted index over the words of a fuzzy list. Every entry is indexed under its rarest words (enough
- * of them that its other words alone cannot reach MIN_INDEXED_THRESHOLD) and their spelling skeletons,
- * and under its words run together (exactly), so common words like "trading" do not drag thousands of
- * candidates in. A lookup makes no strings and visits no Map: every table is an `IntMultiMap` of
- * 32-bit hashes (memory latency, not arithmetic, is what a lookup in 100,000 names costs). A value's
- * word that is itself in the list (as company words usually are) finds the list's words within one
- * edit of it, precomputed, with one probe; any other word probes with each of its deletion keys. Hash
- * collisions can only bring extra candidates, and every candidate is scored exactly.
+ * of them that its other words alone cannot anchor a match, see fuzzy.ts) and their spelling
+ * skeletons, and under its words run together (exactly), so common words like "trading" do not drag
+ * thousands of candidates in. A lookup makes no strings and visits no Map: every table is an
+ * `IntMultiMap` of 32-bit hashes (memory latency, not arithmetic, is what a lookup in 100,000 names
+ * costs). A value's word that is itself in the list (as company words usually are) finds the list's
+ * words near enough to it (`nearEnough`), precomputed, with one probe; any other word probes with
+ * each of its deletion keys. Hash collisions can only bring extra candidates, and every candidate is
+ * scored exactly.
  *
- * Pruning is exact. An entry scoring at least t covers at least (t − 0.15) / 0.85 of its weight with
- * words within one edit of the value's, so it must match one of its rarest words: those before the
- * rank from which its remaining words weigh too little. Postings record that remaining share, sorted
- * by it, so a lookup at t reads only the postings through which an entry can first be reached. Every
- * word of every entry has an id, so the lookup knows which words of a reached entry the value matches
- * at all, and scores the entry only if their weight can reach t.
+ * Pruning is exact, at every threshold. An entry scoring above 0 has anchors (words near enough to
+ * the value's) weighing ANCHOR_SHARE of it, so it must have one among its rarest words: those before
+ * the rank from which its remaining words weigh too little. Postings record that remaining share,
+ * sorted by it, so a lookup reads only the postings through which an entry can first be reached.
+ * Then, before anything is scored, what an entry could score at best: its anchored words count fully,
+ * its other words only if their lengths and letters let them meet a word of the value otherwise
+ * (two edits or more, three letters swapped, run together with a neighbour, or cut short in a long
+ * name), and the same for the value's words. A posting names its entry's heaviest other word, so
+ * most entries are ruled out from the posting alone; the others from their words, read once.
  */
 class FuzzyIndex {
   readonly #entries: readonly NormalizedName[];
   readonly #raw: readonly string[];
   /** The entity each name (entry of this index) belongs to. */
   readonly #entityOf: Int32Array;
-  /** Entry id's words, from `#entryWordStart[id]`: token word id, skeleton word id, length (weight). */
+  /**
+   * Entry id's words in order, from `#entryWordStart[id]`, ENTRY_WORD numbers each: token word id,
+   * skeleton word id, weight, the token's length | the skeleton's length << 16 | WORD_FLAG for a
+   * word (not a number), the token's letters and the skeleton's (`letterMask`).
+   */
   readonly #entryWordStart: Int32Array;
   readonly #entryWords: Int32Array;
   /** Every token and skeleton of the list, by word id. */
@@ -610,9 +689,11 @@ class FuzzyIndex {
    * Postings of word w, from `#postStart[w]` to `#postStart[w + 1]` (offsets in `#rec`), POSTING ints
    * each: entry; the weight of the entry from that word's rarity rank on, and the entry's weight (their
    * quotient is the share of the entry the posting can still reach; sorted by it, descending, so a
-   * lookup stops at the first posting that cannot reach its threshold); and its heaviest other word
-   * (token id, skeleton id, length; -1, -1, 0 when none), so most entries reached by one shared word
-   * are ruled out from the posting alone. Then the words' records (`#wordNear`).
+   * lookup stops at the first posting that cannot anchor a match); its heaviest other word (token id,
+   * skeleton id, weight, lengths, letters and skeleton's letters as in ENTRY_WORD; -1, -1, 0 … when
+   * none), so most entries reached by one shared word are ruled out from the posting alone; the
+   * entry's length (a long name may be cut); and the token of the word it is filed for (a posting is
+   * filed under the word and under its skeleton). Then the words' records (`#wordNear`).
    */
   readonly #postStart: Int32Array;
   readonly #rec: Int32Array;
@@ -631,18 +712,52 @@ class FuzzyIndex {
   readonly #deletions: number[] = [];
   /** Scratch for one lookup: the words it has met. */
   readonly #seen: number[] = [];
-  /** The words of the list within one edit of the value's words (few: searched linearly). */
+  /**
+   * The words of the list the value's words anchor (a few dozen: searched linearly, which costs
+   * less than reaching into a table as big as the list's words), with the value's words anchoring
+   * each as bits (bit i for word i, words past the 30th sharing bit 29: bits stay small integers).
+   */
   readonly #matched: number[] = [];
+  readonly #matchedBy: number[] = [];
+  /**
+   * The same words, for asking whether a word is one of them: an open-addressing table of word id
+   * → position in `#matched`, its slots current when their lookup number is this lookup's.
+   */
+  #metKey = new Int32Array(256);
+  #metAt = new Int32Array(256);
+  #metLookup = new Int32Array(256);
+  #lookup = 0;
+  /** Where each matched word's postings are, in `#rec`. */
+  readonly #matchedFrom: number[] = [];
+  readonly #matchedTo: number[] = [];
+  /** Scratch for one lookup: the value's words' lengths and letters (see `#prepareValue`). */
+  #valueWords = new Int32Array(ENTRY_WORD * 8);
+  /** How many numbers of `#valueWords` are the value's. */
+  #valueEnd = 0;
+  /** Set by `#looseBound`: the value's words that may meet the entry loosely or run together. */
+  #looseBits = 0;
+  /** Set by `#prepareValue`: the lengths of the value's words and skeletons, as bits (`lengthBit`). */
+  #valueLengths = 0;
+  /** Likewise, of two neighbouring words run together (skeletons: also one letter less). */
+  #valuePairs = 0;
+  /** Whether a word of the value may meet a word loosely (`meetsLoosely`). */
+  #valueLoose = false;
+
+  /** Scratch for one lookup: each probe's skeleton, and the value's words it and its skeleton stand for. */
+  readonly #probeSkeletons: string[] = [];
+  readonly #probeBits: number[] = [];
+  readonly #skeletonBits: number[] = [];
+  /** The entries whose names run together as the value's does. */
   readonly #touched: number[] = [];
-  /** For each entry touched through a posting (after the joined ones): that posting's offset. */
-  readonly #touchedBy: number[] = [];
-  /** `#touched[0..#joinedCount)` were reached by their run-together form. */
-  #joinedCount = 0;
+  /** Per entry, the last lookup that scored it (lookups are numbered by `#generation`). */
+  readonly #stamp: Int32Array;
+  #generation = 0;
 
   constructor(values: readonly string[], entityOf: Int32Array) {
     this.#raw = values;
     this.#entityOf = entityOf;
     this.#entries = values.map(normalizeName);
+    this.#stamp = new Int32Array(values.length);
     const n = values.length;
     const df = new Map<string, number>();
     for (const e of this.#entries) {
@@ -671,21 +786,31 @@ class FuzzyIndex {
       this.#entryWordStart[id] = entryWords.length;
       const order = rarestFirst(e, df);
       const chosen = indexedCount(e, order);
-      const start = entryWords.length;
-      for (const i of order) {
-        entryWords.push(wordOf(e.tokens[i]!), wordOf(e.skeletons[i]!), e.tokens[i]!.length);
+      // Its words in order (neighbours may have been run together), with what bounds a score.
+      for (let i = 0; i < e.tokens.length; i++) {
+        const t = e.tokens[i]!;
+        const sk = e.skeletons[i]!;
+        entryWords.push(
+          wordOf(t),
+          wordOf(sk),
+          e.weights[i]!,
+          Math.min(t.length, 0xffff) |
+            (Math.min(sk.length, 0x1fff) << 16) |
+            (e.kinds[i] === 0 ? WORD_FLAG : 0),
+          letterMask(t),
+          letterMask(sk),
+        );
       }
       let rest = e.weight;
       for (let r = 0; r < chosen; r++) {
-        const [token, skeleton, len] = entryWords.slice(start + 3 * r, start + 3 * r + 3) as [
-          number,
-          number,
-          number,
-        ];
-        // The entry's heaviest other word: without it, can the entry still reach the threshold?
+        const i = order[r]!;
+        const token = wordOf(e.tokens[i]!);
+        const skeleton = wordOf(e.skeletons[i]!);
+        const weight = e.weights[i]!;
+        // The entry's heaviest other word: without it, can the entry still have its anchors?
         let big = -1;
-        for (let j = 0; j < order.length; j++) {
-          if (j !== r && (big < 0 || entryWords[start + 3 * j + 2]! > entryWords[start + 3 * big + 2]!)) {
+        for (let j = 0; j < e.tokens.length; j++) {
+          if (j !== i && (big < 0 || e.weights[j]! > e.weights[big]!)) {
             big = j;
           }
         }
@@ -693,15 +818,24 @@ class FuzzyIndex {
           id,
           rest,
           e.weight,
-          big < 0 ? -1 : entryWords[start + 3 * big]!,
-          big < 0 ? -1 : entryWords[start + 3 * big + 1]!,
-          big < 0 ? 0 : entryWords[start + 3 * big + 2]!,
+          big < 0 ? -1 : wordOf(e.tokens[big]!),
+          big < 0 ? -1 : wordOf(e.skeletons[big]!),
+          big < 0 ? 0 : e.weights[big]!,
+          big < 0
+            ? 0
+            : Math.min(e.tokens[big]!.length, 0xffff) |
+              (Math.min(e.skeletons[big]!.length, 0x1fff) << 16) |
+              (e.kinds[big] === 0 ? WORD_FLAG : 0),
+          big < 0 ? 0 : letterMask(e.tokens[big]!),
+          big < 0 ? 0 : letterMask(e.skeletons[big]!),
+          e.length,
+          token,
         ];
         postings[token]!.push(...posting);
         if (skeleton !== token) {
           postings[skeleton]!.push(...posting);
         }
-        rest -= len;
+        rest -= weight;
       }
       if (e.weight > 0) {
         for (const h of joinedKeyHashes(e)) {
@@ -713,6 +847,7 @@ class FuzzyIndex {
     this.#entryWordStart[n] = entryWords.length;
     this.#entryWords = Int32Array.from(entryWords);
     this.#words = words;
+
     this.#joined = new IntMultiMap(joinedHashes, joinedIds);
 
     // Postings, flat, each word's sorted by reach (descending), then each word's record.
@@ -811,7 +946,14 @@ class FuzzyIndex {
     let bestId = -1;
     let bestScore = 0;
     const entries = this.#entries;
+    // An entry reached twice (by a word and its skeleton, or two words) is scored once.
+    const stamp = this.#stamp;
+    const generation = ++this.#generation;
     const consider = (id: number): void => {
+      if (stamp[id] === generation) {
+        return;
+      }
+      stamp[id] = generation;
       const s = fuzzyScoreAtLeast(value, entries[id]!, threshold);
       if (s >= threshold && (s > bestScore || (s === bestScore && id < bestId))) {
         bestScore = s;
@@ -823,40 +965,89 @@ class FuzzyIndex {
         consider(id);
       }
     } else {
-      // Score bound: 0.85 × coverage of the entry + 0.15; coverage ≤ (matched weight) / weight.
-      const needed = (threshold - 0.15) / 0.85;
-      this.#collect(value, needed - 1e-9);
+      // A score above 0 needs anchors weighing ANCHOR_SHARE of the entry (see fuzzy.ts).
+      const needed = ANCHOR_SHARE;
+      this.#collect(value);
+      // First the entries whose names run together as the value's does.
       const touched = this.#touched;
+      for (let k = 0; k < touched.length; k++) {
+        consider(touched[k]!);
+      }
       const matched = this.#matched;
+      const matchedBy = this.#matchedBy;
       const ew = this.#entryWords;
       const postings = this.#rec;
-      for (let k = 0; k < touched.length; k++) {
-        const id = touched[k]!;
-        if (k < this.#joinedCount) {
-          consider(id);
-          continue;
-        }
-        // From the posting just read: without its heaviest other word the entry cannot reach t.
-        const p = this.#touchedBy[k - this.#joinedCount]!;
-        const big = postings[p + 3]!;
-        const total = postings[p + 2]!;
-        if (
-          big >= 0 &&
-          total - postings[p + 5]! < needed * total - 1e-9 &&
-          !matched.includes(big) &&
-          !matched.includes(postings[p + 4]!)
-        ) {
-          continue;
-        }
-        let weight = 0;
-        const end = this.#entryWordStart[id + 1]!;
-        for (let x = this.#entryWordStart[id]!; x < end; x += 3) {
-          if (matched.includes(ew[x]!) || matched.includes(ew[x + 1]!)) {
-            weight += ew[x + 2]!;
+      const n = value.tokens.length;
+      this.#prepareValue(value);
+      const mayBeCut = value.length >= CUT_MIN_LENGTH;
+      const cutBit = 1 << Math.min(n - 1, 29);
+      // Then each anchored word's postings, each read once, in a run of memory, with what it says.
+      for (let w = 0; w < matched.length; w++) {
+        const to = this.#matchedTo[w]!;
+        for (let p = this.#matchedFrom[w]!; p < to; p += POSTING) {
+          const total = postings[p + 2]!;
+          // Postings come by reach: none of the rest can have enough anchors.
+          if (postings[p + 1]! < needed * total - 1e-9) {
+            break;
           }
-        }
-        if (weight >= needed * total - 1e-9) {
-          consider(id);
+          // Filed under a skeleton whose word was met too: that word's own posting does.
+          const own = postings[p + 10]!;
+          if (own !== matched[w] && this.#met(own) >= 0) {
+            continue;
+          }
+          // Without its heaviest other word the entry has too few anchors, or (that word meeting
+          // nothing at all, and the name not cut) too little of it can be met.
+          const big = postings[p + 3]!;
+          const cut = mayBeCut && postings[p + 9]! > value.length;
+          if (big >= 0 && this.#met(big) < 0 && this.#met(postings[p + 4]!) < 0) {
+            const rest = total - postings[p + 5]!;
+            if (
+              rest < needed * total - 1e-9 ||
+              (!cut &&
+                LISTED_SHARE * (rest / total) + (1 - LISTED_SHARE) < threshold - 1e-9 &&
+                !this.#mayMeet(postings, p + 3))
+            ) {
+              continue;
+            }
+          }
+          const id = postings[p]!;
+          if (stamp[id] === generation) {
+            continue;
+          }
+          // Its anchored words, and the value's words anchoring them: with every other word
+          // meeting at best loosely or run together (and only those that can), can the score
+          // still reach the threshold?
+          let anchored = 0;
+          let by = 0;
+          const start = this.#entryWordStart[id]!;
+          const end = this.#entryWordStart[id + 1]!;
+          for (let x = start; x < end; x += ENTRY_WORD) {
+            const t = ew[x]!;
+            const sk = ew[x + 1]!;
+            const tAt = this.#met(t);
+            const skAt = sk === t ? -1 : this.#met(sk);
+            if (tAt >= 0 || skAt >= 0) {
+              anchored += ew[x + 2]!;
+              by |= (tAt >= 0 ? matchedBy[tAt]! : 0) | (skAt >= 0 ? matchedBy[skAt]! : 0);
+            }
+          }
+          if (anchored < needed * total - 1e-9) {
+            continue;
+          }
+          const loose = this.#looseBound(value, ew, start, end);
+          const listedShare = cut ? 1 : Math.min(1, (anchored + loose) / total);
+          const open = by | this.#looseBits | (cut ? cutBit : 0);
+          let screened = 0;
+          for (let i = 0; i < n; i++) {
+            if ((open & (1 << Math.min(i, 29))) !== 0) {
+              screened += value.weights[i]!;
+            }
+          }
+          const bound =
+            LISTED_SHARE * listedShare + (1 - LISTED_SHARE) * Math.min(1, screened / value.weight);
+          if (bound >= threshold - 1e-9) {
+            consider(id);
+          }
         }
       }
     }
@@ -866,23 +1057,53 @@ class FuzzyIndex {
   }
 
   /**
-   * Lists in `#matched` the words within one edit of the value's words, and in `#touched` (possibly
-   * twice) the entries reached through a posting of reach at least `minReach` or (first, `#joinedCount` of them) a
-   * run-together form. Valid until the next lookup.
+   * Lists in `#matched` the words of the list the value's words anchor (`nearEnough`, plainly or by
+   * skeleton), with in `#matchedBy` which of the value's words do and where their postings are; and
+   * in `#touched` the entries whose names run together as the value's does. Valid until the next
+   * lookup.
    */
-  #collect(value: NormalizedName, minReach: number): void {
+  #collect(value: NormalizedName): void {
+    this.#matched.length = 0;
+    this.#matchedBy.length = 0;
+    this.#lookup++;
+    this.#matchedFrom.length = 0;
+    this.#matchedTo.length = 0;
     const touched = this.#touched;
     touched.length = 0;
-    this.#touchedBy.length = 0;
     this.#seen.length = 0;
-    this.#matched.length = 0;
     const { words: probes, hashes, joined } = anchorKeys(value);
+    // Which of the value's words each probe, and its skeleton, stands for (bit i for word i; words
+    // past the 30th share bit 29, which then stands for all of them).
+    const probeBits = this.#probeBits;
+    const skeletonBits = this.#skeletonBits;
+    const probeSkeletons = this.#probeSkeletons;
+    probeBits.length = 0;
+    skeletonBits.length = 0;
+    probeSkeletons.length = 0;
+    for (let i = 0; i < probes.length; i++) {
+      const p = probes[i]!;
+      let bits = 0;
+      let sk: string | undefined;
+      for (let k = 0; k < value.tokens.length; k++) {
+        if (value.tokens[k] === p) {
+          bits |= 1 << Math.min(k, 29);
+          sk = value.skeletons[k];
+        } else if (value.skeletons[k] === p) {
+          bits |= 1 << Math.min(k, 29);
+        }
+      }
+      probeBits.push(bits);
+      probeSkeletons.push(sk ?? wordSkeleton(p));
+    }
+    for (let i = 0; i < probes.length; i++) {
+      const at = probes.indexOf(probeSkeletons[i]!);
+      skeletonBits.push(at < 0 ? 0 : probeBits[at]!);
+    }
     // Every probe's slot, then every found record, read first in loops whose reads do not depend on
     // one another: the processor then waits for their cache misses together rather than one by one.
     const found = this.#found;
     const rec = this.#rec;
-    // (The tokens' only: a token found brings its skeleton's neighbours, see `#wordNear`.)
-    const probeCount = Math.min(value.tokens.length, found.length);
+    const probeCount = Math.min(probes.length, found.length);
     for (let i = 0; i < probeCount; i++) {
       found[i] = this.#wordNear.find(hashes[i]!);
     }
@@ -908,86 +1129,266 @@ class FuzzyIndex {
         touched.push(v > 0 ? v - 1 : m[x]!);
       }
     }
-    this.#joinedCount = touched.length;
     const keys = this.#keys;
-    const tokens = value.tokens;
-    const skeletons = value.skeletons;
     const covered = this.#covered;
     covered.length = 0;
     for (let i = 0; i < probes.length; i++) {
-      // Probes are the tokens, then the skeletons that are not tokens (`anchorWords`).
-      if (i >= tokens.length && covered.includes(probes[i]!)) {
+      const probe = probes[i]!;
+      if (covered.includes(probe)) {
         continue;
       }
       const known = i < probeCount ? found[i]! : this.#wordNear.find(hashes[i]!);
       // A word whose hash is shared (by another word, however unlikely) takes the long way below.
-      if (known > 0 && sameWord(rec, known, probes[i]!)) {
-        if (i < tokens.length) {
-          covered.push(skeletons[i]!);
-        }
+      if (known > 0 && sameWord(rec, known, probe)) {
+        // Its record holds the neighbours of its skeleton too: anchored by the words having it.
+        covered.push(probeSkeletons[i]!);
+        const bits = probeBits[i]! | skeletonBits[i]!;
         // Past the id, length and letters: the count, then each neighbour's id, count and postings.
         let x = known + 1 + ((rec[known]! + 3) >> 2);
         const count = rec[x++]!;
         for (let k = 0; k < count; k++) {
           const from = x + 2;
           x = from + POSTING * rec[x + 1]!;
-          this.#visitWord(rec[from - 2]!, from, x, probes, minReach, true);
+          this.#visitWord(rec[from - 2]!, from, x, bits);
         }
         continue;
       }
       const deletions = this.#deletions;
       deletions.length = 0;
-      deletionKeyHashes(probes[i]!, deletions);
+      deletionKeyHashes(probe, deletions);
       for (let k = 0; k < deletions.length; k++) {
         const v = keys.find(deletions[k]!);
         if (v > 0) {
-          this.#visitWord(v - 1, this.#postStart[v - 1]!, this.#postStart[v]!, probes, minReach, false);
+          this.#visitNear(v - 1, probes);
         } else if (v < 0) {
           const m = keys.multi;
           const to = -v + m[-v - 1]!;
           for (let x = -v; x < to; x++) {
-            this.#visitWord(
-              m[x]!,
-              this.#postStart[m[x]!]!,
-              this.#postStart[m[x]! + 1]!,
-              probes,
-              minReach,
-              false,
-            );
+            this.#visitNear(m[x]!, probes);
           }
         }
       }
     }
   }
 
-  /** Notes word `w` (once per lookup) if it is a true anchor of the value, and adds its postings. */
-  #visitWord(
-    w: number,
-    from: number,
-    to: number,
-    probes: readonly string[],
-    minReach: number,
-    verified: boolean,
-  ): void {
-    // A lookup meets a few dozen words: a short list is cheaper to search than a big array to touch.
+  /**
+   * Notes, for `#looseBound`, the value's words' lengths and letters (plain and skeleton), in
+   * ENTRY_WORD's layout.
+   */
+  #prepareValue(value: NormalizedName): void {
+    const n = value.tokens.length;
+    if (this.#valueWords.length < ENTRY_WORD * n) {
+      this.#valueWords = new Int32Array(ENTRY_WORD * n);
+    }
+    const v = this.#valueWords;
+    this.#valueEnd = ENTRY_WORD * n;
+    let lengths = 0;
+    let pairs = 0;
+    let loose = false;
+    for (let i = 0; i < n; i++) {
+      const t = value.tokens[i]!;
+      const sk = value.skeletons[i]!;
+      const y = ENTRY_WORD * i;
+      v[y + 3] =
+        Math.min(t.length, 0xffff) |
+        (Math.min(sk.length, 0x1fff) << 16) |
+        (value.kinds[i] === 0 ? WORD_FLAG : 0);
+      v[y + 4] = letterMask(t);
+      v[y + 5] = t === sk ? v[y + 4]! : letterMask(sk);
+      lengths |= lengthBit(t.length) | lengthBit(sk.length);
+      if (i + 1 < n) {
+        const plain = t.length + value.tokens[i + 1]!.length;
+        const sounded = sk.length + value.skeletons[i + 1]!.length;
+        pairs |= lengthBit(plain) | lengthBit(sounded) | lengthBit(sounded - 1);
+      }
+      loose ||= value.kinds[i] === 0 && meetsLoosely(t, sk);
+    }
+    // What `#looseBound` checks first: could a word of the value be two of an entry's words run
+    // together (by its lengths), or two of its words one of the entry's, or meet one loosely at all?
+    this.#valueLengths = lengths;
+    this.#valuePairs = pairs;
+    this.#valueLoose = loose;
+  }
+
+  /**
+   * May the word described at `a[x]` (ENTRY_WORD layout, as a posting's heaviest other word) meet a
+   * word of the value other than as an anchor: loosely, as two of the value's words run together, or
+   * run together with a neighbour into one of the value's words (whose letters it then has)?
+   */
+  #mayMeet(a: Int32Array, x: number): boolean {
+    const f = a[x + 3]!;
+    const len = f & 0xffff;
+    const skLen = (f >>> 16) & 0x1fff;
+    if ((this.#valuePairs & (lengthBit(len) | lengthBit(skLen))) !== 0) {
+      return true;
+    }
+    const v = this.#valueWords;
+    const mask = a[x + 4]!;
+    const skMask = a[x + 5]!;
+    // Loosely: only with a word of the value of a length two edits allow (`editsAllowed`).
+    const loose =
+      this.#valueLoose &&
+      (f & WORD_FLAG) !== 0 &&
+      (len === 3 || (this.#valueLengths & (looseLengths(len) | looseLengths(skLen))) !== 0);
+    for (let y = 0; y < this.#valueEnd; y += ENTRY_WORD) {
+      const vf = v[y + 3]!;
+      if (
+        ((vf & 0xffff) >= len + 2 && (v[y + 4]! & mask) === mask) ||
+        (((vf >>> 16) & 0x1fff) >= skLen + 1 && (v[y + 5]! & skMask) === skMask) ||
+        (loose && mayMeetLoosely(a, x, v, y))
+      ) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * At least the weight the entry's words from `ew[start]` to `ew[end]` not stamped as anchored can
+   * still meet, loosely (two edits or more, or a swap: `mayMeetLoosely`) or run together with a
+   * neighbour (`mayBeJoined`); and in `#looseBits` the value's words that may meet a word of the
+   * entry so. Lengths and letters only: what they rule out cannot meet (fuzzy.ts compares the
+   * names word by word).
+   */
+  #looseBound(value: NormalizedName, ew: Int32Array, start: number, end: number): number {
+    const v = this.#valueWords;
+    const n = value.tokens.length;
+    let weight = 0;
+    let bits = 0;
+    const lengths = this.#valueLengths;
+    const pairs = this.#valuePairs;
+    for (let x = start; x < end; x += ENTRY_WORD) {
+      const f = ew[x + 3]!;
+      const len = f & 0xffff;
+      const skLen = (f >>> 16) & 0x1fff;
+      // Lengths first: most words can meet the value's words neither loosely nor run together.
+      const next = x + ENTRY_WORD < end ? ew[x + ENTRY_WORD + 3]! : -1;
+      const prev = x > start ? ew[x - ENTRY_WORD + 3]! : -1;
+      const joinedNext =
+        next >= 0 &&
+        (lengths &
+          (lengthBit(len + (next & 0xffff)) |
+            lengthBit(skLen + ((next >>> 16) & 0x1fff)) |
+            lengthBit(skLen + ((next >>> 16) & 0x1fff) - 1))) !==
+          0;
+      const joinedPrev =
+        prev >= 0 &&
+        (lengths &
+          (lengthBit(len + (prev & 0xffff)) |
+            lengthBit(skLen + ((prev >>> 16) & 0x1fff)) |
+            lengthBit(skLen + ((prev >>> 16) & 0x1fff) - 1))) !==
+          0;
+      const split = (pairs & (lengthBit(len) | lengthBit(skLen))) !== 0;
+      const looseToo = this.#valueLoose && (len === 3 || len >= 6 || skLen >= 6) && (f & WORD_FLAG) !== 0;
+      if (!joinedNext && !joinedPrev && !split && !looseToo) {
+        continue;
+      }
+      const anchored = this.#met(ew[x]!) >= 0 || this.#met(ew[x + 1]!) >= 0;
+      let met = false;
+      for (let i = 0; i < n; i++) {
+        const y = i * ENTRY_WORD;
+        const bit = 1 << Math.min(i, 29);
+        let meets = looseToo && mayMeetLoosely(ew, x, v, y);
+        // The value's word may be this word and the next run together, or the one before and this.
+        if (!meets && joinedNext && mayBeJoined(v, y, ew, x, ew, x + ENTRY_WORD)) {
+          meets = true;
+        }
+        if (!meets && joinedPrev && mayBeJoined(v, y, ew, x - ENTRY_WORD, ew, x)) {
+          meets = true;
+        }
+        // This word may be the value's word and the next run together.
+        if (!meets && split && i + 1 < n && mayBeJoined(ew, x, v, y, v, y + ENTRY_WORD)) {
+          meets = true;
+          bits |= 1 << Math.min(i + 1, 29);
+        }
+        if (meets) {
+          met = true;
+          bits |= bit;
+        }
+      }
+      if (met && !anchored) {
+        weight += ew[x + 2]!;
+      }
+    }
+    // Past the 30th word, bits are shared: every word there counts as open.
+    this.#looseBits = n > 30 ? bits | (1 << 29) : bits;
+    return weight;
+  }
+
+  /** Visits word `w` found by a deletion key: an anchor of the probes within one edit of it. */
+  #visitNear(w: number, probes: readonly string[]): void {
+    // Each word once: what anchors it is worked out from every probe at once.
     if (this.#seen.includes(w)) {
       return;
     }
     this.#seen.push(w);
-    // Deletion keys (and their hashes) can collide for words two edits apart: check those.
-    if (!verified && !isAnchor(probes, this.#words[w]!)) {
+    const word = this.#words[w]!;
+    let bits = 0;
+    for (let i = 0; i < probes.length; i++) {
+      const p = probes[i]!;
+      // Deletion keys (and their hashes) can collide for words two edits apart: check each.
+      if (nearEnough(p, word)) {
+        bits |= this.#probeBits[i]!;
+      }
+    }
+    if (bits !== 0) {
+      this.#visitWord(w, this.#postStart[w]!, this.#postStart[w + 1]!, bits);
+    }
+  }
+
+  /** Position of word `w` in `#matched`, or -1. */
+  #met(w: number): number {
+    const mask = this.#metKey.length - 1;
+    let slot = (Math.imul(w, 0x9e3779b1) >>> 20) & mask;
+    while (this.#metLookup[slot] === this.#lookup) {
+      if (this.#metKey[slot] === w) {
+        return this.#metAt[slot]!;
+      }
+      slot = (slot + 1) & mask;
+    }
+    return -1;
+  }
+
+  #metPut(w: number, at: number): void {
+    const mask = this.#metKey.length - 1;
+    let slot = (Math.imul(w, 0x9e3779b1) >>> 20) & mask;
+    while (this.#metLookup[slot] === this.#lookup) {
+      slot = (slot + 1) & mask;
+    }
+    this.#metLookup[slot] = this.#lookup;
+    this.#metKey[slot] = w;
+    this.#metAt[slot] = at;
+  }
+
+  /** Doubles the table (rare: a lookup meets a few dozen words) and files the words met so far again. */
+  #metGrow(): void {
+    const size = 2 * this.#metKey.length;
+    this.#metKey = new Int32Array(size);
+    this.#metAt = new Int32Array(size);
+    this.#metLookup = new Int32Array(size);
+    const words = this.#matched;
+    for (let k = 0; k < words.length - 1; k++) {
+      this.#metPut(words[k]!, k);
+    }
+  }
+
+  /**
+   * Notes word `w` as anchored by the value's words `bits` and, the first time, adds its postings.
+   */
+  #visitWord(w: number, from: number, to: number, bits: number): void {
+    const at = this.#met(w);
+    if (at >= 0) {
+      this.#matchedBy[at]! |= bits;
       return;
     }
     this.#matched.push(w);
-    const postings = this.#rec;
-    for (let p = from; p < to; p += POSTING) {
-      if (postings[p + 1]! / postings[p + 2]! < minReach) {
-        break;
-      }
-      // An entry reached twice (by a word and its skeleton) is checked twice: cheaper than a stamp.
-      this.#touched.push(postings[p]!);
-      this.#touchedBy.push(p);
+    this.#matchedBy.push(bits);
+    if (2 * this.#matched.length > this.#metKey.length) {
+      this.#metGrow();
     }
+    this.#metPut(w, this.#matched.length - 1);
+    this.#matchedFrom.push(from);
+    this.#matchedTo.push(to);
   }
 }
 
@@ -1026,10 +1427,92 @@ function sameWord(rec: Int32Array, at: number, word: string): boolean {
   return true;
 }
 
+/** The lengths (as `lengthBit`s) a word of `length` letters can be two edits or more from. */
+function looseLengths(length: number): number {
+  return length < LOOSE_LENGTHS.length ? LOOSE_LENGTHS[length]! : -1;
+}
+
+const LOOSE_LENGTHS = Int32Array.from({ length: 64 }, (_, length) => {
+  let bits = 0;
+  for (let l = Math.max(6, length - 3); l <= length + 3; l++) {
+    if (editsAllowed(l, length) >= 2 && Math.abs(l - length) <= editsAllowed(l, length)) {
+      bits |= lengthBit(l);
+    }
+  }
+  return bits;
+});
+
+/** A length as a bit (lengths past 30 share bit 31, so a test on it can only say "maybe"). */
+function lengthBit(length: number): number {
+  return length < 0 ? 0 : 1 << (length > 30 ? 31 : length);
+}
+
+/** Numbers per entry word in `FuzzyIndex`'s `#entryWords` (and per value word in its scratch). */
+const ENTRY_WORD = 6;
+/** Set in an entry word's lengths field when it is a word, not a number or numeral. */
+const WORD_FLAG = 1 << 29;
+
+/**
+ * May two words of lengths `la`, `lb` and letters `ma`, `mb` be two edits or more apart and still
+ * meet (`editsAllowed` in fuzzy.ts)? Their lengths must allow two edits, and the letters one has and
+ * the other lacks must not need more edits than allowed.
+ */
+function mayBeApart(la: number, lb: number, ma: number, mb: number): boolean {
+  const allowed = editsAllowed(la, lb);
+  return allowed >= 2 && editsAtLeast(ma, mb, la, lb) <= allowed;
+}
+
+/**
+ * May the words at `a[x]` and `b[y]` (ENTRY_WORD layout) meet other than as anchors: two edits or
+ * more apart, plainly or by skeleton, or three letters swapped?
+ */
+function mayMeetLoosely(a: Int32Array, x: number, b: Int32Array, y: number): boolean {
+  const fa = a[x + 3]!;
+  const fb = b[y + 3]!;
+  if ((fa & fb & WORD_FLAG) === 0) {
+    return false;
+  }
+  const la = fa & 0xffff;
+  const lb = fb & 0xffff;
+  if (la === 3 && lb === 3) {
+    return a[x + 4] === b[y + 4];
+  }
+  const sa = (fa >>> 16) & 0x1fff;
+  const sb = (fb >>> 16) & 0x1fff;
+  // Two edits need six letters or more on both sides (`editsAllowed`), plainly or by skeleton.
+  return (
+    (la >= 6 && lb >= 6 && mayBeApart(la, lb, a[x + 4]!, b[y + 4]!)) ||
+    (sa >= 6 && sb >= 6 && mayBeApart(sa, sb, a[x + 5]!, b[y + 5]!))
+  );
+}
+
+/**
+ * May the word at `a[x]` be the words at `b1[y1]` and `b2[y2]` run together (`joinable` in fuzzy.ts):
+ * as long as both, or as both skeletons (one letter less where they meet), with the letters of both?
+ */
+function mayBeJoined(
+  a: Int32Array,
+  x: number,
+  b1: Int32Array,
+  y1: number,
+  b2: Int32Array,
+  y2: number,
+): boolean {
+  const fa = a[x + 3]!;
+  const f1 = b1[y1 + 3]!;
+  const f2 = b2[y2 + 3]!;
+  if ((fa & 0xffff) === (f1 & 0xffff) + (f2 & 0xffff) && a[x + 4] === (b1[y1 + 4]! | b2[y2 + 4]!)) {
+    return true;
+  }
+  const sa = (fa >>> 16) & 0x1fff;
+  const s12 = ((f1 >>> 16) & 0x1fff) + ((f2 >>> 16) & 0x1fff);
+  return (sa === s12 || sa === s12 - 1) && a[x + 5] === (b1[y1 + 5]! | b2[y2 + 5]!);
+}
+
 /** Is `word` within one edit of one of the probes (the anchor condition of the fuzzy score)? */
 function isAnchor(probes: readonly string[], word: string): boolean {
   for (const p of probes) {
-    if (p === word || (p.length >= 4 && word.length >= 4 && withinOneEdit(p, word))) {
+    if (nearEnough(p, word)) {
       return true;
     }
   }
@@ -1046,85 +1529,20 @@ function rarestFirst(entry: NormalizedName, df: ReadonlyMap<string, number>): nu
 
 /**
  * How many of an entry's words (rarest first) it is indexed under: until the rest weigh less than the
- * coverage a match at MIN_INDEXED_THRESHOLD needs. The score is 0.85 × coverage of the entry + 0.15 ×
- * the other way, so reaching threshold t needs coverage ≥ (t − 0.15) / 0.85; a value matching none of
- * the indexed words covers less than that and cannot reach t (joined names are indexed apart).
+ * anchors a match needs (ANCHOR_SHARE of the entry's weight): a value anchoring none of the indexed
+ * words anchors too little of the entry to score above 0 (joined names are indexed apart).
  */
 function indexedCount(entry: NormalizedName, order: readonly number[]): number {
-  const needed = (MIN_INDEXED_THRESHOLD - 0.15) / 0.85;
   let count = 0;
   let rest = entry.weight;
   for (const i of order) {
-    if (rest < needed * entry.weight) {
+    if (rest < ANCHOR_SHARE * entry.weight) {
       break;
     }
     count++;
-    rest -= entry.tokens[i]!.length;
+    rest -= entry.weights[i]!;
   }
   return count;
-}
-
-/**
- * Word by word, how a screened name met a listed one: each listed word takes the screened word that
- * meets it best (exactly, by sound, by a few edits, cut short, or run together with the next).
- */
-function explainWords(
-  query: NormalizedName,
-  listed: NormalizedName,
-): Pick<MatchExplanation, 'parts' | 'unmatchedQuery' | 'unmatchedListed'> {
-  const parts: MatchedPart[] = [];
-  const used = new Set<number>();
-  const unmatchedListed: string[] = [];
-  const total = listed.weight;
-  listed.tokens.forEach((w, li) => {
-    let best: MatchedPart | undefined;
-    let bestAt = -1;
-    let bestRank = Infinity;
-    query.tokens.forEach((q, qi) => {
-      if (used.has(qi)) {
-        return;
-      }
-      const digits = /\d/.test(w) || /\d/.test(q);
-      let part: MatchedPart | undefined;
-      let rank = Infinity;
-      if (q === w) {
-        part = { query: q, listed: w, how: digits ? 'number' : 'exact', weight: w.length / total };
-        rank = 0;
-      } else if (digits) {
-        return;
-      } else if (query.skeletons[qi] === listed.skeletons[li]) {
-        part = { query: q, listed: w, how: 'phonetic', weight: w.length / total };
-        rank = 1;
-      } else {
-        const d = osaDistance(q, w, 3);
-        if (d <= Math.max(1, Math.floor(w.length / 4))) {
-          part = { query: q, listed: w, how: 'edits', edits: d, weight: w.length / total };
-          rank = 1 + d;
-        } else if (q.length >= 3 && w.startsWith(q)) {
-          part = { query: q, listed: w, how: 'prefix', weight: w.length / total };
-          rank = 10;
-        }
-      }
-      if (part !== undefined && rank < bestRank) {
-        best = part;
-        bestAt = qi;
-        bestRank = rank;
-      }
-    });
-    if (best === undefined) {
-      unmatchedListed.push(w);
-    } else {
-      used.add(bestAt);
-      parts.push(best);
-    }
-  });
-  if (parts.length === 0 && query.joined === listed.joined) {
-    parts.push({ query: query.joined, listed: listed.tokens.join(' '), how: 'joined', weight: 1 });
-    unmatchedListed.length = 0;
-    return { parts, unmatchedQuery: [], unmatchedListed };
-  }
-  const unmatchedQuery = query.tokens.filter((_, qi) => !used.has(qi));
-  return { parts, unmatchedQuery, unmatchedListed };
 }
 
 /** The lists an assessment can consult, by name. */
