@@ -1089,12 +1089,14 @@ function vowelled(units: readonly Unit[], persian: boolean): (ShortVowel | '')[]
         } else if (run === 3) {
           shape[0] = 'a';
           shape[1] = 'a';
-        } else if (run >= 4) {
+        } else if (run === 4) {
           shape[0] = mu ? 'u' : 'a';
           shape[2] = mu ? 'i' : 'a';
-          for (let k = 4; k < run - 1; k += 2) {
-            shape[k] = 'a';
-          }
+        } else {
+          // muCCaCiC, muCCaCCiC: Muntasir, Mustansir
+          shape[0] = first.ar === 'م' ? 'u' : 'a';
+          shape[2] = 'a';
+          shape[run - 2] = 'i';
         }
       } else if (run >= 2) {
         shape[0] = mu ? 'u' : 'a';
@@ -1121,6 +1123,13 @@ function vowelled(units: readonly Unit[], persian: boolean): (ShortVowel | '')[]
       out[i + k] = shape[k]!;
     }
     i = j;
+  }
+  // ؤ after a consonant is u' (Fu'ad, Mu'min, Lu'ay).
+  for (let k = 1; k < units.length; k++) {
+    const u = units[k]!;
+    if (u.t === 'c' && u.ar === 'ؤ' && units[k - 1]!.t === 'c') {
+      out[k - 1] = 'u';
+    }
   }
   return out;
 }
@@ -1192,7 +1201,8 @@ function readings(stem: string, ctx: StemContext): Reading[] {
   const shape = units.map((u) => (u.t === 'c' ? 'C' : u.v)).join('');
   const diph: Reading = { ...base, diphthongs: true };
   const cacc: Reading = { ...base, vowels: vowels.map((v, k) => (k === 1 ? '' : v)) };
-  if (shape === 'CIC' || shape === 'CI') {
+  if (shape === 'CIC' || shape === 'CI' || /^CICC/.test(shape)) {
+    // ي between a consonant and two more is ay (Haytham, Faysal, Zaynab, Haydar).
     out.push(diph, base);
   } else if (shape === 'CCC' && ctx.construct) {
     // Before الله, الدين: Hamdullah, Nasrullah, Fazlullah.
@@ -1200,10 +1210,17 @@ function readings(stem: string, ctx: StemContext): Reading[] {
   } else {
     out.push(base);
   }
-  // CaCāC, CaCūC, CaCīC with the middle consonant doubled.
-  if (/^CC[AUI]C/.test(shape.replace(/^[ai]/, '')) && units[0]!.t === 'c') {
-    const doubled = units.map((u, k) => (k === 1 && u.t === 'c' ? { ...u, double: true } : u));
-    out.push({ ...base, units: doubled });
+  // CaCāC, CaCūC (then CaCīC) with the middle consonant doubled: Saddam, Hammud, Siddiq.
+  const doubled: Reading = {
+    ...base,
+    units: units.map((u, k) => (k === 1 && u.t === 'c' ? { ...u, double: true } : u)),
+  };
+  if (/^CC[AU]C/.test(shape)) {
+    out.push(doubled);
+  }
+  if (/^CCIC/.test(shape)) {
+    // The diminutive CuCayC of so many names: Zubayr, Ubayd, Husayn, Suhayl, Qutayba.
+    out.push({ ...base, diphthongs: true, vowels: vowels.map((v, k) => (k === 0 ? 'u' : v)) }, doubled);
   }
   if (/.[IU]./.test(shape)) {
     out.push({ ...base, longDigraphs: true });
@@ -1212,7 +1229,7 @@ function readings(stem: string, ctx: StemContext): Reading[] {
   if ((shape === 'CCC' && !ctx.construct) || (nisbaAt(units) === 3 && shape.startsWith('CCC'))) {
     out.push(cacc);
   }
-  if (shape !== 'CIC' && /[CA]([IU])C/.test(shape) && /.[IU]./.test(shape)) {
+  if (shape !== 'CIC' && !/^CICC/.test(shape) && /[CA]([IU])C/.test(shape) && /.[IU]./.test(shape)) {
     out.push(diph);
   }
   if (units.some((u) => u.t === 'v' && u.maqsura === true)) {
@@ -1386,9 +1403,13 @@ function arabicWords(
   const persian = PERSIAN.test(text);
   const order: readonly ArabicStyle[] = persian ? [3, 0, 1, 2] : STYLES;
   const words: (readonly (readonly string[])[])[] = [];
-  for (const tok of arabicNameTokens(text)) {
-    const afterWord = words.length > 0;
-    const memoKey = `${full ? 'f' : ''}${persian ? 'p' : ''}${afterWord ? 'w' : ''}${tok.compound ?? ''}${tok.abd ? 'abd' : ''}|${tok.text}`;
+  const tokens = arabicNameTokens(text);
+  for (let t = 0; t < tokens.length; t++) {
+    const tok = tokens[t]!;
+    const afterWord = t > 0;
+    // ة before a word with the article is -at, as organisations' names are read (Jabhat al-Nusra).
+    const construct = tok.text.endsWith('ة') && /^[اأ]ل/.test(tokens[t + 1]?.text ?? '');
+    const memoKey = `${full ? 'f' : ''}${persian ? 'p' : ''}${afterWord ? 'w' : ''}${construct ? 't' : ''}${tok.compound ?? ''}${tok.abd ? 'abd' : ''}|${tok.text}`;
     const memo = arabicMemo.get(memoKey);
     if (memo !== undefined) {
       words.push(memo);
@@ -1414,7 +1435,7 @@ function arabicWords(
         ];
       }
       if (!hasArticle) {
-        return st;
+        return construct && first.endsWith('a') ? [...st.slice(0, 2), `${first}t`, ...st.slice(2)] : st;
       }
       const art = ARTICLE[s]!;
       if (tok.abd) {
