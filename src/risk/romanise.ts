@@ -848,7 +848,7 @@ const AR_LEXICON_TEXT = `
 حمد hamad hamad hamad hamad hamd
 حمود hammud hamoud hammoud hamoud
 مبارك mubarak mubarak moubarak mobarak
-اسحاق ishaq ishak ishak eshagh
+اسحاق ishaq ishak ishak eshaq eshagh
 يعقوب yaqub yacoub yacoub yaghoub yakub
 ايوب ayyub ayoub ayoub ayoub ayub
 شريف sharif sherif cherif sharif
@@ -900,6 +900,8 @@ const AR_LEXICON_TEXT = `
 حيدر haydar haidar haidar heydar
 علاء ala alaa alaa ala
 ضياء diya diaa dhia ziya
+ضيا diya dia dhia zia ziya
+دوست dost doost dost dost dust
 بهاء baha bahaa bahaa baha
 وفاء wafa wafaa wafa vafa
 جلال jalal galal djallal jalal
@@ -1218,6 +1220,12 @@ function readings(stem: string, ctx: StemContext): Reading[] {
   if (/^CC[AU]C/.test(shape)) {
     out.push(doubled);
   }
+  const nisba = nisbaAt(units);
+  const stemShape = nisba > 0 ? shape.slice(0, nisba) : shape;
+  if (stemShape === 'CCCC' && (units[0] as { ar: string }).ar === 'م') {
+    // maCCaC beside muCCiC: Mazhar, Mashhad beside Muhsin.
+    out.push({ ...base, vowels: vowels.map((v, k) => (k === 0 || k === 2 ? 'a' : v)) });
+  }
   if (/^CCIC/.test(shape)) {
     // The diminutive CuCayC of so many names: Zubayr, Ubayd, Husayn, Suhayl, Qutayba.
     out.push({ ...base, diphthongs: true, vowels: vowels.map((v, k) => (k === 0 ? 'u' : v)) }, doubled);
@@ -1265,6 +1273,11 @@ function arabicStem(stem: string, ctx: StemContext): string[][] {
   const known = AR_LEXICON.get(key);
   if (known !== undefined) {
     return STYLES.map((s) => [pickStyle(known, s), ...known.slice(STYLES.length)]);
+  }
+  // The nisba of a lexicon word: Muhammadi, Husayni, Yusufi.
+  const nisbaOf = key.length >= 4 && key.endsWith('ي') ? AR_LEXICON.get(key.slice(0, -1)) : undefined;
+  if (nisbaOf !== undefined && !nisbaOf[0]!.includes(' ')) {
+    return STYLES.map((s) => [pickStyle(nisbaOf, s), ...nisbaOf.slice(STYLES.length)].map((x) => `${x}i`));
   }
   // The Pashtun tribal names in -zai (Achekzai, Noorzai, Popalzai).
   if (persian && !ctx.article && key.length >= 4 && key.endsWith('زي')) {
@@ -1348,6 +1361,12 @@ function arabicNameTokens(text: string): ArabicToken[] {
         abd: false,
         compound: glued[2] === 'الله' ? 'allah' : 'din',
       });
+      continue;
+    }
+    // عبد glued to the name before it (محمدعبد البصير).
+    if (key.length > 5 && key.endsWith('عبد') && AR_LEXICON.has(key.slice(0, -3))) {
+      out.push({ text: tok.slice(0, -3), abd: false, compound: undefined });
+      tokens.splice(t + 1, 0, 'عبد');
       continue;
     }
     // أبو joined to the next name (أبوغيث).
