@@ -1344,7 +1344,7 @@ function arabicNameTokens(text: string): ArabicToken[] {
       out.push({ text: tok, abd: false, compound: undefined });
       continue;
     }
-    if (key.startsWith('عبدال') && key.length > 5) {
+    if (key.startsWith('عبدال') && key.length > 6) {
       out.push({ text: tok.slice(3), abd: true, compound: undefined });
       continue;
     }
