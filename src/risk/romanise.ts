@@ -1201,10 +1201,22 @@ function readings(stem: string, ctx: StemContext): Reading[] {
   const base: Reading = { units, vowels, diphthongs: false, maqsuraI };
   const out: Reading[] = [];
   const shape = units.map((u) => (u.t === 'c' ? 'C' : u.v)).join('');
-  const diph: Reading = { ...base, diphthongs: true };
+  // After aw the next syllable has a, not the u a long ū would call for (Jawhar, Nawfal).
+  const diph: Reading = {
+    ...base,
+    diphthongs: true,
+    vowels: /^CUCC/.test(shape) ? vowels.map((v, k) => (v === 'u' && k >= 2 ? 'a' : v)) : vowels,
+  };
   const cacc: Reading = { ...base, vowels: vowels.map((v, k) => (k === 1 ? '' : v)) };
-  if (shape === 'CIC' || shape === 'CI' || /^CICC/.test(shape)) {
-    // ي between a consonant and two more is ay (Haytham, Faysal, Zaynab, Haydar).
+  const firstLetter = (units[0] as { ar?: string }).ar;
+  if (
+    shape === 'CIC' ||
+    shape === 'CI' ||
+    /^CICC/.test(shape) ||
+    (/^CUCC/.test(shape) && firstLetter !== 'ي')
+  ) {
+    // ي, و between a consonant and two more are ay, aw (Haytham, Faysal, Zaynab, Jawhar, Nawfal,
+    // Shawqi), except after ي (Yusuf, Yunus).
     out.push(diph, base);
   } else if (shape === 'CCC' && ctx.construct) {
     // Before الله, الدين: Hamdullah, Nasrullah, Fazlullah.
@@ -1237,7 +1249,7 @@ function readings(stem: string, ctx: StemContext): Reading[] {
   if ((shape === 'CCC' && !ctx.construct) || (nisbaAt(units) === 3 && shape.startsWith('CCC'))) {
     out.push(cacc);
   }
-  if (shape !== 'CIC' && !/^CICC/.test(shape) && /[CA]([IU])C/.test(shape) && /.[IU]./.test(shape)) {
+  if (out[0] === base && /[CA]([IU])C/.test(shape) && /.[IU]./.test(shape)) {
     out.push(diph);
   }
   if (units.some((u) => u.t === 'v' && u.maqsura === true)) {
