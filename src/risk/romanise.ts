@@ -582,20 +582,18 @@ export function wadeGiles(syllable: string): string {
       break;
     }
   }
-  let final = s
+  if (initial === '' && s === 'you') {
+    return 'yu';
+  }
+  const final = s
     .replace(/^ong$/, 'ung')
     .replace(/^iong$/, 'iung')
     .replace(/^ian$/, 'ien')
     .replace(/^ie$/, 'ieh')
     .replace(/^ue$/, 'ueh')
-    .replace(/^e$/, initial === '' ? 'e' : 'e')
-    .replace(/^uo$/, 'o');
-  if (initial === 'j' && final === 'e') {
-    final = 'e';
-  }
-  if (initial === '' && s === 'you') {
-    return 'yu';
-  }
+    // ge, ke, he are ko, k'o, ho; guo, kuo, huo, shuo keep uo, the others write o (Lo, To, Tso).
+    .replace(/^e$/, initial === 'k' || initial === 'h' ? 'o' : 'e')
+    .replace(/^uo$/, initial === 'k' || initial === 'h' || initial === 'sh' ? 'uo' : 'o');
   return initial + final;
 }
 
