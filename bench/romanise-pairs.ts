@@ -3,10 +3,12 @@
  * name written in another script: the UN consolidated list's original-script names (NAME_ORIGINAL_SCRIPT
  * beside FIRST_NAME … and aliases), the screening bench's generated Cyrillic and Greek spellings of
  * listed names, and moov-io/watchman's cross-script test pairs (Apache-2.0, read from the local
- * mirror when present). Split into the screening bench's halves by the same hash of the entity id:
- * tune on `dev`, report `report`.
+ * mirror when present). Split into the screening bench's halves as the screening set in this tree
+ * splits them: tune on `dev`, report `report`. `--split FILE` (kind|text → half) takes the halves of
+ * the original-script names from another split instead; `--halves FILE` keeps only the names in the
+ * same half in both.
  *
- *   node bench/romanise-pairs.ts [--half dev|report|both] [--show N] [--script arabic] [--halves FILE] [--miss words|strict|form|form1]
+ *   node bench/romanise-pairs.ts [--half dev|report|both] [--show N] [--script arabic] [--halves FILE] [--split FILE] [--miss words|strict|form|form1]
  *
  * Per script and half it prints: names; `word` the share of the listed name's words met by a word of
  * some form (within the edit bound below); `form` the share of names where one form covers ≥ 80% of
@@ -44,7 +46,10 @@ interface Pair {
  * (kind|text → half, from `--halves FILE`) keeps only pairs in the same half there: while the split
  * changes (it is by party on the matcher's branch), tune only on names that are dev under both.
  */
-function setPairs(agree: Readonly<Record<string, string>> | undefined): Pair[] {
+function setPairs(
+  agree: Readonly<Record<string, string>> | undefined,
+  split: Readonly<Record<string, string>> | undefined,
+): Pair[] {
   const set = buildScreeningSet();
   const out: Pair[] = [];
   for (const q of set.queries) {
@@ -53,9 +58,13 @@ function setPairs(agree: Readonly<Record<string, string>> | undefined): Pair[] {
       if (original && agree !== undefined && agree[`${q.kind}|${q.text}`] !== q.half) {
         continue;
       }
+      const half = original && split !== undefined ? split[`${q.kind}|${q.text}`] : q.half;
+      if (half !== 'dev' && half !== 'report') {
+        continue;
+      }
       const e = set.entities.get(q.entity)!;
       const source = original ? `un-${e.kind}` : `bench-${q.kind}`;
-      out.push({ source, text: q.text, targets: [e.name, ...e.aliases], half: q.half });
+      out.push({ source, text: q.text, targets: [e.name, ...e.aliases], half });
     }
   }
   return out;
@@ -226,7 +235,14 @@ function main(): void {
   const halves = arg('--halves');
   const agree =
     halves === undefined ? undefined : (JSON.parse(readFileSync(halves, 'utf8')) as Record<string, string>);
-  const pairs = [...setPairs(agree), ...watchmanPairs()].filter((p) => half === 'both' || p.half === half);
+  const splitFile = arg('--split');
+  const split =
+    splitFile === undefined
+      ? undefined
+      : (JSON.parse(readFileSync(splitFile, 'utf8')) as Record<string, string>);
+  const pairs = [...setPairs(agree, split), ...watchmanPairs()].filter(
+    (p) => half === 'both' || p.half === half,
+  );
   // Timing of romanisations alone: the first round meets every word for the first time.
   const texts = pairs.map((p) => p.text);
   const rounds: number[] = [];

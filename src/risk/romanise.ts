@@ -582,20 +582,18 @@ export function wadeGiles(syllable: string): string {
       break;
     }
   }
-  let final = s
+  if (initial === '' && s === 'you') {
+    return 'yu';
+  }
+  const final = s
     .replace(/^ong$/, 'ung')
     .replace(/^iong$/, 'iung')
     .replace(/^ian$/, 'ien')
     .replace(/^ie$/, 'ieh')
     .replace(/^ue$/, 'ueh')
-    .replace(/^e$/, initial === '' ? 'e' : 'e')
-    .replace(/^uo$/, 'o');
-  if (initial === 'j' && final === 'e') {
-    final = 'e';
-  }
-  if (initial === '' && s === 'you') {
-    return 'yu';
-  }
+    // ge, ke, he are ko, k'o, ho; guo, kuo, huo, shuo keep uo, the others write o (Lo, To, Tso).
+    .replace(/^e$/, initial === 'k' || initial === 'h' ? 'o' : 'e')
+    .replace(/^uo$/, initial === 'k' || initial === 'h' || initial === 'sh' ? 'uo' : 'o');
   return initial + final;
 }
 
@@ -848,7 +846,7 @@ const AR_LEXICON_TEXT = `
 حمد hamad hamad hamad hamad hamd
 حمود hammud hamoud hammoud hamoud
 مبارك mubarak mubarak moubarak mobarak
-اسحاق ishaq ishak ishak eshagh
+اسحاق ishaq ishak ishak eshaq eshagh
 يعقوب yaqub yacoub yacoub yaghoub yakub
 ايوب ayyub ayoub ayoub ayoub ayub
 شريف sharif sherif cherif sharif
@@ -900,6 +898,8 @@ const AR_LEXICON_TEXT = `
 حيدر haydar haidar haidar heydar
 علاء ala alaa alaa ala
 ضياء diya diaa dhia ziya
+ضيا diya dia dhia zia ziya
+دوست dost doost dost dost dust
 بهاء baha bahaa bahaa baha
 وفاء wafa wafaa wafa vafa
 جلال jalal galal djallal jalal
@@ -1089,12 +1089,14 @@ function vowelled(units: readonly Unit[], persian: boolean): (ShortVowel | '')[]
         } else if (run === 3) {
           shape[0] = 'a';
           shape[1] = 'a';
-        } else if (run >= 4) {
+        } else if (run === 4) {
           shape[0] = mu ? 'u' : 'a';
           shape[2] = mu ? 'i' : 'a';
-          for (let k = 4; k < run - 1; k += 2) {
-            shape[k] = 'a';
-          }
+        } else {
+          // muCCaCiC, muCCaCCiC: Muntasir, Mustansir
+          shape[0] = first.ar === 'م' ? 'u' : 'a';
+          shape[2] = 'a';
+          shape[run - 2] = 'i';
         }
       } else if (run >= 2) {
         shape[0] = mu ? 'u' : 'a';
@@ -1121,6 +1123,13 @@ function vowelled(units: readonly Unit[], persian: boolean): (ShortVowel | '')[]
       out[i + k] = shape[k]!;
     }
     i = j;
+  }
+  // ؤ after a consonant is u' (Fu'ad, Mu'min, Lu'ay).
+  for (let k = 1; k < units.length; k++) {
+    const u = units[k]!;
+    if (u.t === 'c' && u.ar === 'ؤ' && units[k - 1]!.t === 'c') {
+      out[k - 1] = 'u';
+    }
   }
   return out;
 }
@@ -1190,9 +1199,22 @@ function readings(stem: string, ctx: StemContext): Reading[] {
   const base: Reading = { units, vowels, diphthongs: false, maqsuraI };
   const out: Reading[] = [];
   const shape = units.map((u) => (u.t === 'c' ? 'C' : u.v)).join('');
-  const diph: Reading = { ...base, diphthongs: true };
+  // After aw the next syllable has a, not the u a long ū would call for (Jawhar, Nawfal).
+  const diph: Reading = {
+    ...base,
+    diphthongs: true,
+    vowels: /^CUCC/.test(shape) ? vowels.map((v, k) => (v === 'u' && k >= 2 ? 'a' : v)) : vowels,
+  };
   const cacc: Reading = { ...base, vowels: vowels.map((v, k) => (k === 1 ? '' : v)) };
-  if (shape === 'CIC' || shape === 'CI') {
+  const firstLetter = (units[0] as { ar?: string }).ar;
+  if (
+    shape === 'CIC' ||
+    shape === 'CI' ||
+    /^CICC/.test(shape) ||
+    (/^CUCC/.test(shape) && firstLetter !== 'ي')
+  ) {
+    // ي, و between a consonant and two more are ay, aw (Haytham, Faysal, Zaynab, Jawhar, Nawfal,
+    // Shawqi), except after ي (Yusuf, Yunus).
     out.push(diph, base);
   } else if (shape === 'CCC' && ctx.construct) {
     // Before الله, الدين: Hamdullah, Nasrullah, Fazlullah.
@@ -1200,10 +1222,23 @@ function readings(stem: string, ctx: StemContext): Reading[] {
   } else {
     out.push(base);
   }
-  // CaCāC, CaCūC, CaCīC with the middle consonant doubled.
-  if (/^CC[AUI]C/.test(shape.replace(/^[ai]/, '')) && units[0]!.t === 'c') {
-    const doubled = units.map((u, k) => (k === 1 && u.t === 'c' ? { ...u, double: true } : u));
-    out.push({ ...base, units: doubled });
+  // CaCāC, CaCūC (then CaCīC) with the middle consonant doubled: Saddam, Hammud, Siddiq.
+  const doubled: Reading = {
+    ...base,
+    units: units.map((u, k) => (k === 1 && u.t === 'c' ? { ...u, double: true } : u)),
+  };
+  if (/^CC[AU]C/.test(shape)) {
+    out.push(doubled);
+  }
+  const nisba = nisbaAt(units);
+  const stemShape = nisba > 0 ? shape.slice(0, nisba) : shape;
+  if (stemShape === 'CCCC' && (units[0] as { ar: string }).ar === 'م') {
+    // maCCaC beside muCCiC: Mazhar, Mashhad beside Muhsin.
+    out.push({ ...base, vowels: vowels.map((v, k) => (k === 0 || k === 2 ? 'a' : v)) });
+  }
+  if (/^CCIC/.test(shape)) {
+    // The diminutive CuCayC of so many names: Zubayr, Ubayd, Husayn, Suhayl, Qutayba.
+    out.push({ ...base, diphthongs: true, vowels: vowels.map((v, k) => (k === 0 ? 'u' : v)) }, doubled);
   }
   if (/.[IU]./.test(shape)) {
     out.push({ ...base, longDigraphs: true });
@@ -1212,7 +1247,7 @@ function readings(stem: string, ctx: StemContext): Reading[] {
   if ((shape === 'CCC' && !ctx.construct) || (nisbaAt(units) === 3 && shape.startsWith('CCC'))) {
     out.push(cacc);
   }
-  if (shape !== 'CIC' && /[CA]([IU])C/.test(shape) && /.[IU]./.test(shape)) {
+  if (out[0] === base && /[CA]([IU])C/.test(shape) && /.[IU]./.test(shape)) {
     out.push(diph);
   }
   if (units.some((u) => u.t === 'v' && u.maqsura === true)) {
@@ -1248,6 +1283,11 @@ function arabicStem(stem: string, ctx: StemContext): string[][] {
   const known = AR_LEXICON.get(key);
   if (known !== undefined) {
     return STYLES.map((s) => [pickStyle(known, s), ...known.slice(STYLES.length)]);
+  }
+  // The nisba of a lexicon word: Muhammadi, Husayni, Yusufi.
+  const nisbaOf = key.length >= 4 && key.endsWith('ي') ? AR_LEXICON.get(key.slice(0, -1)) : undefined;
+  if (nisbaOf !== undefined && !nisbaOf[0]!.includes(' ')) {
+    return STYLES.map((s) => [pickStyle(nisbaOf, s), ...nisbaOf.slice(STYLES.length)].map((x) => `${x}i`));
   }
   // The Pashtun tribal names in -zai (Achekzai, Noorzai, Popalzai).
   if (persian && !ctx.article && key.length >= 4 && key.endsWith('زي')) {
@@ -1314,7 +1354,7 @@ function arabicNameTokens(text: string): ArabicToken[] {
       out.push({ text: tok, abd: false, compound: undefined });
       continue;
     }
-    if (key.startsWith('عبدال') && key.length > 5) {
+    if (key.startsWith('عبدال') && key.length > 6) {
       out.push({ text: tok.slice(3), abd: true, compound: undefined });
       continue;
     }
@@ -1331,6 +1371,12 @@ function arabicNameTokens(text: string): ArabicToken[] {
         abd: false,
         compound: glued[2] === 'الله' ? 'allah' : 'din',
       });
+      continue;
+    }
+    // عبد glued to the name before it (محمدعبد البصير).
+    if (key.length > 5 && key.endsWith('عبد') && AR_LEXICON.has(key.slice(0, -3))) {
+      out.push({ text: tok.slice(0, -3), abd: false, compound: undefined });
+      tokens.splice(t + 1, 0, 'عبد');
       continue;
     }
     // أبو joined to the next name (أبوغيث).
@@ -1386,9 +1432,13 @@ function arabicWords(
   const persian = PERSIAN.test(text);
   const order: readonly ArabicStyle[] = persian ? [3, 0, 1, 2] : STYLES;
   const words: (readonly (readonly string[])[])[] = [];
-  for (const tok of arabicNameTokens(text)) {
-    const afterWord = words.length > 0;
-    const memoKey = `${full ? 'f' : ''}${persian ? 'p' : ''}${afterWord ? 'w' : ''}${tok.compound ?? ''}${tok.abd ? 'abd' : ''}|${tok.text}`;
+  const tokens = arabicNameTokens(text);
+  for (let t = 0; t < tokens.length; t++) {
+    const tok = tokens[t]!;
+    const afterWord = t > 0;
+    // ة before a word with the article is -at, as organisations' names are read (Jabhat al-Nusra).
+    const construct = tok.text.endsWith('ة') && /^[اأ]ل/.test(tokens[t + 1]?.text ?? '');
+    const memoKey = `${full ? 'f' : ''}${persian ? 'p' : ''}${afterWord ? 'w' : ''}${construct ? 't' : ''}${tok.compound ?? ''}${tok.abd ? 'abd' : ''}|${tok.text}`;
     const memo = arabicMemo.get(memoKey);
     if (memo !== undefined) {
       words.push(memo);
@@ -1414,7 +1464,7 @@ function arabicWords(
         ];
       }
       if (!hasArticle) {
-        return st;
+        return construct && first.endsWith('a') ? [...st.slice(0, 2), `${first}t`, ...st.slice(2)] : st;
       }
       const art = ARTICLE[s]!;
       if (tok.abd) {
