@@ -433,6 +433,10 @@ function keyOf(name: string): string | undefined {
   const words = anyAscii(name)
     .toLowerCase()
     .replace(/['`]/g, '')
+    // Dotted initials are one word ("C.A.", "S.A. de C.V."); British and American spellings one.
+    .replace(/\b([a-z])\.(?=[a-z]\b)/g, '$1')
+    .replace(/isation/g, 'ization')
+    .replace(/\bsa de cv\b/g, ' ')
     .split(/[^a-z0-9]+/)
     .filter((w) => w !== '' && !KEY_DROPPED.has(w));
   const key = [...new Set(words)].sort().join(' ');
@@ -440,7 +444,7 @@ function keyOf(name: string): string | undefined {
 }
 
 const KEY_DROPPED = new Set(
-  'the of and co ltd limited llc inc corp corporation company sa srl sarl gmbh ag jsc ojsc pjsc cjsc ooo zao oao plc bv nv spa fze fzco'.split(
+  'the of and co ltd limited llc inc corp corporation company sa ca cv srl sarl gmbh ag jsc ojsc pjsc cjsc ooo zao oao plc bv nv spa fze fzco'.split(
     ' ',
   ),
 );

@@ -101,6 +101,10 @@ export const LEGAL_FORM_PHRASES: readonly (readonly string[])[] = [
   'perseroan terbatas',
   'tovarystvo z obmezhenoiu vidpovidalnistiu',
   'obshchestvo s ogranichennoi otvetstvennostiu',
+  'otkrytoe aktsionernoe obshchestvo',
+  'zakrytoe aktsionernoe obshchestvo',
+  'publichnoe aktsionernoe obshchestvo',
+  'aktsionernoe obshchestvo',
   'obshchestvo s ogranichennoy otvetstvennostyu',
 ].map((p) => p.split(' '));
 
@@ -143,6 +147,8 @@ const COMMON_WORDS: ReadonlySet<string> = new Set(
     'abdullah abdallah abdulla ibrahim ebrahim mahmoud mahmud mustafa mostafa moustafa',
     'omar umar othman osman usman uthman khalid khaled yusuf yousef youssef yousif yusif',
     'salem salim saleh salih said saeed sayed karim kareem aziz abdulaziz rahman abdulrahman',
+    'abbas tariq tarik bashir hamza hamzah walid waleed adel adil samir nabil jamil kamal kamel',
+    'faisal faysal majid amir amin anwar mansour mansur',
     'jamal nasser nasir naser hamid hamed hamad rashid rasheed ismail ismael musa mousa',
     'khan shah mirza reza hamza ahmadi hosseini rahimi karimi',
     'fatima fatma aisha ayesha maryam mariam zainab khadija',
@@ -191,6 +197,8 @@ const GENERIC_WORDS: ReadonlySet<string> = new Set(
     'qingdao dalian hangzhou suzhou dongguan foshan taiwan singapore malaysia india mumbai delhi',
     'dubai sharjah ajman emirates uae turkey istanbul iran tehran russia moscow ukraine kiev kyiv',
     'europe european asia asian africa african america american usa uk london germany',
+    'russian iranian syrian iraqi korean turkish arab arabian british german french indian',
+    'pakistani afghan lebanese emirati saudi islamic republic',
   ]
     .join(' ')
     .split(' '),
