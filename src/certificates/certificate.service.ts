@@ -15,7 +15,6 @@
  * version wrote off and writes off the new one's; an invalidation gives everything back.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { setImmediate } from 'node:timers/promises';
 import { isDeepStrictEqual } from 'node:util';
 import type { z } from 'zod';
 import type { Actor } from '../auth/index.ts';
@@ -26,7 +25,7 @@ import type { Clock, Filing } from '../domain/index.ts';
 import { checkEori, dayOf, isCountryCode, normaliseEori } from '../domain/index.ts';
 import { VigilError, fromZodIssues, parseInput } from '../errors/index.ts';
 import type { ErrorCode, FieldError } from '../errors/index.ts';
-import { importQuerySchema, readRecords, whereIs } from '../operators/index.ts';
+import { importQuerySchema, readRecords, recordsInSlices, whereIs } from '../operators/index.ts';
 import type {
   FileRecord,
   OperatorRegistryRepository,
@@ -100,8 +99,6 @@ type CertificateRecord = Omit<CertificateView, 'id' | 'remaining' | 'version' | 
 type RequirementRecord = Omit<RequirementView, 'version' | 'updatedAt'>;
 
 const MAX_LISTED_ERRORS = 1000;
-/** How long checking an import's records may hold the event loop before it yields. */
-const YIELD_EVERY_MS = 20;
 
 const cursorOf = (value: unknown): string => Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
 function valueOfCursor<T>(next: string | undefined): T | undefined {
@@ -321,25 +318,17 @@ export class CertificateService {
     const certificates: { record: FileRecord; value: CertificateRecord }[] = [];
     const requirements: RequirementRecord[] = [];
     const seen = new Map<string, FileRecord>();
-    let slice = performance.now();
-    for (const r of file.records) {
-      // A large file is checked in slices: the event loop is given back every 20 ms.
-      if (performance.now() - slice > YIELD_EVERY_MS) {
-        await setImmediate();
-        slice = performance.now();
-      }
-      const at = `$[${r.index}]`;
-      const where = `${whereIs(r)}: `;
-      const { record: rawKind, ...fields } = r.value as { record?: unknown };
-      const kind = (rawKind ?? 'certificate') as ImportKind;
-      if (!CERTIFICATE_IMPORT_RECORDS.includes(kind)) {
-        errors.push({
-          code: 'VIGIL_REGISTRY_RECORD_UNKNOWN',
-          path: `${at}.record`,
-          message: `${where}'${String(rawKind)}' is not a record of this registry (${CERTIFICATE_IMPORT_RECORDS.join(', ')})`,
-        });
+    for await (const item of recordsInSlices(
+      file.records,
+      CERTIFICATE_IMPORT_RECORDS,
+      'certificate',
+      'registry',
+    )) {
+      if ('error' in item) {
+        errors.push(item.error);
         continue;
       }
+      const { record: r, kind, fields, at, where } = item;
       const parsed =
         kind === 'certificate'
           ? parseRecord(certificateInputSchema, fields, kind, at, where)

@@ -10,7 +10,6 @@
  * assessment reads the AEO statuses through `operatorsOf` (operator-profile.ts).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { setImmediate } from 'node:timers/promises';
 import type { z } from 'zod';
 import { isDeepStrictEqual } from 'node:util';
 import type { Actor } from '../auth/index.ts';
@@ -49,7 +48,7 @@ import type {
   OperatorInput,
   PartnerInput,
 } from './operator-registry.schema.ts';
-import { readRecords, whereIs } from './record-file.ts';
+import { readRecords, recordsInSlices, whereIs } from './record-file.ts';
 import type { FileRecord, RecordFormat } from './record-file.ts';
 
 export interface OperatorRegistryDeps {
@@ -102,8 +101,6 @@ const zeroCounts = (): RecordCounts => ({ created: 0, updated: 0, unchanged: 0 }
 
 /** At most this many record errors are listed in an import's summary. */
 const MAX_LISTED_ERRORS = 1000;
-/** How long checking an import's records may hold the event loop before it yields. */
-const YIELD_EVERY_MS = 20;
 
 const cursorOf = (key: string): string => Buffer.from(key, 'utf8').toString('base64url');
 function keyOfCursor(next: string | undefined): string | undefined {
@@ -394,25 +391,12 @@ export class OperatorRegistryService {
     const kinds: ImportRecordKind[] = [];
     const seen = new Map<string, FileRecord>();
     const good: { record: FileRecord; kind: ImportRecordKind; key: string }[] = [];
-    let slice = performance.now();
-    for (const r of file.records) {
-      // A large file is checked in slices: the event loop is given back every 20 ms.
-      if (performance.now() - slice > YIELD_EVERY_MS) {
-        await setImmediate();
-        slice = performance.now();
-      }
-      const at = `$[${r.index}]`;
-      const where = `${whereIs(r)}: `;
-      const { record: rawKind, ...fields } = r.value as { record?: unknown };
-      const kind = (rawKind ?? 'operator') as ImportRecordKind;
-      if (!IMPORT_RECORDS.includes(kind)) {
-        errors.push({
-          code: 'VIGIL_REGISTRY_RECORD_UNKNOWN',
-          path: `${at}.record`,
-          message: `${where}'${String(rawKind)}' is not a record of this register (${IMPORT_RECORDS.join(', ')})`,
-        });
+    for await (const item of recordsInSlices(file.records, IMPORT_RECORDS, 'operator', 'register')) {
+      if ('error' in item) {
+        errors.push(item.error);
         continue;
       }
+      const { record: r, kind, fields, at, where } = item;
       const checked = this.#recordOf(kind, fields, at, where);
       if (checked.errors.length > 0) {
         errors.push(...checked.errors);

@@ -4,6 +4,7 @@
  * with where it came from, and every line that cannot be read reported with its line and a code.
  * Checking what a record says is the registry's job; this only reads.
  */
+import { setImmediate } from 'node:timers/promises';
 import type { FieldError } from '../errors/index.ts';
 
 export const RECORD_FORMATS = ['csv', 'ndjson', 'json'] as const;
@@ -25,6 +26,54 @@ export interface RecordFile {
 /** Where a record is, for a message: its line, else its place. */
 export function whereIs(r: { readonly index: number; readonly line: number | undefined }): string {
   return r.line !== undefined ? `line ${r.line}` : `record ${r.index + 1}`;
+}
+
+/** How long checking an import's records may hold the event loop before it yields. */
+const YIELD_EVERY_MS = 20;
+
+/**
+ * One record of an import file, told by its `record` field (default `fallback`), in turn: a large
+ * file is checked in slices, the event loop given back every 20 ms. A record of a kind the registry
+ * does not hold comes with its error instead (VIGIL_REGISTRY_RECORD_UNKNOWN at `$[i].record`).
+ */
+export async function* recordsInSlices<K extends string>(
+  records: readonly FileRecord[],
+  kinds: readonly K[],
+  fallback: K,
+  registry: string,
+): AsyncGenerator<
+  | {
+      readonly record: FileRecord;
+      readonly kind: K;
+      readonly fields: Record<string, unknown>;
+      readonly at: string;
+      readonly where: string;
+    }
+  | { readonly record: FileRecord; readonly error: FieldError }
+> {
+  let slice = performance.now();
+  for (const r of records) {
+    if (performance.now() - slice > YIELD_EVERY_MS) {
+      await setImmediate();
+      slice = performance.now();
+    }
+    const at = `$[${r.index}]`;
+    const where = `${whereIs(r)}: `;
+    const { record: rawKind, ...fields } = r.value as { record?: unknown };
+    const kind = (rawKind ?? fallback) as K;
+    if (!kinds.includes(kind)) {
+      yield {
+        record: r,
+        error: {
+          code: 'VIGIL_REGISTRY_RECORD_UNKNOWN',
+          path: `${at}.record`,
+          message: `${where}'${String(rawKind)}' is not a record of this ${registry} (${kinds.join(', ')})`,
+        },
+      };
+      continue;
+    }
+    yield { record: r, kind, fields, at, where };
+  }
 }
 
 /** Splits one CSV record (RFC 4180 quoting); undefined for an unterminated quote. */
