@@ -11,8 +11,8 @@
  */
 import { clip, entityTypeOf, identifierKind } from './list-entity.ts';
 import type { ListEntity } from './list-entity.ts';
-import { ListCollector } from './list-reader.ts';
-import { XmlRecords, childrenNamed } from './xml-records.ts';
+import { XmlListCollector } from './list-reader.ts';
+import { childrenNamed } from './xml-records.ts';
 import type { XmlNode } from './xml-records.ts';
 
 export const EU_SOURCE = 'EU consolidated financial sanctions list';
@@ -42,41 +42,12 @@ function nameOf(alias: XmlNode): string {
     .join(' ');
 }
 
-export class EuFsfListReader extends ListCollector {
-  readonly #xml: XmlRecords;
-  #root: string | undefined;
-
+export class EuFsfListReader extends XmlListCollector {
   constructor() {
-    super();
-    this.#xml = new XmlRecords({
-      isRecord: (p) => p.length === 2 && p[1] === 'sanctionEntity',
-      onRoot: (name, _attributes, line) => {
-        this.#root = name;
-        if (name !== ROOT) {
-          this.problem({
-            code: 'VIGIL_WATCHLIST_FORMAT',
-            path: `/${name}`,
-            message: `the document's root is <${name}> (line ${line}); the EU financial sanctions file's is <${ROOT}>`,
-          });
-        }
-      },
-      onRecord: (node, xpath) => {
-        if (this.#root === ROOT && !this.full) {
-          this.#record(node, xpath);
-        }
-      },
-    });
+    super(ROOT, 'the EU financial sanctions file', (p) => p.length === 2 && p[1] === 'sanctionEntity');
   }
 
-  write(text: string): void {
-    this.#xml.write(text);
-  }
-
-  end(): void {
-    this.#xml.end();
-  }
-
-  #record(node: XmlNode, xpath: string): void {
+  protected record(node: XmlNode, xpath: string): void {
     const logicalId = (node.attributes['logicalId'] ?? '').trim();
     if (logicalId === '') {
       this.problem({

@@ -7,6 +7,8 @@
 import type { FieldError } from '../../errors/index.ts';
 import { checkEntity, tidyEntity } from './list-entity.ts';
 import type { ListEntity } from './list-entity.ts';
+import { XmlRecords } from './xml-records.ts';
+import type { XmlNode } from './xml-records.ts';
 
 /** Problems collected before a reader stops looking for more. */
 export const MAX_LIST_ERRORS = 1000;
@@ -56,4 +58,48 @@ export abstract class ListCollector implements ListReader {
     this.entities.push(tidy);
     this.places.push(place);
   }
+}
+
+/**
+ * A reader of a list published as XML: streams the text into `XmlRecords`, refuses a document whose
+ * root is not the list's (VIGIL_WATCHLIST_FORMAT at the root), and hands each record element to
+ * `record` until enough problems were found.
+ */
+export abstract class XmlListCollector extends ListCollector {
+  readonly #xml: XmlRecords;
+  #root: string | undefined;
+
+  /** `root`: the list's root element; `list`: how a message names the list; `isRecord`: by element path. */
+  constructor(root: string, list: string, isRecord: (path: readonly string[]) => boolean) {
+    super();
+    this.#xml = new XmlRecords({
+      isRecord,
+      onRoot: (name, _attributes, line) => {
+        this.#root = name;
+        if (name !== root) {
+          this.problem({
+            code: 'VIGIL_WATCHLIST_FORMAT',
+            path: `/${name}`,
+            message: `the document's root is <${name}> (line ${line}); ${list}'s is <${root}>`,
+          });
+        }
+      },
+      onRecord: (node, xpath) => {
+        if (this.#root === root && !this.full) {
+          this.record(node, xpath);
+        }
+      },
+    });
+  }
+
+  write(text: string): void {
+    this.#xml.write(text);
+  }
+
+  end(): void {
+    this.#xml.end();
+  }
+
+  /** One record element of the list, at its XPath. */
+  protected abstract record(node: XmlNode, xpath: string): void;
 }

@@ -20,8 +20,8 @@ import type { ListEntity } from './list-entity.ts';
 import type { WatchlistIdentifier } from '../../risk/index.ts';
 import { CsvRecords } from './csv-records.ts';
 import type { CsvRecord } from './csv-records.ts';
-import { ListCollector } from './list-reader.ts';
-import { XmlRecords, childText, childrenNamed } from './xml-records.ts';
+import { ListCollector, XmlListCollector } from './list-reader.ts';
+import { childText, childrenNamed } from './xml-records.ts';
 import type { XmlNode } from './xml-records.ts';
 
 export const OFAC_SOURCE = 'OFAC SDN list';
@@ -197,41 +197,12 @@ function ofacName(node: XmlNode): string {
   return first === '' ? last : last === '' ? first : `${last}, ${first}`;
 }
 
-export class OfacXmlListReader extends ListCollector {
-  readonly #xml: XmlRecords;
-  #root: string | undefined;
-
+export class OfacXmlListReader extends XmlListCollector {
   constructor() {
-    super();
-    this.#xml = new XmlRecords({
-      isRecord: (p) => p.length === 2 && p[1] === 'sdnEntry',
-      onRoot: (name, _attributes, line) => {
-        this.#root = name;
-        if (name !== 'sdnList') {
-          this.problem({
-            code: 'VIGIL_WATCHLIST_FORMAT',
-            path: `/${name}`,
-            message: `the document's root is <${name}> (line ${line}); the SDN list's is <sdnList>`,
-          });
-        }
-      },
-      onRecord: (node, xpath) => {
-        if (this.#root === 'sdnList' && !this.full) {
-          this.#record(node, xpath);
-        }
-      },
-    });
+    super('sdnList', 'the SDN list', (p) => p.length === 2 && p[1] === 'sdnEntry');
   }
 
-  write(text: string): void {
-    this.#xml.write(text);
-  }
-
-  end(): void {
-    this.#xml.end();
-  }
-
-  #record(node: XmlNode, xpath: string): void {
+  protected record(node: XmlNode, xpath: string): void {
     const uid = childText(node, 'uid');
     if (!/^\d+$/.test(uid)) {
       this.problem({

@@ -8,51 +8,26 @@
  */
 import { clip, entityTypeOf, identifierKind } from './list-entity.ts';
 import type { ListEntity } from './list-entity.ts';
-import { ListCollector } from './list-reader.ts';
-import { XmlRecords, childText, childrenNamed } from './xml-records.ts';
+import { XmlListCollector } from './list-reader.ts';
+import { childText, childrenNamed } from './xml-records.ts';
 import type { XmlNode } from './xml-records.ts';
 
 export const UN_SOURCE = 'UN Security Council consolidated list';
 const ROOT = 'CONSOLIDATED_LIST';
 const NOTE_LENGTH = 2000;
 
-export class UnListReader extends ListCollector {
-  readonly #xml: XmlRecords;
-  #root: string | undefined;
-
+export class UnListReader extends XmlListCollector {
   constructor() {
-    super();
-    this.#xml = new XmlRecords({
-      isRecord: (p) =>
+    super(
+      ROOT,
+      'the UN consolidated list',
+      (p) =>
         p.length === 3 &&
         ((p[1] === 'INDIVIDUALS' && p[2] === 'INDIVIDUAL') || (p[1] === 'ENTITIES' && p[2] === 'ENTITY')),
-      onRoot: (name, _attributes, line) => {
-        this.#root = name;
-        if (name !== ROOT) {
-          this.problem({
-            code: 'VIGIL_WATCHLIST_FORMAT',
-            path: `/${name}`,
-            message: `the document's root is <${name}> (line ${line}); the UN consolidated list's is <${ROOT}>`,
-          });
-        }
-      },
-      onRecord: (node, xpath) => {
-        if (this.#root === ROOT && !this.full) {
-          this.#record(node, xpath);
-        }
-      },
-    });
+    );
   }
 
-  write(text: string): void {
-    this.#xml.write(text);
-  }
-
-  end(): void {
-    this.#xml.end();
-  }
-
-  #record(node: XmlNode, xpath: string): void {
+  protected record(node: XmlNode, xpath: string): void {
     const individual = node.name === 'INDIVIDUAL';
     const dataId = childText(node, 'DATAID');
     if (dataId === '') {
