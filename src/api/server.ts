@@ -15,6 +15,8 @@ import { assessmentRoutes } from '../assessment/assessment.routes.ts';
 import { apiKeyRoutes } from '../api-keys/api-key.routes.ts';
 import { certificateRoutes } from '../certificates/certificate.routes.ts';
 import type { CertificateService } from '../certificates/index.ts';
+import { resultSignalRoutes } from '../result-signals/result-signal.routes.ts';
+import type { ResultSignalService } from '../result-signals/index.ts';
 import { operatorRegistryRoutes } from '../operators/operator-registry.routes.ts';
 import type { OperatorRegistryService } from '../operators/index.ts';
 import type { ApiKeyService } from '../api-keys/index.ts';
@@ -97,6 +99,7 @@ export interface ServerDeps {
   readonly reference: ReferenceService;
   readonly operatorRegistry: OperatorRegistryService;
   readonly certificates: CertificateService;
+  readonly resultSignals: ResultSignalService;
   readonly models: ModelStore;
   readonly audit: AuditLog;
   readonly log: Logger;
@@ -349,6 +352,7 @@ export async function buildServer(config: VigilConfig, deps: ServerDeps): Promis
       await v1.register(referenceRoutes, { reference: deps.reference });
       await v1.register(operatorRegistryRoutes, { registry: deps.operatorRegistry });
       await v1.register(certificateRoutes, { certificates: deps.certificates });
+      await v1.register(resultSignalRoutes, { resultSignals: deps.resultSignals });
     },
     { prefix: '/v1' },
   );

@@ -7,12 +7,13 @@ import type { Logger } from 'pino';
 import type { VigilConfig } from '../config/index.ts';
 import { FileKeyring, TokenService, databaseRevocationList } from '../auth/index.ts';
 import { systemClock } from '../domain/index.ts';
-import type { Clock } from '../domain/index.ts';
+import type { Clock, Filing } from '../domain/index.ts';
 import { ApiKeyRepository, ApiKeyService } from '../api-keys/index.ts';
 import { AssessmentRepository, AssessmentService, RiskContextCache } from '../assessment/index.ts';
 import type { ReadyEvent } from '../assessment/index.ts';
 import { AuditCheckpoints, AuditInbox, AuditLog } from '../audit/index.ts';
 import { CertificateRepository, CertificateService } from '../certificates/index.ts';
+import { ResultSignalRepository, ResultSignalService } from '../result-signals/index.ts';
 import { OutboxSignal } from '../bus/index.ts';
 import type { EventHandler, OutboxEvent } from '../bus/index.ts';
 import { ControlRepository, ControlService } from '../controls/index.ts';
@@ -76,6 +77,8 @@ export interface AppDeps {
   readonly operatorRegistry: OperatorRegistryService;
   /** The registry of certificates and licences (CERTEX-like). */
   readonly certificates: CertificateService;
+  /** Signals learned from control results, and their settings per authority. */
+  readonly resultSignals: ResultSignalService;
   /** What the bus runs for each outbox event. */
   readonly handleEvent: EventHandler;
   /** Writers of the outbox notify it after commit; the running consumer subscribes. */
@@ -136,6 +139,15 @@ export async function composeApp(
     clock,
     audit,
   });
+  // What a control found marks what its consignment named, for the next assessments (issue 12).
+  const resultSignals = new ResultSignalService({
+    db,
+    repo: new ResultSignalRepository(),
+    clock,
+    audit,
+    filingOf: async (tx, authority, mrn) =>
+      (await filingRepo.findByMrns(tx, authority, [mrn]))[0]?.body as Filing | undefined,
+  });
   const notificationRepo = new NotificationRepository();
   const webhookRepo = new WebhookRepository();
   const controlRepo = new ControlRepository();
@@ -159,6 +171,7 @@ export async function composeApp(
       await sharing.onRiskAnalysis(tx, t);
     },
     onResult: async (tx, r) => {
+      await resultSignals.onControlResult(tx, r);
       await rifs.onControlResult(tx, r);
       await sharing.onControlResult(tx, r);
     },
@@ -175,6 +188,7 @@ export async function composeApp(
     onAssessed: hooks.onAssessed,
     onReviewed: hooks.onReviewed,
     certificateHits: (tx, authority, versions) => certificates.hitsFor(tx, authority, versions),
+    resultHits: (tx, authority, versions) => resultSignals.hitsFor(tx, authority, versions),
     metrics,
     log,
     audit,
@@ -282,6 +296,7 @@ export async function composeApp(
     reference,
     operatorRegistry,
     certificates,
+    resultSignals,
     handleEvent: async (event: OutboxEvent) => {
       if (event.topic === 'filing.ready') {
         await readyBatches.submit(event.payload as ReadyEvent);

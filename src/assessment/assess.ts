@@ -181,6 +181,11 @@ export interface ConsignmentInput {
    * status: an authorisation does not stand in for a licence.
    */
   readonly certificateHits?: readonly SignalHit[] | undefined;
+  /**
+   * Hits of signals learned from control results (result-signals feature), never lowered by an AEO
+   * status either: a seizure found outweighs an authorisation.
+   */
+  readonly resultHits?: readonly SignalHit[] | undefined;
   readonly outcomes: EntryOutcomeConfig;
   /** The linked master's transport, for a house part without its own (entry timing). */
   readonly masterTransport?: Transport | undefined;
@@ -242,7 +247,7 @@ export function assessConsignment(input: ConsignmentInput): AssessmentRecord {
       values: s.values,
       ...weighed(s.weight, s.riskArea),
     })),
-    ...(input.certificateHits ?? []).map((s: SignalHit) => ({
+    ...[...(input.certificateHits ?? []), ...(input.resultHits ?? [])].map((s: SignalHit) => ({
       source: 'signal' as const,
       id: s.id,
       title: s.title,

@@ -68,6 +68,18 @@ export interface AssessmentServiceDeps {
         versions: readonly { mrn: string; version: number; filing: Filing; at: Date }[],
       ) => Promise<ReadonlyMap<string, readonly SignalHit[]>>)
     | undefined;
+  /**
+   * The hits of signals learned from control results, by `${mrn}/${seq}` (result-signals feature):
+   * a consignee, consignor, pair, container, means or route and goods of a recent seizure or
+   * irregularity.
+   */
+  readonly resultHits?:
+    | ((
+        tx: Queryable,
+        authority: string,
+        versions: readonly { mrn: string; filing: Filing }[],
+      ) => Promise<ReadonlyMap<string, readonly SignalHit[]>>)
+    | undefined;
   /** The audit trail: every outcome is recorded (staged, chained in the background). */
   readonly audit?: AuditStager | undefined;
   readonly log?: { info(obj: object, msg: string): void } | undefined;
@@ -180,6 +192,12 @@ export class AssessmentService {
             at: new Date(row.updated_at),
           })),
         )) ?? new Map<string, readonly SignalHit[]>();
+      const learned =
+        (await this.#d.resultHits?.(
+          tx,
+          authority,
+          todo.map((row, i) => ({ mrn: row.mrn, filing: filings[i]! })),
+        )) ?? new Map<string, readonly SignalHit[]>();
       // A house part without transport is decided, and controlled, on its linked master's transport.
       const masterTransports = await this.#d.filings.masterTransportsOf(
         tx,
@@ -207,6 +225,7 @@ export class AssessmentService {
               nomenclature: this.#d.nomenclature?.(),
               filedAt: new Date(row.updated_at),
               certificateHits: certificates.get(`${row.mrn}/${seq}`),
+              resultHits: learned.get(`${row.mrn}/${seq}`),
             }),
           );
           // Each rule is bounded by its budget, but a batch of many consignments is not: give the

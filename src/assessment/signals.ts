@@ -5,8 +5,8 @@
  * Pure: statistics and operator profiles are looked up through functions passed in.
  */
 import { operatorKey, toEur } from '../domain/index.ts';
-import type { Consignment, Filing } from '../domain/index.ts';
-import type { RecommendedAction, RiskArea, RuleSeverity } from '../risk/index.ts';
+import type { Consignment, Filing, SignalHit } from '../domain/index.ts';
+import type { RiskArea } from '../risk/index.ts';
 import { countryGroups } from '../risk/index.ts';
 
 export interface UnitValueStats {
@@ -22,16 +22,7 @@ export interface OperatorHistory {
   readonly filings: number;
 }
 
-export interface SignalHit {
-  readonly id: string;
-  readonly title: string;
-  readonly riskArea: RiskArea;
-  readonly weight: number;
-  readonly severity: RuleSeverity;
-  readonly recommendedAction: RecommendedAction;
-  readonly reason: string;
-  readonly values: Readonly<Record<string, string | number>>;
-}
+export type { SignalHit } from '../domain/index.ts';
 
 export interface SignalContext {
   readonly now: Date;

@@ -56,6 +56,7 @@ export const AUDIT_ACTIONS = [
   'registry.record-created',
   'registry.record-changed',
   'registry.imported',
+  'result-signal.changed',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -72,3 +72,18 @@ export interface SelectivityHit {
   /** The hit's reason, as the rule states it for the trade: an RFI asks what its rules' reasons say. */
   readonly reason?: string | undefined;
 }
+
+/**
+ * A hit of a built-in signal (not a rule): statistics, operators, certificates, what controls found.
+ * Its values are the numbers and names behind it, so an officer can see why.
+ */
+export interface SignalHit {
+  readonly id: string;
+  readonly title: string;
+  readonly riskArea: RiskArea;
+  readonly weight: number;
+  readonly severity: RuleSeverity;
+  readonly recommendedAction: RecommendedAction;
+  readonly reason: string;
+  readonly values: Readonly<Record<string, string | number>>;
+}

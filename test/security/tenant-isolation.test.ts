@@ -203,6 +203,18 @@ forEachDatabase('tenant isolation', (target) => {
         b['certificate'] = r.json().id;
       }
     }
+    // B's tuning of a signal learned from control results.
+    const tuned = await call(
+      'PUT',
+      '/v1/result-signals/SIG-RESULT-PAIR',
+      await app().token('BE', 'analyst', 'ba'),
+      {
+        enabled: false,
+        weight: 10,
+        days: 30,
+      },
+    );
+    assert.equal(tuned.statusCode, 200, tuned.body);
   });
 
   test('every table with authority data has row-level security and a policy', async () => {
