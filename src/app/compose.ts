@@ -18,7 +18,7 @@ import { OutboxSignal } from '../bus/index.ts';
 import type { EventHandler, OutboxEvent } from '../bus/index.ts';
 import { ControlRepository, ControlService } from '../controls/index.ts';
 import { RifRepository, RifService, SharingService, StixExchange } from '../cooperation/index.ts';
-import { ImportService } from '../import-declarations/index.ts';
+import { ImportService, importAsFiling } from '../import-declarations/index.ts';
 import { FilingRepository, FilingService } from '../intake/index.ts';
 import { IndicatorRepository, IndicatorService } from '../indicators/index.ts';
 import { ModelStore, modelScorer } from '../models/index.ts';
@@ -289,6 +289,11 @@ export async function composeApp(
       db,
       clock,
       scorer: modelScorer(models),
+      // The same rules, watchlists and signals as entry summaries, on the declaration read as one.
+      risk: (authority, id, declaration, at) =>
+        assessments.explainFiling(authority, id, importAsFiling(declaration, id), at),
+      onLodged: (tx, authority, id, declaration, at) =>
+        assessments.recordSeen(tx, authority, importAsFiling(declaration, id), at),
       seeds: assessmentRepo,
       audit,
       onInvalidated: (tx, d) => controls.cancelTasksOf(tx, d.authority, d.id).then(() => undefined),

@@ -193,9 +193,22 @@ export interface ConsignmentInput {
   readonly nomenclature?: GoodsNomenclature | undefined;
 }
 
-/** Assesses one consignment: rules, signals, operator profile and the recorded random draw. */
-export function assessConsignment(input: ConsignmentInput): AssessmentRecord {
-  const { row, filing, seq, now, ctx, ops, outcomes, masterTransport, nomenclature } = input;
+/** What the hits of one consignment are decided from (an ENS's, or an import declaration's read as one). */
+export type ExplainInput = Pick<
+  ConsignmentInput,
+  'filing' | 'seq' | 'now' | 'ctx' | 'ops' | 'filedAt' | 'certificateHits' | 'resultHits' | 'nomenclature'
+> & { readonly row: { readonly authority: string } };
+
+/**
+ * The explained hits of one consignment and their combined score: rules and watchlists, signals,
+ * certificate and result hits, weighed by the parties' AEO status and compliance record.
+ */
+export function explainConsignment(input: ExplainInput): {
+  hits: ExplainedHit[];
+  score: number;
+  errors: AssessmentRecord['errors'];
+} {
+  const { row, filing, seq, now, ctx, ops, nomenclature } = input;
   const c = filing.consignments[seq]!;
   const at = now.toISOString();
   const profile = profileLookup(ops);
@@ -282,7 +295,14 @@ export function assessConsignment(input: ConsignmentInput): AssessmentRecord {
       });
     }
   }
-  const score = combineScore(hits.map((h) => h.effectiveWeight));
+  return { hits, score: combineScore(hits.map((h) => h.effectiveWeight)), errors: ruled.errors };
+}
+
+/** Assesses one consignment: rules, signals, operator profile and the recorded random draw. */
+export function assessConsignment(input: ConsignmentInput): AssessmentRecord {
+  const { row, filing, seq, now, ctx, outcomes, masterTransport } = input;
+  const c = filing.consignments[seq]!;
+  const { hits, score, errors } = explainConsignment(input);
   // Keyed on the consignment, not the version: an amendment must not draw again (a filer could
   // amend until a random selection goes away).
   const random = drawFor(ctx.seed, row.mrn, 1, seq);
@@ -305,7 +325,7 @@ export function assessConsignment(input: ConsignmentInput): AssessmentRecord {
     outcomeKind: outcome.kind,
     outcome,
     hits,
-    errors: ruled.errors,
+    errors,
     random,
     model: undefined,
     ...conversionOf(c.goods, now),

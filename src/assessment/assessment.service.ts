@@ -18,11 +18,11 @@ import { operatorsOf } from '../operators/index.ts';
 import type { OperatorRepository } from '../operators/index.ts';
 import type { AuditEvent } from '../audit/index.ts';
 import type { Database, Queryable } from '../store/database.ts';
-import { assessConsignment, combineScore, toSelectivityHit } from './assess.ts';
+import { assessConsignment, combineScore, explainConsignment, toSelectivityHit } from './assess.ts';
 import type { ExplainedHit } from './assess.ts';
 import type { AssessmentRecord, AssessmentRepository, HitReviewRow } from './assessment.repository.ts';
 import { DEFAULT_ENTRY_OUTCOME, entryOutcome, filerView } from './entry-outcome.ts';
-import type { EntryOutcome, EntryOutcomeConfig } from './entry-outcome.ts';
+import type { EntryOutcome, EntryOutcomeConfig, SelectivityHit } from './entry-outcome.ts';
 import { entryTimingOf } from './entry-timing.ts';
 import type { RiskContextCache } from './risk-context.ts';
 import type { GoodsNomenclature } from '../risk/index.ts';
@@ -333,6 +333,51 @@ export class AssessmentService {
   }
 
   /** The current outcome of each consignment, for the filer who lodged it or the authority's officials. */
+  /**
+   * Records a declaration's consignor and consignee as seen (an import declaration read as a filing),
+   * in the caller's transaction, as an assessed entry summary records its parties.
+   */
+  async recordSeen(tx: Queryable, authority: string, filing: Filing, at: Date): Promise<void> {
+    const parties = filing.consignments.flatMap((c) =>
+      [c.consignor, c.consignee].filter((p): p is Party => p !== undefined),
+    );
+    const seen = new Map(
+      parties.map((p) => [operatorKey(p), { key: operatorKey(p), eori: p.eori, name: p.name }]),
+    );
+    await this.#d.operators.touchOperators(tx, authority, [...seen.values()], at);
+  }
+
+  /**
+   * The explained hits of a declaration read as a filing of one consignment (an H1/H7 import
+   * declaration: import-declarations/import-as-filing.ts), by the authority's rules, watchlists and
+   * signals, the parties' profiles and AEO status, and the signals learned from control results.
+   * Nothing is stored: the caller records the hits with its own decision. Reads outside any
+   * transaction (the embedded database has one connection: call it before the caller's own).
+   */
+  async explainFiling(
+    authority: string,
+    mrn: string,
+    filing: Filing,
+    at: Date,
+  ): Promise<{ hits: ExplainedHit[]; selecting: SelectivityHit[]; score: number }> {
+    const ctx = await this.#d.contexts.get(authority);
+    const db = this.#d.db.forAuthority(authority);
+    const ops = await operatorsOf(this.#d.operators, db, authority, [filing]);
+    const learned = await this.#d.resultHits?.(db, authority, [{ mrn, filing }]);
+    const { hits, score } = explainConsignment({
+      row: { authority },
+      filing,
+      seq: 0,
+      now: at,
+      ctx,
+      ops,
+      filedAt: at,
+      resultHits: learned?.get(`${mrn}/0`),
+      nomenclature: this.#d.nomenclature?.(),
+    });
+    return { hits, selecting: hits.map(toSelectivityHit), score };
+  }
+
   async current(actor: Actor, mrn: string): Promise<{ row: FilingRow; assessments: AssessmentRecord[] }> {
     requirePermission(actor, 'outcome.read');
     return this.#current(actor, mrn);

@@ -3,6 +3,7 @@
  * client read them), with examples.
  */
 import { z } from 'zod';
+import { explainedHitSchema } from '../assessment/assessment.contract.ts';
 import { DECLARATION_TYPES, LANES } from './import.schema.ts';
 import type { ImportDeclarationInput } from './import.schema.ts';
 
@@ -43,7 +44,19 @@ export const importViewSchema = z
     lane: lane.nullable(),
     reason: z.string().nullable(),
     random: z.boolean(),
-    score: z.number().nullable(),
+    score: z
+      .number()
+      .nullable()
+      .describe('0–100: the active model’s fraud probability × 100; null without a model'),
+    riskScore: z
+      .number()
+      .nullable()
+      .describe(
+        '0–100: the hits of the rules, watchlists and signals combined; null for imported history and declarations decided before rules applied to imports',
+      ),
+    hits: z
+      .array(explainedHitSchema)
+      .describe('every hit of the authority’s rules, watchlists and signals on the declaration, explained'),
     modelVersion: z.int().nullable(),
     draw: z.object({ seedId: z.string(), draw: z.number() }).nullable(),
     assessedAt: instant.nullable(),
@@ -118,6 +131,8 @@ export const IMPORT_VIEW_EXAMPLE: z.output<typeof importViewSchema> = {
   reason: 'score below the yellow threshold',
   random: false,
   score: 4.2,
+  riskScore: 0,
+  hits: [],
   modelVersion: 3,
   draw: { seedId: 'seed-2027-03-01-a1b2c3', draw: 0.7731 },
   assessedAt: '2027-03-01T10:00:00.000Z',

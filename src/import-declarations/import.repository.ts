@@ -21,6 +21,10 @@ export interface NewImport {
   readonly declaredOn: string;
   readonly body: unknown;
   readonly score: number | null;
+  /** The rules', watchlists' and signals' hits combined (null: decided without them, or imported history). */
+  readonly riskScore?: number | null | undefined;
+  /** The hits, explained (none for imported history). */
+  readonly hits?: readonly unknown[] | undefined;
   readonly lane: Lane | null;
   readonly laneReason: string | null;
   readonly laneRandom: boolean;
@@ -43,6 +47,8 @@ export interface ImportRow extends Omit<NewImport, 'lodgedAt' | 'assessedAt'> {
 export interface ImportAmendment {
   readonly body: unknown;
   readonly score: number | null;
+  readonly riskScore: number | null;
+  readonly hits: readonly unknown[];
   readonly lane: Lane;
   readonly laneReason: string;
   readonly modelVersion: number | null;
@@ -61,6 +67,8 @@ interface DbRow {
   declared_on: string;
   body: unknown;
   score: number | null;
+  risk_score: number | null;
+  hits: unknown[];
   lane: Lane | null;
   lane_reason: string | null;
   lane_random: boolean;
@@ -74,7 +82,7 @@ interface DbRow {
 }
 
 const COLUMNS = `authority, id, type, office, source, lodged_by, lodged_at, declared_on, body, score, lane,
-  lane_reason, lane_random, model_version, random, assessed_at, lrn`;
+  lane_reason, lane_random, model_version, random, assessed_at, lrn, risk_score, hits`;
 
 // `date` read as text: the drivers would otherwise build Dates at different midnights.
 const SELECT_COLUMNS = `${COLUMNS.replace('declared_on', 'declared_on::text AS declared_on')},
@@ -93,6 +101,8 @@ const toRow = (r: DbRow): ImportRow => ({
   declaredOn: r.declared_on,
   body: r.body,
   score: r.score,
+  riskScore: r.risk_score,
+  hits: r.hits,
   lane: r.lane,
   laneReason: r.lane_reason,
   laneRandom: r.lane_random,
@@ -118,6 +128,8 @@ const record = (r: NewImport): Record<string, unknown> => ({
   declared_on: r.declaredOn,
   body: r.body,
   score: r.score,
+  risk_score: r.riskScore ?? null,
+  hits: r.hits ?? [],
   lane: r.lane,
   lane_reason: r.laneReason,
   lane_random: r.laneRandom,
@@ -217,7 +229,7 @@ export class ImportRepository {
        SELECT ${COLUMNS} FROM jsonb_to_recordset($1::jsonb) AS x(
          authority text, id text, type text, office text, source text, lodged_by text, lodged_at timestamptz,
          declared_on date, body jsonb, score float8, lane text, lane_reason text, lane_random boolean,
-         model_version int, random jsonb, assessed_at timestamptz, lrn text)
+         model_version int, random jsonb, assessed_at timestamptz, lrn text, risk_score float8, hits jsonb)
        ON CONFLICT DO NOTHING
        RETURNING id`,
       [JSON.stringify(rows.map(record))],
@@ -275,9 +287,21 @@ export class ImportRepository {
   async amend(tx: Queryable, authority: string, id: string, a: ImportAmendment): Promise<void> {
     await tx.query(
       `UPDATE import_declaration SET body = $3, score = $4, lane = $5, lane_reason = $6, model_version = $7,
-         version = $8, amended_at = $9
+         version = $8, amended_at = $9, risk_score = $10, hits = $11
        WHERE authority = $1 AND id = $2`,
-      [authority, id, JSON.stringify(a.body), a.score, a.lane, a.laneReason, a.modelVersion, a.version, a.at],
+      [
+        authority,
+        id,
+        JSON.stringify(a.body),
+        a.score,
+        a.lane,
+        a.laneReason,
+        a.modelVersion,
+        a.version,
+        a.at,
+        a.riskScore,
+        JSON.stringify(a.hits),
+      ],
     );
   }
 

@@ -10,9 +10,10 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Actor } from '../auth/index.ts';
 import { hasPermission, requirePermission, visibleTo } from '../auth/index.ts';
 import type { AuditLog } from '../audit/index.ts';
+import type { ExplainedHit } from '../assessment/index.ts';
 import { auditActor } from '../audit/index.ts';
 import { drawFor, makeMrn, newSeed, randomSerial } from '../domain/index.ts';
-import type { Clock, RandomDraw, RandomSeed, SerialSource } from '../domain/index.ts';
+import type { Clock, RandomDraw, RandomSeed, SelectivityHit, SerialSource } from '../domain/index.ts';
 import { VigilError, fromZodIssues } from '../errors/index.ts';
 import type { FieldError } from '../errors/index.ts';
 import type { Database, Queryable } from '../store/database.ts';
@@ -40,6 +41,26 @@ export interface DeclarationScorer {
   ): Promise<DeclarationVerdict | undefined>;
 }
 
+/** One explained hit of a declaration (a rule, a watchlist match, a signal): an ENS assessment's shape. */
+export type ImportHit = ExplainedHit;
+
+/** What the authority's rules, watchlists and signals make of a declaration (assessment supplies it). */
+export interface ImportRisk {
+  readonly hits: readonly ImportHit[];
+  /** The hits as the lane decision weighs them. */
+  readonly selecting: readonly SelectivityHit[];
+  /** 0–100: the hits' weights combined. */
+  readonly score: number;
+}
+
+/** Reads on its own (before the declaration's transaction, like the model's verdict). */
+export type ImportRiskAssessor = (
+  authority: string,
+  id: string,
+  declaration: ImportDeclaration,
+  at: Date,
+) => Promise<ImportRisk>;
+
 /** Where the authority's random seed comes from (AssessmentRepository.randomSeed fits). */
 export interface SeedSource {
   randomSeed(tx: Queryable, authority: string, fresh: RandomSeed, at: Date): Promise<RandomSeed>;
@@ -49,6 +70,18 @@ export interface ImportServiceDeps {
   readonly db: Database;
   readonly clock: Clock;
   readonly scorer: DeclarationScorer;
+  /** Rules, watchlists and signals on the declaration; without it, the model alone decides. */
+  readonly risk?: ImportRiskAssessor | undefined;
+  /** Called in a lodging's transaction (the parties are recorded as seen, as an ENS's are). */
+  readonly onLodged?:
+    | ((
+        tx: Queryable,
+        authority: string,
+        id: string,
+        declaration: ImportDeclaration,
+        at: Date,
+      ) => Promise<void>)
+    | undefined;
   readonly seeds: SeedSource;
   readonly repo?: ImportRepository | undefined;
   readonly lanes?: LaneConfig | undefined;
@@ -85,6 +118,10 @@ export interface ImportView {
   readonly reason: string | null;
   readonly random: boolean;
   readonly score: number | null;
+  /** 0–100: the rules', watchlists' and signals' hits combined; null when decided before they were. */
+  readonly riskScore: number | null;
+  /** Every hit of the rules, watchlists and signals, explained. */
+  readonly hits: readonly ImportHit[];
   readonly modelVersion: number | null;
   readonly draw: { readonly seedId: string; readonly draw: number } | null;
   readonly assessedAt: string | null;
@@ -157,6 +194,8 @@ export function officialView(r: ImportRow): ImportView {
     reason: r.laneReason,
     random: r.laneRandom,
     score: r.score,
+    riskScore: r.riskScore ?? null,
+    hits: (r.hits ?? []) as ImportHit[],
     modelVersion: r.modelVersion,
     draw: r.random,
     assessedAt: r.assessedAt,
@@ -230,6 +269,8 @@ export class ImportService {
   readonly #db: Database;
   readonly #clock: Clock;
   readonly #scorer: DeclarationScorer;
+  readonly #risk: ImportRiskAssessor | undefined;
+  readonly #onLodged: ImportServiceDeps['onLodged'];
   readonly #seeds: SeedSource;
   readonly #repo: ImportRepository;
   readonly #lanes: LaneConfig;
@@ -241,6 +282,8 @@ export class ImportService {
     this.#db = deps.db;
     this.#clock = deps.clock;
     this.#scorer = deps.scorer;
+    this.#risk = deps.risk;
+    this.#onLodged = deps.onLodged;
     this.#seeds = deps.seeds;
     this.#repo = deps.repo ?? new ImportRepository();
     this.#lanes = deps.lanes ?? DEFAULT_LANES;
@@ -289,6 +332,7 @@ export class ImportService {
     const verdict = await this.#scorer.score(actor.authority, id, decl);
     const score = verdict === undefined ? null : round(verdict.probability * 100, 2);
 
+    const risk = await this.#risk?.(actor.authority, id, decl, now);
     const lodged = await this.#db.forAuthority(actor.authority).transaction(async (tx) => {
       const { decision, draw } = await this.#decideLane(
         tx,
@@ -298,6 +342,7 @@ export class ImportService {
         score,
         verdict,
         now,
+        risk,
       );
       const reason = `${decision.reason}; ${
         verdict === undefined ? 'no active model: not scored' : verdict.explanation
@@ -314,6 +359,8 @@ export class ImportService {
           declaredOn: decl.date,
           body: decl,
           score,
+          riskScore: risk?.score ?? null,
+          hits: risk?.hits ?? [],
           lane: decision.lane,
           laneReason: reason,
           laneRandom: decision.random,
@@ -326,6 +373,7 @@ export class ImportService {
         // The same LRN was lodged at the same moment by another request of this filer.
         return undefined;
       }
+      await this.#onLodged?.(tx, actor.authority, id, decl, now);
       await this.#audit?.stage(tx, [
         {
           authority: actor.authority,
@@ -341,6 +389,8 @@ export class ImportService {
             random: decision.random,
             exploration: decision.exploration === true,
             score,
+            riskScore: risk?.score ?? null,
+            hits: (risk?.hits ?? []).map((h) => (h.version !== undefined ? `${h.id}@${h.version}` : h.id)),
             modelVersion: verdict?.modelVersion ?? null,
             seedId: draw.seedId,
             draw: draw.draw,
@@ -381,6 +431,7 @@ export class ImportService {
     score: number | null,
     verdict: DeclarationVerdict | undefined,
     now: Date,
+    risk: ImportRisk | undefined,
   ): Promise<{ decision: LaneDecision; draw: RandomDraw }> {
     const seed = await this.#seeds.randomSeed(tx, authority, newSeed(now), now);
     const draw = drawFor(seed, id, 1, 0);
@@ -389,9 +440,11 @@ export class ImportService {
     const from = startOfUtcDay(now);
     const used = await this.#repo.lanesUsed(tx, authority, office, from, new Date(from.getTime() + DAY_MS));
     const learnDraw = drawFor(seed, id, 1, 1);
+    // The model's probability and the rules' evidence combine like independent evidence.
+    const combined = 100 * (1 - (1 - (score ?? 0) / 100) * (1 - (risk?.score ?? 0) / 100));
     const decision = laneFor(
-      score ?? 0,
-      [],
+      combined,
+      risk?.selecting ?? [],
       draw.draw,
       remaining(cap, used),
       this.#lanes,
@@ -424,6 +477,7 @@ export class ImportService {
     }
     const verdict = await this.#scorer.score(actor.authority, id, decl);
     const score = verdict === undefined ? null : round(verdict.probability * 100, 2);
+    const risk = await this.#risk?.(actor.authority, id, decl, now);
     const row = await db.transaction(async (tx) => {
       const current = (await this.#repo.findForUpdate(tx, actor.authority, id))!;
       if (current.invalidatedAt !== null) {
@@ -456,7 +510,16 @@ export class ImportService {
         return current;
       }
       // The recorded draws of the lodging, not new ones.
-      const { decision } = await this.#decideLane(tx, actor.authority, id, decl.office, score, verdict, now);
+      const { decision } = await this.#decideLane(
+        tx,
+        actor.authority,
+        id,
+        decl.office,
+        score,
+        verdict,
+        now,
+        risk,
+      );
       const previous = current.lane ?? 'green';
       const raised = LANE_ORDER.indexOf(decision.lane) > LANE_ORDER.indexOf(previous);
       const lane = raised ? decision.lane : previous;
@@ -467,6 +530,8 @@ export class ImportService {
       await this.#repo.amend(tx, actor.authority, id, {
         body: decl,
         score,
+        riskScore: risk?.score ?? null,
+        hits: risk?.hits ?? [],
         lane,
         laneReason,
         modelVersion: verdict?.modelVersion ?? null,

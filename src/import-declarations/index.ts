@@ -6,3 +6,4 @@ export * from './import.schema.ts';
 export { IMPORT_CODES } from './import-codes.ts';
 export * from './import.repository.ts';
 export * from './import.service.ts';
+export { importAsFiling } from './import-as-filing.ts';
