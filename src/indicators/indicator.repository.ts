@@ -7,8 +7,8 @@
  */
 import type { Queryable } from '../store/database.ts';
 
-/** The grains rollups are kept at: days (indicator_daily), months (0022), quarters and years (0030). */
-export type Grain = 'day' | 'month' | 'quarter' | 'year';
+/** The grains rollups are kept at: days (indicator_daily), months (0022) and years (0030). */
+export type Grain = 'day' | 'month' | 'year';
 
 /** A part of a range read at one grain: [from, to) in days (YYYY-MM-DD), whole units of the grain. */
 export interface RangePiece {
@@ -17,7 +17,7 @@ export interface RangePiece {
   readonly to: string;
 }
 
-const MONTHS_IN: Readonly<Record<Exclude<Grain, 'day'>, number>> = { month: 1, quarter: 3, year: 12 };
+const MONTHS_IN: Readonly<Record<Exclude<Grain, 'day'>, number>> = { month: 1, year: 12 };
 
 /** The whole calendar units of `grain` in [from, to), as [first, the one after the last), if any. */
 function wholeUnits(
@@ -40,8 +40,8 @@ function wholeUnits(
 
 /**
  * [from, to) cut into pieces each read at the coarsest grain it allows (`grains`, coarsest first):
- * the whole years in it, then the whole quarters around them, then the whole months, then the days
- * at the edges. A year thus reads one row per key instead of 365 (or 12).
+ * the whole years in it, then the whole months around them, then the days at the edges. A calendar
+ * year thus reads one row per key instead of 365 (or 12).
  */
 export function rangePieces(from: string, to: string, grains: readonly Grain[]): RangePiece[] {
   if (from >= to) {
@@ -58,14 +58,13 @@ export function rangePieces(from: string, to: string, grains: readonly Grain[]):
   return [...rangePieces(from, whole.from, finer), { grain, ...whole }, ...rangePieces(whole.to, to, finer)];
 }
 
-/** The grains a series per `period` may read: none coarser than its period (a quarter spans months). */
+/** The grains a series per `period` may read: none coarser than its period (a year spans quarters). */
 function grainsFor(period: Period | undefined): readonly Grain[] {
   switch (period) {
     case undefined:
     case 'year':
-      return ['year', 'quarter', 'month', 'day'];
+      return ['year', 'month', 'day'];
     case 'quarter':
-      return ['quarter', 'month', 'day'];
     case 'month':
       return ['month', 'day'];
     case 'week':
@@ -365,7 +364,7 @@ export class IndicatorRepository {
   /**
    * Rollups of `authorities` for `metrics`, in [from, to) (days), summed per period (or over the
    * whole range when `period` is undefined) and per key of the dimensions asked for ('' = total).
-   * The range is read in pieces (rangePieces): whole years and quarters from their sums (0030),
+   * The range is read in pieces (rangePieces): whole years from their sums (0030),
    * whole months from theirs (0022), the edge days from the daily rollups, never a grain coarser
    * than the series' period (a series per day or week reads days only).
    */
@@ -393,7 +392,6 @@ export class IndicatorRepository {
         case 'month':
           return `SELECT metric, dim, key, month, value::float8 FROM indicator_monthly
                   WHERE ${which} AND month >= ${lo} AND month < ${hi}`;
-        case 'quarter':
         case 'year':
           return `SELECT metric, dim, key, start, value::float8 FROM indicator_span
                   WHERE ${which} AND span = '${p.grain}' AND start >= ${lo} AND start < ${hi} AND days > 0`;

@@ -33,10 +33,10 @@ keeps them in sync.
 **Daily rollups.** A query never scans the raw tables: the facts are rolled up per authority into
 \`indicator_daily\`, one number per metric, dimension, key and UTC day (a count, or a sum such as
 duty at stake; the key \`''\` of the dimension \`''\` is the total). The database keeps the same
-sums per calendar month (\`indicator_monthly\`), quarter and year (\`indicator_span\`), in step with
-the days whoever writes them. A query cuts its range into whole years, whole quarters, whole months
-and the days at its edges, never coarser than the period of its series, and sums those: a calendar
-year reads one row per key, a rolling twelve months at most seven, however many facts there were.
+sums per calendar month (\`indicator_monthly\`) and year (\`indicator_span\`), in step with the days
+whoever writes them. A query cuts its range into whole years, whole months and the days at its
+edges, never coarser than the period of its series, and sums those: a calendar year reads one row
+per key, any other twelve months twelve, however many facts there were.
 Two figures
 are taken at a point in time instead: the overdue feedback (CO-05) and the list of active rules
 (CR-07). Ratios are ratios of sums (over days, over authorities), never averages of ratios.

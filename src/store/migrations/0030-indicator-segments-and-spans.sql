@@ -1,5 +1,5 @@
 -- Performance indicators (issue 10): the operator segment of each assessment (TT-01, TT-02), and
--- quarterly and yearly sums of the daily rollups for reads over long periods.
+-- yearly sums of the daily rollups for reads over long periods.
 --
 -- Trusted traders: each assessment records the operator segment it credited the consignment with —
 -- the AEO type that the statuses in force on the filing's date add up to (the consignee's own
@@ -14,11 +14,13 @@ ALTER TABLE assessment ADD COLUMN operator_segment text
 -- Long periods: a year summed from indicator_monthly (0022) still reads twelve rows per key: for a
 -- breakdown by filer of a large authority, 7 metrics × thousands of filers × 12 months, some
 -- 200,000 rows and most of a second (bench:indicators). indicator_span holds the same sums per
--- calendar quarter and year, kept equal to the daily rollups as indicator_monthly is (statement
--- triggers on indicator_daily: rows removed subtracted, rows written added, in numeric, so a key
--- gone from every day of the span has exactly 0 over 0 days). A read takes whole years, then whole
--- quarters, then whole months, then the edge days, as the period of its series allows (a series per
--- month reads no quarter), and skips keys with no day left (days = 0).
+-- calendar year, kept equal to the daily rollups as indicator_monthly is (statement triggers on
+-- indicator_daily: rows removed subtracted, rows written added, in numeric, so a key gone from every
+-- day of the year has exactly 0 over 0 days). A read takes whole years, then whole months, then the
+-- edge days, as the period of its series allows (a series per month or quarter reads no year), and
+-- skips keys with no day left (days = 0). Only years: each span kept costs every recomputed day one
+-- more upsert per key (quarters and years together took some 30% of a large authority's day at a
+-- million consignments), and quarters would only help rolling windows (seven rows per key, not 12).
 --
 -- Unlike a month's row, a year's is rewritten by every day recomputed in it (365 times in a first
 -- build, then every minute for the current year). So no index covers `value` or `days` and the
@@ -29,7 +31,7 @@ ALTER TABLE assessment ADD COLUMN operator_segment text
 CREATE TABLE indicator_span (
   authority  text NOT NULL,
   dim        text NOT NULL,
-  span       text NOT NULL CHECK (span IN ('quarter', 'year')),
+  span       text NOT NULL CHECK (span IN ('year')),
   metric     text NOT NULL,
   start      date NOT NULL,
   key        text NOT NULL,
@@ -41,7 +43,7 @@ CREATE TABLE indicator_span (
 INSERT INTO indicator_span (authority, dim, span, metric, start, key, value, days)
 SELECT d.authority, d.dim, s.span, d.metric, date_trunc(s.span, d.day::timestamp)::date, d.key,
   sum(d.value::numeric), count(*)
-FROM indicator_daily d CROSS JOIN (VALUES ('quarter'), ('year')) AS s (span)
+FROM indicator_daily d CROSS JOIN (VALUES ('year')) AS s (span)
 GROUP BY 1, 2, 3, 4, 5, 6;
 
 CREATE FUNCTION indicator_span_follow() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -50,7 +52,7 @@ BEGIN
     INSERT INTO indicator_span AS m (authority, dim, span, metric, start, key, value, days)
     SELECT o.authority, o.dim, s.span, o.metric, date_trunc(s.span, o.day::timestamp)::date, o.key,
       -sum(o.value::numeric), -count(*)
-    FROM old_rows o CROSS JOIN (VALUES ('quarter'), ('year')) AS s (span) GROUP BY 1, 2, 3, 4, 5, 6
+    FROM old_rows o CROSS JOIN (VALUES ('year')) AS s (span) GROUP BY 1, 2, 3, 4, 5, 6
     ON CONFLICT (authority, dim, span, metric, start, key)
       DO UPDATE SET value = m.value + EXCLUDED.value, days = m.days + EXCLUDED.days;
   END IF;
@@ -58,7 +60,7 @@ BEGIN
     INSERT INTO indicator_span AS m (authority, dim, span, metric, start, key, value, days)
     SELECT n.authority, n.dim, s.span, n.metric, date_trunc(s.span, n.day::timestamp)::date, n.key,
       sum(n.value::numeric), count(*)
-    FROM new_rows n CROSS JOIN (VALUES ('quarter'), ('year')) AS s (span) GROUP BY 1, 2, 3, 4, 5, 6
+    FROM new_rows n CROSS JOIN (VALUES ('year')) AS s (span) GROUP BY 1, 2, 3, 4, 5, 6
     ON CONFLICT (authority, dim, span, metric, start, key)
       DO UPDATE SET value = m.value + EXCLUDED.value, days = m.days + EXCLUDED.days;
   END IF;
