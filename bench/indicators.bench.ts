@@ -4,8 +4,8 @@
  * migrated as Vigil migrates, then loaded with COPY (pg's own COPY FROM STDIN, see `CopyIn`) with
  * BENCH_CONSIGNMENTS consignments over BENCH_DAYS days: their filings (small bodies holding only
  * what the rollups read: each consignment's consignor and consignee), assessments with hits of a
- * few hundred rules per authority and outcomes, reviews of hits, control tasks (~3%) selected by
- * rule, model, RIF, random, exploration and manual, their results (no irregularity, irregularity
+ * few hundred rules per authority, outcomes and operator segments (AEO or not), reviews of hits,
+ * control tasks (~3%) selected by rule, model, RIF, random, exploration and manual, their results (no irregularity, irregularity
  * with duty and tax at stake, seizures by category and quantity, a few corrections) and refused
  * filings. Traffic is skewed as real traffic is: one large authority, weekdays busier than weekends,
  * a few filers, offices and rules carrying most of it. Secondary indexes and foreign keys are
@@ -17,7 +17,7 @@
  * earlier days' controls landing in their days) and the refresh is timed again (the refresher's
  * cost in steady state), and the dashboard's queries (IndicatorService.report for the large
  * authority: a year by month, a quarter by week, a month by day, and the year broken down by
- * method, control type, rule, filer and office) each run BENCH_RUNS times, interleaved.
+ * method, control type, rule, filer, office and operator segment) each run BENCH_RUNS times, interleaved.
  *
  * Prints progress on stderr and one JSON line last on stdout:
  *   {"consignments":…,"loadSeconds":…,"rollupSeconds":…,"incrementalRefreshSeconds":…,
@@ -317,6 +317,13 @@ const REJECTION_CODES: readonly (readonly [string, number])[] = [
   ['R3009', 5],
   ['R3013', 4],
 ];
+/** The operator segments of consignments (TT-01, TT-02): a minority of AEO traffic. */
+const SEGMENTS: readonly (readonly [string, number])[] = [
+  ['none', 85],
+  ['aeo-f', 9],
+  ['aeo-c', 4],
+  ['aeo-s', 2],
+];
 const SEIZURE_QUANTITY: Readonly<Record<string, readonly [string, number]>> = {
   drugs: ['kg', 12],
   'cigarettes-tobacco': ['sticks', 20_000],
@@ -370,6 +377,7 @@ const COLUMNS: Readonly<Record<string, readonly string[]>> = {
     'hits',
     'random',
     'assessed_at',
+    'operator_segment',
   ],
   hit_review: ['authority', 'mrn', 'version', 'seq', 'hit_id', 'decision', 'reviewer', 'reviewed_at'],
   control_task: [
@@ -487,6 +495,7 @@ function writeDay(
       invalidated ? 'withdrawn by the filer' : null,
     ]);
     for (let s = 0; s < n; s++) {
+      const segment = weighted(SEGMENTS);
       w['consignment']!.push([
         mrn,
         s,
@@ -500,7 +509,7 @@ function writeDay(
       for (const version of versions) {
         const base = version === 1 ? lodged : updated;
         const assessed = Math.min(base + Math.floor(lognormalMs(1500, 1.2)), dayStart + DAY_MS - 1);
-        writeAssessment(w, st, mrn, version, s, assessed, officeCode, horizon, late);
+        writeAssessment(w, st, mrn, version, s, assessed, officeCode, segment, horizon, late);
       }
     }
   }
@@ -528,6 +537,7 @@ function writeAssessment(
   seq: number,
   assessed: number,
   officeCode: string,
+  segment: string,
   horizon: number,
   late: LateResult[],
 ): void {
@@ -577,6 +587,7 @@ function writeAssessment(
     `[${hits.join(',')}]`,
     '{"selected":false}',
     ts(assessed),
+    segment,
   ]);
   // Analysts review about a third of the rule hits, confirming a little over half.
   for (const id of ruleIds) {
@@ -1018,7 +1029,7 @@ async function build(
       `${rollupRows} rollup rows, ${rows.rows[0]!.size}`,
   );
   // This server runs without autovacuum; a deployment's would vacuum and analyse the new rows.
-  await db.query('VACUUM (ANALYZE) indicator_daily, indicator_monthly');
+  await db.query('VACUUM (ANALYZE) indicator_daily, indicator_monthly, indicator_span');
 
   // The refresher's tick when nothing changed.
   clock.at += 60_000;
@@ -1061,7 +1072,7 @@ async function main(scratch: Scratch): Promise<void> {
       clock.at = FIRST_DAY + DAYS * DAY_MS;
       built = await build(scratch, db, deps, clock);
     } else {
-      await db.query('VACUUM (ANALYZE) indicator_daily, indicator_monthly');
+      await db.query('VACUUM (ANALYZE) indicator_daily, indicator_monthly, indicator_span');
     }
     const rollupRows = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM indicator_daily'))
       .rows[0]!.n;
@@ -1078,6 +1089,20 @@ async function main(scratch: Scratch): Promise<void> {
     log(`monthly sums that differ from the daily rollups' sums: ${drift.rows[0]!.n}`);
     if (drift.rows[0]!.n !== 0) {
       throw new Error('indicator_monthly is out of step with indicator_daily');
+    }
+    // And the yearly sums (0030), but for keys whose days are all gone (0 over 0 days, never read).
+    const yearDrift = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM (
+         SELECT authority, dim, date_trunc('year', day::timestamp)::date AS start, metric, key,
+           sum(value::numeric) AS value, count(*)::int AS days
+         FROM indicator_daily GROUP BY 1, 2, 3, 4, 5) d
+       FULL JOIN (SELECT * FROM indicator_span WHERE span = 'year' AND days > 0) m
+         USING (authority, dim, start, metric, key)
+       WHERE m.value IS DISTINCT FROM d.value OR m.days IS DISTINCT FROM d.days`,
+    );
+    log(`yearly sums that differ from the daily rollups' sums: ${yearDrift.rows[0]!.n}`);
+    if (yearDrift.rows[0]!.n !== 0) {
+      throw new Error('indicator_span is out of step with indicator_daily');
     }
 
     // 4. The dashboard's queries for the large authority.
@@ -1097,6 +1122,7 @@ async function main(scratch: Scratch): Promise<void> {
       'year-by-month-by-rule': { ...year, by: 'rule' },
       'year-by-month-by-filer': { ...year, by: 'filer' },
       'year-by-month-by-office': { ...year, by: 'office' },
+      'year-by-month-by-segment': { ...year, by: 'segment' },
     };
     const actor = { subject: 'bench-analyst', authority: LARGE, role: 'analyst' as const };
     const sample = await deps.indicators.report(actor, year);
@@ -1106,7 +1132,7 @@ async function main(scratch: Scratch): Promise<void> {
     };
     log(
       `report ${LARGE} ${year.from}…${year.to}: ${sample.indicators.length} indicators; ` +
-        ['DQ-01', 'TG-01', 'TG-03', 'TG-05', 'TG-08', 'CR-07', 'TT-01']
+        ['DQ-01', 'TG-01', 'TG-03', 'TG-05', 'TG-08', 'CR-07']
           .filter((id) => sample.indicators.some((i) => i.id === id))
           .map(show)
           .join(', '),

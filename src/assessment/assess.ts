@@ -5,7 +5,15 @@
  * reads the inputs and stores the result, so the same inputs and rule versions give the same record.
  */
 import type { AeoCover, AeoGrant, Consignment, Filing, Transport } from '../domain/index.ts';
-import { coversArea, dayOf, drawFor, grantsInForce, operatorKey, ratesOn } from '../domain/index.ts';
+import {
+  coversArea,
+  dayOf,
+  drawFor,
+  grantsInForce,
+  operatorKey,
+  ratesOn,
+  segmentOfCovers,
+} from '../domain/index.ts';
 import { assess } from '../risk/index.ts';
 import type { GoodsNomenclature, RuleHit, WatchlistHitMatch } from '../risk/index.ts';
 import { grantsOf, profileLookup } from '../operators/index.ts';
@@ -328,6 +336,9 @@ export function assessConsignment(input: ConsignmentInput): AssessmentRecord {
     errors,
     random,
     model: undefined,
+    // The statuses credited here, whether or not a hit was lowered by them: the trusted-trader
+    // indicators compare AEO with other traffic, hits or not.
+    operatorSegment: segmentOfCovers(modifiers.flatMap((m) => m.covers)),
     ...conversionOf(c.goods, now),
     assessedAt: now,
   };

@@ -4,7 +4,7 @@
  * seed. Every query is scoped by authority.
  */
 import type { Queryable } from '../store/database.ts';
-import type { RandomSeed } from '../domain/index.ts';
+import type { OperatorSegment, RandomSeed } from '../domain/index.ts';
 import type { UnitValueStats } from './signals.ts';
 
 export interface AssessmentRecord {
@@ -22,6 +22,12 @@ export interface AssessmentRecord {
   readonly assessedAt: Date;
   /** The reference rates declared values were converted to EUR with (absent when none was needed). */
   readonly conversion?: Conversion | undefined;
+  /**
+   * The AEO segment the assessment credited the consignment with (the consignee's status, the
+   * consignor's for security), as the register had it on the filing's date; absent on assessments
+   * made before it was recorded.
+   */
+  readonly operatorSegment?: OperatorSegment | undefined;
 }
 
 /** An analyst's review of one hit, as stored. */
@@ -55,6 +61,7 @@ interface AssessmentRow {
   model: unknown;
   assessed_at: Date;
   conversion?: Conversion | null;
+  operator_segment?: OperatorSegment | null;
 }
 
 const toAssessment = (r: AssessmentRow): AssessmentRecord => ({
@@ -70,6 +77,9 @@ const toAssessment = (r: AssessmentRow): AssessmentRecord => ({
   random: r.random,
   model: r.model,
   ...(r.conversion !== null && r.conversion !== undefined ? { conversion: r.conversion } : {}),
+  ...(r.operator_segment !== null && r.operator_segment !== undefined
+    ? { operatorSegment: r.operator_segment }
+    : {}),
   assessedAt: new Date(r.assessed_at),
 });
 
@@ -83,10 +93,10 @@ export class AssessmentRepository {
       return new Set();
     }
     const r = await tx.query<{ mrn: string; version: number; seq: number }>(
-      `INSERT INTO assessment (authority, mrn, version, seq, score, outcome_kind, outcome, hits, errors, random, model, assessed_at, conversion)
-       SELECT u.a, u.m, u.v, u.s, u.sc, u.k, u.o::jsonb, u.h::jsonb, u.e::jsonb, u.r::jsonb, u.md::jsonb, u.at, u.cv::jsonb
+      `INSERT INTO assessment (authority, mrn, version, seq, score, outcome_kind, outcome, hits, errors, random, model, assessed_at, conversion, operator_segment)
+       SELECT u.a, u.m, u.v, u.s, u.sc, u.k, u.o::jsonb, u.h::jsonb, u.e::jsonb, u.r::jsonb, u.md::jsonb, u.at, u.cv::jsonb, u.sg
        FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::float8[], $6::text[], $7::text[], $8::text[], $9::text[],
-                   $10::text[], $11::text[], $12::timestamptz[], $13::text[]) AS u(a, m, v, s, sc, k, o, h, e, r, md, at, cv)
+                   $10::text[], $11::text[], $12::timestamptz[], $13::text[], $14::text[]) AS u(a, m, v, s, sc, k, o, h, e, r, md, at, cv, sg)
        ON CONFLICT (mrn, version, seq) DO NOTHING
        RETURNING mrn, version, seq`,
       [
@@ -103,6 +113,7 @@ export class AssessmentRepository {
         list.map((a) => (a.model === undefined ? null : JSON.stringify(a.model))),
         list.map((a) => a.assessedAt),
         list.map((a) => (a.conversion === undefined ? null : JSON.stringify(a.conversion))),
+        list.map((a) => a.operatorSegment ?? null),
       ],
     );
     return new Set(r.rows.map((x) => `${x.mrn}/${x.version}/${x.seq}`));

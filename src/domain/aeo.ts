@@ -115,3 +115,25 @@ export function grantsInForce(
 export function aeoTypeOf(inForceGrants: readonly AeoGrant[]): AeoType | undefined {
   return typeOfCovers([...new Set(inForceGrants.flatMap((g) => g.covers))]);
 }
+
+/**
+ * The operator segment of a consignment for the trusted-trader indicators: the AEO type the statuses
+ * an assessment credits add up to (`aeo-c`, `aeo-s`, `aeo-f`), or `none`. Recorded with the
+ * assessment, so the indicators compare AEO with non-AEO traffic as the register stood that day.
+ */
+export const OPERATOR_SEGMENTS = ['aeo-c', 'aeo-s', 'aeo-f', 'none'] as const;
+export type OperatorSegment = (typeof OPERATOR_SEGMENTS)[number];
+
+/** The segment of what the credited statuses cover (see OPERATOR_SEGMENTS). */
+export function segmentOfCovers(covers: readonly AeoCover[]): OperatorSegment {
+  switch (typeOfCovers([...new Set(covers)])) {
+    case 'AEOC':
+      return 'aeo-c';
+    case 'AEOS':
+      return 'aeo-s';
+    case 'AEOF':
+      return 'aeo-f';
+    case undefined:
+      return 'none';
+  }
+}

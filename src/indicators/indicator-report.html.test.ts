@@ -101,7 +101,18 @@ test('values are written in their units: ratios as %, durations in h, euro, coun
   assert.match(cell('TL-02'), />17\.5 h</);
   assert.match(cell('TL-02'), /p99 44 h/);
   assert.match(cell('TG-04'), /by method/, 'a share of its own breakdown has no total');
-  assert.match(cell('TT-01'), /not available/);
+  assert.match(cell('TT-01'), /by segment/, 'AEO against the others: per operator segment');
+});
+
+test('an indicator Vigil cannot compute says so, and why', () => {
+  const tt = REPORT.indicators.find((i) => i.id === 'TT-01')!;
+  const html = renderIndicatorReport({
+    ...REPORT,
+    indicators: [{ ...tt, value: null, breakdown: undefined, unavailable: 'no AEO register here' }],
+  });
+  const row = /<tr id="TT-01">[\s\S]*?<\/tr>/.exec(html)?.[0] ?? '';
+  assert.match(row, /not available/);
+  assert.match(row, /no AEO register here/);
 });
 
 test('text from data is escaped everywhere, in tables and inside the SVG charts', () => {

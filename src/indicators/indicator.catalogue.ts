@@ -188,7 +188,7 @@ export const INDICATORS: readonly IndicatorDefinition[] = [
     formula: 'consignments.assessed',
     unit: 'count',
     metrics: ['consignments.assessed'],
-    breakdowns: split(['mode', 'office', 'filing-type'], ['consignments.assessed']),
+    breakdowns: split(['mode', 'office', 'filing-type', 'segment'], ['consignments.assessed']),
     compute: (v) => v('consignments.assessed'),
   }),
   def({
@@ -215,6 +215,7 @@ export const INDICATORS: readonly IndicatorDefinition[] = [
       'control-type': ['controls'],
       method: ['controls'],
       office: ['controls', 'consignments.assessed'],
+      segment: ['controls', 'consignments.assessed'],
     },
     compute: (v) => ratio(v('controls'), v('consignments.assessed')),
   }),
@@ -240,7 +241,7 @@ export const INDICATORS: readonly IndicatorDefinition[] = [
     formula: 'controls.positive / controls.done',
     unit: 'ratio',
     metrics: ['controls.positive', 'controls.done'],
-    breakdowns: split(CONTROL_DIMS, ['controls.positive', 'controls.done']),
+    breakdowns: split([...CONTROL_DIMS, 'segment'], ['controls.positive', 'controls.done']),
     compute: (v) => ratio(v('controls.positive'), v('controls.done')),
   }),
   def({
@@ -508,16 +509,28 @@ export const INDICATORS: readonly IndicatorDefinition[] = [
   def({
     id: 'TT-01',
     group: 'trusted-traders',
-    title: 'Control and detection rates, AEO versus non-AEO',
+    title: 'Control rate by operator segment',
     definition:
-      'Control rate and detection rate of consignments of authorised economic operators against the others.',
-    formula:
-      'controls[aeo] / consignments.assessed[aeo] vs controls[non-aeo] / consignments.assessed[non-aeo]',
+      'Controls decided per consignment assessed, for each operator segment: the AEO status the assessment credited the consignment with, as the register had it on the filing’s date (aeo-c, aeo-s, aeo-f: the consignee’s own authorisation or its programme’s recognition under an MRA, the consignor’s for security and safety only; none; unrecorded for assessments made before segments were recorded). A control counts in the segment of the assessment it was decided on.',
+    formula: 'controls[segment] / consignments.assessed[segment]',
     unit: 'ratio',
-    metrics: [],
-    unavailable:
-      'operators’ AEO status is not recorded yet (the registries issue adds it); until then there is no AEO segment to compare',
-    compute: () => null,
+    metrics: ['controls', 'consignments.assessed'],
+    by: 'segment',
+    breakdowns: { segment: ['controls', 'consignments.assessed'] },
+    compute: (v) => ratio(v('controls'), v('consignments.assessed')),
+  }),
+  def({
+    id: 'TT-02',
+    group: 'trusted-traders',
+    title: 'Detection rate by operator segment',
+    definition:
+      'Share of controls with a result that found an irregularity or made a seizure, for each operator segment (as in TT-01): do the controls of authorised operators find less?',
+    formula: 'controls.positive[segment] / controls.done[segment]',
+    unit: 'ratio',
+    metrics: ['controls.positive', 'controls.done'],
+    by: 'segment',
+    breakdowns: { segment: ['controls.positive', 'controls.done'] },
+    compute: (v) => ratio(v('controls.positive'), v('controls.done')),
   }),
 ];
 

@@ -1,8 +1,8 @@
 /**
- * Long ranges read whole months from indicator_monthly (0022), which the database keeps equal to the
- * sums of indicator_daily: a reader of a year gets exactly what summing its days gives, after days
- * are recomputed (a key gone, a key new, fractional amounts) and after the daily rollups are
- * emptied, on both engines. The days are written as the refresher writes them (a day's rows
+ * Long ranges read whole years from indicator_span (0030) and whole months from
+ * indicator_monthly (0022), which the database keeps equal to the sums of indicator_daily: a reader
+ * of a year gets exactly what summing its days gives, after days are recomputed (a key gone, a key
+ * new, fractional amounts) and after the daily rollups are emptied, on both engines. The days are written as the refresher writes them (a day's rows
  * deleted, then inserted), so the figures are the test's own and the sums are computed here.
  */
 import { after, before, test } from 'node:test';
@@ -75,7 +75,7 @@ function assertClose(actual: Map<string, number>, want: Map<string, number>, wha
   }
 }
 
-forEachDatabase('indicators over whole months', (target) => {
+forEachDatabase('indicators over whole months and years', (target) => {
   let db: Database;
   const repo = new IndicatorRepository();
   const days = new Map<string, Day>();
@@ -93,7 +93,11 @@ forEachDatabase('indicators over whole months', (target) => {
     ['2026-11-15', '2027-02-10'], // edge days on both sides of whole months
     ['2026-12-05', '2026-12-20'], // within one month: days only
     ['2026-11-30', '2026-12-01'], // one day, no month
-    ['2026-01-01', '2028-01-01'], // more than the data
+    ['2026-01-01', '2028-01-01'], // more than the data: two whole years
+    ['2026-01-01', '2027-01-01'], // one calendar year
+    ['2026-10-01', '2027-04-01'], // months across a year's end
+    ['2026-09-20', '2027-03-15'], // edge days, months, edge days
+    ['2025-12-20', '2027-02-10'], // edge days, a month, a whole year, a month, edge days
   ];
 
   before(async () => {
@@ -134,7 +138,7 @@ forEachDatabase('indicators over whole months', (target) => {
     await db.close();
   });
 
-  test('a range read from months and edge days equals the sum of its days, in every period', async () => {
+  test('a range read from years, months and edge days equals the sum of its days, in every period', async () => {
     for (const [from, to] of RANGES) {
       for (const period of [undefined, 'month', 'quarter', 'year', 'week', 'day'] as const) {
         const rows = await read(from, to, period);
@@ -157,6 +161,17 @@ forEachDatabase('indicators over whole months', (target) => {
     await write('2026-11-15', {});
     await write('2026-11-30', {});
     assert.deepEqual(await read('2026-11-01', '2026-12-01', undefined), []);
+    // The year still holds December's days, and no key only November had.
+    for (const [from, to] of [
+      ['2026-10-01', '2027-01-01'],
+      ['2026-01-01', '2027-01-01'],
+    ] as const) {
+      assertClose(
+        asMap(await read(from, to, undefined)),
+        expected(days, from, to, undefined),
+        `${from}…${to}`,
+      );
+    }
     const monthly = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM indicator_monthly');
     assert.ok(monthly.rows[0]!.n > 0);
     await db.query('DELETE FROM indicator_daily');

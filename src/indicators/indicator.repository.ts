@@ -7,19 +7,70 @@
  */
 import type { Queryable } from '../store/database.ts';
 
-/**
- * The whole calendar months in [from, to) (days, YYYY-MM-DD), as [first month, month after the
- * last), or undefined when there is none.
- */
-function wholeMonths(from: string, to: string): { from: string; to: string } | undefined {
-  const start = new Date(`${from.slice(0, 7)}-01T00:00:00Z`);
-  if (from.slice(8, 10) !== '01') {
-    start.setUTCMonth(start.getUTCMonth() + 1);
+/** The grains rollups are kept at: days (indicator_daily), months (0022) and years (0030). */
+export type Grain = 'day' | 'month' | 'year';
+
+/** A part of a range read at one grain: [from, to) in days (YYYY-MM-DD), whole units of the grain. */
+export interface RangePiece {
+  readonly grain: Grain;
+  readonly from: string;
+  readonly to: string;
+}
+
+const MONTHS_IN: Readonly<Record<Exclude<Grain, 'day'>, number>> = { month: 1, year: 12 };
+
+/** The whole calendar units of `grain` in [from, to), as [first, the one after the last), if any. */
+function wholeUnits(
+  from: string,
+  to: string,
+  grain: Exclude<Grain, 'day'>,
+): { from: string; to: string } | undefined {
+  const n = MONTHS_IN[grain];
+  const f = new Date(`${from}T00:00:00Z`);
+  const unitOf = (d: Date): number => Date.UTC(d.getUTCFullYear(), Math.floor(d.getUTCMonth() / n) * n, 1);
+  let start = unitOf(f);
+  if (start < f.getTime()) {
+    const s = new Date(start);
+    start = Date.UTC(s.getUTCFullYear(), s.getUTCMonth() + n, 1);
   }
-  const end = new Date(`${to.slice(0, 7)}-01T00:00:00Z`);
-  return start < end
-    ? { from: start.toISOString().slice(0, 10), to: end.toISOString().slice(0, 10) }
-    : undefined;
+  const end = unitOf(new Date(`${to}T00:00:00Z`));
+  const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+  return start < end ? { from: day(start), to: day(end) } : undefined;
+}
+
+/**
+ * [from, to) cut into pieces each read at the coarsest grain it allows (`grains`, coarsest first):
+ * the whole years in it, then the whole months around them, then the days at the edges. A calendar
+ * year thus reads one row per key instead of 365 (or 12).
+ */
+export function rangePieces(from: string, to: string, grains: readonly Grain[]): RangePiece[] {
+  if (from >= to) {
+    return [];
+  }
+  const [grain, ...finer] = grains;
+  if (grain === undefined || grain === 'day') {
+    return [{ grain: 'day', from, to }];
+  }
+  const whole = wholeUnits(from, to, grain);
+  if (whole === undefined) {
+    return rangePieces(from, to, finer);
+  }
+  return [...rangePieces(from, whole.from, finer), { grain, ...whole }, ...rangePieces(whole.to, to, finer)];
+}
+
+/** The grains a series per `period` may read: none coarser than its period (a year spans quarters). */
+function grainsFor(period: Period | undefined): readonly Grain[] {
+  switch (period) {
+    case undefined:
+    case 'year':
+      return ['year', 'month', 'day'];
+    case 'quarter':
+    case 'month':
+      return ['month', 'day'];
+    case 'week':
+    case 'day':
+      return ['day'];
+  }
 }
 
 /** The UTC day of a timestamp column. */
@@ -38,6 +89,12 @@ const METHOD = `CASE
     WHEN EXISTS (SELECT 1 FROM jsonb_array_elements(t.rule_refs) rr WHERE starts_with(rr->>'id', 'rif-')) THEN 'rif'
     WHEN jsonb_array_length(t.rule_refs) > 0 THEN 'rule'
     ELSE 'model' END`;
+
+/**
+ * The operator segment (the `segment` dimension) of the assessment `a`: recorded with it (0030);
+ * an assessment made before then, or a control whose assessment is gone, is 'unrecorded'.
+ */
+const SEGMENT = (a: string): string => `coalesce(${a}.operator_segment, 'unrecorded')`;
 
 /**
  * One statement per fact family: `$1` the authority, `$2` and `$3` the day's bounds. Each yields
@@ -89,6 +146,7 @@ const FAMILIES: readonly string[] = [
    CROSS JOIN LATERAL (VALUES
      ('consignments.assessed', '', '', 1), ('consignments.assessed', 'mode', f.mode, 1),
      ('consignments.assessed', 'office', f.office_of_first_entry, 1), ('consignments.assessed', 'filing-type', f.filing_type, 1),
+     ('consignments.assessed', 'segment', ${SEGMENT('a')}, 1),
      (CASE WHEN h.hit THEN 'consignments.hit' END, '', '', 1), (CASE WHEN h.hit THEN 'consignments.hit' END, 'mode', f.mode, 1),
      ('outcomes', 'outcome', a.outcome_kind, 1),
      (CASE WHEN a.version = 1 THEN 'time.lodge-to-outcome' END, 'bucket', ${bucketOf('a.assessed_at', 'f.lodged_at')}, 1)
@@ -110,6 +168,7 @@ const FAMILIES: readonly string[] = [
   `SELECT x.metric, x.dim, x.key, x.v
    FROM control_task t
    CROSS JOIN LATERAL (SELECT ${METHOD} AS method) m
+   LEFT JOIN assessment a ON a.mrn = t.mrn AND a.version = t.version AND a.seq = t.seq
    LEFT JOIN LATERAL (
      SELECT r.result, r.details FROM control_result r WHERE r.task_id = t.id AND r.superseded_by IS NULL
      ORDER BY r.recorded_at DESC LIMIT 1) cur ON true
@@ -119,14 +178,16 @@ const FAMILIES: readonly string[] = [
        cur.result = 'seizure' AS seizure) s
    CROSS JOIN LATERAL (VALUES
      ('controls', '', '', 1::float8), ('controls', 'control-type', t.control_type, 1), ('controls', 'method', m.method, 1),
-     ('controls', 'office', t.office, 1),
+     ('controls', 'office', t.office, 1), ('controls', 'segment', ${SEGMENT('a')}, 1),
      (CASE WHEN t.status = 'cancelled' THEN 'controls.cancelled' END, '', '', 1),
      (CASE WHEN s.done THEN 'controls.done' END, '', '', 1), (CASE WHEN s.done THEN 'controls.done' END, 'control-type', t.control_type, 1),
      (CASE WHEN s.done THEN 'controls.done' END, 'method', m.method, 1), (CASE WHEN s.done THEN 'controls.done' END, 'office', t.office, 1),
+     (CASE WHEN s.done THEN 'controls.done' END, 'segment', ${SEGMENT('a')}, 1),
      (CASE WHEN s.positive THEN 'controls.positive' END, '', '', 1),
      (CASE WHEN s.positive THEN 'controls.positive' END, 'control-type', t.control_type, 1),
      (CASE WHEN s.positive THEN 'controls.positive' END, 'method', m.method, 1),
      (CASE WHEN s.positive THEN 'controls.positive' END, 'office', t.office, 1),
+     (CASE WHEN s.positive THEN 'controls.positive' END, 'segment', ${SEGMENT('a')}, 1),
      (CASE WHEN s.seizure THEN 'controls.seizure' END, '', '', 1),
      (CASE WHEN s.seizure THEN 'seizures' END, 'category', cur.details->>'category', 1),
      (CASE WHEN s.seizure THEN 'seizures.quantity' END, 'category-unit',
@@ -303,8 +364,9 @@ export class IndicatorRepository {
   /**
    * Rollups of `authorities` for `metrics`, in [from, to) (days), summed per period (or over the
    * whole range when `period` is undefined) and per key of the dimensions asked for ('' = total).
-   * The whole months of the range are read from the monthly sums (0022), the days before and after
-   * them from the daily rollups; a series per day or week reads days only.
+   * The range is read in pieces (rangePieces): whole years from their sums (0030),
+   * whole months from theirs (0022), the edge days from the daily rollups, never a grain coarser
+   * than the series' period (a series per day or week reads days only).
    */
   async read(
     q: Queryable,
@@ -317,36 +379,37 @@ export class IndicatorRepository {
   ): Promise<RollupRow[]> {
     const bucket =
       period === undefined ? `''` : `to_char(date_trunc('${period}', day::timestamp), 'YYYY-MM-DD')`;
-    const months = period === 'day' || period === 'week' ? undefined : wholeMonths(from, to);
     const which = 'authority = ANY($1::text[]) AND metric = ANY($2::text[]) AND dim = ANY($3::text[])';
+    const params: unknown[] = [authorities, metrics, dims];
+    const parts = rangePieces(from, to, grainsFor(period)).map((p) => {
+      params.push(p.from, p.to);
+      const lo = `$${params.length - 1}::date`;
+      const hi = `$${params.length}::date`;
+      switch (p.grain) {
+        case 'day':
+          return `SELECT metric, dim, key, day, value FROM indicator_daily
+                  WHERE ${which} AND day >= ${lo} AND day < ${hi}`;
+        case 'month':
+          return `SELECT metric, dim, key, month, value::float8 FROM indicator_monthly
+                  WHERE ${which} AND month >= ${lo} AND month < ${hi}`;
+        case 'year':
+          return `SELECT metric, dim, key, start, value::float8 FROM indicator_span
+                  WHERE ${which} AND span = '${p.grain}' AND start >= ${lo} AND start < ${hi} AND days > 0`;
+      }
+    });
+    if (parts.length === 0) {
+      return [];
+    }
     // PostgreSQL prices an index scan over two arrays as one descent per pair of elements, so these
     // reads look expensive enough for JIT compilation, which then takes longer (100 ms and more)
     // than the read itself (tens of ms). Only the caller's transaction is concerned.
     await q.query('SET LOCAL jit = off');
-    const r =
-      months === undefined
-        ? await q.query<RollupRow>(
-            `SELECT metric, dim, key, ${bucket} AS period, sum(value)::float8 AS value
-             FROM indicator_daily
-             WHERE ${which} AND day >= $4::date AND day < $5::date
-             GROUP BY metric, dim, key, 4 ORDER BY 4, metric, dim, key`,
-            [authorities, metrics, dims, from, to],
-          )
-        : await q.query<RollupRow>(
-            `SELECT metric, dim, key, ${bucket} AS period, sum(value)::float8 AS value
-             FROM (
-               SELECT metric, dim, key, day, value FROM indicator_daily
-               WHERE ${which} AND day >= $4::date AND day < $6::date
-               UNION ALL
-               SELECT metric, dim, key, month, value::float8 FROM indicator_monthly
-               WHERE ${which} AND month >= $6::date AND month < $7::date
-               UNION ALL
-               SELECT metric, dim, key, day, value FROM indicator_daily
-               WHERE ${which} AND day >= $7::date AND day < $5::date
-             ) AS u (metric, dim, key, day, value)
-             GROUP BY metric, dim, key, 4 ORDER BY 4, metric, dim, key`,
-            [authorities, metrics, dims, from, to, months.from, months.to],
-          );
+    const r = await q.query<RollupRow>(
+      `SELECT metric, dim, key, ${bucket} AS period, sum(value)::float8 AS value
+       FROM (${parts.join('\n UNION ALL\n')}) AS u (metric, dim, key, day, value)
+       GROUP BY metric, dim, key, 4 ORDER BY 4, metric, dim, key`,
+      params,
+    );
     return r.rows;
   }
 

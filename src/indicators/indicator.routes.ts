@@ -27,7 +27,7 @@ export const indicatorQuerySchema = z.strictObject({
     .regex(/^[a-z-]{1,40}$/)
     .optional()
     .describe(
-      'breakdown: filing-type, mode, office, filer, code, control-type, method, rule, category, lane, issuer …',
+      'breakdown: filing-type, mode, office, filer, code, control-type, method, rule, category, lane, issuer, segment …',
     ),
   authorities: z
     .string()

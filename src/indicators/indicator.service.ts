@@ -73,6 +73,12 @@ const LOOK_BACK_MS = 5 * 60_000;
 
 type Cells = Map<string, Map<string, number>>;
 
+/** The range's total cell, and whether it holds the per-rule keys (a report with CR-01 in it). */
+interface TotalRead {
+  readonly total: Map<string, number>;
+  readonly byRule: boolean;
+}
+
 /** What the point-in-time indicators read of the raw tables, per report. */
 interface PointInTime {
   /** CO-05: deliveries whose feedback is overdue, over the authorities read. */
@@ -207,7 +213,17 @@ export class IndicatorService {
           : undefined;
       const out: IndicatorValue[] = [];
       for (const d of defs) {
-        out.push(await this.#one(tx, d, q, authorities, total, series, now));
+        out.push(
+          await this.#one(
+            tx,
+            d,
+            q,
+            authorities,
+            { total, byRule: dims.has('rule') && metrics.includes('hits') },
+            series,
+            now,
+          ),
+        );
       }
       return {
         authorities,
@@ -276,10 +292,11 @@ export class IndicatorService {
     d: IndicatorDefinition,
     q: IndicatorQuery,
     authorities: readonly string[],
-    total: Map<string, number>,
+    read: TotalRead,
     series: Cells | undefined,
     now: PointInTime,
   ): Promise<IndicatorValue> {
+    const total = read.total;
     const head = {
       id: d.id,
       group: d.group,
@@ -317,7 +334,7 @@ export class IndicatorService {
       return { ...head, value: now.overdue };
     }
     if (d.id === 'CR-07' || d.id === 'CR-08') {
-      return this.#ruleLists(tx, d, q, authorities, total, head, now);
+      return this.#ruleLists(tx, d, q, authorities, read, head, now);
     }
     const valueIn = (
       cell: Map<string, number>,
@@ -385,11 +402,18 @@ export class IndicatorService {
     d: IndicatorDefinition,
     q: IndicatorQuery,
     authorities: readonly string[],
-    total: Map<string, number>,
+    { total, byRule }: TotalRead,
     head: Omit<IndicatorValue, 'value'>,
     now: PointInTime,
   ): Promise<IndicatorValue> {
     const hitsOf = async (of: readonly string[]): Promise<Map<string, number>> => {
+      // The range's hits per rule of the authorities read are in the total already (CR-01 asks
+      // for them): taken from it, not read again.
+      if (byRule && of.length === authorities.length && of.every((a) => authorities.includes(a))) {
+        return new Map(
+          [...total.entries()].flatMap(([k, n]) => (k.startsWith('hits|rule|') ? [[k.slice(10), n]] : [])),
+        );
+      }
       const rows = await this.#d.repo.read(tx, of, ['hits'], ['rule'], q.from, q.to, undefined);
       return new Map(rows.map((r) => [r.key, r.value]));
     };

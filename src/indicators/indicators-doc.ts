@@ -32,8 +32,12 @@ keeps them in sync.
 
 **Daily rollups.** A query never scans the raw tables: the facts are rolled up per authority into
 \`indicator_daily\`, one number per metric, dimension, key and UTC day (a count, or a sum such as
-duty at stake; the key \`''\` of the dimension \`''\` is the total). A query sums the days of the
-period: over a year it reads one row per day and key, however many facts there were. Two figures
+duty at stake; the key \`''\` of the dimension \`''\` is the total). The database keeps the same
+sums per calendar month (\`indicator_monthly\`) and year (\`indicator_span\`), in step with the days
+whoever writes them. A query cuts its range into whole years, whole months and the days at its
+edges, never coarser than the period of its series, and sums those: a calendar year reads one row
+per key, any other twelve months twelve, however many facts there were.
+Two figures
 are taken at a point in time instead: the overdue feedback (CO-05) and the list of active rules
 (CR-07). Ratios are ratios of sums (over days, over authorities), never averages of ratios.
 
@@ -44,6 +48,14 @@ current result on the day the control was decided (so a result recorded days lat
 day: detection rates compare like with like), a RIF on the day it was issued, a delivery on the
 day it was delivered or decided, feedback on the day it was given, a shared record on the day it
 was shared. Days are UTC days.
+
+**Operator segment.** An assessment records the segment it credited the consignment with, from the
+operator register as it stood on the filing's date (\`docs/registries.md\`): \`aeo-c\`, \`aeo-s\` or
+\`aeo-f\`, the AEO type that the statuses in force add up to (the consignee's own authorisation or
+its programme's recognition under an MRA; the consignor's for security and safety only, as those
+lower hits), else \`none\`; assessments made before segments were recorded are \`unrecorded\`. A
+control counts in the segment of the assessment it was decided on. \`by=segment\` compares
+authorised operators with the others (TT-01, TT-02); the segments add up to all.
 
 **Percentiles.** Latencies are kept as histograms: a duration of \`ms\` milliseconds falls in bucket
 \`ceil(10 · log10(ms))\`, whose upper bound is \`10^(bucket/10)\` ms. Buckets of days, periods and

@@ -465,6 +465,28 @@ forEachDatabase('performance indicators on demo traffic', (target) => {
       byMethod.set(r.day, (byMethod.get(r.day) ?? 0) + r.value);
     }
     assert.deepEqual([...byMethod.entries()].sort(), total('controls'));
+    // The operator segments add up to all assessments and all controls, day by day, and each
+    // assessment counts in the segment it recorded.
+    for (const metric of ['consignments.assessed', 'controls']) {
+      const bySegment = new Map<string, number>();
+      for (const r of beforeFull.filter(
+        (x) => x.authority === 'NL' && x.metric === metric && x.dim === 'segment',
+      )) {
+        bySegment.set(r.day, (bySegment.get(r.day) ?? 0) + r.value);
+      }
+      assert.deepEqual([...bySegment.entries()].sort(), total(metric), `${metric} by segment`);
+    }
+    const segments = beforeFull
+      .filter((r) => r.authority === 'NL' && r.metric === 'consignments.assessed' && r.dim === 'segment')
+      .map((r) => [r.day, r.key, r.value])
+      .sort((a, b) => String(a[1]).localeCompare(String(b[1])) || String(a[0]).localeCompare(String(b[0])));
+    const rawSegments = (
+      await app().deps.db.query<{ day: string; k: string; n: number }>(
+        `SELECT ${day('assessed_at')} AS day, coalesce(operator_segment, 'unrecorded') AS k, count(*)::int AS n
+         FROM assessment WHERE authority = 'NL' GROUP BY 1, 2 ORDER BY 2, 1`,
+      )
+    ).rows.map((r) => [r.day, r.k, r.n]);
+    assert.deepEqual(segments, rawSegments);
     // Outcomes as they are now (a review may have changed one since its assessment's day).
     const outcomes = beforeFull
       .filter((r) => r.authority === 'NL' && r.metric === 'outcomes')
@@ -508,6 +530,7 @@ forEachDatabase('performance indicators on demo traffic', (target) => {
       '&by=filer',
       '&by=mode',
       '&by=code',
+      '&by=segment',
     ]) {
       const r = await get(by);
       for (const id of [
@@ -523,6 +546,8 @@ forEachDatabase('performance indicators on demo traffic', (target) => {
         'CR-06',
         'CO-03',
         'CO-04',
+        'TT-01',
+        'TT-02',
       ]) {
         const v = ind(r, id);
         inUnit(v.value, `${id}${by}`);
