@@ -215,6 +215,8 @@ export function explainConsignment(input: ExplainInput): {
   hits: ExplainedHit[];
   score: number;
   errors: AssessmentRecord['errors'];
+  /** The AEO segment the statuses in force credit, whether or not a hit was lowered by them. */
+  operatorSegment: AssessmentRecord['operatorSegment'];
 } {
   const { row, filing, seq, now, ctx, ops, nomenclature } = input;
   const c = filing.consignments[seq]!;
@@ -303,14 +305,19 @@ export function explainConsignment(input: ExplainInput): {
       });
     }
   }
-  return { hits, score: combineScore(hits.map((h) => h.effectiveWeight)), errors: ruled.errors };
+  return {
+    hits,
+    score: combineScore(hits.map((h) => h.effectiveWeight)),
+    errors: ruled.errors,
+    operatorSegment: segmentOfCovers(modifiers.flatMap((m) => m.covers)),
+  };
 }
 
 /** Assesses one consignment: rules, signals, operator profile and the recorded random draw. */
 export function assessConsignment(input: ConsignmentInput): AssessmentRecord {
   const { row, filing, seq, now, ctx, outcomes, masterTransport } = input;
   const c = filing.consignments[seq]!;
-  const { hits, score, errors } = explainConsignment(input);
+  const { hits, score, errors, operatorSegment } = explainConsignment(input);
   // Keyed on the consignment, not the version: an amendment must not draw again (a filer could
   // amend until a random selection goes away).
   const random = drawFor(ctx.seed, row.mrn, 1, seq);
@@ -338,7 +345,7 @@ export function assessConsignment(input: ConsignmentInput): AssessmentRecord {
     model: undefined,
     // The statuses credited here, whether or not a hit was lowered by them: the trusted-trader
     // indicators compare AEO with other traffic, hits or not.
-    operatorSegment: segmentOfCovers(modifiers.flatMap((m) => m.covers)),
+    operatorSegment,
     ...conversionOf(c.goods, now),
     assessedAt: now,
   };
