@@ -573,8 +573,8 @@ function isLatin(text: string): boolean {
   return true;
 }
 
-/** Numbers per posting of a fuzzy index (see `FuzzyIndex`). */
-const POSTING = 11;
+/** Numbers a posting of a fuzzy index starts with (see `FuzzyIndex`); then ENTRY_WORD per word of its entry. */
+const POSTING_HEAD = 6;
 
 /**
  * A hash table from 32-bit hashes to lists of non-negative integers, in typed arrays: two numbers a
@@ -667,13 +667,6 @@ class FuzzyIndex {
   readonly #raw: readonly string[];
   /** The entity each name (entry of this index) belongs to. */
   readonly #entityOf: Int32Array;
-  /**
-   * Entry id's words in order, from `#entryWordStart[id]`, ENTRY_WORD numbers each: token word id,
-   * skeleton word id, weight, the token's length | the skeleton's length << 16 | WORD_FLAG for a
-   * word (not a number), the token's letters and the skeleton's (`letterMask`).
-   */
-  readonly #entryWordStart: Int32Array;
-  readonly #entryWords: Int32Array;
   /** Every token and skeleton of the list, by word id. */
   readonly #words: readonly string[];
   /**
@@ -686,14 +679,16 @@ class FuzzyIndex {
    */
   readonly #wordNear: IntMultiMap;
   /**
-   * Postings of word w, from `#postStart[w]` to `#postStart[w + 1]` (offsets in `#rec`), POSTING ints
-   * each: entry; the weight of the entry from that word's rarity rank on, and the entry's weight (their
-   * quotient is the share of the entry the posting can still reach; sorted by it, descending, so a
-   * lookup stops at the first posting that cannot anchor a match); its heaviest other word (token id,
-   * skeleton id, weight, lengths, letters and skeleton's letters as in ENTRY_WORD; -1, -1, 0 … when
-   * none), so most entries reached by one shared word are ruled out from the posting alone; the
-   * entry's length (a long name may be cut); and the token of the word it is filed for (a posting is
-   * filed under the word and under its skeleton). Then the words' records (`#wordNear`).
+   * Postings of word w, from `#postStart[w]` to `#postStart[w + 1]` (offsets in `#rec`), each
+   * POSTING_HEAD ints: entry; the weight of the entry from that word's rarity rank on, and the entry's
+   * weight (their quotient is the share of the entry the posting can still reach; sorted by it,
+   * descending, so a lookup stops at the first posting that cannot anchor a match); the entry's
+   * length (a long name may be cut); the token of the word it is filed for (a posting is filed under
+   * the word and under its skeleton); the entry's number of words; then every word of the entry
+   * in ENTRY_WORD's layout (token id, skeleton id, weight, lengths, letters, skeleton's letters). A
+   * posting thus holds all that rules its entry in or out before scoring (its anchors, and what its
+   * other words could meet otherwise), in the run of memory a lookup reads anyway: reading the entry
+   * elsewhere cost a cache miss per entry reached. Then the words' records (`#wordNear`).
    */
   readonly #postStart: Int32Array;
   readonly #rec: Int32Array;
@@ -724,6 +719,11 @@ class FuzzyIndex {
    * → position in `#matched`, its slots current when their lookup number is this lookup's.
    */
   #metKey = new Int32Array(256);
+  /**
+   * The same words as bits by word id, cleared after each lookup: most words a lookup asks about
+   * were not met, and one bit answers that without probing the table.
+   */
+  readonly #metBits: Int32Array;
   #metAt = new Int32Array(256);
   #metLookup = new Int32Array(256);
   #lookup = 0;
@@ -758,7 +758,6 @@ class FuzzyIndex {
     this.#entityOf = entityOf;
     this.#entries = values.map(normalizeName);
     this.#stamp = new Int32Array(values.length);
-    const n = values.length;
     const df = new Map<string, number>();
     for (const e of this.#entries) {
       for (const t of e.tokens) {
@@ -767,7 +766,7 @@ class FuzzyIndex {
     }
     const wordIds = new Map<string, number>();
     const words: string[] = [];
-    const postings: number[][] = [];
+    const postings: number[][][] = [];
     const wordOf = (w: string): number => {
       let id = wordIds.get(w);
       if (id === undefined) {
@@ -778,12 +777,14 @@ class FuzzyIndex {
       }
       return id;
     };
-    this.#entryWordStart = new Int32Array(n + 1);
+    // Each entry's words in order, ENTRY_WORD numbers each (token word id, skeleton word id, weight,
+    // the token's length | the skeleton's length << 16 | WORD_FLAG for a word (not a number), the
+    // token's letters and the skeleton's, see `letterMask`), copied into each of its postings.
     const entryWords: number[] = [];
     const joinedHashes: number[] = [];
     const joinedIds: number[] = [];
     this.#entries.forEach((e, id) => {
-      this.#entryWordStart[id] = entryWords.length;
+      entryWords.length = 0;
       const order = rarestFirst(e, df);
       const chosen = indexedCount(e, order);
       // Its words in order (neighbours may have been run together), with what bounds a score.
@@ -807,33 +808,13 @@ class FuzzyIndex {
         const token = wordOf(e.tokens[i]!);
         const skeleton = wordOf(e.skeletons[i]!);
         const weight = e.weights[i]!;
-        // The entry's heaviest other word: without it, can the entry still have its anchors?
-        let big = -1;
-        for (let j = 0; j < e.tokens.length; j++) {
-          if (j !== i && (big < 0 || e.weights[j]! > e.weights[big]!)) {
-            big = j;
-          }
-        }
-        const posting = [
-          id,
-          rest,
-          e.weight,
-          big < 0 ? -1 : wordOf(e.tokens[big]!),
-          big < 0 ? -1 : wordOf(e.skeletons[big]!),
-          big < 0 ? 0 : e.weights[big]!,
-          big < 0
-            ? 0
-            : Math.min(e.tokens[big]!.length, 0xffff) |
-              (Math.min(e.skeletons[big]!.length, 0x1fff) << 16) |
-              (e.kinds[big] === 0 ? WORD_FLAG : 0),
-          big < 0 ? 0 : letterMask(e.tokens[big]!),
-          big < 0 ? 0 : letterMask(e.skeletons[big]!),
-          e.length,
-          token,
-        ];
-        postings[token]!.push(...posting);
+        // Every word of the entry in the posting itself: whether the entry has its anchors, and what
+        // its other words could still meet, is then read from the posting, not from the entry elsewhere.
+        const posting = [id, rest, e.weight, e.length, token, e.tokens.length];
+        posting.push(...entryWords);
+        postings[token]!.push(posting);
         if (skeleton !== token) {
-          postings[skeleton]!.push(...posting);
+          postings[skeleton]!.push(posting);
         }
         rest -= weight;
       }
@@ -844,30 +825,28 @@ class FuzzyIndex {
         }
       }
     });
-    this.#entryWordStart[n] = entryWords.length;
-    this.#entryWords = Int32Array.from(entryWords);
     this.#words = words;
+    this.#metBits = new Int32Array((words.length + 31) >>> 5);
 
     this.#joined = new IntMultiMap(joinedHashes, joinedIds);
 
     // Postings, flat, each word's sorted by reach (descending), then each word's record.
     let total = 0;
     for (const p of postings) {
-      total += p.length;
+      for (const q of p) {
+        total += q.length;
+      }
     }
     this.#postStart = new Int32Array(words.length + 1);
     const own = new Int32Array(total);
     let at = 0;
     postings.forEach((p, w) => {
       this.#postStart[w] = at;
-      const order = Array.from({ length: p.length / POSTING }, (_, k) => k);
-      const reach = (k: number): number => p[POSTING * k + 1]! / p[POSTING * k + 2]!;
-      order.sort((x, y) => reach(y) - reach(x) || p[POSTING * x]! - p[POSTING * y]!);
-      for (const k of order) {
-        for (let f = 0; f < POSTING; f++) {
-          own[at + f] = p[POSTING * k + f]!;
-        }
-        at += POSTING;
+      const reach = (q: readonly number[]): number => q[1]! / q[2]!;
+      p.sort((x, y) => reach(y) - reach(x) || x[0]! - y[0]!);
+      for (const q of p) {
+        own.set(q, at);
+        at += q.length;
       }
     });
     this.#postStart[words.length] = at;
@@ -911,7 +890,7 @@ class FuzzyIndex {
       for (const x of found) {
         const from = this.#postStart[x]!;
         const to = this.#postStart[x + 1]!;
-        rec.push(x, (to - from) / POSTING);
+        rec.push(x, to - from);
         for (let k = from; k < to; k++) {
           rec.push(own[k]!);
         }
@@ -975,7 +954,6 @@ class FuzzyIndex {
       }
       const matched = this.#matched;
       const matchedBy = this.#matchedBy;
-      const ew = this.#entryWords;
       const postings = this.#rec;
       const n = value.tokens.length;
       this.#prepareValue(value);
@@ -984,57 +962,43 @@ class FuzzyIndex {
       // Then each anchored word's postings, each read once, in a run of memory, with what it says.
       for (let w = 0; w < matched.length; w++) {
         const to = this.#matchedTo[w]!;
-        for (let p = this.#matchedFrom[w]!; p < to; p += POSTING) {
+        for (let p = this.#matchedFrom[w]!; p < to; p += POSTING_HEAD + ENTRY_WORD * postings[p + 5]!) {
           const total = postings[p + 2]!;
           // Postings come by reach: none of the rest can have enough anchors.
           if (postings[p + 1]! < needed * total - 1e-9) {
             break;
           }
           // Filed under a skeleton whose word was met too: that word's own posting does.
-          const own = postings[p + 10]!;
+          const own = postings[p + 4]!;
           if (own !== matched[w] && this.#met(own) >= 0) {
             continue;
           }
-          // Without its heaviest other word the entry has too few anchors, or (that word meeting
-          // nothing at all, and the name not cut) too little of it can be met.
-          const big = postings[p + 3]!;
-          const cut = mayBeCut && postings[p + 9]! > value.length;
-          if (big >= 0 && this.#met(big) < 0 && this.#met(postings[p + 4]!) < 0) {
-            const rest = total - postings[p + 5]!;
-            if (
-              rest < needed * total - 1e-9 ||
-              (!cut &&
-                LISTED_SHARE * (rest / total) + (1 - LISTED_SHARE) < threshold - 1e-9 &&
-                !this.#mayMeet(postings, p + 3))
-            ) {
-              continue;
-            }
-          }
-          const id = postings[p]!;
-          if (stamp[id] === generation) {
-            continue;
-          }
-          // Its anchored words, and the value's words anchoring them: with every other word
-          // meeting at best loosely or run together (and only those that can), can the score
-          // still reach the threshold?
+          // Its anchored words, and the value's words anchoring them, from the posting.
           let anchored = 0;
           let by = 0;
-          const start = this.#entryWordStart[id]!;
-          const end = this.#entryWordStart[id + 1]!;
-          for (let x = start; x < end; x += ENTRY_WORD) {
-            const t = ew[x]!;
-            const sk = ew[x + 1]!;
+          const wordsStart = p + POSTING_HEAD;
+          const wordsEnd = wordsStart + ENTRY_WORD * postings[p + 5]!;
+          for (let x = wordsStart; x < wordsEnd; x += ENTRY_WORD) {
+            const t = postings[x]!;
+            const sk = postings[x + 1]!;
             const tAt = this.#met(t);
             const skAt = sk === t ? -1 : this.#met(sk);
             if (tAt >= 0 || skAt >= 0) {
-              anchored += ew[x + 2]!;
+              anchored += postings[x + 2]!;
               by |= (tAt >= 0 ? matchedBy[tAt]! : 0) | (skAt >= 0 ? matchedBy[skAt]! : 0);
             }
           }
           if (anchored < needed * total - 1e-9) {
             continue;
           }
-          const loose = this.#looseBound(value, ew, start, end);
+          const id = postings[p]!;
+          if (stamp[id] === generation) {
+            continue;
+          }
+          const cut = mayBeCut && postings[p + 3]! > value.length;
+          // With every other word meeting at best loosely or run together (and only those that
+          // can), can the score still reach the threshold?
+          const loose = this.#looseBound(value, postings, wordsStart, wordsEnd);
           const listedShare = cut ? 1 : Math.min(1, (anchored + loose) / total);
           const open = by | this.#looseBits | (cut ? cutBit : 0);
           let screened = 0;
@@ -1063,6 +1027,10 @@ class FuzzyIndex {
    * lookup.
    */
   #collect(value: NormalizedName): void {
+    const metBits = this.#metBits;
+    for (const w of this.#matched) {
+      metBits[w >>> 5] = 0;
+    }
     this.#matched.length = 0;
     this.#matchedBy.length = 0;
     this.#lookup++;
@@ -1080,6 +1048,8 @@ class FuzzyIndex {
     probeBits.length = 0;
     skeletonBits.length = 0;
     probeSkeletons.length = 0;
+    // Probes are the value's words, then their skeletons that are not words (`anchorWords`).
+    let wordProbes = 0;
     for (let i = 0; i < probes.length; i++) {
       const p = probes[i]!;
       let bits = 0;
@@ -1094,6 +1064,9 @@ class FuzzyIndex {
       }
       probeBits.push(bits);
       probeSkeletons.push(sk ?? wordSkeleton(p));
+      if (sk !== undefined && wordProbes === i) {
+        wordProbes++;
+      }
     }
     for (let i = 0; i < probes.length; i++) {
       const at = probes.indexOf(probeSkeletons[i]!);
@@ -1103,7 +1076,8 @@ class FuzzyIndex {
     // one another: the processor then waits for their cache misses together rather than one by one.
     const found = this.#found;
     const rec = this.#rec;
-    const probeCount = Math.min(probes.length, found.length);
+    // (The words' only: a word found in the list brings its skeleton's neighbours too.)
+    const probeCount = Math.min(wordProbes, found.length);
     for (let i = 0; i < probeCount; i++) {
       found[i] = this.#wordNear.find(hashes[i]!);
     }
@@ -1148,7 +1122,7 @@ class FuzzyIndex {
         const count = rec[x++]!;
         for (let k = 0; k < count; k++) {
           const from = x + 2;
-          x = from + POSTING * rec[x + 1]!;
+          x = from + rec[x + 1]!;
           this.#visitWord(rec[from - 2]!, from, x, bits);
         }
         continue;
@@ -1208,39 +1182,6 @@ class FuzzyIndex {
     this.#valueLengths = lengths;
     this.#valuePairs = pairs;
     this.#valueLoose = loose;
-  }
-
-  /**
-   * May the word described at `a[x]` (ENTRY_WORD layout, as a posting's heaviest other word) meet a
-   * word of the value other than as an anchor: loosely, as two of the value's words run together, or
-   * run together with a neighbour into one of the value's words (whose letters it then has)?
-   */
-  #mayMeet(a: Int32Array, x: number): boolean {
-    const f = a[x + 3]!;
-    const len = f & 0xffff;
-    const skLen = (f >>> 16) & 0x1fff;
-    if ((this.#valuePairs & (lengthBit(len) | lengthBit(skLen))) !== 0) {
-      return true;
-    }
-    const v = this.#valueWords;
-    const mask = a[x + 4]!;
-    const skMask = a[x + 5]!;
-    // Loosely: only with a word of the value of a length two edits allow (`editsAllowed`).
-    const loose =
-      this.#valueLoose &&
-      (f & WORD_FLAG) !== 0 &&
-      (len === 3 || (this.#valueLengths & (looseLengths(len) | looseLengths(skLen))) !== 0);
-    for (let y = 0; y < this.#valueEnd; y += ENTRY_WORD) {
-      const vf = v[y + 3]!;
-      if (
-        ((vf & 0xffff) >= len + 2 && (v[y + 4]! & mask) === mask) ||
-        (((vf >>> 16) & 0x1fff) >= skLen + 1 && (v[y + 5]! & skMask) === skMask) ||
-        (loose && mayMeetLoosely(a, x, v, y))
-      ) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /**
@@ -1338,6 +1279,9 @@ class FuzzyIndex {
 
   /** Position of word `w` in `#matched`, or -1. */
   #met(w: number): number {
+    if ((this.#metBits[w >>> 5]! & (1 << (w & 31))) === 0) {
+      return -1;
+    }
     const mask = this.#metKey.length - 1;
     let slot = (Math.imul(w, 0x9e3779b1) >>> 20) & mask;
     while (this.#metLookup[slot] === this.#lookup) {
@@ -1387,6 +1331,7 @@ class FuzzyIndex {
       this.#metGrow();
     }
     this.#metPut(w, this.#matched.length - 1);
+    this.#metBits[w >>> 5]! |= 1 << (w & 31);
     this.#matchedFrom.push(from);
     this.#matchedTo.push(to);
   }
@@ -1426,21 +1371,6 @@ function sameWord(rec: Int32Array, at: number, word: string): boolean {
   }
   return true;
 }
-
-/** The lengths (as `lengthBit`s) a word of `length` letters can be two edits or more from. */
-function looseLengths(length: number): number {
-  return length < LOOSE_LENGTHS.length ? LOOSE_LENGTHS[length]! : -1;
-}
-
-const LOOSE_LENGTHS = Int32Array.from({ length: 64 }, (_, length) => {
-  let bits = 0;
-  for (let l = Math.max(6, length - 3); l <= length + 3; l++) {
-    if (editsAllowed(l, length) >= 2 && Math.abs(l - length) <= editsAllowed(l, length)) {
-      bits |= lengthBit(l);
-    }
-  }
-  return bits;
-});
 
 /** A length as a bit (lengths past 30 share bit 31, so a test on it can only say "maybe"). */
 function lengthBit(length: number): number {
