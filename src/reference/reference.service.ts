@@ -16,6 +16,7 @@ import type { Database, Queryable } from '../store/database.ts';
 import { bundledDatasets } from './bundled-reference.ts';
 import type { BundledDataset } from './bundled-reference.ts';
 import { readReferenceRows } from './reference-csv.ts';
+import { readMeasureRows } from './measure-csv.ts';
 import type { ReferenceImportRow, ReferenceRepository } from './reference.repository.ts';
 
 /** Who imports: recorded in the import log and audited in that authority's chain. */
@@ -200,7 +201,10 @@ export class ReferenceService {
     options: ReferenceImportOptions = {},
   ): Promise<ReferenceImportSummary> {
     const source = options.source ?? 'upload';
-    const read = readReferenceRows(kind, text, `import:${source}`);
+    const read =
+      kind === 'measures'
+        ? readMeasureRows(text, `import:${source}`)
+        : readReferenceRows(kind, text, `import:${source}`);
     const skipped = read.badRows;
     if (read.errors.length > 0 && options.skipBad !== true) {
       const summary = summaryLine(kind, read.rows, 0, 0, Math.max(skipped, 1));
