@@ -14,6 +14,7 @@ import type { OperatorRegistryService } from '../operators/index.ts';
 import type { ReferenceService } from '../reference/index.ts';
 import * as parties from './demo-parties.ts';
 import { DEMO_PACK_DIR } from './demo-pack.ts';
+import { DemoPostError } from './run-demo.ts';
 
 /** The file of made-up trade measures, in the import format of `vigil reference import measures`. */
 export const DEMO_MEASURES_FILE: URL = new URL('measures.csv', DEMO_PACK_DIR);
@@ -82,6 +83,33 @@ export function demoOperators(): Record<string, string>[] {
   return [...found.values()].sort((a, b) => a['eori']!.localeCompare(b['eori']!));
 }
 
+/** The demo registers as import bodies: the register of operators', the certificates', the measures file. */
+export async function demoRegisterFiles(): Promise<{
+  readonly operators: readonly Record<string, unknown>[];
+  readonly certificates: readonly Record<string, unknown>[];
+  readonly measures: string;
+  readonly summary: Omit<DemoRegistersSummary, 'measures'>;
+}> {
+  const file = JSON.parse(await readFile(DEMO_REGISTERS_FILE, 'utf8')) as RegistersFile;
+  const operators = demoOperators();
+  const tagged = (record: string, rows: readonly Record<string, unknown>[]) =>
+    rows.map((r) => ({ record, ...r }));
+  return {
+    operators: [
+      ...operators,
+      ...tagged('aeo', file.aeo),
+      ...tagged('mra', file.mras),
+      ...tagged('mra-partner', file.partners),
+    ],
+    certificates: [...tagged('certificate', file.certificates), ...tagged('requirement', file.requirements)],
+    measures: await readFile(DEMO_MEASURES_FILE, 'utf8'),
+    summary: { operators: operators.length, aeo: file.aeo.length, certificates: file.certificates.length },
+  };
+}
+
+/** The sid of the file's first measure: there when the demo measures are loaded. */
+const firstSid = (csv: string): string => /\n([^,]+),/.exec(csv)?.[1] ?? '';
+
 /**
  * Loads the demo registers for `authority` through the registries' imports (an admin of the authority,
  * audited as `demo-pack`), and the demo measures into the shared reference data unless they are in it.
@@ -91,41 +119,62 @@ export async function installDemoRegisters(
   authority: string,
 ): Promise<DemoRegistersSummary> {
   const admin: Actor = { authority, role: 'admin', subject: 'demo-pack' };
-  const file = JSON.parse(await readFile(DEMO_REGISTERS_FILE, 'utf8')) as RegistersFile;
-  const operators = demoOperators();
-  const tagged = (record: string, rows: readonly Record<string, unknown>[]) =>
-    rows.map((r) => ({ record, ...r }));
-  await services.operatorRegistry.import(
-    admin,
-    [
-      ...operators,
-      ...tagged('aeo', file.aeo),
-      ...tagged('mra', file.mras),
-      ...tagged('mra-partner', file.partners),
-    ],
-    'json',
-    {},
-  );
-  await services.certificates.import(
-    admin,
-    [...tagged('certificate', file.certificates), ...tagged('requirement', file.requirements)],
-    'json',
-    {},
-  );
-  const csv = await readFile(DEMO_MEASURES_FILE, 'utf8');
-  const firstSid = /\n([^,]+),/.exec(csv)?.[1] ?? '';
+  const files = await demoRegisterFiles();
+  await services.operatorRegistry.import(admin, files.operators, 'json', {});
+  await services.certificates.import(admin, files.certificates, 'json', {});
   const measures =
-    services.reference.lists().versions('measures', firstSid).length > 0
+    services.reference.lists().versions('measures', firstSid(files.measures)).length > 0
       ? 0
       : (
-          await services.reference.importFile({ authority, actor: 'demo-pack' }, 'measures', csv, {
+          await services.reference.importFile({ authority, actor: 'demo-pack' }, 'measures', files.measures, {
             source: 'demo-pack/measures.csv',
           })
         ).loaded;
-  return {
-    operators: operators.length,
-    aeo: file.aeo.length,
-    certificates: file.certificates.length,
-    measures,
+  return { ...files.summary, measures };
+}
+
+/**
+ * `vigil demo --registers`: the same through a running server's API, with an admin's token of the
+ * demo authority (for a server whose demo pack was installed before the registers were part of it).
+ */
+export async function postDemoRegisters(base: string, token: string): Promise<DemoRegistersSummary> {
+  const files = await demoRegisterFiles();
+  const call = async (method: string, path: string, body?: string, type?: string): Promise<Response> => {
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(type !== undefined ? { 'content-type': type } : {}),
+      },
+      ...(body !== undefined ? { body } : {}),
+    });
+    if (!res.ok && !(method === 'GET' && res.status === 404)) {
+      throw new DemoPostError(
+        `${method} ${path} answered ${res.status}: ${(await res.text()).slice(0, 500)}`,
+      );
+    }
+    return res;
   };
+  for (const [path, records] of [
+    ['/v1/operators/import', files.operators],
+    ['/v1/certificates/import', files.certificates],
+  ] as const) {
+    await (await call('POST', path, JSON.stringify(records), 'application/json')).arrayBuffer();
+  }
+  const known = await call('GET', `/v1/reference/measures/${firstSid(files.measures)}`);
+  await known.arrayBuffer();
+  const measures =
+    known.status === 200
+      ? 0
+      : (
+          (await (
+            await call(
+              'POST',
+              '/v1/reference/measures/imports?source=demo-pack/measures.csv',
+              files.measures,
+              'text/csv',
+            )
+          ).json()) as { loaded: number }
+        ).loaded;
+  return { ...files.summary, measures };
 }

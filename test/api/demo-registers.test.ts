@@ -12,6 +12,7 @@ import { DEMO_BAD_OPERATORS, generateDemoFilings } from '../../src/demo/index.ts
 import { installDemoRegisters } from '../../src/demo/demo-registers.ts';
 import { assessPending, closeAfter, forEachDatabase, sender, startTestApp } from '../support/test-app.ts';
 import type { TestApp } from '../support/test-app.ts';
+import { listenLocally, vigilInProcess } from '../support/cli.ts';
 
 interface StoredHit {
   id: string;
@@ -104,5 +105,30 @@ forEachDatabase('demo registers', (target) => {
       lowered.every((h) => h.aeo!.reference !== 'DEAEOF0000DEMO04'),
       'the suspended authorisation gives nothing',
     );
+  });
+
+  test('vigil demo --registers loads them into a running server, once', async () => {
+    const other = await startTestApp(target);
+    try {
+      const url = await listenLocally(other);
+      const env = { VIGIL_DATA_DIR: other.dataDir, VIGIL_LOG_LEVEL: 'silent' };
+      const r = await vigilInProcess(['demo', '--registers', '--post', url], env);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(
+        r.stdout,
+        /demo registers for NL \(made up\): \d+ operators, 7 AEO authorisations, 5 certificates, 20 trade measures loaded/,
+      );
+      const token = await other.token('NL', 'analyst', 'ana');
+      const aeo = await other.server.app.inject({
+        url: '/v1/aeo-authorisations/NLAEOF0000DEMO01',
+        headers: { authorization: `Bearer ${token}` },
+      });
+      assert.equal(aeo.statusCode, 200, aeo.body);
+      const again = await vigilInProcess(['demo', '--registers', '--post', url], env);
+      assert.equal(again.code, 0, again.stderr);
+      assert.match(again.stdout, /, 0 trade measures loaded/);
+    } finally {
+      await other.close();
+    }
   });
 });
