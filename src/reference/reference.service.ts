@@ -176,7 +176,10 @@ export class ReferenceService {
     const shipped = (this.#d.bundled ?? bundledDatasets)().flatMap((d) =>
       replaced.size === 0 ? d.entries : d.entries.filter((e) => !replaced.has(key(e))),
     );
-    this.#lists = new ReferenceLists([...shipped, ...imported], stamp);
+    const lists = new ReferenceLists([...shipped, ...imported], stamp);
+    // Indexed here, by the refresher, not by the first assessment after an import.
+    lists.measureIndex();
+    this.#lists = lists;
   }
 
   /** Reloads when another process imported since the last load; true when it did. */
