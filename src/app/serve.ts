@@ -7,6 +7,7 @@
 import type { VigilConfig } from '../config/index.ts';
 import { buildServer } from '../api/server.ts';
 import { installDemoPack } from '../demo/demo-pack.ts';
+import { installDemoRegisters } from '../demo/demo-registers.ts';
 import { startAuditChainer } from './audit-chainer.ts';
 import { startServeBus } from './bus-mode.ts';
 import { composeApp } from './compose.ts';
@@ -31,6 +32,10 @@ export async function startServe(
   const deps = await composeApp(config);
   if (config.demoPack && (await installDemoPack(deps, config.demoAuthority, deps.clock.now()))) {
     say(`installed the demo rule pack, watchlists and reference prices for ${config.demoAuthority}`);
+    const r = await installDemoRegisters(deps, config.demoAuthority);
+    say(
+      `installed the demo registers (made up): ${r.operators} operators, ${r.aeo} AEO authorisations, ${r.certificates} certificates, ${r.measures} trade measures`,
+    );
   }
   const bus = await startServeBus(config, deps, (err, source) => say(`bus ${source}: ${String(err)}`));
   const chainer = startAuditChainer(deps.db, deps.audit, {

@@ -49,6 +49,8 @@ commands:
                                 generate realistic demo filings
   demo --cooperation --post URL [--count N]
                                 demo RIF traffic between the demo authorities (tokens from VIGIL_KEYRING)
+  demo --registers --post URL [--count N]
+                                the demo's made-up registers and trade measures (an admin token from VIGIL_KEYRING)
   train --format kcs --data PATH --out MODEL_FILE [--seed N]
                                 train the fraud-ranking model on KCS declarations
   evaluate --format kcs --model MODEL_FILE --data PATH --json

@@ -21,6 +21,7 @@ import {
   DemoPostError,
   acceptedCount,
   loadCooperationDemo,
+  postDemoRegisters,
   runCooperationDemo,
   runDemo,
   waitUntilReady,
@@ -43,10 +44,11 @@ export async function demoCommand(config: VigilConfig, args: string[], io: CliIo
       'invalid-share': { type: 'string' },
       now: { type: 'string' },
       cooperation: { type: 'boolean', default: false },
+      registers: { type: 'boolean', default: false },
     },
   });
-  // With --cooperation the filings are optional: only when --count asks for them.
-  const count = Number(values.count ?? (values.cooperation ? '0' : '100'));
+  // With --cooperation or --registers the filings are optional: only when --count asks for them.
+  const count = Number(values.count ?? (values.cooperation || values.registers ? '0' : '100'));
   if (!Number.isInteger(count) || count < 0) {
     throw new VigilError('VIGIL_BAD_REQUEST', '--count is a whole number');
   }
@@ -56,7 +58,13 @@ export async function demoCommand(config: VigilConfig, args: string[], io: CliIo
       '--cooperation needs --post URL (a server of this instance: its tokens are minted from VIGIL_KEYRING)',
     );
   }
-  if (values.post !== undefined && values.token === undefined && !values.cooperation) {
+  if (values.registers && values.post === undefined) {
+    throw new VigilError(
+      'VIGIL_BAD_REQUEST',
+      '--registers needs --post URL (a server of this instance: its admin token is minted from VIGIL_KEYRING)',
+    );
+  }
+  if (values.post !== undefined && values.token === undefined && !values.cooperation && !values.registers) {
     throw new VigilError(
       'VIGIL_BAD_REQUEST',
       '--post needs --token (npx vigil token --authority NL --role filer --subject demo)',
@@ -66,9 +74,15 @@ export async function demoCommand(config: VigilConfig, args: string[], io: CliIo
   if (now !== undefined && Number.isNaN(now.getTime())) {
     throw new VigilError('VIGIL_BAD_REQUEST', '--now is an ISO 8601 date-time');
   }
-  const minter = values.cooperation ? demoTokens(config, io) : undefined;
+  const minter = values.cooperation || values.registers ? demoTokens(config, io) : undefined;
   try {
-    if (minter !== undefined) {
+    if (values.registers && minter !== undefined) {
+      const code = await registers(values.post!, config, minter, io);
+      if (code !== 0 || (count === 0 && !values.cooperation)) {
+        return code;
+      }
+    }
+    if (values.cooperation && minter !== undefined) {
       const code = await cooperation(values.post!, now ?? new Date(), config, minter, io);
       if (code !== 0 || count === 0) {
         return code;
@@ -187,6 +201,25 @@ async function cooperation(
     );
   }
   return 0;
+}
+
+/** `--registers`: the demo's made-up registers and trade measures, through the server's API. */
+async function registers(url: string, config: VigilConfig, minter: DemoTokens, io: CliIo): Promise<number> {
+  const base = url.replace(/\/+$/, '');
+  try {
+    await waitUntilReady(base, 60_000, io);
+    const r = await postDemoRegisters(base, await minter.tokenFor(config.demoAuthority, 'admin'));
+    io.stdout.write(
+      `demo registers for ${config.demoAuthority} (made up): ${r.operators} operators, ${r.aeo} AEO authorisations, ${r.certificates} certificates, ${r.measures} trade measures loaded\n`,
+    );
+    return 0;
+  } catch (err) {
+    if (err instanceof DemoPostError) {
+      io.stderr.write(`vigil demo: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
 }
 
 interface DemoTokens {

@@ -45,3 +45,4 @@ export type {
   CooperationDemoStep,
   CooperationDemoSummary,
 } from './demo-cooperation.ts';
+export { installDemoRegisters, postDemoRegisters } from './demo-registers.ts';

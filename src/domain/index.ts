@@ -4,6 +4,7 @@ export * from './filing.ts';
 export * from './identifiers.ts';
 export * from './reference-data.ts';
 export * from './reference-lists.ts';
+export * from './trade-measures.ts';
 export * from './clock.ts';
 export * from './money.ts';
 export * from './operator-key.ts';

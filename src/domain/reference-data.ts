@@ -7,10 +7,20 @@
 import countries from '../../data/countries.json' with { type: 'json' };
 import filingTypes from '../../data/filing-types.json' with { type: 'json' };
 import vague from '../../data/vague-descriptions.json' with { type: 'json' };
+import groups from '../../data/country-groups.json' with { type: 'json' };
 import type { FilingPart, TransportMode } from './filing.ts';
 
 export const COUNTRY_CODES: ReadonlySet<string> = new Set([...countries.iso3166Alpha2, ...countries.extra]);
 export const EU_COUNTRIES: ReadonlySet<string> = new Set([...countries.eu, 'XI']);
+
+/** The named country groups (data/country-groups.json, and `eu` from data/countries.json). */
+export const COUNTRY_GROUPS: ReadonlyMap<string, ReadonlySet<string>> = new Map([
+  ['eu', EU_COUNTRIES],
+  ...Object.entries(groups.groups).map(([name, g]): [string, ReadonlySet<string>] => [
+    name,
+    new Set(g.countries),
+  ]),
+]);
 
 /** EUCDM presence of a data element in a data set: A required subject to conditions, C conditional. */
 export type DataElementPresence = 'A' | 'C';

@@ -6,6 +6,8 @@
  * and a filing is checked against what was in force on its date. Shared by every authority. Pure and
  * in memory: built once from the stored entries and asked per field on the intake path (a map lookup).
  */
+import { MeasureIndex, measureOf } from './trade-measures.ts';
+import type { TradeMeasure } from './trade-measures.ts';
 
 export const REFERENCE_KINDS = [
   'hs',
@@ -18,6 +20,7 @@ export const REFERENCE_KINDS = [
   'transport-modes',
   'filing-types',
   'customs-offices',
+  'measures',
 ] as const;
 export type ReferenceKind = (typeof REFERENCE_KINDS)[number];
 
@@ -53,6 +56,8 @@ export const REFERENCE_KIND_INFO: Readonly<Record<ReferenceKind, ReferenceKindIn
   'transport-modes': { title: 'transport modes', complete: true, pattern: /^[a-z][a-z-]{0,29}$/ },
   'filing-types': { title: 'filing types', complete: true, pattern: /^[A-Z]\d{2}$/ },
   'customs-offices': { title: 'customs offices', complete: false, pattern: /^[A-Z]{2}[A-Z0-9]{6}$/ },
+  // The code of a measure is its sid (trade-measures.ts).
+  measures: { title: 'trade measures', complete: false, pattern: /^[A-Za-z0-9-]{1,20}$/ },
 };
 
 export function isReferenceKind(value: string): value is ReferenceKind {
@@ -106,6 +111,7 @@ export class ReferenceLists {
     { from: string | null; until: string | null; name: string }[]
   >();
   readonly #stamp: string;
+  #measures: MeasureIndex | undefined;
 
   /** `stamp` names this state of the data (changes with every import), for caches built on it. */
   constructor(entries: Iterable<ReferenceEntry>, stamp = '') {
@@ -196,6 +202,19 @@ export class ReferenceLists {
     for (const code of [...byCode.keys()].sort()) {
       yield [code, byCode.get(code)!];
     }
+  }
+
+  /** The trade measures, indexed by goods code on first use (trade-measures.ts). */
+  measureIndex(): MeasureIndex {
+    this.#measures ??= new MeasureIndex(
+      [...(this.#codes.get('measures')?.values() ?? [])].flatMap((versions) => versions.map(measureOf)),
+    );
+    return this.#measures;
+  }
+
+  /** The measures in force on `day` for goods under `code` from `origin` (MeasureIndex.find). */
+  tradeMeasures(code: string, origin: string, day: string): readonly TradeMeasure[] {
+    return this.measureIndex().find(code, origin, day);
   }
 
   /** The edition of a nomenclature in force on `day` (`HS 2022`), for messages. */

@@ -3,3 +3,4 @@ export * from './bundled-reference.ts';
 export * from './reference-csv.ts';
 export * from './reference.repository.ts';
 export * from './reference.service.ts';
+export * from './measure-csv.ts';

@@ -72,7 +72,7 @@ export function parseCsv(text: string): { line: number; fields: string[] }[] {
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
-function isDay(s: string): boolean {
+export function isDay(s: string): boolean {
   if (!DAY.test(s)) {
     return false;
   }
@@ -96,6 +96,7 @@ function parentShape(kind: ReferenceKind, code: string): RegExp | undefined {
     case 'transport-modes':
     case 'filing-types':
     case 'customs-offices':
+    case 'measures':
       return undefined;
   }
 }
@@ -109,36 +110,55 @@ export interface ReferenceRows {
   readonly badRows: number;
 }
 
-/** Reads `text` as entries of `kind`, each from `source`; every malformed row is reported. */
-export function readReferenceRows(kind: ReferenceKind, text: string, source: string): ReferenceRows {
+/**
+ * A reference file's table: its column names (trimmed, lower case) and data rows, and the errors
+ * found, each a VIGIL_REFERENCE_ROW_INVALID at its line. A file without the header row it needs
+ * (`required` columns, none twice) is `unusable`: that one error, and no rows to read.
+ */
+export interface ReferenceTable {
+  readonly names: readonly string[];
+  readonly rows: readonly { line: number; fields: string[] }[];
+  readonly errors: FieldError[];
+  readonly unusable: boolean;
+  /** Reports a problem of the row on `line`. */
+  readonly bad: (line: number, message: string) => void;
+}
+
+export function readReferenceTable(text: string, required: readonly string[]): ReferenceTable {
   const table = parseCsv(text);
   const errors: FieldError[] = [];
-  const entries: ReferenceEntry[] = [];
   const bad = (line: number, message: string): void => {
     errors.push({ code: 'VIGIL_REFERENCE_ROW_INVALID', path: `line ${line}`, message });
   };
   const header = table[0];
   if (header === undefined) {
-    bad(1, 'the file is empty: it needs a header row (code,description,valid_from,valid_until …) and rows');
-    return { entries, errors, rows: 0, badRows: 0 };
+    bad(1, `the file is empty: it needs a header row (${required.join(',')} …) and rows`);
+    return { names: [], rows: [], errors, unusable: true, bad };
   }
   const names = header.fields.map((f) => f.trim().toLowerCase());
-  const col = (name: string): number => names.indexOf(name);
-  const missing = ['code', 'description'].filter((n) => col(n) < 0);
+  const missing = required.filter((n) => !names.includes(n));
+  const duplicates = names.filter((n, i) => n !== '' && names.indexOf(n) !== i);
   if (missing.length > 0) {
     bad(header.line, `the header row needs the column(s) ${missing.join(', ')} (it has ${names.join(', ')})`);
-    return { entries, errors, rows: table.length - 1, badRows: 0 };
-  }
-  const duplicates = names.filter((n, i) => n !== '' && names.indexOf(n) !== i);
-  if (duplicates.length > 0) {
+  } else if (duplicates.length > 0) {
     bad(header.line, `the header row names ${duplicates.join(', ')} twice`);
-    return { entries, errors, rows: table.length - 1, badRows: 0 };
   }
+  return { names, rows: table.slice(1), errors, unusable: errors.length > 0, bad };
+}
+
+/** Reads `text` as entries of `kind`, each from `source`; every malformed row is reported. */
+export function readReferenceRows(kind: ReferenceKind, text: string, source: string): ReferenceRows {
+  const { names, rows, errors, unusable, bad } = readReferenceTable(text, ['code', 'description']);
+  const entries: ReferenceEntry[] = [];
+  if (unusable) {
+    return { entries, errors, rows: rows.length, badRows: 0 };
+  }
+  const col = (name: string): number => names.indexOf(name);
   const known = new Set(['code', 'description', 'valid_from', 'valid_until', 'parent']);
   const info = REFERENCE_KIND_INFO[kind];
   const seen = new Map<string, number>();
   let badRows = 0;
-  for (const row of table.slice(1)) {
+  for (const row of rows) {
     const before = errors.length;
     const at = (name: string): string => {
       const i = col(name);
@@ -225,5 +245,5 @@ export function readReferenceRows(kind: ReferenceKind, text: string, source: str
       source,
     });
   }
-  return { entries, errors, rows: table.length - 1, badRows };
+  return { entries, errors, rows: rows.length, badRows };
 }

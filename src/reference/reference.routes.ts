@@ -252,7 +252,7 @@ export const referenceRoutes: FastifyPluginCallback<ReferenceRoutesOptions> = (a
         body: textBody({
           'text/csv': {
             description:
-              'a header row with `code` and `description`, and optionally `valid_from`, `valid_until` (YYYY-MM-DD, inclusive), `parent` (CN/TARIC: the code it extends), `roles` (customs offices: entry;import;export;transit); other columns are kept as attributes',
+              'a header row with `code` and `description`, and optionally `valid_from`, `valid_until` (YYYY-MM-DD, inclusive), `parent` (CN/TARIC: the code it extends), `roles` (customs offices: entry;import;export;transit); other columns are kept as attributes. Trade measures (`measures`) take TARIC’s measure columns instead: `measure_sid`, `measure_type_id`, `goods_nomenclature_item_id`, `geographical_area_id`, `measure_generating_regulation_id`, `validity_start_date` and optional ones (docs/registries.md, “Trade measures”)',
             example: EXAMPLE_CSV,
           },
         }),

@@ -16,6 +16,7 @@ import type { Database, Queryable } from '../store/database.ts';
 import { bundledDatasets } from './bundled-reference.ts';
 import type { BundledDataset } from './bundled-reference.ts';
 import { readReferenceRows } from './reference-csv.ts';
+import { readMeasureRows } from './measure-csv.ts';
 import type { ReferenceImportRow, ReferenceRepository } from './reference.repository.ts';
 
 /** Who imports: recorded in the import log and audited in that authority's chain. */
@@ -175,7 +176,10 @@ export class ReferenceService {
     const shipped = (this.#d.bundled ?? bundledDatasets)().flatMap((d) =>
       replaced.size === 0 ? d.entries : d.entries.filter((e) => !replaced.has(key(e))),
     );
-    this.#lists = new ReferenceLists([...shipped, ...imported], stamp);
+    const lists = new ReferenceLists([...shipped, ...imported], stamp);
+    // Indexed here, by the refresher, not by the first assessment after an import.
+    lists.measureIndex();
+    this.#lists = lists;
   }
 
   /** Reloads when another process imported since the last load; true when it did. */
@@ -200,7 +204,10 @@ export class ReferenceService {
     options: ReferenceImportOptions = {},
   ): Promise<ReferenceImportSummary> {
     const source = options.source ?? 'upload';
-    const read = readReferenceRows(kind, text, `import:${source}`);
+    const read =
+      kind === 'measures'
+        ? readMeasureRows(text, `import:${source}`)
+        : readReferenceRows(kind, text, `import:${source}`);
     const skipped = read.badRows;
     if (read.errors.length > 0 && options.skipBad !== true) {
       const summary = summaryLine(kind, read.rows, 0, 0, Math.max(skipped, 1));

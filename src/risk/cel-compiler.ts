@@ -393,8 +393,14 @@ function lookupUncached(
   return known ?? (wl.has(value) ? 1 : -1);
 }
 
+/** Fields of a measure a hit's explanation names (the measure, its type, rate and legal base). */
+const MEASURE_CITED = ['sid', 'type', 'typeId', 'additionalCode', 'duty', 'regulation'] as const;
+
+type MeasureCiter = (fr: EvalFrame, out: TriggerValue[]) => void;
+
 class Compiler {
   readonly probes: Probe[] = [];
+  #nestedMeasures: MeasureCiter[] | undefined;
   readonly #probeLabels = new Set<string>();
   readonly #signatures: SignatureTable;
   #slots = 0;
@@ -477,6 +483,23 @@ class Compiler {
       default:
         throw new Unsupported(n.op);
     }
+  }
+
+  /**
+   * An `exists` over `measures(…)` nested in another `exists`: with the outer one's element in place,
+   * names the first measure that satisfied it (the measure behind the hit, and its regulation).
+   */
+  #measureCiter(recvNode: CelNode, list: Fn, slot: number, body: Fn): MeasureCiter {
+    const text = recvNode.input.slice(recvNode.start, recvNode.end);
+    return (fr, out) => {
+      const l = list(fr) as readonly Record<string, unknown>[];
+      const j = firstSatisfying(fr, l, slot, body);
+      if (j >= 0) {
+        for (const f of MEASURE_CITED) {
+          out.push({ label: `${text}[${j}].${f}`, value: l[j]![f] as TriggerValue['value'] });
+        }
+      }
+    };
   }
 
   #probe(label: string, probe: Probe): void {
@@ -843,6 +866,8 @@ class Compiler {
       }
       case 'inGroup':
         return (fr) => fr.rt.groups.has(b!(fr) as string, a!(fr) as string);
+      case 'measures':
+        return (fr) => fr.act.hs.measures(a!(fr) as string, b!(fr) as string);
       default:
         break;
     }
@@ -998,7 +1023,15 @@ class Compiler {
       slots: new Map([...sc.slots, [iterNode.args as string, slot]]),
       depth: sc.depth + 1,
     };
+    // The measures an `exists` inside this one found, cited when this one explains its hit.
+    const outer = this.#nestedMeasures;
+    this.#nestedMeasures = name === 'exists' && sc.depth === 0 ? [] : outer;
     const body = this.compile(argNodes[1]!, inner);
+    const nested = this.#nestedMeasures;
+    this.#nestedMeasures = outer;
+    if (name === 'exists' && sc.depth > 0 && typeName(recvNode) === 'list<Measure>') {
+      this.#nestedMeasures?.push(this.#measureCiter(recvNode, list, slot, body));
+    }
     switch (name) {
       case 'exists': {
         const f: Fn = (fr) => {
@@ -1025,7 +1058,7 @@ class Compiler {
           return false;
         };
         if (sc.depth === 0) {
-          this.#explainExists(n, recvNode, iterNode.args as string, list, slot, body, sc);
+          this.#explainExists(n, recvNode, iterNode.args as string, list, slot, body, sc, nested ?? []);
         }
         return f;
       }
@@ -1103,39 +1136,53 @@ class Compiler {
     slot: number,
     body: Fn,
     sc: Scope,
+    nested: readonly MeasureCiter[],
   ): void {
     const listPath = this.#pathOf(recvNode, sc) ?? recvNode.input.slice(recvNode.start, recvNode.end);
     const fields = new Set<string>();
     collectFields(n, iterVar, fields);
+    if (typeName(recvNode) === 'list<Measure>') {
+      MEASURE_CITED.forEach((f) => fields.add(f));
+    }
     const label = `${listPath}.exists(${iterVar}, …)`;
     this.#probe(label, (fr, out) => {
       const l = list(fr) as readonly unknown[];
-      for (let i = 0; i < l.length; i++) {
-        spend(fr, 1);
-        fr.locals[slot] = l[i];
-        let ok = false;
-        try {
-          ok = body(fr) === true;
-        } catch {
-          ok = false;
+      const i = firstSatisfying(fr, l, slot, body);
+      if (i < 0) {
+        return;
+      }
+      const el = l[i];
+      if (fields.size === 0 || typeof el !== 'object' || el === null) {
+        out.push({ label: `${listPath}[${i}]`, value: el as TriggerValue['value'] });
+      } else {
+        for (const f of [...fields].sort()) {
+          out.push({
+            label: `${listPath}[${i}].${f}`,
+            value: (el as Record<string, unknown>)[f] as TriggerValue['value'],
+          });
         }
-        if (ok) {
-          const el = l[i];
-          if (fields.size === 0 || typeof el !== 'object' || el === null) {
-            out.push({ label: `${listPath}[${i}]`, value: el as TriggerValue['value'] });
-          } else {
-            for (const f of [...fields].sort()) {
-              out.push({
-                label: `${listPath}[${i}].${f}`,
-                value: (el as Record<string, unknown>)[f] as TriggerValue['value'],
-              });
-            }
-          }
-          return;
-        }
+      }
+      for (const cite of nested) {
+        cite(fr, out);
       }
     });
   }
+}
+
+/** The index of the first element for which `body` is true (an error counts as false), or -1. */
+function firstSatisfying(fr: EvalFrame, l: readonly unknown[], slot: number, body: Fn): number {
+  for (let i = 0; i < l.length; i++) {
+    spend(fr, 1);
+    fr.locals[slot] = l[i];
+    try {
+      if (body(fr) === true) {
+        return i;
+      }
+    } catch {
+      // An element whose predicate has no value does not satisfy it.
+    }
+  }
+  return -1;
 }
 
 /** Fields read directly on the iteration variable (`g.hsCode`) inside a macro body. */

@@ -2,8 +2,7 @@
  * Country groups for the `inGroup(country, group)` helper, kept as data (data/country-groups.json) so
  * analysts change them without a release. The EU group comes from the reference data, not from here.
  */
-import groupsData from '../../data/country-groups.json' with { type: 'json' };
-import { EU_COUNTRIES } from '../domain/reference-data.ts';
+import { COUNTRY_GROUPS } from '../domain/reference-data.ts';
 
 export class CountryGroups {
   readonly #groups: ReadonlyMap<string, ReadonlySet<string>>;
@@ -26,14 +25,4 @@ export class CountryGroups {
   }
 }
 
-export function countryGroupsFrom(data: {
-  readonly groups: Readonly<Record<string, { readonly countries: readonly string[] }>>;
-}): CountryGroups {
-  const m = new Map<string, ReadonlySet<string>>([['eu', EU_COUNTRIES]]);
-  for (const [name, g] of Object.entries(data.groups)) {
-    m.set(name, new Set(g.countries));
-  }
-  return new CountryGroups(m);
-}
-
-export const countryGroups: CountryGroups = countryGroupsFrom(groupsData);
+export const countryGroups: CountryGroups = new CountryGroups(COUNTRY_GROUPS);

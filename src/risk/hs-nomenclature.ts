@@ -3,13 +3,19 @@
  * (int), `hs.heading(code)` ("8517"), `hs.under(code, "8517")` (is the code under that chapter,
  * heading, subheading, CN or TARIC code) and `hs.description(code)`. The hierarchy is positional (an
  * HS code's first 2 digits are its chapter, its first 4 its heading), so it needs no data; intake only
- * lets in codes that exist. Descriptions come from the reference data in force on the assessment's day.
+ * lets in codes that exist. Descriptions come from the reference data in force on the assessment's day,
+ * and so do the trade measures `measures(code, origin)` reads.
  */
+import type { TradeMeasure } from '../domain/index.ts';
 
 /** What `hs.description` reads: the reference lists (domain ReferenceLists) or nothing. */
 export interface GoodsNomenclature {
   goodsDescription(code: string, day?: string): string | undefined;
+  /** The trade measures in force on `day` for goods under `code` from `origin` (domain MeasureIndex). */
+  tradeMeasures?(code: string, origin: string, day: string): readonly TradeMeasure[];
 }
+
+const NO_MEASURES: readonly TradeMeasure[] = Object.freeze([]);
 
 /** A prefix `hs.under` takes: a chapter (2 digits), heading (4), subheading (6), CN (8) or TARIC (10). */
 export const HS_PREFIX = /^(\d{2}){1,5}$/;
@@ -55,6 +61,15 @@ export class HsNomenclature {
 
   under(code: string, prefix: string): boolean {
     return hsUnder(code, prefix);
+  }
+
+  /** The trade measures in force on the assessment's day for goods under `code` from `origin`. */
+  measures(code: string, origin: string): readonly TradeMeasure[] {
+    const lists = this.#lists;
+    if (lists?.tradeMeasures === undefined || this.#day === undefined) {
+      return NO_MEASURES;
+    }
+    return lists.tradeMeasures(code, origin, this.#day);
   }
 
   /** The most precise description known (TARIC, CN, subheading, heading, chapter); "" when none. */

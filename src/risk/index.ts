@@ -5,6 +5,7 @@
 export * from './activation.ts';
 export {
   CelRuntimeError,
+  createFrame,
   DEFAULT_STEP_LIMIT,
   RuleBudgetError,
   type EvalFrame,
@@ -29,6 +30,7 @@ export {
   RULE_VARIABLES,
   ruleCheckingEnvironment,
   toCelActivation,
+  withMeasureScope,
   type RuleRuntime,
 } from './rule-environment.ts';
 export { RuleIndex } from './rule-index.ts';

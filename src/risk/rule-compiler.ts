@@ -28,6 +28,7 @@ import {
   ruleCheckingEnvironment,
   toCelActivation,
   toCelValue,
+  withMeasureScope,
   type RuleRuntime,
 } from './rule-environment.ts';
 
@@ -298,7 +299,8 @@ export function compileRule(
           a = toCelActivation(fr.act);
           celActs.set(fr.act, a);
         }
-        return p(a) === true;
+        const act = a;
+        return withMeasureScope(fr.act.hs, (): unknown => p(act)) === true;
       },
       explain: () => [],
     },

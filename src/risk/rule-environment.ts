@@ -129,6 +129,23 @@ export const RULE_TYPES = {
     carrier: 'Party',
     consignmentCount: 'int',
   },
+  // What `measures(code, origin)` returns (domain TradeMeasure; docs/registries.md, trade measures).
+  Measure: {
+    sid: 'string',
+    typeId: 'string',
+    type: 'string',
+    goodsCode: 'string',
+    area: 'string',
+    excluded: 'list<string>',
+    additionalCode: 'string',
+    duty: 'string',
+    regulation: 'string',
+    from: 'string',
+    to: 'string',
+    footnotes: 'list<string>',
+    conditions: 'list<string>',
+    description: 'string',
+  },
 } as const satisfies Record<string, Record<string, string>>;
 
 /** The variables, by name, with their CEL types. */
@@ -211,6 +228,10 @@ export const RULE_FUNCTIONS = [
   [
     'hs.description(string): string',
     'the most precise description of the goods code in the nomenclature in force on the assessment day ("" if none)',
+  ],
+  [
+    'measures(string, string): list<Measure>',
+    'the trade measures in force on the assessment day for goods under the code from the origin (country)',
   ],
 ] as const;
 
@@ -314,7 +335,28 @@ function defineEnvironment(runtime: RuleRuntime | undefined): Environment {
       }
       return h.under(c, p);
     })
-    .registerFunction('Hs.description(string): string', (h: HsNomenclature, c: string) => h.description(c));
+    .registerFunction('Hs.description(string): string', (h: HsNomenclature, c: string) => h.description(c))
+    .registerFunction('measures(string, string): list<Measure>', (c: string, o: string) =>
+      toCelValue(measureScope?.measures(c, o) ?? [], 'list<Measure>'),
+    );
+}
+
+/**
+ * The nomenclature of the consignment the library's evaluator is running a rule on: `measures()` is a
+ * global function, and the library gives a function no access to the activation, whose day and
+ * reference data the answer depends on. Set around one synchronous evaluation (withMeasureScope).
+ */
+let measureScope: HsNomenclature | undefined;
+
+/** Runs `fn` (synchronous) with `hs` answering `measures()` in the library's evaluator. */
+export function withMeasureScope<T>(hs: HsNomenclature, fn: () => T): T {
+  const before = measureScope;
+  measureScope = hs;
+  try {
+    return fn();
+  } finally {
+    measureScope = before;
+  }
 }
 
 let checkingEnvironment: Environment | undefined;
