@@ -122,7 +122,13 @@ export async function composeApp(
   });
   const outbox = new OutboxSignal();
   // The shipped reference data is loaded into the database on first start, then all of it into memory.
-  const reference = new ReferenceService({ db, repo: new ReferenceRepository(), clock, audit });
+  const reference = new ReferenceService({
+    db,
+    repo: new ReferenceRepository(),
+    clock,
+    audit,
+    steward: config.referenceSteward,
+  });
   await reference.start();
   const filingRepo = new FilingRepository();
   const ruleRepo = new RuleRepository();

@@ -99,6 +99,10 @@ const configSchema = z.object({
     .regex(/^[A-Z]{2,4}$/)
     .default('NL'),
   VIGIL_DEMO_PACK: z.enum(['true', 'false']).default('true'),
+  VIGIL_REFERENCE_STEWARD: z
+    .string()
+    .regex(/^[A-Z]{2,4}$/)
+    .optional(),
 });
 
 export interface VigilConfig {
@@ -147,6 +151,11 @@ export interface VigilConfig {
   readonly amendmentCloseMinutes: Readonly<Record<string, number>>;
   readonly webhooks: WebhookConfig;
   readonly demoAuthority: string;
+  /**
+   * The authority whose admins keep the shared reference data (nomenclature, codelists, trade
+   * measures); unset, any authority's admin may (one authority per instance).
+   */
+  readonly referenceSteward: string | undefined;
   /** Install the demo rules, watchlists and reference prices for the demo authority on first start. */
   readonly demoPack: boolean;
 }
@@ -266,6 +275,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): V
       streamHeartbeatMs: c.VIGIL_EVENT_STREAM_HEARTBEAT_SECONDS * 1000,
     }),
     demoAuthority: c.VIGIL_DEMO_AUTHORITY,
+    referenceSteward: c.VIGIL_REFERENCE_STEWARD,
     demoPack: c.VIGIL_DEMO_PACK === 'true',
   });
 }

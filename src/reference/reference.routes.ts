@@ -273,7 +273,7 @@ export const referenceRoutes: FastifyPluginCallback<ReferenceRoutesOptions> = (a
     },
     async (request, reply) => {
       const actor = actorOf(request);
-      requirePermission(actor, 'reference.write');
+      reference.mayImport(actor);
       const p = parseInput(kindParams, request.params, 'VIGIL_QUERY_INVALID');
       const q = parseInput(importQuery, request.query, 'VIGIL_QUERY_INVALID');
       if (typeof request.body !== 'string') {

@@ -54,6 +54,11 @@ export interface ReferenceServiceDeps {
   readonly audit?: { stage(tx: Queryable, events: readonly AuditEvent[]): Promise<void> } | undefined;
   /** The shipped datasets (default: data/reference). */
   readonly bundled?: () => readonly BundledDataset[];
+  /**
+   * The authority whose admins keep the shared data: every authority reads it, so on an instance of
+   * several, one of them (a hub, the Commission's `EU`) imports it; unset, any admin may.
+   */
+  readonly steward?: string | undefined;
 }
 
 export interface ReferenceListQuery {
@@ -197,6 +202,18 @@ export class ReferenceService {
    * is loaded when any row is malformed (VIGIL_REFERENCE_IMPORT_INVALID). An import with good rows is
    * logged and audited in the importer's chain, and the lists in memory are reloaded.
    */
+  /** May this actor import shared reference data? An admin, of the steward authority when one is set. */
+  mayImport(actor: Actor): void {
+    requirePermission(actor, 'reference.write');
+    const steward = this.#d.steward;
+    if (steward !== undefined && actor.authority !== steward) {
+      throw new VigilError(
+        'VIGIL_FORBIDDEN',
+        `the shared reference data is kept by ${steward}'s admins (VIGIL_REFERENCE_STEWARD); ${actor.authority} reads it`,
+      );
+    }
+  }
+
   async importFile(
     by: ReferenceImporter,
     kind: ReferenceKind,

@@ -264,6 +264,29 @@ forEachDatabase('reference data', (target) => {
     );
   });
 
+  test("with a steward authority set, only its admins import the shared data; others' admins read it", () => {
+    const hub = new ReferenceService({
+      db: app().deps.db,
+      repo: new ReferenceRepository(),
+      clock: app().clock,
+      steward: 'EU',
+    });
+    const refused = (() => {
+      try {
+        hub.mayImport({ subject: 'nl-admin', authority: 'NL', role: 'admin' });
+        return undefined;
+      } catch (e) {
+        return e as { code: string; message: string };
+      }
+    })();
+    assert.equal(refused?.code, 'VIGIL_FORBIDDEN');
+    assert.match(refused.message, /kept by EU's admins/);
+    assert.doesNotThrow(() => hub.mayImport({ subject: 'eu-admin', authority: 'EU', role: 'admin' }));
+    assert.throws(() => hub.mayImport({ subject: 'eu-analyst', authority: 'EU', role: 'analyst' }), {
+      code: 'VIGIL_FORBIDDEN',
+    });
+  });
+
   test('an import by another process reaches this one at its next refresh', async () => {
     const other = new ReferenceService({
       db: app().deps.db,
