@@ -84,6 +84,9 @@ commands:
                                 check the audit chains and their signed checkpoints; report the inbox
   audit public-key | audit checkpoint
                                 print the checkpoint-signing public key | sign the chain heads now
+  users add USERNAME --authority X --role R --name NAME [--office OFFICE] --password-stdin
+  users list [--authority X] [--json] | users disable USERNAME
+                                people's accounts for the workbench (the password on standard input)
   retention purge [--dry-run] [--authority X] [--json]
                                 pseudonymise, reduce or delete what outlived its retention period
   conformance --url URL --key KEY [--junit FILE] [--adapter CMD] [--only NAME,...] [--eori EORI]
@@ -307,6 +310,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number | Runnin
       }
       case 'retention':
         return await (await import('./retention.command.ts')).retentionCommand(config, rest, io);
+      case 'users':
+        return await (await import('./users.command.ts')).usersCommand(config, rest, io);
       case 'conformance': {
         const { conformanceCommand } = await import('./conformance.command.ts');
         return await conformanceCommand(rest, io);

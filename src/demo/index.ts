@@ -45,3 +45,5 @@ export type {
   CooperationDemoStep,
   CooperationDemoSummary,
 } from './demo-cooperation.ts';
+export { DEMO_PASSWORD, demoUsers } from './demo-users.ts';
+export type { DemoUser } from './demo-users.ts';
