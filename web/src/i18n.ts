@@ -103,6 +103,8 @@ const en = {
     dismissed: 'Dismissed by {{who}}: {{reason}}',
     loadingData: 'Loading the consignment…',
     done: 'Saved. The outcome is now: {{outcome}}.',
+    referred:
+      'Referred to control: a task is open at office {{office}}. The outcome the filer sees: {{outcome}}.',
   },
   outcome: {
     'assessment-complete': 'no action',
@@ -230,6 +232,8 @@ const fr: Words = {
     dismissed: 'Écartée par {{who}} : {{reason}}',
     loadingData: 'Chargement de l’envoi…',
     done: 'Enregistré. Le résultat est maintenant : {{outcome}}.',
+    referred:
+      'Orienté vers un contrôle : une tâche est ouverte au bureau {{office}}. Résultat vu par le déclarant : {{outcome}}.',
   },
   outcome: {
     'assessment-complete': 'aucune action',
@@ -355,6 +359,8 @@ const de: Words = {
     dismissed: 'Verworfen von {{who}}: {{reason}}',
     loadingData: 'Sendung wird geladen…',
     done: 'Gespeichert. Das Ergebnis ist jetzt: {{outcome}}.',
+    referred:
+      'Zur Kontrolle gegeben: Bei Zollstelle {{office}} ist ein Auftrag offen. Ergebnis für den Anmelder: {{outcome}}.',
   },
   outcome: {
     'assessment-complete': 'keine Maßnahme',

@@ -228,8 +228,13 @@ export function Consignment() {
           body: { consignment: seq, ...b },
         }),
       ),
-    onSuccess: async (r) => {
-      setSaved(t(`outcome.${r.outcome.kind}`));
+    onSuccess: async (r, b) => {
+      const outcome = t(`outcome.${r.outcome.kind}`);
+      setSaved(
+        b.decision === 'confirmed'
+          ? t('consignment.referred', { office: filing.data?.filing.officeOfFirstEntry ?? '', outcome })
+          : t('consignment.done', { outcome }),
+      );
       await client.invalidateQueries({ queryKey: ['assessment', mrn] });
       await client.invalidateQueries({ queryKey: ['queue'] });
     },
@@ -254,7 +259,7 @@ export function Consignment() {
       )}
       {saved !== undefined && (
         <p role="status" className="saved">
-          {t('consignment.done', { outcome: saved })}
+          {saved}
         </p>
       )}
       {a !== undefined && (
