@@ -13,13 +13,11 @@
  *   npm run bench:web
  */
 import { gzipSync } from 'node:zlib';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { buildWeb } from '../scripts/build-web.ts';
 import { databaseTargets, startTestApp } from '../test/support/test-app.ts';
+import { CHROMIUM, CHROMIUM_ARGS } from '../test/support/chromium.ts';
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
 const ROWS = 10_000;
@@ -71,11 +69,10 @@ await app.deps.people.add(
   'admin:bench',
 );
 const url = await app.server.app.listen({ port: 0, host: '127.0.0.1' });
-const profile = mkdtempSync(join(tmpdir(), 'vigil-bench-chromium-'));
 const browser: Browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
+  executablePath: CHROMIUM,
   headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+  args: [...CHROMIUM_ARGS],
 });
 
 const js: number[] = [];
@@ -152,7 +149,6 @@ try {
 } finally {
   await browser.close();
   await app.close();
-  rmSync(profile, { recursive: true, force: true });
 }
 
 const result = {

@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from 'vite';
+import type * as Vite from 'vite';
 
 const root = join(import.meta.dirname, '../web');
 
@@ -14,7 +14,16 @@ export async function buildWeb(onlyIfMissing = false): Promise<boolean> {
   if (onlyIfMissing && existsSync(join(root, 'dist/index.html'))) {
     return false;
   }
-  await build({ configFile: join(root, 'vite.config.ts'), logLevel: 'warn' });
+  // Loaded here: an install without devDependencies (npm ci --omit=dev) has no Vite, and its
+  // `prepare` must not fail for that; such an install serves a workbench built elsewhere (VIGIL_WEB_DIR).
+  let vite: typeof Vite;
+  try {
+    vite = await import('vite');
+  } catch {
+    process.stderr.write('vite is not installed (devDependencies omitted?): the workbench was not built\n');
+    return false;
+  }
+  await vite.build({ configFile: join(root, 'vite.config.ts'), logLevel: 'warn' });
   return true;
 }
 

@@ -26,7 +26,7 @@ export type { CliIo } from './cli-io.ts';
 const USAGE = `usage: vigil <command> [options]
 
 commands:
-  serve                         run the HTTP API, docs at /docs (PORT, VIGIL_DATA_DIR or DATABASE_URL, NATS_URL)
+  serve                         run the HTTP API and the workbench at /, docs at /docs (PORT, VIGIL_DATA_DIR or DATABASE_URL, NATS_URL)
   worker                        assess events from JetStream (needs DATABASE_URL and NATS_URL)
   migrate                       apply database migrations
   token --authority NL --role filer --subject acme [--eori NL123456789 …] [--ttl SECONDS] [--office NL000396]

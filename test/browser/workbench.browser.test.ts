@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { CHROMIUM, launchChromium } from '../support/chromium.ts';
 import type { BrowserContext, Page } from 'playwright-core';
 import { buildWeb } from '../../scripts/build-web.ts';
 import { installDemoPack } from '../../src/demo/demo-pack.ts';
@@ -22,7 +22,6 @@ import { generateDemoFilings } from '../../src/demo/index.ts';
 import { assessPending, databaseTargets, startTestApp } from '../support/test-app.ts';
 import type { TestApp } from '../support/test-app.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(import.meta.dirname, '../../test-artifacts');
 const AXE = readFileSync(join(import.meta.dirname, '../../node_modules/axe-core/axe.min.js'), 'utf8');
 const PASSWORD = 'analyst passphrase';
@@ -58,22 +57,7 @@ before(async () => {
   );
   token = await app.token('NL', 'analyst', 'checker');
   url = await app.server.app.listen({ port: 0, host: '127.0.0.1' });
-  browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-    viewport: { width: 1400, height: 900 },
-    locale: 'en-GB',
-  });
+  browser = await launchChromium(profile, { viewport: { width: 1400, height: 900 }, locale: 'en-GB' });
   mkdirSync(ARTIFACTS, { recursive: true });
 });
 
