@@ -2,7 +2,17 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.vigil/**', 'dist/**', 'bin/**', 'scratch/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      '.vigil/**',
+      'dist/**',
+      'bin/**',
+      'scratch/**',
+      'web/dist/**',
+      'web/src/api/schema.d.ts',
+    ],
+  },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {

@@ -5,8 +5,14 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { isApiKey, requirePermission } from '../auth/index.ts';
-import type { Actor, ApiKeyAuthenticator, KeyCredential, TokenService } from '../auth/index.ts';
+import { CSRF_HEADER, SESSION_COOKIE, isApiKey, requirePermission } from '../auth/index.ts';
+import type {
+  Actor,
+  ApiKeyAuthenticator,
+  KeyCredential,
+  SessionAuthenticator,
+  TokenService,
+} from '../auth/index.ts';
 import { VigilError } from '../errors/index.ts';
 
 /**
@@ -21,19 +27,54 @@ export function decorateActor(app: FastifyInstance): void {
 /** Why a request of a bearer scope was not authenticated, until it is answered (see requireBearer). */
 const refused = new WeakMap<FastifyRequest, unknown>();
 
+/** Methods that change something: made with the session cookie, they must carry its CSRF token. */
+const SAFE_METHODS: readonly string[] = ['GET', 'HEAD', 'OPTIONS'];
+
+/**
+ * A person's session cookie (the workbench), when the request has no Authorization header. A change
+ * must carry the session's CSRF token in X-CSRF-Token: another site can make the browser send the
+ * cookie (SameSite=Strict aside), but it cannot read the token to send it.
+ */
+async function authenticateSession(
+  request: FastifyRequest,
+  sessions: SessionAuthenticator,
+  sessionId: string,
+): Promise<Actor> {
+  const { actor, csrfToken } = await sessions.authenticate(sessionId);
+  if (!SAFE_METHODS.includes(request.method)) {
+    const sent = request.headers[CSRF_HEADER];
+    if (typeof sent !== 'string' || !sameSecret(sent, csrfToken)) {
+      throw new VigilError(
+        'VIGIL_CSRF_REJECTED',
+        `send the session's CSRF token (from POST or GET /v1/session) in the ${CSRF_HEADER} header`,
+      );
+    }
+  }
+  return actor;
+}
+
 /**
  * The caller of a request from its `Authorization: Bearer` credential: an API key (`vgk_…`) when
- * the scope takes keys, else a token. Throws the refusal (VIGIL_UNAUTHENTICATED, VIGIL_API_KEY_…).
+ * the scope takes keys, else a token; without the header, a person's session cookie when the scope
+ * takes sessions. Throws the refusal (VIGIL_UNAUTHENTICATED, VIGIL_API_KEY_…, VIGIL_SESSION_…).
  */
 async function authenticateBearer(
   request: FastifyRequest,
   tokens: TokenService,
   apiKeys: ApiKeyAuthenticator | undefined,
+  sessions?: SessionAuthenticator,
 ): Promise<{ readonly actor: Actor; readonly key: KeyCredential | null }> {
   const header = request.headers.authorization;
+  const sessionId = (request.cookies as Record<string, string | undefined> | undefined)?.[SESSION_COOKIE];
+  if (header === undefined && sessions !== undefined && sessionId !== undefined) {
+    return { actor: await authenticateSession(request, sessions, sessionId), key: null };
+  }
   const match = header !== undefined ? /^Bearer\s+(\S+)$/i.exec(header) : null;
   if (match === null) {
-    throw new VigilError('VIGIL_UNAUTHENTICATED', 'send Authorization: Bearer <token or API key>');
+    throw new VigilError(
+      'VIGIL_UNAUTHENTICATED',
+      'send Authorization: Bearer <token or API key>, or sign in (POST /v1/session)',
+    );
   }
   const bearer = match[1]!;
   return apiKeys !== undefined && isApiKey(bearer)
@@ -50,10 +91,11 @@ export function requireBearer(
   scope: FastifyInstance,
   tokens: TokenService,
   apiKeys?: ApiKeyAuthenticator,
+  sessions?: SessionAuthenticator,
 ): void {
   scope.addHook('onRequest', async (request) => {
     try {
-      const { actor, key } = await authenticateBearer(request, tokens, apiKeys);
+      const { actor, key } = await authenticateBearer(request, tokens, apiKeys, sessions);
       request.actor = actor;
       request.apiKey = key;
     } catch (err) {
@@ -90,10 +132,12 @@ export function requireBearer(
 export function bearerStillValid(
   tokens: TokenService,
   apiKeys?: ApiKeyAuthenticator,
+  sessions?: SessionAuthenticator,
 ): (request: FastifyRequest) => Promise<boolean> {
-  // A stream opened with an API key lasts while the key does: revoked or past its overlap, it ends.
+  // A stream opened with an API key lasts while the key does: revoked or past its overlap, it ends;
+  // one opened with a session cookie lasts while the session does.
   return (request) =>
-    authenticateBearer(request, tokens, apiKeys).then(
+    authenticateBearer(request, tokens, apiKeys, sessions).then(
       () => true,
       () => false,
     );

@@ -9,6 +9,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
+import cookie from '@fastify/cookie';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { assessmentRoutes } from '../assessment/assessment.routes.ts';
@@ -20,6 +21,8 @@ import type { ResultSignalService } from '../result-signals/index.ts';
 import { operatorRegistryRoutes } from '../operators/operator-registry.routes.ts';
 import type { OperatorRegistryService } from '../operators/index.ts';
 import type { ApiKeyService } from '../api-keys/index.ts';
+import type { PeopleService } from '../people/index.ts';
+import { sessionRoutes, signInRoutes } from '../people/session.routes.ts';
 import { auditRoutes } from '../audit/audit.routes.ts';
 import type { AuditLog } from '../audit/index.ts';
 import { modelRoutes } from '../models/model.routes.ts';
@@ -64,6 +67,7 @@ import { bearerStillValid, decorateActor, requireBearer, requireMetricsAccess } 
 import { checkJsonLimits } from './json-limits.ts';
 import type { JsonLimits } from './json-limits.ts';
 import { sendProblem } from './problem.ts';
+import { workbench } from './workbench.plugin.ts';
 
 const healthSchema = z.object({ status: z.literal('ok') });
 const readinessSchema = z.object({
@@ -85,6 +89,7 @@ export interface ServerDeps {
   readonly clock: Clock;
   readonly tokens: TokenService;
   readonly apiKeys: ApiKeyService;
+  readonly people: PeopleService;
   readonly filings: FilingService;
   readonly rules: RuleService;
   readonly assessments: AssessmentService;
@@ -181,6 +186,8 @@ export async function buildServer(config: VigilConfig, deps: ServerDeps): Promis
   // Security headers on every answer; the API docs page (swagger-ui) needs its inline scripts and
   // styles, so the content security policy is left to that page.
   await app.register(helmet, { contentSecurityPolicy: false });
+  // People's session cookie (the workbench); parsed on every request, read only in /v1.
+  await app.register(cookie);
 
   // Per-client throttle on every route. The limiter is a route-level onRequest hook, so it runs
   // after the /v1 bearer check (which sets request.actor) and before the body is read: a client is
@@ -229,10 +236,17 @@ export async function buildServer(config: VigilConfig, deps: ServerDeps): Promis
             bearerFormat: 'JWT or API key',
             description: 'A token (JWT) or an API key (vgk_<prefix>_<secret>), in the same header',
           },
+          session: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'vigil_session',
+            description:
+              'A person’s session (POST /v1/session); changes also send the session’s CSRF token in X-CSRF-Token',
+          },
         },
         schemas: componentSchemas(),
       },
-      security: [{ bearer: [] }],
+      security: [{ bearer: [] }, { session: [] }],
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
@@ -315,9 +329,12 @@ export async function buildServer(config: VigilConfig, deps: ServerDeps): Promis
 
   // The document's example filing comes from the demo generator (the features do not depend on it).
   const exampleFiling = demoExampleFiling();
+  const sessionOptions = { people: deps.people, secureCookie: config.sessions.secureCookie };
+  await app.register(signInRoutes, { ...sessionOptions, prefix: '/v1' });
   await app.register(
     async (v1) => {
-      requireBearer(v1, deps.tokens, deps.apiKeys);
+      requireBearer(v1, deps.tokens, deps.apiKeys, deps.people);
+      await v1.register(sessionRoutes, sessionOptions);
       await v1.register(filingRoutes, { filings: deps.filings, exampleFiling });
       await v1.register(bulkRoutes, {
         filings: deps.filings,
@@ -342,7 +359,7 @@ export async function buildServer(config: VigilConfig, deps: ServerDeps): Promis
         notifications: deps.notifications,
         pollMs: config.webhooks.streamPollMs,
         heartbeatMs: config.webhooks.streamHeartbeatMs,
-        stillAuthenticated: bearerStillValid(deps.tokens, deps.apiKeys),
+        stillAuthenticated: bearerStillValid(deps.tokens, deps.apiKeys, deps.people),
       });
       await v1.register(modelRoutes, { db: deps.db, models: deps.models });
       await v1.register(auditRoutes, { db: deps.db, audit: deps.audit });
@@ -356,6 +373,8 @@ export async function buildServer(config: VigilConfig, deps: ServerDeps): Promis
     },
     { prefix: '/v1' },
   );
+  // The workbench (web/): its built assets at /, and index.html for its client-side routes.
+  await app.register(workbench, { root: config.webDir });
 
   return {
     app,

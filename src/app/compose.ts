@@ -39,6 +39,7 @@ import {
   OperatorRepository,
 } from '../operators/index.ts';
 import { ReferenceRepository, ReferenceService } from '../reference/index.ts';
+import { PeopleRepository, PeopleService } from '../people/index.ts';
 import { RuleRepository, RuleService, RuleSetCache } from '../rules/index.ts';
 import type { Database } from '../store/database.ts';
 import { GroupCommit } from '../store/group-commit.ts';
@@ -49,6 +50,8 @@ export interface AppDeps {
   readonly clock: Clock;
   readonly tokens: TokenService;
   readonly apiKeys: ApiKeyService;
+  /** People's accounts and workbench sessions. */
+  readonly people: PeopleService;
   readonly filings: FilingService;
   readonly filingRepo: FilingRepository;
   readonly ruleRepo: RuleRepository;
@@ -238,6 +241,7 @@ export async function composeApp(
     clock,
     tokens: new TokenService(keyringFor(config), { revocations: databaseRevocationList(db) }),
     apiKeys: new ApiKeyService({ db, repo: new ApiKeyRepository(), clock, audit }),
+    people: new PeopleService({ db, repo: new PeopleRepository(), clock, config: config.sessions, audit }),
     filingRepo,
     filings: new FilingService({
       db,

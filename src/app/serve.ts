@@ -8,6 +8,7 @@ import type { VigilConfig } from '../config/index.ts';
 import { buildServer } from '../api/server.ts';
 import { installDemoPack } from '../demo/demo-pack.ts';
 import { installDemoRegisters } from '../demo/demo-registers.ts';
+import { DEMO_PASSWORD, demoUsers } from '../demo/demo-users.ts';
 import { startAuditChainer } from './audit-chainer.ts';
 import { startServeBus } from './bus-mode.ts';
 import { composeApp } from './compose.ts';
@@ -36,6 +37,19 @@ export async function startServe(
     say(
       `installed the demo registers (made up): ${r.operators} operators, ${r.aeo} AEO authorisations, ${r.certificates} certificates, ${r.measures} trade measures`,
     );
+  }
+  if (config.demoPack) {
+    const users = demoUsers(config.demoAuthority);
+    if ((await deps.people.count()) === 0) {
+      for (const user of users) {
+        await deps.people.add(user, 'system:demo');
+      }
+    }
+    if ((await deps.people.list(config.demoAuthority)).some((u) => u.username === users[0]!.username)) {
+      say(
+        `  sign in to the workbench as ${users.map((u) => u.username).join(', ')} with the demo password ${DEMO_PASSWORD}`,
+      );
+    }
   }
   const bus = await startServeBus(config, deps, (err, source) => say(`bus ${source}: ${String(err)}`));
   const chainer = startAuditChainer(deps.db, deps.audit, {

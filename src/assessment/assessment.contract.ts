@@ -208,3 +208,86 @@ export const ASSESSMENT_EXAMPLE: z.output<typeof assessmentViewSchema> = {
     },
   ],
 };
+
+/** GET /v1/queue: which consignments with hits, in which order, a page at a time. */
+export const queueQuerySchema = z.strictObject({
+  review: z
+    .enum(['open', 'reviewed', 'all'])
+    .default('open')
+    .describe('open: a hit awaits review (default); reviewed: every hit was reviewed'),
+  mode: z.string().max(20).optional().describe('transport mode: maritime, air, road, rail …'),
+  office: z
+    .string()
+    .regex(/^[A-Z]{2}[A-Z0-9]{6}$/)
+    .optional()
+    .describe('office of first entry'),
+  riskArea: z.string().max(60).optional().describe('a risk area one of the hits is in'),
+  rule: z.string().max(100).optional().describe('the id of a rule (or signal) that hit'),
+  sort: z
+    .enum(['score', 'arrival'])
+    .default('score')
+    .describe('score: highest first; arrival: soonest estimated arrival first'),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+  next: z
+    .string()
+    .regex(/^\d{1,9}$/)
+    .optional()
+    .describe('the cursor of the page to read, from the previous page'),
+});
+export type QueueQuery = z.output<typeof queueQuerySchema>;
+
+export const queueItemSchema = z
+  .object({
+    mrn,
+    index: z.int().describe('the consignment'),
+    version: z.int().describe('the filing version assessed'),
+    score: z.number(),
+    outcome: z.string().describe('the kind of the outcome'),
+    mode: z.string(),
+    office: z.string().describe('office of first entry'),
+    arrival: instant.nullable().describe('estimated arrival at the office of first entry'),
+    consignor: z.string().nullable(),
+    consignee: z.string().nullable(),
+    hits: z.int(),
+    reviewed: z.int().describe('hits reviewed'),
+    severity: z
+      .object({ critical: z.int(), high: z.int(), medium: z.int(), low: z.int() })
+      .describe('hits by severity'),
+    riskAreas: z.array(z.string()),
+    rules: z.array(z.string()).describe('ids of the rules and signals that hit'),
+    assessedAt: instant,
+  })
+  .meta({ id: 'QueueItem' });
+
+export const queuePageSchema = z
+  .object({
+    items: z.array(queueItemSchema),
+    total: z.int().describe('consignments matching the filters'),
+    next: z.string().nullable().describe('pass as `?next=` for the following page; null on the last page'),
+  })
+  .meta({ id: 'QueuePage' });
+
+export const QUEUE_EXAMPLE: z.output<typeof queuePageSchema> = {
+  items: [
+    {
+      mrn: ASSESSMENT_EXAMPLE.mrn,
+      index: 0,
+      version: 1,
+      score: 0.62,
+      outcome: 'control-recommended',
+      mode: 'maritime',
+      office: 'IT261101',
+      arrival: '2027-03-02T06:00:00.000Z',
+      consignor: 'Blue Horizon Tradng FZE',
+      consignee: 'Tubi Milano SRL',
+      hits: 2,
+      reviewed: 0,
+      severity: { critical: 0, high: 2, medium: 0, low: 0 },
+      riskAreas: ['undervaluation', 'sanctions'],
+      rules: ['R-UNDERVALUE', 'R-SANCTIONED-CONSIGNOR'],
+      assessedAt: '2027-03-01T10:00:01.000Z',
+    },
+  ],
+  total: 1,
+  next: null,
+};

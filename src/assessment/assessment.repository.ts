@@ -299,3 +299,88 @@ export class AssessmentRepository {
     return { seedId: r.rows[0]!.seed_id, secret: r.rows[0]!.secret };
   }
 }
+
+/** What the analysts' queue may be narrowed to (GET /v1/queue). */
+export interface QueueFilter {
+  readonly review: 'open' | 'reviewed' | 'all';
+  readonly mode?: string | undefined;
+  readonly office?: string | undefined;
+  readonly riskArea?: string | undefined;
+  readonly rule?: string | undefined;
+  readonly sort: 'score' | 'arrival';
+  readonly limit: number;
+  readonly offset: number;
+}
+
+/** One consignment of the queue, as stored. */
+export interface QueueRow {
+  readonly mrn: string;
+  readonly version: number;
+  readonly seq: number;
+  readonly score: number;
+  readonly outcome_kind: string;
+  readonly hits: unknown;
+  readonly reviewed: number;
+  readonly mode: string;
+  readonly office: string;
+  readonly arrival: string | null;
+  readonly consignor: string | null;
+  readonly consignee: string | null;
+  readonly assessed_at: Date;
+  readonly total: number;
+}
+
+/**
+ * The analysts' queue: current assessments (of the filing's current version, registered filings)
+ * with at least one hit, and how many of their hits were reviewed. A published query of the
+ * assessment feature that reads the filing's facts (mode, office, arrival, parties) as the
+ * indicators' rollups do.
+ */
+export async function queueRows(tx: Queryable, authority: string, f: QueueFilter): Promise<QueueRow[]> {
+  const params: unknown[] = [authority];
+  const where: string[] = [];
+  const add = (sql: (p: string) => string, value: unknown): void => {
+    params.push(value);
+    where.push(sql(`$${params.length}`));
+  };
+  if (f.mode !== undefined) {
+    add((p) => `f.mode = ${p}`, f.mode);
+  }
+  if (f.office !== undefined) {
+    add((p) => `f.office_of_first_entry = ${p}`, f.office);
+  }
+  if (f.riskArea !== undefined) {
+    add((p) => `a.hits @> ${p}::jsonb`, JSON.stringify([{ riskArea: f.riskArea }]));
+  }
+  if (f.rule !== undefined) {
+    add((p) => `a.hits @> ${p}::jsonb`, JSON.stringify([{ id: f.rule }]));
+  }
+  const reviewed = `(SELECT count(*)::int FROM hit_review r
+     WHERE r.authority = a.authority AND r.mrn = a.mrn AND r.version = a.version AND r.seq = a.seq)`;
+  const review =
+    f.review === 'open'
+      ? `AND ${reviewed} < jsonb_array_length(a.hits)`
+      : f.review === 'reviewed'
+        ? `AND ${reviewed} >= jsonb_array_length(a.hits)`
+        : '';
+  const arrival = `f.body->'transport'->>'estimatedArrival'`;
+  const order =
+    f.sort === 'arrival'
+      ? `${arrival} ASC NULLS LAST, a.score DESC, a.mrn, a.seq`
+      : `a.score DESC, ${arrival} ASC NULLS LAST, a.mrn, a.seq`;
+  params.push(f.limit, f.offset);
+  const r = await tx.query<QueueRow>(
+    `SELECT a.mrn, a.version, a.seq, a.score, a.outcome_kind, a.hits, ${reviewed} AS reviewed, f.mode,
+            f.office_of_first_entry AS office, ${arrival} AS arrival,
+            f.body->'consignments'->a.seq->'consignor'->>'name' AS consignor,
+            f.body->'consignments'->a.seq->'consignee'->>'name' AS consignee,
+            a.assessed_at, count(*) OVER ()::int AS total
+     FROM assessment a JOIN filing f ON f.mrn = a.mrn AND f.version = a.version
+     WHERE a.authority = $1 AND f.authority = $1 AND f.status = 'registered' AND jsonb_array_length(a.hits) > 0
+       ${where.map((w) => `AND ${w}`).join(' ')} ${review}
+     ORDER BY ${order}
+     LIMIT $${params.length - 1} OFFSET $${params.length}`,
+    params,
+  );
+  return r.rows;
+}

@@ -13,7 +13,10 @@ import type { EntryOutcome } from './entry-outcome.ts';
 import { jsonBody, jsonResponse, operation } from '../contract/index.ts';
 import {
   ASSESSMENT_EXAMPLE,
+  QUEUE_EXAMPLE,
   assessmentViewSchema,
+  queuePageSchema,
+  queueQuerySchema,
   outcomeViewSchema,
   reviewResultSchema,
   rfiResultSchema,
@@ -91,6 +94,24 @@ export const assessmentRoutes: FastifyPluginCallback<AssessmentRoutesOptions> = 
         })),
       };
     },
+  );
+  app.get(
+    '/queue',
+    {
+      schema: operation({
+        operationId: 'listQueue',
+        permission: 'assessment.read',
+        tags: ['assessment'],
+        summary: 'The analysts’ queue: consignments with hits to review, by score or by arrival',
+        description:
+          'Current assessments (of each filing’s current version) with at least one hit, with their hit counts by severity, ' +
+          'risk areas, rules, review progress and estimated arrival. `review=open` (default) lists those with a hit not yet reviewed.',
+        query: queueQuerySchema,
+        responses: { 200: jsonResponse('A page of the queue', queuePageSchema, QUEUE_EXAMPLE) },
+      }),
+    },
+    async (request) =>
+      assessments.queue(actorOf(request), parseInput(queueQuerySchema, request.query, 'VIGIL_QUERY_INVALID')),
   );
   app.get<{ Params: { mrn: string } }>(
     '/filings/:mrn/outcome',

@@ -21,6 +21,9 @@ import type { Database, Queryable } from '../store/database.ts';
 import { assessConsignment, combineScore, explainConsignment, toSelectivityHit } from './assess.ts';
 import type { ExplainedHit } from './assess.ts';
 import type { AssessmentRecord, AssessmentRepository, HitReviewRow } from './assessment.repository.ts';
+import { queueRows } from './assessment.repository.ts';
+import type { QueueQuery, queuePageSchema } from './assessment.contract.ts';
+import type { z } from 'zod';
 import { DEFAULT_ENTRY_OUTCOME, entryOutcome, filerView } from './entry-outcome.ts';
 import type { EntryOutcome, EntryOutcomeConfig, SelectivityHit } from './entry-outcome.ts';
 import { entryTimingOf } from './entry-timing.ts';
@@ -418,6 +421,48 @@ export class AssessmentService {
         actor.authority,
         mrn,
       ),
+    };
+  }
+
+  /** The analysts' queue: consignments with hits, the open ones by default, a page at a time. */
+  async queue(actor: Actor, q: QueueQuery): Promise<z.output<typeof queuePageSchema>> {
+    requirePermission(actor, 'assessment.read');
+    const offset = q.next === undefined ? 0 : Number(q.next);
+    const rows = await this.#d.db
+      .forAuthority(actor.authority)
+      .transaction((tx) => queueRows(tx, actor.authority, { ...q, offset }));
+    const total = rows[0]?.total ?? (offset === 0 ? 0 : undefined);
+    const items = rows.map((r) => {
+      const hits = r.hits as ExplainedHit[];
+      const count = (s: string): number => hits.filter((h) => h.severity === s).length;
+      return {
+        mrn: r.mrn,
+        index: r.seq,
+        version: r.version,
+        score: r.score,
+        outcome: r.outcome_kind,
+        mode: r.mode,
+        office: r.office,
+        arrival: r.arrival,
+        consignor: r.consignor,
+        consignee: r.consignee,
+        hits: hits.length,
+        reviewed: r.reviewed,
+        severity: {
+          critical: count('critical'),
+          high: count('high'),
+          medium: count('medium'),
+          low: count('low'),
+        },
+        riskAreas: [...new Set(hits.map((h) => h.riskArea))],
+        rules: hits.map((h) => h.id),
+        assessedAt: new Date(r.assessed_at).toISOString(),
+      };
+    });
+    return {
+      items,
+      total: total ?? offset,
+      next: rows.length === q.limit ? String(offset + q.limit) : null,
     };
   }
 

@@ -6,3 +6,4 @@ export * from './revocation.ts';
 export * from './permissions.ts';
 export * from './request-actor.ts';
 export * from './api-key-credential.ts';
+export * from './session-credential.ts';

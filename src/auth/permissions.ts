@@ -112,6 +112,8 @@ export const PERMISSIONS = {
     'reference data is for the authority, its filers and partners',
   ),
   'reference.write': permission(['admin'], 'only admins import reference data'),
+  // People's own session in the workbench (sign in, who am I, sign out): anyone with an account.
+  'session.self': permission([...ROLES, 'partner'], 'sessions are for people with an account'),
   'shared.read': permission(
     [...OFFICIAL_ROLES, 'partner'],
     'shared results are for officials and partner agencies',

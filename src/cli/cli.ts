@@ -26,7 +26,7 @@ export type { CliIo } from './cli-io.ts';
 const USAGE = `usage: vigil <command> [options]
 
 commands:
-  serve                         run the HTTP API, docs at /docs (PORT, VIGIL_DATA_DIR or DATABASE_URL, NATS_URL)
+  serve                         run the HTTP API and the workbench at /, docs at /docs (PORT, VIGIL_DATA_DIR or DATABASE_URL, NATS_URL)
   worker                        assess events from JetStream (needs DATABASE_URL and NATS_URL)
   migrate                       apply database migrations
   token --authority NL --role filer --subject acme [--eori NL123456789 …] [--ttl SECONDS] [--office NL000396]
@@ -86,6 +86,9 @@ commands:
                                 check the audit chains and their signed checkpoints; report the inbox
   audit public-key | audit checkpoint
                                 print the checkpoint-signing public key | sign the chain heads now
+  users add USERNAME --authority X --role R --name NAME [--office OFFICE] --password-stdin
+  users list [--authority X] [--json] | users disable USERNAME
+                                people's accounts for the workbench (the password on standard input)
   retention purge [--dry-run] [--authority X] [--json]
                                 pseudonymise, reduce or delete what outlived its retention period
   conformance --url URL --key KEY [--junit FILE] [--adapter CMD] [--only NAME,...] [--eori EORI]
@@ -309,6 +312,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number | Runnin
       }
       case 'retention':
         return await (await import('./retention.command.ts')).retentionCommand(config, rest, io);
+      case 'users':
+        return await (await import('./users.command.ts')).usersCommand(config, rest, io);
       case 'conformance': {
         const { conformanceCommand } = await import('./conformance.command.ts');
         return await conformanceCommand(rest, io);

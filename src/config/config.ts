@@ -103,6 +103,15 @@ const configSchema = z.object({
     .string()
     .regex(/^[A-Z]{2,4}$/)
     .optional(),
+  // People's sign-in to the workbench (issue 16): session timeouts, lockout, the cookie's Secure flag.
+  VIGIL_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
+  VIGIL_SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(168).default(12),
+  VIGIL_SIGN_IN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
+  VIGIL_SIGN_IN_LOCK_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+  // Unset: Secure when DATABASE_URL is set (a deployment behind TLS), not on a laptop's http://localhost.
+  VIGIL_COOKIE_SECURE: z.enum(['true', 'false']).optional(),
+  // The built workbench (Vite's output); default web/dist of this checkout.
+  VIGIL_WEB_DIR: z.string().min(1).optional(),
 });
 
 export interface VigilConfig {
@@ -158,6 +167,22 @@ export interface VigilConfig {
   readonly referenceSteward: string | undefined;
   /** Install the demo rules, watchlists and reference prices for the demo authority on first start. */
   readonly demoPack: boolean;
+  readonly sessions: SessionConfig;
+  /** The folder of the built workbench served at `/` (absent: the server serves no workbench). */
+  readonly webDir: string;
+}
+
+/** People's sessions (cookie sign-in to the workbench). */
+export interface SessionConfig {
+  /** A session unused this long ends. */
+  readonly idleMs: number;
+  /** A session ends this long after sign-in, however busy. */
+  readonly absoluteMs: number;
+  /** Wrong passwords in a row before the account is locked. */
+  readonly maxFailures: number;
+  readonly lockMs: number;
+  /** Send the cookie only over https. */
+  readonly secureCookie: boolean;
 }
 
 /** Days each category of data is kept (0: forever), and how often the purge runs (0: never by itself). */
@@ -277,5 +302,13 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): V
     demoAuthority: c.VIGIL_DEMO_AUTHORITY,
     referenceSteward: c.VIGIL_REFERENCE_STEWARD,
     demoPack: c.VIGIL_DEMO_PACK === 'true',
+    sessions: Object.freeze({
+      idleMs: c.VIGIL_SESSION_IDLE_MINUTES * 60_000,
+      absoluteMs: c.VIGIL_SESSION_ABSOLUTE_HOURS * 3_600_000,
+      maxFailures: c.VIGIL_SIGN_IN_MAX_FAILURES,
+      lockMs: c.VIGIL_SIGN_IN_LOCK_MINUTES * 60_000,
+      secureCookie: (c.VIGIL_COOKIE_SECURE ?? (c.DATABASE_URL === undefined ? 'false' : 'true')) === 'true',
+    }),
+    webDir: resolve(c.VIGIL_WEB_DIR ?? join(import.meta.dirname, '../../web/dist')),
   });
 }

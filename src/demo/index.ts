@@ -46,3 +46,5 @@ export type {
   CooperationDemoSummary,
 } from './demo-cooperation.ts';
 export { installDemoRegisters, postDemoRegisters } from './demo-registers.ts';
+export { DEMO_PASSWORD, demoUsers } from './demo-users.ts';
+export type { DemoUser } from './demo-users.ts';

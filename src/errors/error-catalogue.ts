@@ -35,6 +35,17 @@ export const ERROR_CATALOGUE = {
     status: 500,
     title: 'The keyring file of token-signing keys is readable by others',
   },
+  VIGIL_SIGN_IN_FAILED: { status: 401, title: 'The username or password is wrong' },
+  VIGIL_ACCOUNT_LOCKED: {
+    status: 423,
+    title: 'The account is locked after repeated wrong passwords, or disabled',
+  },
+  VIGIL_SESSION_EXPIRED: { status: 401, title: 'The session has ended: sign in again' },
+  VIGIL_CSRF_REJECTED: {
+    status: 403,
+    title: 'A change made with the session cookie lacks the session’s CSRF token',
+  },
+  VIGIL_USER_INVALID: { status: 422, title: 'The user account is invalid' },
   VIGIL_FORBIDDEN: { status: 403, title: 'Your role may not do this' },
   VIGIL_NOT_FOUND: { status: 404, title: 'No such resource' },
   VIGIL_FILING_NOT_FOUND: { status: 404, title: 'No filing with this MRN is visible to you' },

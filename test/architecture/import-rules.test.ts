@@ -21,11 +21,11 @@ const root = join(import.meta.dirname, '../..');
 const CONFIGS = ['.dependency-cruiser.json', '.dependency-cruiser.runtime.json'];
 const FASTIFY_URL = /\/node_modules\/(fastify|@fastify\/[^/]+)\//;
 
-/** Runs one project config over `<baseDir>/src`, as `npm run lint:deps` does. */
+/** Runs one project config over `<baseDir>/src` and the workbench's `web/src`, as `npm run lint:deps` does. */
 async function cruiseWith(configFile: string, baseDir: string): Promise<ICruiseResult> {
   const options: ICruiseOptions = await extractDepcruiseOptions(join(root, configFile));
   const tsConfig = extractTSConfig(join(root, 'tsconfig.json'));
-  const { output } = await cruise(['src'], { ...options, baseDir }, {}, { tsConfig });
+  const { output } = await cruise(['src', 'web/src'], { ...options, baseDir }, {}, { tsConfig });
   assert.ok(typeof output !== 'string', 'the default reporter returns the cruise result');
   return output;
 }
@@ -106,6 +106,8 @@ const FIXTURE: Record<string, string> = {
   'src/intake/uses-helper.ts':
     "import { helper } from '../../test/support/helper.ts';\nexport const u = helper;\n",
   'src/intake/lost.ts': "import { gone } from './gone.ts';\nexport const lost = gone;\n",
+  // The workbench reaches the server over HTTP only.
+  'web/src/screen.ts': "import { b } from '../../src/intake/b.ts';\nexport const screen = b;\n",
 
   // auth may name the store's types; `import { type X }` still loads the module.
   'src/auth/typed.ts': "import type { Queryable } from '../store/db.ts';\nexport type Typed = Queryable;\n",
@@ -168,6 +170,7 @@ const EXPECTED = [
   'retention-imports-only-kernel-store-audit: src/retention/purge.ts → src/intake/b.ts',
   'risk-imports-only-kernel: src/risk/engine.ts → src/store/db.ts',
   'store-imports-only-kernel: src/store/migrate.ts → src/bus/outbox.ts',
+  'web-imports-nothing-of-the-server: web/src/screen.ts → src/intake/b.ts',
   'worker-not-to-api: src/app/worker.ts → src/api/x.ts',
   'worker-not-to-fastify: src/app/worker.ts → node_modules/@fastify/swagger/index.js',
 ];

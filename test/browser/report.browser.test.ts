@@ -15,7 +15,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
+import { CHROMIUM, launchChromium } from '../support/chromium.ts';
 import type { BrowserContext } from 'playwright-core';
 import { runCli } from '../../src/cli/cli.ts';
 import type { IndicatorReport } from '../../src/indicators/index.ts';
@@ -24,7 +24,6 @@ import type { TestApp } from '../support/test-app.ts';
 import { loadDemoTraffic } from '../support/demo-traffic.ts';
 import type { DemoTraffic } from '../support/demo-traffic.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(import.meta.dirname, '../../test-artifacts');
 
 let app: TestApp;
@@ -53,19 +52,7 @@ before(async () => {
   const json = join(dir, 'report.json');
   assert.equal(await runCli(['report', ...args, '--format', 'json', '--out', json], io), 0, err);
   report = JSON.parse(readFileSync(json, 'utf8')) as IndicatorReport;
-  browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'vigil-chromium-')), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+  browser = await launchChromium(mkdtempSync(join(tmpdir(), 'vigil-chromium-')), {
     viewport: { width: 900, height: 1200 },
   });
 });

@@ -27,6 +27,10 @@ const NOT_TENANT_DATA = new Set([
   'login_authority',
   'revoked_token',
   'webhook_secret',
+  // People's password hashes and sessions (migration 0031), kept apart from user_account (which
+  // carries the authority) so that only the service reads them.
+  'user_password',
+  'user_session',
   // Reference data (the nomenclature and codelists) is shared by every authority (issue 13).
   'reference_entry',
   'reference_import',
