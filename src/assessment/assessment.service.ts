@@ -19,7 +19,7 @@ import type { OperatorRepository } from '../operators/index.ts';
 import type { AuditEvent } from '../audit/index.ts';
 import type { Database, Queryable } from '../store/database.ts';
 import { assessConsignment, combineScore, toSelectivityHit } from './assess.ts';
-import type { ExplainedHit } from './assess.ts';
+import type { ExplainedHit, IprScreening } from './assess.ts';
 import type { AssessmentRecord, AssessmentRepository, HitReviewRow } from './assessment.repository.ts';
 import { DEFAULT_ENTRY_OUTCOME, entryOutcome, filerView } from './entry-outcome.ts';
 import type { EntryOutcome, EntryOutcomeConfig } from './entry-outcome.ts';
@@ -80,6 +80,8 @@ export interface AssessmentServiceDeps {
         versions: readonly { mrn: string; filing: Filing }[],
       ) => Promise<ReadonlyMap<string, readonly SignalHit[]>>)
     | undefined;
+  /** The authority's IPR applications for action (IPR feature); undefined while it keeps none. */
+  readonly ipr?: ((tx: Queryable, authority: string) => Promise<IprScreening | undefined>) | undefined;
   /** The audit trail: every outcome is recorded (staged, chained in the background). */
   readonly audit?: AuditStager | undefined;
   readonly log?: { info(obj: object, msg: string): void } | undefined;
@@ -198,6 +200,7 @@ export class AssessmentService {
           authority,
           todo.map((row, i) => ({ mrn: row.mrn, filing: filings[i]! })),
         )) ?? new Map<string, readonly SignalHit[]>();
+      const ipr = await this.#d.ipr?.(tx, authority);
       // A house part without transport is decided, and controlled, on its linked master's transport.
       const masterTransports = await this.#d.filings.masterTransportsOf(
         tx,
@@ -226,6 +229,7 @@ export class AssessmentService {
               filedAt: new Date(row.updated_at),
               certificateHits: certificates.get(`${row.mrn}/${seq}`),
               resultHits: learned.get(`${row.mrn}/${seq}`),
+              ipr,
             }),
           );
           // Each rule is bounded by its budget, but a batch of many consignments is not: give the
