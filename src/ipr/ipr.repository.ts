@@ -73,14 +73,7 @@ export class IprRepository {
     authority: string,
     numbers: readonly string[],
   ): Promise<IprApplicationView[]> {
-    if (numbers.length === 0) {
-      return [];
-    }
-    const r = await tx.query<Row>(
-      `SELECT ${APPLICATION} FROM ipr_application WHERE authority = $1 AND number = ANY($2::text[]) ORDER BY number`,
-      [authority, [...new Set(numbers)]],
-    );
-    return r.rows.map(viewOf);
+    return this.#byNumbers(tx, authority, numbers, '');
   }
 
   /** The applications of these numbers, locked for the rest of the transaction, in number order. */
@@ -89,12 +82,21 @@ export class IprRepository {
     authority: string,
     numbers: readonly string[],
   ): Promise<IprApplicationView[]> {
+    return this.#byNumbers(tx, authority, numbers, 'FOR UPDATE');
+  }
+
+  async #byNumbers(
+    tx: Queryable,
+    authority: string,
+    numbers: readonly string[],
+    lock: '' | 'FOR UPDATE',
+  ): Promise<IprApplicationView[]> {
     if (numbers.length === 0) {
       return [];
     }
     const r = await tx.query<Row>(
       `SELECT ${APPLICATION} FROM ipr_application WHERE authority = $1 AND number = ANY($2::text[])
-       ORDER BY number COLLATE "C" FOR UPDATE`,
+       ORDER BY number COLLATE "C" ${lock}`,
       [authority, [...new Set(numbers)]],
     );
     return r.rows.map(viewOf);

@@ -4,10 +4,10 @@
  */
 import type { FastifyPluginCallback } from 'fastify';
 import { z } from 'zod';
-import { actorOf, requirePermission } from '../auth/index.ts';
+import { actorOf } from '../auth/index.ts';
 import { jsonBody, jsonResponse, operation } from '../contract/index.ts';
-import { VigilError } from '../errors/index.ts';
-import { RECORD_CONTENT_TYPES, formatOfContentType, importQuerySchema } from '../operators/index.ts';
+import { RECORD_CONTENT_TYPES, importQuerySchema } from '../operators/index.ts';
+import { importFormat } from '../operators/operator-registry.routes.ts';
 import { historySchema } from '../operators/operator-registry.contract.ts';
 import {
   IPR_APPLICATION_EXAMPLE,
@@ -141,15 +141,7 @@ export const iprRoutes: FastifyPluginCallback<IprRoutesOptions> = (app, { ipr },
     },
     async (request) => {
       const actor = actorOf(request);
-      requirePermission(actor, 'registry.write');
-      const format = formatOfContentType(request.headers['content-type']);
-      if (format === undefined) {
-        throw new VigilError(
-          'VIGIL_UNSUPPORTED_MEDIA_TYPE',
-          `send the records as ${Object.keys(RECORD_CONTENT_TYPES).join(', ')}`,
-        );
-      }
-      return ipr.import(actor, request.body, format, request.query);
+      return ipr.import(actor, request.body, importFormat(request, actor), request.query);
     },
   );
 

@@ -13,6 +13,10 @@ const goodsPrefix = z
   .string()
   .trim()
   .regex(/^\d{2,10}$/, 'a goods code or its first digits (2 to 10)');
+/** A list that may also be sent empty (as the register answers it): the same as leaving it out. */
+const optionalList = <T extends z.ZodType>(list: T) =>
+  z.preprocess((v) => (Array.isArray(v) && v.length === 0 ? undefined : v), list.optional());
+
 const applicationNumber = z
   .string()
   .trim()
@@ -21,10 +25,10 @@ const applicationNumber = z
 
 export const brandInputSchema = z.strictObject({
   name: text(100).describe('the trademark or brand name as registered'),
-  registration: text(40).optional().describe('its registration number (EUTM, national, WIPO)'),
-  aliases: listOf(text(100), 20)
-    .optional()
-    .describe('other spellings and scripts it is written in (“Зентрова”); a CSV cell separates them with |'),
+  registration: text(40).nullish().describe('its registration number (EUTM, national, WIPO)'),
+  aliases: optionalList(listOf(text(100), 20)).describe(
+    'other spellings and scripts it is written in (“Зентрова”); a CSV cell separates them with |',
+  ),
 });
 export type BrandInput = z.output<typeof brandInputSchema>;
 
@@ -55,9 +59,9 @@ export const applicationInputSchema = z.strictObject({
     .max(200)
     .default([])
     .describe('the protected trademarks and brand names (also given as `brand` records in an import)'),
-  goods: listOf(goodsPrefix, 100)
-    .optional()
-    .describe('the goods codes (or their first digits) concerned; any goods when absent'),
+  goods: optionalList(listOf(goodsPrefix, 100)).describe(
+    'the goods codes (or their first digits) concerned; any goods when absent or empty',
+  ),
   authorised: z
     .array(authorisedInputSchema)
     .max(500)

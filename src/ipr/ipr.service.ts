@@ -10,17 +10,21 @@
  * while the authority keeps no application, so that goods items then cost nothing more.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import type { z } from 'zod';
 import { isDeepStrictEqual } from 'node:util';
 import type { Actor } from '../auth/index.ts';
 import { requirePermission } from '../auth/index.ts';
 import { auditActor } from '../audit/index.ts';
 import type { AuditEvent } from '../audit/index.ts';
 import type { Clock } from '../domain/index.ts';
-import { checkEori, dayOf, isCountryCode, normaliseEori } from '../domain/index.ts';
+import { dayOf, normaliseEori } from '../domain/index.ts';
 import { VigilError, parseInput } from '../errors/index.ts';
 import type { FieldError } from '../errors/index.ts';
 import {
   badRecords,
+  checkCountry,
+  checkIdentifier,
+  checkValidity,
   importQuerySchema,
   indexOfPath,
   parseRecord,
@@ -34,6 +38,7 @@ import type {
   RecordFormat,
   RegistryVersion,
 } from '../operators/index.ts';
+import { normalizeName } from '../risk/index.ts';
 import type { IprBrandMatch } from '../risk/index.ts';
 import type { Database, Queryable } from '../store/database.ts';
 import { IprScreen } from './ipr-check.ts';
@@ -256,63 +261,47 @@ export class IprService {
         continue;
       }
       const { record: r, kind, fields, at, where } = item;
+      // The record read with its kind's schema, then checked; undefined (its errors noted) when bad.
+      const read = <I, V>(
+        schema: z.ZodType<I>,
+        check: (input: I) => { value: V; errors: FieldError[] },
+      ): { input: I; value: V } | undefined => {
+        const parsed = parseRecord(schema, fields, kind, at, where);
+        const checked = parsed.ok ? check(parsed.value) : undefined;
+        if (!parsed.ok || checked === undefined || checked.errors.length > 0) {
+          errors.push(...(parsed.ok ? (checked?.errors ?? []) : parsed.errors));
+          return undefined;
+        }
+        return { input: parsed.value, value: checked.value };
+      };
       if (kind === 'application') {
-        const parsed = parseRecord(applicationInputSchema, fields, kind, at, where);
-        if (!parsed.ok) {
-          errors.push(...parsed.errors);
-          continue;
-        }
-        const checked = applicationRecord(parsed.value, at, where);
-        if (checked.errors.length > 0) {
-          errors.push(...checked.errors);
-          continue;
-        }
-        const first = applications.get(checked.value.number);
-        if (first !== undefined) {
+        const a = read(applicationInputSchema, (i) => applicationRecord(i, at, where));
+        const first = a === undefined ? undefined : applications.get(a.value.number);
+        if (a !== undefined && first !== undefined) {
           errors.push({
             code: 'VIGIL_REGISTRY_DUPLICATE',
             path: at,
-            message: `${where}application ${checked.value.number} is also at ${whereIs(first.record)} of this file`,
+            message: `${where}application ${a.value.number} is also at ${whereIs(first.record)} of this file`,
           });
-          continue;
+        } else if (a !== undefined) {
+          applications.set(a.value.number, { record: r, value: a.value });
         }
-        applications.set(checked.value.number, { record: r, value: checked.value });
-      } else if (kind === 'brand') {
-        const parsed = parseRecord(brandRecordSchema, fields, kind, at, where);
-        if (!parsed.ok) {
-          errors.push(...parsed.errors);
-          continue;
-        }
-        const brand = brandOf(parsed.value, `${at}`, where);
-        if (brand.errors.length > 0) {
-          errors.push(...brand.errors);
-          continue;
-        }
-        parts.push({
-          record: r,
-          at,
-          where,
-          application: parsed.value.application.toUpperCase(),
-          brand: brand.value,
-        });
       } else {
-        const parsed = parseRecord(authorisedRecordSchema, fields, kind, at, where);
-        if (!parsed.ok) {
-          errors.push(...parsed.errors);
-          continue;
+        const part =
+          kind === 'brand'
+            ? read(brandRecordSchema, (i) => brandOf(i, at, where))
+            : read(authorisedRecordSchema, (i) => authorisedOf(i, at, where));
+        if (part !== undefined) {
+          parts.push({
+            record: r,
+            at,
+            where,
+            application: part.input.application.toUpperCase(),
+            ...(kind === 'brand'
+              ? { brand: part.value as IprBrand }
+              : { authorised: part.value as IprAuthorised }),
+          });
         }
-        const o = authorisedOf(parsed.value, at, where);
-        if (o.errors.length > 0) {
-          errors.push(...o.errors);
-          continue;
-        }
-        parts.push({
-          record: r,
-          at,
-          where,
-          application: parsed.value.application.toUpperCase(),
-          authorised: o.value,
-        });
       }
     }
     const received = file.records.length + file.errors.filter((e) => e.path !== '$').length;
@@ -479,11 +468,11 @@ function brandOf(input: BrandInput, at: string, where: string): { value: IprBran
     (a) => a.toLowerCase() !== input.name.toLowerCase(),
   );
   const errors: FieldError[] = [];
-  if (!/[\p{L}\p{N}]/u.test(input.name)) {
+  if (normalizeName(input.name).tokens.length === 0) {
     errors.push({
       code: 'VIGIL_IPR_APPLICATION_INVALID',
       path: `${at}.name`,
-      message: `${where}a brand name has letters or digits`,
+      message: `${where}'${input.name}' has no word descriptions could be matched on (only legal forms, filler words or marks)`,
     });
   }
   return { value: { name: input.name, registration: input.registration ?? null, aliases }, errors };
@@ -497,22 +486,11 @@ function authorisedOf(
   const errors: FieldError[] = [];
   const eori = input.eori === undefined ? null : normaliseEori(input.eori);
   if (eori !== null) {
-    const problem = checkEori(eori);
-    if (problem !== undefined) {
-      errors.push({
-        code: 'VIGIL_EORI_INVALID',
-        path: `${at}.eori`,
-        message: `${where}'${eori}': ${problem}`,
-      });
-    }
+    checkIdentifier(errors, `${at}.eori`, eori, where);
   }
   const country = input.country?.toUpperCase() ?? null;
-  if (country !== null && !isCountryCode(country)) {
-    errors.push({
-      code: 'VIGIL_COUNTRY_INVALID',
-      path: `${at}.country`,
-      message: `${where}'${country}' is not an ISO 3166-1 country code`,
-    });
+  if (country !== null) {
+    checkCountry(errors, `${at}.country`, country, where);
   }
   return { value: { role: input.role, eori, name: input.name ?? null, country }, errors };
 }
@@ -542,13 +520,7 @@ function applicationRecord(
     errors.push(...checked.errors);
     authorised.set(authorisedKey(checked.value), checked.value);
   });
-  if (input.validUntil !== undefined && input.validUntil < input.validFrom) {
-    errors.push({
-      code: 'VIGIL_REGISTRY_VALIDITY_INVALID',
-      path: `${at}.validUntil`,
-      message: `${where}validUntil ${input.validUntil} is before validFrom ${input.validFrom}`,
-    });
-  }
+  checkValidity(errors, at, input, where);
   return {
     value: {
       number: input.number.toUpperCase(),
