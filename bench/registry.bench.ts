@@ -7,8 +7,10 @@
  *                BENCH_OPERATORS operators in all (the EORI check and the AEO probe find rows);
  *   certificates the first goods item of every filing cites its HS chapter's certificate for 1 unit (a
  *                write-off in each registration, a read of the citations in each assessment);
- *   ipr          BENCH_BRANDS made-up brands in IPR applications for action (any goods), one goods item in
- *                twenty naming one of them (every goods description screened in each assessment).
+ *   ipr-none     one goods item in twenty names a made-up brand, and no IPR application is registered;
+ *   ipr-other-goods  BENCH_BRANDS of those brands in IPR applications for live animals only (every
+ *                description screened, brands found, no goods under their codes: no hit);
+ *   ipr          the same applications for any goods (the screen and the hits' outcomes).
  * Also the screen alone: goods descriptions screened per second with no applications and with
  * BENCH_BRANDS brands (pure, no database).
  * Filings per second for registration and for assessment, per phase. Prints one JSON line last.
@@ -123,8 +125,14 @@ function benchApplications(brands: readonly string[]): IprApplicationFacts[] {
   return out;
 }
 
-/** Goods descriptions screened per second by the screen alone (median of five passes). */
-function screenPerSec(screen: IprScreen, filings: readonly Record<string, any>[]): number {
+/**
+ * Goods descriptions screened per second by the screen alone, each pass on a new screen (so nothing
+ * is remembered from the pass before: every description is looked up cold); median of five passes.
+ */
+function screenPerSec(
+  applications: readonly IprApplicationFacts[],
+  filings: readonly Record<string, any>[],
+): number {
   const rates: number[] = [];
   const day = NOW.toISOString().slice(0, 10);
   const goods = filings.reduce(
@@ -132,6 +140,7 @@ function screenPerSec(screen: IprScreen, filings: readonly Record<string, any>[]
     0,
   );
   for (let pass = 0; pass < 5; pass++) {
+    const screen = new IprScreen(applications);
     const started = performance.now();
     for (const f of filings) {
       for (let seq = 0; seq < f['consignments'].length; seq++) {
@@ -201,31 +210,43 @@ async function run(
 
     // IPR applications: BENCH_BRANDS brands; one goods item in twenty names one of them.
     const brands = madeUpBrands(BRANDS);
-    const naming = demo(4, 'I');
     let k = 0;
-    naming.forEach((f) =>
-      f['consignments'].forEach((c: { goods: { description: string }[] }) =>
-        c.goods.forEach((g) => {
-          if (k++ % 20 === 0) {
-            g.description = `${g.description} ${brands[k % brands.length]!.toLowerCase()}`;
-          }
-        }),
-      ),
-    );
-    await deps.ipr.import(
-      admin,
-      benchApplications(brands).map((a) => ({
-        number: a.number,
-        rightHolder: a.rightHolder.name,
-        brands: a.brands.map((b) => ({ name: b.name })),
-        validFrom: a.validFrom,
-      })),
-      'json',
-      {},
-    );
+    const withBrandWords = (bodies: Record<string, any>[]): Record<string, any>[] => {
+      bodies.forEach((f) =>
+        f['consignments'].forEach((c: { goods: { description: string }[] }) =>
+          c.goods.forEach((g) => {
+            if (k++ % 20 === 0) {
+              g.description = `${g.description} ${brands[k % brands.length]!.toLowerCase()}`;
+            }
+          }),
+        ),
+      );
+      return bodies;
+    };
+    // The same kind of filings before any application is registered: the control for the next phase.
+    out['ipr-none'] = await phase(deps, filer, withBrandWords(demo(5, 'J')));
+    const naming = withBrandWords(demo(4, 'I'));
+    const load = (goods: string[]) =>
+      deps.ipr.import(
+        admin,
+        benchApplications(brands).map((a) => ({
+          number: a.number,
+          rightHolder: a.rightHolder.name,
+          brands: a.brands.map((b) => ({ name: b.name })),
+          goods,
+          validFrom: a.validFrom,
+        })),
+        'json',
+        {},
+      );
+    // Applications for live animals only: every description is screened and its brands found, but
+    // no goods item is under their codes, so no hit (the screen's cost without the hits' outcomes).
+    await load(['01']);
+    out['ipr-other-goods'] = await phase(deps, filer, withBrandWords(demo(6, 'K')));
+    await load([]);
     const ipr = await phase(deps, filer, naming);
-    const withBrands = screenPerSec(new IprScreen(benchApplications(brands)), naming);
-    const none = screenPerSec(new IprScreen([]), naming);
+    const withBrands = screenPerSec(benchApplications(brands), naming);
+    const none = screenPerSec([], naming);
     const hits = (
       await deps.db
         .forAuthority('NL')
@@ -235,6 +256,13 @@ async function run(
     ).rows[0]?.n;
     out['ipr'] = {
       ...ipr,
+      distinctDescriptions: new Set(
+        naming.flatMap((f) =>
+          (f['consignments'] as { goods: { description: string }[] }[]).flatMap((c) =>
+            c.goods.map((g) => g.description),
+          ),
+        ),
+      ).size,
       brands: BRANDS,
       iprHits: hits ?? 0,
       goodsScreenedPerSec: withBrands,

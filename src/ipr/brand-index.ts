@@ -17,8 +17,9 @@
  * (same skeleton), never by an edit ("nike" is not "mike").
  */
 import {
-  deletionKeys,
+  deletionKeyHashes,
   explainNames,
+  keyHash,
   normalizeName,
   romanisations,
   scriptOf,
@@ -94,12 +95,31 @@ interface Listed {
   readonly ordinary: boolean;
 }
 
+/** Descriptions whose answers are kept (see `find`). */
+const RECENT_MAX = 20_000;
+
+/** The lookup keys of a word: itself when short (it meets only exactly), else its one-deletion keys. */
+function wordKeys(word: string): number[] {
+  if (word.length <= 4) {
+    return [keyHash(word)];
+  }
+  const out: number[] = [];
+  deletionKeyHashes(word, out);
+  return out;
+}
+
 const isLatin = (text: string): boolean => !/[^\u0000-\u024f\u1e00-\u1eff]/.test(text);
 
 export class BrandIndex {
   readonly #listed: Listed[] = [];
-  /** Lookup key (plain word, `~` skeleton, `+` run-together) → listed names. */
-  readonly #keys = new Map<string, number[]>();
+  /**
+   * Lookup keys → listed names: hashes of the words' one-deletion keys (the fuzzy index's, made
+   * without making the strings) and of the run-together form (`\u0001` marked); the skeletons' keys
+   * apart. A hash may collide: every candidate is scored before it counts.
+   */
+  readonly #keys = new Map<number, number[]>();
+  readonly #skeletonKeys = new Map<number, number[]>();
+  readonly #recent = new Map<string, readonly BrandFound[]>();
 
   constructor(names: readonly string[]) {
     names.forEach((name, i) => {
@@ -109,31 +129,26 @@ export class BrandIndex {
       if (norm.tokens.length === 0) {
         return;
       }
-      const file = (key: string): void => {
-        const at = this.#keys.get(key);
-        if (at === undefined) {
-          this.#keys.set(key, [i]);
-        } else if (at[at.length - 1] !== i) {
-          at.push(i);
+      const file = (map: Map<number, number[]>, keys: readonly number[]): void => {
+        for (const key of keys) {
+          const at = map.get(key);
+          if (at === undefined) {
+            map.set(key, [i]);
+          } else if (at[at.length - 1] !== i) {
+            at.push(i);
+          }
         }
       };
       norm.tokens.forEach((t, j) => {
         if (ordinary) {
-          file(t);
-          return;
-        }
-        if (GOODS_WORDS.has(t)) {
-          return;
-        }
-        for (const k of t.length <= 4 ? [t] : deletionKeys(t)) {
-          file(k);
-        }
-        for (const k of deletionKeys(norm.skeletons[j]!)) {
-          file(`~${k}`);
+          file(this.#keys, [keyHash(t)]);
+        } else if (!GOODS_WORDS.has(t)) {
+          file(this.#keys, wordKeys(t));
+          file(this.#skeletonKeys, wordKeys(norm.skeletons[j]!));
         }
       });
       if (norm.tokens.length > 1) {
-        file(`+${norm.joined}`);
+        file(this.#keys, [keyHash(`\u0001${norm.joined}`)]);
       }
     });
   }
@@ -143,11 +158,29 @@ export class BrandIndex {
     return this.#listed.length;
   }
 
-  /** The listed names found in `description`, best first, each name once. */
-  find(description: string, threshold = BRAND_THRESHOLD): BrandFound[] {
+  /**
+   * The listed names found in `description`, best first, each name once. Descriptions repeat (the
+   * same goods are declared again and again), so recent answers are kept: a memo of a pure function
+   * of the description, bounded like the watchlists' screening cache.
+   */
+  find(description: string, threshold = BRAND_THRESHOLD): readonly BrandFound[] {
     if (this.#keys.size === 0 || description.trim() === '') {
       return [];
     }
+    const key = `${threshold}\u0000${description}`;
+    const known = this.#recent.get(key);
+    if (known !== undefined) {
+      return known;
+    }
+    const found = Object.freeze(this.#find(description, threshold));
+    if (this.#recent.size >= RECENT_MAX) {
+      this.#recent.clear();
+    }
+    this.#recent.set(key, found);
+    return found;
+  }
+
+  #find(description: string, threshold: number): BrandFound[] {
     const raws = description.split(/\s+/).filter((w) => w !== '');
     const slots = slotsOf(raws);
     if (slots.length === 0) {
@@ -163,16 +196,17 @@ export class BrandIndex {
         s.add(at);
       }
     };
+    const keys: number[] = [];
     slots.forEach((slot, at) => {
       for (const spelling of slot.spellings) {
-        const skeleton = wordSkeleton(spelling);
-        for (const k of spelling.length <= 4 ? [spelling] : deletionKeys(spelling)) {
+        keys.length = 0;
+        keys.push(...wordKeys(spelling), keyHash(`\u0001${spelling}`));
+        for (const k of keys) {
           this.#keys.get(k)?.forEach((l) => note(l, at));
         }
-        for (const k of deletionKeys(skeleton)) {
-          this.#keys.get(`~${k}`)?.forEach((l) => note(l, at));
+        for (const k of wordKeys(wordSkeleton(spelling))) {
+          this.#skeletonKeys.get(k)?.forEach((l) => note(l, at));
         }
-        this.#keys.get(`+${spelling}`)?.forEach((l) => note(l, at));
       }
     });
     const found: BrandFound[] = [];
@@ -198,7 +232,9 @@ export class BrandIndex {
     let best: { from: number; to: number; spellings: string[]; e: NameExplanation } | undefined;
     const tried = new Set<string>();
     for (const at of ats) {
-      for (let size = Math.max(1, k - 1); size <= k + 1; size++) {
+      // A one-word brand is one word of the description (written apart it shares no key); a brand of
+      // several words may be written with one fewer (run together) or one more (a word between).
+      for (let size = k === 1 ? 1 : k - 1; size <= (k === 1 ? 1 : k + 1); size++) {
         for (let from = Math.max(0, at - size + 1); from <= at && from + size <= slots.length; from++) {
           const to = from + size;
           if (tried.has(`${from}/${to}`)) {
