@@ -5,14 +5,7 @@
  * goods descriptions (`IprScreen`: one `BrandIndex` over every brand and alias of the authority's
  * applications, built once per change of the register).
  */
-import type {
-  Consignment,
-  Filing,
-  Party,
-  RecommendedAction,
-  RiskArea,
-  RuleSeverity,
-} from '../domain/index.ts';
+import type { Consignment, Filing, Party, SignalHit } from '../domain/index.ts';
 import { fuzzyScore } from '../risk/index.ts';
 import type { BrandScreen, IprBrandMatch } from '../risk/index.ts';
 import { BrandIndex, BRAND_THRESHOLD } from './brand-index.ts';
@@ -129,15 +122,8 @@ export interface IprMatchExplained extends IprBrandMatch {
   readonly as?: string | undefined;
 }
 
-/** A hit of the IPR screen, in the shape of the assessment's signals (with structured values). */
-export interface IprHit {
-  readonly id: string;
-  readonly title: string;
-  readonly riskArea: RiskArea;
-  readonly weight: number;
-  readonly severity: RuleSeverity;
-  readonly recommendedAction: RecommendedAction;
-  readonly reason: string;
+/** A hit of the IPR screen: a built-in signal whose values hold the matches (a list) too. */
+export interface IprHit extends Omit<SignalHit, 'values'> {
   readonly values: Readonly<Record<string, unknown>>;
 }
 
