@@ -18,6 +18,8 @@ import { certificateRoutes } from '../certificates/certificate.routes.ts';
 import type { CertificateService } from '../certificates/index.ts';
 import { resultSignalRoutes } from '../result-signals/result-signal.routes.ts';
 import type { ResultSignalService } from '../result-signals/index.ts';
+import { iprRoutes } from '../ipr/ipr.routes.ts';
+import type { IprService } from '../ipr/index.ts';
 import { operatorRegistryRoutes } from '../operators/operator-registry.routes.ts';
 import type { OperatorRegistryService } from '../operators/index.ts';
 import type { ApiKeyService } from '../api-keys/index.ts';
@@ -105,6 +107,7 @@ export interface ServerDeps {
   readonly operatorRegistry: OperatorRegistryService;
   readonly certificates: CertificateService;
   readonly resultSignals: ResultSignalService;
+  readonly ipr: IprService;
   readonly models: ModelStore;
   readonly audit: AuditLog;
   readonly log: Logger;
@@ -370,6 +373,7 @@ export async function buildServer(config: VigilConfig, deps: ServerDeps): Promis
       await v1.register(operatorRegistryRoutes, { registry: deps.operatorRegistry });
       await v1.register(certificateRoutes, { certificates: deps.certificates });
       await v1.register(resultSignalRoutes, { resultSignals: deps.resultSignals });
+      await v1.register(iprRoutes, { ipr: deps.ipr });
     },
     { prefix: '/v1' },
   );

@@ -19,6 +19,7 @@ import type { EventHandler, OutboxEvent } from '../bus/index.ts';
 import { ControlRepository, ControlService } from '../controls/index.ts';
 import { RifRepository, RifService, SharingService, StixExchange } from '../cooperation/index.ts';
 import { ImportService, importAsFiling } from '../import-declarations/index.ts';
+import { IprRepository, IprService } from '../ipr/index.ts';
 import { FilingRepository, FilingService } from '../intake/index.ts';
 import { IndicatorRepository, IndicatorService } from '../indicators/index.ts';
 import { ModelStore, modelScorer } from '../models/index.ts';
@@ -82,6 +83,8 @@ export interface AppDeps {
   readonly certificates: CertificateService;
   /** Signals learned from control results, and their settings per authority. */
   readonly resultSignals: ResultSignalService;
+  /** The register of IPR applications for action (COPIS-like). */
+  readonly ipr: IprService;
   /** What the bus runs for each outbox event. */
   readonly handleEvent: EventHandler;
   /** Writers of the outbox notify it after commit; the running consumer subscribes. */
@@ -157,6 +160,7 @@ export async function composeApp(
     filingOf: async (tx, authority, mrn) =>
       (await filingRepo.findByMrns(tx, authority, [mrn]))[0]?.body as Filing | undefined,
   });
+  const ipr = new IprService({ db, repo: new IprRepository(), history: registryRepo, clock, audit });
   const notificationRepo = new NotificationRepository();
   const webhookRepo = new WebhookRepository();
   const controlRepo = new ControlRepository();
@@ -198,6 +202,7 @@ export async function composeApp(
     onReviewed: hooks.onReviewed,
     certificateHits: (tx, authority, versions) => certificates.hitsFor(tx, authority, versions),
     resultHits: (tx, authority, versions) => resultSignals.hitsFor(tx, authority, versions),
+    ipr: (tx, authority) => ipr.screenFor(tx, authority),
     metrics,
     log,
     audit,
@@ -312,6 +317,7 @@ export async function composeApp(
     operatorRegistry,
     certificates,
     resultSignals,
+    ipr,
     handleEvent: async (event: OutboxEvent) => {
       if (event.topic === 'filing.ready') {
         await readyBatches.submit(event.payload as ReadyEvent);

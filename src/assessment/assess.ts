@@ -15,7 +15,7 @@ import {
   segmentOfCovers,
 } from '../domain/index.ts';
 import { assess } from '../risk/index.ts';
-import type { GoodsNomenclature, RuleHit, WatchlistHitMatch } from '../risk/index.ts';
+import type { BrandScreen, GoodsNomenclature, RuleHit, WatchlistHitMatch } from '../risk/index.ts';
 import { grantsOf, profileLookup } from '../operators/index.ts';
 import type { KnownOperators } from '../operators/index.ts';
 import type { AssessmentRecord, Conversion } from './assessment.repository.ts';
@@ -172,6 +172,19 @@ export function toSelectivityHit(h: ExplainedHit): SelectivityHit {
   };
 }
 
+/** A signal whose values are structured (lists of matches), as the IPR screen explains its hits. */
+export interface StructuredSignalHit extends Omit<SignalHit, 'values'> {
+  readonly values: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * The authority's IPR applications for action (IPR feature): the protected brands rules find with
+ * `ipr.brands`, and the built-in SIG-IPR-BRAND hit of a consignment on the filing's day.
+ */
+export interface IprScreening extends BrandScreen {
+  hits(filing: Filing, seq: number, day: string): readonly StructuredSignalHit[];
+}
+
 /** What one consignment's assessment is decided from. */
 export interface ConsignmentInput {
   /** The registered filing: its authority, MRN and version identify the assessment. */
@@ -194,6 +207,8 @@ export interface ConsignmentInput {
    * status either: a seizure found outweighs an authorisation.
    */
   readonly resultHits?: readonly SignalHit[] | undefined;
+  /** The authority's IPR applications (none kept: undefined, and nothing is looked for). */
+  readonly ipr?: IprScreening | undefined;
   readonly outcomes: EntryOutcomeConfig;
   /** The linked master's transport, for a house part without its own (entry timing). */
   readonly masterTransport?: Transport | undefined;
@@ -204,7 +219,16 @@ export interface ConsignmentInput {
 /** What the hits of one consignment are decided from (an ENS's, or an import declaration's read as one). */
 export type ExplainInput = Pick<
   ConsignmentInput,
-  'filing' | 'seq' | 'now' | 'ctx' | 'ops' | 'filedAt' | 'certificateHits' | 'resultHits' | 'nomenclature'
+  | 'filing'
+  | 'seq'
+  | 'now'
+  | 'ctx'
+  | 'ops'
+  | 'filedAt'
+  | 'certificateHits'
+  | 'resultHits'
+  | 'nomenclature'
+  | 'ipr'
 > & { readonly row: { readonly authority: string } };
 
 /**
@@ -222,8 +246,13 @@ export function explainConsignment(input: ExplainInput): {
   const c = filing.consignments[seq]!;
   const at = now.toISOString();
   const profile = profileLookup(ops);
+  const filedDay = dayOf(input.filedAt ?? now);
+  const ipr = input.ipr;
+  // Applications apply to a filing on its day, for rules as for the built-in signal.
+  const brands: BrandScreen | undefined =
+    ipr === undefined ? undefined : { brands: (d, code) => ipr.brands(d, code, filedDay) };
   const ruled = assess(
-    { filing, consignmentIndex: seq, at, authority: row.authority, profiles: profile, nomenclature },
+    { filing, consignmentIndex: seq, at, authority: row.authority, profiles: profile, nomenclature, brands },
     ctx.ruleSet,
     ctx.watchlists,
   );
@@ -238,7 +267,7 @@ export function explainConsignment(input: ExplainInput): {
     },
   });
   const consignee = c.consignee === undefined ? undefined : ops.profiles.get(operatorKey(c.consignee));
-  const modifiers = aeoModifiers(c, ops, dayOf(input.filedAt ?? now));
+  const modifiers = aeoModifiers(c, ops, filedDay);
   const weighed = (weight: number, riskArea: string): { effectiveWeight: number; aeo?: AeoModifier } => {
     const f = aeoFactor(modifiers, riskArea);
     return { effectiveWeight: weight * f.factor, ...(f.aeo !== undefined ? { aeo: f.aeo } : {}) };
@@ -258,7 +287,7 @@ export function explainConsignment(input: ExplainInput): {
       ...watchlistMatchesOf(h),
       ...weighed(h.weight, h.riskArea),
     })),
-    ...signals.map((s: SignalHit) => ({
+    ...[...signals, ...(ipr?.hits(filing, seq, filedDay) ?? [])].map((s: StructuredSignalHit) => ({
       source: 'signal' as const,
       id: s.id,
       title: s.title,

@@ -19,7 +19,7 @@ import type { OperatorRepository } from '../operators/index.ts';
 import type { AuditEvent } from '../audit/index.ts';
 import type { Database, Queryable } from '../store/database.ts';
 import { assessConsignment, combineScore, explainConsignment, toSelectivityHit } from './assess.ts';
-import type { ExplainedHit } from './assess.ts';
+import type { ExplainedHit, IprScreening } from './assess.ts';
 import type { AssessmentRecord, AssessmentRepository, HitReviewRow } from './assessment.repository.ts';
 import { queueRows } from './assessment.repository.ts';
 import type { QueueQuery, queuePageSchema } from './assessment.contract.ts';
@@ -83,6 +83,8 @@ export interface AssessmentServiceDeps {
         versions: readonly { mrn: string; filing: Filing }[],
       ) => Promise<ReadonlyMap<string, readonly SignalHit[]>>)
     | undefined;
+  /** The authority's IPR applications for action (IPR feature); undefined while it keeps none. */
+  readonly ipr?: ((tx: Queryable, authority: string) => Promise<IprScreening | undefined>) | undefined;
   /** The audit trail: every outcome is recorded (staged, chained in the background). */
   readonly audit?: AuditStager | undefined;
   readonly log?: { info(obj: object, msg: string): void } | undefined;
@@ -201,6 +203,7 @@ export class AssessmentService {
           authority,
           todo.map((row, i) => ({ mrn: row.mrn, filing: filings[i]! })),
         )) ?? new Map<string, readonly SignalHit[]>();
+      const ipr = await this.#d.ipr?.(tx, authority);
       // A house part without transport is decided, and controlled, on its linked master's transport.
       const masterTransports = await this.#d.filings.masterTransportsOf(
         tx,
@@ -229,6 +232,7 @@ export class AssessmentService {
               filedAt: new Date(row.updated_at),
               certificateHits: certificates.get(`${row.mrn}/${seq}`),
               resultHits: learned.get(`${row.mrn}/${seq}`),
+              ipr,
             }),
           );
           // Each rule is bounded by its budget, but a batch of many consignments is not: give the
@@ -367,6 +371,7 @@ export class AssessmentService {
     const db = this.#d.db.forAuthority(authority);
     const ops = await operatorsOf(this.#d.operators, db, authority, [filing]);
     const learned = await this.#d.resultHits?.(db, authority, [{ mrn, filing }]);
+    const ipr = await this.#d.ipr?.(db, authority);
     const { hits, score } = explainConsignment({
       row: { authority },
       filing,
@@ -377,6 +382,7 @@ export class AssessmentService {
       filedAt: at,
       resultHits: learned?.get(`${mrn}/0`),
       nomenclature: this.#d.nomenclature?.(),
+      ipr,
     });
     return { hits, selecting: hits.map(toSelectivityHit), score };
   }

@@ -16,16 +16,23 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
-import type { z } from 'zod';
 import type { Actor } from '../auth/index.ts';
 import { requirePermission } from '../auth/index.ts';
 import { auditActor } from '../audit/index.ts';
 import type { AuditEvent } from '../audit/index.ts';
 import type { Clock, Filing } from '../domain/index.ts';
 import { checkEori, dayOf, isCountryCode, normaliseEori } from '../domain/index.ts';
-import { VigilError, fromZodIssues, parseInput } from '../errors/index.ts';
+import { VigilError, parseInput } from '../errors/index.ts';
 import type { ErrorCode, FieldError } from '../errors/index.ts';
-import { importQuerySchema, readRecords, recordsInSlices, whereIs } from '../operators/index.ts';
+import {
+  badRecords,
+  importQuerySchema,
+  indexOfPath,
+  parseRecord,
+  readRecords,
+  recordsInSlices,
+  whereIs,
+} from '../operators/index.ts';
 import type {
   FileRecord,
   OperatorRegistryRepository,
@@ -856,34 +863,4 @@ function verdicts(results: readonly CitationResult[]): string[] {
         `${r.consignment}/${r.item}/${r.document}/${r.documentCode}/${r.number}/${r.status === 'refused' ? (r.code ?? '') : 'ok'}`,
     )
     .sort();
-}
-
-function parseRecord<T>(
-  schema: z.ZodType<T>,
-  fields: Record<string, unknown>,
-  kind: string,
-  at: string,
-  where: string,
-): { ok: true; value: T } | { ok: false; errors: FieldError[] } {
-  const r = schema.safeParse(fields, { reportInput: true });
-  return r.success
-    ? { ok: true, value: r.data }
-    : {
-        ok: false,
-        errors: fromZodIssues(r.error.issues, `the ${kind} record`).map((e) => ({
-          ...e,
-          path: e.path.replace(/^\$/, at),
-          message: `${where}${e.message}`,
-        })),
-      };
-}
-
-/** How many records the errors are about (several errors may name one record). */
-function badRecords(errors: readonly FieldError[]): number {
-  return new Set(errors.map((e) => indexOfPath(e.path)).filter((i) => i >= 0)).size;
-}
-
-function indexOfPath(path: string): number {
-  const m = /^\$\[(\d+)\]/.exec(path);
-  return m === null ? -1 : Number(m[1]);
 }

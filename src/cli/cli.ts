@@ -68,6 +68,9 @@ commands:
   certificates import FILE [--skip-bad] [--format csv|ndjson|json] (--authority X | --url U --token T)
                                 certificates and licences, and the measures requiring one, from a file;
                                 every bad record is listed with its line, and nothing loads unless --skip-bad
+  ipr import FILE [--skip-bad] (--authority X | --url U --token T) | list [--brand B] [--right-holder R]
+      [--goods-code C] [--status S] | show N | history N | add F.json | change N F.json | screen TEXT [--goods-code C]
+                                IPR applications for action (right holders' brands, authorised operators)
   rifs list [--box inbox|issued] [--label L] | rifs show ID [--version N]
   rifs draft RIF.json | amend ID RIF.json | issue ID | withdraw ID --reason TEXT
   rifs adopt ID [--dry-run] [--no-activate] [--backtest-days N] | decide ID noted|declined [--reason TEXT]
@@ -289,6 +292,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number | Runnin
       case 'certificates': {
         const { registryCommand } = await import('./registry.command.ts');
         return await registryCommand(config, command, rest, io);
+      }
+      case 'ipr': {
+        const { iprCommand } = await import('./ipr.command.ts');
+        return await iprCommand(config, rest, io);
       }
       case 'rifs': {
         const { rifsCommand } = await import('./rifs.command.ts');

@@ -2,6 +2,7 @@
  * `vigil operators import FILE` and `vigil certificates import FILE`: load a registry from a file.
  *   vigil operators import FILE [--skip-bad] [--format csv|ndjson|json]
  *   vigil certificates import FILE [--skip-bad] [--format csv|ndjson|json]
+ *   vigil ipr import FILE [--skip-bad] [--format csv|ndjson|json]   (IPR applications for action)
  * Directly on the database with --authority X (as `cli:$USER`, an admin of X), or through a running
  * server with --url U --token T (the embedded database admits one process). The format is the file's
  * extension's (.csv, .ndjson/.jsonl, .json) unless --format says; FILE `-` reads stdin. A summary goes
@@ -25,11 +26,19 @@ import {
   formatOfFile,
 } from '../operators/index.ts';
 import type { RecordFormat } from '../operators/index.ts';
+import { IprRepository, IprService } from '../ipr/index.ts';
 import { openServiceDatabase } from '../store/migrate.ts';
 import { apiClient } from './api-client.ts';
 import type { CliIo } from './cli-io.ts';
 
-type Registry = 'operators' | 'certificates';
+type Registry = 'operators' | 'certificates' | 'ipr';
+
+/** Where each registry's import is, under /v1. */
+const IMPORT_PATH: Readonly<Record<Registry, string>> = {
+  operators: '/operators/import',
+  certificates: '/certificates/import',
+  ipr: '/ipr-applications/import',
+};
 
 const usageOf = (registry: Registry): string =>
   `usage: vigil ${registry} import FILE [--skip-bad] [--format csv|ndjson|json], with --authority X (on the database) or --url U --token T (through a running server)`;
@@ -39,7 +48,11 @@ interface Summary {
   readonly received: number;
   readonly loaded: number;
   readonly skipped: number;
-  readonly records: Readonly<Record<string, { created: number; updated: number; unchanged: number }>>;
+  /** Per kind of record: what it made of the register, or (IPR) how many were read. */
+  readonly records: Readonly<
+    Record<string, { created: number; updated: number; unchanged: number } | number>
+  >;
+  readonly applications?: { created: number; updated: number; unchanged: number } | undefined;
   readonly errors: readonly FieldError[];
   readonly errorCount: number;
 }
@@ -70,6 +83,15 @@ async function onDatabase(
     const audit = new AuditLog();
     const repo = new OperatorRegistryRepository();
     const query = { skipBad: String(skipBad) };
+    if (registry === 'ipr') {
+      return await new IprService({
+        db,
+        repo: new IprRepository(),
+        history: repo,
+        clock: systemClock,
+        audit,
+      }).import(admin, body, format, query);
+    }
     return registry === 'operators'
       ? await new OperatorRegistryService({ db, repo, clock: systemClock, audit }).import(
           admin,
@@ -102,8 +124,8 @@ async function throughServer(
   const base = url.replace(/\/+$/, '');
   const res =
     format === 'json'
-      ? await api('POST', `/${registry}/import?skipBad=${String(skipBad)}`, text)
-      : await fetch(`${base}/v1/${registry}/import?skipBad=${String(skipBad)}`, {
+      ? await api('POST', `${IMPORT_PATH[registry]}?skipBad=${String(skipBad)}`, text)
+      : await fetch(`${base}/v1${IMPORT_PATH[registry]}?skipBad=${String(skipBad)}`, {
           method: 'POST',
           headers: { authorization: `Bearer ${token ?? ''}`, 'content-type': CONTENT_TYPE[format] },
           body: text,
@@ -191,9 +213,14 @@ export async function registryCommand(
             format!,
             skipBad,
           );
-    const kinds = Object.entries(summary.records)
-      .map(([kind, c]) => `${kind}: ${c.created} created, ${c.updated} changed, ${c.unchanged} unchanged`)
-      .join('; ');
+    const counted = (c: { created: number; updated: number; unchanged: number }): string =>
+      `${c.created} created, ${c.updated} changed, ${c.unchanged} unchanged`;
+    const kinds = [
+      ...Object.entries(summary.records).map(
+        ([kind, c]) => `${kind}: ${typeof c === 'number' ? `${c} read` : counted(c)}`,
+      ),
+      ...(summary.applications !== undefined ? [`applications: ${counted(summary.applications)}`] : []),
+    ].join('; ');
     out(
       `import ${summary.importId}: ${summary.received} records, ${summary.loaded} loaded, ${summary.skipped} left out`,
     );

@@ -153,6 +153,11 @@ export const ERROR_CATALOGUE = {
     status: 422,
     title: 'The measure requiring a certificate is invalid',
   },
+  VIGIL_IPR_APPLICATION_NOT_FOUND: {
+    status: 404,
+    title: 'No IPR application for action with this number is registered',
+  },
+  VIGIL_IPR_APPLICATION_INVALID: { status: 422, title: 'The IPR application for action is invalid' },
   VIGIL_INTERNAL: { status: 500, title: 'Internal error' },
   VIGIL_UNAVAILABLE: { status: 503, title: 'A dependency is not reachable' },
 

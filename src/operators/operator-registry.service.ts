@@ -18,7 +18,7 @@ import { auditActor } from '../audit/index.ts';
 import type { AuditEvent } from '../audit/index.ts';
 import type { Clock, Filing } from '../domain/index.ts';
 import { checkEori, dayOf, grantsInForce, isCountryCode, normaliseEori } from '../domain/index.ts';
-import { VigilError, fromZodIssues, parseInput } from '../errors/index.ts';
+import { VigilError, parseInput } from '../errors/index.ts';
 import type { ErrorCode, FieldError } from '../errors/index.ts';
 import type { Database, Queryable } from '../store/database.ts';
 import type {
@@ -48,7 +48,14 @@ import type {
   OperatorInput,
   PartnerInput,
 } from './operator-registry.schema.ts';
-import { readRecords, recordsInSlices, whereIs } from './record-file.ts';
+import {
+  badRecords,
+  indexOfPath,
+  parseRecord,
+  readRecords,
+  recordsInSlices,
+  whereIs,
+} from './record-file.ts';
 import type { FileRecord, RecordFormat } from './record-file.ts';
 
 export interface OperatorRegistryDeps {
@@ -119,7 +126,7 @@ function bare<T extends { version: number; updatedAt: string }>(v: T): Omit<T, '
 }
 
 /** Checks shared by every record: an identifier that is an EORI, a country, a validity that is not empty. */
-function checkValidity(
+export function checkValidity(
   errors: FieldError[],
   at: string,
   v: { readonly validFrom: string; readonly validUntil?: string | undefined },
@@ -134,14 +141,14 @@ function checkValidity(
   }
 }
 
-function checkIdentifier(errors: FieldError[], path: string, id: string, where: string): void {
+export function checkIdentifier(errors: FieldError[], path: string, id: string, where: string): void {
   const problem = checkEori(id);
   if (problem !== undefined) {
     errors.push({ code: 'VIGIL_EORI_INVALID', path, message: `${where}'${id}': ${problem}` });
   }
 }
 
-function checkCountry(errors: FieldError[], path: string, country: string, where: string): void {
+export function checkCountry(errors: FieldError[], path: string, country: string, where: string): void {
   if (!isCountryCode(country)) {
     errors.push({
       code: 'VIGIL_COUNTRY_INVALID',
@@ -536,19 +543,8 @@ export class OperatorRegistryService {
     at: string,
     where: string,
   ): { errors: FieldError[]; key: string; add: (c: Changes) => void } {
-    const parse = <T>(schema: z.ZodType<T>): { ok: true; value: T } | { ok: false; errors: FieldError[] } => {
-      const r = schema.safeParse(fields, { reportInput: true });
-      return r.success
-        ? { ok: true, value: r.data }
-        : {
-            ok: false,
-            errors: fromZodIssues(r.error.issues, `the ${kind} record`).map((e) => ({
-              ...e,
-              path: e.path.replace(/^\$/, at),
-              message: `${where}${e.message}`,
-            })),
-          };
-    };
+    const parse = <T>(schema: z.ZodType<T>): { ok: true; value: T } | { ok: false; errors: FieldError[] } =>
+      parseRecord(schema, fields, kind, at, where);
     switch (kind) {
       case 'operator': {
         const p = parse<OperatorInput>(operatorInputSchema);
@@ -879,16 +875,6 @@ function dropFrom(c: Changes, kind: ImportRecordKind, key: string): void {
   } else if (kind === 'mra-partner') {
     c.partners = c.partners.filter((p) => p.partnerId !== key);
   }
-}
-
-/** How many records the errors are about (several errors may name one record). */
-function badRecords(errors: readonly FieldError[]): number {
-  return new Set(errors.map((e) => indexOfPath(e.path)).filter((i) => i >= 0)).size;
-}
-
-function indexOfPath(path: string): number {
-  const m = /^\$\[(\d+)\]/.exec(path);
-  return m === null ? -1 : Number(m[1]);
 }
 
 function changedFields(before: object, after: object): string[] {

@@ -5,6 +5,8 @@
  * Checking what a record says is the registry's job; this only reads.
  */
 import { setImmediate } from 'node:timers/promises';
+import type { z } from 'zod';
+import { fromZodIssues } from '../errors/index.ts';
 import type { FieldError } from '../errors/index.ts';
 
 export const RECORD_FORMATS = ['csv', 'ndjson', 'json'] as const;
@@ -247,4 +249,39 @@ export function formatOfContentType(contentType: string | undefined): RecordForm
       .trim()
       .toLowerCase()
   ];
+}
+
+/**
+ * A record's fields read with its kind's schema: the value, or its errors at the record's place
+ * (`$[i]…`) with where it is in the file.
+ */
+export function parseRecord<T>(
+  schema: z.ZodType<T>,
+  fields: Record<string, unknown>,
+  kind: string,
+  at: string,
+  where: string,
+): { ok: true; value: T } | { ok: false; errors: FieldError[] } {
+  const r = schema.safeParse(fields, { reportInput: true });
+  return r.success
+    ? { ok: true, value: r.data }
+    : {
+        ok: false,
+        errors: fromZodIssues(r.error.issues, `the ${kind} record`).map((e) => ({
+          ...e,
+          path: e.path.replace(/^\$/, at),
+          message: `${where}${e.message}`,
+        })),
+      };
+}
+
+/** The place in the file (`$[i]`) an error is about; -1 for the file as a whole. */
+export function indexOfPath(path: string): number {
+  const m = /^\$\[(\d+)\]/.exec(path);
+  return m === null ? -1 : Number(m[1]);
+}
+
+/** How many records the errors are about (several errors may name one record). */
+export function badRecords(errors: readonly FieldError[]): number {
+  return new Set(errors.map((e) => indexOfPath(e.path)).filter((i) => i >= 0)).size;
 }

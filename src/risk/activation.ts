@@ -8,6 +8,8 @@ import { aeoTypeOf, dayOf, grantsInForce } from '../domain/aeo.ts';
 import type { AeoGrant } from '../domain/aeo.ts';
 import { ratesOn } from '../domain/money.ts';
 import { HsNomenclature, NO_NOMENCLATURE } from './hs-nomenclature.ts';
+import { IprBrands, NO_BRANDS } from './brand-screen.ts';
+import type { BrandScreen } from './brand-screen.ts';
 import type { GoodsNomenclature } from './hs-nomenclature.ts';
 import type { RateSet } from '../domain/money.ts';
 import { modeOf } from '../domain/filing.ts';
@@ -196,6 +198,8 @@ export interface RuleActivation {
   readonly operator: ActOperatorProfile;
   /** The goods nomenclature: `hs.chapter(code)`, `hs.under(code, "8517")` … (hs-nomenclature.ts). */
   readonly hs: HsNomenclature;
+  /** Protected brands of IPR applications in force: `ipr.brands(g.description)` (brand-screen.ts). */
+  readonly ipr: IprBrands;
 }
 
 export interface ActivationInput {
@@ -207,6 +211,8 @@ export interface ActivationInput {
   readonly profiles?: OperatorProfileLookup | undefined;
   /** The reference data for `hs.description` (descriptions in force on the day of `at`). */
   readonly nomenclature?: GoodsNomenclature | undefined;
+  /** The authority's IPR applications for `ipr.brands` (none: no brand is found). */
+  readonly brands?: BrandScreen | undefined;
 }
 
 const DAY_MS = 86_400_000;
@@ -511,6 +517,7 @@ export function buildActivation(input: ActivationInput): RuleActivation {
       input.nomenclature === undefined
         ? NO_NOMENCLATURE
         : new HsNomenclature(input.nomenclature, input.at.slice(0, 10)),
+    ipr: input.brands === undefined ? NO_BRANDS : new IprBrands(input.brands, input.at.slice(0, 10)),
   };
 }
 

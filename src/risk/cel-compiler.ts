@@ -13,6 +13,7 @@ import type { RuleActivation } from './activation.ts';
 import { fuzzyScoreNormalized, normalizeName, type NormalizedName } from './fuzzy.ts';
 import { hsIn, RULE_VARIABLES, WatchlistRef, type RuleRuntime } from './rule-environment.ts';
 import { hsPrefixProblem, type HsNomenclature } from './hs-nomenclature.ts';
+import type { IprBrands } from './brand-screen.ts';
 import type { Watchlist, WatchlistEntityType, WatchlistMatch } from './watchlist.ts';
 import { compileRe2, Re2Cache } from './re2.ts';
 import { compareCodePoints, lowerAscii, trimCel, upperAscii } from './cel-strings.ts';
@@ -951,6 +952,14 @@ class Compiler {
     const [a, b] = args;
     if (rt === 'Hs') {
       return this.#hs(name, recv, a!, b, argNodes[1]);
+    }
+    if (rt === 'Ipr' && name === 'brands') {
+      // Found through the matcher's index: a few probes per word of the description.
+      return (fr) => {
+        const d = a!(fr) as string;
+        spend(fr, d.length);
+        return (recv(fr) as IprBrands).brands(d, b === undefined ? undefined : (b(fr) as string));
+      };
     }
     if (rt === 'string') {
       const lit = this.#literal(argNodes[0]);

@@ -18,7 +18,9 @@ export * from './country-groups.ts';
 export * from './engine.ts';
 export * from './fuzzy.ts';
 export * from './hs-nomenclature.ts';
+export * from './brand-screen.ts';
 export * from './rule.ts';
+export { romanisations, scriptOf, type Script } from './romanise.ts';
 export { chooseDiscriminator, estimatedPassRate, type Discriminator, type KeyTest } from './rule-analysis.ts';
 export * from './rule-compiler.ts';
 export {

@@ -13,6 +13,7 @@ import { Re2Cache } from './re2.ts';
 import { compareCodePoints, lowerAscii, trimCel, upperAscii } from './cel-strings.ts';
 import { DEFAULT_FUZZY_THRESHOLD, WatchlistRegistry, type Watchlist } from './watchlist.ts';
 import { HsNomenclature, hsPrefixProblem } from './hs-nomenclature.ts';
+import { IprBrands } from './brand-screen.ts';
 
 /** Fields of each object type a rule can see, as CEL type names. */
 export const RULE_TYPES = {
@@ -114,6 +115,14 @@ export const RULE_TYPES = {
     receptacles: 'list<string>',
     containerCount: 'int',
   },
+  IprMatch: {
+    application: 'string',
+    rightHolder: 'string',
+    brand: 'string',
+    words: 'string',
+    how: 'string',
+    score: 'double',
+  },
   Filing: {
     filingType: 'string',
     lrn: 'string',
@@ -174,6 +183,7 @@ export const RULE_VARIABLES = {
   hsCodes: 'list<string>',
   operator: 'OperatorProfile',
   hs: 'Hs',
+  ipr: 'Ipr',
 } as const satisfies Record<keyof RuleActivation, string>;
 
 export type RuleTypeName = keyof typeof RULE_TYPES;
@@ -233,6 +243,14 @@ export const RULE_FUNCTIONS = [
     'measures(string, string): list<Measure>',
     'the trade measures in force on the assessment day for goods under the code from the origin (country)',
   ],
+  [
+    'ipr.brands(string): list<IprMatch>',
+    'protected brands of IPR applications in force found in a goods description (fuzzy, transliterated)',
+  ],
+  [
+    'ipr.brands(string, string): list<IprMatch>',
+    'the same, only of applications covering the goods code given second',
+  ],
 ] as const;
 
 /** Library classes for each object type, so the library's evaluator can check values at run time. */
@@ -285,6 +303,7 @@ function defineEnvironment(runtime: RuleRuntime | undefined): Environment {
   }
   env = env.registerType('Watchlist', WatchlistRef);
   env = env.registerType('Hs', HsNomenclature);
+  env = env.registerType('Ipr', IprBrands);
   for (const [name, type] of Object.entries(RULE_VARIABLES)) {
     env = env.registerVariable(name, type);
   }
@@ -338,6 +357,12 @@ function defineEnvironment(runtime: RuleRuntime | undefined): Environment {
     .registerFunction('Hs.description(string): string', (h: HsNomenclature, c: string) => h.description(c))
     .registerFunction('measures(string, string): list<Measure>', (c: string, o: string) =>
       toCelValue(measureScope?.measures(c, o) ?? [], 'list<Measure>'),
+    )
+    .registerFunction('Ipr.brands(string): list<IprMatch>', (i: IprBrands, d: string) =>
+      toCelValue(i.brands(d), 'list<IprMatch>'),
+    )
+    .registerFunction('Ipr.brands(string, string): list<IprMatch>', (i: IprBrands, d: string, c: string) =>
+      toCelValue(i.brands(d, c), 'list<IprMatch>'),
     );
 }
 

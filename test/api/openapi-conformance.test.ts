@@ -541,6 +541,53 @@ forEachDatabase('the OpenAPI document describes the answers', (target) => {
     );
   });
 
+  test('registry of IPR applications for action', async () => {
+    const example = (method: string, path: string, type = 'application/json'): any => {
+      const [, op] = operationOf(method, path);
+      return structuredClone(op.requestBody?.content[type]?.example);
+    };
+    const application = example('POST', '/v1/ipr-applications');
+    const number = encodeURIComponent(application.number);
+    assert.equal((await call('POST', '/v1/ipr-applications', 'admin', application)).statusCode, 201);
+    assert.equal((await call('POST', '/v1/ipr-applications', 'admin', application)).statusCode, 409);
+    assert.equal(
+      (await call('POST', '/v1/ipr-applications', 'admin', { ...application, brands: [] })).statusCode,
+      422,
+    );
+    await call('GET', '/v1/ipr-applications?brand=zentrova&goodsCode=640411', 'admin');
+    await call(
+      'GET',
+      `/v1/ipr-applications/screen?description=${encodeURIComponent('кроссовки зентрова')}`,
+      'admin',
+    );
+    await call('GET', `/v1/ipr-applications/${number}`, 'admin');
+    await call(
+      'PUT',
+      `/v1/ipr-applications/${number}`,
+      'admin',
+      example('PUT', `/v1/ipr-applications/${number}`),
+    );
+    await call('GET', `/v1/ipr-applications/${number}/history`, 'admin');
+    assert.equal((await call('GET', '/v1/ipr-applications/NOPE-0', 'admin')).statusCode, 404);
+    assert.equal(
+      (await call('PUT', '/v1/ipr-applications/NOPE-0', 'admin', { ...application, number: 'NOPE-0' }))
+        .statusCode,
+      404,
+    );
+    for (const type of ['application/json', 'text/csv', 'application/x-ndjson']) {
+      const body = example('POST', '/v1/ipr-applications/import', type);
+      assert.equal(
+        (await call('POST', '/v1/ipr-applications/import', 'admin', body, type)).statusCode,
+        200,
+        type,
+      );
+    }
+    assert.equal(
+      (await call('POST', '/v1/ipr-applications/import', 'admin', [{ record: 'brand' }])).statusCode,
+      422,
+    );
+  });
+
   test('the checks covered most operations', () => {
     const operations = new Set([...checked].map((c) => c.replace(/ \d+$/, '')));
     const all = Object.entries(doc.paths).flatMap(([p, item]) =>

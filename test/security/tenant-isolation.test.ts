@@ -84,6 +84,12 @@ const REGISTRY_BODIES_OF_B: Readonly<Record<string, Record<string, unknown>>> = 
     description: 'x',
     validFrom: '2020-01-01',
   },
+  '/v1/ipr-applications': {
+    number: 'BE-AFA-SECRET-1',
+    rightHolder: 'Secret Belgian Right Holder SA',
+    brands: [{ name: 'SECRETBRANDO' }],
+    validFrom: '2020-01-01',
+  },
 };
 
 forEachDatabase('tenant isolation', (target) => {
@@ -299,6 +305,9 @@ forEachDatabase('tenant isolation', (target) => {
       'Secret Partner',
       'BE-SECRET-CITES-1',
       b['certificate']!,
+      'BE-AFA-SECRET-1',
+      'Secret Belgian Right Holder',
+      'SECRETBRANDO',
     ];
     // An office code is not B's data: each authority keeps its own capacity for any office.
     const params: Record<string, string> = {
@@ -358,6 +367,7 @@ forEachDatabase('tenant isolation', (target) => {
       '/v1/mras/{id}/partners/{partnerId}': REGISTRY_BODIES_OF_B['/v1/mras/BE-US/partners/US1111111111'],
       '/v1/certificates/{id}': REGISTRY_BODIES_OF_B['/v1/certificates'],
       '/v1/certificate-requirements/{id}': REGISTRY_BODIES_OF_B['/v1/certificate-requirements'],
+      '/v1/ipr-applications/{number}': REGISTRY_BODIES_OF_B['/v1/ipr-applications'],
     };
     let checked = 0;
     for (const role of ROLES) {
@@ -367,7 +377,13 @@ forEachDatabase('tenant isolation', (target) => {
           continue;
         }
         for (const method of Object.keys(methods)) {
-          const url = path.replace(/\{(\w+)\}/g, (_m, p: string) => (p === 'id' ? idFor(path) : params[p]!));
+          const url = path.replace(/\{(\w+)\}/g, (_m, p: string) =>
+            p === 'id'
+              ? idFor(path)
+              : p === 'number' && path.startsWith('/v1/ipr-applications/')
+                ? 'BE-AFA-SECRET-1'
+                : params[p]!,
+          );
           const targetsB = url !== path && !path.includes('{office}');
           // A list upload's CSV goes to the routes that take one; DELETE of a value takes none.
           const given = bodies[path];

@@ -1605,6 +1605,105 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/ipr-applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** IPR applications for action: by number, brand, right holder, goods code, status */
+        get: operations["listIprApplications"];
+        put?: never;
+        /**
+         * Register a right holder’s application for action
+         * @description Goods items whose description names one of its brands (also misspelt or in another script), under its goods codes, while it is granted and valid, are a hit of their assessment (SIG-IPR-BRAND, a physical check) unless the consignor, seller or manufacturer is one of its authorised operators.
+         */
+        post: operations["createIprApplication"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ipr-applications/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import applications for action, their brands and authorised operators (CSV, NDJSON or JSON)
+         * @description Each record has a `record` field: application (the default; the fields of the create route), brand (`application`, `name`, `registration`, `aliases`) or authorised (`application`, `role`, `eori`, `name`, `country`); brand and authorised records join the application of the file or of the register they name. In CSV a list is written with `|`. An application registered under the same number is changed. Every bad record is reported with `$[i]`, its line and a code; nothing is loaded when one is bad unless `?skipBad=true`.
+         */
+        post: operations["importIprApplications"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ipr-applications/screen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Which protected brands a goods description names, as the assessment finds them
+         * @description The brands of applications in force on the day (today unless given), covering the goods code when one is given, found in the description: fuzzy (misspellings), transliterated (Cyrillic, Greek …). Authorised operators are not considered here: the assessment leaves out hits on goods their consignor, seller or manufacturer is authorised for.
+         */
+        get: operations["screenIprBrands"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ipr-applications/{number}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An application for action */
+        get: operations["getIprApplication"];
+        /**
+         * Change an application: its brands, goods, authorised operators, validity or status
+         * @description Its number does not change. Suspend it (`status: suspended`) and it finds nothing.
+         */
+        put: operations["updateIprApplication"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ipr-applications/{number}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every version of the application, oldest first */
+        get: operations["getIprApplicationHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2829,6 +2928,76 @@ export interface components {
             };
             /** @description ISO 8601 date-time, UTC */
             createdAt: string;
+        };
+        IprApplication: {
+            number: string;
+            /** @enum {string} */
+            kind: "national" | "union";
+            rightHolder: {
+                name: string;
+                address: string | null;
+                contact: string | null;
+            };
+            brands: {
+                name: string;
+                registration: string | null;
+                /** @description other spellings and scripts */
+                aliases: string[];
+            }[];
+            /** @description goods codes, or their first digits, concerned; empty: any goods */
+            goods: string[];
+            authorised: {
+                /** @enum {string} */
+                role: "manufacturer" | "distributor" | "licensee" | "importer";
+                eori: string | null;
+                name: string | null;
+                country: string | null;
+            }[];
+            /** @description a day, YYYY-MM-DD */
+            validFrom: string;
+            validUntil: string | null;
+            /** @enum {string} */
+            status: "granted" | "suspended" | "expired";
+            version: number;
+            /** @description ISO 8601 date-time, UTC */
+            createdAt: string;
+            /** @description ISO 8601 date-time, UTC */
+            updatedAt: string;
+        };
+        IprImportSummary: {
+            importId: string;
+            /** @enum {string} */
+            format: "csv" | "ndjson" | "json";
+            received: number;
+            loaded: number;
+            skipped: number;
+            records: {
+                application: number;
+                brand: number;
+                authorised: number;
+            };
+            applications: {
+                created: number;
+                updated: number;
+                unchanged: number;
+            };
+            /** @description the bad records, `$[i]` the i-th record of the file (at most 1000) */
+            errors: components["schemas"]["FieldError"][];
+            errorCount: number;
+        };
+        IprMatch: {
+            application: string;
+            rightHolder: string;
+            /** @description the brand as registered */
+            brand: string;
+            /** @description the words of the description that matched, as written */
+            words: string;
+            /** @description exact, phonetic, edits, joined or transliterated */
+            how: string;
+            score: number;
+        };
+        IprScreen: {
+            matches: components["schemas"]["IprMatch"][];
         };
         IssuedApiKey: {
             key: components["schemas"]["ApiKey"];
@@ -21322,6 +21491,977 @@ export interface operations {
             };
             /** @description VIGIL_UNSUPPORTED_MEDIA_TYPE: Unsupported content type */
             415: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_RATE_LIMITED: Too many requests */
+            429: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listIprApplications: {
+        parameters: {
+            query?: {
+                /** @description a number, or its beginning */
+                number?: string;
+                /** @description a brand name or alias, or part of one */
+                brand?: string;
+                /** @description the right holder’s name, or its beginning */
+                rightHolder?: string;
+                /** @description applications that cover this goods code */
+                goodsCode?: string;
+                status?: "granted" | "suspended" | "expired";
+                /** @description the `next` of the previous page */
+                next?: string;
+                limit?: number;
+            };
+            header?: {
+                /** @description your id for this request: kept as its id in Vigil’s logs and on the events it causes (anything else is replaced by a fresh one) */
+                "x-request-id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of applications */
+            200: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["IprApplication"][];
+                        /** @description pass as `?next=` for the following page; null on the last page */
+                        next: string | null;
+                    };
+                };
+            };
+            /** @description VIGIL_QUERY_INVALID: A query parameter is invalid */
+            400: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_UNAUTHENTICATED: A valid bearer token is required; VIGIL_TOKEN_REVOKED: The token was revoked; VIGIL_API_KEY_UNKNOWN: The API key is not one this instance issued; VIGIL_API_KEY_REVOKED: The API key was revoked; VIGIL_API_KEY_EXPIRED: The API key has expired; VIGIL_API_KEY_RETIRED: The API key was rotated and the overlap for its old secret has ended; VIGIL_SESSION_EXPIRED: The session has ended: sign in again */
+            401: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_CSRF_REJECTED: A change made with the session cookie lacks the session’s CSRF token; VIGIL_FORBIDDEN: Your role may not do this */
+            403: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_RATE_LIMITED: Too many requests */
+            429: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createIprApplication: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description your id for this request: kept as its id in Vigil’s logs and on the events it causes (anything else is replaced by a fresh one) */
+                "x-request-id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description the application’s number, e.g. EU-AFA-2027-000123 or NL-AFA-2027-0042 */
+                    number: string;
+                    /**
+                     * @description national, or a Union application (several member states)
+                     * @default national
+                     * @enum {string}
+                     */
+                    kind?: "national" | "union";
+                    /** @description the right holder’s name */
+                    rightHolder: string;
+                    rightHolderAddress?: string;
+                    /** @description who customs call about suspected goods */
+                    rightHolderContact?: string;
+                    /** @description the protected trademarks and brand names (also given as `brand` records in an import) */
+                    brands?: {
+                        /** @description the trademark or brand name as registered */
+                        name: string;
+                        /** @description its registration number (EUTM, national, WIPO) */
+                        registration?: string | null;
+                        /** @description other spellings and scripts it is written in (“Зентрова”); a CSV cell separates them with | */
+                        aliases?: string[];
+                    }[];
+                    /** @description the goods codes (or their first digits) concerned; any goods when absent or empty */
+                    goods?: string[];
+                    /**
+                     * @description manufacturers, distributors and licensees the right holder authorises
+                     * @default []
+                     */
+                    authorised?: {
+                        /**
+                         * @description what the right holder authorises it to do
+                         * @enum {string}
+                         */
+                        role: "manufacturer" | "distributor" | "licensee" | "importer";
+                        /** @description its EORI or other identification number */
+                        eori?: string;
+                        /** @description its name, matched fuzzily against the filing’s parties */
+                        name?: string;
+                        country?: string;
+                    }[];
+                    /**
+                     * Format: date
+                     * @description a day, YYYY-MM-DD
+                     */
+                    validFrom: string;
+                    /**
+                     * Format: date
+                     * @description the last day of the decision granting it (usually a year)
+                     */
+                    validUntil?: string;
+                    /**
+                     * @default granted
+                     * @enum {string}
+                     */
+                    status?: "granted" | "suspended" | "expired";
+                };
+            };
+        };
+        responses: {
+            /** @description The application, version 1 */
+            201: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description /v1/ipr-applications/{number} */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IprApplication"];
+                };
+            };
+            /** @description VIGIL_BAD_REQUEST: The request is malformed; VIGIL_BODY_NOT_JSON: The request body is not valid JSON; VIGIL_BODY_TOO_DEEP: The JSON body is nested too deeply; VIGIL_BODY_TOO_MANY_KEYS: An object in the JSON body has too many keys */
+            400: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_UNAUTHENTICATED: A valid bearer token is required; VIGIL_TOKEN_REVOKED: The token was revoked; VIGIL_API_KEY_UNKNOWN: The API key is not one this instance issued; VIGIL_API_KEY_REVOKED: The API key was revoked; VIGIL_API_KEY_EXPIRED: The API key has expired; VIGIL_API_KEY_RETIRED: The API key was rotated and the overlap for its old secret has ended; VIGIL_SESSION_EXPIRED: The session has ended: sign in again */
+            401: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_CSRF_REJECTED: A change made with the session cookie lacks the session’s CSRF token; VIGIL_FORBIDDEN: Your role may not do this */
+            403: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_CONFLICT: The request conflicts with the current state */
+            409: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_BODY_TOO_LARGE: The request body is too large */
+            413: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_UNSUPPORTED_MEDIA_TYPE: Unsupported content type */
+            415: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_IPR_APPLICATION_INVALID: The IPR application for action is invalid */
+            422: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_RATE_LIMITED: Too many requests */
+            429: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    importIprApplications: {
+        parameters: {
+            query?: {
+                /** @description load the good records and report the bad ones (default: nothing is loaded if one is bad) */
+                skipBad?: "true" | "false";
+            };
+            header?: {
+                /** @description your id for this request: kept as its id in Vigil’s logs and on the events it causes (anything else is replaced by a fresh one) */
+                "x-request-id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    [key: string]: unknown;
+                }[];
+                "text/csv": string;
+                "application/x-ndjson": string;
+            };
+        };
+        responses: {
+            /** @description What was loaded, and the bad records */
+            200: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IprImportSummary"];
+                };
+            };
+            /** @description VIGIL_QUERY_INVALID: A query parameter is invalid; VIGIL_BAD_REQUEST: The request is malformed; VIGIL_BODY_NOT_JSON: The request body is not valid JSON; VIGIL_BODY_TOO_DEEP: The JSON body is nested too deeply; VIGIL_BODY_TOO_MANY_KEYS: An object in the JSON body has too many keys */
+            400: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_UNAUTHENTICATED: A valid bearer token is required; VIGIL_TOKEN_REVOKED: The token was revoked; VIGIL_API_KEY_UNKNOWN: The API key is not one this instance issued; VIGIL_API_KEY_REVOKED: The API key was revoked; VIGIL_API_KEY_EXPIRED: The API key has expired; VIGIL_API_KEY_RETIRED: The API key was rotated and the overlap for its old secret has ended; VIGIL_SESSION_EXPIRED: The session has ended: sign in again */
+            401: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_CSRF_REJECTED: A change made with the session cookie lacks the session’s CSRF token; VIGIL_FORBIDDEN: Your role may not do this */
+            403: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_BODY_TOO_LARGE: The request body is too large */
+            413: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_UNSUPPORTED_MEDIA_TYPE: Unsupported content type */
+            415: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_REGISTRY_IMPORT_INVALID: Records of the import file are bad; nothing was loaded */
+            422: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_RATE_LIMITED: Too many requests */
+            429: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    screenIprBrands: {
+        parameters: {
+            query: {
+                /** @description a goods description */
+                description: string;
+                /** @description only applications covering this goods code */
+                goodsCode?: string;
+                /** @description applications in force on this day (default: today) */
+                day?: string;
+            };
+            header?: {
+                /** @description your id for this request: kept as its id in Vigil’s logs and on the events it causes (anything else is replaced by a fresh one) */
+                "x-request-id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The brands found, best first */
+            200: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IprScreen"];
+                };
+            };
+            /** @description VIGIL_QUERY_INVALID: A query parameter is invalid */
+            400: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_UNAUTHENTICATED: A valid bearer token is required; VIGIL_TOKEN_REVOKED: The token was revoked; VIGIL_API_KEY_UNKNOWN: The API key is not one this instance issued; VIGIL_API_KEY_REVOKED: The API key was revoked; VIGIL_API_KEY_EXPIRED: The API key has expired; VIGIL_API_KEY_RETIRED: The API key was rotated and the overlap for its old secret has ended; VIGIL_SESSION_EXPIRED: The session has ended: sign in again */
+            401: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_CSRF_REJECTED: A change made with the session cookie lacks the session’s CSRF token; VIGIL_FORBIDDEN: Your role may not do this */
+            403: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_RATE_LIMITED: Too many requests */
+            429: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getIprApplication: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description your id for this request: kept as its id in Vigil’s logs and on the events it causes (anything else is replaced by a fresh one) */
+                "x-request-id"?: string;
+            };
+            path: {
+                /** @description the application’s number */
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The application */
+            200: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IprApplication"];
+                };
+            };
+            /** @description VIGIL_UNAUTHENTICATED: A valid bearer token is required; VIGIL_TOKEN_REVOKED: The token was revoked; VIGIL_API_KEY_UNKNOWN: The API key is not one this instance issued; VIGIL_API_KEY_REVOKED: The API key was revoked; VIGIL_API_KEY_EXPIRED: The API key has expired; VIGIL_API_KEY_RETIRED: The API key was rotated and the overlap for its old secret has ended; VIGIL_SESSION_EXPIRED: The session has ended: sign in again */
+            401: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_CSRF_REJECTED: A change made with the session cookie lacks the session’s CSRF token; VIGIL_FORBIDDEN: Your role may not do this */
+            403: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_IPR_APPLICATION_NOT_FOUND: No IPR application for action with this number is registered */
+            404: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_RATE_LIMITED: Too many requests */
+            429: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateIprApplication: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description your id for this request: kept as its id in Vigil’s logs and on the events it causes (anything else is replaced by a fresh one) */
+                "x-request-id"?: string;
+            };
+            path: {
+                /** @description the application’s number */
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description the application’s number, e.g. EU-AFA-2027-000123 or NL-AFA-2027-0042 */
+                    number: string;
+                    /**
+                     * @description national, or a Union application (several member states)
+                     * @default national
+                     * @enum {string}
+                     */
+                    kind?: "national" | "union";
+                    /** @description the right holder’s name */
+                    rightHolder: string;
+                    rightHolderAddress?: string;
+                    /** @description who customs call about suspected goods */
+                    rightHolderContact?: string;
+                    /** @description the protected trademarks and brand names (also given as `brand` records in an import) */
+                    brands?: {
+                        /** @description the trademark or brand name as registered */
+                        name: string;
+                        /** @description its registration number (EUTM, national, WIPO) */
+                        registration?: string | null;
+                        /** @description other spellings and scripts it is written in (“Зентрова”); a CSV cell separates them with | */
+                        aliases?: string[];
+                    }[];
+                    /** @description the goods codes (or their first digits) concerned; any goods when absent or empty */
+                    goods?: string[];
+                    /**
+                     * @description manufacturers, distributors and licensees the right holder authorises
+                     * @default []
+                     */
+                    authorised?: {
+                        /**
+                         * @description what the right holder authorises it to do
+                         * @enum {string}
+                         */
+                        role: "manufacturer" | "distributor" | "licensee" | "importer";
+                        /** @description its EORI or other identification number */
+                        eori?: string;
+                        /** @description its name, matched fuzzily against the filing’s parties */
+                        name?: string;
+                        country?: string;
+                    }[];
+                    /**
+                     * Format: date
+                     * @description a day, YYYY-MM-DD
+                     */
+                    validFrom: string;
+                    /**
+                     * Format: date
+                     * @description the last day of the decision granting it (usually a year)
+                     */
+                    validUntil?: string;
+                    /**
+                     * @default granted
+                     * @enum {string}
+                     */
+                    status?: "granted" | "suspended" | "expired";
+                };
+            };
+        };
+        responses: {
+            /** @description The new version */
+            200: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IprApplication"];
+                };
+            };
+            /** @description VIGIL_BAD_REQUEST: The request is malformed; VIGIL_BODY_NOT_JSON: The request body is not valid JSON; VIGIL_BODY_TOO_DEEP: The JSON body is nested too deeply; VIGIL_BODY_TOO_MANY_KEYS: An object in the JSON body has too many keys */
+            400: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_UNAUTHENTICATED: A valid bearer token is required; VIGIL_TOKEN_REVOKED: The token was revoked; VIGIL_API_KEY_UNKNOWN: The API key is not one this instance issued; VIGIL_API_KEY_REVOKED: The API key was revoked; VIGIL_API_KEY_EXPIRED: The API key has expired; VIGIL_API_KEY_RETIRED: The API key was rotated and the overlap for its old secret has ended; VIGIL_SESSION_EXPIRED: The session has ended: sign in again */
+            401: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_CSRF_REJECTED: A change made with the session cookie lacks the session’s CSRF token; VIGIL_FORBIDDEN: Your role may not do this */
+            403: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_IPR_APPLICATION_NOT_FOUND: No IPR application for action with this number is registered */
+            404: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_BODY_TOO_LARGE: The request body is too large */
+            413: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_UNSUPPORTED_MEDIA_TYPE: Unsupported content type */
+            415: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_IPR_APPLICATION_INVALID: The IPR application for action is invalid */
+            422: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_RATE_LIMITED: Too many requests */
+            429: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getIprApplicationHistory: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description your id for this request: kept as its id in Vigil’s logs and on the events it causes (anything else is replaced by a fresh one) */
+                "x-request-id"?: string;
+            };
+            path: {
+                /** @description the application’s number */
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The versions */
+            200: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description oldest first */
+                        items: components["schemas"]["RegistryVersion"][];
+                    };
+                };
+            };
+            /** @description VIGIL_UNAUTHENTICATED: A valid bearer token is required; VIGIL_TOKEN_REVOKED: The token was revoked; VIGIL_API_KEY_UNKNOWN: The API key is not one this instance issued; VIGIL_API_KEY_REVOKED: The API key was revoked; VIGIL_API_KEY_EXPIRED: The API key has expired; VIGIL_API_KEY_RETIRED: The API key was rotated and the overlap for its old secret has ended; VIGIL_SESSION_EXPIRED: The session has ended: sign in again */
+            401: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_CSRF_REJECTED: A change made with the session cookie lacks the session’s CSRF token; VIGIL_FORBIDDEN: Your role may not do this */
+            403: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_IPR_APPLICATION_NOT_FOUND: No IPR application for action with this number is registered */
+            404: {
                 headers: {
                     /** @description requests this client may make in the window */
                     "RateLimit-Limit"?: number;
