@@ -35,7 +35,7 @@ export async function startServe(
     say(`installed the demo rule pack, watchlists and reference prices for ${config.demoAuthority}`);
     const r = await installDemoRegisters(deps, config.demoAuthority);
     say(
-      `installed the demo registers (made up): ${r.operators} operators, ${r.aeo} AEO authorisations, ${r.certificates} certificates, ${r.measures} trade measures`,
+      `installed the demo registers (made up): ${r.operators} operators, ${r.aeo} AEO authorisations, ${r.certificates} certificates, ${r.iprApplications} IPR applications, ${r.measures} trade measures`,
     );
   }
   if (config.demoPack) {

@@ -210,7 +210,7 @@ async function registers(url: string, config: VigilConfig, minter: DemoTokens, i
     await waitUntilReady(base, 60_000, io);
     const r = await postDemoRegisters(base, await minter.tokenFor(config.demoAuthority, 'admin'));
     io.stdout.write(
-      `demo registers for ${config.demoAuthority} (made up): ${r.operators} operators, ${r.aeo} AEO authorisations, ${r.certificates} certificates, ${r.measures} trade measures loaded\n`,
+      `demo registers for ${config.demoAuthority} (made up): ${r.operators} operators, ${r.aeo} AEO authorisations, ${r.certificates} certificates, ${r.iprApplications} IPR applications, ${r.measures} trade measures loaded\n`,
     );
     return 0;
   } catch (err) {

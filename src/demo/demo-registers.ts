@@ -10,6 +10,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Actor } from '../auth/index.ts';
 import type { CertificateService } from '../certificates/index.ts';
+import type { IprService } from '../ipr/index.ts';
 import type { OperatorRegistryService } from '../operators/index.ts';
 import type { ReferenceService } from '../reference/index.ts';
 import * as parties from './demo-parties.ts';
@@ -19,6 +20,8 @@ import { DemoPostError } from './run-demo.ts';
 /** The file of made-up trade measures, in the import format of `vigil reference import measures`. */
 export const DEMO_MEASURES_FILE: URL = new URL('measures.csv', DEMO_PACK_DIR);
 const DEMO_REGISTERS_FILE: URL = new URL('registers.json', DEMO_PACK_DIR);
+/** The made-up IPR applications for action (data/ipr/README.md). */
+export const DEMO_IPR_FILE: URL = new URL('../ipr/demo-applications.ndjson', DEMO_PACK_DIR);
 
 /** The day the demo's operators are registered from. */
 const REGISTERED_FROM = '2015-01-01';
@@ -26,6 +29,7 @@ const REGISTERED_FROM = '2015-01-01';
 export interface DemoRegisterServices {
   readonly operatorRegistry: Pick<OperatorRegistryService, 'import'>;
   readonly certificates: Pick<CertificateService, 'import'>;
+  readonly ipr: Pick<IprService, 'import'>;
   readonly reference: Pick<ReferenceService, 'importFile' | 'lists'>;
 }
 
@@ -33,6 +37,8 @@ export interface DemoRegistersSummary {
   readonly operators: number;
   readonly aeo: number;
   readonly certificates: number;
+  /** IPR applications for action (made-up right holders and brands). */
+  readonly iprApplications: number;
   /** Measures loaded now; 0 when the shared reference data has them already. */
   readonly measures: number;
 }
@@ -88,7 +94,9 @@ export async function demoRegisterFiles(): Promise<{
   readonly operators: readonly Record<string, unknown>[];
   readonly certificates: readonly Record<string, unknown>[];
   readonly measures: string;
-  readonly summary: Omit<DemoRegistersSummary, 'measures'>;
+  /** The IPR applications, as NDJSON. */
+  readonly ipr: string;
+  readonly summary: Omit<DemoRegistersSummary, 'measures' | 'iprApplications'>;
 }> {
   const file = JSON.parse(await readFile(DEMO_REGISTERS_FILE, 'utf8')) as RegistersFile;
   const operators = demoOperators();
@@ -103,6 +111,7 @@ export async function demoRegisterFiles(): Promise<{
     ],
     certificates: [...tagged('certificate', file.certificates), ...tagged('requirement', file.requirements)],
     measures: await readFile(DEMO_MEASURES_FILE, 'utf8'),
+    ipr: await readFile(DEMO_IPR_FILE, 'utf8'),
     summary: { operators: operators.length, aeo: file.aeo.length, certificates: file.certificates.length },
   };
 }
@@ -122,6 +131,7 @@ export async function installDemoRegisters(
   const files = await demoRegisterFiles();
   await services.operatorRegistry.import(admin, files.operators, 'json', {});
   await services.certificates.import(admin, files.certificates, 'json', {});
+  const ipr = await services.ipr.import(admin, files.ipr, 'ndjson', {});
   const measures =
     services.reference.lists().versions('measures', firstSid(files.measures)).length > 0
       ? 0
@@ -130,7 +140,7 @@ export async function installDemoRegisters(
             source: 'demo-pack/measures.csv',
           })
         ).loaded;
-  return { ...files.summary, measures };
+  return { ...files.summary, iprApplications: ipr.applications.created + ipr.applications.updated, measures };
 }
 
 /**
@@ -161,6 +171,9 @@ export async function postDemoRegisters(base: string, token: string): Promise<De
   ] as const) {
     await (await call('POST', path, JSON.stringify(records), 'application/json')).arrayBuffer();
   }
+  const ipr = (await (
+    await call('POST', '/v1/ipr-applications/import', files.ipr, 'application/x-ndjson')
+  ).json()) as { applications: { created: number; updated: number } };
   const known = await call('GET', `/v1/reference/measures/${firstSid(files.measures)}`);
   await known.arrayBuffer();
   const measures =
@@ -176,5 +189,5 @@ export async function postDemoRegisters(base: string, token: string): Promise<De
             )
           ).json()) as { loaded: number }
         ).loaded;
-  return { ...files.summary, measures };
+  return { ...files.summary, iprApplications: ipr.applications.created + ipr.applications.updated, measures };
 }

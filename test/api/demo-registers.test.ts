@@ -37,6 +37,7 @@ forEachDatabase('demo registers', (target) => {
     const installed = await installDemoRegisters(app().deps, 'NL');
     assert.ok(installed.operators > 50, JSON.stringify(installed));
     assert.equal(installed.measures, 20);
+    assert.equal(installed.iprApplications, 5, 'the made-up IPR applications for action');
     const filer = { subject: 'demo', authority: 'NL', role: 'filer' as const };
     for (const d of generateDemoFilings({ count: 400, seed: 13, now, invalidShare: 0, riskyShare: 0.1 })) {
       try {
@@ -116,7 +117,7 @@ forEachDatabase('demo registers', (target) => {
       assert.equal(r.code, 0, r.stderr);
       assert.match(
         r.stdout,
-        /demo registers for NL \(made up\): \d+ operators, 7 AEO authorisations, 5 certificates, 20 trade measures loaded/,
+        /demo registers for NL \(made up\): \d+ operators, 7 AEO authorisations, 5 certificates, 5 IPR applications, 20 trade measures loaded/,
       );
       const token = await other.token('NL', 'analyst', 'ana');
       const aeo = await other.server.app.inject({
@@ -126,7 +127,7 @@ forEachDatabase('demo registers', (target) => {
       assert.equal(aeo.statusCode, 200, aeo.body);
       const again = await vigilInProcess(['demo', '--registers', '--post', url], env);
       assert.equal(again.code, 0, again.stderr);
-      assert.match(again.stdout, /, 0 trade measures loaded/);
+      assert.match(again.stdout, /, 0 IPR applications, 0 trade measures loaded/);
     } finally {
       await other.close();
     }
