@@ -173,16 +173,13 @@ export function toSelectivityHit(h: ExplainedHit): SelectivityHit {
 }
 
 /** A signal whose values are structured (lists of matches), as the IPR screen explains its hits. */
-export interface StructuredSignalHit extends Omit<SignalHit, 'values'> {
-  readonly values: Readonly<Record<string, unknown>>;
-}
 
 /**
  * The authority's IPR applications for action (IPR feature): the protected brands rules find with
  * `ipr.brands`, and the built-in SIG-IPR-BRAND hit of a consignment on the filing's day.
  */
 export interface IprScreening extends BrandScreen {
-  hits(filing: Filing, seq: number, day: string): readonly StructuredSignalHit[];
+  hits(filing: Filing, seq: number, day: string): readonly SignalHit[];
 }
 
 /** What one consignment's assessment is decided from. */
@@ -287,7 +284,7 @@ export function explainConsignment(input: ExplainInput): {
       ...watchlistMatchesOf(h),
       ...weighed(h.weight, h.riskArea),
     })),
-    ...[...signals, ...(ipr?.hits(filing, seq, filedDay) ?? [])].map((s: StructuredSignalHit) => ({
+    ...[...signals, ...(ipr?.hits(filing, seq, filedDay) ?? [])].map((s: SignalHit) => ({
       source: 'signal' as const,
       id: s.id,
       title: s.title,

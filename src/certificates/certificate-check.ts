@@ -4,28 +4,12 @@
  * a certificate covers what a goods item asks of it on a day, and the hits an assessment makes of the
  * checks done at registration and of the measures that require a certificate for goods and origin.
  */
-import type {
-  Filing,
-  GoodsItem,
-  RecommendedAction,
-  RiskArea,
-  RuleSeverity,
-  SupportingDocument,
-} from '../domain/index.ts';
+import type { Filing, GoodsItem, RiskArea, SignalHit, SupportingDocument } from '../domain/index.ts';
 import type { ErrorCode } from '../errors/index.ts';
 import { countryGroups } from '../risk/index.ts';
 
-/** A hit of the certificate checks, in the shape of the assessment's signals. */
-export interface CertificateHit {
-  readonly id: string;
-  readonly title: string;
-  readonly riskArea: RiskArea;
-  readonly weight: number;
-  readonly severity: RuleSeverity;
-  readonly recommendedAction: RecommendedAction;
-  readonly reason: string;
-  readonly values: Readonly<Record<string, string | number>>;
-}
+/** A hit of the certificate checks: the kernel's signal hit. */
+export type CertificateHit = SignalHit;
 
 /** The kinds of certificate the registry holds, each with the document codes that cite it. */
 export const CERTIFICATE_TYPES = {

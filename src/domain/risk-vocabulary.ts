@@ -85,5 +85,6 @@ export interface SignalHit {
   readonly severity: RuleSeverity;
   readonly recommendedAction: RecommendedAction;
   readonly reason: string;
-  readonly values: Readonly<Record<string, string | number>>;
+  /** The numbers and names behind it; a signal may give structured ones (a brand's matched words). */
+  readonly values: Readonly<Record<string, unknown>>;
 }

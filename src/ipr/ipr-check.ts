@@ -123,9 +123,6 @@ export interface IprMatchExplained extends IprBrandMatch {
 }
 
 /** A hit of the IPR screen: a built-in signal whose values hold the matches (a list) too. */
-export interface IprHit extends Omit<SignalHit, 'values'> {
-  readonly values: Readonly<Record<string, unknown>>;
-}
 
 export const IPR_SIGNAL = 'SIG-IPR-BRAND';
 
@@ -217,7 +214,7 @@ export class IprScreen implements BrandScreen {
    * protected brand of an application in force covering their goods code, unless the consignor, the
    * seller or a manufacturer (DE 13 14 MF) is one of that application's authorised operators.
    */
-  hits(filing: Filing, seq: number, day: string): IprHit[] {
+  hits(filing: Filing, seq: number, day: string): SignalHit[] {
     const c = filing.consignments[seq];
     if (c === undefined || this.#applications.length === 0) {
       return [];
