@@ -10,6 +10,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Actor } from '../auth/index.ts';
 import { hasPermission, requirePermission, visibleTo } from '../auth/index.ts';
 import type { AuditLog } from '../audit/index.ts';
+import { combineScore } from '../assessment/index.ts';
 import type { ExplainedHit } from '../assessment/index.ts';
 import { auditActor } from '../audit/index.ts';
 import { drawFor, makeMrn, newSeed, randomSerial } from '../domain/index.ts';
@@ -441,7 +442,7 @@ export class ImportService {
     const used = await this.#repo.lanesUsed(tx, authority, office, from, new Date(from.getTime() + DAY_MS));
     const learnDraw = drawFor(seed, id, 1, 1);
     // The model's probability and the rules' evidence combine like independent evidence.
-    const combined = 100 * (1 - (1 - (score ?? 0) / 100) * (1 - (risk?.score ?? 0) / 100));
+    const combined = combineScore([score ?? 0, risk?.score ?? 0]);
     const decision = laneFor(
       combined,
       risk?.selecting ?? [],
