@@ -136,8 +136,8 @@ export interface ElementExample {
 
 /**
  * The model carries these on a goods item only: a type without goods items (DE 18 05) cannot carry
- * them, although the matrix gives some such types (F16, F40–F42, F44, F45) the supporting documents
- * or additional information, at consignment level in ICS2.
+ * them. (Supporting documents and additional information are carried at house level too, so the types
+ * without goods items that have them — F16, F40–F42, F44, F45 — send them there.)
  */
 export function onGoodsItem(e: ElementExample): boolean {
   return e.path.includes('.goods[');
@@ -427,6 +427,18 @@ export const ELEMENTS: readonly ElementExample[] = [
     path: '$.consignments[0].goods[0].additionalInformation',
     add: (f) => (goods(f)[0]!.additionalInformation = [{ code: '00200', text: 'Lithium ion batteries' }]),
   },
+  {
+    de: '12 03 000 000',
+    name: 'supporting document at house level',
+    path: '$.consignments[0].supportingDocuments',
+    add: (f) => (house(f).supportingDocuments = [{ type: 'N380', ref: 'INV-2026-0042' }]),
+  },
+  {
+    de: '12 02 000 000',
+    name: 'additional information at house level',
+    path: '$.consignments[0].additionalInformation',
+    add: (f) => (house(f).additionalInformation = [{ code: '00200', text: 'Consolidated shipment' }]),
+  },
 ];
 
 /**
@@ -483,6 +495,10 @@ export interface RuleCase {
   readonly modes?: readonly TransportMode[];
   /** When given, the type's part must be one of these. */
   readonly parts?: readonly FilingTypeInfo['part'][];
+  /** When given, the type must be one of these (a rule of one level, such as C3035 for master-level goods). */
+  readonly types?: readonly string[];
+  /** When given, the type must be none of these. */
+  readonly notTypes?: readonly string[];
   /** The JSON path of the one error. */
   readonly path: string | ((t: FilingTypeInfo) => string);
   readonly mutate: (f: Body, t: FilingTypeInfo) => void;
@@ -621,6 +637,95 @@ export const RULE_CASES: readonly RuleCase[] = [
     mutate: (f) => f['consignments'].push(structuredClone(house(f))),
   },
   {
+    code: 'R3002',
+    what: 'the consignor’s address has neither a street nor a P.O. box',
+    needs: ['13 02 000 000'],
+    path: '$.consignments[0].consignor.address.street',
+    mutate: (f) => delete house(f).consignor.address.street,
+  },
+  {
+    code: 'R3005',
+    what: 'the declarant’s identification number is not an EORI',
+    needs: [],
+    path: '$.declarant.eori',
+    mutate: (f) => (f['declarant'].eori = 'NOT-AN-EORI'),
+  },
+  {
+    code: 'R3005',
+    what: 'the carrier’s identification number is not an EORI',
+    needs: ['13 12 000 000'],
+    path: '$.carrier.eori',
+    mutate: (f) => (f['carrier'].eori = '123456789'),
+  },
+  {
+    code: 'R3006',
+    what: 'the carrier’s telephone number in national notation',
+    needs: ['13 12 029 000'],
+    path: '$.carrier.communication[0].identifier',
+    mutate: (f) => (f['carrier'].communication = [{ type: 'TE', identifier: '010 200 0000' }]),
+  },
+  {
+    code: 'R3033',
+    what: 'the representative is the declarant',
+    needs: ['13 06 000 000'],
+    path: '$.representative.eori',
+    mutate: (f) => (f['representative'].eori = f['declarant'].eori),
+  },
+  {
+    code: 'C3022',
+    what: 'no consignee and not to order',
+    needs: ['13 03 000 000'],
+    path: '$.consignments[0].consignee',
+    mutate: (f) => delete house(f).consignee,
+  },
+  {
+    code: 'C3024',
+    what: 'to order (10600) without a notify party',
+    needs: ['13 03 000 000', '13 13 000 000', '12 02 000 000'],
+    path: '$.consignments[0].notifyParty',
+    mutate: (f) => {
+      delete house(f).consignee;
+      delete house(f).notifyParty;
+      house(f).additionalInformation = [{ code: '10600' }];
+    },
+  },
+  {
+    code: 'C3035',
+    what: 'a master-level carton without its number of packages',
+    needs: [GOODS, '18 06 000 000'],
+    types: ['F10'],
+    path: '$.consignments[0].goods[0].packagings[0].count',
+    mutate: (f) => delete goods(f)[0]!.packagings[0].count,
+  },
+  {
+    code: 'C3036',
+    what: 'a house-level carton without its number of packages',
+    needs: [GOODS, '18 06 000 000'],
+    notTypes: ['F10'],
+    path: '$.consignments[0].goods[0].packagings[0].count',
+    mutate: (f) => delete goods(f)[0]!.packagings[0].count,
+  },
+  {
+    code: 'C3036',
+    what: 'bulk liquid with a number of packages',
+    needs: [GOODS, '18 06 000 000'],
+    notTypes: ['F10'],
+    path: '$.consignments[0].goods[0].packagings[0].count',
+    mutate: (f) => {
+      const p = goods(f)[0]!.packagings[0];
+      p.type = 'VL';
+      delete p.shippingMarks;
+    },
+  },
+  {
+    code: 'C3036',
+    what: 'a house-level carton without shipping marks',
+    needs: [GOODS, '18 06 054 000'],
+    notTypes: ['F10'],
+    path: '$.consignments[0].goods[0].packagings[0].shippingMarks',
+    mutate: (f) => delete goods(f)[0]!.packagings[0].shippingMarks,
+  },
+  {
     code: 'VIGIL_AWB_INVALID',
     what: 'an air waybill with a wrong check digit',
     needs: ['12 05 000 000'],
@@ -734,6 +839,8 @@ export function casesFor(t: FilingTypeInfo): (RuleCase & { readonly at: string }
       r.needs.every((de) => hasDe(t, de)) &&
       (r.lacks ?? []).every((de) => !hasDe(t, de)) &&
       (r.modes === undefined || r.modes.some((m) => t.modes.includes(m))) &&
-      (r.parts === undefined || r.parts.includes(t.part)),
+      (r.parts === undefined || r.parts.includes(t.part)) &&
+      (r.types === undefined || r.types.includes(t.code)) &&
+      !(r.notTypes ?? []).includes(t.code),
   ).map((r) => ({ ...r, at: typeof r.path === 'string' ? r.path : r.path(t) }));
 }

@@ -159,7 +159,7 @@ const EXTRA_CASES: readonly ExtraCase[] = [
     mutate: (f) => (f['transport'].mode = 'air'),
   },
   {
-    code: 'VIGIL_EORI_INVALID',
+    code: 'R3005',
     what: 'a declarant EORI without its country code',
     path: '$.declarant.eori',
     mutate: (f) => (f['declarant'].eori = '123456789'),

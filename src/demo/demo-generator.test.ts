@@ -111,6 +111,10 @@ const FILING: Spec = obj({
         notifyParty: [party(false), false],
         buyer: [party(false), false],
         seller: [party(false), false],
+        additionalInformation: [
+          { t: 'array', min: 1, of: obj({ code: [text(5), true], text: [text(512), false] }) },
+          false,
+        ],
         containers: [
           { t: 'array', of: obj({ id: [text(11), true], seals: [{ t: 'array', of: text(20) }, true] }) },
           false,
@@ -613,6 +617,9 @@ describe('generateDemoFilings', () => {
           seen.add('buyer and seller');
         }
         if (c.consignee === undefined) {
+          // A consignment to order says so (10600, C3022) and names its notify party (C3024).
+          assert.ok(c.additionalInformation?.some((a) => a.code === '10600') === true, f.lrn);
+          assert.ok(c.notifyParty !== undefined, f.lrn);
           seen.add('to order');
         }
         if (c.consignor.address.poBox !== undefined && c.consignor.address.street === undefined) {

@@ -1089,8 +1089,9 @@ const NUMBERED_TYPES: ReadonlySet<string> = new Set(
 /**
  * Some of the ENS elements issue 17 added, on a share of the valid filings whose type has them: goods
  * item numbers (1, 2, 3 …, R3016/R3017), places of acceptance and delivery (their countries are on the
- * consignment's routing, R3022), buyer and seller, a consignment "to order" (no consignee; the
- * importer is the notify party) and an address with a P.O. box instead of a street.
+ * consignment's routing, R3022), buyer and seller, a consignment "to order" (additional information
+ * 10600 and no consignee, C3022; the importer is the notify party, C3024) and an address with a P.O.
+ * box instead of a street.
  */
 export function addEnsElements(ctx: BuildContext, body: FilingBody): void {
   const { rng } = ctx;
@@ -1128,6 +1129,7 @@ export function addEnsElements(ctx: BuildContext, body: FilingBody): void {
     rng.chance(0.05)
   ) {
     last.notifyParty = last.consignee;
+    last.additionalInformation = [{ code: '10600', text: 'Negotiable bill of lading to order' }];
     delete last.consignee;
   }
 }

@@ -90,9 +90,12 @@ export interface ConsignmentBody {
   placeOfDelivery?: string;
   routing?: string[];
   consignor: PartyBody & { address: AddressBody };
-  /** Absent for a consignment "to order". */
+  /** Absent for a consignment "to order" (additional information 10600 at house level, C3022). */
   consignee?: PartyBody & { address: AddressBody };
+  /** Required for a consignment "to order" (C3024). */
   notifyParty?: PartyBody;
+  /** House-level additional information: 10600 states a consignment "to order". */
+  additionalInformation?: { code: string; text?: string }[];
   buyer?: PartyBody;
   seller?: PartyBody;
   containers?: ContainerBody[];

@@ -124,13 +124,17 @@ export interface Consignment {
   readonly routing?: readonly string[] | undefined;
   /** Absent where the data set has no consignor (the complements F16, F25, F44). */
   readonly consignor?: Party | undefined;
-  /** Absent for a consignment "to order". */
+  /** Absent for a consignment "to order" (additional information 10600 at house level, C3022). */
   readonly consignee?: Party | undefined;
   readonly notifyParty?: Party | undefined;
   readonly buyer?: Party | undefined;
   readonly seller?: Party | undefined;
   readonly supplementaryDeclarant?: Party | undefined;
   readonly additionalSupplyChainActors?: readonly SupplyChainActor[] | undefined;
+  /** Supporting documents at house level (DE 12 03): the sets without goods items carry them here. */
+  readonly supportingDocuments?: readonly Pick<SupportingDocument, 'type' | 'ref'>[] | undefined;
+  /** Additional information at house level (DE 12 02); 10600 states a consignment to order. */
+  readonly additionalInformation?: readonly AdditionalInformation[] | undefined;
   /** Method of payment of transport charges (a1). */
   readonly transportCharges?: string | undefined;
   readonly ucr?: string | undefined;

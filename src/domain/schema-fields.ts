@@ -36,12 +36,19 @@ export const countrySchema = z
   .string()
   .superRefine(refineIdentifier(checkCountry, 'VIGIL_COUNTRY_INVALID', 'country'));
 
+/**
+ * An EORI, normalised (spacing and case) before it is checked; a malformed one is refused under
+ * `code` (the ENS refuses the carrier's, declarant's and notify party's under ICS2's R3005).
+ */
+export const eoriSchemaCoded = (code: ErrorCode) =>
+  z
+    .string()
+    .max(40)
+    .transform(normaliseEori)
+    .superRefine(refineIdentifier(checkEori, code, 'EORI'));
+
 /** An EORI, normalised (spacing and case) before it is checked. */
-export const eoriSchema = z
-  .string()
-  .max(40)
-  .transform(normaliseEori)
-  .superRefine(refineIdentifier(checkEori, 'VIGIL_EORI_INVALID', 'EORI'));
+export const eoriSchema = eoriSchemaCoded('VIGIL_EORI_INVALID');
 
 /**
  * A goods code: 6, 8 or 10 digits (VIGIL_HS_CODE_INVALID), and, inside a reference scope (a filing
@@ -86,25 +93,32 @@ export const customsOfficeSchema = z
   .string()
   .superRefine(refineIdentifier(checkCustomsOffice, 'VIGIL_OFFICE_INVALID', 'customs office'));
 
+/**
+ * An address (ICS2 Address): a street, a P.O. box, or both — one of the two is required, refused under
+ * `missing` when neither is given (the ENS refuses it under ICS2's R3002).
+ */
+export const addressSchemaCoded = (missing: ErrorCode) =>
+  z
+    .strictObject({
+      street: textSchema(70).optional().describe('Street and number (ICS2 Address/streetAndNumber), an..70'),
+      poBox: textSchema(70).optional().describe('P.O. box (ICS2 Address/POBox), an..70'),
+      city: textSchema(35).describe('City (ICS2 Address/city), an..35'),
+      postcode: textSchema(17).optional().describe('Postcode (ICS2 Address/postcode), an..17'),
+      country: countrySchema.describe('Country (ICS2 Address/country), ISO 3166 alpha-2'),
+    })
+    .superRefine((a, ctx) => {
+      if (a.street === undefined && a.poBox === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['street'],
+          message: 'an address needs a street and number, or a P.O. box (poBox)',
+          params: { code: missing },
+        });
+      }
+    });
+
 /** An address (ICS2 Address): a street, a P.O. box, or both — one of the two is required. */
-export const addressSchema = z
-  .strictObject({
-    street: textSchema(70).optional().describe('Street and number (ICS2 Address/streetAndNumber), an..70'),
-    poBox: textSchema(70).optional().describe('P.O. box (ICS2 Address/POBox), an..70'),
-    city: textSchema(35).describe('City (ICS2 Address/city), an..35'),
-    postcode: textSchema(17).optional().describe('Postcode (ICS2 Address/postcode), an..17'),
-    country: countrySchema.describe('Country (ICS2 Address/country), ISO 3166 alpha-2'),
-  })
-  .superRefine((a, ctx) => {
-    if (a.street === undefined && a.poBox === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['street'],
-        message: 'an address needs a street or a P.O. box (poBox)',
-        params: { code: 'VIGIL_SCHEMA_REQUIRED' satisfies ErrorCode },
-      });
-    }
-  });
+export const addressSchema = addressSchemaCoded('VIGIL_SCHEMA_REQUIRED');
 
 /**
  * An amount in an ISO 4217 currency (a customs value, a price). The currency must be one the

@@ -205,10 +205,27 @@ export const ERROR_CATALOGUE = {
   VIGIL_XML_MISSING_ELEMENT: { status: 422, title: 'A required XML element is missing' },
   VIGIL_XML_TOO_MANY: { status: 422, title: 'An XML element occurs more often than allowed' },
   VIGIL_XML_VALUE_INVALID: { status: 422, title: 'An XML value does not fit its ICS2 simple type' },
+  R3002: {
+    status: 422,
+    title: 'ICS2 rule R3002: an address gives the street and number, or a P.O. box',
+    ics2: 'R3002 (every party’s address; read from the type library and the ICS2 error text)',
+  },
   R3004: {
     status: 422,
     title: 'ICS2 rule R3004: the (previous) MRN must be well formed, with its check character',
     ics2: 'R3004 (MRN format)',
+  },
+  R3005: {
+    status: 422,
+    title:
+      'ICS2 rule R3005: the identification number of the carrier, declarant or notify party must be a valid EORI',
+    ics2: 'R3005 (Vigil checks the EORI’s form; the register check is the VIGIL_EORI_NOT_REGISTERED warning)',
+  },
+  R3006: {
+    status: 422,
+    title:
+      'ICS2 rule R3006: a telephone number (communication type TE) is in the international format of ITU-T E.123',
+    ics2: 'R3006 (communication identifier)',
   },
   R3009: {
     status: 422,
@@ -261,6 +278,11 @@ export const ERROR_CATALOGUE = {
       'ICS2 rule R3022: a consignment’s routing must contain the countries of its places of acceptance and delivery',
     ics2: 'R3022',
   },
+  R3033: {
+    status: 422,
+    title: 'ICS2 rule R3033: the representative’s identification number is not the declarant’s',
+    ics2: 'R3033 (representative identification number; read from the type library and the ICS2 error text)',
+  },
   R3052: {
     status: 422,
     title: 'ICS2 rule R3052: transport documents must be unique within a filing',
@@ -275,6 +297,35 @@ export const ERROR_CATALOGUE = {
     status: 422,
     title: 'ICS2 condition C3001: a split consignment names the previous MRN, and only a split one does',
     ics2: 'C3001 (header level)',
+  },
+  C3015: {
+    status: 422,
+    title: 'ICS2 condition C3015: transport equipment states its number of seals exactly when it lists seals',
+    ics2: 'C3015 (IE3F XML: numberOfSeals and seal; a JSON filing lists the seals, and their number is the count)',
+  },
+  C3022: {
+    status: 422,
+    title:
+      'ICS2 condition C3022: a house consignment names its consignee unless it is to order (additional information 10600)',
+    ics2: 'C3022 (house level consignee)',
+  },
+  C3024: {
+    status: 422,
+    title:
+      'ICS2 condition C3024: a house consignment to order (additional information 10600) names its notify party',
+    ics2: 'C3024 (house level notify party)',
+  },
+  C3035: {
+    status: 422,
+    title:
+      'ICS2 condition C3035: master-level packaging gives the number of packages and shipping marks, except in bulk or unpacked',
+    ics2: 'C3035 (goods items at master level: F10)',
+  },
+  C3036: {
+    status: 422,
+    title:
+      'ICS2 condition C3036: house-level packaging gives the number of packages and shipping marks, except in bulk or unpacked',
+    ics2: 'C3036 (goods items at house level)',
   },
   VIGIL_MASTER_DOCUMENT_REQUIRED: {
     status: 422,

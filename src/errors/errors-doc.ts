@@ -23,8 +23,9 @@ Every error Vigil returns has a stable \`code\`. HTTP responses are RFC 9457
 \`application/problem+json\`: \`{ type, title, status, code, detail, instance }\`, and for validation
 failures an \`errors\` array of \`{ code, path, message }\` where \`path\` is a JSON path into the
 request body (\`$.consignments[0].goods[1].hsCode\`). Codes named after ICS2 rules and conditions
-(R3013 …, C3001) keep ICS2's numbering and check what the ICS2 rules and conditions document
-(v2.01) says; the "ICS2" column names the rule or condition (with Vigil's reading where it differs).
+(R3013 …, C3001) keep ICS2's numbering and check what the ICS2 rule or condition checks; the
+"ICS2" column names the rule or condition (with Vigil's reading where it differs), and
+[ics2-rules.md](ics2-rules.md) gives the evidence for each code and lists the ones Vigil does not check.
 Every \`VIGIL_\` code is Vigil's own: an extra check ICS2 does not have under that name (a vague goods
 description, a lodging deadline, an element outside the filing type's data set …) or an error of the
 HTTP interface. The field-level codes are returned inside a 422 (or 400 for query parameters);

@@ -148,8 +148,16 @@ export const DATA_ELEMENT_MAPPING: readonly DataElementMapping[] = [
     name: 'Packaging / Shipping marks',
     paths: [`${goods}.packagings[*].shippingMarks`],
   },
-  { des: ['12 03 000 000'], name: 'Supporting document', paths: [`${goods}.supportingDocuments`] },
-  { des: ['12 02 000 000'], name: 'Additional information', paths: [`${goods}.additionalInformation`] },
+  {
+    des: ['12 03 000 000'],
+    name: 'Supporting document',
+    paths: ['$.consignments[*].supportingDocuments', `${goods}.supportingDocuments`],
+  },
+  {
+    des: ['12 02 000 000'],
+    name: 'Additional information',
+    paths: ['$.consignments[*].additionalInformation', `${goods}.additionalInformation`],
+  },
 ];
 
 /** A value the filing carries: not undefined, and not an empty array (an empty list says nothing). */

@@ -1,8 +1,9 @@
 /**
  * Business rules of an ENS filing (DESIGN §3, issue 17), run once the structure is valid. Each rule has
  * a stable code — ICS2's rule or condition code where ICS2 has the rule (R3004, R3009, R3010, R3013,
- * R3014, R3016, R3017, R3018, R3020 (in the schema), R3021 (in the schema), R3022, R3052, R3053,
- * C3001), `VIGIL_…` for Vigil's own extra checks (docs/errors.md says which) — and reports every
+ * R3014, R3016, R3017, R3018, R3022, R3033, R3052, R3053, C3001, C3022, C3024, C3035, C3036; R3002,
+ * R3005, R3006, R3020 and R3021 are checked in the schema), `VIGIL_…` for Vigil's own extra checks
+ * (docs/errors.md says which; docs/ics2-rules.md says which ICS2 rules are checked) — and reports every
  * breach with the JSON path of the field at fault.
  *
  * A filing may come without `transport` (a house-level filing by a forwarder, an air pre-loading
@@ -17,7 +18,14 @@ import {
   dayOf,
   normaliseAirWaybill,
 } from '../domain/index.ts';
-import type { Consignment, Filing, ReferenceLists, Transport, TransportDocument } from '../domain/index.ts';
+import type {
+  Consignment,
+  Filing,
+  FilingTypeInfo,
+  ReferenceLists,
+  Transport,
+  TransportDocument,
+} from '../domain/index.ts';
 import type { ErrorCode, FieldError } from '../errors/index.ts';
 import { checkDataSet } from './data-sets.ts';
 
@@ -355,6 +363,76 @@ function checkReferenceCodes(filing: Filing, lists: ReferenceLists, day: string,
   }
 }
 
+/** Additional information code 10600: a consignment "to order" (negotiable bill of lading, CL239). */
+export const TO_ORDER = '10600';
+
+/**
+ * Package types in bulk or unpacked (ICS2's list in C3035/C3036: liquid, gas and solid bulk, unpacked
+ * or unpackaged): their packaging states neither a number of packages nor shipping marks.
+ */
+export const BULK_OR_UNPACKED = new Set(['VQ', 'VG', 'VL', 'VY', 'VR', 'VS', 'VO', 'NE', 'NF', 'NG']);
+
+/** The filing types whose goods items are at master level (no house level): the straight bill of lading. */
+const MASTER_LEVEL_GOODS = new Set(['F10']);
+
+/**
+ * C3022 and C3024, house level: a consignment names its consignee unless it is to order (additional
+ * information 10600), and a consignment to order names its notify party; each where the type's data
+ * set has the element.
+ */
+function checkToOrder(c: Consignment, type: FilingTypeInfo, path: string, errors: FieldError[]): void {
+  const toOrder = (c.additionalInformation ?? []).some((a) => a.code === TO_ORDER);
+  if (!toOrder && c.consignee === undefined && type.presenceOf('13 03 000 000') !== undefined) {
+    add(
+      errors,
+      'C3022',
+      `${path}.consignee`,
+      `give the consignee, or state a consignment to order with additional information ${TO_ORDER} at house level`,
+    );
+  }
+  if (toOrder && c.notifyParty === undefined && type.presenceOf('13 13 000 000') !== undefined) {
+    add(
+      errors,
+      'C3024',
+      `${path}.notifyParty`,
+      `a consignment to order (additional information ${TO_ORDER}) must name its notify party`,
+    );
+  }
+}
+
+/**
+ * C3035 (goods at master level) and C3036 (house level): a packaging in bulk or unpacked states no
+ * number of packages and no shipping marks; any other states both (the marks where the data set has them).
+ */
+function checkPackagings(c: Consignment, type: FilingTypeInfo, path: string, errors: FieldError[]): void {
+  const code = MASTER_LEVEL_GOODS.has(type.code) ? 'C3035' : 'C3036';
+  const marksInSet = type.presenceOf('18 06 054 000') !== undefined;
+  c.goods.forEach((g, j) => {
+    (g.packagings ?? []).forEach((p, k) => {
+      const at = `${path}.goods[${j}].packagings[${k}]`;
+      if (BULK_OR_UNPACKED.has(p.type)) {
+        for (const field of ['count', 'shippingMarks'] as const) {
+          if (p[field] !== undefined) {
+            add(
+              errors,
+              code,
+              `${at}.${field}`,
+              `package type ${p.type} is bulk or unpacked: give no ${field === 'count' ? 'number of packages' : 'shipping marks'}`,
+            );
+          }
+        }
+      } else {
+        if (p.count === undefined) {
+          add(errors, code, `${at}.count`, `package type ${p.type}: give the number of packages`);
+        }
+        if (marksInSet && p.shippingMarks === undefined) {
+          add(errors, code, `${at}.shippingMarks`, `package type ${p.type}: give the shipping marks`);
+        }
+      }
+    });
+  });
+}
+
 export function checkFilingRules(filing: Filing, ctx: RuleContext): RuleFindings {
   const errors: FieldError[] = [];
   const warnings: FieldError[] = [];
@@ -435,6 +513,16 @@ export function checkFilingRules(filing: Filing, ctx: RuleContext): RuleFindings
     );
   }
 
+  // R3033: the representative is not the declarant (its identification number is another's).
+  if (filing.representative?.eori !== undefined && filing.representative.eori === filing.declarant.eori) {
+    add(
+      errors,
+      'R3033',
+      '$.representative.eori',
+      `the representative's identification number ${filing.representative.eori} is the declarant's: a representative acts for another person`,
+    );
+  }
+
   if (t !== undefined) {
     checkTransport(filing, t, errors);
   }
@@ -473,6 +561,10 @@ export function checkFilingRules(filing: Filing, ctx: RuleContext): RuleFindings
       );
     }
     checkItemNumbers(c, path, errors);
+    if (type !== undefined) {
+      checkToOrder(c, type, path, errors);
+      checkPackagings(c, type, path, errors);
+    }
     c.goods.forEach((g, j) => {
       const v = vagueness(g.description);
       const gpath = `${path}.goods[${j}].description`;

@@ -11,13 +11,14 @@ import { z } from 'zod';
 import {
   TRANSPORT_DOCUMENT_TYPES,
   TRANSPORT_MODES,
-  addressSchema,
+  addressSchemaCoded,
   checkContainerId,
   checkMrn,
   checkUnLocode,
   countrySchema,
   customsOfficeSchema,
   eoriSchema,
+  eoriSchemaCoded,
   hsCodeSchema,
   moneySchema,
   referenceSchema,
@@ -67,19 +68,48 @@ const documentType = code(4).superRefine(
   refineCodelist('document-types', 'VIGIL_DOCUMENT_TYPE_UNKNOWN', 'document type'),
 );
 
-const communication = z.strictObject({
-  type: code(3).describe(
-    'Type of the communication (ICS2 Communication/type: EM e-mail, TE telephone …), an..3',
-  ),
-  identifier: textSchema(512).describe('The address or number (ICS2 Communication/identifier), an..512'),
-});
+/**
+ * R3006: a telephone number in the international notation of ITU-T E.123: '+', the country code and
+ * the number, its groups separated by single spaces, 7 to 15 digits in all (E.164's longest).
+ */
+export function checkInternationalPhone(value: string): string | undefined {
+  if (!/^\+[1-9]\d*(?: \d+)*$/.test(value)) {
+    return "a telephone number is written '+', the country code and the number, groups separated by spaces (ITU-T E.123), e.g. +31 10 200 0000";
+  }
+  const digits = value.replace(/\D/g, '').length;
+  return digits < 7 || digits > 15 ? `a telephone number has 7 to 15 digits, not ${digits}` : undefined;
+}
+
+const communication = z
+  .strictObject({
+    type: code(3).describe(
+      'Type of the communication (ICS2 Communication/type: EM e-mail, TE telephone …), an..3',
+    ),
+    identifier: textSchema(512).describe(
+      'The address or number (ICS2 Communication/identifier), an..512; a telephone number (TE) in the international format of ITU-T E.123 (R3006)',
+    ),
+  })
+  .superRefine((c, ctx) => {
+    const problem = c.type === 'TE' ? checkInternationalPhone(c.identifier) : undefined;
+    if (problem !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['identifier'],
+        message: `telephone number '${c.identifier}': ${problem}`,
+        params: { code: 'R3006' },
+      });
+    }
+  });
+
+/** An ENS party's address: a street and number or a P.O. box (R3002). */
+const ensAddress = addressSchemaCoded('R3002');
 
 const party = z.strictObject({
   name: textSchema(70).describe('Name (ICS2 party name), an..70'),
   eori: eoriSchema
     .optional()
     .describe('Identification number: EORI (ICS2 party identificationNumber), an..17'),
-  address: addressSchema.optional().describe('Address (ICS2 Address)'),
+  address: ensAddress.optional().describe('Address (ICS2 Address): street and number, or P.O. box (R3002)'),
   typeOfPerson: z
     .union([z.literal(1), z.literal(2), z.literal(3)])
     .optional()
@@ -93,7 +123,14 @@ const party = z.strictObject({
     .describe('Communication (ICS2 Communication): e-mail, telephone …'),
 });
 
-const partyWithAddress = party.extend({ address: addressSchema.describe('Address (ICS2 Address)') });
+const partyWithAddress = party.extend({
+  address: ensAddress.describe('Address (ICS2 Address): street and number, or P.O. box (R3002)'),
+});
+
+/** The carrier, declarant and notify party: an identification number given must be a valid EORI (R3005). */
+const eoriR3005 = eoriSchemaCoded('R3005').describe(
+  'Identification number: EORI (ICS2 party identificationNumber), an..17; a malformed one is refused under R3005',
+);
 
 const transportDocument = z.strictObject({
   type: z
@@ -103,6 +140,50 @@ const transportDocument = z.strictObject({
     'Reference number of the transport document (ICS2 TransportDocument/documentNumber), an..70',
   ),
 });
+
+/** A supporting document (DE 12 03): its type and reference. */
+const supportingDocument = z.strictObject({
+  type: documentType.describe('Type of the document (DE 12 03 002, CL213), an4'),
+  ref: textSchema(70).describe('Reference number (DE 12 03 001), an..70'),
+});
+
+/** Supporting documents (DE 12 03) at house level: the sets without goods items carry them here. */
+const houseSupportingDocuments = z.array(supportingDocument).max(FILING_LIMITS.list);
+
+/** Supporting documents (DE 12 03) of a goods item, with the quantity a certificate's registry writes off. */
+const supportingDocuments = z
+  .array(
+    supportingDocument.extend({
+      quantity: z
+        .number()
+        .positive()
+        .max(1e12)
+        .optional()
+        .describe(
+          'Quantity of a certificate or licence this goods item uses, written off in its registry (a Vigil element after the customs declaration’s DE 12 03)',
+        ),
+      unit: z
+        .string()
+        .regex(/^[A-Z0-9]{1,4}$/, 'a UN/ECE Recommendation 20 unit code (KGM, NAR, MTQ …)')
+        .optional()
+        .describe('Measurement unit of the quantity (UN/ECE Recommendation 20)'),
+    }),
+  )
+  .max(FILING_LIMITS.list);
+
+/**
+ * Additional information (DE 12 02), at house level or on a goods item. Code 10600 at house level
+ * states a consignment "to order" (a negotiable bill of lading): it needs no consignee (C3022) and
+ * names its notify party (C3024).
+ */
+const additionalInformation = z
+  .array(
+    z.strictObject({
+      code: code(5).describe('Additional information code (DE 12 02 008, CL239), an5'),
+      text: textSchema(512).optional().describe('Text (DE 12 02 009), an..512'),
+    }),
+  )
+  .max(FILING_LIMITS.list);
 
 const goodsItem = z.strictObject({
   itemNumber: z
@@ -157,39 +238,8 @@ const goodsItem = z.strictObject({
   origin: countrySchema
     .optional()
     .describe('Country of origin (DE 16 08; a Vigil element for risk analysis)'),
-  supportingDocuments: z
-    .array(
-      z.strictObject({
-        type: documentType.describe('Type of the document (DE 12 03 002, CL213), an4'),
-        ref: textSchema(70).describe('Reference number (DE 12 03 001), an..70'),
-        quantity: z
-          .number()
-          .positive()
-          .max(1e12)
-          .optional()
-          .describe(
-            'Quantity of a certificate or licence this goods item uses, written off in its registry (a Vigil element after the customs declaration’s DE 12 03)',
-          ),
-        unit: z
-          .string()
-          .regex(/^[A-Z0-9]{1,4}$/, 'a UN/ECE Recommendation 20 unit code (KGM, NAR, MTQ …)')
-          .optional()
-          .describe('Measurement unit of the quantity (UN/ECE Recommendation 20)'),
-      }),
-    )
-    .max(FILING_LIMITS.list)
-    .optional()
-    .describe('Supporting documents (DE 12 03)'),
-  additionalInformation: z
-    .array(
-      z.strictObject({
-        code: code(5).describe('Additional information code (DE 12 02 008, CL239), an5'),
-        text: textSchema(512).optional().describe('Text (DE 12 02 009), an..512'),
-      }),
-    )
-    .max(FILING_LIMITS.list)
-    .optional()
-    .describe('Additional information (DE 12 02)'),
+  supportingDocuments: supportingDocuments.optional().describe('Supporting documents (DE 12 03)'),
+  additionalInformation: additionalInformation.optional().describe('Additional information (DE 12 02)'),
 });
 
 const container = z.strictObject({
@@ -235,8 +285,13 @@ const consignment = z.strictObject({
     ),
   consignee: partyWithAddress
     .optional()
-    .describe('Consignee (DE 13 03); absent for a consignment "to order"'),
-  notifyParty: party.optional().describe('Notify party (DE 13 13)'),
+    .describe(
+      'Consignee (DE 13 03); required unless the consignment is "to order", stated by additional information 10600 at house level (C3022)',
+    ),
+  notifyParty: party
+    .extend({ eori: eoriR3005.optional() })
+    .optional()
+    .describe('Notify party (DE 13 13); required for a consignment to order (C3024)'),
   buyer: party.optional().describe('Buyer (DE 13 09)'),
   seller: party.optional().describe('Seller (DE 13 08)'),
   supplementaryDeclarant: party.optional().describe('Supplementary declarant (DE 13 15)'),
@@ -245,6 +300,14 @@ const consignment = z.strictObject({
     .max(FILING_LIMITS.list)
     .optional()
     .describe('Additional supply chain actors (DE 13 14)'),
+  supportingDocuments: houseSupportingDocuments
+    .optional()
+    .describe('Supporting documents (DE 12 03), house level: the sets without goods items carry them here'),
+  additionalInformation: additionalInformation
+    .optional()
+    .describe(
+      'Additional information (DE 12 02), house level: 10600 states a consignment to order (C3022, C3024)',
+    ),
   transportCharges: z
     .string()
     .regex(/^[A-Z]$/, 'a method of payment code of one letter')
@@ -373,10 +436,13 @@ export const filingSchema = z.strictObject({
       'Previous MRN (DE 11 06 002, an18): the ENS this one was split from; required when split is true, refused otherwise (C3001, R3004)',
     ),
   declarant: party
-    .extend({ eori: eoriSchema })
+    .extend({ eori: eoriR3005 })
     .describe('Declarant, the person lodging the ENS (DE 13 05); EORI required'),
-  representative: party.optional().describe('Representative (DE 13 06)'),
+  representative: party
+    .optional()
+    .describe('Representative (DE 13 06); its identification number is not the declarant’s (R3033)'),
   carrier: party
+    .extend({ eori: eoriR3005.optional() })
     .optional()
     .describe(
       'Carrier (DE 13 12, master level): its EORI links the master and house parts of a multiple filing',

@@ -105,6 +105,9 @@ export interface ActConsignment {
   readonly transportCharges: string;
   /** Roles of the additional supply chain actors. */
   readonly supplyChainRoles: readonly string[];
+  /** Supporting document types and additional information codes at house level. */
+  readonly documentTypes: readonly string[];
+  readonly additionalInformationCodes: readonly string[];
   readonly origin: string;
   readonly origins: readonly string[];
   readonly goodsCount: number;
@@ -418,7 +421,10 @@ function consignmentOf(filing: Filing, c: Consignment, goods: readonly ActGoodsI
     acceptanceCountry: acceptance.slice(0, 2),
     deliveryCountry: delivery.slice(0, 2),
     routing: c.routing ?? NONE,
-    toOrder: c.consignee === undefined,
+    toOrder: c.consignee === undefined || (c.additionalInformation ?? []).some((a) => a.code === '10600'),
+    documentTypes: c.supportingDocuments === undefined ? NONE : c.supportingDocuments.map((d) => d.type),
+    additionalInformationCodes:
+      c.additionalInformation === undefined ? NONE : c.additionalInformation.map((x) => x.code),
     ucr: c.ucr ?? '',
     transportCharges: c.transportCharges ?? '',
     supplyChainRoles:

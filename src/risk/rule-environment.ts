@@ -77,6 +77,8 @@ export const RULE_TYPES = {
     ucr: 'string',
     transportCharges: 'string',
     supplyChainRoles: 'list<string>',
+    documentTypes: 'list<string>',
+    additionalInformationCodes: 'list<string>',
     origin: 'string',
     origins: 'list<string>',
     goodsCount: 'int',

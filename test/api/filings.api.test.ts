@@ -95,8 +95,8 @@ forEachDatabase('filings API', (target) => {
     assert.match(String(r.headers['content-type']), /^application\/problem\+json/);
     const codes = r.json().errors.map((e: { code: string; path: string }) => `${e.code} ${e.path}`);
     assert.deepEqual(codes.sort(), [
+      'R3005 $.declarant.eori',
       'R3021 $.consignments[0].containers[0].id',
-      'VIGIL_EORI_INVALID $.declarant.eori',
       'VIGIL_HS_CODE_INVALID $.consignments[0].goods[0].hsCode',
     ]);
     assert.equal(await app().count('filing'), before);

@@ -292,20 +292,45 @@ forEachDatabase('ICS2 rules and conditions (issue 17)', (target) => {
   });
 
   describe('the relaxed and new elements of the ENS model', () => {
-    test('a consignment "to order" has no consignee; an address may give a P.O. box instead of a street', async () => {
-      await accepted(
+    test('a consignment "to order" (10600) has no consignee and names its notify party; an address may give a P.O. box instead of a street', async () => {
+      const toOrder = (f: Record<string, any>) => {
+        delete f['consignments'][0].consignee;
+        f['consignments'][0].additionalInformation = [{ code: '10600' }];
+        f['consignments'][0].notifyParty = {
+          name: 'Elektro Handel GmbH',
+          address: { poBox: '1204', city: 'Hamburg', postcode: '20457', country: 'DE' },
+        };
+      };
+      await accepted(maritime(toOrder), 'to order, notify party with a P.O. box');
+      await refused(
+        maritime((f) => delete f['consignments'][0].consignee),
+        'C3022',
+        '$.consignments[0].consignee',
+        'no consignee, not to order',
+      );
+      await refused(
         maritime((f) => {
-          delete f['consignments'][0].consignee;
-          f['consignments'][0].notifyParty = {
-            name: 'Elektro Handel GmbH',
-            address: { poBox: '1204', city: 'Hamburg', postcode: '20457', country: 'DE' },
-          };
+          toOrder(f);
+          // 10600 on a goods item does not make the consignment to order: ICS2 reads it at house level.
+          f['consignments'][0].goods[0].additionalInformation = [{ code: '10600' }];
+          delete f['consignments'][0].additionalInformation;
         }),
-        'to order, notify party with a P.O. box',
+        'C3022',
+        '$.consignments[0].consignee',
+        '10600 on a goods item only',
+      );
+      await refused(
+        maritime((f) => {
+          toOrder(f);
+          delete f['consignments'][0].notifyParty;
+        }),
+        'C3024',
+        '$.consignments[0].notifyParty',
+        'to order without a notify party',
       );
       await refused(
         maritime((f) => delete f['consignments'][0].consignor.address.street),
-        'VIGIL_SCHEMA_REQUIRED',
+        'R3002',
         '$.consignments[0].consignor.address.street',
         'neither street nor P.O. box',
       );

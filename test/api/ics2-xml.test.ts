@@ -542,6 +542,38 @@ forEachDatabase('ICS2 XML filings', (target) => {
     assert.equal(otherMessage.json().errors[0].code, 'VIGIL_XML_MESSAGE_UNKNOWN');
   });
 
+  test('the number of seals and the seals go together (C3015)', async () => {
+    const now = app().clock.now();
+    const equipment = '/ens:IE3F10/ens:consignmentMasterLevel/ens:transportEquipment[1]';
+    const cases: [string, (x: string) => string, string][] = [
+      [
+        'XML-SEAL-1',
+        (x) => x.replace('<ens:seal><ens:identifier>SL778899</ens:identifier></ens:seal>', ''),
+        `${equipment}/ens:seal`,
+      ],
+      [
+        'XML-SEAL-2',
+        (x) => x.replace('<ens:numberOfSeals>1</ens:numberOfSeals>', ''),
+        `${equipment}/ens:numberOfSeals`,
+      ],
+      [
+        'XML-SEAL-3',
+        (x) =>
+          x.replace('<ens:numberOfSeals>1</ens:numberOfSeals>', '<ens:numberOfSeals>2</ens:numberOfSeals>'),
+        `${equipment}/ens:numberOfSeals`,
+      ],
+    ];
+    for (const [lrn, edit, path] of cases) {
+      const r = await postXml(ie3f10(now, lrn, edit));
+      assert.equal(r.statusCode, 422, `${lrn}: ${r.body}`);
+      assert.deepEqual(
+        r.json().errors.map((e: { code: string; path: string }) => [e.code, e.path]),
+        [['C3015', path]],
+        lrn,
+      );
+    }
+  });
+
   test('errors of the filing rules name the XPath that carried the field', async () => {
     const now = app().clock.now();
     const r = await postXml(

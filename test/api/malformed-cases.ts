@@ -283,7 +283,7 @@ const required: { base: BaseFiling; path: PathPart[] }[] = [
   ...['consignor', 'consignee'].flatMap((party) => [
     { base: maritime, path: [...C0, party, 'name'] },
     { base: maritime, path: [...C0, party, 'address'] },
-    ...['street', 'city', 'country'].map((k) => ({ base: maritime, path: [...C0, party, 'address', k] })),
+    ...['city', 'country'].map((k) => ({ base: maritime, path: [...C0, party, 'address', k] })),
   ]),
   ...['hsCode', 'description', 'grossMassKg'].map((k) => ({ base: maritime, path: [...G0, k] })),
   { base: maritime, path: [...G0, 'packages', 'type'] },
@@ -304,6 +304,14 @@ for (const { base, path } of required) {
       path: jsonPath(path),
     },
     base,
+  );
+}
+// An address without a street needs a P.O. box (ICS2 rule R3002).
+for (const party of ['consignor', 'consignee']) {
+  filing(
+    `missing $.consignments[0].${party}.address.street (and no P.O. box)`,
+    (f) => deleteAt(f, [...C0, party, 'address', 'street']),
+    { fieldCode: 'R3002', path: `$.consignments[0].${party}.address.street` },
   );
 }
 filing(
@@ -501,7 +509,7 @@ const identifiers: { path: PathPart[]; values: string[]; fieldCode: string; base
       '123456789',
       'NLÉ23456789',
     ],
-    fieldCode: 'VIGIL_EORI_INVALID',
+    fieldCode: 'R3005',
   },
   {
     path: [...C0, 'consignee', 'eori'],
@@ -511,7 +519,7 @@ const identifiers: { path: PathPart[]; values: string[]; fieldCode: string; base
   {
     path: ['carrier', 'eori'],
     values: ['CH_123456789', 'GB12345'],
-    fieldCode: 'VIGIL_EORI_INVALID',
+    fieldCode: 'R3005',
     base: house,
   },
   {

@@ -55,7 +55,10 @@ function write(
   const tag = `${ICS2_PREFIX}:${spec.name}`;
   if (spec.type !== undefined) {
     if (spec.json === undefined) {
-      return []; // checked, carries nothing: left out (always optional)
+      // The number of seals is the count of the seals listed (C3015); other checked-only elements
+      // carry nothing and are left out (always optional).
+      const seals = spec.name === 'numberOfSeals' ? (parent as Json | undefined)?.['seals'] : undefined;
+      return Array.isArray(seals) && seals.length > 0 ? [`${indent}<${tag}>${seals.length}</${tag}>`] : [];
     }
     const value = at(root, parent, spec.json);
     const t = value === undefined || value === null ? undefined : text(spec, siblings, value);

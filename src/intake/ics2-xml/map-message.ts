@@ -149,6 +149,41 @@ class Walker {
         this.walk(child, cs, childXPath, childTarget);
       });
     }
+    if (spec.name === 'transportEquipment') {
+      this.seals(el, xpath);
+    }
+  }
+
+  /**
+   * C3015: transport equipment gives its seals exactly when it states their number (the JSON filing
+   * lists the seals and implies the number); a number that is not the count of seals is refused too.
+   */
+  seals(el: XmlElement, xpath: string): void {
+    const mine = (name: string) => el.children.filter((c) => c.uri === ICS2_NAMESPACE && c.local === name);
+    const [count] = mine('numberOfSeals');
+    const seals = mine('seal');
+    if (count !== undefined && seals.length === 0) {
+      this.error(
+        'C3015',
+        `${xpath}/${ICS2_PREFIX}:seal`,
+        `${ICS2_PREFIX}:numberOfSeals is given: list the seals (${ICS2_PREFIX}:seal)`,
+        count.position,
+      );
+    } else if (count === undefined && seals.length > 0) {
+      this.error(
+        'C3015',
+        `${xpath}/${ICS2_PREFIX}:numberOfSeals`,
+        `seals are listed: state their number (${ICS2_PREFIX}:numberOfSeals)`,
+        seals[0]!.position,
+      );
+    } else if (count !== undefined && Number(count.text.trim()) !== seals.length) {
+      this.error(
+        'C3015',
+        `${xpath}/${ICS2_PREFIX}:numberOfSeals`,
+        `${ICS2_PREFIX}:numberOfSeals says ${count.text.trim()}, but ${seals.length} seal(s) are listed`,
+        count.position,
+      );
+    }
   }
 
   targetOf(spec: ElementSpec, parent: Path, index: number): Path {

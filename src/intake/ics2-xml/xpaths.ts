@@ -52,6 +52,35 @@ const leaf = (
   extra: Partial<ElementSpec> = {},
 ): ElementSpec => ({ name, min, max: 1, type, ...(json !== undefined ? { json } : {}), ...extra });
 
+/** Supporting documents (DE 12 03), on a goods item or at house level. */
+const supportingDocuments = (extra: Partial<ElementSpec>): ElementSpec => ({
+  name: 'supportingDocuments',
+  min: 0,
+  max: 99,
+  json: 'supportingDocuments',
+  array: true,
+  library: 'SupportingDocumentsType',
+  ...extra,
+  children: [
+    leaf('referenceNumber', 1, 'ReferenceNumberContentType1', 'ref'),
+    leaf('type', 1, 'TypeContentType2', 'type'),
+  ],
+});
+
+/** Additional information (DE 12 02), on a goods item or at house level. */
+const additionalInformation = (extra: Partial<ElementSpec>): ElementSpec => ({
+  name: 'additionalInformation',
+  min: 0,
+  max: 99,
+  json: 'additionalInformation',
+  array: true,
+  ...extra,
+  children: [
+    leaf('code', 1, 'CodeContentType1', 'code', { note: 'required: Vigil’s model requires the code' }),
+    leaf('text', 0, 'TextContentType', 'text'),
+  ],
+});
+
 const address: ElementSpec = {
   name: 'address',
   min: 0,
@@ -206,37 +235,17 @@ const goodsItem: ElementSpec = {
       library: 'PackagingType07',
       note: 'optional as in Vigil’s model (the library requires 1..99)',
       children: [
-        leaf('shippingMarks', 0, 'ShippingMarksContentType', 'shippingMarks', { rules: 'C3035' }),
-        leaf('numberOfPackages', 0, 'NumberOfPackagesContentType', 'count', { rules: 'C3035' }),
+        leaf('shippingMarks', 0, 'ShippingMarksContentType', 'shippingMarks', {
+          rules: 'C3035 (master level), C3036 (house level)',
+        }),
+        leaf('numberOfPackages', 0, 'NumberOfPackagesContentType', 'count', {
+          rules: 'C3035 (master level), C3036 (house level)',
+        }),
         leaf('typeOfPackages', 1, 'TypeOfPackagesContentType', 'type'),
       ],
     },
-    {
-      name: 'supportingDocuments',
-      min: 0,
-      max: 99,
-      json: 'supportingDocuments',
-      array: true,
-      library: 'SupportingDocumentsType',
-      rules: 'R3023',
-      children: [
-        leaf('referenceNumber', 1, 'ReferenceNumberContentType1', 'ref'),
-        leaf('type', 1, 'TypeContentType2', 'type'),
-      ],
-    },
-    {
-      name: 'additionalInformation',
-      min: 0,
-      max: 99,
-      json: 'additionalInformation',
-      array: true,
-      library: 'AdditionalInformationType02',
-      rules: 'R3001, R3023',
-      children: [
-        leaf('code', 1, 'CodeContentType1', 'code', { note: 'required: Vigil’s model requires the code' }),
-        leaf('text', 0, 'TextContentType', 'text'),
-      ],
-    },
+    supportingDocuments({ rules: 'R3023' }),
+    additionalInformation({ library: 'AdditionalInformationType02', rules: 'R3001, R3023' }),
   ],
 };
 
@@ -318,8 +327,17 @@ const consignmentOfGoods: readonly ElementSpec[] = [
     children: [leaf('methodOfPayment', 1, 'MethodOfPaymentContentType', 'transportCharges')],
   },
   party('consignor', 'consignor', 'ConsignorType', { min: 1, addressMin: 1 }),
-  party('consignee', 'consignee', 'ConsigneeType', { addressMin: 1 }),
-  party('notifyParty', 'notifyParty', 'NotifyPartyType07'),
+  party('consignee', 'consignee', 'ConsigneeType', { addressMin: 1, rules: 'C3022' }),
+  party('notifyParty', 'notifyParty', 'NotifyPartyType07', { rules: 'C3024' }),
+  supportingDocuments({
+    rules: 'R3023, R3031',
+    note: 'house level: the sets without goods items carry them here',
+  }),
+  additionalInformation({
+    library: 'AdditionalInformationType',
+    rules: 'R3001, R3023',
+    note: 'house level: code 10600 states a consignment to order (C3022, C3024)',
+  }),
   {
     name: 'additionalSupplyChainActor',
     min: 0,
@@ -374,7 +392,7 @@ const header: readonly ElementSpec[] = [
     ],
   },
   party('declarant', 'declarant', 'DeclarantType', { min: 1 }),
-  party('representative', 'representative', 'RepresentativeType05'),
+  party('representative', 'representative', 'RepresentativeType05', { rules: 'R3033' }),
   {
     name: 'customsOfficeOfFirstEntry',
     min: 0,

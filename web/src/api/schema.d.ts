@@ -2336,8 +2336,9 @@ export interface components {
                 declarant: {
                     /** @description Name (ICS2 party name), an..70 */
                     name: string;
+                    /** @description Identification number: EORI (ICS2 party identificationNumber), an..17; a malformed one is refused under R3005 */
                     eori: unknown;
-                    /** @description Address (ICS2 Address) */
+                    /** @description Address (ICS2 Address): street and number, or P.O. box (R3002) */
                     address?: {
                         /** @description Street and number (ICS2 Address/streetAndNumber), an..70 */
                         street?: string;
@@ -2356,17 +2357,17 @@ export interface components {
                     communication?: {
                         /** @description Type of the communication (ICS2 Communication/type: EM e-mail, TE telephone …), an..3 */
                         type: string;
-                        /** @description The address or number (ICS2 Communication/identifier), an..512 */
+                        /** @description The address or number (ICS2 Communication/identifier), an..512; a telephone number (TE) in the international format of ITU-T E.123 (R3006) */
                         identifier: string;
                     }[];
                 };
-                /** @description Representative (DE 13 06) */
+                /** @description Representative (DE 13 06); its identification number is not the declarant’s (R3033) */
                 representative?: {
                     /** @description Name (ICS2 party name), an..70 */
                     name: string;
                     /** @description Identification number: EORI (ICS2 party identificationNumber), an..17 */
                     eori?: unknown;
-                    /** @description Address (ICS2 Address) */
+                    /** @description Address (ICS2 Address): street and number, or P.O. box (R3002) */
                     address?: {
                         /** @description Street and number (ICS2 Address/streetAndNumber), an..70 */
                         street?: string;
@@ -2385,7 +2386,7 @@ export interface components {
                     communication?: {
                         /** @description Type of the communication (ICS2 Communication/type: EM e-mail, TE telephone …), an..3 */
                         type: string;
-                        /** @description The address or number (ICS2 Communication/identifier), an..512 */
+                        /** @description The address or number (ICS2 Communication/identifier), an..512; a telephone number (TE) in the international format of ITU-T E.123 (R3006) */
                         identifier: string;
                     }[];
                 };
@@ -2393,9 +2394,9 @@ export interface components {
                 carrier?: {
                     /** @description Name (ICS2 party name), an..70 */
                     name: string;
-                    /** @description Identification number: EORI (ICS2 party identificationNumber), an..17 */
+                    /** @description Identification number: EORI (ICS2 party identificationNumber), an..17; a malformed one is refused under R3005 */
                     eori?: unknown;
-                    /** @description Address (ICS2 Address) */
+                    /** @description Address (ICS2 Address): street and number, or P.O. box (R3002) */
                     address?: {
                         /** @description Street and number (ICS2 Address/streetAndNumber), an..70 */
                         street?: string;
@@ -2414,7 +2415,7 @@ export interface components {
                     communication?: {
                         /** @description Type of the communication (ICS2 Communication/type: EM e-mail, TE telephone …), an..3 */
                         type: string;
-                        /** @description The address or number (ICS2 Communication/identifier), an..512 */
+                        /** @description The address or number (ICS2 Communication/identifier), an..512; a telephone number (TE) in the international format of ITU-T E.123 (R3006) */
                         identifier: string;
                     }[];
                 };
@@ -2548,7 +2549,7 @@ export interface components {
                         name: string;
                         /** @description Identification number: EORI (ICS2 party identificationNumber), an..17 */
                         eori?: unknown;
-                        /** @description Address (ICS2 Address) */
+                        /** @description Address (ICS2 Address): street and number, or P.O. box (R3002) */
                         address: {
                             /** @description Street and number (ICS2 Address/streetAndNumber), an..70 */
                             street?: string;
@@ -2567,17 +2568,17 @@ export interface components {
                         communication?: {
                             /** @description Type of the communication (ICS2 Communication/type: EM e-mail, TE telephone …), an..3 */
                             type: string;
-                            /** @description The address or number (ICS2 Communication/identifier), an..512 */
+                            /** @description The address or number (ICS2 Communication/identifier), an..512; a telephone number (TE) in the international format of ITU-T E.123 (R3006) */
                             identifier: string;
                         }[];
                     };
-                    /** @description Consignee (DE 13 03); absent for a consignment "to order" */
+                    /** @description Consignee (DE 13 03); required unless the consignment is "to order", stated by additional information 10600 at house level (C3022) */
                     consignee?: {
                         /** @description Name (ICS2 party name), an..70 */
                         name: string;
                         /** @description Identification number: EORI (ICS2 party identificationNumber), an..17 */
                         eori?: unknown;
-                        /** @description Address (ICS2 Address) */
+                        /** @description Address (ICS2 Address): street and number, or P.O. box (R3002) */
                         address: {
                             /** @description Street and number (ICS2 Address/streetAndNumber), an..70 */
                             street?: string;
@@ -2596,17 +2597,17 @@ export interface components {
                         communication?: {
                             /** @description Type of the communication (ICS2 Communication/type: EM e-mail, TE telephone …), an..3 */
                             type: string;
-                            /** @description The address or number (ICS2 Communication/identifier), an..512 */
+                            /** @description The address or number (ICS2 Communication/identifier), an..512; a telephone number (TE) in the international format of ITU-T E.123 (R3006) */
                             identifier: string;
                         }[];
                     };
-                    /** @description Notify party (DE 13 13) */
+                    /** @description Notify party (DE 13 13); required for a consignment to order (C3024) */
                     notifyParty?: {
                         /** @description Name (ICS2 party name), an..70 */
                         name: string;
-                        /** @description Identification number: EORI (ICS2 party identificationNumber), an..17 */
+                        /** @description Identification number: EORI (ICS2 party identificationNumber), an..17; a malformed one is refused under R3005 */
                         eori?: unknown;
-                        /** @description Address (ICS2 Address) */
+                        /** @description Address (ICS2 Address): street and number, or P.O. box (R3002) */
                         address?: {
                             /** @description Street and number (ICS2 Address/streetAndNumber), an..70 */
                             street?: string;
@@ -2625,7 +2626,7 @@ export interface components {
                         communication?: {
                             /** @description Type of the communication (ICS2 Communication/type: EM e-mail, TE telephone …), an..3 */
                             type: string;
-                            /** @description The address or number (ICS2 Communication/identifier), an..512 */
+                            /** @description The address or number (ICS2 Communication/identifier), an..512; a telephone number (TE) in the international format of ITU-T E.123 (R3006) */
                             identifier: string;
                         }[];
                     };
@@ -2635,7 +2636,7 @@ export interface components {
                         name: string;
                         /** @description Identification number: EORI (ICS2 party identificationNumber), an..17 */
                         eori?: unknown;
-                        /** @description Address (ICS2 Address) */
+                        /** @description Address (ICS2 Address): street and number, or P.O. box (R3002) */
                         address?: {
                             /** @description Street and number (ICS2 Address/streetAndNumber), an..70 */
                             street?: string;
@@ -2654,7 +2655,7 @@ export interface components {
                         communication?: {
                             /** @description Type of the communication (ICS2 Communication/type: EM e-mail, TE telephone …), an..3 */
                             type: string;
-                            /** @description The address or number (ICS2 Communication/identifier), an..512 */
+                            /** @description The address or number (ICS2 Communication/identifier), an..512; a telephone number (TE) in the international format of ITU-T E.123 (R3006) */
                             identifier: string;
                         }[];
                     };
@@ -2664,7 +2665,7 @@ export interface components {
                         name: string;
                         /** @description Identification number: EORI (ICS2 party identificationNumber), an..17 */
                         eori?: unknown;
-                        /** @description Address (ICS2 Address) */
+                        /** @description Address (ICS2 Address): street and number, or P.O. box (R3002) */
                         address?: {
                             /** @description Street and number (ICS2 Address/streetAndNumber), an..70 */
                             street?: string;
@@ -2683,7 +2684,7 @@ export interface components {
                         communication?: {
                             /** @description Type of the communication (ICS2 Communication/type: EM e-mail, TE telephone …), an..3 */
                             type: string;
-                            /** @description The address or number (ICS2 Communication/identifier), an..512 */
+                            /** @description The address or number (ICS2 Communication/identifier), an..512; a telephone number (TE) in the international format of ITU-T E.123 (R3006) */
                             identifier: string;
                         }[];
                     };
@@ -2693,7 +2694,7 @@ export interface components {
                         name: string;
                         /** @description Identification number: EORI (ICS2 party identificationNumber), an..17 */
                         eori?: unknown;
-                        /** @description Address (ICS2 Address) */
+                        /** @description Address (ICS2 Address): street and number, or P.O. box (R3002) */
                         address?: {
                             /** @description Street and number (ICS2 Address/streetAndNumber), an..70 */
                             street?: string;
@@ -2712,7 +2713,7 @@ export interface components {
                         communication?: {
                             /** @description Type of the communication (ICS2 Communication/type: EM e-mail, TE telephone …), an..3 */
                             type: string;
-                            /** @description The address or number (ICS2 Communication/identifier), an..512 */
+                            /** @description The address or number (ICS2 Communication/identifier), an..512; a telephone number (TE) in the international format of ITU-T E.123 (R3006) */
                             identifier: string;
                         }[];
                     };
@@ -2722,6 +2723,20 @@ export interface components {
                         role: string;
                         /** @description Identification number of the actor (DE 13 14 017), an..17 */
                         eori: unknown;
+                    }[];
+                    /** @description Supporting documents (DE 12 03), house level: the sets without goods items carry them here */
+                    supportingDocuments?: {
+                        /** @description Type of the document (DE 12 03 002, CL213), an4 */
+                        type: string;
+                        /** @description Reference number (DE 12 03 001), an..70 */
+                        ref: string;
+                    }[];
+                    /** @description Additional information (DE 12 02), house level: 10600 states a consignment to order (C3022, C3024) */
+                    additionalInformation?: {
+                        /** @description Additional information code (DE 12 02 008, CL239), an5 */
+                        code: string;
+                        /** @description Text (DE 12 02 009), an..512 */
+                        text?: string;
                     }[];
                     /** @description Transport charges, method of payment (DE 14 02 038, CL116), a1 */
                     transportCharges?: string;
@@ -4344,8 +4359,9 @@ export interface operations {
                     declarant: {
                         /** @description Name (ICS2 party name), an..70 */
                         name: string;
+                        /** @description Identification number: EORI (ICS2 party identificationNumber), an..17; a malformed one is refused under R3005 */
                         eori: string;
-                        /** @description Address (ICS2 Address) */
+                        /** @description Address (ICS2 Address): street and number, or P.O. box (R3002) */
                         address?: {
                             /** @description Street and number (ICS2 Address/streetAndNumber), an..70 */
                             street?: string;
@@ -4364,17 +4380,17 @@ export interface operations {
                         communication?: {
                             /** @description Type of the communication (ICS2 Communication/type: EM e-mail, TE telephone …), an..3 */
                             type: string;
-                            /** @description The address or number (ICS2 Communication/identifier), an..512 */
+                            /** @description The address or number (ICS2 Communication/identifier), an..512; a telephone number (TE) in the international format of ITU-T E.123 (R3006) */
                             identifier: string;
                         }[];
                     };
-                    /** @description Representative (DE 13 06) */
+                    /** @description Representative (DE 13 06); its identification number is not the declarant’s (R3033) */
                     representative?: {
                         /** @description Name (ICS2 party name), an..70 */
                         name: string;
                         /** @description Identification number: EORI (ICS2 party identificationNumber), an..17 */
                         eori?: string;
-                        /** @description Address (ICS2 Address) */
+                        /** @description Address (ICS2 Address): street and number, or P.O. box (R3002) */
                         address?: {
                             /** @description Street and number (ICS2 Address/streetAndNumber), an..70 */
                             street?: string;
@@ -4393,7 +4409,7 @@ export interface operations {
                         communication?: {
                             /** @description Type of the communication (ICS2 Communication/type: EM e-mail, TE telephone …), an..3 */
                             type: string;
-                            /** @description The address or number (ICS2 Communication/identifier), an..512 */
+                            /** @description The address or number (ICS2 Communication/identifier), an..512; a telephone number (TE) in the international format of ITU-T E.123 (R3006) */
                             identifier: string;
                         }[];
                     };
@@ -4401,9 +4417,9 @@ export interface operations {
                     carrier?: {
                         /** @description Name (ICS2 party name), an..70 */
                         name: string;
-                        /** @description Identification number: EORI (ICS2 party identificationNumber), an..17 */
+                        /** @description Identification number: EORI (ICS2 party identificationNumber), an..17; a malformed one is refused under R3005 */
                         eori?: string;
-                        /** @description Address (ICS2 Address) */
+                        /** @description Address (ICS2 Address): street and number, or P.O. box (R3002) */
                         address?: {
                             /** @description Street and number (ICS2 Address/streetAndNumber), an..70 */
                             street?: string;
@@ -4422,7 +4438,7 @@ export interface operations {
                         communication?: {
                             /** @description Type of the communication (ICS2 Communication/type: EM e-mail, TE telephone …), an..3 */
                             type: string;
-                            /** @description The address or number (ICS2 Communication/identifier), an..512 */
+                            /** @description The address or number (ICS2 Communication/identifier), an..512; a telephone number (TE) in the international format of ITU-T E.123 (R3006) */
                             identifier: string;
                         }[];
                     };
@@ -4556,7 +4572,7 @@ export interface operations {
                             name: string;
                             /** @description Identification number: EORI (ICS2 party identificationNumber), an..17 */
                             eori?: string;
-                            /** @description Address (ICS2 Address) */
+                            /** @description Address (ICS2 Address): street and number, or P.O. box (R3002) */
                             address: {
                                 /** @description Street and number (ICS2 Address/streetAndNumber), an..70 */
                                 street?: string;
@@ -4575,17 +4591,17 @@ export interface operations {
                             communication?: {
                                 /** @description Type of the communication (ICS2 Communication/type: EM e-mail, TE telephone …), an..3 */
                                 type: string;
-                                /** @description The address or number (ICS2 Communication/identifier), an..512 */
+                                /** @description The address or number (ICS2 Communication/identifier), an..512; a telephone number (TE) in the international format of ITU-T E.123 (R3006) */
                                 identifier: string;
                             }[];
                         };
-                        /** @description Consignee (DE 13 03); absent for a consignment "to order" */
+                        /** @description Consignee (DE 13 03); required unless the consignment is "to order", stated by additional information 10600 at house level (C3022) */
                         consignee?: {
                             /** @description Name (ICS2 party name), an..70 */
                             name: string;
                             /** @description Identification number: EORI (ICS2 party identificationNumber), an..17 */
                             eori?: string;
-                            /** @description Address (ICS2 Address) */
+                            /** @description Address (ICS2 Address): street and number, or P.O. box (R3002) */
                             address: {
                                 /** @description Street and number (ICS2 Address/streetAndNumber), an..70 */
                                 street?: string;
@@ -4604,17 +4620,17 @@ export interface operations {
                             communication?: {
                                 /** @description Type of the communication (ICS2 Communication/type: EM e-mail, TE telephone …), an..3 */
                                 type: string;
-                                /** @description The address or number (ICS2 Communication/identifier), an..512 */
+                                /** @description The address or number (ICS2 Communication/identifier), an..512; a telephone number (TE) in the international format of ITU-T E.123 (R3006) */
                                 identifier: string;
                             }[];
                         };
-                        /** @description Notify party (DE 13 13) */
+                        /** @description Notify party (DE 13 13); required for a consignment to order (C3024) */
                         notifyParty?: {
                             /** @description Name (ICS2 party name), an..70 */
                             name: string;
-                            /** @description Identification number: EORI (ICS2 party identificationNumber), an..17 */
+                            /** @description Identification number: EORI (ICS2 party identificationNumber), an..17; a malformed one is refused under R3005 */
                             eori?: string;
-                            /** @description Address (ICS2 Address) */
+                            /** @description Address (ICS2 Address): street and number, or P.O. box (R3002) */
                             address?: {
                                 /** @description Street and number (ICS2 Address/streetAndNumber), an..70 */
                                 street?: string;
@@ -4633,7 +4649,7 @@ export interface operations {
                             communication?: {
                                 /** @description Type of the communication (ICS2 Communication/type: EM e-mail, TE telephone …), an..3 */
                                 type: string;
-                                /** @description The address or number (ICS2 Communication/identifier), an..512 */
+                                /** @description The address or number (ICS2 Communication/identifier), an..512; a telephone number (TE) in the international format of ITU-T E.123 (R3006) */
                                 identifier: string;
                             }[];
                         };
@@ -4643,7 +4659,7 @@ export interface operations {
                             name: string;
                             /** @description Identification number: EORI (ICS2 party identificationNumber), an..17 */
                             eori?: string;
-                            /** @description Address (ICS2 Address) */
+                            /** @description Address (ICS2 Address): street and number, or P.O. box (R3002) */
                             address?: {
                                 /** @description Street and number (ICS2 Address/streetAndNumber), an..70 */
                                 street?: string;
@@ -4662,7 +4678,7 @@ export interface operations {
                             communication?: {
                                 /** @description Type of the communication (ICS2 Communication/type: EM e-mail, TE telephone …), an..3 */
                                 type: string;
-                                /** @description The address or number (ICS2 Communication/identifier), an..512 */
+                                /** @description The address or number (ICS2 Communication/identifier), an..512; a telephone number (TE) in the international format of ITU-T E.123 (R3006) */
                                 identifier: string;
                             }[];
                         };
@@ -4672,7 +4688,7 @@ export interface operations {
                             name: string;
                             /** @description Identification number: EORI (ICS2 party identificationNumber), an..17 */
                             eori?: string;
-                            /** @description Address (ICS2 Address) */
+                            /** @description Address (ICS2 Address): street and number, or P.O. box (R3002) */
                             address?: {
                                 /** @description Street and number (ICS2 Address/streetAndNumber), an..70 */
                                 street?: string;
@@ -4691,7 +4707,7 @@ export interface operations {
                             communication?: {
                                 /** @description Type of the communication (ICS2 Communication/type: EM e-mail, TE telephone …), an..3 */
                                 type: string;
-                                /** @description The address or number (ICS2 Communication/identifier), an..512 */
+                                /** @description The address or number (ICS2 Communication/identifier), an..512; a telephone number (TE) in the international format of ITU-T E.123 (R3006) */
                                 identifier: string;
                             }[];
                         };
@@ -4701,7 +4717,7 @@ export interface operations {
                             name: string;
                             /** @description Identification number: EORI (ICS2 party identificationNumber), an..17 */
                             eori?: string;
-                            /** @description Address (ICS2 Address) */
+                            /** @description Address (ICS2 Address): street and number, or P.O. box (R3002) */
                             address?: {
                                 /** @description Street and number (ICS2 Address/streetAndNumber), an..70 */
                                 street?: string;
@@ -4720,7 +4736,7 @@ export interface operations {
                             communication?: {
                                 /** @description Type of the communication (ICS2 Communication/type: EM e-mail, TE telephone …), an..3 */
                                 type: string;
-                                /** @description The address or number (ICS2 Communication/identifier), an..512 */
+                                /** @description The address or number (ICS2 Communication/identifier), an..512; a telephone number (TE) in the international format of ITU-T E.123 (R3006) */
                                 identifier: string;
                             }[];
                         };
@@ -4730,6 +4746,20 @@ export interface operations {
                             role: string;
                             /** @description Identification number of the actor (DE 13 14 017), an..17 */
                             eori: string;
+                        }[];
+                        /** @description Supporting documents (DE 12 03), house level: the sets without goods items carry them here */
+                        supportingDocuments?: {
+                            /** @description Type of the document (DE 12 03 002, CL213), an4 */
+                            type: string;
+                            /** @description Reference number (DE 12 03 001), an..70 */
+                            ref: string;
+                        }[];
+                        /** @description Additional information (DE 12 02), house level: 10600 states a consignment to order (C3022, C3024) */
+                        additionalInformation?: {
+                            /** @description Additional information code (DE 12 02 008, CL239), an5 */
+                            code: string;
+                            /** @description Text (DE 12 02 009), an..512 */
+                            text?: string;
                         }[];
                         /** @description Transport charges, method of payment (DE 14 02 038, CL116), a1 */
                         transportCharges?: string;
@@ -5077,8 +5107,9 @@ export interface operations {
                     declarant: {
                         /** @description Name (ICS2 party name), an..70 */
                         name: string;
+                        /** @description Identification number: EORI (ICS2 party identificationNumber), an..17; a malformed one is refused under R3005 */
                         eori: string;
-                        /** @description Address (ICS2 Address) */
+                        /** @description Address (ICS2 Address): street and number, or P.O. box (R3002) */
                         address?: {
                             /** @description Street and number (ICS2 Address/streetAndNumber), an..70 */
                             street?: string;
@@ -5097,17 +5128,17 @@ export interface operations {
                         communication?: {
                             /** @description Type of the communication (ICS2 Communication/type: EM e-mail, TE telephone …), an..3 */
                             type: string;
-                            /** @description The address or number (ICS2 Communication/identifier), an..512 */
+                            /** @description The address or number (ICS2 Communication/identifier), an..512; a telephone number (TE) in the international format of ITU-T E.123 (R3006) */
                             identifier: string;
                         }[];
                     };
-                    /** @description Representative (DE 13 06) */
+                    /** @description Representative (DE 13 06); its identification number is not the declarant’s (R3033) */
                     representative?: {
                         /** @description Name (ICS2 party name), an..70 */
                         name: string;
                         /** @description Identification number: EORI (ICS2 party identificationNumber), an..17 */
                         eori?: string;
-                        /** @description Address (ICS2 Address) */
+                        /** @description Address (ICS2 Address): street and number, or P.O. box (R3002) */
                         address?: {
                             /** @description Street and number (ICS2 Address/streetAndNumber), an..70 */
                             street?: string;
@@ -5126,7 +5157,7 @@ export interface operations {
                         communication?: {
                             /** @description Type of the communication (ICS2 Communication/type: EM e-mail, TE telephone …), an..3 */
                             type: string;
-                            /** @description The address or number (ICS2 Communication/identifier), an..512 */
+                            /** @description The address or number (ICS2 Communication/identifier), an..512; a telephone number (TE) in the international format of ITU-T E.123 (R3006) */
                             identifier: string;
                         }[];
                     };
@@ -5134,9 +5165,9 @@ export interface operations {
                     carrier?: {
                         /** @description Name (ICS2 party name), an..70 */
                         name: string;
-                        /** @description Identification number: EORI (ICS2 party identificationNumber), an..17 */
+                        /** @description Identification number: EORI (ICS2 party identificationNumber), an..17; a malformed one is refused under R3005 */
                         eori?: string;
-                        /** @description Address (ICS2 Address) */
+                        /** @description Address (ICS2 Address): street and number, or P.O. box (R3002) */
                         address?: {
                             /** @description Street and number (ICS2 Address/streetAndNumber), an..70 */
                             street?: string;
@@ -5155,7 +5186,7 @@ export interface operations {
                         communication?: {
                             /** @description Type of the communication (ICS2 Communication/type: EM e-mail, TE telephone …), an..3 */
                             type: string;
-                            /** @description The address or number (ICS2 Communication/identifier), an..512 */
+                            /** @description The address or number (ICS2 Communication/identifier), an..512; a telephone number (TE) in the international format of ITU-T E.123 (R3006) */
                             identifier: string;
                         }[];
                     };
@@ -5289,7 +5320,7 @@ export interface operations {
                             name: string;
                             /** @description Identification number: EORI (ICS2 party identificationNumber), an..17 */
                             eori?: string;
-                            /** @description Address (ICS2 Address) */
+                            /** @description Address (ICS2 Address): street and number, or P.O. box (R3002) */
                             address: {
                                 /** @description Street and number (ICS2 Address/streetAndNumber), an..70 */
                                 street?: string;
@@ -5308,17 +5339,17 @@ export interface operations {
                             communication?: {
                                 /** @description Type of the communication (ICS2 Communication/type: EM e-mail, TE telephone …), an..3 */
                                 type: string;
-                                /** @description The address or number (ICS2 Communication/identifier), an..512 */
+                                /** @description The address or number (ICS2 Communication/identifier), an..512; a telephone number (TE) in the international format of ITU-T E.123 (R3006) */
                                 identifier: string;
                             }[];
                         };
-                        /** @description Consignee (DE 13 03); absent for a consignment "to order" */
+                        /** @description Consignee (DE 13 03); required unless the consignment is "to order", stated by additional information 10600 at house level (C3022) */
                         consignee?: {
                             /** @description Name (ICS2 party name), an..70 */
                             name: string;
                             /** @description Identification number: EORI (ICS2 party identificationNumber), an..17 */
                             eori?: string;
-                            /** @description Address (ICS2 Address) */
+                            /** @description Address (ICS2 Address): street and number, or P.O. box (R3002) */
                             address: {
                                 /** @description Street and number (ICS2 Address/streetAndNumber), an..70 */
                                 street?: string;
@@ -5337,17 +5368,17 @@ export interface operations {
                             communication?: {
                                 /** @description Type of the communication (ICS2 Communication/type: EM e-mail, TE telephone …), an..3 */
                                 type: string;
-                                /** @description The address or number (ICS2 Communication/identifier), an..512 */
+                                /** @description The address or number (ICS2 Communication/identifier), an..512; a telephone number (TE) in the international format of ITU-T E.123 (R3006) */
                                 identifier: string;
                             }[];
                         };
-                        /** @description Notify party (DE 13 13) */
+                        /** @description Notify party (DE 13 13); required for a consignment to order (C3024) */
                         notifyParty?: {
                             /** @description Name (ICS2 party name), an..70 */
                             name: string;
-                            /** @description Identification number: EORI (ICS2 party identificationNumber), an..17 */
+                            /** @description Identification number: EORI (ICS2 party identificationNumber), an..17; a malformed one is refused under R3005 */
                             eori?: string;
-                            /** @description Address (ICS2 Address) */
+                            /** @description Address (ICS2 Address): street and number, or P.O. box (R3002) */
                             address?: {
                                 /** @description Street and number (ICS2 Address/streetAndNumber), an..70 */
                                 street?: string;
@@ -5366,7 +5397,7 @@ export interface operations {
                             communication?: {
                                 /** @description Type of the communication (ICS2 Communication/type: EM e-mail, TE telephone …), an..3 */
                                 type: string;
-                                /** @description The address or number (ICS2 Communication/identifier), an..512 */
+                                /** @description The address or number (ICS2 Communication/identifier), an..512; a telephone number (TE) in the international format of ITU-T E.123 (R3006) */
                                 identifier: string;
                             }[];
                         };
@@ -5376,7 +5407,7 @@ export interface operations {
                             name: string;
                             /** @description Identification number: EORI (ICS2 party identificationNumber), an..17 */
                             eori?: string;
-                            /** @description Address (ICS2 Address) */
+                            /** @description Address (ICS2 Address): street and number, or P.O. box (R3002) */
                             address?: {
                                 /** @description Street and number (ICS2 Address/streetAndNumber), an..70 */
                                 street?: string;
@@ -5395,7 +5426,7 @@ export interface operations {
                             communication?: {
                                 /** @description Type of the communication (ICS2 Communication/type: EM e-mail, TE telephone …), an..3 */
                                 type: string;
-                                /** @description The address or number (ICS2 Communication/identifier), an..512 */
+                                /** @description The address or number (ICS2 Communication/identifier), an..512; a telephone number (TE) in the international format of ITU-T E.123 (R3006) */
                                 identifier: string;
                             }[];
                         };
@@ -5405,7 +5436,7 @@ export interface operations {
                             name: string;
                             /** @description Identification number: EORI (ICS2 party identificationNumber), an..17 */
                             eori?: string;
-                            /** @description Address (ICS2 Address) */
+                            /** @description Address (ICS2 Address): street and number, or P.O. box (R3002) */
                             address?: {
                                 /** @description Street and number (ICS2 Address/streetAndNumber), an..70 */
                                 street?: string;
@@ -5424,7 +5455,7 @@ export interface operations {
                             communication?: {
                                 /** @description Type of the communication (ICS2 Communication/type: EM e-mail, TE telephone …), an..3 */
                                 type: string;
-                                /** @description The address or number (ICS2 Communication/identifier), an..512 */
+                                /** @description The address or number (ICS2 Communication/identifier), an..512; a telephone number (TE) in the international format of ITU-T E.123 (R3006) */
                                 identifier: string;
                             }[];
                         };
@@ -5434,7 +5465,7 @@ export interface operations {
                             name: string;
                             /** @description Identification number: EORI (ICS2 party identificationNumber), an..17 */
                             eori?: string;
-                            /** @description Address (ICS2 Address) */
+                            /** @description Address (ICS2 Address): street and number, or P.O. box (R3002) */
                             address?: {
                                 /** @description Street and number (ICS2 Address/streetAndNumber), an..70 */
                                 street?: string;
@@ -5453,7 +5484,7 @@ export interface operations {
                             communication?: {
                                 /** @description Type of the communication (ICS2 Communication/type: EM e-mail, TE telephone …), an..3 */
                                 type: string;
-                                /** @description The address or number (ICS2 Communication/identifier), an..512 */
+                                /** @description The address or number (ICS2 Communication/identifier), an..512; a telephone number (TE) in the international format of ITU-T E.123 (R3006) */
                                 identifier: string;
                             }[];
                         };
@@ -5463,6 +5494,20 @@ export interface operations {
                             role: string;
                             /** @description Identification number of the actor (DE 13 14 017), an..17 */
                             eori: string;
+                        }[];
+                        /** @description Supporting documents (DE 12 03), house level: the sets without goods items carry them here */
+                        supportingDocuments?: {
+                            /** @description Type of the document (DE 12 03 002, CL213), an4 */
+                            type: string;
+                            /** @description Reference number (DE 12 03 001), an..70 */
+                            ref: string;
+                        }[];
+                        /** @description Additional information (DE 12 02), house level: 10600 states a consignment to order (C3022, C3024) */
+                        additionalInformation?: {
+                            /** @description Additional information code (DE 12 02 008, CL239), an5 */
+                            code: string;
+                            /** @description Text (DE 12 02 009), an..512 */
+                            text?: string;
                         }[];
                         /** @description Transport charges, method of payment (DE 14 02 038, CL116), a1 */
                         transportCharges?: string;
@@ -6051,8 +6096,9 @@ export interface operations {
                     declarant: {
                         /** @description Name (ICS2 party name), an..70 */
                         name: string;
+                        /** @description Identification number: EORI (ICS2 party identificationNumber), an..17; a malformed one is refused under R3005 */
                         eori: string;
-                        /** @description Address (ICS2 Address) */
+                        /** @description Address (ICS2 Address): street and number, or P.O. box (R3002) */
                         address?: {
                             /** @description Street and number (ICS2 Address/streetAndNumber), an..70 */
                             street?: string;
@@ -6071,17 +6117,17 @@ export interface operations {
                         communication?: {
                             /** @description Type of the communication (ICS2 Communication/type: EM e-mail, TE telephone …), an..3 */
                             type: string;
-                            /** @description The address or number (ICS2 Communication/identifier), an..512 */
+                            /** @description The address or number (ICS2 Communication/identifier), an..512; a telephone number (TE) in the international format of ITU-T E.123 (R3006) */
                             identifier: string;
                         }[];
                     };
-                    /** @description Representative (DE 13 06) */
+                    /** @description Representative (DE 13 06); its identification number is not the declarant’s (R3033) */
                     representative?: {
                         /** @description Name (ICS2 party name), an..70 */
                         name: string;
                         /** @description Identification number: EORI (ICS2 party identificationNumber), an..17 */
                         eori?: string;
-                        /** @description Address (ICS2 Address) */
+                        /** @description Address (ICS2 Address): street and number, or P.O. box (R3002) */
                         address?: {
                             /** @description Street and number (ICS2 Address/streetAndNumber), an..70 */
                             street?: string;
@@ -6100,7 +6146,7 @@ export interface operations {
                         communication?: {
                             /** @description Type of the communication (ICS2 Communication/type: EM e-mail, TE telephone …), an..3 */
                             type: string;
-                            /** @description The address or number (ICS2 Communication/identifier), an..512 */
+                            /** @description The address or number (ICS2 Communication/identifier), an..512; a telephone number (TE) in the international format of ITU-T E.123 (R3006) */
                             identifier: string;
                         }[];
                     };
@@ -6108,9 +6154,9 @@ export interface operations {
                     carrier?: {
                         /** @description Name (ICS2 party name), an..70 */
                         name: string;
-                        /** @description Identification number: EORI (ICS2 party identificationNumber), an..17 */
+                        /** @description Identification number: EORI (ICS2 party identificationNumber), an..17; a malformed one is refused under R3005 */
                         eori?: string;
-                        /** @description Address (ICS2 Address) */
+                        /** @description Address (ICS2 Address): street and number, or P.O. box (R3002) */
                         address?: {
                             /** @description Street and number (ICS2 Address/streetAndNumber), an..70 */
                             street?: string;
@@ -6129,7 +6175,7 @@ export interface operations {
                         communication?: {
                             /** @description Type of the communication (ICS2 Communication/type: EM e-mail, TE telephone …), an..3 */
                             type: string;
-                            /** @description The address or number (ICS2 Communication/identifier), an..512 */
+                            /** @description The address or number (ICS2 Communication/identifier), an..512; a telephone number (TE) in the international format of ITU-T E.123 (R3006) */
                             identifier: string;
                         }[];
                     };
@@ -6263,7 +6309,7 @@ export interface operations {
                             name: string;
                             /** @description Identification number: EORI (ICS2 party identificationNumber), an..17 */
                             eori?: string;
-                            /** @description Address (ICS2 Address) */
+                            /** @description Address (ICS2 Address): street and number, or P.O. box (R3002) */
                             address: {
                                 /** @description Street and number (ICS2 Address/streetAndNumber), an..70 */
                                 street?: string;
@@ -6282,17 +6328,17 @@ export interface operations {
                             communication?: {
                                 /** @description Type of the communication (ICS2 Communication/type: EM e-mail, TE telephone …), an..3 */
                                 type: string;
-                                /** @description The address or number (ICS2 Communication/identifier), an..512 */
+                                /** @description The address or number (ICS2 Communication/identifier), an..512; a telephone number (TE) in the international format of ITU-T E.123 (R3006) */
                                 identifier: string;
                             }[];
                         };
-                        /** @description Consignee (DE 13 03); absent for a consignment "to order" */
+                        /** @description Consignee (DE 13 03); required unless the consignment is "to order", stated by additional information 10600 at house level (C3022) */
                         consignee?: {
                             /** @description Name (ICS2 party name), an..70 */
                             name: string;
                             /** @description Identification number: EORI (ICS2 party identificationNumber), an..17 */
                             eori?: string;
-                            /** @description Address (ICS2 Address) */
+                            /** @description Address (ICS2 Address): street and number, or P.O. box (R3002) */
                             address: {
                                 /** @description Street and number (ICS2 Address/streetAndNumber), an..70 */
                                 street?: string;
@@ -6311,17 +6357,17 @@ export interface operations {
                             communication?: {
                                 /** @description Type of the communication (ICS2 Communication/type: EM e-mail, TE telephone …), an..3 */
                                 type: string;
-                                /** @description The address or number (ICS2 Communication/identifier), an..512 */
+                                /** @description The address or number (ICS2 Communication/identifier), an..512; a telephone number (TE) in the international format of ITU-T E.123 (R3006) */
                                 identifier: string;
                             }[];
                         };
-                        /** @description Notify party (DE 13 13) */
+                        /** @description Notify party (DE 13 13); required for a consignment to order (C3024) */
                         notifyParty?: {
                             /** @description Name (ICS2 party name), an..70 */
                             name: string;
-                            /** @description Identification number: EORI (ICS2 party identificationNumber), an..17 */
+                            /** @description Identification number: EORI (ICS2 party identificationNumber), an..17; a malformed one is refused under R3005 */
                             eori?: string;
-                            /** @description Address (ICS2 Address) */
+                            /** @description Address (ICS2 Address): street and number, or P.O. box (R3002) */
                             address?: {
                                 /** @description Street and number (ICS2 Address/streetAndNumber), an..70 */
                                 street?: string;
@@ -6340,7 +6386,7 @@ export interface operations {
                             communication?: {
                                 /** @description Type of the communication (ICS2 Communication/type: EM e-mail, TE telephone …), an..3 */
                                 type: string;
-                                /** @description The address or number (ICS2 Communication/identifier), an..512 */
+                                /** @description The address or number (ICS2 Communication/identifier), an..512; a telephone number (TE) in the international format of ITU-T E.123 (R3006) */
                                 identifier: string;
                             }[];
                         };
@@ -6350,7 +6396,7 @@ export interface operations {
                             name: string;
                             /** @description Identification number: EORI (ICS2 party identificationNumber), an..17 */
                             eori?: string;
-                            /** @description Address (ICS2 Address) */
+                            /** @description Address (ICS2 Address): street and number, or P.O. box (R3002) */
                             address?: {
                                 /** @description Street and number (ICS2 Address/streetAndNumber), an..70 */
                                 street?: string;
@@ -6369,7 +6415,7 @@ export interface operations {
                             communication?: {
                                 /** @description Type of the communication (ICS2 Communication/type: EM e-mail, TE telephone …), an..3 */
                                 type: string;
-                                /** @description The address or number (ICS2 Communication/identifier), an..512 */
+                                /** @description The address or number (ICS2 Communication/identifier), an..512; a telephone number (TE) in the international format of ITU-T E.123 (R3006) */
                                 identifier: string;
                             }[];
                         };
@@ -6379,7 +6425,7 @@ export interface operations {
                             name: string;
                             /** @description Identification number: EORI (ICS2 party identificationNumber), an..17 */
                             eori?: string;
-                            /** @description Address (ICS2 Address) */
+                            /** @description Address (ICS2 Address): street and number, or P.O. box (R3002) */
                             address?: {
                                 /** @description Street and number (ICS2 Address/streetAndNumber), an..70 */
                                 street?: string;
@@ -6398,7 +6444,7 @@ export interface operations {
                             communication?: {
                                 /** @description Type of the communication (ICS2 Communication/type: EM e-mail, TE telephone …), an..3 */
                                 type: string;
-                                /** @description The address or number (ICS2 Communication/identifier), an..512 */
+                                /** @description The address or number (ICS2 Communication/identifier), an..512; a telephone number (TE) in the international format of ITU-T E.123 (R3006) */
                                 identifier: string;
                             }[];
                         };
@@ -6408,7 +6454,7 @@ export interface operations {
                             name: string;
                             /** @description Identification number: EORI (ICS2 party identificationNumber), an..17 */
                             eori?: string;
-                            /** @description Address (ICS2 Address) */
+                            /** @description Address (ICS2 Address): street and number, or P.O. box (R3002) */
                             address?: {
                                 /** @description Street and number (ICS2 Address/streetAndNumber), an..70 */
                                 street?: string;
@@ -6427,7 +6473,7 @@ export interface operations {
                             communication?: {
                                 /** @description Type of the communication (ICS2 Communication/type: EM e-mail, TE telephone …), an..3 */
                                 type: string;
-                                /** @description The address or number (ICS2 Communication/identifier), an..512 */
+                                /** @description The address or number (ICS2 Communication/identifier), an..512; a telephone number (TE) in the international format of ITU-T E.123 (R3006) */
                                 identifier: string;
                             }[];
                         };
@@ -6437,6 +6483,20 @@ export interface operations {
                             role: string;
                             /** @description Identification number of the actor (DE 13 14 017), an..17 */
                             eori: string;
+                        }[];
+                        /** @description Supporting documents (DE 12 03), house level: the sets without goods items carry them here */
+                        supportingDocuments?: {
+                            /** @description Type of the document (DE 12 03 002, CL213), an4 */
+                            type: string;
+                            /** @description Reference number (DE 12 03 001), an..70 */
+                            ref: string;
+                        }[];
+                        /** @description Additional information (DE 12 02), house level: 10600 states a consignment to order (C3022, C3024) */
+                        additionalInformation?: {
+                            /** @description Additional information code (DE 12 02 008, CL239), an5 */
+                            code: string;
+                            /** @description Text (DE 12 02 009), an..512 */
+                            text?: string;
                         }[];
                         /** @description Transport charges, method of payment (DE 14 02 038, CL116), a1 */
                         transportCharges?: string;
@@ -9764,8 +9824,9 @@ export interface operations {
                         declarant: {
                             /** @description Name (ICS2 party name), an..70 */
                             name: string;
+                            /** @description Identification number: EORI (ICS2 party identificationNumber), an..17; a malformed one is refused under R3005 */
                             eori: string;
-                            /** @description Address (ICS2 Address) */
+                            /** @description Address (ICS2 Address): street and number, or P.O. box (R3002) */
                             address?: {
                                 /** @description Street and number (ICS2 Address/streetAndNumber), an..70 */
                                 street?: string;
@@ -9784,17 +9845,17 @@ export interface operations {
                             communication?: {
                                 /** @description Type of the communication (ICS2 Communication/type: EM e-mail, TE telephone …), an..3 */
                                 type: string;
-                                /** @description The address or number (ICS2 Communication/identifier), an..512 */
+                                /** @description The address or number (ICS2 Communication/identifier), an..512; a telephone number (TE) in the international format of ITU-T E.123 (R3006) */
                                 identifier: string;
                             }[];
                         };
-                        /** @description Representative (DE 13 06) */
+                        /** @description Representative (DE 13 06); its identification number is not the declarant’s (R3033) */
                         representative?: {
                             /** @description Name (ICS2 party name), an..70 */
                             name: string;
                             /** @description Identification number: EORI (ICS2 party identificationNumber), an..17 */
                             eori?: string;
-                            /** @description Address (ICS2 Address) */
+                            /** @description Address (ICS2 Address): street and number, or P.O. box (R3002) */
                             address?: {
                                 /** @description Street and number (ICS2 Address/streetAndNumber), an..70 */
                                 street?: string;
@@ -9813,7 +9874,7 @@ export interface operations {
                             communication?: {
                                 /** @description Type of the communication (ICS2 Communication/type: EM e-mail, TE telephone …), an..3 */
                                 type: string;
-                                /** @description The address or number (ICS2 Communication/identifier), an..512 */
+                                /** @description The address or number (ICS2 Communication/identifier), an..512; a telephone number (TE) in the international format of ITU-T E.123 (R3006) */
                                 identifier: string;
                             }[];
                         };
@@ -9821,9 +9882,9 @@ export interface operations {
                         carrier?: {
                             /** @description Name (ICS2 party name), an..70 */
                             name: string;
-                            /** @description Identification number: EORI (ICS2 party identificationNumber), an..17 */
+                            /** @description Identification number: EORI (ICS2 party identificationNumber), an..17; a malformed one is refused under R3005 */
                             eori?: string;
-                            /** @description Address (ICS2 Address) */
+                            /** @description Address (ICS2 Address): street and number, or P.O. box (R3002) */
                             address?: {
                                 /** @description Street and number (ICS2 Address/streetAndNumber), an..70 */
                                 street?: string;
@@ -9842,7 +9903,7 @@ export interface operations {
                             communication?: {
                                 /** @description Type of the communication (ICS2 Communication/type: EM e-mail, TE telephone …), an..3 */
                                 type: string;
-                                /** @description The address or number (ICS2 Communication/identifier), an..512 */
+                                /** @description The address or number (ICS2 Communication/identifier), an..512; a telephone number (TE) in the international format of ITU-T E.123 (R3006) */
                                 identifier: string;
                             }[];
                         };
@@ -9976,7 +10037,7 @@ export interface operations {
                                 name: string;
                                 /** @description Identification number: EORI (ICS2 party identificationNumber), an..17 */
                                 eori?: string;
-                                /** @description Address (ICS2 Address) */
+                                /** @description Address (ICS2 Address): street and number, or P.O. box (R3002) */
                                 address: {
                                     /** @description Street and number (ICS2 Address/streetAndNumber), an..70 */
                                     street?: string;
@@ -9995,17 +10056,17 @@ export interface operations {
                                 communication?: {
                                     /** @description Type of the communication (ICS2 Communication/type: EM e-mail, TE telephone …), an..3 */
                                     type: string;
-                                    /** @description The address or number (ICS2 Communication/identifier), an..512 */
+                                    /** @description The address or number (ICS2 Communication/identifier), an..512; a telephone number (TE) in the international format of ITU-T E.123 (R3006) */
                                     identifier: string;
                                 }[];
                             };
-                            /** @description Consignee (DE 13 03); absent for a consignment "to order" */
+                            /** @description Consignee (DE 13 03); required unless the consignment is "to order", stated by additional information 10600 at house level (C3022) */
                             consignee?: {
                                 /** @description Name (ICS2 party name), an..70 */
                                 name: string;
                                 /** @description Identification number: EORI (ICS2 party identificationNumber), an..17 */
                                 eori?: string;
-                                /** @description Address (ICS2 Address) */
+                                /** @description Address (ICS2 Address): street and number, or P.O. box (R3002) */
                                 address: {
                                     /** @description Street and number (ICS2 Address/streetAndNumber), an..70 */
                                     street?: string;
@@ -10024,17 +10085,17 @@ export interface operations {
                                 communication?: {
                                     /** @description Type of the communication (ICS2 Communication/type: EM e-mail, TE telephone …), an..3 */
                                     type: string;
-                                    /** @description The address or number (ICS2 Communication/identifier), an..512 */
+                                    /** @description The address or number (ICS2 Communication/identifier), an..512; a telephone number (TE) in the international format of ITU-T E.123 (R3006) */
                                     identifier: string;
                                 }[];
                             };
-                            /** @description Notify party (DE 13 13) */
+                            /** @description Notify party (DE 13 13); required for a consignment to order (C3024) */
                             notifyParty?: {
                                 /** @description Name (ICS2 party name), an..70 */
                                 name: string;
-                                /** @description Identification number: EORI (ICS2 party identificationNumber), an..17 */
+                                /** @description Identification number: EORI (ICS2 party identificationNumber), an..17; a malformed one is refused under R3005 */
                                 eori?: string;
-                                /** @description Address (ICS2 Address) */
+                                /** @description Address (ICS2 Address): street and number, or P.O. box (R3002) */
                                 address?: {
                                     /** @description Street and number (ICS2 Address/streetAndNumber), an..70 */
                                     street?: string;
@@ -10053,7 +10114,7 @@ export interface operations {
                                 communication?: {
                                     /** @description Type of the communication (ICS2 Communication/type: EM e-mail, TE telephone …), an..3 */
                                     type: string;
-                                    /** @description The address or number (ICS2 Communication/identifier), an..512 */
+                                    /** @description The address or number (ICS2 Communication/identifier), an..512; a telephone number (TE) in the international format of ITU-T E.123 (R3006) */
                                     identifier: string;
                                 }[];
                             };
@@ -10063,7 +10124,7 @@ export interface operations {
                                 name: string;
                                 /** @description Identification number: EORI (ICS2 party identificationNumber), an..17 */
                                 eori?: string;
-                                /** @description Address (ICS2 Address) */
+                                /** @description Address (ICS2 Address): street and number, or P.O. box (R3002) */
                                 address?: {
                                     /** @description Street and number (ICS2 Address/streetAndNumber), an..70 */
                                     street?: string;
@@ -10082,7 +10143,7 @@ export interface operations {
                                 communication?: {
                                     /** @description Type of the communication (ICS2 Communication/type: EM e-mail, TE telephone …), an..3 */
                                     type: string;
-                                    /** @description The address or number (ICS2 Communication/identifier), an..512 */
+                                    /** @description The address or number (ICS2 Communication/identifier), an..512; a telephone number (TE) in the international format of ITU-T E.123 (R3006) */
                                     identifier: string;
                                 }[];
                             };
@@ -10092,7 +10153,7 @@ export interface operations {
                                 name: string;
                                 /** @description Identification number: EORI (ICS2 party identificationNumber), an..17 */
                                 eori?: string;
-                                /** @description Address (ICS2 Address) */
+                                /** @description Address (ICS2 Address): street and number, or P.O. box (R3002) */
                                 address?: {
                                     /** @description Street and number (ICS2 Address/streetAndNumber), an..70 */
                                     street?: string;
@@ -10111,7 +10172,7 @@ export interface operations {
                                 communication?: {
                                     /** @description Type of the communication (ICS2 Communication/type: EM e-mail, TE telephone …), an..3 */
                                     type: string;
-                                    /** @description The address or number (ICS2 Communication/identifier), an..512 */
+                                    /** @description The address or number (ICS2 Communication/identifier), an..512; a telephone number (TE) in the international format of ITU-T E.123 (R3006) */
                                     identifier: string;
                                 }[];
                             };
@@ -10121,7 +10182,7 @@ export interface operations {
                                 name: string;
                                 /** @description Identification number: EORI (ICS2 party identificationNumber), an..17 */
                                 eori?: string;
-                                /** @description Address (ICS2 Address) */
+                                /** @description Address (ICS2 Address): street and number, or P.O. box (R3002) */
                                 address?: {
                                     /** @description Street and number (ICS2 Address/streetAndNumber), an..70 */
                                     street?: string;
@@ -10140,7 +10201,7 @@ export interface operations {
                                 communication?: {
                                     /** @description Type of the communication (ICS2 Communication/type: EM e-mail, TE telephone …), an..3 */
                                     type: string;
-                                    /** @description The address or number (ICS2 Communication/identifier), an..512 */
+                                    /** @description The address or number (ICS2 Communication/identifier), an..512; a telephone number (TE) in the international format of ITU-T E.123 (R3006) */
                                     identifier: string;
                                 }[];
                             };
@@ -10150,6 +10211,20 @@ export interface operations {
                                 role: string;
                                 /** @description Identification number of the actor (DE 13 14 017), an..17 */
                                 eori: string;
+                            }[];
+                            /** @description Supporting documents (DE 12 03), house level: the sets without goods items carry them here */
+                            supportingDocuments?: {
+                                /** @description Type of the document (DE 12 03 002, CL213), an4 */
+                                type: string;
+                                /** @description Reference number (DE 12 03 001), an..70 */
+                                ref: string;
+                            }[];
+                            /** @description Additional information (DE 12 02), house level: 10600 states a consignment to order (C3022, C3024) */
+                            additionalInformation?: {
+                                /** @description Additional information code (DE 12 02 008, CL239), an5 */
+                                code: string;
+                                /** @description Text (DE 12 02 009), an..512 */
+                                text?: string;
                             }[];
                             /** @description Transport charges, method of payment (DE 14 02 038, CL116), a1 */
                             transportCharges?: string;
