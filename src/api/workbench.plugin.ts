@@ -22,7 +22,15 @@ export interface WorkbenchOptions {
 }
 
 /** The workbench's client-side routes (web/src/router.tsx): each answers index.html. */
-export const WORKBENCH_ROUTES: readonly string[] = ['/', '/sign-in', '/queue', '/consignments/:mrn/:index'];
+export const WORKBENCH_ROUTES: readonly string[] = [
+  '/',
+  '/sign-in',
+  '/queue',
+  '/consignments/:mrn/:index',
+  '/controls',
+  '/controls/:id',
+  '/audit',
+];
 
 const NONCE_SLOT = '__VIGIL_NONCE__';
 

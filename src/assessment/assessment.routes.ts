@@ -5,6 +5,7 @@
 import type { FastifyPluginCallback } from 'fastify';
 import { z } from 'zod';
 import { actorOf } from '../auth/index.ts';
+import { CONTROL_TYPES } from '../domain/index.ts';
 import { parseInput } from '../errors/index.ts';
 import type { ExplainedHit } from './assess.ts';
 import type { AssessmentService } from './assessment.service.ts';
@@ -33,6 +34,18 @@ const reviewSchema = z.strictObject({
   hitId: z.string().min(1).max(100),
   decision: z.enum(['confirmed', 'dismissed']),
   reason: z.string().trim().min(1).max(1000).optional(),
+  control: z
+    .strictObject({
+      type: z.enum(CONTROL_TYPES).describe('the kind of control'),
+      office: z
+        .string()
+        .regex(/^[A-Z]{2}[A-Z0-9]{6}$/, 'a customs office reference (an8), e.g. NL000396')
+        .describe('the office of the caller’s authority that carries it out'),
+    })
+    .optional()
+    .describe(
+      'with `confirmed` only: the control to refer the consignment to; default the hit’s recommended control at the office of first entry',
+    ),
 });
 const rfiSchema = z.strictObject({
   consignment: z.number().int().min(0).default(0),
@@ -169,7 +182,8 @@ export const assessmentRoutes: FastifyPluginCallback<AssessmentRoutesOptions> = 
         operationId: 'reviewHit',
         permission: 'hit.review',
         tags: ['assessment'],
-        summary: 'An analyst confirms or dismisses a hit',
+        summary:
+          'An analyst confirms a hit (referring the consignment to control, of a chosen type at a chosen office) or dismisses it with a reason',
         params: mrnParams,
         body: jsonBody(reviewSchema, {
           consignment: 0,
@@ -184,7 +198,7 @@ export const assessmentRoutes: FastifyPluginCallback<AssessmentRoutesOptions> = 
             outcome: { kind: 'assessment-complete' },
           }),
         },
-        errors: ['VIGIL_FILING_NOT_FOUND', 'VIGIL_NOT_FOUND', 'VIGIL_CONFLICT'],
+        errors: ['VIGIL_FILING_NOT_FOUND', 'VIGIL_NOT_FOUND', 'VIGIL_CONFLICT', 'VIGIL_OFFICE_INVALID'],
       }),
     },
     async (request) => {

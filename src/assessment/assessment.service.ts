@@ -7,8 +7,8 @@
  */
 import { setImmediate } from 'node:timers/promises';
 import type { Actor } from '../auth/index.ts';
-import { requirePermission, visibleTo } from '../auth/index.ts';
-import type { Clock, Filing, Party, Transport } from '../domain/index.ts';
+import { officeOfAuthority, requirePermission, visibleTo } from '../auth/index.ts';
+import type { Clock, ControlType, Filing, Party, Transport } from '../domain/index.ts';
 import { operatorKey } from '../domain/index.ts';
 import { VigilError } from '../errors/index.ts';
 import type { FilingRepository, FilingRow } from '../intake/index.ts';
@@ -97,7 +97,13 @@ export interface AssessmentServiceDeps {
   readonly onReviewed?: (
     tx: Queryable,
     revised: AssessmentRecord,
-    review: { hitId: string; decision: 'confirmed' | 'dismissed'; reviewer: string },
+    review: {
+      hitId: string;
+      decision: 'confirmed' | 'dismissed';
+      reviewer: string;
+      actor: string;
+      control?: { type: ControlType; office: string } | undefined;
+    },
     filing: FilingRow,
     arrival: string | undefined,
   ) => Promise<void>;
@@ -472,7 +478,10 @@ export class AssessmentService {
     };
   }
 
-  /** An analyst confirms or dismisses a hit; dismissing every selecting hit revises the outcome. */
+  /**
+   * An analyst confirms or dismisses a hit; dismissing every selecting hit revises the outcome. A
+   * confirmation may name the control (type and office of the caller's authority) it refers to.
+   */
   async review(
     actor: Actor,
     mrn: string,
@@ -481,9 +490,32 @@ export class AssessmentService {
       hitId: string;
       decision: 'confirmed' | 'dismissed';
       reason?: string | undefined;
+      control?: { type: ControlType; office: string } | undefined;
     },
   ): Promise<AssessmentRecord> {
     requirePermission(actor, 'hit.review');
+    if (input.control !== undefined) {
+      if (input.decision !== 'confirmed') {
+        throw new VigilError(
+          'VIGIL_BAD_REQUEST',
+          'a dismissal refers nothing to control: send `control` only with "decision": "confirmed"',
+          [{ code: 'VIGIL_SCHEMA_FORMAT', path: '$.control', message: 'only with a confirmation' }],
+        );
+      }
+      if (!officeOfAuthority(input.control.office, actor.authority)) {
+        throw new VigilError(
+          'VIGIL_OFFICE_INVALID',
+          `office ${input.control.office} is not an office of ${actor.authority}: refer to one of your own offices`,
+          [
+            {
+              code: 'VIGIL_OFFICE_INVALID',
+              path: '$.control.office',
+              message: 'not an office of your authority',
+            },
+          ],
+        );
+      }
+    }
     const now = this.#d.clock.now();
     return this.#d.db.forAuthority(actor.authority).transaction(async (tx) => {
       const row = await this.#d.filings.findByMrn(tx, actor.authority, mrn, true);
@@ -568,7 +600,13 @@ export class AssessmentService {
       await this.#d.onReviewed?.(
         tx,
         record,
-        { hitId: input.hitId, decision: input.decision, reviewer: actor.subject },
+        {
+          hitId: input.hitId,
+          decision: input.decision,
+          reviewer: actor.subject,
+          actor: `${actor.role}:${actor.subject}`,
+          control: input.control,
+        },
         row,
         (filing.transport ?? masterTransport)?.estimatedArrival,
       );

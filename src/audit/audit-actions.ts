@@ -22,6 +22,7 @@ export const AUDIT_ACTIONS = [
   'control.task-assigned',
   'control.task-cancelled',
   'control.task-carried',
+  'control.task-retargeted',
   'filing.amendment-refused',
   'filing.link-consented',
   'rfi.answered',

@@ -4,9 +4,13 @@
  */
 import { z } from 'zod';
 import {
+  CONTROL_CODE_LISTS,
   CONTROL_TYPES,
   DETECTION_METHODS,
+  IRREGULARITY_TYPES,
   RESULT_KINDS,
+  SEIZURE_CATEGORIES,
+  SEIZURE_UNITS,
   TASK_SOURCES,
   TASK_STATUSES,
 } from './control.schema.ts';
@@ -135,6 +139,32 @@ export const ruleStatsSchema = z
     total: statsRow,
   })
   .meta({ id: 'RuleStats' });
+
+export const controlCodeListsSchema = z
+  .object({
+    controlTypes: z.array(z.enum(CONTROL_TYPES)).describe('what a task asks for'),
+    resultKinds: z.array(z.enum(RESULT_KINDS)).describe('what a control found'),
+    irregularityTypes: z.array(z.enum(IRREGULARITY_TYPES)).describe('`type` of an irregularity'),
+    seizureCategories: z
+      .array(z.enum(SEIZURE_CATEGORIES))
+      .describe('`category` of a seizure: the EU customs seizure statistics’ categories'),
+    seizureUnits: z.array(z.enum(SEIZURE_UNITS)).describe('`unit` of a seizure’s quantity'),
+    detectionMethods: z.array(z.enum(DETECTION_METHODS)).describe('`method`: how it was found'),
+    taskStatuses: z.array(z.enum(TASK_STATUSES)),
+    taskSources: z.array(z.enum(TASK_SOURCES)).describe('why a task exists'),
+  })
+  .meta({ id: 'ControlCodeLists' });
+
+export const CODE_LISTS_EXAMPLE: z.output<typeof controlCodeListsSchema> = {
+  controlTypes: [...CONTROL_CODE_LISTS.controlTypes],
+  resultKinds: [...CONTROL_CODE_LISTS.resultKinds],
+  irregularityTypes: [...CONTROL_CODE_LISTS.irregularityTypes],
+  seizureCategories: [...CONTROL_CODE_LISTS.seizureCategories],
+  seizureUnits: [...CONTROL_CODE_LISTS.seizureUnits],
+  detectionMethods: [...CONTROL_CODE_LISTS.detectionMethods],
+  taskStatuses: [...CONTROL_CODE_LISTS.taskStatuses],
+  taskSources: [...CONTROL_CODE_LISTS.taskSources],
+};
 
 export const TASK_EXAMPLE: z.output<typeof controlTaskSchema> = {
   id: 'ct_01J9Z8Q4W7',

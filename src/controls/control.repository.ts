@@ -399,6 +399,19 @@ export class ControlRepository {
     );
   }
 
+  /** Moves an open task to another office or type of control (an analyst's referral chose them). */
+  async retarget(
+    tx: Queryable,
+    id: string,
+    t: Pick<NewTask, 'office' | 'controlType' | 'at'>,
+  ): Promise<boolean> {
+    const r = await tx.query(
+      `UPDATE control_task SET office = $2, control_type = $3, updated_at = $4 WHERE id = $1 AND status = 'open'`,
+      [id, t.office, t.controlType, t.at],
+    );
+    return r.rowCount > 0;
+  }
+
   /** Opens a cancelled task again for a new reason (an analyst confirmed a hit after all). */
   async reopen(
     tx: Queryable,

@@ -1,6 +1,6 @@
 /**
- * HTTP adapter of the controls feature, mounted under /v1: the officers' queue of control tasks, one
- * task with its results, assignment (by hand or by workload), recording and correcting results, and
+ * HTTP adapter of the controls feature, mounted under /v1: the officers' queue of control tasks, the
+ * code lists results are made of, one task with its results, assignment (by hand or by workload), recording and correcting results, and
  * the statistics of a rule fed by those results (GET /rules/{id}/stats).
  */
 import type { FastifyPluginCallback } from 'fastify';
@@ -20,6 +20,7 @@ import { periodEnd, periodStart } from '../domain/index.ts';
 import { parseInput } from '../errors/index.ts';
 import { jsonBody, jsonResponse, noContent, operation } from '../contract/index.ts';
 import {
+  CODE_LISTS_EXAMPLE,
   PENDING_EXAMPLE,
   RESULT_EXAMPLE,
   STATS_EXAMPLE,
@@ -28,6 +29,7 @@ import {
   decidedSchema,
   queuePageSchema,
   recordedSchema,
+  controlCodeListsSchema,
   ruleStatsSchema,
   taskWithResultsSchema,
 } from './control.contract.ts';
@@ -58,6 +60,26 @@ export const controlRoutes: FastifyPluginCallback<ControlRoutesOptions> = (app, 
     },
     async (request) =>
       controls.list(actorOf(request), parseInput(queueQuerySchema, request.query, 'VIGIL_QUERY_INVALID')),
+  );
+  app.get(
+    '/controls/code-lists',
+    {
+      schema: operation({
+        operationId: 'getControlCodeLists',
+        permission: 'control.read',
+        tags: ['controls'],
+        summary:
+          'The code lists of controls and their results (control types, result kinds, irregularity types, seizure categories and units, detection methods): exactly what POST /v1/controls/{id}/result accepts',
+        responses: {
+          200: jsonResponse(
+            'Every code list, in its documented order',
+            controlCodeListsSchema,
+            CODE_LISTS_EXAMPLE,
+          ),
+        },
+      }),
+    },
+    (request) => controls.codeLists(actorOf(request)),
   );
   app.post(
     '/controls/assign-next',

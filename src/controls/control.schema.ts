@@ -4,7 +4,7 @@
  * type and the duty and tax at stake, or a seizure by EU seizure-statistics category with quantity
  * and unit) and of the queue and statistics queries.
  */
-import { instantSchema, periodEnd, periodStart } from '../domain/index.ts';
+import { CONTROL_TYPES, instantSchema, periodEnd, periodStart } from '../domain/index.ts';
 import type { ControlType } from '../domain/index.ts';
 import { z } from 'zod';
 
@@ -14,7 +14,7 @@ export type TaskStatus = (typeof TASK_STATUSES)[number];
 export const TASK_SOURCES = ['risk', 'random', 'exploration', 'manual'] as const;
 export type TaskSource = (typeof TASK_SOURCES)[number];
 
-export const CONTROL_TYPES = ['documentary', 'physical', 'scan'] as const satisfies readonly ControlType[];
+export { CONTROL_TYPES };
 export type ControlTaskType = ControlType;
 
 export const RESULT_KINDS = ['no-irregularity', 'irregularity', 'seizure'] as const;
@@ -56,6 +56,22 @@ export type SeizureUnit = (typeof SEIZURE_UNITS)[number];
 
 export const DETECTION_METHODS = ['documentary', 'physical', 'scan', 'sampling', 'dog'] as const;
 export type DetectionMethod = (typeof DETECTION_METHODS)[number];
+
+/**
+ * The code lists a control and its result are made of, as GET /v1/controls/code-lists publishes
+ * them: the one source the API validates with and the workbench builds its forms from.
+ */
+export const CONTROL_CODE_LISTS = Object.freeze({
+  controlTypes: CONTROL_TYPES,
+  resultKinds: RESULT_KINDS,
+  irregularityTypes: IRREGULARITY_TYPES,
+  seizureCategories: SEIZURE_CATEGORIES,
+  seizureUnits: SEIZURE_UNITS,
+  detectionMethods: DETECTION_METHODS,
+  taskStatuses: TASK_STATUSES,
+  taskSources: TASK_SOURCES,
+});
+export type ControlCodeLists = typeof CONTROL_CODE_LISTS;
 
 /** A rule (id and version) whose hit asked for the control. */
 export interface RuleRef {

@@ -7,7 +7,7 @@
  * learning and sharing sides, and the audit trail; rule statistics are read from the same records.
  */
 import { controlTypeOf, modeOf } from '../domain/index.ts';
-import type { RecommendedAction } from '../domain/index.ts';
+import type { ControlType, RecommendedAction } from '../domain/index.ts';
 import { randomUUID } from 'node:crypto';
 import type { AssessmentRecord } from '../assessment/index.ts';
 import { appendOutbox } from '../bus/index.ts';
@@ -23,6 +23,7 @@ import { controlDueAt } from './control-due.ts';
 import type { DueOptions } from './control-due.ts';
 import type { ControlRepository, RuleVersionCounts, StoredTask } from './control.repository.ts';
 import type {
+  ControlCodeLists,
   AssignInput,
   AssignNextInput,
   ControlResult,
@@ -35,7 +36,7 @@ import type {
   TaskParty,
   TaskStatus,
 } from './control.schema.ts';
-import { RESULT_RANK } from './control.schema.ts';
+import { CONTROL_CODE_LISTS, RESULT_RANK } from './control.schema.ts';
 import type { Actor } from '../auth/index.ts';
 import { operatorKey } from '../domain/index.ts';
 import type { EntryOutcome, ExplainedHit } from '../assessment/index.ts';
@@ -103,6 +104,13 @@ export interface HitReviewDecision {
   readonly hitId: string;
   readonly decision: 'confirmed' | 'dismissed';
   readonly reviewer: string;
+  /** Who reviewed as the audit trail names them (`role:subject`); default `analyst:<reviewer>`. */
+  readonly actor?: string | undefined;
+  /**
+   * The control the analyst chose when confirming: its type and the office that carries it out.
+   * Absent, the hit's recommended control at the office of first entry.
+   */
+  readonly control?: { readonly type: ControlType; readonly office: string } | undefined;
 }
 
 export interface AssessmentHooks {
@@ -373,9 +381,12 @@ export class ControlService {
   }
 
   /**
-   * An analyst confirmed a hit: the consignment is controlled at the office of first entry. When it
-   * already has a task, the confirmed rule joins that task's rule references instead. Returns the
-   * task, or undefined for a dismissal or a hit that is not in the assessment.
+   * An analyst confirmed a hit: the consignment is controlled at the office of first entry, or with
+   * the type and at the office the analyst chose. When it already has a task, the confirmed rule
+   * joins that task's rule references instead; a task still open (nobody took it) moves to the
+   * analyst's choice, while one an officer holds or finished is not moved from under them (a
+   * conflict, unless the choice is what the task already is). Returns the task, or undefined for a
+   * dismissal or a hit that is not in the assessment.
    */
   async createFromReview(
     tx: Queryable,
@@ -397,9 +408,10 @@ export class ControlService {
       hit.source === 'rule' && hit.version !== undefined ? { id: hit.id, version: hit.version } : undefined;
     const existing = await repo.taskFor(tx, a.authority, a.mrn, a.version, a.seq, true);
     const filing = filingRow.body as Filing;
+    const chosen = review.control;
     const fresh = {
-      office: filingRow.office_of_first_entry,
-      controlType: controlTypeOf(hit.recommendedAction as RecommendedAction) ?? 'documentary',
+      office: chosen?.office ?? filingRow.office_of_first_entry,
+      controlType: chosen?.type ?? controlTypeOf(hit.recommendedAction as RecommendedAction) ?? 'documentary',
       source: 'manual' as const,
       reason: `hit ${hit.id} confirmed by ${review.reviewer}: ${hit.reason}`.slice(0, 1000),
       ruleRefs: ref !== undefined ? [ref] : [],
@@ -424,11 +436,34 @@ export class ControlService {
       });
     } else if (existing.status === 'cancelled') {
       await repo.reopen(tx, existing.id, fresh);
-    } else if (
-      ref !== undefined &&
-      !existing.ruleRefs.some((r) => r.id === ref.id && r.version === ref.version)
-    ) {
-      await repo.addRuleRef(tx, existing.id, ref, now);
+    } else {
+      if (
+        chosen !== undefined &&
+        (chosen.office !== existing.office || chosen.type !== existing.controlType)
+      ) {
+        if (existing.status !== 'open') {
+          throw new VigilError(
+            'VIGIL_CONFLICT',
+            `consignment ${a.seq} of ${a.mrn} already has a ${existing.controlType} control at office ${existing.office} (task ${existing.id}, ${existing.status}${existing.assignee !== null ? ` by ${existing.assignee}` : ''}); it is not moved from under the officer: refer it to that control, or ask a coordinator`,
+          );
+        }
+        await repo.retarget(tx, existing.id, { office: chosen.office, controlType: chosen.type, at: now });
+        await this.#auditTask(
+          tx,
+          'control.task-retargeted',
+          review.actor ?? `analyst:${review.reviewer}`,
+          existing,
+          now,
+          {
+            from: { office: existing.office, controlType: existing.controlType },
+            to: { office: chosen.office, controlType: chosen.type },
+            hit: hit.id,
+          },
+        );
+      }
+      if (ref !== undefined && !existing.ruleRefs.some((r) => r.id === ref.id && r.version === ref.version)) {
+        await repo.addRuleRef(tx, existing.id, ref, now);
+      }
     }
     const task = await repo.taskFor(tx, a.authority, a.mrn, a.version, a.seq);
     return task !== undefined ? publicTask(task) : undefined;
@@ -516,6 +551,12 @@ export class ControlService {
   }
 
   // ---- the queue ----------------------------------------------------------------------------------
+
+  /** The code lists a control result is made of (what `recordResult` accepts), for forms. */
+  codeLists(actor: Actor): ControlCodeLists {
+    this.#mayRead(actor);
+    return CONTROL_CODE_LISTS;
+  }
 
   async list(actor: Actor, q: QueueQuery): Promise<QueuePage> {
     this.#mayRead(actor);
@@ -965,7 +1006,7 @@ export class ControlService {
 
   async #auditTask(
     tx: Queryable,
-    action: 'control.task-assigned' | 'control.task-cancelled',
+    action: 'control.task-assigned' | 'control.task-cancelled' | 'control.task-retargeted',
     actor: string,
     task: StoredTask,
     at: Date,

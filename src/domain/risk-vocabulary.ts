@@ -39,7 +39,9 @@ export const RECOMMENDED_ACTIONS = [
 ] as const;
 export type RecommendedAction = (typeof RECOMMENDED_ACTIONS)[number];
 
-export type ControlType = 'documentary' | 'physical' | 'scan';
+/** The kinds of control an office carries out (what a task asks for; what an analyst refers to). */
+export const CONTROL_TYPES = ['documentary', 'physical', 'scan'] as const;
+export type ControlType = (typeof CONTROL_TYPES)[number];
 
 /** The control a recommended action asks for, if it asks for one. */
 export function controlTypeOf(action: RecommendedAction): ControlType | undefined {

@@ -185,6 +185,7 @@ forEachDatabase('the OpenAPI document describes the answers', (target) => {
     assert.equal((await call('GET', '/v1/watchlists/none/match?value=x', 'admin')).statusCode, 404);
 
     await call('GET', '/v1/controls', 'admin');
+    await call('GET', '/v1/controls/code-lists', 'admin');
     await call('POST', '/v1/controls/assign-next?office=NL000396', 'admin', {});
     await call('GET', '/v1/models', 'admin');
   });
@@ -215,6 +216,7 @@ forEachDatabase('the OpenAPI document describes the answers', (target) => {
       consignment: 0,
       hitId: 'C-CONTROL',
       decision: 'confirmed',
+      control: { type: 'physical', office: 'NL000396' },
     });
     const queue = await call('GET', '/v1/controls?status=open,assigned', 'admin');
     const task = (queue.json().items as { id: string; mrn: string }[]).find((x) => x.mrn === controlled);

@@ -41,7 +41,8 @@ export function useNow(everyMs = 30_000): number {
   return now;
 }
 
-function duration(ms: number, t: TFunction): string {
+/** A length of time in words: days and hours, hours and minutes, or minutes. */
+export function duration(ms: number, t: TFunction): string {
   const minutes = Math.floor(ms / 60_000);
   const days = Math.floor(minutes / 1440);
   const hours = Math.floor((minutes % 1440) / 60);

@@ -4,6 +4,7 @@ import { createRoot } from 'react-dom/client';
 import { QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { RouterProvider } from '@tanstack/react-router';
 import './i18n';
+import './i18n-controls';
 import './styles.css';
 import { ApiProblem } from './api/client';
 import { SESSION_KEY } from './session';

@@ -23,6 +23,10 @@ import { useSession, useSetSession } from './session';
 import { SignIn } from './screens/SignIn';
 import { Queue } from './screens/Queue';
 import { Consignment } from './screens/Consignment';
+import { Controls } from './screens/Controls';
+import { ControlTask } from './screens/ControlTask';
+import { Audit } from './screens/Audit';
+import { mayAudit, mayUseControls } from './roles';
 
 function LanguagePicker() {
   const { t, i18n } = useTranslation();
@@ -89,6 +93,8 @@ function Layout() {
         {session.data && (
           <nav aria-label={t('app.nav')}>
             <Link to="/queue">{t('queue.title')}</Link>
+            {mayUseControls(session.data.role) && <Link to="/controls">{t('nav.controls')}</Link>}
+            {mayAudit(session.data.role) && <Link to="/audit">{t('nav.audit')}</Link>}
           </nav>
         )}
         <span className="spacer" />
@@ -125,9 +131,32 @@ export const consignmentRoute = createRoute({
   path: '/consignments/$mrn/$index',
   component: Consignment,
 });
+const controlsRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/controls',
+  component: Controls,
+});
+const controlTaskRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/controls/$id',
+  component: ControlTask,
+});
+const auditRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/audit',
+  component: Audit,
+});
 
 export const router = createRouter({
-  routeTree: rootRoute.addChildren([indexRoute, signInRoute, queueRoute, consignmentRoute]),
+  routeTree: rootRoute.addChildren([
+    indexRoute,
+    signInRoute,
+    queueRoute,
+    consignmentRoute,
+    controlsRoute,
+    controlTaskRoute,
+    auditRoute,
+  ]),
 });
 
 declare module '@tanstack/react-router' {

@@ -211,6 +211,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/controls/code-lists": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The code lists of controls and their results (control types, result kinds, irregularity types, seizure categories and units, detection methods): exactly what POST /v1/controls/{id}/result accepts */
+        get: operations["getControlCodeLists"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/controls/assign-next": {
         parameters: {
             query?: never;
@@ -666,7 +683,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** An analyst confirms or dismisses a hit */
+        /** An analyst confirms a hit (referring the consignment to control, of a chosen type at a chosen office) or dismisses it with a reason */
         post: operations["reviewHit"];
         delete?: never;
         options?: never;
@@ -2141,6 +2158,23 @@ export interface components {
             status: "complete" | "incomplete";
             /** @description the MRN of the master filing this house consignment is linked to (when the viewer may see it) */
             masterMrn?: string;
+        };
+        ControlCodeLists: {
+            /** @description what a task asks for */
+            controlTypes: ("documentary" | "physical" | "scan")[];
+            /** @description what a control found */
+            resultKinds: ("no-irregularity" | "irregularity" | "seizure")[];
+            /** @description `type` of an irregularity */
+            irregularityTypes: ("undervaluation" | "misclassification" | "origin" | "quantity" | "prohibited" | "description" | "other")[];
+            /** @description `category` of a seizure: the EU customs seizure statistics’ categories */
+            seizureCategories: ("drugs" | "cigarettes-tobacco" | "weapons-explosives-ammunition" | "counterfeit" | "sanitary-phytosanitary-product-safety" | "cites" | "cash" | "sanctions-dual-use" | "cultural-goods" | "drug-precursors")[];
+            /** @description `unit` of a seizure’s quantity */
+            seizureUnits: ("kg" | "g" | "l" | "items" | "sticks" | "eur")[];
+            /** @description `method`: how it was found */
+            detectionMethods: ("documentary" | "physical" | "scan" | "sampling" | "dog")[];
+            taskStatuses: ("open" | "assigned" | "done" | "cancelled")[];
+            /** @description why a task exists */
+            taskSources: ("risk" | "random" | "exploration" | "manual")[];
         };
         ControlResult: {
             id: string;
@@ -6733,6 +6767,82 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_UNAUTHENTICATED: A valid bearer token is required; VIGIL_TOKEN_REVOKED: The token was revoked; VIGIL_API_KEY_UNKNOWN: The API key is not one this instance issued; VIGIL_API_KEY_REVOKED: The API key was revoked; VIGIL_API_KEY_EXPIRED: The API key has expired; VIGIL_API_KEY_RETIRED: The API key was rotated and the overlap for its old secret has ended; VIGIL_SESSION_EXPIRED: The session has ended: sign in again */
+            401: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_CSRF_REJECTED: A change made with the session cookie lacks the session’s CSRF token; VIGIL_FORBIDDEN: Your role may not do this */
+            403: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_RATE_LIMITED: Too many requests */
+            429: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getControlCodeLists: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description your id for this request: kept as its id in Vigil’s logs and on the events it causes (anything else is replaced by a fresh one) */
+                "x-request-id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every code list, in its documented order */
+            200: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlCodeLists"];
                 };
             };
             /** @description VIGIL_UNAUTHENTICATED: A valid bearer token is required; VIGIL_TOKEN_REVOKED: The token was revoked; VIGIL_API_KEY_UNKNOWN: The API key is not one this instance issued; VIGIL_API_KEY_REVOKED: The API key was revoked; VIGIL_API_KEY_EXPIRED: The API key has expired; VIGIL_API_KEY_RETIRED: The API key was rotated and the overlap for its old secret has ended; VIGIL_SESSION_EXPIRED: The session has ended: sign in again */
@@ -12331,6 +12441,16 @@ export interface operations {
                     /** @enum {string} */
                     decision: "confirmed" | "dismissed";
                     reason?: string;
+                    /** @description with `confirmed` only: the control to refer the consignment to; default the hit’s recommended control at the office of first entry */
+                    control?: {
+                        /**
+                         * @description the kind of control
+                         * @enum {string}
+                         */
+                        type: "documentary" | "physical" | "scan";
+                        /** @description the office of the caller’s authority that carries it out */
+                        office: string;
+                    };
                 };
             };
         };
@@ -12446,6 +12566,21 @@ export interface operations {
             };
             /** @description VIGIL_UNSUPPORTED_MEDIA_TYPE: Unsupported content type */
             415: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_OFFICE_INVALID: Invalid customs office reference */
+            422: {
                 headers: {
                     /** @description requests this client may make in the window */
                     "RateLimit-Limit"?: number;

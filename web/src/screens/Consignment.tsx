@@ -2,8 +2,9 @@
  * One consignment for the analyst: its parties, goods and route (GET /v1/filings/{mrn}), and its
  * assessment (GET /v1/filings/{mrn}/assessment): the outcome and its reason, every hit with the rule
  * version, why it hit, the values that made it fire and the watchlist matches that explain a name
- * hit. Each hit not yet reviewed can be referred to control (confirmed: a control task at the office
- * of first entry) or dismissed with a reason (POST /v1/filings/{mrn}/assessment/reviews).
+ * hit. Each hit not yet reviewed can be referred to control (confirmed: a control task of the type
+ * and at the office the analyst chooses, by default the recommended control at the office of first
+ * entry) or dismissed with a reason (POST /v1/filings/{mrn}/assessment/reviews).
  */
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -13,12 +14,16 @@ import { useTranslation } from 'react-i18next';
 import { api, dataOf } from '../api/client';
 import type { Assessment, ExplainedHit, FilingDetail } from '../api/client';
 import { ErrorPanel, timeLeft, useNow } from '../components';
+import { ChoiceField } from '../select';
+import { useSession } from '../session';
+import { codeWord, useControlCodes } from './controls-data';
 
 type Filing = FilingDetail['filing'];
 type FilingConsignment = NonNullable<Filing['consignments']>[number];
 type Review = Assessment['consignments'][number]['reviews'][number];
+type ControlChoice = { type: 'documentary' | 'physical' | 'scan'; office: string };
 
-const CONTROL_TYPES: Readonly<Record<string, string>> = {
+const CONTROL_TYPES: Readonly<Record<string, ControlChoice['type']>> = {
   'documentary-check': 'documentary',
   'physical-check': 'physical',
   scan: 'scan',
@@ -73,14 +78,47 @@ function Party({
   );
 }
 
+/**
+ * The offices an analyst may refer to: the authority's customs offices in the reference data, and
+ * the ones this consignment already names (office of first entry, the recommended control's).
+ */
+function useOffices(authority: string | undefined, named: readonly string[]): string[] {
+  const offices = useQuery({
+    queryKey: ['offices', authority],
+    enabled: authority !== undefined,
+    staleTime: 3_600_000,
+    queryFn: async () =>
+      dataOf(
+        await api.GET('/v1/reference/{kind}', {
+          params: {
+            path: { kind: 'customs-offices' },
+            query: { limit: 1000, ...(authority?.length === 2 ? { q: authority } : {}) },
+          },
+        }),
+      ),
+  });
+  const mine = (offices.data?.items ?? [])
+    .map((o) => o.code)
+    .filter((c) => authority?.length !== 2 || c.startsWith(authority));
+  return [...new Set([...named.filter((o) => o !== ''), ...mine])].sort();
+}
+
 function HitCard(props: {
   hit: ExplainedHit;
   review: Review | undefined;
-  office: string;
-  onReview: (decision: 'confirmed' | 'dismissed', reason?: string) => Promise<void>;
+  control: ControlChoice;
+  offices: readonly string[];
+  controlTypes: readonly ControlChoice['type'][];
+  /** `control`: the control shown (with a confirmation), and whether the analyst changed it. */
+  onReview: (
+    decision: 'confirmed' | 'dismissed',
+    reason?: string,
+    control?: { choice: ControlChoice; changed: boolean },
+  ) => Promise<void>;
 }) {
   const { t } = useTranslation();
   const { hit, review } = props;
+  const [control, setControl] = useState<ControlChoice>(props.control);
   const [dismissing, setDismissing] = useState(false);
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
@@ -90,7 +128,12 @@ function HitCard(props: {
     setBusy(true);
     setError(undefined);
     try {
-      await props.onReview(decision, why);
+      const changed = control.type !== props.control.type || control.office !== props.control.office;
+      await props.onReview(
+        decision,
+        why,
+        decision === 'confirmed' ? { choice: control, changed } : undefined,
+      );
       setDismissing(false);
     } catch (err) {
       setError(err);
@@ -185,16 +228,22 @@ function HitCard(props: {
           </div>
         </Form>
       ) : (
-        <div className="actions">
+        <div className="actions refer">
+          <ChoiceField
+            label={t('consignment.controlType')}
+            value={control.type}
+            choices={props.controlTypes.map((c) => ({ id: c, label: codeWord(t, 'controlType', c) }))}
+            onChange={(v) => setControl({ ...control, type: v as ControlChoice['type'] })}
+          />
+          <ChoiceField
+            label={t('consignment.controlOffice')}
+            value={control.office}
+            choices={props.offices.map((o) => ({ id: o, label: o }))}
+            onChange={(v) => setControl({ ...control, office: v })}
+          />
           <Button className="button" isDisabled={busy} onPress={() => void act('confirmed')}>
             {t('consignment.refer')}
           </Button>
-          <span className="sub">
-            {t('consignment.referHint', {
-              type: CONTROL_TYPES[hit.recommendedAction] ?? 'documentary',
-              office: props.office,
-            })}
-          </span>
           <Button className="button secondary" isDisabled={busy} onPress={() => setDismissing(true)}>
             {t('consignment.dismiss')}
           </Button>
@@ -221,7 +270,17 @@ export function Consignment() {
     queryFn: async () => dataOf(await api.GET('/v1/filings/{mrn}/assessment', { params: { path: { mrn } } })),
   });
   const review = useMutation({
-    mutationFn: async (b: { hitId: string; decision: 'confirmed' | 'dismissed'; reason?: string }) =>
+    mutationFn: async ({
+      shown: _shown,
+      ...b
+    }: {
+      hitId: string;
+      decision: 'confirmed' | 'dismissed';
+      reason?: string;
+      control?: ControlChoice;
+      /** The control the analyst saw, sent or not: what the confirmation names. */
+      shown?: ControlChoice;
+    }) =>
       dataOf(
         await api.POST('/v1/filings/{mrn}/assessment/reviews', {
           params: { path: { mrn } },
@@ -231,9 +290,15 @@ export function Consignment() {
     onSuccess: async (r, b) => {
       const outcome = t(`outcome.${r.outcome.kind}`);
       setSaved(
-        b.decision === 'confirmed'
-          ? t('consignment.referred', { office: filing.data?.filing.officeOfFirstEntry ?? '', outcome })
-          : t('consignment.done', { outcome }),
+        b.decision === 'confirmed' && b.shown !== undefined && b.shown.office !== ''
+          ? t('consignment.referredAt', {
+              type: codeWord(t, 'controlType', b.shown.type),
+              office: b.shown.office,
+              outcome,
+            })
+          : b.decision === 'confirmed'
+            ? t('consignment.referred', { office: filing.data?.filing.officeOfFirstEntry ?? '', outcome })
+            : t('consignment.done', { outcome }),
       );
       await client.invalidateQueries({ queryKey: ['assessment', mrn] });
       await client.invalidateQueries({ queryKey: ['queue'] });
@@ -245,6 +310,11 @@ export function Consignment() {
   const a = assessment.data?.consignments.find((x) => x.index === seq);
   const transport = f?.transport;
   const office = f?.officeOfFirstEntry ?? '';
+  const recommended = a?.outcome.kind === 'control-recommended' ? a.outcome : undefined;
+  const authority = useSession().data?.authority;
+  const offices = useOffices(authority, [office, recommended?.office ?? '']);
+  const codes = useControlCodes();
+  const controlTypes = codes.data?.controlTypes ?? ['documentary', 'physical', 'scan'];
 
   return (
     <main id="main" className="consignment">
@@ -324,6 +394,7 @@ export function Consignment() {
                 const item = g as {
                   description?: string;
                   hsCode?: string;
+                  grossMassKg?: number;
                   grossMass?: number;
                   value?: { amount?: number; currency?: string };
                 };
@@ -331,7 +402,7 @@ export function Consignment() {
                   <tr key={i}>
                     <td>{item.description}</td>
                     <td>{item.hsCode}</td>
-                    <td>{item.grossMass}</td>
+                    <td>{item.grossMassKg ?? item.grossMass}</td>
                     <td>
                       {item.value !== undefined
                         ? `${item.value.amount ?? ''} ${item.value.currency ?? ''}`
@@ -344,20 +415,32 @@ export function Consignment() {
           </table>
         </section>
       )}
-      {a !== undefined && (
+      {a !== undefined && f !== undefined && (
         <section aria-labelledby="hits-h">
           <h2 id="hits-h">{t('consignment.hits', { count: a.hits.length })}</h2>
           {a.hits.map((hit) => (
             <HitCard
               key={hit.id}
               hit={hit}
-              office={office}
+              // The engine's recommended control when there is one (its task is then referred to
+              // as it is), else the control the hit recommends at the office of first entry.
+              control={{
+                type: recommended?.controlType ?? CONTROL_TYPES[hit.recommendedAction] ?? 'documentary',
+                office: recommended?.office ?? office,
+              }}
+              offices={offices}
+              controlTypes={controlTypes}
               review={a.reviews.find((r) => r.hit_id === hit.id && r.version === a.version)}
-              onReview={async (decision, reason) => {
+              onReview={async (decision, reason, control) => {
+                // The control goes with the referral only when the analyst changed it: the default is
+                // what the server does anyway (and the office of first entry may be one no analyst
+                // could choose, such as a country code alone).
                 await review.mutateAsync({
                   hitId: hit.id,
                   decision,
                   ...(reason !== undefined ? { reason } : {}),
+                  ...(control?.changed === true ? { control: control.choice } : {}),
+                  ...(control !== undefined ? { shown: control.choice } : {}),
                 });
               }}
             />

@@ -7,6 +7,7 @@ import { useNavigate } from '@tanstack/react-router';
 import { api, dataOf } from '../api/client';
 import { ErrorPanel } from '../components';
 import { useSetSession } from '../session';
+import { homeOf } from '../roles';
 
 export function SignIn() {
   const { t } = useTranslation();
@@ -24,7 +25,7 @@ export function SignIn() {
     try {
       const session = dataOf(await api.POST('/v1/session', { body: { username, password } }));
       setSession(session);
-      await navigate({ to: '/queue' });
+      await navigate({ to: homeOf(session.role) });
     } catch (err) {
       setError(err);
     } finally {

@@ -1,0 +1,15 @@
+/**
+ * Which screens a role works in, as the server's permission table (src/auth/permissions.ts) allows
+ * them: the officer's controls (control.read), the auditor's trail (audit.read), and the screen a
+ * person lands on after signing in.
+ */
+const CONTROL_ROLES = new Set(['officer', 'analyst', 'coordinator', 'auditor', 'admin']);
+const AUDIT_ROLES = new Set(['auditor', 'admin']);
+
+export const mayUseControls = (role: string): boolean => CONTROL_ROLES.has(role);
+export const mayAudit = (role: string): boolean => AUDIT_ROLES.has(role);
+
+/** Officers start at their controls, auditors at the trail, everyone else at the queue. */
+export function homeOf(role: string): '/controls' | '/audit' | '/queue' {
+  return role === 'officer' ? '/controls' : role === 'auditor' ? '/audit' : '/queue';
+}
