@@ -519,6 +519,38 @@ export class FilingRepository {
     return back;
   }
 
+  /**
+   * Undoes the links other filings have to an invalidated part: the houses (F14/F15) of a maritime
+   * master (F12), the buyer/seller complement (F16) of a partial straight bill of lading (F13), the
+   * 7+1 pre-loading sets an air complement (F25) completed. Their consignments lose the link and wait
+   * again for a part under the same document, which links them as before: a house or complement goes
+   * back to incomplete (and is assessed again once linked); a pre-loading set, assessed at lodging,
+   * stays registered and loses the master document the complement gave it. The complement's previous
+   * documents are unlinked too. Returns the filings whose consignments were unlinked.
+   */
+  async unlinkFromPart(tx: Queryable, partMrn: string, at: Date): Promise<string[]> {
+    const r = await tx.query<{ mrn: string }>(
+      `WITH l AS (
+         UPDATE consignment c
+         SET master_mrn = NULL, master_seq = NULL, complete = false,
+             master_doc_ref = CASE WHEN f.part = 'pre-loading' THEN NULL ELSE c.master_doc_ref END
+         FROM filing f
+         WHERE c.master_mrn = $1 AND c.mrn <> $1 AND f.mrn = c.mrn
+         RETURNING c.mrn
+       ), w AS (
+         UPDATE filing f SET status = 'incomplete', updated_at = $2
+         FROM (SELECT DISTINCT mrn FROM l) x
+         WHERE f.mrn = x.mrn AND f.part IN ('house', 'complement') AND f.status = 'registered'
+       ), d AS (
+         UPDATE filing_previous_document SET set_mrn = NULL, set_seq = NULL
+         WHERE mrn = $1 AND set_mrn IS NOT NULL
+       )
+       SELECT DISTINCT mrn FROM l ORDER BY mrn`,
+      [partMrn, at],
+    );
+    return r.rows.map((x) => x.mrn);
+  }
+
   /** Records that a master's filer accepts house filings of these filers; returns those newly added. */
   async insertLinkConsents(
     tx: Queryable,

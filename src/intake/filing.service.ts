@@ -1226,6 +1226,13 @@ export class FilingService {
       // unlinked and wait again (incomplete) for a set under the same house document.
       const reopened =
         row.part === 'pre-loading' ? await this.#deps.repo.unlinkPreloadingSet(tx, mrn, now) : [];
+      // A master (F12, F13) or an air complement (F25) that is invalidated leaves the houses, the
+      // buyer/seller complement or the pre-loading sets it linked without it: they wait again for a
+      // part under the same document.
+      const unlinked =
+        row.part === 'master' || row.part === 'complement'
+          ? await this.#deps.repo.unlinkFromPart(tx, mrn, now)
+          : [];
       await this.#deps.onInvalidated?.(tx, { authority: row.authority, mrn, by: auditActor(actor) });
       await this.#deps.notify?.(tx, {
         authority: row.authority,
@@ -1260,6 +1267,7 @@ export class FilingService {
             version: row.version,
             reason: reason ?? null,
             ...(reopened.length > 0 ? { complementsUnlinked: reopened.length } : {}),
+            ...(unlinked.length > 0 ? { partsUnlinked: unlinked.length } : {}),
           },
         },
       ]);

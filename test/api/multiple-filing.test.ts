@@ -201,6 +201,83 @@ forEachDatabase('multiple filing API', (target) => {
     );
   });
 
+  test('7+1: invalidating the complement unlinks the set, which a new complement completes again', async () => {
+    const now = app().clock.now();
+    const set = await send('POST', '/v1/filings', 'forwarder', preloadingSet(now, 'SET-20', 'HAWB7P1020'));
+    const comp = await send('POST', '/v1/filings', 'forwarder', complement(now, 'COMP-20', ['HAWB7P1020']));
+    assert.equal((await setConsignment(set.json().mrn)).master_mrn, comp.json().mrn);
+    const inv = await send('POST', `/v1/filings/${comp.json().mrn}/invalidation`, 'forwarder', {
+      reason: 'wrong master air waybill',
+    });
+    assert.equal(inv.statusCode, 200, inv.body);
+    // The set, assessed at lodging, stays registered; its consignment waits again for a complement.
+    const seen = (await send('GET', `/v1/filings/${set.json().mrn}`, 'forwarder')).json();
+    assert.equal(seen.status, 'registered');
+    assert.equal(seen.consignments[0].status, 'incomplete');
+    assert.deepEqual(await setConsignment(set.json().mrn), {
+      complete: false,
+      master_doc_ref: null,
+      master_mrn: null,
+    });
+    const comp2 = await send(
+      'POST',
+      '/v1/filings',
+      'forwarder',
+      complement(now, 'COMP-21', ['HAWB7P1020'], '176-12345686'),
+    );
+    assert.equal(comp2.json().status, 'registered', comp2.body);
+    const relinked = await setConsignment(set.json().mrn);
+    assert.equal(relinked.master_mrn, comp2.json().mrn);
+    assert.equal(relinked.master_doc_ref?.replace(/-/g, ''), '17612345686');
+  });
+
+  test('maritime: invalidating the master sends its houses back to waiting; a new master under the document links them again', async () => {
+    const now = app().clock.now();
+    const carrier = { eori: 'DK123456789', name: 'Maersk A/S' };
+    const m = await send(
+      'POST',
+      '/v1/filings',
+      'carrier',
+      validMasterFiling(now, 'M-INV-1', carrier, 'MAEU200000001'),
+    );
+    assert.equal(m.statusCode, 201, m.body);
+    await send('POST', `/v1/filings/${m.json().mrn}/house-filers`, 'carrier', { filers: ['forwarder'] });
+    const h = await send(
+      'POST',
+      '/v1/filings',
+      'forwarder',
+      validHouseFiling(now, 'H-INV-1', carrier, 'HBL-INV-1', 'MAEU200000001'),
+    );
+    assert.equal(h.json().status, 'registered', h.body);
+    const inv = await send('POST', `/v1/filings/${m.json().mrn}/invalidation`, 'carrier', {
+      reason: 'wrong vessel',
+    });
+    assert.equal(inv.statusCode, 200, inv.body);
+    const waiting = (await send('GET', `/v1/filings/${h.json().mrn}`, 'forwarder')).json();
+    assert.equal(waiting.status, 'incomplete', 'the house has no valid master any more');
+    assert.equal(waiting.consignments[0].status, 'incomplete');
+    assert.equal(
+      (await send('GET', `/v1/filings/${h.json().mrn}`, 'analyst')).json().consignments[0].masterMrn,
+      undefined,
+    );
+    const ready = await outboxReady();
+    // The corrected master under the same document; its filer accepts the forwarder's houses again.
+    const m2 = await send(
+      'POST',
+      '/v1/filings',
+      'carrier',
+      validMasterFiling(now, 'M-INV-2', carrier, 'MAEU200000001'),
+    );
+    const consent = await send('POST', `/v1/filings/${m2.json().mrn}/house-filers`, 'carrier', {
+      filers: ['forwarder'],
+    });
+    assert.equal(consent.json().linkedConsignments, 1, consent.body);
+    const linked = (await send('GET', `/v1/filings/${h.json().mrn}`, 'analyst')).json();
+    assert.equal(linked.status, 'registered');
+    assert.equal(linked.consignments[0].masterMrn, m2.json().mrn);
+    assert.ok((await outboxReady()) >= ready + 2, 'the house is assessed again, with its new master');
+  });
+
   test('7+1 in the other order: a complement naming an unknown set waits, and links when the set arrives', async () => {
     const now = app().clock.now();
     const comp = await send('POST', '/v1/filings', 'forwarder', complement(now, 'COMP-2', ['HAWB7P1002']));
