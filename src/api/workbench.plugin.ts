@@ -22,7 +22,14 @@ export interface WorkbenchOptions {
 }
 
 /** The workbench's client-side routes (web/src/router.tsx): each answers index.html. */
-export const WORKBENCH_ROUTES: readonly string[] = ['/', '/sign-in', '/queue', '/consignments/:mrn/:index'];
+export const WORKBENCH_ROUTES: readonly string[] = [
+  '/',
+  '/sign-in',
+  '/queue',
+  '/consignments/:mrn/:index',
+  '/rules',
+  '/rules/:id',
+];
 
 const NONCE_SLOT = '__VIGIL_NONCE__';
 

@@ -10,6 +10,7 @@ import {
   createRootRoute,
   createRoute,
   createRouter,
+  lazyRouteComponent,
   redirect,
   useNavigate,
   useRouterState,
@@ -89,6 +90,7 @@ function Layout() {
         {session.data && (
           <nav aria-label={t('app.nav')}>
             <Link to="/queue">{t('queue.title')}</Link>
+            <Link to="/rules">{t('rules.title')}</Link>
           </nav>
         )}
         <span className="spacer" />
@@ -126,8 +128,27 @@ export const consignmentRoute = createRoute({
   component: Consignment,
 });
 
+// The Rules screens load on demand (their editor and charts in chunks of their own).
+const rulesRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/rules',
+  component: lazyRouteComponent(() => import('./screens/Rules'), 'Rules'),
+});
+const ruleRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/rules/$id',
+  component: lazyRouteComponent(() => import('./screens/Rule'), 'Rule'),
+});
+
 export const router = createRouter({
-  routeTree: rootRoute.addChildren([indexRoute, signInRoute, queueRoute, consignmentRoute]),
+  routeTree: rootRoute.addChildren([
+    indexRoute,
+    signInRoute,
+    queueRoute,
+    consignmentRoute,
+    rulesRoute,
+    ruleRoute,
+  ]),
 });
 
 declare module '@tanstack/react-router' {
