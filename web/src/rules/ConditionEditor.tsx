@@ -11,7 +11,7 @@ import { EditorState } from '@codemirror/state';
 import { HighlightStyle, StreamLanguage, syntaxHighlighting } from '@codemirror/language';
 import { tags } from '@lezer/highlight';
 import type { StringStream } from '@codemirror/language';
-import { snippetCompletion } from '@codemirror/autocomplete';
+import { autocompletion, snippetCompletion } from '@codemirror/autocomplete';
 import type {
   Completion as CmCompletion,
   CompletionContext,
@@ -30,6 +30,9 @@ export interface ConditionProblem {
   readonly column: number;
   readonly offset: number;
 }
+
+/** Where the check of the text in the editor stands: its problems (none: it checks), or not yet. */
+export type ConditionCheck = readonly ConditionProblem[] | 'checking' | 'unavailable';
 
 const KEYWORDS = new Set(['in', 'true', 'false', 'null']);
 
@@ -157,7 +160,11 @@ const theme = EditorView.theme({
   '.cm-gutters': { background: '#f3f5f8', color: '#4a5260', borderRight: '1px solid #c9ced6' },
   '.cm-activeLineGutter': { background: '#dbe8f6', color: '#1b1f24' },
   '.cm-tooltip-autocomplete ul li[aria-selected]': { background: '#0b5cad', color: '#ffffff' },
+  // The list shows a window of options that follows the selection (maxRenderedOptions) instead of
+  // scrolling: a scrolling list that cannot take focus is out of reach of some keyboards (axe).
+  '.cm-tooltip.cm-tooltip-autocomplete > ul': { maxHeight: 'none', overflowY: 'visible' },
   '.cm-completionDetail': { color: '#4a5260' },
+  '.cm-tooltip-autocomplete ul li[aria-selected] .cm-completionDetail': { color: '#ffffff' },
 });
 
 export interface ConditionEditorProps {
@@ -166,8 +173,8 @@ export interface ConditionEditorProps {
   readonly environment: RuleEnvironment;
   /** The server's check of a condition: the problems found, none when it checks. */
   readonly check: (condition: string) => Promise<readonly ConditionProblem[]>;
-  /** Told after every check (undefined while one runs). */
-  readonly onChecked: (problems: readonly ConditionProblem[] | undefined) => void;
+  /** Told when the text changes (checking) and when the server has answered. */
+  readonly onChecked: (check: ConditionCheck) => void;
   readonly labelledBy: string;
   readonly describedBy: string;
   readonly readOnly?: boolean;
@@ -189,13 +196,16 @@ export default function ConditionEditor(props: ConditionEditorProps) {
           latest.current.onChecked([]);
           return [];
         }
-        latest.current.onChecked(undefined);
         let problems: readonly ConditionProblem[];
         try {
           problems = await latest.current.check(text);
         } catch {
-          // The check could not be made (offline, signed out): say nothing rather than something wrong.
-          latest.current.onChecked([]);
+          // The check could not be made (offline, signed out): saving will check it.
+          latest.current.onChecked('unavailable');
+          return [];
+        }
+        if (v.state.doc.toString() !== text) {
+          // Typed on meanwhile: the next check answers for the text as it is now.
           return [];
         }
         latest.current.onChecked(problems);
@@ -212,6 +222,7 @@ export default function ConditionEditor(props: ConditionEditorProps) {
       doc: latest.current.value,
       extensions: [
         basicSetup,
+        autocompletion({ maxRenderedOptions: 10 }),
         syntaxHighlighting(highlight),
         cel,
         cel.data.of({ autocomplete: completionSource(latest.current.environment) }),
@@ -229,6 +240,8 @@ export default function ConditionEditor(props: ConditionEditorProps) {
         EditorView.updateListener.of((u) => {
           if (u.docChanged) {
             latest.current.onChange(u.state.doc.toString());
+            // Until the server has checked the new text, nothing is said about it.
+            latest.current.onChecked('checking');
           }
         }),
       ],

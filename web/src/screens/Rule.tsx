@@ -31,7 +31,7 @@ import { useSession } from '../session';
 import { registerRuleWords } from '../rules/words';
 import '../rules/rules.css';
 import { diffLines } from '../rules/diff';
-import type { ConditionProblem } from '../rules/ConditionEditor';
+import type { ConditionCheck, ConditionProblem } from '../rules/ConditionEditor';
 import type { RuleEnvironment } from '../rules/cel-scope';
 import { RULE_WRITERS } from './Rules';
 
@@ -155,7 +155,7 @@ export function Rule() {
   const role = session.data?.role ?? '';
   const canWrite = RULE_WRITERS.includes(role);
   const [draft, setDraft] = useState<Draft>(EMPTY);
-  const [problems, setProblems] = useState<readonly ConditionProblem[] | undefined>([]);
+  const [problems, setProblems] = useState<ConditionCheck>([]);
   const [notice, setNotice] = useState<string | undefined>(undefined);
 
   const environment = useQuery({
@@ -333,8 +333,10 @@ export function Rule() {
                 <p>{t('rule.editorLoading')}</p>
               )}
               <div id="condition-problems" className="problems" aria-live="polite">
-                {problems === undefined ? (
+                {problems === 'checking' ? (
                   <p className="sub">{t('rule.checking')}</p>
+                ) : problems === 'unavailable' ? (
+                  <p className="sub">{t('rule.unchecked')}</p>
                 ) : problems.length > 0 ? (
                   <>
                     <p className="problem-title">{t('rule.problems', { count: problems.length })}</p>
