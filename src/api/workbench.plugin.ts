@@ -30,6 +30,8 @@ export const WORKBENCH_ROUTES: readonly string[] = [
   '/controls',
   '/controls/:id',
   '/audit',
+  '/rules',
+  '/rules/:id',
 ];
 
 const NONCE_SLOT = '__VIGIL_NONCE__';

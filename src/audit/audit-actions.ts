@@ -13,6 +13,7 @@ export const AUDIT_ACTIONS = [
   'rule.created',
   'rule.changed',
   'rule.retired',
+  'rule.commented',
   'watchlist.replaced',
   'watchlist.entry-deleted',
   'watchlist.entry-changed',

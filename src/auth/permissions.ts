@@ -39,6 +39,10 @@ export const PERMISSIONS = {
   // Analysts' rules and watchlists.
   'rule.read': permission(OFFICIAL_ROLES, 'filers do not see risk rules'),
   'rule.write': permission(['analyst', 'coordinator', 'admin'], 'only analysts manage rules and watchlists'),
+  'rule.comment': permission(
+    ['analyst', 'officer', 'coordinator', 'admin'],
+    'analysts, officers and coordinators comment on rules',
+  ),
   // Controls.
   'control.read': permission(
     ['officer', 'analyst', 'coordinator', 'auditor', 'admin'],

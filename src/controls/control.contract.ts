@@ -166,6 +166,54 @@ export const CODE_LISTS_EXAMPLE: z.output<typeof controlCodeListsSchema> = {
   taskSources: [...CONTROL_CODE_LISTS.taskSources],
 };
 
+export const ruleStatsSummarySchema = z
+  .object({
+    from: instant,
+    to: instant,
+    assessed: z.int().describe('consignments assessed in the period'),
+    days: z.array(z.string()).describe('the UTC days of the period (YYYY-MM-DD), which `daily` follows'),
+    items: z
+      .array(
+        z.object({
+          rule: z.string(),
+          hits: z.int(),
+          finalHits: z.int().describe('hits an analyst confirmed'),
+          dismissed: z.int(),
+          tasks: z.int().describe('control tasks the rule asked for (not cancelled)'),
+          controls: z.int().describe('of those, controls with a current result'),
+          positives: z.int().describe('controls that found an irregularity or made a seizure'),
+          falsePositives: z.int().describe('controls that found nothing'),
+          hitRate: z.number().nullable().describe('hits / assessed; null when nothing was assessed'),
+          yield: z.number().nullable().describe('positives / controls; null before the first control'),
+          daily: z.array(z.int()).describe('hits on each day of `days`'),
+        }),
+      )
+      .describe('rules with hits or control tasks in the period, by id; a rule absent had neither'),
+  })
+  .meta({ id: 'RuleStatsSummary' });
+
+export const STATS_SUMMARY_EXAMPLE: z.output<typeof ruleStatsSummarySchema> = {
+  from: '2027-03-01T00:00:00.000Z',
+  to: '2027-03-04T00:00:00.000Z',
+  assessed: 1200,
+  days: ['2027-03-01', '2027-03-02', '2027-03-03'],
+  items: [
+    {
+      rule: 'R-UNDERVALUE',
+      hits: 40,
+      finalHits: 31,
+      dismissed: 9,
+      tasks: 25,
+      controls: 22,
+      positives: 8,
+      falsePositives: 14,
+      hitRate: 0.0333,
+      yield: 0.3636,
+      daily: [12, 15, 13],
+    },
+  ],
+};
+
 export const TASK_EXAMPLE: z.output<typeof controlTaskSchema> = {
   id: 'ct_01J9Z8Q4W7',
   authority: 'IT',

@@ -748,6 +748,87 @@ export class ControlRepository {
     });
   }
 
+  /**
+   * Every rule of the authority at once, over consignments assessed in [from, to): automated hits
+   * by UTC day with analysts' confirmations and dismissals, and the control tasks the rules asked
+   * for with their current results (the counts of `ruleStats`, summed over versions). Rules with
+   * neither are absent.
+   */
+  async ruleStatsSummary(
+    tx: Queryable,
+    authority: string,
+    from: Date,
+    to: Date,
+  ): Promise<{
+    hits: { rule: string; day: string; hits: number; finalHits: number; dismissed: number }[];
+    controls: {
+      rule: string;
+      tasks: number;
+      controls: number;
+      irregularities: number;
+      seizures: number;
+      noIrregularity: number;
+    }[];
+  }> {
+    const hits = await tx.query<{
+      rule: string;
+      day: string;
+      hits: number;
+      final_hits: number;
+      dismissed: number;
+    }>(
+      `SELECT h->>'id' AS rule, to_char(a.assessed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
+         count(*)::int AS hits,
+         count(*) FILTER (WHERE r.decision = 'confirmed')::int AS final_hits,
+         count(*) FILTER (WHERE r.decision = 'dismissed')::int AS dismissed
+       FROM assessment a
+       CROSS JOIN LATERAL jsonb_array_elements(a.hits) AS h
+       LEFT JOIN hit_review r ON r.authority = a.authority AND r.mrn = a.mrn AND r.version = a.version
+         AND r.seq = a.seq AND r.hit_id = h->>'id'
+       WHERE a.authority = $1 AND a.assessed_at >= $2 AND a.assessed_at < $3 AND h->>'source' = 'rule'
+       GROUP BY 1, 2`,
+      [authority, from, to],
+    );
+    const controls = await tx.query<{
+      rule: string;
+      tasks: number;
+      controls: number;
+      irregularities: number;
+      seizures: number;
+      no_irregularity: number;
+    }>(
+      `SELECT ref->>'id' AS rule, count(*)::int AS tasks, count(res.id)::int AS controls,
+         count(*) FILTER (WHERE res.result = 'irregularity')::int AS irregularities,
+         count(*) FILTER (WHERE res.result = 'seizure')::int AS seizures,
+         count(*) FILTER (WHERE res.result = 'no-irregularity')::int AS no_irregularity
+       FROM control_task t
+       JOIN assessment a ON a.authority = t.authority AND a.mrn = t.mrn AND a.version = t.version
+         AND a.seq = t.seq
+       CROSS JOIN LATERAL jsonb_array_elements(t.rule_refs) AS ref
+       LEFT JOIN control_result res ON res.task_id = t.id AND res.superseded_by IS NULL
+       WHERE t.authority = $1 AND t.status <> 'cancelled' AND a.assessed_at >= $2 AND a.assessed_at < $3
+       GROUP BY 1`,
+      [authority, from, to],
+    );
+    return {
+      hits: hits.rows.map((h) => ({
+        rule: h.rule,
+        day: h.day,
+        hits: h.hits,
+        finalHits: h.final_hits,
+        dismissed: h.dismissed,
+      })),
+      controls: controls.rows.map((c) => ({
+        rule: c.rule,
+        tasks: c.tasks,
+        controls: c.controls,
+        irregularities: c.irregularities,
+        seizures: c.seizures,
+        noIrregularity: c.no_irregularity,
+      })),
+    };
+  }
+
   /** Consignments assessed in [from, to). */
   async assessedCount(tx: Queryable, authority: string, from: Date, to: Date): Promise<number> {
     const r = await tx.query<{ n: number }>(

@@ -1,7 +1,9 @@
 /**
  * HTTP adapter of the controls feature, mounted under /v1: the officers' queue of control tasks, the
- * code lists results are made of, one task with its results, assignment (by hand or by workload), recording and correcting results, and
- * the statistics of a rule fed by those results (GET /rules/{id}/stats).
+ * code lists results are made of, one task with its results, assignment (by hand or by workload),
+ * recording and correcting results, and the statistics of a rule fed by those results
+ * (GET /rules/{id}/stats), and of every rule at once with hits day by day (GET /rule-stats, the
+ * workbench's list of rules).
  */
 import type { FastifyPluginCallback } from 'fastify';
 import { z } from 'zod';
@@ -24,6 +26,7 @@ import {
   PENDING_EXAMPLE,
   RESULT_EXAMPLE,
   STATS_EXAMPLE,
+  STATS_SUMMARY_EXAMPLE,
   TASK_EXAMPLE,
   controlTaskSchema,
   decidedSchema,
@@ -31,6 +34,7 @@ import {
   recordedSchema,
   controlCodeListsSchema,
   ruleStatsSchema,
+  ruleStatsSummarySchema,
   taskWithResultsSchema,
 } from './control.contract.ts';
 
@@ -228,6 +232,33 @@ export const controlRoutes: FastifyPluginCallback<ControlRoutesOptions> = (app, 
         request.params.pendingId,
         parseInput(pendingDecisionSchema, request.body ?? {}),
       ),
+  );
+  app.get(
+    '/rule-stats',
+    {
+      schema: operation({
+        operationId: 'getRuleStatsSummary',
+        permission: 'control.read',
+        tags: ['rules'],
+        summary:
+          'Every rule at once: hits, final hits, controls, positives, false positives, hit rate and yield, and hits day by day, over consignments assessed in [from, to) (default the last 30 days; at most 366)',
+        query: statsQuerySchema,
+        responses: {
+          200: jsonResponse(
+            'The statistics of every rule that hit or asked for a control',
+            ruleStatsSummarySchema,
+            STATS_SUMMARY_EXAMPLE,
+          ),
+        },
+      }),
+    },
+    async (request) => {
+      const q = parseInput(statsQuerySchema, request.query, 'VIGIL_QUERY_INVALID');
+      return controls.ruleStatsSummary(actorOf(request), {
+        from: q.from !== undefined ? periodStart(q.from) : undefined,
+        to: q.to !== undefined ? periodEnd(q.to) : undefined,
+      });
+    },
   );
   app.get<{ Params: { id: string } }>(
     '/rules/:id/stats',

@@ -172,6 +172,37 @@ export interface RuleStats {
   readonly total: RuleStatsRow;
 }
 
+/** One rule's statistics over a period, summed over its versions, with its hits day by day. */
+export interface RuleStatsSummaryItem {
+  readonly rule: string;
+  readonly hits: number;
+  readonly finalHits: number;
+  readonly dismissed: number;
+  readonly tasks: number;
+  readonly controls: number;
+  readonly positives: number;
+  readonly falsePositives: number;
+  /** hits / consignments assessed in the period; null when nothing was assessed. */
+  readonly hitRate: number | null;
+  /** positives / controls; null before the first control. */
+  readonly yield: number | null;
+  /** Hits on each day of `days`, in order. */
+  readonly daily: readonly number[];
+}
+
+export interface RuleStatsSummary {
+  readonly from: string;
+  readonly to: string;
+  readonly assessed: number;
+  /** The UTC days of the period (YYYY-MM-DD), which every item's `daily` follows. */
+  readonly days: readonly string[];
+  /** Rules with hits or control tasks in the period; a rule absent had neither. */
+  readonly items: readonly RuleStatsSummaryItem[];
+}
+
+/** The longest period of the statistics of every rule at once (days). */
+export const RULE_STATS_SUMMARY_MAX_DAYS = 366;
+
 const ACTIVE: readonly TaskStatus[] = ['open', 'assigned'];
 const DAY_MS = 86_400_000;
 
@@ -1023,6 +1054,86 @@ export class ControlService {
   }
 
   // ---- feedback: rule statistics ------------------------------------------------------------------
+
+  /**
+   * Every rule's statistics over consignments assessed in [from, to), with hits day by day (the
+   * workbench's list of rules and its sparklines); by default the 30 days up to and including now.
+   */
+  async ruleStatsSummary(
+    actor: Actor,
+    period: { from?: Date | undefined; to?: Date | undefined },
+  ): Promise<RuleStatsSummary> {
+    this.#mayRead(actor);
+    const to = period.to ?? new Date(this.#d.clock.now().getTime() + 1);
+    const from = period.from ?? new Date(to.getTime() - 30 * DAY_MS);
+    if (from.getTime() >= to.getTime()) {
+      throw new VigilError('VIGIL_QUERY_INVALID', '`from` must be before `to`');
+    }
+    if (to.getTime() - from.getTime() > RULE_STATS_SUMMARY_MAX_DAYS * DAY_MS) {
+      throw new VigilError(
+        'VIGIL_QUERY_INVALID',
+        `the period is longer than ${RULE_STATS_SUMMARY_MAX_DAYS} days: ask for a shorter one`,
+      );
+    }
+    const days: string[] = [];
+    for (
+      let t = Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate());
+      t < to.getTime();
+      t += DAY_MS
+    ) {
+      days.push(new Date(t).toISOString().slice(0, 10));
+    }
+    const dayIndex = new Map(days.map((d, i) => [d, i]));
+    const db = this.#d.db.forAuthority(actor.authority);
+    const { repo } = this.#d;
+    const { hits, controls } = await repo.ruleStatsSummary(db, actor.authority, from, to);
+    const assessed = await repo.assessedCount(db, actor.authority, from, to);
+    const rules = new Map<string, { hits: number; finalHits: number; dismissed: number; daily: number[] }>();
+    const of = (rule: string) => {
+      let r = rules.get(rule);
+      if (r === undefined) {
+        r = { hits: 0, finalHits: 0, dismissed: 0, daily: days.map(() => 0) };
+        rules.set(rule, r);
+      }
+      return r;
+    };
+    for (const h of hits) {
+      const r = of(h.rule);
+      r.hits += h.hits;
+      r.finalHits += h.finalHits;
+      r.dismissed += h.dismissed;
+      const i = dayIndex.get(h.day);
+      if (i !== undefined) {
+        r.daily[i]! += h.hits;
+      }
+    }
+    const byRule = new Map(controls.map((c) => [c.rule, c]));
+    for (const c of controls) {
+      of(c.rule);
+    }
+    const ratio = (a: number, b: number): number | null => (b === 0 ? null : Number((a / b).toFixed(4)));
+    const items = [...rules]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([rule, r]): RuleStatsSummaryItem => {
+        const c = byRule.get(rule);
+        const positives = (c?.irregularities ?? 0) + (c?.seizures ?? 0);
+        const done = c?.controls ?? 0;
+        return {
+          rule,
+          hits: r.hits,
+          finalHits: r.finalHits,
+          dismissed: r.dismissed,
+          tasks: c?.tasks ?? 0,
+          controls: done,
+          positives,
+          falsePositives: c?.noIrregularity ?? 0,
+          hitRate: ratio(r.hits, assessed),
+          yield: ratio(positives, done),
+          daily: r.daily,
+        };
+      });
+    return { from: from.toISOString(), to: to.toISOString(), assessed, days, items };
+  }
 
   /**
    * Per version of a rule, how it did over consignments assessed in [from, to); by default the

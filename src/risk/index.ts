@@ -35,5 +35,10 @@ export {
   withMeasureScope,
   type RuleRuntime,
 } from './rule-environment.ts';
+export {
+  describeRuleEnvironment,
+  type RuleEnvironmentDescription,
+  type RuleEnvironmentFunction,
+} from './rule-environment-description.ts';
 export { RuleIndex } from './rule-index.ts';
 export * from './watchlist.ts';

@@ -105,8 +105,77 @@ export const backtestResultSchema = z
     addedControlLoadShare: z.number(),
     evaluationErrors: z.int(),
     firstEvaluationError: z.string().nullable(),
+    daily: z
+      .array(
+        z.object({
+          day: z.string().describe('YYYY-MM-DD (UTC), the day the filings were lodged'),
+          assessed: z.int(),
+          hits: z.int(),
+          addedControlLoad: z.int().describe('hits on consignments that had no control'),
+        }),
+      )
+      .describe('day by day, every day of the period'),
   })
   .meta({ id: 'BacktestResult' });
+
+export const ruleCheckSchema = z
+  .object({
+    ok: z.boolean().describe('the condition type-checks: saving the rule would accept it'),
+    errors: z
+      .array(
+        z.object({
+          code: z.string().describe('VIGIL_RULE_SYNTAX, VIGIL_RULE_UNKNOWN_FIELD … (docs/errors.md)'),
+          message: z.string(),
+          line: z.int().describe('1-based'),
+          column: z.int().describe('1-based'),
+          offset: z.int().describe('0-based, in UTF-16 code units'),
+        }),
+      )
+      .describe('every problem found, each with its place in the condition'),
+  })
+  .meta({ id: 'RuleCheck' });
+
+const environmentFunctionSchema = z.object({
+  name: z.string(),
+  receiver: z.string().nullable().describe('the receiver type of a method; null for a global function'),
+  signature: z.string(),
+  params: z.array(z.string()),
+  returns: z.string(),
+  macro: z.boolean().describe('its first argument binds a variable to each element: goods.exists(g, …)'),
+  description: z.string().nullable(),
+});
+
+export const ruleEnvironmentSchema = z
+  .object({
+    variables: z.array(z.object({ name: z.string(), type: z.string() })),
+    types: z.array(
+      z.object({ name: z.string(), fields: z.array(z.object({ name: z.string(), type: z.string() })) }),
+    ),
+    functions: z.array(environmentFunctionSchema),
+    countryGroups: z.array(z.string()).describe('the groups `inGroup(country, group)` knows'),
+    watchlists: z.array(z.string()).describe('the authority’s watchlists, for `watchlist("name")`'),
+  })
+  .meta({ id: 'RuleEnvironment' });
+
+export const ruleCommentSchema = z
+  .object({
+    id: z.string(),
+    rule: z.string(),
+    version: z.int().describe('the rule’s latest version when the comment was made'),
+    text: z.string(),
+    author: z.string().describe('role:subject'),
+    createdAt: instant,
+  })
+  .meta({ id: 'RuleComment' });
+
+export const RULE_COMMENT_EXAMPLE: z.output<typeof ruleCommentSchema> = {
+  id: 'rc_5f0c2a7e-0d7b-4f8e-9a51-2b0f3c7d9e11',
+  rule: 'R-STEEL-UNDERVALUE',
+  version: 3,
+  text: 'Most hits are one importer with a binding valuation ruling; consider excluding it.',
+  author: 'analyst:ferrari',
+  createdAt: '2027-03-04T10:15:00.000Z',
+};
 
 export const watchlistSummarySchema = z
   .object({

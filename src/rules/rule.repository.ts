@@ -1,6 +1,7 @@
 /**
- * SQL of analysts' rules and watchlists: versioned rules (table rule), watchlists and their entities
- * (table watchlist_entry, keyed by list and entity id). Every query is scoped by authority.
+ * SQL of analysts' rules and watchlists: versioned rules (table rule) and the comments on them
+ * (rule_comment), watchlists and their entities (table watchlist_entry, keyed by list and entity
+ * id). Every query is scoped by authority.
  */
 import { periodEnd } from '../domain/index.ts';
 import type { Queryable } from '../store/database.ts';
@@ -14,6 +15,7 @@ import type {
   WatchlistSubject,
 } from '../risk/index.ts';
 import type { StoredEntity } from './list-formats/index.ts';
+import type { RuleComment } from './rule.service.ts';
 
 interface RuleRow {
   authority: string;
@@ -161,6 +163,38 @@ export class RuleRepository {
       id !== undefined ? [authority, id] : [authority],
     );
     return r.rows.map(toRule);
+  }
+
+  /** The comments on a rule, oldest first (table rule_comment). */
+  async comments(tx: Queryable, authority: string, rule: string): Promise<RuleComment[]> {
+    const r = await tx.query<{
+      id: string;
+      rule_id: string;
+      version: number;
+      body: string;
+      author: string;
+      created_at: Date;
+    }>(
+      `SELECT id, rule_id, version, body, author, created_at FROM rule_comment
+       WHERE authority = $1 AND rule_id = $2 ORDER BY created_at, id LIMIT 1000`,
+      [authority, rule],
+    );
+    return r.rows.map((c) => ({
+      id: c.id,
+      rule: c.rule_id,
+      version: c.version,
+      text: c.body,
+      author: c.author,
+      createdAt: new Date(c.created_at).toISOString(),
+    }));
+  }
+
+  async insertComment(tx: Queryable, authority: string, c: RuleComment): Promise<void> {
+    await tx.query(
+      `INSERT INTO rule_comment (id, authority, rule_id, version, body, author, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [c.id, authority, c.rule, c.version, c.text, c.author, c.createdAt],
+    );
   }
 
   async ruleVersions(tx: Queryable, authority: string, id: string): Promise<StoredRule[]> {

@@ -1,5 +1,6 @@
 /**
- * HTTP adapter of analysts' rules (/v1/rules: create, version, list, test, backtest) and watchlists
+ * HTTP adapter of analysts' rules (/v1/rules: create, version, list, check as typed, test, backtest,
+ * comments; /v1/rule-environment: what a condition can name) and watchlists
  * (/v1/watchlists: create, upload entities as JSON, CSV, NDJSON or the public UN, EU and OFAC lists,
  * list, search, get, put, delete and expire entities, match a value with the match explained).
  */
@@ -13,14 +14,18 @@ import { VigilError } from '../errors/index.ts';
 import { parseInput } from '../errors/index.ts';
 import { validateFiling } from '../intake/index.ts';
 import { RULE_STATUSES } from '../risk/index.ts';
-import { ruleInputSchema, watchlistInputSchema } from './rule.service.ts';
+import { ruleCommentInputSchema, ruleInputSchema, watchlistInputSchema } from './rule.service.ts';
 import { filingSchema } from '../intake/index.ts';
 import { jsonBody, jsonResponse, operation, textBody } from '../contract/index.ts';
 import {
+  RULE_COMMENT_EXAMPLE,
   RULE_INPUT_EXAMPLE,
   STORED_RULE_EXAMPLE,
   backtestResultSchema,
   listedRuleSchema,
+  ruleCheckSchema,
+  ruleCommentSchema,
+  ruleEnvironmentSchema,
   ruleTestResultSchema,
   ruleWithVersionsSchema,
   storedRuleSchema,
@@ -82,6 +87,9 @@ const backtestSchema = z.strictObject({
   version: z.number().int().min(1).optional(),
 });
 const statusSchema = z.strictObject({ status: z.enum(RULE_STATUSES) });
+const checkSchema = z.strictObject({
+  condition: z.string().max(20_000).describe('the CEL condition, as the analyst is writing it'),
+});
 const entriesQuery = z.strictObject({
   next: z.string().min(1).max(4000).optional().describe('the `next` of the previous page'),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
@@ -215,6 +223,10 @@ export const ruleRoutes: FastifyPluginCallback<RuleRoutesOptions> = (app, opts, 
             addedControlLoadShare: 0.005,
             evaluationErrors: 0,
             firstEvaluationError: null,
+            daily: [
+              { day: '2027-01-01', assessed: 92, hits: 1, addedControlLoad: 1 },
+              { day: '2027-01-02', assessed: 88, hits: 0, addedControlLoad: 0 },
+            ],
           }),
         },
         errors: ['VIGIL_RULE_NOT_FOUND', 'VIGIL_BACKTEST_TOO_LONG'],
@@ -254,6 +266,105 @@ export const ruleRoutes: FastifyPluginCallback<RuleRoutesOptions> = (app, opts, 
       const b = parseInput(statusSchema, request.body ?? {});
       return rules.setStatus(actorOf(request), request.params.id, b.status);
     },
+  );
+  app.post(
+    '/rules/check',
+    {
+      schema: operation({
+        operationId: 'checkRuleCondition',
+        permission: 'rule.read',
+        tags: ['rules'],
+        summary:
+          'Type-check a CEL condition as saving a rule would; the problems, each with its line and column, are the answer (for an editor, as the analyst types)',
+        body: jsonBody(checkSchema, { condition: 'goods.exists(g, g.hsCod.startsWith("7306"))' }),
+        responses: {
+          200: jsonResponse('Whether the condition checks, and every problem found', ruleCheckSchema, {
+            ok: false,
+            errors: [
+              {
+                code: 'VIGIL_RULE_UNKNOWN_FIELD',
+                message: 'No such key: hsCod',
+                line: 1,
+                column: 19,
+                offset: 18,
+              },
+            ],
+          }),
+        },
+      }),
+    },
+    async (request) => {
+      const b = parseInput(checkSchema, request.body ?? {});
+      return rules.check(actorOf(request), b.condition);
+    },
+  );
+  app.get(
+    '/rule-environment',
+    {
+      schema: operation({
+        operationId: 'getRuleEnvironment',
+        permission: 'rule.read',
+        tags: ['rules'],
+        summary:
+          'What a rule condition can name: variables, the fields of each type, functions and macros (from the environment rules are type-checked against), country groups and the authority’s watchlists',
+        responses: {
+          200: jsonResponse('The rule environment', ruleEnvironmentSchema, {
+            variables: [{ name: 'goods', type: 'list<GoodsItem>' }],
+            types: [{ name: 'GoodsItem', fields: [{ name: 'hsCode', type: 'string' }] }],
+            functions: [
+              {
+                name: 'hsIn',
+                receiver: null,
+                signature: 'hsIn(string, list<string>): bool',
+                params: ['string', 'list<string>'],
+                returns: 'bool',
+                macro: false,
+                description: 'the HS code starts with one of the prefixes',
+              },
+            ],
+            countryGroups: ['eu'],
+            watchlists: ['sanctioned-operators'],
+          }),
+        },
+      }),
+    },
+    async (request) => rules.environment(actorOf(request)),
+  );
+  app.get<{ Params: { id: string } }>(
+    '/rules/:id/comments',
+    {
+      schema: operation({
+        operationId: 'listRuleComments',
+        permission: 'rule.read',
+        tags: ['rules'],
+        summary: 'The comments on a rule, oldest first',
+        params: idParams,
+        responses: {
+          200: jsonResponse('The comments', z.object({ items: z.array(ruleCommentSchema) }), {
+            items: [RULE_COMMENT_EXAMPLE],
+          }),
+        },
+        errors: ['VIGIL_RULE_NOT_FOUND'],
+      }),
+    },
+    async (request) => ({ items: await rules.comments(actorOf(request), request.params.id) }),
+  );
+  app.post<{ Params: { id: string } }>(
+    '/rules/:id/comments',
+    {
+      schema: operation({
+        operationId: 'addRuleComment',
+        permission: 'rule.comment',
+        tags: ['rules'],
+        summary: 'Comment on a rule (on its latest version); audited, never changed',
+        params: idParams,
+        body: jsonBody(ruleCommentInputSchema, { text: RULE_COMMENT_EXAMPLE.text }),
+        responses: { 201: jsonResponse('The comment', ruleCommentSchema, RULE_COMMENT_EXAMPLE) },
+        errors: ['VIGIL_RULE_NOT_FOUND'],
+      }),
+    },
+    async (request, reply) =>
+      reply.status(201).send(await rules.addComment(actorOf(request), request.params.id, request.body)),
   );
   app.post(
     '/rules/test',

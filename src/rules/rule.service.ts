@@ -3,7 +3,7 @@
  * environment and the authority's watchlists (an error names its position), every change is a new
  * version, and a rule can be tested on a filing or backtested on stored history before it goes live.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Filing, Clock } from '../domain/index.ts';
 import { VigilError } from '../errors/index.ts';
@@ -19,12 +19,14 @@ import {
   assess,
   compileRule,
   compileRuleSet,
+  describeRuleEnvironment,
 } from '../risk/index.ts';
 import type {
   GoodsNomenclature,
   MatchExplanation,
   RiskRule,
   RuleCompileError,
+  RuleEnvironmentDescription,
   RuleHit,
   RuleStatus,
   Watchlist,
@@ -134,6 +136,58 @@ export interface BacktestResult {
   readonly evaluationErrors: number;
   /** The first such error, for the analyst to see why. */
   readonly firstEvaluationError: string | null;
+  /** Day by day (UTC, by the day the filing was lodged), every day of the period. */
+  readonly daily: readonly BacktestDay[];
+}
+
+export interface BacktestDay {
+  /** YYYY-MM-DD (UTC). */
+  readonly day: string;
+  readonly assessed: number;
+  readonly hits: number;
+  /** Hits on consignments that had no control: the load the rule would have added that day. */
+  readonly addedControlLoad: number;
+}
+
+/** Every UTC day that [from, to) touches, as YYYY-MM-DD. */
+function daysOf(from: Date, to: Date): string[] {
+  const days: string[] = [];
+  const end = to.getTime();
+  for (
+    let t = Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate());
+    t < end;
+    t += 86_400_000
+  ) {
+    days.push(new Date(t).toISOString().slice(0, 10));
+  }
+  return days;
+}
+
+/** A comment on a rule, as stored (table rule_comment). */
+export interface RuleComment {
+  readonly id: string;
+  readonly rule: string;
+  /** The version that was the latest when the comment was made. */
+  readonly version: number;
+  readonly text: string;
+  readonly author: string;
+  readonly createdAt: string;
+}
+
+export const ruleCommentInputSchema = z.strictObject({
+  text: z.string().trim().min(1).max(4000),
+});
+
+/** A condition's problems for an editor: where each is, and what it is. */
+export interface RuleCheck {
+  readonly ok: boolean;
+  readonly errors: readonly {
+    readonly code: string;
+    readonly message: string;
+    readonly line: number;
+    readonly column: number;
+    readonly offset: number;
+  }[];
 }
 
 /** Limits of a backtest: the window it reads and how long it may run (docs/adr/0007). */
@@ -428,6 +482,96 @@ export class RuleService {
     return { hit: a.hits.length > 0, hits: [...a.hits], errors: [...a.errors] };
   }
 
+  /**
+   * Type-checks a condition as saving the rule would (against the rule environment and the
+   * authority's watchlists), for an editor checking as the analyst types: the problems are the
+   * answer, not an error. Nothing is stored.
+   */
+  async check(actor: Actor, condition: string): Promise<RuleCheck> {
+    requirePermission(actor, 'rule.read');
+    const ctx = await this.#d.ruleSets.get(actor.authority);
+    const compiled = compileRule(condition, { watchlistNames: new Set(ctx.watchlists.names()) });
+    if (compiled.ok) {
+      return { ok: true, errors: [] };
+    }
+    return {
+      ok: false,
+      errors: compiled.errors.map((e) => ({
+        code: e.code,
+        message: e.message,
+        line: e.position.line,
+        column: e.position.column,
+        offset: e.position.offset,
+      })),
+    };
+  }
+
+  /**
+   * What a condition can name: the variables, fields, functions and macros of the rule environment
+   * (one source of truth: the environment rules are checked against), the country groups, and the
+   * authority's watchlists.
+   */
+  async environment(actor: Actor): Promise<RuleEnvironmentDescription & { watchlists: string[] }> {
+    requirePermission(actor, 'rule.read');
+    const ctx = await this.#d.ruleSets.get(actor.authority);
+    return { ...describeRuleEnvironment(), watchlists: [...ctx.watchlists.names()].sort() };
+  }
+
+  /** The comments on a rule, oldest first. */
+  async comments(actor: Actor, id: string): Promise<RuleComment[]> {
+    requirePermission(actor, 'rule.read');
+    const db = this.#d.db.forAuthority(actor.authority);
+    if ((await this.#d.repo.currentRules(db, actor.authority, id)).length === 0) {
+      throw new VigilError('VIGIL_RULE_NOT_FOUND', `no rule '${id}'`);
+    }
+    return this.#d.repo.comments(db, actor.authority, id);
+  }
+
+  /**
+   * Adds a comment on the rule's latest version. Audited, with a digest of the text: the comment
+   * is never changed or deleted, and the auditor can check that it was not.
+   */
+  async addComment(actor: Actor, id: string, body: unknown): Promise<RuleComment> {
+    requirePermission(actor, 'rule.comment');
+    const parsed = ruleCommentInputSchema.safeParse(body, { reportInput: true });
+    if (!parsed.success) {
+      throw new VigilError(
+        'VIGIL_BAD_REQUEST',
+        'the comment is invalid',
+        fromZodIssues(parsed.error.issues, 'the comment'),
+      );
+    }
+    const now = this.#d.clock.now();
+    return this.#d.db.forAuthority(actor.authority).transaction(async (tx) => {
+      const [current] = await this.#d.repo.currentRules(tx, actor.authority, id);
+      if (current === undefined) {
+        throw new VigilError('VIGIL_RULE_NOT_FOUND', `no rule '${id}'`);
+      }
+      const comment: RuleComment = {
+        id: `rc_${randomUUID()}`,
+        rule: id,
+        version: current.version,
+        text: parsed.data.text,
+        author: `${actor.role}:${actor.subject}`,
+        createdAt: now.toISOString(),
+      };
+      await this.#d.repo.insertComment(tx, actor.authority, comment);
+      await this.#d.audit?.append(tx, {
+        authority: actor.authority,
+        actor: comment.author,
+        action: 'rule.commented',
+        subject: `rule:${id}`,
+        at: now,
+        details: {
+          comment: comment.id,
+          version: comment.version,
+          sha256: sha256(comment.text),
+        },
+      });
+      return comment;
+    });
+  }
+
   /** How the rule would have done on filings lodged in [from, to). */
   async backtest(
     actor: Actor,
@@ -467,6 +611,9 @@ export class RuleService {
     let added = 0;
     let evaluationErrors = 0;
     let firstEvaluationError: string | null = null;
+    const daily = new Map(
+      daysOf(input.from, input.to).map((day) => [day, { day, assessed: 0, hits: 0, addedControlLoad: 0 }]),
+    );
     let after: { lodgedAt: Date; mrn: string } | undefined;
     for (;;) {
       const page = await this.#d.filings.list(this.#d.db.forAuthority(actor.authority), {
@@ -489,6 +636,7 @@ export class RuleService {
       for (const row of live) {
         const filing = row.body as Filing;
         const at = new Date(row.lodged_at).toISOString();
+        const day = daily.get(at.slice(0, 10));
         for (let seq = 0; seq < filing.consignments.length; seq++) {
           // Stop a backtest that runs too long, and give the event loop back every few milliseconds.
           const t = Date.now();
@@ -503,6 +651,9 @@ export class RuleService {
             sliceStart = Date.now();
           }
           assessed++;
+          if (day !== undefined) {
+            day.assessed++;
+          }
           const a = assess(
             { filing, consignmentIndex: seq, at, authority: actor.authority, profiles, nomenclature },
             set.value,
@@ -517,8 +668,13 @@ export class RuleService {
           }
           hit++;
           const o = outcomes.get(`${row.mrn}/${seq}`);
-          if (o === undefined || !o.controlled) {
+          const adds = o === undefined || !o.controlled;
+          if (adds) {
             added++;
+          }
+          if (day !== undefined) {
+            day.hits++;
+            day.addedControlLoad += adds ? 1 : 0;
           }
           if (o?.result !== undefined) {
             controlled++;
@@ -547,6 +703,7 @@ export class RuleService {
       addedControlLoadShare: assessed > 0 ? added / assessed : 0,
       evaluationErrors,
       firstEvaluationError,
+      daily: [...daily.values()],
     };
   }
 

@@ -198,6 +198,13 @@ forEachDatabase('risk API', (target) => {
     assert.equal(r.statusCode, 200, r.body);
     // By hand: 6 consignments in the period; below 5 EUR/kg are #0, #1, #2 and #5 (4 hits);
     // of those #0 and #1 were controlled, #0 irregular; #2 and #5 had no control (2 added).
+    // Day by day, one filing a day: hits on days 0, 1, 2 and 5, of which 2 and 5 add a control.
+    const day = (i: number, hits: number, added: number) => ({
+      day: new Date(start.getTime() + i * DAY).toISOString().slice(0, 10),
+      assessed: 1,
+      hits,
+      addedControlLoad: added,
+    });
     assert.deepEqual(r.json(), {
       rule: { id: 'CHEAP', version: 1 },
       period: { from: start.toISOString(), to: new Date(start.getTime() + perKg.length * DAY).toISOString() },
@@ -211,6 +218,7 @@ forEachDatabase('risk API', (target) => {
       addedControlLoadShare: 2 / 6,
       evaluationErrors: 0,
       firstEvaluationError: null,
+      daily: [day(0, 1, 0), day(1, 1, 0), day(2, 1, 1), day(3, 0, 0), day(4, 0, 0), day(5, 1, 1)],
     });
   });
 });

@@ -18,6 +18,7 @@ const en = {
     busy: 'Signing in…',
     demo: 'Demo accounts: analyst.nl, officer.nl, coordinator.nl, auditor.nl with the password vigil-demo-password.',
   },
+  rules: { title: 'Rules' },
   queue: {
     title: 'Queue',
     summary: '{{count}} consignments with hits',
@@ -146,6 +147,7 @@ const fr: Words = {
     busy: 'Connexion…',
     demo: 'Comptes de démonstration : analyst.nl, officer.nl, coordinator.nl, auditor.nl avec le mot de passe vigil-demo-password.',
   },
+  rules: { title: 'Règles' },
   queue: {
     title: 'File',
     summary: '{{count}} envois avec des alertes',
@@ -272,6 +274,7 @@ const de: Words = {
     busy: 'Anmeldung…',
     demo: 'Demo-Konten: analyst.nl, officer.nl, coordinator.nl, auditor.nl mit dem Passwort vigil-demo-password.',
   },
+  rules: { title: 'Regeln' },
   queue: {
     title: 'Warteschlange',
     summary: '{{count}} Sendungen mit Treffern',

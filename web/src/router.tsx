@@ -10,6 +10,7 @@ import {
   createRootRoute,
   createRoute,
   createRouter,
+  lazyRouteComponent,
   redirect,
   useNavigate,
   useRouterState,
@@ -95,6 +96,7 @@ function Layout() {
             <Link to="/queue">{t('queue.title')}</Link>
             {mayUseControls(session.data.role) && <Link to="/controls">{t('nav.controls')}</Link>}
             {mayAudit(session.data.role) && <Link to="/audit">{t('nav.audit')}</Link>}
+            <Link to="/rules">{t('rules.title')}</Link>
           </nav>
         )}
         <span className="spacer" />
@@ -147,6 +149,18 @@ const auditRoute = createRoute({
   component: Audit,
 });
 
+// The Rules screens load on demand (their editor and charts in chunks of their own).
+const rulesRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/rules',
+  component: lazyRouteComponent(() => import('./screens/Rules'), 'Rules'),
+});
+const ruleRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/rules/$id',
+  component: lazyRouteComponent(() => import('./screens/Rule'), 'Rule'),
+});
+
 export const router = createRouter({
   routeTree: rootRoute.addChildren([
     indexRoute,
@@ -156,6 +170,8 @@ export const router = createRouter({
     controlsRoute,
     controlTaskRoute,
     auditRoute,
+    rulesRoute,
+    ruleRoute,
   ]),
 });
 
