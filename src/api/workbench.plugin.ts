@@ -30,6 +30,7 @@ export const WORKBENCH_ROUTES: readonly string[] = [
   '/controls',
   '/controls/:id',
   '/audit',
+  '/dashboard',
 ];
 
 const NONCE_SLOT = '__VIGIL_NONCE__';

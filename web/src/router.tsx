@@ -10,6 +10,7 @@ import {
   createRootRoute,
   createRoute,
   createRouter,
+  lazyRouteComponent,
   redirect,
   useNavigate,
   useRouterState,
@@ -26,7 +27,7 @@ import { Consignment } from './screens/Consignment';
 import { Controls } from './screens/Controls';
 import { ControlTask } from './screens/ControlTask';
 import { Audit } from './screens/Audit';
-import { mayAudit, mayUseControls } from './roles';
+import { mayAudit, mayReadIndicators, mayUseControls } from './roles';
 
 function LanguagePicker() {
   const { t, i18n } = useTranslation();
@@ -95,6 +96,7 @@ function Layout() {
             <Link to="/queue">{t('queue.title')}</Link>
             {mayUseControls(session.data.role) && <Link to="/controls">{t('nav.controls')}</Link>}
             {mayAudit(session.data.role) && <Link to="/audit">{t('nav.audit')}</Link>}
+            {mayReadIndicators(session.data.role) && <Link to="/dashboard">{t('nav.dashboard')}</Link>}
           </nav>
         )}
         <span className="spacer" />
@@ -146,6 +148,12 @@ const auditRoute = createRoute({
   path: '/audit',
   component: Audit,
 });
+const dashboardRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/dashboard',
+  // Loaded on demand with its charts: the first screen does not carry it.
+  component: lazyRouteComponent(() => import('./screens/Dashboard'), 'Dashboard'),
+});
 
 export const router = createRouter({
   routeTree: rootRoute.addChildren([
@@ -156,6 +164,7 @@ export const router = createRouter({
     controlsRoute,
     controlTaskRoute,
     auditRoute,
+    dashboardRoute,
   ]),
 });
 
