@@ -1,12 +1,13 @@
 /**
  * The words of the Dashboard (performance indicators as figures and charts), in English, French and
- * German. Merged into i18n.ts's resources (deep), like i18n-controls.ts. The indicators' own titles
- * and definitions come from the server's catalogue (docs/indicators.md), in English.
+ * German. Merged into i18n.ts's resources (deep), like i18n-controls.ts, but when the Dashboard's
+ * chunk loads (the screen imports this file), so the first screen does not carry them; only the
+ * navigation's word is loaded up front (i18n-dashboard-nav.ts). The indicators' own titles and
+ * definitions come from the server's catalogue (docs/indicators.md), in English.
  */
 import i18n from './i18n';
 
 const en = {
-  nav: { dashboard: 'Dashboard' },
   dashboard: {
     title: 'Dashboard',
     intro: 'How risk management performs, from the daily rollups (they trail the facts by about a minute).',
@@ -74,7 +75,6 @@ const en = {
 };
 
 const fr: typeof en = {
-  nav: { dashboard: 'Tableau de bord' },
   dashboard: {
     title: 'Tableau de bord',
     intro:
@@ -144,7 +144,6 @@ const fr: typeof en = {
 };
 
 const de: typeof en = {
-  nav: { dashboard: 'Übersicht' },
   dashboard: {
     title: 'Übersicht',
     intro:

@@ -16,6 +16,7 @@ import { api, dataOf } from '../api/client';
 import type { paths } from '../api/schema';
 import { ErrorPanel, duration } from '../components';
 import type { ChartData } from './dashboard-chart';
+import '../i18n-dashboard';
 import './dashboard.css';
 
 /** The JSON answer (the same operation also answers CSV, as a string). */
