@@ -23,6 +23,11 @@ indicators with it), over any period, as a total, as a series per \`day\`, \`wee
   CSV has one row per indicator and period or breakdown key.
 - \`vigil report --from … --to … --format html|csv|json [--out FILE]\` writes the same figures; as
   HTML, a self-contained printable report with charts drawn on the server (SVG).
+- The workbench's **Dashboard** (\`/dashboard\`) shows the same figures in the browser: key figures
+  (filings processed, consignments assessed, hit, control and detection rates) and any indicator of
+  the catalogue with its definition, as charts with their figures also in a table, for a chosen
+  first and last day, per day, week, month, quarter or year, and broken down by mode, office, filing
+  type, control type, selection method or operator segment (where the indicator allows it).
 - Permission \`indicator.read\`: analysts, coordinators, auditors and admins.
 
 This file is generated from \`src/indicators/indicator.catalogue.ts\` by \`npm run docs\`; a test

@@ -5,9 +5,12 @@
  */
 const CONTROL_ROLES = new Set(['officer', 'analyst', 'coordinator', 'auditor', 'admin']);
 const AUDIT_ROLES = new Set(['auditor', 'admin']);
+/** indicator.read: the Dashboard. */
+const INDICATOR_ROLES = new Set(['analyst', 'coordinator', 'auditor', 'admin']);
 
 export const mayUseControls = (role: string): boolean => CONTROL_ROLES.has(role);
 export const mayAudit = (role: string): boolean => AUDIT_ROLES.has(role);
+export const mayReadIndicators = (role: string): boolean => INDICATOR_ROLES.has(role);
 
 /** Officers start at their controls, auditors at the trail, everyone else at the queue. */
 export function homeOf(role: string): '/controls' | '/audit' | '/queue' {

@@ -27,7 +27,7 @@ import { Consignment } from './screens/Consignment';
 import { Controls } from './screens/Controls';
 import { ControlTask } from './screens/ControlTask';
 import { Audit } from './screens/Audit';
-import { mayAudit, mayUseControls } from './roles';
+import { mayAudit, mayReadIndicators, mayUseControls } from './roles';
 
 function LanguagePicker() {
   const { t, i18n } = useTranslation();
@@ -97,6 +97,7 @@ function Layout() {
             {mayUseControls(session.data.role) && <Link to="/controls">{t('nav.controls')}</Link>}
             {mayAudit(session.data.role) && <Link to="/audit">{t('nav.audit')}</Link>}
             <Link to="/rules">{t('rules.title')}</Link>
+            {mayReadIndicators(session.data.role) && <Link to="/dashboard">{t('nav.dashboard')}</Link>}
           </nav>
         )}
         <span className="spacer" />
@@ -148,6 +149,12 @@ const auditRoute = createRoute({
   path: '/audit',
   component: Audit,
 });
+const dashboardRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/dashboard',
+  // Loaded on demand with its charts: the first screen does not carry it.
+  component: lazyRouteComponent(() => import('./screens/Dashboard'), 'Dashboard'),
+});
 
 // The Rules screens load on demand (their editor and charts in chunks of their own).
 const rulesRoute = createRoute({
@@ -172,6 +179,7 @@ export const router = createRouter({
     auditRoute,
     rulesRoute,
     ruleRoute,
+    dashboardRoute,
   ]),
 });
 
