@@ -32,6 +32,7 @@ export const WORKBENCH_ROUTES: readonly string[] = [
   '/audit',
   '/rules',
   '/rules/:id',
+  '/watchlists',
 ];
 
 const NONCE_SLOT = '__VIGIL_NONCE__';

@@ -5,6 +5,7 @@ import { QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-qu
 import { RouterProvider } from '@tanstack/react-router';
 import './i18n';
 import './i18n-controls';
+import './i18n-watchlists';
 import './styles.css';
 import { ApiProblem } from './api/client';
 import { SESSION_KEY } from './session';

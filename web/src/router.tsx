@@ -27,7 +27,7 @@ import { Consignment } from './screens/Consignment';
 import { Controls } from './screens/Controls';
 import { ControlTask } from './screens/ControlTask';
 import { Audit } from './screens/Audit';
-import { mayAudit, mayUseControls } from './roles';
+import { mayAudit, mayUseControls, mayUseWatchlists } from './roles';
 
 function LanguagePicker() {
   const { t, i18n } = useTranslation();
@@ -97,6 +97,7 @@ function Layout() {
             {mayUseControls(session.data.role) && <Link to="/controls">{t('nav.controls')}</Link>}
             {mayAudit(session.data.role) && <Link to="/audit">{t('nav.audit')}</Link>}
             <Link to="/rules">{t('rules.title')}</Link>
+            {mayUseWatchlists(session.data.role) && <Link to="/watchlists">{t('nav.watchlists')}</Link>}
           </nav>
         )}
         <span className="spacer" />
@@ -148,6 +149,12 @@ const auditRoute = createRoute({
   path: '/audit',
   component: Audit,
 });
+// Loaded on demand: the first screen's scripts stay small.
+const watchlistsRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/watchlists',
+  component: lazyRouteComponent(() => import('./screens/Watchlists'), 'Watchlists'),
+});
 
 // The Rules screens load on demand (their editor and charts in chunks of their own).
 const rulesRoute = createRoute({
@@ -172,6 +179,7 @@ export const router = createRouter({
     auditRoute,
     rulesRoute,
     ruleRoute,
+    watchlistsRoute,
   ]),
 });
 
