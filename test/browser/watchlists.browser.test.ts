@@ -142,12 +142,47 @@ test('an analyst uploads a watchlist, searches a variant of a listed name, and t
   await page
     .getByLabel('Watchlist file', { exact: true })
     .setInputFiles({ name: 'denied-parties.csv', mimeType: 'text/csv', buffer: file });
+  // A slow link (Chromium's throttling, 64 KB/s up), so the upload takes a few seconds to send.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false,
+    latency: 20,
+    downloadThroughput: -1,
+    uploadThroughput: 64 * 1024,
+  });
+  // Every value the progress bar shows while the file goes.
+  await page.evaluate(() => {
+    const g = globalThis as any;
+    g.progressSeen = [];
+    new g.MutationObserver(() => {
+      const bar = g.document.querySelector('.wl-progress progress');
+      if (bar !== null && g.progressSeen.at(-1) !== bar.value) {
+        g.progressSeen.push(bar.value);
+      }
+    }).observe(g.document.body, { subtree: true, childList: true, attributes: true });
+  });
   await page.getByRole('button', { name: 'Upload', exact: true }).click();
+  await page.waitForFunction(() => {
+    const v = (globalThis as any).document.querySelector('.wl-progress progress')?.value;
+    return v > 0 && v < 100;
+  });
+  await shot(page, '2-uploading');
   const done = page.getByRole('status').filter({ hasText: 'stored in' });
   await done.waitFor();
   assert.equal(
     await done.innerText(),
     `${(FILLERS + 1).toLocaleString('en')} entries read (CSV) and stored in ${LIST}.`,
+  );
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false,
+    latency: 0,
+    downloadThroughput: -1,
+    uploadThroughput: -1,
+  });
+  const seen = await page.evaluate(() => (globalThis as any).progressSeen as number[]);
+  assert.ok(
+    seen.some((v) => v > 0 && v < 100),
+    `the bar showed the upload going: ${seen.join(', ')}`,
   );
   const bar = page.getByRole('progressbar', { name: 'Upload progress' });
   assert.equal(await bar.getAttribute('value'), '100');
@@ -166,7 +201,7 @@ test('an analyst uploads a watchlist, searches a variant of a listed name, and t
     [[LIST, FILLERS + 1]],
   );
   await accessible(page, 'watchlists after an upload');
-  await shot(page, '2-uploaded');
+  await shot(page, '3-uploaded');
 
   // A bad file: every problem in words with its line, and nothing of it is stored.
   const bad = [
@@ -193,7 +228,7 @@ test('an analyst uploads a watchlist, searches a variant of a listed name, and t
     'nothing of the bad file was stored',
   );
   await accessible(page, 'watchlists with a refused upload');
-  await shot(page, '3-refused');
+  await shot(page, '4-refused');
 
   // Search a variant of the listed name: the score, and word by word how it met the listed name.
   const variant = 'Korveks Maritim Logistic';
@@ -220,7 +255,7 @@ test('an analyst uploads a watchlist, searches a variant of a listed name, and t
   );
   assert.match(await match.innerText(), /spelt differently|sounds alike|cut short/);
   await accessible(page, 'watchlists with a search explained');
-  await shot(page, '4-search-explained');
+  await shot(page, '5-search-explained');
 
   // An entry's details and history, from the list's entries.
   await page.getByRole('button', { name: `Details of Filler Trading Company Number 0` }).click();
@@ -229,7 +264,7 @@ test('an analyst uploads a watchlist, searches a variant of a listed name, and t
   await details.getByText(/^Listed on /).waitFor();
   assert.match(await details.innerText(), /Matches with no end date/);
   await accessible(page, 'watchlists with an entry open');
-  await shot(page, '5-entry');
+  await shot(page, '6-entry');
 
   // A rule screens consignees against the list; a filing whose consignee bears a variant gets a hit.
   await call('POST', '/v1/rules', 'analyst', {
@@ -249,7 +284,7 @@ test('an analyst uploads a watchlist, searches a variant of a listed name, and t
   await page.goto(`${url}/queue`);
   const queued = page.getByText(mrn);
   await queued.first().waitFor();
-  await shot(page, '6-queue');
+  await shot(page, '7-queue');
   const queue = await call<{ items: Array<{ mrn: string; index: number; rules: string[] }> }>(
     'GET',
     '/v1/queue?limit=1000',
@@ -266,7 +301,7 @@ test('an analyst uploads a watchlist, searches a variant of a listed name, and t
   assert.match(hitWords, new RegExp(LIST));
   assert.match(hitWords, /KORVEX MARITIME LOGISTIC L\.L\.C\./);
   assert.match(hitWords, new RegExp(LISTED));
-  await shot(page, '7-consignment-hit');
+  await shot(page, '8-consignment-hit');
 
   // The screen in French and German.
   await page.goto(`${url}/watchlists`);
@@ -276,7 +311,7 @@ test('an analyst uploads a watchlist, searches a variant of a listed name, and t
   await page.getByRole('heading', { name: 'Beobachtungslisten', level: 1 }).waitFor();
   await page.getByText('Eine Listendatei hochladen').waitFor();
   await accessible(page, 'watchlists in German');
-  await shot(page, '8-german');
+  await shot(page, '9-german');
   await page.getByLabel('Sprache').selectOption('en');
   assert.deepEqual(problems, [], 'no script errors or content security policy violations');
   await page.close();
