@@ -101,6 +101,30 @@ async function shot(page: Page, name: string): Promise<void> {
 }
 
 /** The watchlist file: the listed party among filler entries, as Vigil's CSV. */
+const focused = (page: Page) =>
+  page.evaluate(() => {
+    const el = (globalThis as any).document.activeElement;
+    return {
+      tag: (el?.tagName as string).toLowerCase(),
+      label: (el?.getAttribute('aria-label') ?? el?.textContent ?? '').trim() as string,
+    };
+  });
+
+/** Presses Tab until `want` holds for the focused element (at most 80 presses). */
+async function tabTo(
+  page: Page,
+  want: (f: Awaited<ReturnType<typeof focused>>) => boolean,
+  what: string,
+): Promise<void> {
+  for (let i = 0; i < 80; i++) {
+    if (want(await focused(page))) {
+      return;
+    }
+    await page.keyboard.press('Tab');
+  }
+  assert.fail(`Tab never reached ${what}; focus is on ${JSON.stringify(await focused(page))}`);
+}
+
 function listFile(): Buffer {
   const lines = ['id,value,aliases,type,identifiers,note,source'];
   lines.push(
@@ -257,14 +281,30 @@ test('an analyst uploads a watchlist, searches a variant of a listed name, and t
   await accessible(page, 'watchlists with a search explained');
   await shot(page, '5-search-explained');
 
-  // An entry's details and history, from the list's entries.
-  await page.getByRole('button', { name: `Details of Filler Trading Company Number 0` }).click();
+  // An entry's details and history, opened from the list's entries with the keyboard alone; its
+  // expiry set, then cleared.
+  await page.getByRole('button', { name: 'Search', exact: true }).focus();
+  await tabTo(page, (f) => f.label === 'Details of Filler Trading Company Number 0', 'the first entry');
+  await page.keyboard.press('Enter');
   const details = page.locator('section.wl-entry[data-entry="dp:f0"]');
   await details.waitFor();
   await details.getByText(/^Listed on /).waitFor();
+  assert.equal((await focused(page)).tag, 'h3', 'the focus goes to the details');
   assert.match(await details.innerText(), /Matches with no end date/);
+  await details.getByLabel('Stop matching on').fill('2027-12-31');
+  await details.getByRole('button', { name: 'Set the expiry' }).click();
+  await details.getByRole('status').filter({ hasText: 'stops matching on' }).waitFor();
+  await details.getByText(/^Stops matching on /).waitFor();
+  const expiring = await call<{ expiresAt: string | null }>(
+    'GET',
+    `/v1/watchlists/${LIST}/entries/dp:f0`,
+    'analyst',
+  );
+  assert.equal(expiring.expiresAt, '2028-01-01T00:00:00.000Z', 'the end of that day, UTC');
   await accessible(page, 'watchlists with an entry open');
   await shot(page, '6-entry');
+  await details.getByRole('button', { name: 'Clear the expiry' }).click();
+  await details.getByText('Matches with no end date', { exact: true }).waitFor();
 
   // A rule screens consignees against the list; a filing whose consignee bears a variant gets a hit.
   await call('POST', '/v1/rules', 'analyst', {

@@ -7,7 +7,7 @@
  * …/entries?q= and …/match); and the entries of a list, each with its details and its history (when
  * listed, when it stops matching), whose expiry can be set or cleared. Loaded on demand.
  */
-import { useId, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button } from 'react-aria-components';
@@ -506,6 +506,8 @@ function EntryDetails({ list, entryId, onClose }: { list: string; entryId: strin
   const [expires, setExpires] = useState('');
   const [saved, setSaved] = useState<string | undefined>(undefined);
   const path = { name: list, id: entryId };
+  // Opened from the table: the focus goes to the details, so a keyboard or screen reader user is there.
+  useEffect(() => headingRef.current?.focus(), []);
   const entry = useQuery({
     queryKey: ['watchlist-entry', list, entryId],
     queryFn: async () => dataOf(await api.GET('/v1/watchlists/{name}/entries/{id}', { params: { path } })),
