@@ -17,6 +17,7 @@ import { api, dataOf } from '../api/client';
 import type { Schemas } from '../api/client';
 import { ErrorPanel } from '../components';
 import { useSession } from '../session';
+import './watchlists-words';
 import './watchlists.css';
 
 type Watchlist = Schemas['Watchlist'];
