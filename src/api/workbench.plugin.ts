@@ -33,6 +33,7 @@ export const WORKBENCH_ROUTES: readonly string[] = [
   '/rules',
   '/rules/:id',
   '/dashboard',
+  '/watchlists',
 ];
 
 const NONCE_SLOT = '__VIGIL_NONCE__';

@@ -6,6 +6,7 @@ import { RouterProvider } from '@tanstack/react-router';
 import './i18n';
 import './i18n-controls';
 import './i18n-dashboard-nav';
+import './i18n-watchlists';
 import './styles.css';
 import { ApiProblem } from './api/client';
 import { SESSION_KEY } from './session';

@@ -7,10 +7,13 @@ const CONTROL_ROLES = new Set(['officer', 'analyst', 'coordinator', 'auditor', '
 const AUDIT_ROLES = new Set(['auditor', 'admin']);
 /** indicator.read: the Dashboard. */
 const INDICATOR_ROLES = new Set(['analyst', 'coordinator', 'auditor', 'admin']);
+/** Those who manage watchlists (rule.write). */
+const WATCHLIST_ROLES = new Set(['analyst', 'coordinator', 'admin']);
 
 export const mayUseControls = (role: string): boolean => CONTROL_ROLES.has(role);
 export const mayAudit = (role: string): boolean => AUDIT_ROLES.has(role);
 export const mayReadIndicators = (role: string): boolean => INDICATOR_ROLES.has(role);
+export const mayUseWatchlists = (role: string): boolean => WATCHLIST_ROLES.has(role);
 
 /** Officers start at their controls, auditors at the trail, everyone else at the queue. */
 export function homeOf(role: string): '/controls' | '/audit' | '/queue' {

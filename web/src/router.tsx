@@ -27,7 +27,7 @@ import { Consignment } from './screens/Consignment';
 import { Controls } from './screens/Controls';
 import { ControlTask } from './screens/ControlTask';
 import { Audit } from './screens/Audit';
-import { mayAudit, mayReadIndicators, mayUseControls } from './roles';
+import { mayAudit, mayReadIndicators, mayUseControls, mayUseWatchlists } from './roles';
 
 function LanguagePicker() {
   const { t, i18n } = useTranslation();
@@ -98,6 +98,7 @@ function Layout() {
             {mayAudit(session.data.role) && <Link to="/audit">{t('nav.audit')}</Link>}
             <Link to="/rules">{t('rules.title')}</Link>
             {mayReadIndicators(session.data.role) && <Link to="/dashboard">{t('nav.dashboard')}</Link>}
+            {mayUseWatchlists(session.data.role) && <Link to="/watchlists">{t('nav.watchlists')}</Link>}
           </nav>
         )}
         <span className="spacer" />
@@ -155,6 +156,12 @@ const dashboardRoute = createRoute({
   // Loaded on demand with its charts: the first screen does not carry it.
   component: lazyRouteComponent(() => import('./screens/Dashboard'), 'Dashboard'),
 });
+// Loaded on demand: the first screen's scripts stay small.
+const watchlistsRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/watchlists',
+  component: lazyRouteComponent(() => import('./screens/Watchlists'), 'Watchlists'),
+});
 
 // The Rules screens load on demand (their editor and charts in chunks of their own).
 const rulesRoute = createRoute({
@@ -180,6 +187,7 @@ export const router = createRouter({
     rulesRoute,
     ruleRoute,
     dashboardRoute,
+    watchlistsRoute,
   ]),
 });
 
