@@ -55,7 +55,7 @@ forEachDatabase('operations', (target) => {
     assert.equal(metrics.statusCode, 200);
     assert.match(metrics.headers['content-type'] as string, /text\/plain/);
     assert.match(metrics.body, /^vigil_filings_registered_total 1$/m);
-    assert.match(metrics.body, /^vigil_filings_rejected_total\{code="VIGIL_EORI_INVALID"\} 1$/m);
+    assert.match(metrics.body, /^vigil_filings_rejected_total\{code="R3005"\} 1$/m);
     assert.match(metrics.body, /^vigil_outcomes_total\{kind="[a-z-]+"\} 1$/m);
     assert.match(metrics.body, /^vigil_assessment_duration_seconds_count 1$/m);
     assert.match(
