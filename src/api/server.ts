@@ -28,7 +28,8 @@ import { sessionRoutes, signInRoutes } from '../people/session.routes.ts';
 import { auditRoutes } from '../audit/audit.routes.ts';
 import type { AuditLog } from '../audit/index.ts';
 import { modelRoutes } from '../models/model.routes.ts';
-import type { ModelStore } from '../models/index.ts';
+import { ensModelRoutes } from '../models/ens-model.routes.ts';
+import type { EnsModelService, ModelStore } from '../models/index.ts';
 import type { AssessmentService } from '../assessment/index.ts';
 import type { TokenService } from '../auth/index.ts';
 import { OutboxRepository } from '../bus/index.ts';
@@ -109,6 +110,7 @@ export interface ServerDeps {
   readonly resultSignals: ResultSignalService;
   readonly ipr: IprService;
   readonly models: ModelStore;
+  readonly ensModels: EnsModelService;
   readonly audit: AuditLog;
   readonly log: Logger;
   readonly metrics: VigilMetrics;
@@ -365,6 +367,7 @@ export async function buildServer(config: VigilConfig, deps: ServerDeps): Promis
         stillAuthenticated: bearerStillValid(deps.tokens, deps.apiKeys, deps.people),
       });
       await v1.register(modelRoutes, { db: deps.db, models: deps.models });
+      await v1.register(ensModelRoutes, { ensModels: deps.ensModels });
       await v1.register(auditRoutes, { db: deps.db, audit: deps.audit });
       await v1.register(rifRoutes, { rifs: deps.rifs, sharing: deps.sharing, stix: deps.stix });
       await v1.register(indicatorRoutes, { indicators: deps.indicators, clock: deps.clock });

@@ -9,7 +9,12 @@ import { FileKeyring, TokenService, databaseRevocationList } from '../auth/index
 import { systemClock } from '../domain/index.ts';
 import type { Clock, Filing } from '../domain/index.ts';
 import { ApiKeyRepository, ApiKeyService } from '../api-keys/index.ts';
-import { AssessmentRepository, AssessmentService, RiskContextCache } from '../assessment/index.ts';
+import {
+  AssessmentRepository,
+  AssessmentService,
+  DEFAULT_ENTRY_OUTCOME,
+  RiskContextCache,
+} from '../assessment/index.ts';
 import type { ReadyEvent } from '../assessment/index.ts';
 import { AuditCheckpoints, AuditInbox, AuditLog } from '../audit/index.ts';
 import { CertificateRepository, CertificateService } from '../certificates/index.ts';
@@ -18,11 +23,11 @@ import { OutboxSignal } from '../bus/index.ts';
 import type { EventHandler, OutboxEvent } from '../bus/index.ts';
 import { ControlRepository, ControlService } from '../controls/index.ts';
 import { RifRepository, RifService, SharingService, StixExchange } from '../cooperation/index.ts';
-import { ImportService, importAsFiling } from '../import-declarations/index.ts';
+import { ImportRepository, ImportService, importAsFiling } from '../import-declarations/index.ts';
 import { IprRepository, IprService } from '../ipr/index.ts';
 import { FilingRepository, FilingService } from '../intake/index.ts';
 import { IndicatorRepository, IndicatorService } from '../indicators/index.ts';
-import { ModelStore, modelScorer } from '../models/index.ts';
+import { EnsModelService, ModelStore, modelScorer } from '../models/index.ts';
 import {
   HttpWebhookSender,
   NotificationRepository,
@@ -74,6 +79,8 @@ export interface AppDeps {
   readonly log: Logger;
   readonly metrics: VigilMetrics;
   readonly models: ModelStore;
+  /** The entry-summary model trained from control results: training, champion–challenger, drift. */
+  readonly ensModels: EnsModelService;
   readonly imports: ImportService;
   /** The nomenclature and codelists by date, shared by every authority, held in memory. */
   readonly reference: ReferenceService;
@@ -180,6 +187,7 @@ export async function composeApp(
     operators,
     clock,
     audit,
+    randomRate: config.randomControlRate,
     onTaskCreated: async (tx, t) => {
       await sharing.onRiskAnalysis(tx, t);
     },
@@ -190,6 +198,20 @@ export async function composeApp(
     },
   });
   const hooks = controls.assessmentHooks();
+  // The entry-summary model learns from control results and scores through the assessment's port.
+  const importRepo = new ImportRepository();
+  const ensModels = new EnsModelService({
+    db,
+    clock,
+    labelled: controlRepo,
+    scores: (q, authority, model, from, to) => assessmentRepo.modelScores(q, authority, model, from, to),
+    capacity: async (q, authority, office) => {
+      const c = await importRepo.capacity(q, authority, office);
+      return c === undefined ? undefined : c.redPerDay + c.yellowPerDay;
+    },
+    audit,
+    config: { ...config.ensModel, randomRate: config.randomControlRate },
+  });
   const assessments = new AssessmentService({
     db,
     repo: assessmentRepo,
@@ -198,6 +220,8 @@ export async function composeApp(
     notifications: notificationRepo,
     contexts,
     clock,
+    outcomes: { ...DEFAULT_ENTRY_OUTCOME, randomRate: config.randomControlRate },
+    model: (tx, authority) => ensModels.activeModel(tx, authority),
     onAssessed: hooks.onAssessed,
     onReviewed: hooks.onReviewed,
     certificateHits: (tx, authority, versions) => certificates.hitsFor(tx, authority, versions),
@@ -300,6 +324,7 @@ export async function composeApp(
     log,
     metrics,
     models,
+    ensModels,
     imports: new ImportService({
       db,
       clock,

@@ -1,7 +1,7 @@
 /**
  * What `vigil serve` runs: the composed application, the demo pack on first start, the bus (the
  * embedded dispatcher, or the relay to JetStream), the audit chainer, the statistics refresher, the
- * RIF expiry sweep, the indicator rollups, webhook delivery, the reference data refresh and the HTTP server. `startServe` returns once the server listens; `stop()` closes everything in order.
+ * entry-summary model's retraining schedule, the RIF expiry sweep, the indicator rollups, webhook delivery, the reference data refresh and the HTTP server. `startServe` returns once the server listens; `stop()` closes everything in order.
  * Signals and exit codes are main.ts's.
  */
 import type { VigilConfig } from '../config/index.ts';
@@ -20,6 +20,7 @@ import { startWebhookDelivery } from './webhook-delivery.ts';
 import { startReferenceRefresher } from './reference-refresher.ts';
 import { RetentionService } from '../retention/index.ts';
 import { startRetentionSchedule } from './retention-schedule.ts';
+import { startModelSchedule } from './model-schedule.ts';
 
 export interface Serving extends Running {
   /** Where the server listens, e.g. http://localhost:8080. */
@@ -68,6 +69,10 @@ export async function startServe(
       onError: (err) => deps.log.error({ err }, 'retention purge'),
     },
   );
+  // Off unless VIGIL_MODEL_RETRAIN_HOURS is set (or DATABASE_URL, where it defaults to weekly).
+  const modelSchedule = startModelSchedule(deps, {
+    onError: (err) => deps.log.error({ err }, 'entry-summary model schedule'),
+  });
   const expiry = startRifExpiry(deps.rifs, { onError: (err) => deps.log.error({ err }, 'RIF expiry') });
   const rollups = startIndicatorRefresher(deps.indicators, {
     onError: (err) => deps.log.error({ err }, 'indicator rollups'),
@@ -93,6 +98,7 @@ export async function startServe(
       await chainer.stop();
       await stats.stop();
       await retention.stop();
+      await modelSchedule.stop();
       await expiry.stop();
       await rollups.stop();
       await deps.db.close();

@@ -182,6 +182,68 @@ export interface IprScreening extends BrandScreen {
   hits(filing: Filing, seq: number, day: string): readonly SignalHit[];
 }
 
+/** A feature that pushed the model's score up, in words. */
+export interface ModelFeature {
+  readonly feature: string;
+  readonly label: string;
+  readonly value: number | null;
+  /** Log-odds it added. */
+  readonly logOdds: number;
+}
+
+/**
+ * The learned model's opinion of one consignment, as the assessment records and explains it (the
+ * assessment's `model`). Its points join the score as a hit (`MODEL-ENS`) when they reach the
+ * configured floor; below it they are shown and do not count.
+ */
+export interface ModelVerdict {
+  readonly kind: string;
+  readonly version: number;
+  /** Probability that a control of this consignment finds an irregularity or makes a seizure. */
+  readonly probability: number;
+  /** The model's weight in the decision (0–1, configured). */
+  readonly weight: number;
+  /** Points on the 0–100 score: weight × probability × 100. */
+  readonly points: number;
+  /** The points count (reach the floor): the verdict is a hit. */
+  readonly counted: boolean;
+  readonly riskArea: string;
+  readonly top: readonly ModelFeature[];
+  /** One sentence for officers: the probability and the top features. */
+  readonly reason: string;
+}
+
+/**
+ * The port through which an active learned model scores entry-summary consignments (the models
+ * feature supplies it; nothing is scored while no model is active).
+ */
+export interface ConsignmentModel {
+  judge(filing: Filing, seq: number, ops: KnownOperators, lodgedAt: Date): ModelVerdict;
+}
+
+/** The id of the model's hit in an explanation. */
+export const MODEL_HIT_ID = 'MODEL-ENS';
+
+function modelHit(v: ModelVerdict): ExplainedHit {
+  return {
+    source: 'model',
+    id: MODEL_HIT_ID,
+    version: v.version,
+    title: 'Learned model: a control is likely to find something',
+    riskArea: v.riskArea,
+    weight: v.points,
+    // The model learned from the operators' own results: an AEO status is no reason to discount it.
+    effectiveWeight: v.points,
+    severity: v.points >= 60 ? 'high' : v.points >= 30 ? 'medium' : 'low',
+    recommendedAction: 'none',
+    reason: v.reason,
+    values: {
+      probability: v.probability,
+      ...Object.fromEntries(v.top.map((f) => [f.label, f.value])),
+    },
+  };
+}
+
 /** What one consignment's assessment is decided from. */
 export interface ConsignmentInput {
   /** The registered filing: its authority, MRN and version identify the assessment. */
@@ -211,6 +273,10 @@ export interface ConsignmentInput {
   readonly masterTransport?: Transport | undefined;
   /** The goods nomenclature for rules' `hs.description`. */
   readonly nomenclature?: GoodsNomenclature | undefined;
+  /** The authority's active entry-summary model (none: nothing is scored). */
+  readonly model?: ConsignmentModel | undefined;
+  /** When the filing was lodged (the model's timing features); default `filedAt`. */
+  readonly lodgedAt?: Date | undefined;
 }
 
 /** What the hits of one consignment are decided from (an ENS's, or an import declaration's read as one). */
@@ -226,6 +292,8 @@ export type ExplainInput = Pick<
   | 'resultHits'
   | 'nomenclature'
   | 'ipr'
+  | 'model'
+  | 'lodgedAt'
 > & { readonly row: { readonly authority: string } };
 
 /**
@@ -238,6 +306,8 @@ export function explainConsignment(input: ExplainInput): {
   errors: AssessmentRecord['errors'];
   /** The AEO segment the statuses in force credit, whether or not a hit was lowered by them. */
   operatorSegment: AssessmentRecord['operatorSegment'];
+  /** The learned model's opinion, when a model is active. */
+  model: ModelVerdict | undefined;
 } {
   const { row, filing, seq, now, ctx, ops, nomenclature } = input;
   const c = filing.consignments[seq]!;
@@ -331,11 +401,16 @@ export function explainConsignment(input: ExplainInput): {
       });
     }
   }
+  const model = input.model?.judge(filing, seq, ops, input.lodgedAt ?? input.filedAt ?? now);
+  if (model?.counted === true) {
+    hits.push(modelHit(model));
+  }
   return {
     hits,
     score: combineScore(hits.map((h) => h.effectiveWeight)),
     errors: ruled.errors,
     operatorSegment: segmentOfCovers(modifiers.flatMap((m) => m.covers)),
+    model,
   };
 }
 
@@ -343,7 +418,7 @@ export function explainConsignment(input: ExplainInput): {
 export function assessConsignment(input: ConsignmentInput): AssessmentRecord {
   const { row, filing, seq, now, ctx, outcomes, masterTransport } = input;
   const c = filing.consignments[seq]!;
-  const { hits, score, errors, operatorSegment } = explainConsignment(input);
+  const { hits, score, errors, operatorSegment, model } = explainConsignment(input);
   // Keyed on the consignment, not the version: an amendment must not draw again (a filer could
   // amend until a random selection goes away).
   const random = drawFor(ctx.seed, row.mrn, 1, seq);
@@ -368,7 +443,7 @@ export function assessConsignment(input: ConsignmentInput): AssessmentRecord {
     hits,
     errors,
     random,
-    model: undefined,
+    model,
     // The statuses credited here, whether or not a hit was lowered by them: the trusted-trader
     // indicators compare AEO with other traffic, hits or not.
     operatorSegment,

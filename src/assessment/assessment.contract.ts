@@ -103,6 +103,31 @@ export const hitReviewSchema = z
   })
   .meta({ id: 'HitReview' });
 
+export const modelVerdictSchema = z
+  .object({
+    kind: z.string().describe('ens-gbdt: the entry-summary model trained from control results'),
+    version: z.int(),
+    probability: z.number().describe('probability that a control of this consignment finds something'),
+    weight: z.number().describe('the model’s weight in the decision (VIGIL_ENS_MODEL_WEIGHT)'),
+    points: z.number().describe('weight × probability × 100: what the model adds to the 0–100 score'),
+    counted: z
+      .boolean()
+      .describe('the points reach VIGIL_ENS_MODEL_FLOOR and count as the hit MODEL-ENS; else shown only'),
+    riskArea: z.string(),
+    top: z
+      .array(
+        z.object({
+          feature: z.string(),
+          label: z.string().describe('the feature in words'),
+          value: z.number().nullable(),
+          logOdds: z.number().describe('what it added to the score, in log-odds'),
+        }),
+      )
+      .describe('the features that pushed the score up most, largest first'),
+    reason: z.string(),
+  })
+  .meta({ id: 'ModelVerdict' });
+
 export const assessmentViewSchema = z
   .object({
     mrn,
@@ -119,7 +144,11 @@ export const assessmentViewSchema = z
           .array(z.object({ ruleId: z.string(), version: z.int(), message: z.string() }))
           .describe('rules that failed to evaluate on this consignment'),
         random: z.object({ seedId: z.string(), draw: z.number().describe('uniform in [0, 1)') }),
-        model: z.null().describe('reserved for a model’s verdict: entry summary declarations have none'),
+        model: modelVerdictSchema
+          .nullable()
+          .describe(
+            'the learned model’s verdict (null while the authority has no active entry-summary model)',
+          ),
         conversion: z
           .object({ ratesFrom: z.string(), perEur: z.record(z.string(), z.number()) })
           .nullable()
@@ -201,7 +230,25 @@ export const ASSESSMENT_EXAMPLE: z.output<typeof assessmentViewSchema> = {
       ],
       errors: [],
       random: { seedId: 'seed-2027-03-01-a1b2c3', draw: 0.4132 },
-      model: null,
+      model: {
+        kind: 'ens-gbdt',
+        version: 4,
+        probability: 0.061,
+        weight: 1,
+        points: 6.1,
+        counted: false,
+        riskArea: 'security-safety',
+        top: [
+          {
+            feature: 'te:consignor',
+            label: 'findings on this consignor',
+            value: 0.142,
+            logOdds: 0.84,
+          },
+        ],
+        reason:
+          'learned model v4: probability 0.061 that a control finds something; top features: findings on this consignor 0.142 (+0.84)',
+      },
       conversion: null,
       assessedAt: '2027-03-01T10:00:01.000Z',
       reviews: [],

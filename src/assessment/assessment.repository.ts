@@ -216,6 +216,28 @@ export class AssessmentRepository {
     );
   }
 
+  /**
+   * The probabilities a model version gave consignments assessed in [from, to) (a published query:
+   * the models feature watches score drift with it), at most `limit` of them, the latest first.
+   */
+  async modelScores(
+    q: Queryable,
+    authority: string,
+    model: { readonly kind: string; readonly version: number },
+    from: Date,
+    to: Date,
+    limit = 200_000,
+  ): Promise<number[]> {
+    const r = await q.query<{ p: number }>(
+      `SELECT (model->>'probability')::float8 AS p FROM assessment
+       WHERE authority = $1 AND assessed_at >= $2 AND assessed_at < $3
+         AND model->>'kind' = $4 AND (model->>'version')::int = $5
+       ORDER BY assessed_at DESC LIMIT $6`,
+      [authority, from, to, model.kind, model.version, limit],
+    );
+    return r.rows.map((x) => x.p);
+  }
+
   // ---- operators, statistics, random seed ---------------------------------------------------
 
   /** A stamp that changes whenever the authority's unit-value statistics are refreshed. */

@@ -19,7 +19,7 @@ import type { OperatorRepository } from '../operators/index.ts';
 import type { AuditEvent } from '../audit/index.ts';
 import type { Database, Queryable } from '../store/database.ts';
 import { assessConsignment, combineScore, explainConsignment, toSelectivityHit } from './assess.ts';
-import type { ExplainedHit, IprScreening } from './assess.ts';
+import type { ConsignmentModel, ExplainedHit, IprScreening } from './assess.ts';
 import type { AssessmentRecord, AssessmentRepository, HitReviewRow } from './assessment.repository.ts';
 import { queueRows } from './assessment.repository.ts';
 import type { QueueQuery, queuePageSchema } from './assessment.contract.ts';
@@ -83,6 +83,12 @@ export interface AssessmentServiceDeps {
         versions: readonly { mrn: string; filing: Filing }[],
       ) => Promise<ReadonlyMap<string, readonly SignalHit[]>>)
     | undefined;
+  /**
+   * The authority's active entry-summary model (models feature), asked once per batch; undefined
+   * while none is active. Its verdict is recorded on every assessment and counts as a hit when its
+   * points reach the configured floor.
+   */
+  readonly model?: ((tx: Queryable, authority: string) => Promise<ConsignmentModel | undefined>) | undefined;
   /** The authority's IPR applications for action (IPR feature); undefined while it keeps none. */
   readonly ipr?: ((tx: Queryable, authority: string) => Promise<IprScreening | undefined>) | undefined;
   /** The audit trail: every outcome is recorded (staged, chained in the background). */
@@ -210,6 +216,7 @@ export class AssessmentService {
           todo.map((row, i) => ({ mrn: row.mrn, filing: filings[i]! })),
         )) ?? new Map<string, readonly SignalHit[]>();
       const ipr = await this.#d.ipr?.(tx, authority);
+      const model = await this.#d.model?.(tx, authority);
       // A house part without transport is decided, and controlled, on its linked master's transport.
       const masterTransports = await this.#d.filings.masterTransportsOf(
         tx,
@@ -239,6 +246,8 @@ export class AssessmentService {
               certificateHits: certificates.get(`${row.mrn}/${seq}`),
               resultHits: learned.get(`${row.mrn}/${seq}`),
               ipr,
+              model,
+              lodgedAt: new Date(row.lodged_at),
             }),
           );
           // Each rule is bounded by its budget, but a batch of many consignments is not: give the

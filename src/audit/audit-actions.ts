@@ -64,6 +64,9 @@ export const AUDIT_ACTIONS = [
   'registry.record-changed',
   'registry.imported',
   'result-signal.changed',
+  'model.trained',
+  'model.activated',
+  'model.rolled-back',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -44,7 +44,10 @@ commands:
   ingest --format kcs FILE [--no-labels] [--score]
                                 KCS import declarations, their labels as control results
   models import MODEL_FILE [--activate] | models list [--url U --token T]
-                                versioned models in the database; the active one scores imports
+                                versioned models in the database; the active KCS model scores imports
+  models rollback | activate VERSION | show VERSION | drift [--days N] | activations [--authority X | --url U --token T]
+                                the entry-summary model: back to the previous champion in one step, a
+                                model made champion by hand, its card, score drift (PSI), its history
   demo --count N [--seed S] [--invalid-share F] [--out FILE | --post URL --token TOKEN]
                                 generate realistic demo filings
   demo --cooperation --post URL [--count N]
@@ -53,6 +56,9 @@ commands:
                                 the demo's made-up registers and trade measures (an admin token from VIGIL_KEYRING)
   train --format kcs --data PATH --out MODEL_FILE [--seed N]
                                 train the fraud-ranking model on KCS declarations
+  train --from-db [--authority X] [--since D] [--until D] [--no-promote] [--shuffle-labels] [--json] [--url U --token T]
+                                train the entry-summary model from the control results in the database;
+                                promoted only if it beats the champion by VIGIL_MODEL_PROMOTION_MARGIN
   evaluate --format kcs --model MODEL_FILE --data PATH --json
                                 precision@1/2/5/10%, recall and AUC as one JSON line
   simulate --format kcs --data PATH [--seed N] [--control-rate F] [--exploration-share F]
@@ -232,6 +238,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number | Runnin
       case 'ingest':
         return await runIngest(config, rest, io);
       case 'models': {
+        if (['rollback', 'activate', 'show', 'drift', 'activations'].includes(rest[0] ?? '')) {
+          const { ensModelsCommand } = await import('./ens-model.command.ts');
+          return await ensModelsCommand(config, rest[0]!, rest.slice(1), io);
+        }
         const { values, positionals } = parseArgs({
           args: rest,
           allowPositionals: true,
@@ -309,6 +319,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number | Runnin
       case 'train':
       case 'evaluate':
       case 'simulate': {
+        if (command === 'train' && rest.includes('--from-db')) {
+          // The entry-summary model, from the control results in the database.
+          const { ensTrainCommand } = await import('./ens-model.command.ts');
+          return await ensTrainCommand(config, rest, io);
+        }
         const { modelCommand } = await import('./model.command.ts');
         return await modelCommand(command, rest, io);
       }

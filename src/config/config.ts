@@ -112,6 +112,20 @@ const configSchema = z.object({
   VIGIL_COOKIE_SECURE: z.enum(['true', 'false']).optional(),
   // The built workbench (Vite's output); default web/dist of this checkout.
   VIGIL_WEB_DIR: z.string().min(1).optional(),
+  // Share of otherwise unselected consignments controlled at random (entry summaries); recorded on
+  // each random task as its selection probability, which training weighs by (docs/model.md).
+  VIGIL_RANDOM_CONTROL_RATE: z.coerce.number().min(0).max(1).default(0.005),
+  // The learned entry-summary model (issue 12, docs/model.md): its weight in the decision (points =
+  // weight × probability × 100), the points from which it counts as a hit, how much better a
+  // challenger must be to replace the champion (precision at capacity), the share of its traffic an
+  // office can control where no capacity is set, the share of labels kept to judge on, and how often
+  // it retrains (0: never by itself; unset: off on the embedded database, weekly with DATABASE_URL).
+  VIGIL_ENS_MODEL_WEIGHT: z.coerce.number().min(0).max(1).default(1),
+  VIGIL_ENS_MODEL_FLOOR: z.coerce.number().min(0).max(100).default(20),
+  VIGIL_MODEL_PROMOTION_MARGIN: z.coerce.number().min(0).max(1).default(0.02),
+  VIGIL_MODEL_CAPACITY_SHARE: z.coerce.number().gt(0).max(1).default(0.05),
+  VIGIL_MODEL_HOLDOUT_SHARE: z.coerce.number().min(0.05).max(0.5).default(0.2),
+  VIGIL_MODEL_RETRAIN_HOURS: z.coerce.number().int().min(0).max(8760).optional(),
 });
 
 export interface VigilConfig {
@@ -170,6 +184,25 @@ export interface VigilConfig {
   readonly sessions: SessionConfig;
   /** The folder of the built workbench served at `/` (absent: the server serves no workbench). */
   readonly webDir: string;
+  /** Share of otherwise unselected entry-summary consignments controlled at random. */
+  readonly randomControlRate: number;
+  readonly ensModel: EnsModelSettings;
+}
+
+/** The learned entry-summary model: weight, champion–challenger and schedule (docs/model.md). */
+export interface EnsModelSettings {
+  /** 0–1: the model's points are weight × probability × 100. */
+  readonly weight: number;
+  /** Points from which the model's verdict is a hit. */
+  readonly floor: number;
+  /** Precision at capacity a challenger must gain over the champion to be promoted. */
+  readonly promotionMargin: number;
+  /** Share of its traffic an office can control, where no capacity is set for it. */
+  readonly capacityShare: number;
+  /** Latest share of labelled consignments kept to judge models on. */
+  readonly holdoutShare: number;
+  /** Retrain every this many hours; 0: only by command. */
+  readonly retrainHours: number;
 }
 
 /** People's sessions (cookie sign-in to the workbench). */
@@ -310,5 +343,14 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): V
       secureCookie: (c.VIGIL_COOKIE_SECURE ?? (c.DATABASE_URL === undefined ? 'false' : 'true')) === 'true',
     }),
     webDir: resolve(c.VIGIL_WEB_DIR ?? join(import.meta.dirname, '../../web/dist')),
+    randomControlRate: c.VIGIL_RANDOM_CONTROL_RATE,
+    ensModel: Object.freeze({
+      weight: c.VIGIL_ENS_MODEL_WEIGHT,
+      floor: c.VIGIL_ENS_MODEL_FLOOR,
+      promotionMargin: c.VIGIL_MODEL_PROMOTION_MARGIN,
+      capacityShare: c.VIGIL_MODEL_CAPACITY_SHARE,
+      holdoutShare: c.VIGIL_MODEL_HOLDOUT_SHARE,
+      retrainHours: c.VIGIL_MODEL_RETRAIN_HOURS ?? (c.DATABASE_URL === undefined ? 0 : 168),
+    }),
   });
 }

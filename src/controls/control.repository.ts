@@ -163,6 +163,35 @@ export interface NewTask {
   readonly parties: readonly TaskParty[];
   readonly dueAt: Date;
   readonly at: Date;
+  /**
+   * The probability that the consignment was selected for this control (1 for risk and analysts'
+   * choices, the random rate for a random one): training weighs the result by its inverse.
+   */
+  readonly selectionProbability?: number | undefined;
+}
+
+/**
+ * A controlled consignment with its current result, as training reads it (a published query): the
+ * consignment (the filing version the task is for), the filing's header facts, how it was selected
+ * and what was found.
+ */
+export interface LabelledConsignmentRow {
+  readonly task_id: string;
+  readonly mrn: string;
+  readonly seq: number;
+  readonly source: string;
+  readonly selection_probability: number | null;
+  readonly result: ResultKind;
+  readonly category: string | null;
+  readonly irregularity: string | null;
+  readonly recorded_at: Date;
+  readonly lodged_at: Date;
+  readonly filing_type: string;
+  readonly office: string;
+  readonly declarant: string;
+  readonly transport: unknown;
+  readonly master: unknown;
+  readonly consignment: unknown;
 }
 
 export interface NewResult {
@@ -248,8 +277,8 @@ export class ControlRepository {
   async insertTask(tx: Queryable, t: NewTask): Promise<boolean> {
     const r = await tx.query(
       `INSERT INTO control_task (id, authority, mrn, version, seq, office, control_type, source, reason, rule_refs,
-         status, due_at, created_at, updated_at, parties, operator_keys)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,'open',$11,$12,$12,$13,$14)
+         status, due_at, created_at, updated_at, parties, operator_keys, selection_probability)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,'open',$11,$12,$12,$13,$14,$15)
        ON CONFLICT (mrn, version, seq) DO NOTHING`,
       [
         t.id,
@@ -266,9 +295,42 @@ export class ControlRepository {
         t.at,
         JSON.stringify(t.parties),
         [...new Set(t.parties.map((p) => p.key))],
+        t.selectionProbability ?? null,
       ],
     );
     return r.rowCount > 0;
+  }
+
+  /**
+   * A page of the authority's controlled consignments that have a current result, lodged before
+   * `until`, in task id order after `after` (keyset paging: each page is one index range scan).
+   * Entry summaries only: controls of import declarations have no filing.
+   */
+  async labelledConsignments(
+    q: Queryable,
+    authority: string,
+    options: { readonly until: Date; readonly after: string; readonly limit: number },
+  ): Promise<LabelledConsignmentRow[]> {
+    const r = await q.query<LabelledConsignmentRow>(
+      `SELECT t.id AS task_id, t.mrn, t.seq, t.source, t.selection_probability, cr.result,
+         cr.details->>'category' AS category, cr.details->>'type' AS irregularity, cr.recorded_at,
+         f.lodged_at, f.filing_type, f.office_of_first_entry AS office, f.declarant_eori AS declarant,
+         b.body->'transport' AS transport, b.body->'masterConsignment' AS master,
+         b.body->'consignments'->t.seq AS consignment
+       FROM control_task t
+       JOIN control_result cr ON cr.task_id = t.id AND cr.superseded_by IS NULL
+       JOIN filing f ON f.mrn = t.mrn AND f.authority = t.authority
+       CROSS JOIN LATERAL (
+         SELECT CASE WHEN f.version = t.version THEN f.body
+           ELSE coalesce((SELECT fv.body FROM filing_version fv WHERE fv.mrn = t.mrn AND fv.version = t.version), f.body)
+         END AS body
+       ) b
+       WHERE t.authority = $1 AND t.id > $2 AND f.lodged_at < $3
+       ORDER BY t.id
+       LIMIT $4`,
+      [authority, options.after, options.until, options.limit],
+    );
+    return r.rows;
   }
 
   async task(
@@ -419,8 +481,9 @@ export class ControlRepository {
     t: Pick<NewTask, 'office' | 'controlType' | 'source' | 'reason' | 'ruleRefs' | 'dueAt' | 'at'>,
   ): Promise<void> {
     await tx.query(
+      // Reopened by an analyst's confirmation: selected with certainty.
       `UPDATE control_task SET status = 'open', assignee = NULL, office = $2, control_type = $3, source = $4,
-         reason = $5, rule_refs = $6, due_at = $7, updated_at = $8
+         reason = $5, rule_refs = $6, due_at = $7, updated_at = $8, selection_probability = 1
        WHERE id = $1 AND status = 'cancelled'`,
       [id, t.office, t.controlType, t.source, t.reason, JSON.stringify(t.ruleRefs), t.dueAt, t.at],
     );

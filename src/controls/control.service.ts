@@ -56,6 +56,11 @@ export interface ControlServiceDeps {
   readonly audit?: { append(tx: Queryable, event: AuditEvent): Promise<unknown> } | undefined;
   readonly due?: DueOptions | undefined;
   /**
+   * The share of otherwise unselected consignments controlled at random (the assessment's random
+   * rate): recorded on a random task as the probability it was selected, for training.
+   */
+  readonly randomRate?: number | undefined;
+  /**
    * Called in the transaction that stores each result (a first result or a correction that takes
    * effect): cooperation turns it into feedback on the RIFs whose rules selected the consignment and
    * shares it as the authority's policy says. A failure rolls the result back: nothing half-recorded.
@@ -389,6 +394,8 @@ export class ControlService {
           parties: partiesOf(filing, a.seq),
           dueAt,
           at: now,
+          // Risk selects with certainty; a random draw with the random rate (issue 12, point 2).
+          selectionProbability: outcome.random ? this.#d.randomRate : 1,
         });
         const goods = filing.consignments[a.seq]?.goods ?? [];
         await this.#d.onTaskCreated?.(tx, {
@@ -464,6 +471,8 @@ export class ControlService {
         version: a.version,
         seq: a.seq,
         parties: partiesOf(filing, a.seq),
+        // An analyst chose it: selected with certainty.
+        selectionProbability: 1,
       });
     } else if (existing.status === 'cancelled') {
       await repo.reopen(tx, existing.id, fresh);

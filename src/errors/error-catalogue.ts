@@ -60,6 +60,10 @@ export const ERROR_CATALOGUE = {
   },
   VIGIL_MODEL_INVALID: { status: 422, title: 'The model file is not a Vigil model or is damaged' },
   VIGIL_MODEL_NOT_FOUND: { status: 404, title: 'No such model version' },
+  VIGIL_MODEL_TRAINING_DATA: {
+    status: 422,
+    title: 'Too few labelled consignments to train or judge a model',
+  },
   VIGIL_IMPORT_NOT_FOUND: { status: 404, title: 'No import declaration with this id is visible to you' },
   VIGIL_IMPORT_INVALID: { status: 422, title: 'The import declaration is invalid' },
   VIGIL_WATCHLIST_NOT_FOUND: { status: 404, title: 'No such watchlist' },

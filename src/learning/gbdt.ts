@@ -177,19 +177,35 @@ interface Leaf {
   split: Split | undefined;
 }
 
-/** Trains a model; y holds 0/1 labels. */
-export function trainGbdt(x: Matrix, y: ArrayLike<number>, config: Partial<GbdtConfig> = {}): GbdtModel {
+/**
+ * Trains a model; y holds 0/1 labels. `weights` (optional, one per row, > 0) makes each row count as
+ * that many: its gradient and hessian are scaled by it and the base rate is the weighted one (inverse
+ * propensity weighting of labels from controls chosen by risk, docs/model.md). Without weights every
+ * row counts once, exactly as before.
+ */
+export function trainGbdt(
+  x: Matrix,
+  y: ArrayLike<number>,
+  config: Partial<GbdtConfig> = {},
+  weights?: ArrayLike<number>,
+): GbdtModel {
   const cfg: GbdtConfig = { ...DEFAULT_GBDT_CONFIG, ...config };
   const n = x.rows;
   const nf = x.cols;
   if (y.length !== n) {
     throw new Error(`trainGbdt: ${y.length} labels for ${n} rows`);
   }
-  let positives = 0;
-  for (let i = 0; i < n; i++) {
-    positives += y[i]!;
+  if (weights !== undefined && weights.length !== n) {
+    throw new Error(`trainGbdt: ${weights.length} weights for ${n} rows`);
   }
-  const p0 = Math.min(1 - 1e-6, Math.max(1e-6, n === 0 ? 0.5 : positives / n));
+  let positives = 0;
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const w = weights === undefined ? 1 : weights[i]!;
+    positives += w * y[i]!;
+    total += w;
+  }
+  const p0 = Math.min(1 - 1e-6, Math.max(1e-6, n === 0 || total <= 0 ? 0.5 : positives / total));
   const baseScore = Math.log(p0 / (1 - p0));
   const model: GbdtModel = { numFeatures: nf, baseScore, trees: [] };
   if (n === 0) {
@@ -291,10 +307,19 @@ export function trainGbdt(x: Matrix, y: ArrayLike<number>, config: Partial<GbdtC
   const allFeatures = Int32Array.from({ length: nf }, (_, f) => f);
   const featuresPerTree = Math.max(1, Math.round(nf * Math.min(1, cfg.colSubsample)));
   for (let t = 0; t < cfg.numTrees; t++) {
-    for (let i = 0; i < n; i++) {
-      const p = 1 / (1 + Math.exp(-score[i]!));
-      grad[i] = p - y[i]!;
-      hess[i] = Math.max(p * (1 - p), 1e-16);
+    if (weights === undefined) {
+      for (let i = 0; i < n; i++) {
+        const p = 1 / (1 + Math.exp(-score[i]!));
+        grad[i] = p - y[i]!;
+        hess[i] = Math.max(p * (1 - p), 1e-16);
+      }
+    } else {
+      for (let i = 0; i < n; i++) {
+        const p = 1 / (1 + Math.exp(-score[i]!));
+        const w = weights[i]!;
+        grad[i] = (p - y[i]!) * w;
+        hess[i] = Math.max(p * (1 - p), 1e-16) * w;
+      }
     }
     // Row sample for this tree.
     let m = 0;

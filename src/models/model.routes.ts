@@ -9,6 +9,7 @@ import { parseInput } from '../errors/index.ts';
 import type { Database } from '../store/database.ts';
 import type { ModelStore } from './model.store.ts';
 import { jsonBody, jsonResponse, operation } from '../contract/index.ts';
+import { modelCardSchema } from './ens-model.routes.ts';
 
 const trainingWindowSchema = z.object({
   from: z.string(),
@@ -62,7 +63,7 @@ const savedSchema = z.object({
 const modelRowSchema = z.object({
   authority: z.string(),
   version: z.int(),
-  kind: z.literal('kcs-gbdt'),
+  kind: z.enum(['kcs-gbdt', 'ens-gbdt']).describe('kcs-gbdt: import declarations; ens-gbdt: entry summaries'),
   sha256: z.string(),
   features: z.array(z.string()),
   trainingWindow: trainingWindowSchema,
@@ -71,6 +72,7 @@ const modelRowSchema = z.object({
   createdAt: z.string(),
   active: z.boolean(),
   activatedAt: z.string().nullable(),
+  card: modelCardSchema.nullable().describe('the model card of an entry-summary model (null for KCS models)'),
 });
 
 const SHA = '5d41402abc4b2a76b9719d911017c5925d41402abc4b2a76b9719d911017c592';
@@ -163,7 +165,7 @@ export const modelRoutes: FastifyPluginCallback<ModelRoutesOptions> = (app, opts
         operationId: 'listModels',
         permission: 'model.read',
         tags: ['models'],
-        summary: 'The stored model versions',
+        summary: 'The stored model versions, of both kinds, with their cards',
         responses: {
           200: jsonResponse('Every stored version', z.object({ items: z.array(modelRowSchema) }), {
             items: [
@@ -179,6 +181,7 @@ export const modelRoutes: FastifyPluginCallback<ModelRoutesOptions> = (app, opts
                 createdAt: '2027-01-15T09:05:00.000Z',
                 active: true,
                 activatedAt: '2027-01-15T09:05:00.000Z',
+                card: null,
               },
             ],
           }),

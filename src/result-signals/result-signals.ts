@@ -244,9 +244,18 @@ const AREA_OF_IRREGULARITY: Readonly<Record<string, RiskArea>> = {
 };
 
 function riskAreaOf(m: MarkOrigin): RiskArea {
-  return m.result === 'seizure'
-    ? (AREA_OF_CATEGORY[m.category ?? ''] ?? 'security-safety')
-    : (AREA_OF_IRREGULARITY[m.irregularityType ?? ''] ?? 'undervaluation');
+  return findingRiskArea(m.result, m.category, m.irregularityType);
+}
+
+/** The risk area of what a control found: a seizure's category, or an irregularity's type. */
+export function findingRiskArea(
+  result: MarkingResult,
+  category: string | undefined,
+  irregularityType: string | undefined,
+): RiskArea {
+  return result === 'seizure'
+    ? (AREA_OF_CATEGORY[category ?? ''] ?? 'security-safety')
+    : (AREA_OF_IRREGULARITY[irregularityType ?? ''] ?? 'undervaluation');
 }
 
 /** What was found, in words: "120 kg of drugs seized", "an undervaluation found". */

@@ -893,7 +893,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The stored model versions */
+        /** The stored model versions, of both kinds, with their cards */
         get: operations["listModels"];
         put?: never;
         /**
@@ -901,6 +901,117 @@ export interface paths {
          * @description The body is a model file as `vigil model train` writes it; the example shows its shape (a real file holds the learned encodings and every tree). The file is checked by its format, version, features, trees and encoding (VIGIL_MODEL_INVALID).
          */
         post: operations["importModel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/models/training": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Train an entry-summary model from the control results, and promote it if it wins
+         * @description Builds the training set from the controlled consignments and their current results (irregularity or seizure: positive), each weighted by the inverse of its recorded selection probability; keeps the latest labelled consignments (VIGIL_MODEL_HOLDOUT_SHARE) to judge the challenger and the champion on, and promotes the challenger only when its precision at the offices’ control capacity beats the champion’s by VIGIL_MODEL_PROMOTION_MARGIN. The answer is the model card.
+         */
+        post: operations["trainModel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/models/rollback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Go back to the entry-summary model that was champion before the current one
+         * @description One step; with no earlier champion, no model is active afterwards. Recorded and audited.
+         */
+        post: operations["rollBackModel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/models/activations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How the active entry-summary model changed: promotions, challengers kept out, rollbacks */
+        get: operations["listModelActivations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/models/drift": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Drift of the active entry-summary model’s scores (population stability index)
+         * @description Compares the scores the model gave consignments assessed in the last `days` days with the distribution its card expects (its scores on the evaluation window, weighted to stand for all traffic). Under 0.1 stable, 0.1–0.25 a moderate shift, above 0.25 a significant one: retrain.
+         */
+        get: operations["getModelDrift"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/models/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A stored model with its model card */
+        get: operations["getModel"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/models/{version}/activation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Make a stored entry-summary model the champion by hand (recorded; rollback undoes it) */
+        post: operations["activateModel"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1895,8 +2006,8 @@ export interface components {
                     /** @description uniform in [0, 1) */
                     draw: number;
                 };
-                /** @description reserved for a model’s verdict: entry summary declarations have none */
-                model: null;
+                /** @description the learned model’s verdict (null while the authority has no active entry-summary model) */
+                model: components["schemas"]["ModelVerdict"] | null;
                 /** @description the reference rates declared values were converted to EUR with */
                 conversion: {
                     ratesFrom: string;
@@ -3131,6 +3242,166 @@ export interface components {
             /** @description the whole key, shown this once: vgk_<prefix>_<secret> */
             secret: string;
         };
+        ModelCard: {
+            /** @enum {string} */
+            kind: "ens-gbdt";
+            trainedAt: string;
+            trainedBy: string;
+            /** @description from reading the labels to the decision */
+            trainingSeconds: number;
+            timings: {
+                loadSeconds: number;
+                fitSeconds: number;
+                evaluateSeconds: number;
+            };
+            dataWindow: {
+                since: string | null;
+                until: string;
+                fit: {
+                    from: string;
+                    to: string;
+                };
+                evaluation: {
+                    from: string;
+                    to: string;
+                };
+            };
+            labels: {
+                fit: {
+                    rows: number;
+                    positives: number;
+                    weightedRate: number;
+                    bySource: {
+                        [key: string]: {
+                            rows: number;
+                            positives: number;
+                        };
+                    };
+                    /** @description rows whose selection probability was not recorded */
+                    inferredPropensity: number;
+                    effectiveRows: number;
+                };
+                evaluation: {
+                    rows: number;
+                    positives: number;
+                    weightedRate: number;
+                    bySource: {
+                        [key: string]: {
+                            rows: number;
+                            positives: number;
+                        };
+                    };
+                    /** @description rows whose selection probability was not recorded */
+                    inferredPropensity: number;
+                    effectiveRows: number;
+                };
+            };
+            weighting: {
+                /** @enum {string} */
+                method: "inverse-propensity";
+                maxWeight: number;
+                inferredRandomRate: number;
+            };
+            shuffledLabels: boolean;
+            metrics: {
+                challenger: components["schemas"]["ModelEvaluationWindow"];
+                champion: {
+                    rows: number;
+                    positives: number;
+                    /** @description weighted share of findings: what random selection finds */
+                    baseRate: number;
+                    /** @description weighted precision when each office controls its capacity share, highest scores first */
+                    precisionAtCapacity: number;
+                    /** @description capacity share used per office */
+                    capacity: {
+                        [key: string]: number;
+                    };
+                    precisionAt: {
+                        [key: string]: number;
+                    };
+                    auc: number;
+                    version: number;
+                } | null;
+            };
+            decision: {
+                promote: boolean;
+                activated: boolean;
+                reason: string;
+                margin: number;
+                challenger: number;
+                champion: number | null;
+                championVersion: number | null;
+                baseline: number;
+            };
+            features: {
+                feature: string;
+                label: string;
+                importance: number;
+            }[];
+            featureCount: number;
+            trees: number;
+            riskArea: string;
+            scoreReference: {
+                edges: number[];
+                shares: number[];
+            };
+        };
+        ModelDrift: {
+            version: number;
+            from: string;
+            to: string;
+            /** @description consignments the model scored in the window */
+            scored: number;
+            /** @description population stability index; null without scores */
+            psi: number | null;
+            /** @enum {string} */
+            status: "stable" | "moderate-shift" | "significant-shift" | "no-scores";
+            bins: {
+                upTo: number | null;
+                expected: number;
+                actual: number;
+            }[];
+        };
+        ModelEvaluationWindow: {
+            rows: number;
+            positives: number;
+            /** @description weighted share of findings: what random selection finds */
+            baseRate: number;
+            /** @description weighted precision when each office controls its capacity share, highest scores first */
+            precisionAtCapacity: number;
+            /** @description capacity share used per office */
+            capacity: {
+                [key: string]: number;
+            };
+            precisionAt: {
+                [key: string]: number;
+            };
+            auc: number;
+        };
+        ModelVerdict: {
+            /** @description ens-gbdt: the entry-summary model trained from control results */
+            kind: string;
+            version: number;
+            /** @description probability that a control of this consignment finds something */
+            probability: number;
+            /** @description the model’s weight in the decision (VIGIL_ENS_MODEL_WEIGHT) */
+            weight: number;
+            /** @description weight × probability × 100: what the model adds to the 0–100 score */
+            points: number;
+            /** @description the points reach VIGIL_ENS_MODEL_FLOOR and count as the hit MODEL-ENS; else shown only */
+            counted: boolean;
+            riskArea: string;
+            /** @description the features that pushed the score up most, largest first */
+            top: {
+                feature: string;
+                /** @description the feature in words */
+                label: string;
+                value: number | null;
+                /** @description what it added to the score, in log-odds */
+                logOdds: number;
+            }[];
+            reason: string;
+        };
         MraPartnerOperator: {
             /** @description the identifier filings carry in the party’s identification number */
             partnerId: string;
@@ -3802,6 +4073,20 @@ export interface components {
             } & {
                 [key: string]: unknown;
             })[];
+        };
+        StoredModel: {
+            authority: string;
+            version: number;
+            /** @enum {string} */
+            kind: "kcs-gbdt" | "ens-gbdt";
+            sha256: string;
+            features: string[];
+            createdBy: string;
+            createdAt: string;
+            active: boolean;
+            activatedAt: string | null;
+            /** @description null for imported KCS models */
+            card: components["schemas"]["ModelCard"] | null;
         };
         Watchlist: {
             name: string;
@@ -14319,8 +14604,11 @@ export interface operations {
                         items: {
                             authority: string;
                             version: number;
-                            /** @enum {string} */
-                            kind: "kcs-gbdt";
+                            /**
+                             * @description kcs-gbdt: import declarations; ens-gbdt: entry summaries
+                             * @enum {string}
+                             */
+                            kind: "kcs-gbdt" | "ens-gbdt";
                             sha256: string;
                             features: string[];
                             trainingWindow: {
@@ -14347,6 +14635,8 @@ export interface operations {
                             createdAt: string;
                             active: boolean;
                             activatedAt: string | null;
+                            /** @description the model card of an entry-summary model (null for KCS models) */
+                            card: components["schemas"]["ModelCard"] | null;
                         }[];
                     };
                 };
@@ -14582,6 +14872,650 @@ export interface operations {
             };
             /** @description VIGIL_MODEL_INVALID: The model file is not a Vigil model or is damaged */
             422: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_RATE_LIMITED: Too many requests */
+            429: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    trainModel: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description your id for this request: kept as its id in Vigil’s logs and on the events it causes (anything else is replaced by a fresh one) */
+                "x-request-id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: date-time
+                     * @description train on consignments lodged from then (the evaluation window is always the latest labels)
+                     */
+                    since?: string;
+                    /**
+                     * Format: date-time
+                     * @description use labels of consignments lodged before then (default now)
+                     */
+                    until?: string;
+                    /**
+                     * @description false: store the challenger without promoting it
+                     * @default true
+                     */
+                    promote?: boolean;
+                    /**
+                     * @description train on shuffled labels: a model that knows nothing, to check the promotion guard
+                     * @default false
+                     */
+                    shuffleLabels?: boolean;
+                    seed?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description The challenger, stored with its card */
+            201: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        version: number;
+                        activated: boolean;
+                        card: components["schemas"]["ModelCard"];
+                    };
+                };
+            };
+            /** @description VIGIL_BAD_REQUEST: The request is malformed; VIGIL_BODY_NOT_JSON: The request body is not valid JSON; VIGIL_BODY_TOO_DEEP: The JSON body is nested too deeply; VIGIL_BODY_TOO_MANY_KEYS: An object in the JSON body has too many keys */
+            400: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_UNAUTHENTICATED: A valid bearer token is required; VIGIL_TOKEN_REVOKED: The token was revoked; VIGIL_API_KEY_UNKNOWN: The API key is not one this instance issued; VIGIL_API_KEY_REVOKED: The API key was revoked; VIGIL_API_KEY_EXPIRED: The API key has expired; VIGIL_API_KEY_RETIRED: The API key was rotated and the overlap for its old secret has ended; VIGIL_SESSION_EXPIRED: The session has ended: sign in again */
+            401: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_CSRF_REJECTED: A change made with the session cookie lacks the session’s CSRF token; VIGIL_FORBIDDEN: Your role may not do this */
+            403: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_BODY_TOO_LARGE: The request body is too large */
+            413: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_UNSUPPORTED_MEDIA_TYPE: Unsupported content type */
+            415: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_MODEL_TRAINING_DATA: Too few labelled consignments to train or judge a model */
+            422: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_RATE_LIMITED: Too many requests */
+            429: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rollBackModel: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description your id for this request: kept as its id in Vigil’s logs and on the events it causes (anything else is replaced by a fresh one) */
+                "x-request-id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The version rolled back from, and the one now active (null: none) */
+            200: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        from: number;
+                        to: number | null;
+                    };
+                };
+            };
+            /** @description VIGIL_UNAUTHENTICATED: A valid bearer token is required; VIGIL_TOKEN_REVOKED: The token was revoked; VIGIL_API_KEY_UNKNOWN: The API key is not one this instance issued; VIGIL_API_KEY_REVOKED: The API key was revoked; VIGIL_API_KEY_EXPIRED: The API key has expired; VIGIL_API_KEY_RETIRED: The API key was rotated and the overlap for its old secret has ended; VIGIL_SESSION_EXPIRED: The session has ended: sign in again */
+            401: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_CSRF_REJECTED: A change made with the session cookie lacks the session’s CSRF token; VIGIL_FORBIDDEN: Your role may not do this */
+            403: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_MODEL_NOT_FOUND: No such model version */
+            404: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_RATE_LIMITED: Too many requests */
+            429: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listModelActivations: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description your id for this request: kept as its id in Vigil’s logs and on the events it causes (anything else is replaced by a fresh one) */
+                "x-request-id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Newest first */
+            200: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description the version made active (null: none) */
+                            version: number | null;
+                            previous: number | null;
+                            /** @enum {string} */
+                            action: "promoted" | "kept" | "activated" | "rolled-back";
+                            reason: string;
+                            actor: string;
+                            at: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description VIGIL_UNAUTHENTICATED: A valid bearer token is required; VIGIL_TOKEN_REVOKED: The token was revoked; VIGIL_API_KEY_UNKNOWN: The API key is not one this instance issued; VIGIL_API_KEY_REVOKED: The API key was revoked; VIGIL_API_KEY_EXPIRED: The API key has expired; VIGIL_API_KEY_RETIRED: The API key was rotated and the overlap for its old secret has ended; VIGIL_SESSION_EXPIRED: The session has ended: sign in again */
+            401: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_CSRF_REJECTED: A change made with the session cookie lacks the session’s CSRF token; VIGIL_FORBIDDEN: Your role may not do this */
+            403: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_RATE_LIMITED: Too many requests */
+            429: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getModelDrift: {
+        parameters: {
+            query?: {
+                /** @description the window of live scores, in days */
+                days?: number;
+            };
+            header?: {
+                /** @description your id for this request: kept as its id in Vigil’s logs and on the events it causes (anything else is replaced by a fresh one) */
+                "x-request-id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The drift report */
+            200: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelDrift"];
+                };
+            };
+            /** @description VIGIL_QUERY_INVALID: A query parameter is invalid */
+            400: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_UNAUTHENTICATED: A valid bearer token is required; VIGIL_TOKEN_REVOKED: The token was revoked; VIGIL_API_KEY_UNKNOWN: The API key is not one this instance issued; VIGIL_API_KEY_REVOKED: The API key was revoked; VIGIL_API_KEY_EXPIRED: The API key has expired; VIGIL_API_KEY_RETIRED: The API key was rotated and the overlap for its old secret has ended; VIGIL_SESSION_EXPIRED: The session has ended: sign in again */
+            401: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_CSRF_REJECTED: A change made with the session cookie lacks the session’s CSRF token; VIGIL_FORBIDDEN: Your role may not do this */
+            403: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_MODEL_NOT_FOUND: No such model version */
+            404: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_RATE_LIMITED: Too many requests */
+            429: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getModel: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description your id for this request: kept as its id in Vigil’s logs and on the events it causes (anything else is replaced by a fresh one) */
+                "x-request-id"?: string;
+            };
+            path: {
+                /** @description the model version */
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The model */
+            200: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoredModel"];
+                };
+            };
+            /** @description VIGIL_UNAUTHENTICATED: A valid bearer token is required; VIGIL_TOKEN_REVOKED: The token was revoked; VIGIL_API_KEY_UNKNOWN: The API key is not one this instance issued; VIGIL_API_KEY_REVOKED: The API key was revoked; VIGIL_API_KEY_EXPIRED: The API key has expired; VIGIL_API_KEY_RETIRED: The API key was rotated and the overlap for its old secret has ended; VIGIL_SESSION_EXPIRED: The session has ended: sign in again */
+            401: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_CSRF_REJECTED: A change made with the session cookie lacks the session’s CSRF token; VIGIL_FORBIDDEN: Your role may not do this */
+            403: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_MODEL_NOT_FOUND: No such model version */
+            404: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_RATE_LIMITED: Too many requests */
+            429: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    activateModel: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description your id for this request: kept as its id in Vigil’s logs and on the events it causes (anything else is replaced by a fresh one) */
+                "x-request-id"?: string;
+            };
+            path: {
+                /** @description the model version */
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The model, now active */
+            200: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoredModel"];
+                };
+            };
+            /** @description VIGIL_UNAUTHENTICATED: A valid bearer token is required; VIGIL_TOKEN_REVOKED: The token was revoked; VIGIL_API_KEY_UNKNOWN: The API key is not one this instance issued; VIGIL_API_KEY_REVOKED: The API key was revoked; VIGIL_API_KEY_EXPIRED: The API key has expired; VIGIL_API_KEY_RETIRED: The API key was rotated and the overlap for its old secret has ended; VIGIL_SESSION_EXPIRED: The session has ended: sign in again */
+            401: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_CSRF_REJECTED: A change made with the session cookie lacks the session’s CSRF token; VIGIL_FORBIDDEN: Your role may not do this */
+            403: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_MODEL_NOT_FOUND: No such model version */
+            404: {
                 headers: {
                     /** @description requests this client may make in the window */
                     "RateLimit-Limit"?: number;
