@@ -112,7 +112,8 @@ forEachDatabase('import declarations assessed by rules', (target) => {
     assert.equal(h7.lane, 'yellow');
     const h1 = await view(await lodge(h1Body((b) => (b['goods'][0].origin = 'VN'))));
     assert.ok(!h1.hits.some((h) => h.id === 'R-H7-PHONES'));
-    assert.equal(h1.lane, 'green');
+    // Green, unless it is in the minimum random share (1 %; the draw's seed is new in each run).
+    assert.ok(h1.lane === 'green' || /selected at random/.test(h1.reason), JSON.stringify(h1));
   });
 
   test('an importer on a watchlist is matched by a rule and named in the hit', async () => {
@@ -153,7 +154,9 @@ forEachDatabase('import declarations assessed by rules', (target) => {
   test('an amendment that brings a hit raises the lane; one that clears it does not lower it', async () => {
     const body = h7Body((b) => (b['goods'][0].origin = 'VN'));
     const id = await lodge(body);
-    assert.equal((await view(id)).lane, 'green');
+    const first = await view(id);
+    // Green, unless it is in the minimum random share (1 %; the draw's seed is new in each run).
+    assert.ok(first.lane === 'green' || /selected at random/.test(first.reason), JSON.stringify(first));
     body['goods'][0].origin = 'CN';
     const amended = await send('POST', `/v1/import-declarations/${id}/amendments`, 'filer', body);
     assert.equal(amended.statusCode, 200, amended.body);
