@@ -16,10 +16,10 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CHROMIUM, launchChromium } from '../support/chromium.ts';
+import { ARTIFACTS, CHROMIUM, assertAccessible, launchChromium, screenshot } from '../support/chromium.ts';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { buildWeb } from '../../scripts/build-web.ts';
 import type { IndicatorReport } from '../../src/indicators/index.ts';
@@ -28,8 +28,6 @@ import type { TestApp } from '../support/test-app.ts';
 import { loadDemoTraffic } from '../support/demo-traffic.ts';
 import type { DemoTraffic } from '../support/demo-traffic.ts';
 
-const ARTIFACTS = join(import.meta.dirname, '../../test-artifacts');
-const AXE = readFileSync(join(import.meta.dirname, '../../node_modules/axe-core/axe.min.js'), 'utf8');
 const PASSWORD = 'a long test passphrase';
 
 let app: TestApp;
@@ -77,32 +75,9 @@ async function indicator(
   return report.indicators[0]!;
 }
 
-/** axe-core on the page as it is: no serious or critical violation. */
-async function accessible(page: Page, screen: string): Promise<void> {
-  await page.evaluate(AXE);
-  const violations = await page.evaluate(async () => {
-    const r = await (
-      globalThis as unknown as {
-        axe: {
-          run(): Promise<{
-            violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }>;
-          }>;
-        };
-      }
-    ).axe.run();
-    return r.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      nodes: v.nodes.map((n) => n.target.join(' ')),
-    }));
-  });
-  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  assert.deepEqual(bad, [], `${screen}: ${JSON.stringify(bad, null, 1)}`);
-}
+const accessible = assertAccessible;
 
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
-}
+const shot = (page: Page, name: string): Promise<void> => screenshot(page, `${name}`);
 
 const percent = (v: number): string =>
   new Intl.NumberFormat('en', { style: 'percent', maximumFractionDigits: 1 }).format(v);

@@ -13,10 +13,10 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CHROMIUM, launchChromium } from '../support/chromium.ts';
+import { ARTIFACTS, CHROMIUM, assertAccessible, launchChromium, screenshot } from '../support/chromium.ts';
 import type { BrowserContext, Page } from 'playwright-core';
 import { buildWeb } from '../../scripts/build-web.ts';
 import { installDemoPack } from '../../src/demo/demo-pack.ts';
@@ -24,8 +24,6 @@ import { generateDemoFilings } from '../../src/demo/index.ts';
 import { assessPending, databaseTargets, startTestApp } from '../support/test-app.ts';
 import type { TestApp } from '../support/test-app.ts';
 
-const ARTIFACTS = join(import.meta.dirname, '../../test-artifacts');
-const AXE = readFileSync(join(import.meta.dirname, '../../node_modules/axe-core/axe.min.js'), 'utf8');
 const PASSWORD = 'analyst passphrase';
 const RULE = 'R-BROWSER-GOODS';
 
@@ -75,32 +73,9 @@ async function api<T>(path: string, body?: unknown): Promise<T> {
   return (await res.json()) as T;
 }
 
-/** axe-core on the page as it is: no serious or critical violation. */
-async function accessible(page: Page, screen: string): Promise<void> {
-  await page.evaluate(AXE);
-  const violations = await page.evaluate(async () => {
-    const r = await (
-      globalThis as unknown as {
-        axe: {
-          run(): Promise<{
-            violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }>;
-          }>;
-        };
-      }
-    ).axe.run();
-    return r.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      nodes: v.nodes.map((n) => n.target.join(' ')),
-    }));
-  });
-  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  assert.deepEqual(bad, [], `${screen}: ${JSON.stringify(bad, null, 1)}`);
-}
+const accessible = assertAccessible;
 
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(ARTIFACTS, `rules-${name}.png`), fullPage: true });
-}
+const shot = (page: Page, name: string): Promise<void> => screenshot(page, `rules-${name}`);
 
 test('an analyst writes a rule with a typo, fixes it, tests, backtests and activates it', async () => {
   const page = await browser.newPage();

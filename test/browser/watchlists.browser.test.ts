@@ -14,10 +14,10 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CHROMIUM, launchChromium } from '../support/chromium.ts';
+import { ARTIFACTS, CHROMIUM, assertAccessible, launchChromium, screenshot } from '../support/chromium.ts';
 import type { BrowserContext, Page } from 'playwright-core';
 import { buildWeb } from '../../scripts/build-web.ts';
 import { validFiling } from '../support/filings.ts';
@@ -25,8 +25,6 @@ import { testRule } from '../support/rules.ts';
 import { assessPending, databaseTargets, startTestApp } from '../support/test-app.ts';
 import type { TestApp } from '../support/test-app.ts';
 
-const ARTIFACTS = join(import.meta.dirname, '../../test-artifacts');
-const AXE = readFileSync(join(import.meta.dirname, '../../node_modules/axe-core/axe.min.js'), 'utf8');
 const PASSWORD = 'a long test passphrase';
 const LIST = 'denied-parties';
 const LISTED = 'Korvex Maritime Logistics LLC';
@@ -73,32 +71,9 @@ async function call<T>(method: string, path: string, who: string, body?: unknown
   return (await res.json()) as T;
 }
 
-/** axe-core on the page as it is: no serious or critical violation. */
-async function accessible(page: Page, screen: string): Promise<void> {
-  await page.evaluate(AXE);
-  const violations = await page.evaluate(async () => {
-    const r = await (
-      globalThis as unknown as {
-        axe: {
-          run(): Promise<{
-            violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }>;
-          }>;
-        };
-      }
-    ).axe.run();
-    return r.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      nodes: v.nodes.map((n) => n.target.join(' ')),
-    }));
-  });
-  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  assert.deepEqual(bad, [], `${screen}: ${JSON.stringify(bad, null, 1)}`);
-}
+const accessible = assertAccessible;
 
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(ARTIFACTS, `watchlists-${name}.png`), fullPage: true });
-}
+const shot = (page: Page, name: string): Promise<void> => screenshot(page, `watchlists-${name}`);
 
 /** The watchlist file: the listed party among filler entries, as Vigil's CSV. */
 const focused = (page: Page) =>
