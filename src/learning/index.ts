@@ -22,3 +22,5 @@ export {
   scoreReference,
   weightedAuc,
 } from './weighted-metrics.ts';
+export type { CodeIndex } from './code-index.ts';
+export { buildCodeIndex, findSlot } from './code-index.ts';
