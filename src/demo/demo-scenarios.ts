@@ -6,6 +6,7 @@
  * office of first entry in the first EU country, and dates that meet the mode's lodging deadline.
  */
 import { airWaybillCheckDigit, containerCheckDigit, makeMrn } from '../domain/identifiers.ts';
+import { TO_ORDER } from '../domain/filing.ts';
 import { fromEur } from '../domain/money.ts';
 import { EU_COUNTRIES, FILING_TYPES } from '../domain/reference-data.ts';
 import { DEMO_GOODS, typicalUnitValue } from './demo-goods.ts';
@@ -1129,7 +1130,7 @@ export function addEnsElements(ctx: BuildContext, body: FilingBody): void {
     rng.chance(0.05)
   ) {
     last.notifyParty = last.consignee;
-    last.additionalInformation = [{ code: '10600', text: 'Negotiable bill of lading to order' }];
+    last.additionalInformation = [{ code: TO_ORDER, text: 'Negotiable bill of lading to order' }];
     delete last.consignee;
   }
 }

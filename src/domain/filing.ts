@@ -224,6 +224,19 @@ export function entryCountryOf(filing: Filing): string {
   return filing.officeOfFirstEntry?.slice(0, 2) ?? filing.addressedMemberState ?? '';
 }
 
+/** Additional information code 10600 (CL239): a consignment "to order" (a negotiable bill of lading). */
+export const TO_ORDER = '10600';
+
+/** Whether a house consignment is "to order": it says so with 10600, or names no consignee. */
+export function isToOrder(c: Pick<Consignment, 'consignee' | 'additionalInformation'>): boolean {
+  return c.consignee === undefined || statesToOrder(c);
+}
+
+/** Whether a house consignment states it is "to order" (additional information 10600 at house level). */
+export function statesToOrder(c: Pick<Consignment, 'additionalInformation'>): boolean {
+  return (c.additionalInformation ?? []).some((a) => a.code === TO_ORDER);
+}
+
 /**
  * The mode of transport of a filing: its active means' when it has one, else the (first) mode of its
  * filing type (a house-level or pre-loading set without transport); undefined for an unknown type.

@@ -13,10 +13,12 @@
 import {
   EU_COUNTRIES,
   FILING_TYPES,
+  TO_ORDER,
   VAGUE_DESCRIPTION_TERMS,
   checkAirWaybill,
   dayOf,
   normaliseAirWaybill,
+  statesToOrder,
 } from '../domain/index.ts';
 import type {
   Consignment,
@@ -363,9 +365,6 @@ function checkReferenceCodes(filing: Filing, lists: ReferenceLists, day: string,
   }
 }
 
-/** Additional information code 10600: a consignment "to order" (negotiable bill of lading, CL239). */
-export const TO_ORDER = '10600';
-
 /**
  * Package types in bulk or unpacked (ICS2's list in C3035/C3036: liquid, gas and solid bulk, unpacked
  * or unpackaged): their packaging states neither a number of packages nor shipping marks.
@@ -381,7 +380,7 @@ const MASTER_LEVEL_GOODS = new Set(['F10']);
  * set has the element.
  */
 function checkToOrder(c: Consignment, type: FilingTypeInfo, path: string, errors: FieldError[]): void {
-  const toOrder = (c.additionalInformation ?? []).some((a) => a.code === TO_ORDER);
+  const toOrder = statesToOrder(c);
   if (!toOrder && c.consignee === undefined && type.presenceOf('13 03 000 000') !== undefined) {
     add(
       errors,

@@ -12,7 +12,7 @@ import { IprBrands, NO_BRANDS } from './brand-screen.ts';
 import type { BrandScreen } from './brand-screen.ts';
 import type { GoodsNomenclature } from './hs-nomenclature.ts';
 import type { RateSet } from '../domain/money.ts';
-import { modeOf } from '../domain/filing.ts';
+import { isToOrder, modeOf } from '../domain/filing.ts';
 import type { Consignment, Filing, GoodsItem, Party } from '../domain/filing.ts';
 
 export interface OperatorProfileInput {
@@ -421,7 +421,7 @@ function consignmentOf(filing: Filing, c: Consignment, goods: readonly ActGoodsI
     acceptanceCountry: acceptance.slice(0, 2),
     deliveryCountry: delivery.slice(0, 2),
     routing: c.routing ?? NONE,
-    toOrder: c.consignee === undefined || (c.additionalInformation ?? []).some((a) => a.code === '10600'),
+    toOrder: isToOrder(c),
     documentTypes: c.supportingDocuments === undefined ? NONE : c.supportingDocuments.map((d) => d.type),
     additionalInformationCodes:
       c.additionalInformation === undefined ? NONE : c.additionalInformation.map((x) => x.code),
