@@ -235,6 +235,15 @@ export class FilingRepository {
     return r.rows;
   }
 
+  /** The filings whose consignments are linked to one of `mrn`'s (a master's houses, a complement's sets). */
+  async linkedToPart(q: Queryable, mrn: string): Promise<string[]> {
+    const r = await q.query<{ mrn: string }>(
+      `SELECT DISTINCT mrn FROM consignment WHERE master_mrn = $1 AND mrn <> $1 ORDER BY mrn`,
+      [mrn],
+    );
+    return r.rows.map((x) => x.mrn);
+  }
+
   /**
    * For master parts (the group commit's batch, or one whose filer just consented to others): the
    * house consignments of the carrier still waiting for one of their documents, lodged by the

@@ -703,8 +703,29 @@ export class FilingService {
         ],
         this.#deps.clock.now(),
       );
-      if (linked.get(row.mrn)?.registered === true) {
+      let registered = linked.get(row.mrn)?.registered === true;
+      if (!registered) {
+        // The first attempt may also have stopped after the links committed and before the
+        // registration: linking finds nothing left to link (a master's houses are no longer
+        // waiting), so register this part and its linked counterparts now. Idempotent.
+        const counterparts = [
+          ...(await this.#deps.repo.linkedToPart(this.#db(actor), row.mrn)),
+          ...cons.flatMap((c) => (c.master_mrn !== null ? [c.master_mrn] : [])),
+        ];
+        const ready = await this.#deps.repo.registerCompleted(
+          this.#db(actor),
+          [row.mrn, ...counterparts],
+          this.#deps.clock.now(),
+        );
+        if (ready.length > 0) {
+          // Their assessment events are in the outbox: wake the relay.
+          this.#deps.afterCommit?.();
+        }
+        registered = ready.some((r) => r.mrn === row!.mrn);
+      } else {
         this.#deps.afterCommit?.();
+      }
+      if (registered) {
         row = (await this.#deps.repo.findByMrn(this.#db(actor), actor.authority, row.mrn)) ?? row;
       }
     }
@@ -733,6 +754,25 @@ export class FilingService {
           this.#deps.clock.now(),
         );
         if (row.part === 'complement' && linked.get(row.mrn)?.registered === true) {
+          row = (await this.#deps.repo.findByMrn(this.#db(actor), actor.authority, row.mrn)) ?? row;
+        }
+      }
+      // The first attempt may have stopped after the links committed and before the complement was
+      // registered: linking then finds nothing left to link, so promote now (idempotent). For a set,
+      // the complements its consignments name as their master document.
+      const complements =
+        row.part === 'complement'
+          ? row.status === 'incomplete'
+            ? [row.mrn]
+            : []
+          : [...new Set(cons.flatMap((c) => (c.master_mrn !== null ? [c.master_mrn] : [])))];
+      if (complements.length > 0) {
+        const promoted = await this.#deps.repo.promoteComplements(
+          this.#db(actor),
+          complements,
+          this.#deps.clock.now(),
+        );
+        if (promoted.includes(row.mrn)) {
           row = (await this.#deps.repo.findByMrn(this.#db(actor), actor.authority, row.mrn)) ?? row;
         }
       }

@@ -3,7 +3,9 @@
  * a master and its houses lodged at the same moment always meet, whatever order their transactions
  * commit in, and each filing is queued for assessment exactly once. On PostgreSQL the requests really
  * run side by side (one connection each); on PGlite one after another. A house stored by a request
- * that stopped before linking (its filer got no answer) is linked when the filer sends it again.
+ * that stopped before linking (its filer got no answer) is linked when the filer sends it again, and
+ * parts whose links committed but whose registration did not (the database crashed in between: the
+ * cluster fault test's case) are registered when either filer sends its part again.
  */
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -181,5 +183,90 @@ forEachDatabase('master and house linkage under concurrency', (target) => {
       (await send('GET', `/v1/filings/${m.json().mrn as string}`, 'carrier')).json().status,
       'registered',
     );
+  });
+  test('a master whose links committed but whose registration did not registers itself and its house when sent again', async () => {
+    const now = app().clock.now();
+    const masterRef = 'MAEU399999998';
+    const house = await send(
+      'POST',
+      '/v1/filings',
+      'carrier',
+      validHouseFiling(now, 'CRASH-H', CARRIER, 'HBL-CRASH', masterRef),
+    );
+    assert.equal(house.statusCode, 201, house.body);
+    assert.equal(house.json().status, 'incomplete', 'the house waits for its master');
+    const masterBody = validMasterFiling(now, 'CRASH-M', CARRIER, masterRef);
+    const master = await send('POST', '/v1/filings', 'carrier', masterBody);
+    assert.equal(master.statusCode, 201, master.body);
+    const mrns = [master.json().mrn as string, house.json().mrn as string];
+    // As if the database had crashed after the links' commit and before the registration's: the
+    // consignments are linked, both filings still incomplete and nothing queued.
+    const db = app().deps.db;
+    await db.transaction(async (tx) => {
+      await tx.query(`UPDATE filing SET status = 'incomplete' WHERE mrn = ANY($1::text[])`, [mrns]);
+      await tx.query(`DELETE FROM outbox WHERE topic = 'filing.ready' AND key = ANY($1::text[])`, [mrns]);
+    });
+    const again = await send('POST', '/v1/filings', 'carrier', masterBody);
+    assert.equal(again.statusCode, 200, again.body);
+    assert.equal(again.json().mrn, mrns[0]);
+    assert.equal(again.json().status, 'registered');
+    assert.equal(
+      (await send('GET', `/v1/filings/${mrns[1]!}`, 'carrier')).json().status,
+      'registered',
+      'the house it completed is registered with it',
+    );
+    const ready = await db.query<{ key: string; n: number }>(
+      `SELECT key, count(*)::int AS n FROM outbox WHERE topic = 'filing.ready' AND key = ANY($1::text[])
+       GROUP BY key ORDER BY key`,
+      [mrns],
+    );
+    assert.deepEqual(
+      ready.rows,
+      [...mrns].sort().map((key) => ({ key, n: 1 })),
+      'each is queued for assessment once',
+    );
+    const third = await send('POST', '/v1/filings', 'carrier', masterBody);
+    assert.equal(third.statusCode, 200);
+    const after = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM outbox WHERE topic = 'filing.ready' AND key = ANY($1::text[])`,
+      [mrns],
+    );
+    assert.equal(after.rows[0]!.n, 2, 'a further retry queues nothing more');
+  });
+
+  test('7+1: a complement whose links committed but whose registration did not is registered when either part is sent again', async () => {
+    const now = app().clock.now();
+    for (const resend of ['set', 'complement'] as const) {
+      const hawb = `HAWB-CRASH-${resend}`;
+      const complement = filingOfType('F25', now, `CMP-CRASH-${resend}`);
+      complement['consignments'][0].transportDocument = { type: 'N740', ref: '176-12345675' };
+      complement['previousDocuments'] = [{ type: 'N703', ref: hawb }];
+      const c = await send('POST', '/v1/filings', 'carrier', complement);
+      assert.equal(c.statusCode, 201, c.body);
+      assert.equal(c.json().status, 'incomplete', 'the complement waits for its set');
+      const set = filingOfType('F23', now, `SET-CRASH-${resend}`);
+      set['consignments'][0].transportDocument = { type: 'N703', ref: hawb };
+      const s = await send('POST', '/v1/filings', 'carrier', set);
+      assert.equal(s.statusCode, 201, s.body);
+      const cmrn = c.json().mrn as string;
+      const db = app().deps.db;
+      assert.equal(
+        (await db.query<{ status: string }>(`SELECT status FROM filing WHERE mrn = $1`, [cmrn])).rows[0]!
+          .status,
+        'registered',
+      );
+      // As if the database had crashed between the links' commit and the complement's promotion.
+      await db.transaction(async (tx) => {
+        await tx.query(`UPDATE filing SET status = 'incomplete' WHERE mrn = $1`, [cmrn]);
+        await tx.query(`UPDATE consignment SET complete = false WHERE mrn = $1`, [cmrn]);
+      });
+      const again = await send('POST', '/v1/filings', 'carrier', resend === 'set' ? set : complement);
+      assert.equal(again.statusCode, 200, again.body);
+      const status = await db.query<{ status: string }>(`SELECT status FROM filing WHERE mrn = $1`, [cmrn]);
+      assert.equal(status.rows[0]!.status, 'registered', `resending the ${resend} registers the complement`);
+      if (resend === 'complement') {
+        assert.equal(again.json().status, 'registered');
+      }
+    }
   });
 });
