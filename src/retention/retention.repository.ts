@@ -273,7 +273,9 @@ export async function countDueWatchlistEntries(
 
 /**
  * Deletes the due entries and moves their lists' `updated_at` on, so that every process's cached
- * watchlists reload (the rule-set cache's stamp reads it).
+ * watchlists reload (the rule-set cache's stamp reads it). Their history goes with them (the
+ * trigger's last row, "removed" with no names, stays; the audit log keeps a digest of the value);
+ * so does the history of entities taken off a list by hand once it is older than the period.
  */
 export async function deleteWatchlistEntries(
   tx: Queryable,
@@ -283,7 +285,10 @@ export async function deleteWatchlistEntries(
 ): Promise<number> {
   const r = await tx.query<{ n: number }>(
     `WITH gone AS (
-       DELETE FROM watchlist_entry WHERE ${watchlistDue()} RETURNING list
+       DELETE FROM watchlist_entry WHERE ${watchlistDue()} RETURNING list, id
+     ), forgotten AS (
+       DELETE FROM watchlist_entry_history h USING gone
+       WHERE h.authority = $1 AND h.list = gone.list AND h.id = gone.id
      ), touched AS (
        UPDATE watchlist w SET updated_at = greatest(w.updated_at + interval '1 millisecond', $2),
          changes = w.changes + 1
@@ -293,6 +298,15 @@ export async function deleteWatchlistEntries(
      SELECT count(*)::int AS n FROM gone`,
     [authority, now, addedBefore],
   );
+  // The history of entities no longer listed goes once it is older than the entries' period.
+  if (addedBefore !== null) {
+    await tx.query(
+      `DELETE FROM watchlist_entry_history h
+       WHERE h.authority = $1 AND h.at < $2
+         AND NOT EXISTS (SELECT 1 FROM watchlist_entry e WHERE e.authority = h.authority AND e.list = h.list AND e.id = h.id)`,
+      [authority, addedBefore],
+    );
+  }
   return r.rows[0]!.n;
 }
 

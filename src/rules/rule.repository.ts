@@ -124,6 +124,17 @@ function toEntry(e: EntityRow): WatchlistEntry {
   };
 }
 
+/** One state of a watchlist entity in its history. */
+export interface WatchlistEntityChange {
+  readonly at: string;
+  /** Who changed it (`role:subject`); null for the system (the retention purge). */
+  readonly actor: string | null;
+  /** `expiry`: only its expiry changed. */
+  readonly change: 'added' | 'changed' | 'expiry' | 'removed';
+  /** The entity after the change; null once removed. */
+  readonly entity: Record<string, unknown> | null;
+}
+
 export class RuleRepository {
   async insertRule(tx: Queryable, authority: string, rule: RiskRule, by: string, at: Date): Promise<void> {
     await tx.query(
@@ -265,13 +276,66 @@ export class RuleRepository {
     entries: readonly StoredEntity[],
     at: Date = new Date(),
   ): Promise<{ removed: number; stored: number }> {
-    // How many entries the list held before: the audit entry of a replacement records it.
-    const gone = await tx.query(`DELETE FROM watchlist_entry WHERE authority = $1 AND list = $2`, [
-      authority,
-      name,
+    // How many entries the list held before: the audit entry of a replacement records it. Only the
+    // entities the new list lacks are deleted; the others are written over (their added_at renewed,
+    // which the retention period counts from), and the history's trigger records only the entities
+    // whose content changed, so that it shows what the new list really changed.
+    const before = await tx.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM watchlist_entry WHERE authority = $1 AND list = $2`,
+      [authority, name],
+    );
+    await tx.query(
+      `DELETE FROM watchlist_entry WHERE authority = $1 AND list = $2 AND NOT (id = ANY($3::text[]))`,
+      [authority, name, entries.map((e) => e.id)],
+    );
+    await this.addEntries(tx, authority, name, entries, at);
+    return { removed: before.rows[0]!.n, stored: entries.length };
+  }
+
+  /**
+   * Names the writer of this transaction's changes to watchlist entities, and its clock, for their
+   * history (the trigger of migration 0045 reads both).
+   */
+  async stampWriter(tx: Queryable, actor: string, at: Date): Promise<void> {
+    await tx.query(`SELECT set_config('vigil.actor', $1, true), set_config('vigil.at', $2, true)`, [
+      actor,
+      at.toISOString(),
     ]);
-    const stored = await this.addEntries(tx, authority, name, entries, at);
-    return { removed: gone.rowCount, stored };
+  }
+
+  /** Every state an entity of a list had, oldest first (also after it was removed). */
+  async entityHistory(
+    q: Queryable,
+    authority: string,
+    name: string,
+    id: string,
+  ): Promise<WatchlistEntityChange[]> {
+    const r = await q.query<{
+      at: Date;
+      actor: string | null;
+      change: WatchlistEntityChange['change'];
+      entity: Record<string, unknown> | null;
+    }>(
+      `SELECT at, actor, change, entity FROM watchlist_entry_history
+       WHERE authority = $1 AND list = $2 AND id = $3 ORDER BY seq LIMIT 1000`,
+      [authority, name, id],
+    );
+    return r.rows.map((x) => ({
+      at: new Date(x.at).toISOString(),
+      actor: x.actor,
+      change: x.change,
+      entity:
+        x.entity === null
+          ? null
+          : {
+              ...x.entity,
+              // jsonb writes a timestamp as PostgreSQL prints it; the API speaks ISO 8601.
+              expiresAt:
+                typeof x.entity['expiresAt'] === 'string'
+                  ? new Date(x.entity['expiresAt']).toISOString()
+                  : null,
+            },
+    }));
   }
 
   /**

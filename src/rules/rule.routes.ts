@@ -111,6 +111,34 @@ const uploadQuery = z.strictObject({
   format: formatParam,
 });
 const replaceQuery = z.strictObject({ format: formatParam });
+const watchlistEntityHistorySchema = z.object({
+  name: z.string(),
+  id: z.string(),
+  items: z.array(
+    z.object({
+      at: z.string().describe('ISO 8601'),
+      actor: z.string().nullable().describe('`role:subject`; null for the system (the retention purge)'),
+      change: z
+        .enum(['added', 'changed', 'expiry', 'removed'])
+        .describe(
+          '`expiry`: only its expiry changed; `removed`: taken off (one by one, by a replacement of the list, or purged)',
+        ),
+      entity: z
+        .object({
+          value: z.string(),
+          aliases: z.array(z.unknown()),
+          type: z.string().nullable(),
+          identifiers: z.array(z.unknown()),
+          note: z.string().nullable(),
+          source: z.string().nullable(),
+          expiresAt: z.string().nullable(),
+        })
+        .nullable()
+        .describe('the entity after the change; null once removed'),
+    }),
+  ),
+});
+
 const entityParams = z.object({
   name: z.string().min(1).describe('the watchlist'),
   id: z.string().min(1).max(128).describe('the entity’s id in the list'),
@@ -636,6 +664,57 @@ export const ruleRoutes: FastifyPluginCallback<RuleRoutesOptions> = (app, opts, 
       }),
     },
     async (request) => rules.getEntity(actorOf(request), request.params.name, request.params.id),
+  );
+  app.get<{ Params: { name: string; id: string } }>(
+    '/watchlists/:name/entries/:id/history',
+    {
+      schema: operation({
+        operationId: 'getWatchlistEntityHistory',
+        permission: 'rule.read',
+        tags: ['watchlists'],
+        summary:
+          'Every state an entity had, oldest first: who added, changed, set its expiry or removed it, and when (kept after it is removed)',
+        params: entityParams,
+        responses: {
+          200: jsonResponse('The history', watchlistEntityHistorySchema, {
+            name: 'sanctioned-operators',
+            id: 'eu:13',
+            items: [
+              {
+                at: '2026-11-02T09:14:00.000Z',
+                actor: 'analyst:ana',
+                change: 'added',
+                entity: {
+                  value: 'Blue Horizon Trading FZE',
+                  aliases: [],
+                  type: 'organisation',
+                  identifiers: [],
+                  note: null,
+                  source: 'EU consolidated list',
+                  expiresAt: null,
+                },
+              },
+              {
+                at: '2026-11-20T16:02:00.000Z',
+                actor: 'analyst:ana',
+                change: 'expiry',
+                entity: {
+                  value: 'Blue Horizon Trading FZE',
+                  aliases: [],
+                  type: 'organisation',
+                  identifiers: [],
+                  note: null,
+                  source: 'EU consolidated list',
+                  expiresAt: '2027-07-01T00:00:00.000Z',
+                },
+              },
+            ],
+          }),
+        },
+        errors: ['VIGIL_WATCHLIST_NOT_FOUND', 'VIGIL_WATCHLIST_ENTITY_NOT_FOUND'],
+      }),
+    },
+    async (request) => rules.entityHistory(actorOf(request), request.params.name, request.params.id),
   );
   app.put<{ Params: { name: string; id: string } }>(
     '/watchlists/:name/entries/:id',

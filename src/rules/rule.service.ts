@@ -36,7 +36,13 @@ import type { Database, Queryable } from '../store/database.ts';
 import type { AuditEvent } from '../audit/index.ts';
 import { fromZodIssues } from '../errors/index.ts';
 import { requirePermission } from '../auth/index.ts';
-import type { EntryCursor, RuleRepository, StoredRule, WatchlistEntityRecord } from './rule.repository.ts';
+import type {
+  EntryCursor,
+  RuleRepository,
+  StoredRule,
+  WatchlistEntityChange,
+  WatchlistEntityRecord,
+} from './rule.repository.ts';
 import {
   PUBLIC_LIST_FORMATS,
   checkEntity,
@@ -730,6 +736,7 @@ export class RuleService {
     const now = this.#d.clock.now();
     await this.#d.db.forAuthority(actor.authority).transaction(async (tx) => {
       await this.#d.repo.lockWatchlist(tx, actor.authority, w.name);
+      await this.#d.repo.stampWriter(tx, `${actor.role}:${actor.subject}`, now);
       await this.#d.repo.upsertWatchlist(tx, actor.authority, w, now);
       const replaced = await this.#d.repo.replaceEntries(tx, actor.authority, w.name, entities, now);
       // Setting a whole list can empty a sanctions list: audited in the same transaction.
@@ -814,6 +821,7 @@ export class RuleService {
     const now = this.#d.clock.now();
     await this.#d.db.forAuthority(actor.authority).transaction(async (tx) => {
       await this.#d.repo.lockWatchlist(tx, actor.authority, name);
+      await this.#d.repo.stampWriter(tx, `${actor.role}:${actor.subject}`, now);
       if (options.replace) {
         const replaced = await this.#d.repo.replaceEntries(tx, actor.authority, name, entities, now);
         await this.#d.audit?.append(tx, {
@@ -943,6 +951,7 @@ export class RuleService {
     const now = this.#d.clock.now();
     const stored = await this.#d.db.forAuthority(actor.authority).transaction(async (tx) => {
       await this.#d.repo.lockWatchlist(tx, actor.authority, name);
+      await this.#d.repo.stampWriter(tx, `${actor.role}:${actor.subject}`, now);
       const { created } = await this.#d.repo.putEntity(tx, actor.authority, name, entity, now);
       if (!created) {
         // Replacing an entity can take a name off the list: audited as its deletion is.
@@ -963,6 +972,30 @@ export class RuleService {
     return stored;
   }
 
+  /**
+   * Every state an entity of a list had, oldest first, with who changed it and when: added, changed
+   * (names, identifiers, note or source), expiry set or cleared, removed (also by a replacement of
+   * the whole list or the retention purge). Kept after the entity is removed.
+   */
+  async entityHistory(
+    actor: Actor,
+    name: string,
+    id: string,
+  ): Promise<{ name: string; id: string; items: WatchlistEntityChange[] }> {
+    requirePermission(actor, 'rule.read');
+    await this.#listOf(actor, name);
+    const items = await this.#d.repo.entityHistory(
+      this.#d.db.forAuthority(actor.authority),
+      actor.authority,
+      name,
+      id,
+    );
+    if (items.length === 0) {
+      throw entityNotFound(name, id);
+    }
+    return { name, id, items };
+  }
+
   /** Takes one entity off a list; it stops matching at once. */
   async deleteEntity(
     actor: Actor,
@@ -974,6 +1007,7 @@ export class RuleService {
     const now = this.#d.clock.now();
     const gone = await this.#d.db.forAuthority(actor.authority).transaction(async (tx) => {
       await this.#d.repo.lockWatchlist(tx, actor.authority, name);
+      await this.#d.repo.stampWriter(tx, `${actor.role}:${actor.subject}`, now);
       const removed = await this.#d.repo.deleteEntity(tx, actor.authority, name, id);
       if (removed !== undefined) {
         await this.#auditDeletion(tx, actor, name, [id], removed.value, now);
@@ -999,6 +1033,7 @@ export class RuleService {
     const now = this.#d.clock.now();
     const ids = await this.#d.db.forAuthority(actor.authority).transaction(async (tx) => {
       await this.#d.repo.lockWatchlist(tx, actor.authority, name);
+      await this.#d.repo.stampWriter(tx, `${actor.role}:${actor.subject}`, now);
       const removed = await this.#d.repo.deleteEntriesByValue(tx, actor.authority, name, value);
       if (removed.length > 0) {
         await this.#auditDeletion(tx, actor, name, removed, value, now);
@@ -1029,6 +1064,7 @@ export class RuleService {
     const at = expires === null ? null : periodEnd(expires);
     const updated = await this.#d.db.forAuthority(actor.authority).transaction(async (tx) => {
       await this.#d.repo.lockWatchlist(tx, actor.authority, name);
+      await this.#d.repo.stampWriter(tx, `${actor.role}:${actor.subject}`, now);
       const r = await this.#d.repo.setExpiry(tx, actor.authority, name, id, at);
       if (r !== undefined) {
         await this.#d.audit?.append(tx, {

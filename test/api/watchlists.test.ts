@@ -359,6 +359,93 @@ forEachDatabase('watchlists of entities', (target) => {
     assert.deepEqual(seen.slice(0, 2).sort(), ['b2', 'b3']);
   });
 
+  test('an entity’s history says who added, changed, expired and removed it, and a new list records only what it changed', async () => {
+    await makeList('history');
+    tok['lead'] = await app().token('NL', 'analyst', 'lead');
+    const url = '/v1/watchlists/history/entries/h-1';
+    assert.equal((await send('PUT', url, 'analyst', { value: 'Orion Freight Ltd' })).statusCode, 201);
+    assert.equal((await send('PUT', url, 'analyst', { value: 'Orion Freight Ltd' })).statusCode, 200);
+    assert.equal(
+      (
+        await send('PUT', url, 'lead', {
+          value: 'Orion Freight Limited',
+          aliases: ['Orion FL'],
+          source: 'EU consolidated list',
+        })
+      ).statusCode,
+      200,
+    );
+    assert.equal((await send('PUT', `${url}/expiry`, 'lead', { expires: '2027-03-31' })).statusCode, 200);
+    const history = async (id: string) => {
+      const r = await send('GET', `/v1/watchlists/history/entries/${id}/history`, 'analyst');
+      assert.equal(r.statusCode, 200, r.body);
+      return r.json().items as {
+        at: string;
+        actor: string | null;
+        change: string;
+        entity: { value: string; aliases: unknown[]; expiresAt: string | null } | null;
+      }[];
+    };
+    const h = await history('h-1');
+    assert.deepEqual(
+      h.map((x) => [x.change, x.actor, x.entity?.value]),
+      [
+        ['added', 'analyst:ana', 'Orion Freight Ltd'],
+        ['changed', 'analyst:lead', 'Orion Freight Limited'],
+        ['expiry', 'analyst:lead', 'Orion Freight Limited'],
+      ],
+      'putting the same entity again records nothing',
+    );
+    assert.deepEqual(h[1]!.entity!.aliases, ['Orion FL']);
+    assert.equal(h[2]!.entity!.expiresAt, '2027-04-01T00:00:00.000Z');
+    assert.equal(h[0]!.at, app().clock.now().toISOString(), 'the service’s clock, not the database’s');
+
+    // A new version of the whole list: one entity kept as it was, one changed, one new, one gone.
+    await send('PUT', '/v1/watchlists/history/entries/h-2', 'analyst', { value: 'Vega Shipping SA' });
+    const list = [
+      {
+        id: 'h-1',
+        value: 'Orion Freight Limited',
+        aliases: ['Orion FL'],
+        source: 'EU consolidated list',
+        expires: '2027-03-31',
+      },
+      { id: 'h-3', value: 'Lyra Logistics BV' },
+    ];
+    const put = await send(
+      'PUT',
+      '/v1/watchlists/history/entries',
+      'lead',
+      list.map((e) => JSON.stringify(e)).join('\n'),
+      'application/x-ndjson',
+    );
+    assert.equal(put.statusCode, 200, put.body);
+    assert.equal(
+      (await history('h-1')).length,
+      3,
+      'an entity the new list keeps as it was: nothing recorded',
+    );
+    assert.deepEqual(
+      (await history('h-2')).map((x) => [x.change, x.actor, x.entity]),
+      [
+        ['added', 'analyst:ana', (await history('h-2'))[0]!.entity],
+        ['removed', 'analyst:lead', null],
+      ],
+      'the entity the new list lacks: removed, and its history kept',
+    );
+    assert.deepEqual(
+      (await history('h-3')).map((x) => [x.change, x.actor]),
+      [['added', 'analyst:lead']],
+    );
+    const unknown = await send('GET', '/v1/watchlists/history/entries/nobody/history', 'analyst');
+    assert.equal(unknown.statusCode, 404);
+    assert.equal(unknown.json().code, 'VIGIL_WATCHLIST_ENTITY_NOT_FOUND');
+    const other = await app().token('BE', 'analyst', 'be');
+    tok['be'] = other;
+    const foreign = await send('GET', '/v1/watchlists/history/entries/h-1/history', 'be');
+    assert.equal(foreign.statusCode, 404, 'another authority sees no list of that name');
+  });
+
   test('a bad upload is refused with every problem, its code and place; nothing of it is stored', async () => {
     await makeList('strict');
     await makeList('containers', 'container');

@@ -280,6 +280,18 @@ test('an analyst uploads a watchlist, searches a variant of a listed name, and t
   await shot(page, '6-entry');
   await details.getByRole('button', { name: 'Clear the expiry' }).click();
   await details.getByText('Matches with no end date', { exact: true }).waitFor();
+  // Its history: who listed it, then the expiry set and cleared, each with who did it.
+  const changes = details.getByRole('table', { name: 'Changes to this entity' });
+  await changes.locator('tr[data-change]').nth(2).waitFor();
+  const rows = await changes
+    .locator('tr[data-change]')
+    .evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-change'), tr.children[1]?.textContent]));
+  assert.deepEqual(rows.slice(-2), [
+    ['expiry', 'analyst:ana'],
+    ['expiry', 'analyst:ana'],
+  ]);
+  assert.equal(rows[0]![0], 'added');
+  assert.match(await changes.innerText(), /Expiry set to .*\n?.*Expiry cleared/s);
 
   // A rule screens consignees against the list; a filing whose consignee bears a variant gets a hit.
   await call('POST', '/v1/rules', 'analyst', {

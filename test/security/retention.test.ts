@@ -228,12 +228,18 @@ forEachDatabase('retention', (target) => {
     assert.equal(read.statusCode, 200, read.body);
     assert.doesNotMatch(read.body, /Nováková/);
 
-    // Only the expired watchlist entry went.
+    // Only the expired watchlist entry went; its history keeps no name of it.
     const entries = await app().deps.db.query<{ value: string }>(`SELECT value FROM watchlist_entry`);
     assert.deepEqual(
       entries.rows.map((e) => e.value),
       ['Standing Person'],
     );
+    const history = await app().deps.db.query<{ change: string; entity: unknown }>(
+      `SELECT change, entity FROM watchlist_entry_history ORDER BY seq`,
+    );
+    assert.doesNotMatch(JSON.stringify(history.rows), /Expiring Person/);
+    assert.match(JSON.stringify(history.rows), /Standing Person/, 'a listed entity keeps its history');
+    assert.deepEqual(history.rows.at(-1), { change: 'removed', entity: null });
 
     // One audit entry for the run, with its counts.
     await app().deps.audit.chainPending(app().deps.db);

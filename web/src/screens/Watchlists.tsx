@@ -499,6 +499,50 @@ function SearchPanel({ list }: { list: Watchlist }) {
   );
 }
 
+/** Who added, changed, expired or removed the entity, and when, oldest first (from its history). */
+function EntityChanges({ list, entryId }: { list: string; entryId: string }) {
+  const { t, i18n } = useTranslation();
+  const changes = useQuery({
+    queryKey: ['watchlist-entry', list, entryId, 'history'],
+    queryFn: async () =>
+      dataOf(
+        await api.GET('/v1/watchlists/{name}/entries/{id}/history', {
+          params: { path: { name: list, id: entryId } },
+        }),
+      ),
+  });
+  if (changes.isError) {
+    return <ErrorPanel error={changes.error} onRetry={() => void changes.refetch()} />;
+  }
+  const items = changes.data?.items ?? [];
+  return (
+    <table className="values wl-changes" aria-label={t('watchlists.changesLabel')}>
+      <thead>
+        <tr>
+          <th scope="col">{t('watchlists.changeWhen')}</th>
+          <th scope="col">{t('watchlists.changeWho')}</th>
+          <th scope="col">{t('watchlists.changeWhat')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {items.map((c, i) => (
+          <tr key={i} data-change={c.change}>
+            <td>{fmtTime(i18n.language, c.at)}</td>
+            <td>{c.actor ?? t('watchlists.changeBySystem')}</td>
+            <td>
+              {c.change === 'expiry'
+                ? typeof c.entity?.expiresAt === 'string'
+                  ? t('watchlists.change_expiry', { time: fmtTime(i18n.language, c.entity.expiresAt) })
+                  : t('watchlists.change_expiryCleared')
+                : t(`watchlists.change_${c.change}`, { value: c.entity?.value ?? '' })}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 function EntryDetails({ list, entryId, onClose }: { list: string; entryId: string; onClose: () => void }) {
   const { t, i18n } = useTranslation();
   const client = useQueryClient();
@@ -531,6 +575,7 @@ function EntryDetails({ list, entryId, onClose }: { list: string; entryId: strin
           : t('watchlists.expirySaved', { value: e.value, time: fmtTime(i18n.language, e.expiresAt) }),
       );
       await client.invalidateQueries({ queryKey: ['watchlist-entries', list] });
+      await client.invalidateQueries({ queryKey: ['watchlist-entry', list, entryId, 'history'] });
     },
   });
   const e = entry.data;
@@ -569,6 +614,7 @@ function EntryDetails({ list, entryId, onClose }: { list: string; entryId: strin
                   : t('watchlists.historyExpires', { time: fmtTime(i18n.language, e.expiresAt) })}
             </li>
           </ol>
+          <EntityChanges list={list} entryId={entryId} />
           <form
             className="wl-form inline"
             onSubmit={(ev) => {
