@@ -916,13 +916,15 @@ export class ControlRepository {
       controls: number;
       positives: number;
     }>(
+      // One pass over the tasks of the earliest window, each rule reference matched to its version.
       `SELECT w.rule, w.version, t.office, count(*)::int AS selected, count(res.id)::int AS controls,
          count(res.id) FILTER (WHERE res.result IN ('irregularity', 'seizure'))::int AS positives
-       FROM unnest($2::text[], $3::int[], $4::timestamptz[]) AS w(rule, version, since)
-       JOIN control_task t ON t.authority = $1 AND t.status <> 'cancelled'
-         AND t.created_at >= w.since AND t.created_at <= $5
-         AND t.rule_refs @> jsonb_build_array(jsonb_build_object('id', w.rule, 'version', w.version))
+       FROM control_task t
+       CROSS JOIN LATERAL jsonb_array_elements(t.rule_refs) AS ref
+       JOIN unnest($2::text[], $3::int[], $4::timestamptz[]) AS w(rule, version, since)
+         ON ref->>'id' = w.rule AND (ref->>'version')::int = w.version AND t.created_at >= w.since
        LEFT JOIN control_result res ON res.task_id = t.id AND res.superseded_by IS NULL
+       WHERE t.authority = $1 AND t.status <> 'cancelled' AND t.created_at >= $6 AND t.created_at <= $5
        GROUP BY 1, 2, 3`,
       [
         authority,
@@ -930,6 +932,7 @@ export class ControlRepository {
         versions.map((v) => v.version),
         versions.map((v) => v.since),
         to,
+        new Date(Math.min(...versions.map((v) => v.since.getTime()))),
       ],
     );
     return r.rows;

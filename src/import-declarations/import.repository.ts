@@ -237,12 +237,14 @@ export class ImportRepository {
       return [];
     }
     const r = await q.query<{ rule: string; version: number; office: string; selected: number }>(
+      // One pass over the declarations of the earliest window, each rule hit matched to its version.
       `SELECT w.rule, w.version, d.office, count(*)::int AS selected
-       FROM unnest($2::text[], $3::int[], $4::timestamptz[]) AS w(rule, version, since)
-       JOIN import_declaration d ON d.authority = $1 AND d.lane IN ('red', 'yellow')
-         AND d.assessed_at >= w.since AND d.assessed_at <= $5
-         AND d.hits @> jsonb_build_array(jsonb_build_object('source', 'rule', 'id', w.rule, 'version', w.version))
-         AND NOT d.hits @> jsonb_build_array(jsonb_build_object('id', w.rule, 'noisy', true))
+       FROM import_declaration d
+       CROSS JOIN LATERAL jsonb_array_elements(d.hits) AS h
+       JOIN unnest($2::text[], $3::int[], $4::timestamptz[]) AS w(rule, version, since)
+         ON h->>'id' = w.rule AND (h->>'version')::int = w.version AND d.assessed_at >= w.since
+       WHERE d.authority = $1 AND d.lane IN ('red', 'yellow') AND d.assessed_at >= $6 AND d.assessed_at <= $5
+         AND h->>'source' = 'rule' AND h->'noisy' IS DISTINCT FROM 'true'::jsonb
        GROUP BY 1, 2, 3`,
       [
         authority,
@@ -250,6 +252,7 @@ export class ImportRepository {
         versions.map((v) => v.version),
         versions.map((v) => v.since),
         to,
+        new Date(Math.min(...versions.map((v) => v.since.getTime()))),
       ],
     );
     return r.rows;

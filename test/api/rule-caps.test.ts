@@ -4,7 +4,8 @@
  * told (a staff notice) and the cap is audited; the next entry summary with only that hit is not
  * selected and its explanation says it is capped, and an import declaration with only that hit is
  * not given a lane for it; a rule with a yield under 5% after 30 controls is capped; a rule at its
- * limits is never capped; lifting the cap restores selection, and only analysts may lift it.
+ * limits is never capped; lifting the cap restores selection, and only analysts may lift it; import
+ * declarations a rule sent to red or yellow lanes count against the office’s capacity too.
  */
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -235,5 +236,29 @@ forEachDatabase('noisy rules capped', (target) => {
     );
     const lifts = await send('GET', '/v1/audit?action=rule.cap-lifted', 'auditor');
     assert.equal(lifts.json().entries[0].details.liftReason, 'The ruling was corrected.');
+  });
+
+  test('import declarations a rule sent to red or yellow lanes count against the office’s capacity', async () => {
+    const created = await send('POST', '/v1/rules', 'bianchi', {
+      ...rule('R-NUTS', 'nuts'),
+      recommendedAction: 'physical-check',
+    });
+    assert.equal(created.statusCode, 201, created.body);
+    for (let i = 0; i < 3; i++) {
+      const lodged = await send(
+        'POST',
+        '/v1/import-declarations',
+        'filer',
+        h7Body((b) => {
+          b['goods'][0].description = 'nuts, roasted';
+        }),
+      );
+      assert.equal(lodged.statusCode, 201, lodged.body);
+      assert.equal(lodged.json().lane, 'red');
+    }
+    assert.deepEqual(await evaluate(), ['R-NUTS:capacity'], '3 a day at an office controlling 8');
+    const [cap] = (await send('GET', '/v1/rule-caps?rule=R-NUTS', 'analyst')).json().items;
+    assert.equal(cap.figures.selected, 3);
+    assert.equal(cap.figures.office, OFFICE);
   });
 });
