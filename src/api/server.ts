@@ -50,9 +50,12 @@ import type { FilingService } from '../intake/index.ts';
 import { notificationRoutes } from '../notifications/notification.routes.ts';
 import { eventStreamRoutes } from '../notifications/event-stream.routes.ts';
 import { webhookRoutes } from '../notifications/webhook.routes.ts';
-import type { NotificationService, WebhookService } from '../notifications/index.ts';
+import type { NotificationService, StaffNoticeService, WebhookService } from '../notifications/index.ts';
 import type { VigilMetrics } from '../observability/metrics.ts';
 import { ruleRoutes } from '../rules/rule.routes.ts';
+import { ruleCapRoutes } from '../rule-caps/rule-cap.routes.ts';
+import type { RuleCapService } from '../rule-caps/index.ts';
+import { staffNoticeRoutes } from '../notifications/staff-notice.routes.ts';
 import { referenceRoutes } from '../reference/reference.routes.ts';
 import type { ReferenceService } from '../reference/index.ts';
 import type { RuleService } from '../rules/index.ts';
@@ -97,6 +100,8 @@ export interface ServerDeps {
   readonly rules: RuleService;
   readonly assessments: AssessmentService;
   readonly notifications: NotificationService;
+  readonly staffNotices: StaffNoticeService;
+  readonly ruleCaps: RuleCapService;
   readonly webhooks: WebhookService;
   readonly controls: ControlService;
   readonly rifs: RifService;
@@ -359,6 +364,8 @@ export async function buildServer(config: VigilConfig, deps: ServerDeps): Promis
       });
       await v1.register(assessmentRoutes, { assessments: deps.assessments });
       await v1.register(notificationRoutes, { notifications: deps.notifications });
+      await v1.register(staffNoticeRoutes, { notices: deps.staffNotices });
+      await v1.register(ruleCapRoutes, { ruleCaps: deps.ruleCaps });
       await v1.register(webhookRoutes, { webhooks: deps.webhooks });
       await v1.register(eventStreamRoutes, {
         notifications: deps.notifications,

@@ -3,6 +3,7 @@
  * and builds the plain `deps` object every entry point passes down. No DI framework, no HTTP: the
  * worker and the CLI compose the same features without loading Fastify.
  */
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { VigilConfig } from '../config/index.ts';
 import { FileKeyring, TokenService, databaseRevocationList } from '../auth/index.ts';
@@ -32,6 +33,8 @@ import {
   HttpWebhookSender,
   NotificationRepository,
   NotificationService,
+  StaffNoticeRepository,
+  StaffNoticeService,
   WebhookDispatcher,
   WebhookRepository,
   WebhookService,
@@ -47,6 +50,7 @@ import {
 import { ReferenceRepository, ReferenceService } from '../reference/index.ts';
 import { PeopleRepository, PeopleService } from '../people/index.ts';
 import { RuleRepository, RuleService, RuleSetCache } from '../rules/index.ts';
+import { RuleCapRepository, RuleCapService } from '../rule-caps/index.ts';
 import type { Database } from '../store/database.ts';
 import { GroupCommit } from '../store/group-commit.ts';
 import { migrate, openServiceDatabase } from '../store/migrate.ts';
@@ -67,6 +71,10 @@ export interface AppDeps {
   readonly contexts: RiskContextCache;
   readonly assessments: AssessmentService;
   readonly notifications: NotificationService;
+  /** Notices to the authority's staff (a rule's author told it was capped). */
+  readonly staffNotices: StaffNoticeService;
+  /** The noisy-rule cap: evaluated on a schedule by serve; analysts list and lift caps. */
+  readonly ruleCaps: RuleCapService;
   readonly webhooks: WebhookService;
   /** Sends queued webhook deliveries; serve and worker run its `tick` in a loop. */
   readonly webhookDispatcher: WebhookDispatcher;
@@ -147,7 +155,12 @@ export async function composeApp(
   const ruleRepo = new RuleRepository();
   const ruleSets = new RuleSetCache(db, ruleRepo, { clock });
   const assessmentRepo = new AssessmentRepository();
-  const contexts = new RiskContextCache(db, ruleSets, assessmentRepo, clock);
+  const ruleCapRepo = new RuleCapRepository();
+  // Standing caps mark their rules' hits noisy in every assessment (entry summaries and imports).
+  const contexts = new RiskContextCache(db, ruleSets, assessmentRepo, clock, 1000, async (q, authority) => {
+    const caps = await ruleCapRepo.standing(q, authority);
+    return new Map(caps.map((c) => [c.rule, { version: c.version, explanation: c.explanation }]));
+  });
   const operators = new OperatorRepository();
   const registryRepo = new OperatorRegistryRepository();
   const operatorRegistry = new OperatorRegistryService({ db, repo: registryRepo, clock, audit });
@@ -258,6 +271,35 @@ export async function composeApp(
     overdueFeedback: (q, authority, at) => rifRepo.overdueCount(q, authority, at),
   });
   const rifs = new RifService({ db, repo: rifRepo, rules, sharing, clock, audit });
+  const staffNoticeRepo = new StaffNoticeRepository();
+  const ruleCaps = new RuleCapService({
+    db,
+    repo: ruleCapRepo,
+    clock,
+    settings: config.ruleCaps,
+    rules: (q, authority) => ruleRepo.currentRules(q, authority),
+    // Entry summaries select through control tasks, import declarations through red and yellow lanes.
+    selections: async (q, authority, versions, to) => [
+      ...(await controlRepo.selectionsByRule(q, authority, versions, to)),
+      ...(await importRepo.selectionsByRule(q, authority, versions, to)),
+    ],
+    capacities: async (q, authority) =>
+      new Map(
+        (await importRepo.capacities(q, authority)).map((c) => [c.office, c.redPerDay + c.yellowPerDay]),
+      ),
+    notify: (tx, authority, n) =>
+      staffNoticeRepo.insert(tx, authority, {
+        id: `sn_${randomUUID()}`,
+        recipient: n.recipient,
+        kind: 'rule-capped',
+        subject: n.subject,
+        body: n.body,
+        ref: n.ref,
+        createdAt: n.at.toISOString(),
+      }),
+    audit,
+    onChanged: (authority) => contexts.invalidate(authority),
+  });
   // Events that arrive together are assessed together: one transaction and one statement per step
   // for the whole batch (issue 20). A failed batch is retried event by event, so one bad event fails
   // (and is redelivered) alone. At most two batches run at once, each on one connection.
@@ -301,6 +343,8 @@ export async function composeApp(
     contexts,
     assessments,
     notifications: new NotificationService({ db, repo: notificationRepo }),
+    staffNotices: new StaffNoticeService({ db, repo: staffNoticeRepo }),
+    ruleCaps,
     webhooks: new WebhookService({ db, repo: webhookRepo, clock, audit, policy: config.webhooks }),
     webhookDispatcher: new WebhookDispatcher({
       db,

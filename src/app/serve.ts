@@ -21,6 +21,7 @@ import { startReferenceRefresher } from './reference-refresher.ts';
 import { RetentionService } from '../retention/index.ts';
 import { startRetentionSchedule } from './retention-schedule.ts';
 import { startModelSchedule } from './model-schedule.ts';
+import { startRuleCapSchedule } from './rule-cap-schedule.ts';
 
 export interface Serving extends Running {
   /** Where the server listens, e.g. http://localhost:8080. */
@@ -73,6 +74,9 @@ export async function startServe(
   const modelSchedule = startModelSchedule(deps, {
     onError: (err) => deps.log.error({ err }, 'entry-summary model schedule'),
   });
+  const ruleCaps = startRuleCapSchedule(deps, {
+    onError: (err) => deps.log.error({ err }, 'noisy-rule cap'),
+  });
   const expiry = startRifExpiry(deps.rifs, { onError: (err) => deps.log.error({ err }, 'RIF expiry') });
   const rollups = startIndicatorRefresher(deps.indicators, {
     onError: (err) => deps.log.error({ err }, 'indicator rollups'),
@@ -99,6 +103,7 @@ export async function startServe(
       await stats.stop();
       await retention.stop();
       await modelSchedule.stop();
+      await ruleCaps.stop();
       await expiry.stop();
       await rollups.stop();
       await deps.db.close();

@@ -48,12 +48,22 @@ export interface ExplainedHit {
   readonly watchlistMatches?: readonly WatchlistHitMatch[] | undefined;
   /** The AEO status that lowered the weight (absent when none did). */
   readonly aeo?: AeoModifier | undefined;
+  /** The rule version is capped as noisy: alone, this hit does not select (nor count in the score). */
+  readonly noisy?: boolean | undefined;
+  /** Why it is capped, for officers (never shown to the filer). */
+  readonly capped?: string | undefined;
 }
 
 /** The watchlist matches among a hit's triggers (none: the key is left out). */
 function watchlistMatchesOf(h: RuleHit): { watchlistMatches?: readonly WatchlistHitMatch[] } {
   const matches = h.triggers.flatMap((t) => (t.match !== undefined ? [t.match] : []));
   return matches.length > 0 ? { watchlistMatches: matches } : {};
+}
+
+/** A rule hit of a version capped as noisy (rule-caps feature): marked, with why. */
+function cappedOf(ctx: RiskContext, h: RuleHit): { noisy?: true; capped?: string } {
+  const cap = ctx.caps?.get(h.ruleId);
+  return cap !== undefined && cap.version === h.version ? { noisy: true, capped: cap.explanation } : {};
 }
 
 /** Which authorisation, of which party, lowered a hit's weight, and by how much. */
@@ -169,6 +179,7 @@ export function toSelectivityHit(h: ExplainedHit): SelectivityHit {
     severity: h.severity as SelectivityHit['severity'],
     recommendedAction: h.recommendedAction as SelectivityHit['recommendedAction'],
     reason: h.reason,
+    ...(h.noisy === true ? { noisy: true } : {}),
   };
 }
 
@@ -353,6 +364,7 @@ export function explainConsignment(input: ExplainInput): {
       values: Object.fromEntries(h.triggers.map((t) => [t.label, t.value])),
       ...watchlistMatchesOf(h),
       ...weighed(h.weight, h.riskArea),
+      ...cappedOf(ctx, h),
     })),
     ...[...signals, ...(ipr?.hits(filing, seq, filedDay) ?? [])].map((s: SignalHit) => ({
       source: 'signal' as const,
@@ -405,9 +417,11 @@ export function explainConsignment(input: ExplainInput): {
   if (model?.counted === true) {
     hits.push(modelHit(model));
   }
+  // A noisy (capped) rule alone never selects, so alone it adds nothing to the score either.
+  const counted = hits.some((h) => h.noisy !== true) ? hits : [];
   return {
     hits,
-    score: combineScore(hits.map((h) => h.effectiveWeight)),
+    score: combineScore(counted.map((h) => h.effectiveWeight)),
     errors: ruled.errors,
     operatorSegment: segmentOfCovers(modifiers.flatMap((m) => m.covers)),
     model,

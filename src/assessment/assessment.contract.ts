@@ -87,6 +87,13 @@ export const explainedHitSchema = z
       .describe(
         'the AEO status that lowered the weight, in force at the filing’s date (absent when none did)',
       ),
+    noisy: z
+      .boolean()
+      .optional()
+      .describe(
+        'the rule version is capped as noisy (GET /v1/rule-caps): alone, this hit neither selects nor counts in the score',
+      ),
+    capped: z.string().optional().describe('why the rule version is capped, and since when'),
   })
   .meta({ id: 'ExplainedHit' });
 

@@ -8,7 +8,7 @@ import type { Clock, RandomSeed } from '../domain/index.ts';
 import { newSeed } from '../domain/index.ts';
 import type { RuleSet, WatchlistRegistry } from '../risk/index.ts';
 import type { CompiledRules, RuleSetCache } from '../rules/index.ts';
-import type { Database } from '../store/database.ts';
+import type { Database, Queryable } from '../store/database.ts';
 import type { AssessmentRepository } from './assessment.repository.ts';
 import type { UnitValueStats } from './signals.ts';
 
@@ -19,11 +19,24 @@ export interface RiskContext {
   readonly seed: RandomSeed;
   /** Rules that no longer compile (a watchlist they name was deleted): skipped, and reported. */
   readonly brokenRules: readonly string[];
+  /** Rule versions capped as noisy, by rule id (rule-caps feature): their hits alone do not select. */
+  readonly caps?: ReadonlyMap<string, CappedRule> | undefined;
 }
+
+/** A standing cap on a rule version, as an assessment needs it. */
+export interface CappedRule {
+  readonly version: number;
+  /** One sentence for officers: why it is capped and since when. */
+  readonly explanation: string;
+}
+
+/** Reads the authority's standing caps (the rule-caps feature supplies it). */
+export type CappedRules = (q: Queryable, authority: string) => Promise<ReadonlyMap<string, CappedRule>>;
 
 interface Entry {
   rules: CompiledRules;
   statsStamp: string;
+  capsStamp: string;
   checkedAt: number;
   context: RiskContext;
 }
@@ -36,6 +49,7 @@ export class RiskContextCache {
   readonly #entries = new Map<string, Entry>();
   readonly #loading = new Map<string, Promise<RiskContext>>();
   readonly #checkEveryMs: number;
+  readonly #caps: CappedRules | undefined;
 
   constructor(
     db: Database,
@@ -43,12 +57,14 @@ export class RiskContextCache {
     repo: AssessmentRepository,
     clock: Clock,
     checkEveryMs = 1000,
+    caps?: CappedRules,
   ) {
     this.#db = db;
     this.#rules = rules;
     this.#repo = repo;
     this.#clock = clock;
     this.#checkEveryMs = checkEveryMs;
+    this.#caps = caps;
   }
 
   /** Forget an authority's context (after this process refreshed its statistics). */
@@ -85,11 +101,18 @@ export class RiskContextCache {
         this.#repo.randomSeed(db, authority, newSeed(now), now),
       ]);
     }
+    // Caps are read with the statistics' stamp (at most once a second), so a cap decided or lifted by
+    // another process reaches this one's assessments as quickly.
+    const caps = (await this.#caps?.(db, authority)) ?? new Map<string, CappedRule>();
+    const capsStamp = JSON.stringify([...caps].map(([id, c]) => [id, c.version, c.explanation]));
     const context: RiskContext =
-      entry !== undefined && entry.rules === rules && entry.context.stats === stats
+      entry !== undefined &&
+      entry.rules === rules &&
+      entry.context.stats === stats &&
+      entry.capsStamp === capsStamp
         ? entry.context
-        : { ...rules, stats, seed };
-    this.#entries.set(authority, { rules, statsStamp, checkedAt: Date.now(), context });
+        : { ...rules, stats, seed, caps };
+    this.#entries.set(authority, { rules, statsStamp, capsStamp, checkedAt: Date.now(), context });
     return context;
   }
 }

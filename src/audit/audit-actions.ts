@@ -14,6 +14,8 @@ export const AUDIT_ACTIONS = [
   'rule.changed',
   'rule.retired',
   'rule.commented',
+  'rule.capped',
+  'rule.cap-lifted',
   'watchlist.replaced',
   'watchlist.entry-deleted',
   'watchlist.entry-changed',

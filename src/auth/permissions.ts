@@ -39,6 +39,13 @@ export const PERMISSIONS = {
   // Analysts' rules and watchlists.
   'rule.read': permission(OFFICIAL_ROLES, 'filers do not see risk rules'),
   'rule.write': permission(['analyst', 'coordinator', 'admin'], 'only analysts manage rules and watchlists'),
+  /** Lifting the cap put on a noisy rule (the rule-caps feature caps; an analyst lifts). */
+  'rule.cap-lift': permission(
+    ['analyst', 'coordinator', 'admin'],
+    'only analysts lift the cap on a noisy rule',
+  ),
+  /** Notices addressed to the caller (a rule's author told that it was capped). */
+  'notice.read': permission(OFFICIAL_ROLES, 'staff notices are for customs officials'),
   'rule.comment': permission(
     ['analyst', 'officer', 'coordinator', 'admin'],
     'analysts, officers and coordinators comment on rules',

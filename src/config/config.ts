@@ -126,6 +126,15 @@ const configSchema = z.object({
   VIGIL_MODEL_CAPACITY_SHARE: z.coerce.number().gt(0).max(1).default(0.05),
   VIGIL_MODEL_HOLDOUT_SHARE: z.coerce.number().min(0.05).max(0.5).default(0.2),
   VIGIL_MODEL_RETRAIN_HOURS: z.coerce.number().int().min(0).max(8760).optional(),
+  // The noisy-rule cap (issue 12, docs/rules-language.md): a rule version is capped when its control
+  // selections at an office exceed this share of the office's daily capacity, or when at least the
+  // minimum of its controls found less than the yield threshold, over the window; evaluated this
+  // often (0: only by command).
+  VIGIL_RULE_CAP_CAPACITY_SHARE: z.coerce.number().gt(0).max(1).default(0.25),
+  VIGIL_RULE_CAP_YIELD_THRESHOLD: z.coerce.number().min(0).max(1).default(0.05),
+  VIGIL_RULE_CAP_MIN_CONTROLS: z.coerce.number().int().min(1).max(100_000).default(30),
+  VIGIL_RULE_CAP_WINDOW_DAYS: z.coerce.number().int().min(1).max(366).default(14),
+  VIGIL_RULE_CAP_EVERY_MINUTES: z.coerce.number().int().min(0).max(10_080).default(15),
 });
 
 export interface VigilConfig {
@@ -187,6 +196,20 @@ export interface VigilConfig {
   /** Share of otherwise unselected entry-summary consignments controlled at random. */
   readonly randomControlRate: number;
   readonly ensModel: EnsModelSettings;
+  readonly ruleCaps: RuleCapSettings;
+}
+
+/** When a noisy rule is capped (docs/rules-language.md, "Noisy rules are capped"). */
+export interface RuleCapSettings {
+  /** 0–1: the share of an office's daily capacity (red + yellow) one rule may take. */
+  readonly capacityShare: number;
+  /** 0–1: below this yield (controls finding something ÷ controls), after `minControls`, a rule is capped. */
+  readonly yieldThreshold: number;
+  readonly minControls: number;
+  /** The recent window the figures are taken over. */
+  readonly windowDays: number;
+  /** Evaluated every this many minutes by `serve`; 0: only by command. */
+  readonly everyMinutes: number;
 }
 
 /** The learned entry-summary model: weight, champion–challenger and schedule (docs/model.md). */
@@ -351,6 +374,13 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): V
       capacityShare: c.VIGIL_MODEL_CAPACITY_SHARE,
       holdoutShare: c.VIGIL_MODEL_HOLDOUT_SHARE,
       retrainHours: c.VIGIL_MODEL_RETRAIN_HOURS ?? (c.DATABASE_URL === undefined ? 0 : 168),
+    }),
+    ruleCaps: Object.freeze({
+      capacityShare: c.VIGIL_RULE_CAP_CAPACITY_SHARE,
+      yieldThreshold: c.VIGIL_RULE_CAP_YIELD_THRESHOLD,
+      minControls: c.VIGIL_RULE_CAP_MIN_CONTROLS,
+      windowDays: c.VIGIL_RULE_CAP_WINDOW_DAYS,
+      everyMinutes: c.VIGIL_RULE_CAP_EVERY_MINUTES,
     }),
   });
 }

@@ -892,6 +892,52 @@ export class ControlRepository {
     };
   }
 
+  /**
+   * For each rule version, from its own `since` to `to`: the control tasks it asked for, by office,
+   * with how many were controlled (a current result) and how many found an irregularity or made a
+   * seizure (the noisy-rule cap, rule-caps feature). Versions without a task are absent.
+   */
+  async selectionsByRule(
+    q: Queryable,
+    authority: string,
+    versions: readonly { readonly rule: string; readonly version: number; readonly since: Date }[],
+    to: Date,
+  ): Promise<
+    { rule: string; version: number; office: string; selected: number; controls: number; positives: number }[]
+  > {
+    if (versions.length === 0) {
+      return [];
+    }
+    const r = await q.query<{
+      rule: string;
+      version: number;
+      office: string;
+      selected: number;
+      controls: number;
+      positives: number;
+    }>(
+      // One pass over the tasks of the earliest window, each rule reference matched to its version.
+      `SELECT w.rule, w.version, t.office, count(*)::int AS selected, count(res.id)::int AS controls,
+         count(res.id) FILTER (WHERE res.result IN ('irregularity', 'seizure'))::int AS positives
+       FROM control_task t
+       CROSS JOIN LATERAL jsonb_array_elements(t.rule_refs) AS ref
+       JOIN unnest($2::text[], $3::int[], $4::timestamptz[]) AS w(rule, version, since)
+         ON ref->>'id' = w.rule AND (ref->>'version')::int = w.version AND t.created_at >= w.since
+       LEFT JOIN control_result res ON res.task_id = t.id AND res.superseded_by IS NULL
+       WHERE t.authority = $1 AND t.status <> 'cancelled' AND t.created_at >= $6 AND t.created_at <= $5
+       GROUP BY 1, 2, 3`,
+      [
+        authority,
+        versions.map((v) => v.rule),
+        versions.map((v) => v.version),
+        versions.map((v) => v.since),
+        to,
+        new Date(Math.min(...versions.map((v) => v.since.getTime()))),
+      ],
+    );
+    return r.rows;
+  }
+
   /** Consignments assessed in [from, to). */
   async assessedCount(tx: Queryable, authority: string, from: Date, to: Date): Promise<number> {
     const r = await tx.query<{ n: number }>(

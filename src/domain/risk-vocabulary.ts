@@ -69,7 +69,7 @@ export interface SelectivityHit {
   readonly weight: number;
   readonly severity: RuleSeverity;
   readonly recommendedAction: RecommendedAction;
-  /** This rule hits so often that it may not select on its own (see `noisyRuleHitRate`). */
+  /** The rule is capped as noisy (src/rule-caps): alone, it does not select. */
   readonly noisy?: boolean | undefined;
   /** The hit's reason, as the rule states it for the trade: an RFI asks what its rules' reasons say. */
   readonly reason?: string | undefined;

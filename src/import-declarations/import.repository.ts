@@ -201,6 +201,63 @@ export class ImportRepository {
     );
   }
 
+  /** Every office's capacity set by the authority. */
+  async capacities(q: Queryable, authority: string): Promise<OfficeCapacityRow[]> {
+    const r = await q.query<{
+      office: string;
+      red_per_day: number;
+      yellow_per_day: number;
+      updated_by: string;
+      updated_at: Date | string;
+    }>(
+      `SELECT office, red_per_day, yellow_per_day, updated_by, updated_at FROM office_capacity
+       WHERE authority = $1 ORDER BY office`,
+      [authority],
+    );
+    return r.rows.map((row) => ({
+      office: row.office,
+      redPerDay: row.red_per_day,
+      yellowPerDay: row.yellow_per_day,
+      updatedBy: row.updated_by,
+      updatedAt: iso(row.updated_at),
+    }));
+  }
+
+  /**
+   * For each rule version, from its own `since` to `to`: declarations it hit (not as a noisy rule)
+   * that were given a red or yellow lane, by office (the noisy-rule cap, rule-caps feature).
+   */
+  async selectionsByRule(
+    q: Queryable,
+    authority: string,
+    versions: readonly { readonly rule: string; readonly version: number; readonly since: Date }[],
+    to: Date,
+  ): Promise<{ rule: string; version: number; office: string; selected: number }[]> {
+    if (versions.length === 0) {
+      return [];
+    }
+    const r = await q.query<{ rule: string; version: number; office: string; selected: number }>(
+      // One pass over the declarations of the earliest window, each rule hit matched to its version.
+      `SELECT w.rule, w.version, d.office, count(*)::int AS selected
+       FROM import_declaration d
+       CROSS JOIN LATERAL jsonb_array_elements(d.hits) AS h
+       JOIN unnest($2::text[], $3::int[], $4::timestamptz[]) AS w(rule, version, since)
+         ON h->>'id' = w.rule AND (h->>'version')::int = w.version AND d.assessed_at >= w.since
+       WHERE d.authority = $1 AND d.lane IN ('red', 'yellow') AND d.assessed_at >= $6 AND d.assessed_at <= $5
+         AND h->>'source' = 'rule' AND h->'noisy' IS DISTINCT FROM 'true'::jsonb
+       GROUP BY 1, 2, 3`,
+      [
+        authority,
+        versions.map((v) => v.rule),
+        versions.map((v) => v.version),
+        versions.map((v) => v.since),
+        to,
+        new Date(Math.min(...versions.map((v) => v.since.getTime()))),
+      ],
+    );
+    return r.rows;
+  }
+
   /** Red and yellow lanes the office was given in [from, to). */
   async lanesUsed(
     q: Queryable,

@@ -12,3 +12,5 @@ export * from './webhook.dispatcher.ts';
 export * from './webhook-sender.ts';
 export * from './webhook-url.ts';
 export * from './webhook-verify.ts';
+export * from './staff-notice.repository.ts';
+export * from './staff-notice.service.ts';

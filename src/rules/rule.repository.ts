@@ -167,6 +167,12 @@ export class RuleRepository {
   }
 
   /** The latest version of every rule (or of one). */
+  /** The authorities that have rules (the noisy-rule schedule judges them). */
+  async authoritiesWithRules(q: Queryable): Promise<string[]> {
+    const r = await q.query<{ authority: string }>(`SELECT DISTINCT authority FROM rule ORDER BY authority`);
+    return r.rows.map((x) => x.authority);
+  }
+
   async currentRules(tx: Queryable, authority: string, id?: string): Promise<StoredRule[]> {
     const r = await tx.query<RuleRow>(
       `SELECT DISTINCT ON (id) * FROM rule WHERE authority = $1 ${id !== undefined ? 'AND id = $2' : ''}

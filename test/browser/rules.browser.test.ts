@@ -20,6 +20,7 @@ import { ARTIFACTS, CHROMIUM, assertAccessible, launchChromium, screenshot } fro
 import type { BrowserContext, Page } from 'playwright-core';
 import { buildWeb } from '../../scripts/build-web.ts';
 import { installDemoPack } from '../../src/demo/demo-pack.ts';
+import { RuleCapRepository } from '../../src/rule-caps/index.ts';
 import { generateDemoFilings } from '../../src/demo/index.ts';
 import { assessPending, databaseTargets, startTestApp } from '../support/test-app.ts';
 import type { TestApp } from '../support/test-app.ts';
@@ -117,6 +118,31 @@ test('an analyst writes a rule with a typo, fixes it, tests, backtests and activ
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(/\/queue$/);
 
+  // One active rule capped as noisy (as the schedule would cap it): the list marks it.
+  const active = (
+    await api<{ items: Array<{ id: string; version: number; status: string }> }>('/v1/rules')
+  ).items.find((r) => r.status === 'active')!;
+  await new RuleCapRepository().insert(app.deps.db.forAuthority('NL'), 'NL', {
+    id: 'cap_browser',
+    rule: active.id,
+    version: active.version,
+    reason: 'low-yield',
+    explanation: 'capped as noisy: 0 of its 30 controls found an irregularity or made a seizure',
+    figures: {
+      from: app.clock.now().toISOString(),
+      to: app.clock.now().toISOString(),
+      days: 1,
+      capacityShare: 0.25,
+      yieldThreshold: 0.05,
+      minControls: 30,
+      selected: 30,
+      controls: 30,
+      positives: 0,
+      yield: 0,
+    },
+    since: app.clock.now().toISOString(),
+  });
+
   // The rules, with the demo pack's and their statistics.
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Rules' }).click();
   await page.waitForURL(/\/rules$/);
@@ -129,6 +155,10 @@ test('an analyst writes a rule with a typo, fixes it, tests, backtests and activ
   await busiestRow.waitFor();
   assert.equal(await busiestRow.locator('td.num').first().innerText(), String(busiest.hits));
   assert.equal(await busiestRow.getByRole('img').count(), 1, 'a sparkline of daily hits');
+  const capped = page.locator(`tr[data-rule="${active.id}"] [data-capped]`);
+  await capped.waitFor();
+  assert.equal(await capped.innerText(), 'Capped as noisy');
+  assert.match((await capped.getAttribute('title')) ?? '', /0 of its 30 controls/);
   await accessible(page, 'rules');
   await shot(page, '1-list');
 

@@ -811,6 +811,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/staff-notices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Notices addressed to the caller (a rule of theirs capped as noisy), newest first */
+        get: operations["listStaffNotices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/rule-caps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Rules capped as noisy (their hits alone no longer select), with the figures each cap was decided on, newest first */
+        get: operations["listRuleCaps"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/rule-caps/{id}/lift": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Lifts a cap: the rule selects alone again and is judged afresh from now on (the reason is audited) */
+        post: operations["liftRuleCap"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/webhooks": {
         parameters: {
             query?: never;
@@ -2516,6 +2567,10 @@ export interface components {
                 /** @description what the weight was multiplied by */
                 factor: number;
             };
+            /** @description the rule version is capped as noisy (GET /v1/rule-caps): alone, this hit neither selects nor counts in the score */
+            noisy?: boolean;
+            /** @description why the rule version is capped, and since when */
+            capped?: string;
         };
         FieldError: {
             /** @description stable code: a VIGIL_… code or an ICS2 rule (R3021, C3001 …), see docs/errors.md */
@@ -3884,6 +3939,51 @@ export interface components {
             /** @description ISO 8601 date-time, UTC */
             createdAt: string;
         };
+        RuleCap: {
+            id: string;
+            /** @description the rule id */
+            rule: string;
+            /** @description the rule version capped; a new version is judged afresh */
+            version: number;
+            /**
+             * @description capacity: its selections took more than its share of an office’s capacity; low-yield: too few of its controls found anything
+             * @enum {string}
+             */
+            reason: "capacity" | "low-yield";
+            /** @description one sentence, as assessments show it on the rule’s hits */
+            explanation: string;
+            /** @description the figures the cap was decided on, and the settings then */
+            figures: {
+                /** @description ISO 8601 date-time, UTC */
+                from: string;
+                /** @description ISO 8601 date-time, UTC */
+                to: string;
+                /** @description days judged (at least 1) */
+                days: number;
+                capacityShare: number;
+                yieldThreshold: number;
+                minControls: number;
+                /** @description the office whose capacity it took most of (capacity caps) */
+                office?: string;
+                selectedPerDay?: number;
+                /** @description the office’s red + yellow per day */
+                capacityPerDay?: number;
+                /** @description selections for control over the days judged, every office */
+                selected: number;
+                /** @description of them, controlled with a result */
+                controls: number;
+                /** @description controls that found an irregularity or made a seizure */
+                positives: number;
+                /** @description positives ÷ controls (null without controls) */
+                yield: number | null;
+            };
+            /** @description ISO 8601 date-time, UTC */
+            since: string;
+            /** @description ISO 8601 date-time, UTC */
+            liftedAt?: string;
+            liftedBy?: string;
+            liftReason?: string;
+        };
         RuleCheck: {
             /** @description the condition type-checks: saving the rule would accept it */
             ok: boolean;
@@ -4078,6 +4178,19 @@ export interface components {
                 /** @enum {string} */
                 level: "none" | "summary" | "full";
             }[];
+        };
+        StaffNotice: {
+            id: string;
+            /** @description the person it is addressed to */
+            recipient: string;
+            /** @description rule-capped */
+            kind: string;
+            subject: string;
+            body: string;
+            /** @description what it is about, as a path of the API */
+            ref?: string;
+            /** @description ISO 8601 date-time, UTC */
+            createdAt: string;
         };
         StixBundle: {
             /** @enum {string} */
@@ -13973,6 +14086,361 @@ export interface operations {
             };
             /** @description VIGIL_CSRF_REJECTED: A change made with the session cookie lacks the session’s CSRF token; VIGIL_FORBIDDEN: Your role may not do this */
             403: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_RATE_LIMITED: Too many requests */
+            429: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listStaffNotices: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: {
+                /** @description your id for this request: kept as its id in Vigil’s logs and on the events it causes (anything else is replaced by a fresh one) */
+                "x-request-id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller’s notices */
+            200: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["StaffNotice"][];
+                    };
+                };
+            };
+            /** @description VIGIL_QUERY_INVALID: A query parameter is invalid */
+            400: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_UNAUTHENTICATED: A valid bearer token is required; VIGIL_TOKEN_REVOKED: The token was revoked; VIGIL_API_KEY_UNKNOWN: The API key is not one this instance issued; VIGIL_API_KEY_REVOKED: The API key was revoked; VIGIL_API_KEY_EXPIRED: The API key has expired; VIGIL_API_KEY_RETIRED: The API key was rotated and the overlap for its old secret has ended; VIGIL_SESSION_EXPIRED: The session has ended: sign in again */
+            401: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_CSRF_REJECTED: A change made with the session cookie lacks the session’s CSRF token; VIGIL_FORBIDDEN: Your role may not do this */
+            403: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_RATE_LIMITED: Too many requests */
+            429: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listRuleCaps: {
+        parameters: {
+            query?: {
+                /** @description only this rule’s caps */
+                rule?: string;
+                /** @description true: only caps standing now; false: only lifted ones; absent: both */
+                standing?: "true" | "false";
+                limit?: number;
+            };
+            header?: {
+                /** @description your id for this request: kept as its id in Vigil’s logs and on the events it causes (anything else is replaced by a fresh one) */
+                "x-request-id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caps */
+            200: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["RuleCap"][];
+                    };
+                };
+            };
+            /** @description VIGIL_QUERY_INVALID: A query parameter is invalid */
+            400: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_UNAUTHENTICATED: A valid bearer token is required; VIGIL_TOKEN_REVOKED: The token was revoked; VIGIL_API_KEY_UNKNOWN: The API key is not one this instance issued; VIGIL_API_KEY_REVOKED: The API key was revoked; VIGIL_API_KEY_EXPIRED: The API key has expired; VIGIL_API_KEY_RETIRED: The API key was rotated and the overlap for its old secret has ended; VIGIL_SESSION_EXPIRED: The session has ended: sign in again */
+            401: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_CSRF_REJECTED: A change made with the session cookie lacks the session’s CSRF token; VIGIL_FORBIDDEN: Your role may not do this */
+            403: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_RATE_LIMITED: Too many requests */
+            429: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    liftRuleCap: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description your id for this request: kept as its id in Vigil’s logs and on the events it causes (anything else is replaced by a fresh one) */
+                "x-request-id"?: string;
+            };
+            path: {
+                /** @description the cap */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description why the cap is lifted (audited) */
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The cap, lifted */
+            200: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleCap"];
+                };
+            };
+            /** @description VIGIL_BAD_REQUEST: The request is malformed; VIGIL_BODY_NOT_JSON: The request body is not valid JSON; VIGIL_BODY_TOO_DEEP: The JSON body is nested too deeply; VIGIL_BODY_TOO_MANY_KEYS: An object in the JSON body has too many keys */
+            400: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_UNAUTHENTICATED: A valid bearer token is required; VIGIL_TOKEN_REVOKED: The token was revoked; VIGIL_API_KEY_UNKNOWN: The API key is not one this instance issued; VIGIL_API_KEY_REVOKED: The API key was revoked; VIGIL_API_KEY_EXPIRED: The API key has expired; VIGIL_API_KEY_RETIRED: The API key was rotated and the overlap for its old secret has ended; VIGIL_SESSION_EXPIRED: The session has ended: sign in again */
+            401: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_CSRF_REJECTED: A change made with the session cookie lacks the session’s CSRF token; VIGIL_FORBIDDEN: Your role may not do this */
+            403: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_NOT_FOUND: No such resource */
+            404: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_CONFLICT: The request conflicts with the current state */
+            409: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_BODY_TOO_LARGE: The request body is too large */
+            413: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_UNSUPPORTED_MEDIA_TYPE: Unsupported content type */
+            415: {
                 headers: {
                     /** @description requests this client may make in the window */
                     "RateLimit-Limit"?: number;

@@ -36,6 +36,7 @@ const en = {
     next: 'Next page',
     pages: 'Pages of rules',
     notLive: 'Not live',
+    capped: 'Capped as noisy',
     statusNames: { draft: 'draft', active: 'active', retired: 'retired' },
   },
   rule: {
@@ -154,6 +155,7 @@ const fr: Words = {
     next: 'Page suivante',
     pages: 'Pages de règles',
     notLive: 'Inactive en production',
+    capped: 'Plafonnée (trop bruyante)',
     statusNames: { draft: 'brouillon', active: 'active', retired: 'retirée' },
   },
   rule: {
@@ -272,6 +274,7 @@ const de: Words = {
     next: 'Nächste Seite',
     pages: 'Seiten der Regeln',
     notLive: 'Nicht aktiv',
+    capped: 'Gedeckelt (zu viele Treffer)',
     statusNames: { draft: 'Entwurf', active: 'aktiv', retired: 'außer Kraft' },
   },
   rule: {

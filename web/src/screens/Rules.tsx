@@ -113,6 +113,18 @@ export function Rules() {
     retry: false,
   });
 
+  // Rules capped as noisy: alone, their hits no longer select (GET /v1/rule-caps).
+  const caps = useQuery({
+    queryKey: ['rule-caps'],
+    queryFn: async () => dataOf(await api.GET('/v1/rule-caps', { params: { query: { standing: 'true' } } })),
+    refetchInterval: 30_000,
+    retry: false,
+  });
+  const capOf = useMemo(
+    () => new Map((caps.data?.items ?? []).map((c) => [`${c.rule}@${c.version}`, c])),
+    [caps.data],
+  );
+
   const rows: Row[] = useMemo(() => {
     const byRule = new Map((stats.data?.items ?? []).map((s) => [s.rule, s]));
     const needle = text.trim().toLowerCase();
@@ -262,6 +274,15 @@ export function Rules() {
                     {rule.notLive !== undefined && (
                       <span className="sub block" title={rule.notLive.message}>
                         {t('rules.notLive')}: {rule.notLive.message}
+                      </span>
+                    )}
+                    {capOf.has(`${rule.id}@${rule.version}`) && (
+                      <span
+                        className="sub block"
+                        data-capped="true"
+                        title={capOf.get(`${rule.id}@${rule.version}`)?.explanation}
+                      >
+                        {t('rules.capped')}
                       </span>
                     )}
                     <span className="sub block">v{rule.version}</span>
