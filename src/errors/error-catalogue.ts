@@ -429,7 +429,8 @@ export const ERROR_CATALOGUE = {
   VIGIL_RIF_RED_NEEDS_RECIPIENTS: { status: 422, title: 'A TLP RED RIF must name its recipients' },
   VIGIL_OPERATION_PERIOD_INVALID: {
     status: 422,
-    title: 'The end of the operation is not after its start, its interim review is outside them, or it is over',
+    title:
+      'The end of the operation is not after its start, its interim review is outside them, or it is over',
   },
   VIGIL_OPERATION_PARTICIPANT_UNKNOWN: {
     status: 422,

@@ -85,7 +85,10 @@ export interface ScreenedRow {
   readonly mode: string;
   readonly office: string;
   readonly hits: readonly { readonly id: string }[];
-  readonly consignment: { readonly goods?: readonly { readonly hsCode?: string }[]; readonly routing?: string[] } | null;
+  readonly consignment: {
+    readonly goods?: readonly { readonly hsCode?: string }[];
+    readonly routing?: string[];
+  } | null;
   readonly transportRouting: readonly string[] | null;
 }
 
@@ -142,10 +145,9 @@ export class OperationRepository {
 
   /** Operations the transaction's authority coordinates or takes part in, newest start first. */
   async list(q: Queryable, limit: number): Promise<StoredOperation[]> {
-    const r = await q.query<OperationRow>(
-      'SELECT * FROM operation ORDER BY starts_at DESC, id LIMIT $1',
-      [limit],
-    );
+    const r = await q.query<OperationRow>('SELECT * FROM operation ORDER BY starts_at DESC, id LIMIT $1', [
+      limit,
+    ]);
     return r.rows.map(toStored);
   }
 

@@ -92,7 +92,10 @@ forEachDatabase('joint operations', (target) => {
     }
     send = sender(() => app!, tokens);
     for (const code of ['EU', 'NL', 'BE', 'DE', 'FR']) {
-      const r = await send('PUT', `/v1/authorities/${code}`, 'admin', { name: `${code} customs`, kind: 'customs' });
+      const r = await send('PUT', `/v1/authorities/${code}`, 'admin', {
+        name: `${code} customs`,
+        kind: 'customs',
+      });
       assert.equal(r.statusCode, 200, r.body);
     }
   });
@@ -112,7 +115,10 @@ forEachDatabase('joint operations', (target) => {
         invalidShare: 0,
         riskyShare: 0.1,
       })) {
-        const filed = await app!.deps.filings.register({ subject: 'filer', authority: p, role: 'filer' }, f.filing);
+        const filed = await app!.deps.filings.register(
+          { subject: 'filer', authority: p, role: 'filer' },
+          f.filing,
+        );
         const body = f.filing as Filing;
         out[p].push(filed.filing.mrn);
         goodsOf.set(
@@ -130,7 +136,7 @@ forEachDatabase('joint operations', (target) => {
     for (const mrn of mrns) {
       const r = await send('GET', `/v1/filings/${mrn}/assessment`, `analyst${p}`);
       assert.equal(r.statusCode, 200, r.body);
-      const a = r.json() as AssessmentView;
+      const a = r.json<AssessmentView>();
       assert.equal(a.status, 'assessed');
       n += a.consignments.filter((c) => c.hits.some((h) => h.id.startsWith(`${opId}-`))).length;
     }
@@ -142,7 +148,7 @@ forEachDatabase('joint operations', (target) => {
     clock.set(new Date(T0));
     const created = await send('POST', '/v1/operations', 'coord', operationBody());
     assert.equal(created.statusCode, 201, created.body);
-    const op = created.json() as { id: string; phase: string; coordinator: string; criteria: { id: string }[] };
+    const op = created.json<{ id: string; phase: string; coordinator: string; criteria: { id: string }[] }>();
     assert.equal(op.phase, 'planning');
     assert.equal(op.coordinator, 'EU');
     assert.deepEqual(
@@ -155,7 +161,8 @@ forEachDatabase('joint operations', (target) => {
     for (const p of PARTICIPANTS) {
       const r = await send('POST', `/v1/operations/${op.id}/participation`, `analyst${p}`);
       assert.equal(r.statusCode, 200, r.body);
-      const mine = (r.json() as { participants: { authority: string; state: string; ruleIds: string[] }[] })
+      const mine = r
+        .json<{ participants: { authority: string; state: string; ruleIds: string[] }[] }>()
         .participants.find((x) => x.authority === p)!;
       assert.equal(mine.state, 'accepted');
       assert.deepEqual(mine.ruleIds, [`${op.id}-c1`, `${op.id}-c2`]);
@@ -166,7 +173,7 @@ forEachDatabase('joint operations', (target) => {
     }
     const listed = await send('GET', '/v1/operations', 'analystBE');
     assert.deepEqual(
-      (listed.json() as { items: { id: string }[] }).items.map((o) => o.id),
+      listed.json<{ items: { id: string }[] }>().items.map((o) => o.id),
       [op.id],
     );
 
@@ -185,26 +192,56 @@ forEachDatabase('joint operations', (target) => {
         goodsOf.get(mrn)!.filter((goods) => goods.some((h) => h.startsWith('33') || h.startsWith('64'))),
       ).length;
       assert.ok(expected > 0, `${p}: the demo traffic has goods the criteria select`);
-      assert.equal(await opHits(p, inside[p]!, op.id), expected, `${p}: every in-window consignment of 33/64 hit`);
+      assert.equal(
+        await opHits(p, inside[p]!, op.id),
+        expected,
+        `${p}: every in-window consignment of 33/64 hit`,
+      );
     }
 
     // Each participant's officers record a result on every control task (seizure, irregularity, none).
     clock.set(new Date(T0 + 17 * DAY));
     const own: Record<
       string,
-      { controls: number; byType: Record<string, number>; results: Record<string, number>; duty: number; tax: number; seized: number }
+      {
+        controls: number;
+        byType: Record<string, number>;
+        results: Record<string, number>;
+        duty: number;
+        tax: number;
+        seized: number;
+      }
     > = {};
     for (const p of PARTICIPANTS) {
       const q = await send('GET', '/v1/controls?limit=500&status=open,assigned,done', `officer${p}`);
       assert.equal(q.statusCode, 200, q.body);
-      const tasks = (q.json() as { items: Task[] }).items;
-      const mine = { controls: 0, byType: {} as Record<string, number>, results: {} as Record<string, number>, duty: 0, tax: 0, seized: 0 };
+      const tasks = q.json<{ items: Task[] }>().items;
+      const mine = {
+        controls: 0,
+        byType: {} as Record<string, number>,
+        results: {} as Record<string, number>,
+        duty: 0,
+        tax: 0,
+        seized: 0,
+      };
       for (const [k, task] of tasks.entries()) {
         const result =
           k % 3 === 0
-            ? { result: 'seizure', category: 'counterfeit', quantity: 10 + k, unit: 'items', method: 'physical' }
+            ? {
+                result: 'seizure',
+                category: 'counterfeit',
+                quantity: 10 + k,
+                unit: 'items',
+                method: 'physical',
+              }
             : k % 3 === 1
-              ? { result: 'irregularity', type: 'undervaluation', dutyAtStake: 100 * (k + 1), taxAtStake: 21 * (k + 1), method: 'documentary' }
+              ? {
+                  result: 'irregularity',
+                  type: 'undervaluation',
+                  dutyAtStake: 100 * (k + 1),
+                  taxAtStake: 21 * (k + 1),
+                  method: 'documentary',
+                }
               : { result: 'no-irregularity', method: 'scan' };
         const r = await send('POST', `/v1/controls/${task.id}/result`, `officer${p}`, result);
         assert.equal(r.statusCode, 201, r.body);
@@ -215,7 +252,9 @@ forEachDatabase('joint operations', (target) => {
           continue;
         }
         const view = await send('GET', `/v1/controls/${task.id}`, `officer${p}`);
-        const v = view.json() as { results: { result: string; details: Record<string, number>; supersededBy: string | null }[] };
+        const v = view.json<{
+          results: { result: string; details: Record<string, number>; supersededBy: string | null }[];
+        }>();
         const current = v.results.find((x) => x.supersededBy === null)!;
         mine.controls++;
         mine.byType[task.controlType] = (mine.byType[task.controlType] ?? 0) + 1;
@@ -231,7 +270,7 @@ forEachDatabase('joint operations', (target) => {
     // Pooled results after the end: per participant equal to its own figures, and the total their sum.
     const res = await send('GET', `/v1/operations/${op.id}/results`, 'coord');
     assert.equal(res.statusCode, 200, res.body);
-    const pooled = res.json() as {
+    const pooled = res.json<{
       phase: string;
       participants: {
         authority: string;
@@ -244,8 +283,14 @@ forEachDatabase('joint operations', (target) => {
         dutyAtStake: number;
         taxAtStake: number;
       }[];
-      total: { hitConsignments: number; controls: number; screened: number; dutyAtStake: number; seizures: { quantity: number }[] };
-    };
+      total: {
+        hitConsignments: number;
+        controls: number;
+        screened: number;
+        dutyAtStake: number;
+        seizures: { quantity: number }[];
+      };
+    }>();
     assert.equal(pooled.phase, 'post-operational');
     for (const p of PARTICIPANTS) {
       const f = pooled.participants.find((x) => x.authority === p)!;
@@ -281,7 +326,7 @@ forEachDatabase('joint operations', (target) => {
     assert.deepEqual(asNL.json(), res.json());
     const json = await send('GET', `/v1/operations/${op.id}/report?format=json`, 'coord');
     assert.equal(json.statusCode, 200, json.body);
-    const report = json.json() as { kind: string; results: unknown };
+    const report = json.json<{ kind: string; results: unknown }>();
     assert.equal(report.kind, 'final');
     assert.deepEqual(report.results, res.json());
     const csv = await send('GET', `/v1/operations/${op.id}/report?format=csv`, 'coord');
@@ -303,7 +348,10 @@ forEachDatabase('joint operations', (target) => {
     assert.match(html.body, /Final report/);
     assert.match(html.body, /<svg [^>]*role="img"/);
     assert.match(html.body, /@media print/);
-    assert.ok(!/<script|https?:\/\/(?!www\.w3\.org)/.test(html.body), 'self-contained: no script, no outside resource');
+    assert.ok(
+      !/<script|https?:\/\/(?!www\.w3\.org)/.test(html.body),
+      'self-contained: no script, no outside resource',
+    );
     assert.ok(html.body.includes('&lt;b&gt;entering&lt;/b&gt;'), 'the objective is escaped');
     for (const p of PARTICIPANTS) {
       assert.match(html.body, new RegExp(`<th scope="row">${p}</th>`));
@@ -319,7 +367,7 @@ forEachDatabase('joint operations', (target) => {
     const read = await send('GET', `/v1/operations/${op.id}/messages`, 'officerNL');
     assert.equal(read.statusCode, 200, read.body);
     assert.deepEqual(
-      (read.json() as { items: { from: string; text: string }[] }).items.map((m) => [m.from, m.text]),
+      read.json<{ items: { from: string; text: string }[] }>().items.map((m) => [m.from, m.text]),
       [['BE', 'Footwear consignment rerouted to Rotterdam']],
     );
     for (const url of ['', '/results', '/report?format=html', '/messages']) {
@@ -343,14 +391,24 @@ forEachDatabase('joint operations', (target) => {
       [`operation:${op.id}`],
     );
     const actions = audit.rows.map((r) => `${r.authority}:${r.action}`);
-    for (const want of ['EU:operation.created', 'NL:operation.accepted', 'BE:operation.accepted', 'DE:operation.accepted']) {
+    for (const want of [
+      'EU:operation.created',
+      'NL:operation.accepted',
+      'BE:operation.accepted',
+      'DE:operation.accepted',
+    ]) {
       assert.ok(actions.includes(want), `${want} in ${actions.join(', ')}`);
     }
   });
 
   it('refuses an end before the start, a criterion that does not type-check and an unknown participant', async () => {
     app!.clock.set(new Date(T0));
-    const backwards = await send('POST', '/v1/operations', 'coord', operationBody({ start: END, end: START }));
+    const backwards = await send(
+      'POST',
+      '/v1/operations',
+      'coord',
+      operationBody({ start: END, end: START }),
+    );
     assert.equal(backwards.statusCode, 422, backwards.body);
     assert.equal(backwards.json().code, 'VIGIL_OPERATION_INVALID');
     assert.deepEqual(

@@ -45,7 +45,8 @@ export const OPERATION_INPUT_EXAMPLE: OperationInput = {
   criteria: [
     {
       title: 'Furniture or textiles at a low value per kilogram',
-      condition: 'goods.exists(g, g.hsCode.startsWith("94") || g.hsCode.startsWith("63")) && valuePerKg < 2.0',
+      condition:
+        'goods.exists(g, g.hsCode.startsWith("94") || g.hsCode.startsWith("63")) && valuePerKg < 2.0',
       riskArea: 'security-safety',
       weight: 70,
       severity: 'high',
@@ -179,7 +180,7 @@ export const operationRoutes: FastifyPluginCallback<OperationRoutesOptions> = (a
         permission: 'operation.participate',
         tags: ['joint-operations'],
         summary:
-          "Accept the operation for your authority: its criteria become your active rules for exactly the operational window",
+          'Accept the operation for your authority: its criteria become your active rules for exactly the operational window',
         description:
           'The rules are named `<operation>-<criterion>`, valid from the start until the end; accepting again changes nothing.',
         params: idParams,
@@ -227,8 +228,15 @@ export const operationRoutes: FastifyPluginCallback<OperationRoutesOptions> = (a
             content: {
               ...reportJson.content,
               'text/csv': {
-                schema: { type: 'string', description: 'format=csv: one line per participant and a TOTAL line' },
-                example: reportCsv({ kind: 'interim', operation: OPERATION_EXAMPLE, results: RESULTS_EXAMPLE }),
+                schema: {
+                  type: 'string',
+                  description: 'format=csv: one line per participant and a TOTAL line',
+                },
+                example: reportCsv({
+                  kind: 'interim',
+                  operation: OPERATION_EXAMPLE,
+                  results: RESULTS_EXAMPLE,
+                }),
               },
               'text/html': {
                 schema: {
@@ -268,7 +276,8 @@ export const operationRoutes: FastifyPluginCallback<OperationRoutesOptions> = (a
         operationId: 'postOperationMessage',
         permission: 'operation.message',
         tags: ['joint-operations'],
-        summary: "Write a note, an alert about a consignment or a request to a participant in the operation's channel",
+        summary:
+          "Write a note, an alert about a consignment or a request to a participant in the operation's channel",
         params: idParams,
         body: jsonBody(messageInputSchema, {
           kind: 'alert',

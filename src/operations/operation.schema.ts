@@ -104,7 +104,7 @@ export const operationSchema = z.object({
   start: z.string(),
   end: z.string(),
   interimReview: z.string(),
-  phase: z.enum(OPERATION_PHASES).describe("by the clock: planning before start, operational until end"),
+  phase: z.enum(OPERATION_PHASES).describe('by the clock: planning before start, operational until end'),
   participants: z.array(participantSchema),
   criteria: z.array(criterionSchema),
   createdBy: z.string(),
@@ -127,7 +127,9 @@ export const participantFiguresSchema = z.object({
   controlsByType: countMap,
   /** Current results of those controls, by kind (no-irregularity, irregularity, seizure). */
   results: countMap,
-  seizures: z.array(z.object({ category: z.string(), unit: z.string(), count: z.number(), quantity: z.number() })),
+  seizures: z.array(
+    z.object({ category: z.string(), unit: z.string(), count: z.number(), quantity: z.number() }),
+  ),
   dutyAtStake: z.number(),
   taxAtStake: z.number(),
 });

@@ -92,7 +92,10 @@ export function ruleOfCriterion(op: StoredOperation, c: Criterion): RuleInput {
       ...(op.scope.modes !== undefined ? { modes: [...op.scope.modes] } : {}),
     },
     status: 'active',
-    reason: cut(`Common criterion of operation ${op.id} (coordinated by ${op.coordinator}): ${c.reason}`, MAX_REASON),
+    reason: cut(
+      `Common criterion of operation ${op.id} (coordinated by ${op.coordinator}): ${c.reason}`,
+      MAX_REASON,
+    ),
     condition: criterionCondition(op.scope, c.condition),
   };
 }
@@ -553,8 +556,6 @@ export class OperationService {
 
   async messages(actor: Actor, id: string, limit: number): Promise<OperationMessage[]> {
     const op = await this.#visible(actor, id);
-    return this.#d.db
-      .forAuthority(op.coordinator)
-      .transaction((tx) => this.#d.repo.messages(tx, id, limit));
+    return this.#d.db.forAuthority(op.coordinator).transaction((tx) => this.#d.repo.messages(tx, id, limit));
   }
 }
