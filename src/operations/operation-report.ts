@@ -12,7 +12,7 @@ type Row = Omit<ParticipantFigures, 'authority' | 'state'> & { authority: string
 const RESULT_KINDS = ['no-irregularity', 'irregularity', 'seizure'] as const;
 
 function rowsOf(report: OperationReport): Row[] {
-  return [...report.results.participants, { authority: 'TOTAL', state: '', ...report.results.total }];
+  return [...report.results.participants, { ...report.results.total, authority: 'TOTAL', state: '' }];
 }
 
 const pairs = (m: Readonly<Record<string, number>>): string =>
