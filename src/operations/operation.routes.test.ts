@@ -182,6 +182,12 @@ forEachDatabase('joint operations', (target) => {
     const before1 = await lodgeAll(1, 12);
     clock.set(new Date(T0 + 5 * DAY));
     const inside = await lodgeAll(2, 12);
+    // During the window: the interim report, in the operational phase.
+    clock.set(new Date(T0 + 9 * DAY));
+    const interim = await send('GET', `/v1/operations/${op.id}/report`, 'coord');
+    assert.equal(interim.statusCode, 200, interim.body);
+    assert.equal(interim.json<{ kind: string }>().kind, 'interim');
+    assert.equal(interim.json<{ results: { phase: string } }>().results.phase, 'operational');
     clock.set(new Date(T0 + 16 * DAY + HOUR));
     const after1 = await lodgeAll(3, 12);
     for (const p of PARTICIPANTS) {
