@@ -409,6 +409,7 @@ forEachDatabase('joint operations', (target) => {
 
   it('refuses an end before the start, a criterion that does not type-check and an unknown participant', async () => {
     app!.clock.set(new Date(T0));
+    const stored = await app!.count('operation');
     const backwards = await send(
       'POST',
       '/v1/operations',
@@ -432,6 +433,23 @@ forEachDatabase('joint operations', (target) => {
     assert.equal(typeError.json().code, 'VIGIL_RULE_INVALID');
     assert.equal(typeError.json().errors[0].path, '$.criteria[1].condition');
 
+    const list600 = `[${Array.from({ length: 600 }, (_, i) => i).join(',')}]`;
+    const costly = await send(
+      'POST',
+      '/v1/operations',
+      'coord',
+      operationBody({
+        criteria: [
+          criterion({
+            condition: `${list600}.exists(a, ${list600}.exists(b, ${list600}.exists(c, a + b + c == consignment.goodsCount)))`,
+          }),
+        ],
+      }),
+    );
+    assert.equal(costly.statusCode, 422, costly.body);
+    assert.equal(costly.json().code, 'VIGIL_RULE_TOO_COSTLY');
+    assert.equal(costly.json().errors[0].path, '$.criteria[0].condition');
+
     const unknown = await send(
       'POST',
       '/v1/operations',
@@ -445,5 +463,6 @@ forEachDatabase('joint operations', (target) => {
     );
     const byAnalyst = await send('POST', '/v1/operations', 'analystNL', operationBody());
     assert.equal(byAnalyst.statusCode, 403);
+    assert.equal(await app!.count('operation'), stored, 'nothing refused was stored');
   });
 });
