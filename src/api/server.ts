@@ -37,6 +37,8 @@ import type { VigilConfig } from '../config/index.ts';
 import { controlRoutes } from '../controls/control.routes.ts';
 import type { ControlService } from '../controls/index.ts';
 import { rifRoutes } from '../cooperation/rif.routes.ts';
+import { operationRoutes } from '../operations/operation.routes.ts';
+import type { OperationService } from '../operations/index.ts';
 import { indicatorRoutes } from '../indicators/indicator.routes.ts';
 import type { IndicatorService } from '../indicators/index.ts';
 import type { RifService, SharingService, StixExchange } from '../cooperation/index.ts';
@@ -105,6 +107,7 @@ export interface ServerDeps {
   readonly webhooks: WebhookService;
   readonly controls: ControlService;
   readonly rifs: RifService;
+  readonly operations: OperationService;
   readonly indicators: IndicatorService;
   readonly sharing: SharingService;
   readonly stix: StixExchange;
@@ -377,6 +380,7 @@ export async function buildServer(config: VigilConfig, deps: ServerDeps): Promis
       await v1.register(ensModelRoutes, { ensModels: deps.ensModels });
       await v1.register(auditRoutes, { db: deps.db, audit: deps.audit });
       await v1.register(rifRoutes, { rifs: deps.rifs, sharing: deps.sharing, stix: deps.stix });
+      await v1.register(operationRoutes, { operations: deps.operations });
       await v1.register(indicatorRoutes, { indicators: deps.indicators, clock: deps.clock });
       await v1.register(apiKeyRoutes, { apiKeys: deps.apiKeys });
       await v1.register(referenceRoutes, { reference: deps.reference });

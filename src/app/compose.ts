@@ -24,6 +24,7 @@ import { OutboxSignal } from '../bus/index.ts';
 import type { EventHandler, OutboxEvent } from '../bus/index.ts';
 import { ControlRepository, ControlService } from '../controls/index.ts';
 import { RifRepository, RifService, SharingService, StixExchange } from '../cooperation/index.ts';
+import { OperationRepository, OperationService } from '../operations/index.ts';
 import { ImportRepository, ImportService, importAsFiling } from '../import-declarations/index.ts';
 import { IprRepository, IprService } from '../ipr/index.ts';
 import { FilingRepository, FilingService } from '../intake/index.ts';
@@ -80,6 +81,7 @@ export interface AppDeps {
   readonly webhookDispatcher: WebhookDispatcher;
   readonly controls: ControlService;
   readonly rifs: RifService;
+  readonly operations: OperationService;
   readonly indicators: IndicatorService;
   readonly sharing: SharingService;
   readonly stix: StixExchange;
@@ -300,6 +302,14 @@ export async function composeApp(
     audit,
     onChanged: (authority) => contexts.invalidate(authority),
   });
+  const operations = new OperationService({
+    db,
+    repo: new OperationRepository(),
+    rules,
+    directory: (q) => rifRepo.directory(q),
+    clock,
+    audit,
+  });
   // Events that arrive together are assessed together: one transaction and one statement per step
   // for the whole batch (issue 20). A failed batch is retried event by event, so one bad event fails
   // (and is redelivered) alone. At most two batches run at once, each on one connection.
@@ -361,6 +371,7 @@ export async function composeApp(
     }),
     controls,
     rifs,
+    operations,
     indicators,
     sharing,
     stix: new StixExchange({ rifs }),

@@ -69,6 +69,9 @@ export const AUDIT_ACTIONS = [
   'model.trained',
   'model.activated',
   'model.rolled-back',
+  'operation.created',
+  'operation.accepted',
+  'operation.message-posted',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

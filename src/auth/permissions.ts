@@ -110,6 +110,22 @@ export const PERMISSIONS = {
     ['coordinator', 'admin'],
     'only coordinators and admins change the registries of operators and certificates',
   ),
+  // Joint operations (PCA, JCO): a coordinator creates them; a participant's analysts accept them,
+  // which makes the common criteria their own rules; participants and coordinator read and write
+  // in the operation's channel. Whose operation it is, row-level security and the service decide.
+  'operation.read': permission(
+    ['analyst', 'officer', 'coordinator', 'auditor', 'admin'],
+    'operations are for customs officials of their coordinator and participants',
+  ),
+  'operation.write': permission(['coordinator', 'admin'], 'only coordinators create operations'),
+  'operation.participate': permission(
+    ['analyst', 'coordinator', 'admin'],
+    "only analysts and coordinators accept an operation (its criteria become the authority's rules)",
+  ),
+  'operation.message': permission(
+    ['analyst', 'officer', 'coordinator', 'admin'],
+    "only analysts, officers and coordinators write in an operation's channel",
+  ),
   'sharing.read': permission(OFFICIAL_ROLES, 'sharing policies are for customs officials'),
   'sharing.write': permission(['coordinator', 'admin'], 'only coordinators and admins set sharing policies'),
   'indicator.read': permission(

@@ -113,6 +113,13 @@ export const ERROR_CATALOGUE = {
   },
   VIGIL_SHARING_POLICY_INVALID: { status: 422, title: 'The sharing policy is invalid' },
   VIGIL_AUTHORITY_INVALID: { status: 422, title: 'The directory entry of an authority is invalid' },
+  // Joint operations between authorities (issue 11).
+  VIGIL_OPERATION_INVALID: { status: 422, title: 'The operation or its message is invalid' },
+  VIGIL_OPERATION_NOT_FOUND: {
+    status: 404,
+    title: 'No operation with this id that your authority coordinates or takes part in',
+  },
+  VIGIL_OPERATION_STATE: { status: 409, title: 'The operation is not in a state that allows this' },
   // Pushed notifications: webhook endpoints and the event stream.
   VIGIL_WEBHOOK_NOT_FOUND: { status: 404, title: 'No webhook endpoint with this id is visible to you' },
   VIGIL_WEBHOOK_URL_INVALID: {
@@ -420,6 +427,15 @@ export const ERROR_CATALOGUE = {
   },
   VIGIL_RIF_RECIPIENT_UNKNOWN: { status: 422, title: 'A recipient is not an authority of this directory' },
   VIGIL_RIF_RED_NEEDS_RECIPIENTS: { status: 422, title: 'A TLP RED RIF must name its recipients' },
+  VIGIL_OPERATION_PERIOD_INVALID: {
+    status: 422,
+    title:
+      'The end of the operation is not after its start, its interim review is outside them, or it is over',
+  },
+  VIGIL_OPERATION_PARTICIPANT_UNKNOWN: {
+    status: 422,
+    title: 'A participant is not an authority of the directory (or not one of the operation)',
+  },
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
