@@ -126,11 +126,24 @@ export const signInRoutes: FastifyPluginCallback<SessionRoutesOptions> = (app, o
   // The two steps of the code flow are browser navigations between Vigil and the provider, not API
   // operations (they answer with redirects, never JSON): kept out of the OpenAPI document and
   // described in docs/security.md.
-  app.get(OIDC_PATH.slice('/v1'.length), { schema: { hide: true } }, async (_request, reply) => {
+  app.get(OIDC_PATH.slice('/v1'.length), { schema: { hide: true } }, async (request, reply) => {
     if (opts.oidc === undefined) {
       throw new VigilError('VIGIL_OIDC_NOT_CONFIGURED', 'this instance has no VIGIL_OIDC_ISSUER');
     }
-    const { url, pending } = await opts.oidc.provider.begin();
+    let started: Awaited<ReturnType<IdentityProvider['begin']>>;
+    try {
+      started = await opts.oidc.provider.begin();
+    } catch (err) {
+      if (!(err instanceof VigilError)) {
+        throw err;
+      }
+      request.log.warn(
+        { code: err.code, detail: err.message },
+        'sign-in through the identity provider not started',
+      );
+      return landing(reply, `/sign-in?error=${encodeURIComponent(err.code)}`);
+    }
+    const { url, pending } = started;
     void reply.setCookie(OIDC_COOKIE, Buffer.from(JSON.stringify(pending)).toString('base64url'), {
       path: OIDC_PATH,
       httpOnly: true,

@@ -7,6 +7,8 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { closeAfter, forEachDatabase, startTestApp } from '../support/test-app.ts';
 import type { TestApp } from '../support/test-app.ts';
 import { startTestProvider } from '../support/oidc-provider.ts';
@@ -204,18 +206,34 @@ forEachDatabase('sign-in through OpenID Connect', (target) => {
   });
 });
 
-forEachDatabase('passwords turned off', (target) => {
+/** A port of this machine that nothing listens on (the provider is down). */
+async function closedPort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
+forEachDatabase('passwords turned off, provider down', (target) => {
   let t: TestApp | undefined;
   closeAfter(() => t);
   before(async () => {
     t = await startTestApp(target, undefined, {
       VIGIL_LOCAL_PASSWORDS: 'false',
-      VIGIL_OIDC_ISSUER: 'https://id.douane.example',
+      VIGIL_OIDC_ISSUER: `http://127.0.0.1:${await closedPort()}`,
       VIGIL_OIDC_CLIENT_ID: 'vigil',
       VIGIL_OIDC_CLIENT_SECRET: 'secret',
-      VIGIL_OIDC_REDIRECT_URL: 'https://vigil.douane.example/v1/session/oidc/callback',
+      VIGIL_OIDC_REDIRECT_URL: REDIRECT,
+      VIGIL_OIDC_PROVIDER_NAME: 'Douane ID',
       VIGIL_OIDC_ROLE_MAP: 'vigil-analysts=NL:analyst',
     });
+  });
+
+  test('Vigil starts while the provider is down; a sign-in then comes back with VIGIL_OIDC_UNAVAILABLE', async () => {
+    const res = await t!.server.app.inject({ method: 'GET', url: '/v1/session/oidc' });
+    assert.equal(res.statusCode, 303, res.body);
+    assert.equal(res.headers.location, '/sign-in?error=VIGIL_OIDC_UNAVAILABLE');
   });
 
   test('a password sign-in is refused with its own code, and the screen shows only the provider', async () => {
@@ -230,7 +248,7 @@ forEachDatabase('passwords turned off', (target) => {
     const methods = await t!.server.app.inject({ method: 'GET', url: '/v1/session/methods' });
     assert.deepEqual(methods.json(), {
       passwords: false,
-      oidc: { name: 'id.douane.example', start: '/v1/session/oidc' },
+      oidc: { name: 'Douane ID', start: '/v1/session/oidc' },
     });
   });
 });
