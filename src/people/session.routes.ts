@@ -109,6 +109,7 @@ export const signInRoutes: FastifyPluginCallback<SessionRoutesOptions> = (app, o
         permission: 'session.self',
         tags: ['sessions'],
         summary: 'How people sign in to this instance: password, identity provider, or both',
+        errors: ['VIGIL_RATE_LIMITED'],
         responses: {
           200: jsonResponse('The sign-in methods', signInMethodsSchema, {
             passwords: true,

@@ -4781,6 +4781,23 @@ export interface operations {
                     "application/json": components["schemas"]["SignInMethods"];
                 };
             };
+            /** @description VIGIL_RATE_LIMITED: Too many requests */
+            429: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     listFilings: {
