@@ -23,7 +23,7 @@ import type { IprService } from '../ipr/index.ts';
 import { operatorRegistryRoutes } from '../operators/operator-registry.routes.ts';
 import type { OperatorRegistryService } from '../operators/index.ts';
 import type { ApiKeyService } from '../api-keys/index.ts';
-import type { PeopleService } from '../people/index.ts';
+import type { IdentityProvider, PeopleService } from '../people/index.ts';
 import { sessionRoutes, signInRoutes } from '../people/session.routes.ts';
 import { auditRoutes } from '../audit/audit.routes.ts';
 import type { AuditLog } from '../audit/index.ts';
@@ -98,6 +98,8 @@ export interface ServerDeps {
   readonly tokens: TokenService;
   readonly apiKeys: ApiKeyService;
   readonly people: PeopleService;
+  /** The OpenID Connect provider people sign in at, when one is configured. */
+  readonly identityProvider?: IdentityProvider | undefined;
   readonly filings: FilingService;
   readonly rules: RuleService;
   readonly assessments: AssessmentService;
@@ -343,7 +345,15 @@ export async function buildServer(config: VigilConfig, deps: ServerDeps): Promis
   // The document's example filing comes from the demo generator (the features do not depend on it).
   const exampleFiling = demoExampleFiling();
   const sessionOptions = { people: deps.people, secureCookie: config.sessions.secureCookie };
-  await app.register(signInRoutes, { ...sessionOptions, prefix: '/v1' });
+  await app.register(signInRoutes, {
+    ...sessionOptions,
+    localPasswords: config.sessions.localPasswords,
+    oidc:
+      config.sessions.oidc !== undefined && deps.identityProvider !== undefined
+        ? { config: config.sessions.oidc, provider: deps.identityProvider }
+        : undefined,
+    prefix: '/v1',
+  });
   await app.register(
     async (v1) => {
       requireBearer(v1, deps.tokens, deps.apiKeys, deps.people);

@@ -5,8 +5,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import { ConfigError } from '../config/index.ts';
 import type { VigilConfig } from '../config/index.ts';
-import { FileKeyring, TokenService, databaseRevocationList } from '../auth/index.ts';
+import { FileKeyring, ROLES, TokenService, databaseRevocationList } from '../auth/index.ts';
 import { systemClock } from '../domain/index.ts';
 import type { Clock, Filing } from '../domain/index.ts';
 import { ApiKeyRepository, ApiKeyService } from '../api-keys/index.ts';
@@ -49,7 +50,8 @@ import {
   OperatorRepository,
 } from '../operators/index.ts';
 import { ReferenceRepository, ReferenceService } from '../reference/index.ts';
-import { PeopleRepository, PeopleService } from '../people/index.ts';
+import { OpenIdClient, PeopleRepository, PeopleService, unknownRoles } from '../people/index.ts';
+import type { IdentityProvider } from '../people/index.ts';
 import { RuleRepository, RuleService, RuleSetCache } from '../rules/index.ts';
 import { RuleCapRepository, RuleCapService } from '../rule-caps/index.ts';
 import type { Database } from '../store/database.ts';
@@ -63,6 +65,7 @@ export interface AppDeps {
   readonly apiKeys: ApiKeyService;
   /** People's accounts and workbench sessions. */
   readonly people: PeopleService;
+  readonly identityProvider: IdentityProvider | undefined;
   readonly filings: FilingService;
   readonly filingRepo: FilingRepository;
   readonly ruleRepo: RuleRepository;
@@ -109,6 +112,21 @@ export interface AppDeps {
 }
 
 /** The instance's token-signing keys: a file outside the database (ADR 0008). */
+/** The OpenID Connect client when an issuer is configured; a role map naming no Vigil role stops start-up. */
+function identityProviderOf(config: VigilConfig): IdentityProvider | undefined {
+  const oidc = config.sessions.oidc;
+  if (oidc === undefined) {
+    return undefined;
+  }
+  const unknown = unknownRoles(oidc);
+  if (unknown.length > 0) {
+    throw new ConfigError(
+      unknown.map((r) => `VIGIL_OIDC_ROLE_MAP: ${r} is not a Vigil role (${ROLES.join(', ')})`),
+    );
+  }
+  return new OpenIdClient(oidc);
+}
+
 export function keyringFor(config: VigilConfig): FileKeyring {
   return new FileKeyring(config.keyringFile);
 }
@@ -323,6 +341,7 @@ export async function composeApp(
     tokens: new TokenService(keyringFor(config), { revocations: databaseRevocationList(db) }),
     apiKeys: new ApiKeyService({ db, repo: new ApiKeyRepository(), clock, audit }),
     people: new PeopleService({ db, repo: new PeopleRepository(), clock, config: config.sessions, audit }),
+    identityProvider: identityProviderOf(config),
     filingRepo,
     filings: new FilingService({
       db,

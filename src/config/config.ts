@@ -110,6 +110,21 @@ const configSchema = z.object({
   VIGIL_SIGN_IN_LOCK_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
   // Unset: Secure when DATABASE_URL is set (a deployment behind TLS), not on a laptop's http://localhost.
   VIGIL_COOKIE_SECURE: z.enum(['true', 'false']).optional(),
+  // Sign-in with passwords kept in Vigil (local accounts); 'false' once everyone signs in through OIDC.
+  VIGIL_LOCAL_PASSWORDS: z.enum(['true', 'false']).default('true'),
+  // Sign-in through the administration's OpenID Connect provider (docs/security.md): on when the
+  // issuer is set, which then needs the client, the redirect URL and the group → role map.
+  VIGIL_OIDC_ISSUER: z.url({ protocol: /^https?$/ }).optional(),
+  VIGIL_OIDC_CLIENT_ID: z.string().min(1).optional(),
+  VIGIL_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  VIGIL_OIDC_REDIRECT_URL: z.url({ protocol: /^https?$/ }).optional(),
+  VIGIL_OIDC_SCOPES: z.string().min(1).default('openid profile email'),
+  VIGIL_OIDC_PROVIDER_NAME: z.string().trim().min(1).max(60).optional(),
+  VIGIL_OIDC_USERNAME_CLAIM: z.string().min(1).default('preferred_username'),
+  VIGIL_OIDC_GROUPS_CLAIM: z.string().min(1).default('groups'),
+  VIGIL_OIDC_AUTHORITY_CLAIM: z.string().min(1).optional(),
+  VIGIL_OIDC_OFFICE_CLAIM: z.string().min(1).optional(),
+  VIGIL_OIDC_ROLE_MAP: z.string().optional(),
   // The built workbench (Vite's output); default web/dist of this checkout.
   VIGIL_WEB_DIR: z.string().min(1).optional(),
   // Share of otherwise unselected consignments controlled at random (entry summaries); recorded on
@@ -239,6 +254,36 @@ export interface SessionConfig {
   readonly lockMs: number;
   /** Send the cookie only over https. */
   readonly secureCookie: boolean;
+  /** People may sign in with a password kept in Vigil (off: only through the identity provider). */
+  readonly localPasswords: boolean;
+  /** Sign-in through an OpenID Connect provider; undefined when no issuer is configured. */
+  readonly oidc: OidcConfig | undefined;
+}
+
+/** One line of the group → role map: members of `group` are `role` at `authority`. */
+export interface OidcRoleMapping {
+  readonly group: string;
+  /** Absent: the authority is the value of the authority claim. */
+  readonly authority: string | undefined;
+  readonly role: string;
+}
+
+/** The OpenID Connect provider people sign in at (docs/security.md, "Sign-in"). */
+export interface OidcConfig {
+  readonly issuer: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** Where the provider sends the browser back: Vigil's public URL + /v1/session/oidc/callback. */
+  readonly redirectUrl: string;
+  readonly scopes: string;
+  /** Shown on the sign-in screen: "Sign in with <name>". */
+  readonly providerName: string;
+  readonly usernameClaim: string;
+  readonly groupsClaim: string;
+  readonly authorityClaim: string | undefined;
+  readonly officeClaim: string | undefined;
+  /** In order: the first line whose group the person is in decides their authority and role. */
+  readonly roleMap: readonly OidcRoleMapping[];
 }
 
 /** Days each category of data is kept (0: forever), and how often the purge runs (0: never by itself). */
@@ -290,6 +335,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): V
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
   const c = parsed.data;
+  const oidc = oidcOf(c);
+  if (Array.isArray(oidc)) {
+    throw new ConfigError(oidc);
+  }
   return Object.freeze({
     port: c.PORT,
     host: c.HOST ?? (c.DATABASE_URL === undefined ? '127.0.0.1' : '0.0.0.0'),
@@ -364,6 +413,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): V
       maxFailures: c.VIGIL_SIGN_IN_MAX_FAILURES,
       lockMs: c.VIGIL_SIGN_IN_LOCK_MINUTES * 60_000,
       secureCookie: (c.VIGIL_COOKIE_SECURE ?? (c.DATABASE_URL === undefined ? 'false' : 'true')) === 'true',
+      localPasswords: c.VIGIL_LOCAL_PASSWORDS === 'true',
+      oidc,
     }),
     webDir: resolve(c.VIGIL_WEB_DIR ?? join(import.meta.dirname, '../../web/dist')),
     randomControlRate: c.VIGIL_RANDOM_CONTROL_RATE,
@@ -382,5 +433,94 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): V
       windowDays: c.VIGIL_RULE_CAP_WINDOW_DAYS,
       everyMinutes: c.VIGIL_RULE_CAP_EVERY_MINUTES,
     }),
+  });
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+const CALLBACK_PATH = '/v1/session/oidc/callback';
+
+/**
+ * The OpenID Connect settings, or every problem with them. Plain http is allowed only to this
+ * machine (a provider started for tests or a laptop): anything else would send the client secret
+ * and the tokens in the clear.
+ */
+function oidcOf(c: z.output<typeof configSchema>): OidcConfig | undefined | string[] {
+  const issuer = c.VIGIL_OIDC_ISSUER;
+  if (issuer === undefined) {
+    if (c.VIGIL_LOCAL_PASSWORDS === 'false') {
+      return ['VIGIL_LOCAL_PASSWORDS: false needs VIGIL_OIDC_ISSUER, or nobody could sign in'];
+    }
+    return undefined;
+  }
+  const problems: string[] = [];
+  const required = [
+    'VIGIL_OIDC_CLIENT_ID',
+    'VIGIL_OIDC_CLIENT_SECRET',
+    'VIGIL_OIDC_REDIRECT_URL',
+    'VIGIL_OIDC_ROLE_MAP',
+  ] as const;
+  for (const name of required) {
+    if (c[name] === undefined || c[name] === '') {
+      problems.push(`${name}: required when VIGIL_OIDC_ISSUER is set`);
+    }
+  }
+  for (const [name, value] of [
+    ['VIGIL_OIDC_ISSUER', issuer],
+    ['VIGIL_OIDC_REDIRECT_URL', c.VIGIL_OIDC_REDIRECT_URL],
+  ] as const) {
+    if (value !== undefined) {
+      const u = new URL(value);
+      if (u.protocol === 'http:' && !LOOPBACK.has(u.hostname)) {
+        problems.push(`${name}: https is required (plain http only to 127.0.0.1 or localhost)`);
+      }
+    }
+  }
+  const redirect = c.VIGIL_OIDC_REDIRECT_URL;
+  if (redirect !== undefined && new URL(redirect).pathname !== CALLBACK_PATH) {
+    problems.push(
+      `VIGIL_OIDC_REDIRECT_URL: must end in ${CALLBACK_PATH} (Vigil's public address + that path)`,
+    );
+  }
+  if (!c.VIGIL_OIDC_SCOPES.split(/\s+/).includes('openid')) {
+    problems.push('VIGIL_OIDC_SCOPES: must include openid');
+  }
+  const roleMap: OidcRoleMapping[] = [];
+  for (const [i, line] of (c.VIGIL_OIDC_ROLE_MAP ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x !== '')
+    .entries()) {
+    const m = /^(.+?)\s*=\s*(?:([A-Z]{2,4}):)?([a-z-]+)$/.exec(line);
+    if (m === null) {
+      problems.push(
+        `VIGIL_OIDC_ROLE_MAP: entry ${i + 1} "${line}" is not group=AUTHORITY:role (e.g. vigil-nl-analysts=NL:analyst)`,
+      );
+      continue;
+    }
+    if (m[2] === undefined && c.VIGIL_OIDC_AUTHORITY_CLAIM === undefined) {
+      problems.push(
+        `VIGIL_OIDC_ROLE_MAP: entry ${i + 1} "${line}" names no authority and VIGIL_OIDC_AUTHORITY_CLAIM is not set`,
+      );
+    }
+    roleMap.push(Object.freeze({ group: m[1]!, authority: m[2], role: m[3]! }));
+  }
+  if (c.VIGIL_OIDC_ROLE_MAP !== undefined && roleMap.length === 0 && problems.length === 0) {
+    problems.push('VIGIL_OIDC_ROLE_MAP: names no group');
+  }
+  if (problems.length > 0) {
+    return problems;
+  }
+  return Object.freeze({
+    issuer,
+    clientId: c.VIGIL_OIDC_CLIENT_ID!,
+    clientSecret: c.VIGIL_OIDC_CLIENT_SECRET!,
+    redirectUrl: redirect!,
+    scopes: c.VIGIL_OIDC_SCOPES,
+    providerName: c.VIGIL_OIDC_PROVIDER_NAME ?? new URL(issuer).hostname,
+    usernameClaim: c.VIGIL_OIDC_USERNAME_CLAIM,
+    groupsClaim: c.VIGIL_OIDC_GROUPS_CLAIM,
+    authorityClaim: c.VIGIL_OIDC_AUTHORITY_CLAIM,
+    officeClaim: c.VIGIL_OIDC_OFFICE_CLAIM,
+    roleMap: Object.freeze(roleMap),
   });
 }

@@ -41,6 +41,28 @@ export const ERROR_CATALOGUE = {
     title: 'The account is locked after repeated wrong passwords, or disabled',
   },
   VIGIL_SESSION_EXPIRED: { status: 401, title: 'The session has ended: sign in again' },
+  VIGIL_LOCAL_SIGN_IN_DISABLED: {
+    status: 403,
+    title: 'Passwords are turned off on this instance: sign in with the identity provider',
+  },
+  VIGIL_OIDC_NOT_CONFIGURED: {
+    status: 404,
+    title: 'Sign-in with an identity provider is not configured on this instance',
+  },
+  VIGIL_OIDC_UNAVAILABLE: { status: 503, title: 'The identity provider cannot be reached' },
+  VIGIL_OIDC_STATE_MISMATCH: {
+    status: 400,
+    title: 'The sign-in answer does not belong to a sign-in this browser started, or it took too long',
+  },
+  VIGIL_OIDC_FAILED: { status: 401, title: 'The identity provider did not sign the person in' },
+  VIGIL_OIDC_UNMAPPED: {
+    status: 403,
+    title: 'None of the person’s groups at the identity provider is mapped to a Vigil role',
+  },
+  VIGIL_OIDC_ACCOUNT_CONFLICT: {
+    status: 409,
+    title: 'The identity provider’s person does not fit the Vigil account of that name',
+  },
   VIGIL_CSRF_REJECTED: {
     status: 403,
     title: 'A change made with the session cookie lacks the session’s CSRF token',

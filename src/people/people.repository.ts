@@ -1,6 +1,6 @@
 /**
  * SQL of people's accounts and sessions (tables user_account, user_password and user_session,
- * migration 0031). Sign-in and cookie checks run on the service's connection: the authority is not
+ * migration 0031; user_identity, the links to an OpenID Connect provider, migration 0043). Sign-in and cookie checks run on the service's connection: the authority is not
  * known until the account is found.
  */
 import type { Queryable } from '../store/database.ts';
@@ -51,6 +51,66 @@ export class PeopleRepository {
       a.created_at,
     ]);
     return true;
+  }
+
+  /** An account made by signing in through an identity provider: no password, linked to its subject. */
+  async insertLinkedAccount(
+    db: Queryable,
+    a: Omit<UserAccountRow, 'failed_attempts' | 'locked_until' | 'disabled'>,
+    link: { issuer: string; subject: string },
+  ): Promise<boolean> {
+    const r = await db.query(
+      `INSERT INTO user_account (username, authority, display_name, role, office, created_at, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (username) DO NOTHING`,
+      [a.username, a.authority, a.display_name, a.role, a.office, a.created_at, a.created_by],
+    );
+    if ((r.rowCount ?? 0) === 0) {
+      return false;
+    }
+    await db.query(
+      `INSERT INTO user_identity (issuer, subject, username, linked_at, last_signed_in_at)
+       VALUES ($1, $2, $3, $4, $4)`,
+      [link.issuer, link.subject, a.username, a.created_at],
+    );
+    return true;
+  }
+
+  /** The account an identity provider's subject is linked to, locked for the sign-in's update. */
+  async linkedAccount(db: Queryable, issuer: string, subject: string): Promise<UserAccountRow | undefined> {
+    const r = await db.query<UserAccountRow>(
+      `SELECT ${ACCOUNT_COLUMNS} FROM user_identity i JOIN user_account a USING (username)
+       WHERE i.issuer = $1 AND i.subject = $2 FOR UPDATE OF a`,
+      [issuer, subject],
+    );
+    return r.rows[0];
+  }
+
+  async account(db: Queryable, username: string): Promise<UserAccountRow | undefined> {
+    const r = await db.query<UserAccountRow>(
+      `SELECT ${ACCOUNT_COLUMNS} FROM user_account a WHERE username = $1`,
+      [username],
+    );
+    return r.rows[0];
+  }
+
+  /** The provider's word on a linked account's role, office and name, at each sign-in. */
+  async updateLinkedAccount(
+    db: Queryable,
+    link: { issuer: string; subject: string },
+    a: Pick<UserAccountRow, 'username' | 'role' | 'office' | 'display_name'>,
+    at: Date,
+  ): Promise<void> {
+    await db.query(`UPDATE user_account SET role = $2, office = $3, display_name = $4 WHERE username = $1`, [
+      a.username,
+      a.role,
+      a.office,
+      a.display_name,
+    ]);
+    await db.query(`UPDATE user_identity SET last_signed_in_at = $3 WHERE issuer = $1 AND subject = $2`, [
+      link.issuer,
+      link.subject,
+      at,
+    ]);
   }
 
   /** The account and its password hash, locked for the sign-in attempt's update. */

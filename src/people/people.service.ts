@@ -20,12 +20,15 @@ import type { Database, Queryable } from '../store/database.ts';
 import type { PeopleRepository, UserAccountRow } from './people.repository.ts';
 import { newUserSchema, signInSchema } from './people.schema.ts';
 import type { SessionView } from './people.schema.ts';
+import type { ExternalIdentity } from './oidc-identity.ts';
 
 export interface PeopleConfig {
   readonly idleMs: number;
   readonly absoluteMs: number;
   readonly maxFailures: number;
   readonly lockMs: number;
+  /** False: sign-in with a password is refused (people sign in through the identity provider). */
+  readonly localPasswords?: boolean;
 }
 
 export interface PeopleServiceDeps {
@@ -168,6 +171,12 @@ export class PeopleService implements SessionAuthenticator {
   async signIn(input: unknown): Promise<SignedIn> {
     const { username, password } = parseInput(signInSchema, input);
     const { db, repo, clock, config } = this.#d;
+    if (config.localPasswords === false) {
+      throw new VigilError(
+        'VIGIL_LOCAL_SIGN_IN_DISABLED',
+        'this instance does not take passwords: use the identity provider’s button on the sign-in screen',
+      );
+    }
     const now = clock.now();
     const result = await db.transaction(async (tx) => {
       const found = await repo.forSignIn(tx, username);
@@ -228,20 +237,152 @@ export class PeopleService implements SessionAuthenticator {
         );
       }
       await repo.clearFailures(tx, username);
-      const sessionId = randomBytes(32).toString('base64url');
-      const csrf = randomBytes(24).toString('base64url');
-      const expiresAt = new Date(now.getTime() + config.absoluteMs);
-      await repo.insertSession(tx, { idHash: sha256(sessionId), username, csrf, at: now, expiresAt });
-      await this.#d.audit?.stage(tx, [
-        {
-          authority: account.authority,
-          actor: `${account.role}:${account.username}`,
-          action: 'user.signed-in',
-          subject: account.username,
-          at: now,
-        },
-      ]);
-      return { ok: true as const, sessionId, view: this.#view(account, csrf, expiresAt) };
+      return { ok: true as const, ...(await this.#open(tx, account, now, { method: 'password' })) };
+    });
+    if (!result.ok) {
+      throw result.error;
+    }
+    return { sessionId: result.sessionId, view: result.view };
+  }
+
+  /** Opens a session for an account that has proved who it is, and audits the sign-in. */
+  async #open(
+    tx: Queryable,
+    account: UserAccountRow,
+    now: Date,
+    details: Record<string, unknown>,
+  ): Promise<SignedIn> {
+    const sessionId = randomBytes(32).toString('base64url');
+    const csrf = randomBytes(24).toString('base64url');
+    const expiresAt = new Date(now.getTime() + this.#d.config.absoluteMs);
+    await this.#d.repo.insertSession(tx, {
+      idHash: sha256(sessionId),
+      username: account.username,
+      csrf,
+      at: now,
+      expiresAt,
+    });
+    await this.#d.audit?.stage(tx, [
+      {
+        authority: account.authority,
+        actor: `${account.role}:${account.username}`,
+        action: 'user.signed-in',
+        subject: account.username,
+        at: now,
+        details,
+      },
+    ]);
+    return { sessionId, view: this.#view(account, csrf, expiresAt) };
+  }
+
+  /**
+   * Opens a session for a person the identity provider signed in (docs/security.md, "Sign-in"). The
+   * first sign-in makes their account, linked to the provider's issuer and subject; later ones
+   * find it by that link and take the role, office and name the provider's groups give now. A
+   * person disabled in Vigil stays refused whatever the provider says; a person in no mapped group
+   * is refused; an account of the same name that is not linked to them is never taken over.
+   */
+  async signInWithIdentity(identity: ExternalIdentity): Promise<SignedIn> {
+    const { db, repo, clock } = this.#d;
+    const now = clock.now();
+    const link = { issuer: identity.issuer, subject: identity.subject };
+    const via = { method: 'oidc', issuer: identity.issuer };
+    const result = await db.transaction(async (tx) => {
+      const refuse = async (
+        account: UserAccountRow,
+        error: VigilError,
+        why: string,
+      ): Promise<{ ok: false; error: VigilError }> => {
+        await this.#d.audit?.stage(tx, [
+          {
+            authority: account.authority,
+            actor: `${account.role}:${account.username}`,
+            action: 'user.sign-in-refused',
+            subject: account.username,
+            at: now,
+            details: { ...via, why },
+          },
+        ]);
+        return { ok: false as const, error };
+      };
+      const linked = await repo.linkedAccount(tx, identity.issuer, identity.subject);
+      if (linked?.disabled === true) {
+        return refuse(
+          linked,
+          new VigilError('VIGIL_ACCOUNT_LOCKED', 'this account is disabled in Vigil; ask your administrator'),
+          'disabled',
+        );
+      }
+      const { grant } = identity;
+      const unmapped = new VigilError(
+        'VIGIL_OIDC_UNMAPPED',
+        `none of your groups at the identity provider (${identity.groups.length === 0 ? 'none' : identity.groups.join(', ')}) gives a role in Vigil; ask your administrator to add you to one`,
+      );
+      if (grant === undefined) {
+        return linked !== undefined
+          ? refuse(linked, unmapped, 'no mapped group')
+          : { ok: false as const, error: unmapped };
+      }
+      if (linked === undefined) {
+        const row = {
+          username: identity.username,
+          authority: grant.authority,
+          display_name: identity.displayName,
+          role: grant.role,
+          office: grant.office ?? null,
+          created_at: now,
+          created_by: `oidc:${identity.issuer}`,
+        };
+        if (!(await repo.insertLinkedAccount(tx, row, link))) {
+          const other = await repo.account(tx, identity.username);
+          const error = new VigilError(
+            'VIGIL_OIDC_ACCOUNT_CONFLICT',
+            `the username ${identity.username} belongs to another Vigil account, not linked to you; ask your administrator`,
+          );
+          return other !== undefined
+            ? refuse(other, error, 'username taken by an account not linked to this identity')
+            : { ok: false as const, error };
+        }
+        const account: UserAccountRow = { ...row, disabled: false, failed_attempts: 0, locked_until: null };
+        await this.#d.audit?.stage(tx, [
+          {
+            authority: grant.authority,
+            actor: `oidc:${identity.issuer}`,
+            action: 'user.created',
+            subject: identity.username,
+            at: now,
+            details: { ...via, role: grant.role, office: grant.office ?? null },
+          },
+        ]);
+        return { ok: true as const, ...(await this.#open(tx, account, now, via)) };
+      }
+      if (linked.authority !== grant.authority) {
+        return refuse(
+          linked,
+          new VigilError(
+            'VIGIL_OIDC_ACCOUNT_CONFLICT',
+            `your groups now give a role at ${grant.authority}, but your Vigil account is at ${linked.authority}; ask your administrator`,
+          ),
+          `groups give authority ${grant.authority}`,
+        );
+      }
+      const account: UserAccountRow = {
+        ...linked,
+        role: grant.role,
+        office: grant.office ?? null,
+        display_name: identity.displayName,
+      };
+      await repo.updateLinkedAccount(tx, link, account, now);
+      const changed =
+        linked.role !== account.role || linked.office !== account.office
+          ? {
+              previousRole: linked.role,
+              previousOffice: linked.office,
+              role: account.role,
+              office: account.office,
+            }
+          : {};
+      return { ok: true as const, ...(await this.#open(tx, account, now, { ...via, ...changed })) };
     });
     if (!result.ok) {
       throw result.error;

@@ -31,6 +31,8 @@ const NOT_TENANT_DATA = new Set([
   // carries the authority) so that only the service reads them.
   'user_password',
   'user_session',
+  // Links to the OpenID Connect provider's subjects (migration 0043), read only by the service.
+  'user_identity',
   // Reference data (the nomenclature and codelists) is shared by every authority (issue 13).
   'reference_entry',
   'reference_import',

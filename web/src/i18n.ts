@@ -17,6 +17,21 @@ const en = {
     submit: 'Sign in',
     busy: 'Signing in…',
     demo: 'Demo accounts: analyst.nl, officer.nl, coordinator.nl, auditor.nl with the password vigil-demo-password.',
+    withProvider: 'Sign in with {{name}}',
+    or: 'or with a username and password',
+    providerError: {
+      VIGIL_OIDC_UNMAPPED:
+        'You signed in at the identity provider, but none of your groups there gives a role in Vigil. Ask your administrator to add you to one.',
+      VIGIL_ACCOUNT_LOCKED: 'Your Vigil account is disabled. Ask your administrator.',
+      VIGIL_OIDC_ACCOUNT_CONFLICT:
+        'Your name at the identity provider belongs to another Vigil account. Ask your administrator.',
+      VIGIL_OIDC_STATE_MISMATCH: 'The sign-in took too long or was started in another window. Start again.',
+      VIGIL_OIDC_FAILED: 'The identity provider did not sign you in. Start again.',
+      VIGIL_OIDC_UNAVAILABLE: 'The identity provider cannot be reached. Try again later.',
+      VIGIL_OIDC_NOT_CONFIGURED: 'Sign-in with an identity provider is not set up on this instance.',
+      other: 'Sign-in through the identity provider failed.',
+    },
+    providerErrorCode: 'Code for your administrator: {{code}}',
   },
   rules: { title: 'Rules' },
   queue: {
@@ -146,6 +161,23 @@ const fr: Words = {
     submit: 'Se connecter',
     busy: 'Connexion…',
     demo: 'Comptes de démonstration : analyst.nl, officer.nl, coordinator.nl, auditor.nl avec le mot de passe vigil-demo-password.',
+    withProvider: 'Se connecter avec {{name}}',
+    or: 'ou avec un identifiant et un mot de passe',
+    providerError: {
+      VIGIL_OIDC_UNMAPPED:
+        'Vous êtes connecté auprès du fournisseur d’identité, mais aucun de vos groupes n’y donne un rôle dans Vigil. Demandez à votre administrateur de vous ajouter à l’un d’eux.',
+      VIGIL_ACCOUNT_LOCKED: 'Votre compte Vigil est désactivé. Adressez-vous à votre administrateur.',
+      VIGIL_OIDC_ACCOUNT_CONFLICT:
+        'Votre nom chez le fournisseur d’identité appartient à un autre compte Vigil. Adressez-vous à votre administrateur.',
+      VIGIL_OIDC_STATE_MISMATCH:
+        'La connexion a pris trop de temps ou a été commencée dans une autre fenêtre. Recommencez.',
+      VIGIL_OIDC_FAILED: 'Le fournisseur d’identité ne vous a pas connecté. Recommencez.',
+      VIGIL_OIDC_UNAVAILABLE: 'Le fournisseur d’identité est injoignable. Réessayez plus tard.',
+      VIGIL_OIDC_NOT_CONFIGURED:
+        'La connexion par un fournisseur d’identité n’est pas configurée sur cette instance.',
+      other: 'La connexion par le fournisseur d’identité a échoué.',
+    },
+    providerErrorCode: 'Code pour votre administrateur : {{code}}',
   },
   rules: { title: 'Règles' },
   queue: {
@@ -273,6 +305,23 @@ const de: Words = {
     submit: 'Anmelden',
     busy: 'Anmeldung…',
     demo: 'Demo-Konten: analyst.nl, officer.nl, coordinator.nl, auditor.nl mit dem Passwort vigil-demo-password.',
+    withProvider: 'Mit {{name}} anmelden',
+    or: 'oder mit Benutzername und Passwort',
+    providerError: {
+      VIGIL_OIDC_UNMAPPED:
+        'Sie sind beim Identitätsanbieter angemeldet, aber keine Ihrer Gruppen dort gibt Ihnen eine Rolle in Vigil. Bitten Sie Ihre Administration, Sie einer Gruppe hinzuzufügen.',
+      VIGIL_ACCOUNT_LOCKED: 'Ihr Vigil-Konto ist deaktiviert. Wenden Sie sich an Ihre Administration.',
+      VIGIL_OIDC_ACCOUNT_CONFLICT:
+        'Ihr Name beim Identitätsanbieter gehört zu einem anderen Vigil-Konto. Wenden Sie sich an Ihre Administration.',
+      VIGIL_OIDC_STATE_MISMATCH:
+        'Die Anmeldung hat zu lange gedauert oder wurde in einem anderen Fenster begonnen. Bitte neu beginnen.',
+      VIGIL_OIDC_FAILED: 'Der Identitätsanbieter hat Sie nicht angemeldet. Bitte neu beginnen.',
+      VIGIL_OIDC_UNAVAILABLE: 'Der Identitätsanbieter ist nicht erreichbar. Versuchen Sie es später erneut.',
+      VIGIL_OIDC_NOT_CONFIGURED:
+        'Die Anmeldung über einen Identitätsanbieter ist auf dieser Instanz nicht eingerichtet.',
+      other: 'Die Anmeldung über den Identitätsanbieter ist fehlgeschlagen.',
+    },
+    providerErrorCode: 'Code für Ihre Administration: {{code}}',
   },
   rules: { title: 'Regeln' },
   queue: {

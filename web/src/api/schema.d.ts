@@ -76,6 +76,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/session/methods": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How people sign in to this instance: password, identity provider, or both */
+        get: operations["getSignInMethods"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/filings": {
         parameters: {
             query?: never;
@@ -4289,6 +4306,17 @@ export interface components {
                 level: "none" | "summary" | "full";
             }[];
         };
+        SignInMethods: {
+            /** @description a username and password may be sent to POST /v1/session */
+            passwords: boolean;
+            /** @description sign-in through the OpenID Connect provider; null when none is configured */
+            oidc: {
+                /** @description the provider’s name for the button: “Sign in with <name>” */
+                name: string;
+                /** @description where the browser goes to sign in there (a navigation, not a fetch) */
+                start: string;
+            } | null;
+        };
         StaffNotice: {
             id: string;
             /** @description the person it is addressed to */
@@ -4813,6 +4841,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description VIGIL_LOCAL_SIGN_IN_DISABLED: Passwords are turned off on this instance: sign in with the identity provider */
+            403: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description VIGIL_BODY_TOO_LARGE: The request body is too large */
             413: {
                 headers: {
@@ -4930,6 +4973,52 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_RATE_LIMITED: Too many requests */
+            429: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getSignInMethods: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description your id for this request: kept as its id in Vigil’s logs and on the events it causes (anything else is replaced by a fresh one) */
+                "x-request-id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sign-in methods */
+            200: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignInMethods"];
                 };
             };
             /** @description VIGIL_RATE_LIMITED: Too many requests */
