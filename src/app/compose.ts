@@ -13,6 +13,8 @@ import {
   AssessmentRepository,
   AssessmentService,
   DEFAULT_ENTRY_OUTCOME,
+  QueueRepository,
+  QueueService,
   RiskContextCache,
 } from '../assessment/index.ts';
 import type { ReadyEvent } from '../assessment/index.ts';
@@ -66,6 +68,8 @@ export interface AppDeps {
   readonly assessmentRepo: AssessmentRepository;
   readonly contexts: RiskContextCache;
   readonly assessments: AssessmentService;
+  /** The queue's saved filters and change feed (the workbench's Queue screen). */
+  readonly queue: QueueService;
   readonly notifications: NotificationService;
   readonly webhooks: WebhookService;
   /** Sends queued webhook deliveries; serve and worker run its `tick` in a loop. */
@@ -147,6 +151,7 @@ export async function composeApp(
   const ruleRepo = new RuleRepository();
   const ruleSets = new RuleSetCache(db, ruleRepo, { clock });
   const assessmentRepo = new AssessmentRepository();
+  const queueRepo = new QueueRepository();
   const contexts = new RiskContextCache(db, ruleSets, assessmentRepo, clock);
   const operators = new OperatorRepository();
   const registryRepo = new OperatorRegistryRepository();
@@ -224,6 +229,7 @@ export async function composeApp(
     model: (tx, authority) => ensModels.activeModel(tx, authority),
     onAssessed: hooks.onAssessed,
     onReviewed: hooks.onReviewed,
+    queueEvents: queueRepo,
     certificateHits: (tx, authority, versions) => certificates.hitsFor(tx, authority, versions),
     resultHits: (tx, authority, versions) => resultSignals.hitsFor(tx, authority, versions),
     ipr: (tx, authority) => ipr.screenFor(tx, authority),
@@ -300,6 +306,7 @@ export async function composeApp(
     assessmentRepo,
     contexts,
     assessments,
+    queue: new QueueService({ db, repo: queueRepo, clock }),
     notifications: new NotificationService({ db, repo: notificationRepo }),
     webhooks: new WebhookService({ db, repo: webhookRepo, clock, audit, policy: config.webhooks }),
     webhookDispatcher: new WebhookDispatcher({
