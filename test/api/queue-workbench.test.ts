@@ -27,6 +27,9 @@ forEachDatabase('queue workbench', (target) => {
   closeAfter(() => t);
   const tokens: Record<string, string> = {};
   const send = sender(app, tokens);
+  let listening: string | undefined;
+  const baseUrl = async (): Promise<string> =>
+    (listening ??= await app().server.app.listen({ port: 0, host: '127.0.0.1' }));
 
   async function lodge(authority: string, seed: number, count: number): Promise<string[]> {
     const mrns: string[] = [];
@@ -185,7 +188,7 @@ forEachDatabase('queue workbench', (target) => {
   test('the staff stream announces new assessments with hits and reviews, after Last-Event-ID', async () => {
     const refused = await send('GET', '/v1/queue/stream', 'ana');
     assert.equal(refused.statusCode, 406);
-    const base = await app().server.app.listen({ port: 0, host: '127.0.0.1' });
+    const base = await baseUrl();
     const open = async (who: string, lastEventId?: string) => {
       const res = await fetch(`${base}/v1/queue/stream`, {
         headers: {
@@ -264,5 +267,43 @@ forEachDatabase('queue workbench', (target) => {
       },
     });
     assert.equal(wrong.status, 400);
+  });
+
+  test('a person’s stream runs on the session cookie, and its polls do not keep an idle session alive', async () => {
+    await app().deps.people.add(
+      {
+        username: 'ida',
+        authority: 'NL',
+        displayName: 'Ida Analyst',
+        role: 'analyst',
+        password: 'ida passphrase',
+      },
+      'admin:test',
+    );
+    const signIn = await app().server.app.inject({
+      method: 'POST',
+      url: '/v1/session',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ username: 'ida', password: 'ida passphrase' }),
+    });
+    assert.equal(signIn.statusCode, 200, signIn.body);
+    const cookie = String(signIn.headers['set-cookie']).split(';')[0]!;
+    const base = await baseUrl();
+    const res = await fetch(`${base}/v1/queue/stream`, { headers: { cookie, accept: 'text/event-stream' } });
+    assert.equal(res.status, 200);
+    const stream = new EventReader(res.body!);
+    const ended = stream.ended();
+    // Ten minutes at a time past the 30-minute idle limit, with polls in between: no poll refreshes it.
+    for (let i = 0; i < 4; i++) {
+      app().clock.advance(10 * 60_000);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 10_000).unref());
+    assert.equal(await Promise.race([ended, timeout]), true, 'the stream ends when the session idles out');
+    const again = await fetch(`${base}/v1/queue/stream`, {
+      headers: { cookie, accept: 'text/event-stream' },
+    });
+    assert.equal(again.status, 401);
+    await again.body?.cancel();
   });
 });
