@@ -122,6 +122,12 @@ export function sseStreams(app: FastifyInstance, opts: SseOptions): SseStreams {
       let lastWrite = Date.now();
       try {
         await write('retry: 3000\n\n');
+        if (batch.events.length === 0 && batch.cursor !== stream.cursor) {
+          // A stream that starts at "now" names where that is: an id without data sets the client's
+          // Last-Event-ID (EventSource dispatches nothing), so a reconnect before the first event
+          // still resumes from here and misses nothing that happened in between.
+          await write(`id: ${batch.cursor}\n\n`);
+        }
         while (!closed) {
           for (const e of batch.events) {
             await write(`id: ${e.id}\nevent: ${e.event}\ndata: ${JSON.stringify(e.data)}\n\n`);

@@ -202,6 +202,17 @@ forEachDatabase('queue workbench', (target) => {
     };
     const nl = await open('ana');
     const be = await open('bea');
+    // Opened at "now", the stream names where that is, so that a reconnect before any event resumes there.
+    const raw = await fetch(`${base}/v1/queue/stream`, {
+      headers: { authorization: `Bearer ${tokens['bob']!}`, accept: 'text/event-stream' },
+    });
+    const reader = raw.body!.getReader();
+    let head = '';
+    while (!/\nid: \d+\n\n/.test(head)) {
+      head += new TextDecoder().decode((await reader.read()).value);
+    }
+    const start = Number(/\nid: (\d+)\n\n/.exec(head)![1]);
+    await reader.cancel();
 
     const lodged = await lodge('NL', 23, 10);
     await assessPending(app());
@@ -249,6 +260,15 @@ forEachDatabase('queue workbench', (target) => {
     const beEvents = await be.next(1);
     assert.ok(beEvents.every((e) => !lodged.includes(JSON.parse(e.data).mrn)));
     await be.cancel();
+
+    assert.ok(Number(events[0]!.id) > start, 'the first event comes after where the stream started');
+    const fromStart = await open('ana', String(start));
+    assert.deepEqual(
+      (await fromStart.next(events.length)).map((e) => e.id),
+      events.map((e) => e.id),
+      'a reconnect from the start id misses nothing',
+    );
+    await fromStart.cancel();
 
     // Resumed after the first event: the rest, in order, nothing before it.
     const resumed = await open('ana', events[0]!.id);

@@ -30,7 +30,8 @@ export class EventReader {
             fields.set(line.slice(0, colon), line.slice(colon + 1).trimStart());
           }
         }
-        if (fields.has('id')) {
+        // A block without data (a bare `id:` naming where the stream starts) dispatches nothing.
+        if (fields.has('id') && fields.has('data')) {
           out.push({ id: fields.get('id')!, event: fields.get('event')!, data: fields.get('data')! });
         }
         continue;
