@@ -39,8 +39,9 @@ async function authenticateSession(
   request: FastifyRequest,
   sessions: SessionAuthenticator,
   sessionId: string,
+  touch: boolean,
 ): Promise<Actor> {
-  const { actor, csrfToken } = await sessions.authenticate(sessionId);
+  const { actor, csrfToken } = await sessions.authenticate(sessionId, { touch });
   if (!SAFE_METHODS.includes(request.method)) {
     const sent = request.headers[CSRF_HEADER];
     if (typeof sent !== 'string' || !sameSecret(sent, csrfToken)) {
@@ -63,11 +64,12 @@ async function authenticateBearer(
   tokens: TokenService,
   apiKeys: ApiKeyAuthenticator | undefined,
   sessions?: SessionAuthenticator,
+  touch = true,
 ): Promise<{ readonly actor: Actor; readonly key: KeyCredential | null }> {
   const header = request.headers.authorization;
   const sessionId = (request.cookies as Record<string, string | undefined> | undefined)?.[SESSION_COOKIE];
   if (header === undefined && sessions !== undefined && sessionId !== undefined) {
-    return { actor: await authenticateSession(request, sessions, sessionId), key: null };
+    return { actor: await authenticateSession(request, sessions, sessionId, touch), key: null };
   }
   const match = header !== undefined ? /^Bearer\s+(\S+)$/i.exec(header) : null;
   if (match === null) {
@@ -135,9 +137,10 @@ export function bearerStillValid(
   sessions?: SessionAuthenticator,
 ): (request: FastifyRequest) => Promise<boolean> {
   // A stream opened with an API key lasts while the key does: revoked or past its overlap, it ends;
-  // one opened with a session cookie lasts while the session does.
+  // one opened with a session cookie lasts while the session does, and its polls are not the person's
+  // activity: a tab left open on a stream still reaches the idle timeout.
   return (request) =>
-    authenticateBearer(request, tokens, apiKeys, sessions).then(
+    authenticateBearer(request, tokens, apiKeys, sessions, false).then(
       () => true,
       () => false,
     );

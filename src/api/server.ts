@@ -13,6 +13,7 @@ import cookie from '@fastify/cookie';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { assessmentRoutes } from '../assessment/assessment.routes.ts';
+import { queueRoutes } from '../assessment/queue.routes.ts';
 import { apiKeyRoutes } from '../api-keys/api-key.routes.ts';
 import { certificateRoutes } from '../certificates/certificate.routes.ts';
 import type { CertificateService } from '../certificates/index.ts';
@@ -30,7 +31,7 @@ import type { AuditLog } from '../audit/index.ts';
 import { modelRoutes } from '../models/model.routes.ts';
 import { ensModelRoutes } from '../models/ens-model.routes.ts';
 import type { EnsModelService, ModelStore } from '../models/index.ts';
-import type { AssessmentService } from '../assessment/index.ts';
+import type { AssessmentService, QueueService } from '../assessment/index.ts';
 import type { TokenService } from '../auth/index.ts';
 import { OutboxRepository } from '../bus/index.ts';
 import type { VigilConfig } from '../config/index.ts';
@@ -103,6 +104,7 @@ export interface ServerDeps {
   readonly filings: FilingService;
   readonly rules: RuleService;
   readonly assessments: AssessmentService;
+  readonly queue: QueueService;
   readonly notifications: NotificationService;
   readonly staffNotices: StaffNoticeService;
   readonly ruleCaps: RuleCapService;
@@ -376,6 +378,13 @@ export async function buildServer(config: VigilConfig, deps: ServerDeps): Promis
         watchlistMaxBytes: config.watchlistMaxBytes,
       });
       await v1.register(assessmentRoutes, { assessments: deps.assessments });
+      await v1.register(queueRoutes, {
+        assessments: deps.assessments,
+        queue: deps.queue,
+        pollMs: config.webhooks.streamPollMs,
+        heartbeatMs: config.webhooks.streamHeartbeatMs,
+        stillAuthenticated: bearerStillValid(deps.tokens, deps.apiKeys, deps.people),
+      });
       await v1.register(notificationRoutes, { notifications: deps.notifications });
       await v1.register(staffNoticeRoutes, { notices: deps.staffNotices });
       await v1.register(ruleCapRoutes, { ruleCaps: deps.ruleCaps });

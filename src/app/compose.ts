@@ -15,6 +15,8 @@ import {
   AssessmentRepository,
   AssessmentService,
   DEFAULT_ENTRY_OUTCOME,
+  QueueRepository,
+  QueueService,
   RiskContextCache,
 } from '../assessment/index.ts';
 import type { ReadyEvent } from '../assessment/index.ts';
@@ -74,6 +76,8 @@ export interface AppDeps {
   readonly assessmentRepo: AssessmentRepository;
   readonly contexts: RiskContextCache;
   readonly assessments: AssessmentService;
+  /** The queue's saved filters and change feed (the workbench's Queue screen). */
+  readonly queue: QueueService;
   readonly notifications: NotificationService;
   /** Notices to the authority's staff (a rule's author told it was capped). */
   readonly staffNotices: StaffNoticeService;
@@ -181,6 +185,7 @@ export async function composeApp(
     const caps = await ruleCapRepo.standing(q, authority);
     return new Map(caps.map((c) => [c.rule, { version: c.version, explanation: c.explanation }]));
   });
+  const queueRepo = new QueueRepository();
   const operators = new OperatorRepository();
   const registryRepo = new OperatorRegistryRepository();
   const operatorRegistry = new OperatorRegistryService({ db, repo: registryRepo, clock, audit });
@@ -257,6 +262,7 @@ export async function composeApp(
     model: (tx, authority) => ensModels.activeModel(tx, authority),
     onAssessed: hooks.onAssessed,
     onReviewed: hooks.onReviewed,
+    queueEvents: queueRepo,
     certificateHits: (tx, authority, versions) => certificates.hitsFor(tx, authority, versions),
     resultHits: (tx, authority, versions) => resultSignals.hitsFor(tx, authority, versions),
     ipr: (tx, authority) => ipr.screenFor(tx, authority),
@@ -371,6 +377,7 @@ export async function composeApp(
     assessmentRepo,
     contexts,
     assessments,
+    queue: new QueueService({ db, repo: queueRepo, clock }),
     notifications: new NotificationService({ db, repo: notificationRepo }),
     staffNotices: new StaffNoticeService({ db, repo: staffNoticeRepo }),
     ruleCaps,

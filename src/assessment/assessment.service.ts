@@ -11,6 +11,8 @@ import { officeOfAuthority, requirePermission, visibleTo } from '../auth/index.t
 import type { Clock, ControlType, Filing, Party, Transport } from '../domain/index.ts';
 import { operatorKey } from '../domain/index.ts';
 import { VigilError } from '../errors/index.ts';
+import type { ErrorCode } from '../errors/index.ts';
+import type { QueueRepository } from './queue.repository.ts';
 import type { FilingRepository, FilingRow } from '../intake/index.ts';
 import type { NotificationRepository } from '../notifications/index.ts';
 import type { AssessmentMetrics } from '../observability/metrics.ts';
@@ -60,6 +62,8 @@ export interface AssessmentServiceDeps {
     arrival: string | undefined,
   ) => Promise<void>;
   readonly metrics?: AssessmentMetrics | undefined;
+  /** The queue's change feed (the staff's stream reads it): written in each assessment's and review's transaction. */
+  readonly queueEvents?: Pick<QueueRepository, 'insertEvents'> | undefined;
   /**
    * The certificate hits of each consignment of a batch, by `${mrn}/${seq}` (certificates feature):
    * citations refused at registration, certificates that measures require and no goods item cites.
@@ -114,6 +118,11 @@ export interface AssessmentServiceDeps {
     arrival: string | undefined,
   ) => Promise<void>;
 }
+
+/** What bulk dismiss did with one consignment: its hits dismissed, or why nothing was. */
+export type BulkDismissResult =
+  | { mrn: string; consignment: number; ok: true; dismissed: string[]; outcome: string }
+  | { mrn: string; consignment: number; ok: false; code: ErrorCode; message: string };
 
 export interface ReadyEvent {
   readonly mrn: string;
@@ -276,6 +285,20 @@ export class AssessmentService {
           },
           at: now,
         })),
+      );
+      await this.#d.queueEvents?.insertEvents(
+        tx,
+        stored
+          .filter((a) => (a.hits as unknown[]).length > 0)
+          .map((a) => ({
+            authority,
+            kind: 'assessed' as const,
+            mrn: a.mrn,
+            version: a.version,
+            seq: a.seq,
+            detail: { score: a.score, hits: (a.hits as unknown[]).length, outcome: a.outcomeKind },
+            at: now,
+          })),
       );
       for (const a of stored) {
         const { row, filing } = rowOf.get(a.mrn)!;
@@ -526,101 +549,214 @@ export class AssessmentService {
       }
     }
     const now = this.#d.clock.now();
-    return this.#d.db.forAuthority(actor.authority).transaction(async (tx) => {
-      const row = await this.#d.filings.findByMrn(tx, actor.authority, mrn, true);
-      if (row === undefined) {
-        throw new VigilError('VIGIL_FILING_NOT_FOUND', `no filing ${mrn} is visible to you`);
+    return this.#d.db
+      .forAuthority(actor.authority)
+      .transaction(async (tx) => this.#reviewIn(tx, actor, mrn, input, now));
+  }
+
+  /**
+   * Bulk dismiss (the queue's selection): every hit not yet reviewed of each named consignment is
+   * dismissed with the one reason, each consignment in its own transaction, so that one refused (not
+   * visible to the caller, nothing left to review, changed meanwhile) loses nothing of the others.
+   * The answer says, per consignment, what was dismissed or why nothing was.
+   */
+  async dismissMany(
+    actor: Actor,
+    input: { items: readonly { mrn: string; consignment: number }[]; reason: string },
+  ): Promise<BulkDismissResult[]> {
+    requirePermission(actor, 'hit.review');
+    if (input.reason.trim() === '') {
+      throw new VigilError('VIGIL_BAD_REQUEST', 'a dismissal needs a reason');
+    }
+    const results: BulkDismissResult[] = [];
+    const seen = new Set<string>();
+    for (const item of input.items) {
+      const key = `${item.mrn}/${item.consignment}`;
+      if (seen.has(key)) {
+        results.push({
+          ...item,
+          ok: false,
+          code: 'VIGIL_BAD_REQUEST',
+          message: `consignment ${item.consignment} of ${item.mrn} is named twice in this request`,
+        });
+        continue;
       }
-      const current = (await this.#d.repo.currentAssessments(tx, actor.authority, mrn)).find(
-        (a) => a.seq === input.consignment,
+      seen.add(key);
+      const now = this.#d.clock.now();
+      try {
+        const done = await this.#d.db.forAuthority(actor.authority).transaction(async (tx) => {
+          const current = (await this.#d.repo.currentAssessments(tx, actor.authority, item.mrn)).find(
+            (a) => a.seq === item.consignment,
+          );
+          if (current === undefined) {
+            // Nothing to say about a filing the caller cannot see: the review path answers not found.
+            const row = await this.#d.filings.findByMrn(tx, actor.authority, item.mrn, true);
+            if (row === undefined) {
+              throw new VigilError('VIGIL_FILING_NOT_FOUND', `no filing ${item.mrn} is visible to you`);
+            }
+            throw new VigilError(
+              'VIGIL_NOT_FOUND',
+              `consignment ${item.consignment} of ${item.mrn} has no assessment yet`,
+            );
+          }
+          const reviewed = new Set(
+            (await this.#d.repo.reviewsOf(tx, actor.authority, item.mrn))
+              .filter((r) => r.version === current.version && r.seq === current.seq)
+              .map((r) => r.hit_id),
+          );
+          const open = (current.hits as ExplainedHit[]).filter((h) => !reviewed.has(h.id));
+          if (open.length === 0) {
+            throw new VigilError(
+              'VIGIL_CONFLICT',
+              `every hit of consignment ${item.consignment} of ${item.mrn} was already reviewed`,
+            );
+          }
+          let last: AssessmentRecord = current;
+          for (const hit of open) {
+            last = await this.#reviewIn(
+              tx,
+              actor,
+              item.mrn,
+              { consignment: item.consignment, hitId: hit.id, decision: 'dismissed', reason: input.reason },
+              now,
+            );
+          }
+          return { dismissed: open.map((h) => h.id), outcome: last.outcomeKind };
+        });
+        results.push({ ...item, ok: true, ...done });
+      } catch (err) {
+        if (!(err instanceof VigilError)) {
+          throw err;
+        }
+        results.push({ ...item, ok: false, code: err.code, message: err.message });
+      }
+    }
+    return results;
+  }
+
+  async #reviewIn(
+    tx: Queryable,
+    actor: Actor,
+    mrn: string,
+    input: {
+      consignment: number;
+      hitId: string;
+      decision: 'confirmed' | 'dismissed';
+      reason?: string | undefined;
+      control?: { type: ControlType; office: string } | undefined;
+    },
+    now: Date,
+  ): Promise<AssessmentRecord> {
+    const row = await this.#d.filings.findByMrn(tx, actor.authority, mrn, true);
+    if (row === undefined) {
+      throw new VigilError('VIGIL_FILING_NOT_FOUND', `no filing ${mrn} is visible to you`);
+    }
+    const current = (await this.#d.repo.currentAssessments(tx, actor.authority, mrn)).find(
+      (a) => a.seq === input.consignment,
+    );
+    if (current === undefined) {
+      throw new VigilError(
+        'VIGIL_NOT_FOUND',
+        `consignment ${input.consignment} of ${mrn} has no assessment yet`,
       );
-      if (current === undefined) {
-        throw new VigilError(
-          'VIGIL_NOT_FOUND',
-          `consignment ${input.consignment} of ${mrn} has no assessment yet`,
-        );
-      }
-      const hits = current.hits as ExplainedHit[];
-      if (!hits.some((h) => h.id === input.hitId)) {
-        throw new VigilError(
-          'VIGIL_NOT_FOUND',
-          `hit '${input.hitId}' is not in the current assessment of consignment ${input.consignment}`,
-        );
-      }
-      if (input.decision === 'dismissed' && (input.reason === undefined || input.reason.trim() === '')) {
-        throw new VigilError('VIGIL_BAD_REQUEST', 'a dismissal needs a reason');
-      }
-      const inserted = await this.#d.repo.insertReview(tx, {
+    }
+    const hits = current.hits as ExplainedHit[];
+    if (!hits.some((h) => h.id === input.hitId)) {
+      throw new VigilError(
+        'VIGIL_NOT_FOUND',
+        `hit '${input.hitId}' is not in the current assessment of consignment ${input.consignment}`,
+      );
+    }
+    if (input.decision === 'dismissed' && (input.reason === undefined || input.reason.trim() === '')) {
+      throw new VigilError('VIGIL_BAD_REQUEST', 'a dismissal needs a reason');
+    }
+    const inserted = await this.#d.repo.insertReview(tx, {
+      authority: actor.authority,
+      mrn,
+      version: current.version,
+      seq: current.seq,
+      hitId: input.hitId,
+      decision: input.decision,
+      reason: input.reason,
+      reviewer: actor.subject,
+      at: now,
+    });
+    if (!inserted) {
+      throw new VigilError('VIGIL_CONFLICT', `hit '${input.hitId}' was already reviewed`);
+    }
+    const reviews = await this.#d.repo.reviewsOf(tx, actor.authority, mrn);
+    const dismissed = new Set(
+      reviews
+        .filter((r) => r.version === current.version && r.seq === current.seq && r.decision === 'dismissed')
+        .map((r) => r.hit_id),
+    );
+    const remaining = hits.filter((h) => !dismissed.has(h.id));
+    const filing = row.body as Filing;
+    const previous = current.outcome as EntryOutcome;
+    // A house part without transport is decided, and controlled, on its linked master's transport.
+    const masterTransport = await this.#masterTransportOf(tx, row, filing);
+    const decided = this.#revise(filing, current, remaining, previous, masterTransport);
+    // A request that stays open keeps the answer the filer gave to it.
+    const revised: EntryOutcome =
+      decided.kind === 'request-for-information' &&
+      previous.kind === 'request-for-information' &&
+      previous.answer !== undefined
+        ? { ...decided, answer: previous.answer }
+        : decided;
+    if (revised.kind !== previous.kind) {
+      await this.#d.repo.updateOutcome(tx, mrn, current.version, current.seq, revised.kind, revised);
+      await this.#notifyIfVisible(tx, row, current.seq, current.version, previous, revised, now);
+    }
+    await this.#d.audit?.stage(tx, [
+      {
         authority: actor.authority,
+        actor: `${actor.role}:${actor.subject}`,
+        action: revised.kind !== previous.kind ? 'outcome.overridden' : 'outcome.decided',
+        subject: mrn,
+        at: now,
+        details: {
+          version: current.version,
+          consignment: current.seq,
+          hit: input.hitId,
+          decision: input.decision,
+          reason: input.reason ?? null,
+          from: previous.kind,
+          to: revised.kind,
+        },
+      },
+    ]);
+    const record = { ...current, outcomeKind: revised.kind, outcome: revised };
+    const reviewedNow = reviews.filter((r) => r.version === current.version && r.seq === current.seq).length;
+    await this.#d.queueEvents?.insertEvents(tx, [
+      {
+        authority: actor.authority,
+        kind: 'reviewed',
         mrn,
         version: current.version,
         seq: current.seq,
+        detail: {
+          hit: input.hitId,
+          decision: input.decision,
+          outcome: revised.kind,
+          open: Math.max(hits.length - reviewedNow, 0),
+        },
+        at: now,
+      },
+    ]);
+    await this.#d.onReviewed?.(
+      tx,
+      record,
+      {
         hitId: input.hitId,
         decision: input.decision,
-        reason: input.reason,
         reviewer: actor.subject,
-        at: now,
-      });
-      if (!inserted) {
-        throw new VigilError('VIGIL_CONFLICT', `hit '${input.hitId}' was already reviewed`);
-      }
-      const reviews = await this.#d.repo.reviewsOf(tx, actor.authority, mrn);
-      const dismissed = new Set(
-        reviews
-          .filter((r) => r.version === current.version && r.seq === current.seq && r.decision === 'dismissed')
-          .map((r) => r.hit_id),
-      );
-      const remaining = hits.filter((h) => !dismissed.has(h.id));
-      const filing = row.body as Filing;
-      const previous = current.outcome as EntryOutcome;
-      // A house part without transport is decided, and controlled, on its linked master's transport.
-      const masterTransport = await this.#masterTransportOf(tx, row, filing);
-      const decided = this.#revise(filing, current, remaining, previous, masterTransport);
-      // A request that stays open keeps the answer the filer gave to it.
-      const revised: EntryOutcome =
-        decided.kind === 'request-for-information' &&
-        previous.kind === 'request-for-information' &&
-        previous.answer !== undefined
-          ? { ...decided, answer: previous.answer }
-          : decided;
-      if (revised.kind !== previous.kind) {
-        await this.#d.repo.updateOutcome(tx, mrn, current.version, current.seq, revised.kind, revised);
-        await this.#notifyIfVisible(tx, row, current.seq, current.version, previous, revised, now);
-      }
-      await this.#d.audit?.stage(tx, [
-        {
-          authority: actor.authority,
-          actor: `${actor.role}:${actor.subject}`,
-          action: revised.kind !== previous.kind ? 'outcome.overridden' : 'outcome.decided',
-          subject: mrn,
-          at: now,
-          details: {
-            version: current.version,
-            consignment: current.seq,
-            hit: input.hitId,
-            decision: input.decision,
-            reason: input.reason ?? null,
-            from: previous.kind,
-            to: revised.kind,
-          },
-        },
-      ]);
-      const record = { ...current, outcomeKind: revised.kind, outcome: revised };
-      await this.#d.onReviewed?.(
-        tx,
-        record,
-        {
-          hitId: input.hitId,
-          decision: input.decision,
-          reviewer: actor.subject,
-          actor: `${actor.role}:${actor.subject}`,
-          control: input.control,
-        },
-        row,
-        (filing.transport ?? masterTransport)?.estimatedArrival,
-      );
-      return record;
-    });
+        actor: `${actor.role}:${actor.subject}`,
+        control: input.control,
+      },
+      row,
+      (filing.transport ?? masterTransport)?.estimatedArrival,
+    );
+    return record;
   }
 
   /** The filer answers a request for information: the outcome is decided again without the RFI hits. */

@@ -11,3 +11,5 @@ export * from './entry-outcome.ts';
 export * from './risk-context.ts';
 export * from './signals.ts';
 export * from './unit-value-stats.ts';
+export * from './queue.repository.ts';
+export * from './queue.service.ts';

@@ -10,7 +10,14 @@ export const SESSION_COOKIE = 'vigil_session';
 /** The header a change made with the cookie carries the session's CSRF token in. */
 export const CSRF_HEADER = 'x-csrf-token';
 
-/** Turns a session cookie into the actor it was opened for, or throws VIGIL_SESSION_EXPIRED. */
+/**
+ * Turns a session cookie into the actor it was opened for, or throws VIGIL_SESSION_EXPIRED. A request
+ * counts as the person's activity (refreshing the idle time); `touch: false` only checks, for a
+ * stream that asks again while it stays open: an open tab is not a person at the keyboard.
+ */
 export interface SessionAuthenticator {
-  authenticate(sessionId: string): Promise<{ readonly actor: Actor; readonly csrfToken: string }>;
+  authenticate(
+    sessionId: string,
+    options?: { readonly touch?: boolean },
+  ): Promise<{ readonly actor: Actor; readonly csrfToken: string }>;
 }

@@ -5,16 +5,15 @@
  * keep idle connections alive; a stream ends when its token is revoked or expires, and every open
  * stream ends cleanly when the server stops.
  */
-import { once } from 'node:events';
 import type { FastifyPluginCallback, FastifyRequest } from 'fastify';
 import { actorOf, requirePermission } from '../auth/index.ts';
 import { z } from 'zod';
-import { VigilError } from '../errors/index.ts';
 import { operation, paramsOf, textResponse } from '../contract/index.ts';
 import type { JsonSchema } from '../contract/index.ts';
 import { EVENT_STREAM_EXAMPLE } from './notification.contract.ts';
 import type { NotificationService } from './notification.service.ts';
 import { eventPayload } from './webhook-events.ts';
+import { lastEventId, sseStreams } from '../contract/index.ts';
 
 export interface EventStreamRoutesOptions {
   readonly notifications: NotificationService;
@@ -83,29 +82,8 @@ const streamOperation = {
   querystring: paramsOf(streamQuery),
 };
 
-function lastEventId(header: string | string[] | undefined, query: unknown): number {
-  const raw = (Array.isArray(header) ? header[0] : header) ?? (query as { after?: string } | null)?.after;
-  if (raw === undefined || raw === '') {
-    return 0;
-  }
-  if (!/^\d{1,15}$/.test(raw.trim())) {
-    throw new VigilError(
-      'VIGIL_BAD_REQUEST',
-      `Last-Event-ID ${JSON.stringify(raw)} is not an event id this server sent (a whole number)`,
-    );
-  }
-  return Number(raw.trim());
-}
-
 export const eventStreamRoutes: FastifyPluginCallback<EventStreamRoutesOptions> = (app, opts, done) => {
-  const open = new Set<() => void>();
-  const perCaller = new Map<string, number>();
-  app.addHook('preClose', (next) => {
-    for (const end of open) {
-      end();
-    }
-    next();
-  });
+  const streams = sseStreams(app, opts);
 
   app.get(
     '/events/stream',
@@ -115,100 +93,19 @@ export const eventStreamRoutes: FastifyPluginCallback<EventStreamRoutesOptions> 
     async (request, reply) => {
       const actor = actorOf(request);
       requirePermission(actor, 'notification.read');
-      if (!(request.headers.accept ?? '').includes('text/event-stream')) {
-        throw new VigilError(
-          'VIGIL_NOT_ACCEPTABLE',
-          'this is a stream of server-sent events: send Accept: text/event-stream (EventSource does)',
-        );
-      }
-      const caller = `${actor.authority}:${actor.role}:${actor.subject}`;
-      const max = opts.maxPerCaller ?? 5;
-      if ((perCaller.get(caller) ?? 0) >= max) {
-        throw new VigilError(
-          'VIGIL_RATE_LIMITED',
-          `you have ${max} event streams open already; close one (one stream carries all your events)`,
-        );
-      }
-      let cursor = lastEventId(request.headers['last-event-id'], request.query);
-      // Read once before the stream opens, so a refused or failing read is an ordinary error answer.
-      let batch = await opts.notifications.events(actor, cursor, PAGE);
-
-      reply.hijack();
-      const res = reply.raw;
-      res.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache, no-transform',
-        connection: 'keep-alive',
-        'x-accel-buffering': 'no',
+      await streams.serve(request, reply, {
+        caller: `${actor.authority}:${actor.role}:${actor.subject}`,
+        max: opts.maxPerCaller ?? 5,
+        cursor: lastEventId(request.headers['last-event-id'], request.query) ?? 0,
+        read: async (cursor) => {
+          const events = await opts.notifications.events(actor, cursor, PAGE);
+          return {
+            events: events.map((e) => ({ id: e.id, event: e.type, data: eventPayload(e) })),
+            cursor: events.at(-1)?.id ?? cursor,
+            more: events.length === PAGE,
+          };
+        },
       });
-      let closed = false;
-      let wake: (() => void) | undefined;
-      const end = (): void => {
-        if (!closed) {
-          closed = true;
-          wake?.();
-          res.end();
-        }
-      };
-      open.add(end);
-      perCaller.set(caller, (perCaller.get(caller) ?? 0) + 1);
-      res.on('close', end);
-      const write = async (text: string): Promise<void> => {
-        if (closed) {
-          return;
-        }
-        // A reader slower than its events holds the loop here rather than filling memory.
-        if (!res.write(text) && !closed) {
-          await Promise.race([once(res, 'drain'), once(res, 'close')]);
-        }
-      };
-      let lastWrite = Date.now();
-      try {
-        await write('retry: 3000\n\n');
-        while (!closed) {
-          for (const e of batch) {
-            await write(`id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify(eventPayload(e))}\n\n`);
-            cursor = e.id;
-            lastWrite = Date.now();
-          }
-          if (closed) {
-            break;
-          }
-          if (batch.length < PAGE) {
-            if (Date.now() - lastWrite >= opts.heartbeatMs) {
-              await write(': heartbeat\n\n');
-              lastWrite = Date.now();
-            }
-            await new Promise<void>((resolve) => {
-              const timer = setTimeout(resolve, opts.pollMs);
-              wake = () => {
-                clearTimeout(timer);
-                resolve();
-              };
-            });
-            wake = undefined;
-          }
-          if (!closed && (await opts.stillAuthenticated?.(request)) === false) {
-            await write(': the token is no longer valid\n\n');
-            break;
-          }
-          if (!closed) {
-            batch = await opts.notifications.events(actor, cursor, PAGE);
-          }
-        }
-      } catch (err) {
-        // The client reconnects with the last id it received; nothing is skipped.
-        request.log.warn({ err }, 'event stream ended by an error');
-      } finally {
-        open.delete(end);
-        const left = (perCaller.get(caller) ?? 1) - 1;
-        if (left > 0) {
-          perCaller.set(caller, left);
-        } else {
-          perCaller.delete(caller);
-        }
-        end();
-      }
     },
   );
   done();

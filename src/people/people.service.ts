@@ -404,8 +404,11 @@ export class PeopleService implements SessionAuthenticator {
   }
 
   /** The actor of a session cookie, or VIGIL_SESSION_EXPIRED (ended, idle too long, past its end). */
-  async authenticate(sessionId: string): Promise<{ readonly actor: Actor; readonly csrfToken: string }> {
-    const { view } = await this.session(sessionId);
+  async authenticate(
+    sessionId: string,
+    options: { readonly touch?: boolean } = {},
+  ): Promise<{ readonly actor: Actor; readonly csrfToken: string }> {
+    const { view } = await this.session(sessionId, options);
     return {
       actor: {
         subject: view.username,
@@ -417,8 +420,11 @@ export class PeopleService implements SessionAuthenticator {
     };
   }
 
-  /** The session a cookie names, as GET /v1/session answers; refreshes its idle time. */
-  async session(sessionId: string): Promise<{ readonly actor: Actor; readonly view: SessionView }> {
+  /** The session a cookie names, as GET /v1/session answers; refreshes its idle time unless `touch` is false. */
+  async session(
+    sessionId: string,
+    options: { readonly touch?: boolean } = {},
+  ): Promise<{ readonly actor: Actor; readonly view: SessionView }> {
     const { db, repo, clock, config } = this.#d;
     const now = clock.now();
     const idHash = sha256(sessionId);
@@ -436,7 +442,7 @@ export class PeopleService implements SessionAuthenticator {
     if (now.getTime() - s.last_seen_at.getTime() >= config.idleMs) {
       throw ended(`no activity for ${Math.round(config.idleMs / 60_000)} minutes: sign in again`);
     }
-    if (now.getTime() - s.last_seen_at.getTime() >= TOUCH_EVERY_MS) {
+    if (options.touch !== false && now.getTime() - s.last_seen_at.getTime() >= TOUCH_EVERY_MS) {
       await repo.touchSession(db, idHash, now);
     }
     return { actor: actorOfAccount(s.account), view: this.#view(s.account, s.csrf_token, s.expires_at) };

@@ -224,7 +224,7 @@ export async function countDueAssessments(tx: Queryable, authority: string, cuto
 
 /**
  * Deletes a batch of assessments made before the cutoff with their hit reviews, and answers to
- * requests for information given before it. Returns how many assessments went.
+ * requests for information and queue events from before it. Returns how many assessments went.
  */
 export async function deleteAssessments(
   tx: Queryable,
@@ -249,6 +249,8 @@ export async function deleteAssessments(
     [authority, cutoff, limit],
   );
   await tx.query(`DELETE FROM rfi_response WHERE authority = $1 AND responded_at < $2`, [authority, cutoff]);
+  // The queue's change feed (migration 0042) names the same consignments; a stream needs only recent events.
+  await tx.query(`DELETE FROM queue_event WHERE authority = $1 AND created_at < $2`, [authority, cutoff]);
   return r.rows[0]!.n;
 }
 

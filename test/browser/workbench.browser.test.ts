@@ -140,7 +140,7 @@ test('an analyst signs in, works the queue with the keyboard, reads a hit and re
     await page.keyboard.press('ArrowDown');
   }
   const active = page.locator(`#queue-row-${target}`);
-  assert.equal(await active.getAttribute('aria-selected'), 'true');
+  assert.equal(await grid.getAttribute('aria-activedescendant'), `queue-row-${target}`);
   assert.match(await active.innerText(), new RegExp(item.mrn));
   await page.keyboard.press('Enter');
   await page.waitForURL(new RegExp(`/consignments/${item.mrn}/${item.index}$`));

@@ -811,6 +811,81 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/queue/filters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your saved filters of the queue, by name */
+        get: operations["listSavedFilters"];
+        put?: never;
+        /** Save the queue’s filters under a name (yours only) */
+        post: operations["saveFilter"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/queue/filters/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete one of your saved filters */
+        delete: operations["deleteSavedFilter"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/queue/dismissals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Dismiss, with one reason, every hit not yet reviewed of each selected consignment
+         * @description Each consignment is dismissed in its own transaction and audited as a single review would be; the answer says, per consignment, which hits were dismissed or why nothing was (`code` from the error catalogue: not visible to you, no assessment, nothing left to review). One refused consignment changes nothing for the others.
+         */
+        post: operations["dismissMany"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/queue/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The queue’s changes as server-sent events (officials; resume with Last-Event-ID)
+         * @description Send `Accept: text/event-stream` (EventSource does, with the session cookie). Events: `queue.assessed` (a consignment of your authority was assessed with hits: it enters the queue) and `queue.reviewed` (a hit was reviewed: `decision` dismissed or confirmed, i.e. referred to control; `open` is how many of its hits still await review). A stream opened without Last-Event-ID starts with the next change; reconnect with `Last-Event-ID` (or `?after=`) to continue after the last event received. Lines starting with `:` are heartbeats. One person may hold a few streams open at once (429 beyond).
+         */
+        get: operations["streamQueue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/notifications": {
         parameters: {
             query?: never;
@@ -2392,6 +2467,33 @@ export interface components {
                 addedControlLoad: number;
             }[];
         };
+        BulkDismissResult: {
+            /** @description consignments whose hits were dismissed */
+            dismissed: number;
+            /** @description consignments left as they were */
+            failed: number;
+            results: ({
+                mrn: string;
+                consignment: number;
+                /** @enum {boolean} */
+                ok: true;
+                /** @description ids of the hits dismissed */
+                dismissed: string[];
+                /** @description the kind of the consignment’s outcome afterwards */
+                outcome: string;
+            } | {
+                mrn: string;
+                consignment: number;
+                /** @enum {boolean} */
+                ok: false;
+                /**
+                 * @description why nothing was dismissed (the error catalogue’s code)
+                 * @enum {string}
+                 */
+                code: "VIGIL_BAD_REQUEST" | "VIGIL_BODY_NOT_JSON" | "VIGIL_QUERY_INVALID" | "VIGIL_UNAUTHENTICATED" | "VIGIL_TOKEN_REVOKED" | "VIGIL_API_KEY_UNKNOWN" | "VIGIL_API_KEY_REVOKED" | "VIGIL_API_KEY_EXPIRED" | "VIGIL_API_KEY_RETIRED" | "VIGIL_API_KEY_INVALID" | "VIGIL_KEYRING_INVALID" | "VIGIL_KEYRING_INSECURE" | "VIGIL_SIGN_IN_FAILED" | "VIGIL_ACCOUNT_LOCKED" | "VIGIL_SESSION_EXPIRED" | "VIGIL_LOCAL_SIGN_IN_DISABLED" | "VIGIL_OIDC_NOT_CONFIGURED" | "VIGIL_OIDC_UNAVAILABLE" | "VIGIL_OIDC_STATE_MISMATCH" | "VIGIL_OIDC_FAILED" | "VIGIL_OIDC_UNMAPPED" | "VIGIL_OIDC_ACCOUNT_CONFLICT" | "VIGIL_CSRF_REJECTED" | "VIGIL_USER_INVALID" | "VIGIL_FORBIDDEN" | "VIGIL_NOT_FOUND" | "VIGIL_FILING_NOT_FOUND" | "VIGIL_METHOD_NOT_ALLOWED" | "VIGIL_FILING_INVALIDATED" | "VIGIL_CONFLICT" | "VIGIL_RULE_NOT_FOUND" | "VIGIL_REFERENCE_NOT_FOUND" | "VIGIL_REFERENCE_IMPORT_INVALID" | "VIGIL_MODEL_INVALID" | "VIGIL_MODEL_NOT_FOUND" | "VIGIL_MODEL_TRAINING_DATA" | "VIGIL_IMPORT_NOT_FOUND" | "VIGIL_IMPORT_INVALID" | "VIGIL_WATCHLIST_NOT_FOUND" | "VIGIL_WATCHLIST_ENTITY_NOT_FOUND" | "VIGIL_RULE_INVALID" | "VIGIL_RULE_TOO_COSTLY" | "VIGIL_BACKTEST_TOO_LONG" | "VIGIL_WATCHLIST_INVALID" | "VIGIL_BODY_TOO_LARGE" | "VIGIL_BULK_TOO_LARGE" | "VIGIL_BULK_TOO_MANY_LINES" | "VIGIL_BODY_TOO_DEEP" | "VIGIL_BODY_TOO_MANY_KEYS" | "VIGIL_XML_MALFORMED" | "VIGIL_XML_FORBIDDEN" | "VIGIL_XML_TOO_LARGE" | "VIGIL_UNSUPPORTED_MEDIA_TYPE" | "VIGIL_FILING_INVALID" | "VIGIL_AMENDMENT_INVALID" | "VIGIL_AMENDMENT_TOO_LATE" | "VIGIL_INVALIDATION_TOO_LATE" | "VIGIL_RESULT_REASON_REQUIRED" | "VIGIL_FOUR_EYES" | "VIGIL_EORI_NOT_BOUND" | "VIGIL_RATE_LIMITED" | "VIGIL_RIF_INVALID" | "VIGIL_RIF_NOT_FOUND" | "VIGIL_RIF_STATE" | "VIGIL_STIX_INVALID" | "VIGIL_SHARING_POLICY_INVALID" | "VIGIL_AUTHORITY_INVALID" | "VIGIL_OPERATION_INVALID" | "VIGIL_OPERATION_NOT_FOUND" | "VIGIL_OPERATION_STATE" | "VIGIL_WEBHOOK_NOT_FOUND" | "VIGIL_WEBHOOK_URL_INVALID" | "VIGIL_WEBHOOK_URL_INSECURE" | "VIGIL_WEBHOOK_URL_PRIVATE" | "VIGIL_WEBHOOK_LIMIT" | "VIGIL_NOT_ACCEPTABLE" | "VIGIL_OPERATOR_NOT_FOUND" | "VIGIL_OPERATOR_INVALID" | "VIGIL_AEO_NOT_FOUND" | "VIGIL_AEO_INVALID" | "VIGIL_MRA_NOT_FOUND" | "VIGIL_MRA_INVALID" | "VIGIL_REGISTRY_IMPORT_INVALID" | "VIGIL_CERTIFICATE_NOT_FOUND" | "VIGIL_CERTIFICATE_INVALID" | "VIGIL_CERTIFICATE_QUANTITY_BELOW_USED" | "VIGIL_CERTIFICATE_REQUIREMENT_NOT_FOUND" | "VIGIL_CERTIFICATE_REQUIREMENT_INVALID" | "VIGIL_IPR_APPLICATION_NOT_FOUND" | "VIGIL_IPR_APPLICATION_INVALID" | "VIGIL_INTERNAL" | "VIGIL_UNAVAILABLE" | "VIGIL_SCHEMA_REQUIRED" | "VIGIL_SCHEMA_TYPE" | "VIGIL_SCHEMA_FORMAT" | "VIGIL_SCHEMA_VALUE" | "VIGIL_SCHEMA_TOO_SMALL" | "VIGIL_SCHEMA_TOO_BIG" | "VIGIL_SCHEMA_UNKNOWN_FIELD" | "VIGIL_FILING_TYPE_UNKNOWN" | "VIGIL_FILING_TYPE_MODE" | "VIGIL_NOT_IN_DATA_SET" | "VIGIL_EORI_INVALID" | "VIGIL_HS_CODE_INVALID" | "VIGIL_HS_CODE_UNKNOWN" | "VIGIL_PACKAGE_TYPE_UNKNOWN" | "VIGIL_DOCUMENT_TYPE_UNKNOWN" | "VIGIL_TRANSPORT_MODE_UNKNOWN" | "VIGIL_UNLOCODE_INVALID" | "VIGIL_COUNTRY_INVALID" | "VIGIL_AWB_INVALID" | "VIGIL_OFFICE_INVALID" | "VIGIL_DATE_INVALID" | "VIGIL_XML_NAMESPACE" | "VIGIL_XML_MESSAGE_UNKNOWN" | "VIGIL_XML_UNKNOWN_ELEMENT" | "VIGIL_XML_UNKNOWN_ATTRIBUTE" | "VIGIL_XML_MISSING_ELEMENT" | "VIGIL_XML_TOO_MANY" | "VIGIL_XML_VALUE_INVALID" | "R3002" | "R3004" | "R3005" | "R3006" | "R3009" | "R3010" | "R3013" | "R3014" | "R3016" | "R3017" | "R3018" | "R3020" | "R3021" | "R3022" | "R3033" | "R3052" | "R3053" | "C3001" | "C3015" | "C3022" | "C3024" | "C3035" | "C3036" | "VIGIL_MASTER_DOCUMENT_REQUIRED" | "VIGIL_DESCRIPTION_VAGUE" | "VIGIL_DESCRIPTION_VAGUE_TERM" | "VIGIL_EORI_NOT_REGISTERED" | "VIGIL_CERTIFICATE_UNKNOWN" | "VIGIL_CERTIFICATE_NOT_VALID" | "VIGIL_CERTIFICATE_GOODS_MISMATCH" | "VIGIL_CERTIFICATE_HOLDER_MISMATCH" | "VIGIL_CERTIFICATE_UNIT_MISMATCH" | "VIGIL_CERTIFICATE_QUANTITY_MISSING" | "VIGIL_CERTIFICATE_EXHAUSTED" | "VIGIL_CERTIFICATE_REQUIRED" | "VIGIL_REGISTRY_ROW_UNREADABLE" | "VIGIL_REGISTRY_RECORD_UNKNOWN" | "VIGIL_REGISTRY_DUPLICATE" | "VIGIL_REGISTRY_VALIDITY_INVALID" | "VIGIL_LODGED_LATE" | "VIGIL_LODGED_TOO_EARLY" | "VIGIL_AMENDMENT_FIELD_LOCKED" | "VIGIL_RULE_SYNTAX" | "VIGIL_RULE_TYPE_ERROR" | "VIGIL_RULE_UNKNOWN_FIELD" | "VIGIL_RULE_NOT_BOOLEAN" | "VIGIL_RULE_UNKNOWN_REFERENCE" | "VIGIL_RULE_INVALID_ARGUMENT" | "VIGIL_RULE_INVALID_REGEX" | "VIGIL_WATCHLIST_PARSE" | "VIGIL_WATCHLIST_FORMAT" | "VIGIL_WATCHLIST_DUPLICATE_ID" | "VIGIL_REFERENCE_ROW_INVALID" | "VIGIL_H7_VALUE_TOO_HIGH" | "VIGIL_CURRENCY_UNKNOWN" | "VIGIL_RIF_NO_INDICATOR" | "VIGIL_RIF_RANGE_INVALID" | "VIGIL_RIF_VALIDITY_INVALID" | "VIGIL_RIF_RECIPIENT_UNKNOWN" | "VIGIL_RIF_RED_NEEDS_RECIPIENTS" | "VIGIL_OPERATION_PERIOD_INVALID" | "VIGIL_OPERATION_PARTICIPANT_UNKNOWN";
+                message: string;
+            })[];
+        };
         BulkFilingLine: {
             /** @description the line of the request (blank lines count) */
             line: number;
@@ -3747,6 +3849,20 @@ export interface components {
             /** @description all the field errors found, when more than `errors` lists */
             errorCount?: number;
         };
+        QueueFilterSet: {
+            /** @enum {string} */
+            review?: "open" | "reviewed" | "all";
+            /** @enum {string} */
+            sort?: "score" | "arrival";
+            /** @description transport mode: maritime, air, road, rail … */
+            mode?: string;
+            /** @description office of first entry */
+            office?: string;
+            /** @description a risk area one of the hits is in */
+            riskArea?: string;
+            /** @description the id of a rule (or signal) that hit */
+            rule?: string;
+        };
         QueueItem: {
             mrn: string;
             /** @description the consignment */
@@ -4266,6 +4382,17 @@ export interface components {
                 /** @description hits on each day of `days` */
                 daily: number[];
             }[];
+        };
+        SavedFilter: {
+            /** @description pass to DELETE /v1/queue/filters/{id} */
+            id: string;
+            name: string;
+            filters: components["schemas"]["QueueFilterSet"];
+            /** @description ISO 8601 date-time, UTC */
+            createdAt: string;
+        };
+        SavedFilterList: {
+            items: components["schemas"]["SavedFilter"][];
         };
         Session: {
             username: string;
@@ -14184,6 +14311,571 @@ export interface operations {
             };
             /** @description VIGIL_UNSUPPORTED_MEDIA_TYPE: Unsupported content type */
             415: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_RATE_LIMITED: Too many requests */
+            429: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listSavedFilters: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description your id for this request: kept as its id in Vigil’s logs and on the events it causes (anything else is replaced by a fresh one) */
+                "x-request-id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Your saved filters */
+            200: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedFilterList"];
+                };
+            };
+            /** @description VIGIL_UNAUTHENTICATED: A valid bearer token is required; VIGIL_TOKEN_REVOKED: The token was revoked; VIGIL_API_KEY_UNKNOWN: The API key is not one this instance issued; VIGIL_API_KEY_REVOKED: The API key was revoked; VIGIL_API_KEY_EXPIRED: The API key has expired; VIGIL_API_KEY_RETIRED: The API key was rotated and the overlap for its old secret has ended; VIGIL_SESSION_EXPIRED: The session has ended: sign in again */
+            401: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_CSRF_REJECTED: A change made with the session cookie lacks the session’s CSRF token; VIGIL_FORBIDDEN: Your role may not do this */
+            403: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_RATE_LIMITED: Too many requests */
+            429: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    saveFilter: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description your id for this request: kept as its id in Vigil’s logs and on the events it causes (anything else is replaced by a fresh one) */
+                "x-request-id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description the name the filter is listed under (unique for you) */
+                    name: string;
+                    filters: {
+                        /** @enum {string} */
+                        review?: "open" | "reviewed" | "all";
+                        /** @enum {string} */
+                        sort?: "score" | "arrival";
+                        /** @description transport mode: maritime, air, road, rail … */
+                        mode?: string;
+                        /** @description office of first entry */
+                        office?: string;
+                        /** @description a risk area one of the hits is in */
+                        riskArea?: string;
+                        /** @description the id of a rule (or signal) that hit */
+                        rule?: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Saved */
+            201: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedFilter"];
+                };
+            };
+            /** @description VIGIL_BAD_REQUEST: The request is malformed; VIGIL_BODY_NOT_JSON: The request body is not valid JSON; VIGIL_BODY_TOO_DEEP: The JSON body is nested too deeply; VIGIL_BODY_TOO_MANY_KEYS: An object in the JSON body has too many keys */
+            400: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_UNAUTHENTICATED: A valid bearer token is required; VIGIL_TOKEN_REVOKED: The token was revoked; VIGIL_API_KEY_UNKNOWN: The API key is not one this instance issued; VIGIL_API_KEY_REVOKED: The API key was revoked; VIGIL_API_KEY_EXPIRED: The API key has expired; VIGIL_API_KEY_RETIRED: The API key was rotated and the overlap for its old secret has ended; VIGIL_SESSION_EXPIRED: The session has ended: sign in again */
+            401: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_CSRF_REJECTED: A change made with the session cookie lacks the session’s CSRF token; VIGIL_FORBIDDEN: Your role may not do this */
+            403: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_CONFLICT: The request conflicts with the current state */
+            409: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_BODY_TOO_LARGE: The request body is too large */
+            413: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_UNSUPPORTED_MEDIA_TYPE: Unsupported content type */
+            415: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_RATE_LIMITED: Too many requests */
+            429: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteSavedFilter: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description your id for this request: kept as its id in Vigil’s logs and on the events it causes (anything else is replaced by a fresh one) */
+                "x-request-id"?: string;
+            };
+            path: {
+                /** @description the saved filter’s id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description VIGIL_UNAUTHENTICATED: A valid bearer token is required; VIGIL_TOKEN_REVOKED: The token was revoked; VIGIL_API_KEY_UNKNOWN: The API key is not one this instance issued; VIGIL_API_KEY_REVOKED: The API key was revoked; VIGIL_API_KEY_EXPIRED: The API key has expired; VIGIL_API_KEY_RETIRED: The API key was rotated and the overlap for its old secret has ended; VIGIL_SESSION_EXPIRED: The session has ended: sign in again */
+            401: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_CSRF_REJECTED: A change made with the session cookie lacks the session’s CSRF token; VIGIL_FORBIDDEN: Your role may not do this */
+            403: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_NOT_FOUND: No such resource */
+            404: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_RATE_LIMITED: Too many requests */
+            429: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    dismissMany: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description your id for this request: kept as its id in Vigil’s logs and on the events it causes (anything else is replaced by a fresh one) */
+                "x-request-id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description the consignments whose hits not yet reviewed are dismissed */
+                    items: {
+                        /** @description the MRN of the filing */
+                        mrn: string;
+                        /** @description the consignment (index) in it */
+                        consignment: number;
+                    }[];
+                    /** @description why, recorded on every dismissal and in the audit trail */
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description What was dismissed, per consignment */
+            200: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkDismissResult"];
+                };
+            };
+            /** @description VIGIL_BAD_REQUEST: The request is malformed; VIGIL_BODY_NOT_JSON: The request body is not valid JSON; VIGIL_BODY_TOO_DEEP: The JSON body is nested too deeply; VIGIL_BODY_TOO_MANY_KEYS: An object in the JSON body has too many keys */
+            400: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_UNAUTHENTICATED: A valid bearer token is required; VIGIL_TOKEN_REVOKED: The token was revoked; VIGIL_API_KEY_UNKNOWN: The API key is not one this instance issued; VIGIL_API_KEY_REVOKED: The API key was revoked; VIGIL_API_KEY_EXPIRED: The API key has expired; VIGIL_API_KEY_RETIRED: The API key was rotated and the overlap for its old secret has ended; VIGIL_SESSION_EXPIRED: The session has ended: sign in again */
+            401: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_CSRF_REJECTED: A change made with the session cookie lacks the session’s CSRF token; VIGIL_FORBIDDEN: Your role may not do this */
+            403: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_BODY_TOO_LARGE: The request body is too large */
+            413: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_UNSUPPORTED_MEDIA_TYPE: Unsupported content type */
+            415: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_RATE_LIMITED: Too many requests */
+            429: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    streamQueue: {
+        parameters: {
+            query?: {
+                /** @description event id to continue after (as Last-Event-ID; the header wins when both are sent) */
+                after?: string;
+            };
+            header?: {
+                /** @description your id for this request: kept as its id in Vigil’s logs and on the events it causes (anything else is replaced by a fresh one) */
+                "x-request-id"?: string;
+                /** @description the id of the last event received: the stream continues after it (EventSource sends it) */
+                "last-event-id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The queue’s changes, as they happen */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description VIGIL_BAD_REQUEST: The request is malformed */
+            400: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_UNAUTHENTICATED: A valid bearer token is required; VIGIL_TOKEN_REVOKED: The token was revoked; VIGIL_API_KEY_UNKNOWN: The API key is not one this instance issued; VIGIL_API_KEY_REVOKED: The API key was revoked; VIGIL_API_KEY_EXPIRED: The API key has expired; VIGIL_API_KEY_RETIRED: The API key was rotated and the overlap for its old secret has ended; VIGIL_SESSION_EXPIRED: The session has ended: sign in again */
+            401: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_CSRF_REJECTED: A change made with the session cookie lacks the session’s CSRF token; VIGIL_FORBIDDEN: Your role may not do this */
+            403: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_NOT_ACCEPTABLE: The response cannot be given in a media type the request accepts */
+            406: {
                 headers: {
                     /** @description requests this client may make in the window */
                     "RateLimit-Limit"?: number;
