@@ -6,7 +6,7 @@
 // and exploitation with a share of controls spent on exploration. The default exploration is
 // optimistic (upper confidence bound): a declaration's score is raised by how unsure the model must
 // be of it, p + c·sqrt(p(1−p)/(n+1)), where n is how many controlled declarations the model has seen
-// that share its goods × country combination or its importer; the exploration share goes to the
+// that share its goods × country combination (HS6 × origin); the exploration share goes to the
 // highest such bounds among the declarations the exploitation part did not take. Labels of
 // uncontrolled rows are used only to report, per week, how many frauds the week held and how well
 // the model would have ranked the whole week (AUC); no decision reads them.
@@ -51,10 +51,12 @@ export interface SimulationOptions {
 }
 
 /**
- * The goods × country combinations carry the model (docs/model.md, "How the settings were chosen"),
- * and the importer is the operator; a declaration is as little known as the least known of them.
+ * The goods × country combinations carry the model (docs/model.md, "How the settings were chosen"):
+ * a declaration is as little known as its HS6 × origin pair. Counting the importer as well (the
+ * fewer of the two) explored operators the model cannot learn much from on this data and gained
+ * nothing in the replay (docs/model.md).
  */
-export const DEFAULT_NOVELTY_KEYS: readonly string[] = ['hs6*origin', 'importer'];
+export const DEFAULT_NOVELTY_KEYS: readonly string[] = ['hs6*origin'];
 
 export interface PolicyWeek {
   readonly controls: number;
