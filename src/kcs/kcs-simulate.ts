@@ -35,7 +35,7 @@ export interface SimulationOptions {
   readonly seed?: number;
   /** Share of each week's declarations controlled (default 0.1). */
   readonly controlRate?: number;
-  /** Share of controls spent on exploration in the exploring policy (default 0.1). */
+  /** Share of controls spent on exploration in the exploring policy (default 0.2). */
   readonly explorationShare?: number;
   /** Weeks controlled at random before any model exists (default 4). */
   readonly seedWeeks?: number;
@@ -264,7 +264,7 @@ export function simulateRows(
 ): SimulationResult {
   const seed = options.seed ?? 1;
   const controlRate = options.controlRate ?? 0.1;
-  const explorationShare = options.explorationShare ?? 0.1;
+  const explorationShare = options.explorationShare ?? 0.2;
   const seedWeeks = options.seedWeeks ?? 4;
   const strategy = options.strategy ?? 'ucb';
   const ucbWidth = options.ucbWidth ?? 2;
