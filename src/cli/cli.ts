@@ -59,10 +59,13 @@ commands:
   train --from-db [--authority X] [--since D] [--until D] [--no-promote] [--shuffle-labels] [--json] [--url U --token T]
                                 train the entry-summary model from the control results in the database;
                                 promoted only if it beats the champion by VIGIL_MODEL_PROMOTION_MARGIN
-  evaluate --format kcs --model MODEL_FILE --data PATH --json
-                                precision@1/2/5/10%, recall and AUC as one JSON line
-  simulate --format kcs --data PATH [--seed N] [--control-rate F] [--exploration-share F]
-                                week-by-week replay where only controlled declarations reveal labels
+  evaluate --format kcs --model MODEL_FILE --data PATH [--json]
+                                precision, recall and duty share at 1/2/5/10%, AUC: a table and one JSON line
+                                (only the JSON line with --json)
+  simulate --format kcs --data PATH [--seed N | --seeds A,B,C] [--control-rate F] [--exploration-share F]
+        [--strategy ucb|thompson|novel-importer] [--ucb-width C] [--novelty-keys K1,K2] [--json]
+                                week-by-week replay where only controlled declarations reveal labels;
+                                --seeds: per-seed totals, mean ± sd of exploit and explore, cumulative curve
   rules list|add RULE.json|test RULE.json --filing F.json|backtest ID --from D --to D
         |activate ID|retire ID|stats ID [--url U --token T]
                                 manage and try risk rules through the API

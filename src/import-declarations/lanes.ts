@@ -16,6 +16,9 @@ export interface LaneConfig {
    * Share of declarations the model is unsure about (probability inside `explorationBand`)
    * sent to a documentary check to learn from, not because they look risky: a system that only
    * controls what it already suspects stops learning (docs/model.md, vigil simulate).
+   * The replay (src/kcs/kcs-simulate.ts) spends its exploration by upper confidence bound: the
+   * band stands for the bonus c·sqrt(p(1−p)/(n+1)), largest near p = 0.5, without n (the
+   * controlled declarations of the same goods × origin), which the lane does not know yet.
    */
   readonly explorationShare: number;
   readonly explorationBand: readonly [number, number];

@@ -45,7 +45,7 @@ function keyFields(name: string): KeyFn[] {
 }
 
 /** The key's value for a row: its fields' values joined by '|' (no field holds a '|'). */
-function keyFn(name: string): KeyFn {
+export function keyFn(name: string): KeyFn {
   const fields = keyFields(name);
   if (fields.length === 1) {
     return fields[0]!;

@@ -22,9 +22,26 @@ export {
   trainKcsModel,
   evaluateKcs,
   formatEvaluation,
+  formatEvaluationTable,
   holdoutEvaluation,
+  kcsDutyAtStake,
 } from './kcs-train.ts';
-export type { SimulationOptions, SimulationResult, SimulationWeek } from './kcs-simulate.ts';
-export { simulateKcs, simulateRows, formatSimulation } from './kcs-simulate.ts';
+export type {
+  ExplorationStrategy,
+  SeedsSummary,
+  SimulationOptions,
+  SimulationResult,
+  SimulationWeek,
+} from './kcs-simulate.ts';
+export {
+  EXPLORATION_STRATEGIES,
+  formatSeedsSummary,
+  formatSimulation,
+  seedsSummaryJson,
+  simulateKcs,
+  simulateKcsSeeds,
+  simulateRows,
+  simulateSeeds,
+} from './kcs-simulate.ts';
 export { KCS_MODES, declarationToKcsRows, kcsOffice, kcsRowToDeclaration } from './kcs-declaration.ts';
 export * from './kcs-ingest.ts';

@@ -11,7 +11,7 @@ import { readKcsFiles } from './kcs-reader.ts';
 import type { KcsRow } from './kcs-reader.ts';
 import { MODEL_FORMAT, MODEL_VERSION, loadModel, modelFromFile, saveModel, scoreRows } from './kcs-model.ts';
 import type { KcsModel, KcsModelFile, ModelEvaluation } from './kcs-model.ts';
-import { rankingMetrics } from '../learning/metrics.ts';
+import { rankingMetrics, topCount } from '../learning/metrics.ts';
 import type { RankingMetrics } from '../learning/metrics.ts';
 
 export interface KcsModelConfig {
@@ -177,12 +177,23 @@ export async function trainKcs(opts: { data: string; out: string; seed?: number 
 
 export type EvaluationResult = RankingMetrics;
 
+/**
+ * The duty and tax at stake in a declaration, in KRW: its item price × tax rate (%). The KCS files
+ * carry no amount recovered by the control, so the declared duty stands for what a fraud puts at
+ * stake; NaN (counted as 0) when the price or the rate is missing.
+ */
+export function kcsDutyAtStake(r: KcsRow): number {
+  return (r.itemPrice * r.taxRate) / 100;
+}
+
 export async function evaluateKcs(opts: { model: string; data: string }): Promise<EvaluationResult> {
   const model = await loadModel(opts.model);
   const rows = (await readKcsFiles(dataPaths(opts.data))).filter((r) => r.fraud === 0 || r.fraud === 1);
   return rankingMetrics(
     scoreRows(model, rows),
     rows.map((r) => r.fraud),
+    undefined,
+    rows.map(kcsDutyAtStake),
   );
 }
 
@@ -194,13 +205,37 @@ function roundAll(rec: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(rec).map(([k, v]) => [k, round4(v)]));
 }
 
-/** The one JSON line `vigil evaluate` prints. */
+/** The one JSON line `vigil evaluate` prints (last, or alone with --json). */
 export function formatEvaluation(result: EvaluationResult): string {
   return JSON.stringify({
     rows: result.rows,
     frauds: result.frauds,
     precisionAt: roundAll(result.precisionAt),
     recallAt: roundAll(result.recallAt),
+    ...(result.valueShareAt === undefined ? {} : { dutyShareAt: roundAll(result.valueShareAt) }),
+    ...(result.valueAtStake === undefined ? {} : { dutyAtStake: Math.round(result.valueAtStake) }),
     auc: round4(result.auc),
   });
+}
+
+/** The same figures as a table, one line per cut, for people. */
+export function formatEvaluationTable(result: EvaluationResult): string {
+  const f = (x: number | undefined): string =>
+    x === undefined || Number.isNaN(x) ? '     -' : x.toFixed(4).padStart(6);
+  const lines = [
+    `${result.rows} declarations, ${result.frauds} frauds (${((100 * result.frauds) / Math.max(1, result.rows)).toFixed(2)}%)` +
+      (result.valueAtStake === undefined
+        ? ''
+        : `, duty at stake in the frauds ${Math.round(result.valueAtStake).toLocaleString('en-GB')} KRW`),
+    `top n%  controls  precision  recall${result.valueShareAt === undefined ? '' : '  duty share'}`,
+  ];
+  for (const p of Object.keys(result.precisionAt)) {
+    const k = topCount(result.rows, Number(p));
+    lines.push(
+      `${`${p}%`.padStart(6)}  ${String(k).padStart(8)}  ${f(result.precisionAt[p]).padStart(9)}  ${f(result.recallAt[p])}` +
+        (result.valueShareAt === undefined ? '' : `  ${f(result.valueShareAt[p]).padStart(10)}`),
+    );
+  }
+  lines.push(`AUC ${f(result.auc).trim()}`);
+  return lines.join('\n');
 }

@@ -27,3 +27,35 @@ test('top n% keeps at least one row', () => {
   assert.equal(topCount(10, 1), 1);
   assert.equal(topCount(0, 5), 0);
 });
+
+test('recall and duty share at n%: the share of all frauds, and of their duty, among the top rows', () => {
+  // 10 rows, best score first; frauds at ranks 1, 3 and 8 with duty 50, 30 and 20 (of 100 at stake).
+  // A non-fraud's duty (row 2: 1,000) never counts; a missing duty counts as 0.
+  const scores = [10, 9, 8, 7, 6, 5, 4, 3, 2, 1];
+  const labels = [1, 0, 1, 0, 0, 0, 0, 1, 0, 0];
+  const duty = [50, 1000, 30, 0, 0, Number.NaN, 0, 20, 0, 0];
+  const m = rankingMetrics(scores, labels, [10, 20, 30, 100], duty);
+  assert.deepEqual(m.precisionAt, { '10': 1, '20': 0.5, '30': 2 / 3, '100': 0.3 });
+  assert.deepEqual(m.recallAt, { '10': 1 / 3, '20': 1 / 3, '30': 2 / 3, '100': 1 });
+  assert.deepEqual(m.valueShareAt, { '10': 0.5, '20': 0.5, '30': 0.8, '100': 1 });
+  assert.equal(m.valueAtStake, 100);
+  // The same rows scored in reverse: the top 30% holds only the fraud with duty 20.
+  const rev = rankingMetrics(
+    scores.map((s) => -s),
+    labels,
+    [30],
+    duty,
+  );
+  assert.deepEqual(rev.recallAt, { '30': 1 / 3 });
+  assert.deepEqual(rev.valueShareAt, { '30': 0.2 });
+});
+
+test('without values there is no duty share; with no fraud, recall and duty share are NaN', () => {
+  const m = rankingMetrics([0.9, 0.1], [1, 0], [50]);
+  assert.equal(m.valueShareAt, undefined);
+  assert.equal(m.valueAtStake, undefined);
+  const none = rankingMetrics([0.9, 0.1], [0, 0], [50], [5, 5]);
+  assert.ok(Number.isNaN(none.recallAt['50']!));
+  assert.ok(Number.isNaN(none.valueShareAt!['50']!));
+  assert.equal(none.valueAtStake, 0);
+});
