@@ -34,6 +34,7 @@ export const WORKBENCH_ROUTES: readonly string[] = [
   '/rules/:id',
   '/dashboard',
   '/watchlists',
+  '/cooperation',
 ];
 
 const NONCE_SLOT = '__VIGIL_NONCE__';

@@ -7,6 +7,7 @@ import './i18n';
 import './i18n-controls';
 import './i18n-dashboard-nav';
 import './i18n-watchlists';
+import './i18n-cooperation-nav';
 import './styles.css';
 import { ApiProblem } from './api/client';
 import { SESSION_KEY } from './session';

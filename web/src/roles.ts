@@ -19,3 +19,16 @@ export const mayUseWatchlists = (role: string): boolean => WATCHLIST_ROLES.has(r
 export function homeOf(role: string): '/controls' | '/audit' | '/queue' {
   return role === 'officer' ? '/controls' : role === 'auditor' ? '/audit' : '/queue';
 }
+
+/** rif.read: officials and partner agencies read risk information forms. */
+const RIF_READ_ROLES = new Set(['analyst', 'officer', 'coordinator', 'auditor', 'admin', 'partner']);
+/** rif.feedback: those who give feedback on a RIF sent to them. */
+const RIF_FEEDBACK_ROLES = new Set(['analyst', 'officer', 'coordinator', 'admin']);
+/** operation.read: joint operations. */
+const OPERATION_READ_ROLES = new Set(['analyst', 'officer', 'coordinator', 'auditor', 'admin']);
+
+export const mayReadRifs = (role: string): boolean => RIF_READ_ROLES.has(role);
+export const mayGiveRifFeedback = (role: string): boolean => RIF_FEEDBACK_ROLES.has(role);
+export const mayReadOperations = (role: string): boolean => OPERATION_READ_ROLES.has(role);
+/** The Cooperation screen: RIFs, operations or both. */
+export const mayCooperate = (role: string): boolean => mayReadRifs(role) || mayReadOperations(role);

@@ -27,7 +27,7 @@ import { Consignment } from './screens/Consignment';
 import { Controls } from './screens/Controls';
 import { ControlTask } from './screens/ControlTask';
 import { Audit } from './screens/Audit';
-import { mayAudit, mayReadIndicators, mayUseControls, mayUseWatchlists } from './roles';
+import { mayAudit, mayCooperate, mayReadIndicators, mayUseControls, mayUseWatchlists } from './roles';
 
 function LanguagePicker() {
   const { t, i18n } = useTranslation();
@@ -99,6 +99,7 @@ function Layout() {
             <Link to="/rules">{t('rules.title')}</Link>
             {mayReadIndicators(session.data.role) && <Link to="/dashboard">{t('nav.dashboard')}</Link>}
             {mayUseWatchlists(session.data.role) && <Link to="/watchlists">{t('nav.watchlists')}</Link>}
+            {mayCooperate(session.data.role) && <Link to="/cooperation">{t('nav.cooperation')}</Link>}
           </nav>
         )}
         <span className="spacer" />
@@ -162,6 +163,12 @@ const watchlistsRoute = createRoute({
   path: '/watchlists',
   component: lazyRouteComponent(() => import('./screens/Watchlists'), 'Watchlists'),
 });
+// RIFs and joint operations, loaded on demand with their words.
+const cooperationRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/cooperation',
+  component: lazyRouteComponent(() => import('./screens/Cooperation'), 'Cooperation'),
+});
 
 // The Rules screens load on demand (their editor and charts in chunks of their own).
 const rulesRoute = createRoute({
@@ -188,6 +195,7 @@ export const router = createRouter({
     ruleRoute,
     dashboardRoute,
     watchlistsRoute,
+    cooperationRoute,
   ]),
 });
 
