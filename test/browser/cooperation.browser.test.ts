@@ -241,6 +241,16 @@ test('an analyst reads the RIF inbox by feedback due, gives feedback, and reads 
   await assertAccessible(page, 'cooperation, operation');
   await screenshot(page, 'cooperation-3-operation');
 
+  // In French and German, the screen's words are its own.
+  await page.getByLabel('Language').selectOption('fr');
+  await page.getByRole('heading', { name: 'Coopération', level: 1 }).waitFor();
+  await opDetail.getByRole('columnheader', { name: 'Envois signalés' }).waitFor();
+  await page.getByLabel('Langue').selectOption('de');
+  await page.getByRole('heading', { name: 'Zusammenarbeit', level: 1 }).waitFor();
+  await page.getByRole('heading', { name: 'Gemeinsame Aktionen' }).waitFor();
+  await assertAccessible(page, 'cooperation, in German');
+  await page.getByLabel('Sprache').selectOption('en');
+
   assert.deepEqual(problems, []);
   await page.close();
 });
