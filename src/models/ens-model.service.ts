@@ -365,9 +365,19 @@ export class EnsModelService {
     const seed = options.seed ?? this.#training.seed;
     const shuffled = options.shuffleLabels === true;
     const trainRows = shuffled ? shuffleLabels(fitRows, seed) : fitRows;
+    // Shuffled, the operators' records the rows learn from are made of the shuffled results too: a
+    // model of noise, with no label reaching it through another row's history.
+    let trainHistories = histories;
+    if (shuffled) {
+      const noise = [...all];
+      fit.forEach((i, k) => {
+        noise[i] = trainRows[k]!;
+      });
+      trainHistories = pointInTimeHistory(noise);
+    }
     const fitted = fitEnsModel(
       trainRows,
-      fit.map((i) => histories[i]!),
+      fit.map((i) => trainHistories[i]!),
       { ...this.#training, seed },
       now,
     );

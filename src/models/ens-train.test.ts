@@ -156,14 +156,14 @@ test('weighting by 1/propensity undoes a selection that controls the risky four 
 });
 
 test('promotion: better than the champion by the margin, or than random selection when there is none', () => {
-  const ev = (p: number, positives = 10, base = 0.1): EnsEvaluation => ({
+  const ev = (p: number, positives = 10, base = 0.1, auc = 0.8): EnsEvaluation => ({
     rows: 100,
     positives,
     baseRate: base,
     precisionAtCapacity: p,
     capacity: { default: 0.05 },
     precisionAt: {},
-    auc: 0.8,
+    auc,
   });
   const table: [EnsEvaluation, EnsEvaluation | undefined, boolean][] = [
     [ev(0.5), undefined, true],
@@ -173,6 +173,9 @@ test('promotion: better than the champion by the margin, or than random selectio
     [ev(0.5), ev(0.6), false],
     [ev(0.9, 3), undefined, false],
     [ev(Number.NaN), undefined, false],
+    // Better at capacity by chance but ranking the window worse (a model of shuffled labels): kept out.
+    [ev(0.365, 10, 0.1, 0.52), ev(0.295, 10, 0.1, 0.74), false],
+    [ev(0.365, 10, 0.1, 0.74), ev(0.295, 10, 0.1, 0.74), true],
   ];
   for (const [challenger, champion, promote] of table) {
     const d = decidePromotion({

@@ -667,6 +667,18 @@ export function decidePromotion(input: {
         };
   }
   const cv = Number.isFinite(champ) ? champ : 0;
+  // Precision at capacity reads the few consignments each office can control: on a small window it
+  // moves by chance (a model trained on shuffled labels can top the champion there). A challenger
+  // must also rank the whole window at least as well (AUC), a figure that chance moves far less.
+  const ca = input.challenger.auc;
+  const champAuc = input.champion!.evaluation.auc;
+  if (c >= cv + input.margin && Number.isFinite(ca) && Number.isFinite(champAuc) && ca < champAuc) {
+    return {
+      ...common,
+      promote: false,
+      reason: `precision at capacity ${c.toFixed(3)} beats the champion v${input.champion!.version} (${cv.toFixed(3)}) by at least ${input.margin}, but it ranks the window worse (AUC ${ca.toFixed(3)} against ${champAuc.toFixed(3)}): it does not beat the champion v${input.champion!.version} overall`,
+    };
+  }
   return c >= cv + input.margin
     ? {
         ...common,
