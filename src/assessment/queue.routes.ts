@@ -7,9 +7,8 @@ import type { FastifyPluginCallback, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { actorOf, requirePermission } from '../auth/index.ts';
 import { parseInput } from '../errors/index.ts';
-import { jsonBody, jsonResponse, noContent, operation, paramsOf, textResponse } from '../contract/index.ts';
-import type { JsonSchema } from '../contract/index.ts';
-import { lastEventId, sseStreams } from '../contract/index.ts';
+import { jsonBody, jsonResponse, noContent, operation, textResponse } from '../contract/index.ts';
+import { lastEventId, sseStreams, withLastEventId } from '../contract/index.ts';
 import type { AssessmentService } from './assessment.service.ts';
 import {
   QUEUE_STREAM_EXAMPLE,
@@ -38,19 +37,6 @@ const PAGE = 100;
 
 const idParams = z.object({ id: z.string().min(1).max(20).describe('the saved filter’s id') });
 
-const streamQuery = z.object({
-  after: z
-    .string()
-    .optional()
-    .describe('event id to continue after (as Last-Event-ID; the header wins when both are sent)'),
-});
-const lastEventIdHeader = z.object({
-  'last-event-id': z
-    .string()
-    .optional()
-    .describe('the id of the last event received: the stream continues after it (EventSource sends it)'),
-});
-
 // The stream's headers are written on the raw response (hijacked): no rate-limit headers.
 const { headers: _rateLimit, ...streamResponse } = textResponse(
   'The queue’s changes, as they happen',
@@ -68,18 +54,7 @@ const baseStream = operation({
   responses: { 200: streamResponse },
   errors: ['VIGIL_BAD_REQUEST', 'VIGIL_NOT_ACCEPTABLE', 'VIGIL_RATE_LIMITED'],
 });
-const baseHeaders = baseStream.headers as JsonSchema;
-const streamOperation = {
-  ...baseStream,
-  headers: {
-    ...baseHeaders,
-    properties: {
-      ...(baseHeaders.properties as JsonSchema),
-      ...(paramsOf(lastEventIdHeader).properties as JsonSchema),
-    },
-  },
-  querystring: paramsOf(streamQuery),
-};
+const streamOperation = withLastEventId(baseStream);
 
 export const queueRoutes: FastifyPluginCallback<QueueRoutesOptions> = (app, opts, done) => {
   const { assessments, queue } = opts;

@@ -7,7 +7,44 @@
  */
 import { once } from 'node:events';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import { VigilError } from '../errors/index.ts';
+import { paramsOf } from './contract.ts';
+import type { JsonSchema } from './contract.ts';
+
+/** `?after=` is what Last-Event-ID says, for a client that cannot send headers; read by lastEventId. */
+const streamQuery = z.object({
+  after: z
+    .string()
+    .optional()
+    .describe('event id to continue after (as Last-Event-ID; the header wins when both are sent)'),
+});
+const lastEventIdHeader = z.object({
+  'last-event-id': z
+    .string()
+    .optional()
+    .describe('the id of the last event received: the stream continues after it (EventSource sends it)'),
+});
+
+/**
+ * A stream's operation (from the contract) with the Last-Event-ID header and `?after=` declared. Both
+ * are read by hand (lastEventId), not parsed with a schema, so they are added without the
+ * VIGIL_QUERY_INVALID a parsed query may answer: a wrong id is a 400 VIGIL_BAD_REQUEST.
+ */
+export function withLastEventId<T extends { headers?: unknown }>(base: T): T & { querystring: JsonSchema } {
+  const headers = (base.headers ?? {}) as JsonSchema;
+  return {
+    ...base,
+    headers: {
+      ...headers,
+      properties: {
+        ...(headers['properties'] as JsonSchema | undefined),
+        ...(paramsOf(lastEventIdHeader)['properties'] as JsonSchema),
+      },
+    },
+    querystring: paramsOf(streamQuery),
+  };
+}
 
 export interface SseEvent {
   readonly id: number;

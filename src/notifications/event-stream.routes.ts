@@ -7,13 +7,11 @@
  */
 import type { FastifyPluginCallback, FastifyRequest } from 'fastify';
 import { actorOf, requirePermission } from '../auth/index.ts';
-import { z } from 'zod';
-import { operation, paramsOf, textResponse } from '../contract/index.ts';
-import type { JsonSchema } from '../contract/index.ts';
+import { operation, textResponse } from '../contract/index.ts';
 import { EVENT_STREAM_EXAMPLE } from './notification.contract.ts';
 import type { NotificationService } from './notification.service.ts';
 import { eventPayload } from './webhook-events.ts';
-import { lastEventId, sseStreams } from '../contract/index.ts';
+import { lastEventId, sseStreams, withLastEventId } from '../contract/index.ts';
 
 export interface EventStreamRoutesOptions {
   readonly notifications: NotificationService;
@@ -32,20 +30,6 @@ export interface EventStreamRoutesOptions {
 
 const PAGE = 100;
 
-/** `?after=` is what Last-Event-ID says, for a client that cannot send headers; read by lastEventId. */
-const streamQuery = z.object({
-  after: z
-    .string()
-    .optional()
-    .describe('event id to continue after (as Last-Event-ID; the header wins when both are sent)'),
-});
-const lastEventIdHeader = z.object({
-  'last-event-id': z
-    .string()
-    .optional()
-    .describe('the id of the last event received: the stream continues after it (EventSource sends it)'),
-});
-
 // The stream's headers are written on the raw response (hijacked): the rate-limit headers of other
 // answers are not among them.
 const { headers: _rateLimit, ...streamResponse } = textResponse(
@@ -54,11 +38,7 @@ const { headers: _rateLimit, ...streamResponse } = textResponse(
   EVENT_STREAM_EXAMPLE,
 );
 
-/**
- * The operation, from the contract; the query and the Last-Event-ID header are read by hand (not
- * parsed with a schema), so they are added to it without the VIGIL_QUERY_INVALID a parsed query
- * may answer: a wrong id is a 400 VIGIL_BAD_REQUEST.
- */
+/** The operation, from the contract; withLastEventId adds the header and `?after=`. */
 const baseOperation = operation({
   operationId: 'streamEvents',
   permission: 'notification.read',
@@ -69,18 +49,7 @@ const baseOperation = operation({
   responses: { 200: streamResponse },
   errors: ['VIGIL_BAD_REQUEST', 'VIGIL_NOT_ACCEPTABLE', 'VIGIL_RATE_LIMITED'],
 });
-const baseHeaders = baseOperation.headers as JsonSchema;
-const streamOperation = {
-  ...baseOperation,
-  headers: {
-    ...baseHeaders,
-    properties: {
-      ...(baseHeaders.properties as JsonSchema),
-      ...(paramsOf(lastEventIdHeader).properties as JsonSchema),
-    },
-  },
-  querystring: paramsOf(streamQuery),
-};
+const streamOperation = withLastEventId(baseOperation);
 
 export const eventStreamRoutes: FastifyPluginCallback<EventStreamRoutesOptions> = (app, opts, done) => {
   const streams = sseStreams(app, opts);
