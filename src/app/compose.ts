@@ -28,6 +28,8 @@ import type { EventHandler, OutboxEvent } from '../bus/index.ts';
 import { ControlRepository, ControlService } from '../controls/index.ts';
 import { RifRepository, RifService, SharingService, StixExchange } from '../cooperation/index.ts';
 import { OperationRepository, OperationService } from '../operations/index.ts';
+import { FederatedCooperation } from '../cooperation/index.ts';
+import { FederationRepository, FederationService } from '../federation/index.ts';
 import { ImportRepository, ImportService, importAsFiling } from '../import-declarations/index.ts';
 import { IprRepository, IprService } from '../ipr/index.ts';
 import { FilingRepository, FilingService } from '../intake/index.ts';
@@ -92,6 +94,8 @@ export interface AppDeps {
   readonly indicators: IndicatorService;
   readonly sharing: SharingService;
   readonly stix: StixExchange;
+  /** Exchange with other nodes (peers); off unless VIGIL_FEDERATION_AUTHORITY is set. */
+  readonly federation: FederationService;
   readonly audit: AuditLog;
   readonly log: Logger;
   readonly metrics: VigilMetrics;
@@ -210,7 +214,30 @@ export async function composeApp(
   const webhookRepo = new WebhookRepository();
   const controlRepo = new ControlRepository();
   const rifRepo = new RifRepository();
+  // RIFs, their feedback and shared records for a peer's authority are queued to that peer in the
+  // act's own transaction; `rifs` (built below) retires rules adopted from a RIF a peer withdrew.
+  const federated: FederatedCooperation = new FederatedCooperation({
+    repo: rifRepo,
+    audit,
+    retireAdopted: (authority: string, ruleId: string, why: string): Promise<void> =>
+      rifs.retireAdopted(authority, ruleId, why),
+  });
+  const federation: FederationService = new FederationService({
+    db,
+    repo: new FederationRepository(),
+    clock,
+    identity:
+      config.federation.authority === undefined
+        ? undefined
+        : { authority: config.federation.authority, keyFile: config.federation.keyFile },
+    audit,
+    apply: (tx, from, kind, body, at, peers) => federated.receive(tx, from, kind, body, at, peers),
+    putAuthority: (tx, entry, at) => rifRepo.putAuthority(tx, { ...entry, kind: 'customs' }, at),
+  });
+  const federationPort: FederationService | undefined =
+    config.federation.authority === undefined ? undefined : federation;
   const sharing = new SharingService({
+    federation: federationPort,
     db,
     repo: rifRepo,
     clock,
@@ -296,7 +323,15 @@ export async function composeApp(
     rules: async (q, authority) => ruleRepo.currentRules(q, authority),
     overdueFeedback: (q, authority, at) => rifRepo.overdueCount(q, authority, at),
   });
-  const rifs = new RifService({ db, repo: rifRepo, rules, sharing, clock, audit });
+  const rifs = new RifService({
+    db,
+    repo: rifRepo,
+    rules,
+    sharing,
+    clock,
+    audit,
+    federation: federationPort,
+  });
   const staffNoticeRepo = new StaffNoticeRepository();
   const ruleCaps = new RuleCapService({
     db,
@@ -401,6 +436,7 @@ export async function composeApp(
     indicators,
     sharing,
     stix: new StixExchange({ rifs }),
+    federation,
     audit,
     log,
     metrics,

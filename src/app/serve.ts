@@ -1,7 +1,7 @@
 /**
  * What `vigil serve` runs: the composed application, the demo pack on first start, the bus (the
  * embedded dispatcher, or the relay to JetStream), the audit chainer, the statistics refresher, the
- * entry-summary model's retraining schedule, the RIF expiry sweep, the indicator rollups, webhook delivery, the reference data refresh and the HTTP server. `startServe` returns once the server listens; `stop()` closes everything in order.
+ * entry-summary model's retraining schedule, the RIF expiry sweep, the indicator rollups, webhook delivery, the reference data refresh, the federation's relay and receiver and the HTTP server. `startServe` returns once the server listens; `stop()` closes everything in order.
  * Signals and exit codes are main.ts's.
  */
 import type { VigilConfig } from '../config/index.ts';
@@ -22,6 +22,7 @@ import { RetentionService } from '../retention/index.ts';
 import { startRetentionSchedule } from './retention-schedule.ts';
 import { startModelSchedule } from './model-schedule.ts';
 import { startRuleCapSchedule } from './rule-cap-schedule.ts';
+import { startFederationLoops } from './federation-loops.ts';
 
 export interface Serving extends Running {
   /** Where the server listens, e.g. http://localhost:8080. */
@@ -89,6 +90,13 @@ export async function startServe(
   const reference = startReferenceRefresher(deps.reference, {
     onError: (err) => deps.log.error({ err }, 'reference data refresh'),
   });
+  // Exchange with peers (other nodes) when this node speaks for an authority and has NATS.
+  const federation = startFederationLoops(config, deps.federation, (err, where) =>
+    deps.log.error({ err }, `federation ${where}`),
+  );
+  if (federation.running) {
+    say(`federation on: this node speaks for ${config.federation.authority}`);
+  }
   const server = await buildServer(config, { ...deps, runningBus: bus });
   const address = (await server.start()).replace('0.0.0.0', 'localhost');
   return {
@@ -96,6 +104,7 @@ export async function startServe(
     stopping: 'stopping',
     async stop() {
       await server.stop();
+      await federation.stop();
       await reference.stop();
       await webhooks.stop();
       await bus.stop();

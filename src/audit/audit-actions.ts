@@ -72,6 +72,10 @@ export const AUDIT_ACTIONS = [
   'operation.created',
   'operation.accepted',
   'operation.message-posted',
+  'federation.peer-added',
+  'federation.peer-removed',
+  'federation.received',
+  'federation.rejected',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -88,8 +88,8 @@ export function keyIdOf(publicKey: KeyObject): string {
     .slice(0, 16);
 }
 
-/** Creates the signing key if it is not there yet; never replaces one (`wx`). */
-function loadOrCreateKey(keyFile: string): KeyObject {
+/** Creates an Ed25519 private key file (PKCS#8 PEM, mode 0600) if it is not there yet; never replaces one (`wx`). */
+export function loadOrCreateKey(keyFile: string): KeyObject {
   if (!existsSync(keyFile)) {
     mkdirSync(dirname(keyFile), { recursive: true, mode: 0o700 });
     const { privateKey } = generateKeyPairSync('ed25519');

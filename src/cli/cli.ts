@@ -101,6 +101,10 @@ commands:
   users add USERNAME --authority X --role R --name NAME [--office OFFICE] --password-stdin
   users list [--authority X] [--json] | users disable USERNAME
                                 people's accounts for the workbench (the password on standard input)
+  peers key | peers add CODE --url NATS_URL --public-key FILE [--name NAME] | peers list [--json]
+  peers remove CODE
+                                the other national nodes this one exchanges RIFs, feedback and shared records
+                                with over NATS JetStream (VIGIL_FEDERATION_AUTHORITY; docs/federation.md)
   retention purge [--dry-run] [--authority X] [--json]
                                 pseudonymise, reduce or delete what outlived its retention period
   conformance --url URL --key KEY [--junit FILE] [--adapter CMD] [--only NAME,...] [--eori EORI]
@@ -339,6 +343,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number | Runnin
         return await (await import('./retention.command.ts')).retentionCommand(config, rest, io);
       case 'users':
         return await (await import('./users.command.ts')).usersCommand(config, rest, io);
+      case 'peers':
+        return await (await import('./peers.command.ts')).peersCommand(config, rest, io);
       case 'conformance': {
         const { conformanceCommand } = await import('./conformance.command.ts');
         return await conformanceCommand(rest, io);

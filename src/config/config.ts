@@ -21,6 +21,15 @@ const configSchema = z.object({
     .regex(/^[A-Za-z0-9_-]+$/)
     .default('VIGIL'),
   VIGIL_NATS_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
+  // Federation between nodes (docs/federation.md): the authority this node speaks for turns it on; its
+  // Ed25519 key (default in the data folder); its NATS server for the inbound stream (default NATS_URL).
+  VIGIL_FEDERATION_AUTHORITY: z
+    .string()
+    .regex(/^[A-Z]{2,4}$/, '2–4 capital letters')
+    .optional(),
+  VIGIL_FEDERATION_KEY: z.string().min(1).optional(),
+  VIGIL_FEDERATION_NATS_URL: z.string().min(1).optional(),
+  VIGIL_FEDERATION_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(200),
   // Connections per process to PostgreSQL, and whether statements are prepared per connection (turn
   // off behind a pooler that cannot keep prepared statements, e.g. PgBouncer before 1.21).
   VIGIL_DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(10),
@@ -203,6 +212,16 @@ export interface VigilConfig {
    * measures); unset, any authority's admin may (one authority per instance).
    */
   readonly referenceSteward: string | undefined;
+  /**
+   * Federation with other nodes: on when `authority` is set (VIGIL_FEDERATION_AUTHORITY); the relay
+   * and the receiver run in `serve` when a NATS URL is known too.
+   */
+  readonly federation: {
+    readonly authority: string | undefined;
+    readonly keyFile: string;
+    readonly natsUrl: string | undefined;
+    readonly pollMs: number;
+  };
   /** Install the demo rules, watchlists and reference prices for the demo authority on first start. */
   readonly demoPack: boolean;
   readonly sessions: SessionConfig;
@@ -406,6 +425,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): V
     }),
     demoAuthority: c.VIGIL_DEMO_AUTHORITY,
     referenceSteward: c.VIGIL_REFERENCE_STEWARD,
+    federation: Object.freeze({
+      authority: c.VIGIL_FEDERATION_AUTHORITY,
+      keyFile: resolve(c.VIGIL_FEDERATION_KEY ?? join(c.VIGIL_DATA_DIR, 'federation.key')),
+      natsUrl: c.VIGIL_FEDERATION_NATS_URL ?? c.NATS_URL,
+      pollMs: c.VIGIL_FEDERATION_POLL_MS,
+    }),
     demoPack: c.VIGIL_DEMO_PACK === 'true',
     sessions: Object.freeze({
       idleMs: c.VIGIL_SESSION_IDLE_MINUTES * 60_000,

@@ -11,3 +11,4 @@ export * from './rif.repository.ts';
 export * from './rif.service.ts';
 export * from './sharing.service.ts';
 export * from './stix-exchange.ts';
+export * from './rif-federation.ts';

@@ -477,6 +477,22 @@ export class RifRepository {
   }
 
   /** Takes back what a source shared in a category under refs starting with `refPrefix`. */
+  /** Takes back what `source` shared with one recipient (a peer's withdrawal received by federation). */
+  async unshareFor(
+    q: Queryable,
+    source: string,
+    recipient: string,
+    category: string,
+    refPrefix: string,
+  ): Promise<number> {
+    const r = await q.query(
+      `DELETE FROM shared_record
+       WHERE authority = $1 AND recipient = $2 AND category = $3 AND starts_with(ref, $4)`,
+      [source, recipient, category, refPrefix],
+    );
+    return r.rowCount ?? 0;
+  }
+
   async unshare(q: Queryable, source: string, category: string, refPrefix: string): Promise<number> {
     const r = await q.query(
       `DELETE FROM shared_record WHERE authority = $1 AND category = $2 AND starts_with(ref, $3)`,

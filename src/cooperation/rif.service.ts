@@ -20,6 +20,8 @@ import type { Database, Queryable } from '../store/database.ts';
 import type { BacktestResult, RuleService } from '../rules/index.ts';
 import type { StoredRule } from '../rules/index.ts';
 import { ruleFromRif, unexpressedIndicators } from './rif-rule.ts';
+import { sendRif } from './rif-federation.ts';
+import type { FederationOutbound } from './rif-federation.ts';
 import { findDuplicates } from './rif-similarity.ts';
 import { feedbackInputSchema, rifInputSchemaFor } from './rif.schema.ts';
 import type { DirectoryEntry, ParsedRifInput, Rif, RifDelivery, RifFeedback } from './rif.schema.ts';
@@ -34,6 +36,8 @@ export interface RifServiceDeps {
   readonly clock: Clock;
   readonly audit?: { append(tx: Queryable, event: AuditEvent): Promise<unknown> } | undefined;
   readonly ids?: (() => string) | undefined;
+  /** Other nodes: what concerns a peer's authority is also queued to that peer (src/federation). */
+  readonly federation?: FederationOutbound | undefined;
 }
 
 /** Where a delivered RIF stands for its recipient, as the inbox shows it. */
@@ -251,6 +255,8 @@ export class RifService {
         // Recipients keep their state; their delivery names the version they saw, so the inbox
         // shows the RIF as amended. Authorities added as recipients receive it now.
         await this.#d.repo.deliver(tx, next, await this.#recipients(tx, next), now);
+        const to = (await this.#d.repo.deliveries(tx, id)).map((d) => d.authority);
+        await sendRif(this.#d.federation, tx, next, to, 'rif.amended');
       }
       await this.#audit(
         tx,
@@ -293,6 +299,13 @@ export class RifService {
       await this.#d.repo.setStatus(tx, id, 'issued', now);
       await this.#d.repo.deliver(tx, rif, recipients, now);
       const deliveredTo = recipients.map((r) => r.code);
+      const issued: Rif = {
+        ...rif,
+        status: 'issued',
+        issuedAt: now.toISOString(),
+        updatedAt: now.toISOString(),
+      };
+      await sendRif(this.#d.federation, tx, issued, deliveredTo, 'rif.issued');
       await this.#audit(
         tx,
         actor,
@@ -302,10 +315,7 @@ export class RifService {
         { version: rif.version, recipients: deliveredTo, tlp: rif.handling.tlp },
         now,
       );
-      return {
-        rif: { ...rif, status: 'issued' as const, issuedAt: now.toISOString(), updatedAt: now.toISOString() },
-        deliveredTo,
-      };
+      return { rif: issued, deliveredTo };
     });
   }
 
@@ -366,7 +376,15 @@ export class RifService {
         { version: rif.version, reason: reason.trim() },
         now,
       );
-      const adopted = (await this.#d.repo.deliveries(tx, id)).filter((d) => d.ruleId !== null);
+      const deliveries = await this.#d.repo.deliveries(tx, id);
+      await this.#toPeers(
+        tx,
+        deliveries.map((d) => d.authority),
+        actor.authority,
+        'rif.withdrawn',
+        { rifId: id, version: rif.version, reason: reason.trim() },
+      );
+      const adopted = deliveries.filter((d) => d.ruleId !== null);
       return {
         rif: {
           ...rif,
@@ -384,6 +402,40 @@ export class RifService {
       await this.#retireAdopted(d.authority, d.ruleId!, `RIF ${id} was withdrawn by ${actor.authority}`);
     }
     return rif;
+  }
+
+  /** Queues a message to each of `to` that is a peer (another node's authority). */
+  async #toPeers(
+    tx: Queryable,
+    to: readonly string[],
+    from: string,
+    kind: 'rif.withdrawn' | 'rif.delivery' | 'rif.feedback',
+    body: unknown,
+  ): Promise<void> {
+    const federation = this.#d.federation;
+    if (federation === undefined) {
+      return;
+    }
+    const peers = await federation.peers(tx);
+    for (const code of new Set(to)) {
+      if (peers.has(code)) {
+        await federation.send(tx, { from, to: code, kind, body });
+      }
+    }
+  }
+
+  /** A recipient's delivery, as its issuer on another node sees it (no local rule id travels). */
+  async #deliveryToIssuer(tx: Queryable, rif: Rif, authority: string): Promise<void> {
+    const d = await this.#d.repo.delivery(tx, rif.id, authority);
+    if (d !== undefined) {
+      const { ruleId: _rule, deliveredAt: _at, ...delivery } = d;
+      await this.#toPeers(tx, [rif.issuer], authority, 'rif.delivery', { delivery });
+    }
+  }
+
+  /** Retires a rule an authority adopted from a RIF now withdrawn (here or by a peer's message). */
+  async retireAdopted(authority: string, ruleId: string, why: string): Promise<void> {
+    await this.#retireAdopted(authority, ruleId, why);
   }
 
   async #retireAdopted(authority: string, ruleId: string, why: string): Promise<void> {
@@ -486,6 +538,7 @@ export class RifService {
       const delivery = await this.#d.repo.delivery(tx, id, actor.authority, true);
       if (delivery !== undefined && delivery.state === 'unread') {
         await this.#d.repo.setDelivery(tx, id, actor.authority, { state: 'read', version: found.version });
+        await this.#deliveryToIssuer(tx, found, actor.authority);
       }
       await this.#audit(
         tx,
@@ -666,6 +719,7 @@ export class RifService {
         },
         now,
       );
+      await this.#deliveryToIssuer(tx, rif, actor.authority);
       return this.#d.repo.delivery(tx, id, actor.authority);
     });
     return {
@@ -727,6 +781,7 @@ export class RifService {
         { version: rif.version, issuer: rif.issuer, reason: reason ?? null },
         now,
       );
+      await this.#deliveryToIssuer(tx, rif, actor.authority);
       return (await this.#d.repo.delivery(tx, id, actor.authority))!;
     });
   }
@@ -773,6 +828,7 @@ export class RifService {
         { feedback: f.id, kind: 'manual', usefulness: f.usefulness },
         now,
       );
+      await this.#toPeers(tx, [rif.issuer], actor.authority, 'rif.feedback', { feedback: f });
       return f;
     });
   }
@@ -880,6 +936,7 @@ export class RifService {
           { feedback: f.id, kind: 'control', result: r.result, controlResult: r.resultId },
           r.at,
         );
+        await this.#toPeers(tx, [rif.issuer], r.authority, 'rif.feedback', { feedback: f });
       }
     }
     return written;

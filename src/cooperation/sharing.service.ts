@@ -18,6 +18,7 @@ import type { Clock } from '../domain/index.ts';
 import type { AuditEvent } from '../audit/index.ts';
 import type { Database, Queryable } from '../store/database.ts';
 import type { SelectedForControl } from '../controls/index.ts';
+import type { FederationOutbound } from './rif-federation.ts';
 import type { RifRepository, SharedRecord, SharingRule } from './rif.repository.ts';
 
 /** What an authority may share (issue 9). */
@@ -73,6 +74,19 @@ export interface SharingServiceDeps {
         page: { after?: { value: string; id: string } | undefined; limit: number },
       ) => Promise<readonly WatchlistEntryView[]>)
     | undefined;
+  /** Other nodes: a record shared with a peer's authority is also queued to that peer. */
+  readonly federation?: FederationOutbound | undefined;
+}
+
+interface ShareRecord {
+  readonly id: string;
+  readonly source: string;
+  readonly recipient: string;
+  readonly category: string;
+  readonly level: 'summary' | 'full';
+  readonly ref: string;
+  readonly data: unknown;
+  readonly at: Date;
 }
 
 /** A consignment newly selected for control: the risk-analysis result a policy may share. */
@@ -211,7 +225,7 @@ export class SharingService {
     if (records.length === 0) {
       return 0;
     }
-    const n = await this.#d.repo.share(tx, records);
+    const n = await this.#share(tx, records);
     await this.#d.audit?.append(tx, {
       authority: r.authority,
       actor: r.actor,
@@ -263,7 +277,7 @@ export class SharingService {
       data: level === 'full' ? full : summary,
       at: r.at,
     }));
-    const n = await this.#d.repo.share(tx, records);
+    const n = await this.#share(tx, records);
     await this.#d.audit?.append(tx, {
       authority: r.authority,
       actor: 'system:assessment',
@@ -295,6 +309,7 @@ export class SharingService {
     const grants = await this.grants(tx, authority, 'watchlist-entries');
     const prefix = `${list.name}/`;
     const taken = await this.#d.repo.unshare(tx, authority, 'watchlist-entries', prefix);
+    await this.#unshareAtPeers(tx, authority, [...grants.keys()], 'watchlist-entries', prefix);
     if ((grants.size === 0 && taken === 0) || this.#d.watchlistEntries === undefined) {
       return 0;
     }
@@ -332,7 +347,7 @@ export class SharingService {
           at,
         })),
       );
-      shared += await this.#d.repo.share(tx, records);
+      shared += await this.#share(tx, records);
       const last = page[page.length - 1]!;
       after = { value: last.value, id: last.id };
     }
@@ -350,6 +365,65 @@ export class SharingService {
       at,
     });
     return shared;
+  }
+
+  /** Stores shared records; those for a peer's authority also go to that peer, in the same transaction. */
+  async #share(tx: Queryable, records: readonly ShareRecord[]): Promise<number> {
+    const n = await this.#d.repo.share(tx, records);
+    const federation = this.#d.federation;
+    if (federation === undefined || records.length === 0) {
+      return n;
+    }
+    const peers = await federation.peers(tx);
+    const byPeer = new Map<string, ShareRecord[]>();
+    for (const r of records) {
+      if (peers.has(r.recipient)) {
+        byPeer.set(r.recipient, [...(byPeer.get(r.recipient) ?? []), r]);
+      }
+    }
+    for (const [peer, list] of byPeer) {
+      for (let i = 0; i < list.length; i += 2000) {
+        await federation.send(tx, {
+          from: list[0]!.source,
+          to: peer,
+          kind: 'shared.records',
+          body: {
+            records: list.slice(i, i + 2000).map((r) => ({
+              id: r.id,
+              recipient: r.recipient,
+              category: r.category,
+              level: r.level,
+              ref: r.ref,
+              data: r.data,
+              at: r.at.toISOString(),
+            })),
+          },
+        });
+      }
+    }
+    return n;
+  }
+
+  async #unshareAtPeers(
+    tx: Queryable,
+    source: string,
+    recipients: readonly string[],
+    category: string,
+    refPrefix: string,
+  ): Promise<void> {
+    const federation = this.#d.federation;
+    if (federation === undefined) {
+      return;
+    }
+    const peers = await federation.peers(tx);
+    for (const recipient of recipients.filter((r) => peers.has(r))) {
+      await federation.send(tx, {
+        from: source,
+        to: recipient,
+        kind: 'shared.withdrawn',
+        body: { recipient, category, refPrefix },
+      });
+    }
   }
 
   /** A summary says what was found; full adds which consignment and what was at stake. */

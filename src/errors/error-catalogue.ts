@@ -458,6 +458,59 @@ export const ERROR_CATALOGUE = {
     status: 422,
     title: 'A participant is not an authority of the directory (or not one of the operation)',
   },
+  // Federation between nodes: a message from a peer refused (never applied; audited at the receiver).
+  VIGIL_FEDERATION_MALFORMED: {
+    status: 400,
+    title: 'A federation message is not JSON or not the signed message shape',
+  },
+  VIGIL_FEDERATION_MISADDRESSED: {
+    status: 422,
+    title: 'A federation message is addressed to another node, or names no authority of this node',
+  },
+  VIGIL_FEDERATION_UNKNOWN_PEER: {
+    status: 403,
+    title: 'A federation message comes from an authority that is not a peer of this node',
+  },
+  VIGIL_FEDERATION_BAD_SIGNATURE: {
+    status: 403,
+    title: 'A federation message is not signed by its sender’s key (wrong key or altered message)',
+  },
+  VIGIL_FEDERATION_REPLAY: {
+    status: 409,
+    title: 'A federation message was applied before, or belongs to an older exchange with its peer',
+  },
+  VIGIL_FEDERATION_OUT_OF_ORDER: {
+    status: 409,
+    title: 'A federation message skips messages its peer has not yet delivered',
+  },
+  VIGIL_FEDERATION_FORGED: {
+    status: 403,
+    title: 'A peer acted for another authority (another’s RIF, feedback, decision or records)',
+  },
+  VIGIL_FEDERATION_INVALID: {
+    status: 422,
+    title: 'A federation message’s body breaks the contract of its kind',
+  },
+  VIGIL_FEDERATION_UNKNOWN_RIF: {
+    status: 404,
+    title: 'A federation message concerns a RIF this node never issued or received',
+  },
+  VIGIL_FEDERATION_OFF: {
+    status: 409,
+    title: 'Federation is not configured on this node (VIGIL_FEDERATION_AUTHORITY)',
+  },
+  VIGIL_PEER_INVALID: {
+    status: 422,
+    title: 'A peer has a bad code, NATS URL or public key',
+  },
+  VIGIL_PEER_NOT_FOUND: {
+    status: 404,
+    title: 'No such peer',
+  },
+  VIGIL_PEER_EXISTS: {
+    status: 409,
+    title: 'The authority is already a peer',
+  },
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -36,6 +36,9 @@ const NOT_TENANT_DATA = new Set([
   // Reference data (the nomenclature and codelists) is shared by every authority (issue 13).
   'reference_entry',
   'reference_import',
+  // The other national nodes this node exchanges with (migration 0046): instance-wide like the
+  // directory; public keys and addresses, written only by the service.
+  'federation_peer',
 ]);
 
 const openapi = JSON.parse(readFileSync(join(import.meta.dirname, '../../docs/openapi.json'), 'utf8')) as {
