@@ -27,7 +27,7 @@ import { OutboxSignal } from '../bus/index.ts';
 import type { EventHandler, OutboxEvent } from '../bus/index.ts';
 import { ControlRepository, ControlService } from '../controls/index.ts';
 import { RifRepository, RifService, SharingService, StixExchange } from '../cooperation/index.ts';
-import { OperationRepository, OperationService } from '../operations/index.ts';
+import { OperationFederation, OperationRepository, OperationService } from '../operations/index.ts';
 import { FederatedCooperation } from '../cooperation/index.ts';
 import { FederationRepository, FederationService } from '../federation/index.ts';
 import { ImportRepository, ImportService, importAsFiling } from '../import-declarations/index.ts';
@@ -214,6 +214,12 @@ export async function composeApp(
   const webhookRepo = new WebhookRepository();
   const controlRepo = new ControlRepository();
   const rifRepo = new RifRepository();
+  const operationRepo = new OperationRepository();
+  const operationsFederated = new OperationFederation({
+    repo: operationRepo,
+    directory: (q) => rifRepo.directory(q),
+    audit,
+  });
   // RIFs, their feedback and shared records for a peer's authority are queued to that peer in the
   // act's own transaction; `rifs` (built below) retires rules adopted from a RIF a peer withdrew.
   const federated: FederatedCooperation = new FederatedCooperation({
@@ -231,7 +237,11 @@ export async function composeApp(
         ? undefined
         : { authority: config.federation.authority, keyFile: config.federation.keyFile },
     audit,
-    apply: (tx, from, kind, body, at, peers) => federated.receive(tx, from, kind, body, at, peers),
+    // Joint operations' messages to operations, the rest (RIFs, shared records) to cooperation.
+    apply: (tx, from, kind, body, at, peers) =>
+      kind.startsWith('operation.')
+        ? operationsFederated.receive(tx, from, kind, body, at, peers)
+        : federated.receive(tx, from, kind, body, at, peers),
     putAuthority: (tx, entry, at) => rifRepo.putAuthority(tx, { ...entry, kind: 'customs' }, at),
   });
   const federationPort: FederationService | undefined =
@@ -363,7 +373,8 @@ export async function composeApp(
   });
   const operations = new OperationService({
     db,
-    repo: new OperationRepository(),
+    repo: operationRepo,
+    federation: federationPort,
     rules,
     directory: (q) => rifRepo.directory(q),
     clock,

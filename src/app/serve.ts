@@ -91,8 +91,11 @@ export async function startServe(
     onError: (err) => deps.log.error({ err }, 'reference data refresh'),
   });
   // Exchange with peers (other nodes) when this node speaks for an authority and has NATS.
-  const federation = startFederationLoops(config, deps.federation, (err, where) =>
-    deps.log.error({ err }, `federation ${where}`),
+  const federation = startFederationLoops(
+    config,
+    deps.federation,
+    () => deps.operations.shareFigures(),
+    (err, where) => deps.log.error({ err }, `federation ${where}`),
   );
   if (federation.running) {
     say(`federation on: this node speaks for ${config.federation.authority}`);

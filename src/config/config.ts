@@ -30,6 +30,7 @@ const configSchema = z.object({
   VIGIL_FEDERATION_KEY: z.string().min(1).optional(),
   VIGIL_FEDERATION_NATS_URL: z.string().min(1).optional(),
   VIGIL_FEDERATION_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(200),
+  VIGIL_FEDERATION_FIGURES_MINUTES: z.coerce.number().min(0.1).max(1440).default(5),
   // Connections per process to PostgreSQL, and whether statements are prepared per connection (turn
   // off behind a pooler that cannot keep prepared statements, e.g. PgBouncer before 1.21).
   VIGIL_DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(10),
@@ -221,6 +222,8 @@ export interface VigilConfig {
     readonly keyFile: string;
     readonly natsUrl: string | undefined;
     readonly pollMs: number;
+    /** How often a participant's figures of an operation coordinated on another node are sent. */
+    readonly figuresMinutes: number;
   };
   /** Install the demo rules, watchlists and reference prices for the demo authority on first start. */
   readonly demoPack: boolean;
@@ -430,6 +433,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): V
       keyFile: resolve(c.VIGIL_FEDERATION_KEY ?? join(c.VIGIL_DATA_DIR, 'federation.key')),
       natsUrl: c.VIGIL_FEDERATION_NATS_URL ?? c.NATS_URL,
       pollMs: c.VIGIL_FEDERATION_POLL_MS,
+      figuresMinutes: c.VIGIL_FEDERATION_FIGURES_MINUTES,
     }),
     demoPack: c.VIGIL_DEMO_PACK === 'true',
     sessions: Object.freeze({

@@ -11,4 +11,5 @@ export * from './rif.repository.ts';
 export * from './rif.service.ts';
 export * from './sharing.service.ts';
 export * from './stix-exchange.ts';
+export * from './federation-port.ts';
 export * from './rif-federation.ts';

@@ -2,7 +2,7 @@
  * Cooperation across nodes (issue 11, docs/adr/0014-federation-over-jetstream.md): what a RIF, its
  * deliveries, its feedback and a shared record become when the other authority runs its own Vigil.
  *
- * Outbound, the services call a `FederationOutbound` port in the transaction of the act itself, so a
+ * Outbound, the services call the `FederationOutbound` port (federation-port.ts) in the transaction of the act itself, so a
  * message is queued exactly when the act commits. Inbound, `FederatedCooperation.receive` applies a
  * verified message in the receiving node's transaction, with the owners ADR 0011 gives the rows: the
  * RIF stays its issuer's, the delivery the recipient's, the feedback its giver's, the shared record
@@ -16,61 +16,8 @@ import type { AuditEvent } from '../audit/index.ts';
 import type { Queryable } from '../store/database.ts';
 import { deliverySchema, feedbackSchema, rifSchema } from './rif.contract.ts';
 import type { DirectoryEntry, Rif, RifFeedback } from './rif.schema.ts';
+import type { CooperationKind } from './federation-port.ts';
 import type { RifRepository } from './rif.repository.ts';
-
-/** The message kinds cooperation sends and receives between nodes. */
-export type CooperationKind =
-  | 'rif.issued'
-  | 'rif.amended'
-  | 'rif.withdrawn'
-  | 'rif.delivery'
-  | 'rif.feedback'
-  | 'shared.records'
-  | 'shared.withdrawn';
-
-/** How cooperation reaches other nodes; implemented by src/federation, absent on a lone node. */
-export interface FederationOutbound {
-  /** The authorities that are other nodes (peers), read in the caller's transaction. */
-  peers(tx: Queryable): Promise<ReadonlySet<string>>;
-  /** Queues a message to a peer in the caller's transaction: it leaves when (and only if) that commits. */
-  send(
-    tx: Queryable,
-    message: {
-      readonly from: string;
-      readonly to: string;
-      readonly kind: CooperationKind;
-      readonly body: unknown;
-    },
-  ): Promise<void>;
-}
-
-/** TLP labels that name their recipients: such a form goes to the authorities it names, never further. */
-export function namesItsRecipients(rif: Rif): boolean {
-  return rif.handling.tlp === 'RED' || rif.handling.tlp === 'AMBER+STRICT';
-}
-
-/** Queues `rif` (as `kind`) to each of `to` that is a peer; a RED or AMBER+STRICT form only to those it names. */
-export async function sendRif(
-  federation: FederationOutbound | undefined,
-  tx: Queryable,
-  rif: Rif,
-  to: readonly string[],
-  kind: 'rif.issued' | 'rif.amended',
-): Promise<void> {
-  if (federation === undefined) {
-    return;
-  }
-  const peers = await federation.peers(tx);
-  for (const code of new Set(to)) {
-    if (!peers.has(code)) {
-      continue;
-    }
-    if (namesItsRecipients(rif) && (rif.recipients === 'all' || !rif.recipients.includes(code))) {
-      continue;
-    }
-    await federation.send(tx, { from: rif.issuer, to: code, kind, body: { rif, recipients: [code] } });
-  }
-}
 
 const issuedBody = z.strictObject({ rif: rifSchema, recipients: z.array(z.string()).min(1).max(100) });
 const withdrawnBody = z.strictObject({
@@ -124,7 +71,8 @@ export interface Applied {
   readonly afterCommit?: (() => Promise<void>) | undefined;
 }
 
-function parse<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
+/** A received body checked against its kind's schema, or VIGIL_FEDERATION_INVALID with every error. */
+export function parseFederated<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
   const r = schema.safeParse(body, { reportInput: false });
   if (!r.success) {
     throw new VigilError(
@@ -159,23 +107,37 @@ export class FederatedCooperation {
     switch (kind) {
       case 'rif.issued':
       case 'rif.amended':
-        return this.#rif(tx, from, parse(issuedBody, body, 'RIF message'), at, local);
+        return this.#rif(tx, from, parseFederated(issuedBody, body, 'RIF message'), at, local);
       case 'rif.withdrawn':
-        return this.#withdrawn(tx, from, parse(withdrawnBody, body, 'withdrawal message'), at, peers);
+        return this.#withdrawn(
+          tx,
+          from,
+          parseFederated(withdrawnBody, body, 'withdrawal message'),
+          at,
+          peers,
+        );
       case 'rif.delivery':
-        return this.#delivery(tx, from, parse(deliveryBody, body, 'delivery message'), local);
+        return this.#delivery(tx, from, parseFederated(deliveryBody, body, 'delivery message'), local);
       case 'rif.feedback':
-        return this.#feedback(tx, from, parse(feedbackBody, body, 'feedback message'), at, local);
+        return this.#feedback(tx, from, parseFederated(feedbackBody, body, 'feedback message'), at, local);
       case 'shared.records':
-        return this.#shared(tx, from, parse(sharedBody, body, 'shared records message'), local);
+        return this.#shared(tx, from, parseFederated(sharedBody, body, 'shared records message'), local);
       case 'shared.withdrawn': {
-        const b = parse(sharedWithdrawnBody, body, 'shared records withdrawal');
+        const b = parseFederated(sharedWithdrawnBody, body, 'shared records withdrawal');
         if (local(b.recipient) === undefined) {
           throw forged(`${b.recipient} is not an authority of this node`);
         }
         await this.#d.repo.unshareFor(tx, from, b.recipient, b.category, b.refPrefix);
         return { authorities: [b.recipient], ref: `${b.category}:${b.refPrefix}` };
       }
+      case 'operation.created':
+      case 'operation.accepted':
+      case 'operation.message':
+      case 'operation.figures':
+        throw new VigilError(
+          'VIGIL_FEDERATION_INVALID',
+          `RIFs and shared records do not take '${kind}' messages`,
+        );
     }
   };
 

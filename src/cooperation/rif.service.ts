@@ -20,8 +20,8 @@ import type { Database, Queryable } from '../store/database.ts';
 import type { BacktestResult, RuleService } from '../rules/index.ts';
 import type { StoredRule } from '../rules/index.ts';
 import { ruleFromRif, unexpressedIndicators } from './rif-rule.ts';
-import { sendRif } from './rif-federation.ts';
-import type { FederationOutbound } from './rif-federation.ts';
+import { sendRif, sendToPeers } from './federation-port.ts';
+import type { FederationOutbound } from './federation-port.ts';
 import { findDuplicates } from './rif-similarity.ts';
 import { feedbackInputSchema, rifInputSchemaFor } from './rif.schema.ts';
 import type { DirectoryEntry, ParsedRifInput, Rif, RifDelivery, RifFeedback } from './rif.schema.ts';
@@ -412,16 +412,7 @@ export class RifService {
     kind: 'rif.withdrawn' | 'rif.delivery' | 'rif.feedback',
     body: unknown,
   ): Promise<void> {
-    const federation = this.#d.federation;
-    if (federation === undefined) {
-      return;
-    }
-    const peers = await federation.peers(tx);
-    for (const code of new Set(to)) {
-      if (peers.has(code)) {
-        await federation.send(tx, { from, to: code, kind, body });
-      }
-    }
+    await sendToPeers(this.#d.federation, tx, from, to, kind, body);
   }
 
   /** A recipient's delivery, as its issuer on another node sees it (no local rule id travels). */

@@ -18,7 +18,8 @@ import type { Clock } from '../domain/index.ts';
 import type { AuditEvent } from '../audit/index.ts';
 import type { Database, Queryable } from '../store/database.ts';
 import type { SelectedForControl } from '../controls/index.ts';
-import type { FederationOutbound } from './rif-federation.ts';
+import { sendToPeers } from './federation-port.ts';
+import type { FederationOutbound } from './federation-port.ts';
 import type { RifRepository, SharedRecord, SharingRule } from './rif.repository.ts';
 
 /** What an authority may share (issue 9). */
@@ -411,17 +412,11 @@ export class SharingService {
     category: string,
     refPrefix: string,
   ): Promise<void> {
-    const federation = this.#d.federation;
-    if (federation === undefined) {
-      return;
-    }
-    const peers = await federation.peers(tx);
-    for (const recipient of recipients.filter((r) => peers.has(r))) {
-      await federation.send(tx, {
-        from: source,
-        to: recipient,
-        kind: 'shared.withdrawn',
-        body: { recipient, category, refPrefix },
+    for (const recipient of recipients) {
+      await sendToPeers(this.#d.federation, tx, source, [recipient], 'shared.withdrawn', {
+        recipient,
+        category,
+        refPrefix,
       });
     }
   }

@@ -18,6 +18,10 @@ export const FEDERATED_KINDS = [
   'rif.feedback',
   'shared.records',
   'shared.withdrawn',
+  'operation.created',
+  'operation.accepted',
+  'operation.message',
+  'operation.figures',
 ] as const;
 export type FederatedKind = (typeof FEDERATED_KINDS)[number];
 

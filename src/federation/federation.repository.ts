@@ -229,10 +229,11 @@ export class FederationRepository {
     return r.rows.map((x) => ({ id: Number(x.id), seq: Number(x.seq), envelope: x.envelope }));
   }
 
-  async sent(q: Queryable, id: number, at: Date): Promise<void> {
+  async sent(q: Queryable, ids: readonly number[], at: Date): Promise<void> {
     await q.query(
-      `UPDATE federation_outbox SET sent_at = $2, attempts = attempts + 1, last_error = NULL WHERE id = $1`,
-      [id, at],
+      `UPDATE federation_outbox SET sent_at = $2, attempts = attempts + 1, last_error = NULL
+       WHERE id = ANY ($1::bigint[])`,
+      [ids, at],
     );
   }
 

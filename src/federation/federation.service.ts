@@ -106,6 +106,17 @@ export class FederationService implements FederationOutbound {
     return this.#d.identity;
   }
 
+  readonly #peerKeys = new Map<string, KeyObject>();
+
+  #publicKeyOf(peer: Peer): KeyObject {
+    let key = this.#peerKeys.get(peer.keyId);
+    if (key === undefined) {
+      key = parsePublicKey(peer.publicKey);
+      this.#peerKeys.set(peer.keyId, key);
+    }
+    return key;
+  }
+
   #key(): KeyObject {
     this.#privateKey ??= loadOrCreateKey(this.#identity().keyFile);
     return this.#privateKey;
@@ -311,8 +322,10 @@ export class FederationService implements FederationOutbound {
     });
   }
 
-  async markSent(id: number): Promise<void> {
-    await this.#d.repo.sent(this.#d.db, id, this.#d.clock.now());
+  async markSent(ids: readonly number[]): Promise<void> {
+    if (ids.length > 0) {
+      await this.#d.repo.sent(this.#d.db, ids, this.#d.clock.now());
+    }
   }
 
   async markFailed(id: number, error: string): Promise<void> {
@@ -365,7 +378,7 @@ export class FederationService implements FederationOutbound {
       if (peer === undefined) {
         throw new Refusal('VIGIL_FEDERATION_UNKNOWN_PEER', `${m.from} is not a peer of this node`);
       }
-      if (m.keyId !== peer.keyId || !signatureHolds(m, parsePublicKey(peer.publicKey))) {
+      if (m.keyId !== peer.keyId || !signatureHolds(m, this.#publicKeyOf(peer))) {
         throw new Refusal(
           'VIGIL_FEDERATION_BAD_SIGNATURE',
           m.keyId !== peer.keyId
@@ -433,7 +446,8 @@ export class FederationService implements FederationOutbound {
   ): Promise<ReceiveOutcome> {
     const me = this.#identity().authority;
     await this.#d.db.transaction(async (tx) => {
-      if (m !== undefined) {
+      // A message refused for coming early is not kept by id: delivered again in its turn, it applies.
+      if (m !== undefined && r.code !== 'VIGIL_FEDERATION_OUT_OF_ORDER') {
         await this.#d.repo.recordInbox(
           tx,
           inboxRow(me, m, { status: 'rejected', code: r.code, message: r.message, at: this.#d.clock.now() }),

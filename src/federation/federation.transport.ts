@@ -82,15 +82,26 @@ export function startFederationRelay(
           break;
         }
         const { js } = await link(batch.natsUrl);
-        for (const m of batch.messages) {
-          try {
-            await js.publish(inboundSubject(service.authority!), m.envelope, { msgID: m.messageId, timeout });
-          } catch (err) {
-            await service.markFailed(m.id, errorText(err));
-            throw err;
+        // One at a time, each stored by the peer's stream before the next (the order is the peer's
+        // order); marked sent together. A crash before the mark republishes them with the same ids:
+        // the stream (or, later, the peer's inbox) drops the repeats.
+        const done: number[] = [];
+        try {
+          for (const m of batch.messages) {
+            try {
+              await js.publish(inboundSubject(service.authority!), m.envelope, {
+                msgID: m.messageId,
+                timeout,
+              });
+            } catch (err) {
+              await service.markFailed(m.id, errorText(err));
+              throw err;
+            }
+            done.push(m.id);
           }
-          await service.markSent(m.id);
-          published += 1;
+        } finally {
+          await service.markSent(done);
+          published += done.length;
         }
         if (stopping) {
           break;

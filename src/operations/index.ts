@@ -8,3 +8,4 @@ export * from './operation.schema.ts';
 export * from './operation.repository.ts';
 export * from './operation.service.ts';
 export * from './operation-report.ts';
+export * from './operation-federation.ts';

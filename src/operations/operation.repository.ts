@@ -184,10 +184,51 @@ export class OperationRepository {
     );
   }
 
+  /** Accepted participations of every authority (the service's view: which figures to send where). */
+  async acceptedParticipations(
+    q: Queryable,
+  ): Promise<{ operation: string; authority: string; coordinator: string }[]> {
+    const r = await q.query<{ operation_id: string; authority: string; coordinator: string }>(
+      `SELECT p.operation_id, p.authority, p.coordinator FROM operation_participant p
+       JOIN operation o ON o.id = p.operation_id
+       WHERE p.state = 'accepted' ORDER BY p.operation_id, p.authority`,
+    );
+    return r.rows.map((x) => ({
+      operation: x.operation_id,
+      authority: x.authority,
+      coordinator: x.coordinator,
+    }));
+  }
+
+  /** Figures a participant's node sent for it (federation), kept by the coordinator's node. */
+  async setRemoteFigures(
+    q: Queryable,
+    id: string,
+    authority: string,
+    figures: unknown,
+    at: Date,
+  ): Promise<number> {
+    const r = await q.query(
+      `UPDATE operation_participant SET remote_figures = $3, remote_figures_at = $4
+       WHERE operation_id = $1 AND authority = $2 AND (remote_figures_at IS NULL OR remote_figures_at <= $4)`,
+      [id, authority, JSON.stringify(figures), at],
+    );
+    return r.rowCount ?? 0;
+  }
+
+  async remoteFigures(q: Queryable, id: string): Promise<Map<string, unknown>> {
+    const r = await q.query<{ authority: string; remote_figures: unknown }>(
+      `SELECT authority, remote_figures FROM operation_participant
+       WHERE operation_id = $1 AND remote_figures IS NOT NULL`,
+      [id],
+    );
+    return new Map(r.rows.map((x) => [x.authority, x.remote_figures]));
+  }
+
   async insertMessage(q: Queryable, m: OperationMessage, coordinator: string): Promise<void> {
     await q.query(
       `INSERT INTO operation_message (id, operation_id, authority, coordinator, kind, body, author, at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING`,
       [
         m.id,
         m.operation,

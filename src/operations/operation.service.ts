@@ -20,8 +20,8 @@ import type { Database, Queryable } from '../store/database.ts';
 import { compileRule } from '../risk/index.ts';
 import { conditionError } from '../rules/index.ts';
 import type { RuleInput, RuleService } from '../rules/index.ts';
-import { conditionFromIndicators } from '../cooperation/index.ts';
-import type { DirectoryEntry } from '../cooperation/index.ts';
+import { conditionFromIndicators, sendToPeers } from '../cooperation/index.ts';
+import type { DirectoryEntry, FederationOutbound } from '../cooperation/index.ts';
 import { messageInputSchema, operationInputSchema } from './operation.schema.ts';
 import type {
   Criterion,
@@ -45,6 +45,8 @@ export interface OperationServiceDeps {
   readonly clock: Clock;
   readonly audit?: { append(tx: Queryable, event: AuditEvent): Promise<unknown> } | undefined;
   readonly ids?: (() => string) | undefined;
+  /** Other nodes: what concerns a member on another node is also queued to it (src/federation). */
+  readonly federation?: FederationOutbound | undefined;
 }
 
 const MAX_TITLE = 200;
@@ -296,6 +298,10 @@ export class OperationService {
     const liaison = new Map(input.participants.map((p) => [p.authority, p.liaisonOfficers]));
     await scoped.transaction(async (tx) => {
       await this.#d.repo.insert(tx, op, liaison);
+      await this.#toPeers(tx, actor.authority, op.participantCodes, 'operation.created', {
+        operation: op,
+        liaison: Object.fromEntries(liaison),
+      });
       await this.#audit(
         tx,
         actor,
@@ -401,6 +407,12 @@ export class OperationService {
         return;
       }
       await this.#d.repo.accept(tx, id, actor.authority, ruleIds, actor.subject, now);
+      await this.#toPeers(tx, actor.authority, [op.coordinator], 'operation.accepted', {
+        operation: id,
+        authority: actor.authority,
+        by: actor.subject,
+        at: now.toISOString(),
+      });
       await this.#audit(
         tx,
         actor,
@@ -415,10 +427,74 @@ export class OperationService {
 
   // ——— Pooled results and reports ———
 
-  async #figures(op: StoredOperation, p: Participant): Promise<ParticipantFigures> {
+  /** Queues a message to each of `to` that is another node's authority (not `from`). */
+  async #toPeers(
+    tx: Queryable,
+    from: string,
+    to: readonly string[],
+    kind: 'operation.created' | 'operation.accepted' | 'operation.message' | 'operation.figures',
+    body: unknown,
+  ): Promise<void> {
+    await sendToPeers(this.#d.federation, tx, from, to, kind, body);
+  }
+
+  /**
+   * Sends the coordinator on another node each accepted participation's own figures (run by serve
+   * on a schedule, and at will): counts and amounts computed here, where the participant's data is.
+   * Returns how many were queued.
+   */
+  async shareFigures(): Promise<number> {
+    const federation = this.#d.federation;
+    if (federation === undefined) {
+      return 0;
+    }
+    const peers = await federation.peers(this.#d.db);
+    let sent = 0;
+    for (const a of await this.#d.repo.acceptedParticipations(this.#d.db)) {
+      if (!peers.has(a.coordinator) || peers.has(a.authority)) {
+        continue;
+      }
+      const scoped = this.#d.db.forAuthority(a.authority);
+      const op = await scoped.transaction((tx) => this.#d.repo.get(tx, a.operation));
+      const p =
+        op && (await scoped.transaction((tx) => this.#d.repo.ownParticipation(tx, a.operation, a.authority)));
+      if (op === undefined || p === undefined) {
+        continue;
+      }
+      const figures = await this.#figures(op, p, new Set());
+      const asOf = this.#d.clock.now().toISOString();
+      await scoped.transaction((tx) =>
+        federation.send(tx, {
+          from: a.authority,
+          to: a.coordinator,
+          kind: 'operation.figures',
+          body: { operation: op.id, figures, asOf },
+        }),
+      );
+      sent++;
+    }
+    return sent;
+  }
+
+  async #figures(
+    op: StoredOperation,
+    p: Participant,
+    remote: ReadonlySet<string>,
+  ): Promise<ParticipantFigures> {
     const f = emptyTotals();
     if (p.state !== 'accepted') {
       return { authority: p.authority, state: p.state, ...f };
+    }
+    if (remote.has(p.authority)) {
+      // Another node's participant: the figures its node last sent (none yet: zeros).
+      const sent = (
+        await this.#d.db
+          .forAuthority(op.coordinator)
+          .transaction((tx) => this.#d.repo.remoteFigures(tx, op.id))
+      ).get(p.authority) as ParticipantFigures | undefined;
+      return sent === undefined
+        ? { authority: p.authority, state: p.state, ...f }
+        : { ...sent, state: p.state };
     }
     const criterionOf = new Map(op.criteria.map((c) => [operationRuleId(op.id, c.id), c.id]));
     const own = new Set(p.ruleIds);
@@ -476,8 +552,10 @@ export class OperationService {
   async #results(op: StoredOperation, participants: readonly Participant[]): Promise<OperationResults> {
     const now = this.#d.clock.now();
     const figures: ParticipantFigures[] = [];
+    const remote =
+      this.#d.federation === undefined ? new Set<string>() : await this.#d.federation.peers(this.#d.db);
     for (const p of participants) {
-      figures.push(await this.#figures(op, p));
+      figures.push(await this.#figures(op, p, remote));
     }
     const total = emptyTotals();
     for (const f of figures) {
@@ -542,6 +620,7 @@ export class OperationService {
     };
     await this.#d.db.forAuthority(actor.authority).transaction(async (tx) => {
       await this.#d.repo.insertMessage(tx, message, op.coordinator);
+      await this.#toPeers(tx, actor.authority, [...members], 'operation.message', { message });
       await this.#audit(
         tx,
         actor,

@@ -17,7 +17,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { forEachDatabase, startTestApp, testClock } from '../support/test-app.ts';
+import { assessPending, forEachDatabase, startTestApp, testClock } from '../support/test-app.ts';
+import { validFiling } from '../support/filings.ts';
 import type { TestApp } from '../support/test-app.ts';
 import { startNatsServer } from '../bus/nats-server.ts';
 import type { NatsServer } from '../bus/nats-server.ts';
@@ -425,5 +426,102 @@ forEachDatabase('federation of three nodes over JetStream', (target) => {
       errors.filter((e) => !/CONNECTION|closed|timeout|503/i.test(e)),
       [],
     );
+  });
+
+  test('a joint operation coordinated at NL: BE and DE receive it, BE accepts and its criteria run at BE, messages reach every node, BE’s figures are pooled at NL', async () => {
+    const nl = node('NL').app;
+    const be = node('BE').app;
+    const now = nl.clock.now();
+    const sample = validFiling(now, { lrn: 'FED-OP-0' });
+    const chapter = String(sample['consignments'][0].goods[0].hsCode).slice(0, 4);
+    const created = await nl.deps.operations.create(actor('NL', 'coordinator'), {
+      kind: 'jco',
+      title: 'Federated JCO',
+      objective: 'Goods of one heading across three national nodes.',
+      scope: {},
+      start: now.toISOString(),
+      end: new Date(now.getTime() + 14 * DAY).toISOString(),
+      interimReview: new Date(now.getTime() + 7 * DAY).toISOString(),
+      participants: [{ authority: 'BE' }, { authority: 'DE' }],
+      criteria: [
+        {
+          title: `Heading ${chapter}`,
+          condition: `goods.exists(g, g.hsCode.startsWith("${chapter}"))`,
+          riskArea: 'security-safety',
+          weight: 70,
+          severity: 'high',
+          recommendedAction: 'physical-check',
+          reason: 'The operation’s goods',
+        },
+      ],
+    });
+    for (const c of ['BE', 'DE'] as const) {
+      const op = await eventually(`the operation at ${c}`, async () =>
+        node(c)
+          .app.deps.operations.get(actor(c, 'analyst'), created.id)
+          .catch(() => undefined),
+      );
+      assert.equal(op.coordinator, 'NL');
+      assert.equal(op.criteria.length, 1);
+    }
+
+    await be.deps.operations.accept(actor('BE', 'analyst'), created.id);
+    const rule = await be.deps.rules.get(actor('BE', 'analyst'), `${created.id}-c1`);
+    assert.equal(rule.rule.status, 'active', 'the criterion is a live rule at BE');
+    await eventually('BE’s acceptance at NL', async () => {
+      const op = await nl.deps.operations.get(actor('NL', 'coordinator'), created.id);
+      return op.participants.find((p) => p.authority === 'BE')?.state === 'accepted' ? true : undefined;
+    });
+
+    await be.deps.operations.postMessage(actor('BE', 'analyst'), created.id, {
+      kind: 'alert',
+      text: 'Suspect truck at the border',
+    });
+    for (const c of ['NL', 'DE'] as const) {
+      await eventually(`BE’s message at ${c}`, async () => {
+        const list = await node(c).app.deps.operations.messages(
+          actor(c, c === 'NL' ? 'coordinator' : 'analyst'),
+          created.id,
+          50,
+        );
+        return list.some((m) => m.from === 'BE' && m.text === 'Suspect truck at the border')
+          ? true
+          : undefined;
+      });
+    }
+
+    // A BE consignment the criterion hits, assessed at BE; BE's node sends its figures to NL.
+    const filing = validFiling(now, { lrn: 'FED-OP-1' });
+    filing['officeOfFirstEntry'] = 'BE101000';
+    filing['transport'].routing = ['CN', 'SG', 'BE'];
+    filing['consignments'][0].placeOfUnloading = 'BEANR';
+    filing['consignments'][0].routing = ['CN', 'SG', 'BE'];
+    const lodged = await be.server.app.inject({
+      method: 'POST',
+      url: '/v1/filings',
+      headers: {
+        authorization: `Bearer ${await be.token('BE', 'filer', 'be-filer')}`,
+        'content-type': 'application/json',
+      },
+      payload: JSON.stringify(filing),
+    });
+    assert.equal(lodged.statusCode, 201, lodged.body);
+    await assessPending(be);
+    const own = await be.deps.operations.results(actor('BE', 'analyst'), created.id);
+    const beOwn = own.participants.find((p) => p.authority === 'BE')!;
+    assert.equal(beOwn.hitConsignments, 1);
+    assert.equal(await be.deps.operations.shareFigures(), 1);
+    const pooled = await eventually('BE’s figures at NL', async () => {
+      const r = await nl.deps.operations.results(actor('NL', 'coordinator'), created.id);
+      return r.participants.find((p) => p.authority === 'BE')?.hitConsignments === 1 ? r : undefined;
+    });
+    assert.deepEqual(
+      pooled.participants.find((p) => p.authority === 'BE'),
+      beOwn,
+      'NL pools exactly the figures BE computed',
+    );
+    assert.equal(pooled.participants.find((p) => p.authority === 'DE')?.state, 'invited');
+    assert.equal(pooled.total.hitConsignments, 1);
+    assert.equal(pooled.total.screened, beOwn.screened);
   });
 });

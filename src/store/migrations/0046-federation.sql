@@ -70,3 +70,8 @@ BEGIN
   END IF;
 END
 $$;
+
+-- A joint operation whose participants run other nodes: the coordinator's node keeps the figures each
+-- remote participant's node sends (its own figures, computed where its data is), as of when.
+ALTER TABLE operation_participant ADD COLUMN remote_figures jsonb;
+ALTER TABLE operation_participant ADD COLUMN remote_figures_at timestamptz;
