@@ -10,7 +10,7 @@
  * Prints progress on stderr and one JSON line last on stdout.
  *
  *   node bench/federation.bench.ts
- *   BENCH_PHASES=2:20,10:100 BENCH_SECONDS=10 VIGIL_FEDERATION_POLL_MS=50 node bench/federation.bench.ts
+ *   BENCH_PHASES=2:20,10:100 BENCH_SECONDS=10 BENCH_CONCURRENCY=8 VIGIL_FEDERATION_POLL_MS=50 node bench/federation.bench.ts
  */
 import { startNatsServer } from '../test/bus/nats-server.ts';
 import { databaseTargets, startTestApp } from '../test/support/test-app.ts';
@@ -24,6 +24,7 @@ const PHASES = (process.env['BENCH_PHASES'] ?? '2:20,10:100,25:250').split(',').
 });
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 15);
 const POLL_MS = Number(process.env['VIGIL_FEDERATION_POLL_MS'] ?? 200);
+const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 8);
 const DAY = 86_400_000;
 const log = (line: string): void => {
   process.stderr.write(`${line}\n`);
@@ -117,16 +118,19 @@ try {
     const t0 = Date.now();
     let rifs = 0;
     let shared = 0;
-    // Paced: every 50 ms, whatever is due by now at the phase's rates.
+    // Paced: every 50 ms, whatever is due by now at the phase's rates, CONCURRENCY acts at a time
+    // (analysts and officers act at once; on PGlite they queue for its one connection anyway).
     while (Date.now() - t0 < SECONDS * 1000) {
       const elapsed = (Date.now() - t0) / 1000;
-      while (rifs < Math.floor(elapsed * phase.rifs)) {
-        await issueRif();
-        rifs++;
+      const due: (() => Promise<void>)[] = [];
+      for (; rifs < Math.floor(elapsed * phase.rifs); rifs++) {
+        due.push(issueRif);
       }
-      while (shared < Math.floor(elapsed * phase.shared)) {
-        await shareResult();
-        shared++;
+      for (; shared < Math.floor(elapsed * phase.shared); shared++) {
+        due.push(shareResult);
+      }
+      for (let i = 0; i < due.length; i += CONCURRENCY) {
+        await Promise.all(due.slice(i, i + CONCURRENCY).map((act) => act()));
       }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -185,7 +189,7 @@ try {
     results.push(r);
   }
   process.stdout.write(
-    `${JSON.stringify({ engine: target.engine, pollMs: POLL_MS, secondsPerPhase: SECONDS, phases: results })}\n`,
+    `${JSON.stringify({ engine: target.engine, pollMs: POLL_MS, concurrency: CONCURRENCY, secondsPerPhase: SECONDS, phases: results })}\n`,
   );
 } finally {
   for (const l of loops) {
