@@ -167,8 +167,12 @@ export class SharingService {
     category: SharingCategory,
   ): Promise<Map<string, 'summary' | 'full'>> {
     const rules = (await this.#d.repo.policy(tx, authority)).filter((r) => r.category === category);
-    const directory = await this.#d.repo.directory(tx);
     const out = new Map<string, 'summary' | 'full'>();
+    // Every screened consignment asks: most authorities share nothing, and then the directory is moot.
+    if (rules.length === 0) {
+      return out;
+    }
+    const directory = await this.#d.repo.directory(tx);
     const wildcard = rules.find((r) => r.receiver === '*');
     if (wildcard !== undefined && wildcard.level !== 'none') {
       for (const e of directory.values()) {

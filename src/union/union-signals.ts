@@ -369,7 +369,12 @@ function diversion(
   const byConsignor = new Map<string, Screening[]>();
   for (const s of screenings.values()) {
     for (const o of s.operators.filter((x) => x.role === 'consignor')) {
-      byConsignor.set(o.eori, [...(byConsignor.get(o.eori) ?? []), s]);
+      const list = byConsignor.get(o.eori);
+      if (list === undefined) {
+        byConsignor.set(o.eori, [s]);
+      } else {
+        list.push(s);
+      }
     }
   }
   const out: UnionSignal[] = [];
