@@ -80,12 +80,7 @@ for (let r = 0; r < RUNS; r++) {
   signals = unionSignals(records, {
     from: new Date(T0 - 14 * DAY),
     to: new Date(T0),
-    minAuthorities: SIGNAL_DEFAULTS.minAuthorities,
-    diversionDays: SIGNAL_DEFAULTS.diversionDays,
-    baselineDays: SIGNAL_DEFAULTS.baselineDays,
-    minScreened: SIGNAL_DEFAULTS.minScreened,
-    minHits: SIGNAL_DEFAULTS.minHits,
-    minZ: SIGNAL_DEFAULTS.minZ,
+    ...SIGNAL_DEFAULTS,
   }).length;
   times.push(performance.now() - start);
 }

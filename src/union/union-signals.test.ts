@@ -70,12 +70,7 @@ function control(source: string, ref: string, when: string, result: string): Sha
 const params = (over: Partial<SignalParameters> = {}): SignalParameters => ({
   from: new Date(T0 - 14 * DAY),
   to: new Date(T0),
-  minAuthorities: SIGNAL_DEFAULTS.minAuthorities,
-  diversionDays: SIGNAL_DEFAULTS.diversionDays,
-  baselineDays: SIGNAL_DEFAULTS.baselineDays,
-  minScreened: SIGNAL_DEFAULTS.minScreened,
-  minHits: SIGNAL_DEFAULTS.minHits,
-  minZ: SIGNAL_DEFAULTS.minZ,
+  ...SIGNAL_DEFAULTS,
   ...over,
 });
 
