@@ -26,10 +26,17 @@ import { ResultSignalRepository, ResultSignalService } from '../result-signals/i
 import { OutboxSignal } from '../bus/index.ts';
 import type { EventHandler, OutboxEvent } from '../bus/index.ts';
 import { ControlRepository, ControlService } from '../controls/index.ts';
-import { RifRepository, RifService, SharingService, StixExchange } from '../cooperation/index.ts';
+import {
+  FederatedCooperation,
+  RifRepository,
+  RifService,
+  SharingService,
+  StixExchange,
+  screeningOf,
+} from '../cooperation/index.ts';
 import { OperationFederation, OperationRepository, OperationService } from '../operations/index.ts';
-import { FederatedCooperation } from '../cooperation/index.ts';
 import { FederationRepository, FederationService } from '../federation/index.ts';
+import { UnionService } from '../union/index.ts';
 import { ImportRepository, ImportService, importAsFiling } from '../import-declarations/index.ts';
 import { IprRepository, IprService } from '../ipr/index.ts';
 import { FilingRepository, FilingService } from '../intake/index.ts';
@@ -91,6 +98,7 @@ export interface AppDeps {
   readonly controls: ControlService;
   readonly rifs: RifService;
   readonly operations: OperationService;
+  readonly union: UnionService;
   readonly indicators: IndicatorService;
   readonly sharing: SharingService;
   readonly stix: StixExchange;
@@ -272,7 +280,15 @@ export async function composeApp(
       await sharing.onControlResult(tx, r);
     },
   });
-  const hooks = controls.assessmentHooks();
+  const controlHooks = controls.assessmentHooks();
+  // Every screened consignment is shared as the authority's policy grants `screening` (issue 11).
+  const hooks: typeof controlHooks = {
+    ...controlHooks,
+    onAssessed: async (tx, a, filing, arrival) => {
+      await controlHooks.onAssessed(tx, a, filing, arrival);
+      await sharing.onScreened(tx, screeningOf(a, filing.body as Filing));
+    },
+  };
   // The entry-summary model learns from control results and scores through the assessment's port.
   const importRepo = new ImportRepository();
   const ensModels = new EnsModelService({
@@ -444,6 +460,12 @@ export async function composeApp(
     controls,
     rifs,
     operations,
+    union: new UnionService({
+      db,
+      clock,
+      audit,
+      sharedBetween: (q, recipient, filter) => rifRepo.sharedBetween(q, recipient, filter),
+    }),
     indicators,
     sharing,
     stix: new StixExchange({ rifs }),

@@ -57,6 +57,7 @@ export const AUDIT_ACTIONS = [
   'sharing.changed',
   'shared.granted',
   'shared.read',
+  'union.signals-read',
   'directory.changed',
   'webhook.registered',
   'webhook.deleted',

@@ -126,6 +126,8 @@ export const PERMISSIONS = {
     ['analyst', 'officer', 'coordinator', 'admin'],
     "only analysts, officers and coordinators write in an operation's channel",
   ),
+  // Union-level analysis: the signals a coordinating authority draws from what others share with it.
+  'union.read': permission(['coordinator', 'admin'], 'only coordinators read union-level signals'),
   'sharing.read': permission(OFFICIAL_ROLES, 'sharing policies are for customs officials'),
   'sharing.write': permission(['coordinator', 'admin'], 'only coordinators and admins set sharing policies'),
   'indicator.read': permission(

@@ -9,6 +9,7 @@ export * from './rif-rule.ts';
 export * from './rif-similarity.ts';
 export * from './rif.repository.ts';
 export * from './rif.service.ts';
+export * from './screening.ts';
 export * from './sharing.service.ts';
 export * from './stix-exchange.ts';
 export * from './federation-port.ts';

@@ -506,30 +506,54 @@ export class RifRepository {
     recipient: string,
     filter: { category?: string | undefined; source?: string | undefined; limit: number },
   ): Promise<SharedRecord[]> {
-    const r = await q.query<{
-      id: string;
-      authority: string;
-      category: string;
-      level: 'summary' | 'full';
-      ref: string;
-      body: Record<string, unknown>;
-      at: Date;
-    }>(
+    const r = await q.query<SharedRow>(
       `SELECT id, authority, category, level, ref, body, at FROM shared_record
        WHERE recipient = $1 AND ($2::text IS NULL OR category = $2) AND ($3::text IS NULL OR authority = $3)
        ORDER BY at DESC, id LIMIT $4`,
       [recipient, filter.category ?? null, filter.source ?? null, filter.limit],
     );
-    return r.rows.map((x) => ({
-      id: x.id,
-      source: x.authority,
-      category: x.category,
-      level: x.level,
-      ref: x.ref,
-      at: iso(x.at)!,
-      data: x.body,
-    }));
+    return r.rows.map(toSharedRecord);
   }
+
+  /**
+   * Published query for union-level analysis: the records of the given categories shared with the
+   * recipient between `from` (inclusive) and `to` (exclusive), oldest first, at most `limit`.
+   */
+  async sharedBetween(
+    q: Queryable,
+    recipient: string,
+    filter: { categories: readonly string[]; from: Date; to: Date; limit: number },
+  ): Promise<SharedRecord[]> {
+    const r = await q.query<SharedRow>(
+      `SELECT id, authority, category, level, ref, body, at FROM shared_record
+       WHERE recipient = $1 AND category = ANY($2::text[]) AND at >= $3 AND at < $4
+       ORDER BY at, id LIMIT $5`,
+      [recipient, filter.categories, filter.from, filter.to, filter.limit],
+    );
+    return r.rows.map(toSharedRecord);
+  }
+}
+
+interface SharedRow {
+  id: string;
+  authority: string;
+  category: string;
+  level: 'summary' | 'full';
+  ref: string;
+  body: Record<string, unknown>;
+  at: Date;
+}
+
+function toSharedRecord(x: SharedRow): SharedRecord {
+  return {
+    id: x.id,
+    source: x.authority,
+    category: x.category,
+    level: x.level,
+    ref: x.ref,
+    at: iso(x.at)!,
+    data: x.body,
+  };
 }
 
 /** The stored body (the contract's fields), and the columns the queries filter on. */

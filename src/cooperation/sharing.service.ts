@@ -5,7 +5,9 @@
  * Records are written for each receiver in the transaction of the fact they share: a control result
  * when it is recorded (`control-results`, `seizures`), a consignment when it is selected for control
  * (`risk-analysis`), a watchlist when its entries change (`watchlist-entries`, the shared copy follows
- * the list); `rifs` decides which partner agencies receive the authority's RIFs. Every share is in the
+ * the list), every consignment when risk analysis has screened it (`screening`: hit or not, for
+ * union-level analysis; withheld when a hit came from a TLP RED or AMBER+STRICT RIF's rule); `rifs`
+ * decides which partner agencies receive the authority's RIFs. Every share is in the
  * source's audit trail and every read in the reader's. A policy grants nothing it does not name.
  */
 import { randomUUID } from 'node:crypto';
@@ -21,6 +23,8 @@ import type { SelectedForControl } from '../controls/index.ts';
 import { sendToPeers } from './federation-port.ts';
 import type { FederationOutbound } from './federation-port.ts';
 import type { RifRepository, SharedRecord, SharingRule } from './rif.repository.ts';
+import { screeningView } from './screening.ts';
+import type { ScreenedConsignment } from './screening.ts';
 
 /** What an authority may share (issue 9). */
 export const SHARING_CATEGORIES = [
@@ -30,6 +34,7 @@ export const SHARING_CATEGORIES = [
   'risk-analysis',
   'watchlist-entries',
   'indicators',
+  'screening',
 ] as const;
 export type SharingCategory = (typeof SHARING_CATEGORIES)[number];
 export const SHARING_LEVELS = ['none', 'summary', 'full'] as const;
@@ -177,8 +182,12 @@ export class SharingService {
     category: SharingCategory,
   ): Promise<Map<string, 'summary' | 'full'>> {
     const rules = (await this.#d.repo.policy(tx, authority)).filter((r) => r.category === category);
-    const directory = await this.#d.repo.directory(tx);
     const out = new Map<string, 'summary' | 'full'>();
+    // Every screened consignment asks: most authorities share nothing, and then the directory is moot.
+    if (rules.length === 0) {
+      return out;
+    }
+    const directory = await this.#d.repo.directory(tx);
     const wildcard = rules.find((r) => r.receiver === '*');
     if (wildcard !== undefined && wildcard.level !== 'none') {
       for (const e of directory.values()) {
@@ -268,28 +277,62 @@ export class SharingService {
       hsCodes: [...new Set(r.hsCodes)].sort(),
       score: r.score,
     };
+    return this.#shareConsignment(tx, r, 'risk-analysis', grants, (level) =>
+      level === 'full' ? full : summary,
+    );
+  }
+
+  /**
+   * In the assessment's transaction, for every consignment screened: shares whether risk analysis hit
+   * it, on what route and goods, with the receivers the policy grants `screening` (summary: no
+   * personal data; full: the consignment, its office and its operators by EORI, containers and
+   * transport documents). A consignment hit by a rule adopted from a TLP RED or AMBER+STRICT RIF is
+   * not shared at all: what such a form told this authority does not travel on, not even as a hit.
+   */
+  async onScreened(tx: Queryable, s: ScreenedConsignment): Promise<number> {
+    const grants = await this.grants(tx, s.authority, 'screening');
+    if (grants.size === 0) {
+      return 0;
+    }
+    for (const a of await this.#d.repo.adoptedBy(tx, s.authority, s.ruleIds)) {
+      const tlp = (await this.#d.repo.get(tx, a.rifId))?.handling.tlp;
+      if (tlp === 'RED' || tlp === 'AMBER+STRICT') {
+        return 0;
+      }
+    }
+    return this.#shareConsignment(tx, s, 'screening', grants, (level) => screeningView(s, level));
+  }
+
+  /** Shares one consignment's record with each receiver at its level, audited as the assessment's. */
+  async #shareConsignment(
+    tx: Queryable,
+    c: { readonly authority: string; readonly mrn: string; readonly seq: number; readonly at: Date },
+    category: SharingCategory,
+    grants: ReadonlyMap<string, 'summary' | 'full'>,
+    view: (level: 'summary' | 'full') => unknown,
+  ): Promise<number> {
     const records = [...grants].map(([recipient, level]) => ({
       id: randomUUID(),
-      source: r.authority,
+      source: c.authority,
       recipient,
-      category: 'risk-analysis',
+      category,
       level,
-      ref: `${r.mrn}/${r.seq}`,
-      data: level === 'full' ? full : summary,
-      at: r.at,
+      ref: `${c.mrn}/${c.seq}`,
+      data: view(level),
+      at: c.at,
     }));
     const n = await this.#share(tx, records);
     await this.#d.audit?.append(tx, {
-      authority: r.authority,
+      authority: c.authority,
       actor: 'system:assessment',
       action: 'shared.granted',
-      subject: r.mrn,
+      subject: c.mrn,
       details: {
-        category: 'risk-analysis',
-        seq: r.seq,
+        category,
+        seq: c.seq,
         to: records.map((x) => ({ recipient: x.recipient, level: x.level })),
       },
-      at: r.at,
+      at: c.at,
     });
     return n;
   }

@@ -295,6 +295,9 @@ forEachDatabase('the OpenAPI document describes the answers', (target) => {
     await call('PUT', '/v1/sharing-policies', 'be-admin', requestExample('PUT', '/v1/sharing-policies'));
     await call('GET', '/v1/sharing-policies', 'be-admin');
     await call('GET', '/v1/shared-results', 'admin');
+    await call('GET', '/v1/union/signals', 'admin');
+    await call('GET', '/v1/union/signals?kind=diversion&minAuthorities=2&diversionDays=7', 'admin');
+    assert.equal((await call('GET', '/v1/union/signals?minAuthorities=1', 'admin')).statusCode, 400);
     await call('POST', `/v1/rifs/${id}/withdrawal`, 'admin', { reason: 'stopped' });
   });
 

@@ -1550,6 +1550,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/union/signals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Cross-border signals from what other authorities share with yours: the same subject in several authorities, rising hit rates, diversions after a control
+         * @description Only records other authorities’ sharing policies gave your authority are read (categories `screening`, `control-results`, `seizures`); the window [from, to) is at most 92 days. Definitions and tests in docs/union-signals.md.
+         */
+        get: operations["listUnionSignals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/indicators": {
         parameters: {
             query?: never;
@@ -4413,7 +4433,7 @@ export interface components {
             /** @description the authority that shared it */
             source: string;
             /** @enum {string} */
-            category: "control-results" | "seizures" | "rifs" | "risk-analysis" | "watchlist-entries" | "indicators";
+            category: "control-results" | "seizures" | "rifs" | "risk-analysis" | "watchlist-entries" | "indicators" | "screening";
             /** @enum {string} */
             level: "summary" | "full";
             ref: string;
@@ -4427,7 +4447,7 @@ export interface components {
             authority: string;
             rules: {
                 /** @enum {string} */
-                category: "control-results" | "seizures" | "rifs" | "risk-analysis" | "watchlist-entries" | "indicators";
+                category: "control-results" | "seizures" | "rifs" | "risk-analysis" | "watchlist-entries" | "indicators" | "screening";
                 receiver: string;
                 /** @enum {string} */
                 level: "none" | "summary" | "full";
@@ -19448,7 +19468,7 @@ export interface operations {
                 "application/json": {
                     rules: {
                         /** @enum {string} */
-                        category: "control-results" | "seizures" | "rifs" | "risk-analysis" | "watchlist-entries" | "indicators";
+                        category: "control-results" | "seizures" | "rifs" | "risk-analysis" | "watchlist-entries" | "indicators" | "screening";
                         receiver: "*" | string;
                         /** @enum {string} */
                         level: "none" | "summary" | "full";
@@ -19584,7 +19604,7 @@ export interface operations {
     listSharedResults: {
         parameters: {
             query?: {
-                category?: "control-results" | "seizures" | "rifs" | "risk-analysis" | "watchlist-entries" | "indicators";
+                category?: "control-results" | "seizures" | "rifs" | "risk-analysis" | "watchlist-entries" | "indicators" | "screening";
                 source?: string;
                 limit?: number;
             };
@@ -20982,6 +21002,177 @@ export interface operations {
             };
             /** @description VIGIL_OPERATION_INVALID: The operation or its message is invalid */
             422: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_RATE_LIMITED: Too many requests */
+            429: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listUnionSignals: {
+        parameters: {
+            query?: {
+                /** @description start of the recent window (default: 14 days before to) */
+                from?: string;
+                /** @description end of the recent window, excluded (default: now) */
+                to?: string;
+                /** @description only signals of this kind */
+                kind?: "same-subject" | "rising-hit-rate" | "diversion";
+                /** @description authorities a signal must involve */
+                minAuthorities?: number;
+                /** @description days after a control within which an entry at another office is a diversion */
+                diversionDays?: number;
+                /** @description days before from that make the baseline of a hit rate */
+                baselineDays?: number;
+                /** @description consignments screened in each window for a hit rate to count */
+                minScreened?: number;
+                /** @description hits in the recent window for a rise to count */
+                minHits?: number;
+                /** @description signals returned, strongest first */
+                limit?: number;
+            };
+            header?: {
+                /** @description your id for this request: kept as its id in Vigil’s logs and on the events it causes (anything else is replaced by a fresh one) */
+                "x-request-id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The signals, strongest first */
+            200: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        from: string;
+                        to: string;
+                        parameters: {
+                            minAuthorities: number;
+                            diversionDays: number;
+                            baselineDays: number;
+                            minScreened: number;
+                            minHits: number;
+                            minZ: number;
+                        };
+                        /** @description shared records read */
+                        records: number;
+                        /** @description true when more records were shared than one request reads: narrow the window */
+                        truncated: boolean;
+                        items: {
+                            /** @description stable: kind, subject type and value */
+                            id: string;
+                            /** @enum {string} */
+                            kind: "same-subject" | "rising-hit-rate" | "diversion";
+                            subject: {
+                                /** @enum {string} */
+                                type: "operator" | "container" | "document" | "route" | "goods-origin" | "consignor-goods";
+                                value: string;
+                            };
+                            authorities: string[];
+                            /** @description strength: see docs/union-signals.md for each kind */
+                            score: number;
+                            firstAt: string;
+                            lastAt: string;
+                            evidence: {
+                                /** @description the authority that shared the record */
+                                authority: string;
+                                /** @description the shared record's ref: the consignment (MRN/item) at its source */
+                                ref: string;
+                                /** @description the sharing category of the record (screening, control-results, seizures) */
+                                category: string;
+                                /** @enum {string} */
+                                kind: "hit" | "irregularity" | "seizure" | "no-irregularity" | "entry";
+                                /** @description when the record was made (screened or controlled) */
+                                at: string;
+                                /** @description office of first entry, when shared at full level */
+                                office: string | null;
+                            }[];
+                            /** @description rising-hit-rate: the figures of each authority whose rate rose */
+                            rates?: {
+                                authority: string;
+                                baseline: {
+                                    screened: number;
+                                    hits: number;
+                                    rate: number;
+                                };
+                                recent: {
+                                    screened: number;
+                                    hits: number;
+                                    rate: number;
+                                };
+                                /** @description one-sided two-proportion z of the rise */
+                                z: number;
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            /** @description VIGIL_QUERY_INVALID: A query parameter is invalid */
+            400: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_UNAUTHENTICATED: A valid bearer token is required; VIGIL_TOKEN_REVOKED: The token was revoked; VIGIL_API_KEY_UNKNOWN: The API key is not one this instance issued; VIGIL_API_KEY_REVOKED: The API key was revoked; VIGIL_API_KEY_EXPIRED: The API key has expired; VIGIL_API_KEY_RETIRED: The API key was rotated and the overlap for its old secret has ended; VIGIL_SESSION_EXPIRED: The session has ended: sign in again */
+            401: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_CSRF_REJECTED: A change made with the session cookie lacks the session’s CSRF token; VIGIL_FORBIDDEN: Your role may not do this */
+            403: {
                 headers: {
                     /** @description requests this client may make in the window */
                     "RateLimit-Limit"?: number;
