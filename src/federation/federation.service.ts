@@ -45,6 +45,22 @@ export interface FederationServiceDeps {
   readonly audit?: { append(tx: Queryable, event: AuditEvent): Promise<unknown> } | undefined;
   /** Applies a verified message (cooperation's FederatedCooperation.receive). */
   readonly apply: ApplyFederated;
+  /**
+   * Kinds whose handler runs its own transactions (it must be idempotent): applied between the check
+   * and the record of the message instead of inside one transaction (common criteria).
+   */
+  readonly applyAlone?:
+    | {
+        readonly kinds: ReadonlySet<string>;
+        readonly apply: (
+          from: string,
+          kind: string,
+          body: unknown,
+          at: Date,
+          peers: ReadonlySet<string>,
+        ) => Promise<Applied>;
+      }
+    | undefined;
   /** Puts a peer's authority in the directory (as a customs authority) when it is added. */
   readonly putAuthority: (tx: Queryable, entry: { code: string; name: string }, at: Date) => Promise<void>;
 }
@@ -386,7 +402,9 @@ export class FederationService implements FederationOutbound {
             : `the signature does not match the message and ${m.from}'s key`,
         );
       }
-      const applied = await this.#d.db.transaction(async (tx) => {
+      // The message must be new and the next of its sender (checked again, under the peer's lock,
+      // in the transaction that records it).
+      const inTurn = async (tx: Queryable): Promise<void> => {
         const p = (await this.#d.repo.peer(tx, m.from, true))!;
         if ((await this.#d.repo.inboxStatus(tx, m.id)) !== undefined) {
           throw new Refusal('VIGIL_FEDERATION_REPLAY', `message ${m.id} was received before`);
@@ -404,16 +422,18 @@ export class FederationService implements FederationOutbound {
             `message ${m.epoch}/${m.seq} came before ${m.epoch}/${expected}`,
           );
         }
-        const at = this.#d.clock.now();
-        let result: Applied;
+      };
+      const refusing = async (apply: () => Promise<Applied>): Promise<Applied> => {
         try {
-          result = await this.#d.apply(tx, m.from, m.kind, m.body, at, await this.#d.repo.codes(tx));
+          return await apply();
         } catch (err) {
           if (err instanceof VigilError) {
             throw new Refusal(err.code, err.message, true);
           }
           throw err;
         }
+      };
+      const record = async (tx: Queryable, result: Applied, at: Date): Promise<void> => {
         await this.#d.repo.recordInbox(
           tx,
           inboxRow(me, m, { status: 'applied', code: null, message: null, at }),
@@ -427,6 +447,27 @@ export class FederationService implements FederationOutbound {
           ref: result.ref,
           for: result.authorities,
         });
+      };
+      const at = this.#d.clock.now();
+      const alone = this.#d.applyAlone;
+      if (alone?.kinds.has(m.kind) === true) {
+        // A handler with transactions of its own, idempotent: checked, applied, then recorded. A
+        // crash before the record brings the message back, and applying it again changes nothing.
+        await this.#d.db.transaction(inTurn);
+        const peers = await this.#d.repo.codes(this.#d.db);
+        const result = await refusing(() => alone.apply(m.from, m.kind, m.body, at, peers));
+        await this.#d.db.transaction(async (tx) => {
+          await inTurn(tx);
+          await record(tx, result, at);
+        });
+        return { status: 'applied', id: m.id };
+      }
+      const applied = await this.#d.db.transaction(async (tx) => {
+        await inTurn(tx);
+        const result = await refusing(async () =>
+          this.#d.apply(tx, m.from, m.kind, m.body, at, await this.#d.repo.codes(tx)),
+        );
+        await record(tx, result, at);
         return result;
       });
       await applied.afterCommit?.();
