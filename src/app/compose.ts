@@ -9,7 +9,7 @@ import { ConfigError } from '../config/index.ts';
 import type { VigilConfig } from '../config/index.ts';
 import { FileKeyring, ROLES, TokenService, databaseRevocationList } from '../auth/index.ts';
 import { systemClock } from '../domain/index.ts';
-import type { Clock, Filing } from '../domain/index.ts';
+import type { Clock, Filing, SerialSource } from '../domain/index.ts';
 import { ApiKeyRepository, ApiKeyService } from '../api-keys/index.ts';
 import {
   AssessmentRepository,
@@ -149,7 +149,12 @@ export function keyringFor(config: VigilConfig): FileKeyring {
 
 export async function composeApp(
   config: VigilConfig,
-  overrides: { readonly db?: Database; readonly clock?: Clock } = {},
+  overrides: {
+    readonly db?: Database;
+    readonly clock?: Clock;
+    /** The MRN serials (tests that need the same MRNs, hence the same random draws, every run). */
+    readonly serial?: SerialSource;
+  } = {},
 ): Promise<AppDeps> {
   // Migrated as the owner; serve, worker and the CLI then run as vigil_service, never as the owner.
   let db: Database;
@@ -415,6 +420,7 @@ export async function composeApp(
       db,
       repo: filingRepo,
       clock,
+      serial: overrides.serial,
       metrics,
       audit,
       reference: () => reference.lists(),

@@ -18,6 +18,7 @@ import { openDatabase } from '../../src/store/database.ts';
 import type { Database, Engine } from '../../src/store/database.ts';
 import { FileKeyring, audienceOf } from '../../src/auth/index.ts';
 import type { Role } from '../../src/auth/index.ts';
+import type { SerialSource } from '../../src/domain/index.ts';
 
 export interface DatabaseTarget {
   readonly engine: Engine;
@@ -90,6 +91,7 @@ export async function startTestApp(
   target: DatabaseTarget,
   clock = testClock(),
   env: Readonly<Record<string, string>> = {},
+  overrides: { readonly serial?: SerialSource } = {},
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'vigil-test-'));
   const config = loadConfig({
@@ -99,7 +101,7 @@ export async function startTestApp(
     ...env,
   });
   const db = await target.open();
-  const deps = await composeApp(config, { db, clock });
+  const deps = await composeApp(config, { db, clock, ...overrides });
   const server = await buildServer(config, deps);
   await server.app.ready();
   return {
