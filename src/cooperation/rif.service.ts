@@ -31,7 +31,10 @@ import type { SharingService } from './sharing.service.ts';
 export interface RifServiceDeps {
   readonly db: Database;
   readonly repo: RifRepository;
-  readonly rules: Pick<RuleService, 'create' | 'update' | 'backtest' | 'setStatus' | 'get'>;
+  readonly rules: Pick<
+    RuleService,
+    'create' | 'update' | 'backtest' | 'backtestProposal' | 'setStatus' | 'get'
+  >;
   readonly sharing: SharingService;
   readonly clock: Clock;
   readonly audit?: { append(tx: Queryable, event: AuditEvent): Promise<unknown> } | undefined;
@@ -658,10 +661,13 @@ export class RifService {
       throw new VigilError('VIGIL_RIF_STATE', `RIF ${id} is ${live.status}; only an issued RIF is adopted`);
     }
     const rule = ruleFromRif(rif);
+    const days = Math.min(Math.max(options.backtestDays ?? DEFAULT_BACKTEST_DAYS, 1), 366);
+    const window = { from: new Date(now.getTime() - days * DAY_MS), to: now };
     if (options.dryRun === true) {
+      // The preview: the rule adoption would make, backtested on this authority's history, stored nowhere.
       return {
         rule: { ...rule },
-        backtest: null,
+        backtest: await this.#d.rules.backtestProposal(actor, rule, window),
         activated: false,
         delivery,
         notExpressed: unexpressedIndicators(rif.indicators),
@@ -678,11 +684,7 @@ export class RifService {
       existing === undefined
         ? await this.#d.rules.create(actor, draft)
         : await this.#d.rules.update(actor, rule.id, draft);
-    const days = Math.min(Math.max(options.backtestDays ?? DEFAULT_BACKTEST_DAYS, 1), 366);
-    const backtest = await this.#d.rules.backtest(actor, rule.id, {
-      from: new Date(now.getTime() - days * DAY_MS),
-      to: now,
-    });
+    const backtest = await this.#d.rules.backtest(actor, rule.id, window);
     const activate = options.activate ?? true;
     const final = activate ? await this.#d.rules.setStatus(actor, rule.id, 'active') : saved;
     const decided = await scoped.transaction(async (tx) => {

@@ -585,6 +585,27 @@ export class RuleService {
     input: { from: Date; to: Date; version?: number | undefined },
   ): Promise<BacktestResult> {
     requirePermission(actor, 'rule.read');
+    this.#checkBacktestWindow(input);
+    const { rule } = await this.get(actor, id, input.version);
+    return this.#backtestRule(actor, rule, input);
+  }
+
+  /**
+   * How a rule not yet saved would have done on filings lodged in [from, to): validated like a new
+   * rule, stored nowhere (a RIF's adoption preview). Its result names version 0.
+   */
+  async backtestProposal(
+    actor: Actor,
+    body: unknown,
+    input: { from: Date; to: Date },
+  ): Promise<BacktestResult> {
+    requirePermission(actor, 'rule.read');
+    this.#checkBacktestWindow(input);
+    const rule = await this.#validate(actor.authority, body);
+    return this.#backtestRule(actor, { ...rule, version: 0 }, input);
+  }
+
+  #checkBacktestWindow(input: { from: Date; to: Date }): void {
     const limits = this.#d.backtestLimits ?? DEFAULT_BACKTEST_LIMITS;
     const days = (input.to.getTime() - input.from.getTime()) / 86_400_000;
     if (days > limits.maxDays) {
@@ -593,7 +614,15 @@ export class RuleService {
         `the window has ${Math.ceil(days)} days, at most ${limits.maxDays}: backtest a shorter period, or several`,
       );
     }
-    const { rule } = await this.get(actor, id, input.version);
+  }
+
+  async #backtestRule(
+    actor: Actor,
+    rule: RiskRule,
+    input: { from: Date; to: Date },
+  ): Promise<BacktestResult> {
+    const limits = this.#d.backtestLimits ?? DEFAULT_BACKTEST_LIMITS;
+    const id = rule.id;
     const ctx = await this.#d.ruleSets.get(actor.authority);
     // Judged as if active over the whole period, whatever its status and validity window.
     const asLive = { ...rule, status: 'active' as const, validFrom: undefined, validUntil: undefined };

@@ -180,6 +180,14 @@ forEachDatabase('cooperation between authorities', (target) => {
     assert.equal(read.statusCode, 200);
     assert.equal(read.json().delivery.state, 'read');
     assert.equal(read.json().deliveries, undefined, 'a recipient does not see who else received it');
+    // The preview first: the rule it would make, backtested on BE's history, stored nowhere.
+    const preview = await send('POST', `/v1/rifs/${rifId}/adoption`, 'be-analyst', { dryRun: true });
+    assert.equal(preview.statusCode, 200, preview.body);
+    assert.equal(preview.json().backtest.consignmentsHit, 1, 'the preview finds BE-OLD-1 too');
+    assert.equal(preview.json().backtest.addedControlLoad, 1, 'BE-OLD-1 was never controlled');
+    assert.equal(preview.json().backtest.daily.length, 91, 'every calendar day of the last 90 days');
+    assert.equal(preview.json().delivery.state, 'read', 'a preview decides nothing');
+    assert.equal((await send('GET', `/v1/rules/${preview.json().rule.id}`, 'be-analyst')).statusCode, 404);
     const adoption = await send('POST', `/v1/rifs/${rifId}/adoption`, 'be-analyst', {});
     assert.equal(adoption.statusCode, 201, adoption.body);
     const adopted = adoption.json();

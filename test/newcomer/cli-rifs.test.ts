@@ -182,7 +182,9 @@ describe('vigil rifs against a running server', () => {
       dry.stdout,
       /^condition: goods\.exists\(g, g\.hsCode\.startsWith\("8517"\) && g\.origin in \["CN"\]\)$/m,
     );
-    assert.doesNotMatch(dry.stdout, /backtest/);
+    // The dry run's preview: the rule's backtest on BE's history, as adopting would show it.
+    assert.match(dry.stdout, /^ {2}consignments hit {7}1 \(hit rate 100\.0 %\)$/m);
+    assert.doesNotMatch((await rifs('be', 'list')).stdout, /adopted/, 'a dry run decides nothing');
     const adopted = await rifs('be', 'adopt', id, '--backtest-days', '30');
     assert.equal(adopted.code, 0, adopted.stdout);
     assert.match(adopted.stdout, new RegExp(`^adopted ${id} as rule rif-${id} v\\d+ \\(active\\)$`, 'm'));

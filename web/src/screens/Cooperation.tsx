@@ -8,7 +8,7 @@
  * its pooled results per participant and in total (GET /v1/operations/{id}/results) and a link to
  * the printable report. Loaded on demand (router.tsx), with its words.
  */
-import { useState } from 'react';
+import { Suspense, lazy, useState } from 'react';
 import type { FormEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button } from 'react-aria-components';
@@ -19,8 +19,21 @@ import type { Schemas } from '../api/client';
 import { ErrorPanel } from '../components';
 import { useSession } from '../session';
 import { mayGiveRifFeedback, mayReadOperations, mayReadRifs } from '../roles';
+import { mayDecideRifs, mayWriteRifs } from './cooperation-roles';
+import { ReasonForm } from './ReasonForm';
 import './cooperation-words';
+import './rif-words';
 import './cooperation.css';
+
+// Composing, adopting and an operation's channel load when first opened (chunks of their own).
+const RifCompose = lazy(() => import('./RifCompose').then((m) => ({ default: m.RifCompose })));
+const RifAdopt = lazy(() => import('./RifAdopt').then((m) => ({ default: m.RifAdopt })));
+const AcceptParticipation = lazy(() =>
+  import('./OperationChannel').then((m) => ({ default: m.AcceptParticipation })),
+);
+const OperationChannel = lazy(() =>
+  import('./OperationChannel').then((m) => ({ default: m.OperationChannel })),
+);
 
 type Rif = Schemas['Rif'];
 type Delivery = Schemas['RifDelivery'];
@@ -276,7 +289,89 @@ function FeedbackForm({ id }: { id: string }) {
   );
 }
 
-function RifDetail({ id, onClose }: { id: string; onClose: () => void }) {
+/** The issuer's actions on its RIF: change and issue a draft; amend or withdraw (with a reason) an issued one. */
+function IssuerActions({ rif, onEdit }: { rif: Rif; onEdit: (rif: Rif) => void }) {
+  const { t } = useTranslation();
+  const client = useQueryClient();
+  const [withdrawing, setWithdrawing] = useState(false);
+  const refresh = async () => {
+    await client.invalidateQueries({ queryKey: ['rifs'] });
+    await client.invalidateQueries({ queryKey: ['rif', rif.id] });
+    await client.invalidateQueries({ queryKey: ['rif-feedback', rif.id] });
+  };
+  const issue = useMutation({
+    mutationFn: async () =>
+      dataOf(await api.POST('/v1/rifs/{id}/issue', { params: { path: { id: rif.id } } })),
+    onSuccess: refresh,
+  });
+  const withdraw = useMutation({
+    mutationFn: async (why: string) =>
+      dataOf(
+        await api.POST('/v1/rifs/{id}/withdrawal', {
+          params: { path: { id: rif.id } },
+          body: { reason: why },
+        }),
+      ),
+    onSuccess: refresh,
+  });
+
+  return (
+    <div className="rif-actions">
+      {issue.isSuccess && (
+        <p role="status" className="saved">
+          {t('rif.issued', { to: issue.data.deliveredTo.join(', ') })}
+        </p>
+      )}
+      {withdraw.isSuccess && (
+        <p role="status" className="saved">
+          {t('rif.withdrawn')}
+        </p>
+      )}
+      {issue.isError && <ErrorPanel error={issue.error} />}
+      {withdraw.isError && <ErrorPanel error={withdraw.error} />}
+      {rif.status === 'draft' && (
+        <div className="rif-buttons">
+          <Button className="button secondary" onPress={() => onEdit(rif)}>
+            {t('rif.edit')}
+          </Button>
+          <Button className="button" isDisabled={issue.isPending} onPress={() => issue.mutate()}>
+            {issue.isPending ? t('rif.issuing') : t('rif.issue')}
+          </Button>
+        </div>
+      )}
+      {rif.status === 'issued' && (
+        <>
+          <div className="rif-buttons">
+            <Button className="button secondary" onPress={() => onEdit(rif)}>
+              {t('rif.amend')}
+            </Button>
+            <Button
+              className="button secondary"
+              aria-expanded={withdrawing}
+              {...(withdrawing ? { 'aria-controls': 'rif-withdraw' } : {})}
+              onPress={() => setWithdrawing(!withdrawing)}
+            >
+              {t('rif.withdraw')}
+            </Button>
+          </div>
+          {withdrawing && (
+            <ReasonForm
+              id="rif-withdraw"
+              label={t('rif.withdrawReason')}
+              needsReason={t('rif.withdrawNeedsReason')}
+              send={t('rif.withdrawSend')}
+              pending={withdraw.isPending}
+              onSend={(why) => withdraw.mutate(why)}
+            />
+          )}
+        </>
+      )}
+    </div>
+  );
+}
+
+function RifDetail({ id, onClose, onEdit }: { id: string; onClose: () => void; onEdit: (rif: Rif) => void }) {
+  const [adopting, setAdopting] = useState(false);
   const { t, i18n } = useTranslation();
   const session = useSession().data!;
   const view = useQuery({
@@ -366,6 +461,26 @@ function RifDetail({ id, onClose }: { id: string; onClose: () => void }) {
             `${t(`coop.state.${delivery.state}`)} · ${t('coop.version', { n: delivery.version })}`,
           )}
       </dl>
+      {rif.issuer === session.authority && mayWriteRifs(session.role) && (
+        <IssuerActions rif={rif} onEdit={onEdit} />
+      )}
+      {recipient &&
+        delivery.kind === 'customs' &&
+        mayDecideRifs(session.role) &&
+        rif.status === 'issued' &&
+        !adopting &&
+        (delivery.state === 'unread' || delivery.state === 'read' || delivery.state === 'noted') && (
+          <div className="rif-buttons">
+            <Button className="button" onPress={() => setAdopting(true)}>
+              {t('rif.adoptOpen')}
+            </Button>
+          </div>
+        )}
+      {adopting && (
+        <Suspense fallback={<p>{t('coop.loading')}</p>}>
+          <RifAdopt id={rif.id} onClose={() => setAdopting(false)} />
+        </Suspense>
+      )}
       <h4>{t('coop.feedback')}</h4>
       {feedback.isError && <ErrorPanel error={feedback.error} onRetry={() => void feedback.refetch()} />}
       {feedback.isSuccess && feedback.data.feedback.length === 0 && <p>{t('coop.feedbackNone')}</p>}
@@ -431,11 +546,32 @@ function RifDetail({ id, onClose }: { id: string; onClose: () => void }) {
 
 function Rifs() {
   const { t } = useTranslation();
+  const session = useSession().data!;
   const [box, setBox] = useState<Box>('inbox');
   const [open, setOpen] = useState<string | undefined>();
+  const [composing, setComposing] = useState<Rif | 'new' | undefined>();
   return (
     <section aria-labelledby="coop-rifs" className="coop-section">
       <h2 id="coop-rifs">{t('coop.rifs')}</h2>
+      {mayWriteRifs(session.role) && composing === undefined && (
+        <Button className="button" onPress={() => setComposing('new')}>
+          {t('rif.compose')}
+        </Button>
+      )}
+      {composing !== undefined && (
+        <Suspense fallback={<p>{t('coop.loading')}</p>}>
+          <RifCompose
+            key={composing === 'new' ? 'new' : `${composing.id}-${composing.version}`}
+            {...(composing !== 'new' ? { rif: composing } : {})}
+            onCancel={() => setComposing(undefined)}
+            onSaved={(id) => {
+              setComposing(undefined);
+              setBox('issued');
+              setOpen(id);
+            }}
+          />
+        </Suspense>
+      )}
       <fieldset className="segmented">
         <legend className="visually-hidden">{t('coop.boxes')}</legend>
         {(['inbox', 'issued'] as const).map((b) => (
@@ -459,7 +595,14 @@ function Rifs() {
         {...(open !== undefined ? { open } : {})}
         onOpen={(id) => setOpen(open === id ? undefined : id)}
       />
-      {open !== undefined && <RifDetail key={open} id={open} onClose={() => setOpen(undefined)} />}
+      {open !== undefined && (
+        <RifDetail
+          key={open}
+          id={open}
+          onClose={() => setOpen(undefined)}
+          onEdit={(rif) => setComposing(rif)}
+        />
+      )}
     </section>
   );
 }
@@ -543,6 +686,9 @@ function OperationDetail({ id, onClose }: { id: string; onClose: () => void }) {
           ))}
         </tbody>
       </table>
+      <Suspense fallback={<p>{t('coop.loading')}</p>}>
+        <AcceptParticipation id={o.id} members={o.participants} />
+      </Suspense>
       <h4>{t('coop.results')}</h4>
       {results.isError && <ErrorPanel error={results.error} onRetry={() => void results.refetch()} />}
       {results.isPending && <p>{t('coop.loading')}</p>}
@@ -587,6 +733,9 @@ function OperationDetail({ id, onClose }: { id: string; onClose: () => void }) {
           {t('coop.report')}
         </a>
       </p>
+      <Suspense fallback={<p>{t('coop.loading')}</p>}>
+        <OperationChannel id={o.id} members={[o.coordinator, ...o.participants.map((p) => p.authority)]} />
+      </Suspense>
     </section>
   );
 }
