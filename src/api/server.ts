@@ -40,6 +40,8 @@ import type { ControlService } from '../controls/index.ts';
 import { rifRoutes } from '../cooperation/rif.routes.ts';
 import { operationRoutes } from '../operations/operation.routes.ts';
 import type { OperationService } from '../operations/index.ts';
+import { commonCriterionRoutes } from '../common-criteria/common-criterion.routes.ts';
+import type { CommonCriterionService } from '../common-criteria/index.ts';
 import { indicatorRoutes } from '../indicators/indicator.routes.ts';
 import type { IndicatorService } from '../indicators/index.ts';
 import type { RifService, SharingService, StixExchange } from '../cooperation/index.ts';
@@ -112,6 +114,7 @@ export interface ServerDeps {
   readonly controls: ControlService;
   readonly rifs: RifService;
   readonly operations: OperationService;
+  readonly commonCriteria: CommonCriterionService;
   readonly indicators: IndicatorService;
   readonly sharing: SharingService;
   readonly stix: StixExchange;
@@ -400,6 +403,7 @@ export async function buildServer(config: VigilConfig, deps: ServerDeps): Promis
       await v1.register(auditRoutes, { db: deps.db, audit: deps.audit });
       await v1.register(rifRoutes, { rifs: deps.rifs, sharing: deps.sharing, stix: deps.stix });
       await v1.register(operationRoutes, { operations: deps.operations });
+      await v1.register(commonCriterionRoutes, { criteria: deps.commonCriteria });
       await v1.register(indicatorRoutes, { indicators: deps.indicators, clock: deps.clock });
       await v1.register(apiKeyRoutes, { apiKeys: deps.apiKeys });
       await v1.register(referenceRoutes, { reference: deps.reference });

@@ -28,6 +28,11 @@ import type { EventHandler, OutboxEvent } from '../bus/index.ts';
 import { ControlRepository, ControlService } from '../controls/index.ts';
 import { RifRepository, RifService, SharingService, StixExchange } from '../cooperation/index.ts';
 import { OperationRepository, OperationService } from '../operations/index.ts';
+import {
+  CommonCriterionRepository,
+  CommonCriterionService,
+  centralCriterionOf,
+} from '../common-criteria/index.ts';
 import { ImportRepository, ImportService, importAsFiling } from '../import-declarations/index.ts';
 import { IprRepository, IprService } from '../ipr/index.ts';
 import { FilingRepository, FilingService } from '../intake/index.ts';
@@ -89,6 +94,7 @@ export interface AppDeps {
   readonly controls: ControlService;
   readonly rifs: RifService;
   readonly operations: OperationService;
+  readonly commonCriteria: CommonCriterionService;
   readonly indicators: IndicatorService;
   readonly sharing: SharingService;
   readonly stix: StixExchange;
@@ -275,6 +281,8 @@ export async function composeApp(
   const rules = new RuleService({
     db,
     repo: ruleRepo,
+    // The rules that apply common criteria from the centre are their coordinator's to change.
+    managedBy: centralCriterionOf,
     filings: filingRepo,
     ruleSets,
     operators,
@@ -331,6 +339,16 @@ export async function composeApp(
     repo: new OperationRepository(),
     rules,
     directory: (q) => rifRepo.directory(q),
+    clock,
+    audit,
+  });
+  const commonCriteria = new CommonCriterionService({
+    db,
+    repo: new CommonCriterionRepository(),
+    rules,
+    directory: (q) => rifRepo.directory(q),
+    indicators,
+    coordinating: config.coordinatingAuthorities,
     clock,
     audit,
   });
@@ -398,6 +416,7 @@ export async function composeApp(
     controls,
     rifs,
     operations,
+    commonCriteria,
     indicators,
     sharing,
     stix: new StixExchange({ rifs }),

@@ -72,6 +72,11 @@ export const AUDIT_ACTIONS = [
   'operation.created',
   'operation.accepted',
   'operation.message-posted',
+  'common-criterion.published',
+  'common-criterion.amended',
+  'common-criterion.withdrawn',
+  'common-criterion.refused',
+  'common-criterion.applied',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
