@@ -136,6 +136,7 @@ export async function criteriaCommand(config: VigilConfig, args: string[], io: C
         }
       });
     }
+    case undefined:
     default:
       throw new VigilError('VIGIL_BAD_REQUEST', USAGE);
   }
