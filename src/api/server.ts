@@ -42,6 +42,8 @@ import { operationRoutes } from '../operations/operation.routes.ts';
 import type { OperationService } from '../operations/index.ts';
 import { unionRoutes } from '../union/union.routes.ts';
 import type { UnionService } from '../union/index.ts';
+import { commonCriterionRoutes } from '../common-criteria/common-criterion.routes.ts';
+import type { CommonCriterionService } from '../common-criteria/index.ts';
 import { indicatorRoutes } from '../indicators/indicator.routes.ts';
 import type { IndicatorService } from '../indicators/index.ts';
 import type { RifService, SharingService, StixExchange } from '../cooperation/index.ts';
@@ -115,6 +117,7 @@ export interface ServerDeps {
   readonly rifs: RifService;
   readonly operations: OperationService;
   readonly union: UnionService;
+  readonly commonCriteria: CommonCriterionService;
   readonly indicators: IndicatorService;
   readonly sharing: SharingService;
   readonly stix: StixExchange;
@@ -404,6 +407,7 @@ export async function buildServer(config: VigilConfig, deps: ServerDeps): Promis
       await v1.register(rifRoutes, { rifs: deps.rifs, sharing: deps.sharing, stix: deps.stix });
       await v1.register(operationRoutes, { operations: deps.operations });
       await v1.register(unionRoutes, { union: deps.union });
+      await v1.register(commonCriterionRoutes, { criteria: deps.commonCriteria });
       await v1.register(indicatorRoutes, { indicators: deps.indicators, clock: deps.clock });
       await v1.register(apiKeyRoutes, { apiKeys: deps.apiKeys });
       await v1.register(referenceRoutes, { reference: deps.reference });

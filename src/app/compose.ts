@@ -37,6 +37,11 @@ import {
 import { OperationFederation, OperationRepository, OperationService } from '../operations/index.ts';
 import { FederationRepository, FederationService } from '../federation/index.ts';
 import { UnionService } from '../union/index.ts';
+import {
+  CommonCriterionRepository,
+  CommonCriterionService,
+  centralCriterionOf,
+} from '../common-criteria/index.ts';
 import { ImportRepository, ImportService, importAsFiling } from '../import-declarations/index.ts';
 import { IprRepository, IprService } from '../ipr/index.ts';
 import { FilingRepository, FilingService } from '../intake/index.ts';
@@ -99,6 +104,7 @@ export interface AppDeps {
   readonly rifs: RifService;
   readonly operations: OperationService;
   readonly union: UnionService;
+  readonly commonCriteria: CommonCriterionService;
   readonly indicators: IndicatorService;
   readonly sharing: SharingService;
   readonly stix: StixExchange;
@@ -333,6 +339,8 @@ export async function composeApp(
   const rules = new RuleService({
     db,
     repo: ruleRepo,
+    // The rules that apply common criteria from the centre are their coordinator's to change.
+    managedBy: centralCriterionOf,
     filings: filingRepo,
     ruleSets,
     operators,
@@ -398,6 +406,16 @@ export async function composeApp(
     federation: federationPort,
     rules,
     directory: (q) => rifRepo.directory(q),
+    clock,
+    audit,
+  });
+  const commonCriteria = new CommonCriterionService({
+    db,
+    repo: new CommonCriterionRepository(),
+    rules,
+    directory: (q) => rifRepo.directory(q),
+    indicators,
+    coordinating: config.coordinatingAuthorities,
     clock,
     audit,
   });
@@ -472,6 +490,7 @@ export async function composeApp(
       audit,
       sharedBetween: (q, recipient, filter) => rifRepo.sharedBetween(q, recipient, filter),
     }),
+    commonCriteria,
     indicators,
     sharing,
     stix: new StixExchange({ rifs }),

@@ -77,6 +77,11 @@ export const AUDIT_ACTIONS = [
   'federation.peer-removed',
   'federation.received',
   'federation.rejected',
+  'common-criterion.published',
+  'common-criterion.amended',
+  'common-criterion.withdrawn',
+  'common-criterion.refused',
+  'common-criterion.applied',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -128,6 +128,16 @@ export const PERMISSIONS = {
   ),
   // Union-level analysis: the signals a coordinating authority draws from what others share with it.
   'union.read': permission(['coordinator', 'admin'], 'only coordinators read union-level signals'),
+  // Common risk criteria from the centre: a coordinator of a coordinating authority (configured)
+  // publishes, amends and withdraws them; every member runs them as its own rules and reads them.
+  'criteria.read': permission(
+    ['analyst', 'officer', 'coordinator', 'auditor', 'admin'],
+    'common risk criteria are for customs officials of their coordinator and members',
+  ),
+  'criteria.publish': permission(
+    ['coordinator', 'admin'],
+    'only coordinators publish, amend and withdraw common risk criteria',
+  ),
   'sharing.read': permission(OFFICIAL_ROLES, 'sharing policies are for customs officials'),
   'sharing.write': permission(['coordinator', 'admin'], 'only coordinators and admins set sharing policies'),
   'indicator.read': permission(

@@ -86,6 +86,9 @@ commands:
   rifs feedback ID [--usefulness useful|not-useful [--comment TEXT] [--controls N]]
   rifs export ID [--out FILE] | import BUNDLE.json          (each with [--json] [--url U --token T])
                                 risk information forms between authorities, through the API
+  criteria list | show ID | publish CRITERION.json | amend ID CRITERION.json | withdraw ID --reason TEXT
+  criteria figures ID [--from DAY] [--to DAY]             (each with [--json] [--url U --token T])
+                                common risk criteria from the centre (coordinators publish; members apply)
   report [--from DAY --to DAY] [--format html|csv|json] [--out FILE] [--period day|week|month|quarter|year]
          [--by DIM] [--authorities A,B] [--url U --token T]
                                 performance indicators over [from, to): an HTML report with charts, or CSV, JSON
@@ -317,6 +320,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number | Runnin
       case 'rifs': {
         const { rifsCommand } = await import('./rifs.command.ts');
         return await rifsCommand(config, rest, io);
+      }
+      case 'criteria': {
+        const { criteriaCommand } = await import('./criteria.command.ts');
+        return await criteriaCommand(config, rest, io);
       }
       case 'report': {
         // Loaded on demand: only `report` needs the HTML renderer (and ECharts).

@@ -113,6 +113,11 @@ const configSchema = z.object({
     .string()
     .regex(/^[A-Z]{2,4}$/)
     .optional(),
+  // The authorities that publish common risk criteria to every member (docs/common-criteria.md).
+  VIGIL_COORDINATING_AUTHORITIES: z
+    .string()
+    .regex(/^([A-Z]{2,4}(,[A-Z]{2,4})*)?$/, 'authority codes separated by commas')
+    .default('EU'),
   // People's sign-in to the workbench (issue 16): session timeouts, lockout, the cookie's Secure flag.
   VIGIL_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
   VIGIL_SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(168).default(12),
@@ -227,6 +232,8 @@ export interface VigilConfig {
   };
   /** Install the demo rules, watchlists and reference prices for the demo authority on first start. */
   readonly demoPack: boolean;
+  /** The authorities whose coordinators publish common risk criteria (default EU; empty: none). */
+  readonly coordinatingAuthorities: readonly string[];
   readonly sessions: SessionConfig;
   /** The folder of the built workbench served at `/` (absent: the server serves no workbench). */
   readonly webDir: string;
@@ -435,6 +442,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): V
       pollMs: c.VIGIL_FEDERATION_POLL_MS,
       figuresMinutes: c.VIGIL_FEDERATION_FIGURES_MINUTES,
     }),
+    coordinatingAuthorities: Object.freeze(
+      c.VIGIL_COORDINATING_AUTHORITIES === '' ? [] : c.VIGIL_COORDINATING_AUTHORITIES.split(','),
+    ),
     demoPack: c.VIGIL_DEMO_PACK === 'true',
     sessions: Object.freeze({
       idleMs: c.VIGIL_SESSION_IDLE_MINUTES * 60_000,

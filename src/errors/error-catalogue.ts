@@ -91,6 +91,10 @@ export const ERROR_CATALOGUE = {
   VIGIL_WATCHLIST_NOT_FOUND: { status: 404, title: 'No such watchlist' },
   VIGIL_WATCHLIST_ENTITY_NOT_FOUND: { status: 404, title: 'No entity with this id on the watchlist' },
   VIGIL_RULE_INVALID: { status: 422, title: 'The rule is invalid' },
+  VIGIL_RULE_MANAGED: {
+    status: 409,
+    title: 'The rule is a common criterion from the centre: only its coordinator changes or withdraws it',
+  },
   VIGIL_RULE_TOO_COSTLY: {
     status: 422,
     title: 'The rule would cost too much to evaluate (nested macros, large lists, long texts or patterns)',
@@ -142,6 +146,20 @@ export const ERROR_CATALOGUE = {
     title: 'No operation with this id that your authority coordinates or takes part in',
   },
   VIGIL_OPERATION_STATE: { status: 409, title: 'The operation is not in a state that allows this' },
+  // Common risk criteria from the centre (issue 11 point 3).
+  VIGIL_COMMON_CRITERION_INVALID: { status: 422, title: 'The common criterion is invalid' },
+  VIGIL_COMMON_CRITERION_NOT_FOUND: {
+    status: 404,
+    title: 'No common criterion with this id that your authority coordinates or applies',
+  },
+  VIGIL_COMMON_CRITERION_STATE: {
+    status: 409,
+    title: 'The common criterion is withdrawn, or its id is taken by another coordinator',
+  },
+  VIGIL_NOT_COORDINATING: {
+    status: 403,
+    title: 'Your authority is not a coordinating authority (VIGIL_COORDINATING_AUTHORITIES)',
+  },
   // Pushed notifications: webhook endpoints and the event stream.
   VIGIL_WEBHOOK_NOT_FOUND: { status: 404, title: 'No webhook endpoint with this id is visible to you' },
   VIGIL_WEBHOOK_URL_INVALID: {

@@ -12,7 +12,7 @@ import type { Clock } from '../domain/index.ts';
 import { VigilError } from '../errors/index.ts';
 import type { Database, Queryable } from '../store/database.ts';
 import { INDICATORS, INDICATOR_BY_ID, percentiles } from './indicator.catalogue.ts';
-import type { IndicatorDefinition } from './indicator.catalogue.ts';
+import type { IndicatorDefinition, MetricValue } from './indicator.catalogue.ts';
 import type { IndicatorRepository, Period, RollupRow } from './indicator.repository.ts';
 
 export interface IndicatorServiceDeps {
@@ -56,6 +56,39 @@ export interface IndicatorValue {
   readonly rules?: readonly { id: string; title: string; hits: number; hitRate?: number | null }[];
   readonly unavailable?: string;
 }
+
+/**
+ * The criteria indicators (CR-01 to CR-06) of one rule of one authority over a range of days, with
+ * the consignments it was run on: what a coordinator reads per member for a common criterion.
+ */
+export interface RuleFigures {
+  /** Consignment assessments in the range, in the rule's offices (or else modes) when it names them. */
+  readonly itemsAnalysed: number;
+  /** CR-01. */
+  readonly automatedHits: number;
+  /** CR-02: hits confirmed on review. */
+  readonly finalHits: number;
+  /** CR-03. */
+  readonly controls: number;
+  /** Of those, controls with a result. */
+  readonly controlsWithResult: number;
+  /** CR-04. */
+  readonly positives: number;
+  /** CR-05. */
+  readonly falsePositives: number;
+  /** CR-06: positives ÷ controls with a result (null without any). */
+  readonly yield: number | null;
+}
+
+/** The rule's share of the rollup figures that `ruleFigures` reads, by indicator. */
+const RULE_FIGURES = {
+  automatedHits: 'CR-01',
+  finalHits: 'CR-02',
+  controls: 'CR-03',
+  positives: 'CR-04',
+  falsePositives: 'CR-05',
+  yield: 'CR-06',
+} as const;
 
 export interface IndicatorReport {
   readonly authorities: readonly string[];
@@ -130,6 +163,51 @@ export class IndicatorService {
 
   constructor(deps: IndicatorServiceDeps) {
     this.#d = deps;
+  }
+
+  /**
+   * The criteria indicators of one rule of `authority` over the days [from, to) (YYYY-MM-DD), read
+   * from the same rollups and computed by the same formulas as the indicator report's per-rule
+   * breakdown, in the authority's own scope. The caller has checked that its actor may see them.
+   */
+  async ruleFigures(
+    authority: string,
+    rule: string,
+    from: string,
+    to: string,
+    scope: {
+      readonly offices?: readonly string[] | undefined;
+      readonly modes?: readonly string[] | undefined;
+    },
+  ): Promise<RuleFigures> {
+    const defs = Object.values(RULE_FIGURES).map((id) => INDICATOR_BY_ID.get(id)!);
+    const metrics = [...new Set([...defs.flatMap((d) => d.metrics), 'consignments.assessed'])];
+    const rows = await this.#d.db
+      .forAuthority(authority)
+      .transaction((tx) =>
+        this.#d.repo.read(tx, [authority], metrics, ['', 'rule', 'office', 'mode'], from, to, undefined),
+      );
+    const cell = cells(rows).get('') ?? new Map<string, number>();
+    const ofRule: MetricValue = (metric) => cell.get(`${metric}|rule|${rule}`) ?? 0;
+    const sumOf = (dim: string, keys: readonly string[]): number =>
+      keys.reduce((n, k) => n + (cell.get(`consignments.assessed|${dim}|${k}`) ?? 0), 0);
+    const value = (k: keyof typeof RULE_FIGURES): number | null =>
+      INDICATOR_BY_ID.get(RULE_FIGURES[k])!.compute(ofRule, 'rule');
+    return {
+      itemsAnalysed:
+        scope.offices !== undefined
+          ? sumOf('office', scope.offices)
+          : scope.modes !== undefined
+            ? sumOf('mode', scope.modes)
+            : (cell.get('consignments.assessed||') ?? 0),
+      automatedHits: value('automatedHits') ?? 0,
+      finalHits: value('finalHits') ?? 0,
+      controls: value('controls') ?? 0,
+      controlsWithResult: ofRule('controls.done'),
+      positives: value('positives') ?? 0,
+      falsePositives: value('falsePositives') ?? 0,
+      yield: value('yield'),
+    };
   }
 
   /**

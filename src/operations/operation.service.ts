@@ -17,8 +17,7 @@ import type { Actor } from '../auth/index.ts';
 import type { Clock } from '../domain/index.ts';
 import type { AuditAction, AuditEvent } from '../audit/index.ts';
 import type { Database, Queryable } from '../store/database.ts';
-import { compileRule } from '../risk/index.ts';
-import { conditionError } from '../rules/index.ts';
+import { sharedConditionError } from '../rules/index.ts';
 import type { RuleInput, RuleService } from '../rules/index.ts';
 import { conditionFromIndicators, sendToPeers } from '../cooperation/index.ts';
 import type { DirectoryEntry, FederationOutbound } from '../cooperation/index.ts';
@@ -284,15 +283,14 @@ export class OperationService {
     // Every criterion as each participant will run it (scope included), type-checked and within the
     // cost limit; no watchlist names, which are each authority's own.
     for (const [i, c] of criteria.entries()) {
-      const compiled = compileRule(ruleOfCriterion(op, c).condition, { watchlistNames: new Set() });
-      if (!compiled.ok) {
-        const own = compileRule(c.condition, { watchlistNames: new Set() });
-        const err = conditionError(own.ok ? compiled.errors : own.errors, `criterion ${i + 1}`);
-        throw new VigilError(
-          err.code,
-          err.message,
-          (err.errors ?? []).map((e) => ({ ...e, path: `$.criteria[${i}].condition` })),
-        );
+      const err = sharedConditionError(
+        ruleOfCriterion(op, c).condition,
+        `criterion ${i + 1}`,
+        `$.criteria[${i}].condition`,
+        c.condition,
+      );
+      if (err !== undefined) {
+        throw err;
       }
     }
     const liaison = new Map(input.participants.map((p) => [p.authority, p.liaisonOfficers]));

@@ -79,7 +79,7 @@ const WATCHLIST_EXAMPLE = {
   size: 1,
   updatedAt: '2027-03-01T09:00:00.000Z',
 };
-const RULE_CODES = ['VIGIL_RULE_INVALID', 'VIGIL_RULE_TOO_COSTLY'] as const;
+const RULE_CODES = ['VIGIL_RULE_INVALID', 'VIGIL_RULE_TOO_COSTLY', 'VIGIL_RULE_MANAGED'] as const;
 
 const backtestSchema = z.strictObject({
   from: instantSchema,
@@ -414,7 +414,7 @@ export const ruleRoutes: FastifyPluginCallback<RuleRoutesOptions> = (app, opts, 
             errors: [],
           }),
         },
-        errors: [...RULE_CODES, 'VIGIL_FILING_INVALID'],
+        errors: ['VIGIL_RULE_INVALID', 'VIGIL_RULE_TOO_COSTLY', 'VIGIL_FILING_INVALID'],
       }),
     },
     async (request) => {

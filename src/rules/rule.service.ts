@@ -259,6 +259,43 @@ export interface RuleServiceDeps {
   readonly backtestLimits?: BacktestLimits | undefined;
   /** The goods nomenclature for `hs.description`, as live assessment has it. */
   readonly nomenclature?: (() => GoodsNomenclature) | undefined;
+  /**
+   * Rules another feature keeps for the authority (a common criterion from the centre): why the
+   * authority's own people may not create, change or retire the rule with this id, or undefined.
+   * That feature writes them with `{ managed: true }`.
+   */
+  readonly managedBy?: ((id: string) => string | undefined) | undefined;
+}
+
+/** How a rule is written: `managed` by the feature that keeps it (see `RuleServiceDeps.managedBy`). */
+export interface RuleWriteOptions {
+  readonly managed?: boolean | undefined;
+}
+
+/**
+ * A condition one authority wrote for others to run (an operation's or the centre's common
+ * criteria): checked against the rule environment with no watchlist names, which are each
+ * authority's own. Undefined when it compiles; else the error with its fields at `path`. `own` is
+ * the part the author wrote, when `condition` wraps it (an operation's scope): its errors are the
+ * ones shown when it has any, so that positions point into what the author sent.
+ */
+export function sharedConditionError(
+  condition: string,
+  what: string,
+  path: string,
+  own: string = condition,
+): VigilError | undefined {
+  const compiled = compileRule(condition, { watchlistNames: new Set() });
+  if (compiled.ok) {
+    return undefined;
+  }
+  const mine = own === condition ? compiled : compileRule(own, { watchlistNames: new Set() });
+  const err = conditionError(mine.ok ? compiled.errors : mine.errors, what);
+  return new VigilError(
+    err.code,
+    err.message,
+    (err.errors ?? []).map((e) => ({ ...e, path })),
+  );
 }
 
 export class RuleService {
@@ -308,9 +345,21 @@ export class RuleService {
     return toRiskRule(r, authority);
   }
 
-  async create(actor: Actor, body: unknown): Promise<StoredRule> {
+  /** Refuses a change by hand to a rule another feature keeps. */
+  #requireOwn(id: string, options: RuleWriteOptions): void {
+    const keeper = options.managed === true ? undefined : this.#d.managedBy?.(id);
+    if (keeper !== undefined) {
+      throw new VigilError(
+        'VIGIL_RULE_MANAGED',
+        `rule '${id}' is ${keeper}: your authority cannot change it`,
+      );
+    }
+  }
+
+  async create(actor: Actor, body: unknown, options: RuleWriteOptions = {}): Promise<StoredRule> {
     requirePermission(actor, 'rule.write');
     const rule = await this.#validate(actor.authority, body);
+    this.#requireOwn(rule.id, options);
     const now = this.#d.clock.now();
     const saved = await this.#d.db.forAuthority(actor.authority).transaction(async (tx) => {
       await this.#d.repo.lockRule(tx, actor.authority, rule.id);
@@ -343,23 +392,35 @@ export class RuleService {
   }
 
   /** Activates, retires or drafts a rule: a new version that differs from the current only in status. */
-  async setStatus(actor: Actor, id: string, status: RuleStatus): Promise<StoredRule> {
+  async setStatus(
+    actor: Actor,
+    id: string,
+    status: RuleStatus,
+    options: RuleWriteOptions = {},
+  ): Promise<StoredRule> {
     requirePermission(actor, 'rule.write');
+    this.#requireOwn(id, options);
     const { rule } = await this.get(actor, id);
     const { version: _v, createdBy: _by, createdAt: _at, ...current } = rule;
-    return this.update(actor, id, {
-      ...current,
-      scope: {
-        ...(current.scope.offices !== undefined ? { offices: current.scope.offices } : {}),
-        ...(current.scope.modes !== undefined ? { modes: current.scope.modes } : {}),
+    return this.update(
+      actor,
+      id,
+      {
+        ...current,
+        scope: {
+          ...(current.scope.offices !== undefined ? { offices: current.scope.offices } : {}),
+          ...(current.scope.modes !== undefined ? { modes: current.scope.modes } : {}),
+        },
+        status,
       },
-      status,
-    });
+      options,
+    );
   }
 
   /** A change is a new version; older assessments keep naming the version they used. */
-  async update(actor: Actor, id: string, body: unknown): Promise<StoredRule> {
+  async update(actor: Actor, id: string, body: unknown, options: RuleWriteOptions = {}): Promise<StoredRule> {
     requirePermission(actor, 'rule.write');
+    this.#requireOwn(id, options);
     const rule = await this.#validate(actor.authority, body, id);
     const now = this.#d.clock.now();
     const saved = await this.#d.db.forAuthority(actor.authority).transaction(async (tx) => {

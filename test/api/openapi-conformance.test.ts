@@ -46,6 +46,7 @@ forEachDatabase('the OpenAPI document describes the answers', (target) => {
       ['admin-2', 'NL', 'admin'],
       ['be-admin', 'BE', 'admin'],
       ['de-admin', 'DE', 'admin'],
+      ['eu-coordinator', 'EU', 'coordinator'],
     ] as const) {
       tokens[who] = await app().token(authority, role, who);
     }
@@ -299,6 +300,42 @@ forEachDatabase('the OpenAPI document describes the answers', (target) => {
     await call('GET', '/v1/union/signals?kind=diversion&minAuthorities=2&diversionDays=7', 'admin');
     assert.equal((await call('GET', '/v1/union/signals?minAuthorities=1', 'admin')).statusCode, 400);
     await call('POST', `/v1/rifs/${id}/withdrawal`, 'admin', { reason: 'stopped' });
+  });
+
+  test('common risk criteria from the centre', async () => {
+    await call('PUT', '/v1/authorities/EU', 'admin', { name: 'European Union', kind: 'customs' });
+    const body = requestExample('POST', '/v1/common-criteria');
+    const published = await call('POST', '/v1/common-criteria', 'eu-coordinator', body);
+    assert.equal(published.statusCode, 201, published.body);
+    const id = published.json().id as string;
+    await call('POST', '/v1/common-criteria', 'eu-coordinator', body);
+    await call('POST', '/v1/common-criteria', 'admin', body);
+    await call('POST', '/v1/common-criteria', 'eu-coordinator', {
+      ...body,
+      id: 'BAD-1',
+      condition: 'goods.size() > "3"',
+    });
+    await call('GET', '/v1/common-criteria', 'eu-coordinator');
+    await call('GET', `/v1/common-criteria/${id}`, 'be-admin');
+    await call('GET', `/v1/common-criteria/NONE`, 'be-admin');
+    await call('PUT', `/v1/rules/crc.${id}`, 'be-admin', { ...requestExample('PUT', '/v1/rules/R1') });
+    await call(
+      'PUT',
+      `/v1/common-criteria/${id}`,
+      'eu-coordinator',
+      requestExample('PUT', `/v1/common-criteria/${id}`),
+    );
+    await call('GET', `/v1/common-criteria/${id}/figures`, 'eu-coordinator');
+    await call('GET', `/v1/common-criteria/${id}/figures?from=2020-01-01&to=2030-01-01`, 'admin');
+    await call('POST', `/v1/common-criteria/${id}/withdrawal`, 'eu-coordinator', {
+      reason: 'covered elsewhere',
+    });
+    await call(
+      'PUT',
+      `/v1/common-criteria/${id}`,
+      'eu-coordinator',
+      requestExample('PUT', `/v1/common-criteria/${id}`),
+    );
   });
 
   test('API keys, webhooks, notifications and the event stream', async () => {

@@ -1570,6 +1570,82 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/common-criteria": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The criteria your authority coordinates or applies, latest version each */
+        get: operations["listCommonCriteria"];
+        put?: never;
+        /**
+         * Publish a common (crc) or financial (frc) risk criterion that every member applies at once
+         * @description For coordinators of a coordinating authority (VIGIL_COORDINATING_AUTHORITIES). The condition is type-checked and cost-limited like a rule; each member runs it as its own active rule `<kind>.<id>`, which the member's own people cannot change (VIGIL_RULE_MANAGED).
+         */
+        post: operations["publishCommonCriterion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/common-criteria/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One criterion: its latest version, every version, and the members' rules */
+        get: operations["getCommonCriterion"];
+        /** Amend a criterion: a new version that replaces every member's rule version */
+        put: operations["amendCommonCriterion"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/common-criteria/{id}/withdrawal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Withdraw a criterion: its rule retires at every member at once */
+        post: operations["withdrawCommonCriterion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/common-criteria/{id}/figures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Per member and in total: items analysed, automated hits, final hits, controls, positives, false positives, yield
+         * @description The criteria indicators (CR-01 to CR-06) of each member’s rule, from the rollups the indicator refresher keeps. The coordinator sees every member; a member itself.
+         */
+        get: operations["getCommonCriterionFigures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/indicators": {
         parameters: {
             query?: never;
@@ -2510,7 +2586,7 @@ export interface components {
                  * @description why nothing was dismissed (the error catalogue’s code)
                  * @enum {string}
                  */
-                code: "VIGIL_BAD_REQUEST" | "VIGIL_BODY_NOT_JSON" | "VIGIL_QUERY_INVALID" | "VIGIL_UNAUTHENTICATED" | "VIGIL_TOKEN_REVOKED" | "VIGIL_API_KEY_UNKNOWN" | "VIGIL_API_KEY_REVOKED" | "VIGIL_API_KEY_EXPIRED" | "VIGIL_API_KEY_RETIRED" | "VIGIL_API_KEY_INVALID" | "VIGIL_KEYRING_INVALID" | "VIGIL_KEYRING_INSECURE" | "VIGIL_SIGN_IN_FAILED" | "VIGIL_ACCOUNT_LOCKED" | "VIGIL_SESSION_EXPIRED" | "VIGIL_LOCAL_SIGN_IN_DISABLED" | "VIGIL_OIDC_NOT_CONFIGURED" | "VIGIL_OIDC_UNAVAILABLE" | "VIGIL_OIDC_STATE_MISMATCH" | "VIGIL_OIDC_FAILED" | "VIGIL_OIDC_UNMAPPED" | "VIGIL_OIDC_ACCOUNT_CONFLICT" | "VIGIL_CSRF_REJECTED" | "VIGIL_USER_INVALID" | "VIGIL_FORBIDDEN" | "VIGIL_NOT_FOUND" | "VIGIL_FILING_NOT_FOUND" | "VIGIL_METHOD_NOT_ALLOWED" | "VIGIL_FILING_INVALIDATED" | "VIGIL_CONFLICT" | "VIGIL_RULE_NOT_FOUND" | "VIGIL_REFERENCE_NOT_FOUND" | "VIGIL_REFERENCE_IMPORT_INVALID" | "VIGIL_MODEL_INVALID" | "VIGIL_MODEL_NOT_FOUND" | "VIGIL_MODEL_TRAINING_DATA" | "VIGIL_IMPORT_NOT_FOUND" | "VIGIL_IMPORT_INVALID" | "VIGIL_WATCHLIST_NOT_FOUND" | "VIGIL_WATCHLIST_ENTITY_NOT_FOUND" | "VIGIL_RULE_INVALID" | "VIGIL_RULE_TOO_COSTLY" | "VIGIL_BACKTEST_TOO_LONG" | "VIGIL_WATCHLIST_INVALID" | "VIGIL_BODY_TOO_LARGE" | "VIGIL_BULK_TOO_LARGE" | "VIGIL_BULK_TOO_MANY_LINES" | "VIGIL_BODY_TOO_DEEP" | "VIGIL_BODY_TOO_MANY_KEYS" | "VIGIL_XML_MALFORMED" | "VIGIL_XML_FORBIDDEN" | "VIGIL_XML_TOO_LARGE" | "VIGIL_UNSUPPORTED_MEDIA_TYPE" | "VIGIL_FILING_INVALID" | "VIGIL_AMENDMENT_INVALID" | "VIGIL_AMENDMENT_TOO_LATE" | "VIGIL_INVALIDATION_TOO_LATE" | "VIGIL_RESULT_REASON_REQUIRED" | "VIGIL_FOUR_EYES" | "VIGIL_EORI_NOT_BOUND" | "VIGIL_RATE_LIMITED" | "VIGIL_RIF_INVALID" | "VIGIL_RIF_NOT_FOUND" | "VIGIL_RIF_STATE" | "VIGIL_STIX_INVALID" | "VIGIL_SHARING_POLICY_INVALID" | "VIGIL_AUTHORITY_INVALID" | "VIGIL_OPERATION_INVALID" | "VIGIL_OPERATION_NOT_FOUND" | "VIGIL_OPERATION_STATE" | "VIGIL_WEBHOOK_NOT_FOUND" | "VIGIL_WEBHOOK_URL_INVALID" | "VIGIL_WEBHOOK_URL_INSECURE" | "VIGIL_WEBHOOK_URL_PRIVATE" | "VIGIL_WEBHOOK_LIMIT" | "VIGIL_NOT_ACCEPTABLE" | "VIGIL_OPERATOR_NOT_FOUND" | "VIGIL_OPERATOR_INVALID" | "VIGIL_AEO_NOT_FOUND" | "VIGIL_AEO_INVALID" | "VIGIL_MRA_NOT_FOUND" | "VIGIL_MRA_INVALID" | "VIGIL_REGISTRY_IMPORT_INVALID" | "VIGIL_CERTIFICATE_NOT_FOUND" | "VIGIL_CERTIFICATE_INVALID" | "VIGIL_CERTIFICATE_QUANTITY_BELOW_USED" | "VIGIL_CERTIFICATE_REQUIREMENT_NOT_FOUND" | "VIGIL_CERTIFICATE_REQUIREMENT_INVALID" | "VIGIL_IPR_APPLICATION_NOT_FOUND" | "VIGIL_IPR_APPLICATION_INVALID" | "VIGIL_INTERNAL" | "VIGIL_UNAVAILABLE" | "VIGIL_SCHEMA_REQUIRED" | "VIGIL_SCHEMA_TYPE" | "VIGIL_SCHEMA_FORMAT" | "VIGIL_SCHEMA_VALUE" | "VIGIL_SCHEMA_TOO_SMALL" | "VIGIL_SCHEMA_TOO_BIG" | "VIGIL_SCHEMA_UNKNOWN_FIELD" | "VIGIL_FILING_TYPE_UNKNOWN" | "VIGIL_FILING_TYPE_MODE" | "VIGIL_NOT_IN_DATA_SET" | "VIGIL_EORI_INVALID" | "VIGIL_HS_CODE_INVALID" | "VIGIL_HS_CODE_UNKNOWN" | "VIGIL_PACKAGE_TYPE_UNKNOWN" | "VIGIL_DOCUMENT_TYPE_UNKNOWN" | "VIGIL_TRANSPORT_MODE_UNKNOWN" | "VIGIL_UNLOCODE_INVALID" | "VIGIL_COUNTRY_INVALID" | "VIGIL_AWB_INVALID" | "VIGIL_OFFICE_INVALID" | "VIGIL_DATE_INVALID" | "VIGIL_XML_NAMESPACE" | "VIGIL_XML_MESSAGE_UNKNOWN" | "VIGIL_XML_UNKNOWN_ELEMENT" | "VIGIL_XML_UNKNOWN_ATTRIBUTE" | "VIGIL_XML_MISSING_ELEMENT" | "VIGIL_XML_TOO_MANY" | "VIGIL_XML_VALUE_INVALID" | "R3002" | "R3004" | "R3005" | "R3006" | "R3009" | "R3010" | "R3013" | "R3014" | "R3016" | "R3017" | "R3018" | "R3020" | "R3021" | "R3022" | "R3033" | "R3052" | "R3053" | "C3001" | "C3015" | "C3022" | "C3024" | "C3035" | "C3036" | "VIGIL_MASTER_DOCUMENT_REQUIRED" | "VIGIL_DESCRIPTION_VAGUE" | "VIGIL_DESCRIPTION_VAGUE_TERM" | "VIGIL_EORI_NOT_REGISTERED" | "VIGIL_CERTIFICATE_UNKNOWN" | "VIGIL_CERTIFICATE_NOT_VALID" | "VIGIL_CERTIFICATE_GOODS_MISMATCH" | "VIGIL_CERTIFICATE_HOLDER_MISMATCH" | "VIGIL_CERTIFICATE_UNIT_MISMATCH" | "VIGIL_CERTIFICATE_QUANTITY_MISSING" | "VIGIL_CERTIFICATE_EXHAUSTED" | "VIGIL_CERTIFICATE_REQUIRED" | "VIGIL_REGISTRY_ROW_UNREADABLE" | "VIGIL_REGISTRY_RECORD_UNKNOWN" | "VIGIL_REGISTRY_DUPLICATE" | "VIGIL_REGISTRY_VALIDITY_INVALID" | "VIGIL_LODGED_LATE" | "VIGIL_LODGED_TOO_EARLY" | "VIGIL_AMENDMENT_FIELD_LOCKED" | "VIGIL_RULE_SYNTAX" | "VIGIL_RULE_TYPE_ERROR" | "VIGIL_RULE_UNKNOWN_FIELD" | "VIGIL_RULE_NOT_BOOLEAN" | "VIGIL_RULE_UNKNOWN_REFERENCE" | "VIGIL_RULE_INVALID_ARGUMENT" | "VIGIL_RULE_INVALID_REGEX" | "VIGIL_WATCHLIST_PARSE" | "VIGIL_WATCHLIST_FORMAT" | "VIGIL_WATCHLIST_DUPLICATE_ID" | "VIGIL_REFERENCE_ROW_INVALID" | "VIGIL_H7_VALUE_TOO_HIGH" | "VIGIL_CURRENCY_UNKNOWN" | "VIGIL_RIF_NO_INDICATOR" | "VIGIL_RIF_RANGE_INVALID" | "VIGIL_RIF_VALIDITY_INVALID" | "VIGIL_RIF_RECIPIENT_UNKNOWN" | "VIGIL_RIF_RED_NEEDS_RECIPIENTS" | "VIGIL_OPERATION_PERIOD_INVALID" | "VIGIL_OPERATION_PARTICIPANT_UNKNOWN" | "VIGIL_FEDERATION_MALFORMED" | "VIGIL_FEDERATION_MISADDRESSED" | "VIGIL_FEDERATION_UNKNOWN_PEER" | "VIGIL_FEDERATION_BAD_SIGNATURE" | "VIGIL_FEDERATION_REPLAY" | "VIGIL_FEDERATION_OUT_OF_ORDER" | "VIGIL_FEDERATION_FORGED" | "VIGIL_FEDERATION_INVALID" | "VIGIL_FEDERATION_UNKNOWN_RIF" | "VIGIL_FEDERATION_OFF" | "VIGIL_PEER_INVALID" | "VIGIL_PEER_NOT_FOUND" | "VIGIL_PEER_EXISTS";
+                code: "VIGIL_BAD_REQUEST" | "VIGIL_BODY_NOT_JSON" | "VIGIL_QUERY_INVALID" | "VIGIL_UNAUTHENTICATED" | "VIGIL_TOKEN_REVOKED" | "VIGIL_API_KEY_UNKNOWN" | "VIGIL_API_KEY_REVOKED" | "VIGIL_API_KEY_EXPIRED" | "VIGIL_API_KEY_RETIRED" | "VIGIL_API_KEY_INVALID" | "VIGIL_KEYRING_INVALID" | "VIGIL_KEYRING_INSECURE" | "VIGIL_SIGN_IN_FAILED" | "VIGIL_ACCOUNT_LOCKED" | "VIGIL_SESSION_EXPIRED" | "VIGIL_LOCAL_SIGN_IN_DISABLED" | "VIGIL_OIDC_NOT_CONFIGURED" | "VIGIL_OIDC_UNAVAILABLE" | "VIGIL_OIDC_STATE_MISMATCH" | "VIGIL_OIDC_FAILED" | "VIGIL_OIDC_UNMAPPED" | "VIGIL_OIDC_ACCOUNT_CONFLICT" | "VIGIL_CSRF_REJECTED" | "VIGIL_USER_INVALID" | "VIGIL_FORBIDDEN" | "VIGIL_NOT_FOUND" | "VIGIL_FILING_NOT_FOUND" | "VIGIL_METHOD_NOT_ALLOWED" | "VIGIL_FILING_INVALIDATED" | "VIGIL_CONFLICT" | "VIGIL_RULE_NOT_FOUND" | "VIGIL_REFERENCE_NOT_FOUND" | "VIGIL_REFERENCE_IMPORT_INVALID" | "VIGIL_MODEL_INVALID" | "VIGIL_MODEL_NOT_FOUND" | "VIGIL_MODEL_TRAINING_DATA" | "VIGIL_IMPORT_NOT_FOUND" | "VIGIL_IMPORT_INVALID" | "VIGIL_WATCHLIST_NOT_FOUND" | "VIGIL_WATCHLIST_ENTITY_NOT_FOUND" | "VIGIL_RULE_INVALID" | "VIGIL_RULE_MANAGED" | "VIGIL_RULE_TOO_COSTLY" | "VIGIL_BACKTEST_TOO_LONG" | "VIGIL_WATCHLIST_INVALID" | "VIGIL_BODY_TOO_LARGE" | "VIGIL_BULK_TOO_LARGE" | "VIGIL_BULK_TOO_MANY_LINES" | "VIGIL_BODY_TOO_DEEP" | "VIGIL_BODY_TOO_MANY_KEYS" | "VIGIL_XML_MALFORMED" | "VIGIL_XML_FORBIDDEN" | "VIGIL_XML_TOO_LARGE" | "VIGIL_UNSUPPORTED_MEDIA_TYPE" | "VIGIL_FILING_INVALID" | "VIGIL_AMENDMENT_INVALID" | "VIGIL_AMENDMENT_TOO_LATE" | "VIGIL_INVALIDATION_TOO_LATE" | "VIGIL_RESULT_REASON_REQUIRED" | "VIGIL_FOUR_EYES" | "VIGIL_EORI_NOT_BOUND" | "VIGIL_RATE_LIMITED" | "VIGIL_RIF_INVALID" | "VIGIL_RIF_NOT_FOUND" | "VIGIL_RIF_STATE" | "VIGIL_STIX_INVALID" | "VIGIL_SHARING_POLICY_INVALID" | "VIGIL_AUTHORITY_INVALID" | "VIGIL_OPERATION_INVALID" | "VIGIL_OPERATION_NOT_FOUND" | "VIGIL_OPERATION_STATE" | "VIGIL_COMMON_CRITERION_INVALID" | "VIGIL_COMMON_CRITERION_NOT_FOUND" | "VIGIL_COMMON_CRITERION_STATE" | "VIGIL_NOT_COORDINATING" | "VIGIL_WEBHOOK_NOT_FOUND" | "VIGIL_WEBHOOK_URL_INVALID" | "VIGIL_WEBHOOK_URL_INSECURE" | "VIGIL_WEBHOOK_URL_PRIVATE" | "VIGIL_WEBHOOK_LIMIT" | "VIGIL_NOT_ACCEPTABLE" | "VIGIL_OPERATOR_NOT_FOUND" | "VIGIL_OPERATOR_INVALID" | "VIGIL_AEO_NOT_FOUND" | "VIGIL_AEO_INVALID" | "VIGIL_MRA_NOT_FOUND" | "VIGIL_MRA_INVALID" | "VIGIL_REGISTRY_IMPORT_INVALID" | "VIGIL_CERTIFICATE_NOT_FOUND" | "VIGIL_CERTIFICATE_INVALID" | "VIGIL_CERTIFICATE_QUANTITY_BELOW_USED" | "VIGIL_CERTIFICATE_REQUIREMENT_NOT_FOUND" | "VIGIL_CERTIFICATE_REQUIREMENT_INVALID" | "VIGIL_IPR_APPLICATION_NOT_FOUND" | "VIGIL_IPR_APPLICATION_INVALID" | "VIGIL_INTERNAL" | "VIGIL_UNAVAILABLE" | "VIGIL_SCHEMA_REQUIRED" | "VIGIL_SCHEMA_TYPE" | "VIGIL_SCHEMA_FORMAT" | "VIGIL_SCHEMA_VALUE" | "VIGIL_SCHEMA_TOO_SMALL" | "VIGIL_SCHEMA_TOO_BIG" | "VIGIL_SCHEMA_UNKNOWN_FIELD" | "VIGIL_FILING_TYPE_UNKNOWN" | "VIGIL_FILING_TYPE_MODE" | "VIGIL_NOT_IN_DATA_SET" | "VIGIL_EORI_INVALID" | "VIGIL_HS_CODE_INVALID" | "VIGIL_HS_CODE_UNKNOWN" | "VIGIL_PACKAGE_TYPE_UNKNOWN" | "VIGIL_DOCUMENT_TYPE_UNKNOWN" | "VIGIL_TRANSPORT_MODE_UNKNOWN" | "VIGIL_UNLOCODE_INVALID" | "VIGIL_COUNTRY_INVALID" | "VIGIL_AWB_INVALID" | "VIGIL_OFFICE_INVALID" | "VIGIL_DATE_INVALID" | "VIGIL_XML_NAMESPACE" | "VIGIL_XML_MESSAGE_UNKNOWN" | "VIGIL_XML_UNKNOWN_ELEMENT" | "VIGIL_XML_UNKNOWN_ATTRIBUTE" | "VIGIL_XML_MISSING_ELEMENT" | "VIGIL_XML_TOO_MANY" | "VIGIL_XML_VALUE_INVALID" | "R3002" | "R3004" | "R3005" | "R3006" | "R3009" | "R3010" | "R3013" | "R3014" | "R3016" | "R3017" | "R3018" | "R3020" | "R3021" | "R3022" | "R3033" | "R3052" | "R3053" | "C3001" | "C3015" | "C3022" | "C3024" | "C3035" | "C3036" | "VIGIL_MASTER_DOCUMENT_REQUIRED" | "VIGIL_DESCRIPTION_VAGUE" | "VIGIL_DESCRIPTION_VAGUE_TERM" | "VIGIL_EORI_NOT_REGISTERED" | "VIGIL_CERTIFICATE_UNKNOWN" | "VIGIL_CERTIFICATE_NOT_VALID" | "VIGIL_CERTIFICATE_GOODS_MISMATCH" | "VIGIL_CERTIFICATE_HOLDER_MISMATCH" | "VIGIL_CERTIFICATE_UNIT_MISMATCH" | "VIGIL_CERTIFICATE_QUANTITY_MISSING" | "VIGIL_CERTIFICATE_EXHAUSTED" | "VIGIL_CERTIFICATE_REQUIRED" | "VIGIL_REGISTRY_ROW_UNREADABLE" | "VIGIL_REGISTRY_RECORD_UNKNOWN" | "VIGIL_REGISTRY_DUPLICATE" | "VIGIL_REGISTRY_VALIDITY_INVALID" | "VIGIL_LODGED_LATE" | "VIGIL_LODGED_TOO_EARLY" | "VIGIL_AMENDMENT_FIELD_LOCKED" | "VIGIL_RULE_SYNTAX" | "VIGIL_RULE_TYPE_ERROR" | "VIGIL_RULE_UNKNOWN_FIELD" | "VIGIL_RULE_NOT_BOOLEAN" | "VIGIL_RULE_UNKNOWN_REFERENCE" | "VIGIL_RULE_INVALID_ARGUMENT" | "VIGIL_RULE_INVALID_REGEX" | "VIGIL_WATCHLIST_PARSE" | "VIGIL_WATCHLIST_FORMAT" | "VIGIL_WATCHLIST_DUPLICATE_ID" | "VIGIL_REFERENCE_ROW_INVALID" | "VIGIL_H7_VALUE_TOO_HIGH" | "VIGIL_CURRENCY_UNKNOWN" | "VIGIL_RIF_NO_INDICATOR" | "VIGIL_RIF_RANGE_INVALID" | "VIGIL_RIF_VALIDITY_INVALID" | "VIGIL_RIF_RECIPIENT_UNKNOWN" | "VIGIL_RIF_RED_NEEDS_RECIPIENTS" | "VIGIL_OPERATION_PERIOD_INVALID" | "VIGIL_OPERATION_PARTICIPANT_UNKNOWN" | "VIGIL_FEDERATION_MALFORMED" | "VIGIL_FEDERATION_MISADDRESSED" | "VIGIL_FEDERATION_UNKNOWN_PEER" | "VIGIL_FEDERATION_BAD_SIGNATURE" | "VIGIL_FEDERATION_REPLAY" | "VIGIL_FEDERATION_OUT_OF_ORDER" | "VIGIL_FEDERATION_FORGED" | "VIGIL_FEDERATION_INVALID" | "VIGIL_FEDERATION_UNKNOWN_RIF" | "VIGIL_FEDERATION_OFF" | "VIGIL_PEER_INVALID" | "VIGIL_PEER_NOT_FOUND" | "VIGIL_PEER_EXISTS";
                 message: string;
             })[];
         };
@@ -10196,7 +10272,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description VIGIL_CONFLICT: The request conflicts with the current state */
+            /** @description VIGIL_RULE_MANAGED: The rule is a common criterion from the centre: only its coordinator changes or withdraws it; VIGIL_CONFLICT: The request conflicts with the current state */
             409: {
                 headers: {
                     /** @description requests this client may make in the window */
@@ -10497,6 +10573,21 @@ export interface operations {
             };
             /** @description VIGIL_RULE_NOT_FOUND: No such rule */
             404: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_RULE_MANAGED: The rule is a common criterion from the centre: only its coordinator changes or withdraws it */
+            409: {
                 headers: {
                     /** @description requests this client may make in the window */
                     "RateLimit-Limit"?: number;
@@ -10820,6 +10911,21 @@ export interface operations {
             };
             /** @description VIGIL_RULE_NOT_FOUND: No such rule */
             404: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_RULE_MANAGED: The rule is a common criterion from the centre: only its coordinator changes or withdraws it */
+            409: {
                 headers: {
                     /** @description requests this client may make in the window */
                     "RateLimit-Limit"?: number;
@@ -21173,6 +21279,1192 @@ export interface operations {
             };
             /** @description VIGIL_CSRF_REJECTED: A change made with the session cookie lacks the session’s CSRF token; VIGIL_FORBIDDEN: Your role may not do this */
             403: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_RATE_LIMITED: Too many requests */
+            429: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listCommonCriteria: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: {
+                /** @description your id for this request: kept as its id in Vigil’s logs and on the events it causes (anything else is replaced by a fresh one) */
+                "x-request-id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The criteria */
+            200: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            version: number;
+                            /** @enum {string} */
+                            kind: "crc" | "frc";
+                            /** @enum {string} */
+                            status: "published" | "withdrawn";
+                            coordinator: string;
+                            title: string;
+                            /** @enum {string} */
+                            riskArea: "security-safety" | "undervaluation" | "misclassification" | "origin" | "anti-dumping" | "quota" | "suspension" | "procedure-42" | "ipr" | "product-safety" | "health" | "environment" | "drug-precursors" | "cultural-goods" | "cash" | "sanctions";
+                            condition: string;
+                            weight: number;
+                            /** @enum {string} */
+                            severity: "low" | "medium" | "high" | "critical";
+                            /** @enum {string} */
+                            recommendedAction: "none" | "documentary-check" | "physical-check" | "scan" | "request-for-information" | "high-risk-screening" | "do-not-load" | "post-clearance-audit";
+                            validFrom: string | null;
+                            validUntil: string | null;
+                            members: string[];
+                            allMembers: boolean;
+                            offices: string[] | null;
+                            modes: ("maritime" | "air" | "road" | "rail" | "inland-waterway" | "postal" | "express")[] | null;
+                            reason: string;
+                            publishedBy: string;
+                            publishedAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description VIGIL_QUERY_INVALID: A query parameter is invalid */
+            400: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_UNAUTHENTICATED: A valid bearer token is required; VIGIL_TOKEN_REVOKED: The token was revoked; VIGIL_API_KEY_UNKNOWN: The API key is not one this instance issued; VIGIL_API_KEY_REVOKED: The API key was revoked; VIGIL_API_KEY_EXPIRED: The API key has expired; VIGIL_API_KEY_RETIRED: The API key was rotated and the overlap for its old secret has ended; VIGIL_SESSION_EXPIRED: The session has ended: sign in again */
+            401: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_CSRF_REJECTED: A change made with the session cookie lacks the session’s CSRF token; VIGIL_FORBIDDEN: Your role may not do this */
+            403: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_RATE_LIMITED: Too many requests */
+            429: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    publishCommonCriterion: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description your id for this request: kept as its id in Vigil’s logs and on the events it causes (anything else is replaced by a fresh one) */
+                "x-request-id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    id: string;
+                    /** @enum {string} */
+                    kind: "crc" | "frc";
+                    title: string;
+                    /** @enum {string} */
+                    riskArea: "security-safety" | "undervaluation" | "misclassification" | "origin" | "anti-dumping" | "quota" | "suspension" | "procedure-42" | "ipr" | "product-safety" | "health" | "environment" | "drug-precursors" | "cultural-goods" | "cash" | "sanctions";
+                    condition: string;
+                    weight: number;
+                    /** @enum {string} */
+                    severity: "low" | "medium" | "high" | "critical";
+                    /** @enum {string} */
+                    recommendedAction: "none" | "documentary-check" | "physical-check" | "scan" | "request-for-information" | "high-risk-screening" | "do-not-load" | "post-clearance-audit";
+                    /** Format: date-time */
+                    validFrom?: string;
+                    /** Format: date-time */
+                    validUntil?: string;
+                    /**
+                     * @default {
+                     *       "members": "all"
+                     *     }
+                     */
+                    scope?: {
+                        /** @default all */
+                        members?: "all" | string[];
+                        offices?: string[];
+                        modes?: ("maritime" | "air" | "road" | "rail" | "inland-waterway" | "postal" | "express")[];
+                    };
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The criterion */
+            201: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        version: number;
+                        /** @enum {string} */
+                        kind: "crc" | "frc";
+                        /** @enum {string} */
+                        status: "published" | "withdrawn";
+                        coordinator: string;
+                        title: string;
+                        /** @enum {string} */
+                        riskArea: "security-safety" | "undervaluation" | "misclassification" | "origin" | "anti-dumping" | "quota" | "suspension" | "procedure-42" | "ipr" | "product-safety" | "health" | "environment" | "drug-precursors" | "cultural-goods" | "cash" | "sanctions";
+                        condition: string;
+                        weight: number;
+                        /** @enum {string} */
+                        severity: "low" | "medium" | "high" | "critical";
+                        /** @enum {string} */
+                        recommendedAction: "none" | "documentary-check" | "physical-check" | "scan" | "request-for-information" | "high-risk-screening" | "do-not-load" | "post-clearance-audit";
+                        validFrom: string | null;
+                        validUntil: string | null;
+                        members: string[];
+                        allMembers: boolean;
+                        offices: string[] | null;
+                        modes: ("maritime" | "air" | "road" | "rail" | "inland-waterway" | "postal" | "express")[] | null;
+                        reason: string;
+                        publishedBy: string;
+                        publishedAt: string;
+                        /** @description the members' rule: `<kind>.<id>` */
+                        ruleId: string;
+                        /** @description every version, oldest first */
+                        versions: {
+                            id: string;
+                            version: number;
+                            /** @enum {string} */
+                            kind: "crc" | "frc";
+                            /** @enum {string} */
+                            status: "published" | "withdrawn";
+                            coordinator: string;
+                            title: string;
+                            /** @enum {string} */
+                            riskArea: "security-safety" | "undervaluation" | "misclassification" | "origin" | "anti-dumping" | "quota" | "suspension" | "procedure-42" | "ipr" | "product-safety" | "health" | "environment" | "drug-precursors" | "cultural-goods" | "cash" | "sanctions";
+                            condition: string;
+                            weight: number;
+                            /** @enum {string} */
+                            severity: "low" | "medium" | "high" | "critical";
+                            /** @enum {string} */
+                            recommendedAction: "none" | "documentary-check" | "physical-check" | "scan" | "request-for-information" | "high-risk-screening" | "do-not-load" | "post-clearance-audit";
+                            validFrom: string | null;
+                            validUntil: string | null;
+                            members: string[];
+                            allMembers: boolean;
+                            offices: string[] | null;
+                            modes: ("maritime" | "air" | "road" | "rail" | "inland-waterway" | "postal" | "express")[] | null;
+                            reason: string;
+                            publishedBy: string;
+                            publishedAt: string;
+                        }[];
+                        /** @description per member, the latest version it applied */
+                        memberRules: {
+                            authority: string;
+                            /** @description the criterion version applied */
+                            version: number;
+                            ruleId: string;
+                            ruleVersion: number;
+                            appliedAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description VIGIL_BAD_REQUEST: The request is malformed; VIGIL_BODY_NOT_JSON: The request body is not valid JSON; VIGIL_BODY_TOO_DEEP: The JSON body is nested too deeply; VIGIL_BODY_TOO_MANY_KEYS: An object in the JSON body has too many keys */
+            400: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_UNAUTHENTICATED: A valid bearer token is required; VIGIL_TOKEN_REVOKED: The token was revoked; VIGIL_API_KEY_UNKNOWN: The API key is not one this instance issued; VIGIL_API_KEY_REVOKED: The API key was revoked; VIGIL_API_KEY_EXPIRED: The API key has expired; VIGIL_API_KEY_RETIRED: The API key was rotated and the overlap for its old secret has ended; VIGIL_SESSION_EXPIRED: The session has ended: sign in again */
+            401: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_CSRF_REJECTED: A change made with the session cookie lacks the session’s CSRF token; VIGIL_FORBIDDEN: Your role may not do this; VIGIL_NOT_COORDINATING: Your authority is not a coordinating authority (VIGIL_COORDINATING_AUTHORITIES) */
+            403: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_COMMON_CRITERION_STATE: The common criterion is withdrawn, or its id is taken by another coordinator; VIGIL_CONFLICT: The request conflicts with the current state */
+            409: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_BODY_TOO_LARGE: The request body is too large */
+            413: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_UNSUPPORTED_MEDIA_TYPE: Unsupported content type */
+            415: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_COMMON_CRITERION_INVALID: The common criterion is invalid; VIGIL_RULE_INVALID: The rule is invalid; VIGIL_RULE_TOO_COSTLY: The rule would cost too much to evaluate (nested macros, large lists, long texts or patterns) */
+            422: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_RATE_LIMITED: Too many requests */
+            429: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCommonCriterion: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description your id for this request: kept as its id in Vigil’s logs and on the events it causes (anything else is replaced by a fresh one) */
+                "x-request-id"?: string;
+            };
+            path: {
+                /** @description the criterion */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The criterion */
+            200: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        version: number;
+                        /** @enum {string} */
+                        kind: "crc" | "frc";
+                        /** @enum {string} */
+                        status: "published" | "withdrawn";
+                        coordinator: string;
+                        title: string;
+                        /** @enum {string} */
+                        riskArea: "security-safety" | "undervaluation" | "misclassification" | "origin" | "anti-dumping" | "quota" | "suspension" | "procedure-42" | "ipr" | "product-safety" | "health" | "environment" | "drug-precursors" | "cultural-goods" | "cash" | "sanctions";
+                        condition: string;
+                        weight: number;
+                        /** @enum {string} */
+                        severity: "low" | "medium" | "high" | "critical";
+                        /** @enum {string} */
+                        recommendedAction: "none" | "documentary-check" | "physical-check" | "scan" | "request-for-information" | "high-risk-screening" | "do-not-load" | "post-clearance-audit";
+                        validFrom: string | null;
+                        validUntil: string | null;
+                        members: string[];
+                        allMembers: boolean;
+                        offices: string[] | null;
+                        modes: ("maritime" | "air" | "road" | "rail" | "inland-waterway" | "postal" | "express")[] | null;
+                        reason: string;
+                        publishedBy: string;
+                        publishedAt: string;
+                        /** @description the members' rule: `<kind>.<id>` */
+                        ruleId: string;
+                        /** @description every version, oldest first */
+                        versions: {
+                            id: string;
+                            version: number;
+                            /** @enum {string} */
+                            kind: "crc" | "frc";
+                            /** @enum {string} */
+                            status: "published" | "withdrawn";
+                            coordinator: string;
+                            title: string;
+                            /** @enum {string} */
+                            riskArea: "security-safety" | "undervaluation" | "misclassification" | "origin" | "anti-dumping" | "quota" | "suspension" | "procedure-42" | "ipr" | "product-safety" | "health" | "environment" | "drug-precursors" | "cultural-goods" | "cash" | "sanctions";
+                            condition: string;
+                            weight: number;
+                            /** @enum {string} */
+                            severity: "low" | "medium" | "high" | "critical";
+                            /** @enum {string} */
+                            recommendedAction: "none" | "documentary-check" | "physical-check" | "scan" | "request-for-information" | "high-risk-screening" | "do-not-load" | "post-clearance-audit";
+                            validFrom: string | null;
+                            validUntil: string | null;
+                            members: string[];
+                            allMembers: boolean;
+                            offices: string[] | null;
+                            modes: ("maritime" | "air" | "road" | "rail" | "inland-waterway" | "postal" | "express")[] | null;
+                            reason: string;
+                            publishedBy: string;
+                            publishedAt: string;
+                        }[];
+                        /** @description per member, the latest version it applied */
+                        memberRules: {
+                            authority: string;
+                            /** @description the criterion version applied */
+                            version: number;
+                            ruleId: string;
+                            ruleVersion: number;
+                            appliedAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description VIGIL_UNAUTHENTICATED: A valid bearer token is required; VIGIL_TOKEN_REVOKED: The token was revoked; VIGIL_API_KEY_UNKNOWN: The API key is not one this instance issued; VIGIL_API_KEY_REVOKED: The API key was revoked; VIGIL_API_KEY_EXPIRED: The API key has expired; VIGIL_API_KEY_RETIRED: The API key was rotated and the overlap for its old secret has ended; VIGIL_SESSION_EXPIRED: The session has ended: sign in again */
+            401: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_CSRF_REJECTED: A change made with the session cookie lacks the session’s CSRF token; VIGIL_FORBIDDEN: Your role may not do this */
+            403: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_COMMON_CRITERION_NOT_FOUND: No common criterion with this id that your authority coordinates or applies */
+            404: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_RATE_LIMITED: Too many requests */
+            429: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    amendCommonCriterion: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description your id for this request: kept as its id in Vigil’s logs and on the events it causes (anything else is replaced by a fresh one) */
+                "x-request-id"?: string;
+            };
+            path: {
+                /** @description the criterion */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    kind?: "crc" | "frc";
+                    title: string;
+                    /** @enum {string} */
+                    riskArea: "security-safety" | "undervaluation" | "misclassification" | "origin" | "anti-dumping" | "quota" | "suspension" | "procedure-42" | "ipr" | "product-safety" | "health" | "environment" | "drug-precursors" | "cultural-goods" | "cash" | "sanctions";
+                    condition: string;
+                    weight: number;
+                    /** @enum {string} */
+                    severity: "low" | "medium" | "high" | "critical";
+                    /** @enum {string} */
+                    recommendedAction: "none" | "documentary-check" | "physical-check" | "scan" | "request-for-information" | "high-risk-screening" | "do-not-load" | "post-clearance-audit";
+                    /** Format: date-time */
+                    validFrom?: string;
+                    /** Format: date-time */
+                    validUntil?: string;
+                    /**
+                     * @default {
+                     *       "members": "all"
+                     *     }
+                     */
+                    scope?: {
+                        /** @default all */
+                        members?: "all" | string[];
+                        offices?: string[];
+                        modes?: ("maritime" | "air" | "road" | "rail" | "inland-waterway" | "postal" | "express")[];
+                    };
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The criterion */
+            200: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        version: number;
+                        /** @enum {string} */
+                        kind: "crc" | "frc";
+                        /** @enum {string} */
+                        status: "published" | "withdrawn";
+                        coordinator: string;
+                        title: string;
+                        /** @enum {string} */
+                        riskArea: "security-safety" | "undervaluation" | "misclassification" | "origin" | "anti-dumping" | "quota" | "suspension" | "procedure-42" | "ipr" | "product-safety" | "health" | "environment" | "drug-precursors" | "cultural-goods" | "cash" | "sanctions";
+                        condition: string;
+                        weight: number;
+                        /** @enum {string} */
+                        severity: "low" | "medium" | "high" | "critical";
+                        /** @enum {string} */
+                        recommendedAction: "none" | "documentary-check" | "physical-check" | "scan" | "request-for-information" | "high-risk-screening" | "do-not-load" | "post-clearance-audit";
+                        validFrom: string | null;
+                        validUntil: string | null;
+                        members: string[];
+                        allMembers: boolean;
+                        offices: string[] | null;
+                        modes: ("maritime" | "air" | "road" | "rail" | "inland-waterway" | "postal" | "express")[] | null;
+                        reason: string;
+                        publishedBy: string;
+                        publishedAt: string;
+                        /** @description the members' rule: `<kind>.<id>` */
+                        ruleId: string;
+                        /** @description every version, oldest first */
+                        versions: {
+                            id: string;
+                            version: number;
+                            /** @enum {string} */
+                            kind: "crc" | "frc";
+                            /** @enum {string} */
+                            status: "published" | "withdrawn";
+                            coordinator: string;
+                            title: string;
+                            /** @enum {string} */
+                            riskArea: "security-safety" | "undervaluation" | "misclassification" | "origin" | "anti-dumping" | "quota" | "suspension" | "procedure-42" | "ipr" | "product-safety" | "health" | "environment" | "drug-precursors" | "cultural-goods" | "cash" | "sanctions";
+                            condition: string;
+                            weight: number;
+                            /** @enum {string} */
+                            severity: "low" | "medium" | "high" | "critical";
+                            /** @enum {string} */
+                            recommendedAction: "none" | "documentary-check" | "physical-check" | "scan" | "request-for-information" | "high-risk-screening" | "do-not-load" | "post-clearance-audit";
+                            validFrom: string | null;
+                            validUntil: string | null;
+                            members: string[];
+                            allMembers: boolean;
+                            offices: string[] | null;
+                            modes: ("maritime" | "air" | "road" | "rail" | "inland-waterway" | "postal" | "express")[] | null;
+                            reason: string;
+                            publishedBy: string;
+                            publishedAt: string;
+                        }[];
+                        /** @description per member, the latest version it applied */
+                        memberRules: {
+                            authority: string;
+                            /** @description the criterion version applied */
+                            version: number;
+                            ruleId: string;
+                            ruleVersion: number;
+                            appliedAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description VIGIL_BAD_REQUEST: The request is malformed; VIGIL_BODY_NOT_JSON: The request body is not valid JSON; VIGIL_BODY_TOO_DEEP: The JSON body is nested too deeply; VIGIL_BODY_TOO_MANY_KEYS: An object in the JSON body has too many keys */
+            400: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_UNAUTHENTICATED: A valid bearer token is required; VIGIL_TOKEN_REVOKED: The token was revoked; VIGIL_API_KEY_UNKNOWN: The API key is not one this instance issued; VIGIL_API_KEY_REVOKED: The API key was revoked; VIGIL_API_KEY_EXPIRED: The API key has expired; VIGIL_API_KEY_RETIRED: The API key was rotated and the overlap for its old secret has ended; VIGIL_SESSION_EXPIRED: The session has ended: sign in again */
+            401: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_CSRF_REJECTED: A change made with the session cookie lacks the session’s CSRF token; VIGIL_FORBIDDEN: Your role may not do this; VIGIL_NOT_COORDINATING: Your authority is not a coordinating authority (VIGIL_COORDINATING_AUTHORITIES) */
+            403: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_COMMON_CRITERION_NOT_FOUND: No common criterion with this id that your authority coordinates or applies */
+            404: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_COMMON_CRITERION_STATE: The common criterion is withdrawn, or its id is taken by another coordinator */
+            409: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_BODY_TOO_LARGE: The request body is too large */
+            413: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_UNSUPPORTED_MEDIA_TYPE: Unsupported content type */
+            415: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_COMMON_CRITERION_INVALID: The common criterion is invalid; VIGIL_RULE_INVALID: The rule is invalid; VIGIL_RULE_TOO_COSTLY: The rule would cost too much to evaluate (nested macros, large lists, long texts or patterns) */
+            422: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_RATE_LIMITED: Too many requests */
+            429: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    withdrawCommonCriterion: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description your id for this request: kept as its id in Vigil’s logs and on the events it causes (anything else is replaced by a fresh one) */
+                "x-request-id"?: string;
+            };
+            path: {
+                /** @description the criterion */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The criterion */
+            200: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        version: number;
+                        /** @enum {string} */
+                        kind: "crc" | "frc";
+                        /** @enum {string} */
+                        status: "published" | "withdrawn";
+                        coordinator: string;
+                        title: string;
+                        /** @enum {string} */
+                        riskArea: "security-safety" | "undervaluation" | "misclassification" | "origin" | "anti-dumping" | "quota" | "suspension" | "procedure-42" | "ipr" | "product-safety" | "health" | "environment" | "drug-precursors" | "cultural-goods" | "cash" | "sanctions";
+                        condition: string;
+                        weight: number;
+                        /** @enum {string} */
+                        severity: "low" | "medium" | "high" | "critical";
+                        /** @enum {string} */
+                        recommendedAction: "none" | "documentary-check" | "physical-check" | "scan" | "request-for-information" | "high-risk-screening" | "do-not-load" | "post-clearance-audit";
+                        validFrom: string | null;
+                        validUntil: string | null;
+                        members: string[];
+                        allMembers: boolean;
+                        offices: string[] | null;
+                        modes: ("maritime" | "air" | "road" | "rail" | "inland-waterway" | "postal" | "express")[] | null;
+                        reason: string;
+                        publishedBy: string;
+                        publishedAt: string;
+                        /** @description the members' rule: `<kind>.<id>` */
+                        ruleId: string;
+                        /** @description every version, oldest first */
+                        versions: {
+                            id: string;
+                            version: number;
+                            /** @enum {string} */
+                            kind: "crc" | "frc";
+                            /** @enum {string} */
+                            status: "published" | "withdrawn";
+                            coordinator: string;
+                            title: string;
+                            /** @enum {string} */
+                            riskArea: "security-safety" | "undervaluation" | "misclassification" | "origin" | "anti-dumping" | "quota" | "suspension" | "procedure-42" | "ipr" | "product-safety" | "health" | "environment" | "drug-precursors" | "cultural-goods" | "cash" | "sanctions";
+                            condition: string;
+                            weight: number;
+                            /** @enum {string} */
+                            severity: "low" | "medium" | "high" | "critical";
+                            /** @enum {string} */
+                            recommendedAction: "none" | "documentary-check" | "physical-check" | "scan" | "request-for-information" | "high-risk-screening" | "do-not-load" | "post-clearance-audit";
+                            validFrom: string | null;
+                            validUntil: string | null;
+                            members: string[];
+                            allMembers: boolean;
+                            offices: string[] | null;
+                            modes: ("maritime" | "air" | "road" | "rail" | "inland-waterway" | "postal" | "express")[] | null;
+                            reason: string;
+                            publishedBy: string;
+                            publishedAt: string;
+                        }[];
+                        /** @description per member, the latest version it applied */
+                        memberRules: {
+                            authority: string;
+                            /** @description the criterion version applied */
+                            version: number;
+                            ruleId: string;
+                            ruleVersion: number;
+                            appliedAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description VIGIL_BAD_REQUEST: The request is malformed; VIGIL_BODY_NOT_JSON: The request body is not valid JSON; VIGIL_BODY_TOO_DEEP: The JSON body is nested too deeply; VIGIL_BODY_TOO_MANY_KEYS: An object in the JSON body has too many keys */
+            400: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_UNAUTHENTICATED: A valid bearer token is required; VIGIL_TOKEN_REVOKED: The token was revoked; VIGIL_API_KEY_UNKNOWN: The API key is not one this instance issued; VIGIL_API_KEY_REVOKED: The API key was revoked; VIGIL_API_KEY_EXPIRED: The API key has expired; VIGIL_API_KEY_RETIRED: The API key was rotated and the overlap for its old secret has ended; VIGIL_SESSION_EXPIRED: The session has ended: sign in again */
+            401: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_CSRF_REJECTED: A change made with the session cookie lacks the session’s CSRF token; VIGIL_FORBIDDEN: Your role may not do this; VIGIL_NOT_COORDINATING: Your authority is not a coordinating authority (VIGIL_COORDINATING_AUTHORITIES) */
+            403: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_COMMON_CRITERION_NOT_FOUND: No common criterion with this id that your authority coordinates or applies */
+            404: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_COMMON_CRITERION_STATE: The common criterion is withdrawn, or its id is taken by another coordinator */
+            409: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_BODY_TOO_LARGE: The request body is too large */
+            413: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_UNSUPPORTED_MEDIA_TYPE: Unsupported content type */
+            415: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_COMMON_CRITERION_INVALID: The common criterion is invalid; VIGIL_RULE_INVALID: The rule is invalid; VIGIL_RULE_TOO_COSTLY: The rule would cost too much to evaluate (nested macros, large lists, long texts or patterns) */
+            422: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_RATE_LIMITED: Too many requests */
+            429: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCommonCriterionFigures: {
+        parameters: {
+            query?: {
+                /** @description first day (YYYY-MM-DD, UTC); default the day of its first version */
+                from?: string;
+                /** @description day after the last (YYYY-MM-DD, exclusive); default tomorrow */
+                to?: string;
+            };
+            header?: {
+                /** @description your id for this request: kept as its id in Vigil’s logs and on the events it causes (anything else is replaced by a fresh one) */
+                "x-request-id"?: string;
+            };
+            path: {
+                /** @description the criterion */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The figures */
+            200: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        criterion: string;
+                        /** @enum {string} */
+                        kind: "crc" | "frc";
+                        from: string;
+                        to: string;
+                        authorities: {
+                            authority: string;
+                            /** @description consignment assessments while the criterion was in force */
+                            itemsAnalysed: number;
+                            automatedHits: number;
+                            /** @description hits an analyst confirmed on review */
+                            finalHits: number;
+                            controls: number;
+                            controlsWithResult: number;
+                            /** @description controls found an irregularity or made a seizure */
+                            positives: number;
+                            /** @description controls with no irregularity */
+                            falsePositives: number;
+                            /** @description positives ÷ controls with a result */
+                            yield: number | null;
+                        }[];
+                        total: {
+                            /** @description consignment assessments while the criterion was in force */
+                            itemsAnalysed: number;
+                            automatedHits: number;
+                            /** @description hits an analyst confirmed on review */
+                            finalHits: number;
+                            controls: number;
+                            controlsWithResult: number;
+                            /** @description controls found an irregularity or made a seizure */
+                            positives: number;
+                            /** @description controls with no irregularity */
+                            falsePositives: number;
+                            /** @description positives ÷ controls with a result */
+                            yield: number | null;
+                        };
+                    };
+                };
+            };
+            /** @description VIGIL_QUERY_INVALID: A query parameter is invalid */
+            400: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_UNAUTHENTICATED: A valid bearer token is required; VIGIL_TOKEN_REVOKED: The token was revoked; VIGIL_API_KEY_UNKNOWN: The API key is not one this instance issued; VIGIL_API_KEY_REVOKED: The API key was revoked; VIGIL_API_KEY_EXPIRED: The API key has expired; VIGIL_API_KEY_RETIRED: The API key was rotated and the overlap for its old secret has ended; VIGIL_SESSION_EXPIRED: The session has ended: sign in again */
+            401: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_CSRF_REJECTED: A change made with the session cookie lacks the session’s CSRF token; VIGIL_FORBIDDEN: Your role may not do this */
+            403: {
+                headers: {
+                    /** @description requests this client may make in the window */
+                    "RateLimit-Limit"?: number;
+                    /** @description requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description VIGIL_COMMON_CRITERION_NOT_FOUND: No common criterion with this id that your authority coordinates or applies */
+            404: {
                 headers: {
                     /** @description requests this client may make in the window */
                     "RateLimit-Limit"?: number;
