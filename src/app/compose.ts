@@ -26,6 +26,7 @@ import { ResultSignalRepository, ResultSignalService } from '../result-signals/i
 import { OutboxSignal } from '../bus/index.ts';
 import type { EventHandler, OutboxEvent } from '../bus/index.ts';
 import { ControlRepository, ControlService } from '../controls/index.ts';
+import type { Applied } from '../cooperation/index.ts';
 import {
   FederatedCooperation,
   RifRepository,
@@ -262,6 +263,12 @@ export async function composeApp(
         ? operationsFederated.receive(tx, from, kind, body, at, peers)
         : federated.receive(tx, from, kind, body, at, peers),
     putAuthority: (tx, entry, at) => rifRepo.putAuthority(tx, { ...entry, kind: 'customs' }, at),
+    // Common criteria apply through their own transactions (each member's rules), idempotently.
+    applyAlone: {
+      kinds: new Set(['criteria.published']),
+      apply: (from: string, _kind: string, body: unknown): Promise<Applied> =>
+        commonCriteria.receiveFromPeer(from, body),
+    },
   });
   const federationPort: FederationService | undefined =
     config.federation.authority === undefined ? undefined : federation;
@@ -409,8 +416,9 @@ export async function composeApp(
     clock,
     audit,
   });
-  const commonCriteria = new CommonCriterionService({
+  const commonCriteria: CommonCriterionService = new CommonCriterionService({
     db,
+    federation: federationPort,
     repo: new CommonCriterionRepository(),
     rules,
     directory: (q) => rifRepo.directory(q),

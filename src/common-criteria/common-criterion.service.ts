@@ -18,7 +18,8 @@ import type { AuditAction, AuditEvent } from '../audit/index.ts';
 import type { Database, Queryable } from '../store/database.ts';
 import { sharedConditionError } from '../rules/index.ts';
 import type { RuleInput, RuleService, StoredRule } from '../rules/index.ts';
-import type { DirectoryEntry } from '../cooperation/index.ts';
+import { sendToPeers } from '../cooperation/index.ts';
+import type { Applied, DirectoryEntry, FederationOutbound } from '../cooperation/index.ts';
 import type { IndicatorService, RuleFigures } from '../indicators/index.ts';
 import {
   amendmentInputSchema,
@@ -47,6 +48,11 @@ export interface CommonCriterionServiceDeps {
   readonly coordinating: readonly string[];
   readonly clock: Clock;
   readonly audit?: { append(tx: Queryable, event: AuditEvent): Promise<unknown> } | undefined;
+  /**
+   * Other nodes (src/federation): a version published here goes to the members that are peers, in
+   * the transaction that stores it; their own nodes apply it (`receiveFromPeer`).
+   */
+  readonly federation?: FederationOutbound | undefined;
 }
 
 const MAX_TITLE = 200;
@@ -365,6 +371,7 @@ export class CommonCriterionService {
     const c = parsed.data;
     const now = this.#d.clock.now();
     await this.#checkCondition(c.coordinator, c.publishedBy, c, now);
+    const peers = (await this.#d.federation?.peers(this.#d.db)) ?? new Set<string>();
     const { inserted, previous } = await this.#d.db.forAuthority(c.coordinator).transaction(async (tx) => {
       await this.#d.repo.lock(tx, c.id);
       const before = await this.#d.repo.versions(tx, c.id);
@@ -396,7 +403,19 @@ export class CommonCriterionService {
         },
         now,
       );
-      return { inserted: true, previous: before.find((v) => v.version === c.version - 1) };
+      const previous = before.find((v) => v.version === c.version - 1);
+      // Published here: the members (and members no longer named) that run other nodes get it too.
+      if (!peers.has(c.coordinator)) {
+        await sendToPeers(
+          this.#d.federation,
+          tx,
+          c.coordinator,
+          [...c.members, ...(previous?.members ?? [])],
+          'criteria.published',
+          c,
+        );
+      }
+      return { inserted: true, previous };
     });
     const stored = await this.#d.db
       .forAuthority(c.coordinator)
@@ -407,11 +426,38 @@ export class CommonCriterionService {
     const dropped = (previous?.members ?? []).filter((m) => !c.members.includes(m));
     const reached: string[] = [];
     for (const member of [...c.members, ...dropped]) {
+      // A member on another node applies it there, from the message sent above.
+      if (peers.has(member)) {
+        continue;
+      }
       if (await this.#applyAt(member, c, !c.members.includes(member))) {
         reached.push(member);
       }
     }
     return { applied: inserted || reached.length > 0, members: reached };
+  }
+
+  /**
+   * A version received from a coordinator's node (federation): only from an authority this node
+   * counts as coordinating (VIGIL_COORDINATING_AUTHORITIES), only as itself; then as `receive`.
+   */
+  async receiveFromPeer(from: string, published: unknown): Promise<Applied> {
+    const coordinator = (published as { coordinator?: unknown } | null)?.coordinator;
+    if (coordinator !== from) {
+      throw new VigilError(
+        'VIGIL_FEDERATION_FORGED',
+        `${from} sent a common criterion of ${String(coordinator)}; a node sends only its own`,
+      );
+    }
+    if (!this.#d.coordinating.includes(from)) {
+      throw new VigilError(
+        'VIGIL_NOT_COORDINATING',
+        `${from} is not a coordinating authority here (VIGIL_COORDINATING_AUTHORITIES: ${this.#d.coordinating.join(', ') || 'none'})`,
+      );
+    }
+    const r = await this.receive(published);
+    const c = published as { id: string; version: number };
+    return { authorities: r.members, ref: `common-criterion:${c.id}@${c.version}` };
   }
 
   /**

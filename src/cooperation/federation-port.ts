@@ -18,7 +18,8 @@ export type CooperationKind =
   | 'operation.created'
   | 'operation.accepted'
   | 'operation.message'
-  | 'operation.figures';
+  | 'operation.figures'
+  | 'criteria.published';
 
 /** How cooperation reaches other nodes; implemented by src/federation, absent on a lone node. */
 export interface FederationOutbound {

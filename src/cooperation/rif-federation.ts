@@ -134,6 +134,7 @@ export class FederatedCooperation {
       case 'operation.accepted':
       case 'operation.message':
       case 'operation.figures':
+      case 'criteria.published':
         throw new VigilError(
           'VIGIL_FEDERATION_INVALID',
           `RIFs and shared records do not take '${kind}' messages`,

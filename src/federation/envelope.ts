@@ -22,6 +22,7 @@ export const FEDERATED_KINDS = [
   'operation.accepted',
   'operation.message',
   'operation.figures',
+  'criteria.published',
 ] as const;
 export type FederatedKind = (typeof FEDERATED_KINDS)[number];
 

@@ -111,7 +111,10 @@ forEachDatabase('federation of three nodes over JetStream', (target) => {
     const clock = testClock();
     for (const code of CODES) {
       const nats = await startNatsServer();
-      const app = await startTestApp(target, clock, { VIGIL_FEDERATION_AUTHORITY: code });
+      const app = await startTestApp(target, clock, {
+        VIGIL_FEDERATION_AUTHORITY: code,
+        VIGIL_COORDINATING_AUTHORITIES: 'EU,NL',
+      });
       await app.deps.rifs.putAuthority(actor(code, 'admin'), code, {
         name: `${code} Customs`,
         kind: 'customs',
@@ -523,5 +526,46 @@ forEachDatabase('federation of three nodes over JetStream', (target) => {
     assert.equal(pooled.participants.find((p) => p.authority === 'DE')?.state, 'invited');
     assert.equal(pooled.total.hitConsignments, 1);
     assert.equal(pooled.total.screened, beOwn.screened);
+  });
+
+  test('a common criterion NL publishes for BE and DE runs as their own rule on their nodes, and retires there when NL withdraws it', async () => {
+    const nl = node('NL').app;
+    const id = 'NL-CRC-FED-1';
+    const published = await nl.deps.commonCriteria.publish(actor('NL', 'coordinator'), {
+      id,
+      kind: 'crc',
+      title: 'Electrical goods (chapter 85)',
+      riskArea: 'product-safety',
+      condition: 'goods.exists(g, g.hsCode.startsWith("85"))',
+      weight: 80,
+      severity: 'high',
+      recommendedAction: 'physical-check',
+      reason: 'Union-wide risk',
+      scope: { members: ['BE', 'DE'] },
+    });
+    assert.equal(published.version, 1);
+    const ruleAt = async (c: Code) =>
+      node(c)
+        .app.deps.rules.get(actor(c, 'analyst'), `crc.${id}`)
+        .then((r) => r.rule)
+        .catch(() => undefined);
+    for (const c of ['BE', 'DE'] as const) {
+      const rule = await eventually(`the criterion's rule at ${c}`, () => ruleAt(c));
+      assert.equal(rule.status, 'active');
+      assert.equal(rule.condition.includes('startsWith("85")'), true);
+    }
+    assert.equal(await ruleAt('NL'), undefined, 'NL is not a member');
+
+    await nl.deps.commonCriteria.withdraw(actor('NL', 'coordinator'), id, { reason: 'risk over' });
+    for (const c of ['BE', 'DE'] as const) {
+      await eventually(`the rule retired at ${c}`, async () =>
+        (await ruleAt(c))?.status === 'retired' ? true : undefined,
+      );
+    }
+    const applied = await rows<{ n: number }>(
+      'BE',
+      `SELECT count(*)::int AS n FROM federation_inbox WHERE peer = 'NL' AND kind = 'criteria.published' AND status = 'applied'`,
+    );
+    assert.equal(applied[0]!.n, 2, 'published, then withdrawn: two versions, each applied once');
   });
 });
