@@ -52,7 +52,7 @@ forEachDatabase('role × route matrix', (target) => {
   closeAfter(() => t);
 
   before(async () => {
-    t = await startTestApp(target);
+    t = await startTestApp(target, undefined, { VIGIL_COORDINATING_AUTHORITIES: 'EU,NL' });
   });
 
   test('each role is refused exactly the routes its role lacks the permission for', async () => {
