@@ -373,4 +373,39 @@ forEachDatabase('common risk criteria from the centre', (target) => {
       [[ID, 'withdrawn']],
     );
   });
+
+  it('an amendment that names fewer members retires the rule at the others; the kind stays', async () => {
+    const frc = criterion({
+      id: 'EU-FRC-2027-002',
+      kind: 'frc',
+      title: 'Low value per kilogram',
+      riskArea: 'undervaluation',
+      condition: 'valuePerKg < 0.5',
+      scope: { members: ['NL', 'BE'], modes: ['road'] },
+    });
+    const published = await send('POST', '/v1/common-criteria', 'coord', frc);
+    assert.equal(published.statusCode, 201, published.body);
+    assert.equal(published.json<CommonCriterion>().ruleId, 'frc.EU-FRC-2027-002');
+    const { id: _id, ...body } = frc;
+    const kind = await send('PUT', '/v1/common-criteria/EU-FRC-2027-002', 'coord', { ...body, kind: 'crc' });
+    assert.equal(kind.statusCode, 422, kind.body);
+    assert.equal(kind.json<{ errors: { path: string }[] }>().errors[0]!.path, '$.kind');
+    const fewer = await send('PUT', '/v1/common-criteria/EU-FRC-2027-002', 'coord', {
+      ...body,
+      scope: { members: ['NL'], modes: ['road'] },
+    });
+    assert.equal(fewer.statusCode, 200, fewer.body);
+    const rule = async (m: string) =>
+      (await send('GET', '/v1/rules/frc.EU-FRC-2027-002', `analyst${m}`)).json<{
+        rule: { version: number; status: string; scope: { modes?: string[] } };
+      }>().rule;
+    assert.deepEqual(
+      [(await rule('NL')).version, (await rule('NL')).status, (await rule('NL')).scope.modes],
+      [2, 'active', ['road']],
+    );
+    assert.deepEqual([(await rule('BE')).version, (await rule('BE')).status], [2, 'retired']);
+    const be = await send('GET', '/v1/common-criteria/EU-FRC-2027-002', 'analystBE');
+    assert.equal(be.statusCode, 200, 'BE still reads the version that named it');
+    assert.equal(be.json<CommonCriterion>().version, 1);
+  });
 });
