@@ -71,11 +71,6 @@ function toPeer(r: PeerRow): Peer {
 }
 
 export class FederationRepository {
-  async peers(q: Queryable): Promise<Peer[]> {
-    const r = await q.query<PeerRow>(`SELECT * FROM federation_peer WHERE removed_at IS NULL ORDER BY code`);
-    return r.rows.map(toPeer);
-  }
-
   async peerStatuses(q: Queryable): Promise<PeerStatus[]> {
     const r = await q.query<
       PeerRow & {

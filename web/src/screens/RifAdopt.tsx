@@ -6,16 +6,15 @@
  * screen's) with its table, and the control load it would add. Then Adopt (the rule goes live),
  * Note, or Decline with a reason (POST /v1/rifs/{id}/decision). Loaded on demand.
  */
-import { Suspense, lazy, useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
 import { api, dataOf } from '../api/client';
 import { ErrorPanel } from '../components';
+import { BacktestDays } from '../rules/BacktestDays';
 import { ReasonForm } from './ReasonForm';
 import './rif-words';
-
-const BacktestChart = lazy(() => import('../rules/BacktestChart'));
 
 const PERIODS = [30, 90, 180] as const;
 
@@ -57,10 +56,6 @@ export function RifAdopt({ id, onClose }: { id: string; onClose: () => void }) {
       dataOf(await api.POST('/v1/rifs/{id}/decision', { params: { path: { id } }, body })),
     onSuccess: refresh,
   });
-  const labels = useMemo(
-    () => ({ title: t('rif.chartTitle'), hits: t('rif.chartHits'), added: t('rif.chartAdded') }),
-    [t],
-  );
   const pct = (n: number) =>
     new Intl.NumberFormat(i18n.language, { style: 'percent', maximumFractionDigits: 1 }).format(n);
 
@@ -155,35 +150,20 @@ export function RifAdopt({ id, onClose }: { id: string; onClose: () => void }) {
               {t('rif.previewErrors', { count: b.evaluationErrors, first: b.firstEvaluationError ?? '' })}
             </p>
           )}
-          <Suspense fallback={<p>{t('rif.chartLoading')}</p>}>
-            <BacktestChart days={b.daily} labels={labels} />
-          </Suspense>
-          <details>
-            <summary>{t('rif.chartTable')}</summary>
-            <table className="values">
-              <caption className="visually-hidden">{t('rif.chartTitle')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('rif.day')}</th>
-                  <th scope="col">{t('rif.assessed')}</th>
-                  <th scope="col">{t('rif.chartHits')}</th>
-                  <th scope="col">{t('rif.chartAdded')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {b.daily
-                  .filter((d) => d.assessed > 0)
-                  .map((d) => (
-                    <tr key={d.day}>
-                      <th scope="row">{d.day}</th>
-                      <td className="num">{d.assessed}</td>
-                      <td className="num">{d.hits}</td>
-                      <td className="num">{d.addedControlLoad}</td>
-                    </tr>
-                  ))}
-              </tbody>
-            </table>
-          </details>
+          <BacktestDays
+            days={b.daily}
+            words={{
+              title: t('rif.chartTitle'),
+              loading: t('rif.chartLoading'),
+              table: t('rif.chartTable'),
+              day: t('rif.day'),
+              assessed: t('rif.assessed'),
+              hits: t('rif.chartHits'),
+              added: t('rif.chartAdded'),
+            }}
+            caption
+            assessedOnly
+          />
         </div>
       )}
       {adopt.isError && <ErrorPanel error={adopt.error} />}

@@ -16,6 +16,7 @@ import type { Schemas } from '../api/client';
 import type { paths } from '../api/schema';
 import { ErrorPanel } from '../components';
 import { useSession } from '../session';
+import { RULE_RISK_AREAS } from '../rules/risk-areas';
 import './rif-words';
 
 type Rif = Schemas['Rif'];
@@ -28,22 +29,7 @@ interface FieldError {
 }
 
 export const RIF_RISK_AREAS: readonly RifBody['riskArea'][] = [
-  'security-safety',
-  'undervaluation',
-  'misclassification',
-  'origin',
-  'anti-dumping',
-  'quota',
-  'suspension',
-  'procedure-42',
-  'ipr',
-  'product-safety',
-  'health',
-  'environment',
-  'drug-precursors',
-  'cultural-goods',
-  'cash',
-  'sanctions',
+  ...RULE_RISK_AREAS,
   'drugs',
   'revenue',
   'ipr-health-safety',

@@ -6,7 +6,7 @@
  * versions; its statistics by version; and the comments on it. The editor and the chart are loaded
  * on demand (chunks of their own), so the workbench's first screen carries neither.
  */
-import { Suspense, lazy, useEffect, useMemo, useState } from 'react';
+import { Suspense, lazy, useEffect, useState } from 'react';
 import type { FormEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams } from '@tanstack/react-router';
@@ -31,6 +31,8 @@ import { useSession } from '../session';
 import { registerRuleWords } from '../rules/words';
 import '../rules/rules.css';
 import { diffLines } from '../rules/diff';
+import { BacktestDays } from '../rules/BacktestDays';
+import { RULE_RISK_AREAS, all } from '../rules/risk-areas';
 import type { ConditionCheck, ConditionProblem } from '../rules/ConditionEditor';
 import type { RuleEnvironment } from '../rules/cel-scope';
 import { RULE_WRITERS } from './Rules';
@@ -38,7 +40,6 @@ import { RULE_WRITERS } from './Rules';
 registerRuleWords();
 
 const ConditionEditor = lazy(() => import('../rules/ConditionEditor'));
-const BacktestChart = lazy(() => import('../rules/BacktestChart'));
 
 type StoredRule = Schemas['Rule'];
 type RiskArea = StoredRule['riskArea'];
@@ -47,30 +48,7 @@ type Action = StoredRule['recommendedAction'];
 type Mode = NonNullable<StoredRule['scope']['modes']>[number];
 type Backtest = Schemas['BacktestResult'];
 
-/** Every value of a union, checked by the compiler against the API's own (a new value fails here). */
-function all<T extends string>() {
-  return <const L extends readonly T[]>(
-    list: L & ([Exclude<T, L[number]>] extends [never] ? unknown : never),
-  ) => list;
-}
-const RISK_AREAS = all<RiskArea>()([
-  'security-safety',
-  'undervaluation',
-  'misclassification',
-  'origin',
-  'anti-dumping',
-  'quota',
-  'suspension',
-  'procedure-42',
-  'ipr',
-  'product-safety',
-  'health',
-  'environment',
-  'drug-precursors',
-  'cultural-goods',
-  'cash',
-  'sanctions',
-]);
+const RISK_AREAS = RULE_RISK_AREAS;
 const SEVERITIES = all<Severity>()(['low', 'medium', 'high', 'critical']);
 const ACTIONS = all<Action>()([
   'none',
@@ -526,10 +504,6 @@ function BacktestPanel({ id }: { id: string }) {
       dataOf(await api.POST('/v1/rules/{id}/backtest', { params: { path: { id } }, body: { from, to } })),
   });
   const b = run.data;
-  const labels = useMemo(
-    () => ({ title: t('rule.chartTitle'), hits: t('rule.chartHits'), added: t('rule.chartAdded') }),
-    [t],
-  );
   return (
     <section aria-labelledby="backtest-h" className="card">
       <h2 id="backtest-h">{t('rule.backtest')}</h2>
@@ -577,32 +551,18 @@ function BacktestPanel({ id }: { id: string }) {
               {t('rule.btErrors', { count: b.evaluationErrors, first: b.firstEvaluationError ?? '' })}
             </p>
           )}
-          <Suspense fallback={<p>{t('rule.chartLoading')}</p>}>
-            <BacktestChart days={b.daily} labels={labels} />
-          </Suspense>
-          <details>
-            <summary>{t('rule.chartTable')}</summary>
-            <table className="values">
-              <thead>
-                <tr>
-                  <th scope="col">{t('rule.day')}</th>
-                  <th scope="col">{t('rule.assessed')}</th>
-                  <th scope="col">{t('rule.chartHits')}</th>
-                  <th scope="col">{t('rule.chartAdded')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {b.daily.map((d) => (
-                  <tr key={d.day}>
-                    <th scope="row">{d.day}</th>
-                    <td className="num">{d.assessed}</td>
-                    <td className="num">{d.hits}</td>
-                    <td className="num">{d.addedControlLoad}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </details>
+          <BacktestDays
+            days={b.daily}
+            words={{
+              title: t('rule.chartTitle'),
+              loading: t('rule.chartLoading'),
+              table: t('rule.chartTable'),
+              day: t('rule.day'),
+              assessed: t('rule.assessed'),
+              hits: t('rule.chartHits'),
+              added: t('rule.chartAdded'),
+            }}
+          />
         </div>
       )}
     </section>
